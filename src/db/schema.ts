@@ -1,0 +1,153 @@
+// Drizzle schema; `npm run db:generate -- --name=<what_changed>` writes the SQL migration into db/migrations.
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { CHANGE_STATES, CHANGE_TYPES } from '../domain/lifecycle.js';
+
+
+const timestamp = (name: string) => integer(name, { mode: 'timestamp_ms' });
+
+/** A change request; its human ID is CHG-<id>. */
+export const changes = sqliteTable(
+  'changes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    type: text('type', { enum: CHANGE_TYPES }).notNull(),
+    state: text('state', { enum: CHANGE_STATES }).notNull(),
+    title: text('title').notNull(),
+    description: text('description').notNull(),
+    businessJustification: text('business_justification'),
+    impactAnalysis: text('impact_analysis'),
+    testPlan: text('test_plan'),
+    rollbackPlan: text('rollback_plan'),
+    implementationPlan: text('implementation_plan'),
+    affectedSystems: text('affected_systems', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    riskAnswers: text('risk_answers', { mode: 'json' }).$type<Record<string, number>>(),
+    riskScore: integer('risk_score'),
+    computedRiskLevel: text('computed_risk_level'),
+    riskLevel: text('risk_level'),
+    securityTriggers: text('security_triggers', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    reviewRules: text('review_rules', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    standardChangeId: text('standard_change_id'),
+    requesterId: text('requester_id').notNull(),
+    ownerId: text('owner_id').notNull(),
+    plannedStart: timestamp('planned_start'),
+    plannedEnd: timestamp('planned_end'),
+    link: text('link'),
+    createdAt: timestamp('created_at').notNull(),
+    updatedAt: timestamp('updated_at').notNull(),
+  },
+  (table) => [index('changes_state_idx').on(table.state), index('changes_planned_start_idx').on(table.plannedStart)],
+);
+
+/** A role whose approval a change needs, and when it was satisfied. */
+export const approvalRequirements = sqliteTable(
+  'approval_requirements',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    changeId: integer('change_id')
+      .notNull()
+      .references(() => changes.id),
+    role: text('role').notNull(),
+    approvalsNeeded: integer('approvals_needed').notNull(),
+    satisfiedAt: timestamp('satisfied_at'),
+  },
+  (table) => [uniqueIndex('approval_requirements_change_role_uq').on(table.changeId, table.role)],
+);
+
+/** Every decision on a change: who, in which role, what, why, when and through which channel. */
+export const approvalDecisions = sqliteTable(
+  'approval_decisions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    changeId: integer('change_id')
+      .notNull()
+      .references(() => changes.id),
+    requirementId: integer('requirement_id').references(() => approvalRequirements.id),
+    // Null only for pre-approved standard changes, where the catalog entry is the authority.
+    approverId: text('approver_id'),
+    role: text('role'),
+    decision: text('decision', { enum: ['approve', 'reject'] }).notNull(),
+    reason: text('reason'),
+    source: text('source', { enum: ['button', 'verbal', 'cab', 'pre_approved'] }).notNull(),
+    decidedAt: timestamp('decided_at').notNull(),
+  },
+  // One decision per person per role on a change: a double click or a Slack retry cannot add a second.
+  (table) => [uniqueIndex('approval_decisions_once_uq').on(table.changeId, table.role, table.approverId)],
+);
+
+/** An approval given by phone, call, in person or chat during an emergency, recorded by someone else. */
+export const verbalApprovals = sqliteTable('verbal_approvals', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  changeId: integer('change_id')
+    .notNull()
+    .references(() => changes.id),
+  approverId: text('approver_id').notNull(),
+  role: text('role').notNull(),
+  medium: text('medium', { enum: ['phone', 'video_call', 'in_person', 'chat'] }).notNull(),
+  givenAt: timestamp('given_at').notNull(),
+  note: text('note'),
+  recordedBy: text('recorded_by').notNull(),
+  recordedAt: timestamp('recorded_at').notNull(),
+});
+
+/** The named approver's written answer to a verbal approval recorded in their name. */
+export const verbalApprovalConfirmations = sqliteTable('verbal_approval_confirmations', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  verbalApprovalId: integer('verbal_approval_id')
+    .notNull()
+    .unique()
+    .references(() => verbalApprovals.id),
+  outcome: text('outcome', { enum: ['confirmed', 'disputed'] }).notNull(),
+  respondedBy: text('responded_by').notNull(),
+  respondedAt: timestamp('responded_at').notNull(),
+  comment: text('comment'),
+});
+
+/** Append-only (enforced by triggers in the migration): one event per state change, same transaction. */
+export const auditEvents = sqliteTable(
+  'audit_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    changeId: integer('change_id').references(() => changes.id),
+    actorId: text('actor_id').notNull(),
+    type: text('type').notNull(),
+    fromState: text('from_state'),
+    toState: text('to_state'),
+    data: text('data', { mode: 'json' }).$type<Record<string, unknown>>(),
+    occurredAt: timestamp('occurred_at').notNull(),
+  },
+  (table) => [index('audit_events_change_idx').on(table.changeId)],
+);
+
+/** A claimed cron slot: the unique (job, slot) pair makes each slot run once, even across processes. */
+export const jobRuns = sqliteTable(
+  'job_runs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    job: text('job').notNull(),
+    slot: text('slot').notNull(),
+    status: text('status', { enum: ['running', 'succeeded', 'failed'] }).notNull(),
+    startedAt: timestamp('started_at').notNull(),
+    finishedAt: timestamp('finished_at'),
+    error: text('error'),
+  },
+  (table) => [uniqueIndex('job_runs_job_slot_uq').on(table.job, table.slot)],
+);
+
+/** Where a message about a change was posted, so it can be updated when the change moves on. */
+export const slackMessages = sqliteTable(
+  'slack_messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    changeId: integer('change_id').references(() => changes.id),
+    purpose: text('purpose').notNull(),
+    channelId: text('channel_id').notNull(),
+    ts: text('ts').notNull(),
+    recipientId: text('recipient_id'),
+    createdAt: timestamp('created_at').notNull(),
+  },
+  (table) => [
+    uniqueIndex('slack_messages_channel_ts_uq').on(table.channelId, table.ts),
+    index('slack_messages_change_idx').on(table.changeId),
+  ],
+);

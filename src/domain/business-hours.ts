@@ -1,0 +1,62 @@
+import type { Policy } from '../policy/schema.js';
+import { WEEKDAYS, type Weekday } from './weekday.js';
+
+export interface LocalTime {
+  weekday: Weekday;
+  /** "HH:MM", 24-hour, comparable as a string. */
+  time: string;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+/** Wall-clock weekday and time of an instant in a time zone (DST-aware through Intl). */
+export function localTime(at: Date, timeZone: string): LocalTime {
+  const parts = Object.fromEntries(formatterFor(timeZone).formatToParts(at).map((part) => [part.type, part.value]));
+  const weekday = WEEKDAYS.find((day) => day === parts.weekday?.toLowerCase());
+  if (!weekday || parts.hour === undefined || parts.minute === undefined) {
+    throw new Error(`Cannot read the local time in ${timeZone}`);
+  }
+  return { weekday, time: `${parts.hour}:${parts.minute}` };
+}
+
+/** Business hours in the policy timezone: a listed day, from `from` (inclusive) to `to` (exclusive). */
+export function isBusinessHours(at: Date, policy: Pick<Policy, 'timezone' | 'business_hours'>): boolean {
+  const { weekday, time } = localTime(at, policy.timezone);
+  const hours = policy.business_hours;
+  return hours.days.includes(weekday) && time >= hours.from && time < hours.to;
+}
+
+export interface EmergencyAuthorizers {
+  period: 'business_hours' | 'after_hours';
+  /** Every one of these roles authorizes (POL-SEC-008 6.3). */
+  roles: string[];
+  /** If they are unavailable, any one of these. */
+  fallbackAnyOf: string[];
+}
+
+export function emergencyAuthorizers(
+  at: Date,
+  policy: Pick<Policy, 'timezone' | 'business_hours' | 'emergency'>,
+): EmergencyAuthorizers {
+  const period = isBusinessHours(at, policy) ? 'business_hours' : 'after_hours';
+  return {
+    period,
+    roles: [...policy.emergency.authorizers[period]],
+    fallbackAnyOf: [...policy.emergency.authorizers.fallback_any_of],
+  };
+}

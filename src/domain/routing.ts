@@ -1,0 +1,66 @@
+import type { Policy } from '../policy/schema.js';
+import { DomainError } from './errors.js';
+import type { ChangeType } from './lifecycle.js';
+
+export type RequirementReason =
+  | { kind: 'risk_level'; level: string }
+  | { kind: 'review_rule'; rule: string }
+  | { kind: 'standard_change' };
+
+export interface ApprovalRequirement {
+  role: string;
+  /** Distinct members of the role who must approve. */
+  approvals: number;
+  reasons: RequirementReason[];
+}
+
+export interface RoutingInput {
+  type: ChangeType;
+  riskLevel: string;
+  /** Review rules the requester declared (e.g. "database"), keys of policy.review_rules. */
+  reviewRules: readonly string[];
+  /** Security-review triggers ticked (POL-SEC-008 4.3); any one applies the security rule. */
+  securityTriggers: readonly string[];
+}
+
+/**
+ * The approvals a change needs: the approval matrix row of its risk level (4.4), merged with the
+ * review rules that apply to it (4.3), each role asked for the larger of the counts. Standard
+ * changes need only the standard type's approvers (3.1: none, pre-authorized). Emergency changes
+ * get their retrospective approval through this same matrix (6.4).
+ */
+export function requiredApprovals(input: RoutingInput, policy: Policy): ApprovalRequirement[] {
+  const requirements = new Map<string, ApprovalRequirement>();
+  const add = (role: string, approvals: number, reason: RequirementReason) => {
+    const existing = requirements.get(role);
+    if (existing) {
+      existing.approvals = Math.max(existing.approvals, approvals);
+      existing.reasons.push(reason);
+    } else {
+      requirements.set(role, { role, approvals, reasons: [reason] });
+    }
+  };
+
+  if (input.type === 'standard') {
+    for (const role of policy.change_types.standard.approver_roles) add(role, 1, { kind: 'standard_change' });
+    return [...requirements.values()];
+  }
+
+  // An unknown level, rule or trigger must not quietly yield fewer approvers.
+  const matrixRow = policy.approval_matrix[input.riskLevel];
+  if (!matrixRow) throw new DomainError('UNKNOWN_RISK_LEVEL', `"${input.riskLevel}" is not a risk level of this policy.`);
+  for (const role of matrixRow) add(role, 1, { kind: 'risk_level', level: input.riskLevel });
+
+  const unknownTrigger = input.securityTriggers.find((id) => !policy.security_review.triggers.some((trigger) => trigger.id === id));
+  if (unknownTrigger !== undefined) {
+    throw new DomainError('UNKNOWN_REVIEW_RULE', `"${unknownTrigger}" is not a security-review trigger of this policy.`);
+  }
+  const rules = new Set(input.reviewRules);
+  if (input.securityTriggers.length > 0) rules.add(policy.security_review.rule);
+  for (const rule of rules) {
+    const reviewRule = policy.review_rules[rule];
+    if (!reviewRule) throw new DomainError('UNKNOWN_REVIEW_RULE', `"${rule}" is not a review rule of this policy.`);
+    for (const [role, approvals] of Object.entries(reviewRule.approvals)) add(role, approvals, { kind: 'review_rule', rule });
+  }
+  return [...requirements.values()];
+}

@@ -1,0 +1,61 @@
+// Composition root: read configuration and policy, open the database, start Slack and the jobs.
+import type { Server } from 'node:http';
+import { systemClock } from './clock.js';
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabase } from './db/client.js';
+import { startScheduler } from './jobs/scheduler.js';
+import { createLogger } from './logger.js';
+import { PolicyError, loadPolicyFile } from './policy/load.js';
+import { createSlackApp } from './slack/app.js';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function main(): Promise<void> {
+  const logger = createLogger();
+  const config = loadConfig(process.env);
+  const { policy, warnings } = loadPolicyFile(config.policyPath);
+  for (const warning of warnings) logger.warn(warning);
+  const database = openDatabase(config.databasePath);
+  const clock = systemClock;
+
+  const app = createSlackApp({ slack: config.slack, port: config.port, policy, database, clock, logger });
+  const scheduler = startScheduler([], { timezone: policy.timezone, database, clock, logger });
+
+  if (config.slack.appToken) {
+    await app.start();
+    logger.info(`Cabinet connected in Socket Mode; health check on port ${config.port}`);
+  } else {
+    const server = (await app.start(config.port)) as Server;
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    logger.info(`Cabinet listening on port ${port} (HTTP mode, POST /slack/events)`);
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal} received: finishing in-flight requests`);
+    setTimeout(() => {
+      logger.error(`shutdown took longer than ${SHUTDOWN_GRACE_MS} ms; exiting`);
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS).unref();
+    await scheduler.stop();
+    await app.stop();
+    database.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  // Configuration and policy errors are written for the operator: print them alone, on stderr.
+  if (error instanceof ConfigError || error instanceof PolicyError) {
+    process.stderr.write(`Cabinet cannot start: ${error.message}\n`);
+  } else {
+    process.stderr.write(`Cabinet failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  }
+  process.exit(1);
+});

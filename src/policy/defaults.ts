@@ -1,0 +1,188 @@
+// Built-in defaults: POL-SEC-008 v2.0 "Change Management Policy" (shared/policy-docs/001_*).
+// Each constant cites the section it reproduces; the policy file overrides any of them.
+
+import type { Weekday } from '../domain/weekday.js';
+
+export const DEFAULT_TIMEZONE = 'America/New_York'; // 9.1 gives windows in ET
+
+// Not defined by POL-SEC-008; Monday–Friday 09:00–17:00 is the usual reading of "business hours" (6.3).
+export const DEFAULT_BUSINESS_HOURS = {
+  days: ['mon', 'tue', 'wed', 'thu', 'fri'] as Weekday[],
+  from: '09:00',
+  to: '17:00',
+};
+
+// Roles the defaults below refer to. Without a policy file they exist with no members.
+export const DEFAULT_ROLE_NAMES = [
+  'peer',
+  'manager',
+  'security',
+  'cab',
+  'cto',
+  'ciso',
+  'oncall_manager',
+  'oncall_security',
+  'dba',
+] as const;
+
+// 3.1 Change Types
+export const DEFAULT_CHANGE_TYPES = {
+  standard: {
+    label: 'Standard',
+    description: 'Pre-approved, low-risk changes',
+    examples: 'Routine patching, config updates',
+    // 3.1 "Pre-authorized": no approver is asked.
+    approver_roles: [] as string[],
+  },
+  normal: {
+    label: 'Normal',
+    description: 'Planned changes requiring approval',
+    examples: 'Feature releases, infrastructure changes',
+  },
+  emergency: {
+    label: 'Emergency',
+    description: 'Urgent fixes for critical issues',
+    examples: 'Security patches, outage fixes',
+  },
+} as const;
+
+// 3.3 Risk Assessment Criteria
+const lowMediumHigh = (low: string, medium: string, high: string) => [
+  { score: 1, label: 'Low', description: low },
+  { score: 2, label: 'Medium', description: medium },
+  { score: 3, label: 'High', description: high },
+];
+
+export const DEFAULT_RISK_FACTORS = [
+  {
+    id: 'systems_affected',
+    label: 'Systems Affected',
+    options: lowMediumHigh('Single component', 'Multiple components', 'Critical infrastructure'),
+  },
+  {
+    id: 'user_impact',
+    label: 'User Impact',
+    options: lowMediumHigh('None/minimal', 'Some users affected', 'All users affected'),
+  },
+  {
+    id: 'data_risk',
+    label: 'Data Risk',
+    options: lowMediumHigh('No data changes', 'Data format changes', 'Data migration'),
+  },
+  {
+    id: 'reversibility',
+    label: 'Reversibility',
+    options: lowMediumHigh('Easy rollback', 'Moderate rollback', 'Complex/impossible'),
+  },
+  {
+    id: 'security_impact',
+    label: 'Security Impact',
+    options: lowMediumHigh('No security change', 'Minor security change', 'Security controls affected'),
+  },
+];
+
+// 3.2 Risk Levels with the 3.3 score thresholds. The document lumps 12–15 as "High risk/Critical";
+// we split it 12–13 High, 14–15 Critical.
+export const DEFAULT_RISK_LEVELS = [
+  { id: 'low', label: 'Low', min_score: 5 },
+  { id: 'medium', label: 'Medium', min_score: 8 },
+  { id: 'high', label: 'High', min_score: 12 },
+  { id: 'critical', label: 'Critical', min_score: 14 },
+];
+
+// 4.4 Approval Matrix. (3.2 also names the CISO for Critical; 4.4 is the matrix this follows —
+// an organisation that wants both adds `ciso` to the critical row.)
+export const DEFAULT_APPROVAL_MATRIX = {
+  low: ['peer'],
+  medium: ['peer', 'manager'],
+  high: ['peer', 'manager', 'security', 'cab'],
+  critical: ['peer', 'manager', 'security', 'cab', 'cto'],
+};
+
+// 4.3 Code Review Requirements: "2 reviewers including X", as approvals per role.
+// Infrastructure says "including ops"; the default roles have no ops role, so two peers stand in
+// until the organisation defines one.
+export const DEFAULT_REVIEW_RULES = {
+  security: { label: 'Security-related', approvals: { security: 1, peer: 1 } },
+  database: { label: 'Database changes', approvals: { dba: 1, peer: 1 } },
+  infrastructure: { label: 'Infrastructure', approvals: { peer: 2 } },
+  application: { label: 'Application', approvals: { peer: 2 } },
+};
+
+// 4.3 Security Review Triggers: any one of them makes the change security-related.
+export const DEFAULT_SECURITY_REVIEW = {
+  rule: 'security',
+  triggers: [
+    { id: 'authentication', label: 'Authentication/authorization changes' },
+    { id: 'encryption', label: 'Encryption configuration changes' },
+    { id: 'network_security', label: 'Network security changes' },
+    { id: 'external_integration', label: 'New external integrations' },
+    { id: 'data_handling', label: 'Data handling changes' },
+    { id: 'privilege_access', label: 'Privilege or access changes' },
+  ],
+};
+
+// 4.4 SLA for Approvals, in business days.
+export const DEFAULT_APPROVAL_SLA = {
+  low: { review_business_days: 1, approval_business_days: 1 },
+  medium: { review_business_days: 2, approval_business_days: 2 },
+  high: { review_business_days: 3, approval_business_days: 3 },
+  critical: { review_business_days: 5, approval_business_days: 5 },
+};
+
+// 6.1 Definition, 6.3 Emergency Authorization, 6.4 Post-Emergency Requirements.
+export const DEFAULT_EMERGENCY = {
+  criteria: [
+    { id: 'production_down', label: 'Production system is down or severely degraded' },
+    { id: 'vulnerability_exploited', label: 'Security vulnerability actively being exploited' },
+    { id: 'data_loss', label: 'Data loss or corruption is occurring' },
+    { id: 'compliance_risk', label: 'Regulatory/legal compliance at immediate risk' },
+  ],
+  authorizers: {
+    business_hours: ['manager', 'security'],
+    after_hours: ['oncall_manager', 'oncall_security'],
+    // "If unavailable: CTO or CISO" — any one of them.
+    fallback_any_of: ['cto', 'ciso'],
+  },
+  documentation_deadline_hours: 24,
+  cab_review_risk_levels: ['high', 'critical'],
+};
+
+// 7.2 CAB Schedule and 7.3 CAB Agenda; 5.3 "Review high-risk and critical changes".
+export const DEFAULT_CAB = {
+  schedule: '0 10 * * 3', // Wednesdays 10 AM
+  emergency_within_hours: 4,
+  review_risk_levels: ['high', 'critical'],
+  agenda_sections: [
+    { id: 'previous_changes', title: 'Review of previous changes (successes/failures)' },
+    { id: 'emergency_changes', title: 'Emergency changes since last meeting' },
+    { id: 'changes_for_approval', title: 'High/Critical changes for approval' },
+    { id: 'change_calendar', title: 'Change calendar review' },
+    { id: 'change_freezes', title: 'Upcoming change freeze periods' },
+    { id: 'open_issues', title: 'Open issues and concerns' },
+  ],
+};
+
+// 9.1 Deployment Windows (Friday and the weekend: emergency only).
+export const DEFAULT_DEPLOYMENT_WINDOWS = [
+  { days: ['mon', 'thu'] as Weekday[], from: '06:00', to: '10:00', risks: ['low', 'medium'] },
+  { days: ['tue', 'wed'] as Weekday[], from: '06:00', to: '10:00', risks: ['low', 'medium', 'high', 'critical'] },
+];
+
+// 10.2 Rollback Decision, by incident severity.
+export const DEFAULT_ROLLBACK_DECISION = {
+  critical: { decision_maker: 'On-call engineer', time_limit_minutes: 15 },
+  high: { decision_maker: 'Team lead', time_limit_minutes: 30 },
+  medium: { decision_maker: 'Change owner', time_limit_minutes: 60 },
+  low: { decision_maker: 'Change owner', time_limit_minutes: 240 },
+};
+
+// 11.1 Required Documentation, retention in years.
+export const DEFAULT_RETENTION_YEARS = {
+  change_requests: 3,
+  approval_records: 3,
+  test_results: 1,
+  deployment_logs: 1,
+  rollback_records: 3,
+  cab_minutes: 3,
+};

@@ -1,0 +1,83 @@
+import { existsSync, readFileSync } from 'node:fs';
+import YAML from 'yaml';
+import type { z } from 'zod';
+import { type Policy, policySchema } from './schema.js';
+
+export class PolicyError extends Error {
+  readonly code = 'POLICY_INVALID';
+  constructor(message: string) {
+    super(message);
+    this.name = 'PolicyError';
+  }
+}
+
+export interface LoadedPolicy {
+  policy: Policy;
+  /** Problems that do not stop Cabinet but leave part of it idle (e.g. a role nobody holds). */
+  warnings: string[];
+}
+
+export function formatKeyPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(top level)';
+  return path
+    .map((key, index) => (typeof key === 'number' ? `[${key}]` : `${index === 0 ? '' : '.'}${String(key)}`))
+    .join('');
+}
+
+function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => `${formatKeyPath([...issue.path, key])}: unknown key (check its spelling against the README's policy reference)`)
+      : [`${formatKeyPath(issue.path)}: ${issue.message}`],
+  );
+}
+
+function rolesInUse(policy: Policy): Set<string> {
+  return new Set([
+    ...Object.values(policy.approval_matrix).flat(),
+    ...Object.values(policy.review_rules).flatMap((rule) => Object.keys(rule.approvals)),
+    ...policy.change_types.standard.approver_roles,
+    ...policy.emergency.authorizers.business_hours,
+    ...policy.emergency.authorizers.after_hours,
+    ...policy.emergency.authorizers.fallback_any_of,
+  ]);
+}
+
+function policyWarnings(policy: Policy): string[] {
+  const warnings = [...rolesInUse(policy)]
+    .filter((role) => policy.roles[role]?.length === 0)
+    .map((role) => `role "${role}" has no members: changes that need it cannot be approved until roles.${role} lists someone`);
+  if (!policy.cab.channel) warnings.push('cab.channel is not set: CAB agendas will not be posted');
+  if (!policy.cab.chair) warnings.push('cab.chair is not set: nobody chairs the CAB');
+  if (!policy.channels.log) warnings.push('channels.log is not set: changes will not be announced in a log channel');
+  return warnings;
+}
+
+/** Parses policy YAML; `source` names the file in every error. */
+export function parsePolicy(text: string, source: string): LoadedPolicy {
+  const document = YAML.parseDocument(text, { prettyErrors: false });
+  const syntaxError = document.errors[0];
+  if (syntaxError) {
+    const at = syntaxError.linePos?.[0];
+    const where = at ? ` at line ${at.line}, column ${at.col}` : '';
+    throw new PolicyError(`Invalid policy file ${source}: YAML syntax error${where}: ${syntaxError.message.split('\n')[0]}`);
+  }
+  const result = policySchema.safeParse(document.toJS() ?? {});
+  if (!result.success) {
+    const problems = describeIssues(result.error.issues);
+    throw new PolicyError(`Invalid policy file ${source}:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  }
+  return { policy: result.data, warnings: policyWarnings(result.data) };
+}
+
+/** Loads the policy file; when it does not exist the built-in POL-SEC-008 defaults apply. */
+export function loadPolicyFile(path: string): LoadedPolicy {
+  if (!existsSync(path)) {
+    const loaded = parsePolicy('{}', 'built-in default policy');
+    return {
+      policy: loaded.policy,
+      warnings: [`policy file ${path} not found: using the built-in default policy (POL-SEC-008) with no role members`, ...loaded.warnings],
+    };
+  }
+  return parsePolicy(readFileSync(path, 'utf8'), path);
+}

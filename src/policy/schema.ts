@@ -1,0 +1,269 @@
+import cron from 'node-cron';
+import { z } from 'zod';
+import { WEEKDAYS } from '../domain/weekday.js';
+import * as defaults from './defaults.js';
+
+
+function isKnownTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isCalendarDate(value: string): boolean {
+  const parsed = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value);
+}
+
+const identifier = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, 'expected a lower_snake_case name (letters, digits, underscores)');
+const weekday = z.enum(WEEKDAYS, { error: `expected one of ${WEEKDAYS.join(', ')}` });
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a 24-hour time such as "09:00"');
+const calendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date such as "2026-12-20"')
+  .refine(isCalendarDate, 'not a real calendar date');
+const roleMember = z
+  .string()
+  .regex(/^[UWS][A-Z0-9]{2,}$/, 'expected a Slack user ID (U…/W…) or user-group ID (S…)');
+const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'expected a Slack user ID (U… or W…)');
+const slackChannelId = z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'expected a Slack channel ID (C… or G…)');
+const positiveInt = z.number().int().positive();
+const labelled = z.strictObject({ id: identifier, label: z.string().min(1) });
+
+const riskFactor = z.strictObject({
+  id: identifier,
+  label: z.string().min(1),
+  options: z
+    .array(z.strictObject({ score: positiveInt, label: z.string().min(1), description: z.string().min(1) }))
+    .min(2),
+});
+
+const riskLevel = z.strictObject({ id: identifier, label: z.string().min(1), min_score: positiveInt });
+
+const deploymentWindow = z.strictObject({
+  days: z.array(weekday).min(1),
+  from: clockTime,
+  to: clockTime,
+  risks: z.array(identifier).min(1),
+});
+
+const policyObject = z.strictObject({
+  timezone: z
+    .string()
+    .refine(isKnownTimeZone, 'unknown IANA time zone (e.g. America/New_York, Europe/London)')
+    .default(defaults.DEFAULT_TIMEZONE),
+  business_hours: z
+    .strictObject({
+      days: z.array(weekday).min(1).prefault(defaults.DEFAULT_BUSINESS_HOURS.days),
+      from: clockTime.default(defaults.DEFAULT_BUSINESS_HOURS.from),
+      to: clockTime.default(defaults.DEFAULT_BUSINESS_HOURS.to),
+    })
+    .prefault({}),
+  roles: z
+    .record(identifier, z.array(roleMember))
+    .default(() => Object.fromEntries(defaults.DEFAULT_ROLE_NAMES.map((role) => [role, []]))),
+  change_types: z
+    .strictObject({
+      standard: z
+        .strictObject({
+          label: z.string().min(1).default(defaults.DEFAULT_CHANGE_TYPES.standard.label),
+          description: z.string().default(defaults.DEFAULT_CHANGE_TYPES.standard.description),
+          examples: z.string().default(defaults.DEFAULT_CHANGE_TYPES.standard.examples),
+          approver_roles: z.array(identifier).prefault([]),
+        })
+        .prefault({}),
+      normal: z
+        .strictObject({
+          label: z.string().min(1).default(defaults.DEFAULT_CHANGE_TYPES.normal.label),
+          description: z.string().default(defaults.DEFAULT_CHANGE_TYPES.normal.description),
+          examples: z.string().default(defaults.DEFAULT_CHANGE_TYPES.normal.examples),
+        })
+        .prefault({}),
+      emergency: z
+        .strictObject({
+          label: z.string().min(1).default(defaults.DEFAULT_CHANGE_TYPES.emergency.label),
+          description: z.string().default(defaults.DEFAULT_CHANGE_TYPES.emergency.description),
+          examples: z.string().default(defaults.DEFAULT_CHANGE_TYPES.emergency.examples),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  risk: z
+    .strictObject({
+      factors: z.array(riskFactor).min(1).prefault(defaults.DEFAULT_RISK_FACTORS),
+      levels: z.array(riskLevel).min(1).prefault(defaults.DEFAULT_RISK_LEVELS),
+    })
+    .prefault({}),
+  approval_matrix: z.record(identifier, z.array(identifier)).prefault(defaults.DEFAULT_APPROVAL_MATRIX),
+  review_rules: z
+    .record(
+      identifier,
+      z.strictObject({ label: z.string().min(1), approvals: z.record(identifier, positiveInt) }),
+    )
+    .prefault(defaults.DEFAULT_REVIEW_RULES),
+  security_review: z
+    .strictObject({
+      rule: identifier.default(defaults.DEFAULT_SECURITY_REVIEW.rule),
+      triggers: z.array(labelled).prefault(defaults.DEFAULT_SECURITY_REVIEW.triggers),
+    })
+    .prefault({}),
+  approval_sla: z
+    .record(
+      identifier,
+      z.strictObject({ review_business_days: positiveInt, approval_business_days: positiveInt }),
+    )
+    .prefault(defaults.DEFAULT_APPROVAL_SLA),
+  emergency: z
+    .strictObject({
+      criteria: z.array(labelled).min(1).prefault(defaults.DEFAULT_EMERGENCY.criteria),
+      authorizers: z
+        .strictObject({
+          business_hours: z.array(identifier).min(1).prefault(defaults.DEFAULT_EMERGENCY.authorizers.business_hours),
+          after_hours: z.array(identifier).min(1).prefault(defaults.DEFAULT_EMERGENCY.authorizers.after_hours),
+          fallback_any_of: z.array(identifier).prefault(defaults.DEFAULT_EMERGENCY.authorizers.fallback_any_of),
+        })
+        .prefault({}),
+      documentation_deadline_hours: positiveInt.default(defaults.DEFAULT_EMERGENCY.documentation_deadline_hours),
+      cab_review_risk_levels: z.array(identifier).prefault(defaults.DEFAULT_EMERGENCY.cab_review_risk_levels),
+    })
+    .prefault({}),
+  cab: z
+    .strictObject({
+      channel: slackChannelId.optional(),
+      chair: slackUserId.optional(),
+      schedule: z
+        .string()
+        .refine((expression) => cron.validate(expression), 'not a valid cron expression (5 or 6 fields, e.g. "0 10 * * 3")')
+        .default(defaults.DEFAULT_CAB.schedule),
+      emergency_within_hours: positiveInt.default(defaults.DEFAULT_CAB.emergency_within_hours),
+      review_risk_levels: z.array(identifier).prefault(defaults.DEFAULT_CAB.review_risk_levels),
+      agenda_sections: z
+        .array(
+          z.strictObject({
+            id: z.enum(defaults.DEFAULT_CAB.agenda_sections.map((section) => section.id) as [string, ...string[]]),
+            title: z.string().min(1),
+          }),
+        )
+        .prefault(defaults.DEFAULT_CAB.agenda_sections),
+    })
+    .prefault({}),
+  channels: z.strictObject({ log: slackChannelId.optional() }).prefault({}),
+  deployment_windows: z.array(deploymentWindow).prefault(defaults.DEFAULT_DEPLOYMENT_WINDOWS),
+  freezes: z
+    .array(z.strictObject({ from: calendarDate, to: calendarDate, reason: z.string().min(1) }))
+    .prefault([]),
+  rollback_decision: z
+    .record(
+      identifier,
+      z.strictObject({ decision_maker: z.string().min(1), time_limit_minutes: positiveInt }),
+    )
+    .prefault(defaults.DEFAULT_ROLLBACK_DECISION),
+  retention_years: z
+    .strictObject({
+      change_requests: positiveInt.default(defaults.DEFAULT_RETENTION_YEARS.change_requests),
+      approval_records: positiveInt.default(defaults.DEFAULT_RETENTION_YEARS.approval_records),
+      test_results: positiveInt.default(defaults.DEFAULT_RETENTION_YEARS.test_results),
+      deployment_logs: positiveInt.default(defaults.DEFAULT_RETENTION_YEARS.deployment_logs),
+      rollback_records: positiveInt.default(defaults.DEFAULT_RETENTION_YEARS.rollback_records),
+      cab_minutes: positiveInt.default(defaults.DEFAULT_RETENTION_YEARS.cab_minutes),
+    })
+    .prefault({}),
+});
+
+type PolicyShape = z.infer<typeof policyObject>;
+type Issue = { path: (string | number)[]; message: string };
+
+function duplicates(values: readonly string[]): string[] {
+  return values.filter((value, index) => values.indexOf(value) !== index);
+}
+
+// Cross-references between sections: every role, risk level and rule a section names must exist.
+function crossReferenceIssues(policy: PolicyShape): Issue[] {
+  const issues: Issue[] = [];
+  const roles = new Set(Object.keys(policy.roles));
+  const levelIds = policy.risk.levels.map((level) => level.id);
+  const levels = new Set(levelIds);
+  const roleList = [...roles].join(', ') || '(none)';
+  const levelList = levelIds.join(', ');
+
+  const checkRole = (path: (string | number)[], role: string) => {
+    if (!roles.has(role)) issues.push({ path, message: `role "${role}" is not defined under roles (defined: ${roleList})` });
+  };
+  const checkLevel = (path: (string | number)[], level: string) => {
+    if (!levels.has(level)) issues.push({ path, message: `risk level "${level}" is not one of risk.levels (${levelList})` });
+  };
+  const checkEveryLevelHasRow = (section: string, rows: Record<string, unknown>) => {
+    for (const level of levelIds) {
+      if (!(level in rows)) issues.push({ path: [section], message: `no entry for risk level "${level}"` });
+    }
+    for (const level of Object.keys(rows)) checkLevel([section, level], level);
+  };
+
+  // 3.2–3.3: levels ascend, and the lowest possible score falls into the first level.
+  for (const id of duplicates(levelIds)) issues.push({ path: ['risk', 'levels'], message: `risk level "${id}" is listed twice` });
+  policy.risk.levels.forEach((level, index) => {
+    const previous = policy.risk.levels[index - 1];
+    if (previous && level.min_score <= previous.min_score) {
+      issues.push({ path: ['risk', 'levels', index, 'min_score'], message: `must be greater than ${previous.min_score} (levels go from lowest to highest)` });
+    }
+  });
+  const lowestScore = policy.risk.factors.reduce((sum, factor) => sum + Math.min(...factor.options.map((o) => o.score)), 0);
+  const firstLevel = policy.risk.levels[0];
+  if (firstLevel && firstLevel.min_score > lowestScore) {
+    issues.push({ path: ['risk', 'levels', 0, 'min_score'], message: `must be at most ${lowestScore}, the lowest possible score, so every score has a level` });
+  }
+  for (const id of duplicates(policy.risk.factors.map((factor) => factor.id))) {
+    issues.push({ path: ['risk', 'factors'], message: `factor "${id}" is listed twice` });
+  }
+  policy.risk.factors.forEach((factor, index) => {
+    for (const score of duplicates(factor.options.map((option) => String(option.score)))) {
+      issues.push({ path: ['risk', 'factors', index, 'options'], message: `score ${score} is listed twice` });
+    }
+  });
+
+  checkEveryLevelHasRow('approval_matrix', policy.approval_matrix);
+  for (const [level, row] of Object.entries(policy.approval_matrix)) {
+    row.forEach((role, index) => checkRole(['approval_matrix', level, index], role));
+  }
+  checkEveryLevelHasRow('approval_sla', policy.approval_sla);
+
+  for (const [rule, { approvals }] of Object.entries(policy.review_rules)) {
+    for (const role of Object.keys(approvals)) checkRole(['review_rules', rule, 'approvals', role], role);
+  }
+  if (policy.security_review.triggers.length > 0 && !(policy.security_review.rule in policy.review_rules)) {
+    issues.push({ path: ['security_review', 'rule'], message: `review rule "${policy.security_review.rule}" is not defined under review_rules` });
+  }
+
+  policy.change_types.standard.approver_roles.forEach((role, index) =>
+    checkRole(['change_types', 'standard', 'approver_roles', index], role),
+  );
+  for (const key of ['business_hours', 'after_hours', 'fallback_any_of'] as const) {
+    policy.emergency.authorizers[key].forEach((role, index) => checkRole(['emergency', 'authorizers', key, index], role));
+  }
+  policy.emergency.cab_review_risk_levels.forEach((level, index) => checkLevel(['emergency', 'cab_review_risk_levels', index], level));
+  policy.cab.review_risk_levels.forEach((level, index) => checkLevel(['cab', 'review_risk_levels', index], level));
+
+  if (policy.business_hours.from >= policy.business_hours.to) {
+    issues.push({ path: ['business_hours', 'to'], message: 'must be later than business_hours.from' });
+  }
+  policy.deployment_windows.forEach((window, index) => {
+    if (window.from >= window.to) issues.push({ path: ['deployment_windows', index, 'to'], message: 'must be later than from' });
+    window.risks.forEach((level, riskIndex) => checkLevel(['deployment_windows', index, 'risks', riskIndex], level));
+  });
+  policy.freezes.forEach((freeze, index) => {
+    if (freeze.to < freeze.from) issues.push({ path: ['freezes', index, 'to'], message: 'must not be before from' });
+  });
+  return issues;
+}
+
+export const policySchema = policyObject.superRefine((policy, ctx) => {
+  for (const issue of crossReferenceIssues(policy)) ctx.addIssue({ code: 'custom', ...issue });
+});
+
+export type Policy = z.infer<typeof policySchema>;
+export type RiskPolicy = Policy['risk'];

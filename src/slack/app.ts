@@ -1,0 +1,38 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { App, type CustomRoute } from '@slack/bolt';
+import type { Database } from '../db/client.js';
+import type { AppDependencies } from './dependencies.js';
+import { EVENTS_PATH, HEALTH_PATH } from './ids.js';
+import { registerListeners } from './listeners/index.js';
+
+function healthRoute(database: Database): CustomRoute {
+  return {
+    path: HEALTH_PATH,
+    method: ['GET'],
+    handler: (_request: IncomingMessage, response: ServerResponse) => {
+      const healthy = database.isHealthy();
+      response.writeHead(healthy ? 200 : 503, { 'Content-Type': 'application/json' });
+      response.end(JSON.stringify({ status: healthy ? 'ok' : 'unavailable', database: healthy ? 'ok' : 'unavailable' }));
+    },
+  };
+}
+
+/** Builds the Bolt app: HTTP mode on /slack/events, or Socket Mode when an app token is set. */
+export function createSlackApp(deps: AppDependencies): App {
+  const { slack, logger } = deps;
+  const common = {
+    token: slack.botToken,
+    logger,
+    customRoutes: [healthRoute(deps.database)],
+    ...(slack.apiUrl ? { clientOptions: { slackApiUrl: slack.apiUrl } } : {}),
+  };
+  const app = slack.appToken
+    ? new App({ ...common, socketMode: true, appToken: slack.appToken, installerOptions: { port: deps.port } })
+    : new App({ ...common, signingSecret: slack.signingSecret, endpoints: EVENTS_PATH });
+  registerListeners(app, deps);
+  // Bolt calls this for anything a listener throws; the request has been acked, so we only log it.
+  app.error(async (error) => {
+    logger.error(`listener failed (${error.code ?? 'no code'}): ${error.message}`);
+  });
+  return app;
+}

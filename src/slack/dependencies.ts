@@ -1,0 +1,16 @@
+import type { Logger } from '@slack/bolt';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import type { Database } from '../db/client.js';
+import type { Policy } from '../policy/schema.js';
+
+/** Everything the Slack app needs, passed in so tests can build it with a temp DB and a fake clock. */
+export interface AppDependencies {
+  slack: Config['slack'];
+  /** Where /healthz listens in Socket Mode (in HTTP mode it shares the events port). */
+  port: number;
+  policy: Policy;
+  database: Database;
+  clock: Clock;
+  logger: Logger;
+}

@@ -1,0 +1,44 @@
+import type { types } from '@slack/bolt';
+import { emergencyAuthorizers } from '../../domain/business-hours.js';
+import type { Policy } from '../../policy/schema.js';
+import { context, section } from './blocks.js';
+import { mentionMember } from './mrkdwn.js';
+
+function riskLevelRanges(policy: Policy): string {
+  const maxScore = policy.risk.factors.reduce((sum, factor) => sum + Math.max(...factor.options.map((o) => o.score)), 0);
+  return policy.risk.levels
+    .map((level, index) => {
+      const next = policy.risk.levels[index + 1];
+      const upper = next ? next.min_score - 1 : maxScore;
+      return `*${level.label}* ${level.min_score === upper ? level.min_score : `${level.min_score}–${upper}`}`;
+    })
+    .join(' · ');
+}
+
+function roleWithMembers(policy: Policy, role: string): string {
+  const members = policy.roles[role] ?? [];
+  return members.length === 0 ? `${role} (nobody yet)` : `${role} (${members.map(mentionMember).join(', ')})`;
+}
+
+/** The organisation's policy in a few blocks: who approves what, who authorizes an emergency now, when changes run. */
+export function policySummaryBlocks(policy: Policy, now: Date): types.KnownBlock[] {
+  const approvals = policy.risk.levels
+    .map((level) => `*${level.label}*: ${(policy.approval_matrix[level.id] ?? []).join(', ') || 'no approval'}`)
+    .join('\n');
+  const authorizers = emergencyAuthorizers(now, policy);
+  const period = authorizers.period === 'business_hours' ? 'business hours' : 'after hours';
+  const windows = policy.deployment_windows
+    .map((window) => `${window.days.join(', ')} ${window.from}–${window.to}: ${window.risks.join(', ')}`)
+    .join('\n');
+  return [
+    section(`*Risk score → level* (${policy.risk.factors.length} factors)\n${riskLevelRanges(policy)}`),
+    section(`*Approvals by risk level*\n${approvals}`),
+    section(
+      `*Emergency authorization now* (${period}, ${policy.timezone})\n` +
+        `All of: ${authorizers.roles.map((role) => roleWithMembers(policy, role)).join(' + ')}\n` +
+        `If unavailable, any of: ${authorizers.fallbackAnyOf.map((role) => roleWithMembers(policy, role)).join(', ') || 'nobody'}`,
+    ),
+    section(`*Deployment windows* (${policy.timezone})\n${windows || 'none: emergency changes only'}`),
+    context(`CAB meets on cron \`${policy.cab.schedule}\`${policy.cab.channel ? ` in <#${policy.cab.channel}>` : ''}.`),
+  ];
+}
