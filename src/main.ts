@@ -1,5 +1,4 @@
 // Composition root: read configuration and policy, open the database, start Slack and the jobs.
-import type { Server } from 'node:http';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
@@ -25,7 +24,7 @@ async function main(): Promise<void> {
     await app.start();
     logger.info(`Cabinet connected in Socket Mode; health check on port ${config.port}`);
   } else {
-    const server = (await app.start(config.port)) as Server;
+    const server = await app.start(config.port);
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
     logger.info(`Cabinet listening on port ${port} (HTTP mode, POST /slack/events)`);

@@ -1,0 +1,198 @@
+import { EventEmitter } from 'node:events';
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One request the app made to the fake: a Web API method, or `response_url` for a response URL post. */
+export interface RecordedCall {
+  method: string;
+  params: Record<string, unknown>;
+  /** The bearer token the call carried, if any. */
+  token: string | undefined;
+  at: number;
+}
+
+export type Fault =
+  | { error: string } // HTTP 200 with { ok: false, error }
+  | { status: 500 }
+  | { status: 429; retryAfterSeconds: number };
+
+interface SlackUser {
+  id: string;
+  name: string;
+  real_name: string;
+  tz: string;
+  is_bot?: boolean;
+}
+
+export const FAKE_TEAM_ID = 'T0CABINET';
+export const FAKE_BOT_USER_ID = 'U0CABINET';
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+// The Web API client form-encodes arguments and JSON-encodes nested ones (blocks, view, …).
+function decodeParams(body: string, contentType: string | undefined): Record<string, unknown> {
+  if (body === '') return {};
+  if (contentType?.startsWith('application/json')) return JSON.parse(body) as Record<string, unknown>;
+  const params: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(body)) {
+    try {
+      params[key] = /^[[{]/.test(value) ? JSON.parse(value) : value;
+    } catch {
+      params[key] = value;
+    }
+  }
+  return params;
+}
+
+/**
+ * A fake Slack Web API: a real HTTP server on 127.0.0.1 that records every call and answers like
+ * Slack. Point the app at `apiUrl` (SLACK_API_URL). Faults can be queued per method.
+ */
+export class FakeSlack {
+  readonly calls: RecordedCall[] = [];
+  readonly users = new Map<string, SlackUser>();
+  readonly userGroups = new Map<string, string[]>();
+  private readonly faults = new Map<string, Fault[]>();
+  private readonly events = new EventEmitter();
+  private server: Server | undefined;
+  private baseUrl = '';
+  private nextTs = 1_700_000_000;
+  private nextViewId = 1;
+
+  static async start(): Promise<FakeSlack> {
+    const fake = new FakeSlack();
+    await fake.listen();
+    return fake;
+  }
+
+  get apiUrl(): string {
+    return `${this.baseUrl}/api/`;
+  }
+
+  /** A response_url the app may post to; posts are recorded as method `response_url`. */
+  responseUrl(id = 'cmd'): string {
+    return `${this.baseUrl}/response/${id}`;
+  }
+
+  addUser(id: string, name = id.toLowerCase(), tz = 'America/New_York'): void {
+    this.users.set(id, { id, name, real_name: name, tz });
+  }
+
+  /** Queues a fault for the next call(s) of `method`. */
+  failNext(method: string, fault: Fault, times = 1): void {
+    const queue = this.faults.get(method) ?? [];
+    for (let i = 0; i < times; i += 1) queue.push(fault);
+    this.faults.set(method, queue);
+  }
+
+  callsTo(method: string): RecordedCall[] {
+    return this.calls.filter((call) => call.method === method);
+  }
+
+  /** Resolves with the first call to `method` (past or future) that matches, or rejects after `timeoutMs`. */
+  waitForCall(method: string, matches: (call: RecordedCall) => boolean = () => true, timeoutMs = 3000): Promise<RecordedCall> {
+    const existing = this.calls.find((call) => call.method === method && matches(call));
+    if (existing) return Promise.resolve(existing);
+    return new Promise((resolve, reject) => {
+      const onCall = (call: RecordedCall) => {
+        if (call.method !== method || !matches(call)) return;
+        clearTimeout(timer);
+        this.events.off('call', onCall);
+        resolve(call);
+      };
+      const timer = setTimeout(() => {
+        this.events.off('call', onCall);
+        reject(new Error(`no ${method} call within ${timeoutMs} ms; calls so far: ${this.calls.map((c) => c.method).join(', ') || 'none'}`));
+      }, timeoutMs);
+      this.events.on('call', onCall);
+    });
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    this.server = undefined;
+  }
+
+  private async listen(): Promise<void> {
+    this.server = createServer((request, response) => {
+      this.handle(request, response).catch((error: unknown) => {
+        response.writeHead(500).end(String(error));
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    const { port } = this.server.address() as AddressInfo;
+    this.baseUrl = `http://127.0.0.1:${port}`;
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', this.baseUrl);
+    const body = await readBody(request);
+    const isResponseUrl = url.pathname.startsWith('/response/');
+    const method = isResponseUrl ? 'response_url' : url.pathname.replace(/^\/api\//, '');
+    const params = decodeParams(body, request.headers['content-type']);
+    const authorization = request.headers.authorization;
+    const token = authorization?.startsWith('Bearer ') ? authorization.slice('Bearer '.length) : (params.token as string | undefined);
+    const call: RecordedCall = { method, params, token, at: Date.now() };
+    this.calls.push(call);
+    this.events.emit('call', call);
+
+    const fault = this.faults.get(method)?.shift();
+    if (fault && 'status' in fault) {
+      const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+      if (fault.status === 429) headers['Retry-After'] = String(fault.retryAfterSeconds);
+      response.writeHead(fault.status, headers).end(JSON.stringify({ ok: false, error: fault.status === 429 ? 'ratelimited' : 'internal_error' }));
+      return;
+    }
+    const answer = fault ? { ok: false, error: fault.error } : this.answer(method, params);
+    response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer));
+  }
+
+  private answer(method: string, params: Record<string, unknown>): Record<string, unknown> {
+    const ts = () => `${(this.nextTs += 1)}.000100`;
+    switch (method) {
+      case 'response_url':
+        return { ok: true };
+      case 'auth.test':
+        return { ok: true, url: 'https://cabinet-test.slack.com/', team: 'Cabinet Test', user: 'cabinet', team_id: FAKE_TEAM_ID, user_id: FAKE_BOT_USER_ID, bot_id: 'B0CABINET' };
+      case 'chat.postMessage': {
+        const message = { ...params, ts: ts(), user: FAKE_BOT_USER_ID, type: 'message' };
+        return { ok: true, channel: params.channel, ts: message.ts, message };
+      }
+      case 'chat.update':
+        return { ok: true, channel: params.channel, ts: params.ts, text: params.text };
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: ts() };
+      case 'chat.getPermalink':
+        return { ok: true, channel: params.channel, permalink: `https://cabinet-test.slack.com/archives/${String(params.channel)}/p${String(params.message_ts).replace('.', '')}` };
+      case 'conversations.open': {
+        const user = String(params.users ?? '').split(',')[0] ?? '';
+        return { ok: true, channel: { id: `D${user.slice(1)}` } };
+      }
+      case 'views.open':
+      case 'views.push':
+      case 'views.update':
+      case 'views.publish': {
+        const view = (params.view ?? {}) as Record<string, unknown>;
+        const id = typeof params.view_id === 'string' ? params.view_id : `V${String(this.nextViewId++).padStart(8, '0')}`;
+        return { ok: true, view: { ...view, id, hash: `${id}-hash`, team_id: FAKE_TEAM_ID } };
+      }
+      case 'users.info': {
+        const user = this.users.get(String(params.user));
+        return user ? { ok: true, user } : { ok: false, error: 'user_not_found' };
+      }
+      case 'usergroups.users.list': {
+        const users = this.userGroups.get(String(params.usergroup));
+        return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };
+      }
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+}

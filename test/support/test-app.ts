@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { type App, LogLevel } from '@slack/bolt';
+import { createLogger } from '../../src/logger.js';
+import type { Policy } from '../../src/policy/schema.js';
+import { createSlackApp } from '../../src/slack/app.js';
+import { FakeClock } from './clock.js';
+import { FakeSlack } from './fake-slack.js';
+import { minimalPolicy } from './policy.js';
+import { type AppResponse, type SignedPostOptions, eventCallbackBody, postSigned, slashCommandBody } from './slack-request.js';
+import { type TempDatabase, openTempDatabase } from './temp-db.js';
+
+export interface TestApp {
+  /** Base URL of the running app, e.g. http://127.0.0.1:PORT */
+  url: string;
+  slack: FakeSlack;
+  database: TempDatabase;
+  clock: FakeClock;
+  signingSecret: string;
+  /** Sends a signed slash command, as Slack does; returns the app's HTTP answer (the ack). */
+  command(text: string, options?: { userId?: string; command?: string } & SignedPostOptions): Promise<AppResponse>;
+  /** Sends a signed Events API callback. */
+  event(event: Record<string, unknown>, options?: SignedPostOptions): Promise<AppResponse>;
+  post(path: string, body: string, options?: SignedPostOptions): Promise<AppResponse>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  policy?: Policy;
+  clock?: FakeClock;
+}
+
+/**
+ * The real Bolt app on a random 127.0.0.1 port, talking to a fake Slack Web API over HTTP, with a
+ * temp SQLite file migrated by the real migrations and a fake clock.
+ */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const slack = await FakeSlack.start();
+  const database = openTempDatabase();
+  const clock = options.clock ?? new FakeClock();
+  const signingSecret = randomBytes(16).toString('hex');
+  const app: App = createSlackApp({
+    slack: { botToken: 'xoxb-test-token', signingSecret, apiUrl: slack.apiUrl },
+    port: 0,
+    policy: options.policy ?? minimalPolicy(),
+    database,
+    clock,
+    logger: createLogger(LogLevel.ERROR),
+  });
+  const server = await app.start({ port: 0, host: '127.0.0.1' });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const post = (path: string, body: string, postOptions?: SignedPostOptions) => postSigned(`${url}${path}`, signingSecret, body, postOptions);
+
+  return {
+    url,
+    slack,
+    database,
+    clock,
+    signingSecret,
+    post,
+    command: (text, { userId, command = '/change', ...postOptions } = {}) =>
+      post('/slack/events', slashCommandBody(command, { text, userId, responseUrl: slack.responseUrl() }), postOptions),
+    event: (event, postOptions) => post('/slack/events', eventCallbackBody(event), { contentType: 'application/json', ...postOptions }),
+    async close() {
+      await app.stop();
+      await slack.close();
+      database.dispose();
+    },
+  };
+}
