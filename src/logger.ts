@@ -11,13 +11,18 @@ function render(value: unknown): string {
  * Line-per-entry logger shared with Bolt. Callers never pass tokens or secrets; errors are reduced to
  * name and message so a request object or an HTTP client config cannot leak through a stack dump.
  */
-export function createLogger(level: LogLevel = LogLevel.INFO, name = 'cabinet'): Logger {
-  let threshold = level;
-  let loggerName = name;
+export type LogSink = (level: LogLevel, line: string) => void;
+
+const consoleSink: LogSink = (level, line) =>
+  (level === LogLevel.ERROR || level === LogLevel.WARN ? process.stderr : process.stdout).write(`${line}\n`);
+
+export function createLogger(options: { level?: LogLevel; sink?: LogSink } = {}): Logger {
+  let threshold = options.level ?? LogLevel.INFO;
+  let loggerName = 'cabinet';
+  const sink = options.sink ?? consoleSink;
   const write = (entryLevel: LogLevel, messages: unknown[]) => {
     if (ORDER.indexOf(entryLevel) < ORDER.indexOf(threshold)) return;
-    const line = `${new Date().toISOString()} ${entryLevel.toUpperCase()} ${loggerName}: ${messages.map(render).join(' ')}\n`;
-    (entryLevel === LogLevel.ERROR || entryLevel === LogLevel.WARN ? process.stderr : process.stdout).write(line);
+    sink(entryLevel, `${new Date().toISOString()} ${entryLevel.toUpperCase()} ${loggerName}: ${messages.map(render).join(' ')}`);
   };
   return {
     debug: (...messages: unknown[]) => write(LogLevel.DEBUG, messages),

@@ -6,7 +6,7 @@ import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema.js';
 
-export type CabinetDb = BetterSQLite3Database<typeof schema>;
+export type CabinetDb = BetterSQLite3Database<typeof schema> & { $client: SQLite.Database };
 
 export interface Database {
   db: CabinetDb;

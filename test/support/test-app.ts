@@ -45,7 +45,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     policy: options.policy ?? minimalPolicy(),
     database,
     clock,
-    logger: createLogger(LogLevel.ERROR),
+    logger: createLogger({ level: LogLevel.ERROR }),
   });
   const server = await app.start({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
