@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { formatChangeRef, parseChangeRef } from '../../src/domain/change-ref.js';
+import { parseCommandText } from '../../src/slack/command-text.js';
+import { escapeMrkdwn, mentionMember } from '../../src/slack/views/mrkdwn.js';
+
+describe('parseCommandText', () => {
+  it.each([
+    { name: 'empty text: no subcommand (not "help")', text: '', subcommand: '', args: '' },
+    { name: 'only spaces', text: '   ', subcommand: '', args: '' },
+    { name: 'only a newline and a tab', text: '\n\t', subcommand: '', args: '' },
+    { name: '"  HELP  " is help, lower-cased and trimmed', text: '  HELP  ', subcommand: 'help', args: '' },
+    { name: '"show CHG-1"', text: 'show CHG-1', subcommand: 'show', args: 'CHG-1' },
+    { name: 'the subcommand is lower-cased, the args keep their case', text: 'SHOW chg-1', subcommand: 'show', args: 'chg-1' },
+    { name: 'several spaces between subcommand and args', text: 'show    CHG-1   ', subcommand: 'show', args: 'CHG-1' },
+    { name: 'a tab between subcommand and args', text: 'show\tCHG-1', subcommand: 'show', args: 'CHG-1' },
+    { name: 'args keep their inner spacing', text: 'new Fix  the   login page', subcommand: 'new', args: 'Fix  the   login page' },
+    { name: 'multi-line args keep their line breaks', text: 'note CHG-7 first line\nsecond line\n\nfourth line', subcommand: 'note', args: 'CHG-7 first line\nsecond line\n\nfourth line' },
+    { name: 'args starting on the next line', text: 'note\nCHG-7 body', subcommand: 'note', args: 'CHG-7 body' },
+    { name: 'trailing blank lines are trimmed from the args', text: 'note CHG-7 body\n\n  \n', subcommand: 'note', args: 'CHG-7 body' },
+    { name: 'a single word with no args', text: 'list', subcommand: 'list', args: '' },
+    { name: 'punctuation belongs to the subcommand word', text: 'show:CHG-1 now', subcommand: 'show:chg-1', args: 'now' },
+  ])('$name', ({ text, subcommand, args }) => {
+    expect(parseCommandText(text)).toEqual({ subcommand, args });
+  });
+});
+
+describe('change references', () => {
+  it.each([
+    { text: 'CHG-42', id: 42 },
+    { text: 'chg-7', id: 7 },
+    { text: 'Chg-7', id: 7 },
+    { text: '  CHG-42  ', id: 42 },
+    { text: 'CHG-1', id: 1 },
+    { text: 'CHG-007', id: 7 },
+    { text: 'CHG-999999999999999', id: 999_999_999_999_999 },
+    { text: 'CHG-0', id: undefined },
+    { text: 'CHG-000', id: undefined },
+    { text: 'CHG-', id: undefined },
+    { text: '42', id: undefined },
+    { text: '', id: undefined },
+    { text: 'CHG42', id: undefined },
+    { text: 'CHG -42', id: undefined },
+    { text: 'CHG--1', id: undefined },
+    { text: 'CHG-1.5', id: undefined },
+    { text: 'CHG-42x', id: undefined },
+    { text: 'XCHG-42', id: undefined },
+    { text: 'CHG-42 CHG-43', id: undefined },
+    { text: 'CHG-1234567890123456', id: undefined },
+    { text: 'CHG-١٢', id: undefined },
+  ])('parseChangeRef($text) → $id', ({ text, id }) => {
+    expect(parseChangeRef(text)).toBe(id);
+  });
+
+  it.each([
+    { id: 1, text: 'CHG-1' },
+    { id: 42, text: 'CHG-42' },
+    { id: 100_000, text: 'CHG-100000' },
+  ])('formatChangeRef($id) → $text, and it parses back', ({ id, text }) => {
+    expect(formatChangeRef(id)).toBe(text);
+    expect(parseChangeRef(text)).toBe(id);
+  });
+});
+
+describe('escapeMrkdwn', () => {
+  it.each([
+    { text: 'a & <b>', expected: 'a &amp; &lt;b&gt;' },
+    { text: '<@U0PEER001>', expected: '&lt;@U0PEER001&gt;' },
+    { text: '<!channel>', expected: '&lt;!channel&gt;' },
+    { text: '<https://evil.example|click>', expected: '&lt;https://evil.example|click&gt;' },
+    { text: '&amp;', expected: '&amp;amp;' },
+    { text: '&lt;', expected: '&amp;lt;' },
+    { text: 'a >= b && c <= d', expected: 'a &gt;= b &amp;&amp; c &lt;= d' },
+    { text: '*bold* _italic_ `code`', expected: '*bold* _italic_ `code`' },
+    { text: 'line 1\nline 2', expected: 'line 1\nline 2' },
+    { text: '', expected: '' },
+  ])('escapeMrkdwn($text) → $expected', ({ text, expected }) => {
+    expect(escapeMrkdwn(text)).toBe(expected);
+  });
+});
+
+describe('mentionMember', () => {
+  it.each([
+    { id: 'U0PEER001', expected: '<@U0PEER001>' },
+    { id: 'W0ENTUSR1', expected: '<@W0ENTUSR1>' },
+    { id: 'S0GROUP01', expected: '<!subteam^S0GROUP01>' },
+  ])('mentionMember($id) → $expected', ({ id, expected }) => {
+    expect(mentionMember(id)).toBe(expected);
+  });
+});
