@@ -40,6 +40,7 @@ function levelRank(level: string, risk: RiskPolicy): number {
 
 /** The requester may raise the computed level but never lower it. */
 export function effectiveRiskLevel(computed: string, requested: string | undefined, risk: RiskPolicy): string {
+  const computedRank = levelRank(computed, risk);
   if (requested === undefined) return computed;
-  return levelRank(requested, risk) > levelRank(computed, risk) ? requested : computed;
+  return levelRank(requested, risk) > computedRank ? requested : computed;
 }

@@ -55,7 +55,7 @@ function policyWarnings(policy: Policy): string[] {
 
 /** Parses policy YAML; `source` names the file in every error. */
 export function parsePolicy(text: string, source: string): LoadedPolicy {
-  const document = YAML.parseDocument(text, { prettyErrors: false });
+  const document = YAML.parseDocument(text);
   const syntaxError = document.errors[0];
   if (syntaxError) {
     const at = syntaxError.linePos?.[0];

@@ -52,6 +52,15 @@ const deploymentWindow = z.strictObject({
   risks: z.array(identifier).min(1),
 });
 
+/** The descriptive keys every change type has, defaulting to POL-SEC-008 3.1. */
+function changeTypeText(fallback: { label: string; description: string; examples: string }) {
+  return {
+    label: z.string().min(1).default(fallback.label),
+    description: z.string().default(fallback.description),
+    examples: z.string().default(fallback.examples),
+  };
+}
+
 const policyObject = z.strictObject({
   timezone: z
     .string()
@@ -71,26 +80,12 @@ const policyObject = z.strictObject({
     .strictObject({
       standard: z
         .strictObject({
-          label: z.string().min(1).default(defaults.DEFAULT_CHANGE_TYPES.standard.label),
-          description: z.string().default(defaults.DEFAULT_CHANGE_TYPES.standard.description),
-          examples: z.string().default(defaults.DEFAULT_CHANGE_TYPES.standard.examples),
-          approver_roles: z.array(identifier).prefault([]),
+          ...changeTypeText(defaults.DEFAULT_CHANGE_TYPES.standard),
+          approver_roles: z.array(identifier).prefault(defaults.DEFAULT_CHANGE_TYPES.standard.approver_roles),
         })
         .prefault({}),
-      normal: z
-        .strictObject({
-          label: z.string().min(1).default(defaults.DEFAULT_CHANGE_TYPES.normal.label),
-          description: z.string().default(defaults.DEFAULT_CHANGE_TYPES.normal.description),
-          examples: z.string().default(defaults.DEFAULT_CHANGE_TYPES.normal.examples),
-        })
-        .prefault({}),
-      emergency: z
-        .strictObject({
-          label: z.string().min(1).default(defaults.DEFAULT_CHANGE_TYPES.emergency.label),
-          description: z.string().default(defaults.DEFAULT_CHANGE_TYPES.emergency.description),
-          examples: z.string().default(defaults.DEFAULT_CHANGE_TYPES.emergency.examples),
-        })
-        .prefault({}),
+      normal: z.strictObject(changeTypeText(defaults.DEFAULT_CHANGE_TYPES.normal)).prefault({}),
+      emergency: z.strictObject(changeTypeText(defaults.DEFAULT_CHANGE_TYPES.emergency)).prefault({}),
     })
     .prefault({}),
   risk: z
@@ -199,7 +194,7 @@ function crossReferenceIssues(policy: PolicyShape): Issue[] {
   };
   const checkEveryLevelHasRow = (section: string, rows: Record<string, unknown>) => {
     for (const level of levelIds) {
-      if (!(level in rows)) issues.push({ path: [section], message: `no entry for risk level "${level}"` });
+      if (!Object.hasOwn(rows, level)) issues.push({ path: [section], message: `no entry for risk level "${level}"` });
     }
     for (const level of Object.keys(rows)) checkLevel([section, level], level);
   };
@@ -235,7 +230,7 @@ function crossReferenceIssues(policy: PolicyShape): Issue[] {
   for (const [rule, { approvals }] of Object.entries(policy.review_rules)) {
     for (const role of Object.keys(approvals)) checkRole(['review_rules', rule, 'approvals', role], role);
   }
-  if (policy.security_review.triggers.length > 0 && !(policy.security_review.rule in policy.review_rules)) {
+  if (policy.security_review.triggers.length > 0 && !Object.hasOwn(policy.review_rules, policy.security_review.rule)) {
     issues.push({ path: ['security_review', 'rule'], message: `review rule "${policy.security_review.rule}" is not defined under review_rules` });
   }
 

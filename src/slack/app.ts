@@ -23,6 +23,7 @@ export function createSlackApp(deps: AppDependencies): App {
   const common = {
     token: slack.botToken,
     logger,
+    logLevel: logger.getLevel(),
     customRoutes: [healthRoute(deps.database)],
     ...(slack.apiUrl ? { clientOptions: { slackApiUrl: slack.apiUrl } } : {}),
   };

@@ -149,10 +149,13 @@ business_hours: { days: [mon, tue, wed, thu], from: "08:30", to: "16:00" }
     expect(isBusinessHours(instant, london)).toBe(false);
   });
 
-  it('Asia/Tokyo: Monday 09:00 JST is Sunday 00:00Z', () => {
+  it('Asia/Tokyo: 2026-01-12T00:00Z is Monday 09:00 JST (business) while still Sunday 19:00 in New York', () => {
     const tokyo = parsePolicy('timezone: Asia/Tokyo\n', 'tokyo.yml').policy;
-    expect(localTime(new Date('2026-01-11T00:00:00Z'), 'Asia/Tokyo')).toEqual({ weekday: 'mon', time: '09:00' });
-    expect(isBusinessHours(new Date('2026-01-11T00:00:00Z'), tokyo)).toBe(true);
-    expect(isBusinessHours(new Date('2026-01-10T23:59:00Z'), tokyo)).toBe(false);
+    const instant = new Date('2026-01-12T00:00:00Z');
+    expect(localTime(instant, 'Asia/Tokyo')).toEqual({ weekday: 'mon', time: '09:00' });
+    expect(localTime(instant, 'America/New_York')).toEqual({ weekday: 'sun', time: '19:00' });
+    expect(isBusinessHours(instant, tokyo)).toBe(true);
+    expect(isBusinessHours(instant, policy)).toBe(false);
+    expect(isBusinessHours(new Date('2026-01-11T23:59:00Z'), tokyo)).toBe(false);
   });
 });

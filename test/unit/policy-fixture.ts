@@ -2,28 +2,10 @@
 import { expect } from 'vitest';
 import { DomainError, type DomainErrorCode } from '../../src/domain/errors.js';
 import { parsePolicy } from '../../src/policy/load.js';
+import { MINIMAL_POLICY_YAML } from '../support/policy.js';
 import type { Policy } from '../../src/policy/schema.js';
 
-/** Every role the POL-SEC-008 defaults refer to has a member, and every channel is set. */
-export const MINIMAL_POLICY_YAML = `timezone: America/New_York
-roles:
-  peer: [U0PEER001, U0PEER002]
-  manager: [U0MGR0001]
-  security: [U0SEC0001]
-  cab: [U0CAB0001, U0CAB0002]
-  cto: [U0CTO0001]
-  ciso: [U0CISO001]
-  oncall_manager: [U0ONMGR01]
-  oncall_security: [U0ONSEC01]
-  dba: [U0DBA0001]
-cab: { channel: C0CAB0001, chair: U0CHAIR01, schedule: "0 10 * * 3" }
-channels: { log: C0LOG0001 }
-`;
-
-/** The minimal policy: POL-SEC-008 defaults with role members. */
-export function minimalPolicy(): Policy {
-  return parsePolicy(MINIMAL_POLICY_YAML, 'test.yml').policy;
-}
+export { MINIMAL_POLICY_YAML, minimalPolicy } from '../support/policy.js';
 
 /** The minimal policy with `extraYaml` appended (top-level keys the minimal file does not set). */
 export function policyWith(extraYaml: string): Policy {

@@ -262,17 +262,12 @@ describe('invalid policy files: PolicyError naming the file and the key path', (
     expect(message).toContain('YAML syntax error');
   });
 
-  // KNOWN BUG (see report): load.ts parses with { prettyErrors: false }, which stops the yaml library
-  // from filling in `linePos`, so the "at line N, column M" part is never added. `it.fails` passes
-  // while the bug exists; once src is fixed it fails — turn it into a plain `it`.
-  it.fails('BUG: a YAML syntax error message says on which line', () => {
+  it('a YAML syntax error message says on which line', () => {
     const message = policyErrorMessage('timezone: America/New_York\nroles:\n  peer: [U0PEER001\n');
     expect(message).toMatch(/line \d+/);
   });
 
-  // KNOWN BUG (see report): schema.ts checks `level in rows`, which also finds Object.prototype members,
-  // so a risk level named "constructor" passes with no approval_matrix / approval_sla row.
-  it.fails('BUG: a risk level named "constructor" without an approval_matrix row is refused', () => {
+  it('a risk level named "constructor" without an approval_matrix row is refused', () => {
     const message = policyErrorMessage(`risk:
   levels: [{ id: low, label: Low, min_score: 5 }, { id: constructor, label: Severe, min_score: 12 }]
 approval_matrix: { low: [peer] }

@@ -193,15 +193,11 @@ describe('unknown names are refused, never routed to fewer approvers', () => {
     ).toThrow(/security_review\.rule/);
   });
 
-  // KNOWN BUG (see report): requiredApprovals looks names up with `policy.approval_matrix[level]` and
-  // `policy.review_rules[rule]` on plain objects, so names of Object.prototype members ("constructor",
-  // "toString", "__proto__") are found and crash with a TypeError instead of a DomainError.
-  // `it.fails` passes while the bug exists; when src is fixed it fails — turn it into a plain `it`.
-  it.fails('BUG: a risk level named like an Object.prototype member ("constructor") → UNKNOWN_RISK_LEVEL', () => {
+  it('a risk level named like an Object.prototype member ("constructor") → UNKNOWN_RISK_LEVEL', () => {
     expectDomainError(() => route({ riskLevel: 'constructor' }), 'UNKNOWN_RISK_LEVEL');
   });
 
-  it.fails('BUG: a review rule named like an Object.prototype member ("toString") → UNKNOWN_REVIEW_RULE', () => {
+  it('a review rule named like an Object.prototype member ("toString") → UNKNOWN_REVIEW_RULE', () => {
     expectDomainError(() => route({ reviewRules: ['toString'] }), 'UNKNOWN_REVIEW_RULE');
   });
 });
