@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type WebSocket, WebSocketServer } from 'ws';
 
 /** One request the app made to the fake: a Web API method, or `response_url` for a response URL post. */
 export interface RecordedCall {
@@ -23,6 +24,14 @@ interface SlackUser {
   tz: string;
   is_bot?: boolean;
 }
+
+/** What the app answered to a Socket Mode envelope. */
+export interface SocketAck {
+  envelope_id: string;
+  payload?: Record<string, unknown>;
+}
+
+const SOCKET_MODE_PATH = '/socket-mode';
 
 export const FAKE_TEAM_ID = 'T0CABINET';
 export const FAKE_BOT_USER_ID = 'U0CABINET';
@@ -59,6 +68,9 @@ export class FakeSlack {
   private readonly faults = new Map<string, Fault[]>();
   private readonly events = new EventEmitter();
   private server: Server | undefined;
+  private socketServer: WebSocketServer | undefined;
+  private socket: WebSocket | undefined;
+  private nextEnvelope = 1;
   private baseUrl = '';
   private nextTs = 1_700_000_000;
   private nextViewId = 1;
@@ -112,7 +124,43 @@ export class FakeSlack {
     });
   }
 
+  /**
+   * Delivers an envelope over the Socket Mode connection, as Slack does, and resolves with the app's
+   * ack (which carries the response payload for commands and view submissions).
+   */
+  async deliverOverSocket(type: 'slash_commands' | 'events_api' | 'interactive', payload: Record<string, unknown>, timeoutMs = 3000): Promise<SocketAck> {
+    const socket = this.socket ?? (await this.waitForSocket(timeoutMs));
+    const envelopeId = `envelope-${this.nextEnvelope++}`;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        socket.off('message', onMessage);
+        reject(new Error(`no ack for ${envelopeId} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const onMessage = (data: Buffer) => {
+        const message = JSON.parse(data.toString()) as SocketAck;
+        if (message.envelope_id !== envelopeId) return;
+        clearTimeout(timer);
+        socket.off('message', onMessage);
+        resolve(message);
+      };
+      socket.on('message', onMessage);
+      socket.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api', retry_attempt: 0, retry_reason: '' }));
+    });
+  }
+
+  private waitForSocket(timeoutMs: number): Promise<WebSocket> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no Socket Mode connection within ${timeoutMs} ms`)), timeoutMs);
+      this.events.once('socket', (socket: WebSocket) => {
+        clearTimeout(timer);
+        resolve(socket);
+      });
+    });
+  }
+
   async close(): Promise<void> {
+    for (const client of this.socketServer?.clients ?? []) client.terminate();
+    this.socketServer?.close();
     const server = this.server;
     if (!server) return;
     server.closeAllConnections();
@@ -129,6 +177,13 @@ export class FakeSlack {
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     const { port } = this.server.address() as AddressInfo;
     this.baseUrl = `http://127.0.0.1:${port}`;
+    // Socket Mode: the URL handed out by apps.connections.open, greeted with "hello" like Slack's.
+    this.socketServer = new WebSocketServer({ server: this.server, path: SOCKET_MODE_PATH });
+    this.socketServer.on('connection', (socket) => {
+      this.socket = socket;
+      socket.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A0CABINET' }, debug_info: { host: 'fake' } }));
+      this.events.emit('socket', socket);
+    });
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -159,6 +214,8 @@ export class FakeSlack {
     switch (method) {
       case 'response_url':
         return { ok: true };
+      case 'apps.connections.open':
+        return { ok: true, url: `${this.baseUrl.replace('http', 'ws')}${SOCKET_MODE_PATH}` };
       case 'auth.test':
         return { ok: true, url: 'https://cabinet-test.slack.com/', team: 'Cabinet Test', user: 'cabinet', team_id: FAKE_TEAM_ID, user_id: FAKE_BOT_USER_ID, bot_id: 'B0CABINET' };
       case 'chat.postMessage': {

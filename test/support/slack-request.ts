@@ -53,9 +53,9 @@ export interface SlashCommandFields {
   triggerId?: string;
 }
 
-/** The form body Slack sends for a slash command. */
-export function slashCommandBody(command: string, fields: SlashCommandFields): string {
-  return new URLSearchParams({
+/** The fields Slack sends for a slash command (form-encoded over HTTP, JSON over Socket Mode). */
+export function slashCommandPayload(command: string, fields: SlashCommandFields): Record<string, string> {
+  return {
     token: 'deprecated-verification-token',
     team_id: 'T0CABINET',
     team_domain: 'cabinet-test',
@@ -69,7 +69,12 @@ export function slashCommandBody(command: string, fields: SlashCommandFields): s
     is_enterprise_install: 'false',
     response_url: fields.responseUrl,
     trigger_id: fields.triggerId ?? `trigger-${Math.random().toString(36).slice(2)}`,
-  }).toString();
+  };
+}
+
+/** The form body Slack sends for a slash command over HTTP. */
+export function slashCommandBody(command: string, fields: SlashCommandFields): string {
+  return new URLSearchParams(slashCommandPayload(command, fields)).toString();
 }
 
 /** The JSON body Slack sends for an Events API event. */

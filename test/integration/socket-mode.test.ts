@@ -1,0 +1,61 @@
+import { createServer } from 'node:net';
+import type { App } from '@slack/bolt';
+import { LogLevel } from '@slack/bolt';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logger.js';
+import { createSlackApp } from '../../src/slack/app.js';
+import { FakeClock } from '../support/clock.js';
+import { FakeSlack } from '../support/fake-slack.js';
+import { minimalPolicy } from '../support/policy.js';
+import { slashCommandPayload } from '../support/slack-request.js';
+import { type TempDatabase, openTempDatabase } from '../support/temp-db.js';
+
+// Bolt's Socket Mode receiver does not report the port of its /healthz server, so pick a free one.
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+let app: App | undefined;
+let slack: FakeSlack | undefined;
+let database: TempDatabase | undefined;
+afterEach(async () => {
+  await app?.stop();
+  await slack?.close();
+  database?.dispose();
+  app = undefined;
+  slack = undefined;
+  database = undefined;
+});
+
+describe('Socket Mode (SLACK_APP_TOKEN set)', () => {
+  it('connects through SLACK_API_URL with the app token, answers /change help in the envelope ack, and serves /healthz', async () => {
+    slack = await FakeSlack.start();
+    database = openTempDatabase();
+    const port = await freePort();
+    app = createSlackApp({
+      slack: { botToken: 'xoxb-test-token', appToken: 'xapp-1-test-token', apiUrl: slack.apiUrl },
+      port,
+      policy: minimalPolicy(),
+      database,
+      clock: new FakeClock(),
+      logger: createLogger({ level: LogLevel.ERROR }),
+    });
+    await app.start();
+
+    const open = await slack.waitForCall('apps.connections.open');
+    expect(open.token).toBe('xapp-1-test-token');
+
+    const ack = await slack.deliverOverSocket('slash_commands', slashCommandPayload('/change', { text: 'help', responseUrl: slack.responseUrl() }));
+    expect(ack.payload?.response_type).toBe('ephemeral');
+    expect(String(ack.payload?.text)).toContain('`/change help`');
+
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok', database: 'ok' });
+  });
+});
