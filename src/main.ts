@@ -18,6 +18,7 @@ async function main(): Promise<void> {
   const clock = systemClock;
 
   const app = createSlackApp({ slack: config.slack, port: config.port, policy, database, clock, logger });
+  // No job is scheduled yet; the weekly CAB agenda (policy cab.schedule) will be the first.
   const scheduler = startScheduler([], { timezone: policy.timezone, database, clock, logger });
 
   if (config.slack.appToken) {

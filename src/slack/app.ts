@@ -31,7 +31,8 @@ export function createSlackApp(deps: AppDependencies): App {
     ? new App({ ...common, socketMode: true, appToken: slack.appToken, installerOptions: { port: deps.port } })
     : new App({ ...common, signingSecret: slack.signingSecret, endpoints: EVENTS_PATH });
   registerListeners(app, deps);
-  // Bolt calls this for anything a listener throws; the request has been acked, so we only log it.
+  // Bolt calls this for anything a listener throws (and answers Slack itself if nothing was acked yet).
+  // Only the code and message are logged: the request carries user text.
   app.error(async (error) => {
     logger.error(`listener failed (${error.code ?? 'no code'}): ${error.message}`);
   });
