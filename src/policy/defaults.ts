@@ -109,7 +109,7 @@ export const DEFAULT_REVIEW_RULES = {
   application: { label: 'Application', approvals: { peer: 2 } },
 };
 
-// 4.3 Security Review Triggers: any one of them makes the change security-related.
+// 4.3 Security Review Triggers; ticking one of them makes the change security-related.
 export const DEFAULT_SECURITY_REVIEW = {
   rule: 'security',
   triggers: [
