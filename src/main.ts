@@ -8,6 +8,7 @@ import { PolicyError, loadPolicyFile } from './policy/load.js';
 import { createSlackApp } from './slack/app.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
+const OUTBOX_POLL_MS = 5_000;
 
 async function main(): Promise<void> {
   const logger = createLogger();
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
   const database = openDatabase(config.databasePath);
   const clock = systemClock;
 
-  const app = createSlackApp({ slack: config.slack, port: config.port, policy, database, clock, logger });
+  const { app, outbox } = createSlackApp({ slack: config.slack, port: config.port, policy, database, clock, logger, outboxPollMs: OUTBOX_POLL_MS });
   // No job is scheduled yet; the weekly CAB agenda (policy cab.schedule) will be the first.
   const scheduler = startScheduler([], { timezone: policy.timezone, database, clock, logger });
 
@@ -30,6 +31,8 @@ async function main(): Promise<void> {
     const port = typeof address === 'object' && address ? address.port : config.port;
     logger.info(`Cabinet listening on port ${port} (HTTP mode, POST /slack/events)`);
   }
+  // Also delivers what a previous run queued but did not send.
+  outbox.start();
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -42,6 +45,7 @@ async function main(): Promise<void> {
     }, SHUTDOWN_GRACE_MS).unref();
     await scheduler.stop();
     await app.stop();
+    await outbox.stop();
     database.close();
     logger.info('stopped');
     process.exit(0);

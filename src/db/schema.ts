@@ -33,6 +33,8 @@ export const changes = sqliteTable(
     plannedStart: timestamp('planned_start'),
     plannedEnd: timestamp('planned_end'),
     link: text('link'),
+    // The modal submission that created the change (view id): a repeated submission creates nothing.
+    submissionKey: text('submission_key').unique(),
     createdAt: timestamp('created_at').notNull(),
     updatedAt: timestamp('updated_at').notNull(),
   },
@@ -49,9 +51,24 @@ export const approvalRequirements = sqliteTable(
       .references(() => changes.id),
     role: text('role').notNull(),
     approvalsNeeded: integer('approvals_needed').notNull(),
+    /** Set when nobody but the requester or owner holds the role, so this role's members were asked instead. */
+    fallbackRole: text('fallback_role'),
     satisfiedAt: timestamp('satisfied_at'),
   },
   (table) => [uniqueIndex('approval_requirements_change_role_uq').on(table.changeId, table.role)],
+);
+
+/** Who was asked to satisfy a requirement (user groups resolved at submission): the only people who may. */
+export const approvalCandidates = sqliteTable(
+  'approval_candidates',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    requirementId: integer('requirement_id')
+      .notNull()
+      .references(() => approvalRequirements.id),
+    userId: text('user_id').notNull(),
+  },
+  (table) => [uniqueIndex('approval_candidates_requirement_user_uq').on(table.requirementId, table.userId)],
 );
 
 /** Every decision on a change: who, in which role, what, why, when and through which channel. */
@@ -132,6 +149,29 @@ export const jobRuns = sqliteTable(
     error: text('error'),
   },
   (table) => [uniqueIndex('job_runs_job_slot_uq').on(table.job, table.slot)],
+);
+
+/**
+ * Slack calls to make after the ack, written in the same transaction as the change they report.
+ * A sender delivers them with retries and backoff, and picks up what is left after a restart.
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    changeId: integer('change_id').references(() => changes.id),
+    /** Makes enqueueing idempotent: a second message with the same key is not added. */
+    dedupeKey: text('dedupe_key').unique(),
+    kind: text('kind').notNull(),
+    payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    status: text('status', { enum: ['pending', 'sent', 'dead'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    createdAt: timestamp('created_at').notNull(),
+    sentAt: timestamp('sent_at'),
+  },
+  (table) => [index('outbox_due_idx').on(table.status, table.nextAttemptAt)],
 );
 
 /** Where a message about a change was posted, so it can be updated when the change moves on. */

@@ -46,6 +46,13 @@ export const DEFAULT_CHANGE_TYPES = {
   },
 } as const;
 
+// Approval rules POL-SEC-008 leaves implicit: a person approves a change in one role only, and
+// when the requester (or owner) is all a required role has, the CTO is asked instead.
+export const DEFAULT_APPROVALS = {
+  one_role_per_person: true,
+  fallback_role: 'cto',
+};
+
 // 3.3 Risk Assessment Criteria
 const lowMediumHigh = (low: string, medium: string, high: string) => [
   { score: 1, label: 'Low', description: low },

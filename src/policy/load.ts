@@ -37,6 +37,8 @@ function rolesInUse(policy: Policy): Set<string> {
     ...Object.values(policy.approval_matrix).flat(),
     ...Object.values(policy.review_rules).flatMap((rule) => Object.keys(rule.approvals)),
     ...policy.change_types.standard.approver_roles,
+    policy.approvals.fallback_role,
+    ...Object.values(policy.approvals.fallback_roles),
     ...policy.emergency.authorizers.business_hours,
     ...policy.emergency.authorizers.after_hours,
     ...policy.emergency.authorizers.fallback_any_of,

@@ -33,6 +33,7 @@ const roleMember = z
 const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'expected a Slack user ID (U… or W…)');
 const slackChannelId = z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'expected a Slack channel ID (C… or G…)');
 const positiveInt = z.number().int().positive();
+const systemId = z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, 'expected a system id such as "payments-api" (lower case, digits, - _ .)');
 const labelled = z.strictObject({ id: identifier, label: z.string().min(1) });
 
 const riskFactor = z.strictObject({
@@ -86,6 +87,20 @@ const policyObject = z.strictObject({
         .prefault({}),
       normal: z.strictObject(changeTypeText(defaults.DEFAULT_CHANGE_TYPES.normal)).prefault({}),
       emergency: z.strictObject(changeTypeText(defaults.DEFAULT_CHANGE_TYPES.emergency)).prefault({}),
+    })
+    .prefault({}),
+  // 3.1 "Pre-approved" standard changes: the catalog a requester picks from.
+  standard_changes: z
+    .array(z.strictObject({ id: identifier, title: z.string().min(1).max(150), description: z.string().default('') }))
+    .prefault([]),
+  // The systems a change may affect; empty means free text in the change form.
+  systems: z.array(z.strictObject({ id: systemId, label: z.string().min(1).max(75) })).max(100).prefault([]),
+  approvals: z
+    .strictObject({
+      one_role_per_person: z.boolean().default(defaults.DEFAULT_APPROVALS.one_role_per_person),
+      fallback_role: identifier.default(defaults.DEFAULT_APPROVALS.fallback_role),
+      /** Per-role overrides of fallback_role. */
+      fallback_roles: z.record(identifier, identifier).prefault({}),
     })
     .prefault({}),
   risk: z
@@ -234,6 +249,17 @@ function crossReferenceIssues(policy: PolicyShape): Issue[] {
     issues.push({ path: ['security_review', 'rule'], message: `review rule "${policy.security_review.rule}" is not defined under review_rules` });
   }
 
+  checkRole(['approvals', 'fallback_role'], policy.approvals.fallback_role);
+  for (const [role, fallback] of Object.entries(policy.approvals.fallback_roles)) {
+    checkRole(['approvals', 'fallback_roles', role], role);
+    checkRole(['approvals', 'fallback_roles', role], fallback);
+  }
+  for (const id of duplicates(policy.standard_changes.map((entry) => entry.id))) {
+    issues.push({ path: ['standard_changes'], message: `standard change "${id}" is listed twice` });
+  }
+  for (const id of duplicates(policy.systems.map((system) => system.id))) {
+    issues.push({ path: ['systems'], message: `system "${id}" is listed twice` });
+  }
   policy.change_types.standard.approver_roles.forEach((role, index) =>
     checkRole(['change_types', 'standard', 'approver_roles', index], role),
   );

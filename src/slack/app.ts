@@ -4,6 +4,7 @@ import type { Database } from '../db/client.js';
 import type { AppDependencies } from './dependencies.js';
 import { EVENTS_PATH, HEALTH_PATH } from './ids.js';
 import { registerListeners } from './listeners/index.js';
+import { type OutboxSender, createOutboxSender } from './outbox-sender.js';
 
 function healthRoute(database: Database): CustomRoute {
   return {
@@ -17,24 +18,33 @@ function healthRoute(database: Database): CustomRoute {
   };
 }
 
+export interface SlackRuntime {
+  app: App;
+  /** Delivers what listeners queue; start it with the app, stop it before closing the database. */
+  outbox: OutboxSender;
+}
+
 /** Builds the Bolt app: HTTP mode on /slack/events, or Socket Mode when an app token is set. */
-export function createSlackApp(deps: AppDependencies): App {
+export function createSlackApp(deps: AppDependencies): SlackRuntime {
   const { slack, logger } = deps;
   const common = {
     token: slack.botToken,
     logger,
     logLevel: logger.getLevel(),
     customRoutes: [healthRoute(deps.database)],
-    ...(slack.apiUrl ? { clientOptions: { slackApiUrl: slack.apiUrl } } : {}),
+    // The outbox retries with backoff and survives restarts; the client's own retries would only
+    // hold a request or the outbox up.
+    clientOptions: { ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}), retryConfig: { retries: 0 } },
   };
   const app = slack.appToken
     ? new App({ ...common, socketMode: true, appToken: slack.appToken, installerOptions: { port: deps.port } })
     : new App({ ...common, signingSecret: slack.signingSecret, endpoints: EVENTS_PATH });
-  registerListeners(app, deps);
+  const outbox = createOutboxSender({ client: app.client, database: deps.database, policy: deps.policy, clock: deps.clock, logger, pollMs: deps.outboxPollMs });
+  registerListeners(app, { ...deps, outbox });
   // Bolt calls this for anything a listener throws (and answers Slack itself if nothing was acked yet).
   // Only the code and message are logged: the request carries user text.
   app.error(async (error) => {
     logger.error(`listener failed (${error.code ?? 'no code'}): ${error.message}`);
   });
-  return app;
+  return { app, outbox };
 }

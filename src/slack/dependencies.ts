@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import type { Policy } from '../policy/schema.js';
+import type { OutboxSender } from './outbox-sender.js';
 
 /** Everything the Slack app needs, passed in so tests can build it with a temp DB and a fake clock. */
 export interface AppDependencies {
@@ -13,4 +14,11 @@ export interface AppDependencies {
   database: Database;
   clock: Clock;
   logger: Logger;
+  /** How often the outbox looks for messages due for a retry. */
+  outboxPollMs: number;
+}
+
+/** What listeners get: the app's dependencies plus the outbox they kick after acking. */
+export interface ListenerDependencies extends AppDependencies {
+  outbox: OutboxSender;
 }

@@ -32,11 +32,13 @@ describe('database', () => {
     const sqlite = db.$client;
     const tables = sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%' order by name").pluck().all();
     expect(tables).toEqual([
+      'approval_candidates',
       'approval_decisions',
       'approval_requirements',
       'audit_events',
       'changes',
       'job_runs',
+      'outbox',
       'slack_messages',
       'verbal_approval_confirmations',
       'verbal_approvals',

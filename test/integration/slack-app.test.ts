@@ -28,14 +28,13 @@ describe('/change over signed HTTP', () => {
     expect(response.status).toBe(200);
     const ack = response.json as EphemeralAck;
     expect(ack.response_type).toBe('ephemeral');
-    expect(ack.text).toContain('`/change help`');
-    expect(ack.text).toContain('`/change policy`');
+    for (const usage of ['help', 'policy', 'new', 'show CHG-<n>', 'list [mine|pending|all]']) expect(ack.text).toContain(`\`/change ${usage}\``);
     expect(JSON.stringify(ack.blocks)).toContain('/change help');
   });
 
-  it('treats an empty /change and any capitalisation of help as help', async () => {
+  it('treats any capitalisation of help as help', async () => {
     const app = await start();
-    for (const text of ['', '   ', 'HELP']) {
+    for (const text of ['help', '  HELP  ', 'Help']) {
       const ack = (await app.command(text)).json as EphemeralAck;
       expect(ack.text, `text ${JSON.stringify(text)}`).toMatch(/^Cabinet runs change management/);
     }

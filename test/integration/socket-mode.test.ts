@@ -1,9 +1,8 @@
 import { createServer } from 'node:net';
-import type { App } from '@slack/bolt';
 import { LogLevel } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
-import { createSlackApp } from '../../src/slack/app.js';
+import { type SlackRuntime, createSlackApp } from '../../src/slack/app.js';
 import { FakeClock } from '../support/clock.js';
 import { FakeSlack } from '../support/fake-slack.js';
 import { minimalPolicy } from '../support/policy.js';
@@ -20,14 +19,15 @@ function freePort(): Promise<number> {
   });
 }
 
-let app: App | undefined;
+let runtime: SlackRuntime | undefined;
 let slack: FakeSlack | undefined;
 let database: TempDatabase | undefined;
 afterEach(async () => {
-  await app?.stop();
+  await runtime?.app.stop();
+  await runtime?.outbox.stop();
   await slack?.close();
   database?.dispose();
-  app = undefined;
+  runtime = undefined;
   slack = undefined;
   database = undefined;
 });
@@ -37,15 +37,16 @@ describe('Socket Mode (SLACK_APP_TOKEN set)', () => {
     slack = await FakeSlack.start();
     database = openTempDatabase();
     const port = await freePort();
-    app = createSlackApp({
+    runtime = createSlackApp({
       slack: { botToken: 'xoxb-test-token', appToken: 'xapp-1-test-token', apiUrl: slack.apiUrl },
       port,
       policy: minimalPolicy(),
       database,
       clock: new FakeClock(),
       logger: createLogger({ level: LogLevel.ERROR }),
+      outboxPollMs: 1000,
     });
-    await app.start();
+    await runtime.app.start();
 
     const open = await slack.waitForCall('apps.connections.open');
     expect(open.token).toBe('xapp-1-test-token');

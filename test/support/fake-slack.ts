@@ -6,6 +6,8 @@ import { type WebSocket, WebSocketServer } from 'ws';
 /** One request the app made to the fake: a Web API method, or `response_url` for a response URL post. */
 export interface RecordedCall {
   method: string;
+  /** The request path, e.g. /api/chat.postMessage or /response/<id>. */
+  path: string;
   params: Record<string, unknown>;
   /** The bearer token the call carried, if any. */
   token: string | undefined;
@@ -194,7 +196,7 @@ export class FakeSlack {
     const params = decodeParams(body, request.headers['content-type']);
     const authorization = request.headers.authorization;
     const token = authorization?.startsWith('Bearer ') ? authorization.slice('Bearer '.length) : (params.token as string | undefined);
-    const call: RecordedCall = { method, params, token, at: Date.now() };
+    const call: RecordedCall = { method, path: url.pathname, params, token, at: Date.now() };
     this.calls.push(call);
     this.events.emit('call', call);
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { type App, LogLevel } from '@slack/bolt';
-import { createLogger } from '../../src/logger.js';
+import { LogLevel } from '@slack/bolt';
+import { type LogSink, createLogger } from '../../src/logger.js';
 import type { Policy } from '../../src/policy/schema.js';
 import { createSlackApp } from '../../src/slack/app.js';
 import { FakeClock } from './clock.js';
@@ -21,6 +21,8 @@ export interface TestApp {
   command(text: string, options?: { userId?: string; command?: string } & SignedPostOptions): Promise<AppResponse>;
   /** Sends a signed Events API callback. */
   event(event: Record<string, unknown>, options?: SignedPostOptions): Promise<AppResponse>;
+  /** Sends a signed interactivity payload (block_actions, view_submission), form-encoded as `payload=`. */
+  interact(payload: Record<string, unknown>, options?: SignedPostOptions): Promise<AppResponse>;
   post(path: string, body: string, options?: SignedPostOptions): Promise<AppResponse>;
   close(): Promise<void>;
 }
@@ -28,6 +30,8 @@ export interface TestApp {
 export interface TestAppOptions {
   policy?: Policy;
   clock?: FakeClock;
+  /** Receives every log line (level WARN and above are written); default: ERROR lines to the console. */
+  logSink?: LogSink;
 }
 
 /**
@@ -39,16 +43,18 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const database = openTempDatabase();
   const clock = options.clock ?? new FakeClock();
   const signingSecret = randomBytes(16).toString('hex');
-  const app: App = createSlackApp({
+  const { app, outbox } = createSlackApp({
     slack: { botToken: 'xoxb-test-token', signingSecret, apiUrl: slack.apiUrl },
     port: 0,
     policy: options.policy ?? minimalPolicy(),
     database,
     clock,
-    logger: createLogger({ level: LogLevel.ERROR }),
+    logger: createLogger(options.logSink ? { level: LogLevel.WARN, sink: options.logSink } : { level: LogLevel.ERROR }),
+    outboxPollMs: 25,
   });
   const server = await app.start({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  outbox.start();
   const post = (path: string, body: string, postOptions?: SignedPostOptions) => postSigned(`${url}${path}`, signingSecret, body, postOptions);
 
   return {
@@ -61,8 +67,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     command: (text, { userId, command = '/change', ...postOptions } = {}) =>
       post('/slack/events', slashCommandBody(command, { text, userId, responseUrl: slack.responseUrl() }), postOptions),
     event: (event, postOptions) => post('/slack/events', eventCallbackBody(event), { contentType: 'application/json', ...postOptions }),
+    interact: (payload, postOptions) => post('/slack/events', new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), postOptions),
     async close() {
       await app.stop();
+      await outbox.stop();
       await slack.close();
       database.dispose();
     },

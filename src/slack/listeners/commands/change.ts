@@ -1,53 +1,41 @@
-import type { AckFn, App, RespondArguments, SlashCommand } from '@slack/bolt';
+import type { App } from '@slack/bolt';
 import { parseCommandText } from '../../command-text.js';
-import type { AppDependencies } from '../../dependencies.js';
+import type { ListenerDependencies } from '../../dependencies.js';
 import { CHANGE_COMMAND } from '../../ids.js';
 import { helpMessage } from '../../views/help.js';
 import { policySummaryBlocks } from '../../views/policy-summary.js';
-
-export interface SubcommandContext {
-  command: SlashCommand;
-  args: string;
-  ack: AckFn<string | RespondArguments>;
-  deps: AppDependencies;
-}
-
-interface Subcommand {
-  name: string;
-  usage: string;
-  summary: string;
-  run(context: SubcommandContext): Promise<void>;
-}
+import { listChangesSubcommand } from './list-changes.js';
+import { newChange } from './new-change.js';
+import { showChange } from './show-change.js';
+import { type Subcommand, ephemeral } from './subcommand.js';
 
 const SUBCOMMANDS: readonly Subcommand[] = [
+  newChange,
+  showChange,
+  listChangesSubcommand,
+  {
+    name: 'policy',
+    usage: 'policy',
+    summary: 'who approves what, who authorizes an emergency right now, and the deployment windows',
+    run: ({ ack, deps }) => ack(ephemeral('Change policy summary', policySummaryBlocks(deps.policy, deps.clock.now()))),
+  },
   {
     name: 'help',
     usage: 'help',
     summary: 'show this list',
     run: ({ ack }) => ack(helpMessage(SUBCOMMANDS)),
   },
-  {
-    name: 'policy',
-    usage: 'policy',
-    summary: 'who approves what, who authorizes an emergency right now, and the deployment windows',
-    run: ({ ack, deps }) =>
-      ack({
-        response_type: 'ephemeral',
-        text: 'Change policy summary',
-        blocks: policySummaryBlocks(deps.policy, deps.clock.now()),
-      }),
-  },
 ];
 
-/** `/change <subcommand> …`: routed by the first word; anything unknown gets the help. */
-export function registerChangeCommand(app: App, deps: AppDependencies): void {
-  app.command(CHANGE_COMMAND, async ({ command, ack }) => {
+/** `/change <subcommand> …`: routed by the first word; no word opens a new change; anything unknown gets the help. */
+export function registerChangeCommand(app: App, deps: ListenerDependencies): void {
+  app.command(CHANGE_COMMAND, async ({ command, ack, respond, client }) => {
     const { subcommand, args } = parseCommandText(command.text);
-    const handler = SUBCOMMANDS.find((candidate) => candidate.name === (subcommand || 'help'));
+    const handler = SUBCOMMANDS.find((candidate) => candidate.name === (subcommand || newChange.name));
     if (!handler) {
       await ack(helpMessage(SUBCOMMANDS, subcommand));
       return;
     }
-    await handler.run({ command, args, ack, deps });
+    await handler.run({ command, args, ack, respond, client, deps });
   });
 }

@@ -1,0 +1,80 @@
+import type { Policy } from '../policy/schema.js';
+import type { ChangeState } from './lifecycle.js';
+
+export interface RequirementCandidates {
+  role: string;
+  /** People asked to approve for this role; never the requester or the owner. */
+  candidates: string[];
+  /** The role asked instead, when nobody but the requester or owner holds `role`. */
+  fallbackRole: string | undefined;
+}
+
+/**
+ * Who is asked for each required role: every member but the requester and the change owner, who never
+ * approve their own change. When that leaves nobody, the policy's fallback role (default CTO) is asked.
+ */
+export function chooseCandidates(
+  roles: readonly string[],
+  membersOf: (role: string) => readonly string[],
+  people: { requesterId: string; ownerId: string },
+  approvals: Policy['approvals'],
+): RequirementCandidates[] {
+  const eligible = (role: string) => [...new Set(membersOf(role))].filter((id) => id !== people.requesterId && id !== people.ownerId);
+  return roles.map((role) => {
+    const candidates = eligible(role);
+    if (candidates.length > 0) return { role, candidates, fallbackRole: undefined };
+    const fallbackRole = Object.hasOwn(approvals.fallback_roles, role) ? approvals.fallback_roles[role] : approvals.fallback_role;
+    if (fallbackRole === undefined || fallbackRole === role) return { role, candidates: [], fallbackRole: undefined };
+    return { role, candidates: eligible(fallbackRole), fallbackRole };
+  });
+}
+
+export interface RequirementState {
+  id: number;
+  role: string;
+  approvalsNeeded: number;
+  satisfied: boolean;
+  candidates: readonly string[];
+  /** Who has approved for this role so far. */
+  approvers: readonly string[];
+}
+
+export interface DecisionContext {
+  changeRef: string;
+  state: ChangeState;
+  requesterId: string;
+  ownerId: string;
+  requirements: readonly RequirementState[];
+  oneRolePerPerson: boolean;
+}
+
+export type Eligibility = { ok: true; requirementId: number; role: string } | { ok: false; reason: string };
+
+const STATE_WORDS: Partial<Record<ChangeState, string>> = { pending_approval: 'waiting for approval' };
+
+/**
+ * Whether `actorId` may decide on the change now, and for which role. Any answer but ok explains,
+ * in words for the person who clicked, why nothing was recorded.
+ */
+export function decisionEligibility(context: DecisionContext, actorId: string): Eligibility {
+  const { changeRef } = context;
+  if (context.state !== 'pending_approval') {
+    return { ok: false, reason: `${changeRef} is already ${STATE_WORDS[context.state] ?? context.state.replaceAll('_', ' ')}; nothing was recorded.` };
+  }
+  if (actorId === context.requesterId) return { ok: false, reason: `You requested ${changeRef}, so someone else must approve it.` };
+  if (actorId === context.ownerId) return { ok: false, reason: `You own ${changeRef}, so someone else must approve it.` };
+
+  const asked = context.requirements.filter((requirement) => requirement.candidates.includes(actorId));
+  if (asked.length === 0) return { ok: false, reason: `You are not one of the approvers of ${changeRef}; nothing was recorded.` };
+  const alreadyApproved = context.requirements.filter((requirement) => requirement.approvers.includes(actorId));
+  if (context.oneRolePerPerson && alreadyApproved.length > 0) {
+    return { ok: false, reason: `You already approved ${changeRef} as ${alreadyApproved.map((r) => r.role).join(', ')}; one person counts for one role.` };
+  }
+  const open = asked.filter((requirement) => !requirement.satisfied && !requirement.approvers.includes(actorId));
+  if (open.length === 0) {
+    return { ok: false, reason: `The ${asked.map((r) => r.role).join(' and ')} approval of ${changeRef} is already given; nothing more is needed from you.` };
+  }
+  // The scarcest role first, so a person in two roles leaves the commoner one to somebody else.
+  const [chosen] = [...open].sort((a, b) => a.candidates.length - b.candidates.length);
+  return chosen ? { ok: true, requirementId: chosen.id, role: chosen.role } : { ok: false, reason: 'Nothing to decide.' };
+}

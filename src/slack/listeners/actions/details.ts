@@ -1,0 +1,18 @@
+import type { App } from '@slack/bolt';
+import { loadChangeView } from '../../../db/changes.js';
+import type { ListenerDependencies } from '../../dependencies.js';
+import { ACTIONS } from '../../ids.js';
+import { changeDetailsModal } from '../../views/change-message.js';
+import { onChangeButton } from './change-button.js';
+
+/** Details: every recorded field of the change in a modal. */
+export function registerDetails(app: App, deps: ListenerDependencies): void {
+  onChangeButton(app, ACTIONS.details, deps, async ({ changeId, triggerId, client, reply }) => {
+    const view = loadChangeView(deps.database.db, changeId);
+    if (!view) {
+      await reply('That change does not exist.');
+      return;
+    }
+    await client.views.open({ trigger_id: triggerId, view: changeDetailsModal(view, deps.policy) });
+  });
+}

@@ -1,0 +1,25 @@
+import { parseChangeRef } from '../../../domain/change-ref.js';
+import { loadChangeView } from '../../../db/changes.js';
+import { showChangeBlocks, statusLine } from '../../views/change-message.js';
+import { escapeMrkdwn } from '../../views/mrkdwn.js';
+import { type Subcommand, ephemeral } from './subcommand.js';
+
+/** `/change show CHG-<n>`: the change, its status and every approval, to whoever asks. */
+export const showChange: Subcommand = {
+  name: 'show',
+  usage: 'show CHG-<n>',
+  summary: 'details of a change, its status and who approved it when',
+  async run({ ack, args, deps }) {
+    const changeId = parseChangeRef(args);
+    if (changeId === undefined) {
+      await ack(ephemeral(`Type \`/change show CHG-<number>\`, e.g. \`/change show CHG-12\`${args ? ` (\`${escapeMrkdwn(args)}\` is not a change ID)` : ''}.`));
+      return;
+    }
+    const view = loadChangeView(deps.database.db, changeId);
+    if (!view) {
+      await ack(ephemeral(`There is no CHG-${changeId}. \`/change list all\` shows the changes there are.`));
+      return;
+    }
+    await ack(ephemeral(`${view.ref} · ${escapeMrkdwn(view.change.title)} — ${statusLine(view)}`, showChangeBlocks(view, deps.policy)));
+  },
+};

@@ -1,0 +1,31 @@
+import type { App } from '@slack/bolt';
+import { CHANGE_FIELDS, validateChangeRequest } from '../../../domain/change-request.js';
+import { submitChange } from '../../../services/submit-change.js';
+import type { ListenerDependencies } from '../../dependencies.js';
+import { VIEWS } from '../../ids.js';
+import { readChangeRequestForm } from '../../views/change-form.js';
+
+/**
+ * The change-request modal submitted: validated on the server (errors go back on their blocks and
+ * nothing is written), recorded in one transaction, acked, then the outbox tells everyone.
+ */
+export function registerChangeRequestSubmitted(app: App, deps: ListenerDependencies): void {
+  app.view(VIEWS.changeRequest, async ({ ack, body, view }) => {
+    const form = readChangeRequestForm(view.state.values, deps.policy);
+    const validation = validateChangeRequest(form, deps.policy, deps.clock.now());
+    if (!validation.ok) {
+      await ack({ response_action: 'errors', errors: validation.errors });
+      return;
+    }
+    try {
+      // The view ID makes a repeated submission of the same modal record nothing new.
+      submitChange(deps.database.db, deps.policy, validation.request, body.user.id, view.id, deps.clock.now());
+    } catch (error) {
+      deps.logger.error(`saving a change request failed: ${error instanceof Error ? error.message : String(error)}`);
+      await ack({ response_action: 'errors', errors: { [CHANGE_FIELDS.title]: 'Cabinet could not save this change; nothing was recorded. Submit again in a moment.' } });
+      return;
+    }
+    await ack();
+    deps.outbox.kick();
+  });
+}

@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import { CHANGE_FIELDS, riskFactorField } from '../../src/domain/change-request.js';
+import { ACTIONS, REJECT_REASON_BLOCK, VIEWS } from '../../src/slack/ids.js';
+import { FORM_ACTION } from '../../src/slack/views/change-form.js';
+import type { AppResponse, SignedPostOptions } from './slack-request.js';
+import type { TestApp } from './test-app.js';
+
+export interface ChangeFormInput {
+  title: string;
+  description: string;
+  changeType: string;
+  systems: string;
+  /** Scores of the five POL-SEC-008 3.3 factors, in the document's order. */
+  risk: [number, number, number, number, number];
+  requestedRiskLevel?: string;
+  securityTriggers: string[];
+  reviewRules: string[];
+  plannedStart: Date;
+  plannedEnd: Date;
+  ownerId?: string;
+  link?: string;
+  /** Blocks to leave empty, as if the user skipped them. */
+  omit?: string[];
+}
+
+const FACTORS = ['systems_affected', 'user_impact', 'data_risk', 'reversibility', 'security_impact'];
+
+export function defaultChangeForm(now: Date): ChangeFormInput {
+  return {
+    title: 'Rotate TLS certificates on the edge proxies',
+    description: 'Replace the expiring certificates.',
+    changeType: 'normal',
+    systems: 'edge-proxy',
+    risk: [1, 1, 1, 1, 1],
+    securityTriggers: [],
+    reviewRules: [],
+    plannedStart: new Date(now.getTime() + 48 * 3600_000),
+    plannedEnd: new Date(now.getTime() + 49 * 3600_000),
+  };
+}
+
+const option = (value: string) => ({ text: { type: 'plain_text', text: value }, value });
+
+/** The `view.state.values` Slack sends for our change-request modal. */
+export function changeFormState(input: ChangeFormInput, requesterId: string): Record<string, Record<string, unknown>> {
+  const text = (value: string | undefined) => ({ type: 'plain_text_input', value: value ?? null });
+  const values: Record<string, Record<string, unknown>> = {
+    [CHANGE_FIELDS.title]: { [FORM_ACTION]: text(input.title) },
+    [CHANGE_FIELDS.description]: { [FORM_ACTION]: text(input.description) },
+    [CHANGE_FIELDS.businessJustification]: { [FORM_ACTION]: text('Certificates expire in 10 days.') },
+    [CHANGE_FIELDS.changeType]: { [FORM_ACTION]: { type: 'static_select', selected_option: option(input.changeType) } },
+    [CHANGE_FIELDS.affectedSystems]: { [FORM_ACTION]: text(input.systems) },
+    [CHANGE_FIELDS.requestedRiskLevel]: { [FORM_ACTION]: { type: 'static_select', selected_option: input.requestedRiskLevel ? option(input.requestedRiskLevel) : null } },
+    [CHANGE_FIELDS.securityTriggers]: { [FORM_ACTION]: { type: 'checkboxes', selected_options: input.securityTriggers.map(option) } },
+    [CHANGE_FIELDS.reviewRules]: { [FORM_ACTION]: { type: 'checkboxes', selected_options: input.reviewRules.map(option) } },
+    [CHANGE_FIELDS.impactAnalysis]: { [FORM_ACTION]: text('Edge traffic only.') },
+    [CHANGE_FIELDS.testPlan]: { [FORM_ACTION]: text('curl the health endpoints.') },
+    [CHANGE_FIELDS.rollbackPlan]: { [FORM_ACTION]: text('Restore the previous certificate bundle.') },
+    [CHANGE_FIELDS.implementationPlan]: { [FORM_ACTION]: text('Ansible playbook certs.yml.') },
+    [CHANGE_FIELDS.plannedStart]: { [FORM_ACTION]: { type: 'datetimepicker', selected_date_time: Math.floor(input.plannedStart.getTime() / 1000) } },
+    [CHANGE_FIELDS.plannedEnd]: { [FORM_ACTION]: { type: 'datetimepicker', selected_date_time: Math.floor(input.plannedEnd.getTime() / 1000) } },
+    [CHANGE_FIELDS.owner]: { [FORM_ACTION]: { type: 'users_select', selected_user: input.ownerId ?? requesterId } },
+    [CHANGE_FIELDS.link]: { [FORM_ACTION]: { type: 'url_text_input', value: input.link ?? null } },
+  };
+  FACTORS.forEach((factor, index) => {
+    values[riskFactorField(factor)] = { [FORM_ACTION]: { type: 'static_select', selected_option: option(String(input.risk[index])) } };
+  });
+  for (const blockId of input.omit ?? []) delete values[blockId];
+  return values;
+}
+
+const user = (id: string) => ({ id, username: id.toLowerCase(), name: id.toLowerCase(), team_id: 'T0CABINET' });
+
+/** Submits the change-request modal as `requesterId`; `viewId` identifies the submission. */
+export function submitChangeForm(app: TestApp, requesterId: string, input: ChangeFormInput, viewId = `V${randomUUID().slice(0, 8).toUpperCase()}`): Promise<AppResponse> {
+  return app.interact({
+    type: 'view_submission',
+    team: { id: 'T0CABINET', domain: 'cabinet-test' },
+    user: user(requesterId),
+    api_app_id: 'A0CABINET',
+    token: 'deprecated-verification-token',
+    trigger_id: `trigger-${randomUUID()}`,
+    view: {
+      id: viewId,
+      team_id: 'T0CABINET',
+      type: 'modal',
+      callback_id: VIEWS.changeRequest,
+      private_metadata: '',
+      state: { values: changeFormState(input, requesterId) },
+      hash: 'hash',
+      app_id: 'A0CABINET',
+      bot_id: 'B0CABINET',
+    },
+  });
+}
+
+/** Clicks a button about a change in a DM, as `userId`; ephemeral replies go to the fake's response URL. */
+export function clickButton(app: TestApp, userId: string, actionId: string, value: string, options?: SignedPostOptions): Promise<AppResponse> {
+  return app.interact(
+    {
+      type: 'block_actions',
+      team: { id: 'T0CABINET', domain: 'cabinet-test' },
+      user: user(userId),
+      api_app_id: 'A0CABINET',
+      token: 'deprecated-verification-token',
+      trigger_id: `trigger-${randomUUID()}`,
+      container: { type: 'message', message_ts: '1700000001.000100', channel_id: `D${userId.slice(1)}`, is_ephemeral: false },
+      channel: { id: `D${userId.slice(1)}`, name: 'directmessage' },
+      response_url: app.slack.responseUrl(`${userId}-${actionId}`),
+      actions: [{ type: 'button', action_id: actionId, block_id: 'decision', value, text: { type: 'plain_text', text: actionId }, action_ts: '1700000002.000200' }],
+    },
+    options,
+  );
+}
+
+export const approve = (app: TestApp, userId: string, changeRef: string, options?: SignedPostOptions) => clickButton(app, userId, ACTIONS.approve, changeRef, options);
+
+/** Submits the rejection-reason modal for a change. */
+export function submitRejectReason(app: TestApp, userId: string, changeRef: string, reason: string): Promise<AppResponse> {
+  return app.interact({
+    type: 'view_submission',
+    team: { id: 'T0CABINET', domain: 'cabinet-test' },
+    user: user(userId),
+    api_app_id: 'A0CABINET',
+    token: 'deprecated-verification-token',
+    trigger_id: `trigger-${randomUUID()}`,
+    view: {
+      id: `V${randomUUID().slice(0, 8).toUpperCase()}`,
+      team_id: 'T0CABINET',
+      type: 'modal',
+      callback_id: VIEWS.rejectReason,
+      private_metadata: changeRef,
+      state: { values: { [REJECT_REASON_BLOCK]: { value: { type: 'plain_text_input', value: reason } } } },
+      hash: 'hash',
+      app_id: 'A0CABINET',
+      bot_id: 'B0CABINET',
+    },
+  });
+}
+
+/** Polls until `condition` holds; fails with `what` after `timeoutMs`. */
+export async function eventually(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
