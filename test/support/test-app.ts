@@ -30,6 +30,8 @@ export interface TestApp {
 export interface TestAppOptions {
   policy?: Policy;
   clock?: FakeClock;
+  /** A database to use instead of a fresh one; the caller closes it (e.g. to restart on the same file). */
+  database?: TempDatabase;
   /** Receives every log line (level WARN and above are written); default: ERROR lines to the console. */
   logSink?: LogSink;
 }
@@ -40,7 +42,7 @@ export interface TestAppOptions {
  */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const slack = await FakeSlack.start();
-  const database = openTempDatabase();
+  const database = options.database ?? openTempDatabase();
   const clock = options.clock ?? new FakeClock();
   const signingSecret = randomBytes(16).toString('hex');
   const { app, outbox } = createSlackApp({
@@ -72,7 +74,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       await app.stop();
       await outbox.stop();
       await slack.close();
-      database.dispose();
+      if (!options.database) database.dispose();
     },
   };
 }
