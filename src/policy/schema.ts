@@ -92,9 +92,14 @@ const policyObject = z.strictObject({
   // 3.1 "Pre-approved" standard changes: the catalog a requester picks from.
   standard_changes: z
     .array(z.strictObject({ id: identifier, title: z.string().min(1).max(150), description: z.string().default('') }))
+    // One select holds 100 options, and "normal" takes one.
+    .max(99, 'Slack shows at most 100 options in a select; keep 99 standard changes or fewer')
     .prefault([]),
   // The systems a change may affect; empty means free text in the change form.
-  systems: z.array(z.strictObject({ id: systemId, label: z.string().min(1).max(75) })).max(100).prefault([]),
+  systems: z
+    .array(z.strictObject({ id: systemId, label: z.string().min(1).max(75) }))
+    .max(100, 'Slack shows at most 100 options in a select; keep 100 systems or fewer')
+    .prefault([]),
   approvals: z
     .strictObject({
       one_role_per_person: z.boolean().default(defaults.DEFAULT_APPROVALS.one_role_per_person),
@@ -119,7 +124,8 @@ const policyObject = z.strictObject({
   security_review: z
     .strictObject({
       rule: identifier.default(defaults.DEFAULT_SECURITY_REVIEW.rule),
-      triggers: z.array(labelled).prefault(defaults.DEFAULT_SECURITY_REVIEW.triggers),
+      // Slack shows at most 10 checkboxes in one input.
+      triggers: z.array(labelled).max(10, 'Slack shows at most 10 checkboxes; keep 10 triggers or fewer').prefault(defaults.DEFAULT_SECURITY_REVIEW.triggers),
     })
     .prefault({}),
   approval_sla: z
@@ -242,6 +248,10 @@ function crossReferenceIssues(policy: PolicyShape): Issue[] {
   }
   checkEveryLevelHasRow('approval_sla', policy.approval_sla);
 
+  const declarableRules = Object.keys(policy.review_rules).filter((rule) => rule !== policy.security_review.rule);
+  if (declarableRules.length > 10) {
+    issues.push({ path: ['review_rules'], message: 'Slack shows at most 10 checkboxes; keep 10 review rules or fewer besides the security rule' });
+  }
   for (const [rule, { approvals }] of Object.entries(policy.review_rules)) {
     for (const role of Object.keys(approvals)) checkRole(['review_rules', rule, 'approvals', role], role);
   }

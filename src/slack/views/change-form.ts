@@ -4,10 +4,8 @@ import type { Policy } from '../../policy/schema.js';
 import { VIEWS } from '../ids.js';
 import { truncate } from './blocks.js';
 
-// Block Kit limits for what goes into this modal.
+// Block Kit's limit on option text; option counts are bounded by the policy schema.
 const OPTION_TEXT_LIMIT = 75;
-const CHECKBOX_OPTION_LIMIT = 10;
-const SELECT_OPTION_LIMIT = 100;
 /** Every input in the form uses this action ID inside its own block. */
 export const FORM_ACTION = 'value';
 
@@ -33,7 +31,7 @@ export function changeRequestModal(policy: Policy, requesterId: string): types.M
   const typeOptions = [
     option(`${policy.change_types.normal.label} — ${policy.change_types.normal.description}`, 'normal'),
     ...policy.standard_changes.map((entry) => option(`${policy.change_types.standard.label}: ${entry.title}`, `standard:${entry.id}`)),
-  ].slice(0, SELECT_OPTION_LIMIT);
+  ];
 
   const systems =
     policy.systems.length > 0
@@ -52,10 +50,9 @@ export function changeRequestModal(policy: Policy, requesterId: string): types.M
     }),
   );
 
-  const securityTriggers = policy.security_review.triggers.slice(0, CHECKBOX_OPTION_LIMIT);
-  const reviewRules = Object.entries(policy.review_rules)
-    .filter(([rule]) => rule !== policy.security_review.rule)
-    .slice(0, CHECKBOX_OPTION_LIMIT);
+  // Option counts stay within Slack's limits because the policy schema refuses longer lists.
+  const securityTriggers = policy.security_review.triggers;
+  const reviewRules = Object.entries(policy.review_rules).filter(([rule]) => rule !== policy.security_review.rule);
 
   const blocks: types.KnownBlock[] = [
     textInput(CHANGE_FIELDS.title, 'Title', TITLE_MAX, false),
