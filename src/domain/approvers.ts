@@ -66,11 +66,17 @@ export function decisionEligibility(context: DecisionContext, actorId: string): 
 
   const asked = context.requirements.filter((requirement) => requirement.candidates.includes(actorId));
   if (asked.length === 0) return { ok: false, reason: `You are not one of the approvers of ${changeRef}; nothing was recorded.` };
-  const alreadyApproved = context.requirements.filter((requirement) => requirement.approvers.includes(actorId));
-  if (context.oneRolePerPerson && alreadyApproved.length > 0) {
-    return { ok: false, reason: `You already approved ${changeRef} as ${alreadyApproved.map((r) => r.role).join(', ')}; one person counts for one role.` };
-  }
+  const alreadyApproved = context.requirements.filter((requirement) => requirement.approvers.includes(actorId)).map((r) => r.role);
   const open = asked.filter((requirement) => !requirement.satisfied && !requirement.approvers.includes(actorId));
+  if (alreadyApproved.length > 0 && (open.length === 0 || context.oneRolePerPerson)) {
+    return {
+      ok: false,
+      reason:
+        open.length === 0
+          ? `Your approval of ${changeRef} as ${alreadyApproved.join(', ')} is already recorded.`
+          : `You already approved ${changeRef} as ${alreadyApproved.join(', ')}; one person counts for one role.`,
+    };
+  }
   if (open.length === 0) {
     return { ok: false, reason: `The ${asked.map((r) => r.role).join(' and ')} approval of ${changeRef} is already given; nothing more is needed from you.` };
   }

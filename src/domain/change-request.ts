@@ -141,10 +141,13 @@ export function validateChangeRequest(form: ChangeRequestForm, policy: Policy, n
   const reviewRules = form.reviewRules.filter((rule) => Object.hasOwn(policy.review_rules, rule));
   if (reviewRules.length !== form.reviewRules.length) errors[CHANGE_FIELDS.reviewRules] = 'Tick only the listed kinds of change.';
 
-  const plannedStart = form.plannedStart === undefined ? undefined : new Date(form.plannedStart * 1000);
-  const plannedEnd = form.plannedEnd === undefined ? undefined : new Date(form.plannedEnd * 1000);
+  const toDate = (seconds: number | undefined) => (seconds !== undefined && Number.isFinite(seconds) ? new Date(seconds * 1000) : undefined);
+  const plannedStart = toDate(form.plannedStart);
+  const plannedEnd = toDate(form.plannedEnd);
+  // The picker chooses minutes, so the current minute is not "in the past".
+  const startOfThisMinute = Math.floor(now.getTime() / 60_000) * 60_000;
   if (!plannedStart) errors[CHANGE_FIELDS.plannedStart] = 'Pick when the change starts.';
-  else if (plannedStart.getTime() < now.getTime()) errors[CHANGE_FIELDS.plannedStart] = 'The start is in the past; pick a later time.';
+  else if (plannedStart.getTime() < startOfThisMinute) errors[CHANGE_FIELDS.plannedStart] = 'The start is in the past; pick a later time.';
   if (!plannedEnd) errors[CHANGE_FIELDS.plannedEnd] = 'Pick when the change ends.';
   else if (plannedStart && plannedEnd.getTime() <= plannedStart.getTime()) errors[CHANGE_FIELDS.plannedEnd] = 'The end must be after the start.';
 

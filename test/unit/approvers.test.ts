@@ -1,0 +1,309 @@
+// chooseCandidates and decisionEligibility: who is asked to approve a change, and who may decide on it.
+import { describe, expect, it } from 'vitest';
+import {
+  chooseCandidates,
+  decisionEligibility,
+  type DecisionContext,
+  type RequirementCandidates,
+  type RequirementState,
+} from '../../src/domain/approvers.js';
+import type { ChangeState } from '../../src/domain/lifecycle.js';
+import type { Policy } from '../../src/policy/schema.js';
+import { minimalPolicy, policyWith } from './policy-fixture.js';
+
+const REQUESTER = 'U0REQ0001';
+const OWNER = 'U0OWN0001';
+const people = { requesterId: REQUESTER, ownerId: OWNER };
+
+const defaultApprovals = minimalPolicy().approvals;
+const dbaFallsBackToManager = policyWith(`approvals:
+  fallback_roles: { dba: manager }
+`).approvals;
+const dbaFallsBackToItself = policyWith(`approvals:
+  fallback_roles: { dba: dba }
+`).approvals;
+
+/** Role membership as the directory would return it; roles not listed have no members. */
+function directory(members: Record<string, string[]>): (role: string) => readonly string[] {
+  return (role) => members[role] ?? [];
+}
+
+describe('chooseCandidates', () => {
+  const rows: {
+    name: string;
+    roles: string[];
+    members: Record<string, string[]>;
+    approvals: Policy['approvals'];
+    expected: RequirementCandidates[];
+  }[] = [
+    {
+      name: 'every member is asked when neither the requester nor the owner holds the role',
+      roles: ['peer'],
+      members: { peer: ['U0PEER001', 'U0PEER002'] },
+      approvals: defaultApprovals,
+      expected: [{ role: 'peer', candidates: ['U0PEER001', 'U0PEER002'], fallbackRole: undefined }],
+    },
+    {
+      name: 'the requester is removed from the role',
+      roles: ['peer'],
+      members: { peer: ['U0PEER001', REQUESTER, 'U0PEER002'] },
+      approvals: defaultApprovals,
+      expected: [{ role: 'peer', candidates: ['U0PEER001', 'U0PEER002'], fallbackRole: undefined }],
+    },
+    {
+      name: 'the owner is removed from the role',
+      roles: ['peer'],
+      members: { peer: [OWNER, 'U0PEER001'] },
+      approvals: defaultApprovals,
+      expected: [{ role: 'peer', candidates: ['U0PEER001'], fallbackRole: undefined }],
+    },
+    {
+      name: 'the requester and the owner are removed from every role',
+      roles: ['peer', 'manager', 'security'],
+      members: { peer: [REQUESTER, 'U0PEER001', OWNER], manager: [OWNER, 'U0MGR0001'], security: ['U0SEC0001', REQUESTER] },
+      approvals: defaultApprovals,
+      expected: [
+        { role: 'peer', candidates: ['U0PEER001'], fallbackRole: undefined },
+        { role: 'manager', candidates: ['U0MGR0001'], fallbackRole: undefined },
+        { role: 'security', candidates: ['U0SEC0001'], fallbackRole: undefined },
+      ],
+    },
+    {
+      name: 'duplicate members are asked once, in first-seen order',
+      roles: ['peer'],
+      members: { peer: ['U0PEER002', 'U0PEER001', 'U0PEER002', 'U0PEER001'] },
+      approvals: defaultApprovals,
+      expected: [{ role: 'peer', candidates: ['U0PEER002', 'U0PEER001'], fallbackRole: undefined }],
+    },
+    {
+      name: 'a role held only by the requester falls back to cto, whose members are asked',
+      roles: ['manager'],
+      members: { manager: [REQUESTER], cto: ['U0CTO0001'] },
+      approvals: defaultApprovals,
+      expected: [{ role: 'manager', candidates: ['U0CTO0001'], fallbackRole: 'cto' }],
+    },
+    {
+      name: 'a role held only by the requester and the owner falls back to cto',
+      roles: ['manager'],
+      members: { manager: [REQUESTER, OWNER, REQUESTER], cto: ['U0CTO0001'] },
+      approvals: defaultApprovals,
+      expected: [{ role: 'manager', candidates: ['U0CTO0001'], fallbackRole: 'cto' }],
+    },
+    {
+      name: 'a role with no members at all falls back to cto',
+      roles: ['security'],
+      members: { cto: ['U0CTO0001'] },
+      approvals: defaultApprovals,
+      expected: [{ role: 'security', candidates: ['U0CTO0001'], fallbackRole: 'cto' }],
+    },
+    {
+      name: 'the fallback role loses the requester and the owner too',
+      roles: ['manager'],
+      members: { manager: [OWNER], cto: [OWNER, 'U0CTO0001', REQUESTER, 'U0CTO0001'] },
+      approvals: defaultApprovals,
+      expected: [{ role: 'manager', candidates: ['U0CTO0001'], fallbackRole: 'cto' }],
+    },
+    {
+      name: 'only the role without candidates falls back; the others keep their members',
+      roles: ['peer', 'manager'],
+      members: { peer: ['U0PEER001'], manager: [REQUESTER], cto: ['U0CTO0001'] },
+      approvals: defaultApprovals,
+      expected: [
+        { role: 'peer', candidates: ['U0PEER001'], fallbackRole: undefined },
+        { role: 'manager', candidates: ['U0CTO0001'], fallbackRole: 'cto' },
+      ],
+    },
+    {
+      name: 'a per-role override (dba → manager) is used instead of cto',
+      roles: ['dba'],
+      members: { dba: [REQUESTER], manager: ['U0MGR0001'], cto: ['U0CTO0001'] },
+      approvals: dbaFallsBackToManager,
+      expected: [{ role: 'dba', candidates: ['U0MGR0001'], fallbackRole: 'manager' }],
+    },
+    {
+      name: 'the per-role override leaves other roles on the default cto',
+      roles: ['security'],
+      members: { security: [OWNER], manager: ['U0MGR0001'], cto: ['U0CTO0001'] },
+      approvals: dbaFallsBackToManager,
+      expected: [{ role: 'security', candidates: ['U0CTO0001'], fallbackRole: 'cto' }],
+    },
+    {
+      name: 'a fallback role held only by the requester leaves no candidates, with the fallback named',
+      roles: ['manager'],
+      members: { manager: [REQUESTER], cto: [REQUESTER] },
+      approvals: defaultApprovals,
+      expected: [{ role: 'manager', candidates: [], fallbackRole: 'cto' }],
+    },
+    {
+      name: 'the cto role itself, held only by the requester, has no fallback (fallback = role)',
+      roles: ['cto'],
+      members: { cto: [REQUESTER] },
+      approvals: defaultApprovals,
+      expected: [{ role: 'cto', candidates: [], fallbackRole: undefined }],
+    },
+    {
+      name: 'a per-role override naming the role itself means no fallback',
+      roles: ['dba'],
+      members: { dba: [OWNER], cto: ['U0CTO0001'] },
+      approvals: dbaFallsBackToItself,
+      expected: [{ role: 'dba', candidates: [], fallbackRole: undefined }],
+    },
+    {
+      name: 'no roles required, nobody asked',
+      roles: [],
+      members: { peer: ['U0PEER001'] },
+      approvals: defaultApprovals,
+      expected: [],
+    },
+  ];
+
+  it.each(rows)('$name', ({ roles, members, approvals, expected }) => {
+    expect(chooseCandidates(roles, directory(members), people, approvals)).toEqual(expected);
+  });
+
+  it('never lists the requester or the owner among the candidates of the minimal policy roles', () => {
+    const policy = minimalPolicy();
+    const members = { ...policy.roles, peer: [...(policy.roles.peer ?? []), REQUESTER], cab: [OWNER, ...(policy.roles.cab ?? [])] };
+    const chosen = chooseCandidates(Object.keys(policy.roles), directory(members), people, policy.approvals);
+    expect(chosen.map((entry) => entry.role)).toEqual(Object.keys(policy.roles));
+    for (const entry of chosen) {
+      expect(entry.candidates, entry.role).not.toContain(REQUESTER);
+      expect(entry.candidates, entry.role).not.toContain(OWNER);
+      expect(entry.candidates.length, entry.role).toBeGreaterThan(0);
+    }
+    expect(chosen.find((entry) => entry.role === 'peer')?.candidates).toEqual(['U0PEER001', 'U0PEER002']);
+    expect(chosen.find((entry) => entry.role === 'cab')?.candidates).toEqual(['U0CAB0001', 'U0CAB0002']);
+  });
+});
+
+describe('decisionEligibility', () => {
+  const CHANGE = 'CHG-42';
+  const PEER_A = 'U0PEERA01';
+  const PEER_B = 'U0PEERB01';
+  const MANAGER = 'U0MGR0001';
+  const SECURITY = 'U0SEC0001';
+  const OUTSIDER = 'U0OUTS001';
+
+  function requirement(id: number, role: string, candidates: string[], extra: Partial<RequirementState> = {}): RequirementState {
+    return { id, role, approvalsNeeded: 1, satisfied: false, candidates, approvers: [], ...extra };
+  }
+
+  function context(extra: Partial<DecisionContext> = {}): DecisionContext {
+    return {
+      changeRef: CHANGE,
+      state: 'pending_approval',
+      requesterId: REQUESTER,
+      ownerId: OWNER,
+      requirements: [requirement(1, 'peer', [PEER_A, PEER_B]), requirement(2, 'manager', [MANAGER])],
+      oneRolePerPerson: true,
+      ...extra,
+    };
+  }
+
+  describe('refusals', () => {
+    it.each<{ name: string; ctx: DecisionContext; actor: string; reason: RegExp }>([
+      { name: 'state approved', ctx: context({ state: 'approved' }), actor: PEER_A, reason: /^CHG-42 is already approved; nothing was recorded\.$/ },
+      { name: 'state rejected', ctx: context({ state: 'rejected' }), actor: MANAGER, reason: /^CHG-42 is already rejected; nothing was recorded\.$/ },
+      { name: 'state rolled_back (underscores read as spaces)', ctx: context({ state: 'rolled_back' }), actor: PEER_A, reason: /^CHG-42 is already rolled back;/ },
+      { name: 'state checked before the requester', ctx: context({ state: 'cancelled' }), actor: REQUESTER, reason: /^CHG-42 is already cancelled;/ },
+      { name: 'the requester', ctx: context({ requirements: [requirement(1, 'peer', [REQUESTER, PEER_A])] }), actor: REQUESTER, reason: /^You requested CHG-42, so someone else must approve it\.$/ },
+      { name: 'the owner', ctx: context({ requirements: [requirement(1, 'peer', [OWNER, PEER_A])] }), actor: OWNER, reason: /^You own CHG-42, so someone else must approve it\.$/ },
+      { name: 'an outsider', ctx: context(), actor: OUTSIDER, reason: /not one of the approvers of CHG-42/ },
+      {
+        name: 'a candidate whose role is already satisfied by someone else',
+        ctx: context({ requirements: [requirement(1, 'peer', [PEER_A, PEER_B], { satisfied: true, approvers: [PEER_B] }), requirement(2, 'manager', [MANAGER])] }),
+        actor: PEER_A,
+        reason: /^The peer approval of CHG-42 is already given; nothing more is needed from you\.$/,
+      },
+      {
+        name: 'one role per person: approved as peer, candidate of the open manager role too',
+        ctx: context({
+          requirements: [
+            requirement(1, 'peer', [PEER_A, PEER_B], { satisfied: true, approvers: [PEER_A] }),
+            requirement(2, 'manager', [MANAGER, PEER_A]),
+          ],
+        }),
+        actor: PEER_A,
+        reason: /^You already approved CHG-42 as peer; one person counts for one role\.$/,
+      },
+      {
+        name: 'two approvals needed, the actor already gave one (one role per person)',
+        ctx: context({ requirements: [requirement(1, 'peer', [PEER_A, PEER_B], { approvalsNeeded: 2, approvers: [PEER_A] })] }),
+        actor: PEER_A,
+        reason: /^Your approval of CHG-42 as peer is already recorded\.$/,
+      },
+      {
+        name: 'two approvals needed, the actor already gave one (several roles per person)',
+        ctx: context({ oneRolePerPerson: false, requirements: [requirement(1, 'peer', [PEER_A, PEER_B], { approvalsNeeded: 2, approvers: [PEER_A] })] }),
+        actor: PEER_A,
+        reason: /^Your approval of CHG-42 as peer is already recorded\.$/,
+      },
+    ])('$name → refused', ({ ctx, actor, reason }) => {
+      const result = decisionEligibility(ctx, actor);
+      expect(result.ok).toBe(false);
+      expect(result.ok ? '' : result.reason).toMatch(reason);
+    });
+
+    it.each<ChangeState>(['submitted', 'approved', 'rejected', 'scheduled', 'implementing', 'completed', 'closed', 'cancelled', 'pending_retro_approval'])(
+      'every state but pending_approval is refused, naming the change and the state: %s',
+      (state) => {
+        const result = decisionEligibility(context({ state }), PEER_A);
+        expect(result).toEqual({ ok: false, reason: `${CHANGE} is already ${state.replaceAll('_', ' ')}; nothing was recorded.` });
+      },
+    );
+  });
+
+  describe('accepted decisions', () => {
+    it.each<{ name: string; ctx: DecisionContext; actor: string; expected: { requirementId: number; role: string } }>([
+      { name: 'a candidate of an unsatisfied requirement', ctx: context(), actor: PEER_B, expected: { requirementId: 1, role: 'peer' } },
+      { name: 'the manager candidate', ctx: context(), actor: MANAGER, expected: { requirementId: 2, role: 'manager' } },
+      {
+        name: 'a candidate of an open role while another of their roles is satisfied',
+        ctx: context({
+          requirements: [
+            requirement(1, 'peer', [PEER_A, PEER_B], { satisfied: true, approvers: [PEER_B] }),
+            requirement(2, 'manager', [MANAGER, PEER_A]),
+          ],
+        }),
+        actor: PEER_A,
+        expected: { requirementId: 2, role: 'manager' },
+      },
+      {
+        name: 'several roles per person: approved as peer, now ok for manager',
+        ctx: context({
+          oneRolePerPerson: false,
+          requirements: [
+            requirement(1, 'peer', [PEER_A, PEER_B], { satisfied: true, approvers: [PEER_A] }),
+            requirement(2, 'manager', [MANAGER, PEER_A]),
+          ],
+        }),
+        actor: PEER_A,
+        expected: { requirementId: 2, role: 'manager' },
+      },
+      {
+        name: 'in two open roles: the scarcer one (manager, 2 candidates) over peer (3)',
+        ctx: context({
+          requirements: [requirement(1, 'peer', [PEER_A, PEER_B, SECURITY]), requirement(2, 'manager', [MANAGER, PEER_A])],
+        }),
+        actor: PEER_A,
+        expected: { requirementId: 2, role: 'manager' },
+      },
+      {
+        name: 'in two open roles listed the other way round: still the scarcer one (security, 1 candidate)',
+        ctx: context({
+          requirements: [requirement(7, 'security', [SECURITY]), requirement(3, 'peer', [PEER_A, SECURITY])],
+        }),
+        actor: SECURITY,
+        expected: { requirementId: 7, role: 'security' },
+      },
+      {
+        name: 'two approvals needed, one given by someone else: another candidate may give the second',
+        ctx: context({ requirements: [requirement(1, 'peer', [PEER_A, PEER_B], { approvalsNeeded: 2, approvers: [PEER_A] })] }),
+        actor: PEER_B,
+        expected: { requirementId: 1, role: 'peer' },
+      },
+    ])('$name → ok', ({ ctx, actor, expected }) => {
+      expect(decisionEligibility(ctx, actor)).toEqual({ ok: true, ...expected });
+    });
+  });
+});
