@@ -32,71 +32,68 @@ export function checkEligibility(db: DbExecutor, policy: Policy, changeId: numbe
   return decisionEligibility(contextOf(view, policy), actorId);
 }
 
-function afterDecision(tx: DbExecutor, changeId: number, now: Date): void {
-  enqueue(tx, { kind: 'refresh_messages', changeId }, now);
+/** Tells the requester, the owner and the log channel that the change was decided, and refreshes its messages. */
+function announceDecision(tx: DbExecutor, view: ChangeView, event: 'approved' | 'rejected', now: Date): void {
+  const changeId = view.change.id;
+  for (const userId of new Set([view.change.requesterId, view.change.ownerId])) enqueue(tx, { kind: 'notify_user', changeId, userId, event }, now);
+  enqueue(tx, { kind: 'notify_log', changeId, event }, now);
 }
 
+type EligibleDecision = (tx: DbExecutor, view: ChangeView, decision: { requirementId: number; role: string }) => DecisionOutcome;
+
 /**
- * Records an approval. Eligibility is checked and the decision written in one immediate transaction,
- * and the (change, role, approver) unique index stops a double click or a retry from counting twice.
+ * Runs a decision in one immediate transaction: the change is read, the actor's eligibility checked
+ * and the decision written together, so no other click can slip in between.
  */
-export function approveChange(db: CabinetDb, policy: Policy, changeId: number, actorId: string, now: Date): DecisionOutcome {
+function decide(db: CabinetDb, policy: Policy, changeId: number, actorId: string, record: EligibleDecision, now: Date): DecisionOutcome {
   return db.transaction(
     (tx) => {
       const view = loadChangeView(tx, changeId);
       if (!view) return { ok: false, reason: 'That change does not exist; nothing was recorded.' };
       const eligibility = decisionEligibility(contextOf(view, policy), actorId);
       if (!eligibility.ok) return eligibility;
-      const inserted = tx
-        .insert(approvalDecisions)
-        .values({ changeId, requirementId: eligibility.requirementId, approverId: actorId, role: eligibility.role, decision: 'approve', source: 'button', decidedAt: now })
-        .onConflictDoNothing()
-        .returning({ id: approvalDecisions.id })
-        .all();
-      if (inserted.length === 0) return { ok: false, reason: `Your approval of ${view.ref} is already recorded.` };
-      recordAudit(tx, { changeId, actorId, type: 'approval.approved', data: { role: eligibility.role, source: 'button' } }, now);
-
-      const requirement = view.requirements.find((r) => r.id === eligibility.requirementId);
-      let state = view.change.state;
-      if (requirement && requirement.approvals.length + 1 >= requirement.approvalsNeeded && satisfyRequirement(tx, requirement.id, now)) {
-        recordAudit(tx, { changeId, actorId, type: 'requirement.satisfied', data: { role: requirement.role } }, now);
-        const stillOpen = view.requirements.filter((r) => r.id !== requirement.id && r.satisfiedAt === null);
-        if (stillOpen.length === 0) {
-          state = transitionChange(tx, view.change, 'approve', actorId, now);
-          enqueue(tx, { kind: 'notify_user', changeId, userId: view.change.requesterId, event: 'approved' }, now);
-          if (view.change.ownerId !== view.change.requesterId) {
-            enqueue(tx, { kind: 'notify_user', changeId, userId: view.change.ownerId, event: 'approved' }, now);
-          }
-          enqueue(tx, { kind: 'notify_log', changeId, event: 'approved' }, now);
-        }
-      }
-      afterDecision(tx, changeId, now);
-      return { ok: true, ref: view.ref, changeState: state };
+      const outcome = record(tx, view, eligibility);
+      if (outcome.ok) enqueue(tx, { kind: 'refresh_messages', changeId }, now);
+      return outcome;
     },
     { behavior: 'immediate' },
   );
+}
+
+/**
+ * Records an approval; the (change, role, approver) unique index stops a double click or a retry
+ * from counting twice. The last required role approves the change.
+ */
+export function approveChange(db: CabinetDb, policy: Policy, changeId: number, actorId: string, now: Date): DecisionOutcome {
+  return decide(db, policy, changeId, actorId, (tx, view, { requirementId, role }) => {
+    const inserted = tx
+      .insert(approvalDecisions)
+      .values({ changeId, requirementId, approverId: actorId, role, decision: 'approve', source: 'button', decidedAt: now })
+      .onConflictDoNothing()
+      .returning({ id: approvalDecisions.id })
+      .all();
+    if (inserted.length === 0) return { ok: false, reason: `Your approval of ${view.ref} is already recorded.` };
+    recordAudit(tx, { changeId, actorId, type: 'approval.approved', data: { role, source: 'button' } }, now);
+
+    const requirement = view.requirements.find((r) => r.id === requirementId);
+    let state = view.change.state;
+    if (requirement && requirement.approvals.length + 1 >= requirement.approvalsNeeded && satisfyRequirement(tx, requirement.id, now)) {
+      recordAudit(tx, { changeId, actorId, type: 'requirement.satisfied', data: { role } }, now);
+      if (view.requirements.every((r) => r.id === requirement.id || r.satisfiedAt !== null)) {
+        state = transitionChange(tx, view.change, 'approve', actorId, now);
+        announceDecision(tx, view, 'approved', now);
+      }
+    }
+    return { ok: true, ref: view.ref, changeState: state };
+  }, now);
 }
 
 /** Records a rejection with its reason; it ends the change as rejected. */
 export function rejectChange(db: CabinetDb, policy: Policy, changeId: number, actorId: string, reason: string, now: Date): DecisionOutcome {
-  return db.transaction(
-    (tx) => {
-      const view = loadChangeView(tx, changeId);
-      if (!view) return { ok: false, reason: 'That change does not exist; nothing was recorded.' };
-      const eligibility = decisionEligibility(contextOf(view, policy), actorId);
-      if (!eligibility.ok) return eligibility;
-      tx.insert(approvalDecisions)
-        .values({ changeId, requirementId: eligibility.requirementId, approverId: actorId, role: eligibility.role, decision: 'reject', reason, source: 'button', decidedAt: now })
-        .run();
-      const state = transitionChange(tx, view.change, 'reject', actorId, now, { role: eligibility.role, reason });
-      enqueue(tx, { kind: 'notify_user', changeId, userId: view.change.requesterId, event: 'rejected' }, now);
-      if (view.change.ownerId !== view.change.requesterId) {
-        enqueue(tx, { kind: 'notify_user', changeId, userId: view.change.ownerId, event: 'rejected' }, now);
-      }
-      enqueue(tx, { kind: 'notify_log', changeId, event: 'rejected' }, now);
-      afterDecision(tx, changeId, now);
-      return { ok: true, ref: view.ref, changeState: state };
-    },
-    { behavior: 'immediate' },
-  );
+  return decide(db, policy, changeId, actorId, (tx, view, { requirementId, role }) => {
+    tx.insert(approvalDecisions).values({ changeId, requirementId, approverId: actorId, role, decision: 'reject', reason, source: 'button', decidedAt: now }).run();
+    const state = transitionChange(tx, view.change, 'reject', actorId, now, { role, reason });
+    announceDecision(tx, view, 'rejected', now);
+    return { ok: true, ref: view.ref, changeState: state };
+  }, now);
 }

@@ -71,27 +71,32 @@ export function changeFormState(input: ChangeFormInput, requesterId: string): Re
 
 const user = (id: string) => ({ id, username: id.toLowerCase(), name: id.toLowerCase(), team_id: 'T0CABINET' });
 
-/** Submits the change-request modal as `requesterId`; `viewId` identifies the submission. */
-export function submitChangeForm(app: TestApp, requesterId: string, input: ChangeFormInput, viewId = `V${randomUUID().slice(0, 8).toUpperCase()}`): Promise<AppResponse> {
+/** Posts a view_submission of one of our modals, as Slack does when the user presses its submit button. */
+function submitView(app: TestApp, userId: string, callbackId: string, values: Record<string, Record<string, unknown>>, options: { viewId?: string; privateMetadata?: string } = {}): Promise<AppResponse> {
   return app.interact({
     type: 'view_submission',
     team: { id: 'T0CABINET', domain: 'cabinet-test' },
-    user: user(requesterId),
+    user: user(userId),
     api_app_id: 'A0CABINET',
     token: 'deprecated-verification-token',
     trigger_id: `trigger-${randomUUID()}`,
     view: {
-      id: viewId,
+      id: options.viewId ?? `V${randomUUID().slice(0, 8).toUpperCase()}`,
       team_id: 'T0CABINET',
       type: 'modal',
-      callback_id: VIEWS.changeRequest,
-      private_metadata: '',
-      state: { values: changeFormState(input, requesterId) },
+      callback_id: callbackId,
+      private_metadata: options.privateMetadata ?? '',
+      state: { values },
       hash: 'hash',
       app_id: 'A0CABINET',
       bot_id: 'B0CABINET',
     },
   });
+}
+
+/** Submits the change-request modal as `requesterId`; `viewId` identifies the submission. */
+export function submitChangeForm(app: TestApp, requesterId: string, input: ChangeFormInput, viewId?: string): Promise<AppResponse> {
+  return submitView(app, requesterId, VIEWS.changeRequest, changeFormState(input, requesterId), { viewId });
 }
 
 /** Clicks a button about a change in a DM, as `userId`; ephemeral replies go to the fake's response URL. */
@@ -117,25 +122,7 @@ export const approve = (app: TestApp, userId: string, changeRef: string, options
 
 /** Submits the rejection-reason modal for a change. */
 export function submitRejectReason(app: TestApp, userId: string, changeRef: string, reason: string): Promise<AppResponse> {
-  return app.interact({
-    type: 'view_submission',
-    team: { id: 'T0CABINET', domain: 'cabinet-test' },
-    user: user(userId),
-    api_app_id: 'A0CABINET',
-    token: 'deprecated-verification-token',
-    trigger_id: `trigger-${randomUUID()}`,
-    view: {
-      id: `V${randomUUID().slice(0, 8).toUpperCase()}`,
-      team_id: 'T0CABINET',
-      type: 'modal',
-      callback_id: VIEWS.rejectReason,
-      private_metadata: changeRef,
-      state: { values: { [REJECT_REASON_BLOCK]: { value: { type: 'plain_text_input', value: reason } } } },
-      hash: 'hash',
-      app_id: 'A0CABINET',
-      bot_id: 'B0CABINET',
-    },
-  });
+  return submitView(app, userId, VIEWS.rejectReason, { [REJECT_REASON_BLOCK]: { value: { type: 'plain_text_input', value: reason } } }, { privateMetadata: changeRef });
 }
 
 /** Polls until `condition` holds; fails with `what` after `timeoutMs`. */
