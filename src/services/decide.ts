@@ -26,9 +26,7 @@ function contextOf(view: ChangeView, policy: Policy): DecisionContext {
 }
 
 /** Whether the user may decide now (read only), e.g. before asking them for a rejection reason. */
-export function checkEligibility(db: DbExecutor, policy: Policy, changeId: number, actorId: string): Eligibility {
-  const view = loadChangeView(db, changeId);
-  if (!view) return { ok: false, reason: 'That change does not exist; nothing was recorded.' };
+export function eligibilityOf(view: ChangeView, policy: Policy, actorId: string): Eligibility {
   return decisionEligibility(contextOf(view, policy), actorId);
 }
 
@@ -50,7 +48,7 @@ function decide(db: CabinetDb, policy: Policy, changeId: number, actorId: string
     (tx) => {
       const view = loadChangeView(tx, changeId);
       if (!view) return { ok: false, reason: 'That change does not exist; nothing was recorded.' };
-      const eligibility = decisionEligibility(contextOf(view, policy), actorId);
+      const eligibility = eligibilityOf(view, policy, actorId);
       if (!eligibility.ok) return eligibility;
       const outcome = record(tx, view, eligibility);
       if (outcome.ok) enqueue(tx, { kind: 'refresh_messages', changeId }, now);
