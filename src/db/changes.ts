@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNull, notInArray, or } from 'drizzle-orm';
 import { formatChangeRef } from '../domain/change-ref.js';
 import { DomainError } from '../domain/errors.js';
 import { type ChangeState, type TransitionName, nextState } from '../domain/lifecycle.js';
@@ -99,26 +99,22 @@ export type ListFilter = 'mine' | 'pending' | 'all';
 
 /** Newest first. `mine`: requested or owned by the user; `pending`: waiting for the user's decision. */
 export function listChanges(db: DbExecutor, filter: ListFilter, userId: string, limit: number): { rows: ChangeRow[]; total: number } {
-  let rows: ChangeRow[];
-  if (filter === 'pending') {
-    const open = db
-      .select({ changeId: approvalRequirements.changeId })
-      .from(approvalCandidates)
-      .innerJoin(approvalRequirements, eq(approvalCandidates.requirementId, approvalRequirements.id))
-      .where(and(eq(approvalCandidates.userId, userId), isNull(approvalRequirements.satisfiedAt)))
-      .all()
-      .map((row) => row.changeId);
-    const decided = new Set(
-      db.select({ changeId: approvalDecisions.changeId }).from(approvalDecisions).where(eq(approvalDecisions.approverId, userId)).all().map((row) => row.changeId),
-    );
-    const ids = [...new Set(open)].filter((id) => !decided.has(id));
-    rows = ids.length ? db.select().from(changes).where(and(inArray(changes.id, ids), eq(changes.state, 'pending_approval'))).orderBy(desc(changes.id)).all() : [];
-  } else if (filter === 'mine') {
-    rows = db.select().from(changes).orderBy(desc(changes.id)).all().filter((row) => row.requesterId === userId || row.ownerId === userId);
-  } else {
-    rows = db.select().from(changes).orderBy(desc(changes.id)).all();
-  }
-  return { rows: rows.slice(0, limit), total: rows.length };
+  const waitingForUser = and(
+    eq(changes.state, 'pending_approval'),
+    inArray(
+      changes.id,
+      db
+        .select({ changeId: approvalRequirements.changeId })
+        .from(approvalCandidates)
+        .innerJoin(approvalRequirements, eq(approvalCandidates.requirementId, approvalRequirements.id))
+        .where(and(eq(approvalCandidates.userId, userId), isNull(approvalRequirements.satisfiedAt))),
+    ),
+    notInArray(changes.id, db.select({ changeId: approvalDecisions.changeId }).from(approvalDecisions).where(eq(approvalDecisions.approverId, userId))),
+  );
+  const where = filter === 'pending' ? waitingForUser : filter === 'mine' ? or(eq(changes.requesterId, userId), eq(changes.ownerId, userId)) : undefined;
+  const rows = db.select().from(changes).where(where).orderBy(desc(changes.id)).limit(limit).all();
+  const total = db.select({ total: count() }).from(changes).where(where).get()?.total ?? 0;
+  return { rows, total };
 }
 
 export type MessagePurpose = 'approval_request' | 'log';

@@ -1,5 +1,5 @@
 import type { Policy } from '../policy/schema.js';
-import type { ChangeState } from './lifecycle.js';
+import { type ChangeState, describeState } from './lifecycle.js';
 
 export interface RequirementCandidates {
   role: string;
@@ -7,6 +7,11 @@ export interface RequirementCandidates {
   candidates: string[];
   /** The role asked instead, when nobody but the requester or owner holds `role`. */
   fallbackRole: string | undefined;
+}
+
+/** The role asked when nobody but the requester or owner holds `role`: its override, else the default. */
+export function fallbackRoleFor(role: string, approvals: Policy['approvals']): string {
+  return (Object.hasOwn(approvals.fallback_roles, role) ? approvals.fallback_roles[role] : undefined) ?? approvals.fallback_role;
 }
 
 /**
@@ -23,8 +28,8 @@ export function chooseCandidates(
   return roles.map((role) => {
     const candidates = eligible(role);
     if (candidates.length > 0) return { role, candidates, fallbackRole: undefined };
-    const fallbackRole = Object.hasOwn(approvals.fallback_roles, role) ? approvals.fallback_roles[role] : approvals.fallback_role;
-    if (fallbackRole === undefined || fallbackRole === role) return { role, candidates: [], fallbackRole: undefined };
+    const fallbackRole = fallbackRoleFor(role, approvals);
+    if (fallbackRole === role) return { role, candidates: [], fallbackRole: undefined };
     return { role, candidates: eligible(fallbackRole), fallbackRole };
   });
 }
@@ -59,7 +64,7 @@ const STATE_WORDS: Partial<Record<ChangeState, string>> = { pending_approval: 'w
 export function decisionEligibility(context: DecisionContext, actorId: string): Eligibility {
   const { changeRef } = context;
   if (context.state !== 'pending_approval') {
-    return { ok: false, reason: `${changeRef} is already ${STATE_WORDS[context.state] ?? context.state.replaceAll('_', ' ')}; nothing was recorded.` };
+    return { ok: false, reason: `${changeRef} is already ${STATE_WORDS[context.state] ?? describeState(context.state)}; nothing was recorded.` };
   }
   if (actorId === context.requesterId) return { ok: false, reason: `You requested ${changeRef}, so someone else must approve it.` };
   if (actorId === context.ownerId) return { ok: false, reason: `You own ${changeRef}, so someone else must approve it.` };

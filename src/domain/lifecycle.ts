@@ -23,6 +23,11 @@ export const CHANGE_STATES = [
 ] as const;
 export type ChangeState = (typeof CHANGE_STATES)[number];
 
+/** A state as people read it: "pending_approval" → "pending approval". */
+export function describeState(state: ChangeState): string {
+  return state.replaceAll('_', ' ');
+}
+
 interface Transition {
   from: readonly ChangeState[];
   to: ChangeState;
@@ -62,7 +67,7 @@ export function nextState(change: { type: ChangeType; state: ChangeState }, tran
   if (!rule.from.includes(change.state)) {
     throw new DomainError(
       'ILLEGAL_TRANSITION',
-      `Cannot ${transition.replaceAll('_', ' ')} a change that is ${change.state.replaceAll('_', ' ')}.`,
+      `Cannot ${transition.replaceAll('_', ' ')} a change that is ${describeState(change.state)}.`,
     );
   }
   return rule.to;

@@ -1,4 +1,4 @@
-import { chooseCandidates } from '../domain/approvers.js';
+import { chooseCandidates, fallbackRoleFor } from '../domain/approvers.js';
 import type { CabinetDb } from '../db/client.js';
 import { loadChangeView, recordAudit } from '../db/changes.js';
 import { enqueue } from '../db/outbox.js';
@@ -42,6 +42,5 @@ export function requestApprovals(db: CabinetDb, policy: Policy, changeId: number
 
 /** The roles whose members must be known to choose candidates: the required roles and their fallbacks. */
 export function rolesToResolve(roles: readonly string[], policy: Policy): string[] {
-  const fallbacks = roles.map((role) => (Object.hasOwn(policy.approvals.fallback_roles, role) ? policy.approvals.fallback_roles[role] : policy.approvals.fallback_role));
-  return [...new Set([...roles, ...fallbacks.filter((role): role is string => role !== undefined)])];
+  return [...new Set([...roles, ...roles.map((role) => fallbackRoleFor(role, policy.approvals))])];
 }

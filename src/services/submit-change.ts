@@ -3,7 +3,7 @@ import type { ChangeRequest } from '../domain/change-request.js';
 import { assessRisk, effectiveRiskLevel } from '../domain/risk.js';
 import { requiredApprovals } from '../domain/routing.js';
 import type { CabinetDb } from '../db/client.js';
-import { recordAudit, transitionChange } from '../db/changes.js';
+import { type DbExecutor, recordAudit, transitionChange } from '../db/changes.js';
 import { enqueue } from '../db/outbox.js';
 import { approvalDecisions, approvalRequirements, changes } from '../db/schema.js';
 import type { Policy } from '../policy/schema.js';
@@ -12,6 +12,12 @@ export interface SubmittedChange {
   changeId: number;
   /** False when this submission had already been recorded (a repeated submit). */
   created: boolean;
+}
+
+/** A change approved the moment it was submitted is still announced, and its requester told. */
+function announceApprovedOnSubmit(tx: DbExecutor, changeId: number, requesterId: string, now: Date): void {
+  enqueue(tx, { kind: 'notify_log', changeId, event: 'submitted' }, now);
+  enqueue(tx, { kind: 'notify_user', changeId, userId: requesterId, event: 'approved' }, now);
 }
 
 /**
@@ -75,8 +81,7 @@ export function submitChange(db: CabinetDb, policy: Policy, request: ChangeReque
           .values({ changeId: change.id, decision: 'approve', source: 'pre_approved', reason: `Standard change catalog: ${request.standardChangeId}`, decidedAt: now })
           .run();
         transitionChange(tx, change, 'pre_approve', requesterId, now, { standardChangeId: request.standardChangeId });
-        enqueue(tx, { kind: 'notify_log', changeId: change.id, event: 'submitted' }, now);
-        enqueue(tx, { kind: 'notify_user', changeId: change.id, userId: requesterId, event: 'approved' }, now);
+        announceApprovedOnSubmit(tx, change.id, requesterId, now);
         return { changeId: change.id, created: true };
       }
 
@@ -84,8 +89,7 @@ export function submitChange(db: CabinetDb, policy: Policy, request: ChangeReque
       if (requirements.length === 0) {
         // The policy's matrix row asks for nobody at this risk level.
         transitionChange(tx, { ...change, state }, 'approve', 'cabinet', now, { reason: `approval_matrix.${riskLevel} names no role` });
-        enqueue(tx, { kind: 'notify_log', changeId: change.id, event: 'submitted' }, now);
-        enqueue(tx, { kind: 'notify_user', changeId: change.id, userId: requesterId, event: 'approved' }, now);
+        announceApprovedOnSubmit(tx, change.id, requesterId, now);
         return { changeId: change.id, created: true };
       }
       for (const requirement of requirements) {

@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { ChangeView, RequirementView } from '../../db/changes.js';
 import type { ChangeEvent } from '../../db/outbox.js';
+import { describeState } from '../../domain/lifecycle.js';
 import type { Policy } from '../../policy/schema.js';
 import { ACTIONS, REJECT_REASON_BLOCK, VIEWS, encodeChangeValue } from '../ids.js';
 import { context, divider, header, section, truncate } from './blocks.js';
@@ -20,7 +21,7 @@ function riskLabel(view: ChangeView, policy: Policy): string {
 
 /** The one-line status every view of a change carries. */
 export function statusLine(view: ChangeView): string {
-  return `Status: ${view.change.state.replaceAll('_', ' ')}`;
+  return `Status: ${describeState(view.change.state)}`;
 }
 
 function requirementLine(requirement: RequirementView): string {
@@ -48,6 +49,7 @@ function decisionLines(view: ChangeView): string[] {
 export function changeSummaryBlocks(view: ChangeView, policy: Policy): types.KnownBlock[] {
   const { change } = view;
   const planned = change.plannedStart && change.plannedEnd ? `${slackDate(change.plannedStart)} → ${slackDate(change.plannedEnd)}` : 'not planned yet';
+  const decisions = decisionLines(view);
   const type = change.type === 'standard' ? `${policy.change_types.standard.label} (${escapeMrkdwn(change.standardChangeId ?? '')})` : policy.change_types[change.type].label;
   return [
     section(`*${view.ref} · ${escapeMrkdwn(change.title)}*\n${escapeMrkdwn(truncate(change.description, 600))}`),
@@ -60,7 +62,7 @@ export function changeSummaryBlocks(view: ChangeView, policy: Policy): types.Kno
       ].join('\n'),
     ),
     context(statusLine(view)),
-    ...(decisionLines(view).length > 0 ? [section(decisionLines(view).join('\n'))] : []),
+    ...(decisions.length > 0 ? [section(decisions.join('\n'))] : []),
   ];
 }
 
@@ -127,7 +129,7 @@ export function changeNotice(view: ChangeView, policy: Policy, event: ChangeEven
 
 /** A short log-channel line when a change is decided, posted in the thread of its log message. */
 export function logDecisionText(view: ChangeView): string {
-  return `${view.ref} · ${escapeMrkdwn(view.change.title)} is ${view.change.state.replaceAll('_', ' ')}.`;
+  return `${view.ref} · ${escapeMrkdwn(view.change.title)} is ${describeState(view.change.state)}.`;
 }
 
 /** Everything recorded about a change: the summary, then every 4.2 field. */

@@ -1,5 +1,6 @@
 import { type ListFilter, listChanges } from '../../../db/changes.js';
 import { formatChangeRef } from '../../../domain/change-ref.js';
+import { describeState } from '../../../domain/lifecycle.js';
 import { SECTION_TEXT_LIMIT, context, section } from '../../views/blocks.js';
 import { slackDate } from '../../views/change-message.js';
 import { escapeMrkdwn } from '../../views/mrkdwn.js';
@@ -42,7 +43,7 @@ export const listChangesSubcommand: Subcommand = {
       return;
     }
     const lines = rows.map(
-      (row) => `• *${formatChangeRef(row.id)}* · ${escapeMrkdwn(row.title)} — ${row.state.replaceAll('_', ' ')} · risk ${row.riskLevel ?? '—'} · ${slackDate(row.createdAt)}`,
+      (row) => `• *${formatChangeRef(row.id)}* · ${escapeMrkdwn(row.title)} — ${describeState(row.state)} · risk ${row.riskLevel ?? '—'} · ${slackDate(row.createdAt)}`,
     );
     const shown = total > rows.length ? `Showing the newest ${rows.length} of ${total}.` : `${total} in all, newest first.`;
     await ack(ephemeral(`${HEADINGS[filter]}:\n${lines.join('\n')}`, [section(`*${HEADINGS[filter]}*`), ...linesToSections(lines), context(shown)]));
