@@ -1,32 +1,49 @@
 import { and, count, desc, eq, inArray, isNull, notInArray, or } from 'drizzle-orm';
 import { formatChangeRef } from '../domain/change-ref.js';
 import { DomainError } from '../domain/errors.js';
-import { type ChangeState, type TransitionName, nextState } from '../domain/lifecycle.js';
+import { type ApprovalPhase, type ChangeState, DECIDING_STATES, type TransitionName, decisionStageOf, nextState } from '../domain/lifecycle.js';
 import type { CabinetDb } from './client.js';
-import { approvalCandidates, approvalDecisions, approvalRequirements, auditEvents, changes, slackMessages } from './schema.js';
+import { type MessagePurpose, approvalCandidates, approvalDecisions, approvalRequirements, auditEvents, changes, obligations, slackMessages, verbalApprovalConfirmations, verbalApprovals } from './schema.js';
 
 /** The database or a transaction on it. */
 export type DbExecutor = CabinetDb | Parameters<Parameters<CabinetDb['transaction']>[0]>[0];
 
 export type ChangeRow = typeof changes.$inferSelect;
 export type DecisionRow = typeof approvalDecisions.$inferSelect;
+export type ObligationRow = typeof obligations.$inferSelect;
+type VerbalApprovalRow = typeof verbalApprovals.$inferSelect;
+type ConfirmationRow = typeof verbalApprovalConfirmations.$inferSelect;
 
 export interface RequirementView {
   id: number;
+  phase: ApprovalPhase;
   role: string;
   approvalsNeeded: number;
+  alternative: boolean;
   fallbackRole: string | null;
   satisfiedAt: Date | null;
   candidates: string[];
+  /** Approvals that count: voided ones (e.g. a disputed verbal approval) are left out. */
   approvals: DecisionRow[];
 }
 
-/** A change with everything its messages show: requirements, who was asked, and every decision. */
+export interface VerbalApprovalView extends VerbalApprovalRow {
+  confirmation: ConfirmationRow | undefined;
+}
+
+/** A change with everything its messages show: requirements, who was asked, every decision, and for emergencies the verbal approvals and the paperwork. */
 export interface ChangeView {
   ref: string;
   change: ChangeRow;
   requirements: RequirementView[];
   decisions: DecisionRow[];
+  verbalApprovals: VerbalApprovalView[];
+  obligations: ObligationRow[];
+}
+
+/** The requirements of one phase, e.g. the authorization of an emergency. */
+export function requirementsOf(view: ChangeView, phase: ApprovalPhase): RequirementView[] {
+  return view.requirements.filter((requirement) => requirement.phase === phase);
 }
 
 export function loadChangeView(db: DbExecutor, changeId: number): ChangeView | undefined {
@@ -37,20 +54,33 @@ export function loadChangeView(db: DbExecutor, changeId: number): ChangeView | u
     ? db.select().from(approvalCandidates).where(inArray(approvalCandidates.requirementId, requirements.map((r) => r.id))).orderBy(approvalCandidates.id).all()
     : [];
   const decisions = db.select().from(approvalDecisions).where(eq(approvalDecisions.changeId, changeId)).orderBy(approvalDecisions.id).all();
+  const verbal = db.select().from(verbalApprovals).where(eq(verbalApprovals.changeId, changeId)).orderBy(verbalApprovals.id).all();
+  const confirmations = verbal.length
+    ? db.select().from(verbalApprovalConfirmations).where(inArray(verbalApprovalConfirmations.verbalApprovalId, verbal.map((v) => v.id))).all()
+    : [];
   return {
     ref: formatChangeRef(change.id),
     change,
     decisions,
     requirements: requirements.map((requirement) => ({
       id: requirement.id,
+      phase: requirement.phase,
       role: requirement.role,
       approvalsNeeded: requirement.approvalsNeeded,
+      alternative: requirement.alternative,
       fallbackRole: requirement.fallbackRole,
       satisfiedAt: requirement.satisfiedAt,
       candidates: candidates.filter((c) => c.requirementId === requirement.id).map((c) => c.userId),
-      approvals: decisions.filter((d) => d.requirementId === requirement.id && d.decision === 'approve'),
+      approvals: decisions.filter((d) => d.requirementId === requirement.id && d.decision === 'approve' && d.voidedAt === null),
     })),
+    verbalApprovals: verbal.map((row) => ({ ...row, confirmation: confirmations.find((c) => c.verbalApprovalId === row.id) })),
+    obligations: db.select().from(obligations).where(eq(obligations.changeId, changeId)).orderBy(obligations.id).all(),
   };
+}
+
+/** The change a modal submission created, if it was already recorded (Slack retries, double submits). */
+export function changeOfSubmission(db: DbExecutor, submissionKey: string): number | undefined {
+  return db.select({ id: changes.id }).from(changes).where(eq(changes.submissionKey, submissionKey)).get()?.id;
 }
 
 export interface AuditEntry {
@@ -83,6 +113,20 @@ export function transitionChange(db: DbExecutor, change: Pick<ChangeRow, 'id' | 
   return to;
 }
 
+/**
+ * Puts a change before the next CAB for something that went wrong (a disputed verbal approval, a
+ * rejected retro-approval). The first reason stays on the change; every flag is audited.
+ */
+export function flagChange(db: DbExecutor, change: Pick<ChangeRow, 'id' | 'flaggedAt'>, reason: string, actorId: string, at: Date): void {
+  if (change.flaggedAt === null) db.update(changes).set({ flaggedAt: at, flagReason: reason, updatedAt: at }).where(eq(changes.id, change.id)).run();
+  recordAudit(db, { changeId: change.id, actorId, type: 'change.flagged', data: { reason } }, at);
+}
+
+/** Marks a requirement no longer satisfied, e.g. when the approval that met it is disputed. */
+export function unsatisfyRequirement(db: DbExecutor, requirementId: number): void {
+  db.update(approvalRequirements).set({ satisfiedAt: null }).where(eq(approvalRequirements.id, requirementId)).run();
+}
+
 /** Marks a requirement satisfied once; false when it already was. */
 export function satisfyRequirement(db: DbExecutor, requirementId: number, at: Date): boolean {
   return (
@@ -99,17 +143,26 @@ export type ListFilter = 'mine' | 'pending' | 'all';
 
 /** Newest first. `mine`: requested or owned by the user; `pending`: waiting for the user's decision. */
 export function listChanges(db: DbExecutor, filter: ListFilter, userId: string, limit: number): { rows: ChangeRow[]; total: number } {
-  const waitingForUser = and(
-    eq(changes.state, 'pending_approval'),
-    inArray(
-      changes.id,
-      db
-        .select({ changeId: approvalRequirements.changeId })
-        .from(approvalCandidates)
-        .innerJoin(approvalRequirements, eq(approvalCandidates.requirementId, approvalRequirements.id))
-        .where(and(eq(approvalCandidates.userId, userId), isNull(approvalRequirements.satisfiedAt))),
-    ),
-    notInArray(changes.id, db.select({ changeId: approvalDecisions.changeId }).from(approvalDecisions).where(eq(approvalDecisions.approverId, userId))),
+  // Open requirements of the phase the change is in, where the user was asked and has not decided yet.
+  const decidedByUser = db
+    .select({ requirementId: approvalDecisions.requirementId })
+    .from(approvalDecisions)
+    .where(and(eq(approvalDecisions.approverId, userId), isNull(approvalDecisions.voidedAt)));
+  const waitingForUser = inArray(
+    changes.id,
+    db
+      .select({ changeId: approvalRequirements.changeId })
+      .from(approvalCandidates)
+      .innerJoin(approvalRequirements, eq(approvalCandidates.requirementId, approvalRequirements.id))
+      .innerJoin(changes, eq(approvalRequirements.changeId, changes.id))
+      .where(
+        and(
+          eq(approvalCandidates.userId, userId),
+          isNull(approvalRequirements.satisfiedAt),
+          or(...DECIDING_STATES.map((state) => and(eq(changes.state, state), eq(approvalRequirements.phase, decisionStageOf(state).phase)))),
+          notInArray(approvalRequirements.id, decidedByUser),
+        ),
+      ),
   );
   const where = filter === 'pending' ? waitingForUser : filter === 'mine' ? or(eq(changes.requesterId, userId), eq(changes.ownerId, userId)) : undefined;
   const rows = db.select().from(changes).where(where).orderBy(desc(changes.id)).limit(limit).all();
@@ -117,7 +170,7 @@ export function listChanges(db: DbExecutor, filter: ListFilter, userId: string, 
   return { rows, total };
 }
 
-export type MessagePurpose = 'approval_request' | 'log';
+export type { MessagePurpose } from './schema.js';
 
 export function recordSlackMessage(db: DbExecutor, message: { changeId: number; purpose: MessagePurpose; channelId: string; ts: string; recipientId?: string }, at: Date): void {
   db.insert(slackMessages).values({ ...message, createdAt: at }).onConflictDoNothing().run();

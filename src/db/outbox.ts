@@ -1,17 +1,41 @@
 import { and, asc, eq, lte } from 'drizzle-orm';
+import type { ApprovalPhase } from '../domain/lifecycle.js';
 import type { CabinetDb } from './client.js';
 import type { DbExecutor } from './changes.js';
 import { outbox } from './schema.js';
 
-export type ChangeEvent = 'submitted' | 'approved' | 'rejected';
+/** What happened to a change, as told to people: a decision's outcome is the state it led to. */
+export type ChangeEvent =
+  | 'submitted'
+  | 'approved'
+  | 'rejected'
+  | 'authorized'
+  | 'declined'
+  | 'retro_approved'
+  | 'retro_rejected'
+  | 'escalated'
+  | 'verbal_disputed'
+  | 'paperwork_reminder'
+  | 'paperwork_overdue';
 
-/** A Slack call to make after the ack. Rendered when sent, so it always shows the change as it is then. */
+/**
+ * A Slack call (or a timer) to act on after the ack. Messages are rendered when sent, so they show
+ * the change as it is then; a message due later (`at` in the future) is a durable timer.
+ */
 export type OutboxMessage =
   | { kind: 'request_approvals'; changeId: number }
-  | { kind: 'approval_request'; changeId: number; userId: string }
+  /** `phase` is absent on rows queued before emergencies existed: those are approvals. */
+  | { kind: 'approval_request'; changeId: number; userId: string; phase?: ApprovalPhase }
   | { kind: 'refresh_messages'; changeId: number }
   | { kind: 'notify_user'; changeId: number; userId: string; event: ChangeEvent }
-  | { kind: 'notify_log'; changeId: number; event: ChangeEvent };
+  | { kind: 'notify_role'; changeId: number; role: string; event: ChangeEvent }
+  | { kind: 'notify_log'; changeId: number; event: ChangeEvent }
+  /** The emergency's own DM to its requester or owner: status, authorization, verbal approvals and paperwork, kept current. */
+  | { kind: 'emergency_console'; changeId: number; userId: string }
+  /** Asks the named approver to confirm or dispute a verbal approval recorded in their name. */
+  | { kind: 'verbal_confirmation'; changeId: number; userId: string; verbalApprovalId: number }
+  | { kind: 'escalate_authorization'; changeId: number; requestedBy: string }
+  | { kind: 'paperwork_deadline'; changeId: number; stage: 'reminder' | 'overdue' };
 
 export type OutboxRow = typeof outbox.$inferSelect;
 

@@ -1,7 +1,8 @@
 // Drizzle schema; `npm run db:generate -- --name=<what_changed>` writes the SQL migration into db/migrations.
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { CHANGE_STATES, CHANGE_TYPES } from '../domain/lifecycle.js';
+import { OBLIGATION_KINDS, VERBAL_MEDIA } from '../domain/emergency.js';
+import { APPROVAL_PHASES, type ApprovalPhase, CHANGE_STATES, CHANGE_TYPES } from '../domain/lifecycle.js';
 
 
 const timestamp = (name: string) => integer(name, { mode: 'timestamp_ms' });
@@ -33,6 +34,13 @@ export const changes = sqliteTable(
     plannedStart: timestamp('planned_start'),
     plannedEnd: timestamp('planned_end'),
     link: text('link'),
+    /** Emergency changes: the POL-SEC-008 6.1 criterion (an id of policy emergency.criteria). */
+    emergencyCriterion: text('emergency_criterion'),
+    /** When the fallback authorizers (6.3 "if unavailable") were asked: on request or after the policy's wait. */
+    authorizationEscalatedAt: timestamp('authorization_escalated_at'),
+    /** Set when the change must be looked at by the CAB for something that went wrong, e.g. a disputed verbal approval. */
+    flaggedAt: timestamp('flagged_at'),
+    flagReason: text('flag_reason'),
     // The modal submission that created the change (view id): a repeated submission creates nothing.
     submissionKey: text('submission_key').unique(),
     createdAt: timestamp('created_at').notNull(),
@@ -49,13 +57,17 @@ export const approvalRequirements = sqliteTable(
     changeId: integer('change_id')
       .notNull()
       .references(() => changes.id),
+    /** Which decision this requirement belongs to: approval, an emergency's authorization, or its retro-approval. */
+    phase: text('phase', { enum: APPROVAL_PHASES }).notNull().default('approval'),
     role: text('role').notNull(),
     approvalsNeeded: integer('approvals_needed').notNull(),
+    /** One satisfied alternative decides the phase alone (6.3: "if unavailable, CTO or CISO"). */
+    alternative: integer('alternative', { mode: 'boolean' }).notNull().default(false),
     /** Set when nobody but the requester or owner holds the role, so this role's members were asked instead. */
     fallbackRole: text('fallback_role'),
     satisfiedAt: timestamp('satisfied_at'),
   },
-  (table) => [uniqueIndex('approval_requirements_change_role_uq').on(table.changeId, table.role)],
+  (table) => [uniqueIndex('approval_requirements_change_phase_role_uq').on(table.changeId, table.phase, table.role)],
 );
 
 /** Who was asked to satisfy a requirement (user groups resolved at submission): the only people who may. */
@@ -87,9 +99,12 @@ export const approvalDecisions = sqliteTable(
     reason: text('reason'),
     source: text('source', { enum: ['button', 'verbal', 'cab', 'pre_approved'] }).notNull(),
     decidedAt: timestamp('decided_at').notNull(),
+    /** Set when the decision stops counting, e.g. a verbal approval its approver disputed; the row stays as evidence. */
+    voidedAt: timestamp('voided_at'),
+    voidReason: text('void_reason'),
   },
-  // One decision per person per role on a change: a double click or a Slack retry cannot add a second.
-  (table) => [uniqueIndex('approval_decisions_once_uq').on(table.changeId, table.role, table.approverId)],
+  // One standing decision per person per requirement: a double click or a Slack retry cannot add a second.
+  (table) => [uniqueIndex('approval_decisions_once_uq').on(table.requirementId, table.approverId).where(sql`voided_at IS NULL`)],
 );
 
 /** An approval given by phone, call, in person or chat during an emergency, recorded by someone else. */
@@ -100,11 +115,15 @@ export const verbalApprovals = sqliteTable('verbal_approvals', {
     .references(() => changes.id),
   approverId: text('approver_id').notNull(),
   role: text('role').notNull(),
-  medium: text('medium', { enum: ['phone', 'video_call', 'in_person', 'chat'] }).notNull(),
+  medium: text('medium', { enum: VERBAL_MEDIA }).notNull(),
   givenAt: timestamp('given_at').notNull(),
   note: text('note'),
   recordedBy: text('recorded_by').notNull(),
   recordedAt: timestamp('recorded_at').notNull(),
+  /** The authorization it counts as; null while it waits for confirmation (when the policy says so). */
+  decisionId: integer('decision_id').references(() => approvalDecisions.id),
+  // The modal submission that recorded it: a repeated submission records nothing new.
+  submissionKey: text('submission_key').unique(),
 });
 
 /** The named approver's written answer to a verbal approval recorded in their name. */
@@ -119,6 +138,25 @@ export const verbalApprovalConfirmations = sqliteTable('verbal_approval_confirma
   respondedAt: timestamp('responded_at').notNull(),
   comment: text('comment'),
 });
+
+/** What an emergency change still owes after the fact (POL-SEC-008 6.4), and when each was done. */
+export const obligations = sqliteTable(
+  'obligations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    changeId: integer('change_id')
+      .notNull()
+      .references(() => changes.id),
+    kind: text('kind', { enum: OBLIGATION_KINDS }).notNull(),
+    dueAt: timestamp('due_at'),
+    completedAt: timestamp('completed_at'),
+    completedBy: text('completed_by'),
+    /** What completed it, e.g. the retrospective ticket's link or the root-cause analysis. */
+    evidence: text('evidence'),
+    createdAt: timestamp('created_at').notNull(),
+  },
+  (table) => [uniqueIndex('obligations_change_kind_uq').on(table.changeId, table.kind)],
+);
 
 /** Append-only (enforced by triggers in the migration): one event per state change, same transaction. */
 export const auditEvents = sqliteTable(
@@ -174,13 +212,16 @@ export const outbox = sqliteTable(
   (table) => [index('outbox_due_idx').on(table.status, table.nextAttemptAt)],
 );
 
+/** What a posted message is, so a refresh renders it again the same way. */
+export type MessagePurpose = `${ApprovalPhase}_request` | 'log' | 'emergency_console' | 'verbal_confirmation';
+
 /** Where a message about a change was posted, so it can be updated when the change moves on. */
 export const slackMessages = sqliteTable(
   'slack_messages',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     changeId: integer('change_id').references(() => changes.id),
-    purpose: text('purpose').notNull(),
+    purpose: text('purpose').$type<MessagePurpose>().notNull(),
     channelId: text('channel_id').notNull(),
     ts: text('ts').notNull(),
     recipientId: text('recipient_id'),

@@ -1,5 +1,5 @@
 import type { Policy } from '../policy/schema.js';
-import { type ChangeState, describeState } from './lifecycle.js';
+import { type ChangeState, decisionStage, describeState } from './lifecycle.js';
 
 export interface RequirementCandidates {
   role: string;
@@ -38,6 +38,8 @@ export interface RequirementState {
   id: number;
   role: string;
   approvalsNeeded: number;
+  /** One satisfied alternative requirement stands in for all the others (POL-SEC-008 6.3 "CTO or CISO"). */
+  alternative: boolean;
   satisfied: boolean;
   candidates: readonly string[];
   /** Who has approved for this role so far. */
@@ -49,13 +51,22 @@ export interface DecisionContext {
   state: ChangeState;
   requesterId: string;
   ownerId: string;
+  /** The requirements of the phase the change is being decided in. */
   requirements: readonly RequirementState[];
   oneRolePerPerson: boolean;
 }
 
 export type Eligibility = { ok: true; requirementId: number; role: string } | { ok: false; reason: string };
 
-const STATE_WORDS: Partial<Record<ChangeState, string>> = { pending_approval: 'waiting for approval' };
+/**
+ * Whether a phase's requirements are met: every ordinary requirement satisfied, or any one
+ * alternative (the CTO or CISO standing in for unavailable authorizers, 6.3).
+ */
+export function approvalsComplete(requirements: readonly Pick<RequirementState, 'alternative' | 'satisfied'>[]): boolean {
+  if (requirements.some((requirement) => requirement.alternative && requirement.satisfied)) return true;
+  const ordinary = requirements.filter((requirement) => !requirement.alternative);
+  return ordinary.length > 0 && ordinary.every((requirement) => requirement.satisfied);
+}
 
 /**
  * Whether `actorId` may decide on the change now, and for which role. Any answer but ok explains,
@@ -63,8 +74,8 @@ const STATE_WORDS: Partial<Record<ChangeState, string>> = { pending_approval: 'w
  */
 export function decisionEligibility(context: DecisionContext, actorId: string): Eligibility {
   const { changeRef } = context;
-  if (context.state !== 'pending_approval') {
-    return { ok: false, reason: `${changeRef} is already ${STATE_WORDS[context.state] ?? describeState(context.state)}; nothing was recorded.` };
+  if (decisionStage(context.state) === undefined) {
+    return { ok: false, reason: `${changeRef} is already ${describeState(context.state)}; nothing was recorded.` };
   }
   if (actorId === context.requesterId) return { ok: false, reason: `You requested ${changeRef}, so someone else must approve it.` };
   if (actorId === context.ownerId) return { ok: false, reason: `You own ${changeRef}, so someone else must approve it.` };
@@ -85,7 +96,8 @@ export function decisionEligibility(context: DecisionContext, actorId: string): 
   if (open.length === 0) {
     return { ok: false, reason: `The ${asked.map((r) => r.role).join(' and ')} approval of ${changeRef} is already given; nothing more is needed from you.` };
   }
-  // The scarcest role first, so a person in two roles leaves the commoner one to somebody else.
-  const [chosen] = [...open].sort((a, b) => a.candidates.length - b.candidates.length);
+  // An alternative first (it decides the phase alone), then the scarcest role, so a person in two
+  // roles leaves the commoner one to somebody else.
+  const [chosen] = [...open].sort((a, b) => Number(b.alternative) - Number(a.alternative) || a.candidates.length - b.candidates.length);
   return chosen ? { ok: true, requirementId: chosen.id, role: chosen.role } : { ok: false, reason: 'Nothing to decide.' };
 }

@@ -75,18 +75,38 @@ export type Validation = { ok: true; request: ChangeRequest } | { ok: false; err
 export const TITLE_MAX = 150;
 export const TEXT_MAX = 3000;
 
-const requiredText = (label: string, max: number) =>
+export const requiredText = (label: string, max: number) =>
   z
     .string({ error: `Enter the ${label}.` })
     .trim()
     .min(1, `Enter the ${label}.`)
     .max(max, `Keep the ${label} under ${max} characters.`);
 
+/** The affected systems, trimmed and deduplicated; a problem is written to `errors` under the systems field. */
+export function readAffectedSystems(values: readonly string[], policy: Policy, errors: Record<string, string>): string[] {
+  const systems = [...new Set(values.map((system) => system.trim()).filter(Boolean))];
+  if (systems.length === 0) {
+    errors[CHANGE_FIELDS.affectedSystems] = 'Name at least one affected system.';
+  } else if (policy.systems.length > 0) {
+    const unknown = systems.find((system) => !policy.systems.some((entry) => entry.id === system));
+    if (unknown !== undefined) errors[CHANGE_FIELDS.affectedSystems] = `"${unknown}" is not in the system catalog.`;
+  } else if (systems.some((system) => system.length > 100)) {
+    errors[CHANGE_FIELDS.affectedSystems] = 'Keep each system name under 100 characters.';
+  }
+  return systems;
+}
+
+/**
+ * `request`: a change planned ahead. `retrospective`: an emergency documented after the fact (6.4),
+ * where the times are when the fix ran and there is no type to choose.
+ */
+export type RequestMode = 'request' | 'retrospective';
+
 /**
  * Validates a submitted change request against the policy at `now`. Errors are keyed by field so
  * each lands on its own input; nothing is thrown for bad input.
  */
-export function validateChangeRequest(form: ChangeRequestForm, policy: Policy, now: Date): Validation {
+export function validateChangeRequest(form: ChangeRequestForm, policy: Policy, now: Date, mode: RequestMode = 'request'): Validation {
   const errors: Record<string, string> = {};
   const text = (field: string, label: string, value: string | undefined, max = TEXT_MAX): string => {
     const result = requiredText(label, max).safeParse(value);
@@ -111,19 +131,11 @@ export function validateChangeRequest(form: ChangeRequestForm, policy: Policy, n
     if (!policy.standard_changes.some((entry) => entry.id === standardChangeId)) {
       errors[CHANGE_FIELDS.changeType] = 'That standard change is not in the catalog any more; pick another type.';
     }
-  } else if (form.changeType !== 'normal') {
+  } else if (form.changeType !== 'normal' && mode === 'request') {
     errors[CHANGE_FIELDS.changeType] = 'Pick the change type.';
   }
 
-  const affectedSystems = [...new Set(form.affectedSystems.map((system) => system.trim()).filter(Boolean))];
-  if (affectedSystems.length === 0) {
-    errors[CHANGE_FIELDS.affectedSystems] = 'Name at least one affected system.';
-  } else if (policy.systems.length > 0) {
-    const unknown = affectedSystems.find((system) => !policy.systems.some((entry) => entry.id === system));
-    if (unknown !== undefined) errors[CHANGE_FIELDS.affectedSystems] = `"${unknown}" is not in the system catalog.`;
-  } else if (affectedSystems.some((system) => system.length > 100)) {
-    errors[CHANGE_FIELDS.affectedSystems] = 'Keep each system name under 100 characters.';
-  }
+  const affectedSystems = readAffectedSystems(form.affectedSystems, policy, errors);
 
   const riskAnswers: Record<string, number> = {};
   for (const factor of policy.risk.factors) {
@@ -147,7 +159,7 @@ export function validateChangeRequest(form: ChangeRequestForm, policy: Policy, n
   // The picker chooses minutes, so the current minute is not "in the past".
   const startOfThisMinute = Math.floor(now.getTime() / 60_000) * 60_000;
   if (!plannedStart) errors[CHANGE_FIELDS.plannedStart] = 'Pick when the change starts.';
-  else if (plannedStart.getTime() < startOfThisMinute) errors[CHANGE_FIELDS.plannedStart] = 'The start is in the past; pick a later time.';
+  else if (mode === 'request' && plannedStart.getTime() < startOfThisMinute) errors[CHANGE_FIELDS.plannedStart] = 'The start is in the past; pick a later time.';
   if (!plannedEnd) errors[CHANGE_FIELDS.plannedEnd] = 'Pick when the change ends.';
   else if (plannedStart && plannedEnd.getTime() <= plannedStart.getTime()) errors[CHANGE_FIELDS.plannedEnd] = 'The end must be after the start.';
 

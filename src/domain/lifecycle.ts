@@ -16,10 +16,14 @@ export const CHANGE_STATES = [
   'reviewed',
   'closed',
   'cancelled',
-  // Emergency changes (POL-SEC-008 6.2, 6.4): implemented first, approved formally afterwards.
-  'implemented',
+  // Emergency changes (POL-SEC-008 6.2–6.4): authorized (often verbally) and implemented at once,
+  // documented and formally approved through the normal matrix afterwards.
+  'pending_authorization',
+  'authorized',
+  'declined',
   'pending_retro_approval',
-  'documented',
+  'retro_approved',
+  'retro_rejected',
 ] as const;
 export type ChangeState = (typeof CHANGE_STATES)[number];
 
@@ -35,25 +39,29 @@ interface Transition {
 }
 
 const PLANNED: readonly ChangeType[] = ['standard', 'normal'];
+const EMERGENCY: readonly ChangeType[] = ['emergency'];
 const ALL: readonly ChangeType[] = CHANGE_TYPES;
 
 /** Every move a change can make, by name. Anything not listed here is refused. */
 export const TRANSITIONS = {
-  request_approval: { from: ['submitted'], to: 'pending_approval', types: ALL },
+  request_approval: { from: ['submitted'], to: 'pending_approval', types: PLANNED },
   pre_approve: { from: ['submitted'], to: 'approved', types: ['standard'] },
-  approve: { from: ['pending_approval'], to: 'approved', types: ALL },
-  reject: { from: ['pending_approval'], to: 'rejected', types: ALL },
+  approve: { from: ['pending_approval'], to: 'approved', types: PLANNED },
+  reject: { from: ['pending_approval'], to: 'rejected', types: PLANNED },
   schedule: { from: ['approved'], to: 'scheduled', types: PLANNED },
   start_implementation: { from: ['scheduled'], to: 'implementing', types: PLANNED },
   complete: { from: ['implementing'], to: 'completed', types: PLANNED },
   fail: { from: ['implementing'], to: 'failed', types: PLANNED },
   roll_back: { from: ['implementing', 'failed'], to: 'rolled_back', types: PLANNED },
-  record_implementation: { from: ['approved'], to: 'implemented', types: ['emergency'] },
-  request_retro_approval: { from: ['implemented'], to: 'pending_retro_approval', types: ['emergency'] },
-  retro_approve: { from: ['pending_retro_approval'], to: 'documented', types: ['emergency'] },
-  review: { from: ['completed', 'failed', 'rolled_back', 'documented'], to: 'reviewed', types: ALL },
+  request_authorization: { from: ['submitted'], to: 'pending_authorization', types: EMERGENCY },
+  authorize: { from: ['pending_authorization'], to: 'authorized', types: EMERGENCY },
+  decline: { from: ['pending_authorization'], to: 'declined', types: EMERGENCY },
+  request_retro_approval: { from: ['authorized'], to: 'pending_retro_approval', types: EMERGENCY },
+  retro_approve: { from: ['pending_retro_approval'], to: 'retro_approved', types: EMERGENCY },
+  retro_reject: { from: ['pending_retro_approval'], to: 'retro_rejected', types: EMERGENCY },
+  review: { from: ['completed', 'failed', 'rolled_back', 'retro_approved', 'retro_rejected'], to: 'reviewed', types: ALL },
   close: { from: ['reviewed'], to: 'closed', types: ALL },
-  cancel: { from: ['submitted', 'pending_approval', 'approved', 'scheduled'], to: 'cancelled', types: ALL },
+  cancel: { from: ['submitted', 'pending_approval', 'approved', 'scheduled', 'pending_authorization'], to: 'cancelled', types: ALL },
 } as const satisfies Record<string, Transition>;
 
 export type TransitionName = keyof typeof TRANSITIONS;
@@ -79,4 +87,37 @@ export function availableTransitions(change: { type: ChangeType; state: ChangeSt
     const rule: Transition = TRANSITIONS[name];
     return rule.types.includes(change.type) && rule.from.includes(change.state);
   });
+}
+
+/** The sets of requirements a change is decided on: before it runs, an emergency's authorization, and its approval afterwards. */
+export const APPROVAL_PHASES = ['approval', 'authorization', 'retro_approval'] as const;
+export type ApprovalPhase = (typeof APPROVAL_PHASES)[number];
+
+export interface DecisionStage {
+  phase: ApprovalPhase;
+  /** Taken when the phase's requirements are all met. */
+  approve: TransitionName;
+  /** Taken on one rejection. */
+  reject: TransitionName;
+  /** What the two buttons say. */
+  words: { approve: string; reject: string; approved: string; rejected: string };
+}
+
+const STAGES = {
+  pending_approval: { phase: 'approval', approve: 'approve', reject: 'reject', words: { approve: 'Approve', reject: 'Reject', approved: 'approved', rejected: 'rejected' } },
+  pending_authorization: { phase: 'authorization', approve: 'authorize', reject: 'decline', words: { approve: 'Authorize', reject: 'Decline', approved: 'authorized', rejected: 'declined' } },
+  pending_retro_approval: { phase: 'retro_approval', approve: 'retro_approve', reject: 'retro_reject', words: { approve: 'Approve', reject: 'Reject', approved: 'retro-approved', rejected: 'rejected in retro-approval' } },
+} as const satisfies Partial<Record<ChangeState, DecisionStage>>;
+
+/** The states in which a change waits for a decision. */
+export type DecidingState = keyof typeof STAGES;
+export const DECIDING_STATES = Object.keys(STAGES) as DecidingState[];
+
+export function decisionStageOf(state: DecidingState): DecisionStage {
+  return STAGES[state];
+}
+
+/** The decision a change in this state waits for, or undefined when it waits for none. */
+export function decisionStage(state: ChangeState): DecisionStage | undefined {
+  return Object.hasOwn(STAGES, state) ? STAGES[state as DecidingState] : undefined;
 }

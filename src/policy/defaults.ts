@@ -151,7 +151,18 @@ export const DEFAULT_EMERGENCY = {
     // "If unavailable: CTO or CISO" — any one of them.
     fallback_any_of: ['cto', 'ciso'],
   },
+  // Silent in 6.3; how long the on-duty authorizers have before the CTO and CISO are asked too.
+  escalate_after_minutes: 15,
+  // 6.2 "verbal approval": it counts at once; the approver confirms it in writing afterwards.
+  verbal_approvals_count_unconfirmed: true,
+  // A disputed verbal approval is a possible unauthorized change: security and the CISO hear of it.
+  dispute_notify_roles: ['security', 'ciso'],
+  // 6.4 "Within 24 hours"; the owner is reminded before, the manager (and CAB chair) told after.
   documentation_deadline_hours: 24,
+  reminder_hours_before_deadline: 4,
+  overdue_notify_roles: ['manager'],
+  overdue_notify_cab_chair: true,
+  // 6.4 "Present to CAB if high/critical".
   cab_review_risk_levels: ['high', 'critical'],
 };
 

@@ -144,7 +144,13 @@ const policyObject = z.strictObject({
           fallback_any_of: z.array(identifier).prefault(defaults.DEFAULT_EMERGENCY.authorizers.fallback_any_of),
         })
         .prefault({}),
+      escalate_after_minutes: positiveInt.default(defaults.DEFAULT_EMERGENCY.escalate_after_minutes),
+      verbal_approvals_count_unconfirmed: z.boolean().default(defaults.DEFAULT_EMERGENCY.verbal_approvals_count_unconfirmed),
+      dispute_notify_roles: z.array(identifier).prefault(defaults.DEFAULT_EMERGENCY.dispute_notify_roles),
       documentation_deadline_hours: positiveInt.default(defaults.DEFAULT_EMERGENCY.documentation_deadline_hours),
+      reminder_hours_before_deadline: positiveInt.default(defaults.DEFAULT_EMERGENCY.reminder_hours_before_deadline),
+      overdue_notify_roles: z.array(identifier).prefault(defaults.DEFAULT_EMERGENCY.overdue_notify_roles),
+      overdue_notify_cab_chair: z.boolean().default(defaults.DEFAULT_EMERGENCY.overdue_notify_cab_chair),
       cab_review_risk_levels: z.array(identifier).prefault(defaults.DEFAULT_EMERGENCY.cab_review_risk_levels),
     })
     .prefault({}),
@@ -275,6 +281,12 @@ function crossReferenceIssues(policy: PolicyShape): Issue[] {
   );
   for (const key of ['business_hours', 'after_hours', 'fallback_any_of'] as const) {
     policy.emergency.authorizers[key].forEach((role, index) => checkRole(['emergency', 'authorizers', key, index], role));
+  }
+  for (const key of ['dispute_notify_roles', 'overdue_notify_roles'] as const) {
+    policy.emergency[key].forEach((role, index) => checkRole(['emergency', key, index], role));
+  }
+  if (policy.emergency.reminder_hours_before_deadline >= policy.emergency.documentation_deadline_hours) {
+    issues.push({ path: ['emergency', 'reminder_hours_before_deadline'], message: `must be less than documentation_deadline_hours (${policy.emergency.documentation_deadline_hours})` });
   }
   policy.emergency.cab_review_risk_levels.forEach((level, index) => checkLevel(['emergency', 'cab_review_risk_levels', index], level));
   policy.cab.review_risk_levels.forEach((level, index) => checkLevel(['cab', 'review_risk_levels', index], level));

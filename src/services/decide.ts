@@ -1,23 +1,26 @@
-import { type DecisionContext, type Eligibility, decisionEligibility } from '../domain/approvers.js';
+import { type DecisionContext, type Eligibility, approvalsComplete, decisionEligibility } from '../domain/approvers.js';
+import { type ChangeState, type DecisionStage, decisionStage } from '../domain/lifecycle.js';
 import type { CabinetDb } from '../db/client.js';
-import { type ChangeView, type DbExecutor, loadChangeView, recordAudit, satisfyRequirement, transitionChange } from '../db/changes.js';
-import { enqueue } from '../db/outbox.js';
+import { type ChangeView, type DbExecutor, flagChange, loadChangeView, recordAudit, requirementsOf, satisfyRequirement, transitionChange } from '../db/changes.js';
+import { type ChangeEvent, enqueue } from '../db/outbox.js';
 import { approvalDecisions } from '../db/schema.js';
 import type { Policy } from '../policy/schema.js';
+import { completeObligation, startPaperwork } from './paperwork.js';
 
-export type DecisionOutcome = { ok: true; ref: string; changeState: string } | { ok: false; reason: string };
+export type DecisionOutcome = { ok: true; ref: string; changeState: ChangeState; stage: DecisionStage } | { ok: false; reason: string };
 
-function contextOf(view: ChangeView, policy: Policy): DecisionContext {
+function contextOf(view: ChangeView, policy: Policy, stage: DecisionStage | undefined): DecisionContext {
   return {
     changeRef: view.ref,
     state: view.change.state,
     requesterId: view.change.requesterId,
     ownerId: view.change.ownerId,
     oneRolePerPerson: policy.approvals.one_role_per_person,
-    requirements: view.requirements.map((requirement) => ({
+    requirements: (stage ? requirementsOf(view, stage.phase) : []).map((requirement) => ({
       id: requirement.id,
       role: requirement.role,
       approvalsNeeded: requirement.approvalsNeeded,
+      alternative: requirement.alternative,
       satisfied: requirement.satisfiedAt !== null,
       candidates: requirement.candidates,
       approvers: requirement.approvals.flatMap((decision) => (decision.approverId ? [decision.approverId] : [])),
@@ -25,73 +28,102 @@ function contextOf(view: ChangeView, policy: Policy): DecisionContext {
   };
 }
 
-/** Whether the user may decide now (read only), e.g. before asking them for a rejection reason. */
+/** Whether the user may decide now, for the decision the change waits for (read only). */
 export function eligibilityOf(view: ChangeView, policy: Policy, actorId: string): Eligibility {
-  return decisionEligibility(contextOf(view, policy), actorId);
+  return decisionEligibility(contextOf(view, policy, decisionStage(view.change.state)), actorId);
 }
 
-/** Tells the requester, the owner and the log channel that the change was decided, and refreshes its messages. */
-function announceDecision(tx: DbExecutor, view: ChangeView, event: 'approved' | 'rejected', now: Date): void {
+/** Tells the requester, the owner and the log channel where the change went, and refreshes its messages. */
+export function announce(tx: DbExecutor, view: ChangeView, event: ChangeEvent, now: Date): void {
   const changeId = view.change.id;
   for (const userId of new Set([view.change.requesterId, view.change.ownerId])) enqueue(tx, { kind: 'notify_user', changeId, userId, event }, now);
   enqueue(tx, { kind: 'notify_log', changeId, event }, now);
 }
 
-type EligibleDecision = (tx: DbExecutor, view: ChangeView, decision: { requirementId: number; role: string }) => DecisionOutcome;
+/** Side effects of a change reaching a decided state: an emergency owes its paperwork, a retro-approval completes it. */
+function afterDecision(tx: DbExecutor, view: ChangeView, policy: Policy, state: ChangeState, actorId: string, now: Date): void {
+  if (state === 'authorized') startPaperwork(tx, view, policy, now);
+  if (state === 'retro_approved') completeObligation(tx, view.change.id, 'retro_approval', actorId, null, now);
+}
+
+/**
+ * Counts one approval toward the requirement it was checked against. The (requirement, approver)
+ * unique index stops a double click or a retry from counting twice; the last requirement of the
+ * phase moves the change on. Returns the new decision's ID, or undefined when it was already recorded.
+ */
+export function recordApproval(
+  tx: DbExecutor,
+  view: ChangeView,
+  policy: Policy,
+  eligible: { requirementId: number; role: string },
+  approverId: string,
+  source: 'button' | 'verbal',
+  now: Date,
+): { decisionId: number | undefined; state: ChangeState } {
+  const changeId = view.change.id;
+  const stage = decisionStage(view.change.state);
+  const [inserted] = tx
+    .insert(approvalDecisions)
+    .values({ changeId, requirementId: eligible.requirementId, approverId, role: eligible.role, decision: 'approve', source, decidedAt: now })
+    .onConflictDoNothing()
+    .returning({ id: approvalDecisions.id })
+    .all();
+  if (!inserted || !stage) return { decisionId: undefined, state: view.change.state };
+  recordAudit(tx, { changeId, actorId: approverId, type: 'approval.approved', data: { role: eligible.role, phase: stage.phase, source } }, now);
+
+  let state = view.change.state;
+  const requirements = requirementsOf(view, stage.phase);
+  const requirement = requirements.find((r) => r.id === eligible.requirementId);
+  if (requirement && requirement.approvals.length + 1 >= requirement.approvalsNeeded && satisfyRequirement(tx, requirement.id, now)) {
+    recordAudit(tx, { changeId, actorId: approverId, type: 'requirement.satisfied', data: { role: requirement.role, phase: stage.phase } }, now);
+    const satisfied = requirements.map((r) => ({ alternative: r.alternative, satisfied: r.id === requirement.id || r.satisfiedAt !== null }));
+    if (approvalsComplete(satisfied)) {
+      state = transitionChange(tx, view.change, stage.approve, approverId, now);
+      afterDecision(tx, view, policy, state, approverId, now);
+      announce(tx, view, state as ChangeEvent, now);
+    }
+  }
+  enqueue(tx, { kind: 'refresh_messages', changeId }, now);
+  return { decisionId: inserted.id, state };
+}
+
+type EligibleDecision = (tx: DbExecutor, view: ChangeView, stage: DecisionStage, eligible: { requirementId: number; role: string }) => DecisionOutcome;
 
 /**
  * Runs a decision in one immediate transaction: the change is read, the actor's eligibility checked
  * and the decision written together, so no other click can slip in between.
  */
-function decide(db: CabinetDb, policy: Policy, changeId: number, actorId: string, record: EligibleDecision, now: Date): DecisionOutcome {
+function decide(db: CabinetDb, policy: Policy, changeId: number, actorId: string, record: EligibleDecision): DecisionOutcome {
   return db.transaction(
     (tx) => {
       const view = loadChangeView(tx, changeId);
       if (!view) return { ok: false, reason: 'That change does not exist; nothing was recorded.' };
-      const eligibility = eligibilityOf(view, policy, actorId);
-      if (!eligibility.ok) return eligibility;
-      const outcome = record(tx, view, eligibility);
-      if (outcome.ok) enqueue(tx, { kind: 'refresh_messages', changeId }, now);
-      return outcome;
+      const stage = decisionStage(view.change.state);
+      const eligibility = decisionEligibility(contextOf(view, policy, stage), actorId);
+      if (!eligibility.ok || !stage) return eligibility.ok ? { ok: false, reason: 'Nothing to decide.' } : eligibility;
+      return record(tx, view, stage, eligibility);
     },
     { behavior: 'immediate' },
   );
 }
 
-/**
- * Records an approval; the (change, role, approver) unique index stops a double click or a retry
- * from counting twice. The last required role approves the change.
- */
+/** Approves (or authorizes, or retro-approves) a change for the role the actor was asked in. */
 export function approveChange(db: CabinetDb, policy: Policy, changeId: number, actorId: string, now: Date): DecisionOutcome {
-  return decide(db, policy, changeId, actorId, (tx, view, { requirementId, role }) => {
-    const inserted = tx
-      .insert(approvalDecisions)
-      .values({ changeId, requirementId, approverId: actorId, role, decision: 'approve', source: 'button', decidedAt: now })
-      .onConflictDoNothing()
-      .returning({ id: approvalDecisions.id })
-      .all();
-    if (inserted.length === 0) return { ok: false, reason: `Your approval of ${view.ref} is already recorded.` };
-    recordAudit(tx, { changeId, actorId, type: 'approval.approved', data: { role, source: 'button' } }, now);
-
-    const requirement = view.requirements.find((r) => r.id === requirementId);
-    let state = view.change.state;
-    if (requirement && requirement.approvals.length + 1 >= requirement.approvalsNeeded && satisfyRequirement(tx, requirement.id, now)) {
-      recordAudit(tx, { changeId, actorId, type: 'requirement.satisfied', data: { role } }, now);
-      if (view.requirements.every((r) => r.id === requirement.id || r.satisfiedAt !== null)) {
-        state = transitionChange(tx, view.change, 'approve', actorId, now);
-        announceDecision(tx, view, 'approved', now);
-      }
-    }
-    return { ok: true, ref: view.ref, changeState: state };
-  }, now);
+  return decide(db, policy, changeId, actorId, (tx, view, stage, eligible) => {
+    const { decisionId, state } = recordApproval(tx, view, policy, eligible, actorId, 'button', now);
+    if (decisionId === undefined) return { ok: false, reason: `Your decision on ${view.ref} is already recorded.` };
+    return { ok: true, ref: view.ref, changeState: state, stage };
+  });
 }
 
-/** Records a rejection with its reason; it ends the change as rejected. */
+/** Rejects (or declines) with its reason; one rejection decides the phase. */
 export function rejectChange(db: CabinetDb, policy: Policy, changeId: number, actorId: string, reason: string, now: Date): DecisionOutcome {
-  return decide(db, policy, changeId, actorId, (tx, view, { requirementId, role }) => {
+  return decide(db, policy, changeId, actorId, (tx, view, stage, { requirementId, role }) => {
     tx.insert(approvalDecisions).values({ changeId, requirementId, approverId: actorId, role, decision: 'reject', reason, source: 'button', decidedAt: now }).run();
-    const state = transitionChange(tx, view.change, 'reject', actorId, now, { role, reason });
-    announceDecision(tx, view, 'rejected', now);
-    return { ok: true, ref: view.ref, changeState: state };
-  }, now);
+    const state = transitionChange(tx, view.change, stage.reject, actorId, now, { role, reason });
+    if (state === 'retro_rejected') flagChange(tx, view.change, 'Its retro-approval was rejected', actorId, now);
+    announce(tx, view, state as ChangeEvent, now);
+    enqueue(tx, { kind: 'refresh_messages', changeId }, now);
+    return { ok: true, ref: view.ref, changeState: state, stage };
+  });
 }

@@ -1,40 +1,53 @@
+import { eq } from 'drizzle-orm';
 import { chooseCandidates, fallbackRoleFor } from '../domain/approvers.js';
+import { decisionStage } from '../domain/lifecycle.js';
 import type { CabinetDb } from '../db/client.js';
-import { loadChangeView, recordAudit } from '../db/changes.js';
+import { type ChangeView, type DbExecutor, loadChangeView, recordAudit, requirementsOf } from '../db/changes.js';
 import { enqueue } from '../db/outbox.js';
 import { approvalCandidates, approvalRequirements } from '../db/schema.js';
-import { eq } from 'drizzle-orm';
 import type { Policy } from '../policy/schema.js';
 
+/** Queues the DM asking one person to decide in the change's current phase; keyed, so asking twice sends one. */
+export function askToDecide(tx: DbExecutor, view: ChangeView, userId: string, now: Date): void {
+  const phase = decisionStage(view.change.state)?.phase;
+  if (!phase) return;
+  enqueue(tx, { kind: 'approval_request', changeId: view.change.id, userId, phase }, now, `${phase}_request:${view.change.id}:${userId}`);
+}
+
 /**
- * Decides who is asked for each required role (members resolved by the caller, user groups
- * included) and queues one approval request per person. Safe to run again: candidates and requests
- * are keyed, so a retry adds nothing twice.
+ * Decides who is asked for each requirement of the phase the change waits in (members resolved by
+ * the caller, user groups included) and queues one request per person. The stand-ins of an
+ * emergency's authorization are chosen now but asked only once it is escalated. Safe to run again:
+ * candidates and requests are keyed, so a retry adds nothing twice.
  */
 export function requestApprovals(db: CabinetDb, policy: Policy, changeId: number, membersByRole: ReadonlyMap<string, readonly string[]>, now: Date): void {
   db.transaction(
     (tx) => {
       const view = loadChangeView(tx, changeId);
-      if (!view || view.change.state !== 'pending_approval') return;
+      const stage = view ? decisionStage(view.change.state) : undefined;
+      if (!view || !stage) return;
+      const requirements = requirementsOf(view, stage.phase);
       const chosen = chooseCandidates(
-        view.requirements.map((requirement) => requirement.role),
+        requirements.map((requirement) => requirement.role),
         (role) => membersByRole.get(role) ?? [],
         { requesterId: view.change.requesterId, ownerId: view.change.ownerId },
         policy.approvals,
       );
       const people = new Set<string>();
-      view.requirements.forEach((requirement, index) => {
+      requirements.forEach((requirement, index) => {
         const choice = chosen[index];
         if (!choice) return;
         if (choice.fallbackRole) tx.update(approvalRequirements).set({ fallbackRole: choice.fallbackRole }).where(eq(approvalRequirements.id, requirement.id)).run();
         for (const userId of choice.candidates) {
           tx.insert(approvalCandidates).values({ requirementId: requirement.id, userId }).onConflictDoNothing().run();
-          people.add(userId);
+          if (!requirement.alternative || view.change.authorizationEscalatedAt) people.add(userId);
         }
       });
-      recordAudit(tx, { changeId, actorId: 'cabinet', type: 'approval.requested', data: { candidates: Object.fromEntries(chosen.map((c) => [c.role, c.candidates])), fallbacks: Object.fromEntries(chosen.filter((c) => c.fallbackRole).map((c) => [c.role, c.fallbackRole])) } }, now);
-      for (const userId of people) enqueue(tx, { kind: 'approval_request', changeId, userId }, now, `approval_request:${changeId}:${userId}`);
-      enqueue(tx, { kind: 'notify_user', changeId, userId: view.change.requesterId, event: 'submitted' }, now, `notify_submitted:${changeId}`);
+      recordAudit(tx, { changeId, actorId: 'cabinet', type: 'approval.requested', data: { phase: stage.phase, candidates: Object.fromEntries(chosen.map((c) => [c.role, c.candidates])), fallbacks: Object.fromEntries(chosen.filter((c) => c.fallbackRole).map((c) => [c.role, c.fallbackRole])) } }, now);
+      for (const userId of people) askToDecide(tx, view, userId, now);
+      // An emergency's requester follows it in its own DM, refreshed below; others get a notice.
+      if (view.change.type === 'emergency') enqueue(tx, { kind: 'refresh_messages', changeId }, now);
+      else enqueue(tx, { kind: 'notify_user', changeId, userId: view.change.requesterId, event: 'submitted' }, now, `notify_submitted:${changeId}`);
     },
     { behavior: 'immediate' },
   );

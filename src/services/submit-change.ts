@@ -1,9 +1,8 @@
-import { eq } from 'drizzle-orm';
 import type { ChangeRequest } from '../domain/change-request.js';
 import { assessRisk, effectiveRiskLevel } from '../domain/risk.js';
 import { requiredApprovals } from '../domain/routing.js';
 import type { CabinetDb } from '../db/client.js';
-import { type DbExecutor, recordAudit, transitionChange } from '../db/changes.js';
+import { type DbExecutor, changeOfSubmission, recordAudit, transitionChange } from '../db/changes.js';
 import { enqueue } from '../db/outbox.js';
 import { approvalDecisions, approvalRequirements, changes } from '../db/schema.js';
 import type { Policy } from '../policy/schema.js';
@@ -20,45 +19,59 @@ function announceApprovedOnSubmit(tx: DbExecutor, changeId: number, requesterId:
   enqueue(tx, { kind: 'notify_user', changeId, userId: requesterId, event: 'approved' }, now);
 }
 
+/** A request's risk as the policy scores it (3.3; raised, never lowered) and the approvals that follow (4.4, 4.3). */
+export function assessRequest(request: ChangeRequest, policy: Policy) {
+  const risk = assessRisk(request.riskAnswers, policy.risk);
+  const riskLevel = effectiveRiskLevel(risk.level, request.requestedRiskLevel, policy.risk);
+  const requirements = requiredApprovals({ type: request.type, riskLevel, reviewRules: request.reviewRules, securityTriggers: request.securityTriggers }, policy);
+  return { risk, riskLevel, requirements };
+}
+
+/** The change columns a request fills in: the same on submission and in an emergency's documentation. */
+export function requestColumns(request: ChangeRequest, { risk, riskLevel }: ReturnType<typeof assessRequest>) {
+  return {
+    title: request.title,
+    description: request.description,
+    businessJustification: request.businessJustification,
+    impactAnalysis: request.impactAnalysis,
+    testPlan: request.testPlan,
+    rollbackPlan: request.rollbackPlan,
+    implementationPlan: request.implementationPlan,
+    affectedSystems: request.affectedSystems,
+    riskAnswers: request.riskAnswers,
+    riskScore: risk.score,
+    computedRiskLevel: risk.level,
+    riskLevel,
+    securityTriggers: request.securityTriggers,
+    reviewRules: request.reviewRules,
+    ownerId: request.ownerId,
+    plannedStart: request.plannedStart,
+    plannedEnd: request.plannedEnd,
+    link: request.link ?? null,
+  };
+}
+
 /**
  * Records a validated change request in one transaction: the change, its risk level and required
  * approvals, the audit events, and the Slack messages to send after the ack.
  */
 export function submitChange(db: CabinetDb, policy: Policy, request: ChangeRequest, requesterId: string, submissionKey: string, now: Date): SubmittedChange {
-  const risk = assessRisk(request.riskAnswers, policy.risk);
-  const riskLevel = effectiveRiskLevel(risk.level, request.requestedRiskLevel, policy.risk);
-  const requirements = requiredApprovals({ type: request.type, riskLevel, reviewRules: request.reviewRules, securityTriggers: request.securityTriggers }, policy);
+  const assessment = assessRequest(request, policy);
+  const { risk, riskLevel, requirements } = assessment;
 
   return db.transaction(
     (tx) => {
-      const existing = tx.select({ id: changes.id }).from(changes).where(eq(changes.submissionKey, submissionKey)).get();
-      if (existing) return { changeId: existing.id, created: false };
+      const existing = changeOfSubmission(tx, submissionKey);
+      if (existing !== undefined) return { changeId: existing, created: false };
 
       const [row] = tx
         .insert(changes)
         .values({
+          ...requestColumns(request, assessment),
           type: request.type,
           state: 'submitted',
-          title: request.title,
-          description: request.description,
-          businessJustification: request.businessJustification,
-          impactAnalysis: request.impactAnalysis,
-          testPlan: request.testPlan,
-          rollbackPlan: request.rollbackPlan,
-          implementationPlan: request.implementationPlan,
-          affectedSystems: request.affectedSystems,
-          riskAnswers: request.riskAnswers,
-          riskScore: risk.score,
-          computedRiskLevel: risk.level,
-          riskLevel,
-          securityTriggers: request.securityTriggers,
-          reviewRules: request.reviewRules,
           standardChangeId: request.standardChangeId ?? null,
           requesterId,
-          ownerId: request.ownerId,
-          plannedStart: request.plannedStart,
-          plannedEnd: request.plannedEnd,
-          link: request.link ?? null,
           submissionKey,
           createdAt: now,
           updatedAt: now,

@@ -1,11 +1,15 @@
 import type { Logger, webApi } from '@slack/bolt';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
-import { type ChangeView, loadChangeView, recordSlackMessage, slackMessagesOf } from '../db/changes.js';
+import { decisionStage } from '../domain/lifecycle.js';
+import { type ChangeView, type MessagePurpose, loadChangeView, recordSlackMessage, requirementsOf, slackMessagesOf } from '../db/changes.js';
 import { type OutboxMessage, type OutboxRow, dueMessages, markFailed, markSent, outboxMessage } from '../db/outbox.js';
 import type { Policy } from '../policy/schema.js';
+import { escalateAuthorization } from '../services/emergency.js';
+import { paperworkDeadline } from '../services/paperwork.js';
 import { requestApprovals, rolesToResolve } from '../services/request-approvals.js';
-import { approvalRequestMessage, changeNotice, logDecisionText, logMessage } from './views/change-message.js';
+import { approvalRequestMessage, changeNotice, emergencyConsoleMessage, logDecisionText, logMessage } from './views/change-message.js';
+import { verbalConfirmationMessage } from './views/emergency.js';
 
 export interface OutboxSender {
   /** Sends what is due now, without waiting; call after an ack. */
@@ -73,26 +77,63 @@ export function createOutboxSender(deps: OutboxSenderDependencies): OutboxSender
     return members.flat();
   };
 
-  const render = (view: ChangeView, purpose: string, recipientId: string | null) =>
-    purpose === 'approval_request' && recipientId ? approvalRequestMessage(view, policy, recipientId) : logMessage(view, policy);
+  /** Renders a posted message again from the change as it is now. */
+  const render = (view: ChangeView, purpose: MessagePurpose, recipientId: string | null) => {
+    const now = clock.now();
+    switch (purpose) {
+      case 'approval_request':
+      case 'authorization_request':
+      case 'retro_approval_request':
+        return approvalRequestMessage(view, policy, recipientId ?? '', purpose === 'approval_request' ? 'approval' : purpose === 'authorization_request' ? 'authorization' : 'retro_approval', now);
+      case 'emergency_console':
+        return emergencyConsoleMessage(view, policy, now);
+      case 'verbal_confirmation':
+        return verbalConfirmationMessage(view, recipientId ?? '');
+      case 'log':
+        return logMessage(view, policy, now);
+    }
+  };
+
+  /** Posts a DM that is kept up to date: it is recorded so every refresh renders it again. */
+  const postTrackedDm = async (view: ChangeView, purpose: MessagePurpose, userId: string) => {
+    const channel = await openDm(userId);
+    const posted = await client.chat.postMessage({ channel, ...render(view, purpose, userId) });
+    if (posted.ts) recordSlackMessage(db, { changeId: view.change.id, purpose, channelId: posted.channel ?? channel, ts: posted.ts, recipientId: userId }, clock.now());
+  };
+
+  const notify = async (view: ChangeView, userId: string, event: Extract<OutboxMessage, { kind: 'notify_user' }>['event']) => {
+    const channel = await openDm(userId);
+    await client.chat.postMessage({ channel, ...changeNotice(view, policy, event) });
+  };
 
   const deliver = async (message: OutboxMessage): Promise<void> => {
     const view = loadChangeView(db, message.changeId);
     if (!view) return;
     const messages = slackMessagesOf(db, message.changeId);
+    const alreadyPosted = (purpose: MessagePurpose, userId: string) => messages.some((m) => m.purpose === purpose && m.recipientId === userId);
     switch (message.kind) {
       case 'request_approvals': {
-        const roles = rolesToResolve(view.requirements.map((r) => r.role), policy);
+        const phase = decisionStage(view.change.state)?.phase;
+        if (!phase) return;
+        const roles = rolesToResolve(requirementsOf(view, phase).map((r) => r.role), policy);
         const resolved = new Map(await Promise.all(roles.map(async (role) => [role, await membersOf(role)] as const)));
         requestApprovals(db, policy, view.change.id, resolved, clock.now());
         again = true; // it queued the approval requests
         return;
       }
       case 'approval_request': {
-        if (messages.some((m) => m.purpose === 'approval_request' && m.recipientId === message.userId)) return;
-        const channel = await openDm(message.userId);
-        const posted = await client.chat.postMessage({ channel, ...approvalRequestMessage(view, policy, message.userId) });
-        if (posted.ts) recordSlackMessage(db, { changeId: view.change.id, purpose: 'approval_request', channelId: posted.channel ?? channel, ts: posted.ts, recipientId: message.userId }, clock.now());
+        const purpose: MessagePurpose = `${message.phase ?? 'approval'}_request`;
+        if (alreadyPosted(purpose, message.userId)) return;
+        await postTrackedDm(view, purpose, message.userId);
+        return;
+      }
+      case 'emergency_console': {
+        if (alreadyPosted('emergency_console', message.userId)) return;
+        await postTrackedDm(view, 'emergency_console', message.userId);
+        return;
+      }
+      case 'verbal_confirmation': {
+        await postTrackedDm(view, 'verbal_confirmation', message.userId);
         return;
       }
       case 'refresh_messages': {
@@ -102,8 +143,22 @@ export function createOutboxSender(deps: OutboxSenderDependencies): OutboxSender
         return;
       }
       case 'notify_user': {
-        const channel = await openDm(message.userId);
-        await client.chat.postMessage({ channel, ...changeNotice(view, policy, message.event) });
+        await notify(view, message.userId, message.event);
+        return;
+      }
+      case 'notify_role': {
+        const people = new Set((await membersOf(message.role)).filter((id) => id !== view.change.requesterId));
+        for (const userId of people) await notify(view, userId, message.event);
+        return;
+      }
+      case 'escalate_authorization': {
+        escalateAuthorization(db, view.change.id, message.requestedBy, clock.now());
+        again = true;
+        return;
+      }
+      case 'paperwork_deadline': {
+        paperworkDeadline(db, policy, view.change.id, message.stage, clock.now());
+        again = true;
         return;
       }
       case 'notify_log': {
@@ -112,11 +167,11 @@ export function createOutboxSender(deps: OutboxSenderDependencies): OutboxSender
         const original = messages.find((m) => m.purpose === 'log');
         if (message.event === 'submitted') {
           if (original) return;
-          const posted = await client.chat.postMessage({ channel, ...logMessage(view, policy) });
+          const posted = await client.chat.postMessage({ channel, ...logMessage(view, policy, clock.now()) });
           if (posted.ts) recordSlackMessage(db, { changeId: view.change.id, purpose: 'log', channelId: posted.channel ?? channel, ts: posted.ts }, clock.now());
           return;
         }
-        const text = logDecisionText(view);
+        const text = logDecisionText(view, policy, message.event);
         await client.chat.postMessage(original ? { channel, text, thread_ts: original.ts, reply_broadcast: true } : { channel, text });
         return;
       }

@@ -1,3 +1,4 @@
+import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
 import { claimJobSlot, finishJobSlot } from '../../src/db/job-runs.js';
@@ -38,6 +39,7 @@ describe('database', () => {
       'audit_events',
       'changes',
       'job_runs',
+      'obligations',
       'outbox',
       'slack_messages',
       'verbal_approval_confirmations',
@@ -75,14 +77,35 @@ describe('database', () => {
     expect(() => db.insert(approvalRequirements).values({ changeId: 999, role: 'peer', approvalsNeeded: 1 }).run()).toThrow(/FOREIGN KEY/);
   });
 
-  it('records one decision per person per role on a change, whatever the retries', () => {
+  it('records one standing decision per person per requirement, whatever the retries; a voided one leaves room for a new one', () => {
     const { db } = temp();
     const changeId = insertChange(db);
-    const decision = { changeId, approverId: 'U0PEER001', role: 'peer', decision: 'approve' as const, source: 'button' as const, decidedAt: at };
+    const [peer, manager] = db
+      .insert(approvalRequirements)
+      .values([
+        { changeId, role: 'peer', approvalsNeeded: 1 },
+        { changeId, role: 'manager', approvalsNeeded: 1 },
+      ])
+      .returning()
+      .all();
+    if (!peer || !manager) throw new Error('requirements not inserted');
+    const decision = { changeId, requirementId: peer.id, approverId: 'U0PEER001', role: 'peer', decision: 'approve' as const, source: 'button' as const, decidedAt: at };
+    const [first] = db.insert(approvalDecisions).values(decision).returning().all();
+    expect(() => db.insert(approvalDecisions).values(decision).run()).toThrow(/UNIQUE/);
+    db.insert(approvalDecisions).values({ ...decision, requirementId: manager.id, role: 'manager' }).run();
+    // A disputed verbal approval is voided, not deleted: the person may then decide again.
+    db.update(approvalDecisions).set({ voidedAt: at, voidReason: 'disputed' }).where(eq(approvalDecisions.id, first?.id ?? 0)).run();
     db.insert(approvalDecisions).values(decision).run();
     expect(() => db.insert(approvalDecisions).values(decision).run()).toThrow(/UNIQUE/);
-    db.insert(approvalDecisions).values({ ...decision, role: 'manager' }).run();
-    expect(db.select().from(approvalDecisions).all()).toHaveLength(2);
+    expect(db.select().from(approvalDecisions).all()).toHaveLength(3);
+  });
+
+  it('allows the same role once per phase: an emergency asks the manager to authorize and later to retro-approve', () => {
+    const { db } = temp();
+    const changeId = insertChange(db);
+    db.insert(approvalRequirements).values({ changeId, phase: 'authorization', role: 'manager', approvalsNeeded: 1 }).run();
+    db.insert(approvalRequirements).values({ changeId, phase: 'retro_approval', role: 'manager', approvalsNeeded: 1 }).run();
+    expect(() => db.insert(approvalRequirements).values({ changeId, phase: 'retro_approval', role: 'manager', approvalsNeeded: 1 }).run()).toThrow(/UNIQUE/);
   });
 });
 

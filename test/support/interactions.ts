@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CHANGE_FIELDS, riskFactorField } from '../../src/domain/change-request.js';
-import { ACTIONS, REJECT_REASON_BLOCK, VIEWS } from '../../src/slack/ids.js';
+import { EMERGENCY_FIELDS, VERBAL_FIELDS } from '../../src/domain/emergency-request.js';
+import { ACTIONS, EVIDENCE_BLOCK, REJECT_REASON_BLOCK, VIEWS } from '../../src/slack/ids.js';
 import { FORM_ACTION } from '../../src/slack/views/change-form.js';
 import type { AppResponse, SignedPostOptions } from './slack-request.js';
 import type { TestApp } from './test-app.js';
@@ -97,6 +98,80 @@ function submitView(app: TestApp, userId: string, callbackId: string, values: Re
 /** Submits the change-request modal as `requesterId`; `viewId` identifies the submission. */
 export function submitChangeForm(app: TestApp, requesterId: string, input: ChangeFormInput, viewId?: string): Promise<AppResponse> {
   return submitView(app, requesterId, VIEWS.changeRequest, changeFormState(input, requesterId), { viewId });
+}
+
+export interface EmergencyFormInput {
+  whatIsBroken: string;
+  criterion: string;
+  systems: string;
+  plannedFix: string;
+  rollbackPlan: string;
+  ownerId?: string;
+  verballyAuthorized?: boolean;
+}
+
+export const defaultEmergencyForm: EmergencyFormInput = {
+  whatIsBroken: 'Checkout returns 502 for all users',
+  criterion: 'production_down',
+  systems: 'checkout-api',
+  plannedFix: 'Roll the ingress controller back to 1.9.4.',
+  rollbackPlan: 'Redeploy 1.10.0.',
+};
+
+/** Submits the `/change emergency` modal as `requesterId`; `viewId` identifies the submission. */
+export function submitEmergencyForm(app: TestApp, requesterId: string, input: Partial<EmergencyFormInput> = {}, viewId?: string): Promise<AppResponse> {
+  const form = { ...defaultEmergencyForm, ...input };
+  const text = (value: string) => ({ type: 'plain_text_input', value });
+  return submitView(
+    app,
+    requesterId,
+    VIEWS.emergencyRequest,
+    {
+      [EMERGENCY_FIELDS.whatIsBroken]: { [FORM_ACTION]: text(form.whatIsBroken) },
+      [EMERGENCY_FIELDS.criterion]: { [FORM_ACTION]: { type: 'radio_buttons', selected_option: option(form.criterion) } },
+      [EMERGENCY_FIELDS.affectedSystems]: { [FORM_ACTION]: text(form.systems) },
+      [EMERGENCY_FIELDS.plannedFix]: { [FORM_ACTION]: text(form.plannedFix) },
+      [EMERGENCY_FIELDS.rollbackPlan]: { [FORM_ACTION]: text(form.rollbackPlan) },
+      [EMERGENCY_FIELDS.owner]: { [FORM_ACTION]: { type: 'users_select', selected_user: form.ownerId ?? requesterId } },
+      [EMERGENCY_FIELDS.verballyAuthorized]: { [FORM_ACTION]: { type: 'checkboxes', selected_options: form.verballyAuthorized ? [option('yes')] : [] } },
+    },
+    { viewId },
+  );
+}
+
+export interface VerbalApprovalInput {
+  approverId: string;
+  medium: string;
+  givenAt: Date;
+  note?: string;
+}
+
+/** Submits the verbal-approval modal of a change as `recorderId`. */
+export function submitVerbalApproval(app: TestApp, recorderId: string, changeRef: string, input: VerbalApprovalInput, viewId?: string): Promise<AppResponse> {
+  return submitView(
+    app,
+    recorderId,
+    VIEWS.verbalApproval,
+    {
+      [VERBAL_FIELDS.approver]: { [FORM_ACTION]: { type: 'users_select', selected_user: input.approverId } },
+      [VERBAL_FIELDS.medium]: { [FORM_ACTION]: { type: 'static_select', selected_option: option(input.medium) } },
+      [VERBAL_FIELDS.givenAt]: { [FORM_ACTION]: { type: 'datetimepicker', selected_date_time: Math.floor(input.givenAt.getTime() / 1000) } },
+      [VERBAL_FIELDS.note]: { [FORM_ACTION]: { type: 'plain_text_input', value: input.note ?? null } },
+    },
+    { viewId, privateMetadata: changeRef },
+  );
+}
+
+/** Submits an emergency's documentation modal: the change-request fields without a type. */
+export function submitDocumentation(app: TestApp, userId: string, changeRef: string, input: ChangeFormInput): Promise<AppResponse> {
+  const values = changeFormState(input, userId);
+  delete values[CHANGE_FIELDS.changeType];
+  return submitView(app, userId, VIEWS.emergencyDocumentation, values, { privateMetadata: changeRef });
+}
+
+/** Submits a checklist item's evidence modal, e.g. for "CHG-1:retro_ticket". */
+export function submitEvidence(app: TestApp, userId: string, itemValue: string, evidence: string): Promise<AppResponse> {
+  return submitView(app, userId, VIEWS.obligationEvidence, { [EVIDENCE_BLOCK]: { [FORM_ACTION]: { type: 'plain_text_input', value: evidence } } }, { privateMetadata: itemValue });
 }
 
 /** Clicks a button about a change in a DM, as `userId`; ephemeral replies go to the fake's response URL. */

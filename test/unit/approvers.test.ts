@@ -1,13 +1,14 @@
-// chooseCandidates and decisionEligibility: who is asked to approve a change, and who may decide on it.
+// chooseCandidates, approvalsComplete and decisionEligibility: who is asked to approve a change, when a phase is decided, and who may decide on it.
 import { describe, expect, it } from 'vitest';
 import {
+  approvalsComplete,
   chooseCandidates,
   decisionEligibility,
   type DecisionContext,
   type RequirementCandidates,
   type RequirementState,
 } from '../../src/domain/approvers.js';
-import type { ChangeState } from '../../src/domain/lifecycle.js';
+import { CHANGE_STATES, type ChangeState } from '../../src/domain/lifecycle.js';
 import type { Policy } from '../../src/policy/schema.js';
 import { minimalPolicy, policyWith } from './policy-fixture.js';
 
@@ -176,16 +177,54 @@ describe('chooseCandidates', () => {
   });
 });
 
+describe('approvalsComplete', () => {
+  const ordinary = (satisfied: boolean) => ({ alternative: false, satisfied });
+  const alternative = (satisfied: boolean) => ({ alternative: true, satisfied });
+
+  // POL-SEC-008 6.3: "Manager + Security" (every ordinary requirement), "If unavailable: CTO or CISO" (any one alternative).
+  it.each<{ name: string; requirements: { alternative: boolean; satisfied: boolean }[]; expected: boolean }>([
+    { name: 'no requirements at all: nothing has approved', requirements: [], expected: false },
+    { name: 'one ordinary, satisfied', requirements: [ordinary(true)], expected: true },
+    { name: 'one ordinary, open', requirements: [ordinary(false)], expected: false },
+    { name: 'manager + security both satisfied', requirements: [ordinary(true), ordinary(true)], expected: true },
+    { name: 'manager satisfied, security open', requirements: [ordinary(true), ordinary(false)], expected: false },
+    { name: 'manager open, security satisfied', requirements: [ordinary(false), ordinary(true)], expected: false },
+    { name: 'manager + security satisfied, CTO and CISO never asked', requirements: [ordinary(true), ordinary(true), alternative(false), alternative(false)], expected: true },
+    { name: 'manager satisfied, security open, CTO and CISO open', requirements: [ordinary(true), ordinary(false), alternative(false), alternative(false)], expected: false },
+    { name: 'manager + security open, the CTO stands in', requirements: [ordinary(false), ordinary(false), alternative(true), alternative(false)], expected: true },
+    { name: 'manager + security open, the CISO stands in', requirements: [ordinary(false), ordinary(false), alternative(false), alternative(true)], expected: true },
+    { name: 'manager satisfied, security open, the CISO stands in', requirements: [ordinary(true), ordinary(false), alternative(false), alternative(true)], expected: true },
+    { name: 'the alternative listed first stands in as well', requirements: [alternative(true), ordinary(false)], expected: true },
+    { name: 'only alternatives, none satisfied (no ordinary list to fall back on)', requirements: [alternative(false), alternative(false)], expected: false },
+    { name: 'only alternatives, one satisfied', requirements: [alternative(false), alternative(true)], expected: true },
+  ])('POL-SEC-008 6.3 "If unavailable: CTO or CISO": $name → $expected', ({ requirements, expected }) => {
+    expect(approvalsComplete(requirements)).toBe(expected);
+  });
+
+  it('reads whole requirement states, not just the two fields', () => {
+    const full: RequirementState[] = [
+      { id: 1, role: 'manager', approvalsNeeded: 1, alternative: false, satisfied: false, candidates: ['U0MGR0001'], approvers: [] },
+      { id: 2, role: 'cto', approvalsNeeded: 1, alternative: true, satisfied: true, candidates: ['U0CTO0001'], approvers: ['U0CTO0001'] },
+    ];
+    expect(approvalsComplete(full)).toBe(true);
+    expect(approvalsComplete(full.map((r) => ({ ...r, satisfied: r.alternative ? false : r.satisfied })))).toBe(false);
+  });
+});
+
 describe('decisionEligibility', () => {
   const CHANGE = 'CHG-42';
+  /** The states in which a change waits for a decision, written out by hand. */
+  const DECIDING: readonly ChangeState[] = ['pending_approval', 'pending_authorization', 'pending_retro_approval'];
   const PEER_A = 'U0PEERA01';
   const PEER_B = 'U0PEERB01';
   const MANAGER = 'U0MGR0001';
   const SECURITY = 'U0SEC0001';
+  const CTO = 'U0CTO0001';
+  const CISO = 'U0CISO001';
   const OUTSIDER = 'U0OUTS001';
 
   function requirement(id: number, role: string, candidates: string[], extra: Partial<RequirementState> = {}): RequirementState {
-    return { id, role, approvalsNeeded: 1, satisfied: false, candidates, approvers: [], ...extra };
+    return { id, role, approvalsNeeded: 1, alternative: false, satisfied: false, candidates, approvers: [], ...extra };
   }
 
   function context(extra: Partial<DecisionContext> = {}): DecisionContext {
@@ -244,13 +283,34 @@ describe('decisionEligibility', () => {
       expect(result.ok ? '' : result.reason).toMatch(reason);
     });
 
-    it.each<ChangeState>(['submitted', 'approved', 'rejected', 'scheduled', 'implementing', 'completed', 'closed', 'cancelled', 'pending_retro_approval'])(
-      'every state but pending_approval is refused, naming the change and the state: %s',
+    it.each(CHANGE_STATES.filter((state) => !DECIDING.includes(state)))(
+      'every state but the three deciding ones is refused, naming the change and the state: %s',
       (state) => {
         const result = decisionEligibility(context({ state }), PEER_A);
         expect(result).toEqual({ ok: false, reason: `${CHANGE} is already ${state.replaceAll('_', ' ')}; nothing was recorded.` });
       },
     );
+
+    it('fifteen states are refused, among them the outcomes of every phase', () => {
+      const refused = CHANGE_STATES.filter((state) => !decisionEligibility(context({ state }), PEER_A).ok);
+      expect(refused).toHaveLength(15);
+      for (const state of ['approved', 'rejected', 'authorized', 'declined', 'retro_approved', 'retro_rejected'] as const) {
+        expect(refused, state).toContain(state);
+      }
+    });
+  });
+
+  describe('deciding states', () => {
+    it.each(DECIDING)('a candidate may decide in %s (4.4 approval, 6.3 authorization, 6.4 formal approval afterwards)', (state) => {
+      expect(decisionEligibility(context({ state }), PEER_B)).toEqual({ ok: true, requirementId: 1, role: 'peer' });
+    });
+
+    it.each(DECIDING)('in %s the requester, the owner and outsiders are still refused', (state) => {
+      const requirements = [requirement(1, 'manager', [REQUESTER, OWNER, MANAGER])];
+      expect(decisionEligibility(context({ state, requirements }), REQUESTER)).toEqual({ ok: false, reason: `You requested ${CHANGE}, so someone else must approve it.` });
+      expect(decisionEligibility(context({ state, requirements }), OWNER)).toEqual({ ok: false, reason: `You own ${CHANGE}, so someone else must approve it.` });
+      expect(decisionEligibility(context({ state, requirements }), OUTSIDER)).toEqual({ ok: false, reason: `You are not one of the approvers of ${CHANGE}; nothing was recorded.` });
+    });
   });
 
   describe('accepted decisions', () => {
@@ -304,6 +364,105 @@ describe('decisionEligibility', () => {
       },
     ])('$name → ok', ({ ctx, actor, expected }) => {
       expect(decisionEligibility(ctx, actor)).toEqual({ ok: true, ...expected });
+    });
+  });
+
+  // POL-SEC-008 6.3: the CTO or CISO, asked "if unavailable", decides the authorization alone, so a
+  // person who is both an ordinary authorizer and a stand-in is counted as the stand-in.
+  describe('alternative requirements first (6.3 "If unavailable: CTO or CISO")', () => {
+    const alt = { alternative: true };
+    it.each<{ name: string; ctx: DecisionContext; actor: string; expected: { requirementId: number; role: string } }>([
+      {
+        name: 'manager (1 candidate) and CTO stand-in (2 candidates): the stand-in, though manager is scarcer',
+        ctx: context({
+          state: 'pending_authorization',
+          requirements: [requirement(1, 'manager', [CTO]), requirement(2, 'security', [SECURITY]), requirement(3, 'cto', [CTO, CISO], alt)],
+        }),
+        actor: CTO,
+        expected: { requirementId: 3, role: 'cto' },
+      },
+      {
+        name: 'the same, stand-in listed first',
+        ctx: context({
+          state: 'pending_authorization',
+          requirements: [requirement(3, 'cto', [CTO, CISO], alt), requirement(1, 'manager', [CTO]), requirement(2, 'security', [SECURITY])],
+        }),
+        actor: CTO,
+        expected: { requirementId: 3, role: 'cto' },
+      },
+      {
+        name: 'two stand-ins open: the scarcer of the two (cto, 1 candidate, over ciso, 2)',
+        ctx: context({
+          state: 'pending_authorization',
+          requirements: [requirement(1, 'manager', [MANAGER]), requirement(4, 'ciso', [CISO, CTO], alt), requirement(3, 'cto', [CTO], alt)],
+        }),
+        actor: CTO,
+        expected: { requirementId: 3, role: 'cto' },
+      },
+      {
+        name: 'a stand-in only: ok in its own right',
+        ctx: context({
+          state: 'pending_authorization',
+          requirements: [requirement(1, 'manager', [MANAGER]), requirement(2, 'security', [SECURITY]), requirement(4, 'ciso', [CISO], alt)],
+        }),
+        actor: CISO,
+        expected: { requirementId: 4, role: 'ciso' },
+      },
+      {
+        name: 'an ordinary authorizer who is no stand-in keeps the ordinary role',
+        ctx: context({
+          state: 'pending_authorization',
+          requirements: [requirement(1, 'manager', [MANAGER]), requirement(2, 'security', [SECURITY]), requirement(3, 'cto', [CTO], alt)],
+        }),
+        actor: SECURITY,
+        expected: { requirementId: 2, role: 'security' },
+      },
+      {
+        name: 'the stand-in requirement already approved by somebody else (approvals needed 2): the open stand-in is still chosen over manager',
+        ctx: context({
+          state: 'pending_authorization',
+          requirements: [requirement(1, 'manager', [CTO]), requirement(3, 'cto', [CTO, CISO], { ...alt, approvalsNeeded: 2, approvers: [CISO] })],
+        }),
+        actor: CTO,
+        expected: { requirementId: 3, role: 'cto' },
+      },
+      {
+        name: 'several roles per person: approved as manager, now the stand-in',
+        ctx: context({
+          state: 'pending_authorization',
+          oneRolePerPerson: false,
+          requirements: [
+            requirement(1, 'manager', [CTO, MANAGER], { satisfied: true, approvers: [CTO] }),
+            requirement(2, 'security', [SECURITY]),
+            requirement(3, 'cto', [CTO], alt),
+          ],
+        }),
+        actor: CTO,
+        expected: { requirementId: 3, role: 'cto' },
+      },
+      {
+        name: 'the preference does not depend on the phase (pending_retro_approval)',
+        ctx: context({
+          state: 'pending_retro_approval',
+          requirements: [requirement(1, 'manager', [CTO]), requirement(3, 'cto', [CTO, CISO, MANAGER], alt)],
+        }),
+        actor: CTO,
+        expected: { requirementId: 3, role: 'cto' },
+      },
+    ])('$name → ok', ({ ctx, actor, expected }) => {
+      expect(decisionEligibility(ctx, actor)).toEqual({ ok: true, ...expected });
+    });
+
+    it('one role per person: approved as manager, the open stand-in is refused', () => {
+      const ctx = context({
+        state: 'pending_authorization',
+        requirements: [
+          requirement(1, 'manager', [CTO, MANAGER], { satisfied: true, approvers: [CTO] }),
+          requirement(2, 'security', [SECURITY]),
+          requirement(3, 'cto', [CTO], alt),
+        ],
+      });
+      expect(decisionEligibility(ctx, CTO)).toEqual({ ok: false, reason: `You already approved ${CHANGE} as manager; one person counts for one role.` });
     });
   });
 });

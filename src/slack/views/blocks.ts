@@ -24,3 +24,27 @@ export function context(mrkdwn: string): types.ContextBlock {
 }
 
 export const divider: types.DividerBlock = { type: 'divider' };
+
+export const button = (text: string, actionId: string, value: string, style?: 'primary' | 'danger'): types.Button => ({
+  type: 'button',
+  text: { type: 'plain_text', text, emoji: true },
+  action_id: actionId,
+  value,
+  ...(style ? { style } : {}),
+});
+
+/** A time shown in each reader's own time zone, with a UTC fallback. */
+export function slackDate(at: Date): string {
+  const seconds = Math.floor(at.getTime() / 1000);
+  return `<!date^${seconds}^{date_short_pretty} {time}|${at.toISOString().slice(0, 16).replace('T', ' ')} UTC>`;
+}
+
+/** A modal that only tells the user something, e.g. what their submission recorded. */
+export function noticeModal(title: string, mrkdwn: string): types.ModalView {
+  return {
+    type: 'modal',
+    title: { type: 'plain_text', text: truncate(title, 24) },
+    close: { type: 'plain_text', text: 'Close' },
+    blocks: [section(mrkdwn)],
+  };
+}

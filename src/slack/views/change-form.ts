@@ -1,46 +1,66 @@
 import type { ViewStateValue, types } from '@slack/bolt';
-import { CHANGE_FIELDS, type ChangeRequestForm, TEXT_MAX, TITLE_MAX, riskFactorField } from '../../domain/change-request.js';
+import { CHANGE_FIELDS, type ChangeRequestForm, type RequestMode, TEXT_MAX, TITLE_MAX, riskFactorField } from '../../domain/change-request.js';
+import type { ChangeView } from '../../db/changes.js';
 import type { Policy } from '../../policy/schema.js';
-import { VIEWS } from '../ids.js';
-import { truncate } from './blocks.js';
+import { VIEWS, encodeChangeValue } from '../ids.js';
+import { context, truncate } from './blocks.js';
 
 // Block Kit's limit on option text; option counts are bounded by the policy schema.
 const OPTION_TEXT_LIMIT = 75;
 /** Every input in the form uses this action ID inside its own block. */
 export const FORM_ACTION = 'value';
 
-const plain = (text: string, limit = OPTION_TEXT_LIMIT): types.PlainTextElement => ({ type: 'plain_text', text: truncate(text, limit), emoji: true });
-const option = (text: string, value: string): types.PlainTextOption => ({ text: plain(text), value });
+export const plain = (text: string, limit = OPTION_TEXT_LIMIT): types.PlainTextElement => ({ type: 'plain_text', text: truncate(text, limit), emoji: true });
+export const option = (text: string, value: string): types.PlainTextOption => ({ text: plain(text), value });
 
-function input(blockId: string, label: string, element: types.InputBlock['element'], extra: Partial<types.InputBlock> = {}): types.InputBlock {
+export function input(blockId: string, label: string, element: types.InputBlock['element'], extra: Partial<types.InputBlock> = {}): types.InputBlock {
   return { type: 'input', block_id: blockId, label: plain(label, 2000), element, ...extra };
 }
 
-function textInput(blockId: string, label: string, maxLength: number, multiline: boolean, placeholder?: string): types.InputBlock {
+export function textInput(blockId: string, label: string, maxLength: number, multiline: boolean, options: { placeholder?: string; initial?: string | null } = {}): types.InputBlock {
   return input(blockId, label, {
     type: 'plain_text_input',
     action_id: FORM_ACTION,
     multiline,
     max_length: maxLength,
-    ...(placeholder ? { placeholder: plain(placeholder, 150) } : {}),
+    ...(options.placeholder ? { placeholder: plain(options.placeholder, 150) } : {}),
+    ...(options.initial ? { initial_value: truncate(options.initial, maxLength) } : {}),
   });
 }
 
-/** The change-request modal (POL-SEC-008 4.2), built from the policy; `requesterId` is the default owner. */
-export function changeRequestModal(policy: Policy, requesterId: string): types.ModalView {
+/** What the form starts with: nothing but the owner for a new request; what is known for an emergency's documentation. */
+interface FormPrefill {
+  ownerId: string;
+  title?: string;
+  description?: string;
+  systems?: string[];
+  rollbackPlan?: string | null;
+  implementationPlan?: string | null;
+  link?: string | null;
+}
+
+/** The affected-systems input: the catalog as a multi-select, or free text when the policy has none. */
+export function systemsInput(policy: Policy, initial: readonly string[] = []): types.InputBlock {
+  if (policy.systems.length === 0) {
+    return textInput(CHANGE_FIELDS.affectedSystems, 'Affected systems', 1000, false, { placeholder: 'Comma-separated, e.g. payments-api, billing-db', initial: initial.join(', ') });
+  }
+  const options = policy.systems.map((system) => option(system.label, system.id));
+  const selected = options.filter((o) => initial.includes(o.value ?? ''));
+  return input(CHANGE_FIELDS.affectedSystems, 'Affected systems', {
+    type: 'multi_static_select',
+    action_id: FORM_ACTION,
+    options,
+    ...(selected.length > 0 ? { initial_options: selected } : {}),
+  });
+}
+
+/** The POL-SEC-008 4.2 fields; a retrospective form has no type to choose and asks when the fix ran. */
+function requestFormBlocks(policy: Policy, prefill: FormPrefill, mode: RequestMode): types.KnownBlock[] {
   const typeOptions = [
     option(`${policy.change_types.normal.label} — ${policy.change_types.normal.description}`, 'normal'),
     ...policy.standard_changes.map((entry) => option(`${policy.change_types.standard.label}: ${entry.title}`, `standard:${entry.id}`)),
   ];
 
-  const systems =
-    policy.systems.length > 0
-      ? input(CHANGE_FIELDS.affectedSystems, 'Affected systems', {
-          type: 'multi_static_select',
-          action_id: FORM_ACTION,
-          options: policy.systems.map((system) => option(system.label, system.id)),
-        })
-      : textInput(CHANGE_FIELDS.affectedSystems, 'Affected systems', 1000, false, 'Comma-separated, e.g. payments-api, billing-db');
 
   const riskFactors = policy.risk.factors.map((factor) =>
     input(riskFactorField(factor.id), `Risk: ${factor.label}`, {
@@ -54,12 +74,13 @@ export function changeRequestModal(policy: Policy, requesterId: string): types.M
   const securityTriggers = policy.security_review.triggers;
   const reviewRules = Object.entries(policy.review_rules).filter(([rule]) => rule !== policy.security_review.rule);
 
-  const blocks: types.KnownBlock[] = [
-    textInput(CHANGE_FIELDS.title, 'Title', TITLE_MAX, false),
-    textInput(CHANGE_FIELDS.description, 'Description', TEXT_MAX, true),
+  const retrospective = mode === 'retrospective';
+  return [
+    textInput(CHANGE_FIELDS.title, 'Title', TITLE_MAX, false, { initial: prefill.title }),
+    textInput(CHANGE_FIELDS.description, 'Description', TEXT_MAX, true, { initial: prefill.description }),
     textInput(CHANGE_FIELDS.businessJustification, 'Business justification', TEXT_MAX, true),
-    input(CHANGE_FIELDS.changeType, 'Change type', { type: 'static_select', action_id: FORM_ACTION, options: typeOptions, initial_option: typeOptions[0] }),
-    systems,
+    ...(retrospective ? [] : [input(CHANGE_FIELDS.changeType, 'Change type', { type: 'static_select', action_id: FORM_ACTION, options: typeOptions, initial_option: typeOptions[0] })]),
+    systemsInput(policy, prefill.systems),
     ...riskFactors,
     input(
       CHANGE_FIELDS.requestedRiskLevel,
@@ -87,23 +108,47 @@ export function changeRequestModal(policy: Policy, requesterId: string): types.M
           ),
         ]
       : []),
-    textInput(CHANGE_FIELDS.impactAnalysis, 'Impact analysis', TEXT_MAX, true, 'Systems and users affected'),
-    textInput(CHANGE_FIELDS.testPlan, 'Test plan', TEXT_MAX, true),
-    textInput(CHANGE_FIELDS.rollbackPlan, 'Rollback plan', TEXT_MAX, true),
-    textInput(CHANGE_FIELDS.implementationPlan, 'Implementation plan', TEXT_MAX, true),
-    input(CHANGE_FIELDS.plannedStart, 'Planned start', { type: 'datetimepicker', action_id: FORM_ACTION }),
-    input(CHANGE_FIELDS.plannedEnd, 'Planned end', { type: 'datetimepicker', action_id: FORM_ACTION }),
-    input(CHANGE_FIELDS.owner, 'Change owner', { type: 'users_select', action_id: FORM_ACTION, initial_user: requesterId }),
-    input(CHANGE_FIELDS.link, 'Ticket or PR link', { type: 'url_text_input', action_id: FORM_ACTION }, { optional: true }),
+    textInput(CHANGE_FIELDS.impactAnalysis, 'Impact analysis', TEXT_MAX, true, { placeholder: 'Systems and users affected' }),
+    textInput(CHANGE_FIELDS.testPlan, retrospective ? 'How the fix was verified' : 'Test plan', TEXT_MAX, true),
+    textInput(CHANGE_FIELDS.rollbackPlan, 'Rollback plan', TEXT_MAX, true, { initial: prefill.rollbackPlan }),
+    textInput(CHANGE_FIELDS.implementationPlan, retrospective ? 'What was done' : 'Implementation plan', TEXT_MAX, true, { initial: prefill.implementationPlan }),
+    input(CHANGE_FIELDS.plannedStart, retrospective ? 'Fix started' : 'Planned start', { type: 'datetimepicker', action_id: FORM_ACTION }),
+    input(CHANGE_FIELDS.plannedEnd, retrospective ? 'Fix ended' : 'Planned end', { type: 'datetimepicker', action_id: FORM_ACTION }),
+    input(CHANGE_FIELDS.owner, 'Change owner', { type: 'users_select', action_id: FORM_ACTION, initial_user: prefill.ownerId }),
+    input(CHANGE_FIELDS.link, 'Ticket or PR link', { type: 'url_text_input', action_id: FORM_ACTION, ...(prefill.link ? { initial_value: prefill.link } : {}) }, { optional: true }),
   ];
+}
 
+/** The change-request modal (POL-SEC-008 4.2), built from the policy; `requesterId` is the default owner. */
+export function changeRequestModal(policy: Policy, requesterId: string): types.ModalView {
   return {
     type: 'modal',
     callback_id: VIEWS.changeRequest,
     title: plain('New change request', 24),
     submit: plain('Submit', 24),
     close: plain('Cancel', 24),
-    blocks,
+    blocks: requestFormBlocks(policy, { ownerId: requesterId }, 'request'),
+  };
+}
+
+/** The full documentation of an emergency after the fact (6.4), prefilled with what is known. */
+export function documentationModal(view: ChangeView, policy: Policy): types.ModalView {
+  const { change } = view;
+  return {
+    type: 'modal',
+    callback_id: VIEWS.emergencyDocumentation,
+    private_metadata: encodeChangeValue(change.id),
+    title: plain(`Document ${view.ref}`, 24),
+    submit: plain('Submit', 24),
+    close: plain('Cancel', 24),
+    blocks: [
+      context('The full record of the emergency (POL-SEC-008 6.4). Submitting it asks for its formal approval through the normal approval matrix.'),
+      ...requestFormBlocks(
+        policy,
+        { ownerId: change.ownerId, title: change.title, description: change.description, systems: change.affectedSystems, rollbackPlan: change.rollbackPlan, implementationPlan: change.implementationPlan, link: change.link },
+        'retrospective',
+      ),
+    ],
   };
 }
 

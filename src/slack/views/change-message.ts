@@ -1,17 +1,13 @@
 import type { types } from '@slack/bolt';
-import type { ChangeView, RequirementView } from '../../db/changes.js';
+import { type ChangeView, type RequirementView, requirementsOf } from '../../db/changes.js';
 import type { ChangeEvent } from '../../db/outbox.js';
-import { describeState } from '../../domain/lifecycle.js';
+import { OBLIGATION_LABELS, outstandingPaperwork } from '../../domain/emergency.js';
+import { APPROVAL_PHASES, type ApprovalPhase, decisionStage, describeState } from '../../domain/lifecycle.js';
 import type { Policy } from '../../policy/schema.js';
 import { ACTIONS, REJECT_REASON_BLOCK, VIEWS, encodeChangeValue } from '../ids.js';
-import { context, divider, header, section, truncate } from './blocks.js';
+import { button, context, divider, header, section, slackDate, truncate } from './blocks.js';
+import { emergencyActions, emergencyBlocks } from './emergency.js';
 import { escapeMrkdwn, mentionMember } from './mrkdwn.js';
-
-/** A time shown in each reader's own time zone, with a UTC fallback. */
-export function slackDate(at: Date): string {
-  const seconds = Math.floor(at.getTime() / 1000);
-  return `<!date^${seconds}^{date_short_pretty} {time}|${at.toISOString().slice(0, 16).replace('T', ' ')} UTC>`;
-}
 
 function riskLabel(view: ChangeView, policy: Policy): string {
   const level = policy.risk.levels.find((candidate) => candidate.id === view.change.riskLevel);
@@ -24,17 +20,28 @@ export function statusLine(view: ChangeView): string {
   return `Status: ${describeState(view.change.state)}`;
 }
 
-function requirementLine(requirement: RequirementView): string {
-  const role = requirement.fallbackRole ? `${requirement.role} (asked of ${requirement.fallbackRole})` : requirement.role;
-  const approvedBy = requirement.approvals.map((d) => `${d.approverId ? mentionMember(d.approverId) : 'catalog'} ${slackDate(d.decidedAt)}`);
+const PHASE_TITLES: Record<ApprovalPhase, string> = { approval: 'Approvals', authorization: 'Authorization (POL-SEC-008 6.3)', retro_approval: 'Formal approval after the fact (6.4)' };
+
+function requirementLine(requirement: RequirementView, open: boolean, escalated: boolean): string {
+  const name = requirement.alternative ? `${requirement.role} (stand-in)` : requirement.role;
+  const role = requirement.fallbackRole ? `${name} (asked of ${requirement.fallbackRole})` : name;
+  const approvedBy = requirement.approvals.map((d) => `${d.approverId ? mentionMember(d.approverId) : 'catalog'}${d.source === 'verbal' ? ' (verbal)' : ''} ${slackDate(d.decidedAt)}`);
   if (requirement.satisfiedAt) return `:white_check_mark: *${role}* — approved by ${approvedBy.join(', ')}`;
+  if (!open) return `:heavy_minus_sign: *${role}* — not needed`;
+  if (requirement.alternative && !escalated) return `:heavy_minus_sign: *${role}* — asked if the others do not answer`;
   const progress = requirement.approvalsNeeded > 1 ? ` (${requirement.approvals.length} of ${requirement.approvalsNeeded})` : '';
   const asked = requirement.candidates.length > 0 ? requirement.candidates.map(mentionMember).join(', ') : 'nobody holds this role yet';
   return `:hourglass_flowing_sand: *${role}*${progress} — waiting; asked: ${asked}`;
 }
 
 function decisionLines(view: ChangeView): string[] {
-  const lines = view.requirements.map(requirementLine);
+  const current = decisionStage(view.change.state)?.phase;
+  const escalated = view.change.authorizationEscalatedAt !== null;
+  const phases = APPROVAL_PHASES.filter((phase) => requirementsOf(view, phase).length > 0);
+  const lines = phases.flatMap((phase) => [
+    ...(view.change.type === 'emergency' ? [`*${PHASE_TITLES[phase]}*`] : []),
+    ...requirementsOf(view, phase).map((requirement) => requirementLine(requirement, phase === current, escalated)),
+  ]);
   for (const decision of view.decisions) {
     if (decision.decision === 'reject') {
       lines.push(`:no_entry: *Rejected* by ${decision.approverId ? mentionMember(decision.approverId) : 'Cabinet'} (${decision.role}) ${slackDate(decision.decidedAt)}: ${escapeMrkdwn(decision.reason ?? '')}`);
@@ -46,46 +53,43 @@ function decisionLines(view: ChangeView): string[] {
 }
 
 /** The summary of a change that every message about it starts with; all user text escaped. */
-export function changeSummaryBlocks(view: ChangeView, policy: Policy): types.KnownBlock[] {
+export function changeSummaryBlocks(view: ChangeView, policy: Policy, now: Date): types.KnownBlock[] {
   const { change } = view;
   const planned = change.plannedStart && change.plannedEnd ? `${slackDate(change.plannedStart)} → ${slackDate(change.plannedEnd)}` : 'not planned yet';
   const decisions = decisionLines(view);
   const type = change.type === 'standard' ? `${policy.change_types.standard.label} (${escapeMrkdwn(change.standardChangeId ?? '')})` : policy.change_types[change.type].label;
+  const risk = change.riskLevel === null ? 'assessed when it is documented' : riskLabel(view, policy);
   return [
     section(`*${view.ref} · ${escapeMrkdwn(change.title)}*\n${escapeMrkdwn(truncate(change.description, 600))}`),
     section(
       [
-        `*Type:* ${type}    *Risk:* ${riskLabel(view, policy)}`,
+        `*Type:* ${type}    *Risk:* ${risk}`,
         `*Requested by* ${mentionMember(change.requesterId)}    *Owner* ${mentionMember(change.ownerId)}`,
         `*Planned:* ${planned}`,
         `*Systems:* ${change.affectedSystems.map(escapeMrkdwn).join(', ') || '—'}`,
       ].join('\n'),
     ),
     context(statusLine(view)),
+    ...emergencyBlocks(view, policy, now),
     ...(decisions.length > 0 ? [section(decisions.join('\n'))] : []),
   ];
 }
 
-const button = (text: string, actionId: string, value: string, style?: 'primary' | 'danger'): types.Button => ({
-  type: 'button',
-  text: { type: 'plain_text', text, emoji: true },
-  action_id: actionId,
-  value,
-  ...(style ? { style } : {}),
-});
-
 /** The DM asking one approver; buttons to decide only while the change waits for approval. */
-export function approvalRequestMessage(view: ChangeView, policy: Policy, recipientId: string): { text: string; blocks: types.KnownBlock[] } {
+/** The DM asking one person to decide in `phase`; its buttons show only while the change waits in that phase. */
+export function approvalRequestMessage(view: ChangeView, policy: Policy, recipientId: string, phase: ApprovalPhase, now: Date): { text: string; blocks: types.KnownBlock[] } {
   const value = encodeChangeValue(view.change.id);
-  const roles = view.requirements.filter((r) => r.candidates.includes(recipientId)).map((r) => r.role);
-  const open = view.change.state === 'pending_approval';
+  const roles = requirementsOf(view, phase).filter((r) => r.candidates.includes(recipientId)).map((r) => r.role);
+  const stage = decisionStage(view.change.state);
+  const open = stage?.phase === phase;
   const buttons = open
-    ? [button('Approve', ACTIONS.approve, value, 'primary'), button('Reject', ACTIONS.reject, value, 'danger'), button('Details', ACTIONS.details, value)]
+    ? [button(stage.words.approve, ACTIONS.approve, value, 'primary'), button(stage.words.reject, ACTIONS.reject, value, 'danger'), button('Details', ACTIONS.details, value)]
     : [button('Details', ACTIONS.details, value)];
+  const asking = phase === 'authorization' ? 'Emergency authorization requested' : phase === 'retro_approval' ? 'Formal approval requested for emergency' : 'Approval requested';
   return {
-    text: `${open ? 'Approval requested' : statusLine(view)}: ${view.ref} · ${escapeMrkdwn(view.change.title)}`,
+    text: `${open ? asking : statusLine(view)}: ${view.ref} · ${escapeMrkdwn(view.change.title)}`,
     blocks: [
-      ...changeSummaryBlocks(view, policy),
+      ...changeSummaryBlocks(view, policy, now),
       ...(open && roles.length > 0 ? [context(`You are asked as: ${roles.join(', ')}`)] : []),
       { type: 'actions', block_id: 'decision', elements: buttons },
     ],
@@ -93,15 +97,29 @@ export function approvalRequestMessage(view: ChangeView, policy: Policy, recipie
 }
 
 /** The log-channel message of a change; kept up to date as it moves on. */
-export function logMessage(view: ChangeView, policy: Policy): { text: string; blocks: types.KnownBlock[] } {
+export function logMessage(view: ChangeView, policy: Policy, now: Date): { text: string; blocks: types.KnownBlock[] } {
+  const details = button('Details', ACTIONS.details, encodeChangeValue(view.change.id));
+  const emergency = view.change.state === 'pending_authorization' ? emergencyActions(view) : undefined;
   return {
     text: `${view.ref} · ${escapeMrkdwn(view.change.title)} — ${statusLine(view)}`,
-    blocks: [...changeSummaryBlocks(view, policy), { type: 'actions', block_id: 'details', elements: [button('Details', ACTIONS.details, encodeChangeValue(view.change.id))] }],
+    blocks: [...changeSummaryBlocks(view, policy, now), { type: 'actions', block_id: 'details', elements: [...(emergency?.elements ?? []), details] }],
+  };
+}
+
+/** The emergency's own DM to its requester and owner: where it stands and the buttons for what is due next. */
+export function emergencyConsoleMessage(view: ChangeView, policy: Policy, now: Date): { text: string; blocks: types.KnownBlock[] } {
+  const actions = emergencyActions(view);
+  const details = button('Details', ACTIONS.details, encodeChangeValue(view.change.id));
+  return {
+    text: `Emergency ${view.ref} · ${escapeMrkdwn(view.change.title)} — ${statusLine(view)}`,
+    blocks: [...changeSummaryBlocks(view, policy, now), { type: 'actions', block_id: 'emergency', elements: [...(actions?.elements ?? []), details] }],
   };
 }
 
 function whoMustApprove(view: ChangeView): string {
-  return view.requirements
+  const phase = decisionStage(view.change.state)?.phase ?? 'approval';
+  return requirementsOf(view, phase)
+    .filter((requirement) => !requirement.alternative || view.change.authorizationEscalatedAt !== null)
     .map((requirement) => {
       const people = requirement.candidates.length > 0 ? requirement.candidates.map(mentionMember).join(', ') : '*nobody* — ask your Cabinet admin to add members to this role';
       const count = requirement.approvalsNeeded > 1 ? `${requirement.approvalsNeeded} of ` : 'one of ';
@@ -111,33 +129,72 @@ function whoMustApprove(view: ChangeView): string {
     .join('\n');
 }
 
-/** A DM telling the requester or owner what happened to their change. */
-export function changeNotice(view: ChangeView, policy: Policy, event: ChangeEvent): { text: string; blocks: types.KnownBlock[] } {
+function lastRejection(view: ChangeView): string {
+  const rejection = view.decisions.findLast((d) => d.decision === 'reject');
+  return `${rejection?.approverId ? mentionMember(rejection.approverId) : 'an approver'}: ${escapeMrkdwn(rejection?.reason ?? '')}`;
+}
+
+function outstandingList(view: ChangeView): { due: string; items: string } {
+  const outstanding = outstandingPaperwork(view.obligations);
+  const dueAt = outstanding[0]?.dueAt;
+  return { due: dueAt ? slackDate(dueAt) : '—', items: outstanding.map((o) => `• ${OBLIGATION_LABELS[o.kind]}`).join('\n') };
+}
+
+/** What a notice says, by event; every piece of user text escaped. */
+function noticeText(view: ChangeView, policy: Policy, event: ChangeEvent): string {
   const title = `*${view.ref} · ${escapeMrkdwn(view.change.title)}*`;
-  let text: string;
-  if (event === 'submitted') {
-    text = `Your change ${title} was submitted. Risk: *${riskLabel(view, policy)}*.\nIt needs approval from:\n${whoMustApprove(view)}`;
-  } else if (event === 'approved') {
-    const preApproved = view.decisions.some((d) => d.source === 'pre_approved');
-    text = preApproved ? `${title} is approved: it is a pre-approved standard change (${escapeMrkdwn(view.change.standardChangeId ?? '')}).` : `${title} is approved; every required role has signed off.`;
-  } else {
-    const rejection = view.decisions.find((d) => d.decision === 'reject');
-    text = `${title} was rejected by ${rejection?.approverId ? mentionMember(rejection.approverId) : 'an approver'}: ${escapeMrkdwn(rejection?.reason ?? '')}`;
+  switch (event) {
+    case 'submitted':
+      return `Your change ${title} was submitted. Risk: *${riskLabel(view, policy)}*.\nIt needs approval from:\n${whoMustApprove(view)}`;
+    case 'approved':
+      return view.decisions.some((d) => d.source === 'pre_approved')
+        ? `${title} is approved: it is a pre-approved standard change (${escapeMrkdwn(view.change.standardChangeId ?? '')}).`
+        : `${title} is approved; every required role has signed off.`;
+    case 'rejected':
+      return `${title} was rejected by ${lastRejection(view)}`;
+    case 'authorized':
+      return `Emergency ${title} is authorized: go ahead. Its paperwork is due ${outstandingList(view).due} (POL-SEC-008 6.4).`;
+    case 'declined':
+      return `Emergency ${title} was declined by ${lastRejection(view)}`;
+    case 'retro_approved':
+      return `Emergency ${title} has its formal approval.`;
+    case 'retro_rejected':
+      return `The formal approval of emergency ${title} was rejected by ${lastRejection(view)}. It goes to the CAB.`;
+    case 'escalated':
+      return `Emergency ${title} is not authorized yet, so the stand-in authorizers were asked too:\n${whoMustApprove(view)}`;
+    case 'verbal_disputed': {
+      const disputed = view.verbalApprovals.filter((verbal) => verbal.confirmation?.outcome === 'disputed').map((verbal) => mentionMember(verbal.approverId));
+      return `:warning: ${disputed.join(', ') || 'The approver'} disputed the verbal approval recorded in their name on emergency ${title}. It no longer counts, and the change is flagged for the next CAB.`;
+    }
+    case 'paperwork_reminder': {
+      const { due, items } = outstandingList(view);
+      return `Reminder: the paperwork of emergency ${title} is due ${due}. Still open:\n${items}`;
+    }
+    case 'paperwork_overdue': {
+      const { due, items } = outstandingList(view);
+      return `:red_circle: The paperwork of emergency ${title} (owner ${mentionMember(view.change.ownerId)}) was due ${due} and is overdue. Still open:\n${items}`;
+    }
   }
+}
+
+/** A DM telling someone what happened to a change. */
+export function changeNotice(view: ChangeView, policy: Policy, event: ChangeEvent): { text: string; blocks: types.KnownBlock[] } {
+  const text = noticeText(view, policy, event);
   return { text, blocks: [section(text), context(statusLine(view))] };
 }
 
-/** A short log-channel line when a change is decided, posted in the thread of its log message. */
-export function logDecisionText(view: ChangeView): string {
+/** A short log-channel line when a change moves on, posted in the thread of its log message. */
+export function logDecisionText(view: ChangeView, policy: Policy, event: ChangeEvent): string {
+  if (event === 'verbal_disputed' || event === 'escalated') return noticeText(view, policy, event);
   return `${view.ref} · ${escapeMrkdwn(view.change.title)} is ${describeState(view.change.state)}.`;
 }
 
 /** Everything recorded about a change: the summary, then every 4.2 field. */
-function changeDetailBlocks(view: ChangeView, policy: Policy): types.KnownBlock[] {
+function changeDetailBlocks(view: ChangeView, policy: Policy, now: Date): types.KnownBlock[] {
   const { change } = view;
   const field = (label: string, value: string | null) => section(`*${label}*\n${escapeMrkdwn(value ?? '—')}`);
   return [
-    ...changeSummaryBlocks(view, policy),
+    ...changeSummaryBlocks(view, policy, now),
     divider,
     field('Business justification', change.businessJustification),
     field('Impact analysis', change.impactAnalysis),
@@ -148,13 +205,13 @@ function changeDetailBlocks(view: ChangeView, policy: Policy): types.KnownBlock[
   ];
 }
 
-export function changeDetailsModal(view: ChangeView, policy: Policy): types.ModalView {
+export function changeDetailsModal(view: ChangeView, policy: Policy, now: Date): types.ModalView {
   return {
     type: 'modal',
     callback_id: VIEWS.changeDetails,
     title: { type: 'plain_text', text: truncate(view.ref, 24) },
     close: { type: 'plain_text', text: 'Close' },
-    blocks: changeDetailBlocks(view, policy),
+    blocks: changeDetailBlocks(view, policy, now),
   };
 }
 
@@ -163,8 +220,8 @@ export function rejectReasonModal(view: ChangeView): types.ModalView {
     type: 'modal',
     callback_id: VIEWS.rejectReason,
     private_metadata: encodeChangeValue(view.change.id),
-    title: { type: 'plain_text', text: truncate(`Reject ${view.ref}`, 24) },
-    submit: { type: 'plain_text', text: 'Reject' },
+    title: { type: 'plain_text', text: truncate(`${decisionStage(view.change.state)?.words.reject ?? 'Reject'} ${view.ref}`, 24) },
+    submit: { type: 'plain_text', text: decisionStage(view.change.state)?.words.reject ?? 'Reject' },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
       section(`*${view.ref} · ${escapeMrkdwn(view.change.title)}*`),
@@ -178,6 +235,6 @@ export function rejectReasonModal(view: ChangeView): types.ModalView {
   };
 }
 
-export function showChangeBlocks(view: ChangeView, policy: Policy): types.KnownBlock[] {
-  return [header(view.ref), ...changeDetailBlocks(view, policy)];
+export function showChangeBlocks(view: ChangeView, policy: Policy, now: Date): types.KnownBlock[] {
+  return [header(view.ref), ...changeDetailBlocks(view, policy, now)];
 }

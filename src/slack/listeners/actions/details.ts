@@ -13,6 +13,6 @@ export function registerDetails(app: App, deps: ListenerDependencies): void {
       await reply('That change does not exist.');
       return;
     }
-    await client.views.open({ trigger_id: triggerId, view: changeDetailsModal(view, deps.policy) });
+    await client.views.open({ trigger_id: triggerId, view: changeDetailsModal(view, deps.policy, deps.clock.now()) });
   });
 }

@@ -4,13 +4,17 @@ import type { ListenerDependencies } from '../../dependencies.js';
 import { CHANGE_COMMAND } from '../../ids.js';
 import { helpMessage } from '../../views/help.js';
 import { policySummaryBlocks } from '../../views/policy-summary.js';
+import { emergencyChange } from './emergency.js';
 import { listChangesSubcommand } from './list-changes.js';
 import { newChange } from './new-change.js';
 import { showChange } from './show-change.js';
 import { type Subcommand, ephemeral } from './subcommand.js';
+import { verbalApproval } from './verbal.js';
 
 const SUBCOMMANDS: readonly Subcommand[] = [
   newChange,
+  emergencyChange,
+  verbalApproval,
   showChange,
   listChangesSubcommand,
   {

@@ -2,7 +2,7 @@ import { type ListFilter, listChanges } from '../../../db/changes.js';
 import { formatChangeRef } from '../../../domain/change-ref.js';
 import { describeState } from '../../../domain/lifecycle.js';
 import { SECTION_TEXT_LIMIT, context, section } from '../../views/blocks.js';
-import { slackDate } from '../../views/change-message.js';
+import { slackDate } from '../../views/blocks.js';
 import { escapeMrkdwn } from '../../views/mrkdwn.js';
 import { type Subcommand, ephemeral } from './subcommand.js';
 

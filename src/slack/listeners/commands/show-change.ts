@@ -20,6 +20,6 @@ export const showChange: Subcommand = {
       await ack(ephemeral(`There is no CHG-${changeId}. \`/change list all\` shows the changes there are.`));
       return;
     }
-    await ack(ephemeral(`${view.ref} · ${escapeMrkdwn(view.change.title)} — ${statusLine(view)}`, showChangeBlocks(view, deps.policy)));
+    await ack(ephemeral(`${view.ref} · ${escapeMrkdwn(view.change.title)} — ${statusLine(view)}`, showChangeBlocks(view, deps.policy, deps.clock.now())));
   },
 };

@@ -22,3 +22,18 @@ export interface Subcommand {
 export function ephemeral(text: string, blocks?: types.KnownBlock[]): RespondArguments {
   return { response_type: 'ephemeral', text, ...(blocks ? { blocks } : {}) };
 }
+
+/**
+ * Acks, then opens a modal on the command's trigger. If Slack will not open it (the trigger expires
+ * in 3 s), the user is told what to type to try again.
+ */
+export async function openModalAfterAck(context: SubcommandContext, view: types.ModalView, retry: string): Promise<void> {
+  const { ack, command, client, respond, deps } = context;
+  await ack();
+  try {
+    await client.views.open({ trigger_id: command.trigger_id, view });
+  } catch (error) {
+    deps.logger.warn(`views.open for ${retry} failed: ${error instanceof Error ? error.message : String(error)}`);
+    await respond({ response_type: 'ephemeral', text: `Slack would not open the form just now. Type \`${retry}\` to try again.` });
+  }
+}

@@ -1,7 +1,8 @@
 import type { App } from '@slack/bolt';
 import { rejectChange } from '../../../services/decide.js';
 import type { ListenerDependencies } from '../../dependencies.js';
-import { REJECT_REASON_BLOCK, VIEWS, parseChangeValue } from '../../ids.js';
+import { forChangeOf } from './for-change.js';
+import { REJECT_REASON_BLOCK, VIEWS } from '../../ids.js';
 
 /** The rejection reason submitted: a reason is required, and the decision is authorized again here. */
 export function registerRejectReasonSubmitted(app: App, deps: ListenerDependencies): void {
@@ -11,11 +12,7 @@ export function registerRejectReasonSubmitted(app: App, deps: ListenerDependenci
       await ack({ response_action: 'errors', errors: { [REJECT_REASON_BLOCK]: 'Give a reason: the requester and the auditors will read it.' } });
       return;
     }
-    const changeId = parseChangeValue(view.private_metadata);
-    const outcome =
-      changeId === undefined
-        ? { ok: false as const, reason: 'This form does not refer to a change; nothing was recorded.' }
-        : rejectChange(deps.database.db, deps.policy, changeId, body.user.id, reason, deps.clock.now());
+    const outcome = forChangeOf(view.private_metadata, (changeId) => rejectChange(deps.database.db, deps.policy, changeId, body.user.id, reason, deps.clock.now()));
     if (!outcome.ok) {
       await ack({ response_action: 'errors', errors: { [REJECT_REASON_BLOCK]: outcome.reason } });
       return;

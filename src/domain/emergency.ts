@@ -1,0 +1,89 @@
+import type { Policy } from '../policy/schema.js';
+import { emergencyAuthorizers } from './business-hours.js';
+
+/** How a verbal approval was given (POL-SEC-008 6.2 "verbal approval"; MCP4 5.3 "verbally or via chat"). */
+export const VERBAL_MEDIA = ['phone', 'video_call', 'in_person', 'chat'] as const;
+export type VerbalMedium = (typeof VERBAL_MEDIA)[number];
+export const VERBAL_MEDIUM_LABELS: Record<VerbalMedium, string> = {
+  phone: 'Phone',
+  video_call: 'Video call',
+  in_person: 'In person',
+  chat: 'Chat',
+};
+
+export type VerbalApprovalState = 'unconfirmed' | 'confirmed' | 'disputed';
+
+/** 6.4 Post-Emergency Requirements, one obligation each. */
+export const OBLIGATION_KINDS = ['documentation', 'retro_ticket', 'retro_approval', 'root_cause_analysis', 'cab_presentation'] as const;
+export type ObligationKind = (typeof OBLIGATION_KINDS)[number];
+export const OBLIGATION_LABELS: Record<ObligationKind, string> = {
+  documentation: 'Document the emergency change',
+  retro_ticket: 'Create retrospective change ticket',
+  retro_approval: 'Obtain formal approval',
+  root_cause_analysis: 'Complete root cause analysis',
+  cab_presentation: 'Present to CAB',
+};
+
+export interface AuthorizationRequirement {
+  role: string;
+  /** True for the roles that stand in when the on-duty authorizers do not answer (6.3 "if unavailable"). */
+  alternative: boolean;
+}
+
+/**
+ * Who authorizes an emergency declared at `at` (6.3): every role of the period (business hours or
+ * after hours, in the policy timezone), or any one of the fallback roles instead.
+ */
+export function authorizationRequirements(at: Date, policy: Pick<Policy, 'timezone' | 'business_hours' | 'emergency'>): AuthorizationRequirement[] {
+  const authorizers = emergencyAuthorizers(at, policy);
+  // A role listed twice is still one requirement.
+  const roles = [...new Set(authorizers.roles)];
+  const standIns = [...new Set(authorizers.fallbackAnyOf)].filter((role) => !roles.includes(role));
+  return [...roles.map((role) => ({ role, alternative: false })), ...standIns.map((role) => ({ role, alternative: true }))];
+}
+
+/** When the fallback authorizers are asked if the on-duty ones have not answered. */
+export function escalationDueAt(declaredAt: Date, policy: Pick<Policy, 'emergency'>): Date {
+  return new Date(declaredAt.getTime() + policy.emergency.escalate_after_minutes * 60_000);
+}
+
+export interface ObligationPlan {
+  kind: ObligationKind;
+  /** Null when the deadline is not a number of hours: the CAB presentation is due at the next CAB. */
+  dueAt: Date | null;
+}
+
+/**
+ * What an emergency owes once it is authorized (6.4): documentation, a retrospective ticket, formal
+ * approval and a root-cause analysis, within the policy's deadline from the authorization.
+ */
+export function paperworkObligations(authorizedAt: Date, policy: Pick<Policy, 'emergency'>): ObligationPlan[] {
+  const dueAt = new Date(authorizedAt.getTime() + policy.emergency.documentation_deadline_hours * 3_600_000);
+  return (['documentation', 'retro_ticket', 'retro_approval', 'root_cause_analysis'] as const).map((kind) => ({ kind, dueAt }));
+}
+
+/** 6.4 "Present to CAB if high/critical": known once the documentation has assessed the risk. */
+export function needsCabPresentation(riskLevel: string, policy: Pick<Policy, 'emergency'>): boolean {
+  return policy.emergency.cab_review_risk_levels.includes(riskLevel);
+}
+
+/** When the owner is reminded of paperwork due at `dueAt`. */
+export function reminderAt(dueAt: Date, policy: Pick<Policy, 'emergency'>): Date {
+  return new Date(dueAt.getTime() - policy.emergency.reminder_hours_before_deadline * 3_600_000);
+}
+
+export interface ObligationState {
+  kind: ObligationKind;
+  dueAt: Date | null;
+  completedAt: Date | null;
+}
+
+/** Obligations with a deadline that are not done yet: what a reminder or an overdue notice is about. */
+export function outstandingPaperwork<T extends ObligationState>(obligations: readonly T[]): T[] {
+  return obligations.filter((obligation) => obligation.dueAt !== null && obligation.completedAt === null);
+}
+
+/** A verbal approval's standing: disputed or confirmed once its approver answered, unconfirmed until then. */
+export function verbalApprovalState(confirmation: { outcome: 'confirmed' | 'disputed' } | undefined): VerbalApprovalState {
+  return confirmation?.outcome ?? 'unconfirmed';
+}

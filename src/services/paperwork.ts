@@ -1,0 +1,150 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { ChangeRequest } from '../domain/change-request.js';
+import { type ObligationKind, OBLIGATION_LABELS, needsCabPresentation, outstandingPaperwork, paperworkObligations, reminderAt } from '../domain/emergency.js';
+import type { CabinetDb } from '../db/client.js';
+import { type ChangeView, type DbExecutor, loadChangeView, recordAudit, transitionChange } from '../db/changes.js';
+import { enqueue } from '../db/outbox.js';
+import { approvalRequirements, changes, obligations } from '../db/schema.js';
+import type { Policy } from '../policy/schema.js';
+import { assessRequest, requestColumns } from './submit-change.js';
+
+export type PaperworkOutcome = { ok: true; ref: string; message: string } | { ok: false; reason: string };
+
+function addObligation(tx: DbExecutor, changeId: number, kind: ObligationKind, dueAt: Date | null, now: Date): void {
+  const inserted = tx.insert(obligations).values({ changeId, kind, dueAt, createdAt: now }).onConflictDoNothing().returning({ id: obligations.id }).all();
+  if (inserted.length === 1) recordAudit(tx, { changeId, actorId: 'cabinet', type: 'obligation.created', data: { kind, dueAt: dueAt?.toISOString() ?? null } }, now);
+}
+
+/**
+ * An emergency was authorized: it now owes its 6.4 paperwork by the policy's deadline. The owner is
+ * reminded before it, and the overdue notice goes out after it, through timers in the outbox.
+ */
+export function startPaperwork(tx: DbExecutor, view: ChangeView, policy: Policy, now: Date): void {
+  const changeId = view.change.id;
+  const plan = paperworkObligations(now, policy);
+  for (const { kind, dueAt } of plan) addObligation(tx, changeId, kind, dueAt, now);
+  const dueAt = plan[0]?.dueAt;
+  if (!dueAt) return;
+  enqueue(tx, { kind: 'paperwork_deadline', changeId, stage: 'reminder' }, reminderAt(dueAt, policy), `paperwork_reminder:${changeId}`);
+  enqueue(tx, { kind: 'paperwork_deadline', changeId, stage: 'overdue' }, dueAt, `paperwork_overdue:${changeId}`);
+}
+
+/** Marks one obligation done, once; false when it was already done or is not owed. */
+export function completeObligation(tx: DbExecutor, changeId: number, kind: ObligationKind, actorId: string, evidence: string | null, now: Date): boolean {
+  const updated = tx
+    .update(obligations)
+    .set({ completedAt: now, completedBy: actorId, evidence })
+    .where(and(eq(obligations.changeId, changeId), eq(obligations.kind, kind), isNull(obligations.completedAt)))
+    .returning({ id: obligations.id, dueAt: obligations.dueAt })
+    .all();
+  const [done] = updated;
+  if (!done) return false;
+  const late = done.dueAt !== null && now.getTime() > done.dueAt.getTime();
+  recordAudit(tx, { changeId, actorId, type: 'obligation.completed', data: { kind, late } }, now);
+  return true;
+}
+
+/**
+ * A paperwork timer fired. If anything is still outstanding, the owner is reminded; or, once the
+ * deadline has passed, the policy's roles and the CAB chair are told it is overdue. Nothing is
+ * sent when the paperwork is done.
+ */
+export function paperworkDeadline(db: CabinetDb, policy: Policy, changeId: number, stage: 'reminder' | 'overdue', now: Date): void {
+  db.transaction(
+    (tx) => {
+      const view = loadChangeView(tx, changeId);
+      if (!view) return;
+      const outstanding = outstandingPaperwork(view.obligations).map((obligation) => obligation.kind);
+      if (outstanding.length === 0) return;
+      recordAudit(tx, { changeId, actorId: 'cabinet', type: stage === 'reminder' ? 'paperwork.reminded' : 'paperwork.overdue', data: { outstanding } }, now);
+      if (stage === 'reminder') {
+        enqueue(tx, { kind: 'notify_user', changeId, userId: view.change.ownerId, event: 'paperwork_reminder' }, now);
+        return;
+      }
+      const people = new Set([view.change.ownerId, ...(policy.emergency.overdue_notify_cab_chair && policy.cab.chair ? [policy.cab.chair] : [])]);
+      for (const userId of people) enqueue(tx, { kind: 'notify_user', changeId, userId, event: 'paperwork_overdue' }, now);
+      for (const role of policy.emergency.overdue_notify_roles) enqueue(tx, { kind: 'notify_role', changeId, role, event: 'paperwork_overdue' }, now);
+      enqueue(tx, { kind: 'refresh_messages', changeId }, now);
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+/** Evidence someone adds to the checklist by hand; the documentation and the formal approval complete themselves. */
+export type EvidenceKind = Extract<ObligationKind, 'retro_ticket' | 'root_cause_analysis' | 'cab_presentation'>;
+
+/** Who may complete an item: the requester or owner for their paperwork; the CAB chair for the presentation. */
+function mayComplete(view: ChangeView, policy: Policy, kind: ObligationKind, actorId: string): boolean {
+  if (kind === 'cab_presentation') return actorId === policy.cab.chair;
+  return actorId === view.change.requesterId || actorId === view.change.ownerId;
+}
+
+function checkObligation(view: ChangeView | undefined, policy: Policy, kind: ObligationKind, actorId: string): { ok: false; reason: string } | undefined {
+  if (!view) return { ok: false, reason: 'That change does not exist; nothing was recorded.' };
+  const obligation = view.obligations.find((candidate) => candidate.kind === kind);
+  if (!obligation) return { ok: false, reason: `${view.ref} does not owe "${OBLIGATION_LABELS[kind]}"${view.change.type === 'emergency' ? ' yet' : ''}; nothing was recorded.` };
+  if (!mayComplete(view, policy, kind, actorId)) {
+    return { ok: false, reason: kind === 'cab_presentation' ? `Only the CAB chair marks ${view.ref} as presented to the CAB.` : `Only the requester or the owner of ${view.ref} completes its paperwork.` };
+  }
+  if (obligation.completedAt) return { ok: false, reason: `"${OBLIGATION_LABELS[kind]}" is already done for ${view.ref}.` };
+  return undefined;
+}
+
+/** Whether the user may complete this item now (read only), e.g. before opening its modal. */
+export function evidenceRefusal(view: ChangeView | undefined, policy: Policy, kind: ObligationKind, actorId: string): string | undefined {
+  return checkObligation(view, policy, kind, actorId)?.reason;
+}
+
+/** Records a retrospective ticket link, a root-cause analysis, or the CAB presentation. */
+export function addEvidence(db: CabinetDb, policy: Policy, changeId: number, kind: EvidenceKind, actorId: string, evidence: string, now: Date): PaperworkOutcome {
+  return db.transaction(
+    (tx) => {
+      const view = loadChangeView(tx, changeId);
+      const refusal = checkObligation(view, policy, kind, actorId);
+      if (refusal || !view) return refusal ?? { ok: false, reason: 'That change does not exist.' };
+      completeObligation(tx, changeId, kind, actorId, evidence, now);
+      enqueue(tx, { kind: 'refresh_messages', changeId }, now);
+      return { ok: true, ref: view.ref, message: `"${OBLIGATION_LABELS[kind]}" is recorded for ${view.ref}.` };
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+/**
+ * The full documentation of an authorized emergency (6.4 "Document the emergency change"): the
+ * normal request fields are stored, its risk assessed, and its formal approval requested through
+ * the normal matrix (4.4, 4.3) as a retro-approval. High and critical ones also owe a CAB presentation.
+ */
+export function documentEmergency(db: CabinetDb, policy: Policy, changeId: number, request: ChangeRequest, actorId: string, now: Date): PaperworkOutcome {
+  // A retrospective request has no type: it is routed as a normal change, through the normal matrix.
+  const assessment = assessRequest({ ...request, type: 'normal' }, policy);
+  const { risk, riskLevel, requirements } = assessment;
+  return db.transaction(
+    (tx) => {
+      const view = loadChangeView(tx, changeId);
+      const refusal = checkObligation(view, policy, 'documentation', actorId);
+      if (refusal || !view) return refusal ?? { ok: false, reason: 'That change does not exist.' };
+      tx.update(changes)
+        .set({ ...requestColumns(request, assessment), updatedAt: now })
+        .where(eq(changes.id, changeId))
+        .run();
+      completeObligation(tx, changeId, 'documentation', actorId, null, now);
+      recordAudit(tx, { changeId, actorId, type: 'change.documented', data: { riskScore: risk.score, computedRiskLevel: risk.level, riskLevel, requirements: requirements.map(({ role, approvals }) => ({ role, approvals })) } }, now);
+      if (needsCabPresentation(riskLevel, policy)) addObligation(tx, changeId, 'cab_presentation', null, now);
+
+      const state = transitionChange(tx, view.change, 'request_retro_approval', actorId, now);
+      if (requirements.length === 0) {
+        transitionChange(tx, { ...view.change, state }, 'retro_approve', 'cabinet', now, { reason: `approval_matrix.${riskLevel} names no role` });
+        completeObligation(tx, changeId, 'retro_approval', 'cabinet', null, now);
+      } else {
+        for (const requirement of requirements) {
+          tx.insert(approvalRequirements).values({ changeId, phase: 'retro_approval', role: requirement.role, approvalsNeeded: requirement.approvals }).run();
+        }
+        enqueue(tx, { kind: 'request_approvals', changeId }, now, `request_approvals:retro_approval:${changeId}`);
+      }
+      enqueue(tx, { kind: 'refresh_messages', changeId }, now);
+      return { ok: true, ref: view.ref, message: `${view.ref} is documented${requirements.length > 0 ? `; its formal approval is requested from ${requirements.map((r) => r.role).join(', ')}` : ''}.` };
+    },
+    { behavior: 'immediate' },
+  );
+}

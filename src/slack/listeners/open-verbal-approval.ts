@@ -1,0 +1,16 @@
+import type { types } from '@slack/bolt';
+import { loadChangeView } from '../../db/changes.js';
+import { verbalRecordingRefusal } from '../../services/verbal-approvals.js';
+import type { ListenerDependencies } from '../dependencies.js';
+import { verbalApprovalModal } from '../views/emergency.js';
+
+/**
+ * The verbal-approval modal for a change, from the command or the button alike; or why not, in
+ * words for the user, when they may not record one now. A quick database read: safe before an ack.
+ */
+export function verbalApprovalForm(deps: ListenerDependencies, changeId: number, userId: string): { modal: types.ModalView } | { refusal: string } {
+  const view = loadChangeView(deps.database.db, changeId);
+  const refusal = verbalRecordingRefusal(view, userId);
+  if (refusal !== undefined || !view) return { refusal: refusal ?? 'That change does not exist.' };
+  return { modal: verbalApprovalModal(view, deps.policy) };
+}

@@ -1,0 +1,33 @@
+import type { App } from '@slack/bolt';
+import { EMERGENCY_FIELDS, validateEmergencyRequest } from '../../../domain/emergency-request.js';
+import { loadChangeView } from '../../../db/changes.js';
+import { declareEmergency } from '../../../services/emergency.js';
+import type { ListenerDependencies } from '../../dependencies.js';
+import { VIEWS } from '../../ids.js';
+import { readEmergencyForm, verbalApprovalModal } from '../../views/emergency.js';
+
+/**
+ * The emergency modal submitted: validated, recorded with its authorization requested, acked; when
+ * the requester says it was already authorized verbally, the modal turns into the verbal-approval form.
+ */
+export function registerEmergencySubmitted(app: App, deps: ListenerDependencies): void {
+  app.view(VIEWS.emergencyRequest, async ({ ack, body, view }) => {
+    const validation = validateEmergencyRequest(readEmergencyForm(view.state.values, deps.policy), deps.policy);
+    if (!validation.ok) {
+      await ack({ response_action: 'errors', errors: validation.errors });
+      return;
+    }
+    let changeId: number;
+    try {
+      // The view ID makes a repeated submission of the same modal record nothing new.
+      changeId = declareEmergency(deps.database.db, deps.policy, validation.value, body.user.id, view.id, deps.clock.now()).changeId;
+    } catch (error) {
+      deps.logger.error(`saving an emergency change failed: ${error instanceof Error ? error.message : String(error)}`);
+      await ack({ response_action: 'errors', errors: { [EMERGENCY_FIELDS.whatIsBroken]: 'Cabinet could not save this emergency; nothing was recorded. Submit again in a moment.' } });
+      return;
+    }
+    const declared = validation.value.verballyAuthorized ? loadChangeView(deps.database.db, changeId) : undefined;
+    await ack(declared ? { response_action: 'update', view: verbalApprovalModal(declared, deps.policy) } : undefined);
+    deps.outbox.kick();
+  });
+}

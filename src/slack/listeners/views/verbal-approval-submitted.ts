@@ -1,0 +1,26 @@
+import type { App } from '@slack/bolt';
+import { VERBAL_FIELDS, validateVerbalApproval } from '../../../domain/emergency-request.js';
+import { recordVerbalApproval } from '../../../services/verbal-approvals.js';
+import type { ListenerDependencies } from '../../dependencies.js';
+import { forChangeOf } from './for-change.js';
+import { VIEWS } from '../../ids.js';
+import { noticeModal } from '../../views/blocks.js';
+import { readVerbalApprovalForm } from '../../views/emergency.js';
+
+/** The verbal-approval modal submitted: refused on the approver field when that person cannot authorize; else recorded once. */
+export function registerVerbalApprovalSubmitted(app: App, deps: ListenerDependencies): void {
+  app.view(VIEWS.verbalApproval, async ({ ack, body, view }) => {
+    const validation = validateVerbalApproval(readVerbalApprovalForm(view.state.values), deps.clock.now());
+    if (!validation.ok) {
+      await ack({ response_action: 'errors', errors: validation.errors });
+      return;
+    }
+    const outcome = forChangeOf(view.private_metadata, (changeId) => recordVerbalApproval(deps.database.db, deps.policy, changeId, validation.value, body.user.id, view.id, deps.clock.now()));
+    if (!outcome.ok) {
+      await ack({ response_action: 'errors', errors: { [VERBAL_FIELDS.approver]: outcome.reason } });
+      return;
+    }
+    await ack({ response_action: 'update', view: noticeModal('Verbal approval', outcome.message) });
+    deps.outbox.kick();
+  });
+}

@@ -1,0 +1,215 @@
+import type { types } from '@slack/bolt';
+import { CHANGE_FIELDS, TEXT_MAX, TITLE_MAX } from '../../domain/change-request.js';
+import { OBLIGATION_LABELS, type ObligationKind, VERBAL_MEDIA, VERBAL_MEDIUM_LABELS, verbalApprovalState } from '../../domain/emergency.js';
+import { EMERGENCY_FIELDS, type EmergencyForm, NOTE_MAX, VERBAL_FIELDS, type VerbalApprovalForm } from '../../domain/emergency-request.js';
+import { type ChangeView, type VerbalApprovalView, requirementsOf } from '../../db/changes.js';
+import type { Policy } from '../../policy/schema.js';
+import { ACTIONS, EVIDENCE_BLOCK, VIEWS, encodeChangeValue, encodeObligationValue, encodeVerbalValue } from '../ids.js';
+import { button, context, section, slackDate } from './blocks.js';
+import { FORM_ACTION, type ViewStateValues, input, option, plain, systemsInput, textInput } from './change-form.js';
+import { escapeMrkdwn, mentionMember } from './mrkdwn.js';
+
+/** `/change emergency`: the short form an outage allows (6.1 criteria, 6.2 "confirm criteria, document impact"). */
+export function emergencyModal(policy: Policy, requesterId: string): types.ModalView {
+  return {
+    type: 'modal',
+    callback_id: VIEWS.emergencyRequest,
+    title: plain('Emergency change', 24),
+    submit: plain('Declare', 24),
+    close: plain('Cancel', 24),
+    blocks: [
+      context('Fix first, paperwork later: the full record is due within the policy deadline after authorization (POL-SEC-008 6.4).'),
+      textInput(EMERGENCY_FIELDS.whatIsBroken, 'What is broken', TITLE_MAX, false, { placeholder: 'e.g. Checkout returns 502 for all users' }),
+      input(EMERGENCY_FIELDS.criterion, 'Emergency criterion', {
+        type: 'radio_buttons',
+        action_id: FORM_ACTION,
+        options: policy.emergency.criteria.map((criterion) => option(criterion.label, criterion.id)),
+      }),
+      systemsInput(policy),
+      textInput(EMERGENCY_FIELDS.plannedFix, 'Planned fix', TEXT_MAX, true),
+      textInput(EMERGENCY_FIELDS.rollbackPlan, 'Rollback plan (may be brief)', TEXT_MAX, true),
+      input(EMERGENCY_FIELDS.owner, 'Who is fixing it', { type: 'users_select', action_id: FORM_ACTION, initial_user: requesterId }),
+      input(
+        EMERGENCY_FIELDS.verballyAuthorized,
+        'Authorization',
+        { type: 'checkboxes', action_id: FORM_ACTION, options: [option('Already authorized verbally: record it next', 'yes')] },
+        { optional: true },
+      ),
+    ],
+  };
+}
+
+const field = (values: ViewStateValues, blockId: string) => values[blockId]?.[FORM_ACTION];
+
+export function readEmergencyForm(values: ViewStateValues, policy: Policy): EmergencyForm {
+  const systems = field(values, CHANGE_FIELDS.affectedSystems);
+  return {
+    whatIsBroken: field(values, EMERGENCY_FIELDS.whatIsBroken)?.value ?? undefined,
+    criterion: field(values, EMERGENCY_FIELDS.criterion)?.selected_option?.value,
+    affectedSystems: policy.systems.length > 0 ? (systems?.selected_options ?? []).map((o) => o.value ?? '') : (systems?.value ?? '').split(','),
+    plannedFix: field(values, EMERGENCY_FIELDS.plannedFix)?.value ?? undefined,
+    rollbackPlan: field(values, EMERGENCY_FIELDS.rollbackPlan)?.value ?? undefined,
+    ownerId: field(values, EMERGENCY_FIELDS.owner)?.selected_user ?? undefined,
+    verballyAuthorized: (field(values, EMERGENCY_FIELDS.verballyAuthorized)?.selected_options ?? []).length > 0,
+  };
+}
+
+/** Who may authorize now, by role, from the policy: shown in the verbal-approval modal so a refusal can point at it. */
+function whoCanAuthorizeText(view: ChangeView, policy: Policy): string {
+  const open = requirementsOf(view, 'authorization').filter((requirement) => requirement.satisfiedAt === null);
+  const excluded = new Set([view.change.requesterId, view.change.ownerId]);
+  const people = (role: string) => (policy.roles[role] ?? []).filter((id) => !excluded.has(id)).map(mentionMember).join(', ') || 'nobody';
+  const line = (alternative: boolean) => open.filter((r) => r.alternative === alternative).map((r) => `*${r.role}*: ${people(r.role)}`).join(' · ');
+  const standIns = line(true);
+  return `Who can authorize ${view.ref} now: ${line(false) || 'nobody'}${standIns ? `\nOr instead, if they are unavailable: ${standIns}` : ''}`;
+}
+
+/** Records an approval given by phone, call, in person or chat (6.2, 6.3). */
+export function verbalApprovalModal(view: ChangeView, policy: Policy): types.ModalView {
+  return {
+    type: 'modal',
+    callback_id: VIEWS.verbalApproval,
+    private_metadata: encodeChangeValue(view.change.id),
+    title: plain('Verbal approval', 24),
+    submit: plain('Record', 24),
+    close: plain('Cancel', 24),
+    blocks: [
+      section(`*${view.ref} · ${escapeMrkdwn(view.change.title)}*`),
+      context(whoCanAuthorizeText(view, policy)),
+      input(VERBAL_FIELDS.approver, 'Who approved it', { type: 'users_select', action_id: FORM_ACTION }),
+      input(VERBAL_FIELDS.medium, 'How', { type: 'static_select', action_id: FORM_ACTION, options: VERBAL_MEDIA.map((medium) => option(VERBAL_MEDIUM_LABELS[medium], medium)) }),
+      input(VERBAL_FIELDS.givenAt, 'When', { type: 'datetimepicker', action_id: FORM_ACTION }),
+      input(
+        VERBAL_FIELDS.note,
+        'Note or reference',
+        { type: 'plain_text_input', action_id: FORM_ACTION, multiline: true, max_length: NOTE_MAX, placeholder: plain('Call notes, or a link to the Slack message', 150) },
+        { optional: true },
+      ),
+    ],
+  };
+}
+
+export function readVerbalApprovalForm(values: ViewStateValues): VerbalApprovalForm {
+  return {
+    approverId: field(values, VERBAL_FIELDS.approver)?.selected_user ?? undefined,
+    medium: field(values, VERBAL_FIELDS.medium)?.selected_option?.value,
+    givenAt: field(values, VERBAL_FIELDS.givenAt)?.selected_date_time ?? undefined,
+    note: field(values, VERBAL_FIELDS.note)?.value ?? undefined,
+  };
+}
+
+const EVIDENCE_PROMPTS: Record<'retro_ticket' | 'root_cause_analysis', { label: string; url: boolean }> = {
+  retro_ticket: { label: 'Link to the retrospective change ticket', url: true },
+  root_cause_analysis: { label: 'Root cause analysis', url: false },
+};
+
+/** Asks for the evidence of one checklist item: the retrospective ticket's link, or the root-cause analysis. */
+export function evidenceModal(view: ChangeView, kind: 'retro_ticket' | 'root_cause_analysis'): types.ModalView {
+  const prompt = EVIDENCE_PROMPTS[kind];
+  return {
+    type: 'modal',
+    callback_id: VIEWS.obligationEvidence,
+    private_metadata: encodeObligationValue(view.change.id, kind),
+    title: plain(view.ref, 24),
+    submit: plain('Save', 24),
+    close: plain('Cancel', 24),
+    blocks: [
+      section(`*${OBLIGATION_LABELS[kind]}* for ${view.ref} · ${escapeMrkdwn(view.change.title)}`),
+      prompt.url
+        ? input(EVIDENCE_BLOCK, prompt.label, { type: 'url_text_input', action_id: FORM_ACTION })
+        : input(EVIDENCE_BLOCK, prompt.label, { type: 'plain_text_input', action_id: FORM_ACTION, multiline: true, max_length: TEXT_MAX }),
+    ],
+  };
+}
+
+function verbalLine(verbal: VerbalApprovalView): string {
+  const state = verbalApprovalState(verbal.confirmation);
+  const answer =
+    state === 'confirmed' ? `:white_check_mark: confirmed ${slackDate(verbal.confirmation?.respondedAt ?? verbal.recordedAt)}`
+    : state === 'disputed' ? `:warning: *disputed* ${slackDate(verbal.confirmation?.respondedAt ?? verbal.recordedAt)}`
+    : ':grey_question: unconfirmed';
+  const note = verbal.note ? ` — ${escapeMrkdwn(verbal.note)}` : '';
+  return `• ${mentionMember(verbal.approverId)} (${verbal.role}) by ${VERBAL_MEDIUM_LABELS[verbal.medium].toLowerCase()} ${slackDate(verbal.givenAt)}, recorded by ${mentionMember(verbal.recordedBy)} ${slackDate(verbal.recordedAt)}: ${answer}${note}`;
+}
+
+function obligationLine(view: ChangeView, obligation: ChangeView['obligations'][number], now: Date): string {
+  const label = OBLIGATION_LABELS[obligation.kind];
+  if (obligation.completedAt) {
+    const evidence = obligation.evidence ? `: ${escapeMrkdwn(obligation.evidence)}` : '';
+    return `:white_check_mark: ${label} — ${obligation.completedBy && obligation.completedBy !== 'cabinet' ? `${mentionMember(obligation.completedBy)} ` : ''}${slackDate(obligation.completedAt)}${evidence}`;
+  }
+  if (!obligation.dueAt) return `:white_square: ${label} — at the next CAB`;
+  const overdue = now.getTime() > obligation.dueAt.getTime();
+  return `${overdue ? ':red_circle:' : ':white_square:'} ${label} — ${overdue ? '*overdue*, was due' : 'due'} ${slackDate(obligation.dueAt)}`;
+}
+
+/** The emergency's own state: criterion, escalation, verbal approvals, the paperwork checklist, and any CAB flag. */
+export function emergencyBlocks(view: ChangeView, policy: Policy, now: Date): types.KnownBlock[] {
+  const { change } = view;
+  if (change.type !== 'emergency') return [];
+  const criterion = policy.emergency.criteria.find((entry) => entry.id === change.emergencyCriterion)?.label ?? change.emergencyCriterion ?? '—';
+  const lines = [`*Emergency:* ${escapeMrkdwn(criterion)}`];
+  if (change.authorizationEscalatedAt) lines.push(`:rotating_light: Stand-in authorizers asked ${slackDate(change.authorizationEscalatedAt)}`);
+  if (change.flaggedAt) lines.push(`:triangular_flag_on_post: *For the CAB:* ${escapeMrkdwn(change.flagReason ?? '')} (${slackDate(change.flaggedAt)})`);
+  const blocks: types.KnownBlock[] = [section(lines.join('\n'))];
+  if (view.verbalApprovals.length > 0) blocks.push(section(`*Verbal approvals*\n${view.verbalApprovals.map(verbalLine).join('\n')}`));
+  if (view.obligations.length > 0) blocks.push(section(`*After the emergency* (POL-SEC-008 6.4)\n${view.obligations.map((o) => obligationLine(view, o, now)).join('\n')}`));
+  return blocks;
+}
+
+/** The buttons the requester and owner need now: record a verbal approval or ask the stand-ins; then the paperwork. */
+export function emergencyActions(view: ChangeView): types.ActionsBlock | undefined {
+  const { change } = view;
+  const value = encodeChangeValue(change.id);
+  const elements: types.Button[] = [];
+  if (change.state === 'pending_authorization') {
+    elements.push(button('Record verbal approval', ACTIONS.recordVerbal, value, 'primary'));
+    if (!change.authorizationEscalatedAt) elements.push(button('Ask CTO/CISO now', ACTIONS.escalate, value));
+  }
+  const open = (kind: ObligationKind) => view.obligations.some((o) => o.kind === kind && o.completedAt === null);
+  if (open('documentation')) elements.push(button('Document', ACTIONS.document, value, 'primary'));
+  if (open('retro_ticket')) elements.push(button('Add ticket link', ACTIONS.addEvidence, encodeObligationValue(change.id, 'retro_ticket')));
+  if (open('root_cause_analysis')) elements.push(button('Add root cause', ACTIONS.addEvidence, encodeObligationValue(change.id, 'root_cause_analysis')));
+  if (open('cab_presentation')) {
+    elements.push({
+      ...button('Presented to CAB', ACTIONS.addEvidence, encodeObligationValue(change.id, 'cab_presentation')),
+      confirm: {
+        title: plain('Presented to CAB?', 100),
+        text: { type: 'mrkdwn', text: `Record that ${view.ref} was presented to the CAB. Only the CAB chair can.` },
+        confirm: plain('Record', 30),
+        deny: plain('Cancel', 30),
+      },
+    });
+  }
+  return elements.length > 0 ? { type: 'actions', block_id: 'emergency', elements } : undefined;
+}
+
+/** Asks the named approver to confirm or dispute what was recorded in their name; buttons go once they answer. */
+export function verbalConfirmationMessage(view: ChangeView, recipientId: string): { text: string; blocks: types.KnownBlock[] } {
+  const mine = view.verbalApprovals.filter((verbal) => verbal.approverId === recipientId);
+  const blocks: types.KnownBlock[] = [section(`${mentionMember(mine[0]?.recordedBy ?? view.change.requesterId)} recorded that you approved emergency *${view.ref} · ${escapeMrkdwn(view.change.title)}*:`)];
+  for (const verbal of mine) {
+    blocks.push(section(verbalLine(verbal)));
+    if (verbal.confirmation) continue;
+    const value = encodeVerbalValue(verbal.id);
+    blocks.push({
+      type: 'actions',
+      block_id: `verbal_${verbal.id}`,
+      elements: [
+        button('Confirm', ACTIONS.confirmVerbal, value, 'primary'),
+        {
+          ...button('Dispute', ACTIONS.disputeVerbal, value, 'danger'),
+          confirm: {
+            title: plain('Dispute this approval?', 100),
+            text: { type: 'mrkdwn', text: `It stops counting, ${view.ref} goes to the CAB, and security is told.` },
+            confirm: plain('Dispute', 30),
+            deny: plain('Cancel', 30),
+            style: 'danger',
+          },
+        },
+      ],
+    });
+  }
+  const open = mine.some((verbal) => !verbal.confirmation);
+  return { text: `${open ? 'Please confirm your verbal approval' : 'Verbal approval answered'}: ${view.ref} · ${escapeMrkdwn(view.change.title)}`, blocks };
+}
