@@ -43,6 +43,14 @@ describe('the minimal policy file', () => {
     { name: '3.1 standard changes are pre-authorized (no approver roles)', actual: () => policy.change_types.standard.approver_roles, expected: [] },
     { name: '3.1 change type labels', actual: () => [policy.change_types.standard.label, policy.change_types.normal.label, policy.change_types.emergency.label], expected: ['Standard', 'Normal', 'Emergency'] },
     {
+      name: '6.2–6.4 emergency: verbal approvals count at once, stand-ins after 15 min, paperwork in 24 h with a reminder 4 h before',
+      actual: () => {
+        const { escalate_after_minutes, verbal_approvals_count_unconfirmed, dispute_notify_roles, documentation_deadline_hours, reminder_hours_before_deadline, overdue_notify_roles, overdue_notify_cab_chair } = policy.emergency;
+        return { escalate_after_minutes, verbal_approvals_count_unconfirmed, dispute_notify_roles, documentation_deadline_hours, reminder_hours_before_deadline, overdue_notify_roles, overdue_notify_cab_chair };
+      },
+      expected: { escalate_after_minutes: 15, verbal_approvals_count_unconfirmed: true, dispute_notify_roles: ['security', 'ciso'], documentation_deadline_hours: 24, reminder_hours_before_deadline: 4, overdue_notify_roles: ['manager'], overdue_notify_cab_chair: true },
+    },
+    {
       name: '3.3 five factors scored 1/2/3',
       actual: () => policy.risk.factors.map((factor) => [factor.id, factor.options.map((option) => option.score)]),
       expected: [
@@ -239,6 +247,10 @@ describe('invalid policy files: PolicyError naming the file and the key path', (
     { name: 'business hours ending before they start', yaml: 'business_hours: {from: "17:00", to: "09:00"}\n', mentions: ['business_hours.to'] },
     { name: 'business hours at 24:00', yaml: 'business_hours: {to: "24:00"}\n', mentions: ['business_hours.to'] },
     { name: 'an emergency authorizer role nobody defined', yaml: 'emergency: {authorizers: {after_hours: [oncall]}}\n', mentions: ['emergency.authorizers.after_hours[0]', 'oncall'] },
+    { name: '6.3 a dispute notified to a role nobody defined', yaml: 'emergency: {dispute_notify_roles: [secops]}\n', mentions: ['emergency.dispute_notify_roles[0]', 'secops'] },
+    { name: '6.4 an overdue notice to a role nobody defined', yaml: 'emergency: {overdue_notify_roles: [boss]}\n', mentions: ['emergency.overdue_notify_roles[0]', 'boss'] },
+    { name: '6.4 a reminder no earlier than the deadline itself', yaml: 'emergency: {documentation_deadline_hours: 4, reminder_hours_before_deadline: 4}\n', mentions: ['emergency.reminder_hours_before_deadline', 'less than documentation_deadline_hours (4)'] },
+    { name: '6.3 an escalation wait of zero minutes', yaml: 'emergency: {escalate_after_minutes: 0}\n', mentions: ['emergency.escalate_after_minutes'] },
     { name: 'a standard approver role nobody defined', yaml: 'change_types: {standard: {approver_roles: [lead]}}\n', mentions: ['change_types.standard.approver_roles[0]', 'lead'] },
     { name: 'a retention of zero years', yaml: 'retention_years: {change_requests: 0}\n', mentions: ['retention_years.change_requests'] },
     { name: 'a document that is not a mapping', yaml: '- timezone: UTC\n', mentions: ['(top level)'] },
