@@ -1,7 +1,7 @@
 // `npm run bench`: how fast the app acks over real signed HTTP. Slack gives an ack 3 seconds; we aim
 // for single-digit milliseconds so slow work (Web API calls, queries) is always done after the ack.
 import { afterAll, beforeAll, bench, describe } from 'vitest';
-import { defaultChangeForm, submitChangeForm } from '../support/interactions.js';
+import { defaultChangeForm, submitChangeForm, submitEmergencyForm } from '../support/interactions.js';
 import { type TestApp, startTestApp } from '../support/test-app.js';
 
 let app: TestApp;
@@ -20,6 +20,11 @@ describe('ack latency over signed HTTP', () => {
 
   bench('change request submitted (validation, one transaction, ack)', async () => {
     const response = await submitChangeForm(app, 'U0REQ0001', defaultChangeForm(app.clock.now()));
+    if (response.status !== 200 || response.text !== '') throw new Error(`status ${response.status}: ${response.text}`);
+  }, { time: 3000 });
+
+  bench('emergency declared (validation, authorizers of the hour, one transaction, ack)', async () => {
+    const response = await submitEmergencyForm(app, 'U0REQ0001');
     if (response.status !== 200 || response.text !== '') throw new Error(`status ${response.status}: ${response.text}`);
   }, { time: 3000 });
 
