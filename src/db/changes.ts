@@ -170,7 +170,7 @@ export function listChanges(db: DbExecutor, filter: ListFilter, userId: string, 
   return { rows, total };
 }
 
-export type { MessagePurpose } from './schema.js';
+export { type MessagePurpose, requestPurpose } from './schema.js';
 
 export function recordSlackMessage(db: DbExecutor, message: { changeId: number; purpose: MessagePurpose; channelId: string; ts: string; recipientId?: string }, at: Date): void {
   db.insert(slackMessages).values({ ...message, createdAt: at }).onConflictDoNothing().run();

@@ -1,5 +1,5 @@
 import { and, asc, eq, lte } from 'drizzle-orm';
-import type { ApprovalPhase } from '../domain/lifecycle.js';
+import type { ApprovalPhase, DecidedState } from '../domain/lifecycle.js';
 import type { CabinetDb } from './client.js';
 import type { DbExecutor } from './changes.js';
 import { outbox } from './schema.js';
@@ -7,12 +7,7 @@ import { outbox } from './schema.js';
 /** What happened to a change, as told to people: a decision's outcome is the state it led to. */
 export type ChangeEvent =
   | 'submitted'
-  | 'approved'
-  | 'rejected'
-  | 'authorized'
-  | 'declined'
-  | 'retro_approved'
-  | 'retro_rejected'
+  | DecidedState
   | 'escalated'
   | 'verbal_disputed'
   | 'paperwork_reminder'
@@ -28,21 +23,23 @@ export type OutboxMessage =
   | { kind: 'approval_request'; changeId: number; userId: string; phase?: ApprovalPhase }
   | { kind: 'refresh_messages'; changeId: number }
   | { kind: 'notify_user'; changeId: number; userId: string; event: ChangeEvent }
-  | { kind: 'notify_role'; changeId: number; role: string; event: ChangeEvent }
+  /** Tells the members of some roles (user groups expanded), each once, except `exclude` (told another way). */
+  | { kind: 'notify_roles'; changeId: number; roles: string[]; exclude: string[]; event: ChangeEvent }
   | { kind: 'notify_log'; changeId: number; event: ChangeEvent }
   /** The emergency's own DM to its requester or owner: status, authorization, verbal approvals and paperwork, kept current. */
   | { kind: 'emergency_console'; changeId: number; userId: string }
   /** Asks the named approver to confirm or dispute a verbal approval recorded in their name. */
   | { kind: 'verbal_confirmation'; changeId: number; userId: string; verbalApprovalId: number }
-  | { kind: 'escalate_authorization'; changeId: number; requestedBy: string }
+  /** The timer that asks an emergency's stand-in authorizers if it is still not authorized. */
+  | { kind: 'escalate_authorization'; changeId: number }
   | { kind: 'paperwork_deadline'; changeId: number; stage: 'reminder' | 'overdue' };
 
 export type OutboxRow = typeof outbox.$inferSelect;
 
-/** Adds a message; with a dedupe key, adding the same message twice keeps one. */
-export function enqueue(db: DbExecutor, message: OutboxMessage, at: Date, dedupeKey?: string): void {
+/** Adds a message, due now or at `dueAt` (a timer); with a dedupe key, adding the same message twice keeps one. */
+export function enqueue(db: DbExecutor, message: OutboxMessage, now: Date, dedupeKey?: string, dueAt: Date = now): void {
   db.insert(outbox)
-    .values({ changeId: message.changeId, kind: message.kind, payload: message, status: 'pending', nextAttemptAt: at, createdAt: at, dedupeKey })
+    .values({ changeId: message.changeId, kind: message.kind, payload: message, status: 'pending', nextAttemptAt: dueAt, createdAt: now, dedupeKey })
     .onConflictDoNothing()
     .run();
 }

@@ -215,6 +215,11 @@ export const outbox = sqliteTable(
 /** What a posted message is, so a refresh renders it again the same way. */
 export type MessagePurpose = `${ApprovalPhase}_request` | 'log' | 'emergency_console' | 'verbal_confirmation';
 
+/** The DM asking someone to decide in a phase. */
+export function requestPurpose(phase: ApprovalPhase): MessagePurpose {
+  return `${phase}_request`;
+}
+
 /** Where a message about a change was posted, so it can be updated when the change moves on. */
 export const slackMessages = sqliteTable(
   'slack_messages',

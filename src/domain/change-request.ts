@@ -75,12 +75,23 @@ export type Validation = { ok: true; request: ChangeRequest } | { ok: false; err
 export const TITLE_MAX = 150;
 export const TEXT_MAX = 3000;
 
-export const requiredText = (label: string, max: number) =>
+const requiredText = (label: string, max: number) =>
   z
     .string({ error: `Enter the ${label}.` })
     .trim()
     .min(1, `Enter the ${label}.`)
     .max(max, `Keep the ${label} under ${max} characters.`);
+
+/** A required text field, trimmed; a problem is written to `errors` under `field` and '' returned. */
+export function readText(errors: Record<string, string>, field: string, label: string, value: string | undefined, max = TEXT_MAX): string {
+  const result = requiredText(label, max).safeParse(value);
+  if (result.success) return result.data;
+  errors[field] = result.error.issues[0]?.message ?? `Check the ${label}.`;
+  return '';
+}
+
+/** A link people can open: http or https only. */
+export const httpLink = z.url({ protocol: /^https?$/ }).max(TEXT_MAX);
 
 /** The affected systems, trimmed and deduplicated; a problem is written to `errors` under the systems field. */
 export function readAffectedSystems(values: readonly string[], policy: Policy, errors: Record<string, string>): string[] {
@@ -108,12 +119,7 @@ export type RequestMode = 'request' | 'retrospective';
  */
 export function validateChangeRequest(form: ChangeRequestForm, policy: Policy, now: Date, mode: RequestMode = 'request'): Validation {
   const errors: Record<string, string> = {};
-  const text = (field: string, label: string, value: string | undefined, max = TEXT_MAX): string => {
-    const result = requiredText(label, max).safeParse(value);
-    if (result.success) return result.data;
-    errors[field] = result.error.issues[0]?.message ?? `Check the ${label}.`;
-    return '';
-  };
+  const text = (field: string, label: string, value: string | undefined, max = TEXT_MAX) => readText(errors, field, label, value, max);
 
   const title = text(CHANGE_FIELDS.title, 'title', form.title, TITLE_MAX);
   const description = text(CHANGE_FIELDS.description, 'description', form.description);
@@ -160,13 +166,14 @@ export function validateChangeRequest(form: ChangeRequestForm, policy: Policy, n
   const startOfThisMinute = Math.floor(now.getTime() / 60_000) * 60_000;
   if (!plannedStart) errors[CHANGE_FIELDS.plannedStart] = 'Pick when the change starts.';
   else if (mode === 'request' && plannedStart.getTime() < startOfThisMinute) errors[CHANGE_FIELDS.plannedStart] = 'The start is in the past; pick a later time.';
+  else if (mode === 'retrospective' && plannedStart.getTime() >= startOfThisMinute + 60_000) errors[CHANGE_FIELDS.plannedStart] = 'That is in the future; pick when the fix started.';
   if (!plannedEnd) errors[CHANGE_FIELDS.plannedEnd] = 'Pick when the change ends.';
   else if (plannedStart && plannedEnd.getTime() <= plannedStart.getTime()) errors[CHANGE_FIELDS.plannedEnd] = 'The end must be after the start.';
 
   if (!form.ownerId) errors[CHANGE_FIELDS.owner] = 'Pick the change owner.';
 
   const link = form.link?.trim() || undefined;
-  if (link !== undefined && !z.url({ protocol: /^https?$/ }).max(TEXT_MAX).safeParse(link).success) {
+  if (link !== undefined && !httpLink.safeParse(link).success) {
     errors[CHANGE_FIELDS.link] = 'Enter a full http(s) link, e.g. https://github.com/org/repo/pull/42.';
   }
 

@@ -1,5 +1,5 @@
 import type { Policy } from '../policy/schema.js';
-import { CHANGE_FIELDS, TEXT_MAX, TITLE_MAX, readAffectedSystems, requiredText } from './change-request.js';
+import { CHANGE_FIELDS, TEXT_MAX, TITLE_MAX, readAffectedSystems, readText } from './change-request.js';
 import { VERBAL_MEDIA, type VerbalMedium } from './emergency.js';
 
 /** Block IDs of the emergency modal: the short form an outage allows (6.1, 6.2 "Confirm criteria, document impact"). */
@@ -36,20 +36,14 @@ export interface EmergencyRequest {
 
 type Result<T> = { ok: true; value: T } | { ok: false; errors: Record<string, string> };
 
-function textField(errors: Record<string, string>, field: string, label: string, value: string | undefined, max: number): string {
-  const result = requiredText(label, max).safeParse(value);
-  if (result.success) return result.data;
-  errors[field] = result.error.issues[0]?.message ?? `Check the ${label}.`;
-  return '';
-}
 
 /** Validates the emergency modal; each error lands on its own block, nothing is thrown. */
 export function validateEmergencyRequest(form: EmergencyForm, policy: Policy): Result<EmergencyRequest> {
   const errors: Record<string, string> = {};
-  const title = textField(errors, EMERGENCY_FIELDS.whatIsBroken, 'what is broken', form.whatIsBroken, TITLE_MAX);
-  const plannedFix = textField(errors, EMERGENCY_FIELDS.plannedFix, 'planned fix', form.plannedFix, TEXT_MAX);
+  const title = readText(errors, EMERGENCY_FIELDS.whatIsBroken, 'what is broken', form.whatIsBroken, TITLE_MAX);
+  const plannedFix = readText(errors, EMERGENCY_FIELDS.plannedFix, 'planned fix', form.plannedFix, TEXT_MAX);
   // "May be brief", but not empty: 6.2 needs a way back.
-  const rollbackPlan = textField(errors, EMERGENCY_FIELDS.rollbackPlan, 'rollback plan', form.rollbackPlan, TEXT_MAX);
+  const rollbackPlan = readText(errors, EMERGENCY_FIELDS.rollbackPlan, 'rollback plan', form.rollbackPlan, TEXT_MAX);
   const criterion = form.criterion ?? '';
   if (!policy.emergency.criteria.some((entry) => entry.id === criterion)) errors[EMERGENCY_FIELDS.criterion] = 'Pick the emergency criterion that applies.';
   const affectedSystems = readAffectedSystems(form.affectedSystems, policy, errors);

@@ -1,5 +1,6 @@
 import type { Policy } from '../policy/schema.js';
 import { emergencyAuthorizers } from './business-hours.js';
+import type { ChangeState } from './lifecycle.js';
 
 /** How a verbal approval was given (POL-SEC-008 6.2 "verbal approval"; MCP4 5.3 "verbally or via chat"). */
 export const VERBAL_MEDIA = ['phone', 'video_call', 'in_person', 'chat'] as const;
@@ -78,9 +79,14 @@ export interface ObligationState {
   completedAt: Date | null;
 }
 
-/** Obligations with a deadline that are not done yet: what a reminder or an overdue notice is about. */
-export function outstandingPaperwork<T extends ObligationState>(obligations: readonly T[]): T[] {
-  return obligations.filter((obligation) => obligation.dueAt !== null && obligation.completedAt === null);
+/**
+ * Obligations with a deadline that are not done yet: what a reminder or an overdue notice is about.
+ * Once the formal approval was refused (`retro_rejected`) nobody can obtain it any more; the CAB takes it up.
+ */
+export function outstandingPaperwork<T extends ObligationState>(obligations: readonly T[], changeState?: ChangeState): T[] {
+  return obligations.filter(
+    (obligation) => obligation.dueAt !== null && obligation.completedAt === null && !(obligation.kind === 'retro_approval' && changeState === 'retro_rejected'),
+  );
 }
 
 /** A verbal approval's standing: disputed or confirmed once its approver answered, unconfirmed until then. */

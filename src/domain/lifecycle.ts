@@ -109,6 +109,14 @@ const STAGES = {
   pending_retro_approval: { phase: 'retro_approval', approve: 'retro_approve', reject: 'retro_reject', words: { approve: 'Approve', reject: 'Reject', approved: 'retro-approved', rejected: 'rejected in retro-approval' } },
 } as const satisfies Partial<Record<ChangeState, DecisionStage>>;
 
+/** The states a decision leads to: what the requester, the owner and the log channel are told. */
+export const DECIDED_STATES = ['approved', 'rejected', 'authorized', 'declined', 'retro_approved', 'retro_rejected'] as const satisfies readonly ChangeState[];
+export type DecidedState = (typeof DECIDED_STATES)[number];
+
+export function isDecided(state: ChangeState): state is DecidedState {
+  return (DECIDED_STATES as readonly ChangeState[]).includes(state);
+}
+
 /** The states in which a change waits for a decision. */
 export type DecidingState = keyof typeof STAGES;
 export const DECIDING_STATES = Object.keys(STAGES) as DecidingState[];

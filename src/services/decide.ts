@@ -1,10 +1,11 @@
 import { type DecisionContext, type Eligibility, approvalsComplete, decisionEligibility } from '../domain/approvers.js';
-import { type ChangeState, type DecisionStage, decisionStage } from '../domain/lifecycle.js';
+import { type ApprovalPhase, type ChangeState, type DecisionStage, decisionStage, describeState, isDecided } from '../domain/lifecycle.js';
 import type { CabinetDb } from '../db/client.js';
 import { type ChangeView, type DbExecutor, flagChange, loadChangeView, recordAudit, requirementsOf, satisfyRequirement, transitionChange } from '../db/changes.js';
-import { type ChangeEvent, enqueue } from '../db/outbox.js';
+import { enqueue } from '../db/outbox.js';
 import { approvalDecisions } from '../db/schema.js';
 import type { Policy } from '../policy/schema.js';
+import { announce } from './announce.js';
 import { completeObligation, startPaperwork } from './paperwork.js';
 
 export type DecisionOutcome = { ok: true; ref: string; changeState: ChangeState; stage: DecisionStage } | { ok: false; reason: string };
@@ -33,17 +34,15 @@ export function eligibilityOf(view: ChangeView, policy: Policy, actorId: string)
   return decisionEligibility(contextOf(view, policy, decisionStage(view.change.state)), actorId);
 }
 
-/** Tells the requester, the owner and the log channel where the change went, and refreshes its messages. */
-export function announce(tx: DbExecutor, view: ChangeView, event: ChangeEvent, now: Date): void {
-  const changeId = view.change.id;
-  for (const userId of new Set([view.change.requesterId, view.change.ownerId])) enqueue(tx, { kind: 'notify_user', changeId, userId, event }, now);
-  enqueue(tx, { kind: 'notify_log', changeId, event }, now);
-}
-
-/** Side effects of a change reaching a decided state: an emergency owes its paperwork, a retro-approval completes it. */
-function afterDecision(tx: DbExecutor, view: ChangeView, policy: Policy, state: ChangeState, actorId: string, now: Date): void {
+/**
+ * What follows a decided phase: an authorized emergency owes its paperwork, a retro-approval
+ * completes it; everyone concerned is told.
+ */
+export function afterDecision(tx: DbExecutor, view: ChangeView, policy: Policy, state: ChangeState, actorId: string, now: Date): void {
   if (state === 'authorized') startPaperwork(tx, view, policy, now);
   if (state === 'retro_approved') completeObligation(tx, view.change.id, 'retro_approval', actorId, null, now);
+  if (state === 'retro_rejected') flagChange(tx, view.change, 'Its retro-approval was rejected', actorId, now);
+  if (isDecided(state)) announce(tx, view, state, now);
 }
 
 /**
@@ -62,13 +61,14 @@ export function recordApproval(
 ): { decisionId: number | undefined; state: ChangeState } {
   const changeId = view.change.id;
   const stage = decisionStage(view.change.state);
+  if (!stage) return { decisionId: undefined, state: view.change.state };
   const [inserted] = tx
     .insert(approvalDecisions)
     .values({ changeId, requirementId: eligible.requirementId, approverId, role: eligible.role, decision: 'approve', source, decidedAt: now })
     .onConflictDoNothing()
     .returning({ id: approvalDecisions.id })
     .all();
-  if (!inserted || !stage) return { decisionId: undefined, state: view.change.state };
+  if (!inserted) return { decisionId: undefined, state: view.change.state };
   recordAudit(tx, { changeId, actorId: approverId, type: 'approval.approved', data: { role: eligible.role, phase: stage.phase, source } }, now);
 
   let state = view.change.state;
@@ -80,7 +80,6 @@ export function recordApproval(
     if (approvalsComplete(satisfied)) {
       state = transitionChange(tx, view.change, stage.approve, approverId, now);
       afterDecision(tx, view, policy, state, approverId, now);
-      announce(tx, view, state as ChangeEvent, now);
     }
   }
   enqueue(tx, { kind: 'refresh_messages', changeId }, now);
@@ -89,16 +88,23 @@ export function recordApproval(
 
 type EligibleDecision = (tx: DbExecutor, view: ChangeView, stage: DecisionStage, eligible: { requirementId: number; role: string }) => DecisionOutcome;
 
+/** A decision taken on a message or form of one phase: it counts only while the change is still in that phase. */
+export interface DecisionTarget {
+  changeId: number;
+  phase: ApprovalPhase;
+}
+
 /**
  * Runs a decision in one immediate transaction: the change is read, the actor's eligibility checked
  * and the decision written together, so no other click can slip in between.
  */
-function decide(db: CabinetDb, policy: Policy, changeId: number, actorId: string, record: EligibleDecision): DecisionOutcome {
+function decide(db: CabinetDb, policy: Policy, target: DecisionTarget, actorId: string, record: EligibleDecision): DecisionOutcome {
   return db.transaction(
     (tx) => {
-      const view = loadChangeView(tx, changeId);
+      const view = loadChangeView(tx, target.changeId);
       if (!view) return { ok: false, reason: 'That change does not exist; nothing was recorded.' };
       const stage = decisionStage(view.change.state);
+      if (stage && stage.phase !== target.phase) return { ok: false, reason: `That request is out of date: ${view.ref} is now ${describeState(view.change.state)}; nothing was recorded.` };
       const eligibility = decisionEligibility(contextOf(view, policy, stage), actorId);
       if (!eligibility.ok || !stage) return eligibility.ok ? { ok: false, reason: 'Nothing to decide.' } : eligibility;
       return record(tx, view, stage, eligibility);
@@ -108,8 +114,8 @@ function decide(db: CabinetDb, policy: Policy, changeId: number, actorId: string
 }
 
 /** Approves (or authorizes, or retro-approves) a change for the role the actor was asked in. */
-export function approveChange(db: CabinetDb, policy: Policy, changeId: number, actorId: string, now: Date): DecisionOutcome {
-  return decide(db, policy, changeId, actorId, (tx, view, stage, eligible) => {
+export function approveChange(db: CabinetDb, policy: Policy, target: DecisionTarget, actorId: string, now: Date): DecisionOutcome {
+  return decide(db, policy, target, actorId, (tx, view, stage, eligible) => {
     const { decisionId, state } = recordApproval(tx, view, policy, eligible, actorId, 'button', now);
     if (decisionId === undefined) return { ok: false, reason: `Your decision on ${view.ref} is already recorded.` };
     return { ok: true, ref: view.ref, changeState: state, stage };
@@ -117,12 +123,12 @@ export function approveChange(db: CabinetDb, policy: Policy, changeId: number, a
 }
 
 /** Rejects (or declines) with its reason; one rejection decides the phase. */
-export function rejectChange(db: CabinetDb, policy: Policy, changeId: number, actorId: string, reason: string, now: Date): DecisionOutcome {
-  return decide(db, policy, changeId, actorId, (tx, view, stage, { requirementId, role }) => {
+export function rejectChange(db: CabinetDb, policy: Policy, target: DecisionTarget, actorId: string, reason: string, now: Date): DecisionOutcome {
+  return decide(db, policy, target, actorId, (tx, view, stage, { requirementId, role }) => {
+    const changeId = view.change.id;
     tx.insert(approvalDecisions).values({ changeId, requirementId, approverId: actorId, role, decision: 'reject', reason, source: 'button', decidedAt: now }).run();
     const state = transitionChange(tx, view.change, stage.reject, actorId, now, { role, reason });
-    if (state === 'retro_rejected') flagChange(tx, view.change, 'Its retro-approval was rejected', actorId, now);
-    announce(tx, view, state as ChangeEvent, now);
+    afterDecision(tx, view, policy, state, actorId, now);
     enqueue(tx, { kind: 'refresh_messages', changeId }, now);
     return { ok: true, ref: view.ref, changeState: state, stage };
   });

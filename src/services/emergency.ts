@@ -50,7 +50,7 @@ export function declareEmergency(db: CabinetDb, policy: Policy, request: Emergen
       enqueue(tx, { kind: 'request_approvals', changeId }, now, `request_approvals:authorization:${changeId}`);
       enqueue(tx, { kind: 'notify_log', changeId, event: 'submitted' }, now);
       for (const userId of new Set([requesterId, request.ownerId])) enqueue(tx, { kind: 'emergency_console', changeId, userId }, now, `emergency_console:${changeId}:${userId}`);
-      enqueue(tx, { kind: 'escalate_authorization', changeId, requestedBy: 'cabinet' }, escalationDueAt(now, policy), `escalate_authorization:${changeId}`);
+      enqueue(tx, { kind: 'escalate_authorization', changeId }, now, `escalate_authorization:${changeId}`, escalationDueAt(now, policy));
       return { changeId, created: true };
     },
     { behavior: 'immediate' },
@@ -65,24 +65,28 @@ function mayEscalate(view: ChangeView, actorId: string): boolean {
 
 export type EscalationOutcome = { ok: true; ref: string; roles: string[] } | { ok: false; reason: string };
 
+/** Who asks for the stand-ins: the timer, when the authorization is not complete in time, or a person. */
+export type EscalationBy = { timer: true } | { userId: string };
+
 /**
- * Asks the stand-in authorizers (6.3 "if unavailable: CTO or CISO"), once: by the timer (`actorId`
- * "cabinet") when the on-duty authorizers have not answered in time, or on request.
+ * Asks the stand-in authorizers (6.3 "if unavailable: CTO or CISO"), once: by the timer when the
+ * authorization is not complete within the policy's wait, or on request.
  */
-export function escalateAuthorization(db: CabinetDb, changeId: number, actorId: string, now: Date): EscalationOutcome {
+export function escalateAuthorization(db: CabinetDb, changeId: number, by: EscalationBy, now: Date): EscalationOutcome {
+  const actorId = 'userId' in by ? by.userId : 'cabinet';
   return db.transaction(
     (tx) => {
       const view = loadChangeView(tx, changeId);
       if (!view) return { ok: false, reason: 'That change does not exist.' };
       if (view.change.state !== 'pending_authorization') return { ok: false, reason: `${view.ref} is already ${describeState(view.change.state)}; nobody else needs asking.` };
       if (view.change.authorizationEscalatedAt) return { ok: false, reason: `The stand-in authorizers of ${view.ref} were already asked.` };
-      if (actorId !== 'cabinet' && !mayEscalate(view, actorId)) return { ok: false, reason: `Only the requester, the owner or an authorizer of ${view.ref} can ask the stand-ins.` };
+      if ('userId' in by && !mayEscalate(view, by.userId)) return { ok: false, reason: `Only the requester, the owner or an authorizer of ${view.ref} can ask the stand-ins.` };
       const standIns = requirementsOf(view, 'authorization').filter((requirement) => requirement.alternative);
       if (standIns.length === 0) return { ok: false, reason: 'The policy names no stand-in authorizers (emergency.authorizers.fallback_any_of).' };
 
       tx.update(changes).set({ authorizationEscalatedAt: now, updatedAt: now }).where(eq(changes.id, changeId)).run();
       const roles = standIns.map((requirement) => requirement.role);
-      recordAudit(tx, { changeId, actorId, type: 'authorization.escalated', data: { roles, reason: actorId === 'cabinet' ? 'no answer in time' : 'requested' } }, now);
+      recordAudit(tx, { changeId, actorId, type: 'authorization.escalated', data: { roles, reason: 'timer' in by ? 'not authorized in time' : 'requested' } }, now);
       for (const userId of new Set(standIns.flatMap((requirement) => requirement.candidates))) askToDecide(tx, view, userId, now);
       for (const userId of new Set([view.change.requesterId, view.change.ownerId])) enqueue(tx, { kind: 'notify_user', changeId, userId, event: 'escalated' }, now);
       enqueue(tx, { kind: 'refresh_messages', changeId }, now);

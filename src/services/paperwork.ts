@@ -6,6 +6,7 @@ import { type ChangeView, type DbExecutor, loadChangeView, recordAudit, transiti
 import { enqueue } from '../db/outbox.js';
 import { approvalRequirements, changes, obligations } from '../db/schema.js';
 import type { Policy } from '../policy/schema.js';
+import { announce } from './announce.js';
 import { assessRequest, requestColumns } from './submit-change.js';
 
 export type PaperworkOutcome = { ok: true; ref: string; message: string } | { ok: false; reason: string };
@@ -25,8 +26,8 @@ export function startPaperwork(tx: DbExecutor, view: ChangeView, policy: Policy,
   for (const { kind, dueAt } of plan) addObligation(tx, changeId, kind, dueAt, now);
   const dueAt = plan[0]?.dueAt;
   if (!dueAt) return;
-  enqueue(tx, { kind: 'paperwork_deadline', changeId, stage: 'reminder' }, reminderAt(dueAt, policy), `paperwork_reminder:${changeId}`);
-  enqueue(tx, { kind: 'paperwork_deadline', changeId, stage: 'overdue' }, dueAt, `paperwork_overdue:${changeId}`);
+  enqueue(tx, { kind: 'paperwork_deadline', changeId, stage: 'reminder' }, now, `paperwork_reminder:${changeId}`, reminderAt(dueAt, policy));
+  enqueue(tx, { kind: 'paperwork_deadline', changeId, stage: 'overdue' }, now, `paperwork_overdue:${changeId}`, dueAt);
 }
 
 /** Marks one obligation done, once; false when it was already done or is not owed. */
@@ -54,16 +55,16 @@ export function paperworkDeadline(db: CabinetDb, policy: Policy, changeId: numbe
     (tx) => {
       const view = loadChangeView(tx, changeId);
       if (!view) return;
-      const outstanding = outstandingPaperwork(view.obligations).map((obligation) => obligation.kind);
+      const outstanding = outstandingPaperwork(view.obligations, view.change.state).map((obligation) => obligation.kind);
       if (outstanding.length === 0) return;
       recordAudit(tx, { changeId, actorId: 'cabinet', type: stage === 'reminder' ? 'paperwork.reminded' : 'paperwork.overdue', data: { outstanding } }, now);
       if (stage === 'reminder') {
         enqueue(tx, { kind: 'notify_user', changeId, userId: view.change.ownerId, event: 'paperwork_reminder' }, now);
         return;
       }
-      const people = new Set([view.change.ownerId, ...(policy.emergency.overdue_notify_cab_chair && policy.cab.chair ? [policy.cab.chair] : [])]);
+      const people = [...new Set([view.change.ownerId, ...(policy.emergency.overdue_notify_cab_chair && policy.cab.chair ? [policy.cab.chair] : [])])];
       for (const userId of people) enqueue(tx, { kind: 'notify_user', changeId, userId, event: 'paperwork_overdue' }, now);
-      for (const role of policy.emergency.overdue_notify_roles) enqueue(tx, { kind: 'notify_role', changeId, role, event: 'paperwork_overdue' }, now);
+      enqueue(tx, { kind: 'notify_roles', changeId, roles: policy.emergency.overdue_notify_roles, exclude: people, event: 'paperwork_overdue' }, now);
       enqueue(tx, { kind: 'refresh_messages', changeId }, now);
     },
     { behavior: 'immediate' },
@@ -90,6 +91,11 @@ function checkObligation(view: ChangeView | undefined, policy: Policy, kind: Obl
   return undefined;
 }
 
+/** A repeated submission of the same form (a Slack retry, a double submit) finds its item done by the same person. */
+function doneBy(view: ChangeView, kind: ObligationKind, actorId: string): boolean {
+  return view.obligations.some((obligation) => obligation.kind === kind && obligation.completedAt !== null && obligation.completedBy === actorId);
+}
+
 /** Whether the user may complete this item now (read only), e.g. before opening its modal. */
 export function evidenceRefusal(view: ChangeView | undefined, policy: Policy, kind: ObligationKind, actorId: string): string | undefined {
   return checkObligation(view, policy, kind, actorId)?.reason;
@@ -100,6 +106,7 @@ export function addEvidence(db: CabinetDb, policy: Policy, changeId: number, kin
   return db.transaction(
     (tx) => {
       const view = loadChangeView(tx, changeId);
+      if (view && doneBy(view, kind, actorId)) return { ok: true, ref: view.ref, message: `"${OBLIGATION_LABELS[kind]}" is already recorded for ${view.ref}.` };
       const refusal = checkObligation(view, policy, kind, actorId);
       if (refusal || !view) return refusal ?? { ok: false, reason: 'That change does not exist.' };
       completeObligation(tx, changeId, kind, actorId, evidence, now);
@@ -122,20 +129,27 @@ export function documentEmergency(db: CabinetDb, policy: Policy, changeId: numbe
   return db.transaction(
     (tx) => {
       const view = loadChangeView(tx, changeId);
+      if (view && doneBy(view, 'documentation', actorId)) return { ok: true, ref: view.ref, message: `${view.ref} is already documented.` };
       const refusal = checkObligation(view, policy, 'documentation', actorId);
       if (refusal || !view) return refusal ?? { ok: false, reason: 'That change does not exist.' };
+      // The owner stays who it was: they owe this paperwork, and must not become an approver of it.
       tx.update(changes)
-        .set({ ...requestColumns(request, assessment), updatedAt: now })
+        .set({ ...requestColumns(request, assessment), ownerId: view.change.ownerId, updatedAt: now })
         .where(eq(changes.id, changeId))
         .run();
       completeObligation(tx, changeId, 'documentation', actorId, null, now);
       recordAudit(tx, { changeId, actorId, type: 'change.documented', data: { riskScore: risk.score, computedRiskLevel: risk.level, riskLevel, requirements: requirements.map(({ role, approvals }) => ({ role, approvals })) } }, now);
-      if (needsCabPresentation(riskLevel, policy)) addObligation(tx, changeId, 'cab_presentation', null, now);
+      if (needsCabPresentation(riskLevel, policy)) {
+        addObligation(tx, changeId, 'cab_presentation', null, now);
+        // The chair marks the presentation, from the emergency's own DM.
+        if (policy.cab.chair) enqueue(tx, { kind: 'emergency_console', changeId, userId: policy.cab.chair }, now, `emergency_console:${changeId}:${policy.cab.chair}`);
+      }
 
       const state = transitionChange(tx, view.change, 'request_retro_approval', actorId, now);
       if (requirements.length === 0) {
         transitionChange(tx, { ...view.change, state }, 'retro_approve', 'cabinet', now, { reason: `approval_matrix.${riskLevel} names no role` });
         completeObligation(tx, changeId, 'retro_approval', 'cabinet', null, now);
+        announce(tx, view, 'retro_approved', now);
       } else {
         for (const requirement of requirements) {
           tx.insert(approvalRequirements).values({ changeId, phase: 'retro_approval', role: requirement.role, approvalsNeeded: requirement.approvals }).run();

@@ -6,7 +6,8 @@ import { type ChangeView, type DbExecutor, flagChange, loadChangeView, recordAud
 import { enqueue } from '../db/outbox.js';
 import { approvalDecisions, verbalApprovalConfirmations, verbalApprovals } from '../db/schema.js';
 import type { Policy } from '../policy/schema.js';
-import { announce, eligibilityOf, recordApproval } from './decide.js';
+import { announce } from './announce.js';
+import { eligibilityOf, recordApproval } from './decide.js';
 
 export type VerbalOutcome = { ok: true; ref: string; message: string } | { ok: false; reason: string };
 
@@ -46,6 +47,9 @@ export function recordVerbalApproval(db: CabinetDb, policy: Policy, changeId: nu
       const { approverId } = input;
       if (approverId === recorderId) return { ok: false, reason: `You cannot record your own verbal approval: use the Authorize button on your request for ${view.ref}.` };
       // These reasons are shown on the modal's approver field, in plain text: no mentions.
+      if (requirementsOf(view, 'authorization').every((requirement) => requirement.candidates.length === 0)) {
+        return { ok: false, reason: `Cabinet is still looking up who can authorize ${view.ref}; submit again in a moment.` };
+      }
       const canAuthorize = requirementsOf(view, 'authorization').some((requirement) => requirement.satisfiedAt === null && requirement.candidates.includes(approverId));
       if (!canAuthorize) return { ok: false, reason: `That person cannot authorize ${view.ref}. Who can: ${authorizingRoles(view)} (the people listed above).` };
       if (view.verbalApprovals.some((verbal) => verbal.approverId === approverId && verbal.confirmation === undefined)) {
@@ -110,7 +114,8 @@ export function answerVerbalApproval(db: CabinetDb, policy: Policy, verbalApprov
       if (verbal.decisionId !== null) voidDisputedApproval(tx, view, verbal.decisionId, actorId, now);
       flagChange(tx, view.change, 'A verbal approval was disputed by its approver', actorId, now);
       announce(tx, view, 'verbal_disputed', now);
-      for (const role of policy.emergency.dispute_notify_roles) enqueue(tx, { kind: 'notify_role', changeId, role, event: 'verbal_disputed' }, now);
+      const exclude = [view.change.requesterId, view.change.ownerId, actorId];
+      enqueue(tx, { kind: 'notify_roles', changeId, roles: policy.emergency.dispute_notify_roles, exclude, event: 'verbal_disputed' }, now);
       return { ok: true, ref: view.ref, message: `Recorded: you dispute the verbal approval of ${view.ref}. It no longer counts, and the change goes to the CAB.` };
     },
     { behavior: 'immediate' },
@@ -120,6 +125,7 @@ export function answerVerbalApproval(db: CabinetDb, policy: Policy, verbalApprov
 /** A disputed approval stops counting; while the change is still being authorized, its requirement reopens. */
 function voidDisputedApproval(tx: DbExecutor, view: ChangeView, decisionId: number, actorId: string, now: Date): void {
   tx.update(approvalDecisions).set({ voidedAt: now, voidReason: 'disputed by the approver' }).where(eq(approvalDecisions.id, decisionId)).run();
+  recordAudit(tx, { changeId: view.change.id, actorId, type: 'approval.voided', data: { decisionId, reason: 'verbal approval disputed' } }, now);
   const requirement = view.requirements.find((candidate) => candidate.approvals.some((decision) => decision.id === decisionId));
   if (!requirement || view.change.state !== 'pending_authorization') return;
   if (requirement.satisfiedAt !== null && requirement.approvals.length - 1 < requirement.approvalsNeeded) {

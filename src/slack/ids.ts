@@ -2,6 +2,7 @@
 // view callback IDs, and the pure functions that encode and parse what a button or view carries.
 import { formatChangeRef, parseChangeRef } from '../domain/change-ref.js';
 import { OBLIGATION_KINDS, type ObligationKind } from '../domain/emergency.js';
+import { APPROVAL_PHASES, type ApprovalPhase } from '../domain/lifecycle.js';
 
 export const CHANGE_COMMAND = '/change';
 export const EVENTS_PATH = '/slack/events';
@@ -63,4 +64,20 @@ export function parseObligationValue(value: string | undefined): { changeId: num
   const changeId = parseChangeValue(ref);
   const kind = OBLIGATION_KINDS.find((candidate) => candidate === kindText);
   return changeId === undefined || kind === undefined ? undefined : { changeId, kind };
+}
+
+/**
+ * A decision button's value (and the reject modal's metadata): the change and the phase it was asked
+ * in, so a click on an out-of-date message cannot count in a later phase. "CHG-3" alone is the
+ * approval phase (messages sent before emergencies existed carry that).
+ */
+export function encodeDecisionValue(changeId: number, phase: ApprovalPhase): string {
+  return phase === 'approval' ? formatChangeRef(changeId) : `${formatChangeRef(changeId)}:${phase}`;
+}
+
+export function parseDecisionValue(value: string | undefined): { changeId: number; phase: ApprovalPhase } | undefined {
+  const [ref, phaseText = 'approval'] = (value ?? '').split(':');
+  const changeId = parseChangeValue(ref);
+  const phase = APPROVAL_PHASES.find((candidate) => candidate === phaseText);
+  return changeId === undefined || phase === undefined ? undefined : { changeId, phase };
 }

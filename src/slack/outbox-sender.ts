@@ -1,8 +1,8 @@
 import type { Logger, webApi } from '@slack/bolt';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
-import { decisionStage } from '../domain/lifecycle.js';
-import { type ChangeView, type MessagePurpose, loadChangeView, recordSlackMessage, requirementsOf, slackMessagesOf } from '../db/changes.js';
+import { APPROVAL_PHASES, decisionStage } from '../domain/lifecycle.js';
+import { type ChangeView, type MessagePurpose, loadChangeView, recordSlackMessage, requestPurpose, requirementsOf, slackMessagesOf } from '../db/changes.js';
 import { type OutboxMessage, type OutboxRow, dueMessages, markFailed, markSent, outboxMessage } from '../db/outbox.js';
 import type { Policy } from '../policy/schema.js';
 import { escalateAuthorization } from '../services/emergency.js';
@@ -80,18 +80,11 @@ export function createOutboxSender(deps: OutboxSenderDependencies): OutboxSender
   /** Renders a posted message again from the change as it is now. */
   const render = (view: ChangeView, purpose: MessagePurpose, recipientId: string | null) => {
     const now = clock.now();
-    switch (purpose) {
-      case 'approval_request':
-      case 'authorization_request':
-      case 'retro_approval_request':
-        return approvalRequestMessage(view, policy, recipientId ?? '', purpose === 'approval_request' ? 'approval' : purpose === 'authorization_request' ? 'authorization' : 'retro_approval', now);
-      case 'emergency_console':
-        return emergencyConsoleMessage(view, policy, now);
-      case 'verbal_confirmation':
-        return verbalConfirmationMessage(view, recipientId ?? '');
-      case 'log':
-        return logMessage(view, policy, now);
-    }
+    const phase = APPROVAL_PHASES.find((candidate) => requestPurpose(candidate) === purpose);
+    if (phase) return approvalRequestMessage(view, policy, recipientId ?? '', phase, now);
+    if (purpose === 'emergency_console') return emergencyConsoleMessage(view, policy, recipientId ?? '', now);
+    if (purpose === 'verbal_confirmation') return verbalConfirmationMessage(view, policy, recipientId ?? '');
+    return logMessage(view, policy, now);
   };
 
   /** Posts a DM that is kept up to date: it is recorded so every refresh renders it again. */
@@ -122,7 +115,7 @@ export function createOutboxSender(deps: OutboxSenderDependencies): OutboxSender
         return;
       }
       case 'approval_request': {
-        const purpose: MessagePurpose = `${message.phase ?? 'approval'}_request`;
+        const purpose = requestPurpose(message.phase ?? 'approval');
         if (alreadyPosted(purpose, message.userId)) return;
         await postTrackedDm(view, purpose, message.userId);
         return;
@@ -133,6 +126,9 @@ export function createOutboxSender(deps: OutboxSenderDependencies): OutboxSender
         return;
       }
       case 'verbal_confirmation': {
+        // One DM per verbal approval: a retry after a successful post finds the DM posted since it was recorded.
+        const verbal = view.verbalApprovals.find((candidate) => candidate.id === message.verbalApprovalId);
+        if (!verbal || messages.some((m) => m.purpose === 'verbal_confirmation' && m.recipientId === message.userId && m.createdAt >= verbal.recordedAt)) return;
         await postTrackedDm(view, 'verbal_confirmation', message.userId);
         return;
       }
@@ -146,13 +142,15 @@ export function createOutboxSender(deps: OutboxSenderDependencies): OutboxSender
         await notify(view, message.userId, message.event);
         return;
       }
-      case 'notify_role': {
-        const people = new Set((await membersOf(message.role)).filter((id) => id !== view.change.requesterId));
+      case 'notify_roles': {
+        // Each person once, however many of the roles they hold; those told another way are left out.
+        const members = await Promise.all(message.roles.map(membersOf));
+        const people = new Set(members.flat().filter((id) => !message.exclude.includes(id)));
         for (const userId of people) await notify(view, userId, message.event);
         return;
       }
       case 'escalate_authorization': {
-        escalateAuthorization(db, view.change.id, message.requestedBy, clock.now());
+        escalateAuthorization(db, view.change.id, { timer: true }, clock.now());
         again = true;
         return;
       }

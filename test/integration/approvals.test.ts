@@ -174,7 +174,7 @@ describe('authorization and idempotency', () => {
     const texts = [...ephemeralReplies(app, 'U0EVIL0001'), ...ephemeralReplies(app, 'U0PEER001')].map((call) => String(call.params.text));
     expect(texts).toEqual([
       'You are not one of the approvers of CHG-1; nothing was recorded.',
-      'That button does not refer to a change; nothing was recorded.',
+      'That button does not refer to anything Cabinet knows; nothing was recorded.',
       'That change does not exist; nothing was recorded.',
     ]);
     expect(decisions(app)).toHaveLength(0);

@@ -67,10 +67,10 @@ describe('authorization by time of day (POL-SEC-008 6.3)', () => {
     expect(console).toContain(ACTIONS.recordVerbal);
     expect(console).toContain(ACTIONS.escalate);
 
-    await approve(app, 'U0MGR0001', 'CHG-1');
+    await approve(app, 'U0MGR0001', 'CHG-1:authorization');
     await eventually(() => ephemeralTexts(app, 'U0MGR0001').length === 1, 'manager answer');
     expect(ephemeralTexts(app, 'U0MGR0001')[0]).toBe('Your authorization of CHG-1 is recorded.');
-    await approve(app, 'U0SEC0001', 'CHG-1');
+    await approve(app, 'U0SEC0001', 'CHG-1:authorization');
     await eventually(() => changeRow(app)?.state === 'authorized', 'authorized');
     await eventually(() => ephemeralTexts(app, 'U0SEC0001')[0] === 'Your authorization of CHG-1 is recorded. CHG-1 is now authorized.', 'security answer');
     await eventually(() => textsTo(app, REQUESTER).some((text) => text.includes('is authorized: go ahead')), 'requester told');
@@ -125,11 +125,11 @@ describe('authorization by time of day (POL-SEC-008 6.3)', () => {
     expect(changeRow(app)?.authorizationEscalatedAt?.toISOString()).toBe(new Date(new Date(BUSINESS_HOURS).getTime() + 10 * MINUTE).toISOString());
     await eventually(() => textsTo(app, REQUESTER).some((text) => text.includes('the stand-in authorizers were asked')), 'requester told of the escalation');
 
-    await approve(app, 'U0CTO0001', 'CHG-1');
+    await approve(app, 'U0CTO0001', 'CHG-1:authorization');
     await eventually(() => changeRow(app)?.state === 'authorized', 'authorized by the CTO alone');
     expect(decisionRows(app).map((d) => [d.approverId, d.role])).toEqual([['U0CTO0001', 'cto']]);
     const escalation = app.database.db.select().from(auditEvents).all().find((event) => event.type === 'authorization.escalated');
-    expect(escalation?.data).toEqual({ roles: ['cto', 'ciso'], reason: 'no answer in time' });
+    expect(escalation?.data).toEqual({ roles: ['cto', 'ciso'], reason: 'not authorized in time' });
   });
 
   it('asks the CTO and CISO at once on request, once, and only for the requester, owner or an authorizer', async () => {
@@ -222,10 +222,10 @@ describe('verbal approvals (6.2, 6.3)', () => {
       await eventually(() => textsTo(app, userId).some((text) => text.includes('disputed the verbal approval')), `${userId} told of the dispute`);
     }
     // It no longer counts: security alone does not authorize the change; the manager must decide again.
-    await approve(app, 'U0SEC0001', 'CHG-1');
+    await approve(app, 'U0SEC0001', 'CHG-1:authorization');
     await eventually(() => ephemeralTexts(app, 'U0SEC0001').length === 1, 'security answer');
     expect(changeRow(app)?.state).toBe('pending_authorization');
-    await approve(app, 'U0MGR0001', 'CHG-1');
+    await approve(app, 'U0MGR0001', 'CHG-1:authorization');
     await eventually(() => changeRow(app)?.state === 'authorized', 'authorized by the manager');
   });
 
@@ -234,7 +234,7 @@ describe('verbal approvals (6.2, 6.3)', () => {
     const app = await start({ policy, clock: new FakeClock(BUSINESS_HOURS) });
     await declared(app);
     await authorizationRequested(app, 2);
-    await approve(app, 'U0SEC0001', 'CHG-1');
+    await approve(app, 'U0SEC0001', 'CHG-1:authorization');
     await eventually(() => decisionRows(app).length === 1, 'security authorized');
     const recorded = await verbal(app, 'U0MGR0001');
     expect(JSON.stringify(recorded.json)).toContain('it will count once they confirm it');
@@ -253,7 +253,7 @@ describe('verbal approvals (6.2, 6.3)', () => {
     await declared(app);
     await authorizationRequested(app, 2);
     await verbal(app, 'U0MGR0001');
-    await approve(app, 'U0SEC0001', 'CHG-1');
+    await approve(app, 'U0SEC0001', 'CHG-1:authorization');
     await eventually(() => changeRow(app)?.state === 'authorized', 'authorized');
     const verbalId = app.database.db.select().from(verbalApprovals).get()?.id ?? 0;
     await clickButton(app, 'U0MGR0001', ACTIONS.disputeVerbal, `VA-${verbalId}`);
@@ -267,10 +267,14 @@ describe('verbal approvals (6.2, 6.3)', () => {
     const app = await start({ clock: new FakeClock(BUSINESS_HOURS) });
     await declared(app);
     await authorizationRequested(app, 2);
-    await clickButton(app, 'U0SEC0001', ACTIONS.reject, 'CHG-1');
+    await clickButton(app, 'U0SEC0001', ACTIONS.reject, 'CHG-1:authorization');
     const opened = await app.slack.waitForCall('views.open');
-    expect((opened.params.view as { title: { text: string } }).title.text).toBe('Decline CHG-1');
-    await submitRejectReason(app, 'U0SEC0001', 'CHG-1', 'Not an emergency: wait for the Tuesday window');
+    expect((opened.params.view as { title: { text: string }; private_metadata: string }).title.text).toBe('Decline CHG-1');
+    expect((opened.params.view as { private_metadata: string }).private_metadata).toBe('CHG-1:authorization');
+    // A decline reason sent as an approval-phase form (e.g. an old modal) is refused.
+    const stale = await submitRejectReason(app, 'U0SEC0001', 'CHG-1', 'Wrong phase');
+    expect(JSON.stringify(stale.json)).toContain('out of date');
+    await submitRejectReason(app, 'U0SEC0001', 'CHG-1:authorization', 'Not an emergency: wait for the Tuesday window');
     expect(changeRow(app)?.state).toBe('declined');
     expect(obligationRows(app)).toHaveLength(0);
     await eventually(() => textsTo(app, REQUESTER).some((text) => text.includes('was declined by <@U0SEC0001>: Not an emergency')), 'requester told');
@@ -347,13 +351,20 @@ describe('after the emergency (6.4)', () => {
     const ranAt = new Date(app.clock.now().getTime() - HOUR);
     const documented = await submitDocumentation(app, REQUESTER, 'CHG-1', { ...defaultChangeForm(app.clock.now()), title: 'Roll back the ingress controller', risk: [2, 2, 2, 1, 1], plannedStart: ranAt, plannedEnd: new Date(ranAt.getTime() + 20 * MINUTE) });
     expect(documented.text).toBe('');
-    expect(changeRow(app)).toMatchObject({ state: 'pending_retro_approval', riskLevel: 'medium', title: 'Roll back the ingress controller' });
+    expect(changeRow(app)).toMatchObject({ state: 'pending_retro_approval', riskLevel: 'medium', title: 'Roll back the ingress controller', ownerId: REQUESTER });
+    // The same submission again (a Slack retry) is accepted and changes nothing.
+    const again = await submitDocumentation(app, REQUESTER, 'CHG-1', { ...defaultChangeForm(app.clock.now()), risk: [3, 3, 3, 3, 3], plannedStart: ranAt, plannedEnd: new Date(ranAt.getTime() + 20 * MINUTE) });
+    expect(again.text).toBe('');
+    expect(changeRow(app)?.riskLevel).toBe('medium');
     await eventually(() => app.slack.callsTo('chat.postMessage').filter((call) => String(call.params.text).startsWith('Formal approval requested for emergency')).length === 3, 'retro-approval requests');
     await submitEvidence(app, REQUESTER, 'CHG-1:retro_ticket', 'https://jira.example.com/browse/CHG-1');
     await submitEvidence(app, REQUESTER, 'CHG-1:root_cause_analysis', 'An ingress upgrade dropped the <upstream> keepalive setting.');
 
-    await approve(app, 'U0PEER001', 'CHG-1');
-    await approve(app, 'U0MGR0001', 'CHG-1');
+    // A click on the manager's old authorization DM does not count as the formal approval.
+    await approve(app, 'U0MGR0001', 'CHG-1:authorization');
+    await eventually(() => ephemeralTexts(app, 'U0MGR0001').includes('That request is out of date: CHG-1 is now pending retro approval; nothing was recorded.'), 'stale click refused');
+    await approve(app, 'U0PEER001', 'CHG-1:retro_approval');
+    await approve(app, 'U0MGR0001', 'CHG-1:retro_approval');
     await eventually(() => changeRow(app)?.state === 'retro_approved', 'retro-approved');
     expect(obligationRows(app).every((o) => o.completedAt !== null)).toBe(true);
     expect(obligationRows(app).map((o) => o.kind)).not.toContain('cab_presentation'); // medium: no CAB presentation
@@ -370,9 +381,18 @@ describe('after the emergency (6.4)', () => {
   it('a high-risk emergency also owes a CAB presentation, marked by the CAB chair only', async () => {
     const app = await start({ clock: new FakeClock(BUSINESS_HOURS) });
     await authorized(app);
-    await submitDocumentation(app, REQUESTER, 'CHG-1', { ...defaultChangeForm(app.clock.now()), risk: [3, 3, 2, 2, 2] });
+    // The fix cannot have started in the future.
+    const future = await submitDocumentation(app, REQUESTER, 'CHG-1', { ...defaultChangeForm(app.clock.now()), risk: [3, 3, 2, 2, 2] });
+    expect(future.json).toEqual({ response_action: 'errors', errors: { planned_start: 'That is in the future; pick when the fix started.' } });
+    const ranAt = new Date(app.clock.now().getTime() - 2 * HOUR);
+    await submitDocumentation(app, REQUESTER, 'CHG-1', { ...defaultChangeForm(app.clock.now()), risk: [3, 3, 2, 2, 2], plannedStart: ranAt, plannedEnd: new Date(ranAt.getTime() + HOUR) });
     expect(changeRow(app)?.riskLevel).toBe('high');
     expect(obligationRows(app).find((o) => o.kind === 'cab_presentation')).toMatchObject({ dueAt: null, completedAt: null });
+    // The chair gets the emergency's DM with the button; the requester's has none.
+    await eventually(() => postsTo(app, 'U0CHAIR01').some((call) => JSON.stringify(call.params.blocks).includes('Presented to CAB')), 'chair DM');
+    const requesterConsole = () => app.slack.callsTo('chat.update').filter((call) => call.params.channel === dmTo(REQUESTER)).at(-1);
+    await eventually(() => JSON.stringify(requesterConsole()?.params.blocks ?? '').includes('Present to CAB'), 'requester console refreshed');
+    expect(JSON.stringify(requesterConsole()?.params.blocks)).not.toContain('Presented to CAB');
     await clickButton(app, REQUESTER, ACTIONS.addEvidence, 'CHG-1:cab_presentation');
     await clickButton(app, 'U0CHAIR01', ACTIONS.addEvidence, 'CHG-1:cab_presentation');
     await eventually(() => ephemeralTexts(app, REQUESTER).length === 1 && ephemeralTexts(app, 'U0CHAIR01').length === 1, 'answers');

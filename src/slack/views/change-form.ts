@@ -114,7 +114,8 @@ function requestFormBlocks(policy: Policy, prefill: FormPrefill, mode: RequestMo
     textInput(CHANGE_FIELDS.implementationPlan, retrospective ? 'What was done' : 'Implementation plan', TEXT_MAX, true, { initial: prefill.implementationPlan }),
     input(CHANGE_FIELDS.plannedStart, retrospective ? 'Fix started' : 'Planned start', { type: 'datetimepicker', action_id: FORM_ACTION }),
     input(CHANGE_FIELDS.plannedEnd, retrospective ? 'Fix ended' : 'Planned end', { type: 'datetimepicker', action_id: FORM_ACTION }),
-    input(CHANGE_FIELDS.owner, 'Change owner', { type: 'users_select', action_id: FORM_ACTION, initial_user: prefill.ownerId }),
+    // An emergency's owner stays who it was: they owe the paperwork.
+    ...(retrospective ? [] : [input(CHANGE_FIELDS.owner, 'Change owner', { type: 'users_select', action_id: FORM_ACTION, initial_user: prefill.ownerId })]),
     input(CHANGE_FIELDS.link, 'Ticket or PR link', { type: 'url_text_input', action_id: FORM_ACTION, ...(prefill.link ? { initial_value: prefill.link } : {}) }, { optional: true }),
   ];
 }

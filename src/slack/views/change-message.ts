@@ -4,9 +4,9 @@ import type { ChangeEvent } from '../../db/outbox.js';
 import { OBLIGATION_LABELS, outstandingPaperwork } from '../../domain/emergency.js';
 import { APPROVAL_PHASES, type ApprovalPhase, decisionStage, describeState } from '../../domain/lifecycle.js';
 import type { Policy } from '../../policy/schema.js';
-import { ACTIONS, REJECT_REASON_BLOCK, VIEWS, encodeChangeValue } from '../ids.js';
+import { ACTIONS, REJECT_REASON_BLOCK, VIEWS, encodeChangeValue, encodeDecisionValue } from '../ids.js';
 import { button, context, divider, header, section, slackDate, truncate } from './blocks.js';
-import { emergencyActions, emergencyBlocks } from './emergency.js';
+import { emergencyBlocks, emergencyButtons } from './emergency.js';
 import { escapeMrkdwn, mentionMember } from './mrkdwn.js';
 
 function riskLabel(view: ChangeView, policy: Policy): string {
@@ -75,16 +75,15 @@ export function changeSummaryBlocks(view: ChangeView, policy: Policy, now: Date)
   ];
 }
 
-/** The DM asking one approver; buttons to decide only while the change waits for approval. */
 /** The DM asking one person to decide in `phase`; its buttons show only while the change waits in that phase. */
 export function approvalRequestMessage(view: ChangeView, policy: Policy, recipientId: string, phase: ApprovalPhase, now: Date): { text: string; blocks: types.KnownBlock[] } {
-  const value = encodeChangeValue(view.change.id);
+  const value = encodeDecisionValue(view.change.id, phase);
   const roles = requirementsOf(view, phase).filter((r) => r.candidates.includes(recipientId)).map((r) => r.role);
   const stage = decisionStage(view.change.state);
   const open = stage?.phase === phase;
   const buttons = open
-    ? [button(stage.words.approve, ACTIONS.approve, value, 'primary'), button(stage.words.reject, ACTIONS.reject, value, 'danger'), button('Details', ACTIONS.details, value)]
-    : [button('Details', ACTIONS.details, value)];
+    ? [button(stage.words.approve, ACTIONS.approve, value, 'primary'), button(stage.words.reject, ACTIONS.reject, value, 'danger'), button('Details', ACTIONS.details, encodeChangeValue(view.change.id))]
+    : [button('Details', ACTIONS.details, encodeChangeValue(view.change.id))];
   const asking = phase === 'authorization' ? 'Emergency authorization requested' : phase === 'retro_approval' ? 'Formal approval requested for emergency' : 'Approval requested';
   return {
     text: `${open ? asking : statusLine(view)}: ${view.ref} · ${escapeMrkdwn(view.change.title)}`,
@@ -99,20 +98,18 @@ export function approvalRequestMessage(view: ChangeView, policy: Policy, recipie
 /** The log-channel message of a change; kept up to date as it moves on. */
 export function logMessage(view: ChangeView, policy: Policy, now: Date): { text: string; blocks: types.KnownBlock[] } {
   const details = button('Details', ACTIONS.details, encodeChangeValue(view.change.id));
-  const emergency = view.change.state === 'pending_authorization' ? emergencyActions(view) : undefined;
   return {
     text: `${view.ref} · ${escapeMrkdwn(view.change.title)} — ${statusLine(view)}`,
-    blocks: [...changeSummaryBlocks(view, policy, now), { type: 'actions', block_id: 'details', elements: [...(emergency?.elements ?? []), details] }],
+    blocks: [...changeSummaryBlocks(view, policy, now), { type: 'actions', block_id: 'details', elements: [...emergencyButtons(view, policy), details] }],
   };
 }
 
-/** The emergency's own DM to its requester and owner: where it stands and the buttons for what is due next. */
-export function emergencyConsoleMessage(view: ChangeView, policy: Policy, now: Date): { text: string; blocks: types.KnownBlock[] } {
-  const actions = emergencyActions(view);
+/** The emergency's own DM to its requester and owner (and the CAB chair once it owes a presentation): where it stands and the recipient's buttons. */
+export function emergencyConsoleMessage(view: ChangeView, policy: Policy, recipientId: string, now: Date): { text: string; blocks: types.KnownBlock[] } {
   const details = button('Details', ACTIONS.details, encodeChangeValue(view.change.id));
   return {
     text: `Emergency ${view.ref} · ${escapeMrkdwn(view.change.title)} — ${statusLine(view)}`,
-    blocks: [...changeSummaryBlocks(view, policy, now), { type: 'actions', block_id: 'emergency', elements: [...(actions?.elements ?? []), details] }],
+    blocks: [...changeSummaryBlocks(view, policy, now), { type: 'actions', block_id: 'emergency', elements: [...emergencyButtons(view, policy, recipientId), details] }],
   };
 }
 
@@ -135,7 +132,7 @@ function lastRejection(view: ChangeView): string {
 }
 
 function outstandingList(view: ChangeView): { due: string; items: string } {
-  const outstanding = outstandingPaperwork(view.obligations);
+  const outstanding = outstandingPaperwork(view.obligations, view.change.state);
   const dueAt = outstanding[0]?.dueAt;
   return { due: dueAt ? slackDate(dueAt) : '—', items: outstanding.map((o) => `• ${OBLIGATION_LABELS[o.kind]}`).join('\n') };
 }
@@ -202,6 +199,7 @@ function changeDetailBlocks(view: ChangeView, policy: Policy, now: Date): types.
     field('Rollback plan', change.rollbackPlan),
     field('Implementation plan', change.implementationPlan),
     field('Ticket or PR', change.link),
+    ...view.obligations.filter((o) => o.evidence && o.kind !== 'cab_presentation').map((o) => field(OBLIGATION_LABELS[o.kind], o.evidence)),
   ];
 }
 
@@ -215,20 +213,22 @@ export function changeDetailsModal(view: ChangeView, policy: Policy, now: Date):
   };
 }
 
-export function rejectReasonModal(view: ChangeView): types.ModalView {
+/** Asks for the reason of a rejection (or a decline) in the phase the button was shown in. */
+export function rejectReasonModal(view: ChangeView, phase: ApprovalPhase): types.ModalView {
+  const verb = decisionStage(view.change.state)?.words.reject ?? 'Reject';
   return {
     type: 'modal',
     callback_id: VIEWS.rejectReason,
-    private_metadata: encodeChangeValue(view.change.id),
-    title: { type: 'plain_text', text: truncate(`${decisionStage(view.change.state)?.words.reject ?? 'Reject'} ${view.ref}`, 24) },
-    submit: { type: 'plain_text', text: decisionStage(view.change.state)?.words.reject ?? 'Reject' },
+    private_metadata: encodeDecisionValue(view.change.id, phase),
+    title: { type: 'plain_text', text: truncate(`${verb} ${view.ref}`, 24) },
+    submit: { type: 'plain_text', text: verb },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
       section(`*${view.ref} · ${escapeMrkdwn(view.change.title)}*`),
       {
         type: 'input',
         block_id: REJECT_REASON_BLOCK,
-        label: { type: 'plain_text', text: 'Why are you rejecting it?' },
+        label: { type: 'plain_text', text: `Why? (${verb.toLowerCase()})` },
         element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 3000 },
       },
     ],

@@ -2,10 +2,10 @@ import type { types } from '@slack/bolt';
 import { CHANGE_FIELDS, TEXT_MAX, TITLE_MAX } from '../../domain/change-request.js';
 import { OBLIGATION_LABELS, type ObligationKind, VERBAL_MEDIA, VERBAL_MEDIUM_LABELS, verbalApprovalState } from '../../domain/emergency.js';
 import { EMERGENCY_FIELDS, type EmergencyForm, NOTE_MAX, VERBAL_FIELDS, type VerbalApprovalForm } from '../../domain/emergency-request.js';
-import { type ChangeView, type VerbalApprovalView, requirementsOf } from '../../db/changes.js';
+import { type ChangeView, type RequirementView, type VerbalApprovalView, requirementsOf } from '../../db/changes.js';
 import type { Policy } from '../../policy/schema.js';
 import { ACTIONS, EVIDENCE_BLOCK, VIEWS, encodeChangeValue, encodeObligationValue, encodeVerbalValue } from '../ids.js';
-import { button, context, section, slackDate } from './blocks.js';
+import { button, context, section, slackDate, truncate } from './blocks.js';
 import { FORM_ACTION, type ViewStateValues, input, option, plain, systemsInput, textInput } from './change-form.js';
 import { escapeMrkdwn, mentionMember } from './mrkdwn.js';
 
@@ -54,12 +54,19 @@ export function readEmergencyForm(values: ViewStateValues, policy: Policy): Emer
   };
 }
 
-/** Who may authorize now, by role, from the policy: shown in the verbal-approval modal so a refusal can point at it. */
+/**
+ * Who may authorize now, by role: the people chosen for each requirement (the same list the server
+ * checks), or the policy's members while they are still being looked up. Shown in the verbal-approval
+ * modal so a refusal can point at it.
+ */
 function whoCanAuthorizeText(view: ChangeView, policy: Policy): string {
   const open = requirementsOf(view, 'authorization').filter((requirement) => requirement.satisfiedAt === null);
   const excluded = new Set([view.change.requesterId, view.change.ownerId]);
-  const people = (role: string) => (policy.roles[role] ?? []).filter((id) => !excluded.has(id)).map(mentionMember).join(', ') || 'nobody';
-  const line = (alternative: boolean) => open.filter((r) => r.alternative === alternative).map((r) => `*${r.role}*: ${people(r.role)}`).join(' · ');
+  const people = (requirement: RequirementView) => {
+    const members = requirement.candidates.length > 0 ? requirement.candidates : (policy.roles[requirement.role] ?? []).filter((id) => !excluded.has(id));
+    return `${members.map(mentionMember).join(', ') || 'nobody'}${requirement.fallbackRole ? ` (as ${requirement.fallbackRole})` : ''}`;
+  };
+  const line = (alternative: boolean) => open.filter((r) => r.alternative === alternative).map((r) => `*${r.role}*: ${people(r)}`).join(' · ');
   const standIns = line(true);
   return `Who can authorize ${view.ref} now: ${line(false) || 'nobody'}${standIns ? `\nOr instead, if they are unavailable: ${standIns}` : ''}`;
 }
@@ -122,22 +129,27 @@ export function evidenceModal(view: ChangeView, kind: 'retro_ticket' | 'root_cau
   };
 }
 
+/** How much of a note or a root-cause analysis a message shows; Details shows all of it. */
+const EXCERPT = 200;
+const excerpt = (text: string) => escapeMrkdwn(truncate(text, EXCERPT));
+
 function verbalLine(verbal: VerbalApprovalView): string {
   const state = verbalApprovalState(verbal.confirmation);
   const answer =
     state === 'confirmed' ? `:white_check_mark: confirmed ${slackDate(verbal.confirmation?.respondedAt ?? verbal.recordedAt)}`
     : state === 'disputed' ? `:warning: *disputed* ${slackDate(verbal.confirmation?.respondedAt ?? verbal.recordedAt)}`
     : ':grey_question: unconfirmed';
-  const note = verbal.note ? ` — ${escapeMrkdwn(verbal.note)}` : '';
+  const note = verbal.note ? ` — ${excerpt(verbal.note)}` : '';
   return `• ${mentionMember(verbal.approverId)} (${verbal.role}) by ${VERBAL_MEDIUM_LABELS[verbal.medium].toLowerCase()} ${slackDate(verbal.givenAt)}, recorded by ${mentionMember(verbal.recordedBy)} ${slackDate(verbal.recordedAt)}: ${answer}${note}`;
 }
 
 function obligationLine(view: ChangeView, obligation: ChangeView['obligations'][number], now: Date): string {
   const label = OBLIGATION_LABELS[obligation.kind];
   if (obligation.completedAt) {
-    const evidence = obligation.evidence ? `: ${escapeMrkdwn(obligation.evidence)}` : '';
+    const evidence = obligation.evidence ? `: ${excerpt(obligation.evidence)}` : '';
     return `:white_check_mark: ${label} — ${obligation.completedBy && obligation.completedBy !== 'cabinet' ? `${mentionMember(obligation.completedBy)} ` : ''}${slackDate(obligation.completedAt)}${evidence}`;
   }
+  if (obligation.kind === 'retro_approval' && view.change.state === 'retro_rejected') return `:no_entry: ${label} — rejected; the change goes to the CAB`;
   if (!obligation.dueAt) return `:white_square: ${label} — at the next CAB`;
   const overdue = now.getTime() > obligation.dueAt.getTime();
   return `${overdue ? ':red_circle:' : ':white_square:'} ${label} — ${overdue ? '*overdue*, was due' : 'due'} ${slackDate(obligation.dueAt)}`;
@@ -157,35 +169,48 @@ export function emergencyBlocks(view: ChangeView, policy: Policy, now: Date): ty
   return blocks;
 }
 
-/** The buttons the requester and owner need now: record a verbal approval or ask the stand-ins; then the paperwork. */
-export function emergencyActions(view: ChangeView): types.ActionsBlock | undefined {
+/** "Ask cto / ciso now": the stand-ins as the policy names them. */
+function escalateLabel(policy: Policy): string {
+  return truncate(`Ask ${policy.emergency.authorizers.fallback_any_of.join(' / ')} now`, 75);
+}
+
+/**
+ * The buttons a person needs on an emergency now: the requester and owner record verbal approvals,
+ * ask the stand-ins and do the paperwork; the CAB chair marks the CAB presentation. Without a
+ * viewer (a channel message), only what anyone involved may start while it waits for authorization.
+ */
+export function emergencyButtons(view: ChangeView, policy: Policy, viewerId?: string): types.Button[] {
   const { change } = view;
   const value = encodeChangeValue(change.id);
-  const elements: types.Button[] = [];
-  if (change.state === 'pending_authorization') {
-    elements.push(button('Record verbal approval', ACTIONS.recordVerbal, value, 'primary'));
-    if (!change.authorizationEscalatedAt) elements.push(button('Ask CTO/CISO now', ACTIONS.escalate, value));
+  const buttons: types.Button[] = [];
+  const involved = viewerId === undefined || viewerId === change.requesterId || viewerId === change.ownerId;
+  if (change.state === 'pending_authorization' && involved) {
+    buttons.push(button('Record verbal approval', ACTIONS.recordVerbal, value, 'primary'));
+    if (!change.authorizationEscalatedAt && policy.emergency.authorizers.fallback_any_of.length > 0) buttons.push(button(escalateLabel(policy), ACTIONS.escalate, value));
   }
+  if (viewerId === undefined) return buttons;
   const open = (kind: ObligationKind) => view.obligations.some((o) => o.kind === kind && o.completedAt === null);
-  if (open('documentation')) elements.push(button('Document', ACTIONS.document, value, 'primary'));
-  if (open('retro_ticket')) elements.push(button('Add ticket link', ACTIONS.addEvidence, encodeObligationValue(change.id, 'retro_ticket')));
-  if (open('root_cause_analysis')) elements.push(button('Add root cause', ACTIONS.addEvidence, encodeObligationValue(change.id, 'root_cause_analysis')));
-  if (open('cab_presentation')) {
-    elements.push({
+  if (involved) {
+    if (open('documentation')) buttons.push(button('Document', ACTIONS.document, value, 'primary'));
+    if (open('retro_ticket')) buttons.push(button('Add ticket link', ACTIONS.addEvidence, encodeObligationValue(change.id, 'retro_ticket')));
+    if (open('root_cause_analysis')) buttons.push(button('Add root cause', ACTIONS.addEvidence, encodeObligationValue(change.id, 'root_cause_analysis')));
+  }
+  if (open('cab_presentation') && viewerId === policy.cab.chair) {
+    buttons.push({
       ...button('Presented to CAB', ACTIONS.addEvidence, encodeObligationValue(change.id, 'cab_presentation')),
       confirm: {
         title: plain('Presented to CAB?', 100),
-        text: { type: 'mrkdwn', text: `Record that ${view.ref} was presented to the CAB. Only the CAB chair can.` },
+        text: { type: 'mrkdwn', text: `Record that ${view.ref} was presented to the CAB.` },
         confirm: plain('Record', 30),
         deny: plain('Cancel', 30),
       },
     });
   }
-  return elements.length > 0 ? { type: 'actions', block_id: 'emergency', elements } : undefined;
+  return buttons;
 }
 
 /** Asks the named approver to confirm or dispute what was recorded in their name; buttons go once they answer. */
-export function verbalConfirmationMessage(view: ChangeView, recipientId: string): { text: string; blocks: types.KnownBlock[] } {
+export function verbalConfirmationMessage(view: ChangeView, policy: Policy, recipientId: string): { text: string; blocks: types.KnownBlock[] } {
   const mine = view.verbalApprovals.filter((verbal) => verbal.approverId === recipientId);
   const blocks: types.KnownBlock[] = [section(`${mentionMember(mine[0]?.recordedBy ?? view.change.requesterId)} recorded that you approved emergency *${view.ref} · ${escapeMrkdwn(view.change.title)}*:`)];
   for (const verbal of mine) {
@@ -201,7 +226,7 @@ export function verbalConfirmationMessage(view: ChangeView, recipientId: string)
           ...button('Dispute', ACTIONS.disputeVerbal, value, 'danger'),
           confirm: {
             title: plain('Dispute this approval?', 100),
-            text: { type: 'mrkdwn', text: `It stops counting, ${view.ref} goes to the CAB, and security is told.` },
+            text: { type: 'mrkdwn', text: `It stops counting, ${view.ref} goes to the CAB, and ${policy.emergency.dispute_notify_roles.join(', ') || 'the requester'} ${policy.emergency.dispute_notify_roles.length > 0 ? 'are' : 'is'} told.` },
             confirm: plain('Dispute', 30),
             deny: plain('Cancel', 30),
             style: 'danger',

@@ -2,8 +2,9 @@ import type { App, BlockAction, ButtonAction, RespondFn, webApi } from '@slack/b
 import type { ListenerDependencies } from '../../dependencies.js';
 import { parseChangeValue } from '../../ids.js';
 
-export interface ChangeButtonClick {
-  changeId: number;
+export interface ButtonClick<Target> {
+  /** What the button's value refers to, parsed. */
+  target: Target;
   userId: string;
   triggerId: string;
   client: webApi.WebClient;
@@ -18,20 +19,31 @@ function replier(respond: RespondFn) {
 }
 
 /**
- * Registers a button about a change: acks at once, then reads the change from the button's value.
- * A value that is not a change ID (forged or stale) is answered and nothing else happens. Who may
- * do what is checked by the handler on the server, whatever buttons the user was shown.
+ * Registers a button: acks at once, then parses its value with `parse`. A value that does not parse
+ * (forged or stale) is answered and nothing else happens. Who may do what is checked by the handler
+ * on the server, whatever buttons the user was shown.
  */
-export function onChangeButton(app: App, actionId: string, deps: ListenerDependencies, handle: (click: ChangeButtonClick) => Promise<void>): void {
+export function onButton<Target>(
+  app: App,
+  actionId: string,
+  deps: ListenerDependencies,
+  parse: (value: string | undefined) => Target | undefined,
+  handle: (click: ButtonClick<Target>) => Promise<void>,
+): void {
   app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond, client }) => {
     await ack();
     const reply = replier(respond);
-    const changeId = parseChangeValue(action.value);
-    if (changeId === undefined) {
-      deps.logger.warn(`${actionId} from ${body.user.id} carried no change ID; ignored`);
-      await reply('That button does not refer to a change; nothing was recorded.');
+    const target = parse(action.value);
+    if (target === undefined) {
+      deps.logger.warn(`${actionId} from ${body.user.id} carried an unreadable value; ignored`);
+      await reply('That button does not refer to anything Cabinet knows; nothing was recorded.');
       return;
     }
-    await handle({ changeId, userId: body.user.id, triggerId: body.trigger_id, client, reply });
+    await handle({ target, userId: body.user.id, triggerId: body.trigger_id, client, reply });
   });
+}
+
+/** A button whose value is a change ID. */
+export function onChangeButton(app: App, actionId: string, deps: ListenerDependencies, handle: (click: ButtonClick<number>) => Promise<void>): void {
+  onButton(app, actionId, deps, parseChangeValue, handle);
 }

@@ -7,7 +7,7 @@ import { onChangeButton } from './change-button.js';
 
 /** Details: every recorded field of the change in a modal. */
 export function registerDetails(app: App, deps: ListenerDependencies): void {
-  onChangeButton(app, ACTIONS.details, deps, async ({ changeId, triggerId, client, reply }) => {
+  onChangeButton(app, ACTIONS.details, deps, async ({ target: changeId, triggerId, client, reply }) => {
     const view = loadChangeView(deps.database.db, changeId);
     if (!view) {
       await reply('That change does not exist.');

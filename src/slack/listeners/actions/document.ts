@@ -8,7 +8,7 @@ import { onChangeButton } from './change-button.js';
 
 /** "Document": the full change record of an emergency, prefilled with what is known (6.4). */
 export function registerDocument(app: App, deps: ListenerDependencies): void {
-  onChangeButton(app, ACTIONS.document, deps, async ({ changeId, userId, triggerId, client, reply }) => {
+  onChangeButton(app, ACTIONS.document, deps, async ({ target: changeId, userId, triggerId, client, reply }) => {
     const view = loadChangeView(deps.database.db, changeId);
     const refusal = evidenceRefusal(view, deps.policy, 'documentation', userId);
     if (refusal !== undefined || !view) await reply(refusal ?? 'That change does not exist.');

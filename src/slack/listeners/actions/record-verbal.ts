@@ -6,7 +6,7 @@ import { onChangeButton } from './change-button.js';
 
 /** "Record verbal approval" on an emergency's messages: the same modal as `/change verbal CHG-<n>`. */
 export function registerRecordVerbal(app: App, deps: ListenerDependencies): void {
-  onChangeButton(app, ACTIONS.recordVerbal, deps, async ({ changeId, userId, triggerId, client, reply }) => {
+  onChangeButton(app, ACTIONS.recordVerbal, deps, async ({ target: changeId, userId, triggerId, client, reply }) => {
     const form = verbalApprovalForm(deps, changeId, userId);
     if ('refusal' in form) await reply(form.refusal);
     else await client.views.open({ trigger_id: triggerId, view: form.modal });
