@@ -49,6 +49,7 @@ export function afterDecision(tx: DbExecutor, view: ChangeView, policy: Policy, 
  * Counts one approval toward the requirement it was checked against. The (requirement, approver)
  * unique index stops a double click or a retry from counting twice; the last requirement of the
  * phase moves the change on. Returns the new decision's ID, or undefined when it was already recorded.
+ * The caller refreshes the change's messages, once per use-case.
  */
 export function recordApproval(
   tx: DbExecutor,
@@ -82,7 +83,6 @@ export function recordApproval(
       afterDecision(tx, view, policy, state, approverId, now);
     }
   }
-  enqueue(tx, { kind: 'refresh_messages', changeId }, now);
   return { decisionId: inserted.id, state };
 }
 
@@ -106,7 +106,8 @@ function decide(db: CabinetDb, policy: Policy, target: DecisionTarget, actorId: 
       const stage = decisionStage(view.change.state);
       if (stage && stage.phase !== target.phase) return { ok: false, reason: `That request is out of date: ${view.ref} is now ${describeState(view.change.state)}; nothing was recorded.` };
       const eligibility = decisionEligibility(contextOf(view, policy, stage), actorId);
-      if (!eligibility.ok || !stage) return eligibility.ok ? { ok: false, reason: 'Nothing to decide.' } : eligibility;
+      if (!eligibility.ok) return eligibility;
+      if (!stage) return { ok: false, reason: 'Nothing to decide.' };
       return record(tx, view, stage, eligibility);
     },
     { behavior: 'immediate' },
@@ -118,6 +119,7 @@ export function approveChange(db: CabinetDb, policy: Policy, target: DecisionTar
   return decide(db, policy, target, actorId, (tx, view, stage, eligible) => {
     const { decisionId, state } = recordApproval(tx, view, policy, eligible, actorId, 'button', now);
     if (decisionId === undefined) return { ok: false, reason: `Your decision on ${view.ref} is already recorded.` };
+    enqueue(tx, { kind: 'refresh_messages', changeId: view.change.id }, now);
     return { ok: true, ref: view.ref, changeState: state, stage };
   });
 }
