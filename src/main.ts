@@ -2,6 +2,7 @@
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
+import { scheduledJobs } from './jobs/cab-agenda.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { createLogger } from './logger.js';
 import { PolicyError, loadPolicyFile } from './policy/load.js';
@@ -19,8 +20,7 @@ async function main(): Promise<void> {
   const clock = systemClock;
 
   const { app, outbox } = createSlackApp({ slack: config.slack, port: config.port, policy, database, clock, logger, outboxPollMs: OUTBOX_POLL_MS });
-  // No job is scheduled yet; the weekly CAB agenda (policy cab.schedule) will be the first.
-  const scheduler = startScheduler([], { timezone: policy.timezone, database, clock, logger });
+  const scheduler = startScheduler(scheduledJobs({ policy, database, clock, outbox }), { timezone: policy.timezone, database, clock, logger });
 
   if (config.slack.appToken) {
     await app.start();

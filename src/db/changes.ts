@@ -3,7 +3,7 @@ import { formatChangeRef } from '../domain/change-ref.js';
 import { DomainError } from '../domain/errors.js';
 import { type ApprovalPhase, type ChangeState, DECIDING_STATES, type TransitionName, decisionStageOf, nextState } from '../domain/lifecycle.js';
 import type { CabinetDb } from './client.js';
-import { type MessagePurpose, approvalCandidates, approvalDecisions, approvalRequirements, auditEvents, changes, obligations, slackMessages, verbalApprovalConfirmations, verbalApprovals } from './schema.js';
+import { type MessagePurpose, approvalCandidates, approvalDecisions, approvalRequirements, auditEvents, cabItems, changes, obligations, slackMessages, verbalApprovalConfirmations, verbalApprovals } from './schema.js';
 
 /** The database or a transaction on it. */
 export type DbExecutor = CabinetDb | Parameters<Parameters<CabinetDb['transaction']>[0]>[0];
@@ -13,6 +13,7 @@ export type DecisionRow = typeof approvalDecisions.$inferSelect;
 export type ObligationRow = typeof obligations.$inferSelect;
 type VerbalApprovalRow = typeof verbalApprovals.$inferSelect;
 type ConfirmationRow = typeof verbalApprovalConfirmations.$inferSelect;
+export type BoardItemRow = typeof cabItems.$inferSelect;
 
 export interface RequirementView {
   id: number;
@@ -39,6 +40,8 @@ export interface ChangeView {
   decisions: DecisionRow[];
   verbalApprovals: VerbalApprovalView[];
   obligations: ObligationRow[];
+  /** Each time it was put to the CAB, oldest first, with what the board decided. */
+  boardItems: BoardItemRow[];
 }
 
 /** The requirements of one phase, e.g. the authorization of an emergency. */
@@ -75,6 +78,7 @@ export function loadChangeView(db: DbExecutor, changeId: number): ChangeView | u
     })),
     verbalApprovals: verbal.map((row) => ({ ...row, confirmation: confirmations.find((c) => c.verbalApprovalId === row.id) })),
     obligations: db.select().from(obligations).where(eq(obligations.changeId, changeId)).orderBy(obligations.id).all(),
+    boardItems: db.select().from(cabItems).where(eq(cabItems.changeId, changeId)).orderBy(cabItems.id).all(),
   };
 }
 

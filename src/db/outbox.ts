@@ -11,7 +11,10 @@ export type ChangeEvent =
   | 'escalated'
   | 'verbal_disputed'
   | 'paperwork_reminder'
-  | 'paperwork_overdue';
+  | 'paperwork_overdue'
+  /** The board approved; other approvals are still open. */
+  | 'cab_approved'
+  | 'cab_deferred';
 
 /**
  * A Slack call (or a timer) to act on after the ack. Messages are rendered when sent, so they show
@@ -32,14 +35,25 @@ export type OutboxMessage =
   | { kind: 'verbal_confirmation'; changeId: number; userId: string; verbalApprovalId: number }
   /** The timer that asks an emergency's stand-in authorizers if it is still not authorized. */
   | { kind: 'escalate_authorization'; changeId: number }
-  | { kind: 'paperwork_deadline'; changeId: number; stage: 'reminder' | 'overdue' };
+  | { kind: 'paperwork_deadline'; changeId: number; stage: 'reminder' | 'overdue' }
+  /** Posts a CAB meeting's first message (the agenda, or an emergency CAB's change), then queues the rest. */
+  | { kind: 'cab_meeting'; meetingId: number }
+  /** A continuation of a long agenda, in the meeting's thread. */
+  | { kind: 'cab_agenda_page'; meetingId: number; page: number }
+  /** A change put to the board, with its vote buttons, in the meeting's thread. */
+  | { kind: 'cab_item'; changeId: number; itemId: number }
+  | { kind: 'refresh_cab_item'; changeId: number; itemId: number }
+  /** The chair's DM with a link to the posted agenda. */
+  | { kind: 'cab_chair_link'; meetingId: number }
+  /** Posts the minutes in the meeting's thread and marks the meeting closed. */
+  | { kind: 'cab_minutes'; meetingId: number };
 
 export type OutboxRow = typeof outbox.$inferSelect;
 
 /** Adds a message, due now or at `dueAt` (a timer); with a dedupe key, adding the same message twice keeps one. */
 export function enqueue(db: DbExecutor, message: OutboxMessage, now: Date, dedupeKey?: string, dueAt: Date = now): void {
   db.insert(outbox)
-    .values({ changeId: message.changeId, kind: message.kind, payload: message, status: 'pending', nextAttemptAt: dueAt, createdAt: now, dedupeKey })
+    .values({ changeId: 'changeId' in message ? message.changeId : null, kind: message.kind, payload: message, status: 'pending', nextAttemptAt: dueAt, createdAt: now, dedupeKey })
     .onConflictDoNothing()
     .run();
 }

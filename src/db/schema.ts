@@ -1,6 +1,8 @@
 // Drizzle schema; `npm run db:generate -- --name=<what_changed>` writes the SQL migration into db/migrations.
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { Agenda } from '../domain/agenda.js';
+import { CAB_OUTCOMES, type Minutes } from '../domain/cab.js';
 import { OBLIGATION_KINDS, VERBAL_MEDIA } from '../domain/emergency.js';
 import { APPROVAL_PHASES, type ApprovalPhase, CHANGE_STATES, CHANGE_TYPES } from '../domain/lifecycle.js';
 
@@ -92,7 +94,8 @@ export const approvalDecisions = sqliteTable(
       .notNull()
       .references(() => changes.id),
     requirementId: integer('requirement_id').references(() => approvalRequirements.id),
-    // Null only for pre-approved standard changes, where the catalog entry is the authority.
+    // Null only for pre-approved standard changes, where the catalog entry is the authority. A CAB
+    // decision names who took it: the chair, or the member whose vote completed the quorum.
     approverId: text('approver_id'),
     role: text('role'),
     decision: text('decision', { enum: ['approve', 'reject'] }).notNull(),
@@ -156,6 +159,74 @@ export const obligations = sqliteTable(
     createdAt: timestamp('created_at').notNull(),
   },
   (table) => [uniqueIndex('obligations_change_kind_uq').on(table.changeId, table.kind)],
+);
+
+export const CAB_MEETING_KINDS = ['regular', 'emergency'] as const;
+export type CabMeetingKind = (typeof CAB_MEETING_KINDS)[number];
+
+/**
+ * A CAB meeting: the weekly one posted for a cron slot (the unique slot makes a second post
+ * impossible), or an emergency CAB (7.2) convened for one change. The agenda is stored as built, so
+ * the record shows what the board was given; the minutes are stored when the chair closes it.
+ */
+export const cabMeetings = sqliteTable('cab_meetings', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  kind: text('kind', { enum: CAB_MEETING_KINDS }).notNull(),
+  /** The cron slot of a regular meeting (ISO instant); null for an emergency CAB. */
+  slot: text('slot').unique(),
+  meetingAt: timestamp('meeting_at').notNull(),
+  /** Posted after its slot because the bot was down then. */
+  late: integer('late', { mode: 'boolean' }).notNull().default(false),
+  openedBy: text('opened_by').notNull(),
+  /** The agenda as posted (regular meetings); an emergency CAB has one change and no agenda. */
+  agenda: text('agenda', { mode: 'json' }).$type<Agenda>(),
+  channelId: text('channel_id').notNull(),
+  /** The agenda's first message: the meeting's thread. */
+  ts: text('ts'),
+  closedAt: timestamp('closed_at'),
+  closedBy: text('closed_by'),
+  notes: text('notes'),
+  minutes: text('minutes', { mode: 'json' }).$type<Minutes>(),
+  minutesTs: text('minutes_ts'),
+  createdAt: timestamp('created_at').notNull(),
+});
+
+/** A change put to the board at a meeting, in the phase it waited in, and what the board decided. */
+export const cabItems = sqliteTable(
+  'cab_items',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    meetingId: integer('meeting_id')
+      .notNull()
+      .references(() => cabMeetings.id),
+    changeId: integer('change_id')
+      .notNull()
+      .references(() => changes.id),
+    phase: text('phase', { enum: APPROVAL_PHASES }).notNull(),
+    outcome: text('outcome', { enum: CAB_OUTCOMES }),
+    decidedBy: text('decided_by'),
+    reason: text('reason'),
+    decidedAt: timestamp('decided_at'),
+    /** The thread reply carrying the vote buttons. */
+    ts: text('ts'),
+    createdAt: timestamp('created_at').notNull(),
+  },
+  (table) => [uniqueIndex('cab_items_meeting_change_uq').on(table.meetingId, table.changeId), index('cab_items_change_idx').on(table.changeId)],
+);
+
+/** One member's vote on an item; a member may change it until the item is decided. */
+export const cabVotes = sqliteTable(
+  'cab_votes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    itemId: integer('item_id')
+      .notNull()
+      .references(() => cabItems.id),
+    voterId: text('voter_id').notNull(),
+    vote: text('vote', { enum: CAB_OUTCOMES }).notNull(),
+    votedAt: timestamp('voted_at').notNull(),
+  },
+  (table) => [uniqueIndex('cab_votes_item_voter_uq').on(table.itemId, table.voterId)],
 );
 
 /** Append-only (enforced by triggers in the migration): one event per state change, same transaction. */

@@ -1,5 +1,5 @@
 import type { Policy } from '../policy/schema.js';
-import { type ChangeState, decisionStage, describeState } from './lifecycle.js';
+import { type ApprovalPhase, type ChangeState, decisionStage, describeState } from './lifecycle.js';
 
 export interface RequirementCandidates {
   role: string;
@@ -7,6 +7,14 @@ export interface RequirementCandidates {
   candidates: string[];
   /** The role asked instead, when nobody but the requester or owner holds `role`. */
   fallbackRole: string | undefined;
+}
+
+/**
+ * The board's own requirement (policy `cab.role`) when a change is approved, before or after the
+ * fact: a CAB decision satisfies it (an agenda vote or an emergency CAB), never one member's click.
+ */
+export function isBoardRequirement(requirement: { role: string; phase: ApprovalPhase }, policy: Pick<Policy, 'cab'>): boolean {
+  return requirement.role === policy.cab.role && requirement.phase !== 'authorization';
 }
 
 /** The role asked when nobody but the requester or owner holds `role`: its override, else the default. */

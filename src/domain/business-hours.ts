@@ -60,3 +60,30 @@ export function emergencyAuthorizers(
     fallbackAnyOf: [...policy.emergency.authorizers.fallback_any_of],
   };
 }
+
+const dateFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar date of an instant in a time zone, "YYYY-MM-DD" (comparable as a string). */
+export function localDate(at: Date, timeZone: string): string {
+  let formatter = dateFormatters.get(timeZone);
+  if (!formatter) {
+    // en-CA writes dates as YYYY-MM-DD.
+    formatter = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dateFormatters.set(timeZone, formatter);
+  }
+  return formatter.format(at);
+}
+
+/**
+ * When `businessDays` business days have passed since `from` (4.4 SLAs are in business days): the
+ * same time of day on the n-th following day that is a business day of the policy.
+ */
+export function addBusinessDays(from: Date, businessDays: number, policy: Pick<Policy, 'timezone' | 'business_hours'>): Date {
+  let at = from.getTime();
+  let counted = 0;
+  while (counted < businessDays) {
+    at += 86_400_000;
+    if (policy.business_hours.days.includes(localTime(new Date(at), policy.timezone).weekday)) counted += 1;
+  }
+  return new Date(at);
+}

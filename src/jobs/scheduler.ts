@@ -3,15 +3,20 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { claimJobSlot, finishJobSlot } from '../db/job-runs.js';
+import { previousSlot } from '../domain/cron-slots.js';
 
 export interface ScheduledJob {
   name: string;
   /** node-cron expression, read in `timezone`. */
   schedule: string;
-  run(slot: Date): Promise<void>;
+  /** A slot missed while the bot was down is run once at start, marked late, if it is at most this old. */
+  catchUpWithinMs?: number;
+  run(slot: Date, context: { late: boolean }): Promise<void>;
 }
 
 export interface Scheduler {
+  /** Settles once the missed slots found at start have run. */
+  caughtUp: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -22,32 +27,48 @@ interface SchedulerDependencies {
   logger: Logger;
 }
 
+/** A slot's key: the instant to the second, whoever computed it (cron firing or catch-up at start). */
+function slotKey(slot: Date): string {
+  return new Date(Math.floor(slot.getTime() / 1000) * 1000).toISOString();
+}
+
 /**
  * Runs each job on its cron schedule. A slot is claimed in the database before the job runs, so it
  * runs once even when two processes share the database or the bot restarts within the slot.
  */
 export function startScheduler(jobs: readonly ScheduledJob[], deps: SchedulerDependencies): Scheduler {
-  const runSlot = async (job: ScheduledJob, slot: Date) => {
-    const slotKey = slot.toISOString();
-    if (!claimJobSlot(deps.database.db, job.name, slotKey, deps.clock.now())) return;
+  const runSlot = async (job: ScheduledJob, slot: Date, late: boolean) => {
+    const key = slotKey(slot);
+    if (!claimJobSlot(deps.database.db, job.name, key, deps.clock.now())) return;
     try {
-      await job.run(slot);
-      finishJobSlot(deps.database.db, job.name, slotKey, deps.clock.now());
+      await job.run(new Date(key), { late });
+      finishJobSlot(deps.database.db, job.name, key, deps.clock.now());
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      finishJobSlot(deps.database.db, job.name, slotKey, deps.clock.now(), message);
-      deps.logger.error(`job ${job.name} failed for slot ${slotKey}: ${message}`);
+      finishJobSlot(deps.database.db, job.name, key, deps.clock.now(), message);
+      deps.logger.error(`job ${job.name} failed for slot ${key}: ${message}`);
     }
   };
   const tasks: ScheduledTask[] = jobs.map((job) =>
-    cron.schedule(job.schedule, (context) => runSlot(job, context.date), {
+    cron.schedule(job.schedule, (context) => runSlot(job, context.date, false), {
       name: job.name,
       timezone: deps.timezone,
       noOverlap: true,
     }),
   );
+  // The last slot before now, if it is recent enough and nobody ran it (the claim decides).
+  const now = deps.clock.now();
+  const caughtUp = Promise.all(
+    jobs.map(async (job) => {
+      if (job.catchUpWithinMs === undefined) return;
+      const slot = previousSlot(job.schedule, deps.timezone, now);
+      if (slot && now.getTime() - slot.getTime() <= job.catchUpWithinMs) await runSlot(job, slot, true);
+    }),
+  ).then(() => undefined);
   return {
+    caughtUp,
     async stop() {
+      await caughtUp;
       await Promise.all(tasks.map((task) => task.stop()));
     },
   };

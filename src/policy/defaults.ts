@@ -167,18 +167,31 @@ export const DEFAULT_EMERGENCY = {
 };
 
 // 7.2 CAB Schedule and 7.3 CAB Agenda; 5.3 "Review high-risk and critical changes".
+/** The sections of a CAB agenda (7.3), in their default order. */
+export const AGENDA_SECTION_IDS = ['previous_changes', 'emergency_changes', 'changes_for_approval', 'change_calendar', 'change_freezes', 'open_issues'] as const;
+
 export const DEFAULT_CAB = {
   schedule: '0 10 * * 3', // Wednesdays 10 AM
+  // The approval-matrix role that is the board itself: satisfied only by a CAB decision.
+  role: 'cab',
+  // 7.1 "Chair: facilitate meetings, final decisions".
+  decision_rule: 'chair' as const,
+  quorum: 3,
+  // 7.3 (4) "Change calendar review": how far ahead the agenda looks.
+  calendar_days: 14,
+  // A meeting's agenda missed while the bot was down is still posted (marked late) within this time.
+  missed_agenda_grace_hours: 4,
   emergency_within_hours: 4,
   review_risk_levels: ['high', 'critical'],
   agenda_sections: [
+    // 7.3, in order.
     { id: 'previous_changes', title: 'Review of previous changes (successes/failures)' },
     { id: 'emergency_changes', title: 'Emergency changes since last meeting' },
     { id: 'changes_for_approval', title: 'High/Critical changes for approval' },
     { id: 'change_calendar', title: 'Change calendar review' },
     { id: 'change_freezes', title: 'Upcoming change freeze periods' },
     { id: 'open_issues', title: 'Open issues and concerns' },
-  ],
+  ] satisfies { id: (typeof AGENDA_SECTION_IDS)[number]; title: string }[],
 };
 
 // 9.1 Deployment Windows (Friday and the weekend: emergency only).

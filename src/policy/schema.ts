@@ -162,12 +162,17 @@ const policyObject = z.strictObject({
         .string()
         .refine((expression) => cron.validate(expression), 'not a valid cron expression (5 or 6 fields, e.g. "0 10 * * 3")')
         .default(defaults.DEFAULT_CAB.schedule),
+      role: identifier.default(defaults.DEFAULT_CAB.role),
+      decision_rule: z.enum(['chair', 'quorum']).default(defaults.DEFAULT_CAB.decision_rule),
+      quorum: positiveInt.default(defaults.DEFAULT_CAB.quorum),
+      calendar_days: positiveInt.max(90, 'at most 90 days: the agenda is read in one meeting').default(defaults.DEFAULT_CAB.calendar_days),
+      missed_agenda_grace_hours: positiveInt.max(168, 'at most 168 hours (a week)').default(defaults.DEFAULT_CAB.missed_agenda_grace_hours),
       emergency_within_hours: positiveInt.default(defaults.DEFAULT_CAB.emergency_within_hours),
       review_risk_levels: z.array(identifier).prefault(defaults.DEFAULT_CAB.review_risk_levels),
       agenda_sections: z
         .array(
           z.strictObject({
-            id: z.enum(defaults.DEFAULT_CAB.agenda_sections.map((section) => section.id) as [string, ...string[]]),
+            id: z.enum(defaults.AGENDA_SECTION_IDS),
             title: z.string().min(1),
           }),
         )
@@ -290,6 +295,10 @@ function crossReferenceIssues(policy: PolicyShape): Issue[] {
   }
   policy.emergency.cab_review_risk_levels.forEach((level, index) => checkLevel(['emergency', 'cab_review_risk_levels', index], level));
   policy.cab.review_risk_levels.forEach((level, index) => checkLevel(['cab', 'review_risk_levels', index], level));
+  // Under the chair rule nobody else can decide, so a CAB that meets needs its chair.
+  if (policy.cab.channel && policy.cab.decision_rule === 'chair' && !policy.cab.chair) {
+    issues.push({ path: ['cab', 'chair'], message: 'required when cab.channel is set and cab.decision_rule is "chair" (the chair takes the decisions)' });
+  }
 
   if (policy.business_hours.from >= policy.business_hours.to) {
     issues.push({ path: ['business_hours', 'to'], message: 'must be later than business_hours.from' });

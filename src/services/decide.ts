@@ -1,7 +1,7 @@
-import { type DecisionContext, type Eligibility, approvalsComplete, decisionEligibility } from '../domain/approvers.js';
+import { type DecisionContext, type Eligibility, approvalsComplete, decisionEligibility, isBoardRequirement } from '../domain/approvers.js';
 import { type ApprovalPhase, type ChangeState, type DecisionStage, decisionStage, describeState, isDecided } from '../domain/lifecycle.js';
 import type { CabinetDb } from '../db/client.js';
-import { type ChangeView, type DbExecutor, flagChange, loadChangeView, recordAudit, requirementsOf, satisfyRequirement, transitionChange } from '../db/changes.js';
+import { type ChangeView, type DbExecutor, type RequirementView, flagChange, loadChangeView, recordAudit, requirementsOf, satisfyRequirement, transitionChange } from '../db/changes.js';
 import { enqueue } from '../db/outbox.js';
 import { approvalDecisions } from '../db/schema.js';
 import type { Policy } from '../policy/schema.js';
@@ -23,7 +23,8 @@ function contextOf(view: ChangeView, policy: Policy, stage: DecisionStage | unde
       approvalsNeeded: requirement.approvalsNeeded,
       alternative: requirement.alternative,
       satisfied: requirement.satisfiedAt !== null,
-      candidates: requirement.candidates,
+      // Nobody approves the board's requirement alone, whoever was asked before it became a board decision.
+      candidates: isBoardRequirement(requirement, policy) ? [] : requirement.candidates,
       approvers: requirement.approvals.flatMap((decision) => (decision.approverId ? [decision.approverId] : [])),
     })),
   };
@@ -43,6 +44,22 @@ export function afterDecision(tx: DbExecutor, view: ChangeView, policy: Policy, 
   if (state === 'retro_approved') completeObligation(tx, view.change.id, 'retro_approval', actorId, null, now);
   if (state === 'retro_rejected') flagChange(tx, view.change, 'Its retro-approval was rejected', actorId, now);
   if (isDecided(state)) announce(tx, view, state, now);
+}
+
+/**
+ * Satisfies a requirement once it has enough approvals; when that completes the phase, moves the
+ * change on and starts what follows. Returns the change's state afterwards.
+ */
+function advanceIfComplete(tx: DbExecutor, view: ChangeView, policy: Policy, stage: DecisionStage, requirementId: number, approvals: number, actorId: string, now: Date): ChangeState {
+  const requirements = requirementsOf(view, stage.phase);
+  const requirement = requirements.find((r) => r.id === requirementId);
+  if (!requirement || approvals < requirement.approvalsNeeded || !satisfyRequirement(tx, requirement.id, now)) return view.change.state;
+  recordAudit(tx, { changeId: view.change.id, actorId, type: 'requirement.satisfied', data: { role: requirement.role, phase: stage.phase } }, now);
+  const satisfied = requirements.map((r) => ({ alternative: r.alternative, satisfied: r.id === requirement.id || r.satisfiedAt !== null }));
+  if (!approvalsComplete(satisfied)) return view.change.state;
+  const state = transitionChange(tx, view.change, stage.approve, actorId, now);
+  afterDecision(tx, view, policy, state, actorId, now);
+  return state;
 }
 
 /**
@@ -71,19 +88,25 @@ export function recordApproval(
     .all();
   if (!inserted) return { decisionId: undefined, state: view.change.state };
   recordAudit(tx, { changeId, actorId: approverId, type: 'approval.approved', data: { role: eligible.role, phase: stage.phase, source } }, now);
+  const approvals = (requirementsOf(view, stage.phase).find((r) => r.id === eligible.requirementId)?.approvals.length ?? 0) + 1;
+  return { decisionId: inserted.id, state: advanceIfComplete(tx, view, policy, stage, eligible.requirementId, approvals, approverId, now) };
+}
 
-  let state = view.change.state;
-  const requirements = requirementsOf(view, stage.phase);
-  const requirement = requirements.find((r) => r.id === eligible.requirementId);
-  if (requirement && requirement.approvals.length + 1 >= requirement.approvalsNeeded && satisfyRequirement(tx, requirement.id, now)) {
-    recordAudit(tx, { changeId, actorId: approverId, type: 'requirement.satisfied', data: { role: requirement.role, phase: stage.phase } }, now);
-    const satisfied = requirements.map((r) => ({ alternative: r.alternative, satisfied: r.id === requirement.id || r.satisfiedAt !== null }));
-    if (approvalsComplete(satisfied)) {
-      state = transitionChange(tx, view.change, stage.approve, approverId, now);
-      afterDecision(tx, view, policy, state, approverId, now);
-    }
+/**
+ * Records the board's decision on its requirement (from a CAB vote or the chair): an approval
+ * satisfies it, a rejection decides the phase. `deciderId` is the chair, or the member whose vote
+ * completed the quorum; `reason` says how the board decided. Returns the change's state afterwards.
+ */
+export function recordBoardDecision(tx: DbExecutor, view: ChangeView, policy: Policy, stage: DecisionStage, requirement: RequirementView, decision: 'approve' | 'reject', deciderId: string, reason: string, now: Date): ChangeState {
+  const changeId = view.change.id;
+  tx.insert(approvalDecisions).values({ changeId, requirementId: requirement.id, approverId: deciderId, role: requirement.role, decision, reason, source: 'cab', decidedAt: now }).run();
+  if (decision === 'reject') {
+    const state = transitionChange(tx, view.change, stage.reject, deciderId, now, { role: requirement.role, reason, source: 'cab' });
+    afterDecision(tx, view, policy, state, deciderId, now);
+    return state;
   }
-  return { decisionId: inserted.id, state };
+  recordAudit(tx, { changeId, actorId: deciderId, type: 'approval.approved', data: { role: requirement.role, phase: stage.phase, source: 'cab', reason } }, now);
+  return advanceIfComplete(tx, view, policy, stage, requirement.id, requirement.approvalsNeeded, deciderId, now);
 }
 
 type EligibleDecision = (tx: DbExecutor, view: ChangeView, stage: DecisionStage, eligible: { requirementId: number; role: string }) => DecisionOutcome;

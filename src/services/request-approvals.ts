@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
-import { chooseCandidates, fallbackRoleFor } from '../domain/approvers.js';
-import { decisionStage } from '../domain/lifecycle.js';
+import { chooseCandidates, fallbackRoleFor, isBoardRequirement } from '../domain/approvers.js';
+import { type ApprovalPhase, decisionStage } from '../domain/lifecycle.js';
 import type { CabinetDb } from '../db/client.js';
 import { type ChangeView, type DbExecutor, loadChangeView, recordAudit, requirementsOf } from '../db/changes.js';
 import { enqueue } from '../db/outbox.js';
@@ -17,7 +17,8 @@ export function askToDecide(tx: DbExecutor, view: ChangeView, userId: string, no
 /**
  * Decides who is asked for each requirement of the phase the change waits in (members resolved by
  * the caller, user groups included) and queues one request per person. The stand-ins of an
- * emergency's authorization are chosen now but asked only once it is escalated. Safe to run again:
+ * emergency's authorization are chosen now but asked only once it is escalated; the board's own
+ * requirement is put to the CAB, not to its members one by one. Safe to run again:
  * candidates and requests are keyed, so a retry adds nothing twice.
  */
 export function requestApprovals(db: CabinetDb, policy: Policy, changeId: number, membersByRole: ReadonlyMap<string, readonly string[]>, now: Date): void {
@@ -26,7 +27,7 @@ export function requestApprovals(db: CabinetDb, policy: Policy, changeId: number
       const view = loadChangeView(tx, changeId);
       const stage = view ? decisionStage(view.change.state) : undefined;
       if (!view || !stage) return;
-      const requirements = requirementsOf(view, stage.phase);
+      const requirements = requirementsOf(view, stage.phase).filter((requirement) => !isBoardRequirement(requirement, policy));
       const chosen = chooseCandidates(
         requirements.map((requirement) => requirement.role),
         (role) => membersByRole.get(role) ?? [],
@@ -53,7 +54,8 @@ export function requestApprovals(db: CabinetDb, policy: Policy, changeId: number
   );
 }
 
-/** The roles whose members must be known to choose candidates: the required roles and their fallbacks. */
-export function rolesToResolve(roles: readonly string[], policy: Policy): string[] {
+/** The roles whose members must be known to choose candidates: the required roles (but the board's) and their fallbacks. */
+export function rolesToResolve(requirements: readonly { role: string; phase: ApprovalPhase }[], policy: Policy): string[] {
+  const roles = requirements.filter((requirement) => !isBoardRequirement(requirement, policy)).map((requirement) => requirement.role);
   return [...new Set([...roles, ...roles.map((role) => fallbackRoleFor(role, policy.approvals))])];
 }

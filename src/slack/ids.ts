@@ -2,6 +2,7 @@
 // view callback IDs, and the pure functions that encode and parse what a button or view carries.
 import { formatChangeRef, parseChangeRef } from '../domain/change-ref.js';
 import { OBLIGATION_KINDS, type ObligationKind } from '../domain/emergency.js';
+import { type BallotKind, CAB_OUTCOMES, type CabOutcome } from '../domain/cab.js';
 import { APPROVAL_PHASES, type ApprovalPhase } from '../domain/lifecycle.js';
 
 export const CHANGE_COMMAND = '/change';
@@ -18,7 +19,15 @@ export const ACTIONS = {
   escalate: 'emergency_escalate',
   document: 'emergency_document',
   addEvidence: 'emergency_add_evidence',
+  cabClose: 'cab_close_meeting',
+  cabPostNow: 'cab_post_now',
 } as const;
+
+/** CAB vote and decision buttons: one action ID each (IDs are unique within a block), one listener for all. */
+export const CAB_BALLOT_ACTION = /^cab_ballot_(vote|decide)_(approve|reject|defer)$/;
+export function cabBallotActionId(kind: BallotKind, outcome: CabOutcome): string {
+  return `cab_ballot_${kind}_${outcome}`;
+}
 
 export const VIEWS = {
   changeRequest: 'change_request',
@@ -28,7 +37,13 @@ export const VIEWS = {
   verbalApproval: 'emergency_verbal_approval',
   emergencyDocumentation: 'emergency_documentation',
   obligationEvidence: 'emergency_obligation_evidence',
+  cabDecisionReason: 'cab_decision_reason',
+  cabClose: 'cab_close_meeting',
 } as const;
+
+/** The reason input of the chair's reject/defer modal, and the notes input of the close-meeting modal. */
+export const CAB_REASON_BLOCK = 'cab_reason';
+export const CAB_NOTES_BLOCK = 'cab_notes';
 
 /** The input of the obligation-evidence modal (a ticket link or a root-cause analysis). */
 export const EVIDENCE_BLOCK = 'evidence';
@@ -80,4 +95,32 @@ export function parseDecisionValue(value: string | undefined): { changeId: numbe
   const changeId = parseChangeValue(ref);
   const phase = APPROVAL_PHASES.find((candidate) => candidate === phaseText);
   return changeId === undefined || phase === undefined ? undefined : { changeId, phase };
+}
+
+/** A ballot on a change put to the board: "ITEM-7:vote:approve" (the button's value and the reason modal's metadata). */
+export interface BallotValue {
+  itemId: number;
+  kind: BallotKind;
+  outcome: CabOutcome;
+}
+
+export function encodeBallotValue({ itemId, kind, outcome }: BallotValue): string {
+  return `ITEM-${itemId}:${kind}:${outcome}`;
+}
+
+export function parseBallotValue(value: string | undefined): BallotValue | undefined {
+  const match = /^ITEM-([1-9]\d{0,9}):(vote|decide):(\w+)$/.exec(value ?? '');
+  const outcome = CAB_OUTCOMES.find((candidate) => candidate === match?.[3]);
+  if (!match?.[1] || !outcome) return undefined;
+  return { itemId: Number(match[1]), kind: match[2] === 'decide' ? 'decide' : 'vote', outcome };
+}
+
+/** A CAB meeting's button value and modal metadata, e.g. "CAB-4". */
+export function encodeMeetingValue(meetingId: number): string {
+  return `CAB-${meetingId}`;
+}
+
+export function parseMeetingValue(value: string | undefined): number | undefined {
+  const match = /^CAB-([1-9]\d{0,9})$/.exec(value ?? '');
+  return match?.[1] === undefined ? undefined : Number(match[1]);
 }

@@ -9,6 +9,8 @@ import { escalateAuthorization } from '../services/emergency.js';
 import { paperworkDeadline } from '../services/paperwork.js';
 import { requestApprovals, rolesToResolve } from '../services/request-approvals.js';
 import { approvalRequestMessage, changeNotice, emergencyConsoleMessage, logDecisionText, logMessage } from './views/change-message.js';
+import { createCabDelivery, isCabMessage } from './cab-sender.js';
+import { roleMembers } from './role-members.js';
 import { verbalConfirmationMessage } from './views/emergency.js';
 
 export interface OutboxSender {
@@ -65,17 +67,7 @@ export function createOutboxSender(deps: OutboxSenderDependencies): OutboxSender
     return opened.channel.id;
   };
 
-  // Role members are user IDs or user groups (S…); groups are expanded when the approvals are asked.
-  const membersOf = async (role: string): Promise<string[]> => {
-    const members = await Promise.all(
-      (policy.roles[role] ?? []).map(async (id) => {
-        if (!id.startsWith('S')) return [id];
-        const group = await client.usergroups.users.list({ usergroup: id });
-        return group.users ?? [];
-      }),
-    );
-    return members.flat();
-  };
+  const membersOf = (role: string) => roleMembers(client, policy, role);
 
   /** Renders a posted message again from the change as it is now. */
   const render = (view: ChangeView, purpose: MessagePurpose, recipientId: string | null) => {
@@ -96,10 +88,16 @@ export function createOutboxSender(deps: OutboxSenderDependencies): OutboxSender
 
   const notify = async (view: ChangeView, userId: string, event: Extract<OutboxMessage, { kind: 'notify_user' }>['event']) => {
     const channel = await openDm(userId);
-    await client.chat.postMessage({ channel, ...changeNotice(view, policy, event) });
+    await client.chat.postMessage({ channel, ...changeNotice(view, policy, event, clock.now()) });
   };
 
+  const cab = createCabDelivery({ client, db, policy, clock, openDm });
+
   const deliver = async (message: OutboxMessage): Promise<void> => {
+    if (isCabMessage(message)) {
+      await cab.deliver(message);
+      return;
+    }
     const view = loadChangeView(db, message.changeId);
     if (!view) return;
     const messages = slackMessagesOf(db, message.changeId);
@@ -108,7 +106,7 @@ export function createOutboxSender(deps: OutboxSenderDependencies): OutboxSender
       case 'request_approvals': {
         const phase = decisionStage(view.change.state)?.phase;
         if (!phase) return;
-        const roles = rolesToResolve(requirementsOf(view, phase).map((r) => r.role), policy);
+        const roles = rolesToResolve(requirementsOf(view, phase), policy);
         const resolved = new Map(await Promise.all(roles.map(async (role) => [role, await membersOf(role)] as const)));
         requestApprovals(db, policy, view.change.id, resolved, clock.now());
         again = true; // it queued the approval requests
@@ -136,6 +134,7 @@ export function createOutboxSender(deps: OutboxSenderDependencies): OutboxSender
         for (const posted of messages) {
           await client.chat.update({ channel: posted.channelId, ts: posted.ts, ...render(view, posted.purpose, posted.recipientId) });
         }
+        await cab.refreshChangeItems(view.boardItems);
         return;
       }
       case 'notify_user': {
@@ -169,7 +168,7 @@ export function createOutboxSender(deps: OutboxSenderDependencies): OutboxSender
           if (posted.ts) recordSlackMessage(db, { changeId: view.change.id, purpose: 'log', channelId: posted.channel ?? channel, ts: posted.ts }, clock.now());
           return;
         }
-        const text = logDecisionText(view, policy, message.event);
+        const text = logDecisionText(view, policy, message.event, clock.now());
         await client.chat.postMessage(original ? { channel, text, thread_ts: original.ts, reply_broadcast: true } : { channel, text });
         return;
       }

@@ -42,8 +42,9 @@ describe('routing by risk level (POL-SEC-008 3.3 scores, 4.4 matrix)', () => {
   it.each([
     { level: 'low', risk: [1, 1, 1, 1, 1], approvers: ['U0PEER001', 'U0PEER002'] },
     { level: 'medium', risk: [2, 2, 2, 1, 1], approvers: ['U0MGR0001', 'U0PEER001', 'U0PEER002'] },
-    { level: 'high', risk: [3, 3, 2, 2, 2], approvers: ['U0CAB0001', 'U0CAB0002', 'U0MGR0001', 'U0PEER001', 'U0PEER002', 'U0SEC0001'] },
-    { level: 'critical', risk: [3, 3, 3, 3, 2], approvers: ['U0CAB0001', 'U0CAB0002', 'U0CTO0001', 'U0MGR0001', 'U0PEER001', 'U0PEER002', 'U0SEC0001'] },
+    // The cab role is the board's decision (7.3): put to the CAB, never asked of its members one by one.
+    { level: 'high', risk: [3, 3, 2, 2, 2], approvers: ['U0MGR0001', 'U0PEER001', 'U0PEER002', 'U0SEC0001'] },
+    { level: 'critical', risk: [3, 3, 3, 3, 2], approvers: ['U0CTO0001', 'U0MGR0001', 'U0PEER001', 'U0PEER002', 'U0SEC0001'] },
   ] as const)('a $level change asks every member of its required roles at once', async ({ level, risk, approvers }) => {
     const app = await start();
     await submitted(app, { risk: [...risk] });
@@ -57,6 +58,8 @@ describe('routing by risk level (POL-SEC-008 3.3 scores, 4.4 matrix)', () => {
     expect(notice).toContain('CHG-1');
     expect(notice.toLowerCase()).toContain(level);
     for (const approver of approvers) expect(notice).toContain(`<@${approver}>`);
+    // A change that needs the board says when it next meets (Wednesday 25 Nov, 10:00 New York).
+    if (level === 'high' || level === 'critical') expect(notice).toContain(`*cab*: decided by the CAB; the CAB next meets <!date^${Date.parse('2026-11-25T15:00:00Z') / 1000}^`);
     await eventually(() => postsTo(app, 'C0LOG0001').length === 1, 'the log channel post');
   });
 

@@ -59,6 +59,40 @@ function decodeParams(body: string, contentType: string | undefined): Record<str
   return params;
 }
 
+const MESSAGE_METHODS = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'response_url']);
+
+function textLength(value: unknown): number {
+  if (typeof value === 'string') return value.length;
+  if (Array.isArray(value)) return value.reduce((sum: number, entry) => sum + textLength(entry), 0);
+  if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    return (typeof record.text === 'string' ? record.text.length : textLength(record.text)) + textLength(record.elements);
+  }
+  return 0;
+}
+
+/**
+ * Slack's answer to a message that breaks Block Kit's limits, as Slack gives it: more than 50 blocks,
+ * a section over 3,000 characters, a header over 150, a button label over 75, or blocks holding more
+ * than about 13,000 characters in all (msg_blocks_too_long, slackapi/bolt-js#2509).
+ */
+function blockLimitError(method: string, params: Record<string, unknown>): Record<string, unknown> | undefined {
+  if (!MESSAGE_METHODS.has(method) || !Array.isArray(params.blocks)) return undefined;
+  const blocks = params.blocks as Record<string, unknown>[];
+  const invalid = (why: string) => ({ ok: false, error: 'invalid_blocks', errors: [why] });
+  if (blocks.length > 50) return invalid(`${blocks.length} blocks; no more than 50 items allowed`);
+  for (const block of blocks) {
+    const text = block.text as { text?: string } | undefined;
+    if (block.type === 'section' && (text?.text?.length ?? 0) > 3000) return invalid('section text must be less than 3001 characters');
+    if (block.type === 'header' && (text?.text?.length ?? 0) > 150) return invalid('header text must be less than 151 characters');
+    for (const element of (block.elements ?? []) as Record<string, unknown>[]) {
+      if (element.type === 'button' && ((element.text as { text?: string } | undefined)?.text?.length ?? 0) > 75) return invalid('button text must be less than 76 characters');
+    }
+  }
+  if (textLength(blocks) > 13_000) return { ok: false, error: 'msg_blocks_too_long' };
+  return undefined;
+}
+
 /**
  * A fake Slack Web API: a real HTTP server on 127.0.0.1 that records every call and answers like
  * Slack. Point the app at `apiUrl` (SLACK_API_URL). Faults can be queued per method.
@@ -207,7 +241,7 @@ export class FakeSlack {
       response.writeHead(fault.status, headers).end(JSON.stringify({ ok: false, error: fault.status === 429 ? 'ratelimited' : 'internal_error' }));
       return;
     }
-    const answer = fault ? { ok: false, error: fault.error } : this.answer(method, params);
+    const answer = fault ? { ok: false, error: fault.error } : (blockLimitError(method, params) ?? this.answer(method, params));
     response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer));
   }
 

@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { LogLevel } from '@slack/bolt';
 import { type LogSink, createLogger } from '../../src/logger.js';
 import type { Policy } from '../../src/policy/schema.js';
+import { scheduledJobs } from '../../src/jobs/cab-agenda.js';
+import { startScheduler } from '../../src/jobs/scheduler.js';
 import { createSlackApp } from '../../src/slack/app.js';
 import { FakeClock } from './clock.js';
 import { FakeSlack } from './fake-slack.js';
@@ -34,6 +36,8 @@ export interface TestAppOptions {
   database?: TempDatabase;
   /** Receives every log line (level WARN and above are written); default: ERROR lines to the console. */
   logSink?: LogSink;
+  /** Starts the scheduled jobs too, as the real process does (the CAB agenda, with its catch-up at start). */
+  scheduler?: boolean;
 }
 
 /**
@@ -45,18 +49,22 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const database = options.database ?? openTempDatabase();
   const clock = options.clock ?? new FakeClock();
   const signingSecret = randomBytes(16).toString('hex');
+  const policy = options.policy ?? minimalPolicy();
+  const logger = createLogger(options.logSink ? { level: LogLevel.WARN, sink: options.logSink } : { level: LogLevel.ERROR });
   const { app, outbox } = createSlackApp({
     slack: { botToken: 'xoxb-test-token', signingSecret, apiUrl: slack.apiUrl },
     port: 0,
-    policy: options.policy ?? minimalPolicy(),
+    policy,
     database,
     clock,
-    logger: createLogger(options.logSink ? { level: LogLevel.WARN, sink: options.logSink } : { level: LogLevel.ERROR }),
+    logger,
     outboxPollMs: 25,
   });
   const server = await app.start({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   outbox.start();
+  const scheduler = options.scheduler ? startScheduler(scheduledJobs({ policy, database, clock, outbox }), { timezone: policy.timezone, database, clock, logger }) : undefined;
+  await scheduler?.caughtUp;
   const post = (path: string, body: string, postOptions?: SignedPostOptions) => postSigned(`${url}${path}`, signingSecret, body, postOptions);
 
   return {
@@ -71,6 +79,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     event: (event, postOptions) => post('/slack/events', eventCallbackBody(event), { contentType: 'application/json', ...postOptions }),
     interact: (payload, postOptions) => post('/slack/events', new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), postOptions),
     async close() {
+      await scheduler?.stop();
       await app.stop();
       await outbox.stop();
       await slack.close();

@@ -48,3 +48,67 @@ export function noticeModal(title: string, mrkdwn: string): types.ModalView {
     blocks: [section(mrkdwn)],
   };
 }
+
+/**
+ * Slack refuses a message whose blocks hold more than about 13,000 characters in all
+ * (`msg_blocks_too_long`, slackapi/bolt-js#2509), well under its documented 40,000; keep under that.
+ */
+export const MESSAGE_TEXT_BUDGET = 12_000;
+
+/** The characters of text a block carries, as Slack counts toward a message's size. */
+export function blockTextLength(block: types.KnownBlock): number {
+  switch (block.type) {
+    case 'section':
+    case 'header':
+      return block.text?.text.length ?? 0;
+    case 'context':
+      return block.elements.reduce((sum, element) => sum + ('text' in element ? element.text.length : 0), 0);
+    case 'actions':
+      return block.elements.reduce((sum, element) => sum + ('text' in element && element.text ? element.text.text.length : 0), 0);
+    default:
+      return 0;
+  }
+}
+
+/**
+ * Sections of at most SECTION_TEXT_LIMIT characters holding `lines`, split between lines (a line
+ * longer than a section is cut), so long lists never lose their tail to truncation.
+ */
+export function linesToSections(lines: readonly string[]): types.SectionBlock[] {
+  const sections: types.SectionBlock[] = [];
+  let current = '';
+  for (const raw of lines) {
+    const line = truncate(raw, SECTION_TEXT_LIMIT);
+    if (current !== '' && current.length + 1 + line.length > SECTION_TEXT_LIMIT) {
+      sections.push(section(current));
+      current = '';
+    }
+    current = current === '' ? line : `${current}\n${line}`;
+  }
+  if (current !== '') sections.push(section(current));
+  return sections;
+}
+
+/**
+ * Splits blocks into messages that Slack accepts: at most `maxBlocks` blocks and MESSAGE_TEXT_BUDGET
+ * characters each, the first leaving room for `firstReserve` blocks of `firstReserveChars` characters
+ * its caller adds. Always at least one (possibly empty) page.
+ */
+export function paginate(blocks: readonly types.KnownBlock[], reserve: { blocks: number; chars: number }, maxBlocks = MESSAGE_BLOCK_LIMIT - 1): types.KnownBlock[][] {
+  const pages: types.KnownBlock[][] = [[]];
+  let chars = reserve.chars;
+  let limit = maxBlocks - reserve.blocks;
+  for (const block of blocks) {
+    const page = pages[pages.length - 1] ?? [];
+    const size = blockTextLength(block);
+    if (page.length > 0 && (page.length + 1 > limit || chars + size > MESSAGE_TEXT_BUDGET)) {
+      pages.push([block]);
+      chars = size;
+      limit = maxBlocks;
+    } else {
+      page.push(block);
+      chars += size;
+    }
+  }
+  return pages;
+}

@@ -1,9 +1,11 @@
 import type { types } from '@slack/bolt';
 import { type ChangeView, type RequirementView, requirementsOf } from '../../db/changes.js';
 import type { ChangeEvent } from '../../db/outbox.js';
+import { isBoardRequirement } from '../../domain/approvers.js';
 import { OBLIGATION_LABELS, outstandingPaperwork } from '../../domain/emergency.js';
 import { APPROVAL_PHASES, type ApprovalPhase, decisionStage, describeState } from '../../domain/lifecycle.js';
 import type { Policy } from '../../policy/schema.js';
+import { nextMeetingAt } from '../../services/cab.js';
 import { ACTIONS, REJECT_REASON_BLOCK, VIEWS, encodeChangeValue, encodeDecisionValue } from '../ids.js';
 import { button, context, divider, header, section, slackDate, truncate } from './blocks.js';
 import { emergencyBlocks, emergencyButtons } from './emergency.js';
@@ -22,26 +24,41 @@ export function statusLine(view: ChangeView): string {
 
 const PHASE_TITLES: Record<ApprovalPhase, string> = { approval: 'Approvals', authorization: 'Authorization (POL-SEC-008 6.3)', retro_approval: 'Formal approval after the fact (6.4)' };
 
-function requirementLine(requirement: RequirementView, open: boolean, escalated: boolean): string {
+function nextMeetingText(policy: Policy, now: Date): string {
+  const next = nextMeetingAt(policy, now);
+  return next ? `the CAB next meets ${slackDate(next)}` : 'no CAB meeting is scheduled';
+}
+
+/** Where the board's requirement stands: decided by the CAB, next meeting when. */
+function boardDecisionText(policy: Policy, now: Date): string {
+  return `decided by the CAB; ${nextMeetingText(policy, now)}`;
+}
+
+function requirementLine(requirement: RequirementView, open: boolean, escalated: boolean, policy: Policy, now: Date): string {
   const name = requirement.alternative ? `${requirement.role} (stand-in)` : requirement.role;
   const role = requirement.fallbackRole ? `${name} (asked of ${requirement.fallbackRole})` : name;
-  const approvedBy = requirement.approvals.map((d) => `${d.approverId ? mentionMember(d.approverId) : 'catalog'}${d.source === 'verbal' ? ' (verbal)' : ''} ${slackDate(d.decidedAt)}`);
+  const sources = { verbal: ' (verbal)', cab: ' (CAB decision)', button: '', pre_approved: '' } as const;
+  const approvedBy = requirement.approvals.map((d) => `${d.approverId ? mentionMember(d.approverId) : 'catalog'}${sources[d.source]} ${slackDate(d.decidedAt)}`);
   if (requirement.satisfiedAt) return `:white_check_mark: *${role}* — approved by ${approvedBy.join(', ')}`;
   if (!open) return `:heavy_minus_sign: *${role}* — not needed`;
+  if (isBoardRequirement(requirement, policy)) return `:classical_building: *${role}* — ${boardDecisionText(policy, now)}`;
   if (requirement.alternative && !escalated) return `:heavy_minus_sign: *${role}* — asked if the others do not answer`;
   const progress = requirement.approvalsNeeded > 1 ? ` (${requirement.approvals.length} of ${requirement.approvalsNeeded})` : '';
   const asked = requirement.candidates.length > 0 ? requirement.candidates.map(mentionMember).join(', ') : 'nobody holds this role yet';
   return `:hourglass_flowing_sand: *${role}*${progress} — waiting; asked: ${asked}`;
 }
 
-function decisionLines(view: ChangeView): string[] {
+function decisionLines(view: ChangeView, policy: Policy, now: Date): string[] {
   const current = decisionStage(view.change.state)?.phase;
   const escalated = view.change.authorizationEscalatedAt !== null;
   const phases = APPROVAL_PHASES.filter((phase) => requirementsOf(view, phase).length > 0);
   const lines = phases.flatMap((phase) => [
     ...(view.change.type === 'emergency' ? [`*${PHASE_TITLES[phase]}*`] : []),
-    ...requirementsOf(view, phase).map((requirement) => requirementLine(requirement, phase === current, escalated)),
+    ...requirementsOf(view, phase).map((requirement) => requirementLine(requirement, phase === current, escalated, policy, now)),
   ]);
+  for (const item of view.boardItems.filter((entry) => entry.outcome === 'defer')) {
+    lines.push(`:double_vertical_bar: *Deferred by the CAB* ${item.decidedAt ? slackDate(item.decidedAt) : ''}: ${escapeMrkdwn(item.reason ?? '')}`);
+  }
   for (const decision of view.decisions) {
     if (decision.decision === 'reject') {
       lines.push(`:no_entry: *Rejected* by ${decision.approverId ? mentionMember(decision.approverId) : 'Cabinet'} (${decision.role}) ${slackDate(decision.decidedAt)}: ${escapeMrkdwn(decision.reason ?? '')}`);
@@ -56,7 +73,7 @@ function decisionLines(view: ChangeView): string[] {
 export function changeSummaryBlocks(view: ChangeView, policy: Policy, now: Date): types.KnownBlock[] {
   const { change } = view;
   const planned = change.plannedStart && change.plannedEnd ? `${slackDate(change.plannedStart)} → ${slackDate(change.plannedEnd)}` : 'not planned yet';
-  const decisions = decisionLines(view);
+  const decisions = decisionLines(view, policy, now);
   const type = change.type === 'standard' ? `${policy.change_types.standard.label} (${escapeMrkdwn(change.standardChangeId ?? '')})` : policy.change_types[change.type].label;
   const risk = change.riskLevel === null ? 'assessed when it is documented' : riskLabel(view, policy);
   return [
@@ -113,11 +130,12 @@ export function emergencyConsoleMessage(view: ChangeView, policy: Policy, recipi
   };
 }
 
-function whoMustApprove(view: ChangeView): string {
+function whoMustApprove(view: ChangeView, policy: Policy, now: Date): string {
   const phase = decisionStage(view.change.state)?.phase ?? 'approval';
   return requirementsOf(view, phase)
     .filter((requirement) => !requirement.alternative || view.change.authorizationEscalatedAt !== null)
     .map((requirement) => {
+      if (isBoardRequirement(requirement, policy)) return `• *${requirement.role}*: ${boardDecisionText(policy, now)}`;
       const people = requirement.candidates.length > 0 ? requirement.candidates.map(mentionMember).join(', ') : '*nobody* — ask your Cabinet admin to add members to this role';
       const count = requirement.approvalsNeeded > 1 ? `${requirement.approvalsNeeded} of ` : 'one of ';
       const fallback = requirement.fallbackRole ? ` (nobody else holds ${requirement.role}, so ${requirement.fallbackRole} was asked instead)` : '';
@@ -138,11 +156,11 @@ function outstandingList(view: ChangeView): { due: string; items: string } {
 }
 
 /** What a notice says, by event; every piece of user text escaped. */
-function noticeText(view: ChangeView, policy: Policy, event: ChangeEvent): string {
+function noticeText(view: ChangeView, policy: Policy, event: ChangeEvent, now: Date): string {
   const title = `*${view.ref} · ${escapeMrkdwn(view.change.title)}*`;
   switch (event) {
     case 'submitted':
-      return `Your change ${title} was submitted. Risk: *${riskLabel(view, policy)}*.\nIt needs approval from:\n${whoMustApprove(view)}`;
+      return `Your change ${title} was submitted. Risk: *${riskLabel(view, policy)}*.\nIt needs approval from:\n${whoMustApprove(view, policy, now)}`;
     case 'approved':
       return view.decisions.some((d) => d.source === 'pre_approved')
         ? `${title} is approved: it is a pre-approved standard change (${escapeMrkdwn(view.change.standardChangeId ?? '')}).`
@@ -158,10 +176,16 @@ function noticeText(view: ChangeView, policy: Policy, event: ChangeEvent): strin
     case 'retro_rejected':
       return `The formal approval of emergency ${title} was rejected by ${lastRejection(view)}. It goes to the CAB.`;
     case 'escalated':
-      return `Emergency ${title} is not authorized yet, so the stand-in authorizers were asked too:\n${whoMustApprove(view)}`;
+      return `Emergency ${title} is not authorized yet, so the stand-in authorizers were asked too:\n${whoMustApprove(view, policy, now)}`;
     case 'verbal_disputed': {
       const disputed = view.verbalApprovals.filter((verbal) => verbal.confirmation?.outcome === 'disputed').map((verbal) => mentionMember(verbal.approverId));
       return `:warning: ${disputed.join(', ') || 'The approver'} disputed the verbal approval recorded in their name on emergency ${title}. It no longer counts, and the change is flagged for the next CAB.`;
+    }
+    case 'cab_approved':
+      return `The CAB approved ${title}. It still waits for:\n${whoMustApprove(view, policy, now)}`;
+    case 'cab_deferred': {
+      const deferral = view.boardItems.findLast((item) => item.outcome === 'defer');
+      return `The CAB deferred ${title}${deferral?.reason ? `: ${escapeMrkdwn(deferral.reason)}` : ''}. It comes back to the board: ${nextMeetingText(policy, now)}.`;
     }
     case 'paperwork_reminder': {
       const { due, items } = outstandingList(view);
@@ -175,14 +199,14 @@ function noticeText(view: ChangeView, policy: Policy, event: ChangeEvent): strin
 }
 
 /** A DM telling someone what happened to a change. */
-export function changeNotice(view: ChangeView, policy: Policy, event: ChangeEvent): { text: string; blocks: types.KnownBlock[] } {
-  const text = noticeText(view, policy, event);
+export function changeNotice(view: ChangeView, policy: Policy, event: ChangeEvent, now: Date): { text: string; blocks: types.KnownBlock[] } {
+  const text = noticeText(view, policy, event, now);
   return { text, blocks: [section(text), context(statusLine(view))] };
 }
 
 /** A short log-channel line when a change moves on, posted in the thread of its log message. */
-export function logDecisionText(view: ChangeView, policy: Policy, event: ChangeEvent): string {
-  if (event === 'verbal_disputed' || event === 'escalated') return noticeText(view, policy, event);
+export function logDecisionText(view: ChangeView, policy: Policy, event: ChangeEvent, now: Date): string {
+  if (event === 'verbal_disputed' || event === 'escalated' || event === 'cab_approved' || event === 'cab_deferred') return noticeText(view, policy, event, now);
   return `${view.ref} · ${escapeMrkdwn(view.change.title)} is ${describeState(view.change.state)}.`;
 }
 

@@ -25,17 +25,17 @@ function replier(respond: RespondFn) {
  */
 export function onButton<Target>(
   app: App,
-  actionId: string,
+  actionId: string | RegExp,
   deps: ListenerDependencies,
   parse: (value: string | undefined) => Target | undefined,
   handle: (click: ButtonClick<Target>) => Promise<void>,
 ): void {
-  app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, respond, client }) => {
+  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: actionId }, async ({ ack, body, action, respond, client }) => {
     await ack();
     const reply = replier(respond);
     const target = parse(action.value);
     if (target === undefined) {
-      deps.logger.warn(`${actionId} from ${body.user.id} carried an unreadable value; ignored`);
+      deps.logger.warn(`${action.action_id} from ${body.user.id} carried an unreadable value; ignored`);
       await reply('That button does not refer to anything Cabinet knows; nothing was recorded.');
       return;
     }

@@ -4,6 +4,8 @@ import type { ListenerDependencies } from '../../dependencies.js';
 import { CHANGE_COMMAND } from '../../ids.js';
 import { helpMessage } from '../../views/help.js';
 import { policySummaryBlocks } from '../../views/policy-summary.js';
+import { agendaSubcommand } from './agenda.js';
+import { cabSubcommand } from './cab.js';
 import { emergencyChange } from './emergency.js';
 import { listChangesSubcommand } from './list-changes.js';
 import { newChange } from './new-change.js';
@@ -17,6 +19,8 @@ const SUBCOMMANDS: readonly Subcommand[] = [
   verbalApproval,
   showChange,
   listChangesSubcommand,
+  agendaSubcommand,
+  cabSubcommand,
   {
     name: 'policy',
     usage: 'policy',

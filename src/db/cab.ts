@@ -1,0 +1,147 @@
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, or } from 'drizzle-orm';
+import type { AgendaChangeFacts, AgendaFacts } from '../domain/agenda.js';
+import type { CabVote } from '../domain/cab.js';
+import { formatChangeRef } from '../domain/change-ref.js';
+import { verbalApprovalState } from '../domain/emergency.js';
+import { CHANGE_STATES, type ChangeState, DECIDING_STATES, decisionStage } from '../domain/lifecycle.js';
+import type { BoardItemRow, DbExecutor } from './changes.js';
+import { approvalRequirements, auditEvents, cabItems, cabMeetings, cabVotes, changes, obligations, outbox, verbalApprovalConfirmations, verbalApprovals } from './schema.js';
+
+export type CabMeetingRow = typeof cabMeetings.$inferSelect;
+export type { BoardItemRow as CabItemRow } from './changes.js';
+
+/** States a change can be in while it still matters to the board: waiting, planned or running. */
+const OPEN_STATES: readonly ChangeState[] = ['submitted', ...DECIDING_STATES, 'approved', 'scheduled', 'implementing', 'authorized'];
+
+/**
+ * Reads what the agenda needs (7.3): every open change, every change that moved since the last
+ * meeting, every change with paperwork still open, and the messages the outbox gave up on.
+ */
+export function loadAgendaFacts(db: DbExecutor, since: Date): AgendaFacts {
+  const openPaperwork = db.select({ id: obligations.changeId }).from(obligations).where(isNull(obligations.completedAt));
+  const answeredSince = db
+    .select({ id: verbalApprovals.changeId })
+    .from(verbalApprovalConfirmations)
+    .innerJoin(verbalApprovals, eq(verbalApprovalConfirmations.verbalApprovalId, verbalApprovals.id))
+    .where(gte(verbalApprovalConfirmations.respondedAt, since));
+  const rows = db
+    .select()
+    .from(changes)
+    .where(or(inArray(changes.state, [...OPEN_STATES]), gte(changes.updatedAt, since), inArray(changes.id, openPaperwork), inArray(changes.id, answeredSince)))
+    .orderBy(asc(changes.id))
+    .all();
+  const ids = rows.map((row) => row.id);
+  const some = <T>(read: () => T[]): T[] => (ids.length > 0 ? read() : []);
+  const requirements = some(() => db.select().from(approvalRequirements).where(and(inArray(approvalRequirements.changeId, ids), isNull(approvalRequirements.satisfiedAt))).all());
+  const verbal = some(() =>
+    db
+      .select({ changeId: verbalApprovals.changeId, approverId: verbalApprovals.approverId, outcome: verbalApprovalConfirmations.outcome, answeredAt: verbalApprovalConfirmations.respondedAt })
+      .from(verbalApprovals)
+      .leftJoin(verbalApprovalConfirmations, eq(verbalApprovalConfirmations.verbalApprovalId, verbalApprovals.id))
+      .where(inArray(verbalApprovals.changeId, ids))
+      .orderBy(asc(verbalApprovals.id))
+      .all(),
+  );
+  const paperwork = some(() => db.select().from(obligations).where(inArray(obligations.changeId, ids)).orderBy(asc(obligations.id)).all());
+  const events = some(() =>
+    db
+      .select({ changeId: auditEvents.changeId, type: auditEvents.type, toState: auditEvents.toState, data: auditEvents.data, occurredAt: auditEvents.occurredAt })
+      .from(auditEvents)
+      .where(and(inArray(auditEvents.changeId, ids), or(isNotNull(auditEvents.toState), eq(auditEvents.type, 'approval.requested'))))
+      .orderBy(asc(auditEvents.id))
+      .all(),
+  );
+  const changeFacts = rows.map((row): AgendaChangeFacts => {
+    const phase = decisionStage(row.state)?.phase;
+    const ownEvents = events.filter((event) => event.changeId === row.id);
+    return {
+      id: row.id,
+      ref: formatChangeRef(row.id),
+      title: row.title,
+      type: row.type,
+      state: row.state,
+      riskLevel: row.riskLevel,
+      ownerId: row.ownerId,
+      createdAt: row.createdAt,
+      plannedStart: row.plannedStart,
+      plannedEnd: row.plannedEnd,
+      flaggedAt: row.flaggedAt,
+      flagReason: row.flagReason,
+      phase,
+      openRoles: requirements.filter((r) => r.changeId === row.id && r.phase === phase).map((r) => r.role),
+      approvalRequestedAt: ownEvents.findLast((event) => event.type === 'approval.requested' && phase !== undefined && event.data?.phase === phase)?.occurredAt ?? null,
+      verbalApprovals: verbal.filter((v) => v.changeId === row.id).map((v) => ({ approverId: v.approverId, state: verbalApprovalState(v.outcome ? { outcome: v.outcome } : undefined), answeredAt: v.answeredAt })),
+      obligations: paperwork.filter((o) => o.changeId === row.id).map(({ kind, dueAt, completedAt }) => ({ kind, dueAt, completedAt })),
+      outcomes: ownEvents.flatMap((event) => {
+        const state = CHANGE_STATES.find((candidate) => candidate === event.toState);
+        return state ? [{ state, at: event.occurredAt }] : [];
+      }),
+    };
+  });
+  const undelivered = db
+    .select({ changeId: outbox.changeId, kind: outbox.kind, error: outbox.lastError, at: outbox.createdAt })
+    .from(outbox)
+    .where(and(eq(outbox.status, 'dead'), gte(outbox.createdAt, since)))
+    .orderBy(asc(outbox.id))
+    .all();
+  return { changes: changeFacts, undelivered };
+}
+
+/** The last regular meeting before `at`: the agenda's "since the last CAB". */
+export function previousRegularMeeting(db: DbExecutor, at: Date): CabMeetingRow | undefined {
+  return db.select().from(cabMeetings).where(and(eq(cabMeetings.kind, 'regular'), lt(cabMeetings.meetingAt, at))).orderBy(desc(cabMeetings.meetingAt)).get();
+}
+
+export function meetingOfSlot(db: DbExecutor, slot: string): CabMeetingRow | undefined {
+  return db.select().from(cabMeetings).where(eq(cabMeetings.slot, slot)).get();
+}
+
+export function meetingById(db: DbExecutor, meetingId: number): CabMeetingRow | undefined {
+  return db.select().from(cabMeetings).where(eq(cabMeetings.id, meetingId)).get();
+}
+
+export function itemById(db: DbExecutor, itemId: number): BoardItemRow | undefined {
+  return db.select().from(cabItems).where(eq(cabItems.id, itemId)).get();
+}
+
+export function itemsOfMeeting(db: DbExecutor, meetingId: number): BoardItemRow[] {
+  return db.select().from(cabItems).where(eq(cabItems.meetingId, meetingId)).orderBy(asc(cabItems.id)).all();
+}
+
+/** An emergency CAB still open for the change, so convening twice posts once. */
+export function openEmergencyItem(db: DbExecutor, changeId: number): BoardItemRow | undefined {
+  return db
+    .select({ item: cabItems })
+    .from(cabItems)
+    .innerJoin(cabMeetings, eq(cabItems.meetingId, cabMeetings.id))
+    .where(and(eq(cabItems.changeId, changeId), eq(cabMeetings.kind, 'emergency'), isNull(cabMeetings.closedAt), isNull(cabItems.outcome)))
+    .get()?.item;
+}
+
+export function votesOf(db: DbExecutor, itemId: number): CabVote[] {
+  return db.select({ voterId: cabVotes.voterId, vote: cabVotes.vote }).from(cabVotes).where(eq(cabVotes.itemId, itemId)).orderBy(asc(cabVotes.id)).all();
+}
+
+/** Records a member's vote, or changes it; false when it was already that vote (a double click). */
+export function recordVote(db: DbExecutor, itemId: number, vote: CabVote, at: Date): boolean {
+  const existing = db.select().from(cabVotes).where(and(eq(cabVotes.itemId, itemId), eq(cabVotes.voterId, vote.voterId))).get();
+  if (existing?.vote === vote.vote) return false;
+  if (existing) db.update(cabVotes).set({ vote: vote.vote, votedAt: at }).where(eq(cabVotes.id, existing.id)).run();
+  else db.insert(cabVotes).values({ itemId, voterId: vote.voterId, vote: vote.vote, votedAt: at }).run();
+  return true;
+}
+
+/** Closed meetings whose meeting time falls in [from, to), newest first. */
+export function closedMeetingsBetween(db: DbExecutor, from: Date, to: Date): CabMeetingRow[] {
+  return db
+    .select()
+    .from(cabMeetings)
+    .where(and(isNotNull(cabMeetings.closedAt), gte(cabMeetings.meetingAt, from), lt(cabMeetings.meetingAt, to)))
+    .orderBy(desc(cabMeetings.meetingAt))
+    .all();
+}
+
+/** The most recent closed meetings, newest first. */
+export function recentClosedMeetings(db: DbExecutor, limit: number): CabMeetingRow[] {
+  return db.select().from(cabMeetings).where(isNotNull(cabMeetings.closedAt)).orderBy(desc(cabMeetings.meetingAt)).limit(limit).all();
+}

@@ -1,0 +1,103 @@
+import type { Policy } from '../policy/schema.js';
+import type { ApprovalPhase } from './lifecycle.js';
+
+/** What the board can do with a change put to it (7.3 "High/Critical changes for approval"). */
+export const CAB_OUTCOMES = ['approve', 'reject', 'defer'] as const;
+export type CabOutcome = (typeof CAB_OUTCOMES)[number];
+
+export const CAB_OUTCOME_WORDS: Record<CabOutcome, { button: string; past: string; emoji: string }> = {
+  approve: { button: 'Approve', past: 'approved', emoji: ':white_check_mark:' },
+  reject: { button: 'Reject', past: 'rejected', emoji: ':no_entry:' },
+  defer: { button: 'Defer', past: 'deferred', emoji: ':double_vertical_bar:' },
+};
+
+/** A member's vote, or (under the chair rule) the chair's decision. */
+export type BallotKind = 'vote' | 'decide';
+
+export interface CabVote {
+  voterId: string;
+  vote: CabOutcome;
+}
+
+/** Who voted what, in the order of CAB_OUTCOMES. */
+export function tally(votes: readonly CabVote[]): Record<CabOutcome, string[]> {
+  const counts: Record<CabOutcome, string[]> = { approve: [], reject: [], defer: [] };
+  for (const { voterId, vote } of votes) counts[vote].push(voterId);
+  return counts;
+}
+
+/**
+ * Under the quorum rule the board decides when one outcome has `quorum` votes. Should two reach it
+ * at once (the quorum was lowered), the more cautious wins: reject, then defer.
+ */
+export function quorumOutcome(votes: readonly CabVote[], quorum: number): CabOutcome | undefined {
+  const counts = tally(votes);
+  return (['reject', 'defer', 'approve'] as const).find((outcome) => counts[outcome].length >= quorum);
+}
+
+export interface BallotContext {
+  ref: string;
+  rule: Policy['cab']['decision_rule'];
+  quorum: number;
+  chairId: string | undefined;
+  /** The members of the board's role, user groups expanded. */
+  members: readonly string[];
+  requesterId: string;
+  ownerId: string;
+}
+
+/**
+ * Why `actorId` may not cast this ballot, or undefined when they may. Members vote; under the chair
+ * rule only the chair decides (7.1 "final decisions"); nobody votes on a change they requested or own.
+ */
+export function ballotRefusal(context: BallotContext, actorId: string, kind: BallotKind): string | undefined {
+  const { ref } = context;
+  if (actorId === context.requesterId) return `You requested ${ref}, so the board decides it without you.`;
+  if (actorId === context.ownerId) return `You own ${ref}, so the board decides it without you.`;
+  if (kind === 'decide') {
+    if (context.rule !== 'chair') return `The CAB decides ${ref} by a quorum of ${context.quorum} votes; vote instead.`;
+    if (actorId !== context.chairId) return `Only the CAB chair decides ${ref}; your vote is shown beside the chair's buttons.`;
+    return undefined;
+  }
+  if (actorId === context.chairId || context.members.includes(actorId)) return undefined;
+  return `Only CAB members vote on ${ref}; nothing was recorded.`;
+}
+
+/** Who may close a meeting and record its minutes: the chair, or any member when the policy names no chair. */
+export function mayCloseMeeting(actorId: string, chairId: string | undefined, members: readonly string[]): boolean {
+  return chairId ? actorId === chairId : members.includes(actorId);
+}
+
+export interface MinutesItem {
+  ref: string;
+  title: string;
+  phase: ApprovalPhase;
+  outcome: CabOutcome | null;
+  decidedBy: string | null;
+  reason: string | null;
+  votes: CabVote[];
+}
+
+/** The record of a meeting (11.1 "CAB Meeting Minutes"), stored when the chair closes it. */
+export interface Minutes {
+  kind: 'regular' | 'emergency';
+  meetingAt: string;
+  late: boolean;
+  chairId: string | null;
+  closedBy: string;
+  closedAt: string;
+  notes: string | null;
+  /** Everyone who voted, decided or closed the meeting. */
+  participants: string[];
+  items: MinutesItem[];
+}
+
+export function buildMinutes(meeting: Omit<Minutes, 'participants' | 'closedAt'>, closedAt: Date): Minutes {
+  const participants = new Set<string>();
+  for (const item of meeting.items) {
+    for (const vote of item.votes) participants.add(vote.voterId);
+    if (item.decidedBy) participants.add(item.decidedBy);
+  }
+  participants.add(meeting.closedBy);
+  return { ...meeting, closedAt: closedAt.toISOString(), participants: [...participants] };
+}

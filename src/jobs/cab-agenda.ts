@@ -1,0 +1,33 @@
+import type { Clock } from '../clock.js';
+import type { Database } from '../db/client.js';
+import type { Policy } from '../policy/schema.js';
+import { openRegularMeeting } from '../services/cab.js';
+import type { ScheduledJob } from './scheduler.js';
+
+export interface JobDependencies {
+  policy: Policy;
+  database: Database;
+  clock: Clock;
+  /** Sends what the job queued without waiting for the next poll. */
+  outbox: { kick(): void };
+}
+
+/** The weekly CAB agenda (7.2, 7.3) on the policy's `cab.schedule`; a missed one is posted late within the grace period. */
+export function cabAgendaJob(deps: JobDependencies): ScheduledJob {
+  const { policy } = deps;
+  return {
+    name: 'cab_agenda',
+    schedule: policy.cab.schedule,
+    catchUpWithinMs: policy.cab.missed_agenda_grace_hours * 3_600_000,
+    async run(slot, { late }) {
+      const outcome = openRegularMeeting(deps.database.db, policy, { slot, late, openedBy: 'cabinet' }, deps.clock.now());
+      if (!outcome.ok) throw new Error(outcome.reason);
+      deps.outbox.kick();
+    },
+  };
+}
+
+/** Every scheduled job the policy asks for: the CAB agenda when there is a CAB channel to post it in. */
+export function scheduledJobs(deps: JobDependencies): ScheduledJob[] {
+  return deps.policy.cab.channel ? [cabAgendaJob(deps)] : [];
+}

@@ -1,0 +1,162 @@
+import type { webApi } from '@slack/bolt';
+import { eq } from 'drizzle-orm';
+import type { Clock } from '../clock.js';
+import { agendaSize } from '../domain/agenda.js';
+import { type CabMeetingRow, itemById, itemsOfMeeting, meetingById, votesOf } from '../db/cab.js';
+import type { CabinetDb } from '../db/client.js';
+import { type BoardItemRow, loadChangeView } from '../db/changes.js';
+import { type OutboxMessage, enqueue } from '../db/outbox.js';
+import { cabItems, cabMeetings } from '../db/schema.js';
+import type { Policy } from '../policy/schema.js';
+import { roleMembers } from './role-members.js';
+import { type SlackMessage, agendaMessages, agendaTitle, closeMeetingActions } from './views/agenda.js';
+import { type BoardItemContext, boardItemMessage, closedMeetingText, emergencyCabMessage, minutesMessages } from './views/cab.js';
+import { slackDate } from './views/blocks.js';
+
+export type CabOutboxMessage = Extract<OutboxMessage, { kind: 'cab_meeting' | 'cab_agenda_page' | 'cab_item' | 'refresh_cab_item' | 'cab_chair_link' | 'cab_minutes' }>;
+
+const CAB_KINDS: readonly string[] = ['cab_meeting', 'cab_agenda_page', 'cab_item', 'refresh_cab_item', 'cab_chair_link', 'cab_minutes'] satisfies CabOutboxMessage['kind'][];
+
+export function isCabMessage(message: OutboxMessage): message is CabOutboxMessage {
+  return CAB_KINDS.includes(message.kind);
+}
+
+export interface CabDeliveryDependencies {
+  client: webApi.WebClient;
+  db: CabinetDb;
+  policy: Policy;
+  clock: Clock;
+  openDm(userId: string): Promise<string>;
+}
+
+export interface CabDelivery {
+  deliver(message: CabOutboxMessage): Promise<void>;
+  /** Re-renders every board item of a change that was posted, e.g. once the change moved on. */
+  refreshChangeItems(items: readonly BoardItemRow[]): Promise<void>;
+}
+
+/** Posts and updates what the CAB sees: the agenda and its continuation, the items to vote on, the minutes. */
+export function createCabDelivery(deps: CabDeliveryDependencies): CabDelivery {
+  const { client, db, policy, clock } = deps;
+  const members = () => roleMembers(client, policy, policy.cab.role);
+
+  const itemContext = (item: BoardItemRow): BoardItemContext | undefined => {
+    const meeting = meetingById(db, item.meetingId);
+    const view = loadChangeView(db, item.changeId);
+    return meeting && view ? { item, meeting, view, votes: votesOf(db, item.id), policy, now: clock.now() } : undefined;
+  };
+
+  /** A regular meeting's agenda; the first message carries the close button, or says it was closed. */
+  const agendaOf = (meeting: CabMeetingRow): SlackMessage[] => {
+    if (!meeting.agenda) return [];
+    const notes = meeting.late && meeting.slot ? [`:hourglass: Posted late: Cabinet was not running at ${slackDate(new Date(meeting.slot))}.`] : [];
+    if (meeting.closedAt) notes.push(closedMeetingText(meeting));
+    return agendaMessages(meeting.agenda, policy, { title: agendaTitle(meeting.meetingAt, policy), notes, actions: meeting.closedAt ? undefined : closeMeetingActions(meeting.id) });
+  };
+
+  /** The first message of a meeting as it should look now. */
+  const firstMessage = async (meeting: CabMeetingRow): Promise<SlackMessage | undefined> => {
+    if (meeting.kind === 'regular') return agendaOf(meeting)[0];
+    const [item] = itemsOfMeeting(db, meeting.id);
+    const context = item ? itemContext(item) : undefined;
+    return context ? emergencyCabMessage(context, await members()) : undefined;
+  };
+
+  const update = async (channel: string, ts: string, message: SlackMessage) => {
+    await client.chat.update({ channel, ts, ...message });
+  };
+
+  /** Updates an item where it was posted: its own thread reply, or an emergency CAB's first message. */
+  const refreshItem = async (item: BoardItemRow) => {
+    const context = itemContext(item);
+    if (!context || !item.ts) return;
+    const message = context.meeting.kind === 'emergency' ? await firstMessage(context.meeting) : boardItemMessage(context);
+    if (message) await update(context.meeting.channelId, item.ts, message);
+  };
+
+  const postMeeting = async (meeting: CabMeetingRow) => {
+    if (meeting.ts) return;
+    const first = await firstMessage(meeting);
+    if (!first) return;
+    const posted = await client.chat.postMessage({ channel: meeting.channelId, ...first });
+    const ts = posted.ts;
+    if (!ts) throw new Error('chat.postMessage returned no ts');
+    const now = clock.now();
+    // The post is recorded and the rest of the meeting queued together: a retry posts nothing twice.
+    db.transaction((tx) => {
+      tx.update(cabMeetings).set({ ts, channelId: posted.channel ?? meeting.channelId }).where(eq(cabMeetings.id, meeting.id)).run();
+      if (meeting.kind === 'emergency') {
+        tx.update(cabItems).set({ ts }).where(eq(cabItems.meetingId, meeting.id)).run();
+        return;
+      }
+      agendaOf(meeting).forEach((_, page) => {
+        if (page > 0) enqueue(tx, { kind: 'cab_agenda_page', meetingId: meeting.id, page }, now, `cab_agenda_page:${meeting.id}:${page}`);
+      });
+      for (const item of itemsOfMeeting(tx, meeting.id)) enqueue(tx, { kind: 'cab_item', changeId: item.changeId, itemId: item.id }, now, `cab_item:${item.id}`);
+      enqueue(tx, { kind: 'cab_chair_link', meetingId: meeting.id }, now, `cab_chair_link:${meeting.id}`);
+    });
+  };
+
+  const postInThread = async (meeting: CabMeetingRow, message: SlackMessage) => {
+    if (!meeting.ts) throw new Error(`CAB meeting ${meeting.id} has no first message yet`);
+    return client.chat.postMessage({ channel: meeting.channelId, thread_ts: meeting.ts, ...message });
+  };
+
+  const postMinutes = async (meeting: CabMeetingRow) => {
+    if (!meeting.minutes) return;
+    if (!meeting.minutesTs) {
+      let firstTs: string | undefined;
+      for (const message of minutesMessages(meeting.minutes, policy)) {
+        const posted = await postInThread(meeting, message);
+        firstTs ??= posted.ts;
+      }
+      db.update(cabMeetings).set({ minutesTs: firstTs ?? '' }).where(eq(cabMeetings.id, meeting.id)).run();
+    }
+    const first = await firstMessage(meeting);
+    if (first && meeting.ts) await update(meeting.channelId, meeting.ts, first);
+    if (meeting.kind === 'regular') for (const item of itemsOfMeeting(db, meeting.id)) await refreshItem(item);
+  };
+
+  const sendChairLink = async (meeting: CabMeetingRow) => {
+    const chair = policy.cab.chair;
+    if (!chair || !meeting.ts || !meeting.agenda) return;
+    const { permalink } = await client.chat.getPermalink({ channel: meeting.channelId, message_ts: meeting.ts });
+    const size = agendaSize(meeting.agenda);
+    const link = permalink ? `<${permalink}|${agendaTitle(meeting.meetingAt, policy)}>` : agendaTitle(meeting.meetingAt, policy);
+    const text = `The agenda is posted: ${link}. ${size.forApproval} change(s) for the board to decide, ${size.issues} open issue(s). Close the meeting from the agenda when you are done, to record the minutes.`;
+    await client.chat.postMessage({ channel: await deps.openDm(chair), text });
+  };
+
+  return {
+    async deliver(message) {
+      if (message.kind === 'cab_item' || message.kind === 'refresh_cab_item') {
+        const item = itemById(db, message.itemId);
+        if (!item) return;
+        if (message.kind === 'refresh_cab_item') return refreshItem(item);
+        const context = item.ts ? undefined : itemContext(item);
+        if (!context) return;
+        const posted = await postInThread(context.meeting, boardItemMessage(context));
+        if (posted.ts) db.update(cabItems).set({ ts: posted.ts }).where(eq(cabItems.id, item.id)).run();
+        return;
+      }
+      const meeting = meetingById(db, message.meetingId);
+      if (!meeting) return;
+      switch (message.kind) {
+        case 'cab_meeting':
+          return postMeeting(meeting);
+        case 'cab_agenda_page': {
+          const page = agendaOf(meeting)[message.page];
+          if (page) await postInThread(meeting, page);
+          return;
+        }
+        case 'cab_chair_link':
+          return sendChairLink(meeting);
+        case 'cab_minutes':
+          return postMinutes(meeting);
+      }
+    },
+    async refreshChangeItems(items) {
+      for (const item of items) await refreshItem(item);
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { CAB_OUTCOME_WORDS } from '../../../domain/cab.js';
+import { itemById } from '../../../db/cab.js';
+import { loadChangeView } from '../../../db/changes.js';
+import { castBallot } from '../../../services/cab.js';
+import type { ListenerDependencies } from '../../dependencies.js';
+import { CAB_BALLOT_ACTION, encodeBallotValue, parseBallotValue } from '../../ids.js';
+import { roleMembers } from '../../role-members.js';
+import { boardReasonModal } from '../../views/cab.js';
+import { onButton } from './change-button.js';
+
+/**
+ * A CAB vote or the chair's decision on an agenda item. Votes and approvals count at once; the
+ * chair's rejection or deferral first asks why. Who may do what is checked in the transaction.
+ */
+export function registerCabBallot(app: App, deps: ListenerDependencies): void {
+  onButton(app, CAB_BALLOT_ACTION, deps, parseBallotValue, async ({ target, userId, triggerId, client, reply }) => {
+    if (target.kind === 'decide' && target.outcome !== 'approve' && userId === deps.policy.cab.chair) {
+      const item = itemById(deps.database.db, target.itemId);
+      const view = item ? loadChangeView(deps.database.db, item.changeId) : undefined;
+      if (view) {
+        await client.views.open({ trigger_id: triggerId, view: boardReasonModal(view, encodeBallotValue(target), target.outcome) });
+        return;
+      }
+    }
+    const members = await roleMembers(client, deps.policy, deps.policy.cab.role);
+    const outcome = castBallot(deps.database.db, deps.policy, target, userId, members, deps.clock.now());
+    if (!outcome.ok) {
+      await reply(outcome.reason);
+      return;
+    }
+    deps.outbox.kick();
+    const decided = outcome.decided ? ` The board's decision: ${outcome.ref} is ${CAB_OUTCOME_WORDS[outcome.decided].past}.` : '';
+    await reply(`${target.kind === 'vote' ? `Your vote to ${target.outcome} ${outcome.ref} is recorded.` : 'Your decision is recorded.'}${decided}`);
+  });
+}

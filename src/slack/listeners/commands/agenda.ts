@@ -1,0 +1,20 @@
+import { agendaFor, nextMeetingAt } from '../../../services/cab.js';
+import { agendaPreview } from '../../views/agenda.js';
+import { type Subcommand, ephemeral } from './subcommand.js';
+
+/** `/change agenda`: a preview of the next CAB agenda for anyone; the chair may post it now. */
+export const agendaSubcommand: Subcommand = {
+  name: 'agenda',
+  usage: 'agenda',
+  summary: 'preview the next CAB agenda (the chair can post it now)',
+  async run({ ack, command, deps }) {
+    const now = deps.clock.now();
+    const meetingAt = nextMeetingAt(deps.policy, now);
+    if (!meetingAt) {
+      await ack(ephemeral(`The CAB schedule (\`${deps.policy.cab.schedule}\`) has no meeting in the coming year.`));
+      return;
+    }
+    const preview = agendaPreview(agendaFor(deps.database.db, deps.policy, meetingAt, now), deps.policy, command.user_id === deps.policy.cab.chair && deps.policy.cab.channel !== undefined);
+    await ack(ephemeral(preview.text, preview.blocks));
+  },
+};

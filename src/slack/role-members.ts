@@ -1,0 +1,14 @@
+import type { webApi } from '@slack/bolt';
+import type { Policy } from '../policy/schema.js';
+
+/** The people holding a policy role now: user IDs as listed, user groups (S…) expanded through Slack. */
+export async function roleMembers(client: webApi.WebClient, policy: Policy, role: string): Promise<string[]> {
+  const members = await Promise.all(
+    (policy.roles[role] ?? []).map(async (id) => {
+      if (!id.startsWith('S')) return [id];
+      const group = await client.usergroups.users.list({ usergroup: id });
+      return group.users ?? [];
+    }),
+  );
+  return [...new Set(members.flat())];
+}

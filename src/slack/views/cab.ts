@@ -1,0 +1,148 @@
+import type { types } from '@slack/bolt';
+import { CAB_OUTCOMES, CAB_OUTCOME_WORDS, type CabOutcome, type CabVote, type Minutes, tally } from '../../domain/cab.js';
+import { describeState } from '../../domain/lifecycle.js';
+import type { CabMeetingRow } from '../../db/cab.js';
+import type { BoardItemRow, ChangeView } from '../../db/changes.js';
+import type { Policy } from '../../policy/schema.js';
+import { openBoardRequirement } from '../../services/cab.js';
+import { ACTIONS, CAB_NOTES_BLOCK, CAB_REASON_BLOCK, VIEWS, cabBallotActionId, encodeBallotValue, encodeChangeValue, encodeMeetingValue } from '../ids.js';
+import { agendaTitle, closeMeetingActions, type SlackMessage } from './agenda.js';
+import { button, context, header, linesToSections, paginate, section, slackDate, truncate } from './blocks.js';
+import { changeSummaryBlocks } from './change-message.js';
+import { escapeMrkdwn, mentionMember } from './mrkdwn.js';
+
+export interface BoardItemContext {
+  item: BoardItemRow;
+  meeting: CabMeetingRow;
+  view: ChangeView;
+  votes: CabVote[];
+  policy: Policy;
+  now: Date;
+}
+
+function votesLine(votes: readonly CabVote[], policy: Policy): string {
+  const counts = tally(votes);
+  const parts = CAB_OUTCOMES.map((outcome) => `${CAB_OUTCOME_WORDS[outcome].emoji} ${CAB_OUTCOME_WORDS[outcome].button} (${counts[outcome].length})${counts[outcome].length > 0 ? `: ${counts[outcome].map(mentionMember).join(', ')}` : ''}`);
+  const rule = policy.cab.decision_rule === 'chair' ? 'The chair decides; the votes advise.' : `The first outcome with ${policy.cab.quorum} votes decides.`;
+  return `*Votes* — ${parts.join('   ')}\n_${rule}_`;
+}
+
+function ballotButtons(itemId: number, kind: 'vote' | 'decide'): types.Button[] {
+  const label = (outcome: CabOutcome) => (kind === 'vote' ? CAB_OUTCOME_WORDS[outcome].button : `Decide: ${CAB_OUTCOME_WORDS[outcome].past}`);
+  const style = (outcome: CabOutcome) => (outcome === 'approve' ? 'primary' : outcome === 'reject' ? 'danger' : undefined);
+  return CAB_OUTCOMES.map((outcome) => button(label(outcome), cabBallotActionId(kind, outcome), encodeBallotValue({ itemId, kind, outcome }), kind === 'decide' ? style(outcome) : undefined));
+}
+
+/** What an item shows under the change: the decision, why it cannot be voted on any more, or the buttons. */
+function ballotBlocks({ item, meeting, view, policy }: BoardItemContext): types.KnownBlock[] {
+  if (item.outcome) {
+    const words = CAB_OUTCOME_WORDS[item.outcome];
+    return [section(`${words.emoji} *${words.past[0]?.toUpperCase()}${words.past.slice(1)} by the board* — ${mentionMember(item.decidedBy ?? '')} ${item.decidedAt ? slackDate(item.decidedAt) : ''}: ${escapeMrkdwn(item.reason ?? '')}`)];
+  }
+  if (meeting.closedAt) return [context('Not decided at this meeting: it goes to the next CAB.')];
+  const requirement = openBoardRequirement(view, policy);
+  if (!requirement) return [context(`No longer waiting for the board: ${view.ref} is ${describeState(view.change.state)}.`)];
+  const details = button('Details', ACTIONS.details, encodeChangeValue(view.change.id));
+  const votes: types.ActionsBlock = { type: 'actions', block_id: 'cab_vote', elements: [...ballotButtons(item.id, 'vote'), details] };
+  if (policy.cab.decision_rule !== 'chair') return [votes];
+  return [votes, context(`Chair${policy.cab.chair ? ` ${mentionMember(policy.cab.chair)}` : ''}: the board's decision`), { type: 'actions', block_id: 'cab_decide', elements: ballotButtons(item.id, 'decide') }];
+}
+
+/** A change put to the board: the change, the votes so far, and the buttons while it can be decided. */
+export function boardItemBlocks(context_: BoardItemContext): types.KnownBlock[] {
+  const { item, view, votes, policy, now } = context_;
+  const what = item.phase === 'retro_approval' ? 'the formal approval of this emergency change (6.4)' : 'its approval';
+  return [...changeSummaryBlocks(view, policy, now), context(`The board decides ${what}.`), section(votesLine(votes, policy)), ...ballotBlocks(context_)];
+}
+
+export function boardItemMessage(context_: BoardItemContext): SlackMessage {
+  const { view } = context_;
+  return { text: `CAB: ${view.ref} · ${escapeMrkdwn(view.change.title)}`, blocks: boardItemBlocks(context_) };
+}
+
+/** An emergency CAB (7.2): who is called, by when, then the change with its buttons and the close button. */
+export function emergencyCabMessage(context_: BoardItemContext, members: readonly string[]): SlackMessage {
+  const { meeting, view, policy } = context_;
+  const decideBy = new Date(meeting.meetingAt.getTime() + policy.cab.emergency_within_hours * 3_600_000);
+  const called = [...new Set([...(policy.cab.chair ? [policy.cab.chair] : []), ...members])].map(mentionMember).join(' ');
+  const intro = section(`:rotating_light: *Emergency CAB* for *${view.ref} · ${escapeMrkdwn(view.change.title)}*, convened by ${mentionMember(meeting.openedBy)}.\n${called}: please decide by ${slackDate(decideBy)} (within ${policy.cab.emergency_within_hours} h, POL-SEC-008 7.2).`);
+  const footer = meeting.closedAt ? context(closedMeetingText(meeting)) : closeMeetingActions(meeting.id);
+  return { text: `Emergency CAB: ${view.ref} · ${escapeMrkdwn(view.change.title)}`, blocks: [intro, ...boardItemBlocks(context_), footer] };
+}
+
+/** What a closed meeting's first message says instead of the close button. */
+export function closedMeetingText(meeting: CabMeetingRow): string {
+  return `Closed by ${mentionMember(meeting.closedBy ?? '')} ${meeting.closedAt ? slackDate(meeting.closedAt) : ''}; the minutes are in the thread.`;
+}
+
+function minutesItemLine(item: Minutes['items'][number]): string {
+  const counts = tally(item.votes);
+  const votes = CAB_OUTCOMES.filter((outcome) => counts[outcome].length > 0).map((outcome) => `${CAB_OUTCOME_WORDS[outcome].button.toLowerCase()}: ${counts[outcome].map(mentionMember).join(', ')}`);
+  const outcome = item.outcome ? `*${CAB_OUTCOME_WORDS[item.outcome].past}* by ${mentionMember(item.decidedBy ?? '')} — ${escapeMrkdwn(item.reason ?? '')}` : '*not decided* (goes to the next CAB)';
+  return `• *${item.ref}* · ${escapeMrkdwn(item.title)} — ${outcome}. Votes: ${votes.join('; ') || 'none'}.`;
+}
+
+/** The minutes (11.1), as messages within Slack's limits: posted in the meeting's thread and shown by `/change cab minutes`. */
+export function minutesMessages(minutes: Minutes, policy: Policy): SlackMessage[] {
+  const meetingAt = new Date(minutes.meetingAt);
+  const title = `${minutes.kind === 'emergency' ? 'Emergency CAB' : 'CAB'} minutes · ${agendaTitle(meetingAt, policy).replace('CAB agenda · ', '')}`;
+  const facts = [
+    `Chair: ${minutes.chairId ? mentionMember(minutes.chairId) : 'none set'} · closed by ${mentionMember(minutes.closedBy)} ${slackDate(new Date(minutes.closedAt))}${minutes.late ? ' · agenda posted late' : ''}`,
+    `Took part: ${minutes.participants.map(mentionMember).join(', ') || 'nobody'}`,
+  ];
+  const decided = minutes.items.filter((item) => item.outcome);
+  const lines = [
+    `*Decisions* (${decided.length} of ${minutes.items.length} changes decided)`,
+    ...(minutes.items.length > 0 ? minutes.items.map(minutesItemLine) : ['_No change was put to the board._']),
+    '*Notes*',
+    minutes.notes ? escapeMrkdwn(minutes.notes) : '_None._',
+  ];
+  const top = [header(title), context(facts.join('\n'))];
+  const pages = paginate(linesToSections(lines), { blocks: top.length, chars: title.length + facts.join('\n').length });
+  return pages.map((blocks, index) => ({ text: index === 0 ? title : `${title} (continued)`, blocks: index === 0 ? [...top, ...blocks] : [context(`${escapeMrkdwn(title)} — continued, ${index + 1} of ${pages.length}`), ...blocks] }));
+}
+
+/** The chair's reason for rejecting or deferring a change at the CAB. */
+export function boardReasonModal(view: ChangeView, value: string, outcome: CabOutcome): types.ModalView {
+  const verb = CAB_OUTCOME_WORDS[outcome].button;
+  return {
+    type: 'modal',
+    callback_id: VIEWS.cabDecisionReason,
+    private_metadata: value,
+    title: { type: 'plain_text', text: truncate(`${verb} ${view.ref}`, 24) },
+    submit: { type: 'plain_text', text: verb },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      section(`*${view.ref} · ${escapeMrkdwn(view.change.title)}* — the board's decision: *${CAB_OUTCOME_WORDS[outcome].past}*`),
+      {
+        type: 'input',
+        block_id: CAB_REASON_BLOCK,
+        optional: outcome === 'defer',
+        label: { type: 'plain_text', text: outcome === 'reject' ? 'Why? The requester and the auditors read it' : 'What should come back to the next CAB?' },
+        element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 2000 },
+      },
+    ],
+  };
+}
+
+/** Closing a meeting: optional notes for the minutes. */
+export function closeMeetingModal(meetingId: number): types.ModalView {
+  return {
+    type: 'modal',
+    callback_id: VIEWS.cabClose,
+    private_metadata: encodeMeetingValue(meetingId),
+    title: { type: 'plain_text', text: 'Close the CAB meeting' },
+    submit: { type: 'plain_text', text: 'Close & post minutes' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      section('The minutes record every vote, decision and deferral. Changes not decided go to the next CAB.'),
+      {
+        type: 'input',
+        block_id: CAB_NOTES_BLOCK,
+        optional: true,
+        label: { type: 'plain_text', text: 'Notes for the minutes' },
+        element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 2900 },
+      },
+    ],
+  };
+}
