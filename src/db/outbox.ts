@@ -68,6 +68,22 @@ export function dueMessages(db: CabinetDb, now: Date, limit: number): OutboxRow[
     .all();
 }
 
+/**
+ * Claims a due message for one sender: its next attempt moves `leaseMs` ahead, on condition that it
+ * is still as it was read, so of two processes sharing the database only one sends it. Should the
+ * sender die while sending, the message falls due again when the lease runs out.
+ */
+export function claimMessage(db: CabinetDb, row: OutboxRow, now: Date, leaseMs: number): boolean {
+  return (
+    db
+      .update(outbox)
+      .set({ nextAttemptAt: new Date(now.getTime() + leaseMs) })
+      .where(and(eq(outbox.id, row.id), eq(outbox.status, 'pending'), eq(outbox.nextAttemptAt, row.nextAttemptAt)))
+      .returning({ id: outbox.id })
+      .all().length === 1
+  );
+}
+
 export function markSent(db: CabinetDb, id: number, at: Date): void {
   db.update(outbox).set({ status: 'sent', sentAt: at, lastError: null }).where(eq(outbox.id, id)).run();
 }

@@ -3,7 +3,7 @@ import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { APPROVAL_PHASES, decisionStage } from '../domain/lifecycle.js';
 import { type ChangeView, type MessagePurpose, loadChangeView, recordSlackMessage, requestPurpose, requirementsOf, slackMessagesOf } from '../db/changes.js';
-import { type OutboxMessage, type OutboxRow, dueMessages, markFailed, markSent, outboxMessage } from '../db/outbox.js';
+import { type OutboxMessage, type OutboxRow, claimMessage, dueMessages, markFailed, markSent, outboxMessage } from '../db/outbox.js';
 import type { Policy } from '../policy/schema.js';
 import { escalateAuthorization } from '../services/emergency.js';
 import { paperworkDeadline } from '../services/paperwork.js';
@@ -35,6 +35,8 @@ const BATCH_SIZE = 25;
 const MAX_ATTEMPTS = 10;
 const FIRST_RETRY_MS = 5_000;
 const MAX_RETRY_MS = 10 * 60_000;
+// Longer than any one delivery takes; a message whose sender died is sent again after it.
+const CLAIM_LEASE_MS = 2 * 60_000;
 
 interface SlackErrorShape {
   code?: string;
@@ -177,7 +179,9 @@ export function createOutboxSender(deps: OutboxSenderDependencies): OutboxSender
 
   const deliverRow = async (row: OutboxRow): Promise<void> => {
     const message = outboxMessage(row);
-    const label = `outbox #${row.id} ${row.kind} for CHG-${row.changeId}`;
+    const label = `outbox #${row.id} ${row.kind}${row.changeId === null ? '' : ` for CHG-${row.changeId}`}`;
+    // Another process sharing the database may have taken it since it was read.
+    if (!claimMessage(db, row, clock.now(), CLAIM_LEASE_MS)) return;
     try {
       await deliver(message);
       markSent(db, row.id, clock.now());

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CHANGE_FIELDS, riskFactorField } from '../../src/domain/change-request.js';
 import { EMERGENCY_FIELDS, VERBAL_FIELDS } from '../../src/domain/emergency-request.js';
-import { ACTIONS, EVIDENCE_BLOCK, REJECT_REASON_BLOCK, VIEWS } from '../../src/slack/ids.js';
+import { ACTIONS, CAB_NOTES_BLOCK, CAB_REASON_BLOCK, EVIDENCE_BLOCK, REJECT_REASON_BLOCK, VIEWS } from '../../src/slack/ids.js';
 import { FORM_ACTION } from '../../src/slack/views/change-form.js';
 import type { AppResponse, SignedPostOptions } from './slack-request.js';
 import type { TestApp } from './test-app.js';
@@ -207,4 +207,14 @@ export async function eventually(condition: () => boolean, what: string, timeout
     if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** Submits the chair's reject/defer reason modal for a ballot value such as "ITEM-1:decide:reject". */
+export function submitCabReason(app: TestApp, userId: string, ballotValue: string, reason: string): Promise<AppResponse> {
+  return submitView(app, userId, VIEWS.cabDecisionReason, { [CAB_REASON_BLOCK]: { [FORM_ACTION]: { type: 'plain_text_input', value: reason } } }, { privateMetadata: ballotValue });
+}
+
+/** Submits the close-meeting modal of a meeting such as "CAB-1", with notes for the minutes. */
+export function submitCloseMeeting(app: TestApp, userId: string, meetingValue: string, notes: string): Promise<AppResponse> {
+  return submitView(app, userId, VIEWS.cabClose, { [CAB_NOTES_BLOCK]: { [FORM_ACTION]: { type: 'plain_text_input', value: notes } } }, { privateMetadata: meetingValue });
 }

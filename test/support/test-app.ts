@@ -18,6 +18,7 @@ export interface TestApp {
   slack: FakeSlack;
   database: TempDatabase;
   clock: FakeClock;
+  policy: Policy;
   signingSecret: string;
   /** Sends a signed slash command, as Slack does; returns the app's HTTP answer (the ack). */
   command(text: string, options?: { userId?: string; command?: string } & SignedPostOptions): Promise<AppResponse>;
@@ -72,6 +73,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     slack,
     database,
     clock,
+    policy,
     signingSecret,
     post,
     command: (text, { userId, command = '/change', ...postOptions } = {}) =>
