@@ -166,7 +166,7 @@ export function buildAgenda(facts: AgendaFacts, policy: Pick<Policy, 'cab' | 'ti
     const sla = change.riskLevel !== null && Object.hasOwn(policy.approval_sla, change.riskLevel) ? policy.approval_sla[change.riskLevel] : undefined;
     if (change.state !== 'pending_approval' || !sla || !change.approvalRequestedAt) return [];
     const dueAt = addBusinessDays(change.approvalRequestedAt, sla.approval_business_days, policy);
-    return dueAt < now ? [{ change: headline(change), dueAt: dueAt.toISOString(), waitingFor: change.openRoles }] : [];
+    return dueAt < now ? [{ change: headline(change), dueAt: dueAt.toISOString(), waitingFor: [...change.openRoles] }] : [];
   });
   const disputedVerbalApprovals = changes.flatMap((change) =>
     change.verbalApprovals

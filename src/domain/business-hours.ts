@@ -1,5 +1,6 @@
 import type { Policy } from '../policy/schema.js';
 import { WEEKDAYS, type Weekday } from './weekday.js';
+import { instantOf, localParts } from './zoned-time.js';
 
 export interface LocalTime {
   weekday: Weekday;
@@ -76,14 +77,18 @@ export function localDate(at: Date, timeZone: string): string {
 
 /**
  * When `businessDays` business days have passed since `from` (4.4 SLAs are in business days): the
- * same time of day on the n-th following day that is a business day of the policy.
+ * same wall-clock time on the n-th following calendar day that is a business day of the policy.
  */
 export function addBusinessDays(from: Date, businessDays: number, policy: Pick<Policy, 'timezone' | 'business_hours'>): Date {
-  let at = from.getTime();
+  const start = localParts(from.getTime(), policy.timezone);
   let counted = 0;
+  let offset = 0;
   while (counted < businessDays) {
-    at += 86_400_000;
-    if (policy.business_hours.days.includes(localTime(new Date(at), policy.timezone).weekday)) counted += 1;
+    offset += 1;
+    const day = new Date(Date.UTC(start.year, start.month - 1, start.day + offset));
+    // getUTCDay: 0 is Sunday; WEEKDAYS starts on Monday.
+    if (policy.business_hours.days.includes(WEEKDAYS[(day.getUTCDay() + 6) % 7] ?? 'mon')) counted += 1;
   }
-  return new Date(at);
+  const day = new Date(Date.UTC(start.year, start.month - 1, start.day + offset));
+  return new Date(instantOf({ ...start, year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate() }, policy.timezone));
 }

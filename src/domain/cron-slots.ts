@@ -1,36 +1,8 @@
 import cron from 'node-cron';
+import { instantOf, localParts } from './zoned-time.js';
 
-/** Wall-clock fields of an instant in a time zone. */
-interface LocalParts {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function localParts(at: number, timeZone: string): LocalParts {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23' });
-    formatters.set(timeZone, formatter);
-  }
-  const parts = Object.fromEntries(formatter.formatToParts(at).map((part) => [part.type, Number(part.value)]));
-  return { year: parts.year ?? 0, month: parts.month ?? 0, day: parts.day ?? 0, hour: parts.hour ?? 0, minute: parts.minute ?? 0, second: parts.second ?? 0 };
-}
-
-const asUtc = (p: LocalParts) => Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-
-/** The instant a wall-clock time names in a time zone (DST-aware; a time skipped by DST lands an hour off and fails the match). */
-function instantOf(local: LocalParts, timeZone: string): number {
-  const guess = asUtc(local);
-  const first = guess - (asUtc(localParts(guess, timeZone)) - guess);
-  const offset = asUtc(localParts(first, timeZone)) - first;
-  return guess - offset;
-}
+// No time zone moves its clocks by more than an hour at once.
+const DST_SHIFT_SECONDS = 3600;
 
 /**
  * Walks the times of day a cron expression can fire at, day by day, asking node-cron itself whether
@@ -53,8 +25,9 @@ function walk(expression: string, timeZone: string, from: Date, direction: 1 | -
       for (const hour of hours) {
         for (const minute of minutes) {
           for (const second of seconds) {
-            // On the first day, times on the wrong side of `from` need no conversion.
-            if (offset === 0 && (hour * 3600 + minute * 60 + second - startKey) * direction < 0) continue;
+            // On the first day, times well on the wrong side of `from` need no conversion; within
+            // an hour of it they may still be on the right side, when the clocks went back.
+            if (offset === 0 && (hour * 3600 + minute * 60 + second - startKey) * direction < -DST_SHIFT_SECONDS) continue;
             const at = instantOf({ ...day, hour, minute, second }, timeZone);
             if (accept(at) && task.match(new Date(at))) return new Date(at);
           }

@@ -4,7 +4,7 @@ import { OBLIGATION_LABELS } from '../../domain/emergency.js';
 import { describeState } from '../../domain/lifecycle.js';
 import type { Policy } from '../../policy/schema.js';
 import { ACTIONS, encodeMeetingValue } from '../ids.js';
-import { button, context, header, linesToSections, paginate, slackDate, truncate } from './blocks.js';
+import { HEADER_TEXT_LIMIT, SECTION_TEXT_LIMIT, button, context, header, linesToSections, paginate, slackDate, truncate } from './blocks.js';
 import { escapeMrkdwn, mentionMember } from './mrkdwn.js';
 
 export interface SlackMessage {
@@ -46,10 +46,11 @@ function sectionLines(agenda: Agenda, id: SectionId, policy: Policy): string[] {
     case 'change_calendar':
       return agenda.calendar.map((entry) => `• ${slackDate(new Date(entry.start))}${entry.end ? ` → ${slackDate(new Date(entry.end))}` : ''} ${name(entry.change)} (${describeState(entry.change.state)})`);
     case 'change_freezes':
-      return agenda.freezes.map((freeze) => {
-        const inside = freeze.plannedInside.length > 0 ? ` — :warning: planned inside it: ${freeze.plannedInside.map(name).join('; ')}` : '';
-        return `• ${freeze.from} → ${freeze.to}: ${escapeMrkdwn(freeze.reason)}${inside}`;
-      });
+      // One line per change planned inside a freeze: a long list must split between sections, not be cut.
+      return agenda.freezes.flatMap((freeze) => [
+        `• ${freeze.from} → ${freeze.to}: ${escapeMrkdwn(freeze.reason)}${freeze.plannedInside.length > 0 ? ` — :warning: ${freeze.plannedInside.length} change(s) planned inside it:` : ''}`,
+        ...freeze.plannedInside.map((change) => `    ◦ ${name(change)}`),
+      ]);
     case 'open_issues': {
       const issues = agenda.openIssues;
       return [
@@ -94,14 +95,18 @@ export function agendaMessages(agenda: Agenda, policy: Policy, heading: AgendaHe
   return pages.map((blocks, index) =>
     index === 0
       ? { text: heading.title, blocks: [...top, ...blocks, ...bottom] }
-      : { text: `${heading.title} (continued, ${index + 1} of ${pages.length})`, blocks: [context(`${escapeMrkdwn(heading.title)} — continued, ${index + 1} of ${pages.length}`), ...blocks] },
+      : { text: `${heading.title} (continued, ${index + 1} of ${pages.length})`, blocks: [context(`${escapeMrkdwn(truncate(heading.title, HEADER_TEXT_LIMIT))} — continued, ${index + 1} of ${pages.length}`), ...blocks] },
   );
+}
+
+/** When a meeting is held, in the policy time zone (plain text, for headers). */
+export function meetingTimeText(meetingAt: Date, policy: Policy): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone: policy.timezone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' }).format(meetingAt);
 }
 
 /** The title of a regular meeting's agenda. */
 export function agendaTitle(meetingAt: Date, policy: Policy): string {
-  const day = new Intl.DateTimeFormat('en-GB', { timeZone: policy.timezone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(meetingAt);
-  return `CAB agenda · ${day}`;
+  return `CAB agenda · ${meetingTimeText(meetingAt, policy)}`;
 }
 
 /** The chair's button at the end of an open meeting's agenda. */

@@ -6,10 +6,10 @@ import type { BoardItemRow, ChangeView } from '../../db/changes.js';
 import type { Policy } from '../../policy/schema.js';
 import { openBoardRequirement } from '../../services/cab.js';
 import { ACTIONS, CAB_NOTES_BLOCK, CAB_REASON_BLOCK, VIEWS, cabBallotActionId, encodeBallotValue, encodeChangeValue, encodeMeetingValue } from '../ids.js';
-import { agendaTitle, closeMeetingActions, type SlackMessage } from './agenda.js';
-import { button, context, header, linesToSections, paginate, section, slackDate, truncate } from './blocks.js';
+import { type SlackMessage, closeMeetingActions, meetingTimeText } from './agenda.js';
+import { SECTION_TEXT_LIMIT, button, context, header, linesToSections, paginate, section, slackDate, truncate } from './blocks.js';
 import { changeSummaryBlocks } from './change-message.js';
-import { escapeMrkdwn, mentionMember } from './mrkdwn.js';
+import { escapeMrkdwn, escapedLines, mentionMember } from './mrkdwn.js';
 
 export interface BoardItemContext {
   item: BoardItemRow;
@@ -75,17 +75,19 @@ export function closedMeetingText(meeting: CabMeetingRow): string {
   return `Closed by ${mentionMember(meeting.closedBy ?? '')} ${meeting.closedAt ? slackDate(meeting.closedAt) : ''}; the minutes are in the thread.`;
 }
 
-function minutesItemLine(item: Minutes['items'][number]): string {
+/** An item of the minutes: the decision and the votes on one line, the reason on its own lines (it may be long). */
+function minutesItemLines(item: Minutes['items'][number]): string[] {
   const counts = tally(item.votes);
   const votes = CAB_OUTCOMES.filter((outcome) => counts[outcome].length > 0).map((outcome) => `${CAB_OUTCOME_WORDS[outcome].button.toLowerCase()}: ${counts[outcome].map(mentionMember).join(', ')}`);
-  const outcome = item.outcome ? `*${CAB_OUTCOME_WORDS[item.outcome].past}* by ${mentionMember(item.decidedBy ?? '')} — ${escapeMrkdwn(item.reason ?? '')}` : '*not decided* (goes to the next CAB)';
-  return `• *${item.ref}* · ${escapeMrkdwn(item.title)} — ${outcome}. Votes: ${votes.join('; ') || 'none'}.`;
+  const outcome = item.outcome ? `*${CAB_OUTCOME_WORDS[item.outcome].past}* by ${mentionMember(item.decidedBy ?? '')}` : '*not decided* (goes to the next CAB)';
+  const reason = item.reason ? escapedLines(item.reason, SECTION_TEXT_LIMIT - 10).map((line) => `    ${line}`) : [];
+  return [`• *${item.ref}* · ${escapeMrkdwn(item.title)} — ${outcome}. Votes: ${votes.join('; ') || 'none'}.`, ...reason];
 }
 
 /** The minutes (11.1), as messages within Slack's limits: posted in the meeting's thread and shown by `/change cab minutes`. */
 export function minutesMessages(minutes: Minutes, policy: Policy): SlackMessage[] {
   const meetingAt = new Date(minutes.meetingAt);
-  const title = `${minutes.kind === 'emergency' ? 'Emergency CAB' : 'CAB'} minutes · ${agendaTitle(meetingAt, policy).replace('CAB agenda · ', '')}`;
+  const title = `${minutes.kind === 'emergency' ? 'Emergency CAB' : 'CAB'} minutes · ${meetingTimeText(meetingAt, policy)}`;
   const facts = [
     `Chair: ${minutes.chairId ? mentionMember(minutes.chairId) : 'none set'} · closed by ${mentionMember(minutes.closedBy)} ${slackDate(new Date(minutes.closedAt))}${minutes.late ? ' · agenda posted late' : ''}`,
     `Took part: ${minutes.participants.map(mentionMember).join(', ') || 'nobody'}`,
@@ -93,9 +95,9 @@ export function minutesMessages(minutes: Minutes, policy: Policy): SlackMessage[
   const decided = minutes.items.filter((item) => item.outcome);
   const lines = [
     `*Decisions* (${decided.length} of ${minutes.items.length} changes decided)`,
-    ...(minutes.items.length > 0 ? minutes.items.map(minutesItemLine) : ['_No change was put to the board._']),
+    ...(minutes.items.length > 0 ? minutes.items.flatMap(minutesItemLines) : ['_No change was put to the board._']),
     '*Notes*',
-    minutes.notes ? escapeMrkdwn(minutes.notes) : '_None._',
+    ...(minutes.notes ? escapedLines(minutes.notes, SECTION_TEXT_LIMIT) : ['_None._']),
   ];
   const top = [header(title), context(facts.join('\n'))];
   const pages = paginate(linesToSections(lines), { blocks: top.length, chars: title.length + facts.join('\n').length });
