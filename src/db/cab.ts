@@ -10,6 +10,16 @@ import { approvalRequirements, auditEvents, cabItems, cabMeetings, cabVotes, cha
 export type CabMeetingRow = typeof cabMeetings.$inferSelect;
 export type { BoardItemRow as CabItemRow } from './changes.js';
 
+function groupBy<T>(rows: readonly T[], key: (row: T) => number): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const row of rows) {
+    const group = groups.get(key(row));
+    if (group) group.push(row);
+    else groups.set(key(row), [row]);
+  }
+  return groups;
+}
+
 /** States a change can be in while it still matters to the board: waiting, planned or running. */
 const OPEN_STATES: readonly ChangeState[] = ['submitted', ...DECIDING_STATES, 'approved', 'scheduled', 'implementing', 'authorized'];
 
@@ -51,9 +61,13 @@ export function loadAgendaFacts(db: DbExecutor, since: Date): AgendaFacts {
       .orderBy(asc(auditEvents.id))
       .all(),
   );
+  const requirementsOf = groupBy(requirements, (r) => r.changeId);
+  const verbalOf = groupBy(verbal, (v) => v.changeId);
+  const paperworkOf = groupBy(paperwork, (o) => o.changeId);
+  const eventsOf = groupBy(events, (event) => event.changeId ?? 0);
   const changeFacts = rows.map((row): AgendaChangeFacts => {
     const phase = decisionStage(row.state)?.phase;
-    const ownEvents = events.filter((event) => event.changeId === row.id);
+    const ownEvents = eventsOf.get(row.id) ?? [];
     return {
       id: row.id,
       ref: formatChangeRef(row.id),
@@ -68,10 +82,10 @@ export function loadAgendaFacts(db: DbExecutor, since: Date): AgendaFacts {
       flaggedAt: row.flaggedAt,
       flagReason: row.flagReason,
       phase,
-      openRoles: requirements.filter((r) => r.changeId === row.id && r.phase === phase).map((r) => r.role),
+      openRoles: (requirementsOf.get(row.id) ?? []).filter((r) => r.phase === phase).map((r) => r.role),
       approvalRequestedAt: ownEvents.findLast((event) => event.type === 'approval.requested' && phase !== undefined && event.data?.phase === phase)?.occurredAt ?? null,
-      verbalApprovals: verbal.filter((v) => v.changeId === row.id).map((v) => ({ approverId: v.approverId, state: verbalApprovalState(v.outcome ? { outcome: v.outcome } : undefined), answeredAt: v.answeredAt })),
-      obligations: paperwork.filter((o) => o.changeId === row.id).map(({ kind, dueAt, completedAt }) => ({ kind, dueAt, completedAt })),
+      verbalApprovals: (verbalOf.get(row.id) ?? []).map((v) => ({ approverId: v.approverId, state: verbalApprovalState(v.outcome ? { outcome: v.outcome } : undefined), answeredAt: v.answeredAt })),
+      obligations: (paperworkOf.get(row.id) ?? []).map(({ kind, dueAt, completedAt }) => ({ kind, dueAt, completedAt })),
       outcomes: ownEvents.flatMap((event) => {
         const state = CHANGE_STATES.find((candidate) => candidate === event.toState);
         return state ? [{ state, at: event.occurredAt }] : [];

@@ -38,8 +38,8 @@ export type OutboxMessage =
   | { kind: 'paperwork_deadline'; changeId: number; stage: 'reminder' | 'overdue' }
   /** Posts a CAB meeting's first message (the agenda, or an emergency CAB's change), then queues the rest. */
   | { kind: 'cab_meeting'; meetingId: number }
-  /** A continuation of a long agenda, in the meeting's thread. */
-  | { kind: 'cab_agenda_page'; meetingId: number; page: number }
+  /** A continuation of a long agenda or of the minutes, in the meeting's thread. */
+  | { kind: 'cab_page'; meetingId: number; part: 'agenda' | 'minutes'; page: number }
   /** A change put to the board, with its vote buttons, in the meeting's thread. */
   | { kind: 'cab_item'; changeId: number; itemId: number }
   | { kind: 'refresh_cab_item'; changeId: number; itemId: number }

@@ -35,9 +35,20 @@ export function quorumOutcome(votes: readonly CabVote[], quorum: number): CabOut
   return (['reject', 'defer', 'approve'] as const).find((outcome) => counts[outcome].length >= quorum);
 }
 
+export type DecisionRule = Policy['cab']['decision_rule'];
+
+/**
+ * How the board decides one change: the policy's rule, except that a chair who requested or owns the
+ * change cannot decide it, so the members' quorum does (else the change could never be decided).
+ */
+export function decisionRuleFor(cab: Pick<Policy['cab'], 'decision_rule' | 'chair'>, change: { requesterId: string; ownerId: string }): DecisionRule {
+  const chairInvolved = cab.chair !== undefined && (cab.chair === change.requesterId || cab.chair === change.ownerId);
+  return cab.decision_rule === 'chair' && chairInvolved ? 'quorum' : cab.decision_rule;
+}
+
 export interface BallotContext {
   ref: string;
-  rule: Policy['cab']['decision_rule'];
+  rule: DecisionRule;
   quorum: number;
   chairId: string | undefined;
   /** The members of the board's role, user groups expanded. */

@@ -27,6 +27,9 @@ interface SchedulerDependencies {
   logger: Logger;
 }
 
+// A run this long after its slot is marked late.
+const LATE_AFTER_MS = 60_000;
+
 /** A slot's key: the instant to the second, whoever computed it (cron firing or catch-up at start). */
 function slotKey(slot: Date): string {
   return new Date(Math.floor(slot.getTime() / 1000) * 1000).toISOString();
@@ -50,10 +53,12 @@ export function startScheduler(jobs: readonly ScheduledJob[], deps: SchedulerDep
     }
   };
   const tasks: ScheduledTask[] = jobs.map((job) =>
-    cron.schedule(job.schedule, (context) => runSlot(job, context.date, false), {
+    cron.schedule(job.schedule, (context) => runSlot(job, context.date, context.triggeredAt.getTime() - context.date.getTime() > LATE_AFTER_MS), {
       name: job.name,
       timezone: deps.timezone,
       noOverlap: true,
+      // A slot that fires late while the bot runs (a stalled event loop, a paused VM) still runs within the grace period.
+      ...(job.catchUpWithinMs === undefined ? {} : { missedExecutionTolerance: job.catchUpWithinMs }),
     }),
   );
   // The last slot before now, if it is recent enough and nobody ran it (the claim decides).

@@ -49,7 +49,7 @@ function policyWarnings(policy: Policy): string[] {
   const warnings = [...rolesInUse(policy)]
     .filter((role) => policy.roles[role]?.length === 0)
     .map((role) => `role "${role}" has no members: changes that need it cannot be approved until roles.${role} lists someone`);
-  if (!policy.cab.channel) warnings.push('cab.channel is not set: CAB agendas will not be posted');
+  if (!policy.cab.channel) warnings.push(`cab.channel is not set: CAB agendas will not be posted, and changes that need the board (role "${policy.cab.role}") cannot be approved`);
   if (!policy.cab.chair) warnings.push('cab.chair is not set: nobody chairs the CAB');
   if (!policy.channels.log) warnings.push('channels.log is not set: changes will not be announced in a log channel');
   return warnings;

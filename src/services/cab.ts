@@ -2,7 +2,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { type Agenda, buildAgenda } from '../domain/agenda.js';
 import { isBoardRequirement } from '../domain/approvers.js';
 import { localDate } from '../domain/business-hours.js';
-import { type BallotKind, type CabOutcome, CAB_OUTCOME_WORDS, ballotRefusal, buildMinutes, mayCloseMeeting, quorumOutcome, tally } from '../domain/cab.js';
+import { type BallotKind, type CabOutcome, CAB_OUTCOME_WORDS, type DecisionRule, ballotRefusal, buildMinutes, decisionRuleFor, mayCloseMeeting, quorumOutcome, tally } from '../domain/cab.js';
 import { formatChangeRef } from '../domain/change-ref.js';
 import { nextSlot, previousSlot } from '../domain/cron-slots.js';
 import { decisionStage, describeState } from '../domain/lifecycle.js';
@@ -25,11 +25,12 @@ export function nextMeetingAt(policy: Policy, after: Date): Date | undefined {
 
 /**
  * The agenda for the meeting at `meetingAt`, from the database as it is `now`. "Since the last CAB"
- * starts at the previous regular meeting, or the schedule's previous slot before any was held.
+ * starts when the previous regular meeting's agenda was read (so an agenda posted early or late
+ * leaves nothing out), or at the schedule's previous slot before any was held.
  */
 export function agendaFor(db: DbExecutor, policy: Policy, meetingAt: Date, now: Date): Agenda {
   const since =
-    previousRegularMeeting(db, meetingAt)?.meetingAt ?? previousSlot(policy.cab.schedule, policy.timezone, new Date(meetingAt.getTime() - 1000)) ?? new Date(meetingAt.getTime() - WEEK_MS);
+    previousRegularMeeting(db, meetingAt)?.createdAt ?? previousSlot(policy.cab.schedule, policy.timezone, new Date(meetingAt.getTime() - 1000)) ?? new Date(meetingAt.getTime() - WEEK_MS);
   return buildAgenda(loadAgendaFacts(db, since), policy, { meetingAt, since, now });
 }
 
@@ -121,12 +122,12 @@ export interface BallotRequest {
 export type BallotResult = { ok: true; ref: string; decided: CabOutcome | undefined } | Refusal;
 
 /** Why the board decided as it did, in the words the requester and the auditors read. */
-function boardReason(policy: Policy, meeting: CabMeetingRow, outcome: CabOutcome, votes: ReturnType<typeof votesOf>, chairReason: string | undefined): string {
+function boardReason(policy: Policy, rule: DecisionRule, meeting: CabMeetingRow, outcome: CabOutcome, votes: ReturnType<typeof votesOf>, chairReason: string | undefined): string {
   const held = `${meeting.kind === 'emergency' ? 'emergency CAB' : 'CAB'} of ${localDate(meeting.meetingAt, policy.timezone)}`;
   const counts = tally(votes);
   const votesText = `votes: approve ${counts.approve.length}, reject ${counts.reject.length}, defer ${counts.defer.length}`;
   if (chairReason) return `${chairReason} (${held}; ${votesText})`;
-  const by = policy.cab.decision_rule === 'quorum' ? `a quorum of ${policy.cab.quorum}` : 'the chair';
+  const by = rule === 'quorum' ? `a quorum of ${policy.cab.quorum}` : 'the chair';
   return `${CAB_OUTCOME_WORDS[outcome].past} by ${by} at the ${held} (${votesText})`;
 }
 
@@ -144,16 +145,15 @@ export function castBallot(db: CabinetDb, policy: Policy, request: BallotRequest
       if (!item || !meeting || !view) return { ok: false, reason: 'That agenda item does not exist; nothing was recorded.' };
       if (item.outcome) return { ok: false, reason: `The board already decided ${view.ref}: ${CAB_OUTCOME_WORDS[item.outcome].past}.` };
       if (meeting.closedAt) return { ok: false, reason: `That meeting is closed; ${view.ref} goes to the next CAB. Nothing was recorded.` };
+      // Put to the board again since (a later agenda, an emergency CAB): the votes belong there.
+      if (view.boardItems.at(-1)?.id !== item.id) return { ok: false, reason: `${view.ref} was put to the board again since; vote on its latest agenda. Nothing was recorded.` };
       const stage = decisionStage(view.change.state);
       const requirement = openBoardRequirement(view, policy);
       if (!stage || !requirement || stage.phase !== item.phase) {
         return { ok: false, reason: `${view.ref} no longer waits for the board (it is ${describeState(view.change.state)}); nothing was recorded.` };
       }
-      const refusal = ballotRefusal(
-        { ref: view.ref, rule: policy.cab.decision_rule, quorum: policy.cab.quorum, chairId: policy.cab.chair, members, requesterId: view.change.requesterId, ownerId: view.change.ownerId },
-        actorId,
-        request.kind,
-      );
+      const rule = decisionRuleFor(policy.cab, view.change);
+      const refusal = ballotRefusal({ ref: view.ref, rule, quorum: policy.cab.quorum, chairId: policy.cab.chair, members, requesterId: view.change.requesterId, ownerId: view.change.ownerId }, actorId, request.kind);
       if (refusal) return { ok: false, reason: refusal };
 
       let decided: CabOutcome | undefined;
@@ -162,12 +162,12 @@ export function castBallot(db: CabinetDb, policy: Policy, request: BallotRequest
           return { ok: false, reason: `Your vote to ${request.outcome} ${view.ref} is already recorded.` };
         }
         recordAudit(tx, { changeId: view.change.id, actorId, type: 'cab.voted', data: { meetingId: meeting.id, itemId: item.id, vote: request.outcome } }, now);
-        if (policy.cab.decision_rule === 'quorum') decided = quorumOutcome(votesOf(tx, item.id), policy.cab.quorum);
+        if (rule === 'quorum') decided = quorumOutcome(votesOf(tx, item.id), policy.cab.quorum);
       } else {
         decided = request.outcome;
       }
       if (decided) {
-        const reason = boardReason(policy, meeting, decided, votesOf(tx, item.id), request.kind === 'decide' ? request.reason : undefined);
+        const reason = boardReason(policy, rule, meeting, decided, votesOf(tx, item.id), request.kind === 'decide' ? request.reason : undefined);
         const updated = tx
           .update(cabItems)
           .set({ outcome: decided, decidedBy: actorId, reason, decidedAt: now })

@@ -4,7 +4,7 @@ import type { Clock } from '../clock.js';
 import { agendaSize } from '../domain/agenda.js';
 import { type CabMeetingRow, itemById, itemsOfMeeting, meetingById, votesOf } from '../db/cab.js';
 import type { CabinetDb } from '../db/client.js';
-import { type BoardItemRow, loadChangeView } from '../db/changes.js';
+import { type BoardItemRow, type DbExecutor, loadChangeView } from '../db/changes.js';
 import { type OutboxMessage, enqueue } from '../db/outbox.js';
 import { cabItems, cabMeetings } from '../db/schema.js';
 import type { Policy } from '../policy/schema.js';
@@ -13,9 +13,9 @@ import { type SlackMessage, agendaMessages, agendaTitle, closeMeetingActions } f
 import { type BoardItemContext, boardItemMessage, closedMeetingText, emergencyCabMessage, minutesMessages } from './views/cab.js';
 import { slackDate } from './views/blocks.js';
 
-export type CabOutboxMessage = Extract<OutboxMessage, { kind: 'cab_meeting' | 'cab_agenda_page' | 'cab_item' | 'refresh_cab_item' | 'cab_chair_link' | 'cab_minutes' }>;
+export type CabOutboxMessage = Extract<OutboxMessage, { kind: 'cab_meeting' | 'cab_page' | 'cab_item' | 'refresh_cab_item' | 'cab_chair_link' | 'cab_minutes' }>;
 
-const CAB_KINDS: readonly string[] = ['cab_meeting', 'cab_agenda_page', 'cab_item', 'refresh_cab_item', 'cab_chair_link', 'cab_minutes'] satisfies CabOutboxMessage['kind'][];
+const CAB_KINDS: readonly string[] = ['cab_meeting', 'cab_page', 'cab_item', 'refresh_cab_item', 'cab_chair_link', 'cab_minutes'] satisfies CabOutboxMessage['kind'][];
 
 export function isCabMessage(message: OutboxMessage): message is CabOutboxMessage {
   return CAB_KINDS.includes(message.kind);
@@ -89,12 +89,15 @@ export function createCabDelivery(deps: CabDeliveryDependencies): CabDelivery {
         tx.update(cabItems).set({ ts }).where(eq(cabItems.meetingId, meeting.id)).run();
         return;
       }
-      agendaOf(meeting).forEach((_, page) => {
-        if (page > 0) enqueue(tx, { kind: 'cab_agenda_page', meetingId: meeting.id, page }, now, `cab_agenda_page:${meeting.id}:${page}`);
-      });
+      queuePages(tx, meeting, 'agenda', agendaOf(meeting).length, now);
       for (const item of itemsOfMeeting(tx, meeting.id)) enqueue(tx, { kind: 'cab_item', changeId: item.changeId, itemId: item.id }, now, `cab_item:${item.id}`);
       enqueue(tx, { kind: 'cab_chair_link', meetingId: meeting.id }, now, `cab_chair_link:${meeting.id}`);
     });
+  };
+
+  /** Queues pages 1… of a meeting's agenda or minutes (page 0 is posted by the caller). */
+  const queuePages = (tx: DbExecutor, meeting: CabMeetingRow, part: 'agenda' | 'minutes', pages: number, now: Date) => {
+    for (let page = 1; page < pages; page += 1) enqueue(tx, { kind: 'cab_page', meetingId: meeting.id, part, page }, now, `cab_page:${meeting.id}:${part}:${page}`);
   };
 
   const postInThread = async (meeting: CabMeetingRow, message: SlackMessage) => {
@@ -102,19 +105,24 @@ export function createCabDelivery(deps: CabDeliveryDependencies): CabDelivery {
     return client.chat.postMessage({ channel: meeting.channelId, thread_ts: meeting.ts, ...message });
   };
 
+  const minutesOf = (meeting: CabMeetingRow): SlackMessage[] => (meeting.minutes ? minutesMessages(meeting.minutes, policy) : []);
+
+  /** Posts the minutes' first message, then queues the rest and the items' refresh (each its own keyed row, so a retry repeats nothing). */
   const postMinutes = async (meeting: CabMeetingRow) => {
-    if (!meeting.minutes) return;
+    const [first, ...rest] = minutesOf(meeting);
+    if (!first) return;
     if (!meeting.minutesTs) {
-      let firstTs: string | undefined;
-      for (const message of minutesMessages(meeting.minutes, policy)) {
-        const posted = await postInThread(meeting, message);
-        firstTs ??= posted.ts;
-      }
-      db.update(cabMeetings).set({ minutesTs: firstTs ?? '' }).where(eq(cabMeetings.id, meeting.id)).run();
+      const posted = await postInThread(meeting, first);
+      const now = clock.now();
+      db.transaction((tx) => {
+        tx.update(cabMeetings).set({ minutesTs: posted.ts ?? '' }).where(eq(cabMeetings.id, meeting.id)).run();
+        queuePages(tx, meeting, 'minutes', rest.length + 1, now);
+        if (meeting.kind === 'regular') for (const item of itemsOfMeeting(tx, meeting.id)) enqueue(tx, { kind: 'refresh_cab_item', changeId: item.changeId, itemId: item.id }, now);
+      });
     }
-    const first = await firstMessage(meeting);
-    if (first && meeting.ts) await update(meeting.channelId, meeting.ts, first);
-    if (meeting.kind === 'regular') for (const item of itemsOfMeeting(db, meeting.id)) await refreshItem(item);
+    // The first message loses its close button and says the meeting is closed.
+    const updated = await firstMessage(meeting);
+    if (updated && meeting.ts) await update(meeting.channelId, meeting.ts, updated);
   };
 
   const sendChairLink = async (meeting: CabMeetingRow) => {
@@ -144,8 +152,8 @@ export function createCabDelivery(deps: CabDeliveryDependencies): CabDelivery {
       switch (message.kind) {
         case 'cab_meeting':
           return postMeeting(meeting);
-        case 'cab_agenda_page': {
-          const page = agendaOf(meeting)[message.page];
+        case 'cab_page': {
+          const page = (message.part === 'agenda' ? agendaOf(meeting) : minutesOf(meeting))[message.page];
           if (page) await postInThread(meeting, page);
           return;
         }

@@ -13,6 +13,7 @@ import type { RecordedCall } from '../support/fake-slack.js';
 import { approve, clickButton, defaultChangeForm, eventually, submitCabReason, submitChangeForm, submitCloseMeeting } from '../support/interactions.js';
 import { MINIMAL_POLICY_YAML } from '../support/policy.js';
 import { type TestApp, type TestAppOptions, startTestApp } from '../support/test-app.js';
+import { seedChangesAwaitingBoard } from '../support/seed.js';
 import { type TempDatabase, openTempDatabase } from '../support/temp-db.js';
 
 const REQUESTER = 'U0REQ0001';
@@ -61,6 +62,14 @@ async function highChangeAwaitingBoard(app: TestApp, title = 'Rotate the payment
   for (const approver of ['U0PEER001', 'U0MGR0001', 'U0SEC0001']) expect((await approve(app, approver, 'CHG-1')).status).toBe(200);
   await eventually(() => ephemeralTexts(app, 'U0SEC0001').length > 0, 'the last approval');
   expect(changeRow(app)?.state).toBe('pending_approval');
+}
+
+/** `/change agenda` as `userId`: the preview comes through the response URL after the ack. */
+async function previewAgenda(app: TestApp, userId: string): Promise<RecordedCall | undefined> {
+  const before = app.slack.callsTo('response_url').length;
+  expect((await app.command('agenda', { userId })).status).toBe(200);
+  await eventually(() => app.slack.callsTo('response_url').length > before, 'the agenda preview');
+  return app.slack.callsTo('response_url')[before];
 }
 
 async function postAgendaNow(app: TestApp): Promise<void> {
@@ -142,11 +151,10 @@ describe('CAB votes and decisions (7.1, 7.3)', () => {
     expect(dmTexts(app, 'U0CAB0001')).toHaveLength(0);
 
     // Anyone previews the next agenda; only the chair gets "Post now".
-    const preview = await app.command('agenda', { userId: 'U0PEER002' });
-    expect(JSON.stringify(preview.json)).toContain('*CHG-1* · Rotate the payments TLS certificates · High · owner <@U0REQ0001>');
-    expect(JSON.stringify(preview.json)).not.toContain(ACTIONS.cabPostNow);
-    const chairPreview = await app.command('agenda', { userId: CHAIR });
-    expect(JSON.stringify(chairPreview.json)).toContain(ACTIONS.cabPostNow);
+    const preview = blockTexts(await previewAgenda(app, 'U0PEER002'));
+    expect(preview).toContain('*CHG-1* · Rotate the payments TLS certificates · High · owner <@U0REQ0001>');
+    expect(preview).not.toContain(ACTIONS.cabPostNow);
+    expect(blockTexts(await previewAgenda(app, CHAIR))).toContain(ACTIONS.cabPostNow);
     await clickButton(app, 'U0PEER002', ACTIONS.cabPostNow, 'next');
     await eventually(() => ephemeralTexts(app, 'U0PEER002').some((text) => text.includes('Only the CAB chair')), 'the refusal');
 
@@ -244,8 +252,7 @@ describe('CAB votes and decisions (7.1, 7.3)', () => {
 
     // The next week's agenda puts it to the board again.
     app.clock.set('2026-11-24T15:00:00Z');
-    const next = await app.command('agenda', { userId: 'U0PEER002' });
-    expect(JSON.stringify(next.json)).toContain('*CHG-1*');
+    expect(blockTexts(await previewAgenda(app, 'U0PEER002'))).toContain('*CHG-1*');
   });
 });
 
@@ -293,23 +300,14 @@ describe('emergency CAB (7.2)', () => {
 describe('big agendas (Block Kit limits)', () => {
   it('posts a 300-change agenda as messages Slack accepts, the rest continuing in the thread', async () => {
     const app = await start();
-    const now = app.clock.now();
-    const { db } = app.database;
-    for (let n = 1; n <= 300; n += 1) {
-      const [row] = db
-        .insert(changes)
-        .values({ type: 'normal', state: 'pending_approval', title: `Change ${n}: ${'migrate the <ledger> & reconcile '.repeat(4)}`, description: 'x', riskLevel: 'high', computedRiskLevel: 'high', riskScore: 12, requesterId: REQUESTER, ownerId: REQUESTER, plannedStart: new Date(now.getTime() + n * 3_600_000), plannedEnd: new Date(now.getTime() + n * 3_600_000 + 1_800_000), createdAt: now, updatedAt: now })
-        .returning({ id: changes.id })
-        .all();
-      db.insert(approvalRequirements).values({ changeId: row?.id ?? 0, role: 'cab', approvalsNeeded: 1 }).run();
-    }
-    const preview = await app.command('agenda', { userId: CHAIR });
-    expect((preview.json as { blocks: unknown[] }).blocks.length).toBeLessThanOrEqual(50);
+    seedChangesAwaitingBoard(app.database, 300, app.clock.now());
+    const preview = await previewAgenda(app, CHAIR);
+    expect((preview?.params.blocks as unknown[]).length).toBeLessThanOrEqual(50);
 
     await postAgendaNow(app);
     await eventually(() => items(app).length === 300 && items(app).every((item) => item.ts !== null), 'every item posted', 20_000);
     await eventually(() => dmTexts(app, CHAIR).length === 1, "the chair's link");
-    const failed = db.select().from(outbox).all().filter((row) => row.status !== 'sent' || row.lastError !== null);
+    const failed = app.database.db.select().from(outbox).all().filter((row) => row.status !== 'sent' || row.lastError !== null);
     expect(failed).toEqual([]);
     const pages = threadPosts(app).filter((call) => String(call.params.text).includes('(continued,'));
     expect(pages.length).toBeGreaterThan(1);

@@ -14,6 +14,7 @@ import {
   type CabVote,
   type Minutes,
   type MinutesItem,
+  decisionRuleFor,
 } from '../../src/domain/cab.js';
 import {
   ACTIONS,
@@ -241,5 +242,18 @@ describe('ballot action IDs', () => {
 
   it.each(['cab_ballot_vote_maybe', 'cab_ballot_elect_approve', 'cab_ballot_vote_approve_x', 'xcab_ballot_vote_approve', 'cab_ballot_vote', 'CAB_BALLOT_VOTE_APPROVE', '', ...Object.values(ACTIONS)])('does not match %j', (actionId) => {
     expect(CAB_BALLOT_ACTION.test(actionId)).toBe(false);
+  });
+});
+
+describe('decisionRuleFor: a chair who requested or owns the change does not decide it (7.1)', () => {
+  const change = { requesterId: 'U0REQ0001', ownerId: 'U0OWN0001' };
+  it.each([
+    { name: 'chair rule, chair uninvolved: the chair decides', cab: { decision_rule: 'chair' as const, chair: 'U0CHAIR01' }, expected: 'chair' },
+    { name: 'chair rule, the chair requested it: the quorum decides', cab: { decision_rule: 'chair' as const, chair: 'U0REQ0001' }, expected: 'quorum' },
+    { name: 'chair rule, the chair owns it: the quorum decides', cab: { decision_rule: 'chair' as const, chair: 'U0OWN0001' }, expected: 'quorum' },
+    { name: 'chair rule, no chair set: stays the chair rule (the policy requires a chair with a channel)', cab: { decision_rule: 'chair' as const, chair: undefined }, expected: 'chair' },
+    { name: 'quorum rule stays the quorum rule', cab: { decision_rule: 'quorum' as const, chair: 'U0REQ0001' }, expected: 'quorum' },
+  ])('$name', ({ cab, expected }) => {
+    expect(decisionRuleFor(cab, change)).toBe(expected);
   });
 });

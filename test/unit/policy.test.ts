@@ -116,6 +116,14 @@ describe('the minimal policy file', () => {
     { name: '6.4 present to CAB if high/critical', actual: () => policy.emergency.cab_review_risk_levels, expected: ['high', 'critical'] },
     { name: '7.2 regular CAB: Wednesdays 10 AM', actual: () => policy.cab.schedule, expected: '0 10 * * 3' },
     { name: '7.2 emergency CAB within 4 hours', actual: () => policy.cab.emergency_within_hours, expected: 4 },
+    {
+      name: '7.1 the chair takes the final decision; 7.3 the calendar looks 14 days ahead; a missed agenda is posted within 4 h',
+      actual: () => {
+        const { role, decision_rule, quorum, calendar_days, missed_agenda_grace_hours } = policy.cab;
+        return { role, decision_rule, quorum, calendar_days, missed_agenda_grace_hours };
+      },
+      expected: { role: 'cab', decision_rule: 'chair', quorum: 3, calendar_days: 14, missed_agenda_grace_hours: 4 },
+    },
     { name: '5.3 CAB reviews high and critical changes', actual: () => policy.cab.review_risk_levels, expected: ['high', 'critical'] },
     {
       name: '7.3 CAB agenda: six sections in order',
@@ -243,6 +251,10 @@ describe('invalid policy files: PolicyError naming the file and the key path', (
     },
     { name: 'role member given as a channel ID', yaml: 'roles: {peer: [C0CHAN001]}\n', mentions: ['roles.peer[0]'] },
     { name: 'CAB chair given as a user group', yaml: 'cab: {chair: S0GROUP01}\n', mentions: ['cab.chair'] },
+    { name: 'a CAB channel under the chair rule with no chair', yaml: 'cab: {channel: C0CAB0001}\n', mentions: ['cab.chair', 'required when cab.channel is set'] },
+    { name: 'an unknown CAB decision rule', yaml: 'cab: {decision_rule: majority}\n', mentions: ['cab.decision_rule'] },
+    { name: 'a quorum of zero', yaml: 'cab: {decision_rule: quorum, quorum: 0}\n', mentions: ['cab.quorum'] },
+    { name: 'an agenda looking a year ahead', yaml: 'cab: {calendar_days: 365}\n', mentions: ['cab.calendar_days', 'at most 90'] },
     { name: 'log channel given as a user ID', yaml: 'channels: {log: U0LOG0001}\n', mentions: ['channels.log'] },
     { name: 'business hours ending before they start', yaml: 'business_hours: {from: "17:00", to: "09:00"}\n', mentions: ['business_hours.to'] },
     { name: 'business hours at 24:00', yaml: 'business_hours: {to: "24:00"}\n', mentions: ['business_hours.to'] },

@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import { CAB_OUTCOMES, CAB_OUTCOME_WORDS, type CabOutcome, type CabVote, type Minutes, tally } from '../../domain/cab.js';
+import { CAB_OUTCOMES, CAB_OUTCOME_WORDS, type CabOutcome, type CabVote, type DecisionRule, type Minutes, decisionRuleFor, tally } from '../../domain/cab.js';
 import { describeState } from '../../domain/lifecycle.js';
 import type { CabMeetingRow } from '../../db/cab.js';
 import type { BoardItemRow, ChangeView } from '../../db/changes.js';
@@ -20,11 +20,12 @@ export interface BoardItemContext {
   now: Date;
 }
 
-function votesLine(votes: readonly CabVote[], policy: Policy): string {
+function votesLine(votes: readonly CabVote[], policy: Policy, rule: DecisionRule): string {
   const counts = tally(votes);
   const parts = CAB_OUTCOMES.map((outcome) => `${CAB_OUTCOME_WORDS[outcome].emoji} ${CAB_OUTCOME_WORDS[outcome].button} (${counts[outcome].length})${counts[outcome].length > 0 ? `: ${counts[outcome].map(mentionMember).join(', ')}` : ''}`);
-  const rule = policy.cab.decision_rule === 'chair' ? 'The chair decides; the votes advise.' : `The first outcome with ${policy.cab.quorum} votes decides.`;
-  return `*Votes* — ${parts.join('   ')}\n_${rule}_`;
+  const chairInvolved = rule !== policy.cab.decision_rule ? ' (the chair requested or owns this change)' : '';
+  const ruleText = rule === 'chair' ? 'The chair decides; the votes advise.' : `The first outcome with ${policy.cab.quorum} votes decides${chairInvolved}.`;
+  return `*Votes* — ${parts.join('   ')}\n_${ruleText}_`;
 }
 
 function ballotButtons(itemId: number, kind: 'vote' | 'decide'): types.Button[] {
@@ -44,7 +45,7 @@ function ballotBlocks({ item, meeting, view, policy }: BoardItemContext): types.
   if (!requirement) return [context(`No longer waiting for the board: ${view.ref} is ${describeState(view.change.state)}.`)];
   const details = button('Details', ACTIONS.details, encodeChangeValue(view.change.id));
   const votes: types.ActionsBlock = { type: 'actions', block_id: 'cab_vote', elements: [...ballotButtons(item.id, 'vote'), details] };
-  if (policy.cab.decision_rule !== 'chair') return [votes];
+  if (decisionRuleFor(policy.cab, view.change) !== 'chair') return [votes];
   return [votes, context(`Chair${policy.cab.chair ? ` ${mentionMember(policy.cab.chair)}` : ''}: the board's decision`), { type: 'actions', block_id: 'cab_decide', elements: ballotButtons(item.id, 'decide') }];
 }
 
@@ -52,7 +53,7 @@ function ballotBlocks({ item, meeting, view, policy }: BoardItemContext): types.
 export function boardItemBlocks(context_: BoardItemContext): types.KnownBlock[] {
   const { item, view, votes, policy, now } = context_;
   const what = item.phase === 'retro_approval' ? 'the formal approval of this emergency change (6.4)' : 'its approval';
-  return [...changeSummaryBlocks(view, policy, now), context(`The board decides ${what}.`), section(votesLine(votes, policy)), ...ballotBlocks(context_)];
+  return [...changeSummaryBlocks(view, policy, now), context(`The board decides ${what}.`), section(votesLine(votes, policy, decisionRuleFor(policy.cab, view.change))), ...ballotBlocks(context_)];
 }
 
 export function boardItemMessage(context_: BoardItemContext): SlackMessage {

@@ -133,7 +133,7 @@ export function emergencyConsoleMessage(view: ChangeView, policy: Policy, recipi
 function whoMustApprove(view: ChangeView, policy: Policy, now: Date): string {
   const phase = decisionStage(view.change.state)?.phase ?? 'approval';
   return requirementsOf(view, phase)
-    .filter((requirement) => !requirement.alternative || view.change.authorizationEscalatedAt !== null)
+    .filter((requirement) => requirement.satisfiedAt === null && (!requirement.alternative || view.change.authorizationEscalatedAt !== null))
     .map((requirement) => {
       if (isBoardRequirement(requirement, policy)) return `• *${requirement.role}*: ${boardDecisionText(policy, now)}`;
       const people = requirement.candidates.length > 0 ? requirement.candidates.map(mentionMember).join(', ') : '*nobody* — ask your Cabinet admin to add members to this role';

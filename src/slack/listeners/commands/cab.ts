@@ -43,8 +43,10 @@ async function minutes(context: SubcommandContext, dateText: string): Promise<vo
     return;
   }
   await ack(ephemeral(first.text, first.blocks));
-  // Long minutes continue in follow-ups (a response URL takes up to five).
-  for (const message of rest.slice(0, 4)) await respond(ephemeral(message.text, message.blocks));
+  // Long minutes continue in follow-ups; a response URL takes five, so the last one may point to the thread.
+  const shown = rest.length > 4 ? rest.slice(0, 3) : rest;
+  for (const message of shown) await respond(ephemeral(message.text, message.blocks));
+  if (shown.length < rest.length) await respond(ephemeral(`…and ${rest.length - shown.length} more message(s) of minutes: read them in full in the meeting's thread in <#${deps.policy.cab.channel ?? ''}>.`));
 }
 
 export const cabSubcommand: Subcommand = {

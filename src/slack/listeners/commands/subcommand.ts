@@ -37,3 +37,11 @@ export async function openModalAfterAck(context: SubcommandContext, view: types.
     await respond({ response_type: 'ephemeral', text: `Slack would not open the form just now. Type \`${retry}\` to try again.` });
   }
 }
+
+/**
+ * Waits for the ack's response to leave before synchronous work (SQLite reads block the event loop,
+ * which would otherwise hold the ack back until they finish).
+ */
+export function ackSent(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

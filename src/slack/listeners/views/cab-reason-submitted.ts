@@ -2,12 +2,11 @@ import type { App } from '@slack/bolt';
 import { castBallot } from '../../../services/cab.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { CAB_REASON_BLOCK, VIEWS, parseBallotValue } from '../../ids.js';
-import { roleMembers } from '../../role-members.js';
 import { FORM_ACTION } from '../../views/change-form.js';
 
 /** The chair's reason for rejecting or deferring at the CAB: required to reject; then the decision is taken. */
 export function registerCabReasonSubmitted(app: App, deps: ListenerDependencies): void {
-  app.view(VIEWS.cabDecisionReason, async ({ ack, body, view, client }) => {
+  app.view(VIEWS.cabDecisionReason, async ({ ack, body, view }) => {
     const ballot = parseBallotValue(view.private_metadata);
     const reason = view.state.values[CAB_REASON_BLOCK]?.[FORM_ACTION]?.value?.trim() ?? '';
     if (!ballot) {
@@ -18,8 +17,8 @@ export function registerCabReasonSubmitted(app: App, deps: ListenerDependencies)
       await ack({ response_action: 'errors', errors: { [CAB_REASON_BLOCK]: 'Give a reason: the requester and the auditors will read it.' } });
       return;
     }
-    const members = await roleMembers(client, deps.policy, deps.policy.cab.role);
-    const outcome = castBallot(deps.database.db, deps.policy, { ...ballot, ...(reason ? { reason } : {}) }, body.user.id, members, deps.clock.now());
+    // Only the chair decides, so no members are needed (and no Slack call delays the ack).
+    const outcome = castBallot(deps.database.db, deps.policy, { ...ballot, kind: 'decide', ...(reason ? { reason } : {}) }, body.user.id, [], deps.clock.now());
     if (!outcome.ok) {
       await ack({ response_action: 'errors', errors: { [CAB_REASON_BLOCK]: outcome.reason } });
       return;
