@@ -132,6 +132,11 @@ export function openEmergencyItem(db: DbExecutor, changeId: number): BoardItemRo
     .get()?.item;
 }
 
+/** A change's posted items still undecided: superseded when it is put to the board again. */
+export function undecidedPostedItems(db: DbExecutor, changeId: number): BoardItemRow[] {
+  return db.select().from(cabItems).where(and(eq(cabItems.changeId, changeId), isNull(cabItems.outcome), isNotNull(cabItems.ts))).all();
+}
+
 export function votesOf(db: DbExecutor, itemId: number): CabVote[] {
   return db.select({ voterId: cabVotes.voterId, vote: cabVotes.vote }).from(cabVotes).where(eq(cabVotes.itemId, itemId)).orderBy(asc(cabVotes.id)).all();
 }

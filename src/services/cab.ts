@@ -6,7 +6,7 @@ import { type BallotKind, type CabOutcome, CAB_OUTCOME_WORDS, type DecisionRule,
 import { formatChangeRef } from '../domain/change-ref.js';
 import { nextSlot, previousSlot } from '../domain/cron-slots.js';
 import { decisionStage, describeState } from '../domain/lifecycle.js';
-import { type CabMeetingRow, closedMeetingsBetween, itemById, itemsOfMeeting, loadAgendaFacts, meetingById, meetingOfSlot, openEmergencyItem, previousRegularMeeting, recentClosedMeetings, recordVote, votesOf } from '../db/cab.js';
+import { type CabMeetingRow, closedMeetingsBetween, itemById, itemsOfMeeting, loadAgendaFacts, meetingById, meetingOfSlot, openEmergencyItem, previousRegularMeeting, recentClosedMeetings, recordVote, undecidedPostedItems, votesOf } from '../db/cab.js';
 import type { CabinetDb } from '../db/client.js';
 import { type ChangeView, type DbExecutor, type RequirementView, loadChangeView, recordAudit, requirementsOf } from '../db/changes.js';
 import { enqueue } from '../db/outbox.js';
@@ -65,6 +65,8 @@ export function openRegularMeeting(db: CabinetDb, policy: Policy, request: { slo
       if (!meeting) throw new Error('the meeting was not inserted');
       recordAudit(tx, { changeId: null, actorId: request.openedBy, type: 'cab.meeting_opened', data: { meetingId: meeting.id, kind: 'regular', slot, late: request.late } }, now);
       for (const entry of agenda.forApproval) {
+        // An earlier meeting's item of the change loses its buttons: the votes belong on this one.
+        for (const earlier of undecidedPostedItems(tx, entry.change.id)) enqueue(tx, { kind: 'refresh_cab_item', changeId: earlier.changeId, itemId: earlier.id }, now);
         tx.insert(cabItems).values({ meetingId: meeting.id, changeId: entry.change.id, phase: entry.phase, createdAt: now }).run();
         recordAudit(tx, { changeId: entry.change.id, actorId: request.openedBy, type: 'cab.put_to_board', data: { meetingId: meeting.id, phase: entry.phase } }, now);
       }
@@ -102,6 +104,7 @@ export function conveneEmergencyCab(db: CabinetDb, policy: Policy, changeId: num
         .returning({ id: cabMeetings.id })
         .all();
       if (!meeting) throw new Error('the meeting was not inserted');
+      for (const earlier of undecidedPostedItems(tx, changeId)) enqueue(tx, { kind: 'refresh_cab_item', changeId, itemId: earlier.id }, now);
       tx.insert(cabItems).values({ meetingId: meeting.id, changeId, phase, createdAt: now }).run();
       recordAudit(tx, { changeId, actorId, type: 'cab.emergency_convened', data: { meetingId: meeting.id, phase } }, now);
       enqueue(tx, { kind: 'cab_meeting', meetingId: meeting.id }, now, `cab_meeting:${meeting.id}`);

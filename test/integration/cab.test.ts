@@ -260,25 +260,33 @@ describe('emergency CAB (7.2)', () => {
   it('`/change cab convene CHG-n` posts the change with vote buttons and mentions the members, once', async () => {
     const app = await start();
     await highChangeAwaitingBoard(app);
+    // It is on the weekly agenda already; the emergency CAB supersedes that item.
+    await postAgendaNow(app);
+    await eventually(() => items(app)[0]?.ts != null, 'the agenda item');
+    const agendaItemId = items(app)[0]?.id ?? 0;
     await app.command('cab convene CHG-1', { userId: 'U0PEER002' });
     await eventually(() => commandReplies(app).length === 1, 'the refusal');
     expect(commandReplies(app)[0]).toContain('Only the CAB chair, a CAB member, or the requester or owner');
 
     await app.command('cab convene CHG-1', { userId: REQUESTER });
-    await eventually(() => rootPosts(app).length === 1, 'the emergency CAB post');
-    const post = blockTexts(rootPosts(app)[0]);
+    await eventually(() => rootPosts(app).length === 2, 'the emergency CAB post');
+    const post = blockTexts(rootPosts(app)[1]);
     expect(post).toContain('Emergency CAB');
     for (const member of [CHAIR, 'U0CAB0001', 'U0CAB0002']) expect(post).toContain(`<@${member}>`);
     expect(post).toContain(cabBallotActionId('vote', 'approve'));
     expect(post).toContain(cabBallotActionId('decide', 'reject'));
     await app.command('cab convene CHG-1', { userId: REQUESTER });
     await eventually(() => commandReplies(app).some((text) => text.includes('already open')), 'the second answer');
-    expect(rootPosts(app)).toHaveLength(1);
+    expect(rootPosts(app)).toHaveLength(2);
+    await eventually(() => app.slack.callsTo('chat.update').some((call) => blockTexts(call).includes('CHG-1 was put to the board again since: vote there.')), 'the agenda item superseded');
+    await castBallot(app, 'U0CAB0001', agendaItemId, 'vote', 'approve');
+    await eventually(() => ephemeralTexts(app, 'U0CAB0001').length === 1, 'the refusal');
+    expect(ephemeralTexts(app, 'U0CAB0001')[0]).toBe('CHG-1 was put to the board again since; vote on its latest agenda. Nothing was recorded.');
 
-    const itemId = items(app)[0]?.id ?? 0;
+    const itemId = items(app)[1]?.id ?? 0;
     await castBallot(app, CHAIR, itemId, 'decide', 'approve');
     await eventually(() => changeRow(app)?.state === 'approved', 'the approval');
-    await eventually(() => app.slack.callsTo('chat.update').some((call) => call.params.ts === rootPosts(app)[0]?.params.ts || blockTexts(call).includes('Approved by the board')), 'the post updated');
+    await eventually(() => app.slack.callsTo('chat.update').some((call) => blockTexts(call).includes('Emergency CAB') && blockTexts(call).includes('Approved by the board')), 'the post updated');
 
     const bad = await app.command('cab convene CHG-99', { userId: REQUESTER });
     expect(bad.status).toBe(200);

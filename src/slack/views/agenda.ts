@@ -4,7 +4,7 @@ import { OBLIGATION_LABELS } from '../../domain/emergency.js';
 import { describeState } from '../../domain/lifecycle.js';
 import type { Policy } from '../../policy/schema.js';
 import { ACTIONS, encodeMeetingValue } from '../ids.js';
-import { HEADER_TEXT_LIMIT, SECTION_TEXT_LIMIT, button, context, header, linesToSections, paginate, slackDate, truncate } from './blocks.js';
+import { HEADER_TEXT_LIMIT, button, context, header, linesToSections, paginate, slackDate, truncate } from './blocks.js';
 import { escapeMrkdwn, mentionMember } from './mrkdwn.js';
 
 export interface SlackMessage {

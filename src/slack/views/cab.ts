@@ -41,6 +41,7 @@ function ballotBlocks({ item, meeting, view, policy }: BoardItemContext): types.
     return [section(`${words.emoji} *${words.past[0]?.toUpperCase()}${words.past.slice(1)} by the board* — ${mentionMember(item.decidedBy ?? '')} ${item.decidedAt ? slackDate(item.decidedAt) : ''}: ${escapeMrkdwn(item.reason ?? '')}`)];
   }
   if (meeting.closedAt) return [context('Not decided at this meeting: it goes to the next CAB.')];
+  if (view.boardItems.at(-1)?.id !== item.id) return [context(`${view.ref} was put to the board again since: vote there.`)];
   const requirement = openBoardRequirement(view, policy);
   if (!requirement) return [context(`No longer waiting for the board: ${view.ref} is ${describeState(view.change.state)}.`)];
   const details = button('Details', ACTIONS.details, encodeChangeValue(view.change.id));

@@ -1,4 +1,4 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { App } from '@slack/bolt';
 import { CAB_OUTCOME_WORDS } from '../../../domain/cab.js';
 import { itemById } from '../../../db/cab.js';
 import { loadChangeView } from '../../../db/changes.js';
