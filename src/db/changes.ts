@@ -1,7 +1,9 @@
 import { and, count, desc, eq, inArray, isNull, notInArray, or } from 'drizzle-orm';
+import { isBoardRequirement } from '../domain/approvers.js';
 import { formatChangeRef } from '../domain/change-ref.js';
 import { DomainError } from '../domain/errors.js';
-import { type ApprovalPhase, type ChangeState, DECIDING_STATES, type TransitionName, decisionStageOf, nextState } from '../domain/lifecycle.js';
+import { type ApprovalPhase, type ChangeState, DECIDING_STATES, type TransitionName, decisionStage, decisionStageOf, nextState } from '../domain/lifecycle.js';
+import type { Policy } from '../policy/schema.js';
 import type { CabinetDb } from './client.js';
 import { type MessagePurpose, approvalCandidates, approvalDecisions, approvalRequirements, auditEvents, cabItems, changes, obligations, slackMessages, verbalApprovalConfirmations, verbalApprovals } from './schema.js';
 
@@ -141,6 +143,13 @@ export function satisfyRequirement(db: DbExecutor, requirementId: number, at: Da
       .returning({ id: approvalRequirements.id })
       .all().length === 1
   );
+}
+
+/** The open board requirement of the phase the change waits in, if the board has something to decide. */
+export function openBoardRequirement(view: ChangeView, policy: Pick<Policy, 'cab'>): RequirementView | undefined {
+  const phase = decisionStage(view.change.state)?.phase;
+  if (!phase) return undefined;
+  return requirementsOf(view, phase).find((requirement) => isBoardRequirement(requirement, policy) && requirement.satisfiedAt === null);
 }
 
 export type ListFilter = 'mine' | 'pending' | 'all';

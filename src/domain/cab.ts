@@ -1,4 +1,5 @@
 import type { Policy } from '../policy/schema.js';
+import { nextSlot } from './cron-slots.js';
 import type { ApprovalPhase } from './lifecycle.js';
 
 /** What the board can do with a change put to it (7.3 "High/Critical changes for approval"). */
@@ -10,6 +11,11 @@ export const CAB_OUTCOME_WORDS: Record<CabOutcome, { button: string; past: strin
   reject: { button: 'Reject', past: 'rejected', emoji: ':no_entry:' },
   defer: { button: 'Defer', past: 'deferred', emoji: ':double_vertical_bar:' },
 };
+
+/** When the CAB next meets after `after` (policy `cab.schedule` in the policy time zone). */
+export function nextMeetingAt(policy: Pick<Policy, 'cab' | 'timezone'>, after: Date): Date | undefined {
+  return nextSlot(policy.cab.schedule, policy.timezone, after);
+}
 
 /** A member's vote, or (under the chair rule) the chair's decision. */
 export type BallotKind = 'vote' | 'decide';

@@ -1,14 +1,13 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { type Agenda, buildAgenda } from '../domain/agenda.js';
-import { isBoardRequirement } from '../domain/approvers.js';
 import { localDate } from '../domain/business-hours.js';
 import { type BallotKind, type CabOutcome, CAB_OUTCOME_WORDS, type DecisionRule, ballotRefusal, buildMinutes, decisionRuleFor, mayCloseMeeting, quorumOutcome, tally } from '../domain/cab.js';
 import { formatChangeRef } from '../domain/change-ref.js';
-import { nextSlot, previousSlot } from '../domain/cron-slots.js';
+import { previousSlot } from '../domain/cron-slots.js';
 import { decisionStage, describeState } from '../domain/lifecycle.js';
 import { type CabMeetingRow, closedMeetingsBetween, itemById, itemsOfMeeting, loadAgendaFacts, meetingById, meetingOfSlot, openEmergencyItem, previousRegularMeeting, recentClosedMeetings, recordVote, undecidedPostedItems, votesOf } from '../db/cab.js';
 import type { CabinetDb } from '../db/client.js';
-import { type ChangeView, type DbExecutor, type RequirementView, loadChangeView, recordAudit, requirementsOf } from '../db/changes.js';
+import { type DbExecutor, loadChangeView, openBoardRequirement, recordAudit } from '../db/changes.js';
 import { enqueue } from '../db/outbox.js';
 import { cabItems, cabMeetings } from '../db/schema.js';
 import type { Policy } from '../policy/schema.js';
@@ -17,11 +16,6 @@ import { recordBoardDecision } from './decide.js';
 
 type Refusal = { ok: false; reason: string };
 const WEEK_MS = 7 * 86_400_000;
-
-/** When the CAB next meets after `after` (policy `cab.schedule` in the policy time zone). */
-export function nextMeetingAt(policy: Policy, after: Date): Date | undefined {
-  return nextSlot(policy.cab.schedule, policy.timezone, after);
-}
 
 /**
  * The agenda for the meeting at `meetingAt`, from the database as it is `now`. "Since the last CAB"
@@ -32,13 +26,6 @@ export function agendaFor(db: DbExecutor, policy: Policy, meetingAt: Date, now: 
   const since =
     previousRegularMeeting(db, meetingAt)?.createdAt ?? previousSlot(policy.cab.schedule, policy.timezone, new Date(meetingAt.getTime() - 1000)) ?? new Date(meetingAt.getTime() - WEEK_MS);
   return buildAgenda(loadAgendaFacts(db, since), policy, { meetingAt, since, now });
-}
-
-/** The open board requirement of the phase the change waits in, if the board has something to decide. */
-export function openBoardRequirement(view: ChangeView, policy: Policy): RequirementView | undefined {
-  const phase = decisionStage(view.change.state)?.phase;
-  if (!phase) return undefined;
-  return requirementsOf(view, phase).find((requirement) => isBoardRequirement(requirement, policy) && requirement.satisfiedAt === null);
 }
 
 export type OpenedMeeting = { ok: true; meetingId: number; created: boolean };
@@ -94,8 +81,7 @@ export function conveneEmergencyCab(db: CabinetDb, policy: Policy, changeId: num
         return { ok: false, reason: `Only the CAB chair, a CAB member, or the requester or owner of ${view.ref} may convene an emergency CAB for it.` };
       }
       const requirement = openBoardRequirement(view, policy);
-      const phase = decisionStage(change.state)?.phase;
-      if (!requirement || !phase) return { ok: false, reason: `${view.ref} is not waiting for a CAB decision (it is ${describeState(change.state)}); there is nothing to convene for.` };
+      if (!requirement) return { ok: false, reason: `${view.ref} is not waiting for a CAB decision (it is ${describeState(change.state)}); there is nothing to convene for.` };
       const open = openEmergencyItem(tx, changeId);
       if (open) return { ok: true, meetingId: open.meetingId, created: false };
       const [meeting] = tx
@@ -105,8 +91,8 @@ export function conveneEmergencyCab(db: CabinetDb, policy: Policy, changeId: num
         .all();
       if (!meeting) throw new Error('the meeting was not inserted');
       for (const earlier of undecidedPostedItems(tx, changeId)) enqueue(tx, { kind: 'refresh_cab_item', changeId, itemId: earlier.id }, now);
-      tx.insert(cabItems).values({ meetingId: meeting.id, changeId, phase, createdAt: now }).run();
-      recordAudit(tx, { changeId, actorId, type: 'cab.emergency_convened', data: { meetingId: meeting.id, phase } }, now);
+      tx.insert(cabItems).values({ meetingId: meeting.id, changeId, phase: requirement.phase, createdAt: now }).run();
+      recordAudit(tx, { changeId, actorId, type: 'cab.emergency_convened', data: { meetingId: meeting.id, phase: requirement.phase } }, now);
       enqueue(tx, { kind: 'cab_meeting', meetingId: meeting.id }, now, `cab_meeting:${meeting.id}`);
       return { ok: true, meetingId: meeting.id, created: true };
     },

@@ -8,7 +8,7 @@ import { type BoardItemRow, type DbExecutor, loadChangeView } from '../db/change
 import { type OutboxMessage, enqueue } from '../db/outbox.js';
 import { cabItems, cabMeetings } from '../db/schema.js';
 import type { Policy } from '../policy/schema.js';
-import { roleMembers } from './role-members.js';
+import { boardMembers } from './role-members.js';
 import { type SlackMessage, agendaMessages, agendaTitle, closeMeetingActions } from './views/agenda.js';
 import { type BoardItemContext, boardItemMessage, closedMeetingText, emergencyCabMessage, minutesMessages } from './views/cab.js';
 import { slackDate } from './views/blocks.js';
@@ -38,7 +38,7 @@ export interface CabDelivery {
 /** Posts and updates what the CAB sees: the agenda and its continuation, the items to vote on, the minutes. */
 export function createCabDelivery(deps: CabDeliveryDependencies): CabDelivery {
   const { client, db, policy, clock } = deps;
-  const members = () => roleMembers(client, policy, policy.cab.role);
+  const members = () => boardMembers(client, policy);
 
   const itemContext = (item: BoardItemRow): BoardItemContext | undefined => {
     const meeting = meetingById(db, item.meetingId);

@@ -1,6 +1,16 @@
 import type { webApi } from '@slack/bolt';
 import type { Policy } from '../policy/schema.js';
 
+/** The CAB's members now (policy `cab.role`). */
+export function boardMembers(client: webApi.WebClient, policy: Policy): Promise<string[]> {
+  return roleMembers(client, policy, policy.cab.role);
+}
+
+/** Who besides the chair may close a meeting: nobody when there is a chair, else the members (no Slack call needed then). */
+export async function closersBesideChair(client: webApi.WebClient, policy: Policy): Promise<string[]> {
+  return policy.cab.chair ? [] : boardMembers(client, policy);
+}
+
 /** The people holding a policy role now: user IDs as listed, user groups (S…) expanded through Slack. */
 export async function roleMembers(client: webApi.WebClient, policy: Policy, role: string): Promise<string[]> {
   const members = await Promise.all(

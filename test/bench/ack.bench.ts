@@ -2,7 +2,8 @@
 // for single-digit milliseconds so slow work (Web API calls, queries) is always done after the ack.
 import { afterAll, beforeAll, bench, describe } from 'vitest';
 import { defaultChangeForm, eventually, submitChangeForm, submitEmergencyForm } from '../support/interactions.js';
-import { agendaFor, nextMeetingAt } from '../../src/services/cab.js';
+import { nextMeetingAt } from '../../src/domain/cab.js';
+import { agendaFor } from '../../src/services/cab.js';
 import { agendaMessages } from '../../src/slack/views/agenda.js';
 import { seedChangesAwaitingBoard } from '../support/seed.js';
 import { type TestApp, startTestApp } from '../support/test-app.js';

@@ -5,7 +5,7 @@ import { isBoardRequirement } from '../../domain/approvers.js';
 import { OBLIGATION_LABELS, outstandingPaperwork } from '../../domain/emergency.js';
 import { APPROVAL_PHASES, type ApprovalPhase, decisionStage, describeState } from '../../domain/lifecycle.js';
 import type { Policy } from '../../policy/schema.js';
-import { nextMeetingAt } from '../../services/cab.js';
+import { nextMeetingAt } from '../../domain/cab.js';
 import { ACTIONS, REJECT_REASON_BLOCK, VIEWS, encodeChangeValue, encodeDecisionValue } from '../ids.js';
 import { button, context, divider, header, section, slackDate, truncate } from './blocks.js';
 import { emergencyBlocks, emergencyButtons } from './emergency.js';

@@ -5,7 +5,7 @@ import { loadChangeView } from '../../../db/changes.js';
 import { castBallot } from '../../../services/cab.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { CAB_BALLOT_ACTION, encodeBallotValue, parseBallotValue } from '../../ids.js';
-import { roleMembers } from '../../role-members.js';
+import { boardMembers } from '../../role-members.js';
 import { boardReasonModal } from '../../views/cab.js';
 import { onButton } from './change-button.js';
 
@@ -23,7 +23,7 @@ export function registerCabBallot(app: App, deps: ListenerDependencies): void {
         return;
       }
     }
-    const members = await roleMembers(client, deps.policy, deps.policy.cab.role);
+    const members = await boardMembers(client, deps.policy);
     const outcome = castBallot(deps.database.db, deps.policy, target, userId, members, deps.clock.now());
     if (!outcome.ok) {
       await reply(outcome.reason);

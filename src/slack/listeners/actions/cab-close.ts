@@ -2,14 +2,14 @@ import type { App } from '@slack/bolt';
 import { mayCloseMeeting } from '../../../domain/cab.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { ACTIONS, parseMeetingValue } from '../../ids.js';
-import { roleMembers } from '../../role-members.js';
+import { closersBesideChair } from '../../role-members.js';
 import { closeMeetingModal } from '../../views/cab.js';
 import { onButton } from './change-button.js';
 
 /** "Close meeting": the chair is asked for notes for the minutes; anyone else is told who closes it. */
 export function registerCabClose(app: App, deps: ListenerDependencies): void {
   onButton(app, ACTIONS.cabClose, deps, parseMeetingValue, async ({ target: meetingId, userId, triggerId, client, reply }) => {
-    const members = deps.policy.cab.chair ? [] : await roleMembers(client, deps.policy, deps.policy.cab.role);
+    const members = await closersBesideChair(client, deps.policy);
     if (!mayCloseMeeting(userId, deps.policy.cab.chair, members)) {
       await reply('Only the CAB chair closes the meeting.');
       return;

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
-import { nextMeetingAt, openRegularMeeting } from '../../../services/cab.js';
+import { nextMeetingAt } from '../../../domain/cab.js';
+import { openRegularMeeting } from '../../../services/cab.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { ACTIONS } from '../../ids.js';
 import { onButton } from './change-button.js';

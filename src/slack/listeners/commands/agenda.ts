@@ -1,4 +1,5 @@
-import { agendaFor, nextMeetingAt } from '../../../services/cab.js';
+import { nextMeetingAt } from '../../../domain/cab.js';
+import { agendaFor } from '../../../services/cab.js';
 import { agendaPreview } from '../../views/agenda.js';
 import { type Subcommand, ackSent, ephemeral } from './subcommand.js';
 

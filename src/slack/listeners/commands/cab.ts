@@ -1,6 +1,6 @@
 import { parseChangeRef } from '../../../domain/change-ref.js';
 import { conveneEmergencyCab, minutesOn } from '../../../services/cab.js';
-import { roleMembers } from '../../role-members.js';
+import { boardMembers } from '../../role-members.js';
 import { minutesMessages } from '../../views/cab.js';
 import { escapeMrkdwn } from '../../views/mrkdwn.js';
 import { type Subcommand, type SubcommandContext, ephemeral } from './subcommand.js';
@@ -17,7 +17,7 @@ async function convene(context: SubcommandContext, refText: string): Promise<voi
   }
   // Resolving user groups takes a Slack call: ack first, answer through the response URL.
   await ack();
-  const members = await roleMembers(client, deps.policy, deps.policy.cab.role);
+  const members = await boardMembers(client, deps.policy);
   const outcome = conveneEmergencyCab(deps.database.db, deps.policy, changeId, command.user_id, members, deps.clock.now());
   if (!outcome.ok) {
     await respond(ephemeral(outcome.reason));
