@@ -5,7 +5,8 @@ import { DomainError } from '../domain/errors.js';
 import { type ApprovalPhase, type ChangeState, DECIDING_STATES, type TransitionName, decisionStage, decisionStageOf, nextState } from '../domain/lifecycle.js';
 import type { Policy } from '../policy/schema.js';
 import type { CabinetDb } from './client.js';
-import { type MessagePurpose, approvalCandidates, approvalDecisions, approvalRequirements, auditEvents, cabItems, changes, obligations, slackMessages, verbalApprovalConfirmations, verbalApprovals } from './schema.js';
+import { type Conflict, PLANNED_STATES, conflictsFor } from './schedule.js';
+import { type MessagePurpose, approvalCandidates, approvalDecisions, approvalRequirements, auditEvents, cabItems, changes, obligations, postImplementationReviews, rollbacks, slackMessages, verbalApprovalConfirmations, verbalApprovals, verifications } from './schema.js';
 
 /** The database or a transaction on it. */
 export type DbExecutor = CabinetDb | Parameters<Parameters<CabinetDb['transaction']>[0]>[0];
@@ -16,6 +17,9 @@ export type ObligationRow = typeof obligations.$inferSelect;
 type VerbalApprovalRow = typeof verbalApprovals.$inferSelect;
 type ConfirmationRow = typeof verbalApprovalConfirmations.$inferSelect;
 export type BoardItemRow = typeof cabItems.$inferSelect;
+export type RollbackRow = typeof rollbacks.$inferSelect;
+export type VerificationRow = typeof verifications.$inferSelect;
+export type ReviewRow = typeof postImplementationReviews.$inferSelect;
 
 export interface RequirementView {
   id: number;
@@ -44,6 +48,11 @@ export interface ChangeView {
   obligations: ObligationRow[];
   /** Each time it was put to the CAB, oldest first, with what the board decided. */
   boardItems: BoardItemRow[];
+  /** While it is still to run: other changes planned on a shared system at an overlapping time. */
+  conflicts: Conflict[];
+  rollback: RollbackRow | undefined;
+  verification: VerificationRow | undefined;
+  review: ReviewRow | undefined;
 }
 
 /** The requirements of one phase, e.g. the authorization of an emergency. */
@@ -81,6 +90,10 @@ export function loadChangeView(db: DbExecutor, changeId: number): ChangeView | u
     verbalApprovals: verbal.map((row) => ({ ...row, confirmation: confirmations.find((c) => c.verbalApprovalId === row.id) })),
     obligations: db.select().from(obligations).where(eq(obligations.changeId, changeId)).orderBy(obligations.id).all(),
     boardItems: db.select().from(cabItems).where(eq(cabItems.changeId, changeId)).orderBy(cabItems.id).all(),
+    conflicts: (PLANNED_STATES as readonly ChangeState[]).includes(change.state) ? conflictsFor(db, change) : [],
+    rollback: db.select().from(rollbacks).where(eq(rollbacks.changeId, changeId)).get(),
+    verification: db.select().from(verifications).where(eq(verifications.changeId, changeId)).get(),
+    review: db.select().from(postImplementationReviews).where(eq(postImplementationReviews.changeId, changeId)).get(),
   };
 }
 

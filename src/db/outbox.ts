@@ -14,7 +14,16 @@ export type ChangeEvent =
   | 'paperwork_overdue'
   /** The board approved; other approvals are still open. */
   | 'cab_approved'
-  | 'cab_deferred';
+  | 'cab_deferred'
+  /** Implementation steps by the owner (9, 10, 8.4): told in the log thread, and the requester when it is someone else. */
+  | ImplementationEvent;
+
+export const IMPLEMENTATION_EVENTS = ['started', 'completed', 'failed', 'rolled_back', 'verified', 'reviewed', 'closed'] as const;
+export type ImplementationEvent = (typeof IMPLEMENTATION_EVENTS)[number];
+
+export function isImplementationEvent(event: ChangeEvent): event is ImplementationEvent {
+  return (IMPLEMENTATION_EVENTS as readonly string[]).includes(event);
+}
 
 /**
  * A Slack call (or a timer) to act on after the ack. Messages are rendered when sent, so they show
@@ -29,6 +38,8 @@ export type OutboxMessage =
   /** Tells the members of some roles (user groups expanded), each once, except `exclude` (told another way). */
   | { kind: 'notify_roles'; changeId: number; roles: string[]; exclude: string[]; event: ChangeEvent }
   | { kind: 'notify_log'; changeId: number; event: ChangeEvent }
+  /** The owner's DM of an approved change, with the buttons to implement, verify, review and close it; kept current. */
+  | { kind: 'implementation_console'; changeId: number; userId: string }
   /** The emergency's own DM to its requester or owner: status, authorization, verbal approvals and paperwork, kept current. */
   | { kind: 'emergency_console'; changeId: number; userId: string }
   /** Asks the named approver to confirm or dispute a verbal approval recorded in their name. */

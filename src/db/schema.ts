@@ -5,6 +5,7 @@ import type { Agenda } from '../domain/agenda.js';
 import { CAB_OUTCOMES, type Minutes } from '../domain/cab.js';
 import { OBLIGATION_KINDS, VERBAL_MEDIA } from '../domain/emergency.js';
 import { APPROVAL_PHASES, type ApprovalPhase, CHANGE_STATES, CHANGE_TYPES } from '../domain/lifecycle.js';
+import type { ScheduleException } from '../domain/schedule.js';
 
 
 const timestamp = (name: string) => integer(name, { mode: 'timestamp_ms' });
@@ -43,6 +44,13 @@ export const changes = sqliteTable(
     /** Set when the change must be looked at by the CAB for something that went wrong, e.g. a disputed verbal approval. */
     flaggedAt: timestamp('flagged_at'),
     flagReason: text('flag_reason'),
+    /**
+     * Planned outside its deployment windows or into a freeze (9.1, 9.2): with an exception the
+     * exception approver must approve; for an emergency, exempt but recorded.
+     */
+    scheduleException: text('schedule_exception', { mode: 'json' }).$type<ScheduleException>(),
+    /** What went wrong, when the owner marked it failed. */
+    failureReason: text('failure_reason'),
     // The modal submission that created the change (view id): a repeated submission creates nothing.
     submissionKey: text('submission_key').unique(),
     createdAt: timestamp('created_at').notNull(),
@@ -229,6 +237,70 @@ export const cabVotes = sqliteTable(
   (table) => [uniqueIndex('cab_votes_item_voter_uq').on(table.itemId, table.voterId)],
 );
 
+/** A change freeze announced from Slack (9.2 "other as announced"); those in the policy file are not stored. */
+export const changeFreezes = sqliteTable('change_freezes', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  /** Calendar dates in the policy timezone, both inclusive. */
+  fromDate: text('from_date').notNull(),
+  toDate: text('to_date').notNull(),
+  reason: text('reason').notNull(),
+  createdBy: text('created_by').notNull(),
+  createdAt: timestamp('created_at').notNull(),
+  /** Removed freezes stay as the record of what was announced. */
+  removedAt: timestamp('removed_at'),
+  removedBy: text('removed_by'),
+  // The modal submission that added it: a repeated submission adds nothing.
+  submissionKey: text('submission_key').unique(),
+});
+
+/** A rollback as POL-SEC-008 10.4 documents it, one per change. */
+export const rollbacks = sqliteTable('rollbacks', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  changeId: integer('change_id')
+    .notNull()
+    .unique()
+    .references(() => changes.id),
+  decidedAt: timestamp('decided_at').notNull(),
+  reason: text('reason').notNull(),
+  steps: text('steps').notNull(),
+  impact: text('impact').notNull(),
+  durationMinutes: integer('duration_minutes').notNull(),
+  recordedBy: text('recorded_by').notNull(),
+  recordedAt: timestamp('recorded_at').notNull(),
+});
+
+/** The production validation checklist (8.4), passed before a change may close. */
+export const verifications = sqliteTable('verifications', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  changeId: integer('change_id')
+    .notNull()
+    .unique()
+    .references(() => changes.id),
+  /** The ids of the policy's checklist that were ticked, as the list stood then. */
+  checks: text('checks', { mode: 'json' }).$type<string[]>().notNull(),
+  note: text('note'),
+  verifiedBy: text('verified_by').notNull(),
+  verifiedAt: timestamp('verified_at').notNull(),
+});
+
+/** The post-implementation review: actual versus expected, incidents, lessons (and, after a failure, 10.4's root cause and prevention). */
+export const postImplementationReviews = sqliteTable('post_implementation_reviews', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  changeId: integer('change_id')
+    .notNull()
+    .unique()
+    .references(() => changes.id),
+  /** The state the change was reviewed in: completed, failed or rolled back. */
+  outcome: text('outcome', { enum: CHANGE_STATES }).notNull(),
+  actualVsExpected: text('actual_vs_expected').notNull(),
+  incidents: text('incidents').notNull(),
+  lessonsLearned: text('lessons_learned').notNull(),
+  rootCause: text('root_cause'),
+  preventiveMeasures: text('preventive_measures'),
+  reviewedBy: text('reviewed_by').notNull(),
+  reviewedAt: timestamp('reviewed_at').notNull(),
+});
+
 /** Append-only (enforced by triggers in the migration): one event per state change, same transaction. */
 export const auditEvents = sqliteTable(
   'audit_events',
@@ -284,7 +356,7 @@ export const outbox = sqliteTable(
 );
 
 /** What a posted message is, so a refresh renders it again the same way. */
-export type MessagePurpose = `${ApprovalPhase}_request` | 'log' | 'emergency_console' | 'verbal_confirmation';
+export type MessagePurpose = `${ApprovalPhase}_request` | 'log' | 'emergency_console' | 'implementation_console' | 'verbal_confirmation';
 
 /** The DM asking someone to decide in a phase. */
 export function requestPurpose(phase: ApprovalPhase): MessagePurpose {

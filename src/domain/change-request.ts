@@ -17,6 +17,7 @@ export const CHANGE_FIELDS = {
   implementationPlan: 'implementation_plan',
   plannedStart: 'planned_start',
   plannedEnd: 'planned_end',
+  scheduleException: 'schedule_exception',
   owner: 'owner',
   link: 'link',
 } as const;
@@ -45,6 +46,8 @@ export interface ChangeRequestForm {
   /** Seconds since the epoch, as the datetimepicker gives it. */
   plannedStart?: number;
   plannedEnd?: number;
+  /** "Request an exception" ticked: it may run outside its windows (or in a freeze) if approved. */
+  scheduleExceptionRequested?: boolean;
   ownerId?: string;
   link?: string;
 }
@@ -66,6 +69,7 @@ export interface ChangeRequest {
   implementationPlan: string;
   plannedStart: Date;
   plannedEnd: Date;
+  scheduleExceptionRequested: boolean;
   ownerId: string;
   link: string | undefined;
 }
@@ -197,6 +201,7 @@ export function validateChangeRequest(form: ChangeRequestForm, policy: Policy, n
       implementationPlan,
       plannedStart,
       plannedEnd,
+      scheduleExceptionRequested: form.scheduleExceptionRequested ?? false,
       ownerId: form.ownerId,
       link,
     },

@@ -49,9 +49,11 @@ export const TRANSITIONS = {
   approve: { from: ['pending_approval'], to: 'approved', types: PLANNED },
   reject: { from: ['pending_approval'], to: 'rejected', types: PLANNED },
   schedule: { from: ['approved'], to: 'scheduled', types: PLANNED },
-  start_implementation: { from: ['scheduled'], to: 'implementing', types: PLANNED },
+  // An approved change is scheduled by its planned times; "scheduled" remains for records that used it.
+  start_implementation: { from: ['approved', 'scheduled'], to: 'implementing', types: PLANNED },
   complete: { from: ['implementing'], to: 'completed', types: PLANNED },
-  fail: { from: ['implementing'], to: 'failed', types: PLANNED },
+  // A completed change can still fail its production validation (8.4).
+  fail: { from: ['implementing', 'completed'], to: 'failed', types: PLANNED },
   roll_back: { from: ['implementing', 'failed'], to: 'rolled_back', types: PLANNED },
   request_authorization: { from: ['submitted'], to: 'pending_authorization', types: EMERGENCY },
   authorize: { from: ['pending_authorization'], to: 'authorized', types: EMERGENCY },
@@ -61,6 +63,8 @@ export const TRANSITIONS = {
   retro_reject: { from: ['pending_retro_approval'], to: 'retro_rejected', types: EMERGENCY },
   review: { from: ['completed', 'failed', 'rolled_back', 'retro_approved', 'retro_rejected'], to: 'reviewed', types: ALL },
   close: { from: ['reviewed'], to: 'closed', types: ALL },
+  // A completed change whose post-implementation review is optional (low and medium risk by default).
+  close_without_review: { from: ['completed'], to: 'closed', types: PLANNED },
   cancel: { from: ['submitted', 'pending_approval', 'approved', 'scheduled', 'pending_authorization'], to: 'cancelled', types: ALL },
 } as const satisfies Record<string, Transition>;
 

@@ -5,7 +5,9 @@ import type { ChangeType } from './lifecycle.js';
 export type RequirementReason =
   | { kind: 'risk_level'; level: string }
   | { kind: 'review_rule'; rule: string }
-  | { kind: 'standard_change' };
+  | { kind: 'standard_change' }
+  /** Planned outside its deployment windows or into a freeze, by exception (9.1, 9.2). */
+  | { kind: 'schedule_exception' };
 
 export interface ApprovalRequirement {
   role: string;
@@ -21,12 +23,15 @@ export interface RoutingInput {
   reviewRules: readonly string[];
   /** Security-review triggers ticked (POL-SEC-008 4.3); any one applies the security rule. */
   securityTriggers: readonly string[];
+  /** An exception to the deployment windows or a freeze was requested: its approver is asked too. */
+  scheduleException?: boolean;
 }
 
 /**
  * The approvals a change needs: the approval matrix row of its risk level (4.4), merged with the
  * review rules that apply to it (4.3), each role asked for the larger of the counts. Standard
- * changes need only the standard type's approvers (3.1: none, pre-authorized). Emergency changes
+ * changes need only the standard type's approvers (3.1: none, pre-authorized). A requested schedule
+ * exception adds its approver (9.1, 9.2; default the CTO) to either. Emergency changes
  * get their retrospective approval through this same matrix (6.4).
  */
 export function requiredApprovals(input: RoutingInput, policy: Policy): ApprovalRequirement[] {
@@ -41,6 +46,7 @@ export function requiredApprovals(input: RoutingInput, policy: Policy): Approval
     }
   };
 
+  if (input.scheduleException) add(policy.scheduling.exception_role, 1, { kind: 'schedule_exception' });
   if (input.type === 'standard') {
     for (const role of policy.change_types.standard.approver_roles) add(role, 1, { kind: 'standard_change' });
     return [...requirements.values()];

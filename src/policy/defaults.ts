@@ -200,6 +200,29 @@ export const DEFAULT_DEPLOYMENT_WINDOWS = [
   { days: ['tue', 'wed'] as Weekday[], from: '06:00', to: '10:00', risks: ['low', 'medium', 'high', 'critical'] },
 ];
 
+// 9.1–9.2: what happens to a change planned outside its windows or into a freeze. POL-SEC-008 names
+// no exception route; the CTO (its reviewer, and the approvals fallback) approves exceptions, and a
+// freeze can be excepted the same way. 9.2 "as announced": freezes are announced by the change
+// manager, or the CTO or CISO (a role the policy does not list simply has no members).
+export const DEFAULT_SCHEDULING = {
+  exception_role: 'cto',
+  freeze_rule: 'exception' as const,
+  freeze_manager_roles: ['change_manager', 'cto', 'ciso'],
+};
+
+// 8.4 Production Validation, and the post-implementation review of the seed workflow (003 step 8):
+// required for every failed or rolled-back change and for these risk levels.
+export const DEFAULT_IMPLEMENTATION = {
+  verification_checklist: [
+    { id: 'health_checks', label: 'Health checks passing' },
+    { id: 'error_rates', label: 'No increase in error rates' },
+    { id: 'response_times', label: 'No degradation in response times' },
+    { id: 'business_flows', label: 'Key business flows functional' },
+    { id: 'monitoring_alerts', label: 'Monitoring alerts normal' },
+  ],
+  review_risk_levels: ['high', 'critical'],
+};
+
 // 10.2 Rollback Decision, by incident severity.
 export const DEFAULT_ROLLBACK_DECISION = {
   critical: { decision_maker: 'On-call engineer', time_limit_minutes: 15 },

@@ -184,6 +184,21 @@ const policyObject = z.strictObject({
   freezes: z
     .array(z.strictObject({ from: calendarDate, to: calendarDate, reason: z.string().min(1) }))
     .prefault([]),
+  scheduling: z
+    .strictObject({
+      exception_role: identifier.default(defaults.DEFAULT_SCHEDULING.exception_role),
+      freeze_rule: z.enum(['exception', 'refuse'], { error: 'expected "exception" (an approved exception may run in a freeze) or "refuse"' }).default(defaults.DEFAULT_SCHEDULING.freeze_rule),
+      // Not checked against roles: a role the policy does not list has no members.
+      freeze_manager_roles: z.array(identifier).prefault(defaults.DEFAULT_SCHEDULING.freeze_manager_roles),
+    })
+    .prefault({}),
+  implementation: z
+    .strictObject({
+      // Slack shows at most 10 checkboxes in one input.
+      verification_checklist: z.array(labelled).min(1).max(10, 'Slack shows at most 10 checkboxes; keep 10 checks or fewer').prefault(defaults.DEFAULT_IMPLEMENTATION.verification_checklist),
+      review_risk_levels: z.array(identifier).prefault(defaults.DEFAULT_IMPLEMENTATION.review_risk_levels),
+    })
+    .prefault({}),
   rollback_decision: z
     .record(
       identifier,
@@ -310,6 +325,11 @@ function crossReferenceIssues(policy: PolicyShape): Issue[] {
   policy.freezes.forEach((freeze, index) => {
     if (freeze.to < freeze.from) issues.push({ path: ['freezes', index, 'to'], message: 'must not be before from' });
   });
+  checkRole(['scheduling', 'exception_role'], policy.scheduling.exception_role);
+  policy.implementation.review_risk_levels.forEach((level, index) => checkLevel(['implementation', 'review_risk_levels', index], level));
+  for (const id of duplicates(policy.implementation.verification_checklist.map((check) => check.id))) {
+    issues.push({ path: ['implementation', 'verification_checklist'], message: `check "${id}" is listed twice` });
+  }
   return issues;
 }
 

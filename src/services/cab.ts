@@ -166,11 +166,11 @@ export function castBallot(db: CabinetDb, policy: Policy, request: BallotRequest
         if (updated.length !== 1) return { ok: false, reason: `The board already decided ${view.ref}.` };
         recordAudit(tx, { changeId: view.change.id, actorId, type: 'cab.decided', data: { meetingId: meeting.id, itemId: item.id, outcome: decided, reason } }, now);
         if (decided === 'defer') {
-          announce(tx, view, 'cab_deferred', now);
+          announce(tx, view.change, 'cab_deferred', now);
         } else {
           const state = recordBoardDecision(tx, view, policy, stage, requirement, decided, actorId, reason, now);
           // A decided change was announced by the decision; one still waiting for others hears of the board's approval.
-          if (state === view.change.state) announce(tx, view, 'cab_approved', now);
+          if (state === view.change.state) announce(tx, view.change, 'cab_approved', now);
         }
         enqueue(tx, { kind: 'refresh_messages', changeId: view.change.id }, now);
       } else {

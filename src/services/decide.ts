@@ -43,7 +43,7 @@ export function afterDecision(tx: DbExecutor, view: ChangeView, policy: Policy, 
   if (state === 'authorized') startPaperwork(tx, view, policy, now);
   if (state === 'retro_approved') completeObligation(tx, view.change.id, 'retro_approval', actorId, null, now);
   if (state === 'retro_rejected') flagChange(tx, view.change, 'Its retro-approval was rejected', actorId, now);
-  if (isDecided(state)) announce(tx, view, state, now);
+  if (isDecided(state)) announce(tx, view.change, state, now);
 }
 
 /**

@@ -149,7 +149,7 @@ export function documentEmergency(db: CabinetDb, policy: Policy, changeId: numbe
       if (requirements.length === 0) {
         transitionChange(tx, { ...view.change, state }, 'retro_approve', 'cabinet', now, { reason: `approval_matrix.${riskLevel} names no role` });
         completeObligation(tx, changeId, 'retro_approval', 'cabinet', null, now);
-        announce(tx, view, 'retro_approved', now);
+        announce(tx, view.change, 'retro_approved', now);
       } else {
         for (const requirement of requirements) {
           tx.insert(approvalRequirements).values({ changeId, phase: 'retro_approval', role: requirement.role, approvalsNeeded: requirement.approvals }).run();

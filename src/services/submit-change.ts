@@ -1,11 +1,14 @@
-import type { ChangeRequest } from '../domain/change-request.js';
+import { CHANGE_FIELDS, type ChangeRequest } from '../domain/change-request.js';
 import { assessRisk, effectiveRiskLevel } from '../domain/risk.js';
 import { requiredApprovals } from '../domain/routing.js';
+import { type ScheduleException, type ScheduleProblem, scheduleErrors, scheduleExceptionOf, scheduleProblems } from '../domain/schedule.js';
 import type { CabinetDb } from '../db/client.js';
 import { type DbExecutor, changeOfSubmission, recordAudit, transitionChange } from '../db/changes.js';
 import { enqueue } from '../db/outbox.js';
+import { loadFreezes } from '../db/schedule.js';
 import { approvalDecisions, approvalRequirements, changes } from '../db/schema.js';
 import type { Policy } from '../policy/schema.js';
+import { announce } from './announce.js';
 
 export interface SubmittedChange {
   changeId: number;
@@ -13,18 +16,35 @@ export interface SubmittedChange {
   created: boolean;
 }
 
-/** A change approved the moment it was submitted is still announced, and its requester told. */
-function announceApprovedOnSubmit(tx: DbExecutor, changeId: number, requesterId: string, now: Date): void {
-  enqueue(tx, { kind: 'notify_log', changeId, event: 'submitted' }, now);
-  enqueue(tx, { kind: 'notify_user', changeId, userId: requesterId, event: 'approved' }, now);
+export type SubmitOutcome =
+  | ({ ok: true } & SubmittedChange)
+  /** The schedule breaks the policy's windows or freezes and no (allowed) exception was asked: modal errors by field. */
+  | { ok: false; errors: Record<string, string> };
+
+/** A change approved the moment it was submitted is still announced. */
+function announceApprovedOnSubmit(tx: DbExecutor, change: Parameters<typeof announce>[1], now: Date): void {
+  enqueue(tx, { kind: 'notify_log', changeId: change.id, event: 'submitted' }, now);
+  announce(tx, change, 'approved', now);
 }
 
-/** A request's risk as the policy scores it (3.3; raised, never lowered) and the approvals that follow (4.4, 4.3). */
-export function assessRequest(request: ChangeRequest, policy: Policy) {
+/** A request's risk as the policy scores it (3.3; raised, never lowered) and the approvals that follow (4.4, 4.3, and an exception's approver). */
+export function assessRequest(request: ChangeRequest, policy: Policy, scheduleException = false) {
   const risk = assessRisk(request.riskAnswers, policy.risk);
   const riskLevel = effectiveRiskLevel(risk.level, request.requestedRiskLevel, policy.risk);
-  const requirements = requiredApprovals({ type: request.type, riskLevel, reviewRules: request.reviewRules, securityTriggers: request.securityTriggers }, policy);
+  const requirements = requiredApprovals({ type: request.type, riskLevel, reviewRules: request.reviewRules, securityTriggers: request.securityTriggers, scheduleException }, policy);
   return { risk, riskLevel, requirements };
+}
+
+/** What the planned times break (9.1, 9.2), read against every freeze in force. */
+export function requestScheduleProblems(db: DbExecutor, policy: Policy, request: { plannedStart: Date; plannedEnd: Date }, riskLevel: string, now: Date): ScheduleProblem[] {
+  return scheduleProblems({ start: request.plannedStart, end: request.plannedEnd }, riskLevel, policy, loadFreezes(db, policy), now);
+}
+
+const SCHEDULE_FIELDS = { start: CHANGE_FIELDS.plannedStart, end: CHANGE_FIELDS.plannedEnd, exception: CHANGE_FIELDS.scheduleException };
+
+/** The audit data of a schedule exception: requested (planned change) or exempt (emergency). */
+export function exceptionAuditData(exception: ScheduleException): Record<string, unknown> {
+  return { outsideWindow: exception.outsideWindow, freezes: exception.freezes };
 }
 
 /** The change columns a request fills in: the same on submission and in an emergency's documentation. */
@@ -55,14 +75,19 @@ export function requestColumns(request: ChangeRequest, { risk, riskLevel }: Retu
  * Records a validated change request in one transaction: the change, its risk level and required
  * approvals, the audit events, and the Slack messages to send after the ack.
  */
-export function submitChange(db: CabinetDb, policy: Policy, request: ChangeRequest, requesterId: string, submissionKey: string, now: Date): SubmittedChange {
-  const assessment = assessRequest(request, policy);
-  const { risk, riskLevel, requirements } = assessment;
-
+export function submitChange(db: CabinetDb, policy: Policy, request: ChangeRequest, requesterId: string, submissionKey: string, now: Date): SubmitOutcome {
   return db.transaction(
-    (tx) => {
+    (tx): SubmitOutcome => {
       const existing = changeOfSubmission(tx, submissionKey);
-      if (existing !== undefined) return { changeId: existing, created: false };
+      if (existing !== undefined) return { ok: true, changeId: existing, created: false };
+      const { riskLevel: plannedRisk } = assessRequest(request, policy);
+      const problems = requestScheduleProblems(tx, policy, request, plannedRisk, now);
+      const errors = scheduleErrors(problems, plannedRisk, request.scheduleExceptionRequested, policy, SCHEDULE_FIELDS);
+      if (Object.keys(errors).length > 0) return { ok: false, errors };
+      // Only a schedule that needs one carries an exception; a tick with nothing to except is ignored.
+      const scheduleException = scheduleExceptionOf(problems);
+      const assessment = assessRequest(request, policy, scheduleException !== null);
+      const { risk, riskLevel, requirements } = assessment;
 
       const [row] = tx
         .insert(changes)
@@ -71,6 +96,7 @@ export function submitChange(db: CabinetDb, policy: Policy, request: ChangeReque
           type: request.type,
           state: 'submitted',
           standardChangeId: request.standardChangeId ?? null,
+          scheduleException,
           requesterId,
           submissionKey,
           createdAt: now,
@@ -79,7 +105,7 @@ export function submitChange(db: CabinetDb, policy: Policy, request: ChangeReque
         .returning()
         .all();
       if (!row) throw new Error('insert returned no change');
-      const change = { id: row.id, type: row.type, state: row.state };
+      const change = { id: row.id, type: row.type, state: row.state, requesterId: row.requesterId, ownerId: row.ownerId };
       recordAudit(tx, {
         changeId: change.id,
         actorId: requesterId,
@@ -87,6 +113,7 @@ export function submitChange(db: CabinetDb, policy: Policy, request: ChangeReque
         toState: 'submitted',
         data: { riskScore: risk.score, computedRiskLevel: risk.level, riskLevel, requirements: requirements.map(({ role, approvals }) => ({ role, approvals })) },
       }, now);
+      if (scheduleException) recordAudit(tx, { changeId: change.id, actorId: requesterId, type: 'change.schedule_exception_requested', data: exceptionAuditData(scheduleException) }, now);
 
       if (requirements.length === 0 && request.type === 'standard') {
         // 3.1: standard changes from the catalog are pre-authorized.
@@ -94,23 +121,23 @@ export function submitChange(db: CabinetDb, policy: Policy, request: ChangeReque
           .values({ changeId: change.id, decision: 'approve', source: 'pre_approved', reason: `Standard change catalog: ${request.standardChangeId}`, decidedAt: now })
           .run();
         transitionChange(tx, change, 'pre_approve', requesterId, now, { standardChangeId: request.standardChangeId });
-        announceApprovedOnSubmit(tx, change.id, requesterId, now);
-        return { changeId: change.id, created: true };
+        announceApprovedOnSubmit(tx, change, now);
+        return { ok: true, changeId: change.id, created: true };
       }
 
       const state = transitionChange(tx, change, 'request_approval', requesterId, now);
       if (requirements.length === 0) {
         // The policy's matrix row asks for nobody at this risk level.
         transitionChange(tx, { ...change, state }, 'approve', 'cabinet', now, { reason: `approval_matrix.${riskLevel} names no role` });
-        announceApprovedOnSubmit(tx, change.id, requesterId, now);
-        return { changeId: change.id, created: true };
+        announceApprovedOnSubmit(tx, change, now);
+        return { ok: true, changeId: change.id, created: true };
       }
       for (const requirement of requirements) {
         tx.insert(approvalRequirements).values({ changeId: change.id, role: requirement.role, approvalsNeeded: requirement.approvals }).run();
       }
       enqueue(tx, { kind: 'request_approvals', changeId: change.id }, now, `request_approvals:${change.id}`);
       enqueue(tx, { kind: 'notify_log', changeId: change.id, event: 'submitted' }, now);
-      return { changeId: change.id, created: true };
+      return { ok: true, changeId: change.id, created: true };
     },
     { behavior: 'immediate' },
   );

@@ -113,7 +113,7 @@ export function answerVerbalApproval(db: CabinetDb, policy: Policy, verbalApprov
 
       if (verbal.decisionId !== null) voidDisputedApproval(tx, view, verbal.decisionId, actorId, now);
       flagChange(tx, view.change, 'A verbal approval was disputed by its approver', actorId, now);
-      announce(tx, view, 'verbal_disputed', now);
+      announce(tx, view.change, 'verbal_disputed', now);
       const exclude = [view.change.requesterId, view.change.ownerId, actorId];
       enqueue(tx, { kind: 'notify_roles', changeId, roles: policy.emergency.dispute_notify_roles, exclude, event: 'verbal_disputed' }, now);
       return { ok: true, ref: view.ref, message: `Recorded: you dispute the verbal approval of ${view.ref}. It no longer counts, and the change goes to the CAB.` };

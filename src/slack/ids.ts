@@ -4,6 +4,7 @@ import { formatChangeRef, parseChangeRef } from '../domain/change-ref.js';
 import { OBLIGATION_KINDS, type ObligationKind } from '../domain/emergency.js';
 import { type BallotKind, CAB_OUTCOMES, type CabOutcome } from '../domain/cab.js';
 import { APPROVAL_PHASES, type ApprovalPhase } from '../domain/lifecycle.js';
+import type { ImplementationStep } from '../domain/implementation.js';
 
 export const CHANGE_COMMAND = '/change';
 export const EVENTS_PATH = '/slack/events';
@@ -21,7 +22,35 @@ export const ACTIONS = {
   addEvidence: 'emergency_add_evidence',
   cabClose: 'cab_close_meeting',
   cabPostNow: 'cab_post_now',
+  freezeRemove: 'freeze_remove',
 } as const;
+
+/** The owner's implementation buttons, one action ID per step (the value is the change ID). */
+export const IMPLEMENTATION_ACTIONS = {
+  start: 'change_start',
+  complete: 'change_complete',
+  fail: 'change_fail',
+  roll_back: 'change_roll_back',
+  verify: 'change_verify',
+  review: 'change_review',
+  close: 'change_close',
+} as const satisfies Record<ImplementationStep, string>;
+
+/** The modals of the steps that record something: the value Slack returns as their callback ID. */
+export const IMPLEMENTATION_VIEWS = {
+  fail: 'change_failure',
+  roll_back: 'change_rollback',
+  verify: 'change_verification',
+  review: 'change_review',
+} as const;
+export type ImplementationFormStep = keyof typeof IMPLEMENTATION_VIEWS;
+
+/**
+ * The change-request inputs that re-check the schedule when they change (dispatch_action): the
+ * modal then shows window, freeze and conflict warnings before it is submitted.
+ */
+export const SCHEDULE_CHECK_BLOCK = /^(planned_start|planned_end|affected_systems)$/;
+export const SCHEDULE_NOTES_BLOCK = 'schedule_notes';
 
 /** CAB vote and decision buttons: one action ID each (IDs are unique within a block), one listener for all. */
 export const CAB_BALLOT_ACTION = /^cab_ballot_(vote|decide)_(approve|reject|defer)$/;
@@ -39,7 +68,11 @@ export const VIEWS = {
   obligationEvidence: 'emergency_obligation_evidence',
   cabDecisionReason: 'cab_decision_reason',
   cabClose: 'cab_close_meeting',
+  freezeAdd: 'freeze_add',
 } as const;
+
+/** The inputs of the add-freeze modal. */
+export const FREEZE_FIELDS = { from: 'freeze_from', to: 'freeze_to', reason: 'freeze_reason' } as const;
 
 /** The reason input of the chair's reject/defer modal, and the notes input of the close-meeting modal. */
 export const CAB_REASON_BLOCK = 'cab_reason';

@@ -8,7 +8,7 @@ import type { Policy } from '../policy/schema.js';
 import { escalateAuthorization } from '../services/emergency.js';
 import { paperworkDeadline } from '../services/paperwork.js';
 import { requestApprovals, rolesToResolve } from '../services/request-approvals.js';
-import { approvalRequestMessage, changeNotice, emergencyConsoleMessage, logDecisionText, logMessage } from './views/change-message.js';
+import { approvalRequestMessage, changeNotice, emergencyConsoleMessage, implementationConsoleMessage, logDecisionText, logMessage } from './views/change-message.js';
 import { createCabDelivery, isCabMessage } from './cab-sender.js';
 import { roleMembers } from './role-members.js';
 import { verbalConfirmationMessage } from './views/emergency.js';
@@ -77,6 +77,7 @@ export function createOutboxSender(deps: OutboxSenderDependencies): OutboxSender
     const phase = APPROVAL_PHASES.find((candidate) => requestPurpose(candidate) === purpose);
     if (phase) return approvalRequestMessage(view, policy, recipientId ?? '', phase, now);
     if (purpose === 'emergency_console') return emergencyConsoleMessage(view, policy, recipientId ?? '', now);
+    if (purpose === 'implementation_console') return implementationConsoleMessage(view, policy, now);
     if (purpose === 'verbal_confirmation') return verbalConfirmationMessage(view, policy, recipientId ?? '');
     return logMessage(view, policy, now);
   };
@@ -120,9 +121,10 @@ export function createOutboxSender(deps: OutboxSenderDependencies): OutboxSender
         await postTrackedDm(view, purpose, message.userId);
         return;
       }
-      case 'emergency_console': {
-        if (alreadyPosted('emergency_console', message.userId)) return;
-        await postTrackedDm(view, 'emergency_console', message.userId);
+      case 'emergency_console':
+      case 'implementation_console': {
+        if (alreadyPosted(message.kind, message.userId)) return;
+        await postTrackedDm(view, message.kind, message.userId);
         return;
       }
       case 'verbal_confirmation': {

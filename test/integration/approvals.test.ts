@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { approvalDecisions, auditEvents, changes, outbox } from '../../src/db/schema.js';
 import { parsePolicy } from '../../src/policy/load.js';
-import { ACTIONS, VIEWS } from '../../src/slack/ids.js';
+import { ACTIONS, IMPLEMENTATION_ACTIONS, VIEWS } from '../../src/slack/ids.js';
 import type { RecordedCall } from '../support/fake-slack.js';
 import { type ChangeFormInput, approve, clickButton, defaultChangeForm, eventually, submitChangeForm, submitRejectReason } from '../support/interactions.js';
 import { MINIMAL_POLICY_YAML } from '../support/policy.js';
@@ -96,7 +96,8 @@ describe('deciding', () => {
     await approve(app, 'U0MGR0001', 'CHG-1');
     await eventually(() => changeRow(app)?.state === 'approved', 'approval');
     await eventually(() => postsTo(app, 'D0REQ0001').some((call) => String(call.params.text).includes('is approved')), 'requester told');
-    await eventually(() => postsTo(app, 'D0OWNER01').some((call) => String(call.params.text).includes('is approved')), 'owner told');
+    // The owner gets the DM they implement it from, with Start.
+    await eventually(() => postsTo(app, 'D0OWNER01').some((call) => JSON.stringify(call.params.blocks).includes(IMPLEMENTATION_ACTIONS.start)), 'owner told');
     await eventually(() => postsTo(app, 'C0LOG0001').some((call) => String(call.params.text).includes('CHG-1') && String(call.params.text).includes('is approved') && String(call.params.reply_broadcast) === 'true'), 'log told');
 
     // Every approver message and the log message end up showing the decision, without decision buttons.
@@ -220,8 +221,9 @@ describe('standard changes and validation', () => {
     await submitted(app, { changeType: 'standard:tls_rotation' });
     expect(changeRow(app)?.state).toBe('approved');
     expect(decisions(app).map((d) => [d.source, d.approverId, d.reason])).toEqual([['pre_approved', null, 'Standard change catalog: tls_rotation']]);
-    await eventually(() => postsTo(app, 'C0LOG0001').length === 1 && postsTo(app, 'D0REQ0001').length === 1, 'announced');
-    expect(String(postsTo(app, 'D0REQ0001')[0]?.params.text)).toContain('pre-approved standard change (tls_rotation)');
+    // The requester, who is also the owner, is told and gets the DM to implement it from.
+    await eventually(() => postsTo(app, 'C0LOG0001').length === 2 && postsTo(app, 'D0REQ0001').length === 2, 'announced');
+    expect(postsTo(app, 'D0REQ0001').map((call) => String(call.params.text)).join('\n')).toContain('pre-approved standard change (tls_rotation)');
     expect(app.slack.calls.filter(isApprovalRequest)).toHaveLength(0);
   });
 

@@ -40,13 +40,17 @@ describe('database', () => {
       'cab_items',
       'cab_meetings',
       'cab_votes',
+      'change_freezes',
       'changes',
       'job_runs',
       'obligations',
       'outbox',
+      'post_implementation_reviews',
+      'rollbacks',
       'slack_messages',
       'verbal_approval_confirmations',
       'verbal_approvals',
+      'verifications',
     ]);
     expect(sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(sqlite.pragma('foreign_keys', { simple: true })).toBe(1);

@@ -26,7 +26,22 @@ export interface ChangeFormInput {
 
 const FACTORS = ['systems_affected', 'user_impact', 'data_risk', 'reversibility', 'security_impact'];
 
+const NEW_YORK_PARTS = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', weekday: 'short', hour: 'numeric', hourCycle: 'h23' });
+
+/**
+ * 07:00–08:00 New York time on the first Tuesday or Wednesday at least a day after `now`: inside
+ * POL-SEC-008 9.1's window for every risk level, so the default form passes the window check.
+ */
+export function nextAllRiskWindow(now: Date): { start: Date; end: Date } {
+  for (let hours = 24; ; hours += 1) {
+    const candidate = new Date(Math.floor(now.getTime() / 3600_000) * 3600_000 + hours * 3600_000);
+    const parts = Object.fromEntries(NEW_YORK_PARTS.formatToParts(candidate).map((part) => [part.type, part.value]));
+    if ((parts.weekday === 'Tue' || parts.weekday === 'Wed') && Number(parts.hour) === 7) return { start: candidate, end: new Date(candidate.getTime() + 3600_000) };
+  }
+}
+
 export function defaultChangeForm(now: Date): ChangeFormInput {
+  const window = nextAllRiskWindow(now);
   return {
     title: 'Rotate TLS certificates on the edge proxies',
     description: 'Replace the expiring certificates.',
@@ -35,8 +50,8 @@ export function defaultChangeForm(now: Date): ChangeFormInput {
     risk: [1, 1, 1, 1, 1],
     securityTriggers: [],
     reviewRules: [],
-    plannedStart: new Date(now.getTime() + 48 * 3600_000),
-    plannedEnd: new Date(now.getTime() + 49 * 3600_000),
+    plannedStart: window.start,
+    plannedEnd: window.end,
   };
 }
 

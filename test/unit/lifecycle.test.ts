@@ -36,9 +36,15 @@ const LEGAL: readonly Legal[] = [
   ...[S, N].map((type): Legal => ({ transition: 'approve', type, from: 'pending_approval', to: 'approved' })),
   ...[S, N].map((type): Legal => ({ transition: 'reject', type, from: 'pending_approval', to: 'rejected' })),
   ...[S, N].map((type): Legal => ({ transition: 'schedule', type, from: 'approved', to: 'scheduled' })),
+  // 9.1: an approved change starts (inside its window, checked by the implementation rules).
+  ...[S, N].map((type): Legal => ({ transition: 'start_implementation', type, from: 'approved', to: 'implementing' })),
   ...[S, N].map((type): Legal => ({ transition: 'start_implementation', type, from: 'scheduled', to: 'implementing' })),
   ...[S, N].map((type): Legal => ({ transition: 'complete', type, from: 'implementing', to: 'completed' })),
   ...[S, N].map((type): Legal => ({ transition: 'fail', type, from: 'implementing', to: 'failed' })),
+  // 8.4: a completed change that fails its production validation.
+  ...[S, N].map((type): Legal => ({ transition: 'fail', type, from: 'completed', to: 'failed' })),
+  // A completed low/medium change closes without a post-implementation review (seed workflow 003 steps 8–9).
+  ...[S, N].map((type): Legal => ({ transition: 'close_without_review', type, from: 'completed', to: 'closed' })),
   ...[S, N].map((type): Legal => ({ transition: 'roll_back', type, from: 'implementing', to: 'rolled_back' })),
   ...[S, N].map((type): Legal => ({ transition: 'roll_back', type, from: 'failed', to: 'rolled_back' })),
   // Emergency changes: authorized (6.2 "Authorize", 6.3 authorizers), implemented at once, then formally approved afterwards (6.4).
@@ -67,14 +73,15 @@ const isLegal = (type: ChangeType, from: ChangeState, transition: TransitionName
   LEGAL.some((move) => move.type === type && move.from === from && move.transition === transition);
 
 describe('legal transitions', () => {
-  it('the hand-written table has the expected size (58 moves) and the 18 expected names', () => {
-    expect(LEGAL).toHaveLength(58);
+  it('the hand-written table has the expected size (64 moves) and the 19 expected names', () => {
+    expect(LEGAL).toHaveLength(64);
     expect([...TRANSITION_NAMES].sort()).toEqual(
       [
         'approve',
         'authorize',
         'cancel',
         'close',
+        'close_without_review',
         'complete',
         'decline',
         'fail',
@@ -109,8 +116,8 @@ describe('everything else is refused with ILLEGAL_TRANSITION', () => {
   );
 
   it('the generated list covers every other (type, state, transition) triple', () => {
-    expect(illegal).toHaveLength(CHANGE_TYPES.length * CHANGE_STATES.length * TRANSITION_NAMES.length - 58);
-    expect(CHANGE_TYPES.length * CHANGE_STATES.length * TRANSITION_NAMES.length).toBe(3 * 18 * 18);
+    expect(illegal).toHaveLength(CHANGE_TYPES.length * CHANGE_STATES.length * TRANSITION_NAMES.length - 64);
+    expect(CHANGE_TYPES.length * CHANGE_STATES.length * TRANSITION_NAMES.length).toBe(3 * 18 * 19);
   });
 
   it('every illegal (type, state, transition) triple throws DomainError ILLEGAL_TRANSITION', () => {
@@ -242,7 +249,7 @@ describe('availableTransitions', () => {
     { type: 'emergency', state: 'retro_approved', expected: ['review'] },
     { type: 'emergency', state: 'retro_rejected', expected: ['review'] },
     { type: 'emergency', state: 'declined', expected: [] },
-    { type: 'normal', state: 'approved', expected: ['schedule', 'cancel'] },
+    { type: 'normal', state: 'approved', expected: ['schedule', 'start_implementation', 'cancel'] },
     { type: 'emergency', state: 'approved', expected: ['cancel'] },
     { type: 'normal', state: 'implementing', expected: ['complete', 'fail', 'roll_back'] },
     { type: 'emergency', state: 'implementing', expected: [] },

@@ -102,6 +102,7 @@ approval_sla:
   severe: { review_business_days: 4, approval_business_days: 4 }
 emergency: { cab_review_risk_levels: [severe] }
 cab: { channel: C0CAB0001, chair: U0CHAIR01, review_risk_levels: [severe] }
+implementation: { review_risk_levels: [major, severe] }
 channels: { log: C0LOG0001 }
 deployment_windows:
   - { days: [tue, wed], from: "06:00", to: "10:00", risks: [minor, major, severe] }

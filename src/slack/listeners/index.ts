@@ -1,5 +1,7 @@
 import type { App } from '@slack/bolt';
+import { IMPLEMENTATION_STEPS } from '../../domain/implementation.js';
 import type { ListenerDependencies } from '../dependencies.js';
+import { IMPLEMENTATION_VIEWS, type ImplementationFormStep } from '../ids.js';
 import { registerAddEvidence } from './actions/add-evidence.js';
 import { registerApprove } from './actions/approve.js';
 import { registerCabBallot } from './actions/cab-ballot.js';
@@ -11,6 +13,8 @@ import { registerEscalate } from './actions/escalate.js';
 import { registerRecordVerbal } from './actions/record-verbal.js';
 import { registerReject } from './actions/reject.js';
 import { registerVerbalAnswer } from './actions/verbal-answer.js';
+import { registerImplementationStep } from './actions/implementation-step.js';
+import { registerScheduleCheck } from './actions/schedule-check.js';
 import { registerChangeCommand } from './commands/change.js';
 import { registerAppHomeOpened } from './events/app-home-opened.js';
 import { registerCabCloseSubmitted } from './views/cab-close-submitted.js';
@@ -19,6 +23,7 @@ import { registerChangeRequestSubmitted } from './views/change-request-submitted
 import { registerDocumentationSubmitted } from './views/documentation-submitted.js';
 import { registerEmergencySubmitted } from './views/emergency-submitted.js';
 import { registerEvidenceSubmitted } from './views/evidence-submitted.js';
+import { registerImplementationSubmitted } from './views/implementation-submitted.js';
 import { registerRejectReasonSubmitted } from './views/reject-reason-submitted.js';
 import { registerVerbalApprovalSubmitted } from './views/verbal-approval-submitted.js';
 
@@ -44,5 +49,8 @@ export function registerListeners(app: App, deps: ListenerDependencies): void {
   registerCabPostNow(app, deps);
   registerCabReasonSubmitted(app, deps);
   registerCabCloseSubmitted(app, deps);
+  for (const step of IMPLEMENTATION_STEPS) registerImplementationStep(app, deps, step);
+  for (const step of Object.keys(IMPLEMENTATION_VIEWS) as ImplementationFormStep[]) registerImplementationSubmitted(app, deps, step);
+  registerScheduleCheck(app, deps);
   registerAppHomeOpened(app, deps);
 }

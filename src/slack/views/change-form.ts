@@ -2,7 +2,7 @@ import type { ViewStateValue, types } from '@slack/bolt';
 import { CHANGE_FIELDS, type ChangeRequestForm, type RequestMode, TEXT_MAX, TITLE_MAX, riskFactorField } from '../../domain/change-request.js';
 import type { ChangeView } from '../../db/changes.js';
 import type { Policy } from '../../policy/schema.js';
-import { VIEWS, encodeChangeValue } from '../ids.js';
+import { SCHEDULE_NOTES_BLOCK, VIEWS, encodeChangeValue } from '../ids.js';
 import { context, truncate } from './blocks.js';
 
 // Block Kit's limit on option text; option counts are bounded by the policy schema.
@@ -55,7 +55,7 @@ export function systemsInput(policy: Policy, initial: readonly string[] = []): t
 }
 
 /** The POL-SEC-008 4.2 fields; a retrospective form has no type to choose and asks when the fix ran. */
-function requestFormBlocks(policy: Policy, prefill: FormPrefill, mode: RequestMode): types.KnownBlock[] {
+function requestFormBlocks(policy: Policy, prefill: FormPrefill, mode: RequestMode, scheduleNotes: readonly string[] = []): types.KnownBlock[] {
   const typeOptions = [
     option(`${policy.change_types.normal.label} — ${policy.change_types.normal.description}`, 'normal'),
     ...policy.standard_changes.map((entry) => option(`${policy.change_types.standard.label}: ${entry.title}`, `standard:${entry.id}`)),
@@ -75,12 +75,14 @@ function requestFormBlocks(policy: Policy, prefill: FormPrefill, mode: RequestMo
   const reviewRules = Object.entries(policy.review_rules).filter(([rule]) => rule !== policy.security_review.rule);
 
   const retrospective = mode === 'retrospective';
+  // A new request re-checks windows, freezes and conflicts as its times and systems change.
+  const scheduleCheck = retrospective ? {} : { dispatch_action: true };
   return [
     textInput(CHANGE_FIELDS.title, 'Title', TITLE_MAX, false, { initial: prefill.title }),
     textInput(CHANGE_FIELDS.description, 'Description', TEXT_MAX, true, { initial: prefill.description }),
     textInput(CHANGE_FIELDS.businessJustification, 'Business justification', TEXT_MAX, true),
     ...(retrospective ? [] : [input(CHANGE_FIELDS.changeType, 'Change type', { type: 'static_select', action_id: FORM_ACTION, options: typeOptions, initial_option: typeOptions[0] })]),
-    systemsInput(policy, prefill.systems),
+    { ...systemsInput(policy, prefill.systems), ...scheduleCheck },
     ...riskFactors,
     input(
       CHANGE_FIELDS.requestedRiskLevel,
@@ -112,23 +114,37 @@ function requestFormBlocks(policy: Policy, prefill: FormPrefill, mode: RequestMo
     textInput(CHANGE_FIELDS.testPlan, retrospective ? 'How the fix was verified' : 'Test plan', TEXT_MAX, true),
     textInput(CHANGE_FIELDS.rollbackPlan, 'Rollback plan', TEXT_MAX, true, { initial: prefill.rollbackPlan }),
     textInput(CHANGE_FIELDS.implementationPlan, retrospective ? 'What was done' : 'Implementation plan', TEXT_MAX, true, { initial: prefill.implementationPlan }),
-    input(CHANGE_FIELDS.plannedStart, retrospective ? 'Fix started' : 'Planned start', { type: 'datetimepicker', action_id: FORM_ACTION }),
-    input(CHANGE_FIELDS.plannedEnd, retrospective ? 'Fix ended' : 'Planned end', { type: 'datetimepicker', action_id: FORM_ACTION }),
+    input(CHANGE_FIELDS.plannedStart, retrospective ? 'Fix started' : 'Planned start', { type: 'datetimepicker', action_id: FORM_ACTION }, scheduleCheck),
+    input(CHANGE_FIELDS.plannedEnd, retrospective ? 'Fix ended' : 'Planned end', { type: 'datetimepicker', action_id: FORM_ACTION }, scheduleCheck),
+    ...(retrospective
+      ? []
+      : [
+          input(
+            CHANGE_FIELDS.scheduleException,
+            'Schedule exception',
+            { type: 'checkboxes', action_id: FORM_ACTION, options: [option(`Request an exception (the ${policy.scheduling.exception_role} approves it)`, 'yes')] },
+            { optional: true, hint: plain('Only for a change that must run outside the deployment windows (9.1) or in a change freeze (9.2).', 2000) },
+          ),
+          ...(scheduleNotes.length > 0 ? [{ ...context(scheduleNotes.join('\n')), block_id: SCHEDULE_NOTES_BLOCK }] : []),
+        ]),
     // An emergency's owner stays who it was: they owe the paperwork.
     ...(retrospective ? [] : [input(CHANGE_FIELDS.owner, 'Change owner', { type: 'users_select', action_id: FORM_ACTION, initial_user: prefill.ownerId })]),
     input(CHANGE_FIELDS.link, 'Ticket or PR link', { type: 'url_text_input', action_id: FORM_ACTION, ...(prefill.link ? { initial_value: prefill.link } : {}) }, { optional: true }),
   ];
 }
 
-/** The change-request modal (POL-SEC-008 4.2), built from the policy; `requesterId` is the default owner. */
-export function changeRequestModal(policy: Policy, requesterId: string): types.ModalView {
+/**
+ * The change-request modal (POL-SEC-008 4.2), built from the policy; `requesterId` is the default
+ * owner. `scheduleNotes` are the warnings of the last schedule check, shown under the times.
+ */
+export function changeRequestModal(policy: Policy, requesterId: string, scheduleNotes: readonly string[] = []): types.ModalView {
   return {
     type: 'modal',
     callback_id: VIEWS.changeRequest,
     title: plain('New change request', 24),
     submit: plain('Submit', 24),
     close: plain('Cancel', 24),
-    blocks: requestFormBlocks(policy, { ownerId: requesterId }, 'request'),
+    blocks: requestFormBlocks(policy, { ownerId: requesterId }, 'request', scheduleNotes),
   };
 }
 
@@ -181,6 +197,7 @@ export function readChangeRequestForm(values: ViewStateValues, policy: Policy): 
     implementationPlan: text(CHANGE_FIELDS.implementationPlan),
     plannedStart: time(CHANGE_FIELDS.plannedStart),
     plannedEnd: time(CHANGE_FIELDS.plannedEnd),
+    scheduleExceptionRequested: many(CHANGE_FIELDS.scheduleException).length > 0,
     ownerId: field(CHANGE_FIELDS.owner)?.selected_user ?? undefined,
     link: text(CHANGE_FIELDS.link),
   };

@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import { type ChangeView, type RequirementView, requirementsOf } from '../../db/changes.js';
-import type { ChangeEvent } from '../../db/outbox.js';
+import { type ChangeEvent, isImplementationEvent } from '../../db/outbox.js';
 import { isBoardRequirement } from '../../domain/approvers.js';
 import { OBLIGATION_LABELS, outstandingPaperwork } from '../../domain/emergency.js';
 import { APPROVAL_PHASES, type ApprovalPhase, decisionStage, describeState } from '../../domain/lifecycle.js';
@@ -9,6 +9,8 @@ import { nextMeetingAt } from '../../domain/cab.js';
 import { ACTIONS, REJECT_REASON_BLOCK, VIEWS, encodeChangeValue, encodeDecisionValue } from '../ids.js';
 import { button, context, divider, header, section, slackDate, truncate } from './blocks.js';
 import { emergencyBlocks, emergencyButtons } from './emergency.js';
+import { conflictText } from './schedule.js';
+import { implementationButtons, implementationDetailFields, implementationLines } from './implementation.js';
 import { escapeMrkdwn, mentionMember } from './mrkdwn.js';
 
 function riskLabel(view: ChangeView, policy: Policy): string {
@@ -69,11 +71,35 @@ function decisionLines(view: ChangeView, policy: Policy, now: Date): string[] {
   return lines;
 }
 
+/** How many conflicting changes a message names before it only counts the rest. */
+const CONFLICTS_SHOWN = 5;
+
+/** A schedule exception (or an emergency's exemption) and the changes it collides with (9.1, 9.2). */
+function scheduleLines(view: ChangeView, policy: Policy): string[] {
+  const lines: string[] = [];
+  const exception = view.change.scheduleException;
+  if (exception) {
+    const what = [...(exception.outsideWindow ? ['outside the deployment windows (9.1)'] : []), ...exception.freezes.map((freeze) => `in the change freeze “${escapeMrkdwn(freeze.reason)}” (9.2)`)].join(' and ');
+    lines.push(
+      view.change.type === 'emergency'
+        ? `:warning: *Ran ${what}* — exempt as an emergency; recorded for the CAB.`
+        : `:warning: *Schedule exception requested:* planned ${what}; the ${policy.scheduling.exception_role} approves it.`,
+    );
+  }
+  if (view.conflicts.length > 0) {
+    const named = view.conflicts.slice(0, CONFLICTS_SHOWN).map(conflictText);
+    const more = view.conflicts.length > CONFLICTS_SHOWN ? `; and ${view.conflicts.length - CONFLICTS_SHOWN} more` : '';
+    lines.push(`:twisted_rightwards_arrows: *Conflicts:* overlaps ${named.join('; ')}${more}`);
+  }
+  return lines;
+}
+
 /** The summary of a change that every message about it starts with; all user text escaped. */
 export function changeSummaryBlocks(view: ChangeView, policy: Policy, now: Date): types.KnownBlock[] {
   const { change } = view;
   const planned = change.plannedStart && change.plannedEnd ? `${slackDate(change.plannedStart)} → ${slackDate(change.plannedEnd)}` : 'not planned yet';
   const decisions = decisionLines(view, policy, now);
+  const afterwards = [...scheduleLines(view, policy), ...implementationLines(view, policy)];
   const type = change.type === 'standard' ? `${policy.change_types.standard.label} (${escapeMrkdwn(change.standardChangeId ?? '')})` : policy.change_types[change.type].label;
   const risk = change.riskLevel === null ? 'assessed when it is documented' : riskLabel(view, policy);
   return [
@@ -89,6 +115,7 @@ export function changeSummaryBlocks(view: ChangeView, policy: Policy, now: Date)
     context(statusLine(view)),
     ...emergencyBlocks(view, policy, now),
     ...(decisions.length > 0 ? [section(decisions.join('\n'))] : []),
+    ...(afterwards.length > 0 ? [section(afterwards.join('\n'))] : []),
   ];
 }
 
@@ -117,7 +144,31 @@ export function logMessage(view: ChangeView, policy: Policy, now: Date): { text:
   const details = button('Details', ACTIONS.details, encodeChangeValue(view.change.id));
   return {
     text: `${view.ref} · ${escapeMrkdwn(view.change.title)} — ${statusLine(view)}`,
-    blocks: [...changeSummaryBlocks(view, policy, now), { type: 'actions', block_id: 'details', elements: [...emergencyButtons(view, policy), details] }],
+    blocks: [...changeSummaryBlocks(view, policy, now), { type: 'actions', block_id: 'details', elements: [...emergencyButtons(view, policy), ...implementationButtons(view), details] }],
+  };
+}
+
+/** What the owner of an approved change does next, above their buttons. */
+function nextStepText(view: ChangeView): string {
+  switch (view.change.state) {
+    case 'approved':
+    case 'scheduled':
+      return 'Press *Start* when you begin; Cabinet checks the deployment windows and freezes then.';
+    case 'implementing':
+      return 'When it is done, press *Complete*; if it goes wrong, *Failed* or *Rolled back*.';
+    case 'closed':
+      return 'Closed. Thank you.';
+    default:
+      return 'Record the production validation, the review if one is due, then *Close*.';
+  }
+}
+
+/** The owner's DM of an approved change: where it stands and the buttons to implement, verify, review and close it. */
+export function implementationConsoleMessage(view: ChangeView, policy: Policy, now: Date): { text: string; blocks: types.KnownBlock[] } {
+  const details = button('Details', ACTIONS.details, encodeChangeValue(view.change.id));
+  return {
+    text: `${view.ref} · ${escapeMrkdwn(view.change.title)} — ${statusLine(view)}`,
+    blocks: [...changeSummaryBlocks(view, policy, now), context(nextStepText(view)), { type: 'actions', block_id: 'implementation', elements: [...implementationButtons(view), details] }],
   };
 }
 
@@ -159,8 +210,10 @@ function outstandingList(view: ChangeView): { due: string; items: string } {
 function noticeText(view: ChangeView, policy: Policy, event: ChangeEvent, now: Date): string {
   const title = `*${view.ref} · ${escapeMrkdwn(view.change.title)}*`;
   switch (event) {
-    case 'submitted':
-      return `Your change ${title} was submitted. Risk: *${riskLabel(view, policy)}*.\nIt needs approval from:\n${whoMustApprove(view, policy, now)}`;
+    case 'submitted': {
+      const conflicts = view.conflicts.length > 0 ? `\n:twisted_rightwards_arrows: It overlaps ${view.conflicts.map(({ change }) => change.ref).join(', ')} on a shared system; the approvers see this.` : '';
+      return `Your change ${title} was submitted. Risk: *${riskLabel(view, policy)}*.\nIt needs approval from:\n${whoMustApprove(view, policy, now)}${conflicts}`;
+    }
     case 'approved':
       return view.decisions.some((d) => d.source === 'pre_approved')
         ? `${title} is approved: it is a pre-approved standard change (${escapeMrkdwn(view.change.standardChangeId ?? '')}).`
@@ -195,6 +248,20 @@ function noticeText(view: ChangeView, policy: Policy, event: ChangeEvent, now: D
       const { due, items } = outstandingList(view);
       return `:red_circle: The paperwork of emergency ${title} (owner ${mentionMember(view.change.ownerId)}) was due ${due} and is overdue. Still open:\n${items}`;
     }
+    case 'started':
+      return `${mentionMember(view.change.ownerId)} started implementing ${title}.`;
+    case 'completed':
+      return `${title} was implemented by ${mentionMember(view.change.ownerId)}; its production validation comes next.`;
+    case 'failed':
+      return `:x: ${title} failed: ${escapeMrkdwn(truncate(view.change.failureReason ?? '', 500))}`;
+    case 'rolled_back':
+      return `:rewind: ${title} was rolled back${view.rollback ? ` in ${view.rollback.durationMinutes} min: ${escapeMrkdwn(truncate(view.rollback.reason, 500))}` : ''}.`;
+    case 'verified':
+      return `${title} passed its production validation (8.4).`;
+    case 'reviewed':
+      return `The post-implementation review of ${title} is recorded.`;
+    case 'closed':
+      return `${title} is closed.`;
   }
 }
 
@@ -206,7 +273,7 @@ export function changeNotice(view: ChangeView, policy: Policy, event: ChangeEven
 
 /** A short log-channel line when a change moves on, posted in the thread of its log message. */
 export function logDecisionText(view: ChangeView, policy: Policy, event: ChangeEvent, now: Date): string {
-  if (event === 'verbal_disputed' || event === 'escalated' || event === 'cab_approved' || event === 'cab_deferred') return noticeText(view, policy, event, now);
+  if (event === 'verbal_disputed' || event === 'escalated' || event === 'cab_approved' || event === 'cab_deferred' || isImplementationEvent(event)) return noticeText(view, policy, event, now);
   return `${view.ref} · ${escapeMrkdwn(view.change.title)} is ${describeState(view.change.state)}.`;
 }
 
@@ -223,6 +290,7 @@ function changeDetailBlocks(view: ChangeView, policy: Policy, now: Date): types.
     field('Rollback plan', change.rollbackPlan),
     field('Implementation plan', change.implementationPlan),
     field('Ticket or PR', change.link),
+    ...implementationDetailFields(view).map(([label, value]) => field(label, value)),
     ...view.obligations.filter((o) => o.evidence && o.kind !== 'cab_presentation').map((o) => field(OBLIGATION_LABELS[o.kind], o.evidence)),
   ];
 }

@@ -7,7 +7,8 @@ import { readChangeRequestForm } from '../../views/change-form.js';
 
 /**
  * The change-request modal submitted: validated on the server (errors go back on their blocks and
- * nothing is written), recorded in one transaction, acked, then the outbox tells everyone.
+ * nothing is written), its schedule checked against the windows and freezes (9.1, 9.2), recorded in
+ * one transaction, acked, then the outbox tells everyone.
  */
 export function registerChangeRequestSubmitted(app: App, deps: ListenerDependencies): void {
   app.view(VIEWS.changeRequest, async ({ ack, body, view }) => {
@@ -19,7 +20,11 @@ export function registerChangeRequestSubmitted(app: App, deps: ListenerDependenc
     }
     try {
       // The view ID makes a repeated submission of the same modal record nothing new.
-      submitChange(deps.database.db, deps.policy, validation.request, body.user.id, view.id, deps.clock.now());
+      const outcome = submitChange(deps.database.db, deps.policy, validation.request, body.user.id, view.id, deps.clock.now());
+      if (!outcome.ok) {
+        await ack({ response_action: 'errors', errors: outcome.errors });
+        return;
+      }
     } catch (error) {
       deps.logger.error(`saving a change request failed: ${error instanceof Error ? error.message : String(error)}`);
       await ack({ response_action: 'errors', errors: { [CHANGE_FIELDS.title]: 'Cabinet could not save this change; nothing was recorded. Submit again in a moment.' } });

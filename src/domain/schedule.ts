@@ -1,0 +1,227 @@
+// When changes may run (POL-SEC-008 9.1 deployment windows, 9.2 freeze periods) and which planned
+// changes collide. Pure: every instant is passed in, wall-clock times are read in the policy timezone.
+import type { Policy } from '../policy/schema.js';
+import { localDate } from './business-hours.js';
+import { WEEKDAYS } from './weekday.js';
+import { instantOf } from './zoned-time.js';
+
+export interface Interval {
+  start: Date;
+  end: Date;
+}
+
+/** A freeze period: whole calendar days, `from` and `to` inclusive, in the policy timezone. */
+export interface Freeze {
+  /** "FRZ-<n>" for a freeze announced from Slack; "policy-<n>" for one in the policy file. */
+  id: string;
+  from: string;
+  to: string;
+  reason: string;
+}
+
+type WindowPolicy = Pick<Policy, 'timezone' | 'deployment_windows'>;
+
+const DAY_MS = 24 * 3600_000;
+/** How far ahead the next window is looked for: the windows repeat weekly, freezes may cover weeks. */
+const SEARCH_DAYS = 120;
+
+const overlapping = (a: Interval, b: Interval) => a.start < b.end && b.start < a.end;
+
+/** The instant a calendar date's wall-clock time names in the time zone. */
+function instantOn(date: string, time: string, timeZone: string): Date {
+  const [year = 0, month = 0, day = 0] = date.split('-').map(Number);
+  const [hour = 0, minute = 0] = time.split(':').map(Number);
+  return new Date(instantOf({ year, month, day, hour, minute, second: 0 }, timeZone));
+}
+
+/** The calendar date `days` after `date` ("YYYY-MM-DD"). */
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+function weekdayOf(date: string) {
+  return WEEKDAYS[(new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7] ?? 'mon';
+}
+
+/**
+ * The periods in which a change of `risk` may run, from the day before `from` to `until`: every
+ * window allowing the risk on its days, with windows that touch or overlap joined into one period.
+ */
+export function allowedPeriods(policy: WindowPolicy, risk: string, from: Date, until: Date): Interval[] {
+  const occurrences: Interval[] = [];
+  for (let date = localDate(new Date(from.getTime() - DAY_MS), policy.timezone); instantOn(date, '00:00', policy.timezone) < until; date = addDays(date, 1)) {
+    const weekday = weekdayOf(date);
+    for (const window of policy.deployment_windows) {
+      if (!window.days.includes(weekday) || !window.risks.includes(risk)) continue;
+      occurrences.push({ start: instantOn(date, window.from, policy.timezone), end: instantOn(date, window.to, policy.timezone) });
+    }
+  }
+  occurrences.sort((a, b) => a.start.getTime() - b.start.getTime());
+  const periods: Interval[] = [];
+  for (const occurrence of occurrences) {
+    const last = periods.at(-1);
+    if (last && occurrence.start <= last.end) last.end = new Date(Math.max(last.end.getTime(), occurrence.end.getTime()));
+    else periods.push({ ...occurrence });
+  }
+  return periods.filter((period) => period.end > from && period.start < until);
+}
+
+/** A freeze as the instants it covers: midnight of its first day to midnight after its last. */
+export function freezeInterval(freeze: Pick<Freeze, 'from' | 'to'>, timeZone: string): Interval {
+  return { start: instantOn(freeze.from, '00:00', timeZone), end: instantOn(addDays(freeze.to, 1), '00:00', timeZone) };
+}
+
+/** The freezes an interval touches. */
+export function freezesDuring(interval: Interval, freezes: readonly Freeze[], timeZone: string): Freeze[] {
+  return freezes.filter((freeze) => overlapping(interval, freezeInterval(freeze, timeZone)));
+}
+
+/** Whether the whole interval lies inside one period in which its risk may run (9.1). */
+export function fitsWindows(interval: Interval, risk: string, policy: WindowPolicy): boolean {
+  return allowedPeriods(policy, risk, interval.start, interval.end).some((period) => period.start <= interval.start && interval.end <= period.end);
+}
+
+/**
+ * The next time a change of `risk` lasting `durationMs` may run, at or after `after`: the rest of
+ * the first allowed period, outside every freeze, long enough to hold it. Undefined when no window
+ * within four months allows it (e.g. no window allows the risk level at all).
+ */
+export function nextAllowedPeriod(policy: WindowPolicy, risk: string, after: Date, durationMs: number, freezes: readonly Freeze[]): Interval | undefined {
+  const until = new Date(after.getTime() + SEARCH_DAYS * DAY_MS);
+  const frozen = freezes.map((freeze) => freezeInterval(freeze, policy.timezone));
+  for (const period of allowedPeriods(policy, risk, after, until)) {
+    const candidate = { start: new Date(Math.max(period.start.getTime(), after.getTime())), end: period.end };
+    if (candidate.end.getTime() - candidate.start.getTime() < durationMs) continue;
+    if (frozen.some((freeze) => overlapping(candidate, freeze))) continue;
+    return candidate;
+  }
+  return undefined;
+}
+
+/** Why a planned interval may not run as planned: outside the windows of its risk, or in a freeze. */
+export type ScheduleProblem =
+  | { kind: 'outside_window'; field: 'start' | 'end'; next: Interval | undefined }
+  | { kind: 'freeze'; freeze: Freeze };
+
+/**
+ * What stands in the way of running `interval` (9.1, 9.2). A start outside every allowed period is
+ * the start's problem; a start inside one whose period closes before the end is the end's. The next
+ * window named is the first, from the planned start (or now, if later), long enough for the change.
+ */
+export function scheduleProblems(interval: Interval, risk: string, policy: WindowPolicy, freezes: readonly Freeze[], now: Date): ScheduleProblem[] {
+  const problems: ScheduleProblem[] = [];
+  if (!fitsWindows(interval, risk, policy)) {
+    const startAllowed = allowedPeriods(policy, risk, interval.start, new Date(interval.start.getTime() + 1)).some((period) => period.start <= interval.start && interval.start < period.end);
+    const after = new Date(Math.max(interval.start.getTime(), now.getTime()));
+    const next = nextAllowedPeriod(policy, risk, after, interval.end.getTime() - interval.start.getTime(), freezes);
+    problems.push({ kind: 'outside_window', field: startAllowed ? 'end' : 'start', next });
+  }
+  for (const freeze of freezesDuring(interval, freezes, policy.timezone)) problems.push({ kind: 'freeze', freeze });
+  return problems;
+}
+
+/** What a change records when it runs outside its windows or in a freeze: by approved exception, or (an emergency) exempt but flagged. */
+export interface ScheduleException {
+  outsideWindow: boolean;
+  freezes: { id: string; reason: string }[];
+}
+
+export function scheduleExceptionOf(problems: readonly ScheduleProblem[]): ScheduleException | null {
+  if (problems.length === 0) return null;
+  return {
+    outsideWindow: problems.some((problem) => problem.kind === 'outside_window'),
+    freezes: problems.flatMap((problem) => (problem.kind === 'freeze' ? [{ id: problem.freeze.id, reason: problem.freeze.reason }] : [])),
+  };
+}
+
+/** Whether an exception can let these problems through: always for windows, for freezes only under `freeze_rule: exception`. */
+export function exceptionAllowed(problems: readonly ScheduleProblem[], policy: Pick<Policy, 'scheduling'>): boolean {
+  return policy.scheduling.freeze_rule === 'exception' || !problems.some((problem) => problem.kind === 'freeze');
+}
+
+const timeFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** "Tue 24 Nov 2026, 06:00" in the time zone. */
+function wallClock(at: Date, timeZone: string, withDate: boolean): string {
+  const key = `${timeZone}|${withDate}`;
+  let formatter = timeFormatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      ...(withDate ? { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' } : {}),
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      ...(withDate ? {} : { timeZoneName: 'short' }),
+    });
+    timeFormatters.set(key, formatter);
+  }
+  return formatter.format(at).replace(' at ', ', ');
+}
+
+/** A period as people read it in plain text (modal errors cannot use Slack's date tokens): "Tue 24 Nov 2026, 06:00–10:00 EST". */
+export function describePeriod(period: Interval, timeZone: string): string {
+  const sameDay = localDate(period.start, timeZone) === localDate(new Date(period.end.getTime() - 1), timeZone);
+  return `${wallClock(period.start, timeZone, true)}–${sameDay ? wallClock(period.end, timeZone, false) : `${wallClock(period.end, timeZone, true)} (${timeZone})`}`;
+}
+
+/** A freeze as people read it: "Holiday freeze (2026-12-20 to 2027-01-02)". */
+export function describeFreeze(freeze: Pick<Freeze, 'from' | 'to' | 'reason'>): string {
+  return `“${freeze.reason}” (${freeze.from === freeze.to ? freeze.from : `${freeze.from} to ${freeze.to}`})`;
+}
+
+/** What to say about the next window: "the next one is …" or that none allows the risk. */
+export function nextWindowText(next: Interval | undefined, risk: string, timeZone: string): string {
+  return next ? `The next ${risk}-risk window is ${describePeriod(next, timeZone)}.` : `No deployment window in the next ${SEARCH_DAYS} days allows ${risk}-risk changes.`;
+}
+
+/**
+ * The modal errors for a planned change's schedule, keyed by the field they belong on, or none when
+ * an exception was requested and the policy lets one through. Messages say what to do next.
+ */
+export function scheduleErrors(problems: readonly ScheduleProblem[], risk: string, exceptionRequested: boolean, policy: Pick<Policy, 'timezone' | 'scheduling'>, fields: { start: string; end: string; exception: string }): Record<string, string> {
+  if (problems.length === 0 || (exceptionRequested && exceptionAllowed(problems, policy))) return {};
+  const errors: Record<string, string> = {};
+  const add = (field: string, message: string) => {
+    errors[field] = errors[field] ? `${errors[field]} ${message}` : message;
+  };
+  const exceptionHint = exceptionAllowed(problems, policy) ? ` Or tick "Request an exception": the ${policy.scheduling.exception_role} is then asked to approve it too.` : '';
+  for (const problem of problems) {
+    if (problem.kind === 'outside_window') {
+      const what = problem.field === 'start' ? 'The planned start is outside' : 'The planned end is past the end of';
+      add(fields[problem.field], `${what} the deployment windows for ${risk}-risk changes (9.1). ${nextWindowText(problem.next, risk, policy.timezone)}${exceptionHint}`);
+    } else if (policy.scheduling.freeze_rule === 'refuse') {
+      add(fields.start, `It is planned into the change freeze ${describeFreeze(problem.freeze)}; no change runs during it (9.2). Plan it after ${problem.freeze.to}.`);
+    } else {
+      add(fields.start, `It is planned into the change freeze ${describeFreeze(problem.freeze)} (9.2).${exceptionHint}`);
+    }
+  }
+  if (exceptionRequested) add(fields.exception, 'An exception cannot be granted: the policy refuses every change during a freeze.');
+  return errors;
+}
+
+/** A planned change as conflict detection sees it. */
+export interface PlannedChange {
+  id: number;
+  affectedSystems: readonly string[];
+  plannedStart: Date | null;
+  plannedEnd: Date | null;
+}
+
+/** The systems two changes both touch (compared without case). */
+export function sharedSystems(a: readonly string[], b: readonly string[]): string[] {
+  const other = new Set(b.map((system) => system.toLowerCase()));
+  return a.filter((system) => other.has(system.toLowerCase()));
+}
+
+/** The other changes that overlap `change` in time on a system they share, with the systems they share. */
+export function conflictsOf<T extends PlannedChange>(change: PlannedChange, others: readonly T[]): { change: T; systems: string[] }[] {
+  const { plannedStart, plannedEnd } = change;
+  if (!plannedStart || !plannedEnd) return [];
+  return others.flatMap((other) => {
+    if (other.id === change.id || !other.plannedStart || !other.plannedEnd) return [];
+    if (!overlapping({ start: plannedStart, end: plannedEnd }, { start: other.plannedStart, end: other.plannedEnd })) return [];
+    const systems = sharedSystems(change.affectedSystems, other.affectedSystems);
+    return systems.length > 0 ? [{ change: other, systems }] : [];
+  });
+}

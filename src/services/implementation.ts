@@ -1,0 +1,144 @@
+import { eq } from 'drizzle-orm';
+import { DomainError } from '../domain/errors.js';
+import { type ImplementationStep, type ReviewRecord, type RollbackRecord, closeRefusal, reviewRequired, startRefusal } from '../domain/implementation.js';
+import { type ChangeState, type TransitionName, describeState, nextState } from '../domain/lifecycle.js';
+import type { Freeze } from '../domain/schedule.js';
+import type { CabinetDb } from '../db/client.js';
+import { type ChangeView, type DbExecutor, loadChangeView, recordAudit, transitionChange } from '../db/changes.js';
+import { type ImplementationEvent, enqueue } from '../db/outbox.js';
+import { loadFreezes } from '../db/schedule.js';
+import { changes, postImplementationReviews, rollbacks, verifications } from '../db/schema.js';
+import type { Policy } from '../policy/schema.js';
+
+/** A step with what its form recorded. */
+export type StepInput =
+  | { step: 'start' | 'complete' | 'close' }
+  | { step: 'fail'; reason: string }
+  | { step: 'roll_back'; rollback: RollbackRecord }
+  | { step: 'verify'; checks: string[]; note: string | null }
+  | { step: 'review'; review: ReviewRecord };
+
+export type StepOutcome = { ok: true; message: string } | { ok: false; reason: string };
+
+interface StepRule {
+  /** The lifecycle move the step makes; verification records without one. */
+  transition: TransitionName | undefined;
+  event: ImplementationEvent;
+  /** "start", "mark … failed": how a refusal names the step. */
+  verb: string;
+  /** Whether it has been done already (a double click, a Slack retry): then it is answered, not repeated. */
+  done(view: ChangeView): boolean;
+  /** Told to the requester too (when someone else), besides the log thread. */
+  tellRequester: boolean;
+}
+
+const STEPS: Record<ImplementationStep, StepRule> = {
+  start: { transition: 'start_implementation', event: 'started', verb: 'start', done: (v) => v.change.state === 'implementing', tellRequester: false },
+  complete: { transition: 'complete', event: 'completed', verb: 'complete', done: (v) => v.change.state === 'completed', tellRequester: true },
+  fail: { transition: 'fail', event: 'failed', verb: 'mark as failed', done: (v) => v.change.state === 'failed', tellRequester: true },
+  roll_back: { transition: 'roll_back', event: 'rolled_back', verb: 'record a rollback of', done: (v) => v.rollback !== undefined, tellRequester: true },
+  verify: { transition: undefined, event: 'verified', verb: 'verify', done: (v) => v.verification !== undefined, tellRequester: false },
+  review: { transition: 'review', event: 'reviewed', verb: 'review', done: (v) => v.review !== undefined, tellRequester: false },
+  close: { transition: 'close', event: 'closed', verb: 'close', done: (v) => v.change.state === 'closed', tellRequester: true },
+};
+
+/** States in which the production validation (8.4) can be recorded: after the change ran. */
+const VERIFIABLE_STATES: readonly ChangeState[] = ['completed', 'failed', 'rolled_back', 'reviewed'];
+
+/** The lifecycle move a step makes from the state the change is in. */
+function transitionOf(rule: StepRule, view: ChangeView): TransitionName | undefined {
+  return rule.transition === 'close' && view.change.state === 'completed' ? 'close_without_review' : rule.transition;
+}
+
+function transitionRefusal(view: ChangeView, transition: TransitionName): string | undefined {
+  try {
+    nextState(view.change, transition);
+    return undefined;
+  } catch (error) {
+    if (error instanceof DomainError) return `${view.ref}: ${error.message}`;
+    throw error;
+  }
+}
+
+/**
+ * Why `actorId` may not take `step` on the change now, or undefined. Checked on every click and
+ * again inside the transaction that records it; the buttons shown are only a convenience.
+ */
+export function stepRefusal(view: ChangeView, step: ImplementationStep, actorId: string, policy: Policy, freezes: readonly Freeze[], now: Date): string | undefined {
+  const rule = STEPS[step];
+  if (actorId !== view.change.ownerId) return `Only the change owner, <@${view.change.ownerId}>, can ${rule.verb} ${view.ref}.`;
+  if (view.change.type === 'emergency') return `${view.ref} is an emergency change: it ran when it was authorized, and its paperwork is tracked on its own DM.`;
+  switch (step) {
+    case 'start':
+      return startRefusal({ ref: view.ref, ...view.change }, policy, freezes, now);
+    case 'verify':
+      return VERIFIABLE_STATES.includes(view.change.state) ? undefined : `${view.ref} is ${describeState(view.change.state)}; its production validation (8.4) is recorded once it has run.`;
+    case 'close':
+      return (
+        transitionRefusal(view, transitionOf(rule, view) ?? 'close') ??
+        closeRefusal(view.ref, { state: view.change.state, verified: view.verification !== undefined, reviewed: view.review !== undefined, reviewRequired: reviewRequired(view.change, policy) })
+      );
+    default: {
+      const transition = transitionOf(rule, view);
+      return transition ? transitionRefusal(view, transition) : undefined;
+    }
+  }
+}
+
+/** What the step writes besides its transition, and the audit data of the transition. */
+function recordStep(tx: DbExecutor, view: ChangeView, input: StepInput, actorId: string, now: Date): Record<string, unknown> | undefined {
+  const changeId = view.change.id;
+  switch (input.step) {
+    case 'start':
+      return view.change.scheduleException ? { underException: view.change.scheduleException } : undefined;
+    case 'fail':
+      tx.update(changes).set({ failureReason: input.reason, updatedAt: now }).where(eq(changes.id, changeId)).run();
+      return { reason: input.reason };
+    case 'roll_back': {
+      const { rollback } = input;
+      tx.insert(rollbacks).values({ changeId, ...rollback, recordedBy: actorId, recordedAt: now }).run();
+      return { decidedAt: rollback.decidedAt.toISOString(), reason: rollback.reason, steps: rollback.steps, impact: rollback.impact, durationMinutes: rollback.durationMinutes };
+    }
+    case 'verify':
+      tx.insert(verifications).values({ changeId, checks: input.checks, note: input.note, verifiedBy: actorId, verifiedAt: now }).run();
+      recordAudit(tx, { changeId, actorId, type: 'change.verified', data: { checks: input.checks, note: input.note } }, now);
+      return undefined;
+    case 'review':
+      tx.insert(postImplementationReviews).values({ changeId, outcome: view.change.state, ...input.review, reviewedBy: actorId, reviewedAt: now }).run();
+      return { outcome: view.change.state };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Takes one implementation step in one immediate transaction: the change is read, the step checked
+ * (owner, lifecycle, windows, verification and review), then the record, the transition and its
+ * audit event are written together, and the messages about the change are queued for an update.
+ */
+export function takeStep(db: CabinetDb, policy: Policy, changeId: number, actorId: string, input: StepInput, now: Date): StepOutcome {
+  const rule = STEPS[input.step];
+  return db.transaction(
+    (tx): StepOutcome => {
+      const view = loadChangeView(tx, changeId);
+      if (!view) return { ok: false, reason: 'That change does not exist; nothing was recorded.' };
+      if (rule.done(view)) return { ok: true, message: `${view.ref} is already ${rule.event.replaceAll('_', ' ')}; nothing more was recorded.` };
+      const refusal = stepRefusal(view, input.step, actorId, policy, loadFreezes(tx, policy), now);
+      if (refusal) return { ok: false, reason: refusal };
+      const data = recordStep(tx, view, input, actorId, now);
+      const transition = transitionOf(rule, view);
+      if (transition) transitionChange(tx, view.change, transition, actorId, now, data);
+      enqueue(tx, { kind: 'refresh_messages', changeId }, now);
+      enqueue(tx, { kind: 'notify_log', changeId, event: rule.event }, now);
+      if (rule.tellRequester && view.change.requesterId !== actorId) enqueue(tx, { kind: 'notify_user', changeId, userId: view.change.requesterId, event: rule.event }, now);
+      return { ok: true, message: `${view.ref} is ${rule.event.replaceAll('_', ' ')}.` };
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+/** Whether the step may be taken now, for the button that opens its form (read only). */
+export function formRefusal(db: CabinetDb, policy: Policy, view: ChangeView, step: ImplementationStep, actorId: string, now: Date): string | undefined {
+  if (STEPS[step].done(view)) return `${view.ref} is already ${STEPS[step].event.replaceAll('_', ' ')}.`;
+  return stepRefusal(view, step, actorId, policy, loadFreezes(db, policy), now);
+}

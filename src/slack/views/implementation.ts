@@ -1,0 +1,186 @@
+import type { types } from '@slack/bolt';
+import { IMPLEMENTATION_FIELDS, type ImplementationStep, type ReviewForm, type RollbackForm, reviewRequired, wentWrong } from '../../domain/implementation.js';
+import type { ChangeView } from '../../db/changes.js';
+import type { Policy } from '../../policy/schema.js';
+import { IMPLEMENTATION_ACTIONS, IMPLEMENTATION_VIEWS, type ImplementationFormStep, encodeChangeValue } from '../ids.js';
+import { button, context, section, slackDate, truncate } from './blocks.js';
+import { FORM_ACTION, type ViewStateValues, input, option, plain, textInput } from './change-form.js';
+import { escapeMrkdwn, mentionMember } from './mrkdwn.js';
+
+const BUTTON_WORDS: Record<ImplementationStep, { text: string; style?: 'primary' | 'danger' }> = {
+  start: { text: 'Start', style: 'primary' },
+  complete: { text: 'Complete', style: 'primary' },
+  fail: { text: 'Failed', style: 'danger' },
+  roll_back: { text: 'Rolled back', style: 'danger' },
+  verify: { text: 'Verify (8.4)' },
+  review: { text: 'Review' },
+  close: { text: 'Close', style: 'primary' },
+};
+
+/** The steps the change is ready for, by state; each click is checked again on the server. */
+function offeredSteps(view: ChangeView): ImplementationStep[] {
+  if (view.change.type === 'emergency') return [];
+  const afterwards = (steps: ImplementationStep[]) => steps.filter((step) => (step !== 'verify' || !view.verification) && (step !== 'review' || !view.review));
+  switch (view.change.state) {
+    case 'approved':
+    case 'scheduled':
+      return ['start'];
+    case 'implementing':
+      return ['complete', 'fail', 'roll_back'];
+    case 'completed':
+      return afterwards(['verify', 'review', 'close', 'fail']);
+    case 'failed':
+      return afterwards(['roll_back', 'verify', 'review']);
+    case 'rolled_back':
+      return afterwards(['verify', 'review']);
+    case 'reviewed':
+      return afterwards(['verify', 'close']);
+    default:
+      return [];
+  }
+}
+
+/** The implementation buttons of a change, on the owner's DM and the log-channel message. */
+export function implementationButtons(view: ChangeView): types.Button[] {
+  const value = encodeChangeValue(view.change.id);
+  return offeredSteps(view).map((step) => button(BUTTON_WORDS[step].text, IMPLEMENTATION_ACTIONS[step], value, BUTTON_WORDS[step].style));
+}
+
+const excerpt = (text: string) => escapeMrkdwn(truncate(text, 300));
+
+/** What implementing the change recorded: the failure, the rollback (10.4), the validation (8.4) and the review. */
+export function implementationLines(view: ChangeView, policy: Policy): string[] {
+  const { change, rollback, verification, review } = view;
+  const lines: string[] = [];
+  if (change.failureReason) lines.push(`:x: *Failed:* ${excerpt(change.failureReason)}`);
+  if (rollback) {
+    lines.push(
+      `:rewind: *Rolled back* — decided ${slackDate(rollback.decidedAt)}, took ${rollback.durationMinutes} min. Reason: ${excerpt(rollback.reason)} · Steps: ${excerpt(rollback.steps)} · Impact: ${excerpt(rollback.impact)}`,
+    );
+  }
+  if (verification) lines.push(`:white_check_mark: *Production validation (8.4)* passed, by ${mentionMember(verification.verifiedBy)} ${slackDate(verification.verifiedAt)}`);
+  if (review) lines.push(`:memo: *Post-implementation review* by ${mentionMember(review.reviewedBy)} ${slackDate(review.reviewedAt)}: ${excerpt(review.actualVsExpected)}`);
+  const postImplementation = ['completed', 'failed', 'rolled_back', 'reviewed'].includes(change.state);
+  if (postImplementation && !review && reviewRequired(change, policy)) lines.push(':hourglass_flowing_sand: A post-implementation review is required before it closes.');
+  return lines;
+}
+
+/** Every field a rollback and a review recorded, for Details and `/change show`. */
+export function implementationDetailFields(view: ChangeView): [string, string][] {
+  const { change, rollback, verification, review } = view;
+  return [
+    ...(change.failureReason ? [['What failed', change.failureReason] as [string, string]] : []),
+    ...(rollback
+      ? ([
+          ['Rollback decided', rollback.decidedAt.toISOString()],
+          ['Rollback reason', rollback.reason],
+          ['Rollback steps executed', rollback.steps],
+          ['Impact during the incident', rollback.impact],
+          ['Rollback took', `${rollback.durationMinutes} minutes`],
+        ] as [string, string][])
+      : []),
+    ...(verification?.note ? [['Validation note', verification.note] as [string, string]] : []),
+    ...(review
+      ? ([
+          ['Actual versus expected', review.actualVsExpected],
+          ['Incidents', review.incidents],
+          ['Lessons learned', review.lessonsLearned],
+          ...(review.rootCause ? [['Root cause', review.rootCause]] : []),
+          ...(review.preventiveMeasures ? [['Preventive measures', review.preventiveMeasures]] : []),
+        ] as [string, string][])
+      : []),
+  ];
+}
+
+function formModal(step: ImplementationFormStep, view: ChangeView, title: string, submit: string, blocks: types.KnownBlock[]): types.ModalView {
+  return {
+    type: 'modal',
+    callback_id: IMPLEMENTATION_VIEWS[step],
+    private_metadata: encodeChangeValue(view.change.id),
+    title: plain(truncate(`${title} ${view.ref}`, 24), 24),
+    submit: plain(submit, 24),
+    close: plain('Cancel', 24),
+    blocks: [section(`*${view.ref} · ${escapeMrkdwn(view.change.title)}*`), ...blocks],
+  };
+}
+
+const LONG = 3000;
+
+/** The owner marks the change failed: what went wrong. */
+export function failureModal(view: ChangeView): types.ModalView {
+  return formModal('fail', view, 'Failed', 'Mark failed', [
+    textInput(IMPLEMENTATION_FIELDS.failureReason, 'What went wrong?', LONG, true),
+    context('If it is rolled back, press *Rolled back* next to record the rollback (POL-SEC-008 10.4).'),
+  ]);
+}
+
+/** 10.4's rollback record; 10.2's decision maker and time limit for the change's risk as a reminder. */
+export function rollbackModal(view: ChangeView, policy: Policy, now: Date): types.ModalView {
+  const risk = view.change.riskLevel ?? '';
+  const rule = Object.hasOwn(policy.rollback_decision, risk) ? policy.rollback_decision[risk] : undefined;
+  return formModal('roll_back', view, 'Rollback', 'Record rollback', [
+    ...(rule ? [context(`10.2 for ${risk}-risk changes: the ${escapeMrkdwn(rule.decision_maker)} decides within ${rule.time_limit_minutes} minutes.`)] : []),
+    input(IMPLEMENTATION_FIELDS.rollbackDecidedAt, 'When was the rollback decided?', { type: 'datetimepicker', action_id: FORM_ACTION, initial_date_time: Math.floor(now.getTime() / 1000) }),
+    textInput(IMPLEMENTATION_FIELDS.rollbackReason, 'Reason for the rollback', LONG, true),
+    textInput(IMPLEMENTATION_FIELDS.rollbackSteps, 'Steps executed', LONG, true),
+    textInput(IMPLEMENTATION_FIELDS.rollbackImpact, 'Impact during the incident', LONG, true),
+    input(IMPLEMENTATION_FIELDS.rollbackMinutes, 'Time to complete (minutes)', { type: 'number_input', action_id: FORM_ACTION, is_decimal_allowed: false, min_value: '1' }),
+  ]);
+}
+
+/** 8.4's checklist; every check must pass. */
+export function verificationModal(view: ChangeView, policy: Policy): types.ModalView {
+  return formModal('verify', view, 'Verify', 'Verified', [
+    input(IMPLEMENTATION_FIELDS.verificationChecks, 'Post-deployment validation (8.4)', {
+      type: 'checkboxes',
+      action_id: FORM_ACTION,
+      options: policy.implementation.verification_checklist.map((check) => option(check.label, check.id)),
+    }),
+    { ...textInput(IMPLEMENTATION_FIELDS.verificationNote, 'Note', LONG, true), optional: true },
+  ]);
+}
+
+/** The post-implementation review; a failed or rolled-back change also gives 10.4's root cause and prevention. */
+export function reviewModal(view: ChangeView): types.ModalView {
+  const failed = wentWrong(view.change.state);
+  return formModal('review', view, 'Review', 'Submit review', [
+    textInput(IMPLEMENTATION_FIELDS.actualVsExpected, 'Actual versus expected outcome', LONG, true),
+    textInput(IMPLEMENTATION_FIELDS.incidents, 'Incidents caused (or "None")', LONG, true),
+    textInput(IMPLEMENTATION_FIELDS.lessonsLearned, 'Lessons learned', LONG, true),
+    ...(failed ? [textInput(IMPLEMENTATION_FIELDS.rootCause, 'Root cause', LONG, true), textInput(IMPLEMENTATION_FIELDS.preventiveMeasures, 'Preventive measures', LONG, true)] : []),
+  ]);
+}
+
+const valueOf = (values: ViewStateValues, blockId: string) => values[blockId]?.[FORM_ACTION];
+const textOf = (values: ViewStateValues, blockId: string) => valueOf(values, blockId)?.value ?? undefined;
+
+export function readRollbackValues(values: ViewStateValues): RollbackForm {
+  const F = IMPLEMENTATION_FIELDS;
+  return {
+    decidedAt: valueOf(values, F.rollbackDecidedAt)?.selected_date_time ?? undefined,
+    reason: textOf(values, F.rollbackReason),
+    steps: textOf(values, F.rollbackSteps),
+    impact: textOf(values, F.rollbackImpact),
+    durationMinutes: textOf(values, F.rollbackMinutes),
+  };
+}
+
+export function readReviewValues(values: ViewStateValues): ReviewForm {
+  const F = IMPLEMENTATION_FIELDS;
+  return {
+    actualVsExpected: textOf(values, F.actualVsExpected),
+    incidents: textOf(values, F.incidents),
+    lessonsLearned: textOf(values, F.lessonsLearned),
+    rootCause: textOf(values, F.rootCause),
+    preventiveMeasures: textOf(values, F.preventiveMeasures),
+  };
+}
+
+export function readVerificationValues(values: ViewStateValues): { checks: string[]; note: string | undefined } {
+  return {
+    checks: (valueOf(values, IMPLEMENTATION_FIELDS.verificationChecks)?.selected_options ?? []).map((selected) => selected.value ?? ''),
+    note: textOf(values, IMPLEMENTATION_FIELDS.verificationNote),
+  };
+}
+
+export const readFailureReason = (values: ViewStateValues) => textOf(values, IMPLEMENTATION_FIELDS.failureReason);
