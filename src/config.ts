@@ -20,6 +20,8 @@ export interface Config {
   port: number;
   databasePath: string;
   policyPath: string;
+  /** The secret in the calendar feed's URL; unset, there is no feed. */
+  calendarToken?: string;
 }
 
 const CREATE_APP = 'create the app from manifest.yml (see README)';
@@ -48,6 +50,11 @@ const envSchema = z.object({
     .default(3000),
   DATABASE_PATH: z.string().min(1, 'DATABASE_PATH must not be empty').default('./data/cabinet.sqlite'),
   POLICY_PATH: z.string().min(1, 'POLICY_PATH must not be empty').default('./policy.yml'),
+  CALENDAR_TOKEN: z
+    .string()
+    .min(32, 'CALENDAR_TOKEN must be at least 32 characters: generate one with `openssl rand -hex 32`')
+    .regex(/^[A-Za-z0-9_-]+$/, 'CALENDAR_TOKEN may hold only letters, digits, - and _ (it goes in a URL): generate one with `openssl rand -hex 32`')
+    .optional(),
 });
 
 /** Reads the environment once at start. Empty values count as unset. */
@@ -75,5 +82,6 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     port: vars.PORT,
     databasePath: vars.DATABASE_PATH,
     policyPath: vars.POLICY_PATH,
+    calendarToken: vars.CALENDAR_TOKEN,
   };
 }

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const database = openDatabase(config.databasePath);
   const clock = systemClock;
 
-  const { app, outbox } = createSlackApp({ slack: config.slack, port: config.port, policy, database, clock, logger, outboxPollMs: OUTBOX_POLL_MS });
+  const { app, outbox } = createSlackApp({ slack: config.slack, port: config.port, policy, database, clock, logger, outboxPollMs: OUTBOX_POLL_MS, calendarToken: config.calendarToken });
   const scheduler = startScheduler(scheduledJobs({ policy, database, clock, outbox }), { timezone: policy.timezone, database, clock, logger });
 
   if (config.slack.appToken) {

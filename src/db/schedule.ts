@@ -42,12 +42,12 @@ export interface PlannedChangeRow extends PlannedChange {
   plannedEnd: Date;
 }
 
-/** Changes still to run (or running) whose planned time overlaps the interval, earliest first. */
-export function plannedChangesDuring(db: DbExecutor, interval: Interval): PlannedChangeRow[] {
+/** Changes in `states` (by default: still to run, or running) whose planned time overlaps the interval, earliest first. */
+export function plannedChangesDuring(db: DbExecutor, interval: Interval, states: readonly ChangeState[] = PLANNED_STATES): PlannedChangeRow[] {
   const rows = db
     .select({ id: changes.id, title: changes.title, type: changes.type, state: changes.state, riskLevel: changes.riskLevel, ownerId: changes.ownerId, affectedSystems: changes.affectedSystems, plannedStart: changes.plannedStart, plannedEnd: changes.plannedEnd })
     .from(changes)
-    .where(and(inArray(changes.state, [...PLANNED_STATES]), lt(changes.plannedStart, interval.end), gt(changes.plannedEnd, interval.start)))
+    .where(and(inArray(changes.state, [...states]), lt(changes.plannedStart, interval.end), gt(changes.plannedEnd, interval.start)))
     .orderBy(asc(changes.plannedStart), asc(changes.id))
     .all();
   return rows.flatMap(({ plannedStart, plannedEnd, ...row }) => (plannedStart && plannedEnd ? [{ ...row, ref: formatChangeRef(row.id), plannedStart, plannedEnd }] : []));

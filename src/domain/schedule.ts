@@ -225,3 +225,32 @@ export function conflictsOf<T extends PlannedChange>(change: PlannedChange, othe
     return systems.length > 0 ? [{ change: other, systems }] : [];
   });
 }
+
+/** A freeze as typed or picked by a person, before it is checked. */
+export interface FreezeInput {
+  from?: string;
+  to?: string;
+  reason?: string;
+}
+
+export const FREEZE_REASON_MAX = 200;
+
+const isCalendarDate = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+
+/**
+ * Checks a freeze announced from Slack (9.2): real dates, the end not before the start nor already
+ * past (`today` in the policy timezone), and a reason. Errors are keyed by `from`, `to` and `reason`.
+ */
+export function validateFreeze(input: FreezeInput, today: string): { ok: true; freeze: Omit<Freeze, 'id'> } | { ok: false; errors: Partial<Record<'from' | 'to' | 'reason', string>> } {
+  const errors: Partial<Record<'from' | 'to' | 'reason', string>> = {};
+  const from = input.from?.trim() ?? '';
+  const to = input.to?.trim() ?? '';
+  const reason = input.reason?.trim() ?? '';
+  if (!isCalendarDate(from)) errors.from = 'Give the first day as YYYY-MM-DD, e.g. 2027-03-01.';
+  if (!isCalendarDate(to)) errors.to = 'Give the last day as YYYY-MM-DD, e.g. 2027-03-05.';
+  else if (isCalendarDate(from) && to < from) errors.to = 'The last day must not be before the first.';
+  else if (to < today) errors.to = `That freeze would be over already (today is ${today}).`;
+  if (reason === '') errors.reason = 'Say why, e.g. "Quarter close"; everyone planning a change reads it.';
+  else if (reason.length > FREEZE_REASON_MAX) errors.reason = `Keep the reason under ${FREEZE_REASON_MAX} characters.`;
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, freeze: { from, to, reason } };
+}

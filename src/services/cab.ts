@@ -5,6 +5,7 @@ import { type BallotKind, type CabOutcome, CAB_OUTCOME_WORDS, type DecisionRule,
 import { formatChangeRef } from '../domain/change-ref.js';
 import { previousSlot } from '../domain/cron-slots.js';
 import { decisionStage, describeState } from '../domain/lifecycle.js';
+import { loadFreezes } from '../db/schedule.js';
 import { type CabMeetingRow, closedMeetingsBetween, itemById, itemsOfMeeting, loadAgendaFacts, meetingById, meetingOfSlot, openEmergencyItem, previousRegularMeeting, recentClosedMeetings, recordVote, undecidedPostedItems, votesOf } from '../db/cab.js';
 import type { CabinetDb } from '../db/client.js';
 import { type DbExecutor, loadChangeView, openBoardRequirement, recordAudit } from '../db/changes.js';
@@ -25,7 +26,8 @@ const WEEK_MS = 7 * 86_400_000;
 export function agendaFor(db: DbExecutor, policy: Policy, meetingAt: Date, now: Date): Agenda {
   const since =
     previousRegularMeeting(db, meetingAt)?.createdAt ?? previousSlot(policy.cab.schedule, policy.timezone, new Date(meetingAt.getTime() - 1000)) ?? new Date(meetingAt.getTime() - WEEK_MS);
-  return buildAgenda(loadAgendaFacts(db, since), policy, { meetingAt, since, now });
+  // 7.3 (5) lists the freezes announced from Slack as well as the policy file's.
+  return buildAgenda(loadAgendaFacts(db, since), { ...policy, freezes: loadFreezes(db, policy) }, { meetingAt, since, now });
 }
 
 export type OpenedMeeting = { ok: true; meetingId: number; created: boolean };

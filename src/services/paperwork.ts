@@ -7,7 +7,8 @@ import { enqueue } from '../db/outbox.js';
 import { approvalRequirements, changes, obligations } from '../db/schema.js';
 import type { Policy } from '../policy/schema.js';
 import { announce } from './announce.js';
-import { assessRequest, requestColumns } from './submit-change.js';
+import { scheduleExceptionOf } from '../domain/schedule.js';
+import { assessRequest, exceptionAuditData, requestColumns, requestScheduleProblems } from './submit-change.js';
 
 export type PaperworkOutcome = { ok: true; ref: string; message: string } | { ok: false; reason: string };
 
@@ -138,6 +139,12 @@ export function documentEmergency(db: CabinetDb, policy: Policy, changeId: numbe
         .where(eq(changes.id, changeId))
         .run();
       completeObligation(tx, changeId, 'documentation', actorId, null, now);
+      // 9.1, 9.2: an emergency is exempt from the windows and freezes, but running outside them is recorded.
+      const exempt = scheduleExceptionOf(requestScheduleProblems(tx, policy, request, riskLevel, now));
+      if (exempt) {
+        tx.update(changes).set({ scheduleException: exempt }).where(eq(changes.id, changeId)).run();
+        recordAudit(tx, { changeId, actorId, type: 'change.schedule_exempted', data: exceptionAuditData(exempt) }, now);
+      }
       recordAudit(tx, { changeId, actorId, type: 'change.documented', data: { riskScore: risk.score, computedRiskLevel: risk.level, riskLevel, requirements: requirements.map(({ role, approvals }) => ({ role, approvals })) } }, now);
       if (needsCabPresentation(riskLevel, policy)) {
         addObligation(tx, changeId, 'cab_presentation', null, now);

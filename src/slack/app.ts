@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, type CustomRoute } from '@slack/bolt';
+import { calendarFeedRoute } from '../calendar/feed-route.js';
 import type { Database } from '../db/client.js';
 import type { AppDependencies } from './dependencies.js';
 import { EVENTS_PATH, HEALTH_PATH } from './ids.js';
@@ -31,7 +32,7 @@ export function createSlackApp(deps: AppDependencies): SlackRuntime {
     token: slack.botToken,
     logger,
     logLevel: logger.getLevel(),
-    customRoutes: [healthRoute(deps.database)],
+    customRoutes: [healthRoute(deps.database), calendarFeedRoute({ database: deps.database, policy: deps.policy, clock: deps.clock, logger, token: deps.calendarToken })],
     // The outbox retries with backoff and survives restarts; the client's own retries would only
     // hold a request or the outbox up.
     clientOptions: { ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}), retryConfig: { retries: 0 } },

@@ -16,6 +16,8 @@ export interface AppDependencies {
   logger: Logger;
   /** How often the outbox looks for messages due for a retry. */
   outboxPollMs: number;
+  /** The secret of the ICS calendar feed (CALENDAR_TOKEN); unset, the feed answers 404. */
+  calendarToken?: string;
 }
 
 /** What listeners get: the app's dependencies plus the outbox they kick after acking. */

@@ -22,3 +22,11 @@ export async function roleMembers(client: webApi.WebClient, policy: Policy, role
   );
   return [...new Set(members.flat())];
 }
+
+/** Whether the user holds any of the roles now (a role the policy does not list has no members). */
+export async function holdsAnyRole(client: webApi.WebClient, policy: Policy, roles: readonly string[], userId: string): Promise<boolean> {
+  for (const role of roles) {
+    if ((await roleMembers(client, policy, role)).includes(userId)) return true;
+  }
+  return false;
+}

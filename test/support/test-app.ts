@@ -37,6 +37,8 @@ export interface TestAppOptions {
   database?: TempDatabase;
   /** Receives every log line (level WARN and above are written); default: ERROR lines to the console. */
   logSink?: LogSink;
+  /** The calendar feed's secret (CALENDAR_TOKEN); unset, the feed answers 404. */
+  calendarToken?: string;
   /** Starts the scheduled jobs too, as the real process does (the CAB agenda, with its catch-up at start). */
   scheduler?: boolean;
 }
@@ -60,6 +62,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     clock,
     logger,
     outboxPollMs: 25,
+    calendarToken: options.calendarToken,
   });
   const server = await app.start({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

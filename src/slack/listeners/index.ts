@@ -23,6 +23,7 @@ import { registerChangeRequestSubmitted } from './views/change-request-submitted
 import { registerDocumentationSubmitted } from './views/documentation-submitted.js';
 import { registerEmergencySubmitted } from './views/emergency-submitted.js';
 import { registerEvidenceSubmitted } from './views/evidence-submitted.js';
+import { registerFreezeSubmitted } from './views/freeze-submitted.js';
 import { registerImplementationSubmitted } from './views/implementation-submitted.js';
 import { registerRejectReasonSubmitted } from './views/reject-reason-submitted.js';
 import { registerVerbalApprovalSubmitted } from './views/verbal-approval-submitted.js';
@@ -52,5 +53,6 @@ export function registerListeners(app: App, deps: ListenerDependencies): void {
   for (const step of IMPLEMENTATION_STEPS) registerImplementationStep(app, deps, step);
   for (const step of Object.keys(IMPLEMENTATION_VIEWS) as ImplementationFormStep[]) registerImplementationSubmitted(app, deps, step);
   registerScheduleCheck(app, deps);
+  registerFreezeSubmitted(app, deps);
   registerAppHomeOpened(app, deps);
 }

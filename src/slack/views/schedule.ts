@@ -1,10 +1,12 @@
-import { describeFreeze, nextWindowText } from '../../domain/schedule.js';
+import type { types } from '@slack/bolt';
+import { localDate } from '../../domain/business-hours.js';
 import { describeState } from '../../domain/lifecycle.js';
-import type { Conflict } from '../../db/schedule.js';
+import { type Freeze, addDays, describeFreeze, nextWindowText } from '../../domain/schedule.js';
+import type { Conflict, PlannedChangeRow } from '../../db/schedule.js';
 import type { Policy } from '../../policy/schema.js';
 import type { ScheduleCheck } from '../../services/schedule-check.js';
-import { slackDate, truncate } from './blocks.js';
-import { escapeMrkdwn } from './mrkdwn.js';
+import { linesToSections, paginate, slackDate, truncate } from './blocks.js';
+import { escapeMrkdwn, mentionMember } from './mrkdwn.js';
 
 /** "CHG-4 · Title on edge-proxy (times, state)": a conflicting change as a warning names it. */
 export function conflictText({ change, systems }: Conflict): string {
@@ -27,4 +29,44 @@ export function scheduleNoteLines(check: ScheduleCheck | undefined, policy: Poli
   for (const conflict of check.conflicts) lines.push(`:twisted_rightwards_arrows: Overlaps ${conflictText(conflict)}.`);
   if (lines.length === 0) lines.push(':white_check_mark: Inside a deployment window, outside every freeze, and no other change on these systems at that time.');
   return lines;
+}
+
+/** A time of day shown in each reader's own time zone, with a UTC fallback. */
+function slackTime(at: Date): string {
+  return `<!date^${Math.floor(at.getTime() / 1000)}^{time}|${at.toISOString().slice(11, 16)} UTC>`;
+}
+
+function calendarChangeLine(change: PlannedChangeRow, policy: Policy): string {
+  const risk = policy.risk.levels.find((level) => level.id === change.riskLevel)?.label ?? change.riskLevel ?? 'unassessed';
+  const emergency = change.type === 'emergency' ? ' :rotating_light:' : '';
+  return `• ${slackTime(change.plannedStart)}–${slackDate(change.plannedEnd)} *${change.ref}*${emergency} · ${escapeMrkdwn(truncate(change.title, 80))} — ${risk} risk, ${describeState(change.state)}, owner ${mentionMember(change.ownerId)}, on ${change.affectedSystems.map(escapeMrkdwn).join(', ') || '—'}`;
+}
+
+/**
+ * `/change calendar [days]`: the changes planned (or running) and the freezes in force, by day in the
+ * policy timezone. A freeze is shown on the first listed day it covers; days with nothing are left out.
+ */
+export function calendarMessages(calendar: { changes: readonly PlannedChangeRow[]; freezes: readonly Freeze[] }, policy: Policy, from: Date, days: number): { text: string; blocks: types.KnownBlock[] }[] {
+  const timeZone = policy.timezone;
+  const firstDay = localDate(from, timeZone);
+  const lastDay = addDays(firstDay, days - 1);
+  const byDay = new Map<string, string[]>();
+  const lineFor = (day: string) => byDay.get(day) ?? byDay.set(day, []).get(day) ?? [];
+  for (const freeze of calendar.freezes) {
+    if (freeze.to < firstDay || freeze.from > lastDay) continue;
+    lineFor(freeze.from > firstDay ? freeze.from : firstDay).push(`:snowflake: *Change freeze* ${escapeMrkdwn(describeFreeze(freeze))}`);
+  }
+  for (const change of calendar.changes) {
+    const day = localDate(change.plannedStart, timeZone);
+    lineFor(day < firstDay ? firstDay : day).push(calendarChangeLine(change, policy));
+  }
+  const title = `*Change calendar* — the next ${days} day${days === 1 ? '' : 's'} (${escapeMrkdwn(timeZone)} days)`;
+  const lines = [...byDay.keys()].sort().flatMap((day) => [`*${weekdayDate(day)}*`, ...(byDay.get(day) ?? [])]);
+  if (lines.length === 0) lines.push('Nothing is planned and no freeze is in force.');
+  return paginate(linesToSections([title, ...lines]), { blocks: 0, chars: 0 }).map((blocks, index) => ({ text: index === 0 ? `Change calendar: the next ${days} days` : 'Change calendar (continued)', blocks }));
+}
+
+/** "Tue 24 Nov 2026" for a calendar date. */
+function weekdayDate(date: string): string {
+  return new Date(`${date}T12:00:00Z`).toLocaleDateString('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
 }

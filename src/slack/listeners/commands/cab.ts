@@ -3,7 +3,7 @@ import { conveneEmergencyCab, minutesOn } from '../../../services/cab.js';
 import { boardMembers } from '../../role-members.js';
 import { minutesMessages } from '../../views/cab.js';
 import { escapeMrkdwn } from '../../views/mrkdwn.js';
-import { type Subcommand, type SubcommandContext, ephemeral } from './subcommand.js';
+import { type Subcommand, type SubcommandContext, ephemeral, respondInPages } from './subcommand.js';
 
 const USAGE = 'Type `/change cab convene CHG-<n>` to call an emergency CAB for a change, or `/change cab minutes [YYYY-MM-DD]` for the minutes of a meeting.';
 
@@ -36,17 +36,13 @@ async function minutes(context: SubcommandContext, dateText: string): Promise<vo
   }
   const found = minutesOn(deps.database.db, deps.policy, dateText || undefined);
   const messages = found.meetings.flatMap((meeting) => (meeting.minutes ? minutesMessages(meeting.minutes, deps.policy) : []));
-  const [first, ...rest] = messages;
-  if (!first) {
+  if (messages.length === 0) {
     const known = found.recentDates.length > 0 ? ` Recent meetings with minutes: ${found.recentDates.join(', ')}.` : ' No meeting has been closed yet.';
     await ack(ephemeral(`${dateText ? `No CAB minutes for ${dateText}.` : 'No CAB minutes yet.'}${known}`));
     return;
   }
-  await ack(ephemeral(first.text, first.blocks));
-  // Long minutes continue in follow-ups; a response URL takes five, so the last one may point to the thread.
-  const shown = rest.length > 4 ? rest.slice(0, 3) : rest;
-  for (const message of shown) await respond(ephemeral(message.text, message.blocks));
-  if (shown.length < rest.length) await respond(ephemeral(`…and ${rest.length - shown.length} more message(s) of minutes: read them in full in the meeting's thread in <#${deps.policy.cab.channel ?? ''}>.`));
+  await ack();
+  await respondInPages(respond, messages, (leftOut) => `…and ${leftOut} more message(s) of minutes: read them in full in the meeting's thread in <#${deps.policy.cab.channel ?? ''}>.`);
 }
 
 export const cabSubcommand: Subcommand = {

@@ -6,7 +6,9 @@ import { helpMessage } from '../../views/help.js';
 import { policySummaryBlocks } from '../../views/policy-summary.js';
 import { agendaSubcommand } from './agenda.js';
 import { cabSubcommand } from './cab.js';
+import { calendarSubcommand } from './calendar.js';
 import { emergencyChange } from './emergency.js';
+import { freezeSubcommand } from './freeze.js';
 import { listChangesSubcommand } from './list-changes.js';
 import { newChange } from './new-change.js';
 import { showChange } from './show-change.js';
@@ -21,6 +23,8 @@ const SUBCOMMANDS: readonly Subcommand[] = [
   listChangesSubcommand,
   agendaSubcommand,
   cabSubcommand,
+  freezeSubcommand,
+  calendarSubcommand,
   {
     name: 'policy',
     usage: 'policy',

@@ -45,3 +45,17 @@ export async function openModalAfterAck(context: SubcommandContext, view: types.
 export function ackSent(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
+
+/** Slack accepts five messages through one response URL. */
+const RESPONSE_URL_MESSAGES = 5;
+
+/**
+ * Sends a long answer as ephemeral messages through the response URL; past what it accepts, the
+ * last message says how many were left out and where to read them (`overflow`).
+ */
+export async function respondInPages(respond: RespondFn, messages: readonly { text: string; blocks: types.KnownBlock[] }[], overflow: (leftOut: number) => string): Promise<void> {
+  const fits = messages.length <= RESPONSE_URL_MESSAGES;
+  const shown = fits ? messages : messages.slice(0, RESPONSE_URL_MESSAGES - 1);
+  for (const message of shown) await respond(ephemeral(message.text, message.blocks));
+  if (!fits) await respond(ephemeral(overflow(messages.length - shown.length)));
+}

@@ -1,0 +1,27 @@
+import { loadFreezes, plannedChangesDuring } from '../../../db/schedule.js';
+import { escapeMrkdwn } from '../../views/mrkdwn.js';
+import { calendarMessages } from '../../views/schedule.js';
+import { type Subcommand, ackSent, ephemeral, respondInPages } from './subcommand.js';
+
+const MAX_DAYS = 90;
+const DAY_MS = 24 * 3600_000;
+
+/** `/change calendar [days]`: what is planned and frozen, by day; the default span is the CAB's calendar (cab.calendar_days). */
+export const calendarSubcommand: Subcommand = {
+  name: 'calendar',
+  usage: 'calendar [days]',
+  summary: 'upcoming changes and freezes, by day',
+  async run({ ack, respond, args, deps }) {
+    const days = args === '' ? deps.policy.cab.calendar_days : Number(args);
+    if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) {
+      await ack(ephemeral(`Type \`/change calendar\` for the next ${deps.policy.cab.calendar_days} days, or \`/change calendar <days>\` with 1 to ${MAX_DAYS} days${args ? ` (\`${escapeMrkdwn(args)}\` is not one)` : ''}.`));
+      return;
+    }
+    await ack();
+    await ackSent();
+    const now = deps.clock.now();
+    const { db } = deps.database;
+    const calendar = { changes: plannedChangesDuring(db, { start: now, end: new Date(now.getTime() + days * DAY_MS) }), freezes: loadFreezes(db, deps.policy) };
+    await respondInPages(respond, calendarMessages(calendar, deps.policy, now, days), (leftOut) => `…and ${leftOut} more message(s). Ask for fewer days, e.g. \`/change calendar 7\`, or subscribe to the calendar feed.`);
+  },
+};

@@ -1,0 +1,67 @@
+import { parseFreezeRef } from '../../../db/schedule.js';
+import { addFreeze, currentFreezes, removeFreeze } from '../../../services/freezes.js';
+import { holdsAnyRole } from '../../role-members.js';
+import { freezeAddedText, freezeListText, freezeModal } from '../../views/freeze.js';
+import { escapeMrkdwn } from '../../views/mrkdwn.js';
+import { type Subcommand, type SubcommandContext, ephemeral, openModalAfterAck } from './subcommand.js';
+
+const USAGE =
+  'Type `/change freeze add 2027-03-01 2027-03-05 Quarter close` (first and last day, both included), `/change freeze add` for a form, `/change freeze list`, or `/change freeze remove FRZ-<n>`.';
+
+/** Whether the user may announce or remove freezes; if not, they are told who can. */
+async function mayManage(context: SubcommandContext): Promise<boolean> {
+  const { client, command, deps, respond } = context;
+  const roles = deps.policy.scheduling.freeze_manager_roles;
+  if (await holdsAnyRole(client, deps.policy, roles, command.user_id)) return true;
+  await respond(ephemeral(`Only the ${roles.join(', ')} can add or remove change freezes (policy \`scheduling.freeze_manager_roles\`). \`/change freeze list\` shows them to everyone.`));
+  return false;
+}
+
+async function add(context: SubcommandContext, rest: string): Promise<void> {
+  const { ack, respond, command, deps } = context;
+  if (rest === '') {
+    // Slack opens the form only within 3 s of the command, so who may add is checked when it is submitted.
+    await openModalAfterAck(context, freezeModal(deps.policy), '/change freeze add');
+    return;
+  }
+  const [from = '', to = '', ...words] = rest.split(/\s+/);
+  // Resolving user groups takes a Slack call: ack first, answer through the response URL.
+  await ack();
+  if (!(await mayManage(context))) return;
+  const outcome = addFreeze(deps.database.db, deps.policy, { from, to, reason: words.join(' ') }, command.user_id, undefined, deps.clock.now());
+  await respond(ephemeral(outcome.ok ? freezeAddedText(outcome.freeze, outcome.plannedInside) : `${Object.values(outcome.errors).join(' ')}\n${USAGE}`));
+}
+
+async function remove(context: SubcommandContext, refText: string): Promise<void> {
+  const { ack, respond, command, deps } = context;
+  const id = parseFreezeRef(refText);
+  if (id === undefined) {
+    await ack(ephemeral(`Type \`/change freeze remove FRZ-<n>\`${refText ? ` (\`${escapeMrkdwn(refText)}\` is not a freeze ID)` : ''}; \`/change freeze list\` shows them.`));
+    return;
+  }
+  await ack();
+  if (!(await mayManage(context))) return;
+  const outcome = removeFreeze(deps.database.db, id, command.user_id, deps.clock.now());
+  await respond(ephemeral(outcome.ok ? outcome.message : outcome.reason));
+}
+
+/** `/change freeze …`: change freezes (9.2), announced and removed by the policy's freeze managers, listed for anyone. */
+export const freezeSubcommand: Subcommand = {
+  name: 'freeze',
+  usage: 'freeze add YYYY-MM-DD YYYY-MM-DD <reason> | freeze list | freeze remove FRZ-<n>',
+  summary: 'announce, list or remove change freezes',
+  async run(context) {
+    const [action = '', rest = ''] = context.args.split(/\s+(.*)/s);
+    switch (action.toLowerCase()) {
+      case '':
+      case 'add':
+        return add(context, rest.trim());
+      case 'list':
+        return context.ack(ephemeral(freezeListText(currentFreezes(context.deps.database.db, context.deps.policy, context.deps.clock.now()))));
+      case 'remove':
+        return remove(context, rest.trim());
+      default:
+        return context.ack(ephemeral(USAGE));
+    }
+  },
+};

@@ -1,0 +1,36 @@
+import type { App } from '@slack/bolt';
+import { addFreeze } from '../../../services/freezes.js';
+import type { ListenerDependencies } from '../../dependencies.js';
+import { FREEZE_FIELDS, VIEWS } from '../../ids.js';
+import { holdsAnyRole } from '../../role-members.js';
+import { FORM_ACTION } from '../../views/change-form.js';
+import { freezeAddedText } from '../../views/freeze.js';
+
+/** The add-freeze form submitted: who may is checked here, errors go back on their inputs, the result is sent as a DM. */
+export function registerFreezeSubmitted(app: App, deps: ListenerDependencies): void {
+  app.view(VIEWS.freezeAdd, async ({ ack, body, view, client }) => {
+    const values = view.state.values;
+    const roles = deps.policy.scheduling.freeze_manager_roles;
+    if (!(await holdsAnyRole(client, deps.policy, roles, body.user.id))) {
+      await ack({ response_action: 'errors', errors: { [FREEZE_FIELDS.reason]: `Only the ${roles.join(', ')} can add change freezes; nothing was recorded.` } });
+      return;
+    }
+    const input = {
+      from: values[FREEZE_FIELDS.from]?.[FORM_ACTION]?.selected_date ?? undefined,
+      to: values[FREEZE_FIELDS.to]?.[FORM_ACTION]?.selected_date ?? undefined,
+      reason: values[FREEZE_FIELDS.reason]?.[FORM_ACTION]?.value ?? undefined,
+    };
+    // The view ID makes a repeated submission add nothing new.
+    const outcome = addFreeze(deps.database.db, deps.policy, input, body.user.id, view.id, deps.clock.now());
+    if (!outcome.ok) {
+      const { from, to, reason } = outcome.errors;
+      await ack({ response_action: 'errors', errors: { ...(from ? { [FREEZE_FIELDS.from]: from } : {}), ...(to ? { [FREEZE_FIELDS.to]: to } : {}), ...(reason ? { [FREEZE_FIELDS.reason]: reason } : {}) } });
+      return;
+    }
+    await ack();
+    if (outcome.created) {
+      const dm = await client.conversations.open({ users: body.user.id });
+      if (dm.channel?.id) await client.chat.postMessage({ channel: dm.channel.id, text: freezeAddedText(outcome.freeze, outcome.plannedInside) });
+    }
+  });
+}
