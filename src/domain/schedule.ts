@@ -139,30 +139,32 @@ export function exceptionAllowed(problems: readonly ScheduleProblem[], policy: P
   return policy.scheduling.freeze_rule === 'exception' || !problems.some((problem) => problem.kind === 'freeze');
 }
 
-const timeFormatters = new Map<string, Intl.DateTimeFormat>();
+const partFormatters = new Map<string, Intl.DateTimeFormat>();
 
-/** "Tue 24 Nov 2026, 06:00" in the time zone. */
-function wallClock(at: Date, timeZone: string, withDate: boolean): string {
-  const key = `${timeZone}|${withDate}`;
-  let formatter = timeFormatters.get(key);
+/** Wall-clock parts of an instant in the time zone, by name ("weekday", "day", "month", "year", "hour", "minute"). */
+function wallClockParts(at: Date, timeZone: string): Record<string, string> {
+  let formatter = partFormatters.get(timeZone);
   if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      ...(withDate ? { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' } : {}),
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-      ...(withDate ? {} : { timeZoneName: 'short' }),
-    });
-    timeFormatters.set(key, formatter);
+    formatter = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    partFormatters.set(timeZone, formatter);
   }
-  return formatter.format(at).replace(' at ', ', ');
+  return Object.fromEntries(formatter.formatToParts(at).map((part) => [part.type, part.value]));
 }
 
-/** A period as people read it in plain text (modal errors cannot use Slack's date tokens): "Tue 24 Nov 2026, 06:00–10:00 EST". */
+/** "Tue 24 Nov 2026, 06:00" or "06:00" in the time zone. */
+function wallClock(at: Date, timeZone: string, withDate: boolean): string {
+  const p = wallClockParts(at, timeZone);
+  const time = `${p.hour}:${p.minute}`;
+  return withDate ? `${p.weekday} ${p.day} ${p.month} ${p.year}, ${time}` : time;
+}
+
+/**
+ * A period as people read it in plain text (modal errors cannot use Slack's date tokens), in the
+ * policy's time zone, named so nobody reads it in their own: "Tue 24 Nov 2026, 06:00–10:00 (America/New_York)".
+ */
 export function describePeriod(period: Interval, timeZone: string): string {
   const sameDay = localDate(period.start, timeZone) === localDate(new Date(period.end.getTime() - 1), timeZone);
-  return `${wallClock(period.start, timeZone, true)}–${sameDay ? wallClock(period.end, timeZone, false) : `${wallClock(period.end, timeZone, true)} (${timeZone})`}`;
+  return `${wallClock(period.start, timeZone, true)}–${wallClock(period.end, timeZone, !sameDay)} (${timeZone})`;
 }
 
 /** A freeze as people read it: "Holiday freeze (2026-12-20 to 2027-01-02)". */

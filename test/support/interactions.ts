@@ -20,6 +20,8 @@ export interface ChangeFormInput {
   plannedEnd: Date;
   ownerId?: string;
   link?: string;
+  /** "Request an exception" ticked (9.1, 9.2). */
+  scheduleException?: boolean;
   /** Blocks to leave empty, as if the user skipped them. */
   omit?: string[];
 }
@@ -75,6 +77,7 @@ export function changeFormState(input: ChangeFormInput, requesterId: string): Re
     [CHANGE_FIELDS.implementationPlan]: { [FORM_ACTION]: text('Ansible playbook certs.yml.') },
     [CHANGE_FIELDS.plannedStart]: { [FORM_ACTION]: { type: 'datetimepicker', selected_date_time: Math.floor(input.plannedStart.getTime() / 1000) } },
     [CHANGE_FIELDS.plannedEnd]: { [FORM_ACTION]: { type: 'datetimepicker', selected_date_time: Math.floor(input.plannedEnd.getTime() / 1000) } },
+    [CHANGE_FIELDS.scheduleException]: { [FORM_ACTION]: { type: 'checkboxes', selected_options: input.scheduleException ? [option('yes')] : [] } },
     [CHANGE_FIELDS.owner]: { [FORM_ACTION]: { type: 'users_select', selected_user: input.ownerId ?? requesterId } },
     [CHANGE_FIELDS.link]: { [FORM_ACTION]: { type: 'url_text_input', value: input.link ?? null } },
   };
@@ -88,7 +91,7 @@ export function changeFormState(input: ChangeFormInput, requesterId: string): Re
 const user = (id: string) => ({ id, username: id.toLowerCase(), name: id.toLowerCase(), team_id: 'T0CABINET' });
 
 /** Posts a view_submission of one of our modals, as Slack does when the user presses its submit button. */
-function submitView(app: TestApp, userId: string, callbackId: string, values: Record<string, Record<string, unknown>>, options: { viewId?: string; privateMetadata?: string } = {}): Promise<AppResponse> {
+export function submitView(app: TestApp, userId: string, callbackId: string, values: Record<string, Record<string, unknown>>, options: { viewId?: string; privateMetadata?: string } = {}): Promise<AppResponse> {
   return app.interact({
     type: 'view_submission',
     team: { id: 'T0CABINET', domain: 'cabinet-test' },

@@ -1,0 +1,249 @@
+import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { CHANGE_FIELDS } from '../../src/domain/change-request.js';
+import { IMPLEMENTATION_FIELDS } from '../../src/domain/implementation.js';
+import { approvalRequirements, auditEvents, changes, postImplementationReviews, rollbacks, verifications } from '../../src/db/schema.js';
+import { IMPLEMENTATION_ACTIONS, IMPLEMENTATION_VIEWS, VIEWS } from '../../src/slack/ids.js';
+import { FORM_ACTION } from '../../src/slack/views/change-form.js';
+import { type ChangeFormInput, approve, changeFormState, clickButton, defaultChangeForm, eventually, submitChangeForm, submitView } from '../support/interactions.js';
+import { type TestApp, type TestAppOptions, startTestApp } from '../support/test-app.js';
+
+const REQUESTER = 'U0REQ0001';
+const OWNER = 'U0OWNER01';
+const LOW: ChangeFormInput['risk'] = [1, 1, 1, 1, 1];
+// Wed 2026-11-18 10:00 New York: the fake clock's start. The default form plans Tue 24 Nov 07:00–08:00.
+const TUESDAY_0705 = '2026-11-24T12:05:00Z';
+const FRIDAY_0700 = new Date('2026-11-20T12:00:00Z');
+
+let running: TestApp | undefined;
+async function start(options?: TestAppOptions): Promise<TestApp> {
+  running = await startTestApp(options);
+  return running;
+}
+afterEach(async () => {
+  await running?.close();
+  running = undefined;
+});
+
+const changeRow = (app: TestApp, id = 1) => app.database.db.select().from(changes).where(eq(changes.id, id)).get();
+const repliesTo = (app: TestApp, userId: string, actionId: string) =>
+  app.slack.callsTo('response_url').filter((call) => call.params.response_type === 'ephemeral' && call.path.includes(`${userId}-${actionId}`)).map((call) => String(call.params.text));
+const auditOf = (app: TestApp) => app.database.db.select().from(auditEvents).where(eq(auditEvents.changeId, 1)).all();
+const errorsOf = (text: string): Record<string, string> => (JSON.parse(text) as { errors: Record<string, string> }).errors;
+
+async function submitLowChange(app: TestApp, input: Partial<ChangeFormInput> = {}): Promise<void> {
+  const response = await submitChangeForm(app, REQUESTER, { ...defaultChangeForm(app.clock.now()), risk: LOW, ownerId: OWNER, ...input });
+  expect(response.text).toBe('');
+}
+
+/** A low-risk change approved by a peer (4.4), its owner's DM posted. */
+async function approvedLowChange(app: TestApp): Promise<void> {
+  await submitLowChange(app);
+  await approve(app, 'U0PEER001', 'CHG-1');
+  await eventually(() => changeRow(app)?.state === 'approved', 'the approval');
+  await eventually(() => app.slack.callsTo('chat.postMessage').some((call) => call.params.channel === 'D0OWNER01' && JSON.stringify(call.params.blocks).includes(IMPLEMENTATION_ACTIONS.start)), "the owner's DM with Start");
+}
+
+async function step(app: TestApp, userId: string, action: keyof typeof IMPLEMENTATION_ACTIONS): Promise<string> {
+  const replies = () => repliesTo(app, userId, IMPLEMENTATION_ACTIONS[action]);
+  const [before, modalsBefore] = [replies().length, app.slack.callsTo('views.open').length];
+  await clickButton(app, userId, IMPLEMENTATION_ACTIONS[action], 'CHG-1');
+  await eventually(() => replies().length > before || app.slack.callsTo('views.open').length > modalsBefore, `${action} answered`);
+  return replies().length > before ? (replies().at(-1) ?? '') : '';
+}
+
+const text = (value: string) => ({ type: 'plain_text_input', value });
+
+function submitForm(app: TestApp, form: keyof typeof IMPLEMENTATION_VIEWS, values: Record<string, Record<string, unknown>>, viewId?: string) {
+  return submitView(app, OWNER, IMPLEMENTATION_VIEWS[form], values, { privateMetadata: 'CHG-1', viewId });
+}
+
+const verifyAll = (app: TestApp) =>
+  submitForm(app, 'verify', {
+    [IMPLEMENTATION_FIELDS.verificationChecks]: {
+      [FORM_ACTION]: { type: 'checkboxes', selected_options: app.policy.implementation.verification_checklist.map((check) => ({ value: check.id, text: { type: 'plain_text', text: check.label } })) },
+    },
+    [IMPLEMENTATION_FIELDS.verificationNote]: { [FORM_ACTION]: text('Dashboards green for 30 minutes.') },
+  });
+
+describe('deployment windows on submission (POL-SEC-008 9.1)', () => {
+  it('refuses a plan outside the windows of its risk and names the next window; with an exception it is accepted and the CTO asked', async () => {
+    const app = await start();
+    const friday = { plannedStart: FRIDAY_0700, plannedEnd: new Date(FRIDAY_0700.getTime() + 3600_000) };
+    const refused = await submitChangeForm(app, REQUESTER, { ...defaultChangeForm(app.clock.now()), risk: LOW, ...friday });
+    const errors = errorsOf(refused.text);
+    expect(errors[CHANGE_FIELDS.plannedStart]).toContain('outside the deployment windows for low-risk changes');
+    expect(errors[CHANGE_FIELDS.plannedStart]).toContain('Mon 23 Nov 2026, 06:00–10:00');
+    expect(changeRow(app)).toBeUndefined();
+
+    const accepted = await submitChangeForm(app, REQUESTER, { ...defaultChangeForm(app.clock.now()), risk: LOW, ...friday, scheduleException: true });
+    expect(accepted.text).toBe('');
+    expect(changeRow(app)?.scheduleException).toEqual({ outsideWindow: true, freezes: [] });
+    const roles = app.database.db.select().from(approvalRequirements).all().map((requirement) => requirement.role);
+    expect(roles.sort()).toEqual(['cto', 'peer']);
+    await eventually(() => app.slack.callsTo('chat.postMessage').some((call) => call.params.channel === 'D0CTO0001' && String(call.params.text).startsWith('Approval requested')), 'the CTO asked');
+    const ctoMessage = app.slack.callsTo('chat.postMessage').find((call) => call.params.channel === 'D0CTO0001');
+    expect(JSON.stringify(ctoMessage?.params.blocks)).toContain('Schedule exception requested');
+    expect(auditOf(app).map((event) => event.type)).toContain('change.schedule_exception_requested');
+  });
+
+  it('refuses a plan that runs past the end of its window on the end field', async () => {
+    const app = await start();
+    const form = defaultChangeForm(app.clock.now());
+    const response = await submitChangeForm(app, REQUESTER, { ...form, risk: LOW, plannedEnd: new Date(form.plannedStart.getTime() + 4 * 3600_000) });
+    expect(errorsOf(response.text)[CHANGE_FIELDS.plannedEnd]).toContain('past the end of the deployment windows');
+  });
+});
+
+describe('conflicts (two changes on one system at one time)', () => {
+  it('warns in the modal while it is filled in, naming the other change, and shows the conflict to the approvers', async () => {
+    const app = await start();
+    await submitLowChange(app, { title: 'First change on the edge proxies' });
+    const form = { ...defaultChangeForm(app.clock.now()), risk: LOW, systems: 'EDGE-PROXY, cdn' };
+    // The requester picks the end time: Slack sends a block action from the open modal.
+    await app.interact({
+      type: 'block_actions',
+      team: { id: 'T0CABINET', domain: 'cabinet-test' },
+      user: { id: REQUESTER, username: 'req', name: 'req', team_id: 'T0CABINET' },
+      api_app_id: 'A0CABINET',
+      token: 'deprecated-verification-token',
+      trigger_id: `trigger-${randomUUID()}`,
+      container: { type: 'view', view_id: 'V0FORM001' },
+      view: { id: 'V0FORM001', hash: 'h1', type: 'modal', callback_id: VIEWS.changeRequest, private_metadata: '', state: { values: changeFormState(form, REQUESTER) }, team_id: 'T0CABINET', app_id: 'A0CABINET', bot_id: 'B0CABINET' },
+      actions: [{ type: 'datetimepicker', action_id: FORM_ACTION, block_id: CHANGE_FIELDS.plannedEnd, selected_date_time: Math.floor(form.plannedEnd.getTime() / 1000), action_ts: '1700000002.000200' }],
+    });
+    const update = await app.slack.waitForCall('views.update');
+    expect(update.params.view_id).toBe('V0FORM001');
+    expect(update.params.hash).toBe('h1');
+    const warning = JSON.stringify(update.params.view);
+    expect(warning).toContain('Overlaps CHG-1 · First change on the edge proxies on EDGE-PROXY');
+
+    const second = await submitChangeForm(app, REQUESTER, form);
+    expect(second.text).toBe('');
+    await eventually(() => app.slack.callsTo('chat.postMessage').some((call) => call.params.channel === 'D0PEER001' && JSON.stringify(call.params.blocks).includes('CHG-2')), 'CHG-2 sent to a peer');
+    const peerMessage = app.slack.callsTo('chat.postMessage').find((call) => call.params.channel === 'D0PEER001' && JSON.stringify(call.params.blocks).includes('CHG-2'));
+    expect(JSON.stringify(peerMessage?.params.blocks)).toContain('*Conflicts:* overlaps CHG-1 · First change on the edge proxies on EDGE-PROXY');
+  });
+});
+
+describe('implementation (9.1, 8.4, 10.4) and closure', () => {
+  it('refuses Start before approval, and to anyone but the owner', async () => {
+    const app = await start();
+    await submitLowChange(app);
+    expect(await step(app, OWNER, 'start')).toContain('CHG-1 cannot start: it is not approved yet (pending approval)');
+    expect(changeRow(app)?.state).toBe('pending_approval');
+    await approve(app, 'U0PEER001', 'CHG-1');
+    await eventually(() => changeRow(app)?.state === 'approved', 'the approval');
+    app.clock.set(TUESDAY_0705);
+    expect(await step(app, REQUESTER, 'start')).toContain(`Only the change owner, <@${OWNER}>, can start CHG-1`);
+    expect(changeRow(app)?.state).toBe('approved');
+  });
+
+  it('refuses Start outside a window that allows its risk, naming the next one', async () => {
+    const app = await start();
+    await approvedLowChange(app);
+    app.clock.set('2026-11-20T13:00:00Z'); // Friday 08:00 New York: no window
+    expect(await step(app, OWNER, 'start')).toContain('CHG-1 cannot start now: it is outside the deployment windows for low-risk changes (9.1). The next low-risk window is Mon 23 Nov 2026, 06:00–10:00');
+    expect(changeRow(app)?.state).toBe('approved');
+  });
+
+  it('start → complete → verify → close, every step a transition with its audit event; the owner DM and log message follow', async () => {
+    const app = await start();
+    await approvedLowChange(app);
+    app.clock.set(TUESDAY_0705);
+
+    expect(await step(app, OWNER, 'start')).toBe('CHG-1 is started.');
+    expect(changeRow(app)?.state).toBe('implementing');
+    expect(await step(app, OWNER, 'start')).toContain('already started'); // a double click records nothing more
+    expect(await step(app, OWNER, 'complete')).toBe('CHG-1 is completed.');
+    expect(await step(app, OWNER, 'close')).toContain('CHG-1 cannot close yet: it still needs the production validation checklist');
+
+    const partial = await submitForm(app, 'verify', { [IMPLEMENTATION_FIELDS.verificationChecks]: { [FORM_ACTION]: { type: 'checkboxes', selected_options: [{ value: 'health_checks', text: { type: 'plain_text', text: 'x' } }] } } });
+    expect(errorsOf(partial.text)[IMPLEMENTATION_FIELDS.verificationChecks]).toContain('No increase in error rates');
+    expect((await verifyAll(app)).text).toBe('');
+    expect(app.database.db.select().from(verifications).all()).toHaveLength(1);
+
+    expect(await step(app, OWNER, 'close')).toBe('CHG-1 is closed.');
+    expect(changeRow(app)?.state).toBe('closed');
+    const transitions = auditOf(app).filter((event) => event.toState !== null).map((event) => `${event.fromState}→${event.toState}`);
+    expect(transitions.slice(-3)).toEqual(['approved→implementing', 'implementing→completed', 'completed→closed']);
+    expect(auditOf(app).map((event) => event.type)).toContain('change.verified');
+    await eventually(
+      () => app.slack.callsTo('chat.update').some((call) => call.params.channel === 'D0OWNER01' && JSON.stringify(call.params.blocks).includes('Status: closed')),
+      "the owner's DM updated",
+    );
+    await eventually(() => app.slack.callsTo('chat.postMessage').some((call) => call.params.channel === 'D0REQ0001' && String(call.params.text).includes('is closed')), 'the requester told');
+  });
+
+  it('failure → rollback (every 10.4 field) → review → verify → close', async () => {
+    const app = await start();
+    await approvedLowChange(app);
+    app.clock.set(TUESDAY_0705);
+    await step(app, OWNER, 'start');
+
+    await step(app, OWNER, 'fail');
+    expect(app.slack.callsTo('views.open').at(-1)?.params.view).toMatchObject({ callback_id: IMPLEMENTATION_VIEWS.fail });
+    expect((await submitForm(app, 'fail', { [IMPLEMENTATION_FIELDS.failureReason]: { [FORM_ACTION]: text('TLS handshakes fail on <old> clients & bots') } })).text).toBe('');
+    expect(changeRow(app)).toMatchObject({ state: 'failed', failureReason: 'TLS handshakes fail on <old> clients & bots' });
+
+    const decidedAt = new Date('2026-11-24T12:04:00Z');
+    const rollbackValues = {
+      [IMPLEMENTATION_FIELDS.rollbackDecidedAt]: { [FORM_ACTION]: { type: 'datetimepicker', selected_date_time: decidedAt.getTime() / 1000 } },
+      [IMPLEMENTATION_FIELDS.rollbackReason]: { [FORM_ACTION]: text('Handshake errors above 2%') },
+      [IMPLEMENTATION_FIELDS.rollbackSteps]: { [FORM_ACTION]: text('Restored the previous bundle with certs.yml --rollback') },
+      [IMPLEMENTATION_FIELDS.rollbackImpact]: { [FORM_ACTION]: text('3% of requests failed for 12 minutes') },
+      [IMPLEMENTATION_FIELDS.rollbackMinutes]: { [FORM_ACTION]: { type: 'number_input', value: '9' } },
+    };
+    const badMinutes = await submitForm(app, 'roll_back', { ...rollbackValues, [IMPLEMENTATION_FIELDS.rollbackMinutes]: { [FORM_ACTION]: { type: 'number_input', value: '0' } } });
+    expect(Object.keys(errorsOf(badMinutes.text))).toEqual([IMPLEMENTATION_FIELDS.rollbackMinutes]);
+    expect((await submitForm(app, 'roll_back', rollbackValues, 'V0ROLLBACK')).text).toBe('');
+    expect((await submitForm(app, 'roll_back', rollbackValues, 'V0ROLLBACK')).text).toBe(''); // Slack's retry records nothing more
+    expect(changeRow(app)?.state).toBe('rolled_back');
+    expect(app.database.db.select().from(rollbacks).all()).toEqual([
+      expect.objectContaining({ changeId: 1, decidedAt, reason: 'Handshake errors above 2%', steps: 'Restored the previous bundle with certs.yml --rollback', impact: '3% of requests failed for 12 minutes', durationMinutes: 9, recordedBy: OWNER }),
+    ]);
+
+    // A rolled-back change needs its review (and verification) before it closes.
+    expect(await step(app, OWNER, 'close')).toContain('Cannot close a change that is rolled back');
+    const review = {
+      [IMPLEMENTATION_FIELDS.actualVsExpected]: { [FORM_ACTION]: text('Expected a silent swap; old clients broke.') },
+      [IMPLEMENTATION_FIELDS.incidents]: { [FORM_ACTION]: text('INC-88') },
+      [IMPLEMENTATION_FIELDS.lessonsLearned]: { [FORM_ACTION]: text('Test with the oldest supported client.') },
+    };
+    const missingRootCause = await submitForm(app, 'review', review);
+    expect(Object.keys(errorsOf(missingRootCause.text)).sort()).toEqual([IMPLEMENTATION_FIELDS.preventiveMeasures, IMPLEMENTATION_FIELDS.rootCause].sort());
+    const complete = {
+      ...review,
+      [IMPLEMENTATION_FIELDS.rootCause]: { [FORM_ACTION]: text('The new chain dropped a cross-signed intermediate.') },
+      [IMPLEMENTATION_FIELDS.preventiveMeasures]: { [FORM_ACTION]: text('Chain check in CI.') },
+    };
+    expect((await submitForm(app, 'review', complete)).text).toBe('');
+    expect(app.database.db.select().from(postImplementationReviews).all()).toEqual([
+      expect.objectContaining({ outcome: 'rolled_back', incidents: 'INC-88', rootCause: 'The new chain dropped a cross-signed intermediate.', preventiveMeasures: 'Chain check in CI.', reviewedBy: OWNER }),
+    ]);
+    expect(await step(app, OWNER, 'close')).toContain('production validation checklist');
+    expect((await verifyAll(app)).text).toBe('');
+    expect(await step(app, OWNER, 'close')).toBe('CHG-1 is closed.');
+    const transitions = auditOf(app).filter((event) => event.toState !== null).map((event) => event.toState);
+    expect(transitions.slice(-5)).toEqual(['implementing', 'failed', 'rolled_back', 'reviewed', 'closed']);
+    const rolledBack = auditOf(app).find((event) => event.toState === 'rolled_back');
+    expect(rolledBack?.data).toMatchObject({ reason: 'Handshake errors above 2%', durationMinutes: 9, decidedAt: decidedAt.toISOString() });
+    // User text reaches Slack escaped.
+    await eventually(() => app.slack.callsTo('chat.postMessage').some((call) => call.params.channel === 'D0REQ0001' && String(call.params.text).includes('&lt;old&gt; clients &amp; bots')), 'the requester told of the failure');
+  });
+
+  it('an approved exception lets the change start outside the windows', async () => {
+    const app = await start();
+    const response = await submitChangeForm(app, REQUESTER, { ...defaultChangeForm(app.clock.now()), risk: LOW, ownerId: OWNER, plannedStart: FRIDAY_0700, plannedEnd: new Date(FRIDAY_0700.getTime() + 3600_000), scheduleException: true });
+    expect(response.text).toBe('');
+    await approve(app, 'U0PEER001', 'CHG-1');
+    expect(await step(app, OWNER, 'start')).toContain('not approved yet'); // the CTO has not approved the exception
+    await approve(app, 'U0CTO0001', 'CHG-1');
+    await eventually(() => changeRow(app)?.state === 'approved', 'the approval');
+    app.clock.set('2026-11-20T12:01:00Z');
+    expect(await step(app, OWNER, 'start')).toBe('CHG-1 is started.');
+    const started = auditOf(app).find((event) => event.toState === 'implementing');
+    expect(started?.data).toMatchObject({ underException: { outsideWindow: true } });
+  });
+});
