@@ -8,9 +8,10 @@ import { agendaMessages } from '../../src/slack/views/agenda.js';
 import { seedChangesAwaitingBoard } from '../support/seed.js';
 import { type TestApp, startTestApp } from '../support/test-app.js';
 
+const CALENDAR_TOKEN = 'b'.repeat(40);
 let app: TestApp;
 beforeAll(async () => {
-  app = await startTestApp();
+  app = await startTestApp({ calendarToken: CALENDAR_TOKEN });
   // A busy week: the agenda preview reads and renders 300 changes waiting for the board.
   seedChangesAwaitingBoard(app.database, 300, app.clock.now());
 });
@@ -40,6 +41,13 @@ describe('ack latency over signed HTTP', () => {
     const response = await app.command('agenda', { userId: 'U0CHAIR01' });
     if (response.status !== 200) throw new Error(`status ${response.status}`);
     await eventually(() => app.slack.callsTo('response_url').length > before, 'the preview', 10_000);
+  }, { time: 3000 });
+
+  // Calendar apps poll the feed; it holds every change the other benches submit (hundreds, all in one window).
+  bench('GET /calendar.ics (read, render RFC 5545)', async () => {
+    const response = await fetch(`${app.url}/calendar.ics?token=${CALENDAR_TOKEN}`);
+    if (response.status !== 200) throw new Error(`status ${response.status}`);
+    await response.arrayBuffer();
   }, { time: 3000 });
 
   bench('GET /healthz (includes a database query)', async () => {
