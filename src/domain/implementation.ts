@@ -149,12 +149,14 @@ export function startRefusal(change: StartFacts, policy: Pick<Policy, 'timezone'
       ? `${change.ref} cannot start: it is not approved yet (${describeState(change.state)}).`
       : `${change.ref} cannot start: it is ${describeState(change.state)}.`;
   }
-  // Approved with its exception: the exception approver signed off on running outside the rules.
-  if (change.scheduleException !== null) return undefined;
+  // Approved with its exception: the exception approver signed off on running outside the windows and
+  // in the freezes it named; a freeze announced since still holds it.
+  const excepted = change.scheduleException;
   const risk = change.riskLevel ?? '';
   const durationMs = change.plannedStart && change.plannedEnd ? change.plannedEnd.getTime() - change.plannedStart.getTime() : 0;
   const moment = { start: now, end: new Date(now.getTime() + 1) };
-  const frozen = freezesDuring(moment, freezes, policy.timezone);
+  const frozen = freezesDuring(moment, freezes, policy.timezone).filter((freeze) => !excepted?.freezes.some((allowed) => allowed.id === freeze.id));
+  if (excepted !== null) return frozen[0] ? `${change.ref} cannot start during the change freeze ${describeFreeze(frozen[0])} (9.2), announced after its exception was approved.` : undefined;
   const nowAllowed = nextAllowedPeriod(policy, risk, now, 0, []);
   const inWindow = nowAllowed !== undefined && nowAllowed.start.getTime() === now.getTime();
   if (inWindow && frozen.length === 0) return undefined;

@@ -174,7 +174,8 @@ export function describeFreeze(freeze: Pick<Freeze, 'from' | 'to' | 'reason'>): 
 
 /** What to say about the next window: "the next one is …" or that none allows the risk. */
 export function nextWindowText(next: Interval | undefined, risk: string, timeZone: string): string {
-  return next ? `The next ${risk}-risk window is ${describePeriod(next, timeZone)}.` : `No deployment window in the next ${SEARCH_DAYS} days allows ${risk}-risk changes.`;
+  // Undefined also when the windows exist but none is long enough or free of freezes: say all three.
+  return next ? `The next ${risk}-risk window is ${describePeriod(next, timeZone)}.` : `No deployment window in the next ${SEARCH_DAYS} days is open to ${risk}-risk changes, long enough for this one and outside every freeze.`;
 }
 
 /**
