@@ -38,7 +38,7 @@ export function addFreeze(db: CabinetDb, policy: Policy, input: FreezeInput, act
 }
 
 /** Ends a freeze announced from Slack; the row stays as the record. Freezes in the policy file are changed there. */
-export function removeFreeze(db: CabinetDb, id: number, actorId: string, now: Date): { ok: true; message: string } | { ok: false; reason: string } {
+export function removeFreeze(db: CabinetDb, id: number, actorId: string, now: Date): { ok: true; freeze: Freeze } | { ok: false; reason: string } {
   return db.transaction(
     (tx) => {
       const removed = tx
@@ -49,7 +49,7 @@ export function removeFreeze(db: CabinetDb, id: number, actorId: string, now: Da
         .get();
       if (!removed) return { ok: false as const, reason: `There is no freeze ${formatFreezeRef(id)} in force. Type \`/change freeze list\` to see them.` };
       recordAudit(tx, { changeId: null, actorId, type: 'freeze.removed', data: { freeze: formatFreezeRef(id), from: removed.fromDate, to: removed.toDate, reason: removed.reason } }, now);
-      return { ok: true as const, message: `Freeze ${formatFreezeRef(id)} (“${removed.reason}”, ${removed.fromDate} to ${removed.toDate}) is removed.` };
+      return { ok: true as const, freeze: { id: formatFreezeRef(id), from: removed.fromDate, to: removed.toDate, reason: removed.reason } };
     },
     { behavior: 'immediate' },
   );

@@ -36,6 +36,10 @@ export function freezeAddedText(freeze: Freeze, plannedInside: readonly PlannedC
   return `:snowflake: Freeze *${freeze.id}* ${escapeMrkdwn(describeFreeze(freeze))} is in force.\n${plannedInsideText(plannedInside)}`;
 }
 
+export function freezeRemovedText(freeze: Freeze): string {
+  return `Freeze *${freeze.id}* ${escapeMrkdwn(describeFreeze(freeze))} is removed.`;
+}
+
 /** `/change freeze list`: every freeze that has not ended; those from the policy file cannot be removed from Slack. */
 export function freezeListText(freezes: readonly Freeze[]): string {
   if (freezes.length === 0) return 'No change freeze is in force or announced. Add one with `/change freeze add YYYY-MM-DD YYYY-MM-DD reason`.';

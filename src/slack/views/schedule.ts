@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 import { localDate } from '../../domain/business-hours.js';
 import { describeState } from '../../domain/lifecycle.js';
+import { WEEKDAYS } from '../../domain/weekday.js';
 import { type Freeze, addDays, describeFreeze, nextWindowText } from '../../domain/schedule.js';
 import type { Conflict, PlannedChangeRow } from '../../db/schedule.js';
 import type { Policy } from '../../policy/schema.js';
@@ -66,7 +67,11 @@ export function calendarMessages(calendar: { changes: readonly PlannedChangeRow[
   return paginate(linesToSections([title, ...lines]), { blocks: 0, chars: 0 }).map((blocks, index) => ({ text: index === 0 ? `Change calendar: the next ${days} days` : 'Change calendar (continued)', blocks }));
 }
 
-/** "Tue 24 Nov 2026" for a calendar date. */
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "Tue 24 Nov 2026" for a calendar date (built by hand: ICU versions punctuate dates differently). */
 function weekdayDate(date: string): string {
-  return new Date(`${date}T12:00:00Z`).toLocaleDateString('en-GB', { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+  const [year, month = 1, day] = date.split('-').map(Number);
+  const weekday = WEEKDAYS[(new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7] ?? 'mon';
+  return `${weekday.charAt(0).toUpperCase()}${weekday.slice(1)} ${day} ${MONTHS[month - 1]} ${year}`;
 }

@@ -36,13 +36,14 @@ async function minutes(context: SubcommandContext, dateText: string): Promise<vo
   }
   const found = minutesOn(deps.database.db, deps.policy, dateText || undefined);
   const messages = found.meetings.flatMap((meeting) => (meeting.minutes ? minutesMessages(meeting.minutes, deps.policy) : []));
-  if (messages.length === 0) {
+  const [first, ...rest] = messages;
+  if (!first) {
     const known = found.recentDates.length > 0 ? ` Recent meetings with minutes: ${found.recentDates.join(', ')}.` : ' No meeting has been closed yet.';
     await ack(ephemeral(`${dateText ? `No CAB minutes for ${dateText}.` : 'No CAB minutes yet.'}${known}`));
     return;
   }
-  await ack();
-  await respondInPages(respond, messages, (leftOut) => `…and ${leftOut} more message(s) of minutes: read them in full in the meeting's thread in <#${deps.policy.cab.channel ?? ''}>.`);
+  await ack(ephemeral(first.text, first.blocks));
+  await respondInPages(respond, rest, (leftOut) => `…and ${leftOut} more message(s) of minutes: read them in full in the meeting's thread in <#${deps.policy.cab.channel ?? ''}>.`);
 }
 
 export const cabSubcommand: Subcommand = {

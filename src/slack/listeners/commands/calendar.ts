@@ -1,10 +1,11 @@
+import { localDate } from '../../../domain/business-hours.js';
+import { addDays, freezeInterval } from '../../../domain/schedule.js';
 import { loadFreezes, plannedChangesDuring } from '../../../db/schedule.js';
 import { escapeMrkdwn } from '../../views/mrkdwn.js';
 import { calendarMessages } from '../../views/schedule.js';
 import { type Subcommand, ackSent, ephemeral, respondInPages } from './subcommand.js';
 
 const MAX_DAYS = 90;
-const DAY_MS = 24 * 3600_000;
 
 /** `/change calendar [days]`: what is planned and frozen, by day; the default span is the CAB's calendar (cab.calendar_days). */
 export const calendarSubcommand: Subcommand = {
@@ -21,7 +22,10 @@ export const calendarSubcommand: Subcommand = {
     await ackSent();
     const now = deps.clock.now();
     const { db } = deps.database;
-    const calendar = { changes: plannedChangesDuring(db, { start: now, end: new Date(now.getTime() + days * DAY_MS) }), freezes: loadFreezes(db, deps.policy) };
+    // Whole days in the policy timezone, today first, as the messages group them.
+    const today = localDate(now, deps.policy.timezone);
+    const { end } = freezeInterval({ from: today, to: addDays(today, days - 1) }, deps.policy.timezone);
+    const calendar = { changes: plannedChangesDuring(db, { start: now, end }), freezes: loadFreezes(db, deps.policy) };
     await respondInPages(respond, calendarMessages(calendar, deps.policy, now, days), (leftOut) => `…and ${leftOut} more message(s). Ask for fewer days, e.g. \`/change calendar 7\`, or subscribe to the calendar feed.`);
   },
 };

@@ -1,7 +1,7 @@
 import { parseFreezeRef } from '../../../db/schedule.js';
 import { addFreeze, currentFreezes, removeFreeze } from '../../../services/freezes.js';
 import { holdsAnyRole } from '../../role-members.js';
-import { freezeAddedText, freezeListText, freezeModal } from '../../views/freeze.js';
+import { freezeAddedText, freezeListText, freezeModal, freezeRemovedText } from '../../views/freeze.js';
 import { escapeMrkdwn } from '../../views/mrkdwn.js';
 import { type Subcommand, type SubcommandContext, ephemeral, openModalAfterAck } from './subcommand.js';
 
@@ -42,7 +42,7 @@ async function remove(context: SubcommandContext, refText: string): Promise<void
   await ack();
   if (!(await mayManage(context))) return;
   const outcome = removeFreeze(deps.database.db, id, command.user_id, deps.clock.now());
-  await respond(ephemeral(outcome.ok ? outcome.message : outcome.reason));
+  await respond(ephemeral(outcome.ok ? freezeRemovedText(outcome.freeze) : outcome.reason));
 }
 
 /** `/change freeze …`: change freezes (9.2), announced and removed by the policy's freeze managers, listed for anyone. */
