@@ -1,7 +1,6 @@
 // Change freezes (POL-SEC-008 9.2) announced from Slack, the `/change calendar` view and the
 // subscribed iCalendar feed, all through the running app: signed Slack requests in, the fake Slack
 // Web API and a real SQLite file out.
-import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import ICAL from 'ical.js';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -13,7 +12,7 @@ import { ACTIONS, FREEZE_FIELDS, VIEWS } from '../../src/slack/ids.js';
 import { FORM_ACTION } from '../../src/slack/views/change-form.js';
 import { FakeClock } from '../support/clock.js';
 import type { RecordedCall } from '../support/fake-slack.js';
-import { type ChangeFormInput, changeFormState, clickButton, defaultChangeForm, eventually, nextAllRiskWindow, submitChangeForm, submitRejectReason } from '../support/interactions.js';
+import { type ChangeFormInput, clickButton, defaultChangeForm, eventually, nextAllRiskWindow, submitChangeForm, submitRejectReason, submitView } from '../support/interactions.js';
 import { MINIMAL_POLICY_YAML } from '../support/policy.js';
 import type { AppResponse } from '../support/slack-request.js';
 import { type TestApp, type TestAppOptions, startTestApp } from '../support/test-app.js';
@@ -67,21 +66,6 @@ async function replyText(app: TestApp, text: string, userId: string): Promise<st
   return String(replies[0]?.params.text);
 }
 
-const user = (id: string) => ({ id, username: id.toLowerCase(), name: id.toLowerCase(), team_id: 'T0CABINET' });
-
-/** A view_submission of one of our modals, as Slack sends it. */
-function submitView(app: TestApp, userId: string, callbackId: string, values: Record<string, Record<string, unknown>>, viewId = `V${randomUUID().slice(0, 8).toUpperCase()}`): Promise<AppResponse> {
-  return app.interact({
-    type: 'view_submission',
-    team: { id: 'T0CABINET', domain: 'cabinet-test' },
-    user: user(userId),
-    api_app_id: 'A0CABINET',
-    token: 'deprecated-verification-token',
-    trigger_id: `trigger-${randomUUID()}`,
-    view: { id: viewId, team_id: 'T0CABINET', type: 'modal', callback_id: callbackId, private_metadata: '', state: { values }, hash: 'hash', app_id: 'A0CABINET', bot_id: 'B0CABINET' },
-  });
-}
-
 /** Submits the add-freeze modal: two datepickers and the reason. */
 function submitFreezeForm(app: TestApp, userId: string, input: { from: string | null; to: string | null; reason: string | null }, viewId?: string): Promise<AppResponse> {
   return submitView(
@@ -93,16 +77,12 @@ function submitFreezeForm(app: TestApp, userId: string, input: { from: string | 
       [FREEZE_FIELDS.to]: { [FORM_ACTION]: { type: 'datepicker', selected_date: input.to } },
       [FREEZE_FIELDS.reason]: { [FORM_ACTION]: { type: 'plain_text_input', value: input.reason } },
     },
-    viewId,
+    { viewId },
   );
 }
 
 /** Submits the change-request modal with "Request an exception" ticked. */
-function submitChangeWithException(app: TestApp, requesterId: string, input: ChangeFormInput): Promise<AppResponse> {
-  const values = changeFormState(input, requesterId);
-  values[CHANGE_FIELDS.scheduleException] = { [FORM_ACTION]: { type: 'checkboxes', selected_options: [{ value: 'yes', text: { type: 'plain_text', text: 'Request an exception (the cto approves it)' } }] } };
-  return submitView(app, requesterId, VIEWS.changeRequest, values);
-}
+const submitChangeWithException = (app: TestApp, requesterId: string, input: ChangeFormInput) => submitChangeForm(app, requesterId, { ...input, scheduleException: true });
 
 /** "2026-11-24": the calendar date of an instant in New York. */
 const newYorkDate = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
