@@ -44,7 +44,8 @@ function answer(response: ServerResponse, status: number, text: string): void {
 export function calendarFeedRoute(deps: CalendarFeedDependencies): CustomRoute {
   return {
     path: CALENDAR_PATH,
-    method: ['GET'],
+    // HEAD too: link checkers and calendar clients send it, and Bolt would log an unknown request's URL (the token).
+    method: ['GET', 'HEAD'],
     handler: (request: IncomingMessage, response: ServerResponse) => {
       if (!deps.token) {
         answer(response, 404, 'Not found');

@@ -6,7 +6,7 @@ import type { PlannedChangeRow } from '../db/schedule.js';
 
 /** RFC 5545 3.3.11: backslash, semicolon, comma and newline are escaped in TEXT values. */
 export function escapeText(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
+  return text.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r\n|\r|\n/g, '\\n');
 }
 
 const encoder = new TextEncoder();

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, lt } from 'drizzle-orm';
+import { and, asc, gt, inArray, isNull, lt } from 'drizzle-orm';
 import { formatChangeRef } from '../domain/change-ref.js';
 import type { ChangeState } from '../domain/lifecycle.js';
 import { type Freeze, type Interval, type PlannedChange, conflictsOf } from '../domain/schedule.js';
@@ -24,10 +24,6 @@ export function loadFreezes(db: DbExecutor, policy: Pick<Policy, 'freezes'>): Fr
   const fromPolicy = policy.freezes.map((freeze, index) => ({ id: `policy-${index + 1}`, ...freeze }));
   const announced = db.select().from(changeFreezes).where(isNull(changeFreezes.removedAt)).orderBy(asc(changeFreezes.fromDate)).all();
   return [...fromPolicy, ...announced.map((row) => ({ id: formatFreezeRef(row.id), from: row.fromDate, to: row.toDate, reason: row.reason }))];
-}
-
-export function freezeById(db: DbExecutor, id: number): FreezeRow | undefined {
-  return db.select().from(changeFreezes).where(eq(changeFreezes.id, id)).get();
 }
 
 /** A planned change as the calendar and the conflict warnings show it. */

@@ -98,6 +98,9 @@ export interface ReviewForm {
   preventiveMeasures?: string;
 }
 
+/** States in which the production validation (8.4) can be recorded: after the change ran. */
+export const VERIFIABLE_STATES: readonly ChangeState[] = ['completed', 'failed', 'rolled_back', 'reviewed'];
+
 /** Whether the change went wrong, so its review must also give the root cause and preventive measures (10.4). */
 export const wentWrong = (state: ChangeState) => state === 'failed' || state === 'rolled_back';
 
@@ -156,7 +159,8 @@ export function startRefusal(change: StartFacts, policy: Pick<Policy, 'timezone'
   const durationMs = change.plannedStart && change.plannedEnd ? change.plannedEnd.getTime() - change.plannedStart.getTime() : 0;
   const moment = { start: now, end: new Date(now.getTime() + 1) };
   const frozen = freezesDuring(moment, freezes, policy.timezone).filter((freeze) => !excepted?.freezes.some((allowed) => allowed.id === freeze.id));
-  if (excepted !== null) return frozen[0] ? `${change.ref} cannot start during the change freeze ${describeFreeze(frozen[0])} (9.2), announced after its exception was approved.` : undefined;
+  if (excepted !== null && frozen[0]) return `${change.ref} cannot start during the change freeze ${describeFreeze(frozen[0])} (9.2), announced after its exception was approved.`;
+  if (excepted?.outsideWindow) return undefined;
   const nowAllowed = nextAllowedPeriod(policy, risk, now, 0, []);
   const inWindow = nowAllowed !== undefined && nowAllowed.start.getTime() === now.getTime();
   if (inWindow && frozen.length === 0) return undefined;

@@ -39,7 +39,8 @@ export function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }
 
-function weekdayOf(date: string) {
+/** The weekday of a calendar date ("YYYY-MM-DD"). */
+export function weekdayOf(date: string) {
   return WEEKDAYS[(new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7] ?? 'mon';
 }
 

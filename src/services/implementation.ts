@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { DomainError } from '../domain/errors.js';
-import { type ImplementationStep, type ReviewRecord, type RollbackRecord, closeRefusal, reviewRequired, startRefusal } from '../domain/implementation.js';
-import { type ChangeState, type TransitionName, describeState, nextState } from '../domain/lifecycle.js';
+import { type ImplementationStep, type ReviewRecord, type RollbackRecord, VERIFIABLE_STATES, closeRefusal, reviewRequired, startRefusal } from '../domain/implementation.js';
+import { type TransitionName, describeState, nextState } from '../domain/lifecycle.js';
 import type { Freeze } from '../domain/schedule.js';
 import type { CabinetDb } from '../db/client.js';
 import { type ChangeView, type DbExecutor, loadChangeView, recordAudit, transitionChange } from '../db/changes.js';
@@ -42,9 +42,6 @@ const STEPS: Record<ImplementationStep, StepRule> = {
   close: { transition: 'close', event: 'closed', verb: 'close', done: (v) => v.change.state === 'closed', tellRequester: true },
 };
 
-/** States in which the production validation (8.4) can be recorded: after the change ran. */
-const VERIFIABLE_STATES: readonly ChangeState[] = ['completed', 'failed', 'rolled_back', 'reviewed'];
-
 /** The lifecycle move a step makes from the state the change is in. */
 function transitionOf(rule: StepRule, view: ChangeView): TransitionName | undefined {
   return rule.transition === 'close' && view.change.state === 'completed' ? 'close_without_review' : rule.transition;
@@ -60,13 +57,21 @@ function transitionRefusal(view: ChangeView, transition: TransitionName): string
   }
 }
 
+/** Only the owner takes implementation steps; checked before anything else is said about the change. */
+function ownerRefusal(view: ChangeView, step: ImplementationStep, actorId: string): string | undefined {
+  return actorId === view.change.ownerId ? undefined : `Only the change owner, <@${view.change.ownerId}>, can ${STEPS[step].verb} ${view.ref}.`;
+}
+
+const alreadyDone = (view: ChangeView, rule: StepRule) => `${view.ref} is already ${rule.event.replaceAll('_', ' ')}; nothing more was recorded.`;
+
 /**
  * Why `actorId` may not take `step` on the change now, or undefined. Checked on every click and
  * again inside the transaction that records it; the buttons shown are only a convenience.
  */
 export function stepRefusal(view: ChangeView, step: ImplementationStep, actorId: string, policy: Policy, freezes: readonly Freeze[], now: Date): string | undefined {
   const rule = STEPS[step];
-  if (actorId !== view.change.ownerId) return `Only the change owner, <@${view.change.ownerId}>, can ${rule.verb} ${view.ref}.`;
+  const notOwner = ownerRefusal(view, step, actorId);
+  if (notOwner) return notOwner;
   if (view.change.type === 'emergency') return `${view.ref} is an emergency change: it ran when it was authorized, and its paperwork is tracked on its own DM.`;
   switch (step) {
     case 'start':
@@ -93,6 +98,11 @@ function recordStep(tx: DbExecutor, view: ChangeView, input: StepInput, actorId:
       return view.change.scheduleException ? { underException: view.change.scheduleException } : undefined;
     case 'fail':
       tx.update(changes).set({ failureReason: input.reason, updatedAt: now }).where(eq(changes.id, changeId)).run();
+      // A completed change that fails its validation is validated again after it is fixed or rolled back.
+      if (view.verification) {
+        tx.delete(verifications).where(eq(verifications.id, view.verification.id)).run();
+        recordAudit(tx, { changeId, actorId, type: 'change.verification_voided', data: { verifiedBy: view.verification.verifiedBy, verifiedAt: view.verification.verifiedAt.toISOString(), checks: view.verification.checks } }, now);
+      }
       return { reason: input.reason };
     case 'roll_back': {
       const { rollback } = input;
@@ -122,7 +132,9 @@ export function takeStep(db: CabinetDb, policy: Policy, changeId: number, actorI
     (tx): StepOutcome => {
       const view = loadChangeView(tx, changeId);
       if (!view) return { ok: false, reason: 'That change does not exist; nothing was recorded.' };
-      if (rule.done(view)) return { ok: true, message: `${view.ref} is already ${rule.event.replaceAll('_', ' ')}; nothing more was recorded.` };
+      const notOwner = ownerRefusal(view, input.step, actorId);
+      if (notOwner) return { ok: false, reason: notOwner };
+      if (rule.done(view)) return { ok: true, message: alreadyDone(view, rule) };
       const refusal = stepRefusal(view, input.step, actorId, policy, loadFreezes(tx, policy), now);
       if (refusal) return { ok: false, reason: refusal };
       const data = recordStep(tx, view, input, actorId, now);
@@ -139,6 +151,8 @@ export function takeStep(db: CabinetDb, policy: Policy, changeId: number, actorI
 
 /** Whether the step may be taken now, for the button that opens its form (read only). */
 export function formRefusal(db: CabinetDb, policy: Policy, view: ChangeView, step: ImplementationStep, actorId: string, now: Date): string | undefined {
-  if (STEPS[step].done(view)) return `${view.ref} is already ${STEPS[step].event.replaceAll('_', ' ')}.`;
+  const notOwner = ownerRefusal(view, step, actorId);
+  if (notOwner) return notOwner;
+  if (STEPS[step].done(view)) return alreadyDone(view, STEPS[step]);
   return stepRefusal(view, step, actorId, policy, loadFreezes(db, policy), now);
 }

@@ -5,7 +5,7 @@ import { type ScheduleException, type ScheduleProblem, scheduleErrors, scheduleE
 import type { CabinetDb } from '../db/client.js';
 import { type DbExecutor, changeOfSubmission, recordAudit, transitionChange } from '../db/changes.js';
 import { enqueue } from '../db/outbox.js';
-import { loadFreezes } from '../db/schedule.js';
+import { conflictsFor, loadFreezes } from '../db/schedule.js';
 import { approvalDecisions, approvalRequirements, changes } from '../db/schema.js';
 import type { Policy } from '../policy/schema.js';
 import { announce } from './announce.js';
@@ -113,6 +113,8 @@ export function submitChange(db: CabinetDb, policy: Policy, request: ChangeReque
         toState: 'submitted',
         data: { riskScore: risk.score, computedRiskLevel: risk.level, riskLevel, requirements: requirements.map(({ role, approvals }) => ({ role, approvals })) },
       }, now);
+      // The changes it collides with show the conflict too, from their next render.
+      for (const { change: other } of conflictsFor(tx, { ...row })) enqueue(tx, { kind: 'refresh_messages', changeId: other.id }, now);
       if (scheduleException) recordAudit(tx, { changeId: change.id, actorId: requesterId, type: 'change.schedule_exception_requested', data: exceptionAuditData(scheduleException) }, now);
 
       if (requirements.length === 0 && request.type === 'standard') {

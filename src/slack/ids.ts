@@ -22,7 +22,6 @@ export const ACTIONS = {
   addEvidence: 'emergency_add_evidence',
   cabClose: 'cab_close_meeting',
   cabPostNow: 'cab_post_now',
-  freezeRemove: 'freeze_remove',
 } as const;
 
 /** The owner's implementation buttons, one action ID per step (the value is the change ID). */

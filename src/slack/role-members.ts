@@ -23,10 +23,22 @@ export async function roleMembers(client: webApi.WebClient, policy: Policy, role
   return [...new Set(members.flat())];
 }
 
-/** Whether the user holds any of the roles now (a role the policy does not list has no members). */
-export async function holdsAnyRole(client: webApi.WebClient, policy: Policy, roles: readonly string[], userId: string): Promise<boolean> {
-  for (const role of roles) {
-    if ((await roleMembers(client, policy, role)).includes(userId)) return true;
+/**
+ * Whether the user holds any of the roles now (a role the policy does not list has no members);
+ * undefined when Slack could not say (a user group could not be read), so the caller can say so.
+ */
+export async function holdsAnyRole(client: webApi.WebClient, policy: Policy, roles: readonly string[], userId: string): Promise<boolean | undefined> {
+  // Listed user IDs need no Slack call.
+  if (roles.some((role) => (policy.roles[role] ?? []).includes(userId))) return true;
+  try {
+    for (const role of roles) {
+      if ((await roleMembers(client, policy, role)).includes(userId)) return true;
+    }
+    return false;
+  } catch {
+    return undefined;
   }
-  return false;
 }
+
+/** What to tell someone whose role could not be checked. */
+export const ROLE_CHECK_FAILED = 'Slack did not answer when Cabinet checked your role; nothing was recorded. Try again in a moment.';

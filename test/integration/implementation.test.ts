@@ -164,8 +164,10 @@ describe('implementation (9.1, 8.4, 10.4) and closure', () => {
     expect((await verifyAll(app)).text).toBe('');
     expect(app.database.db.select().from(verifications).all()).toHaveLength(1);
 
+    expect(await step(app, REQUESTER, 'close')).toContain(`Only the change owner, <@${OWNER}>, can close CHG-1`);
     expect(await step(app, OWNER, 'close')).toBe('CHG-1 is closed.');
     expect(changeRow(app)?.state).toBe('closed');
+    expect(await step(app, REQUESTER, 'close')).toContain('Only the change owner'); // not "already closed" to a stranger
     const transitions = auditOf(app).filter((event) => event.toState !== null).map((event) => `${event.fromState}→${event.toState}`);
     expect(transitions.slice(-3)).toEqual(['approved→implementing', 'implementing→completed', 'completed→closed']);
     expect(auditOf(app).map((event) => event.type)).toContain('change.verified');

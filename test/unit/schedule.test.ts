@@ -888,6 +888,12 @@ describe('startRefusal: whether an approved change may start now (9.1, 9.2)', ()
     expect(startRefusal(facts, policy, freezes, now)).toBeUndefined();
   });
 
+  it('9.1 an exception that covered only a freeze does not open the windows', () => {
+    const freezeOnly = change({ scheduleException: { outsideWindow: false, freezes: [{ id: 'FRZ-5', reason: 'Thanksgiving week' }] } });
+    expect(startRefusal(freezeOnly, policy, [thanksgiving], est(MON, '07:00'))).toBeUndefined();
+    expect(startRefusal(freezeOnly, policy, [], est(FRI, '07:00'))).toContain('outside the deployment windows for low-risk changes');
+  });
+
   it('9.2 exception set: a freeze announced after it was approved still holds it', () => {
     const excepted = change({ scheduleException: { outsideWindow: true, freezes: [] } });
     expect(startRefusal(excepted, policy, [thanksgiving], est(MON, '07:00'))).toContain('cannot start during the change freeze “Thanksgiving week” (2026-11-23) (9.2), announced after its exception was approved');

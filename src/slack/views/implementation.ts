@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import { IMPLEMENTATION_FIELDS, type ImplementationStep, type ReviewForm, type RollbackForm, reviewRequired, wentWrong } from '../../domain/implementation.js';
+import { IMPLEMENTATION_FIELDS, type ImplementationStep, type ReviewForm, type RollbackForm, VERIFIABLE_STATES, reviewRequired, wentWrong } from '../../domain/implementation.js';
 import type { ChangeView } from '../../db/changes.js';
 import type { Policy } from '../../policy/schema.js';
 import { IMPLEMENTATION_ACTIONS, IMPLEMENTATION_VIEWS, type ImplementationFormStep, encodeChangeValue } from '../ids.js';
@@ -60,7 +60,7 @@ export function implementationLines(view: ChangeView, policy: Policy): string[] 
   }
   if (verification) lines.push(`:white_check_mark: *Production validation (8.4)* passed, by ${mentionMember(verification.verifiedBy)} ${slackDate(verification.verifiedAt)}`);
   if (review) lines.push(`:memo: *Post-implementation review* by ${mentionMember(review.reviewedBy)} ${slackDate(review.reviewedAt)}: ${excerpt(review.actualVsExpected)}`);
-  const postImplementation = ['completed', 'failed', 'rolled_back', 'reviewed'].includes(change.state);
+  const postImplementation = VERIFIABLE_STATES.includes(change.state);
   if (postImplementation && !review && reviewRequired(change, policy)) lines.push(':hourglass_flowing_sand: A post-implementation review is required before it closes.');
   return lines;
 }

@@ -1,8 +1,7 @@
 import type { types } from '@slack/bolt';
 import { localDate } from '../../domain/business-hours.js';
 import { describeState } from '../../domain/lifecycle.js';
-import { WEEKDAYS } from '../../domain/weekday.js';
-import { type Freeze, addDays, describeFreeze, nextWindowText } from '../../domain/schedule.js';
+import { type Freeze, addDays, describeFreeze, nextWindowText, weekdayOf } from '../../domain/schedule.js';
 import type { Conflict, PlannedChangeRow } from '../../db/schedule.js';
 import type { Policy } from '../../policy/schema.js';
 import type { ScheduleCheck } from '../../services/schedule-check.js';
@@ -72,6 +71,6 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 /** "Tue 24 Nov 2026" for a calendar date (built by hand: ICU versions punctuate dates differently). */
 function weekdayDate(date: string): string {
   const [year, month = 1, day] = date.split('-').map(Number);
-  const weekday = WEEKDAYS[(new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7] ?? 'mon';
+  const weekday = weekdayOf(date);
   return `${weekday.charAt(0).toUpperCase()}${weekday.slice(1)} ${day} ${MONTHS[month - 1]} ${year}`;
 }

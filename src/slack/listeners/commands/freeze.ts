@@ -1,6 +1,6 @@
 import { parseFreezeRef } from '../../../db/schedule.js';
 import { addFreeze, currentFreezes, removeFreeze } from '../../../services/freezes.js';
-import { holdsAnyRole } from '../../role-members.js';
+import { ROLE_CHECK_FAILED, holdsAnyRole } from '../../role-members.js';
 import { freezeAddedText, freezeListText, freezeModal, freezeRemovedText } from '../../views/freeze.js';
 import { escapeMrkdwn } from '../../views/mrkdwn.js';
 import { type Subcommand, type SubcommandContext, ephemeral, openModalAfterAck } from './subcommand.js';
@@ -12,7 +12,12 @@ const USAGE =
 async function mayManage(context: SubcommandContext): Promise<boolean> {
   const { client, command, deps, respond } = context;
   const roles = deps.policy.scheduling.freeze_manager_roles;
-  if (await holdsAnyRole(client, deps.policy, roles, command.user_id)) return true;
+  const holds = await holdsAnyRole(client, deps.policy, roles, command.user_id);
+  if (holds) return true;
+  if (holds === undefined) {
+    await respond(ephemeral(ROLE_CHECK_FAILED));
+    return false;
+  }
   await respond(ephemeral(`Only the ${roles.join(', ')} can add or remove change freezes (policy \`scheduling.freeze_manager_roles\`). \`/change freeze list\` shows them to everyone.`));
   return false;
 }

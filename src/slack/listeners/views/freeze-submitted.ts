@@ -2,7 +2,7 @@ import type { App } from '@slack/bolt';
 import { addFreeze } from '../../../services/freezes.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { FREEZE_FIELDS, VIEWS } from '../../ids.js';
-import { holdsAnyRole } from '../../role-members.js';
+import { ROLE_CHECK_FAILED, holdsAnyRole } from '../../role-members.js';
 import { FORM_ACTION } from '../../views/change-form.js';
 import { freezeAddedText } from '../../views/freeze.js';
 
@@ -11,8 +11,10 @@ export function registerFreezeSubmitted(app: App, deps: ListenerDependencies): v
   app.view(VIEWS.freezeAdd, async ({ ack, body, view, client }) => {
     const values = view.state.values;
     const roles = deps.policy.scheduling.freeze_manager_roles;
-    if (!(await holdsAnyRole(client, deps.policy, roles, body.user.id))) {
-      await ack({ response_action: 'errors', errors: { [FREEZE_FIELDS.reason]: `Only the ${roles.join(', ')} can add change freezes; nothing was recorded.` } });
+    // Listed members are known at once; a user group costs one Slack call, well inside the 3 s an ack has.
+    const holds = await holdsAnyRole(client, deps.policy, roles, body.user.id);
+    if (!holds) {
+      await ack({ response_action: 'errors', errors: { [FREEZE_FIELDS.reason]: holds === undefined ? ROLE_CHECK_FAILED : `Only the ${roles.join(', ')} can add change freezes; nothing was recorded.` } });
       return;
     }
     const input = {
@@ -28,9 +30,13 @@ export function registerFreezeSubmitted(app: App, deps: ListenerDependencies): v
       return;
     }
     await ack();
-    if (outcome.created) {
+    if (!outcome.created) return;
+    try {
       const dm = await client.conversations.open({ users: body.user.id });
       if (dm.channel?.id) await client.chat.postMessage({ channel: dm.channel.id, text: freezeAddedText(outcome.freeze, outcome.plannedInside) });
+    } catch (error) {
+      // The freeze is recorded; only the confirmation is lost, and `/change freeze list` shows it.
+      deps.logger.warn(`freeze confirmation DM failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   });
 }
