@@ -9,8 +9,6 @@ import { changeFreezes, changes } from './schema.js';
 /** States in which a change is still going to run, or running: what the calendar shows and conflicts are checked against. */
 export const PLANNED_STATES = ['submitted', 'pending_approval', 'approved', 'scheduled', 'implementing', 'pending_authorization', 'authorized'] as const satisfies readonly ChangeState[];
 
-export type FreezeRow = typeof changeFreezes.$inferSelect;
-
 /** A freeze announced from Slack, by its ID: "FRZ-3". */
 export const formatFreezeRef = (id: number) => `FRZ-${id}`;
 

@@ -67,15 +67,16 @@ const alreadyDone = (view: ChangeView, rule: StepRule) => `${view.ref} is alread
 /**
  * Why `actorId` may not take `step` on the change now, or undefined. Checked on every click and
  * again inside the transaction that records it; the buttons shown are only a convenience.
+ * `freezes` is read only for Start, the one step they govern.
  */
-export function stepRefusal(view: ChangeView, step: ImplementationStep, actorId: string, policy: Policy, freezes: readonly Freeze[], now: Date): string | undefined {
+export function stepRefusal(view: ChangeView, step: ImplementationStep, actorId: string, policy: Policy, freezes: () => readonly Freeze[], now: Date): string | undefined {
   const rule = STEPS[step];
   const notOwner = ownerRefusal(view, step, actorId);
   if (notOwner) return notOwner;
   if (view.change.type === 'emergency') return `${view.ref} is an emergency change: it ran when it was authorized, and its paperwork is tracked on its own DM.`;
   switch (step) {
     case 'start':
-      return startRefusal({ ref: view.ref, ...view.change }, policy, freezes, now);
+      return startRefusal({ ref: view.ref, ...view.change }, policy, freezes(), now);
     case 'verify':
       return VERIFIABLE_STATES.includes(view.change.state) ? undefined : `${view.ref} is ${describeState(view.change.state)}; its production validation (8.4) is recorded once it has run.`;
     case 'close':
@@ -135,7 +136,7 @@ export function takeStep(db: CabinetDb, policy: Policy, changeId: number, actorI
       const notOwner = ownerRefusal(view, input.step, actorId);
       if (notOwner) return { ok: false, reason: notOwner };
       if (rule.done(view)) return { ok: true, message: alreadyDone(view, rule) };
-      const refusal = stepRefusal(view, input.step, actorId, policy, loadFreezes(tx, policy), now);
+      const refusal = stepRefusal(view, input.step, actorId, policy, () => loadFreezes(tx, policy), now);
       if (refusal) return { ok: false, reason: refusal };
       const data = recordStep(tx, view, input, actorId, now);
       const transition = transitionOf(rule, view);
@@ -154,5 +155,5 @@ export function formRefusal(db: CabinetDb, policy: Policy, view: ChangeView, ste
   const notOwner = ownerRefusal(view, step, actorId);
   if (notOwner) return notOwner;
   if (STEPS[step].done(view)) return alreadyDone(view, STEPS[step]);
-  return stepRefusal(view, step, actorId, policy, loadFreezes(db, policy), now);
+  return stepRefusal(view, step, actorId, policy, () => loadFreezes(db, policy), now);
 }

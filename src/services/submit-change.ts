@@ -80,13 +80,13 @@ export function submitChange(db: CabinetDb, policy: Policy, request: ChangeReque
     (tx): SubmitOutcome => {
       const existing = changeOfSubmission(tx, submissionKey);
       if (existing !== undefined) return { ok: true, changeId: existing, created: false };
-      const { riskLevel: plannedRisk } = assessRequest(request, policy);
-      const problems = requestScheduleProblems(tx, policy, request, plannedRisk, now);
-      const errors = scheduleErrors(problems, plannedRisk, request.scheduleExceptionRequested, policy, SCHEDULE_FIELDS);
+      const withoutException = assessRequest(request, policy);
+      const problems = requestScheduleProblems(tx, policy, request, withoutException.riskLevel, now);
+      const errors = scheduleErrors(problems, withoutException.riskLevel, request.scheduleExceptionRequested, policy, SCHEDULE_FIELDS);
       if (Object.keys(errors).length > 0) return { ok: false, errors };
-      // Only a schedule that needs one carries an exception; a tick with nothing to except is ignored.
+      // Only a schedule that needs one carries an exception (and its approver); a tick with nothing to except is ignored.
       const scheduleException = scheduleExceptionOf(problems);
-      const assessment = assessRequest(request, policy, scheduleException !== null);
+      const assessment = scheduleException ? assessRequest(request, policy, true) : withoutException;
       const { risk, riskLevel, requirements } = assessment;
 
       const [row] = tx
