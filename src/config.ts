@@ -29,15 +29,26 @@ const CREATE_APP = 'create the app from manifest.yml (see README)';
 // Each message names the variable and what to do; none repeats the value, which may be a secret.
 const envSchema = z.object({
   SLACK_BOT_TOKEN: z
-    .string({ error: `SLACK_BOT_TOKEN is not set: ${CREATE_APP}, install it to your workspace, then set SLACK_BOT_TOKEN to its Bot User OAuth Token (xoxb-…)` })
-    .regex(/^xoxb-/, 'SLACK_BOT_TOKEN must be a bot token starting with xoxb- (OAuth & Permissions → Bot User OAuth Token)'),
+    .string({
+      error: `SLACK_BOT_TOKEN is not set: ${CREATE_APP}, install it to your workspace, then set SLACK_BOT_TOKEN to its Bot User OAuth Token (xoxb-…)`,
+    })
+    .regex(
+      /^xoxb-/,
+      'SLACK_BOT_TOKEN must be a bot token starting with xoxb- (OAuth & Permissions → Bot User OAuth Token)',
+    ),
   SLACK_SIGNING_SECRET: z
     .string()
-    .regex(/^[0-9a-f]{16,}$/i, 'SLACK_SIGNING_SECRET must be the app\'s Signing Secret (Basic Information → App Credentials)')
+    .regex(
+      /^[0-9a-f]{16,}$/i,
+      "SLACK_SIGNING_SECRET must be the app's Signing Secret (Basic Information → App Credentials)",
+    )
     .optional(),
   SLACK_APP_TOKEN: z
     .string()
-    .regex(/^xapp-/, 'SLACK_APP_TOKEN must be an app-level token starting with xapp- (Basic Information → App-Level Tokens, scope connections:write)')
+    .regex(
+      /^xapp-/,
+      'SLACK_APP_TOKEN must be an app-level token starting with xapp- (Basic Information → App-Level Tokens, scope connections:write)',
+    )
     .optional(),
   SLACK_API_URL: z
     .url({ protocol: /^https?$/, error: 'SLACK_API_URL must be an http(s) URL such as https://slack.com/api/' })
@@ -53,7 +64,10 @@ const envSchema = z.object({
   CALENDAR_TOKEN: z
     .string()
     .min(32, 'CALENDAR_TOKEN must be at least 32 characters: generate one with `openssl rand -hex 32`')
-    .regex(/^[A-Za-z0-9_-]+$/, 'CALENDAR_TOKEN may hold only letters, digits, - and _ (it goes in a URL): generate one with `openssl rand -hex 32`')
+    .regex(
+      /^[A-Za-z0-9_-]+$/,
+      'CALENDAR_TOKEN may hold only letters, digits, - and _ (it goes in a URL): generate one with `openssl rand -hex 32`',
+    )
     .optional(),
 });
 

@@ -1,4 +1,4 @@
-import { LogLevel, type Logger } from '@slack/bolt';
+import { type Logger, LogLevel } from '@slack/bolt';
 
 const ORDER: readonly LogLevel[] = [LogLevel.DEBUG, LogLevel.INFO, LogLevel.WARN, LogLevel.ERROR];
 
@@ -22,7 +22,10 @@ export function createLogger(options: { level?: LogLevel; sink?: LogSink } = {})
   const sink = options.sink ?? consoleSink;
   const write = (entryLevel: LogLevel, messages: unknown[]) => {
     if (ORDER.indexOf(entryLevel) < ORDER.indexOf(threshold)) return;
-    sink(entryLevel, `${new Date().toISOString()} ${entryLevel.toUpperCase()} ${loggerName}: ${messages.map(render).join(' ')}`);
+    sink(
+      entryLevel,
+      `${new Date().toISOString()} ${entryLevel.toUpperCase()} ${loggerName}: ${messages.map(render).join(' ')}`,
+    );
   };
   return {
     debug: (...messages: unknown[]) => write(LogLevel.DEBUG, messages),

@@ -5,7 +5,7 @@ import { openDatabase } from './db/client.js';
 import { scheduledJobs } from './jobs/cab-agenda.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { createLogger } from './logger.js';
-import { PolicyError, loadPolicyFile } from './policy/load.js';
+import { loadPolicyFile, PolicyError } from './policy/load.js';
 import { createSlackApp } from './slack/app.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -19,8 +19,22 @@ async function main(): Promise<void> {
   const database = openDatabase(config.databasePath);
   const clock = systemClock;
 
-  const { app, outbox } = createSlackApp({ slack: config.slack, port: config.port, policy, database, clock, logger, outboxPollMs: OUTBOX_POLL_MS, calendarToken: config.calendarToken });
-  const scheduler = startScheduler(scheduledJobs({ policy, database, clock, outbox }), { timezone: policy.timezone, database, clock, logger });
+  const { app, outbox } = createSlackApp({
+    slack: config.slack,
+    port: config.port,
+    policy,
+    database,
+    clock,
+    logger,
+    outboxPollMs: OUTBOX_POLL_MS,
+    calendarToken: config.calendarToken,
+  });
+  const scheduler = startScheduler(scheduledJobs({ policy, database, clock, outbox }), {
+    timezone: policy.timezone,
+    database,
+    clock,
+    logger,
+  });
 
   if (config.slack.appToken) {
     await app.start();

@@ -3,15 +3,25 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute, Logger } from '@slack/bolt';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
+import { loadFreezes, PLANNED_STATES, plannedChangesDuring } from '../db/schedule.js';
 import type { ChangeState } from '../domain/lifecycle.js';
-import { PLANNED_STATES, loadFreezes, plannedChangesDuring } from '../db/schedule.js';
 import type { Policy } from '../policy/schema.js';
 import { renderCalendar } from './ics.js';
 
 export const CALENDAR_PATH = '/calendar.ics';
 
 /** Besides what is still to run, what ran: a subscribed calendar keeps the recent past. */
-const FEED_STATES: readonly ChangeState[] = [...PLANNED_STATES, 'completed', 'failed', 'rolled_back', 'reviewed', 'closed', 'pending_retro_approval', 'retro_approved', 'retro_rejected'];
+const FEED_STATES: readonly ChangeState[] = [
+  ...PLANNED_STATES,
+  'completed',
+  'failed',
+  'rolled_back',
+  'reviewed',
+  'closed',
+  'pending_retro_approval',
+  'retro_approved',
+  'retro_rejected',
+];
 const DAY_MS = 24 * 3600_000;
 const PAST_DAYS = 30;
 const AHEAD_DAYS = 365;
@@ -59,9 +69,22 @@ export function calendarFeedRoute(deps: CalendarFeedDependencies): CustomRoute {
       try {
         const now = deps.clock.now();
         const { db } = deps.database;
-        const changes = plannedChangesDuring(db, { start: new Date(now.getTime() - PAST_DAYS * DAY_MS), end: new Date(now.getTime() + AHEAD_DAYS * DAY_MS) }, FEED_STATES);
-        const body = renderCalendar({ changes, freezes: loadFreezes(db, deps.policy), timeZone: deps.policy.timezone, domain: 'cabinet', now });
-        response.writeHead(200, { 'Content-Type': 'text/calendar; charset=utf-8', 'Cache-Control': 'private, max-age=300' });
+        const changes = plannedChangesDuring(
+          db,
+          { start: new Date(now.getTime() - PAST_DAYS * DAY_MS), end: new Date(now.getTime() + AHEAD_DAYS * DAY_MS) },
+          FEED_STATES,
+        );
+        const body = renderCalendar({
+          changes,
+          freezes: loadFreezes(db, deps.policy),
+          timeZone: deps.policy.timezone,
+          domain: 'cabinet',
+          now,
+        });
+        response.writeHead(200, {
+          'Content-Type': 'text/calendar; charset=utf-8',
+          'Cache-Control': 'private, max-age=300',
+        });
         response.end(body);
       } catch (error) {
         deps.logger.error(`calendar feed failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,12 +1,17 @@
 // The change calendar as an RFC 5545 iCalendar feed, for Google Calendar and Outlook to subscribe to.
-import { addDays } from '../domain/schedule.js';
-import type { Freeze } from '../domain/schedule.js';
-import { describeState } from '../domain/lifecycle.js';
+
 import type { PlannedChangeRow } from '../db/schedule.js';
+import { describeState } from '../domain/lifecycle.js';
+import type { Freeze } from '../domain/schedule.js';
+import { addDays } from '../domain/schedule.js';
 
 /** RFC 5545 3.3.11: backslash, semicolon, comma and newline are escaped in TEXT values. */
 export function escapeText(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r\n|\r|\n/g, '\\n');
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/;/g, '\\;')
+    .replace(/,/g, '\\,')
+    .replace(/\r\n|\r|\n/g, '\\n');
 }
 
 const encoder = new TextEncoder();
@@ -33,7 +38,11 @@ export function foldLine(line: string): string {
 }
 
 /** "20261124T120000Z" */
-const utcStamp = (at: Date) => at.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+const utcStamp = (at: Date) =>
+  at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 /** "20261220" */
 const dateValue = (date: string) => date.replace(/-/g, '');
 
@@ -50,7 +59,13 @@ export interface CalendarFeed {
 const TENTATIVE_STATES = new Set(['submitted', 'pending_approval', 'pending_authorization', 'pending_retro_approval']);
 
 function changeEvent(change: PlannedChangeRow, feed: CalendarFeed): string[] {
-  const description = [`State: ${describeState(change.state)}`, `Risk: ${change.riskLevel ?? 'unassessed'}`, `Type: ${change.type}`, `Systems: ${change.affectedSystems.join(', ') || '-'}`, `Owner (Slack ID): ${change.ownerId}`].join('\n');
+  const description = [
+    `State: ${describeState(change.state)}`,
+    `Risk: ${change.riskLevel ?? 'unassessed'}`,
+    `Type: ${change.type}`,
+    `Systems: ${change.affectedSystems.join(', ') || '-'}`,
+    `Owner (Slack ID): ${change.ownerId}`,
+  ].join('\n');
   return [
     'BEGIN:VEVENT',
     `UID:${change.ref.toLowerCase()}@${feed.domain}`,

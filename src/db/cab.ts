@@ -5,7 +5,18 @@ import { formatChangeRef } from '../domain/change-ref.js';
 import { verbalApprovalState } from '../domain/emergency.js';
 import { CHANGE_STATES, type ChangeState, DECIDING_STATES, decisionStage } from '../domain/lifecycle.js';
 import type { BoardItemRow, DbExecutor } from './changes.js';
-import { approvalRequirements, auditEvents, cabItems, cabMeetings, cabVotes, changes, obligations, outbox, verbalApprovalConfirmations, verbalApprovals } from './schema.js';
+import {
+  approvalRequirements,
+  auditEvents,
+  cabItems,
+  cabMeetings,
+  cabVotes,
+  changes,
+  obligations,
+  outbox,
+  verbalApprovalConfirmations,
+  verbalApprovals,
+} from './schema.js';
 
 export type CabMeetingRow = typeof cabMeetings.$inferSelect;
 export type { BoardItemRow as CabItemRow } from './changes.js';
@@ -21,14 +32,24 @@ function groupBy<T>(rows: readonly T[], key: (row: T) => number): Map<number, T[
 }
 
 /** States a change can be in while it still matters to the board: waiting, planned or running. */
-const OPEN_STATES: readonly ChangeState[] = ['submitted', ...DECIDING_STATES, 'approved', 'scheduled', 'implementing', 'authorized'];
+const OPEN_STATES: readonly ChangeState[] = [
+  'submitted',
+  ...DECIDING_STATES,
+  'approved',
+  'scheduled',
+  'implementing',
+  'authorized',
+];
 
 /**
  * Reads what the agenda needs (7.3): every open change, every change that moved since the last
  * meeting, every change with paperwork still open, and the messages the outbox gave up on.
  */
 export function loadAgendaFacts(db: DbExecutor, since: Date): AgendaFacts {
-  const openPaperwork = db.select({ id: obligations.changeId }).from(obligations).where(isNull(obligations.completedAt));
+  const openPaperwork = db
+    .select({ id: obligations.changeId })
+    .from(obligations)
+    .where(isNull(obligations.completedAt));
   const answeredSince = db
     .select({ id: verbalApprovals.changeId })
     .from(verbalApprovalConfirmations)
@@ -37,27 +58,58 @@ export function loadAgendaFacts(db: DbExecutor, since: Date): AgendaFacts {
   const rows = db
     .select()
     .from(changes)
-    .where(or(inArray(changes.state, [...OPEN_STATES]), gte(changes.updatedAt, since), inArray(changes.id, openPaperwork), inArray(changes.id, answeredSince)))
+    .where(
+      or(
+        inArray(changes.state, [...OPEN_STATES]),
+        gte(changes.updatedAt, since),
+        inArray(changes.id, openPaperwork),
+        inArray(changes.id, answeredSince),
+      ),
+    )
     .orderBy(asc(changes.id))
     .all();
   const ids = rows.map((row) => row.id);
   const some = <T>(read: () => T[]): T[] => (ids.length > 0 ? read() : []);
-  const requirements = some(() => db.select().from(approvalRequirements).where(and(inArray(approvalRequirements.changeId, ids), isNull(approvalRequirements.satisfiedAt))).all());
+  const requirements = some(() =>
+    db
+      .select()
+      .from(approvalRequirements)
+      .where(and(inArray(approvalRequirements.changeId, ids), isNull(approvalRequirements.satisfiedAt)))
+      .all(),
+  );
   const verbal = some(() =>
     db
-      .select({ changeId: verbalApprovals.changeId, approverId: verbalApprovals.approverId, outcome: verbalApprovalConfirmations.outcome, answeredAt: verbalApprovalConfirmations.respondedAt })
+      .select({
+        changeId: verbalApprovals.changeId,
+        approverId: verbalApprovals.approverId,
+        outcome: verbalApprovalConfirmations.outcome,
+        answeredAt: verbalApprovalConfirmations.respondedAt,
+      })
       .from(verbalApprovals)
       .leftJoin(verbalApprovalConfirmations, eq(verbalApprovalConfirmations.verbalApprovalId, verbalApprovals.id))
       .where(inArray(verbalApprovals.changeId, ids))
       .orderBy(asc(verbalApprovals.id))
       .all(),
   );
-  const paperwork = some(() => db.select().from(obligations).where(inArray(obligations.changeId, ids)).orderBy(asc(obligations.id)).all());
+  const paperwork = some(() =>
+    db.select().from(obligations).where(inArray(obligations.changeId, ids)).orderBy(asc(obligations.id)).all(),
+  );
   const events = some(() =>
     db
-      .select({ changeId: auditEvents.changeId, type: auditEvents.type, toState: auditEvents.toState, data: auditEvents.data, occurredAt: auditEvents.occurredAt })
+      .select({
+        changeId: auditEvents.changeId,
+        type: auditEvents.type,
+        toState: auditEvents.toState,
+        data: auditEvents.data,
+        occurredAt: auditEvents.occurredAt,
+      })
       .from(auditEvents)
-      .where(and(inArray(auditEvents.changeId, ids), or(isNotNull(auditEvents.toState), eq(auditEvents.type, 'approval.requested'))))
+      .where(
+        and(
+          inArray(auditEvents.changeId, ids),
+          or(isNotNull(auditEvents.toState), eq(auditEvents.type, 'approval.requested')),
+        ),
+      )
       .orderBy(asc(auditEvents.id))
       .all(),
   );
@@ -83,9 +135,20 @@ export function loadAgendaFacts(db: DbExecutor, since: Date): AgendaFacts {
       flagReason: row.flagReason,
       phase,
       openRoles: (requirementsOf.get(row.id) ?? []).filter((r) => r.phase === phase).map((r) => r.role),
-      approvalRequestedAt: ownEvents.findLast((event) => event.type === 'approval.requested' && phase !== undefined && event.data?.phase === phase)?.occurredAt ?? null,
-      verbalApprovals: (verbalOf.get(row.id) ?? []).map((v) => ({ approverId: v.approverId, state: verbalApprovalState(v.outcome ? { outcome: v.outcome } : undefined), answeredAt: v.answeredAt })),
-      obligations: (paperworkOf.get(row.id) ?? []).map(({ kind, dueAt, completedAt }) => ({ kind, dueAt, completedAt })),
+      approvalRequestedAt:
+        ownEvents.findLast(
+          (event) => event.type === 'approval.requested' && phase !== undefined && event.data?.phase === phase,
+        )?.occurredAt ?? null,
+      verbalApprovals: (verbalOf.get(row.id) ?? []).map((v) => ({
+        approverId: v.approverId,
+        state: verbalApprovalState(v.outcome ? { outcome: v.outcome } : undefined),
+        answeredAt: v.answeredAt,
+      })),
+      obligations: (paperworkOf.get(row.id) ?? []).map(({ kind, dueAt, completedAt }) => ({
+        kind,
+        dueAt,
+        completedAt,
+      })),
       outcomes: ownEvents.flatMap((event) => {
         const state = CHANGE_STATES.find((candidate) => candidate === event.toState);
         return state ? [{ state, at: event.occurredAt }] : [];
@@ -103,7 +166,12 @@ export function loadAgendaFacts(db: DbExecutor, since: Date): AgendaFacts {
 
 /** The last regular meeting before `at`: the agenda's "since the last CAB". */
 export function previousRegularMeeting(db: DbExecutor, at: Date): CabMeetingRow | undefined {
-  return db.select().from(cabMeetings).where(and(eq(cabMeetings.kind, 'regular'), lt(cabMeetings.meetingAt, at))).orderBy(desc(cabMeetings.meetingAt)).get();
+  return db
+    .select()
+    .from(cabMeetings)
+    .where(and(eq(cabMeetings.kind, 'regular'), lt(cabMeetings.meetingAt, at)))
+    .orderBy(desc(cabMeetings.meetingAt))
+    .get();
 }
 
 export function meetingOfSlot(db: DbExecutor, slot: string): CabMeetingRow | undefined {
@@ -128,22 +196,42 @@ export function openEmergencyItem(db: DbExecutor, changeId: number): BoardItemRo
     .select({ item: cabItems })
     .from(cabItems)
     .innerJoin(cabMeetings, eq(cabItems.meetingId, cabMeetings.id))
-    .where(and(eq(cabItems.changeId, changeId), eq(cabMeetings.kind, 'emergency'), isNull(cabMeetings.closedAt), isNull(cabItems.outcome)))
+    .where(
+      and(
+        eq(cabItems.changeId, changeId),
+        eq(cabMeetings.kind, 'emergency'),
+        isNull(cabMeetings.closedAt),
+        isNull(cabItems.outcome),
+      ),
+    )
     .get()?.item;
 }
 
 /** A change's posted items still undecided: superseded when it is put to the board again. */
 export function undecidedPostedItems(db: DbExecutor, changeId: number): BoardItemRow[] {
-  return db.select().from(cabItems).where(and(eq(cabItems.changeId, changeId), isNull(cabItems.outcome), isNotNull(cabItems.ts))).all();
+  return db
+    .select()
+    .from(cabItems)
+    .where(and(eq(cabItems.changeId, changeId), isNull(cabItems.outcome), isNotNull(cabItems.ts)))
+    .all();
 }
 
 export function votesOf(db: DbExecutor, itemId: number): CabVote[] {
-  return db.select({ voterId: cabVotes.voterId, vote: cabVotes.vote }).from(cabVotes).where(eq(cabVotes.itemId, itemId)).orderBy(asc(cabVotes.id)).all();
+  return db
+    .select({ voterId: cabVotes.voterId, vote: cabVotes.vote })
+    .from(cabVotes)
+    .where(eq(cabVotes.itemId, itemId))
+    .orderBy(asc(cabVotes.id))
+    .all();
 }
 
 /** Records a member's vote, or changes it; false when it was already that vote (a double click). */
 export function recordVote(db: DbExecutor, itemId: number, vote: CabVote, at: Date): boolean {
-  const existing = db.select().from(cabVotes).where(and(eq(cabVotes.itemId, itemId), eq(cabVotes.voterId, vote.voterId))).get();
+  const existing = db
+    .select()
+    .from(cabVotes)
+    .where(and(eq(cabVotes.itemId, itemId), eq(cabVotes.voterId, vote.voterId)))
+    .get();
   if (existing?.vote === vote.vote) return false;
   if (existing) db.update(cabVotes).set({ vote: vote.vote, votedAt: at }).where(eq(cabVotes.id, existing.id)).run();
   else db.insert(cabVotes).values({ itemId, voterId: vote.voterId, vote: vote.vote, votedAt: at }).run();
@@ -162,5 +250,11 @@ export function closedMeetingsBetween(db: DbExecutor, from: Date, to: Date): Cab
 
 /** The most recent closed meetings, newest first. */
 export function recentClosedMeetings(db: DbExecutor, limit: number): CabMeetingRow[] {
-  return db.select().from(cabMeetings).where(isNotNull(cabMeetings.closedAt)).orderBy(desc(cabMeetings.meetingAt)).limit(limit).all();
+  return db
+    .select()
+    .from(cabMeetings)
+    .where(isNotNull(cabMeetings.closedAt))
+    .orderBy(desc(cabMeetings.meetingAt))
+    .limit(limit)
+    .all();
 }

@@ -2,11 +2,34 @@ import { and, count, desc, eq, inArray, isNull, notInArray, or } from 'drizzle-o
 import { isBoardRequirement } from '../domain/approvers.js';
 import { formatChangeRef } from '../domain/change-ref.js';
 import { DomainError } from '../domain/errors.js';
-import { type ApprovalPhase, type ChangeState, DECIDING_STATES, type TransitionName, decisionStage, decisionStageOf, nextState } from '../domain/lifecycle.js';
+import {
+  type ApprovalPhase,
+  type ChangeState,
+  DECIDING_STATES,
+  decisionStage,
+  decisionStageOf,
+  nextState,
+  type TransitionName,
+} from '../domain/lifecycle.js';
 import type { Policy } from '../policy/schema.js';
 import type { CabinetDb } from './client.js';
-import { type Conflict, PLANNED_STATES, conflictsFor } from './schedule.js';
-import { type MessagePurpose, approvalCandidates, approvalDecisions, approvalRequirements, auditEvents, cabItems, changes, obligations, postImplementationReviews, rollbacks, slackMessages, verbalApprovalConfirmations, verbalApprovals, verifications } from './schema.js';
+import { type Conflict, conflictsFor, PLANNED_STATES } from './schedule.js';
+import {
+  approvalCandidates,
+  approvalDecisions,
+  approvalRequirements,
+  auditEvents,
+  cabItems,
+  changes,
+  type MessagePurpose,
+  obligations,
+  postImplementationReviews,
+  rollbacks,
+  slackMessages,
+  verbalApprovalConfirmations,
+  verbalApprovals,
+  verifications,
+} from './schema.js';
 
 /** The database or a transaction on it. */
 export type DbExecutor = CabinetDb | Parameters<Parameters<CabinetDb['transaction']>[0]>[0];
@@ -63,14 +86,48 @@ export function requirementsOf(view: ChangeView, phase: ApprovalPhase): Requirem
 export function loadChangeView(db: DbExecutor, changeId: number): ChangeView | undefined {
   const change = db.select().from(changes).where(eq(changes.id, changeId)).get();
   if (!change) return undefined;
-  const requirements = db.select().from(approvalRequirements).where(eq(approvalRequirements.changeId, changeId)).orderBy(approvalRequirements.id).all();
+  const requirements = db
+    .select()
+    .from(approvalRequirements)
+    .where(eq(approvalRequirements.changeId, changeId))
+    .orderBy(approvalRequirements.id)
+    .all();
   const candidates = requirements.length
-    ? db.select().from(approvalCandidates).where(inArray(approvalCandidates.requirementId, requirements.map((r) => r.id))).orderBy(approvalCandidates.id).all()
+    ? db
+        .select()
+        .from(approvalCandidates)
+        .where(
+          inArray(
+            approvalCandidates.requirementId,
+            requirements.map((r) => r.id),
+          ),
+        )
+        .orderBy(approvalCandidates.id)
+        .all()
     : [];
-  const decisions = db.select().from(approvalDecisions).where(eq(approvalDecisions.changeId, changeId)).orderBy(approvalDecisions.id).all();
-  const verbal = db.select().from(verbalApprovals).where(eq(verbalApprovals.changeId, changeId)).orderBy(verbalApprovals.id).all();
+  const decisions = db
+    .select()
+    .from(approvalDecisions)
+    .where(eq(approvalDecisions.changeId, changeId))
+    .orderBy(approvalDecisions.id)
+    .all();
+  const verbal = db
+    .select()
+    .from(verbalApprovals)
+    .where(eq(verbalApprovals.changeId, changeId))
+    .orderBy(verbalApprovals.id)
+    .all();
   const confirmations = verbal.length
-    ? db.select().from(verbalApprovalConfirmations).where(inArray(verbalApprovalConfirmations.verbalApprovalId, verbal.map((v) => v.id))).all()
+    ? db
+        .select()
+        .from(verbalApprovalConfirmations)
+        .where(
+          inArray(
+            verbalApprovalConfirmations.verbalApprovalId,
+            verbal.map((v) => v.id),
+          ),
+        )
+        .all()
     : [];
   return {
     ref: formatChangeRef(change.id),
@@ -85,9 +142,14 @@ export function loadChangeView(db: DbExecutor, changeId: number): ChangeView | u
       fallbackRole: requirement.fallbackRole,
       satisfiedAt: requirement.satisfiedAt,
       candidates: candidates.filter((c) => c.requirementId === requirement.id).map((c) => c.userId),
-      approvals: decisions.filter((d) => d.requirementId === requirement.id && d.decision === 'approve' && d.voidedAt === null),
+      approvals: decisions.filter(
+        (d) => d.requirementId === requirement.id && d.decision === 'approve' && d.voidedAt === null,
+      ),
     })),
-    verbalApprovals: verbal.map((row) => ({ ...row, confirmation: confirmations.find((c) => c.verbalApprovalId === row.id) })),
+    verbalApprovals: verbal.map((row) => ({
+      ...row,
+      confirmation: confirmations.find((c) => c.verbalApprovalId === row.id),
+    })),
     obligations: db.select().from(obligations).where(eq(obligations.changeId, changeId)).orderBy(obligations.id).all(),
     boardItems: db.select().from(cabItems).where(eq(cabItems.changeId, changeId)).orderBy(cabItems.id).all(),
     conflicts: (PLANNED_STATES as readonly ChangeState[]).includes(change.state) ? conflictsFor(db, change) : [],
@@ -112,14 +174,23 @@ export interface AuditEntry {
 }
 
 export function recordAudit(db: DbExecutor, entry: AuditEntry, at: Date): void {
-  db.insert(auditEvents).values({ ...entry, occurredAt: at }).run();
+  db.insert(auditEvents)
+    .values({ ...entry, occurredAt: at })
+    .run();
 }
 
 /**
  * Moves a change through the lifecycle with a conditional update (only from the state it was read
  * in) and records the audit event; call inside the transaction that made the change happen.
  */
-export function transitionChange(db: DbExecutor, change: Pick<ChangeRow, 'id' | 'type' | 'state'>, transition: TransitionName, actorId: string, at: Date, data?: Record<string, unknown>): ChangeState {
+export function transitionChange(
+  db: DbExecutor,
+  change: Pick<ChangeRow, 'id' | 'type' | 'state'>,
+  transition: TransitionName,
+  actorId: string,
+  at: Date,
+  data?: Record<string, unknown>,
+): ChangeState {
   const to = nextState(change, transition);
   const updated = db
     .update(changes)
@@ -127,8 +198,16 @@ export function transitionChange(db: DbExecutor, change: Pick<ChangeRow, 'id' | 
     .where(and(eq(changes.id, change.id), eq(changes.state, change.state)))
     .returning({ id: changes.id })
     .all();
-  if (updated.length !== 1) throw new DomainError('ILLEGAL_TRANSITION', `${formatChangeRef(change.id)} changed while this was being recorded; try again.`);
-  recordAudit(db, { changeId: change.id, actorId, type: `change.${transition}`, fromState: change.state, toState: to, data }, at);
+  if (updated.length !== 1)
+    throw new DomainError(
+      'ILLEGAL_TRANSITION',
+      `${formatChangeRef(change.id)} changed while this was being recorded; try again.`,
+    );
+  recordAudit(
+    db,
+    { changeId: change.id, actorId, type: `change.${transition}`, fromState: change.state, toState: to, data },
+    at,
+  );
   return to;
 }
 
@@ -136,8 +215,15 @@ export function transitionChange(db: DbExecutor, change: Pick<ChangeRow, 'id' | 
  * Puts a change before the next CAB for something that went wrong (a disputed verbal approval, a
  * rejected retro-approval). The first reason stays on the change; every flag is audited.
  */
-export function flagChange(db: DbExecutor, change: Pick<ChangeRow, 'id' | 'flaggedAt'>, reason: string, actorId: string, at: Date): void {
-  if (change.flaggedAt === null) db.update(changes).set({ flaggedAt: at, flagReason: reason, updatedAt: at }).where(eq(changes.id, change.id)).run();
+export function flagChange(
+  db: DbExecutor,
+  change: Pick<ChangeRow, 'id' | 'flaggedAt'>,
+  reason: string,
+  actorId: string,
+  at: Date,
+): void {
+  if (change.flaggedAt === null)
+    db.update(changes).set({ flaggedAt: at, flagReason: reason, updatedAt: at }).where(eq(changes.id, change.id)).run();
   recordAudit(db, { changeId: change.id, actorId, type: 'change.flagged', data: { reason } }, at);
 }
 
@@ -162,13 +248,20 @@ export function satisfyRequirement(db: DbExecutor, requirementId: number, at: Da
 export function openBoardRequirement(view: ChangeView, policy: Pick<Policy, 'cab'>): RequirementView | undefined {
   const phase = decisionStage(view.change.state)?.phase;
   if (!phase) return undefined;
-  return requirementsOf(view, phase).find((requirement) => isBoardRequirement(requirement, policy) && requirement.satisfiedAt === null);
+  return requirementsOf(view, phase).find(
+    (requirement) => isBoardRequirement(requirement, policy) && requirement.satisfiedAt === null,
+  );
 }
 
 export type ListFilter = 'mine' | 'pending' | 'all';
 
 /** Newest first. `mine`: requested or owned by the user; `pending`: waiting for the user's decision. */
-export function listChanges(db: DbExecutor, filter: ListFilter, userId: string, limit: number): { rows: ChangeRow[]; total: number } {
+export function listChanges(
+  db: DbExecutor,
+  filter: ListFilter,
+  userId: string,
+  limit: number,
+): { rows: ChangeRow[]; total: number } {
   // Open requirements of the phase the change is in, where the user was asked and has not decided yet.
   const decidedByUser = db
     .select({ requirementId: approvalDecisions.requirementId })
@@ -185,12 +278,21 @@ export function listChanges(db: DbExecutor, filter: ListFilter, userId: string, 
         and(
           eq(approvalCandidates.userId, userId),
           isNull(approvalRequirements.satisfiedAt),
-          or(...DECIDING_STATES.map((state) => and(eq(changes.state, state), eq(approvalRequirements.phase, decisionStageOf(state).phase)))),
+          or(
+            ...DECIDING_STATES.map((state) =>
+              and(eq(changes.state, state), eq(approvalRequirements.phase, decisionStageOf(state).phase)),
+            ),
+          ),
           notInArray(approvalRequirements.id, decidedByUser),
         ),
       ),
   );
-  const where = filter === 'pending' ? waitingForUser : filter === 'mine' ? or(eq(changes.requesterId, userId), eq(changes.ownerId, userId)) : undefined;
+  const where =
+    filter === 'pending'
+      ? waitingForUser
+      : filter === 'mine'
+        ? or(eq(changes.requesterId, userId), eq(changes.ownerId, userId))
+        : undefined;
   const rows = db.select().from(changes).where(where).orderBy(desc(changes.id)).limit(limit).all();
   const total = db.select({ total: count() }).from(changes).where(where).get()?.total ?? 0;
   return { rows, total };
@@ -198,8 +300,15 @@ export function listChanges(db: DbExecutor, filter: ListFilter, userId: string, 
 
 export { type MessagePurpose, requestPurpose } from './schema.js';
 
-export function recordSlackMessage(db: DbExecutor, message: { changeId: number; purpose: MessagePurpose; channelId: string; ts: string; recipientId?: string }, at: Date): void {
-  db.insert(slackMessages).values({ ...message, createdAt: at }).onConflictDoNothing().run();
+export function recordSlackMessage(
+  db: DbExecutor,
+  message: { changeId: number; purpose: MessagePurpose; channelId: string; ts: string; recipientId?: string },
+  at: Date,
+): void {
+  db.insert(slackMessages)
+    .values({ ...message, createdAt: at })
+    .onConflictDoNothing()
+    .run();
 }
 
 export function slackMessagesOf(db: DbExecutor, changeId: number) {

@@ -1,7 +1,7 @@
 import { and, asc, eq, lte } from 'drizzle-orm';
 import type { ApprovalPhase, DecidedState } from '../domain/lifecycle.js';
-import type { CabinetDb } from './client.js';
 import type { DbExecutor } from './changes.js';
+import type { CabinetDb } from './client.js';
 import { outbox } from './schema.js';
 
 /** What happened to a change, as told to people: a decision's outcome is the state it led to. */
@@ -18,7 +18,15 @@ export type ChangeEvent =
   /** Implementation steps by the owner (9, 10, 8.4): told in the log thread, and the requester when it is someone else. */
   | ImplementationEvent;
 
-export const IMPLEMENTATION_EVENTS = ['started', 'completed', 'failed', 'rolled_back', 'verified', 'reviewed', 'closed'] as const;
+export const IMPLEMENTATION_EVENTS = [
+  'started',
+  'completed',
+  'failed',
+  'rolled_back',
+  'verified',
+  'reviewed',
+  'closed',
+] as const;
 export type ImplementationEvent = (typeof IMPLEMENTATION_EVENTS)[number];
 
 export function isImplementationEvent(event: ChangeEvent): event is ImplementationEvent {
@@ -62,9 +70,23 @@ export type OutboxMessage =
 export type OutboxRow = typeof outbox.$inferSelect;
 
 /** Adds a message, due now or at `dueAt` (a timer); with a dedupe key, adding the same message twice keeps one. */
-export function enqueue(db: DbExecutor, message: OutboxMessage, now: Date, dedupeKey?: string, dueAt: Date = now): void {
+export function enqueue(
+  db: DbExecutor,
+  message: OutboxMessage,
+  now: Date,
+  dedupeKey?: string,
+  dueAt: Date = now,
+): void {
   db.insert(outbox)
-    .values({ changeId: 'changeId' in message ? message.changeId : null, kind: message.kind, payload: message, status: 'pending', nextAttemptAt: dueAt, createdAt: now, dedupeKey })
+    .values({
+      changeId: 'changeId' in message ? message.changeId : null,
+      kind: message.kind,
+      payload: message,
+      status: 'pending',
+      nextAttemptAt: dueAt,
+      createdAt: now,
+      dedupeKey,
+    })
     .onConflictDoNothing()
     .run();
 }
@@ -99,9 +121,18 @@ export function markSent(db: CabinetDb, id: number, at: Date): void {
   db.update(outbox).set({ status: 'sent', sentAt: at, lastError: null }).where(eq(outbox.id, id)).run();
 }
 
-export function markFailed(db: CabinetDb, id: number, failure: { attempts: number; retryAt: Date | undefined; error: string }): void {
+export function markFailed(
+  db: CabinetDb,
+  id: number,
+  failure: { attempts: number; retryAt: Date | undefined; error: string },
+): void {
   db.update(outbox)
-    .set({ attempts: failure.attempts, status: failure.retryAt ? 'pending' : 'dead', nextAttemptAt: failure.retryAt, lastError: failure.error })
+    .set({
+      attempts: failure.attempts,
+      status: failure.retryAt ? 'pending' : 'dead',
+      nextAttemptAt: failure.retryAt,
+      lastError: failure.error,
+    })
     .where(eq(outbox.id, id))
     .run();
 }

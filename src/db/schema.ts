@@ -7,7 +7,6 @@ import { OBLIGATION_KINDS, VERBAL_MEDIA } from '../domain/emergency.js';
 import { APPROVAL_PHASES, type ApprovalPhase, CHANGE_STATES, CHANGE_TYPES } from '../domain/lifecycle.js';
 import type { ScheduleException } from '../domain/schedule.js';
 
-
 const timestamp = (name: string) => integer(name, { mode: 'timestamp_ms' });
 
 /** A change request; its human ID is CHG-<id>. */
@@ -115,7 +114,9 @@ export const approvalDecisions = sqliteTable(
     voidReason: text('void_reason'),
   },
   // One standing decision per person per requirement: a double click or a Slack retry cannot add a second.
-  (table) => [uniqueIndex('approval_decisions_once_uq').on(table.requirementId, table.approverId).where(sql`voided_at IS NULL`)],
+  (table) => [
+    uniqueIndex('approval_decisions_once_uq').on(table.requirementId, table.approverId).where(sql`voided_at IS NULL`),
+  ],
 );
 
 /** An approval given by phone, call, in person or chat during an emergency, recorded by someone else. */
@@ -219,7 +220,10 @@ export const cabItems = sqliteTable(
     ts: text('ts'),
     createdAt: timestamp('created_at').notNull(),
   },
-  (table) => [uniqueIndex('cab_items_meeting_change_uq').on(table.meetingId, table.changeId), index('cab_items_change_idx').on(table.changeId)],
+  (table) => [
+    uniqueIndex('cab_items_meeting_change_uq').on(table.meetingId, table.changeId),
+    index('cab_items_change_idx').on(table.changeId),
+  ],
 );
 
 /** One member's vote on an item; a member may change it until the item is decided. */
@@ -356,7 +360,12 @@ export const outbox = sqliteTable(
 );
 
 /** What a posted message is, so a refresh renders it again the same way. */
-export type MessagePurpose = `${ApprovalPhase}_request` | 'log' | 'emergency_console' | 'implementation_console' | 'verbal_confirmation';
+export type MessagePurpose =
+  | `${ApprovalPhase}_request`
+  | 'log'
+  | 'emergency_console'
+  | 'implementation_console'
+  | 'verbal_confirmation';
 
 /** The DM asking someone to decide in a phase. */
 export function requestPurpose(phase: ApprovalPhase): MessagePurpose {

@@ -1,7 +1,7 @@
 import type { Policy } from '../policy/schema.js';
 import { addBusinessDays, localDate } from './business-hours.js';
 import { formatChangeRef } from './change-ref.js';
-import { type ObligationKind, type VerbalApprovalState, outstandingPaperwork } from './emergency.js';
+import { type ObligationKind, outstandingPaperwork, type VerbalApprovalState } from './emergency.js';
 import type { ApprovalPhase, ChangeState, ChangeType } from './lifecycle.js';
 
 /** How a change is named everywhere on the agenda (7.3): its ID, title, risk and owner. */
@@ -87,7 +87,13 @@ export interface Agenda {
 }
 
 /** States in which a change is still planned to run, for the calendar. */
-const CALENDAR_STATES: readonly ChangeState[] = ['submitted', 'pending_approval', 'approved', 'scheduled', 'implementing'];
+const CALENDAR_STATES: readonly ChangeState[] = [
+  'submitted',
+  'pending_approval',
+  'approved',
+  'scheduled',
+  'implementing',
+];
 const OUTCOME_STATES: readonly ChangeState[] = ['completed', 'failed', 'rolled_back'];
 
 function headline(facts: AgendaChangeFacts): ChangeHeadline {
@@ -96,10 +102,16 @@ function headline(facts: AgendaChangeFacts): ChangeHeadline {
 }
 
 const within = (at: Date | null, from: Date, to: Date) => at !== null && at >= from && at < to;
-const byTime = <T>(time: (entry: T) => string) => (a: T, b: T) => time(a).localeCompare(time(b));
+const byTime =
+  <T>(time: (entry: T) => string) =>
+  (a: T, b: T) =>
+    time(a).localeCompare(time(b));
 
 /** The changes awaiting the board in this phase: the board's own requirement is still open. */
-export function awaitsBoard(facts: Pick<AgendaChangeFacts, 'phase' | 'openRoles'>, policy: Pick<Policy, 'cab'>): boolean {
+export function awaitsBoard(
+  facts: Pick<AgendaChangeFacts, 'phase' | 'openRoles'>,
+  policy: Pick<Policy, 'cab'>,
+): boolean {
   return (facts.phase === 'approval' || facts.phase === 'retro_approval') && facts.openRoles.includes(policy.cab.role);
 }
 
@@ -107,14 +119,23 @@ export function awaitsBoard(facts: Pick<AgendaChangeFacts, 'phase' | 'openRoles'
  * Builds the CAB agenda (POL-SEC-008 7.3) from facts read at `window.now`. Pure: the same
  * facts and window always give the same agenda.
  */
-export function buildAgenda(facts: AgendaFacts, policy: Pick<Policy, 'cab' | 'timezone' | 'business_hours' | 'approval_sla' | 'freezes'>, window: AgendaWindow): Agenda {
+export function buildAgenda(
+  facts: AgendaFacts,
+  policy: Pick<Policy, 'cab' | 'timezone' | 'business_hours' | 'approval_sla' | 'freezes'>,
+  window: AgendaWindow,
+): Agenda {
   const { meetingAt, since, now } = window;
   const calendarUntil = new Date(meetingAt.getTime() + policy.cab.calendar_days * 86_400_000);
   const changes = [...facts.changes].sort((a, b) => a.id - b.id);
-  const overdueOf = (change: AgendaChangeFacts) => outstandingPaperwork(change.obligations, change.state).filter((o) => o.dueAt !== null && o.dueAt < now);
+  const overdueOf = (change: AgendaChangeFacts) =>
+    outstandingPaperwork(change.obligations, change.state).filter((o) => o.dueAt !== null && o.dueAt < now);
 
   const previousChanges = changes
-    .flatMap((change) => change.outcomes.filter((o) => OUTCOME_STATES.includes(o.state) && within(o.at, since, now)).map((o) => ({ change: headline(change), outcome: o.state, at: o.at.toISOString() })))
+    .flatMap((change) =>
+      change.outcomes
+        .filter((o) => OUTCOME_STATES.includes(o.state) && within(o.at, since, now))
+        .map((o) => ({ change: headline(change), outcome: o.state, at: o.at.toISOString() })),
+    )
     .sort(byTime((entry) => entry.at));
 
   const emergencyChanges = changes
@@ -124,7 +145,10 @@ export function buildAgenda(facts: AgendaFacts, policy: Pick<Policy, 'cab' | 'ti
       overdue: overdueOf(change).map((o) => o.kind),
       owesPresentation: change.obligations.some((o) => o.kind === 'cab_presentation' && o.completedAt === null),
     }))
-    .filter(({ facts: change, overdue, owesPresentation }) => within(change.createdAt, since, now) || overdue.length > 0 || owesPresentation)
+    .filter(
+      ({ facts: change, overdue, owesPresentation }) =>
+        within(change.createdAt, since, now) || overdue.length > 0 || owesPresentation,
+    )
     .map(({ facts: change, overdue, owesPresentation }) => ({
       change: headline(change),
       verbalApprovals: change.verbalApprovals.map(({ approverId, state }) => ({ approverId, state })),
@@ -134,11 +158,19 @@ export function buildAgenda(facts: AgendaFacts, policy: Pick<Policy, 'cab' | 'ti
 
   const forApproval = changes
     .filter((change) => awaitsBoard(change, policy))
-    .map((change) => ({ change: headline(change), phase: change.phase ?? 'approval', waitingAlsoFor: change.openRoles.filter((role) => role !== policy.cab.role) }));
+    .map((change) => ({
+      change: headline(change),
+      phase: change.phase ?? 'approval',
+      waitingAlsoFor: change.openRoles.filter((role) => role !== policy.cab.role),
+    }));
 
   const calendar = changes
     .filter((change) => CALENDAR_STATES.includes(change.state) && within(change.plannedStart, now, calendarUntil))
-    .map((change) => ({ change: headline(change), start: change.plannedStart?.toISOString() ?? '', end: change.plannedEnd?.toISOString() ?? null }))
+    .map((change) => ({
+      change: headline(change),
+      start: change.plannedStart?.toISOString() ?? '',
+      end: change.plannedEnd?.toISOString() ?? null,
+    }))
     .sort(byTime((entry) => entry.start));
 
   const today = localDate(now, policy.timezone);
@@ -163,25 +195,43 @@ export function buildAgenda(facts: AgendaFacts, policy: Pick<Policy, 'cab' | 'ti
     return dueAt ? [{ change: headline(change), kinds: overdue.map((o) => o.kind), dueAt: dueAt.toISOString() }] : [];
   });
   const pastApprovalSla = changes.flatMap((change) => {
-    const sla = change.riskLevel !== null && Object.hasOwn(policy.approval_sla, change.riskLevel) ? policy.approval_sla[change.riskLevel] : undefined;
+    const sla =
+      change.riskLevel !== null && Object.hasOwn(policy.approval_sla, change.riskLevel)
+        ? policy.approval_sla[change.riskLevel]
+        : undefined;
     if (change.state !== 'pending_approval' || !sla || !change.approvalRequestedAt) return [];
     const dueAt = addBusinessDays(change.approvalRequestedAt, sla.approval_business_days, policy);
-    return dueAt < now ? [{ change: headline(change), dueAt: dueAt.toISOString(), waitingFor: [...change.openRoles] }] : [];
+    return dueAt < now
+      ? [{ change: headline(change), dueAt: dueAt.toISOString(), waitingFor: [...change.openRoles] }]
+      : [];
   });
   const disputedVerbalApprovals = changes.flatMap((change) =>
     change.verbalApprovals
       .filter((verbal) => verbal.state === 'disputed' && within(verbal.answeredAt, since, now))
-      .map((verbal) => ({ change: headline(change), approverId: verbal.approverId, at: verbal.answeredAt?.toISOString() ?? '' })),
+      .map((verbal) => ({
+        change: headline(change),
+        approverId: verbal.approverId,
+        at: verbal.answeredAt?.toISOString() ?? '',
+      })),
   );
   // A dispute flags its change too; it is listed once, as the dispute.
   const disputed = new Set(disputedVerbalApprovals.map((entry) => entry.change.id));
   const flagged = changes
     .filter((change) => within(change.flaggedAt, since, now) && !disputed.has(change.id))
-    .map((change) => ({ change: headline(change), reason: change.flagReason ?? '', at: change.flaggedAt?.toISOString() ?? '' }));
+    .map((change) => ({
+      change: headline(change),
+      reason: change.flagReason ?? '',
+      at: change.flaggedAt?.toISOString() ?? '',
+    }));
   const refs = new Map(changes.map((change) => [change.id, change.ref]));
   const undelivered = facts.undelivered
     .filter((message) => within(message.at, since, now))
-    .map((message) => ({ ref: message.changeId === null ? null : (refs.get(message.changeId) ?? formatChangeRef(message.changeId)), kind: message.kind, error: message.error, at: message.at.toISOString() }));
+    .map((message) => ({
+      ref: message.changeId === null ? null : (refs.get(message.changeId) ?? formatChangeRef(message.changeId)),
+      kind: message.kind,
+      error: message.error,
+      at: message.at.toISOString(),
+    }));
 
   return {
     meetingAt: meetingAt.toISOString(),
@@ -201,6 +251,11 @@ export function agendaSize(agenda: Agenda): { forApproval: number; issues: numbe
   const issues = agenda.openIssues;
   return {
     forApproval: agenda.forApproval.length,
-    issues: issues.overduePaperwork.length + issues.pastApprovalSla.length + issues.disputedVerbalApprovals.length + issues.flagged.length + issues.undelivered.length,
+    issues:
+      issues.overduePaperwork.length +
+      issues.pastApprovalSla.length +
+      issues.disputedVerbalApprovals.length +
+      issues.flagged.length +
+      issues.undelivered.length,
   };
 }

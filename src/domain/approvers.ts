@@ -13,13 +13,19 @@ export interface RequirementCandidates {
  * The board's own requirement (policy `cab.role`) when a change is approved, before or after the
  * fact: a CAB decision satisfies it (an agenda vote or an emergency CAB), never one member's click.
  */
-export function isBoardRequirement(requirement: { role: string; phase: ApprovalPhase }, policy: Pick<Policy, 'cab'>): boolean {
+export function isBoardRequirement(
+  requirement: { role: string; phase: ApprovalPhase },
+  policy: Pick<Policy, 'cab'>,
+): boolean {
   return requirement.role === policy.cab.role && requirement.phase !== 'authorization';
 }
 
 /** The role asked when nobody but the requester or owner holds `role`: its override, else the default. */
 export function fallbackRoleFor(role: string, approvals: Policy['approvals']): string {
-  return (Object.hasOwn(approvals.fallback_roles, role) ? approvals.fallback_roles[role] : undefined) ?? approvals.fallback_role;
+  return (
+    (Object.hasOwn(approvals.fallback_roles, role) ? approvals.fallback_roles[role] : undefined) ??
+    approvals.fallback_role
+  );
 }
 
 /**
@@ -32,7 +38,8 @@ export function chooseCandidates(
   people: { requesterId: string; ownerId: string },
   approvals: Policy['approvals'],
 ): RequirementCandidates[] {
-  const eligible = (role: string) => [...new Set(membersOf(role))].filter((id) => id !== people.requesterId && id !== people.ownerId);
+  const eligible = (role: string) =>
+    [...new Set(membersOf(role))].filter((id) => id !== people.requesterId && id !== people.ownerId);
   return roles.map((role) => {
     const candidates = eligible(role);
     if (candidates.length > 0) return { role, candidates, fallbackRole: undefined };
@@ -70,7 +77,9 @@ export type Eligibility = { ok: true; requirementId: number; role: string } | { 
  * Whether a phase's requirements are met: every ordinary requirement satisfied, or any one
  * alternative (the CTO or CISO standing in for unavailable authorizers, 6.3).
  */
-export function approvalsComplete(requirements: readonly Pick<RequirementState, 'alternative' | 'satisfied'>[]): boolean {
+export function approvalsComplete(
+  requirements: readonly Pick<RequirementState, 'alternative' | 'satisfied'>[],
+): boolean {
   if (requirements.some((requirement) => requirement.alternative && requirement.satisfied)) return true;
   const ordinary = requirements.filter((requirement) => !requirement.alternative);
   return ordinary.length > 0 && ordinary.every((requirement) => requirement.satisfied);
@@ -85,12 +94,17 @@ export function decisionEligibility(context: DecisionContext, actorId: string): 
   if (decisionStage(context.state) === undefined) {
     return { ok: false, reason: `${changeRef} is already ${describeState(context.state)}; nothing was recorded.` };
   }
-  if (actorId === context.requesterId) return { ok: false, reason: `You requested ${changeRef}, so someone else must approve it.` };
-  if (actorId === context.ownerId) return { ok: false, reason: `You own ${changeRef}, so someone else must approve it.` };
+  if (actorId === context.requesterId)
+    return { ok: false, reason: `You requested ${changeRef}, so someone else must approve it.` };
+  if (actorId === context.ownerId)
+    return { ok: false, reason: `You own ${changeRef}, so someone else must approve it.` };
 
   const asked = context.requirements.filter((requirement) => requirement.candidates.includes(actorId));
-  if (asked.length === 0) return { ok: false, reason: `You are not one of the approvers of ${changeRef}; nothing was recorded.` };
-  const alreadyApproved = context.requirements.filter((requirement) => requirement.approvers.includes(actorId)).map((r) => r.role);
+  if (asked.length === 0)
+    return { ok: false, reason: `You are not one of the approvers of ${changeRef}; nothing was recorded.` };
+  const alreadyApproved = context.requirements
+    .filter((requirement) => requirement.approvers.includes(actorId))
+    .map((r) => r.role);
   const open = asked.filter((requirement) => !requirement.satisfied && !requirement.approvers.includes(actorId));
   if (alreadyApproved.length > 0 && (open.length === 0 || context.oneRolePerPerson)) {
     return {
@@ -102,10 +116,17 @@ export function decisionEligibility(context: DecisionContext, actorId: string): 
     };
   }
   if (open.length === 0) {
-    return { ok: false, reason: `The ${asked.map((r) => r.role).join(' and ')} approval of ${changeRef} is already given; nothing more is needed from you.` };
+    return {
+      ok: false,
+      reason: `The ${asked.map((r) => r.role).join(' and ')} approval of ${changeRef} is already given; nothing more is needed from you.`,
+    };
   }
   // An alternative first (it decides the phase alone), then the scarcest role, so a person in two
   // roles leaves the commoner one to somebody else.
-  const [chosen] = [...open].sort((a, b) => Number(b.alternative) - Number(a.alternative) || a.candidates.length - b.candidates.length);
-  return chosen ? { ok: true, requirementId: chosen.id, role: chosen.role } : { ok: false, reason: 'Nothing to decide.' };
+  const [chosen] = [...open].sort(
+    (a, b) => Number(b.alternative) - Number(a.alternative) || a.candidates.length - b.candidates.length,
+  );
+  return chosen
+    ? { ok: true, requirementId: chosen.id, role: chosen.role }
+    : { ok: false, reason: 'Nothing to decide.' };
 }

@@ -27,7 +27,11 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 
 /** Wall-clock weekday and time of an instant in a time zone (DST-aware through Intl). */
 export function localTime(at: Date, timeZone: string): LocalTime {
-  const parts = Object.fromEntries(formatterFor(timeZone).formatToParts(at).map((part) => [part.type, part.value]));
+  const parts = Object.fromEntries(
+    formatterFor(timeZone)
+      .formatToParts(at)
+      .map((part) => [part.type, part.value]),
+  );
   const weekday = WEEKDAYS.find((day) => day === parts.weekday?.toLowerCase());
   if (!weekday || parts.hour === undefined || parts.minute === undefined) {
     throw new Error(`Cannot read the local time in ${timeZone}`);
@@ -79,7 +83,11 @@ export function localDate(at: Date, timeZone: string): string {
  * When `businessDays` business days have passed since `from` (4.4 SLAs are in business days): the
  * same wall-clock time on the n-th following calendar day that is a business day of the policy.
  */
-export function addBusinessDays(from: Date, businessDays: number, policy: Pick<Policy, 'timezone' | 'business_hours'>): Date {
+export function addBusinessDays(
+  from: Date,
+  businessDays: number,
+  policy: Pick<Policy, 'timezone' | 'business_hours'>,
+): Date {
   const start = localParts(from.getTime(), policy.timezone);
   let counted = 0;
   let offset = 0;
@@ -90,5 +98,10 @@ export function addBusinessDays(from: Date, businessDays: number, policy: Pick<P
     if (policy.business_hours.days.includes(WEEKDAYS[(day.getUTCDay() + 6) % 7] ?? 'mon')) counted += 1;
   }
   const day = new Date(Date.UTC(start.year, start.month - 1, start.day + offset));
-  return new Date(instantOf({ ...start, year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate() }, policy.timezone));
+  return new Date(
+    instantOf(
+      { ...start, year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate() },
+      policy.timezone,
+    ),
+  );
 }

@@ -47,7 +47,10 @@ export type DecisionRule = Policy['cab']['decision_rule'];
  * How the board decides one change: the policy's rule, except that a chair who requested or owns the
  * change cannot decide it, so the members' quorum does (else the change could never be decided).
  */
-export function decisionRuleFor(cab: Pick<Policy['cab'], 'decision_rule' | 'chair'>, change: { requesterId: string; ownerId: string }): DecisionRule {
+export function decisionRuleFor(
+  cab: Pick<Policy['cab'], 'decision_rule' | 'chair'>,
+  change: { requesterId: string; ownerId: string },
+): DecisionRule {
   const chairInvolved = cab.chair !== undefined && (cab.chair === change.requesterId || cab.chair === change.ownerId);
   return cab.decision_rule === 'chair' && chairInvolved ? 'quorum' : cab.decision_rule;
 }
@@ -73,7 +76,8 @@ export function ballotRefusal(context: BallotContext, actorId: string, kind: Bal
   if (actorId === context.ownerId) return `You own ${ref}, so the board decides it without you.`;
   if (kind === 'decide') {
     if (context.rule !== 'chair') return `The CAB decides ${ref} by a quorum of ${context.quorum} votes; vote instead.`;
-    if (actorId !== context.chairId) return `Only the CAB chair decides ${ref}; your vote is shown beside the chair's buttons.`;
+    if (actorId !== context.chairId)
+      return `Only the CAB chair decides ${ref}; your vote is shown beside the chair's buttons.`;
     return undefined;
   }
   if (actorId === context.chairId || context.members.includes(actorId)) return undefined;

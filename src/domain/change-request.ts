@@ -87,7 +87,13 @@ const requiredText = (label: string, max: number) =>
     .max(max, `Keep the ${label} under ${max} characters.`);
 
 /** A required text field, trimmed; a problem is written to `errors` under `field` and '' returned. */
-export function readText(errors: Record<string, string>, field: string, label: string, value: string | undefined, max = TEXT_MAX): string {
+export function readText(
+  errors: Record<string, string>,
+  field: string,
+  label: string,
+  value: string | undefined,
+  max = TEXT_MAX,
+): string {
   const result = requiredText(label, max).safeParse(value);
   if (result.success) return result.data;
   errors[field] = result.error.issues[0]?.message ?? `Check the ${label}.`;
@@ -98,7 +104,11 @@ export function readText(errors: Record<string, string>, field: string, label: s
 export const httpLink = z.url({ protocol: /^https?$/ }).max(TEXT_MAX);
 
 /** The affected systems, trimmed and deduplicated; a problem is written to `errors` under the systems field. */
-export function readAffectedSystems(values: readonly string[], policy: Policy, errors: Record<string, string>): string[] {
+export function readAffectedSystems(
+  values: readonly string[],
+  policy: Policy,
+  errors: Record<string, string>,
+): string[] {
   const systems = [...new Set(values.map((system) => system.trim()).filter(Boolean))];
   if (systems.length === 0) {
     errors[CHANGE_FIELDS.affectedSystems] = 'Name at least one affected system.';
@@ -121,13 +131,23 @@ export type RequestMode = 'request' | 'retrospective';
  * Validates a submitted change request against the policy at `now`. Errors are keyed by field so
  * each lands on its own input; nothing is thrown for bad input.
  */
-export function validateChangeRequest(form: ChangeRequestForm, policy: Policy, now: Date, mode: RequestMode = 'request'): Validation {
+export function validateChangeRequest(
+  form: ChangeRequestForm,
+  policy: Policy,
+  now: Date,
+  mode: RequestMode = 'request',
+): Validation {
   const errors: Record<string, string> = {};
-  const text = (field: string, label: string, value: string | undefined, max = TEXT_MAX) => readText(errors, field, label, value, max);
+  const text = (field: string, label: string, value: string | undefined, max = TEXT_MAX) =>
+    readText(errors, field, label, value, max);
 
   const title = text(CHANGE_FIELDS.title, 'title', form.title, TITLE_MAX);
   const description = text(CHANGE_FIELDS.description, 'description', form.description);
-  const businessJustification = text(CHANGE_FIELDS.businessJustification, 'business justification', form.businessJustification);
+  const businessJustification = text(
+    CHANGE_FIELDS.businessJustification,
+    'business justification',
+    form.businessJustification,
+  );
   const impactAnalysis = text(CHANGE_FIELDS.impactAnalysis, 'impact analysis', form.impactAnalysis);
   const testPlan = text(CHANGE_FIELDS.testPlan, 'test plan', form.testPlan);
   const rollbackPlan = text(CHANGE_FIELDS.rollbackPlan, 'rollback plan', form.rollbackPlan);
@@ -158,21 +178,29 @@ export function validateChangeRequest(form: ChangeRequestForm, policy: Policy, n
     errors[CHANGE_FIELDS.requestedRiskLevel] = 'Pick a risk level from the list.';
   }
 
-  const securityTriggers = form.securityTriggers.filter((id) => policy.security_review.triggers.some((trigger) => trigger.id === id));
-  if (securityTriggers.length !== form.securityTriggers.length) errors[CHANGE_FIELDS.securityTriggers] = 'Tick only the listed triggers.';
+  const securityTriggers = form.securityTriggers.filter((id) =>
+    policy.security_review.triggers.some((trigger) => trigger.id === id),
+  );
+  if (securityTriggers.length !== form.securityTriggers.length)
+    errors[CHANGE_FIELDS.securityTriggers] = 'Tick only the listed triggers.';
   const reviewRules = form.reviewRules.filter((rule) => Object.hasOwn(policy.review_rules, rule));
-  if (reviewRules.length !== form.reviewRules.length) errors[CHANGE_FIELDS.reviewRules] = 'Tick only the listed kinds of change.';
+  if (reviewRules.length !== form.reviewRules.length)
+    errors[CHANGE_FIELDS.reviewRules] = 'Tick only the listed kinds of change.';
 
-  const toDate = (seconds: number | undefined) => (seconds !== undefined && Number.isFinite(seconds) ? new Date(seconds * 1000) : undefined);
+  const toDate = (seconds: number | undefined) =>
+    seconds !== undefined && Number.isFinite(seconds) ? new Date(seconds * 1000) : undefined;
   const plannedStart = toDate(form.plannedStart);
   const plannedEnd = toDate(form.plannedEnd);
   // The picker chooses minutes, so the current minute is not "in the past".
   const startOfThisMinute = Math.floor(now.getTime() / 60_000) * 60_000;
   if (!plannedStart) errors[CHANGE_FIELDS.plannedStart] = 'Pick when the change starts.';
-  else if (mode === 'request' && plannedStart.getTime() < startOfThisMinute) errors[CHANGE_FIELDS.plannedStart] = 'The start is in the past; pick a later time.';
-  else if (mode === 'retrospective' && plannedStart.getTime() >= startOfThisMinute + 60_000) errors[CHANGE_FIELDS.plannedStart] = 'That is in the future; pick when the fix started.';
+  else if (mode === 'request' && plannedStart.getTime() < startOfThisMinute)
+    errors[CHANGE_FIELDS.plannedStart] = 'The start is in the past; pick a later time.';
+  else if (mode === 'retrospective' && plannedStart.getTime() >= startOfThisMinute + 60_000)
+    errors[CHANGE_FIELDS.plannedStart] = 'That is in the future; pick when the fix started.';
   if (!plannedEnd) errors[CHANGE_FIELDS.plannedEnd] = 'Pick when the change ends.';
-  else if (plannedStart && plannedEnd.getTime() <= plannedStart.getTime()) errors[CHANGE_FIELDS.plannedEnd] = 'The end must be after the start.';
+  else if (plannedStart && plannedEnd.getTime() <= plannedStart.getTime())
+    errors[CHANGE_FIELDS.plannedEnd] = 'The end must be after the start.';
 
   if (!form.ownerId) errors[CHANGE_FIELDS.owner] = 'Pick the change owner.';
 

@@ -9,7 +9,14 @@ const DST_SHIFT_SECONDS = 3600;
  * each one matches (so day-of-month and day-of-week tokens mean exactly what they mean to the
  * scheduler). Returns the first instant `accept` takes, or undefined within `horizonDays`.
  */
-function walk(expression: string, timeZone: string, from: Date, direction: 1 | -1, horizonDays: number, accept: (at: number) => boolean): Date | undefined {
+function walk(
+  expression: string,
+  timeZone: string,
+  from: Date,
+  direction: 1 | -1,
+  horizonDays: number,
+  accept: (at: number) => boolean,
+): Date | undefined {
   const fields = cron.parse(expression);
   const order = (values: number[]) => [...values].sort((a, b) => (a - b) * direction);
   const hours = order(fields.hour);
@@ -27,7 +34,8 @@ function walk(expression: string, timeZone: string, from: Date, direction: 1 | -
           for (const second of seconds) {
             // On the first day, times well on the wrong side of `from` need no conversion; within
             // an hour of it they may still be on the right side, when the clocks went back.
-            if (offset === 0 && (hour * 3600 + minute * 60 + second - startKey) * direction < -DST_SHIFT_SECONDS) continue;
+            if (offset === 0 && (hour * 3600 + minute * 60 + second - startKey) * direction < -DST_SHIFT_SECONDS)
+              continue;
             const at = instantOf({ ...day, hour, minute, second }, timeZone);
             if (accept(at) && task.match(new Date(at))) return new Date(at);
           }
@@ -46,6 +54,11 @@ export function nextSlot(expression: string, timeZone: string, after: Date, hori
 }
 
 /** The last time the schedule fired at or before `atOrBefore`. */
-export function previousSlot(expression: string, timeZone: string, atOrBefore: Date, horizonDays = 400): Date | undefined {
+export function previousSlot(
+  expression: string,
+  timeZone: string,
+  atOrBefore: Date,
+  horizonDays = 400,
+): Date | undefined {
   return walk(expression, timeZone, atOrBefore, -1, horizonDays, (at) => at <= atOrBefore.getTime());
 }

@@ -1,5 +1,5 @@
 import type { Policy } from '../policy/schema.js';
-import { CHANGE_FIELDS, TEXT_MAX, TITLE_MAX, readAffectedSystems, readText } from './change-request.js';
+import { CHANGE_FIELDS, readAffectedSystems, readText, TEXT_MAX, TITLE_MAX } from './change-request.js';
 import { VERBAL_MEDIA, type VerbalMedium } from './emergency.js';
 
 /** Block IDs of the emergency modal: the short form an outage allows (6.1, 6.2 "Confirm criteria, document impact"). */
@@ -36,7 +36,6 @@ export interface EmergencyRequest {
 
 type Result<T> = { ok: true; value: T } | { ok: false; errors: Record<string, string> };
 
-
 /** Validates the emergency modal; each error lands on its own block, nothing is thrown. */
 export function validateEmergencyRequest(form: EmergencyForm, policy: Policy): Result<EmergencyRequest> {
   const errors: Record<string, string> = {};
@@ -45,11 +44,23 @@ export function validateEmergencyRequest(form: EmergencyForm, policy: Policy): R
   // "May be brief", but not empty: 6.2 needs a way back.
   const rollbackPlan = readText(errors, EMERGENCY_FIELDS.rollbackPlan, 'rollback plan', form.rollbackPlan, TEXT_MAX);
   const criterion = form.criterion ?? '';
-  if (!policy.emergency.criteria.some((entry) => entry.id === criterion)) errors[EMERGENCY_FIELDS.criterion] = 'Pick the emergency criterion that applies.';
+  if (!policy.emergency.criteria.some((entry) => entry.id === criterion))
+    errors[EMERGENCY_FIELDS.criterion] = 'Pick the emergency criterion that applies.';
   const affectedSystems = readAffectedSystems(form.affectedSystems, policy, errors);
   if (!form.ownerId) errors[EMERGENCY_FIELDS.owner] = 'Pick who is fixing it.';
   if (Object.keys(errors).length > 0 || !form.ownerId) return { ok: false, errors };
-  return { ok: true, value: { title, criterion, affectedSystems, plannedFix, rollbackPlan, ownerId: form.ownerId, verballyAuthorized: form.verballyAuthorized } };
+  return {
+    ok: true,
+    value: {
+      title,
+      criterion,
+      affectedSystems,
+      plannedFix,
+      rollbackPlan,
+      ownerId: form.ownerId,
+      verballyAuthorized: form.verballyAuthorized,
+    },
+  };
 }
 
 /** Block IDs of the verbal-approval modal. */
@@ -83,13 +94,16 @@ export function validateVerbalApproval(form: VerbalApprovalForm, now: Date): Res
   if (!form.approverId) errors[VERBAL_FIELDS.approver] = 'Pick who approved it.';
   const medium = VERBAL_MEDIA.find((candidate) => candidate === form.medium);
   if (!medium) errors[VERBAL_FIELDS.medium] = 'Pick how they approved it.';
-  const givenAt = form.givenAt !== undefined && Number.isFinite(form.givenAt) ? new Date(form.givenAt * 1000) : undefined;
+  const givenAt =
+    form.givenAt !== undefined && Number.isFinite(form.givenAt) ? new Date(form.givenAt * 1000) : undefined;
   // The picker chooses minutes, so the current minute is not "in the future".
   const endOfThisMinute = (Math.floor(now.getTime() / 60_000) + 1) * 60_000;
   if (!givenAt) errors[VERBAL_FIELDS.givenAt] = 'Pick when they approved it.';
-  else if (givenAt.getTime() >= endOfThisMinute) errors[VERBAL_FIELDS.givenAt] = 'That is in the future; pick when the approval was given.';
+  else if (givenAt.getTime() >= endOfThisMinute)
+    errors[VERBAL_FIELDS.givenAt] = 'That is in the future; pick when the approval was given.';
   const note = form.note?.trim() || undefined;
-  if (note !== undefined && note.length > NOTE_MAX) errors[VERBAL_FIELDS.note] = `Keep the note under ${NOTE_MAX} characters.`;
+  if (note !== undefined && note.length > NOTE_MAX)
+    errors[VERBAL_FIELDS.note] = `Keep the note under ${NOTE_MAX} characters.`;
   if (Object.keys(errors).length > 0 || !form.approverId || !medium || !givenAt) return { ok: false, errors };
   return { ok: true, value: { approverId: form.approverId, medium, givenAt, note } };
 }

@@ -15,7 +15,13 @@ export const VERBAL_MEDIUM_LABELS: Record<VerbalMedium, string> = {
 export type VerbalApprovalState = 'unconfirmed' | 'confirmed' | 'disputed';
 
 /** 6.4 Post-Emergency Requirements, one obligation each. */
-export const OBLIGATION_KINDS = ['documentation', 'retro_ticket', 'retro_approval', 'root_cause_analysis', 'cab_presentation'] as const;
+export const OBLIGATION_KINDS = [
+  'documentation',
+  'retro_ticket',
+  'retro_approval',
+  'root_cause_analysis',
+  'cab_presentation',
+] as const;
 export type ObligationKind = (typeof OBLIGATION_KINDS)[number];
 export const OBLIGATION_LABELS: Record<ObligationKind, string> = {
   documentation: 'Document the emergency change',
@@ -35,12 +41,18 @@ export interface AuthorizationRequirement {
  * Who authorizes an emergency declared at `at` (6.3): every role of the period (business hours or
  * after hours, in the policy timezone), or any one of the fallback roles instead.
  */
-export function authorizationRequirements(at: Date, policy: Pick<Policy, 'timezone' | 'business_hours' | 'emergency'>): AuthorizationRequirement[] {
+export function authorizationRequirements(
+  at: Date,
+  policy: Pick<Policy, 'timezone' | 'business_hours' | 'emergency'>,
+): AuthorizationRequirement[] {
   const authorizers = emergencyAuthorizers(at, policy);
   // A role listed twice is still one requirement.
   const roles = [...new Set(authorizers.roles)];
   const standIns = [...new Set(authorizers.fallbackAnyOf)].filter((role) => !roles.includes(role));
-  return [...roles.map((role) => ({ role, alternative: false })), ...standIns.map((role) => ({ role, alternative: true }))];
+  return [
+    ...roles.map((role) => ({ role, alternative: false })),
+    ...standIns.map((role) => ({ role, alternative: true })),
+  ];
 }
 
 /** When the fallback authorizers are asked if the on-duty ones have not answered. */
@@ -60,7 +72,10 @@ export interface ObligationPlan {
  */
 export function paperworkObligations(authorizedAt: Date, policy: Pick<Policy, 'emergency'>): ObligationPlan[] {
   const dueAt = new Date(authorizedAt.getTime() + policy.emergency.documentation_deadline_hours * 3_600_000);
-  return (['documentation', 'retro_ticket', 'retro_approval', 'root_cause_analysis'] as const).map((kind) => ({ kind, dueAt }));
+  return (['documentation', 'retro_ticket', 'retro_approval', 'root_cause_analysis'] as const).map((kind) => ({
+    kind,
+    dueAt,
+  }));
 }
 
 /** 6.4 "Present to CAB if high/critical": known once the documentation has assessed the risk. */
@@ -83,13 +98,21 @@ export interface ObligationState {
  * Obligations with a deadline that are not done yet: what a reminder or an overdue notice is about.
  * Once the formal approval was refused (`retro_rejected`) nobody can obtain it any more; the CAB takes it up.
  */
-export function outstandingPaperwork<T extends ObligationState>(obligations: readonly T[], changeState?: ChangeState): T[] {
+export function outstandingPaperwork<T extends ObligationState>(
+  obligations: readonly T[],
+  changeState?: ChangeState,
+): T[] {
   return obligations.filter(
-    (obligation) => obligation.dueAt !== null && obligation.completedAt === null && !(obligation.kind === 'retro_approval' && changeState === 'retro_rejected'),
+    (obligation) =>
+      obligation.dueAt !== null &&
+      obligation.completedAt === null &&
+      !(obligation.kind === 'retro_approval' && changeState === 'retro_rejected'),
   );
 }
 
 /** A verbal approval's standing: disputed or confirmed once its approver answered, unconfirmed until then. */
-export function verbalApprovalState(confirmation: { outcome: 'confirmed' | 'disputed' } | undefined): VerbalApprovalState {
+export function verbalApprovalState(
+  confirmation: { outcome: 'confirmed' | 'disputed' } | undefined,
+): VerbalApprovalState {
   return confirmation?.outcome ?? 'unconfirmed';
 }

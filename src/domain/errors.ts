@@ -1,4 +1,8 @@
-export type DomainErrorCode = 'ILLEGAL_TRANSITION' | 'INVALID_RISK_ASSESSMENT' | 'UNKNOWN_RISK_LEVEL' | 'UNKNOWN_REVIEW_RULE';
+export type DomainErrorCode =
+  | 'ILLEGAL_TRANSITION'
+  | 'INVALID_RISK_ASSESSMENT'
+  | 'UNKNOWN_RISK_LEVEL'
+  | 'UNKNOWN_REVIEW_RULE';
 
 /** A request the change policy does not allow; the message is safe to show to the user. */
 export class DomainError extends Error {

@@ -3,7 +3,14 @@
 import type { Policy } from '../policy/schema.js';
 import { readText } from './change-request.js';
 import { type ChangeState, describeState } from './lifecycle.js';
-import { type Freeze, type ScheduleException, describeFreeze, freezesDuring, nextAllowedPeriod, nextWindowText } from './schedule.js';
+import {
+  describeFreeze,
+  type Freeze,
+  freezesDuring,
+  nextAllowedPeriod,
+  nextWindowText,
+  type ScheduleException,
+} from './schedule.js';
 
 /** What the change's owner does after approval, in order: run it, then validate, review and close it. */
 export const IMPLEMENTATION_STEPS = ['start', 'complete', 'fail', 'roll_back', 'verify', 'review', 'close'] as const;
@@ -29,7 +36,8 @@ export const IMPLEMENTATION_FIELDS = {
 type Errors = Record<string, string>;
 type Parsed<T> = { ok: true; value: T } | { ok: false; errors: Errors };
 
-const parsed = <T>(errors: Errors, value: T): Parsed<T> => (Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, value });
+const parsed = <T>(errors: Errors, value: T): Parsed<T> =>
+  Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, value };
 
 /** A rollback as 10.4 documents it; the root cause and preventive measures go into the review. */
 export interface RollbackRecord {
@@ -55,29 +63,38 @@ export function readRollbackForm(form: RollbackForm, now: Date): Parsed<Rollback
   const errors: Errors = {};
   const F = IMPLEMENTATION_FIELDS;
   const decidedAt = form.decidedAt === undefined ? undefined : new Date(form.decidedAt * 1000);
-  if (!decidedAt || Number.isNaN(decidedAt.getTime())) errors[F.rollbackDecidedAt] = 'Pick when the rollback was decided.';
-  else if (decidedAt.getTime() >= Math.floor(now.getTime() / 60_000) * 60_000 + 60_000) errors[F.rollbackDecidedAt] = 'That is in the future; pick when the rollback was decided.';
+  if (!decidedAt || Number.isNaN(decidedAt.getTime()))
+    errors[F.rollbackDecidedAt] = 'Pick when the rollback was decided.';
+  else if (decidedAt.getTime() >= Math.floor(now.getTime() / 60_000) * 60_000 + 60_000)
+    errors[F.rollbackDecidedAt] = 'That is in the future; pick when the rollback was decided.';
   const reason = readText(errors, F.rollbackReason, 'reason for the rollback', form.reason);
   const steps = readText(errors, F.rollbackSteps, 'steps executed', form.steps);
   const impact = readText(errors, F.rollbackImpact, 'impact during the incident', form.impact);
   const minutesText = form.durationMinutes?.trim() ?? '';
   const durationMinutes = Number(minutesText);
   if (!/^\d+$/.test(minutesText) || durationMinutes < 1 || durationMinutes > MAX_ROLLBACK_MINUTES) {
-    errors[F.rollbackMinutes] = `Enter the minutes the rollback took, a whole number from 1 to ${MAX_ROLLBACK_MINUTES}.`;
+    errors[F.rollbackMinutes] =
+      `Enter the minutes the rollback took, a whole number from 1 to ${MAX_ROLLBACK_MINUTES}.`;
   }
   return parsed(errors, { decidedAt: decidedAt ?? now, reason, steps, impact, durationMinutes });
 }
 
 /** 8.4: every check of the policy's list ticked; a check that does not pass means the change failed. */
-export function readVerification(checked: readonly string[], note: string | undefined, policy: Pick<Policy, 'implementation'>): Parsed<{ checks: string[]; note: string | null }> {
+export function readVerification(
+  checked: readonly string[],
+  note: string | undefined,
+  policy: Pick<Policy, 'implementation'>,
+): Parsed<{ checks: string[]; note: string | null }> {
   const errors: Errors = {};
   const checklist = policy.implementation.verification_checklist;
   const missing = checklist.filter((check) => !checked.includes(check.id));
   if (missing.length > 0 || checked.some((id) => !checklist.some((check) => check.id === id))) {
-    errors[IMPLEMENTATION_FIELDS.verificationChecks] = `Tick every check once it passes (still open: ${missing.map((check) => check.label).join('; ') || 'an unknown check'}). If one does not pass, press Failed instead.`;
+    errors[IMPLEMENTATION_FIELDS.verificationChecks] =
+      `Tick every check once it passes (still open: ${missing.map((check) => check.label).join('; ') || 'an unknown check'}). If one does not pass, press Failed instead.`;
   }
   const trimmed = note?.trim() || null;
-  if (trimmed !== null && trimmed.length > 3000) errors[IMPLEMENTATION_FIELDS.verificationNote] = 'Keep the note under 3000 characters.';
+  if (trimmed !== null && trimmed.length > 3000)
+    errors[IMPLEMENTATION_FIELDS.verificationNote] = 'Keep the note under 3000 characters.';
   return parsed(errors, { checks: checklist.map((check) => check.id), note: trimmed });
 }
 
@@ -107,21 +124,37 @@ export const wentWrong = (state: ChangeState) => state === 'failed' || state ===
 export function readReviewForm(form: ReviewForm, state: ChangeState): Parsed<ReviewRecord> {
   const errors: Errors = {};
   const F = IMPLEMENTATION_FIELDS;
-  const actualVsExpected = readText(errors, F.actualVsExpected, 'actual versus expected outcome', form.actualVsExpected);
+  const actualVsExpected = readText(
+    errors,
+    F.actualVsExpected,
+    'actual versus expected outcome',
+    form.actualVsExpected,
+  );
   const incidents = readText(errors, F.incidents, 'incidents (write "None" if there were none)', form.incidents);
   const lessonsLearned = readText(errors, F.lessonsLearned, 'lessons learned', form.lessonsLearned);
   const rootCause = wentWrong(state) ? readText(errors, F.rootCause, 'root cause', form.rootCause) : null;
-  const preventiveMeasures = wentWrong(state) ? readText(errors, F.preventiveMeasures, 'preventive measures', form.preventiveMeasures) : null;
+  const preventiveMeasures = wentWrong(state)
+    ? readText(errors, F.preventiveMeasures, 'preventive measures', form.preventiveMeasures)
+    : null;
   return parsed(errors, { actualVsExpected, incidents, lessonsLearned, rootCause, preventiveMeasures });
 }
 
 /** A post-implementation review is required for failed and rolled-back changes and for the policy's risk levels. */
-export function reviewRequired(change: { state: ChangeState; riskLevel: string | null }, policy: Pick<Policy, 'implementation'>): boolean {
-  return wentWrong(change.state) || (change.riskLevel !== null && policy.implementation.review_risk_levels.includes(change.riskLevel));
+export function reviewRequired(
+  change: { state: ChangeState; riskLevel: string | null },
+  policy: Pick<Policy, 'implementation'>,
+): boolean {
+  return (
+    wentWrong(change.state) ||
+    (change.riskLevel !== null && policy.implementation.review_risk_levels.includes(change.riskLevel))
+  );
 }
 
 /** What the change needs before it can close, as a refusal; undefined when it may close. */
-export function closeRefusal(ref: string, facts: { state: ChangeState; verified: boolean; reviewed: boolean; reviewRequired: boolean }): string | undefined {
+export function closeRefusal(
+  ref: string,
+  facts: { state: ChangeState; verified: boolean; reviewed: boolean; reviewRequired: boolean },
+): string | undefined {
   if (facts.state !== 'completed' && facts.state !== 'reviewed' && !wentWrong(facts.state)) {
     return `${ref} is ${describeState(facts.state)}; it closes after it has been implemented and verified.`;
   }
@@ -146,7 +179,12 @@ export interface StartFacts {
  * Why the change may not start now, or undefined: it must be approved, and now must fall in a
  * window allowing its risk level and outside every freeze (9.1, 9.2), unless an exception was approved.
  */
-export function startRefusal(change: StartFacts, policy: Pick<Policy, 'timezone' | 'deployment_windows'>, freezes: readonly Freeze[], now: Date): string | undefined {
+export function startRefusal(
+  change: StartFacts,
+  policy: Pick<Policy, 'timezone' | 'deployment_windows'>,
+  freezes: readonly Freeze[],
+  now: Date,
+): string | undefined {
   if (change.state !== 'approved' && change.state !== 'scheduled') {
     return change.state === 'pending_approval' || change.state === 'submitted'
       ? `${change.ref} cannot start: it is not approved yet (${describeState(change.state)}).`
@@ -156,15 +194,20 @@ export function startRefusal(change: StartFacts, policy: Pick<Policy, 'timezone'
   // in the freezes it named; a freeze announced since still holds it.
   const excepted = change.scheduleException;
   const risk = change.riskLevel ?? '';
-  const durationMs = change.plannedStart && change.plannedEnd ? change.plannedEnd.getTime() - change.plannedStart.getTime() : 0;
+  const durationMs =
+    change.plannedStart && change.plannedEnd ? change.plannedEnd.getTime() - change.plannedStart.getTime() : 0;
   const moment = { start: now, end: new Date(now.getTime() + 1) };
-  const frozen = freezesDuring(moment, freezes, policy.timezone).filter((freeze) => !excepted?.freezes.some((allowed) => allowed.id === freeze.id));
-  if (excepted !== null && frozen[0]) return `${change.ref} cannot start during the change freeze ${describeFreeze(frozen[0])} (9.2), announced after its exception was approved.`;
+  const frozen = freezesDuring(moment, freezes, policy.timezone).filter(
+    (freeze) => !excepted?.freezes.some((allowed) => allowed.id === freeze.id),
+  );
+  if (excepted !== null && frozen[0])
+    return `${change.ref} cannot start during the change freeze ${describeFreeze(frozen[0])} (9.2), announced after its exception was approved.`;
   if (excepted?.outsideWindow) return undefined;
   const nowAllowed = nextAllowedPeriod(policy, risk, now, 0, []);
   const inWindow = nowAllowed !== undefined && nowAllowed.start.getTime() === now.getTime();
   if (inWindow && frozen.length === 0) return undefined;
   const next = nextWindowText(nextAllowedPeriod(policy, risk, now, durationMs, freezes), risk, policy.timezone);
-  if (frozen[0]) return `${change.ref} cannot start during the change freeze ${describeFreeze(frozen[0])} (9.2). ${next}`;
+  if (frozen[0])
+    return `${change.ref} cannot start during the change freeze ${describeFreeze(frozen[0])} (9.2). ${next}`;
   return `${change.ref} cannot start now: it is outside the deployment windows for ${risk}-risk changes (9.1). ${next}`;
 }

@@ -61,11 +61,19 @@ export const TRANSITIONS = {
   request_retro_approval: { from: ['authorized'], to: 'pending_retro_approval', types: EMERGENCY },
   retro_approve: { from: ['pending_retro_approval'], to: 'retro_approved', types: EMERGENCY },
   retro_reject: { from: ['pending_retro_approval'], to: 'retro_rejected', types: EMERGENCY },
-  review: { from: ['completed', 'failed', 'rolled_back', 'retro_approved', 'retro_rejected'], to: 'reviewed', types: ALL },
+  review: {
+    from: ['completed', 'failed', 'rolled_back', 'retro_approved', 'retro_rejected'],
+    to: 'reviewed',
+    types: ALL,
+  },
   close: { from: ['reviewed'], to: 'closed', types: ALL },
   // A completed change whose post-implementation review is optional (low and medium risk by default).
   close_without_review: { from: ['completed'], to: 'closed', types: PLANNED },
-  cancel: { from: ['submitted', 'pending_approval', 'approved', 'scheduled', 'pending_authorization'], to: 'cancelled', types: ALL },
+  cancel: {
+    from: ['submitted', 'pending_approval', 'approved', 'scheduled', 'pending_authorization'],
+    to: 'cancelled',
+    types: ALL,
+  },
 } as const satisfies Record<string, Transition>;
 
 export type TransitionName = keyof typeof TRANSITIONS;
@@ -108,13 +116,35 @@ export interface DecisionStage {
 }
 
 const STAGES = {
-  pending_approval: { phase: 'approval', approve: 'approve', reject: 'reject', words: { approve: 'Approve', reject: 'Reject', approved: 'approved', rejected: 'rejected' } },
-  pending_authorization: { phase: 'authorization', approve: 'authorize', reject: 'decline', words: { approve: 'Authorize', reject: 'Decline', approved: 'authorized', rejected: 'declined' } },
-  pending_retro_approval: { phase: 'retro_approval', approve: 'retro_approve', reject: 'retro_reject', words: { approve: 'Approve', reject: 'Reject', approved: 'retro-approved', rejected: 'rejected in retro-approval' } },
+  pending_approval: {
+    phase: 'approval',
+    approve: 'approve',
+    reject: 'reject',
+    words: { approve: 'Approve', reject: 'Reject', approved: 'approved', rejected: 'rejected' },
+  },
+  pending_authorization: {
+    phase: 'authorization',
+    approve: 'authorize',
+    reject: 'decline',
+    words: { approve: 'Authorize', reject: 'Decline', approved: 'authorized', rejected: 'declined' },
+  },
+  pending_retro_approval: {
+    phase: 'retro_approval',
+    approve: 'retro_approve',
+    reject: 'retro_reject',
+    words: { approve: 'Approve', reject: 'Reject', approved: 'retro-approved', rejected: 'rejected in retro-approval' },
+  },
 } as const satisfies Partial<Record<ChangeState, DecisionStage>>;
 
 /** The states a decision leads to: what the requester, the owner and the log channel are told. */
-export const DECIDED_STATES = ['approved', 'rejected', 'authorized', 'declined', 'retro_approved', 'retro_rejected'] as const satisfies readonly ChangeState[];
+export const DECIDED_STATES = [
+  'approved',
+  'rejected',
+  'authorized',
+  'declined',
+  'retro_approved',
+  'retro_rejected',
+] as const satisfies readonly ChangeState[];
 export type DecidedState = (typeof DECIDED_STATES)[number];
 
 export function isDecided(state: ChangeState): state is DecidedState {

@@ -18,7 +18,10 @@ export function assessRisk(answers: RiskAnswers, risk: RiskPolicy): RiskAssessme
     }
     if (!factor.options.some((option) => option.score === answer)) {
       const allowed = factor.options.map((option) => option.score).join(', ');
-      throw new DomainError('INVALID_RISK_ASSESSMENT', `Risk factor "${factor.label}" must be one of ${allowed}, not ${answer}.`);
+      throw new DomainError(
+        'INVALID_RISK_ASSESSMENT',
+        `Risk factor "${factor.label}" must be one of ${allowed}, not ${answer}.`,
+      );
     }
     score += answer;
   }

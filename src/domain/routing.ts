@@ -54,20 +54,29 @@ export function requiredApprovals(input: RoutingInput, policy: Policy): Approval
 
   // An unknown level, rule or trigger must not quietly yield fewer approvers.
   // Own keys only: a name such as "constructor" must not reach Object.prototype.
-  const matrixRow = Object.hasOwn(policy.approval_matrix, input.riskLevel) ? policy.approval_matrix[input.riskLevel] : undefined;
-  if (!matrixRow) throw new DomainError('UNKNOWN_RISK_LEVEL', `"${input.riskLevel}" is not a risk level of this policy.`);
+  const matrixRow = Object.hasOwn(policy.approval_matrix, input.riskLevel)
+    ? policy.approval_matrix[input.riskLevel]
+    : undefined;
+  if (!matrixRow)
+    throw new DomainError('UNKNOWN_RISK_LEVEL', `"${input.riskLevel}" is not a risk level of this policy.`);
   for (const role of matrixRow) add(role, 1, { kind: 'risk_level', level: input.riskLevel });
 
-  const unknownTrigger = input.securityTriggers.find((id) => !policy.security_review.triggers.some((trigger) => trigger.id === id));
+  const unknownTrigger = input.securityTriggers.find(
+    (id) => !policy.security_review.triggers.some((trigger) => trigger.id === id),
+  );
   if (unknownTrigger !== undefined) {
-    throw new DomainError('UNKNOWN_REVIEW_RULE', `"${unknownTrigger}" is not a security-review trigger of this policy.`);
+    throw new DomainError(
+      'UNKNOWN_REVIEW_RULE',
+      `"${unknownTrigger}" is not a security-review trigger of this policy.`,
+    );
   }
   const rules = new Set(input.reviewRules);
   if (input.securityTriggers.length > 0) rules.add(policy.security_review.rule);
   for (const rule of rules) {
     const reviewRule = Object.hasOwn(policy.review_rules, rule) ? policy.review_rules[rule] : undefined;
     if (!reviewRule) throw new DomainError('UNKNOWN_REVIEW_RULE', `"${rule}" is not a review rule of this policy.`);
-    for (const [role, approvals] of Object.entries(reviewRule.approvals)) add(role, approvals, { kind: 'review_rule', rule });
+    for (const [role, approvals] of Object.entries(reviewRule.approvals))
+      add(role, approvals, { kind: 'review_rule', rule });
   }
   return [...requirements.values()];
 }

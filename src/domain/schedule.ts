@@ -50,18 +50,26 @@ export function weekdayOf(date: string) {
  */
 export function allowedPeriods(policy: WindowPolicy, risk: string, from: Date, until: Date): Interval[] {
   const occurrences: Interval[] = [];
-  for (let date = localDate(new Date(from.getTime() - DAY_MS), policy.timezone); instantOn(date, '00:00', policy.timezone) < until; date = addDays(date, 1)) {
+  for (
+    let date = localDate(new Date(from.getTime() - DAY_MS), policy.timezone);
+    instantOn(date, '00:00', policy.timezone) < until;
+    date = addDays(date, 1)
+  ) {
     const weekday = weekdayOf(date);
     for (const window of policy.deployment_windows) {
       if (!window.days.includes(weekday) || !window.risks.includes(risk)) continue;
-      occurrences.push({ start: instantOn(date, window.from, policy.timezone), end: instantOn(date, window.to, policy.timezone) });
+      occurrences.push({
+        start: instantOn(date, window.from, policy.timezone),
+        end: instantOn(date, window.to, policy.timezone),
+      });
     }
   }
   occurrences.sort((a, b) => a.start.getTime() - b.start.getTime());
   const periods: Interval[] = [];
   for (const occurrence of occurrences) {
     const last = periods.at(-1);
-    if (last && occurrence.start <= last.end) last.end = new Date(Math.max(last.end.getTime(), occurrence.end.getTime()));
+    if (last && occurrence.start <= last.end)
+      last.end = new Date(Math.max(last.end.getTime(), occurrence.end.getTime()));
     else periods.push({ ...occurrence });
   }
   return periods.filter((period) => period.end > from && period.start < until);
@@ -79,7 +87,9 @@ export function freezesDuring(interval: Interval, freezes: readonly Freeze[], ti
 
 /** Whether the whole interval lies inside one period in which its risk may run (9.1). */
 export function fitsWindows(interval: Interval, risk: string, policy: WindowPolicy): boolean {
-  return allowedPeriods(policy, risk, interval.start, interval.end).some((period) => period.start <= interval.start && interval.end <= period.end);
+  return allowedPeriods(policy, risk, interval.start, interval.end).some(
+    (period) => period.start <= interval.start && interval.end <= period.end,
+  );
 }
 
 /**
@@ -87,7 +97,13 @@ export function fitsWindows(interval: Interval, risk: string, policy: WindowPoli
  * the first allowed period, outside every freeze, long enough to hold it. Undefined when no window
  * within four months allows it (e.g. no window allows the risk level at all).
  */
-export function nextAllowedPeriod(policy: WindowPolicy, risk: string, after: Date, durationMs: number, freezes: readonly Freeze[]): Interval | undefined {
+export function nextAllowedPeriod(
+  policy: WindowPolicy,
+  risk: string,
+  after: Date,
+  durationMs: number,
+  freezes: readonly Freeze[],
+): Interval | undefined {
   const until = new Date(after.getTime() + SEARCH_DAYS * DAY_MS);
   const frozen = freezes.map((freeze) => freezeInterval(freeze, policy.timezone));
   for (const period of allowedPeriods(policy, risk, after, until)) {
@@ -109,10 +125,18 @@ export type ScheduleProblem =
  * the start's problem; a start inside one whose period closes before the end is the end's. The next
  * window named is the first, from the planned start (or now, if later), long enough for the change.
  */
-export function scheduleProblems(interval: Interval, risk: string, policy: WindowPolicy, freezes: readonly Freeze[], now: Date): ScheduleProblem[] {
+export function scheduleProblems(
+  interval: Interval,
+  risk: string,
+  policy: WindowPolicy,
+  freezes: readonly Freeze[],
+  now: Date,
+): ScheduleProblem[] {
   const problems: ScheduleProblem[] = [];
   if (!fitsWindows(interval, risk, policy)) {
-    const startAllowed = allowedPeriods(policy, risk, interval.start, new Date(interval.start.getTime() + 1)).some((period) => period.start <= interval.start && interval.start < period.end);
+    const startAllowed = allowedPeriods(policy, risk, interval.start, new Date(interval.start.getTime() + 1)).some(
+      (period) => period.start <= interval.start && interval.start < period.end,
+    );
     const after = new Date(Math.max(interval.start.getTime(), now.getTime()));
     const next = nextAllowedPeriod(policy, risk, after, interval.end.getTime() - interval.start.getTime(), freezes);
     problems.push({ kind: 'outside_window', field: startAllowed ? 'end' : 'start', next });
@@ -131,7 +155,9 @@ export function scheduleExceptionOf(problems: readonly ScheduleProblem[]): Sched
   if (problems.length === 0) return null;
   return {
     outsideWindow: problems.some((problem) => problem.kind === 'outside_window'),
-    freezes: problems.flatMap((problem) => (problem.kind === 'freeze' ? [{ id: problem.freeze.id, reason: problem.freeze.reason }] : [])),
+    freezes: problems.flatMap((problem) =>
+      problem.kind === 'freeze' ? [{ id: problem.freeze.id, reason: problem.freeze.reason }] : [],
+    ),
   };
 }
 
@@ -146,7 +172,16 @@ const partFormatters = new Map<string, Intl.DateTimeFormat>();
 function wallClockParts(at: Date, timeZone: string): Record<string, string> {
   let formatter = partFormatters.get(timeZone);
   if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    formatter = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
     partFormatters.set(timeZone, formatter);
   }
   return Object.fromEntries(formatter.formatToParts(at).map((part) => [part.type, part.value]));
@@ -176,31 +211,51 @@ export function describeFreeze(freeze: Pick<Freeze, 'from' | 'to' | 'reason'>): 
 /** What to say about the next window: "the next one is …" or that none allows the risk. */
 export function nextWindowText(next: Interval | undefined, risk: string, timeZone: string): string {
   // Undefined also when the windows exist but none is long enough or free of freezes: say all three.
-  return next ? `The next ${risk}-risk window is ${describePeriod(next, timeZone)}.` : `No deployment window in the next ${SEARCH_DAYS} days is open to ${risk}-risk changes, long enough for this one and outside every freeze.`;
+  return next
+    ? `The next ${risk}-risk window is ${describePeriod(next, timeZone)}.`
+    : `No deployment window in the next ${SEARCH_DAYS} days is open to ${risk}-risk changes, long enough for this one and outside every freeze.`;
 }
 
 /**
  * The modal errors for a planned change's schedule, keyed by the field they belong on, or none when
  * an exception was requested and the policy lets one through. Messages say what to do next.
  */
-export function scheduleErrors(problems: readonly ScheduleProblem[], risk: string, exceptionRequested: boolean, policy: Pick<Policy, 'timezone' | 'scheduling'>, fields: { start: string; end: string; exception: string }): Record<string, string> {
+export function scheduleErrors(
+  problems: readonly ScheduleProblem[],
+  risk: string,
+  exceptionRequested: boolean,
+  policy: Pick<Policy, 'timezone' | 'scheduling'>,
+  fields: { start: string; end: string; exception: string },
+): Record<string, string> {
   if (problems.length === 0 || (exceptionRequested && exceptionAllowed(problems, policy))) return {};
   const errors: Record<string, string> = {};
   const add = (field: string, message: string) => {
     errors[field] = errors[field] ? `${errors[field]} ${message}` : message;
   };
-  const exceptionHint = exceptionAllowed(problems, policy) ? ` Or tick "Request an exception": the ${policy.scheduling.exception_role} is then asked to approve it too.` : '';
+  const exceptionHint = exceptionAllowed(problems, policy)
+    ? ` Or tick "Request an exception": the ${policy.scheduling.exception_role} is then asked to approve it too.`
+    : '';
   for (const problem of problems) {
     if (problem.kind === 'outside_window') {
       const what = problem.field === 'start' ? 'The planned start is outside' : 'The planned end is past the end of';
-      add(fields[problem.field], `${what} the deployment windows for ${risk}-risk changes (9.1). ${nextWindowText(problem.next, risk, policy.timezone)}${exceptionHint}`);
+      add(
+        fields[problem.field],
+        `${what} the deployment windows for ${risk}-risk changes (9.1). ${nextWindowText(problem.next, risk, policy.timezone)}${exceptionHint}`,
+      );
     } else if (policy.scheduling.freeze_rule === 'refuse') {
-      add(fields.start, `It is planned into the change freeze ${describeFreeze(problem.freeze)}; no change runs during it (9.2). Plan it after ${problem.freeze.to}.`);
+      add(
+        fields.start,
+        `It is planned into the change freeze ${describeFreeze(problem.freeze)}; no change runs during it (9.2). Plan it after ${problem.freeze.to}.`,
+      );
     } else {
-      add(fields.start, `It is planned into the change freeze ${describeFreeze(problem.freeze)} (9.2).${exceptionHint}`);
+      add(
+        fields.start,
+        `It is planned into the change freeze ${describeFreeze(problem.freeze)} (9.2).${exceptionHint}`,
+      );
     }
   }
-  if (exceptionRequested) add(fields.exception, 'An exception cannot be granted: the policy refuses every change during a freeze.');
+  if (exceptionRequested)
+    add(fields.exception, 'An exception cannot be granted: the policy refuses every change during a freeze.');
   return errors;
 }
 
@@ -219,12 +274,16 @@ export function sharedSystems(a: readonly string[], b: readonly string[]): strin
 }
 
 /** The other changes that overlap `change` in time on a system they share, with the systems they share. */
-export function conflictsOf<T extends PlannedChange>(change: PlannedChange, others: readonly T[]): { change: T; systems: string[] }[] {
+export function conflictsOf<T extends PlannedChange>(
+  change: PlannedChange,
+  others: readonly T[],
+): { change: T; systems: string[] }[] {
   const { plannedStart, plannedEnd } = change;
   if (!plannedStart || !plannedEnd) return [];
   return others.flatMap((other) => {
     if (other.id === change.id || !other.plannedStart || !other.plannedEnd) return [];
-    if (!overlapping({ start: plannedStart, end: plannedEnd }, { start: other.plannedStart, end: other.plannedEnd })) return [];
+    if (!overlapping({ start: plannedStart, end: plannedEnd }, { start: other.plannedStart, end: other.plannedEnd }))
+      return [];
     const systems = sharedSystems(change.affectedSystems, other.affectedSystems);
     return systems.length > 0 ? [{ change: other, systems }] : [];
   });
@@ -239,13 +298,17 @@ export interface FreezeInput {
 
 export const FREEZE_REASON_MAX = 200;
 
-const isCalendarDate = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+const isCalendarDate = (value: string) =>
+  /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
 
 /**
  * Checks a freeze announced from Slack (9.2): real dates, the end not before the start nor already
  * past (`today` in the policy timezone), and a reason. Errors are keyed by `from`, `to` and `reason`.
  */
-export function validateFreeze(input: FreezeInput, today: string): { ok: true; freeze: Omit<Freeze, 'id'> } | { ok: false; errors: Partial<Record<'from' | 'to' | 'reason', string>> } {
+export function validateFreeze(
+  input: FreezeInput,
+  today: string,
+): { ok: true; freeze: Omit<Freeze, 'id'> } | { ok: false; errors: Partial<Record<'from' | 'to' | 'reason', string>> } {
   const errors: Partial<Record<'from' | 'to' | 'reason', string>> = {};
   const from = input.from?.trim() ?? '';
   const to = input.to?.trim() ?? '';

@@ -20,7 +20,12 @@ export function cabAgendaJob(deps: JobDependencies): ScheduledJob {
     schedule: policy.cab.schedule,
     catchUpWithinMs: policy.cab.missed_agenda_grace_hours * 3_600_000,
     async run(slot, { late }) {
-      const outcome = openRegularMeeting(deps.database.db, policy, { slot, late, openedBy: 'cabinet' }, deps.clock.now());
+      const outcome = openRegularMeeting(
+        deps.database.db,
+        policy,
+        { slot, late, openedBy: 'cabinet' },
+        deps.clock.now(),
+      );
       if (!outcome.ok) throw new Error(outcome.reason);
       deps.outbox.kick();
     },

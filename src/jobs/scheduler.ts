@@ -53,13 +53,17 @@ export function startScheduler(jobs: readonly ScheduledJob[], deps: SchedulerDep
     }
   };
   const tasks: ScheduledTask[] = jobs.map((job) =>
-    cron.schedule(job.schedule, (context) => runSlot(job, context.date, context.triggeredAt.getTime() - context.date.getTime() > LATE_AFTER_MS), {
-      name: job.name,
-      timezone: deps.timezone,
-      noOverlap: true,
-      // A slot that fires late while the bot runs (a stalled event loop, a paused VM) still runs within the grace period.
-      ...(job.catchUpWithinMs === undefined ? {} : { missedExecutionTolerance: job.catchUpWithinMs }),
-    }),
+    cron.schedule(
+      job.schedule,
+      (context) => runSlot(job, context.date, context.triggeredAt.getTime() - context.date.getTime() > LATE_AFTER_MS),
+      {
+        name: job.name,
+        timezone: deps.timezone,
+        noOverlap: true,
+        // A slot that fires late while the bot runs (a stalled event loop, a paused VM) still runs within the grace period.
+        ...(job.catchUpWithinMs === undefined ? {} : { missedExecutionTolerance: job.catchUpWithinMs }),
+      },
+    ),
   );
   // The last slot before now, if it is recent enough and nobody ran it (the claim decides).
   const now = deps.clock.now();

@@ -168,7 +168,14 @@ export const DEFAULT_EMERGENCY = {
 
 // 7.2 CAB Schedule and 7.3 CAB Agenda; 5.3 "Review high-risk and critical changes".
 /** The sections of a CAB agenda (7.3), in their default order. */
-export const AGENDA_SECTION_IDS = ['previous_changes', 'emergency_changes', 'changes_for_approval', 'change_calendar', 'change_freezes', 'open_issues'] as const;
+export const AGENDA_SECTION_IDS = [
+  'previous_changes',
+  'emergency_changes',
+  'changes_for_approval',
+  'change_calendar',
+  'change_freezes',
+  'open_issues',
+] as const;
 
 export const DEFAULT_CAB = {
   schedule: '0 10 * * 3', // Wednesdays 10 AM

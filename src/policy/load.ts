@@ -27,7 +27,10 @@ export function formatKeyPath(path: readonly PropertyKey[]): string {
 function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   return issues.flatMap((issue) =>
     issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => `${formatKeyPath([...issue.path, key])}: unknown key (check its spelling against the README's policy reference)`)
+      ? issue.keys.map(
+          (key) =>
+            `${formatKeyPath([...issue.path, key])}: unknown key (check its spelling against the README's policy reference)`,
+        )
       : [`${formatKeyPath(issue.path)}: ${issue.message}`],
   );
 }
@@ -48,8 +51,14 @@ function rolesInUse(policy: Policy): Set<string> {
 function policyWarnings(policy: Policy): string[] {
   const warnings = [...rolesInUse(policy)]
     .filter((role) => policy.roles[role]?.length === 0)
-    .map((role) => `role "${role}" has no members: changes that need it cannot be approved until roles.${role} lists someone`);
-  if (!policy.cab.channel) warnings.push(`cab.channel is not set: CAB agendas will not be posted, and changes that need the board (role "${policy.cab.role}") cannot be approved`);
+    .map(
+      (role) =>
+        `role "${role}" has no members: changes that need it cannot be approved until roles.${role} lists someone`,
+    );
+  if (!policy.cab.channel)
+    warnings.push(
+      `cab.channel is not set: CAB agendas will not be posted, and changes that need the board (role "${policy.cab.role}") cannot be approved`,
+    );
   if (!policy.cab.chair) warnings.push('cab.chair is not set: nobody chairs the CAB');
   if (!policy.channels.log) warnings.push('channels.log is not set: changes will not be announced in a log channel');
   return warnings;
@@ -62,7 +71,9 @@ export function parsePolicy(text: string, source: string): LoadedPolicy {
   if (syntaxError) {
     const at = syntaxError.linePos?.[0];
     const where = at ? ` at line ${at.line}, column ${at.col}` : '';
-    throw new PolicyError(`Invalid policy file ${source}: YAML syntax error${where}: ${syntaxError.message.split('\n')[0]}`);
+    throw new PolicyError(
+      `Invalid policy file ${source}: YAML syntax error${where}: ${syntaxError.message.split('\n')[0]}`,
+    );
   }
   const result = policySchema.safeParse(document.toJS() ?? {});
   if (!result.success) {
@@ -78,7 +89,10 @@ export function loadPolicyFile(path: string): LoadedPolicy {
     const loaded = parsePolicy('{}', 'built-in default policy');
     return {
       policy: loaded.policy,
-      warnings: [`policy file ${path} not found: using the built-in default policy (POL-SEC-008) with no role members`, ...loaded.warnings],
+      warnings: [
+        `policy file ${path} not found: using the built-in default policy (POL-SEC-008) with no role members`,
+        ...loaded.warnings,
+      ],
     };
   }
   return parsePolicy(readFileSync(path, 'utf8'), path);

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import { WEEKDAYS } from '../domain/weekday.js';
 import * as defaults from './defaults.js';
 
-
 function isKnownTimeZone(timeZone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
@@ -27,13 +26,13 @@ const calendarDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date such as "2026-12-20"')
   .refine(isCalendarDate, 'not a real calendar date');
-const roleMember = z
-  .string()
-  .regex(/^[UWS][A-Z0-9]{2,}$/, 'expected a Slack user ID (U…/W…) or user-group ID (S…)');
+const roleMember = z.string().regex(/^[UWS][A-Z0-9]{2,}$/, 'expected a Slack user ID (U…/W…) or user-group ID (S…)');
 const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'expected a Slack user ID (U… or W…)');
 const slackChannelId = z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'expected a Slack channel ID (C… or G…)');
 const positiveInt = z.number().int().positive();
-const systemId = z.string().regex(/^[a-z0-9][a-z0-9_.-]*$/, 'expected a system id such as "payments-api" (lower case, digits, - _ .)');
+const systemId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_.-]*$/, 'expected a system id such as "payments-api" (lower case, digits, - _ .)');
 const labelled = z.strictObject({ id: identifier, label: z.string().min(1) });
 
 const riskFactor = z.strictObject({
@@ -116,23 +115,20 @@ const policyObject = z.strictObject({
     .prefault({}),
   approval_matrix: z.record(identifier, z.array(identifier)).prefault(defaults.DEFAULT_APPROVAL_MATRIX),
   review_rules: z
-    .record(
-      identifier,
-      z.strictObject({ label: z.string().min(1), approvals: z.record(identifier, positiveInt) }),
-    )
+    .record(identifier, z.strictObject({ label: z.string().min(1), approvals: z.record(identifier, positiveInt) }))
     .prefault(defaults.DEFAULT_REVIEW_RULES),
   security_review: z
     .strictObject({
       rule: identifier.default(defaults.DEFAULT_SECURITY_REVIEW.rule),
       // Slack shows at most 10 checkboxes in one input.
-      triggers: z.array(labelled).max(10, 'Slack shows at most 10 checkboxes; keep 10 triggers or fewer').prefault(defaults.DEFAULT_SECURITY_REVIEW.triggers),
+      triggers: z
+        .array(labelled)
+        .max(10, 'Slack shows at most 10 checkboxes; keep 10 triggers or fewer')
+        .prefault(defaults.DEFAULT_SECURITY_REVIEW.triggers),
     })
     .prefault({}),
   approval_sla: z
-    .record(
-      identifier,
-      z.strictObject({ review_business_days: positiveInt, approval_business_days: positiveInt }),
-    )
+    .record(identifier, z.strictObject({ review_business_days: positiveInt, approval_business_days: positiveInt }))
     .prefault(defaults.DEFAULT_APPROVAL_SLA),
   emergency: z
     .strictObject({
@@ -145,7 +141,9 @@ const policyObject = z.strictObject({
         })
         .prefault({}),
       escalate_after_minutes: positiveInt.default(defaults.DEFAULT_EMERGENCY.escalate_after_minutes),
-      verbal_approvals_count_unconfirmed: z.boolean().default(defaults.DEFAULT_EMERGENCY.verbal_approvals_count_unconfirmed),
+      verbal_approvals_count_unconfirmed: z
+        .boolean()
+        .default(defaults.DEFAULT_EMERGENCY.verbal_approvals_count_unconfirmed),
       dispute_notify_roles: z.array(identifier).prefault(defaults.DEFAULT_EMERGENCY.dispute_notify_roles),
       documentation_deadline_hours: positiveInt.default(defaults.DEFAULT_EMERGENCY.documentation_deadline_hours),
       reminder_hours_before_deadline: positiveInt.default(defaults.DEFAULT_EMERGENCY.reminder_hours_before_deadline),
@@ -160,13 +158,20 @@ const policyObject = z.strictObject({
       chair: slackUserId.optional(),
       schedule: z
         .string()
-        .refine((expression) => cron.validate(expression), 'not a valid cron expression (5 or 6 fields, e.g. "0 10 * * 3")')
+        .refine(
+          (expression) => cron.validate(expression),
+          'not a valid cron expression (5 or 6 fields, e.g. "0 10 * * 3")',
+        )
         .default(defaults.DEFAULT_CAB.schedule),
       role: identifier.default(defaults.DEFAULT_CAB.role),
       decision_rule: z.enum(['chair', 'quorum']).default(defaults.DEFAULT_CAB.decision_rule),
       quorum: positiveInt.default(defaults.DEFAULT_CAB.quorum),
-      calendar_days: positiveInt.max(90, 'at most 90 days: the agenda is read in one meeting').default(defaults.DEFAULT_CAB.calendar_days),
-      missed_agenda_grace_hours: positiveInt.max(168, 'at most 168 hours (a week)').default(defaults.DEFAULT_CAB.missed_agenda_grace_hours),
+      calendar_days: positiveInt
+        .max(90, 'at most 90 days: the agenda is read in one meeting')
+        .default(defaults.DEFAULT_CAB.calendar_days),
+      missed_agenda_grace_hours: positiveInt
+        .max(168, 'at most 168 hours (a week)')
+        .default(defaults.DEFAULT_CAB.missed_agenda_grace_hours),
       emergency_within_hours: positiveInt.default(defaults.DEFAULT_CAB.emergency_within_hours),
       review_risk_levels: z.array(identifier).prefault(defaults.DEFAULT_CAB.review_risk_levels),
       agenda_sections: z
@@ -181,13 +186,15 @@ const policyObject = z.strictObject({
     .prefault({}),
   channels: z.strictObject({ log: slackChannelId.optional() }).prefault({}),
   deployment_windows: z.array(deploymentWindow).prefault(defaults.DEFAULT_DEPLOYMENT_WINDOWS),
-  freezes: z
-    .array(z.strictObject({ from: calendarDate, to: calendarDate, reason: z.string().min(1) }))
-    .prefault([]),
+  freezes: z.array(z.strictObject({ from: calendarDate, to: calendarDate, reason: z.string().min(1) })).prefault([]),
   scheduling: z
     .strictObject({
       exception_role: identifier.default(defaults.DEFAULT_SCHEDULING.exception_role),
-      freeze_rule: z.enum(['exception', 'refuse'], { error: 'expected "exception" (an approved exception may run in a freeze) or "refuse"' }).default(defaults.DEFAULT_SCHEDULING.freeze_rule),
+      freeze_rule: z
+        .enum(['exception', 'refuse'], {
+          error: 'expected "exception" (an approved exception may run in a freeze) or "refuse"',
+        })
+        .default(defaults.DEFAULT_SCHEDULING.freeze_rule),
       // Not checked against roles: a role the policy does not list has no members.
       freeze_manager_roles: z.array(identifier).prefault(defaults.DEFAULT_SCHEDULING.freeze_manager_roles),
     })
@@ -195,15 +202,16 @@ const policyObject = z.strictObject({
   implementation: z
     .strictObject({
       // Slack shows at most 10 checkboxes in one input.
-      verification_checklist: z.array(labelled).min(1).max(10, 'Slack shows at most 10 checkboxes; keep 10 checks or fewer').prefault(defaults.DEFAULT_IMPLEMENTATION.verification_checklist),
+      verification_checklist: z
+        .array(labelled)
+        .min(1)
+        .max(10, 'Slack shows at most 10 checkboxes; keep 10 checks or fewer')
+        .prefault(defaults.DEFAULT_IMPLEMENTATION.verification_checklist),
       review_risk_levels: z.array(identifier).prefault(defaults.DEFAULT_IMPLEMENTATION.review_risk_levels),
     })
     .prefault({}),
   rollback_decision: z
-    .record(
-      identifier,
-      z.strictObject({ decision_maker: z.string().min(1), time_limit_minutes: positiveInt }),
-    )
+    .record(identifier, z.strictObject({ decision_maker: z.string().min(1), time_limit_minutes: positiveInt }))
     .prefault(defaults.DEFAULT_ROLLBACK_DECISION),
   retention_years: z
     .strictObject({
@@ -234,10 +242,12 @@ function crossReferenceIssues(policy: PolicyShape): Issue[] {
   const levelList = levelIds.join(', ');
 
   const checkRole = (path: (string | number)[], role: string) => {
-    if (!roles.has(role)) issues.push({ path, message: `role "${role}" is not defined under roles (defined: ${roleList})` });
+    if (!roles.has(role))
+      issues.push({ path, message: `role "${role}" is not defined under roles (defined: ${roleList})` });
   };
   const checkLevel = (path: (string | number)[], level: string) => {
-    if (!levels.has(level)) issues.push({ path, message: `risk level "${level}" is not one of risk.levels (${levelList})` });
+    if (!levels.has(level))
+      issues.push({ path, message: `risk level "${level}" is not one of risk.levels (${levelList})` });
   };
   const checkEveryLevelHasRow = (section: string, rows: Record<string, unknown>) => {
     for (const level of levelIds) {
@@ -247,17 +257,27 @@ function crossReferenceIssues(policy: PolicyShape): Issue[] {
   };
 
   // 3.2–3.3: levels ascend, and the lowest possible score falls into the first level.
-  for (const id of duplicates(levelIds)) issues.push({ path: ['risk', 'levels'], message: `risk level "${id}" is listed twice` });
+  for (const id of duplicates(levelIds))
+    issues.push({ path: ['risk', 'levels'], message: `risk level "${id}" is listed twice` });
   policy.risk.levels.forEach((level, index) => {
     const previous = policy.risk.levels[index - 1];
     if (previous && level.min_score <= previous.min_score) {
-      issues.push({ path: ['risk', 'levels', index, 'min_score'], message: `must be greater than ${previous.min_score} (levels go from lowest to highest)` });
+      issues.push({
+        path: ['risk', 'levels', index, 'min_score'],
+        message: `must be greater than ${previous.min_score} (levels go from lowest to highest)`,
+      });
     }
   });
-  const lowestScore = policy.risk.factors.reduce((sum, factor) => sum + Math.min(...factor.options.map((o) => o.score)), 0);
+  const lowestScore = policy.risk.factors.reduce(
+    (sum, factor) => sum + Math.min(...factor.options.map((o) => o.score)),
+    0,
+  );
   const firstLevel = policy.risk.levels[0];
   if (firstLevel && firstLevel.min_score > lowestScore) {
-    issues.push({ path: ['risk', 'levels', 0, 'min_score'], message: `must be at most ${lowestScore}, the lowest possible score, so every score has a level` });
+    issues.push({
+      path: ['risk', 'levels', 0, 'min_score'],
+      message: `must be at most ${lowestScore}, the lowest possible score, so every score has a level`,
+    });
   }
   for (const id of duplicates(policy.risk.factors.map((factor) => factor.id))) {
     issues.push({ path: ['risk', 'factors'], message: `factor "${id}" is listed twice` });
@@ -276,13 +296,19 @@ function crossReferenceIssues(policy: PolicyShape): Issue[] {
 
   const declarableRules = Object.keys(policy.review_rules).filter((rule) => rule !== policy.security_review.rule);
   if (declarableRules.length > 10) {
-    issues.push({ path: ['review_rules'], message: 'Slack shows at most 10 checkboxes; keep 10 review rules or fewer besides the security rule' });
+    issues.push({
+      path: ['review_rules'],
+      message: 'Slack shows at most 10 checkboxes; keep 10 review rules or fewer besides the security rule',
+    });
   }
   for (const [rule, { approvals }] of Object.entries(policy.review_rules)) {
     for (const role of Object.keys(approvals)) checkRole(['review_rules', rule, 'approvals', role], role);
   }
   if (policy.security_review.triggers.length > 0 && !Object.hasOwn(policy.review_rules, policy.security_review.rule)) {
-    issues.push({ path: ['security_review', 'rule'], message: `review rule "${policy.security_review.rule}" is not defined under review_rules` });
+    issues.push({
+      path: ['security_review', 'rule'],
+      message: `review rule "${policy.security_review.rule}" is not defined under review_rules`,
+    });
   }
 
   checkRole(['approvals', 'fallback_role'], policy.approvals.fallback_role);
@@ -300,33 +326,46 @@ function crossReferenceIssues(policy: PolicyShape): Issue[] {
     checkRole(['change_types', 'standard', 'approver_roles', index], role),
   );
   for (const key of ['business_hours', 'after_hours', 'fallback_any_of'] as const) {
-    policy.emergency.authorizers[key].forEach((role, index) => checkRole(['emergency', 'authorizers', key, index], role));
+    policy.emergency.authorizers[key].forEach((role, index) =>
+      checkRole(['emergency', 'authorizers', key, index], role),
+    );
   }
   for (const key of ['dispute_notify_roles', 'overdue_notify_roles'] as const) {
     policy.emergency[key].forEach((role, index) => checkRole(['emergency', key, index], role));
   }
   if (policy.emergency.reminder_hours_before_deadline >= policy.emergency.documentation_deadline_hours) {
-    issues.push({ path: ['emergency', 'reminder_hours_before_deadline'], message: `must be less than documentation_deadline_hours (${policy.emergency.documentation_deadline_hours})` });
+    issues.push({
+      path: ['emergency', 'reminder_hours_before_deadline'],
+      message: `must be less than documentation_deadline_hours (${policy.emergency.documentation_deadline_hours})`,
+    });
   }
-  policy.emergency.cab_review_risk_levels.forEach((level, index) => checkLevel(['emergency', 'cab_review_risk_levels', index], level));
+  policy.emergency.cab_review_risk_levels.forEach((level, index) =>
+    checkLevel(['emergency', 'cab_review_risk_levels', index], level),
+  );
   policy.cab.review_risk_levels.forEach((level, index) => checkLevel(['cab', 'review_risk_levels', index], level));
   // Under the chair rule nobody else can decide, so a CAB that meets needs its chair.
   if (policy.cab.channel && policy.cab.decision_rule === 'chair' && !policy.cab.chair) {
-    issues.push({ path: ['cab', 'chair'], message: 'required when cab.channel is set and cab.decision_rule is "chair" (the chair takes the decisions)' });
+    issues.push({
+      path: ['cab', 'chair'],
+      message: 'required when cab.channel is set and cab.decision_rule is "chair" (the chair takes the decisions)',
+    });
   }
 
   if (policy.business_hours.from >= policy.business_hours.to) {
     issues.push({ path: ['business_hours', 'to'], message: 'must be later than business_hours.from' });
   }
   policy.deployment_windows.forEach((window, index) => {
-    if (window.from >= window.to) issues.push({ path: ['deployment_windows', index, 'to'], message: 'must be later than from' });
+    if (window.from >= window.to)
+      issues.push({ path: ['deployment_windows', index, 'to'], message: 'must be later than from' });
     window.risks.forEach((level, riskIndex) => checkLevel(['deployment_windows', index, 'risks', riskIndex], level));
   });
   policy.freezes.forEach((freeze, index) => {
     if (freeze.to < freeze.from) issues.push({ path: ['freezes', index, 'to'], message: 'must not be before from' });
   });
   checkRole(['scheduling', 'exception_role'], policy.scheduling.exception_role);
-  policy.implementation.review_risk_levels.forEach((level, index) => checkLevel(['implementation', 'review_risk_levels', index], level));
+  policy.implementation.review_risk_levels.forEach((level, index) =>
+    checkLevel(['implementation', 'review_risk_levels', index], level),
+  );
   for (const id of duplicates(policy.implementation.verification_checklist.map((check) => check.id))) {
     issues.push({ path: ['implementation', 'verification_checklist'], message: `check "${id}" is listed twice` });
   }

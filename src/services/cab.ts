@@ -1,16 +1,41 @@
 import { and, eq, isNull } from 'drizzle-orm';
+import {
+  type CabMeetingRow,
+  closedMeetingsBetween,
+  itemById,
+  itemsOfMeeting,
+  loadAgendaFacts,
+  meetingById,
+  meetingOfSlot,
+  openEmergencyItem,
+  previousRegularMeeting,
+  recentClosedMeetings,
+  recordVote,
+  undecidedPostedItems,
+  votesOf,
+} from '../db/cab.js';
+import { type DbExecutor, loadChangeView, openBoardRequirement, recordAudit } from '../db/changes.js';
+import type { CabinetDb } from '../db/client.js';
+import { enqueue } from '../db/outbox.js';
+import { loadFreezes } from '../db/schedule.js';
+import { cabItems, cabMeetings } from '../db/schema.js';
 import { type Agenda, buildAgenda } from '../domain/agenda.js';
 import { localDate } from '../domain/business-hours.js';
-import { type BallotKind, type CabOutcome, CAB_OUTCOME_WORDS, type DecisionRule, ballotRefusal, buildMinutes, decisionRuleFor, mayCloseMeeting, quorumOutcome, tally } from '../domain/cab.js';
+import {
+  type BallotKind,
+  ballotRefusal,
+  buildMinutes,
+  CAB_OUTCOME_WORDS,
+  type CabOutcome,
+  type DecisionRule,
+  decisionRuleFor,
+  mayCloseMeeting,
+  quorumOutcome,
+  tally,
+} from '../domain/cab.js';
 import { formatChangeRef } from '../domain/change-ref.js';
 import { previousSlot } from '../domain/cron-slots.js';
 import { decisionStage, describeState } from '../domain/lifecycle.js';
-import { loadFreezes } from '../db/schedule.js';
-import { type CabMeetingRow, closedMeetingsBetween, itemById, itemsOfMeeting, loadAgendaFacts, meetingById, meetingOfSlot, openEmergencyItem, previousRegularMeeting, recentClosedMeetings, recordVote, undecidedPostedItems, votesOf } from '../db/cab.js';
-import type { CabinetDb } from '../db/client.js';
-import { type DbExecutor, loadChangeView, openBoardRequirement, recordAudit } from '../db/changes.js';
-import { enqueue } from '../db/outbox.js';
-import { cabItems, cabMeetings } from '../db/schema.js';
 import type { Policy } from '../policy/schema.js';
 import { announce } from './announce.js';
 import { recordBoardDecision } from './decide.js';
@@ -25,9 +50,15 @@ const WEEK_MS = 7 * 86_400_000;
  */
 export function agendaFor(db: DbExecutor, policy: Policy, meetingAt: Date, now: Date): Agenda {
   const since =
-    previousRegularMeeting(db, meetingAt)?.createdAt ?? previousSlot(policy.cab.schedule, policy.timezone, new Date(meetingAt.getTime() - 1000)) ?? new Date(meetingAt.getTime() - WEEK_MS);
+    previousRegularMeeting(db, meetingAt)?.createdAt ??
+    previousSlot(policy.cab.schedule, policy.timezone, new Date(meetingAt.getTime() - 1000)) ??
+    new Date(meetingAt.getTime() - WEEK_MS);
   // 7.3 (5) lists the freezes announced from Slack as well as the policy file's.
-  return buildAgenda(loadAgendaFacts(db, since), { ...policy, freezes: loadFreezes(db, policy) }, { meetingAt, since, now });
+  return buildAgenda(
+    loadAgendaFacts(db, since),
+    { ...policy, freezes: loadFreezes(db, policy) },
+    { meetingAt, since, now },
+  );
 }
 
 export type OpenedMeeting = { ok: true; meetingId: number; created: boolean };
@@ -37,9 +68,15 @@ export type OpenedMeeting = { ok: true; meetingId: number; created: boolean };
  * now"): the agenda is built, its changes for approval put to the board, and the post queued, in
  * one transaction. The unique slot makes a second call for the same slot a no-op.
  */
-export function openRegularMeeting(db: CabinetDb, policy: Policy, request: { slot: Date; late: boolean; openedBy: string }, now: Date): OpenedMeeting | Refusal {
+export function openRegularMeeting(
+  db: CabinetDb,
+  policy: Policy,
+  request: { slot: Date; late: boolean; openedBy: string },
+  now: Date,
+): OpenedMeeting | Refusal {
   const channelId = policy.cab.channel;
-  if (!channelId) return { ok: false, reason: 'No CAB channel is set (policy cab.channel), so there is nowhere to post the agenda.' };
+  if (!channelId)
+    return { ok: false, reason: 'No CAB channel is set (policy cab.channel), so there is nowhere to post the agenda.' };
   return db.transaction(
     (tx) => {
       const slot = request.slot.toISOString();
@@ -48,16 +85,46 @@ export function openRegularMeeting(db: CabinetDb, policy: Policy, request: { slo
       const agenda = agendaFor(tx, policy, request.slot, now);
       const [meeting] = tx
         .insert(cabMeetings)
-        .values({ kind: 'regular', slot, meetingAt: request.slot, late: request.late, openedBy: request.openedBy, agenda, channelId, createdAt: now })
+        .values({
+          kind: 'regular',
+          slot,
+          meetingAt: request.slot,
+          late: request.late,
+          openedBy: request.openedBy,
+          agenda,
+          channelId,
+          createdAt: now,
+        })
         .returning({ id: cabMeetings.id })
         .all();
       if (!meeting) throw new Error('the meeting was not inserted');
-      recordAudit(tx, { changeId: null, actorId: request.openedBy, type: 'cab.meeting_opened', data: { meetingId: meeting.id, kind: 'regular', slot, late: request.late } }, now);
+      recordAudit(
+        tx,
+        {
+          changeId: null,
+          actorId: request.openedBy,
+          type: 'cab.meeting_opened',
+          data: { meetingId: meeting.id, kind: 'regular', slot, late: request.late },
+        },
+        now,
+      );
       for (const entry of agenda.forApproval) {
         // An earlier meeting's item of the change loses its buttons: the votes belong on this one.
-        for (const earlier of undecidedPostedItems(tx, entry.change.id)) enqueue(tx, { kind: 'refresh_cab_item', changeId: earlier.changeId, itemId: earlier.id }, now);
-        tx.insert(cabItems).values({ meetingId: meeting.id, changeId: entry.change.id, phase: entry.phase, createdAt: now }).run();
-        recordAudit(tx, { changeId: entry.change.id, actorId: request.openedBy, type: 'cab.put_to_board', data: { meetingId: meeting.id, phase: entry.phase } }, now);
+        for (const earlier of undecidedPostedItems(tx, entry.change.id))
+          enqueue(tx, { kind: 'refresh_cab_item', changeId: earlier.changeId, itemId: earlier.id }, now);
+        tx.insert(cabItems)
+          .values({ meetingId: meeting.id, changeId: entry.change.id, phase: entry.phase, createdAt: now })
+          .run();
+        recordAudit(
+          tx,
+          {
+            changeId: entry.change.id,
+            actorId: request.openedBy,
+            type: 'cab.put_to_board',
+            data: { meetingId: meeting.id, phase: entry.phase },
+          },
+          now,
+        );
       }
       enqueue(tx, { kind: 'cab_meeting', meetingId: meeting.id }, now, `cab_meeting:${meeting.id}`);
       return { ok: true as const, meetingId: meeting.id, created: true };
@@ -71,19 +138,39 @@ export function openRegularMeeting(db: CabinetDb, policy: Policy, request: { slo
  * vote buttons, the members mentioned. The chair, a member, or the change's requester or owner may
  * convene it; convening again while it is open posts nothing new.
  */
-export function conveneEmergencyCab(db: CabinetDb, policy: Policy, changeId: number, actorId: string, members: readonly string[], now: Date): OpenedMeeting | Refusal {
+export function conveneEmergencyCab(
+  db: CabinetDb,
+  policy: Policy,
+  changeId: number,
+  actorId: string,
+  members: readonly string[],
+  now: Date,
+): OpenedMeeting | Refusal {
   const channelId = policy.cab.channel;
-  if (!channelId) return { ok: false, reason: 'No CAB channel is set (policy cab.channel), so there is nowhere to convene the CAB.' };
+  if (!channelId)
+    return { ok: false, reason: 'No CAB channel is set (policy cab.channel), so there is nowhere to convene the CAB.' };
   return db.transaction(
     (tx): OpenedMeeting | Refusal => {
       const view = loadChangeView(tx, changeId);
       if (!view) return { ok: false, reason: `${formatChangeRef(changeId)} does not exist.` };
       const { change } = view;
-      if (actorId !== policy.cab.chair && !members.includes(actorId) && actorId !== change.requesterId && actorId !== change.ownerId) {
-        return { ok: false, reason: `Only the CAB chair, a CAB member, or the requester or owner of ${view.ref} may convene an emergency CAB for it.` };
+      if (
+        actorId !== policy.cab.chair &&
+        !members.includes(actorId) &&
+        actorId !== change.requesterId &&
+        actorId !== change.ownerId
+      ) {
+        return {
+          ok: false,
+          reason: `Only the CAB chair, a CAB member, or the requester or owner of ${view.ref} may convene an emergency CAB for it.`,
+        };
       }
       const requirement = openBoardRequirement(view, policy);
-      if (!requirement) return { ok: false, reason: `${view.ref} is not waiting for a CAB decision (it is ${describeState(change.state)}); there is nothing to convene for.` };
+      if (!requirement)
+        return {
+          ok: false,
+          reason: `${view.ref} is not waiting for a CAB decision (it is ${describeState(change.state)}); there is nothing to convene for.`,
+        };
       const open = openEmergencyItem(tx, changeId);
       if (open) return { ok: true, meetingId: open.meetingId, created: false };
       const [meeting] = tx
@@ -92,9 +179,19 @@ export function conveneEmergencyCab(db: CabinetDb, policy: Policy, changeId: num
         .returning({ id: cabMeetings.id })
         .all();
       if (!meeting) throw new Error('the meeting was not inserted');
-      for (const earlier of undecidedPostedItems(tx, changeId)) enqueue(tx, { kind: 'refresh_cab_item', changeId, itemId: earlier.id }, now);
+      for (const earlier of undecidedPostedItems(tx, changeId))
+        enqueue(tx, { kind: 'refresh_cab_item', changeId, itemId: earlier.id }, now);
       tx.insert(cabItems).values({ meetingId: meeting.id, changeId, phase: requirement.phase, createdAt: now }).run();
-      recordAudit(tx, { changeId, actorId, type: 'cab.emergency_convened', data: { meetingId: meeting.id, phase: requirement.phase } }, now);
+      recordAudit(
+        tx,
+        {
+          changeId,
+          actorId,
+          type: 'cab.emergency_convened',
+          data: { meetingId: meeting.id, phase: requirement.phase },
+        },
+        now,
+      );
       enqueue(tx, { kind: 'cab_meeting', meetingId: meeting.id }, now, `cab_meeting:${meeting.id}`);
       return { ok: true, meetingId: meeting.id, created: true };
     },
@@ -113,7 +210,14 @@ export interface BallotRequest {
 export type BallotResult = { ok: true; ref: string; decided: CabOutcome | undefined } | Refusal;
 
 /** Why the board decided as it did, in the words the requester and the auditors read. */
-function boardReason(policy: Policy, rule: DecisionRule, meeting: CabMeetingRow, outcome: CabOutcome, votes: ReturnType<typeof votesOf>, chairReason: string | undefined): string {
+function boardReason(
+  policy: Policy,
+  rule: DecisionRule,
+  meeting: CabMeetingRow,
+  outcome: CabOutcome,
+  votes: ReturnType<typeof votesOf>,
+  chairReason: string | undefined,
+): string {
   const held = `${meeting.kind === 'emergency' ? 'emergency CAB' : 'CAB'} of ${localDate(meeting.meetingAt, policy.timezone)}`;
   const counts = tally(votes);
   const votesText = `votes: approve ${counts.approve.length}, reject ${counts.reject.length}, defer ${counts.defer.length}`;
@@ -127,24 +231,53 @@ function boardReason(policy: Policy, rule: DecisionRule, meeting: CabMeetingRow,
  * immediate transaction: the meeting must be open, the item undecided, the change still waiting for
  * the board in that phase, and the actor allowed (members vote; the chair, or a quorum, decides).
  */
-export function castBallot(db: CabinetDb, policy: Policy, request: BallotRequest, actorId: string, members: readonly string[], now: Date): BallotResult {
+export function castBallot(
+  db: CabinetDb,
+  policy: Policy,
+  request: BallotRequest,
+  actorId: string,
+  members: readonly string[],
+  now: Date,
+): BallotResult {
   return db.transaction(
     (tx): BallotResult => {
       const item = itemById(tx, request.itemId);
       const meeting = item ? meetingById(tx, item.meetingId) : undefined;
       const view = item ? loadChangeView(tx, item.changeId) : undefined;
-      if (!item || !meeting || !view) return { ok: false, reason: 'That agenda item does not exist; nothing was recorded.' };
-      if (item.outcome) return { ok: false, reason: `The board already decided ${view.ref}: ${CAB_OUTCOME_WORDS[item.outcome].past}.` };
-      if (meeting.closedAt) return { ok: false, reason: `That meeting is closed; ${view.ref} goes to the next CAB. Nothing was recorded.` };
+      if (!item || !meeting || !view)
+        return { ok: false, reason: 'That agenda item does not exist; nothing was recorded.' };
+      if (item.outcome)
+        return { ok: false, reason: `The board already decided ${view.ref}: ${CAB_OUTCOME_WORDS[item.outcome].past}.` };
+      if (meeting.closedAt)
+        return { ok: false, reason: `That meeting is closed; ${view.ref} goes to the next CAB. Nothing was recorded.` };
       // Put to the board again since (a later agenda, an emergency CAB): the votes belong there.
-      if (view.boardItems.at(-1)?.id !== item.id) return { ok: false, reason: `${view.ref} was put to the board again since; vote on its latest agenda. Nothing was recorded.` };
+      if (view.boardItems.at(-1)?.id !== item.id)
+        return {
+          ok: false,
+          reason: `${view.ref} was put to the board again since; vote on its latest agenda. Nothing was recorded.`,
+        };
       const stage = decisionStage(view.change.state);
       const requirement = openBoardRequirement(view, policy);
       if (!stage || !requirement || stage.phase !== item.phase) {
-        return { ok: false, reason: `${view.ref} no longer waits for the board (it is ${describeState(view.change.state)}); nothing was recorded.` };
+        return {
+          ok: false,
+          reason: `${view.ref} no longer waits for the board (it is ${describeState(view.change.state)}); nothing was recorded.`,
+        };
       }
       const rule = decisionRuleFor(policy.cab, view.change);
-      const refusal = ballotRefusal({ ref: view.ref, rule, quorum: policy.cab.quorum, chairId: policy.cab.chair, members, requesterId: view.change.requesterId, ownerId: view.change.ownerId }, actorId, request.kind);
+      const refusal = ballotRefusal(
+        {
+          ref: view.ref,
+          rule,
+          quorum: policy.cab.quorum,
+          chairId: policy.cab.chair,
+          members,
+          requesterId: view.change.requesterId,
+          ownerId: view.change.ownerId,
+        },
+        actorId,
+        request.kind,
+      );
       if (refusal) return { ok: false, reason: refusal };
 
       let decided: CabOutcome | undefined;
@@ -152,13 +285,29 @@ export function castBallot(db: CabinetDb, policy: Policy, request: BallotRequest
         if (!recordVote(tx, item.id, { voterId: actorId, vote: request.outcome }, now)) {
           return { ok: false, reason: `Your vote to ${request.outcome} ${view.ref} is already recorded.` };
         }
-        recordAudit(tx, { changeId: view.change.id, actorId, type: 'cab.voted', data: { meetingId: meeting.id, itemId: item.id, vote: request.outcome } }, now);
+        recordAudit(
+          tx,
+          {
+            changeId: view.change.id,
+            actorId,
+            type: 'cab.voted',
+            data: { meetingId: meeting.id, itemId: item.id, vote: request.outcome },
+          },
+          now,
+        );
         if (rule === 'quorum') decided = quorumOutcome(votesOf(tx, item.id), policy.cab.quorum);
       } else {
         decided = request.outcome;
       }
       if (decided) {
-        const reason = boardReason(policy, rule, meeting, decided, votesOf(tx, item.id), request.kind === 'decide' ? request.reason : undefined);
+        const reason = boardReason(
+          policy,
+          rule,
+          meeting,
+          decided,
+          votesOf(tx, item.id),
+          request.kind === 'decide' ? request.reason : undefined,
+        );
         const updated = tx
           .update(cabItems)
           .set({ outcome: decided, decidedBy: actorId, reason, decidedAt: now })
@@ -166,7 +315,16 @@ export function castBallot(db: CabinetDb, policy: Policy, request: BallotRequest
           .returning({ id: cabItems.id })
           .all();
         if (updated.length !== 1) return { ok: false, reason: `The board already decided ${view.ref}.` };
-        recordAudit(tx, { changeId: view.change.id, actorId, type: 'cab.decided', data: { meetingId: meeting.id, itemId: item.id, outcome: decided, reason } }, now);
+        recordAudit(
+          tx,
+          {
+            changeId: view.change.id,
+            actorId,
+            type: 'cab.decided',
+            data: { meetingId: meeting.id, itemId: item.id, outcome: decided, reason },
+          },
+          now,
+        );
         if (decided === 'defer') {
           announce(tx, view.change, 'cab_deferred', now);
         } else {
@@ -188,20 +346,64 @@ export function castBallot(db: CabinetDb, policy: Policy, request: BallotRequest
  * The chair closes a meeting: the minutes (who voted, decisions, deferrals, notes) are built from
  * the record and stored, and posting them is queued. Undecided changes simply stay for the next CAB.
  */
-export function closeMeeting(db: CabinetDb, policy: Policy, meetingId: number, actorId: string, notes: string | null, members: readonly string[], now: Date): { ok: true } | Refusal {
+export function closeMeeting(
+  db: CabinetDb,
+  policy: Policy,
+  meetingId: number,
+  actorId: string,
+  notes: string | null,
+  members: readonly string[],
+  now: Date,
+): { ok: true } | Refusal {
   return db.transaction(
     (tx): { ok: true } | Refusal => {
       const meeting = meetingById(tx, meetingId);
       if (!meeting) return { ok: false, reason: 'That meeting does not exist.' };
-      if (meeting.closedAt) return { ok: false, reason: `That meeting was already closed by <@${meeting.closedBy ?? ''}>; its minutes are in its thread.` };
-      if (!mayCloseMeeting(actorId, policy.cab.chair, members)) return { ok: false, reason: 'Only the CAB chair closes the meeting.' };
+      if (meeting.closedAt)
+        return {
+          ok: false,
+          reason: `That meeting was already closed by <@${meeting.closedBy ?? ''}>; its minutes are in its thread.`,
+        };
+      if (!mayCloseMeeting(actorId, policy.cab.chair, members))
+        return { ok: false, reason: 'Only the CAB chair closes the meeting.' };
       const items = itemsOfMeeting(tx, meetingId).map((item) => {
         const view = loadChangeView(tx, item.changeId);
-        return { ref: formatChangeRef(item.changeId), title: view?.change.title ?? '', phase: item.phase, outcome: item.outcome, decidedBy: item.decidedBy, reason: item.reason, votes: votesOf(tx, item.id) };
+        return {
+          ref: formatChangeRef(item.changeId),
+          title: view?.change.title ?? '',
+          phase: item.phase,
+          outcome: item.outcome,
+          decidedBy: item.decidedBy,
+          reason: item.reason,
+          votes: votesOf(tx, item.id),
+        };
       });
-      const minutes = buildMinutes({ kind: meeting.kind, meetingAt: meeting.meetingAt.toISOString(), late: meeting.late, chairId: policy.cab.chair ?? null, closedBy: actorId, notes, items }, now);
-      tx.update(cabMeetings).set({ closedAt: now, closedBy: actorId, notes, minutes }).where(eq(cabMeetings.id, meetingId)).run();
-      recordAudit(tx, { changeId: null, actorId, type: 'cab.meeting_closed', data: { meetingId, items: items.length, decided: items.filter((item) => item.outcome).length } }, now);
+      const minutes = buildMinutes(
+        {
+          kind: meeting.kind,
+          meetingAt: meeting.meetingAt.toISOString(),
+          late: meeting.late,
+          chairId: policy.cab.chair ?? null,
+          closedBy: actorId,
+          notes,
+          items,
+        },
+        now,
+      );
+      tx.update(cabMeetings)
+        .set({ closedAt: now, closedBy: actorId, notes, minutes })
+        .where(eq(cabMeetings.id, meetingId))
+        .run();
+      recordAudit(
+        tx,
+        {
+          changeId: null,
+          actorId,
+          type: 'cab.meeting_closed',
+          data: { meetingId, items: items.length, decided: items.filter((item) => item.outcome).length },
+        },
+        now,
+      );
       enqueue(tx, { kind: 'cab_minutes', meetingId }, now, `cab_minutes:${meetingId}`);
       return { ok: true };
     },
@@ -213,12 +415,23 @@ export function closeMeeting(db: CabinetDb, policy: Policy, meetingId: number, a
  * Minutes of the meetings held on a date (YYYY-MM-DD in the policy time zone), or of the latest
  * meeting without a date; with the dates of recent meetings, to suggest when none match.
  */
-export function minutesOn(db: DbExecutor, policy: Policy, date: string | undefined): { meetings: CabMeetingRow[]; recentDates: string[] } {
+export function minutesOn(
+  db: DbExecutor,
+  policy: Policy,
+  date: string | undefined,
+): { meetings: CabMeetingRow[]; recentDates: string[] } {
   const recent = recentClosedMeetings(db, 10);
   const recentDates = [...new Set(recent.map((meeting) => localDate(meeting.meetingAt, policy.timezone)))];
   if (date === undefined) return { meetings: recent.slice(0, 1), recentDates };
   // A day anywhere on Earth lies within 14 hours either side of that day in UTC.
   const dayStart = Date.parse(`${date}T00:00:00Z`);
-  const candidates = closedMeetingsBetween(db, new Date(dayStart - 14 * 3_600_000), new Date(dayStart + 38 * 3_600_000));
-  return { meetings: candidates.filter((meeting) => localDate(meeting.meetingAt, policy.timezone) === date), recentDates };
+  const candidates = closedMeetingsBetween(
+    db,
+    new Date(dayStart - 14 * 3_600_000),
+    new Date(dayStart + 38 * 3_600_000),
+  );
+  return {
+    meetings: candidates.filter((meeting) => localDate(meeting.meetingAt, policy.timezone) === date),
+    recentDates,
+  };
 }

@@ -1,14 +1,39 @@
-import { type DecisionContext, type Eligibility, approvalsComplete, decisionEligibility, isBoardRequirement } from '../domain/approvers.js';
-import { type ApprovalPhase, type ChangeState, type DecisionStage, decisionStage, describeState, isDecided } from '../domain/lifecycle.js';
+import {
+  type ChangeView,
+  type DbExecutor,
+  flagChange,
+  loadChangeView,
+  type RequirementView,
+  recordAudit,
+  requirementsOf,
+  satisfyRequirement,
+  transitionChange,
+} from '../db/changes.js';
 import type { CabinetDb } from '../db/client.js';
-import { type ChangeView, type DbExecutor, type RequirementView, flagChange, loadChangeView, recordAudit, requirementsOf, satisfyRequirement, transitionChange } from '../db/changes.js';
 import { enqueue } from '../db/outbox.js';
 import { approvalDecisions } from '../db/schema.js';
+import {
+  approvalsComplete,
+  type DecisionContext,
+  decisionEligibility,
+  type Eligibility,
+  isBoardRequirement,
+} from '../domain/approvers.js';
+import {
+  type ApprovalPhase,
+  type ChangeState,
+  type DecisionStage,
+  decisionStage,
+  describeState,
+  isDecided,
+} from '../domain/lifecycle.js';
 import type { Policy } from '../policy/schema.js';
 import { announce } from './announce.js';
 import { completeObligation, startPaperwork } from './paperwork.js';
 
-export type DecisionOutcome = { ok: true; ref: string; changeState: ChangeState; stage: DecisionStage } | { ok: false; reason: string };
+export type DecisionOutcome =
+  | { ok: true; ref: string; changeState: ChangeState; stage: DecisionStage }
+  | { ok: false; reason: string };
 
 function contextOf(view: ChangeView, policy: Policy, stage: DecisionStage | undefined): DecisionContext {
   return {
@@ -39,7 +64,14 @@ export function eligibilityOf(view: ChangeView, policy: Policy, actorId: string)
  * What follows a decided phase: an authorized emergency owes its paperwork, a retro-approval
  * completes it; everyone concerned is told.
  */
-export function afterDecision(tx: DbExecutor, view: ChangeView, policy: Policy, state: ChangeState, actorId: string, now: Date): void {
+export function afterDecision(
+  tx: DbExecutor,
+  view: ChangeView,
+  policy: Policy,
+  state: ChangeState,
+  actorId: string,
+  now: Date,
+): void {
   if (state === 'authorized') startPaperwork(tx, view, policy, now);
   if (state === 'retro_approved') completeObligation(tx, view.change.id, 'retro_approval', actorId, null, now);
   if (state === 'retro_rejected') flagChange(tx, view.change, 'Its retro-approval was rejected', actorId, now);
@@ -50,12 +82,34 @@ export function afterDecision(tx: DbExecutor, view: ChangeView, policy: Policy, 
  * Satisfies a requirement once it has enough approvals; when that completes the phase, moves the
  * change on and starts what follows. Returns the change's state afterwards.
  */
-function advanceIfComplete(tx: DbExecutor, view: ChangeView, policy: Policy, stage: DecisionStage, requirementId: number, approvals: number, actorId: string, now: Date): ChangeState {
+function advanceIfComplete(
+  tx: DbExecutor,
+  view: ChangeView,
+  policy: Policy,
+  stage: DecisionStage,
+  requirementId: number,
+  approvals: number,
+  actorId: string,
+  now: Date,
+): ChangeState {
   const requirements = requirementsOf(view, stage.phase);
   const requirement = requirements.find((r) => r.id === requirementId);
-  if (!requirement || approvals < requirement.approvalsNeeded || !satisfyRequirement(tx, requirement.id, now)) return view.change.state;
-  recordAudit(tx, { changeId: view.change.id, actorId, type: 'requirement.satisfied', data: { role: requirement.role, phase: stage.phase } }, now);
-  const satisfied = requirements.map((r) => ({ alternative: r.alternative, satisfied: r.id === requirement.id || r.satisfiedAt !== null }));
+  if (!requirement || approvals < requirement.approvalsNeeded || !satisfyRequirement(tx, requirement.id, now))
+    return view.change.state;
+  recordAudit(
+    tx,
+    {
+      changeId: view.change.id,
+      actorId,
+      type: 'requirement.satisfied',
+      data: { role: requirement.role, phase: stage.phase },
+    },
+    now,
+  );
+  const satisfied = requirements.map((r) => ({
+    alternative: r.alternative,
+    satisfied: r.id === requirement.id || r.satisfiedAt !== null,
+  }));
   if (!approvalsComplete(satisfied)) return view.change.state;
   const state = transitionChange(tx, view.change, stage.approve, actorId, now);
   afterDecision(tx, view, policy, state, actorId, now);
@@ -82,14 +136,35 @@ export function recordApproval(
   if (!stage) return { decisionId: undefined, state: view.change.state };
   const [inserted] = tx
     .insert(approvalDecisions)
-    .values({ changeId, requirementId: eligible.requirementId, approverId, role: eligible.role, decision: 'approve', source, decidedAt: now })
+    .values({
+      changeId,
+      requirementId: eligible.requirementId,
+      approverId,
+      role: eligible.role,
+      decision: 'approve',
+      source,
+      decidedAt: now,
+    })
     .onConflictDoNothing()
     .returning({ id: approvalDecisions.id })
     .all();
   if (!inserted) return { decisionId: undefined, state: view.change.state };
-  recordAudit(tx, { changeId, actorId: approverId, type: 'approval.approved', data: { role: eligible.role, phase: stage.phase, source } }, now);
-  const approvals = (requirementsOf(view, stage.phase).find((r) => r.id === eligible.requirementId)?.approvals.length ?? 0) + 1;
-  return { decisionId: inserted.id, state: advanceIfComplete(tx, view, policy, stage, eligible.requirementId, approvals, approverId, now) };
+  recordAudit(
+    tx,
+    {
+      changeId,
+      actorId: approverId,
+      type: 'approval.approved',
+      data: { role: eligible.role, phase: stage.phase, source },
+    },
+    now,
+  );
+  const approvals =
+    (requirementsOf(view, stage.phase).find((r) => r.id === eligible.requirementId)?.approvals.length ?? 0) + 1;
+  return {
+    decisionId: inserted.id,
+    state: advanceIfComplete(tx, view, policy, stage, eligible.requirementId, approvals, approverId, now),
+  };
 }
 
 /**
@@ -97,19 +172,58 @@ export function recordApproval(
  * satisfies it, a rejection decides the phase. `deciderId` is the chair, or the member whose vote
  * completed the quorum; `reason` says how the board decided. Returns the change's state afterwards.
  */
-export function recordBoardDecision(tx: DbExecutor, view: ChangeView, policy: Policy, stage: DecisionStage, requirement: RequirementView, decision: 'approve' | 'reject', deciderId: string, reason: string, now: Date): ChangeState {
+export function recordBoardDecision(
+  tx: DbExecutor,
+  view: ChangeView,
+  policy: Policy,
+  stage: DecisionStage,
+  requirement: RequirementView,
+  decision: 'approve' | 'reject',
+  deciderId: string,
+  reason: string,
+  now: Date,
+): ChangeState {
   const changeId = view.change.id;
-  tx.insert(approvalDecisions).values({ changeId, requirementId: requirement.id, approverId: deciderId, role: requirement.role, decision, reason, source: 'cab', decidedAt: now }).run();
+  tx.insert(approvalDecisions)
+    .values({
+      changeId,
+      requirementId: requirement.id,
+      approverId: deciderId,
+      role: requirement.role,
+      decision,
+      reason,
+      source: 'cab',
+      decidedAt: now,
+    })
+    .run();
   if (decision === 'reject') {
-    const state = transitionChange(tx, view.change, stage.reject, deciderId, now, { role: requirement.role, reason, source: 'cab' });
+    const state = transitionChange(tx, view.change, stage.reject, deciderId, now, {
+      role: requirement.role,
+      reason,
+      source: 'cab',
+    });
     afterDecision(tx, view, policy, state, deciderId, now);
     return state;
   }
-  recordAudit(tx, { changeId, actorId: deciderId, type: 'approval.approved', data: { role: requirement.role, phase: stage.phase, source: 'cab', reason } }, now);
+  recordAudit(
+    tx,
+    {
+      changeId,
+      actorId: deciderId,
+      type: 'approval.approved',
+      data: { role: requirement.role, phase: stage.phase, source: 'cab', reason },
+    },
+    now,
+  );
   return advanceIfComplete(tx, view, policy, stage, requirement.id, requirement.approvalsNeeded, deciderId, now);
 }
 
-type EligibleDecision = (tx: DbExecutor, view: ChangeView, stage: DecisionStage, eligible: { requirementId: number; role: string }) => DecisionOutcome;
+type EligibleDecision = (
+  tx: DbExecutor,
+  view: ChangeView,
+  stage: DecisionStage,
+  eligible: { requirementId: number; role: string },
+) => DecisionOutcome;
 
 /** A decision taken on a message or form of one phase: it counts only while the change is still in that phase. */
 export interface DecisionTarget {
@@ -121,13 +235,23 @@ export interface DecisionTarget {
  * Runs a decision in one immediate transaction: the change is read, the actor's eligibility checked
  * and the decision written together, so no other click can slip in between.
  */
-function decide(db: CabinetDb, policy: Policy, target: DecisionTarget, actorId: string, record: EligibleDecision): DecisionOutcome {
+function decide(
+  db: CabinetDb,
+  policy: Policy,
+  target: DecisionTarget,
+  actorId: string,
+  record: EligibleDecision,
+): DecisionOutcome {
   return db.transaction(
     (tx) => {
       const view = loadChangeView(tx, target.changeId);
       if (!view) return { ok: false, reason: 'That change does not exist; nothing was recorded.' };
       const stage = decisionStage(view.change.state);
-      if (stage && stage.phase !== target.phase) return { ok: false, reason: `That request is out of date: ${view.ref} is now ${describeState(view.change.state)}; nothing was recorded.` };
+      if (stage && stage.phase !== target.phase)
+        return {
+          ok: false,
+          reason: `That request is out of date: ${view.ref} is now ${describeState(view.change.state)}; nothing was recorded.`,
+        };
       const eligibility = decisionEligibility(contextOf(view, policy, stage), actorId);
       if (!eligibility.ok) return eligibility;
       if (!stage) return { ok: false, reason: 'Nothing to decide.' };
@@ -138,7 +262,13 @@ function decide(db: CabinetDb, policy: Policy, target: DecisionTarget, actorId: 
 }
 
 /** Approves (or authorizes, or retro-approves) a change for the role the actor was asked in. */
-export function approveChange(db: CabinetDb, policy: Policy, target: DecisionTarget, actorId: string, now: Date): DecisionOutcome {
+export function approveChange(
+  db: CabinetDb,
+  policy: Policy,
+  target: DecisionTarget,
+  actorId: string,
+  now: Date,
+): DecisionOutcome {
   return decide(db, policy, target, actorId, (tx, view, stage, eligible) => {
     const { decisionId, state } = recordApproval(tx, view, policy, eligible, actorId, 'button', now);
     if (decisionId === undefined) return { ok: false, reason: `Your decision on ${view.ref} is already recorded.` };
@@ -148,10 +278,28 @@ export function approveChange(db: CabinetDb, policy: Policy, target: DecisionTar
 }
 
 /** Rejects (or declines) with its reason; one rejection decides the phase. */
-export function rejectChange(db: CabinetDb, policy: Policy, target: DecisionTarget, actorId: string, reason: string, now: Date): DecisionOutcome {
+export function rejectChange(
+  db: CabinetDb,
+  policy: Policy,
+  target: DecisionTarget,
+  actorId: string,
+  reason: string,
+  now: Date,
+): DecisionOutcome {
   return decide(db, policy, target, actorId, (tx, view, stage, { requirementId, role }) => {
     const changeId = view.change.id;
-    tx.insert(approvalDecisions).values({ changeId, requirementId, approverId: actorId, role, decision: 'reject', reason, source: 'button', decidedAt: now }).run();
+    tx.insert(approvalDecisions)
+      .values({
+        changeId,
+        requirementId,
+        approverId: actorId,
+        role,
+        decision: 'reject',
+        reason,
+        source: 'button',
+        decidedAt: now,
+      })
+      .run();
     const state = transitionChange(tx, view.change, stage.reject, actorId, now, { role, reason });
     afterDecision(tx, view, policy, state, actorId, now);
     enqueue(tx, { kind: 'refresh_messages', changeId }, now);

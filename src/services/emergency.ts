@@ -1,21 +1,35 @@
 import { eq } from 'drizzle-orm';
+import {
+  type ChangeView,
+  changeOfSubmission,
+  loadChangeView,
+  recordAudit,
+  requirementsOf,
+  transitionChange,
+} from '../db/changes.js';
+import type { CabinetDb } from '../db/client.js';
+import { enqueue } from '../db/outbox.js';
+import { approvalRequirements, changes } from '../db/schema.js';
 import { authorizationRequirements, escalationDueAt } from '../domain/emergency.js';
 import type { EmergencyRequest } from '../domain/emergency-request.js';
 import { describeState } from '../domain/lifecycle.js';
-import type { CabinetDb } from '../db/client.js';
-import { type ChangeView, changeOfSubmission, loadChangeView, recordAudit, requirementsOf, transitionChange } from '../db/changes.js';
-import { enqueue } from '../db/outbox.js';
-import { approvalRequirements, changes } from '../db/schema.js';
 import type { Policy } from '../policy/schema.js';
-import type { SubmittedChange } from './submit-change.js';
 import { askToDecide } from './request-approvals.js';
+import type { SubmittedChange } from './submit-change.js';
 
 /**
  * Records an emergency (6.1) and asks for its authorization (6.3) in one transaction: the
  * authorizers of the hour in the policy timezone, with the CTO/CISO stand-ins chosen but asked only
  * if it is escalated, by request or after the policy's wait (a timer in the outbox).
  */
-export function declareEmergency(db: CabinetDb, policy: Policy, request: EmergencyRequest, requesterId: string, submissionKey: string, now: Date): SubmittedChange {
+export function declareEmergency(
+  db: CabinetDb,
+  policy: Policy,
+  request: EmergencyRequest,
+  requesterId: string,
+  submissionKey: string,
+  now: Date,
+): SubmittedChange {
   const requirements = authorizationRequirements(now, policy);
   return db.transaction(
     (tx) => {
@@ -42,15 +56,34 @@ export function declareEmergency(db: CabinetDb, policy: Policy, request: Emergen
         .all();
       if (!row) throw new Error('insert returned no change');
       const changeId = row.id;
-      recordAudit(tx, { changeId, actorId: requesterId, type: 'change.submitted', toState: 'submitted', data: { criterion: request.criterion, authorizers: requirements } }, now);
+      recordAudit(
+        tx,
+        {
+          changeId,
+          actorId: requesterId,
+          type: 'change.submitted',
+          toState: 'submitted',
+          data: { criterion: request.criterion, authorizers: requirements },
+        },
+        now,
+      );
       transitionChange(tx, row, 'request_authorization', requesterId, now);
       for (const { role, alternative } of requirements) {
-        tx.insert(approvalRequirements).values({ changeId, phase: 'authorization', role, approvalsNeeded: 1, alternative }).run();
+        tx.insert(approvalRequirements)
+          .values({ changeId, phase: 'authorization', role, approvalsNeeded: 1, alternative })
+          .run();
       }
       enqueue(tx, { kind: 'request_approvals', changeId }, now, `request_approvals:authorization:${changeId}`);
       enqueue(tx, { kind: 'notify_log', changeId, event: 'submitted' }, now);
-      for (const userId of new Set([requesterId, request.ownerId])) enqueue(tx, { kind: 'emergency_console', changeId, userId }, now, `emergency_console:${changeId}:${userId}`);
-      enqueue(tx, { kind: 'escalate_authorization', changeId }, now, `escalate_authorization:${changeId}`, escalationDueAt(now, policy));
+      for (const userId of new Set([requesterId, request.ownerId]))
+        enqueue(tx, { kind: 'emergency_console', changeId, userId }, now, `emergency_console:${changeId}:${userId}`);
+      enqueue(
+        tx,
+        { kind: 'escalate_authorization', changeId },
+        now,
+        `escalate_authorization:${changeId}`,
+        escalationDueAt(now, policy),
+      );
       return { changeId, created: true };
     },
     { behavior: 'immediate' },
@@ -60,7 +93,9 @@ export function declareEmergency(db: CabinetDb, policy: Policy, request: Emergen
 /** Who may ask for the stand-ins now: the requester, the owner, or an on-duty authorizer. */
 function mayEscalate(view: ChangeView, actorId: string): boolean {
   if (actorId === view.change.requesterId || actorId === view.change.ownerId) return true;
-  return requirementsOf(view, 'authorization').some((requirement) => !requirement.alternative && requirement.candidates.includes(actorId));
+  return requirementsOf(view, 'authorization').some(
+    (requirement) => !requirement.alternative && requirement.candidates.includes(actorId),
+  );
 }
 
 export type EscalationOutcome = { ok: true; ref: string; roles: string[] } | { ok: false; reason: string };
@@ -78,17 +113,41 @@ export function escalateAuthorization(db: CabinetDb, changeId: number, by: Escal
     (tx) => {
       const view = loadChangeView(tx, changeId);
       if (!view) return { ok: false, reason: 'That change does not exist.' };
-      if (view.change.state !== 'pending_authorization') return { ok: false, reason: `${view.ref} is already ${describeState(view.change.state)}; nobody else needs asking.` };
-      if (view.change.authorizationEscalatedAt) return { ok: false, reason: `The stand-in authorizers of ${view.ref} were already asked.` };
-      if ('userId' in by && !mayEscalate(view, by.userId)) return { ok: false, reason: `Only the requester, the owner or an authorizer of ${view.ref} can ask the stand-ins.` };
+      if (view.change.state !== 'pending_authorization')
+        return {
+          ok: false,
+          reason: `${view.ref} is already ${describeState(view.change.state)}; nobody else needs asking.`,
+        };
+      if (view.change.authorizationEscalatedAt)
+        return { ok: false, reason: `The stand-in authorizers of ${view.ref} were already asked.` };
+      if ('userId' in by && !mayEscalate(view, by.userId))
+        return {
+          ok: false,
+          reason: `Only the requester, the owner or an authorizer of ${view.ref} can ask the stand-ins.`,
+        };
       const standIns = requirementsOf(view, 'authorization').filter((requirement) => requirement.alternative);
-      if (standIns.length === 0) return { ok: false, reason: 'The policy names no stand-in authorizers (emergency.authorizers.fallback_any_of).' };
+      if (standIns.length === 0)
+        return {
+          ok: false,
+          reason: 'The policy names no stand-in authorizers (emergency.authorizers.fallback_any_of).',
+        };
 
       tx.update(changes).set({ authorizationEscalatedAt: now, updatedAt: now }).where(eq(changes.id, changeId)).run();
       const roles = standIns.map((requirement) => requirement.role);
-      recordAudit(tx, { changeId, actorId, type: 'authorization.escalated', data: { roles, reason: 'timer' in by ? 'not authorized in time' : 'requested' } }, now);
-      for (const userId of new Set(standIns.flatMap((requirement) => requirement.candidates))) askToDecide(tx, view, userId, now);
-      for (const userId of new Set([view.change.requesterId, view.change.ownerId])) enqueue(tx, { kind: 'notify_user', changeId, userId, event: 'escalated' }, now);
+      recordAudit(
+        tx,
+        {
+          changeId,
+          actorId,
+          type: 'authorization.escalated',
+          data: { roles, reason: 'timer' in by ? 'not authorized in time' : 'requested' },
+        },
+        now,
+      );
+      for (const userId of new Set(standIns.flatMap((requirement) => requirement.candidates)))
+        askToDecide(tx, view, userId, now);
+      for (const userId of new Set([view.change.requesterId, view.change.ownerId]))
+        enqueue(tx, { kind: 'notify_user', changeId, userId, event: 'escalated' }, now);
       enqueue(tx, { kind: 'refresh_messages', changeId }, now);
       return { ok: true, ref: view.ref, roles };
     },

@@ -1,10 +1,10 @@
 import { and, eq, isNull } from 'drizzle-orm';
+import { recordAudit } from '../db/changes.js';
+import type { CabinetDb } from '../db/client.js';
+import { formatFreezeRef, loadFreezes, type PlannedChangeRow, plannedChangesDuring } from '../db/schedule.js';
+import { changeFreezes } from '../db/schema.js';
 import { localDate } from '../domain/business-hours.js';
 import { type Freeze, type FreezeInput, freezeInterval, validateFreeze } from '../domain/schedule.js';
-import type { CabinetDb } from '../db/client.js';
-import { recordAudit } from '../db/changes.js';
-import { type PlannedChangeRow, formatFreezeRef, loadFreezes, plannedChangesDuring } from '../db/schedule.js';
-import { changeFreezes } from '../db/schema.js';
 import type { Policy } from '../policy/schema.js';
 
 export type FreezeOutcome =
@@ -16,29 +16,66 @@ export type FreezeOutcome =
  * Announces a freeze (9.2) with its audit event in one transaction. Who may is checked by the caller
  * (the policy's freeze managers, user groups resolved through Slack). A repeated modal submission adds nothing.
  */
-export function addFreeze(db: CabinetDb, policy: Policy, input: FreezeInput, actorId: string, submissionKey: string | undefined, now: Date): FreezeOutcome {
+export function addFreeze(
+  db: CabinetDb,
+  policy: Policy,
+  input: FreezeInput,
+  actorId: string,
+  submissionKey: string | undefined,
+  now: Date,
+): FreezeOutcome {
   const checked = validateFreeze(input, localDate(now, policy.timezone));
   if (!checked.ok) return checked;
   return db.transaction(
     (tx): FreezeOutcome => {
-      const existing = submissionKey === undefined ? undefined : tx.select().from(changeFreezes).where(eq(changeFreezes.submissionKey, submissionKey)).get();
+      const existing =
+        submissionKey === undefined
+          ? undefined
+          : tx.select().from(changeFreezes).where(eq(changeFreezes.submissionKey, submissionKey)).get();
       const row =
         existing ??
         tx
           .insert(changeFreezes)
-          .values({ fromDate: checked.freeze.from, toDate: checked.freeze.to, reason: checked.freeze.reason, createdBy: actorId, createdAt: now, submissionKey })
+          .values({
+            fromDate: checked.freeze.from,
+            toDate: checked.freeze.to,
+            reason: checked.freeze.reason,
+            createdBy: actorId,
+            createdAt: now,
+            submissionKey,
+          })
           .returning()
           .get();
       const freeze = { id: formatFreezeRef(row.id), from: row.fromDate, to: row.toDate, reason: row.reason };
-      if (!existing) recordAudit(tx, { changeId: null, actorId, type: 'freeze.added', data: { freeze: freeze.id, from: freeze.from, to: freeze.to, reason: freeze.reason } }, now);
-      return { ok: true, freeze, created: !existing, plannedInside: plannedChangesDuring(tx, freezeInterval(freeze, policy.timezone)) };
+      if (!existing)
+        recordAudit(
+          tx,
+          {
+            changeId: null,
+            actorId,
+            type: 'freeze.added',
+            data: { freeze: freeze.id, from: freeze.from, to: freeze.to, reason: freeze.reason },
+          },
+          now,
+        );
+      return {
+        ok: true,
+        freeze,
+        created: !existing,
+        plannedInside: plannedChangesDuring(tx, freezeInterval(freeze, policy.timezone)),
+      };
     },
     { behavior: 'immediate' },
   );
 }
 
 /** Ends a freeze announced from Slack; the row stays as the record. Freezes in the policy file are changed there. */
-export function removeFreeze(db: CabinetDb, id: number, actorId: string, now: Date): { ok: true; freeze: Freeze } | { ok: false; reason: string } {
+export function removeFreeze(
+  db: CabinetDb,
+  id: number,
+  actorId: string,
+  now: Date,
+): { ok: true; freeze: Freeze } | { ok: false; reason: string } {
   return db.transaction(
     (tx) => {
       const removed = tx
@@ -47,9 +84,25 @@ export function removeFreeze(db: CabinetDb, id: number, actorId: string, now: Da
         .where(and(eq(changeFreezes.id, id), isNull(changeFreezes.removedAt)))
         .returning()
         .get();
-      if (!removed) return { ok: false as const, reason: `There is no freeze ${formatFreezeRef(id)} in force. Type \`/change freeze list\` to see them.` };
-      recordAudit(tx, { changeId: null, actorId, type: 'freeze.removed', data: { freeze: formatFreezeRef(id), from: removed.fromDate, to: removed.toDate, reason: removed.reason } }, now);
-      return { ok: true as const, freeze: { id: formatFreezeRef(id), from: removed.fromDate, to: removed.toDate, reason: removed.reason } };
+      if (!removed)
+        return {
+          ok: false as const,
+          reason: `There is no freeze ${formatFreezeRef(id)} in force. Type \`/change freeze list\` to see them.`,
+        };
+      recordAudit(
+        tx,
+        {
+          changeId: null,
+          actorId,
+          type: 'freeze.removed',
+          data: { freeze: formatFreezeRef(id), from: removed.fromDate, to: removed.toDate, reason: removed.reason },
+        },
+        now,
+      );
+      return {
+        ok: true as const,
+        freeze: { id: formatFreezeRef(id), from: removed.fromDate, to: removed.toDate, reason: removed.reason },
+      };
     },
     { behavior: 'immediate' },
   );

@@ -1,13 +1,21 @@
 import { eq } from 'drizzle-orm';
-import { DomainError } from '../domain/errors.js';
-import { type ImplementationStep, type ReviewRecord, type RollbackRecord, VERIFIABLE_STATES, closeRefusal, reviewRequired, startRefusal } from '../domain/implementation.js';
-import { type TransitionName, describeState, nextState } from '../domain/lifecycle.js';
-import type { Freeze } from '../domain/schedule.js';
-import type { CabinetDb } from '../db/client.js';
 import { type ChangeView, type DbExecutor, loadChangeView, recordAudit, transitionChange } from '../db/changes.js';
-import { type ImplementationEvent, enqueue } from '../db/outbox.js';
+import type { CabinetDb } from '../db/client.js';
+import { enqueue, type ImplementationEvent } from '../db/outbox.js';
 import { loadFreezes } from '../db/schedule.js';
 import { changes, postImplementationReviews, rollbacks, verifications } from '../db/schema.js';
+import { DomainError } from '../domain/errors.js';
+import {
+  closeRefusal,
+  type ImplementationStep,
+  type ReviewRecord,
+  type RollbackRecord,
+  reviewRequired,
+  startRefusal,
+  VERIFIABLE_STATES,
+} from '../domain/implementation.js';
+import { describeState, nextState, type TransitionName } from '../domain/lifecycle.js';
+import type { Freeze } from '../domain/schedule.js';
 import type { Policy } from '../policy/schema.js';
 
 /** A step with what its form recorded. */
@@ -33,13 +41,55 @@ interface StepRule {
 }
 
 const STEPS: Record<ImplementationStep, StepRule> = {
-  start: { transition: 'start_implementation', event: 'started', verb: 'start', done: (v) => v.change.state === 'implementing', tellRequester: false },
-  complete: { transition: 'complete', event: 'completed', verb: 'complete', done: (v) => v.change.state === 'completed', tellRequester: true },
-  fail: { transition: 'fail', event: 'failed', verb: 'mark as failed', done: (v) => v.change.state === 'failed', tellRequester: true },
-  roll_back: { transition: 'roll_back', event: 'rolled_back', verb: 'record a rollback of', done: (v) => v.rollback !== undefined, tellRequester: true },
-  verify: { transition: undefined, event: 'verified', verb: 'verify', done: (v) => v.verification !== undefined, tellRequester: false },
-  review: { transition: 'review', event: 'reviewed', verb: 'review', done: (v) => v.review !== undefined, tellRequester: false },
-  close: { transition: 'close', event: 'closed', verb: 'close', done: (v) => v.change.state === 'closed', tellRequester: true },
+  start: {
+    transition: 'start_implementation',
+    event: 'started',
+    verb: 'start',
+    done: (v) => v.change.state === 'implementing',
+    tellRequester: false,
+  },
+  complete: {
+    transition: 'complete',
+    event: 'completed',
+    verb: 'complete',
+    done: (v) => v.change.state === 'completed',
+    tellRequester: true,
+  },
+  fail: {
+    transition: 'fail',
+    event: 'failed',
+    verb: 'mark as failed',
+    done: (v) => v.change.state === 'failed',
+    tellRequester: true,
+  },
+  roll_back: {
+    transition: 'roll_back',
+    event: 'rolled_back',
+    verb: 'record a rollback of',
+    done: (v) => v.rollback !== undefined,
+    tellRequester: true,
+  },
+  verify: {
+    transition: undefined,
+    event: 'verified',
+    verb: 'verify',
+    done: (v) => v.verification !== undefined,
+    tellRequester: false,
+  },
+  review: {
+    transition: 'review',
+    event: 'reviewed',
+    verb: 'review',
+    done: (v) => v.review !== undefined,
+    tellRequester: false,
+  },
+  close: {
+    transition: 'close',
+    event: 'closed',
+    verb: 'close',
+    done: (v) => v.change.state === 'closed',
+    tellRequester: true,
+  },
 };
 
 /** The lifecycle move a step makes from the state the change is in. */
@@ -59,30 +109,48 @@ function transitionRefusal(view: ChangeView, transition: TransitionName): string
 
 /** Only the owner takes implementation steps; checked before anything else is said about the change. */
 function ownerRefusal(view: ChangeView, step: ImplementationStep, actorId: string): string | undefined {
-  return actorId === view.change.ownerId ? undefined : `Only the change owner, <@${view.change.ownerId}>, can ${STEPS[step].verb} ${view.ref}.`;
+  return actorId === view.change.ownerId
+    ? undefined
+    : `Only the change owner, <@${view.change.ownerId}>, can ${STEPS[step].verb} ${view.ref}.`;
 }
 
-const alreadyDone = (view: ChangeView, rule: StepRule) => `${view.ref} is already ${rule.event.replaceAll('_', ' ')}; nothing more was recorded.`;
+const alreadyDone = (view: ChangeView, rule: StepRule) =>
+  `${view.ref} is already ${rule.event.replaceAll('_', ' ')}; nothing more was recorded.`;
 
 /**
  * Why `actorId` may not take `step` on the change now, or undefined. Checked on every click and
  * again inside the transaction that records it; the buttons shown are only a convenience.
  * `freezes` is read only for Start, the one step they govern.
  */
-export function stepRefusal(view: ChangeView, step: ImplementationStep, actorId: string, policy: Policy, freezes: () => readonly Freeze[], now: Date): string | undefined {
+export function stepRefusal(
+  view: ChangeView,
+  step: ImplementationStep,
+  actorId: string,
+  policy: Policy,
+  freezes: () => readonly Freeze[],
+  now: Date,
+): string | undefined {
   const rule = STEPS[step];
   const notOwner = ownerRefusal(view, step, actorId);
   if (notOwner) return notOwner;
-  if (view.change.type === 'emergency') return `${view.ref} is an emergency change: it ran when it was authorized, and its paperwork is tracked on its own DM.`;
+  if (view.change.type === 'emergency')
+    return `${view.ref} is an emergency change: it ran when it was authorized, and its paperwork is tracked on its own DM.`;
   switch (step) {
     case 'start':
       return startRefusal({ ref: view.ref, ...view.change }, policy, freezes(), now);
     case 'verify':
-      return VERIFIABLE_STATES.includes(view.change.state) ? undefined : `${view.ref} is ${describeState(view.change.state)}; its production validation (8.4) is recorded once it has run.`;
+      return VERIFIABLE_STATES.includes(view.change.state)
+        ? undefined
+        : `${view.ref} is ${describeState(view.change.state)}; its production validation (8.4) is recorded once it has run.`;
     case 'close':
       return (
         transitionRefusal(view, transitionOf(rule, view) ?? 'close') ??
-        closeRefusal(view.ref, { state: view.change.state, verified: view.verification !== undefined, reviewed: view.review !== undefined, reviewRequired: reviewRequired(view.change, policy) })
+        closeRefusal(view.ref, {
+          state: view.change.state,
+          verified: view.verification !== undefined,
+          reviewed: view.review !== undefined,
+          reviewRequired: reviewRequired(view.change, policy),
+        })
       );
     default: {
       const transition = transitionOf(rule, view);
@@ -92,7 +160,13 @@ export function stepRefusal(view: ChangeView, step: ImplementationStep, actorId:
 }
 
 /** What the step writes besides its transition, and the audit data of the transition. */
-function recordStep(tx: DbExecutor, view: ChangeView, input: StepInput, actorId: string, now: Date): Record<string, unknown> | undefined {
+function recordStep(
+  tx: DbExecutor,
+  view: ChangeView,
+  input: StepInput,
+  actorId: string,
+  now: Date,
+): Record<string, unknown> | undefined {
   const changeId = view.change.id;
   switch (input.step) {
     case 'start':
@@ -102,20 +176,49 @@ function recordStep(tx: DbExecutor, view: ChangeView, input: StepInput, actorId:
       // A completed change that fails its validation is validated again after it is fixed or rolled back.
       if (view.verification) {
         tx.delete(verifications).where(eq(verifications.id, view.verification.id)).run();
-        recordAudit(tx, { changeId, actorId, type: 'change.verification_voided', data: { verifiedBy: view.verification.verifiedBy, verifiedAt: view.verification.verifiedAt.toISOString(), checks: view.verification.checks } }, now);
+        recordAudit(
+          tx,
+          {
+            changeId,
+            actorId,
+            type: 'change.verification_voided',
+            data: {
+              verifiedBy: view.verification.verifiedBy,
+              verifiedAt: view.verification.verifiedAt.toISOString(),
+              checks: view.verification.checks,
+            },
+          },
+          now,
+        );
       }
       return { reason: input.reason };
     case 'roll_back': {
       const { rollback } = input;
-      tx.insert(rollbacks).values({ changeId, ...rollback, recordedBy: actorId, recordedAt: now }).run();
-      return { decidedAt: rollback.decidedAt.toISOString(), reason: rollback.reason, steps: rollback.steps, impact: rollback.impact, durationMinutes: rollback.durationMinutes };
+      tx.insert(rollbacks)
+        .values({ changeId, ...rollback, recordedBy: actorId, recordedAt: now })
+        .run();
+      return {
+        decidedAt: rollback.decidedAt.toISOString(),
+        reason: rollback.reason,
+        steps: rollback.steps,
+        impact: rollback.impact,
+        durationMinutes: rollback.durationMinutes,
+      };
     }
     case 'verify':
-      tx.insert(verifications).values({ changeId, checks: input.checks, note: input.note, verifiedBy: actorId, verifiedAt: now }).run();
-      recordAudit(tx, { changeId, actorId, type: 'change.verified', data: { checks: input.checks, note: input.note } }, now);
+      tx.insert(verifications)
+        .values({ changeId, checks: input.checks, note: input.note, verifiedBy: actorId, verifiedAt: now })
+        .run();
+      recordAudit(
+        tx,
+        { changeId, actorId, type: 'change.verified', data: { checks: input.checks, note: input.note } },
+        now,
+      );
       return undefined;
     case 'review':
-      tx.insert(postImplementationReviews).values({ changeId, outcome: view.change.state, ...input.review, reviewedBy: actorId, reviewedAt: now }).run();
+      tx.insert(postImplementationReviews)
+        .values({ changeId, outcome: view.change.state, ...input.review, reviewedBy: actorId, reviewedAt: now })
+        .run();
       return { outcome: view.change.state };
     default:
       return undefined;
@@ -127,7 +230,14 @@ function recordStep(tx: DbExecutor, view: ChangeView, input: StepInput, actorId:
  * (owner, lifecycle, windows, verification and review), then the record, the transition and its
  * audit event are written together, and the messages about the change are queued for an update.
  */
-export function takeStep(db: CabinetDb, policy: Policy, changeId: number, actorId: string, input: StepInput, now: Date): StepOutcome {
+export function takeStep(
+  db: CabinetDb,
+  policy: Policy,
+  changeId: number,
+  actorId: string,
+  input: StepInput,
+  now: Date,
+): StepOutcome {
   const rule = STEPS[input.step];
   return db.transaction(
     (tx): StepOutcome => {
@@ -143,7 +253,8 @@ export function takeStep(db: CabinetDb, policy: Policy, changeId: number, actorI
       if (transition) transitionChange(tx, view.change, transition, actorId, now, data);
       enqueue(tx, { kind: 'refresh_messages', changeId }, now);
       enqueue(tx, { kind: 'notify_log', changeId, event: rule.event }, now);
-      if (rule.tellRequester && view.change.requesterId !== actorId) enqueue(tx, { kind: 'notify_user', changeId, userId: view.change.requesterId, event: rule.event }, now);
+      if (rule.tellRequester && view.change.requesterId !== actorId)
+        enqueue(tx, { kind: 'notify_user', changeId, userId: view.change.requesterId, event: rule.event }, now);
       return { ok: true, message: `${view.ref} is ${rule.event.replaceAll('_', ' ')}.` };
     },
     { behavior: 'immediate' },
@@ -151,7 +262,14 @@ export function takeStep(db: CabinetDb, policy: Policy, changeId: number, actorI
 }
 
 /** Whether the step may be taken now, for the button that opens its form (read only). */
-export function formRefusal(db: CabinetDb, policy: Policy, view: ChangeView, step: ImplementationStep, actorId: string, now: Date): string | undefined {
+export function formRefusal(
+  db: CabinetDb,
+  policy: Policy,
+  view: ChangeView,
+  step: ImplementationStep,
+  actorId: string,
+  now: Date,
+): string | undefined {
   const notOwner = ownerRefusal(view, step, actorId);
   if (notOwner) return notOwner;
   if (STEPS[step].done(view)) return alreadyDone(view, STEPS[step]);

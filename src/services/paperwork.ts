@@ -1,20 +1,37 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import type { ChangeRequest } from '../domain/change-request.js';
-import { type ObligationKind, OBLIGATION_LABELS, needsCabPresentation, outstandingPaperwork, paperworkObligations, reminderAt } from '../domain/emergency.js';
-import type { CabinetDb } from '../db/client.js';
 import { type ChangeView, type DbExecutor, loadChangeView, recordAudit, transitionChange } from '../db/changes.js';
+import type { CabinetDb } from '../db/client.js';
 import { enqueue } from '../db/outbox.js';
 import { approvalRequirements, changes, obligations } from '../db/schema.js';
+import type { ChangeRequest } from '../domain/change-request.js';
+import {
+  needsCabPresentation,
+  OBLIGATION_LABELS,
+  type ObligationKind,
+  outstandingPaperwork,
+  paperworkObligations,
+  reminderAt,
+} from '../domain/emergency.js';
+import { scheduleExceptionOf } from '../domain/schedule.js';
 import type { Policy } from '../policy/schema.js';
 import { announce } from './announce.js';
-import { scheduleExceptionOf } from '../domain/schedule.js';
 import { assessRequest, exceptionAuditData, requestColumns, requestScheduleProblems } from './submit-change.js';
 
 export type PaperworkOutcome = { ok: true; ref: string; message: string } | { ok: false; reason: string };
 
 function addObligation(tx: DbExecutor, changeId: number, kind: ObligationKind, dueAt: Date | null, now: Date): void {
-  const inserted = tx.insert(obligations).values({ changeId, kind, dueAt, createdAt: now }).onConflictDoNothing().returning({ id: obligations.id }).all();
-  if (inserted.length === 1) recordAudit(tx, { changeId, actorId: 'cabinet', type: 'obligation.created', data: { kind, dueAt: dueAt?.toISOString() ?? null } }, now);
+  const inserted = tx
+    .insert(obligations)
+    .values({ changeId, kind, dueAt, createdAt: now })
+    .onConflictDoNothing()
+    .returning({ id: obligations.id })
+    .all();
+  if (inserted.length === 1)
+    recordAudit(
+      tx,
+      { changeId, actorId: 'cabinet', type: 'obligation.created', data: { kind, dueAt: dueAt?.toISOString() ?? null } },
+      now,
+    );
 }
 
 /**
@@ -27,12 +44,25 @@ export function startPaperwork(tx: DbExecutor, view: ChangeView, policy: Policy,
   for (const { kind, dueAt } of plan) addObligation(tx, changeId, kind, dueAt, now);
   const dueAt = plan[0]?.dueAt;
   if (!dueAt) return;
-  enqueue(tx, { kind: 'paperwork_deadline', changeId, stage: 'reminder' }, now, `paperwork_reminder:${changeId}`, reminderAt(dueAt, policy));
+  enqueue(
+    tx,
+    { kind: 'paperwork_deadline', changeId, stage: 'reminder' },
+    now,
+    `paperwork_reminder:${changeId}`,
+    reminderAt(dueAt, policy),
+  );
   enqueue(tx, { kind: 'paperwork_deadline', changeId, stage: 'overdue' }, now, `paperwork_overdue:${changeId}`, dueAt);
 }
 
 /** Marks one obligation done, once; false when it was already done or is not owed. */
-export function completeObligation(tx: DbExecutor, changeId: number, kind: ObligationKind, actorId: string, evidence: string | null, now: Date): boolean {
+export function completeObligation(
+  tx: DbExecutor,
+  changeId: number,
+  kind: ObligationKind,
+  actorId: string,
+  evidence: string | null,
+  now: Date,
+): boolean {
   const updated = tx
     .update(obligations)
     .set({ completedAt: now, completedBy: actorId, evidence })
@@ -51,21 +81,54 @@ export function completeObligation(tx: DbExecutor, changeId: number, kind: Oblig
  * deadline has passed, the policy's roles and the CAB chair are told it is overdue. Nothing is
  * sent when the paperwork is done.
  */
-export function paperworkDeadline(db: CabinetDb, policy: Policy, changeId: number, stage: 'reminder' | 'overdue', now: Date): void {
+export function paperworkDeadline(
+  db: CabinetDb,
+  policy: Policy,
+  changeId: number,
+  stage: 'reminder' | 'overdue',
+  now: Date,
+): void {
   db.transaction(
     (tx) => {
       const view = loadChangeView(tx, changeId);
       if (!view) return;
-      const outstanding = outstandingPaperwork(view.obligations, view.change.state).map((obligation) => obligation.kind);
+      const outstanding = outstandingPaperwork(view.obligations, view.change.state).map(
+        (obligation) => obligation.kind,
+      );
       if (outstanding.length === 0) return;
-      recordAudit(tx, { changeId, actorId: 'cabinet', type: stage === 'reminder' ? 'paperwork.reminded' : 'paperwork.overdue', data: { outstanding } }, now);
+      recordAudit(
+        tx,
+        {
+          changeId,
+          actorId: 'cabinet',
+          type: stage === 'reminder' ? 'paperwork.reminded' : 'paperwork.overdue',
+          data: { outstanding },
+        },
+        now,
+      );
       if (stage === 'reminder') {
         enqueue(tx, { kind: 'notify_user', changeId, userId: view.change.ownerId, event: 'paperwork_reminder' }, now);
         return;
       }
-      const people = [...new Set([view.change.ownerId, ...(policy.emergency.overdue_notify_cab_chair && policy.cab.chair ? [policy.cab.chair] : [])])];
-      for (const userId of people) enqueue(tx, { kind: 'notify_user', changeId, userId, event: 'paperwork_overdue' }, now);
-      enqueue(tx, { kind: 'notify_roles', changeId, roles: policy.emergency.overdue_notify_roles, exclude: people, event: 'paperwork_overdue' }, now);
+      const people = [
+        ...new Set([
+          view.change.ownerId,
+          ...(policy.emergency.overdue_notify_cab_chair && policy.cab.chair ? [policy.cab.chair] : []),
+        ]),
+      ];
+      for (const userId of people)
+        enqueue(tx, { kind: 'notify_user', changeId, userId, event: 'paperwork_overdue' }, now);
+      enqueue(
+        tx,
+        {
+          kind: 'notify_roles',
+          changeId,
+          roles: policy.emergency.overdue_notify_roles,
+          exclude: people,
+          event: 'paperwork_overdue',
+        },
+        now,
+      );
       enqueue(tx, { kind: 'refresh_messages', changeId }, now);
     },
     { behavior: 'immediate' },
@@ -81,33 +144,69 @@ function mayComplete(view: ChangeView, policy: Policy, kind: ObligationKind, act
   return actorId === view.change.requesterId || actorId === view.change.ownerId;
 }
 
-function checkObligation(view: ChangeView | undefined, policy: Policy, kind: ObligationKind, actorId: string): { ok: false; reason: string } | undefined {
+function checkObligation(
+  view: ChangeView | undefined,
+  policy: Policy,
+  kind: ObligationKind,
+  actorId: string,
+): { ok: false; reason: string } | undefined {
   if (!view) return { ok: false, reason: 'That change does not exist; nothing was recorded.' };
   const obligation = view.obligations.find((candidate) => candidate.kind === kind);
-  if (!obligation) return { ok: false, reason: `${view.ref} does not owe "${OBLIGATION_LABELS[kind]}"${view.change.type === 'emergency' ? ' yet' : ''}; nothing was recorded.` };
+  if (!obligation)
+    return {
+      ok: false,
+      reason: `${view.ref} does not owe "${OBLIGATION_LABELS[kind]}"${view.change.type === 'emergency' ? ' yet' : ''}; nothing was recorded.`,
+    };
   if (!mayComplete(view, policy, kind, actorId)) {
-    return { ok: false, reason: kind === 'cab_presentation' ? `Only the CAB chair marks ${view.ref} as presented to the CAB.` : `Only the requester or the owner of ${view.ref} completes its paperwork.` };
+    return {
+      ok: false,
+      reason:
+        kind === 'cab_presentation'
+          ? `Only the CAB chair marks ${view.ref} as presented to the CAB.`
+          : `Only the requester or the owner of ${view.ref} completes its paperwork.`,
+    };
   }
-  if (obligation.completedAt) return { ok: false, reason: `"${OBLIGATION_LABELS[kind]}" is already done for ${view.ref}.` };
+  if (obligation.completedAt)
+    return { ok: false, reason: `"${OBLIGATION_LABELS[kind]}" is already done for ${view.ref}.` };
   return undefined;
 }
 
 /** A repeated submission of the same form (a Slack retry, a double submit) finds its item done by the same person. */
 function doneBy(view: ChangeView, kind: ObligationKind, actorId: string): boolean {
-  return view.obligations.some((obligation) => obligation.kind === kind && obligation.completedAt !== null && obligation.completedBy === actorId);
+  return view.obligations.some(
+    (obligation) => obligation.kind === kind && obligation.completedAt !== null && obligation.completedBy === actorId,
+  );
 }
 
 /** Whether the user may complete this item now (read only), e.g. before opening its modal. */
-export function evidenceRefusal(view: ChangeView | undefined, policy: Policy, kind: ObligationKind, actorId: string): string | undefined {
+export function evidenceRefusal(
+  view: ChangeView | undefined,
+  policy: Policy,
+  kind: ObligationKind,
+  actorId: string,
+): string | undefined {
   return checkObligation(view, policy, kind, actorId)?.reason;
 }
 
 /** Records a retrospective ticket link, a root-cause analysis, or the CAB presentation. */
-export function addEvidence(db: CabinetDb, policy: Policy, changeId: number, kind: EvidenceKind, actorId: string, evidence: string, now: Date): PaperworkOutcome {
+export function addEvidence(
+  db: CabinetDb,
+  policy: Policy,
+  changeId: number,
+  kind: EvidenceKind,
+  actorId: string,
+  evidence: string,
+  now: Date,
+): PaperworkOutcome {
   return db.transaction(
     (tx) => {
       const view = loadChangeView(tx, changeId);
-      if (view && doneBy(view, kind, actorId)) return { ok: true, ref: view.ref, message: `"${OBLIGATION_LABELS[kind]}" is already recorded for ${view.ref}.` };
+      if (view && doneBy(view, kind, actorId))
+        return {
+          ok: true,
+          ref: view.ref,
+          message: `"${OBLIGATION_LABELS[kind]}" is already recorded for ${view.ref}.`,
+        };
       const refusal = checkObligation(view, policy, kind, actorId);
       if (refusal || !view) return refusal ?? { ok: false, reason: 'That change does not exist.' };
       completeObligation(tx, changeId, kind, actorId, evidence, now);
@@ -123,14 +222,22 @@ export function addEvidence(db: CabinetDb, policy: Policy, changeId: number, kin
  * normal request fields are stored, its risk assessed, and its formal approval requested through
  * the normal matrix (4.4, 4.3) as a retro-approval. High and critical ones also owe a CAB presentation.
  */
-export function documentEmergency(db: CabinetDb, policy: Policy, changeId: number, request: ChangeRequest, actorId: string, now: Date): PaperworkOutcome {
+export function documentEmergency(
+  db: CabinetDb,
+  policy: Policy,
+  changeId: number,
+  request: ChangeRequest,
+  actorId: string,
+  now: Date,
+): PaperworkOutcome {
   // A retrospective request has no type: it is routed as a normal change, through the normal matrix.
   const assessment = assessRequest({ ...request, type: 'normal' }, policy);
   const { risk, riskLevel, requirements } = assessment;
   return db.transaction(
     (tx) => {
       const view = loadChangeView(tx, changeId);
-      if (view && doneBy(view, 'documentation', actorId)) return { ok: true, ref: view.ref, message: `${view.ref} is already documented.` };
+      if (view && doneBy(view, 'documentation', actorId))
+        return { ok: true, ref: view.ref, message: `${view.ref} is already documented.` };
       const refusal = checkObligation(view, policy, 'documentation', actorId);
       if (refusal || !view) return refusal ?? { ok: false, reason: 'That change does not exist.' };
       // The owner stays who it was: they owe this paperwork, and must not become an approver of it.
@@ -145,26 +252,59 @@ export function documentEmergency(db: CabinetDb, policy: Policy, changeId: numbe
         tx.update(changes).set({ scheduleException: exempt }).where(eq(changes.id, changeId)).run();
         recordAudit(tx, { changeId, actorId, type: 'change.schedule_exempted', data: exceptionAuditData(exempt) }, now);
       }
-      recordAudit(tx, { changeId, actorId, type: 'change.documented', data: { riskScore: risk.score, computedRiskLevel: risk.level, riskLevel, requirements: requirements.map(({ role, approvals }) => ({ role, approvals })) } }, now);
+      recordAudit(
+        tx,
+        {
+          changeId,
+          actorId,
+          type: 'change.documented',
+          data: {
+            riskScore: risk.score,
+            computedRiskLevel: risk.level,
+            riskLevel,
+            requirements: requirements.map(({ role, approvals }) => ({ role, approvals })),
+          },
+        },
+        now,
+      );
       if (needsCabPresentation(riskLevel, policy)) {
         addObligation(tx, changeId, 'cab_presentation', null, now);
         // The chair marks the presentation, from the emergency's own DM.
-        if (policy.cab.chair) enqueue(tx, { kind: 'emergency_console', changeId, userId: policy.cab.chair }, now, `emergency_console:${changeId}:${policy.cab.chair}`);
+        if (policy.cab.chair)
+          enqueue(
+            tx,
+            { kind: 'emergency_console', changeId, userId: policy.cab.chair },
+            now,
+            `emergency_console:${changeId}:${policy.cab.chair}`,
+          );
       }
 
       const state = transitionChange(tx, view.change, 'request_retro_approval', actorId, now);
       if (requirements.length === 0) {
-        transitionChange(tx, { ...view.change, state }, 'retro_approve', 'cabinet', now, { reason: `approval_matrix.${riskLevel} names no role` });
+        transitionChange(tx, { ...view.change, state }, 'retro_approve', 'cabinet', now, {
+          reason: `approval_matrix.${riskLevel} names no role`,
+        });
         completeObligation(tx, changeId, 'retro_approval', 'cabinet', null, now);
         announce(tx, view.change, 'retro_approved', now);
       } else {
         for (const requirement of requirements) {
-          tx.insert(approvalRequirements).values({ changeId, phase: 'retro_approval', role: requirement.role, approvalsNeeded: requirement.approvals }).run();
+          tx.insert(approvalRequirements)
+            .values({
+              changeId,
+              phase: 'retro_approval',
+              role: requirement.role,
+              approvalsNeeded: requirement.approvals,
+            })
+            .run();
         }
         enqueue(tx, { kind: 'request_approvals', changeId }, now, `request_approvals:retro_approval:${changeId}`);
       }
       enqueue(tx, { kind: 'refresh_messages', changeId }, now);
-      return { ok: true, ref: view.ref, message: `${view.ref} is documented${requirements.length > 0 ? `; its formal approval is requested from ${requirements.map((r) => r.role).join(', ')}` : ''}.` };
+      return {
+        ok: true,
+        ref: view.ref,
+        message: `${view.ref} is documented${requirements.length > 0 ? `; its formal approval is requested from ${requirements.map((r) => r.role).join(', ')}` : ''}.`,
+      };
     },
     { behavior: 'immediate' },
   );

@@ -1,17 +1,22 @@
 import { eq } from 'drizzle-orm';
-import { chooseCandidates, fallbackRoleFor, isBoardRequirement } from '../domain/approvers.js';
-import { type ApprovalPhase, decisionStage } from '../domain/lifecycle.js';
-import type { CabinetDb } from '../db/client.js';
 import { type ChangeView, type DbExecutor, loadChangeView, recordAudit, requirementsOf } from '../db/changes.js';
+import type { CabinetDb } from '../db/client.js';
 import { enqueue } from '../db/outbox.js';
 import { approvalCandidates, approvalRequirements } from '../db/schema.js';
+import { chooseCandidates, fallbackRoleFor, isBoardRequirement } from '../domain/approvers.js';
+import { type ApprovalPhase, decisionStage } from '../domain/lifecycle.js';
 import type { Policy } from '../policy/schema.js';
 
 /** Queues the DM asking one person to decide in the change's current phase; keyed, so asking twice sends one. */
 export function askToDecide(tx: DbExecutor, view: ChangeView, userId: string, now: Date): void {
   const phase = decisionStage(view.change.state)?.phase;
   if (!phase) return;
-  enqueue(tx, { kind: 'approval_request', changeId: view.change.id, userId, phase }, now, `${phase}_request:${view.change.id}:${userId}`);
+  enqueue(
+    tx,
+    { kind: 'approval_request', changeId: view.change.id, userId, phase },
+    now,
+    `${phase}_request:${view.change.id}:${userId}`,
+  );
 }
 
 /**
@@ -21,13 +26,21 @@ export function askToDecide(tx: DbExecutor, view: ChangeView, userId: string, no
  * requirement is put to the CAB, not to its members one by one. Safe to run again:
  * candidates and requests are keyed, so a retry adds nothing twice.
  */
-export function requestApprovals(db: CabinetDb, policy: Policy, changeId: number, membersByRole: ReadonlyMap<string, readonly string[]>, now: Date): void {
+export function requestApprovals(
+  db: CabinetDb,
+  policy: Policy,
+  changeId: number,
+  membersByRole: ReadonlyMap<string, readonly string[]>,
+  now: Date,
+): void {
   db.transaction(
     (tx) => {
       const view = loadChangeView(tx, changeId);
       const stage = view ? decisionStage(view.change.state) : undefined;
       if (!view || !stage) return;
-      const requirements = requirementsOf(view, stage.phase).filter((requirement) => !isBoardRequirement(requirement, policy));
+      const requirements = requirementsOf(view, stage.phase).filter(
+        (requirement) => !isBoardRequirement(requirement, policy),
+      );
       const chosen = chooseCandidates(
         requirements.map((requirement) => requirement.role),
         (role) => membersByRole.get(role) ?? [],
@@ -38,24 +51,52 @@ export function requestApprovals(db: CabinetDb, policy: Policy, changeId: number
       requirements.forEach((requirement, index) => {
         const choice = chosen[index];
         if (!choice) return;
-        if (choice.fallbackRole) tx.update(approvalRequirements).set({ fallbackRole: choice.fallbackRole }).where(eq(approvalRequirements.id, requirement.id)).run();
+        if (choice.fallbackRole)
+          tx.update(approvalRequirements)
+            .set({ fallbackRole: choice.fallbackRole })
+            .where(eq(approvalRequirements.id, requirement.id))
+            .run();
         for (const userId of choice.candidates) {
           tx.insert(approvalCandidates).values({ requirementId: requirement.id, userId }).onConflictDoNothing().run();
           if (!requirement.alternative || view.change.authorizationEscalatedAt) people.add(userId);
         }
       });
-      recordAudit(tx, { changeId, actorId: 'cabinet', type: 'approval.requested', data: { phase: stage.phase, candidates: Object.fromEntries(chosen.map((c) => [c.role, c.candidates])), fallbacks: Object.fromEntries(chosen.filter((c) => c.fallbackRole).map((c) => [c.role, c.fallbackRole])) } }, now);
+      recordAudit(
+        tx,
+        {
+          changeId,
+          actorId: 'cabinet',
+          type: 'approval.requested',
+          data: {
+            phase: stage.phase,
+            candidates: Object.fromEntries(chosen.map((c) => [c.role, c.candidates])),
+            fallbacks: Object.fromEntries(chosen.filter((c) => c.fallbackRole).map((c) => [c.role, c.fallbackRole])),
+          },
+        },
+        now,
+      );
       for (const userId of people) askToDecide(tx, view, userId, now);
       // An emergency's requester follows it in its own DM, refreshed below; others get a notice.
       if (view.change.type === 'emergency') enqueue(tx, { kind: 'refresh_messages', changeId }, now);
-      else enqueue(tx, { kind: 'notify_user', changeId, userId: view.change.requesterId, event: 'submitted' }, now, `notify_submitted:${changeId}`);
+      else
+        enqueue(
+          tx,
+          { kind: 'notify_user', changeId, userId: view.change.requesterId, event: 'submitted' },
+          now,
+          `notify_submitted:${changeId}`,
+        );
     },
     { behavior: 'immediate' },
   );
 }
 
 /** The roles whose members must be known to choose candidates: the required roles (but the board's) and their fallbacks. */
-export function rolesToResolve(requirements: readonly { role: string; phase: ApprovalPhase }[], policy: Policy): string[] {
-  const roles = requirements.filter((requirement) => !isBoardRequirement(requirement, policy)).map((requirement) => requirement.role);
+export function rolesToResolve(
+  requirements: readonly { role: string; phase: ApprovalPhase }[],
+  policy: Policy,
+): string[] {
+  const roles = requirements
+    .filter((requirement) => !isBoardRequirement(requirement, policy))
+    .map((requirement) => requirement.role);
   return [...new Set([...roles, ...roles.map((role) => fallbackRoleFor(role, policy.approvals))])];
 }

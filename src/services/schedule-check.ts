@@ -1,8 +1,8 @@
+import type { DbExecutor } from '../db/changes.js';
+import { type Conflict, conflictsFor } from '../db/schedule.js';
 import type { ChangeRequestForm } from '../domain/change-request.js';
 import { assessRisk, effectiveRiskLevel } from '../domain/risk.js';
 import type { ScheduleProblem } from '../domain/schedule.js';
-import type { DbExecutor } from '../db/changes.js';
-import { type Conflict, conflictsFor } from '../db/schedule.js';
 import type { Policy } from '../policy/schema.js';
 import { requestScheduleProblems } from './submit-change.js';
 
@@ -21,7 +21,9 @@ function formRiskLevel(form: ChangeRequestForm, policy: Policy): string | undefi
     if (!factor.options.some((option) => option.score === score)) return undefined;
     answers[factor.id] = score;
   }
-  const requested = policy.risk.levels.some((level) => level.id === form.requestedRiskLevel) ? form.requestedRiskLevel : undefined;
+  const requested = policy.risk.levels.some((level) => level.id === form.requestedRiskLevel)
+    ? form.requestedRiskLevel
+    : undefined;
   return effectiveRiskLevel(assessRisk(answers, policy.risk).level, requested, policy.risk);
 }
 
@@ -29,8 +31,14 @@ function formRiskLevel(form: ChangeRequestForm, policy: Policy): string | undefi
  * Checks a change-request form as it is being filled in: the windows and freezes its times break
  * (9.1, 9.2) and the changes it collides with. Undefined until both times are picked, in order.
  */
-export function checkFormSchedule(db: DbExecutor, policy: Policy, form: ChangeRequestForm, now: Date): ScheduleCheck | undefined {
-  if (form.plannedStart === undefined || form.plannedEnd === undefined || form.plannedEnd <= form.plannedStart) return undefined;
+export function checkFormSchedule(
+  db: DbExecutor,
+  policy: Policy,
+  form: ChangeRequestForm,
+  now: Date,
+): ScheduleCheck | undefined {
+  if (form.plannedStart === undefined || form.plannedEnd === undefined || form.plannedEnd <= form.plannedStart)
+    return undefined;
   const interval = { plannedStart: new Date(form.plannedStart * 1000), plannedEnd: new Date(form.plannedEnd * 1000) };
   const systems = [...new Set(form.affectedSystems.map((system) => system.trim()).filter(Boolean))];
   const risk = formRiskLevel(form, policy);

@@ -1,12 +1,18 @@
-import { CHANGE_FIELDS, type ChangeRequest } from '../domain/change-request.js';
-import { assessRisk, effectiveRiskLevel } from '../domain/risk.js';
-import { requiredApprovals } from '../domain/routing.js';
-import { type ScheduleException, type ScheduleProblem, scheduleErrors, scheduleExceptionOf, scheduleProblems } from '../domain/schedule.js';
+import { changeOfSubmission, type DbExecutor, recordAudit, transitionChange } from '../db/changes.js';
 import type { CabinetDb } from '../db/client.js';
-import { type DbExecutor, changeOfSubmission, recordAudit, transitionChange } from '../db/changes.js';
 import { enqueue } from '../db/outbox.js';
 import { conflictsFor, loadFreezes } from '../db/schedule.js';
 import { approvalDecisions, approvalRequirements, changes } from '../db/schema.js';
+import { CHANGE_FIELDS, type ChangeRequest } from '../domain/change-request.js';
+import { assessRisk, effectiveRiskLevel } from '../domain/risk.js';
+import { requiredApprovals } from '../domain/routing.js';
+import {
+  type ScheduleException,
+  type ScheduleProblem,
+  scheduleErrors,
+  scheduleExceptionOf,
+  scheduleProblems,
+} from '../domain/schedule.js';
 import type { Policy } from '../policy/schema.js';
 import { announce } from './announce.js';
 
@@ -31,16 +37,41 @@ function announceApprovedOnSubmit(tx: DbExecutor, change: Parameters<typeof anno
 export function assessRequest(request: ChangeRequest, policy: Policy, scheduleException = false) {
   const risk = assessRisk(request.riskAnswers, policy.risk);
   const riskLevel = effectiveRiskLevel(risk.level, request.requestedRiskLevel, policy.risk);
-  const requirements = requiredApprovals({ type: request.type, riskLevel, reviewRules: request.reviewRules, securityTriggers: request.securityTriggers, scheduleException }, policy);
+  const requirements = requiredApprovals(
+    {
+      type: request.type,
+      riskLevel,
+      reviewRules: request.reviewRules,
+      securityTriggers: request.securityTriggers,
+      scheduleException,
+    },
+    policy,
+  );
   return { risk, riskLevel, requirements };
 }
 
 /** What the planned times break (9.1, 9.2), read against every freeze in force. */
-export function requestScheduleProblems(db: DbExecutor, policy: Policy, request: { plannedStart: Date; plannedEnd: Date }, riskLevel: string, now: Date): ScheduleProblem[] {
-  return scheduleProblems({ start: request.plannedStart, end: request.plannedEnd }, riskLevel, policy, loadFreezes(db, policy), now);
+export function requestScheduleProblems(
+  db: DbExecutor,
+  policy: Policy,
+  request: { plannedStart: Date; plannedEnd: Date },
+  riskLevel: string,
+  now: Date,
+): ScheduleProblem[] {
+  return scheduleProblems(
+    { start: request.plannedStart, end: request.plannedEnd },
+    riskLevel,
+    policy,
+    loadFreezes(db, policy),
+    now,
+  );
 }
 
-const SCHEDULE_FIELDS = { start: CHANGE_FIELDS.plannedStart, end: CHANGE_FIELDS.plannedEnd, exception: CHANGE_FIELDS.scheduleException };
+const SCHEDULE_FIELDS = {
+  start: CHANGE_FIELDS.plannedStart,
+  end: CHANGE_FIELDS.plannedEnd,
+  exception: CHANGE_FIELDS.scheduleException,
+};
 
 /** The audit data of a schedule exception: requested (planned change) or exempt (emergency). */
 export function exceptionAuditData(exception: ScheduleException): Record<string, unknown> {
@@ -75,14 +106,27 @@ export function requestColumns(request: ChangeRequest, { risk, riskLevel }: Retu
  * Records a validated change request in one transaction: the change, its risk level and required
  * approvals, the audit events, and the Slack messages to send after the ack.
  */
-export function submitChange(db: CabinetDb, policy: Policy, request: ChangeRequest, requesterId: string, submissionKey: string, now: Date): SubmitOutcome {
+export function submitChange(
+  db: CabinetDb,
+  policy: Policy,
+  request: ChangeRequest,
+  requesterId: string,
+  submissionKey: string,
+  now: Date,
+): SubmitOutcome {
   return db.transaction(
     (tx): SubmitOutcome => {
       const existing = changeOfSubmission(tx, submissionKey);
       if (existing !== undefined) return { ok: true, changeId: existing, created: false };
       const withoutException = assessRequest(request, policy);
       const problems = requestScheduleProblems(tx, policy, request, withoutException.riskLevel, now);
-      const errors = scheduleErrors(problems, withoutException.riskLevel, request.scheduleExceptionRequested, policy, SCHEDULE_FIELDS);
+      const errors = scheduleErrors(
+        problems,
+        withoutException.riskLevel,
+        request.scheduleExceptionRequested,
+        policy,
+        SCHEDULE_FIELDS,
+      );
       if (Object.keys(errors).length > 0) return { ok: false, errors };
       // Only a schedule that needs one carries an exception (and its approver); a tick with nothing to except is ignored.
       const scheduleException = scheduleExceptionOf(problems);
@@ -105,22 +149,54 @@ export function submitChange(db: CabinetDb, policy: Policy, request: ChangeReque
         .returning()
         .all();
       if (!row) throw new Error('insert returned no change');
-      const change = { id: row.id, type: row.type, state: row.state, requesterId: row.requesterId, ownerId: row.ownerId };
-      recordAudit(tx, {
-        changeId: change.id,
-        actorId: requesterId,
-        type: 'change.submitted',
-        toState: 'submitted',
-        data: { riskScore: risk.score, computedRiskLevel: risk.level, riskLevel, requirements: requirements.map(({ role, approvals }) => ({ role, approvals })) },
-      }, now);
+      const change = {
+        id: row.id,
+        type: row.type,
+        state: row.state,
+        requesterId: row.requesterId,
+        ownerId: row.ownerId,
+      };
+      recordAudit(
+        tx,
+        {
+          changeId: change.id,
+          actorId: requesterId,
+          type: 'change.submitted',
+          toState: 'submitted',
+          data: {
+            riskScore: risk.score,
+            computedRiskLevel: risk.level,
+            riskLevel,
+            requirements: requirements.map(({ role, approvals }) => ({ role, approvals })),
+          },
+        },
+        now,
+      );
       // The changes it collides with show the conflict too, from their next render.
-      for (const { change: other } of conflictsFor(tx, { ...row })) enqueue(tx, { kind: 'refresh_messages', changeId: other.id }, now);
-      if (scheduleException) recordAudit(tx, { changeId: change.id, actorId: requesterId, type: 'change.schedule_exception_requested', data: exceptionAuditData(scheduleException) }, now);
+      for (const { change: other } of conflictsFor(tx, { ...row }))
+        enqueue(tx, { kind: 'refresh_messages', changeId: other.id }, now);
+      if (scheduleException)
+        recordAudit(
+          tx,
+          {
+            changeId: change.id,
+            actorId: requesterId,
+            type: 'change.schedule_exception_requested',
+            data: exceptionAuditData(scheduleException),
+          },
+          now,
+        );
 
       if (requirements.length === 0 && request.type === 'standard') {
         // 3.1: standard changes from the catalog are pre-authorized.
         tx.insert(approvalDecisions)
-          .values({ changeId: change.id, decision: 'approve', source: 'pre_approved', reason: `Standard change catalog: ${request.standardChangeId}`, decidedAt: now })
+          .values({
+            changeId: change.id,
+            decision: 'approve',
+            source: 'pre_approved',
+            reason: `Standard change catalog: ${request.standardChangeId}`,
+            decidedAt: now,
+          })
           .run();
         transitionChange(tx, change, 'pre_approve', requesterId, now, { standardChangeId: request.standardChangeId });
         announceApprovedOnSubmit(tx, change, now);
@@ -130,12 +206,16 @@ export function submitChange(db: CabinetDb, policy: Policy, request: ChangeReque
       const state = transitionChange(tx, change, 'request_approval', requesterId, now);
       if (requirements.length === 0) {
         // The policy's matrix row asks for nobody at this risk level.
-        transitionChange(tx, { ...change, state }, 'approve', 'cabinet', now, { reason: `approval_matrix.${riskLevel} names no role` });
+        transitionChange(tx, { ...change, state }, 'approve', 'cabinet', now, {
+          reason: `approval_matrix.${riskLevel} names no role`,
+        });
         announceApprovedOnSubmit(tx, change, now);
         return { ok: true, changeId: change.id, created: true };
       }
       for (const requirement of requirements) {
-        tx.insert(approvalRequirements).values({ changeId: change.id, role: requirement.role, approvalsNeeded: requirement.approvals }).run();
+        tx.insert(approvalRequirements)
+          .values({ changeId: change.id, role: requirement.role, approvalsNeeded: requirement.approvals })
+          .run();
       }
       enqueue(tx, { kind: 'request_approvals', changeId: change.id }, now, `request_approvals:${change.id}`);
       enqueue(tx, { kind: 'notify_log', changeId: change.id, event: 'submitted' }, now);

@@ -1,10 +1,18 @@
 import { eq } from 'drizzle-orm';
-import type { VerbalApprovalInput } from '../domain/emergency-request.js';
-import { describeState } from '../domain/lifecycle.js';
+import {
+  type ChangeView,
+  type DbExecutor,
+  flagChange,
+  loadChangeView,
+  recordAudit,
+  requirementsOf,
+  unsatisfyRequirement,
+} from '../db/changes.js';
 import type { CabinetDb } from '../db/client.js';
-import { type ChangeView, type DbExecutor, flagChange, loadChangeView, recordAudit, requirementsOf, unsatisfyRequirement } from '../db/changes.js';
 import { enqueue } from '../db/outbox.js';
 import { approvalDecisions, verbalApprovalConfirmations, verbalApprovals } from '../db/schema.js';
+import type { VerbalApprovalInput } from '../domain/emergency-request.js';
+import { describeState } from '../domain/lifecycle.js';
 import type { Policy } from '../policy/schema.js';
 import { announce } from './announce.js';
 import { eligibilityOf, recordApproval } from './decide.js';
@@ -14,7 +22,11 @@ export type VerbalOutcome = { ok: true; ref: string; message: string } | { ok: f
 /** The roles that may still authorize the change, e.g. "manager, security, or instead cto, ciso". */
 export function authorizingRoles(view: ChangeView): string {
   const open = requirementsOf(view, 'authorization').filter((requirement) => requirement.satisfiedAt === null);
-  const roles = (alternative: boolean) => open.filter((requirement) => requirement.alternative === alternative).map((requirement) => requirement.role).join(', ');
+  const roles = (alternative: boolean) =>
+    open
+      .filter((requirement) => requirement.alternative === alternative)
+      .map((requirement) => requirement.role)
+      .join(', ');
   const standIns = roles(true);
   return `${roles(false) || 'nobody'}${standIns ? `, or instead ${standIns}` : ''}`;
 }
@@ -22,10 +34,16 @@ export function authorizingRoles(view: ChangeView): string {
 /** Why the user may not record a verbal approval on this change now, or undefined when they may. */
 export function verbalRecordingRefusal(view: ChangeView | undefined, recorderId: string): string | undefined {
   if (!view) return 'That change does not exist; nothing was recorded.';
-  if (view.change.type !== 'emergency') return `${view.ref} is not an emergency change; verbal approvals are for emergencies (POL-SEC-008 6.2).`;
-  if (view.change.state !== 'pending_authorization') return `${view.ref} is already ${describeState(view.change.state)}; no verbal approval is needed.`;
+  if (view.change.type !== 'emergency')
+    return `${view.ref} is not an emergency change; verbal approvals are for emergencies (POL-SEC-008 6.2).`;
+  if (view.change.state !== 'pending_authorization')
+    return `${view.ref} is already ${describeState(view.change.state)}; no verbal approval is needed.`;
   const authorizers = requirementsOf(view, 'authorization').flatMap((requirement) => requirement.candidates);
-  if (recorderId !== view.change.requesterId && recorderId !== view.change.ownerId && !authorizers.includes(recorderId)) {
+  if (
+    recorderId !== view.change.requesterId &&
+    recorderId !== view.change.ownerId &&
+    !authorizers.includes(recorderId)
+  ) {
     return `Only the requester, the owner or an authorizer of ${view.ref} records its verbal approvals.`;
   }
   return undefined;
@@ -36,50 +54,131 @@ export function verbalRecordingRefusal(view: ChangeView | undefined, recorderId:
  * authorize the change; it counts at once when the policy says so, marked unconfirmed, and they are
  * asked to confirm or dispute it in writing. A repeated submission of the same modal records nothing.
  */
-export function recordVerbalApproval(db: CabinetDb, policy: Policy, changeId: number, input: VerbalApprovalInput, recorderId: string, submissionKey: string, now: Date): VerbalOutcome {
+export function recordVerbalApproval(
+  db: CabinetDb,
+  policy: Policy,
+  changeId: number,
+  input: VerbalApprovalInput,
+  recorderId: string,
+  submissionKey: string,
+  now: Date,
+): VerbalOutcome {
   return db.transaction(
     (tx) => {
       const view = loadChangeView(tx, changeId);
-      const existing = tx.select({ id: verbalApprovals.id }).from(verbalApprovals).where(eq(verbalApprovals.submissionKey, submissionKey)).get();
-      if (existing && view) return { ok: true, ref: view.ref, message: `That verbal approval of ${view.ref} is already recorded.` };
+      const existing = tx
+        .select({ id: verbalApprovals.id })
+        .from(verbalApprovals)
+        .where(eq(verbalApprovals.submissionKey, submissionKey))
+        .get();
+      if (existing && view)
+        return { ok: true, ref: view.ref, message: `That verbal approval of ${view.ref} is already recorded.` };
       const refusal = verbalRecordingRefusal(view, recorderId);
       if (refusal || !view) return { ok: false, reason: refusal ?? 'That change does not exist.' };
       const { approverId } = input;
-      if (approverId === recorderId) return { ok: false, reason: `You cannot record your own verbal approval: use the Authorize button on your request for ${view.ref}.` };
+      if (approverId === recorderId)
+        return {
+          ok: false,
+          reason: `You cannot record your own verbal approval: use the Authorize button on your request for ${view.ref}.`,
+        };
       // These reasons are shown on the modal's approver field, in plain text: no mentions.
       if (requirementsOf(view, 'authorization').every((requirement) => requirement.candidates.length === 0)) {
-        return { ok: false, reason: `Cabinet is still looking up who can authorize ${view.ref}; submit again in a moment.` };
+        return {
+          ok: false,
+          reason: `Cabinet is still looking up who can authorize ${view.ref}; submit again in a moment.`,
+        };
       }
-      const canAuthorize = requirementsOf(view, 'authorization').some((requirement) => requirement.satisfiedAt === null && requirement.candidates.includes(approverId));
-      if (!canAuthorize) return { ok: false, reason: `That person cannot authorize ${view.ref}. Who can: ${authorizingRoles(view)} (the people listed above).` };
-      if (view.verbalApprovals.some((verbal) => verbal.approverId === approverId && verbal.confirmation === undefined)) {
-        return { ok: false, reason: `A verbal approval by this person is already recorded on ${view.ref} and waits for their confirmation.` };
+      const canAuthorize = requirementsOf(view, 'authorization').some(
+        (requirement) => requirement.satisfiedAt === null && requirement.candidates.includes(approverId),
+      );
+      if (!canAuthorize)
+        return {
+          ok: false,
+          reason: `That person cannot authorize ${view.ref}. Who can: ${authorizingRoles(view)} (the people listed above).`,
+        };
+      if (
+        view.verbalApprovals.some((verbal) => verbal.approverId === approverId && verbal.confirmation === undefined)
+      ) {
+        return {
+          ok: false,
+          reason: `A verbal approval by this person is already recorded on ${view.ref} and waits for their confirmation.`,
+        };
       }
       const eligibility = eligibilityOf(view, policy, approverId);
-      if (!eligibility.ok) return { ok: false, reason: `This person's authorization of ${view.ref} is already recorded.` };
+      if (!eligibility.ok)
+        return { ok: false, reason: `This person's authorization of ${view.ref} is already recorded.` };
 
       const [verbal] = tx
         .insert(verbalApprovals)
-        .values({ changeId, approverId, role: eligibility.role, medium: input.medium, givenAt: input.givenAt, note: input.note ?? null, recordedBy: recorderId, recordedAt: now, submissionKey })
+        .values({
+          changeId,
+          approverId,
+          role: eligibility.role,
+          medium: input.medium,
+          givenAt: input.givenAt,
+          note: input.note ?? null,
+          recordedBy: recorderId,
+          recordedAt: now,
+          submissionKey,
+        })
         .returning({ id: verbalApprovals.id })
         .all();
       if (!verbal) throw new Error('insert returned no verbal approval');
       const counts = policy.emergency.verbal_approvals_count_unconfirmed;
-      recordAudit(tx, { changeId, actorId: recorderId, type: 'verbal_approval.recorded', data: { verbalApprovalId: verbal.id, approverId, role: eligibility.role, medium: input.medium, givenAt: input.givenAt.toISOString(), counted: counts } }, now);
+      recordAudit(
+        tx,
+        {
+          changeId,
+          actorId: recorderId,
+          type: 'verbal_approval.recorded',
+          data: {
+            verbalApprovalId: verbal.id,
+            approverId,
+            role: eligibility.role,
+            medium: input.medium,
+            givenAt: input.givenAt.toISOString(),
+            counted: counts,
+          },
+        },
+        now,
+      );
       let state = view.change.state;
       if (counts) state = countVerbalApproval(tx, view, policy, verbal.id, eligibility, approverId, now);
-      enqueue(tx, { kind: 'verbal_confirmation', changeId, userId: approverId, verbalApprovalId: verbal.id }, now, `verbal_confirmation:${verbal.id}`);
+      enqueue(
+        tx,
+        { kind: 'verbal_confirmation', changeId, userId: approverId, verbalApprovalId: verbal.id },
+        now,
+        `verbal_confirmation:${verbal.id}`,
+      );
       enqueue(tx, { kind: 'refresh_messages', changeId }, now);
-      const effect = state === 'authorized' ? `${view.ref} is now authorized` : counts ? 'it counts toward the authorization' : 'it will count once they confirm it';
-      return { ok: true, ref: view.ref, message: `Verbal approval by <@${approverId}> recorded on ${view.ref}; ${effect}. They are asked to confirm it in writing.` };
+      const effect =
+        state === 'authorized'
+          ? `${view.ref} is now authorized`
+          : counts
+            ? 'it counts toward the authorization'
+            : 'it will count once they confirm it';
+      return {
+        ok: true,
+        ref: view.ref,
+        message: `Verbal approval by <@${approverId}> recorded on ${view.ref}; ${effect}. They are asked to confirm it in writing.`,
+      };
     },
     { behavior: 'immediate' },
   );
 }
 
-function countVerbalApproval(tx: DbExecutor, view: ChangeView, policy: Policy, verbalId: number, eligible: { requirementId: number; role: string }, approverId: string, now: Date) {
+function countVerbalApproval(
+  tx: DbExecutor,
+  view: ChangeView,
+  policy: Policy,
+  verbalId: number,
+  eligible: { requirementId: number; role: string },
+  approverId: string,
+  now: Date,
+) {
   const { decisionId, state } = recordApproval(tx, view, policy, eligible, approverId, 'verbal', now);
-  if (decisionId !== undefined) tx.update(verbalApprovals).set({ decisionId }).where(eq(verbalApprovals.id, verbalId)).run();
+  if (decisionId !== undefined)
+    tx.update(verbalApprovals).set({ decisionId }).where(eq(verbalApprovals.id, verbalId)).run();
   return state;
 }
 
@@ -88,19 +187,42 @@ function countVerbalApproval(tx: DbExecutor, view: ChangeView, policy: Policy, v
  * confirmed approval (counting it now if it was waiting). Disputing stops it counting while the
  * change is still being authorized, flags the change for the CAB, and tells the policy's roles.
  */
-export function answerVerbalApproval(db: CabinetDb, policy: Policy, verbalApprovalId: number, actorId: string, outcome: 'confirmed' | 'disputed', now: Date): VerbalOutcome {
+export function answerVerbalApproval(
+  db: CabinetDb,
+  policy: Policy,
+  verbalApprovalId: number,
+  actorId: string,
+  outcome: 'confirmed' | 'disputed',
+  now: Date,
+): VerbalOutcome {
   return db.transaction(
     (tx) => {
       const verbal = tx.select().from(verbalApprovals).where(eq(verbalApprovals.id, verbalApprovalId)).get();
       const view = verbal ? loadChangeView(tx, verbal.changeId) : undefined;
       if (!verbal || !view) return { ok: false, reason: 'That verbal approval does not exist; nothing was recorded.' };
-      if (actorId !== verbal.approverId) return { ok: false, reason: `Only <@${verbal.approverId}>, who is named as the approver, can confirm or dispute this verbal approval.` };
+      if (actorId !== verbal.approverId)
+        return {
+          ok: false,
+          reason: `Only <@${verbal.approverId}>, who is named as the approver, can confirm or dispute this verbal approval.`,
+        };
       const answered = view.verbalApprovals.find((candidate) => candidate.id === verbal.id)?.confirmation;
-      if (answered) return { ok: false, reason: `You already ${answered.outcome} this verbal approval of ${view.ref}.` };
+      if (answered)
+        return { ok: false, reason: `You already ${answered.outcome} this verbal approval of ${view.ref}.` };
 
-      tx.insert(verbalApprovalConfirmations).values({ verbalApprovalId, outcome, respondedBy: actorId, respondedAt: now }).run();
+      tx.insert(verbalApprovalConfirmations)
+        .values({ verbalApprovalId, outcome, respondedBy: actorId, respondedAt: now })
+        .run();
       const changeId = view.change.id;
-      recordAudit(tx, { changeId, actorId, type: `verbal_approval.${outcome}`, data: { verbalApprovalId, recordedAt: verbal.recordedAt.toISOString() } }, now);
+      recordAudit(
+        tx,
+        {
+          changeId,
+          actorId,
+          type: `verbal_approval.${outcome}`,
+          data: { verbalApprovalId, recordedAt: verbal.recordedAt.toISOString() },
+        },
+        now,
+      );
       enqueue(tx, { kind: 'refresh_messages', changeId }, now);
 
       if (outcome === 'confirmed') {
@@ -115,8 +237,22 @@ export function answerVerbalApproval(db: CabinetDb, policy: Policy, verbalApprov
       flagChange(tx, view.change, 'A verbal approval was disputed by its approver', actorId, now);
       announce(tx, view.change, 'verbal_disputed', now);
       const exclude = [view.change.requesterId, view.change.ownerId, actorId];
-      enqueue(tx, { kind: 'notify_roles', changeId, roles: policy.emergency.dispute_notify_roles, exclude, event: 'verbal_disputed' }, now);
-      return { ok: true, ref: view.ref, message: `Recorded: you dispute the verbal approval of ${view.ref}. It no longer counts, and the change goes to the CAB.` };
+      enqueue(
+        tx,
+        {
+          kind: 'notify_roles',
+          changeId,
+          roles: policy.emergency.dispute_notify_roles,
+          exclude,
+          event: 'verbal_disputed',
+        },
+        now,
+      );
+      return {
+        ok: true,
+        ref: view.ref,
+        message: `Recorded: you dispute the verbal approval of ${view.ref}. It no longer counts, and the change goes to the CAB.`,
+      };
     },
     { behavior: 'immediate' },
   );
@@ -124,12 +260,35 @@ export function answerVerbalApproval(db: CabinetDb, policy: Policy, verbalApprov
 
 /** A disputed approval stops counting; while the change is still being authorized, its requirement reopens. */
 function voidDisputedApproval(tx: DbExecutor, view: ChangeView, decisionId: number, actorId: string, now: Date): void {
-  tx.update(approvalDecisions).set({ voidedAt: now, voidReason: 'disputed by the approver' }).where(eq(approvalDecisions.id, decisionId)).run();
-  recordAudit(tx, { changeId: view.change.id, actorId, type: 'approval.voided', data: { decisionId, reason: 'verbal approval disputed' } }, now);
-  const requirement = view.requirements.find((candidate) => candidate.approvals.some((decision) => decision.id === decisionId));
+  tx.update(approvalDecisions)
+    .set({ voidedAt: now, voidReason: 'disputed by the approver' })
+    .where(eq(approvalDecisions.id, decisionId))
+    .run();
+  recordAudit(
+    tx,
+    {
+      changeId: view.change.id,
+      actorId,
+      type: 'approval.voided',
+      data: { decisionId, reason: 'verbal approval disputed' },
+    },
+    now,
+  );
+  const requirement = view.requirements.find((candidate) =>
+    candidate.approvals.some((decision) => decision.id === decisionId),
+  );
   if (!requirement || view.change.state !== 'pending_authorization') return;
   if (requirement.satisfiedAt !== null && requirement.approvals.length - 1 < requirement.approvalsNeeded) {
     unsatisfyRequirement(tx, requirement.id);
-    recordAudit(tx, { changeId: view.change.id, actorId, type: 'requirement.reopened', data: { role: requirement.role, reason: 'verbal approval disputed' } }, now);
+    recordAudit(
+      tx,
+      {
+        changeId: view.change.id,
+        actorId,
+        type: 'requirement.reopened',
+        data: { role: requirement.role, reason: 'verbal approval disputed' },
+      },
+      now,
+    );
   }
 }

@@ -5,7 +5,7 @@ import type { Database } from '../db/client.js';
 import type { AppDependencies } from './dependencies.js';
 import { EVENTS_PATH, HEALTH_PATH } from './ids.js';
 import { registerListeners } from './listeners/index.js';
-import { type OutboxSender, createOutboxSender } from './outbox-sender.js';
+import { createOutboxSender, type OutboxSender } from './outbox-sender.js';
 
 function healthRoute(database: Database): CustomRoute {
   return {
@@ -14,7 +14,9 @@ function healthRoute(database: Database): CustomRoute {
     handler: (_request: IncomingMessage, response: ServerResponse) => {
       const healthy = database.isHealthy();
       response.writeHead(healthy ? 200 : 503, { 'Content-Type': 'application/json' });
-      response.end(JSON.stringify({ status: healthy ? 'ok' : 'unavailable', database: healthy ? 'ok' : 'unavailable' }));
+      response.end(
+        JSON.stringify({ status: healthy ? 'ok' : 'unavailable', database: healthy ? 'ok' : 'unavailable' }),
+      );
     },
   };
 }
@@ -32,7 +34,16 @@ export function createSlackApp(deps: AppDependencies): SlackRuntime {
     token: slack.botToken,
     logger,
     logLevel: logger.getLevel(),
-    customRoutes: [healthRoute(deps.database), calendarFeedRoute({ database: deps.database, policy: deps.policy, clock: deps.clock, logger, token: deps.calendarToken })],
+    customRoutes: [
+      healthRoute(deps.database),
+      calendarFeedRoute({
+        database: deps.database,
+        policy: deps.policy,
+        clock: deps.clock,
+        logger,
+        token: deps.calendarToken,
+      }),
+    ],
     // The outbox retries with backoff and survives restarts; the client's own retries would only
     // hold a request or the outbox up.
     clientOptions: { ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}), retryConfig: { retries: 0 } },
@@ -40,7 +51,14 @@ export function createSlackApp(deps: AppDependencies): SlackRuntime {
   const app = slack.appToken
     ? new App({ ...common, socketMode: true, appToken: slack.appToken, installerOptions: { port: deps.port } })
     : new App({ ...common, signingSecret: slack.signingSecret, endpoints: EVENTS_PATH });
-  const outbox = createOutboxSender({ client: app.client, database: deps.database, policy: deps.policy, clock: deps.clock, logger, pollMs: deps.outboxPollMs });
+  const outbox = createOutboxSender({
+    client: app.client,
+    database: deps.database,
+    policy: deps.policy,
+    clock: deps.clock,
+    logger,
+    pollMs: deps.outboxPollMs,
+  });
   registerListeners(app, { ...deps, outbox });
   // Bolt calls this for anything a listener throws (and answers Slack itself if nothing was acked yet).
   // Only the code and message are logged: the request carries user text.

@@ -1,21 +1,37 @@
 import type { webApi } from '@slack/bolt';
 import { eq } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
-import { agendaSize } from '../domain/agenda.js';
 import { type CabMeetingRow, itemById, itemsOfMeeting, meetingById, votesOf } from '../db/cab.js';
-import type { CabinetDb } from '../db/client.js';
 import { type BoardItemRow, type DbExecutor, loadChangeView } from '../db/changes.js';
-import { type OutboxMessage, enqueue } from '../db/outbox.js';
+import type { CabinetDb } from '../db/client.js';
+import { enqueue, type OutboxMessage } from '../db/outbox.js';
 import { cabItems, cabMeetings } from '../db/schema.js';
+import { agendaSize } from '../domain/agenda.js';
 import type { Policy } from '../policy/schema.js';
 import { boardMembers } from './role-members.js';
-import { type SlackMessage, agendaMessages, agendaTitle, closeMeetingActions } from './views/agenda.js';
-import { type BoardItemContext, boardItemMessage, closedMeetingText, emergencyCabMessage, minutesMessages } from './views/cab.js';
+import { agendaMessages, agendaTitle, closeMeetingActions, type SlackMessage } from './views/agenda.js';
 import { slackDate } from './views/blocks.js';
+import {
+  type BoardItemContext,
+  boardItemMessage,
+  closedMeetingText,
+  emergencyCabMessage,
+  minutesMessages,
+} from './views/cab.js';
 
-export type CabOutboxMessage = Extract<OutboxMessage, { kind: 'cab_meeting' | 'cab_page' | 'cab_item' | 'refresh_cab_item' | 'cab_chair_link' | 'cab_minutes' }>;
+export type CabOutboxMessage = Extract<
+  OutboxMessage,
+  { kind: 'cab_meeting' | 'cab_page' | 'cab_item' | 'refresh_cab_item' | 'cab_chair_link' | 'cab_minutes' }
+>;
 
-const CAB_KINDS: readonly string[] = ['cab_meeting', 'cab_page', 'cab_item', 'refresh_cab_item', 'cab_chair_link', 'cab_minutes'] satisfies CabOutboxMessage['kind'][];
+const CAB_KINDS: readonly string[] = [
+  'cab_meeting',
+  'cab_page',
+  'cab_item',
+  'refresh_cab_item',
+  'cab_chair_link',
+  'cab_minutes',
+] satisfies CabOutboxMessage['kind'][];
 
 export function isCabMessage(message: OutboxMessage): message is CabOutboxMessage {
   return CAB_KINDS.includes(message.kind);
@@ -49,9 +65,16 @@ export function createCabDelivery(deps: CabDeliveryDependencies): CabDelivery {
   /** A regular meeting's agenda; the first message carries the close button, or says it was closed. */
   const agendaOf = (meeting: CabMeetingRow): SlackMessage[] => {
     if (!meeting.agenda) return [];
-    const notes = meeting.late && meeting.slot ? [`:hourglass: Posted late: Cabinet was not running at ${slackDate(new Date(meeting.slot))}.`] : [];
+    const notes =
+      meeting.late && meeting.slot
+        ? [`:hourglass: Posted late: Cabinet was not running at ${slackDate(new Date(meeting.slot))}.`]
+        : [];
     if (meeting.closedAt) notes.push(closedMeetingText(meeting));
-    return agendaMessages(meeting.agenda, policy, { title: agendaTitle(meeting.meetingAt, policy), notes, actions: meeting.closedAt ? undefined : closeMeetingActions(meeting.id) });
+    return agendaMessages(meeting.agenda, policy, {
+      title: agendaTitle(meeting.meetingAt, policy),
+      notes,
+      actions: meeting.closedAt ? undefined : closeMeetingActions(meeting.id),
+    });
   };
 
   /** The first message of a meeting as it should look now. */
@@ -70,7 +93,8 @@ export function createCabDelivery(deps: CabDeliveryDependencies): CabDelivery {
   const refreshItem = async (item: BoardItemRow) => {
     const context = itemContext(item);
     if (!context || !item.ts) return;
-    const message = context.meeting.kind === 'emergency' ? await firstMessage(context.meeting) : boardItemMessage(context);
+    const message =
+      context.meeting.kind === 'emergency' ? await firstMessage(context.meeting) : boardItemMessage(context);
     if (message) await update(context.meeting.channelId, item.ts, message);
   };
 
@@ -84,20 +108,30 @@ export function createCabDelivery(deps: CabDeliveryDependencies): CabDelivery {
     const now = clock.now();
     // The post is recorded and the rest of the meeting queued together: a retry posts nothing twice.
     db.transaction((tx) => {
-      tx.update(cabMeetings).set({ ts, channelId: posted.channel ?? meeting.channelId }).where(eq(cabMeetings.id, meeting.id)).run();
+      tx.update(cabMeetings)
+        .set({ ts, channelId: posted.channel ?? meeting.channelId })
+        .where(eq(cabMeetings.id, meeting.id))
+        .run();
       if (meeting.kind === 'emergency') {
         tx.update(cabItems).set({ ts }).where(eq(cabItems.meetingId, meeting.id)).run();
         return;
       }
       queuePages(tx, meeting, 'agenda', agendaOf(meeting).length, now);
-      for (const item of itemsOfMeeting(tx, meeting.id)) enqueue(tx, { kind: 'cab_item', changeId: item.changeId, itemId: item.id }, now, `cab_item:${item.id}`);
+      for (const item of itemsOfMeeting(tx, meeting.id))
+        enqueue(tx, { kind: 'cab_item', changeId: item.changeId, itemId: item.id }, now, `cab_item:${item.id}`);
       enqueue(tx, { kind: 'cab_chair_link', meetingId: meeting.id }, now, `cab_chair_link:${meeting.id}`);
     });
   };
 
   /** Queues pages 1… of a meeting's agenda or minutes (page 0 is posted by the caller). */
   const queuePages = (tx: DbExecutor, meeting: CabMeetingRow, part: 'agenda' | 'minutes', pages: number, now: Date) => {
-    for (let page = 1; page < pages; page += 1) enqueue(tx, { kind: 'cab_page', meetingId: meeting.id, part, page }, now, `cab_page:${meeting.id}:${part}:${page}`);
+    for (let page = 1; page < pages; page += 1)
+      enqueue(
+        tx,
+        { kind: 'cab_page', meetingId: meeting.id, part, page },
+        now,
+        `cab_page:${meeting.id}:${part}:${page}`,
+      );
   };
 
   const postInThread = async (meeting: CabMeetingRow, message: SlackMessage) => {
@@ -105,7 +139,8 @@ export function createCabDelivery(deps: CabDeliveryDependencies): CabDelivery {
     return client.chat.postMessage({ channel: meeting.channelId, thread_ts: meeting.ts, ...message });
   };
 
-  const minutesOf = (meeting: CabMeetingRow): SlackMessage[] => (meeting.minutes ? minutesMessages(meeting.minutes, policy) : []);
+  const minutesOf = (meeting: CabMeetingRow): SlackMessage[] =>
+    meeting.minutes ? minutesMessages(meeting.minutes, policy) : [];
 
   /** Posts the minutes' first message, then queues the rest and the items' refresh (each its own keyed row, so a retry repeats nothing). */
   const postMinutes = async (meeting: CabMeetingRow) => {
@@ -115,9 +150,14 @@ export function createCabDelivery(deps: CabDeliveryDependencies): CabDelivery {
       const posted = await postInThread(meeting, first);
       const now = clock.now();
       db.transaction((tx) => {
-        tx.update(cabMeetings).set({ minutesTs: posted.ts ?? '' }).where(eq(cabMeetings.id, meeting.id)).run();
+        tx.update(cabMeetings)
+          .set({ minutesTs: posted.ts ?? '' })
+          .where(eq(cabMeetings.id, meeting.id))
+          .run();
         queuePages(tx, meeting, 'minutes', rest.length + 1, now);
-        if (meeting.kind === 'regular') for (const item of itemsOfMeeting(tx, meeting.id)) enqueue(tx, { kind: 'refresh_cab_item', changeId: item.changeId, itemId: item.id }, now);
+        if (meeting.kind === 'regular')
+          for (const item of itemsOfMeeting(tx, meeting.id))
+            enqueue(tx, { kind: 'refresh_cab_item', changeId: item.changeId, itemId: item.id }, now);
       });
     }
     // The first message loses its close button and says the meeting is closed.
@@ -130,7 +170,9 @@ export function createCabDelivery(deps: CabDeliveryDependencies): CabDelivery {
     if (!chair || !meeting.ts || !meeting.agenda) return;
     const { permalink } = await client.chat.getPermalink({ channel: meeting.channelId, message_ts: meeting.ts });
     const size = agendaSize(meeting.agenda);
-    const link = permalink ? `<${permalink}|${agendaTitle(meeting.meetingAt, policy)}>` : agendaTitle(meeting.meetingAt, policy);
+    const link = permalink
+      ? `<${permalink}|${agendaTitle(meeting.meetingAt, policy)}>`
+      : agendaTitle(meeting.meetingAt, policy);
     const text = `The agenda is posted: ${link}. ${size.forApproval} change(s) for the board to decide, ${size.issues} open issue(s). Close the meeting from the agenda when you are done, to record the minutes.`;
     await client.chat.postMessage({ channel: await deps.openDm(chair), text });
   };

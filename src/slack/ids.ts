@@ -1,10 +1,11 @@
 // Every identifier Slack sends back to us, in one place: the slash command, routes, action IDs,
 // view callback IDs, and the pure functions that encode and parse what a button or view carries.
+
+import { type BallotKind, CAB_OUTCOMES, type CabOutcome } from '../domain/cab.js';
 import { formatChangeRef, parseChangeRef } from '../domain/change-ref.js';
 import { OBLIGATION_KINDS, type ObligationKind } from '../domain/emergency.js';
-import { type BallotKind, CAB_OUTCOMES, type CabOutcome } from '../domain/cab.js';
-import { APPROVAL_PHASES, type ApprovalPhase } from '../domain/lifecycle.js';
 import type { ImplementationStep } from '../domain/implementation.js';
+import { APPROVAL_PHASES, type ApprovalPhase } from '../domain/lifecycle.js';
 
 export const CHANGE_COMMAND = '/change';
 export const EVENTS_PATH = '/slack/events';
@@ -106,7 +107,9 @@ export function encodeObligationValue(changeId: number, kind: ObligationKind): s
   return `${formatChangeRef(changeId)}:${kind}`;
 }
 
-export function parseObligationValue(value: string | undefined): { changeId: number; kind: ObligationKind } | undefined {
+export function parseObligationValue(
+  value: string | undefined,
+): { changeId: number; kind: ObligationKind } | undefined {
   const [ref, kindText] = (value ?? '').split(':');
   const changeId = parseChangeValue(ref);
   const kind = OBLIGATION_KINDS.find((candidate) => candidate === kindText);

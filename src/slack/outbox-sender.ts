@@ -1,16 +1,39 @@
 import type { Logger, webApi } from '@slack/bolt';
 import type { Clock } from '../clock.js';
+import {
+  type ChangeView,
+  loadChangeView,
+  type MessagePurpose,
+  recordSlackMessage,
+  requestPurpose,
+  requirementsOf,
+  slackMessagesOf,
+} from '../db/changes.js';
 import type { Database } from '../db/client.js';
+import {
+  claimMessage,
+  dueMessages,
+  markFailed,
+  markSent,
+  type OutboxMessage,
+  type OutboxRow,
+  outboxMessage,
+} from '../db/outbox.js';
 import { APPROVAL_PHASES, decisionStage } from '../domain/lifecycle.js';
-import { type ChangeView, type MessagePurpose, loadChangeView, recordSlackMessage, requestPurpose, requirementsOf, slackMessagesOf } from '../db/changes.js';
-import { type OutboxMessage, type OutboxRow, claimMessage, dueMessages, markFailed, markSent, outboxMessage } from '../db/outbox.js';
 import type { Policy } from '../policy/schema.js';
 import { escalateAuthorization } from '../services/emergency.js';
 import { paperworkDeadline } from '../services/paperwork.js';
 import { requestApprovals, rolesToResolve } from '../services/request-approvals.js';
-import { approvalRequestMessage, changeNotice, emergencyConsoleMessage, implementationConsoleMessage, logDecisionText, logMessage } from './views/change-message.js';
 import { createCabDelivery, isCabMessage } from './cab-sender.js';
 import { roleMembers } from './role-members.js';
+import {
+  approvalRequestMessage,
+  changeNotice,
+  emergencyConsoleMessage,
+  implementationConsoleMessage,
+  logDecisionText,
+  logMessage,
+} from './views/change-message.js';
 import { verbalConfirmationMessage } from './views/emergency.js';
 
 export interface OutboxSender {
@@ -86,10 +109,19 @@ export function createOutboxSender(deps: OutboxSenderDependencies): OutboxSender
   const postTrackedDm = async (view: ChangeView, purpose: MessagePurpose, userId: string) => {
     const channel = await openDm(userId);
     const posted = await client.chat.postMessage({ channel, ...render(view, purpose, userId) });
-    if (posted.ts) recordSlackMessage(db, { changeId: view.change.id, purpose, channelId: posted.channel ?? channel, ts: posted.ts, recipientId: userId }, clock.now());
+    if (posted.ts)
+      recordSlackMessage(
+        db,
+        { changeId: view.change.id, purpose, channelId: posted.channel ?? channel, ts: posted.ts, recipientId: userId },
+        clock.now(),
+      );
   };
 
-  const notify = async (view: ChangeView, userId: string, event: Extract<OutboxMessage, { kind: 'notify_user' }>['event']) => {
+  const notify = async (
+    view: ChangeView,
+    userId: string,
+    event: Extract<OutboxMessage, { kind: 'notify_user' }>['event'],
+  ) => {
     const channel = await openDm(userId);
     await client.chat.postMessage({ channel, ...changeNotice(view, policy, event, clock.now()) });
   };
@@ -104,7 +136,8 @@ export function createOutboxSender(deps: OutboxSenderDependencies): OutboxSender
     const view = loadChangeView(db, message.changeId);
     if (!view) return;
     const messages = slackMessagesOf(db, message.changeId);
-    const alreadyPosted = (purpose: MessagePurpose, userId: string) => messages.some((m) => m.purpose === purpose && m.recipientId === userId);
+    const alreadyPosted = (purpose: MessagePurpose, userId: string) =>
+      messages.some((m) => m.purpose === purpose && m.recipientId === userId);
     switch (message.kind) {
       case 'request_approvals': {
         const phase = decisionStage(view.change.state)?.phase;
@@ -130,13 +163,26 @@ export function createOutboxSender(deps: OutboxSenderDependencies): OutboxSender
       case 'verbal_confirmation': {
         // One DM per verbal approval: a retry after a successful post finds the DM posted since it was recorded.
         const verbal = view.verbalApprovals.find((candidate) => candidate.id === message.verbalApprovalId);
-        if (!verbal || messages.some((m) => m.purpose === 'verbal_confirmation' && m.recipientId === message.userId && m.createdAt >= verbal.recordedAt)) return;
+        if (
+          !verbal ||
+          messages.some(
+            (m) =>
+              m.purpose === 'verbal_confirmation' &&
+              m.recipientId === message.userId &&
+              m.createdAt >= verbal.recordedAt,
+          )
+        )
+          return;
         await postTrackedDm(view, 'verbal_confirmation', message.userId);
         return;
       }
       case 'refresh_messages': {
         for (const posted of messages) {
-          await client.chat.update({ channel: posted.channelId, ts: posted.ts, ...render(view, posted.purpose, posted.recipientId) });
+          await client.chat.update({
+            channel: posted.channelId,
+            ts: posted.ts,
+            ...render(view, posted.purpose, posted.recipientId),
+          });
         }
         await cab.refreshChangeItems(view.boardItems);
         return;
@@ -169,11 +215,18 @@ export function createOutboxSender(deps: OutboxSenderDependencies): OutboxSender
         if (message.event === 'submitted') {
           if (original) return;
           const posted = await client.chat.postMessage({ channel, ...logMessage(view, policy, clock.now()) });
-          if (posted.ts) recordSlackMessage(db, { changeId: view.change.id, purpose: 'log', channelId: posted.channel ?? channel, ts: posted.ts }, clock.now());
+          if (posted.ts)
+            recordSlackMessage(
+              db,
+              { changeId: view.change.id, purpose: 'log', channelId: posted.channel ?? channel, ts: posted.ts },
+              clock.now(),
+            );
           return;
         }
         const text = logDecisionText(view, policy, message.event, clock.now());
-        await client.chat.postMessage(original ? { channel, text, thread_ts: original.ts, reply_broadcast: true } : { channel, text });
+        await client.chat.postMessage(
+          original ? { channel, text, thread_ts: original.ts, reply_broadcast: true } : { channel, text },
+        );
         return;
       }
     }

@@ -27,7 +27,12 @@ export async function roleMembers(client: webApi.WebClient, policy: Policy, role
  * Whether the user holds any of the roles now (a role the policy does not list has no members);
  * undefined when Slack could not say (a user group could not be read), so the caller can say so.
  */
-export async function holdsAnyRole(client: webApi.WebClient, policy: Policy, roles: readonly string[], userId: string): Promise<boolean | undefined> {
+export async function holdsAnyRole(
+  client: webApi.WebClient,
+  policy: Policy,
+  roles: readonly string[],
+  userId: string,
+): Promise<boolean | undefined> {
   // Listed user IDs need no Slack call.
   if (roles.some((role) => (policy.roles[role] ?? []).includes(userId))) return true;
   try {
@@ -41,4 +46,5 @@ export async function holdsAnyRole(client: webApi.WebClient, policy: Policy, rol
 }
 
 /** What to tell someone whose role could not be checked. */
-export const ROLE_CHECK_FAILED = 'Slack did not answer when Cabinet checked your role; nothing was recorded. Try again in a moment.';
+export const ROLE_CHECK_FAILED =
+  'Slack did not answer when Cabinet checked your role; nothing was recorded. Try again in a moment.';

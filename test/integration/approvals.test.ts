@@ -4,9 +4,17 @@ import { approvalDecisions, auditEvents, changes, outbox } from '../../src/db/sc
 import { parsePolicy } from '../../src/policy/load.js';
 import { ACTIONS, IMPLEMENTATION_ACTIONS, VIEWS } from '../../src/slack/ids.js';
 import type { RecordedCall } from '../support/fake-slack.js';
-import { type ChangeFormInput, approve, clickButton, defaultChangeForm, eventually, submitChangeForm, submitRejectReason } from '../support/interactions.js';
+import {
+  approve,
+  type ChangeFormInput,
+  clickButton,
+  defaultChangeForm,
+  eventually,
+  submitChangeForm,
+  submitRejectReason,
+} from '../support/interactions.js';
 import { MINIMAL_POLICY_YAML } from '../support/policy.js';
-import { type TestApp, type TestAppOptions, startTestApp } from '../support/test-app.js';
+import { startTestApp, type TestApp, type TestAppOptions } from '../support/test-app.js';
 
 const REQUESTER = 'U0REQ0001';
 
@@ -21,10 +29,19 @@ afterEach(async () => {
 });
 
 const userOfDm = (channel: unknown) => `U${String(channel).slice(1)}`;
-const isApprovalRequest = (call: RecordedCall) => call.method === 'chat.postMessage' && String(call.params.text).startsWith('Approval requested');
-const approvalRecipients = (app: TestApp) => app.slack.calls.filter(isApprovalRequest).map((call) => userOfDm(call.params.channel)).sort();
-const postsTo = (app: TestApp, channel: string) => app.slack.callsTo('chat.postMessage').filter((call) => call.params.channel === channel);
-const ephemeralReplies = (app: TestApp, userId: string) => app.slack.callsTo('response_url').filter((call) => call.params.response_type === 'ephemeral' && call.path.includes(userId));
+const isApprovalRequest = (call: RecordedCall) =>
+  call.method === 'chat.postMessage' && String(call.params.text).startsWith('Approval requested');
+const approvalRecipients = (app: TestApp) =>
+  app.slack.calls
+    .filter(isApprovalRequest)
+    .map((call) => userOfDm(call.params.channel))
+    .sort();
+const postsTo = (app: TestApp, channel: string) =>
+  app.slack.callsTo('chat.postMessage').filter((call) => call.params.channel === channel);
+const ephemeralReplies = (app: TestApp, userId: string) =>
+  app.slack
+    .callsTo('response_url')
+    .filter((call) => call.params.response_type === 'ephemeral' && call.path.includes(userId));
 const changeRow = (app: TestApp, id = 1) => app.database.db.select().from(changes).where(eq(changes.id, id)).get();
 const decisions = (app: TestApp) => app.database.db.select().from(approvalDecisions).all();
 
@@ -44,7 +61,11 @@ describe('routing by risk level (POL-SEC-008 3.3 scores, 4.4 matrix)', () => {
     { level: 'medium', risk: [2, 2, 2, 1, 1], approvers: ['U0MGR0001', 'U0PEER001', 'U0PEER002'] },
     // The cab role is the board's decision (7.3): put to the CAB, never asked of its members one by one.
     { level: 'high', risk: [3, 3, 2, 2, 2], approvers: ['U0MGR0001', 'U0PEER001', 'U0PEER002', 'U0SEC0001'] },
-    { level: 'critical', risk: [3, 3, 3, 3, 2], approvers: ['U0CTO0001', 'U0MGR0001', 'U0PEER001', 'U0PEER002', 'U0SEC0001'] },
+    {
+      level: 'critical',
+      risk: [3, 3, 3, 3, 2],
+      approvers: ['U0CTO0001', 'U0MGR0001', 'U0PEER001', 'U0PEER002', 'U0SEC0001'],
+    },
   ] as const)('a $level change asks every member of its required roles at once', async ({ level, risk, approvers }) => {
     const app = await start();
     await submitted(app, { risk: [...risk] });
@@ -59,7 +80,10 @@ describe('routing by risk level (POL-SEC-008 3.3 scores, 4.4 matrix)', () => {
     expect(notice.toLowerCase()).toContain(level);
     for (const approver of approvers) expect(notice).toContain(`<@${approver}>`);
     // A change that needs the board says when it next meets (Wednesday 25 Nov, 10:00 New York).
-    if (level === 'high' || level === 'critical') expect(notice).toContain(`*cab*: decided by the CAB; the CAB next meets <!date^${Date.parse('2026-11-25T15:00:00Z') / 1000}^`);
+    if (level === 'high' || level === 'critical')
+      expect(notice).toContain(
+        `*cab*: decided by the CAB; the CAB next meets <!date^${Date.parse('2026-11-25T15:00:00Z') / 1000}^`,
+      );
     await eventually(() => postsTo(app, 'C0LOG0001').length === 1, 'the log channel post');
   });
 
@@ -71,7 +95,10 @@ describe('routing by risk level (POL-SEC-008 3.3 scores, 4.4 matrix)', () => {
   });
 
   it('resolves user groups through usergroups.users.list', async () => {
-    const policy = parsePolicy(MINIMAL_POLICY_YAML.replace('peer: [U0PEER001, U0PEER002]', 'peer: [S0PEERS01]'), 'p.yml').policy;
+    const policy = parsePolicy(
+      MINIMAL_POLICY_YAML.replace('peer: [U0PEER001, U0PEER002]', 'peer: [S0PEERS01]'),
+      'p.yml',
+    ).policy;
     const app = await start({ policy });
     app.slack.userGroups.set('S0PEERS01', ['U0PEER007', 'U0PEER008', REQUESTER]);
     await submitted(app);
@@ -91,18 +118,56 @@ describe('deciding', () => {
     await eventually(() => ephemeralReplies(app, 'U0PEER001').length === 1, 'the confirmation');
     expect(changeRow(app)?.state).toBe('pending_approval');
     // The other peer's message now says the role is satisfied, and by whom.
-    await eventually(() => app.slack.callsTo('chat.update').some((call) => call.params.channel === 'D0PEER002' && JSON.stringify(call.params.blocks).includes('approved by <@U0PEER001>')), 'peer 2 message updated');
+    await eventually(
+      () =>
+        app.slack
+          .callsTo('chat.update')
+          .some(
+            (call) =>
+              call.params.channel === 'D0PEER002' &&
+              JSON.stringify(call.params.blocks).includes('approved by <@U0PEER001>'),
+          ),
+      'peer 2 message updated',
+    );
 
     await approve(app, 'U0MGR0001', 'CHG-1');
     await eventually(() => changeRow(app)?.state === 'approved', 'approval');
-    await eventually(() => postsTo(app, 'D0REQ0001').some((call) => String(call.params.text).includes('is approved')), 'requester told');
+    await eventually(
+      () => postsTo(app, 'D0REQ0001').some((call) => String(call.params.text).includes('is approved')),
+      'requester told',
+    );
     // The owner gets the DM they implement it from, with Start.
-    await eventually(() => postsTo(app, 'D0OWNER01').some((call) => JSON.stringify(call.params.blocks).includes(IMPLEMENTATION_ACTIONS.start)), 'owner told');
-    await eventually(() => postsTo(app, 'C0LOG0001').some((call) => String(call.params.text).includes('CHG-1') && String(call.params.text).includes('is approved') && String(call.params.reply_broadcast) === 'true'), 'log told');
+    await eventually(
+      () =>
+        postsTo(app, 'D0OWNER01').some((call) =>
+          JSON.stringify(call.params.blocks).includes(IMPLEMENTATION_ACTIONS.start),
+        ),
+      'owner told',
+    );
+    await eventually(
+      () =>
+        postsTo(app, 'C0LOG0001').some(
+          (call) =>
+            String(call.params.text).includes('CHG-1') &&
+            String(call.params.text).includes('is approved') &&
+            String(call.params.reply_broadcast) === 'true',
+        ),
+      'log told',
+    );
 
     // Every approver message and the log message end up showing the decision, without decision buttons.
-    const finalUpdate = (channel: string) => app.slack.callsTo('chat.update').filter((call) => call.params.channel === channel).at(-1);
-    await eventually(() => ['D0PEER001', 'D0PEER002', 'D0MGR0001', 'C0LOG0001'].every((channel) => JSON.stringify(finalUpdate(channel)?.params.blocks ?? '').includes('Status: approved')), 'all messages updated');
+    const finalUpdate = (channel: string) =>
+      app.slack
+        .callsTo('chat.update')
+        .filter((call) => call.params.channel === channel)
+        .at(-1);
+    await eventually(
+      () =>
+        ['D0PEER001', 'D0PEER002', 'D0MGR0001', 'C0LOG0001'].every((channel) =>
+          JSON.stringify(finalUpdate(channel)?.params.blocks ?? '').includes('Status: approved'),
+        ),
+      'all messages updated',
+    );
     for (const channel of ['D0PEER001', 'D0PEER002', 'D0MGR0001']) {
       const blocks = JSON.stringify(finalUpdate(channel)?.params.blocks);
       expect(blocks).not.toContain(ACTIONS.approve);
@@ -114,8 +179,21 @@ describe('deciding', () => {
       ['U0PEER001', 'peer', 'approve', 'button'],
       ['U0MGR0001', 'manager', 'approve', 'button'],
     ]);
-    const audit = app.database.db.select().from(auditEvents).all().map((event) => event.type);
-    expect(audit).toEqual(['change.submitted', 'change.request_approval', 'approval.requested', 'approval.approved', 'requirement.satisfied', 'approval.approved', 'requirement.satisfied', 'change.approve']);
+    const audit = app.database.db
+      .select()
+      .from(auditEvents)
+      .all()
+      .map((event) => event.type);
+    expect(audit).toEqual([
+      'change.submitted',
+      'change.request_approval',
+      'approval.requested',
+      'approval.approved',
+      'requirement.satisfied',
+      'approval.approved',
+      'requirement.satisfied',
+      'change.approve',
+    ]);
   });
 
   it('rejects with a reason asked in a modal, ending the change', async () => {
@@ -128,14 +206,22 @@ describe('deciding', () => {
     expect((opened.params.view as { callback_id: string }).callback_id).toBe(VIEWS.rejectReason);
 
     const empty = await submitRejectReason(app, 'U0PEER002', 'CHG-1', '   ');
-    expect(empty.json).toMatchObject({ response_action: 'errors', errors: { reason: expect.stringContaining('Give a reason') } });
+    expect(empty.json).toMatchObject({
+      response_action: 'errors',
+      errors: { reason: expect.stringContaining('Give a reason') },
+    });
     expect(changeRow(app)?.state).toBe('pending_approval');
 
     const done = await submitRejectReason(app, 'U0PEER002', 'CHG-1', 'No rollback tested <@U0CTO0001> & co');
     expect(done.text).toBe('');
     expect(changeRow(app)?.state).toBe('rejected');
-    expect(decisions(app).map((d) => [d.approverId, d.decision, d.reason])).toEqual([['U0PEER002', 'reject', 'No rollback tested <@U0CTO0001> & co']]);
-    await eventually(() => postsTo(app, 'D0REQ0001').some((call) => String(call.params.text).includes('was rejected by <@U0PEER002>')), 'requester told');
+    expect(decisions(app).map((d) => [d.approverId, d.decision, d.reason])).toEqual([
+      ['U0PEER002', 'reject', 'No rollback tested <@U0CTO0001> & co'],
+    ]);
+    await eventually(
+      () => postsTo(app, 'D0REQ0001').some((call) => String(call.params.text).includes('was rejected by <@U0PEER002>')),
+      'requester told',
+    );
     const notice = postsTo(app, 'D0REQ0001').find((call) => String(call.params.text).includes('rejected'));
     expect(String(notice?.params.text)).toContain('No rollback tested &lt;@U0CTO0001&gt; &amp; co');
 
@@ -148,14 +234,19 @@ describe('deciding', () => {
 });
 
 describe('authorization and idempotency', () => {
-  it('never asks the requester, refuses their own approval, and asks the fallback (CTO) when they are a role\'s only member', async () => {
-    const policy = parsePolicy(MINIMAL_POLICY_YAML.replace('peer: [U0PEER001, U0PEER002]', `peer: [${REQUESTER}]`), 'p.yml').policy;
+  it("never asks the requester, refuses their own approval, and asks the fallback (CTO) when they are a role's only member", async () => {
+    const policy = parsePolicy(
+      MINIMAL_POLICY_YAML.replace('peer: [U0PEER001, U0PEER002]', `peer: [${REQUESTER}]`),
+      'p.yml',
+    ).policy;
     const app = await start({ policy });
     await submitted(app);
     await approvalRequestsSent(app, 1);
     expect(approvalRecipients(app)).toEqual(['U0CTO0001']);
     await eventually(() => postsTo(app, 'D0REQ0001').length === 1, 'requester notice');
-    expect(String(postsTo(app, 'D0REQ0001')[0]?.params.text)).toContain('nobody else holds peer, so cto was asked instead');
+    expect(String(postsTo(app, 'D0REQ0001')[0]?.params.text)).toContain(
+      'nobody else holds peer, so cto was asked instead',
+    );
 
     await approve(app, REQUESTER, 'CHG-1');
     await eventually(() => ephemeralReplies(app, REQUESTER).length === 1, 'refusal');
@@ -166,7 +257,7 @@ describe('authorization and idempotency', () => {
     await eventually(() => changeRow(app)?.state === 'approved', 'approved by the fallback');
   });
 
-  it('refuses an outsider\'s forged click and a forged value, recording nothing', async () => {
+  it("refuses an outsider's forged click and a forged value, recording nothing", async () => {
     const app = await start();
     await submitted(app);
     await approvalRequestsSent(app, 2);
@@ -174,8 +265,13 @@ describe('authorization and idempotency', () => {
     await approve(app, 'U0EVIL0001', 'CHG-1');
     await clickButton(app, 'U0EVIL0001', ACTIONS.approve, 'CHG-1; DROP TABLE changes');
     await clickButton(app, 'U0PEER001', ACTIONS.approve, 'CHG-999');
-    await eventually(() => ephemeralReplies(app, 'U0EVIL0001').length === 2 && ephemeralReplies(app, 'U0PEER001').length === 1, 'three refusals');
-    const texts = [...ephemeralReplies(app, 'U0EVIL0001'), ...ephemeralReplies(app, 'U0PEER001')].map((call) => String(call.params.text));
+    await eventually(
+      () => ephemeralReplies(app, 'U0EVIL0001').length === 2 && ephemeralReplies(app, 'U0PEER001').length === 1,
+      'three refusals',
+    );
+    const texts = [...ephemeralReplies(app, 'U0EVIL0001'), ...ephemeralReplies(app, 'U0PEER001')].map((call) =>
+      String(call.params.text),
+    );
     expect(texts).toEqual([
       'You are not one of the approvers of CHG-1; nothing was recorded.',
       'That button does not refer to anything Cabinet knows; nothing was recorded.',
@@ -189,17 +285,32 @@ describe('authorization and idempotency', () => {
     const app = await start();
     await submitted(app, { risk: [2, 2, 2, 1, 1] });
     await approvalRequestsSent(app, 3);
-    const responses = await Promise.all([approve(app, 'U0PEER001', 'CHG-1'), approve(app, 'U0PEER001', 'CHG-1'), approve(app, 'U0PEER001', 'CHG-1', { retryNum: 1 })]);
+    const responses = await Promise.all([
+      approve(app, 'U0PEER001', 'CHG-1'),
+      approve(app, 'U0PEER001', 'CHG-1'),
+      approve(app, 'U0PEER001', 'CHG-1', { retryNum: 1 }),
+    ]);
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200]);
     await eventually(() => ephemeralReplies(app, 'U0PEER001').length === 3, 'three answers');
     expect(decisions(app)).toHaveLength(1);
-    expect(app.database.db.select().from(auditEvents).all().filter((event) => event.type === 'approval.approved')).toHaveLength(1);
-    const texts = ephemeralReplies(app, 'U0PEER001').map((call) => String(call.params.text)).sort();
+    expect(
+      app.database.db
+        .select()
+        .from(auditEvents)
+        .all()
+        .filter((event) => event.type === 'approval.approved'),
+    ).toHaveLength(1);
+    const texts = ephemeralReplies(app, 'U0PEER001')
+      .map((call) => String(call.params.text))
+      .sort();
     expect(texts.filter((text) => text.startsWith('Your approval of CHG-1 is recorded'))).toHaveLength(1);
   });
 
   it('counts one person for one role: a manager who is also a peer approves once', async () => {
-    const policy = parsePolicy(MINIMAL_POLICY_YAML.replace('peer: [U0PEER001, U0PEER002]', 'peer: [U0PEER001, U0MGR0001]'), 'p.yml').policy;
+    const policy = parsePolicy(
+      MINIMAL_POLICY_YAML.replace('peer: [U0PEER001, U0PEER002]', 'peer: [U0PEER001, U0MGR0001]'),
+      'p.yml',
+    ).policy;
     const app = await start({ policy });
     await submitted(app, { risk: [2, 2, 2, 1, 1] });
     await approvalRequestsSent(app, 2);
@@ -216,14 +327,26 @@ describe('authorization and idempotency', () => {
 
 describe('standard changes and validation', () => {
   it('approves a catalog standard change automatically, records it as pre-approved, and still announces it', async () => {
-    const policy = parsePolicy(`${MINIMAL_POLICY_YAML}standard_changes:\n  - { id: tls_rotation, title: Rotate TLS certificates }\n`, 'p.yml').policy;
+    const policy = parsePolicy(
+      `${MINIMAL_POLICY_YAML}standard_changes:\n  - { id: tls_rotation, title: Rotate TLS certificates }\n`,
+      'p.yml',
+    ).policy;
     const app = await start({ policy });
     await submitted(app, { changeType: 'standard:tls_rotation' });
     expect(changeRow(app)?.state).toBe('approved');
-    expect(decisions(app).map((d) => [d.source, d.approverId, d.reason])).toEqual([['pre_approved', null, 'Standard change catalog: tls_rotation']]);
+    expect(decisions(app).map((d) => [d.source, d.approverId, d.reason])).toEqual([
+      ['pre_approved', null, 'Standard change catalog: tls_rotation'],
+    ]);
     // The requester, who is also the owner, is told and gets the DM to implement it from.
-    await eventually(() => postsTo(app, 'C0LOG0001').length === 2 && postsTo(app, 'D0REQ0001').length === 2, 'announced');
-    expect(postsTo(app, 'D0REQ0001').map((call) => String(call.params.text)).join('\n')).toContain('pre-approved standard change (tls_rotation)');
+    await eventually(
+      () => postsTo(app, 'C0LOG0001').length === 2 && postsTo(app, 'D0REQ0001').length === 2,
+      'announced',
+    );
+    expect(
+      postsTo(app, 'D0REQ0001')
+        .map((call) => String(call.params.text))
+        .join('\n'),
+    ).toContain('pre-approved standard change (tls_rotation)');
     expect(app.slack.calls.filter(isApprovalRequest)).toHaveLength(0);
   });
 
@@ -241,12 +364,23 @@ describe('standard changes and validation', () => {
     expect(response.status).toBe(200);
     const body = response.json as { response_action: string; errors: Record<string, string> };
     expect(body.response_action).toBe('errors');
-    expect(Object.keys(body.errors).sort()).toEqual(['link', 'planned_end', 'planned_start', 'risk_data_risk', 'title']);
+    expect(Object.keys(body.errors).sort()).toEqual([
+      'link',
+      'planned_end',
+      'planned_start',
+      'risk_data_risk',
+      'title',
+    ]);
     expect(body.errors.planned_start).toContain('in the past');
     expect(body.errors.planned_end).toContain('after the start');
 
-    const standardUnknown = await submitChangeForm(app, REQUESTER, { ...defaultChangeForm(now), changeType: 'standard:nope' });
-    expect((standardUnknown.json as { errors: Record<string, string> }).errors).toEqual({ change_type: expect.stringContaining('not in the catalog') });
+    const standardUnknown = await submitChangeForm(app, REQUESTER, {
+      ...defaultChangeForm(now),
+      changeType: 'standard:nope',
+    });
+    expect((standardUnknown.json as { errors: Record<string, string> }).errors).toEqual({
+      change_type: expect.stringContaining('not in the catalog'),
+    });
     expect(app.database.db.select().from(changes).all()).toHaveLength(0);
     expect(app.database.db.select().from(outbox).all()).toHaveLength(0);
   });
@@ -254,7 +388,10 @@ describe('standard changes and validation', () => {
   it('records a repeated submission of the same modal once', async () => {
     const app = await start();
     const input = defaultChangeForm(app.clock.now());
-    await Promise.all([submitChangeForm(app, REQUESTER, input, 'V0SAMEVIEW'), submitChangeForm(app, REQUESTER, input, 'V0SAMEVIEW')]);
+    await Promise.all([
+      submitChangeForm(app, REQUESTER, input, 'V0SAMEVIEW'),
+      submitChangeForm(app, REQUESTER, input, 'V0SAMEVIEW'),
+    ]);
     expect(app.database.db.select().from(changes).all()).toHaveLength(1);
   });
 });
@@ -267,13 +404,31 @@ describe('Slack failures and escaping', () => {
     await submitted(app);
     await approvalRequestsSent(app, 2); // the DMs went out although one post failed
     await eventually(() => logged.some((line) => line.includes('failed (attempt 1)')), 'the failure logged');
-    const failed = app.database.db.select().from(outbox).all().find((row) => row.attempts === 1);
+    const failed = app.database.db
+      .select()
+      .from(outbox)
+      .all()
+      .find((row) => row.attempts === 1);
     expect(failed?.status).toBe('pending');
     expect(failed?.lastError).toContain('500');
 
     app.clock.advance(6_000); // past the first backoff (5 s)
-    await eventually(() => app.database.db.select().from(outbox).all().every((row) => row.status === 'sent'), 'everything sent');
-    expect(app.database.db.select().from(outbox).where(eq(outbox.id, failed?.id ?? 0)).get()?.attempts).toBe(1);
+    await eventually(
+      () =>
+        app.database.db
+          .select()
+          .from(outbox)
+          .all()
+          .every((row) => row.status === 'sent'),
+      'everything sent',
+    );
+    expect(
+      app.database.db
+        .select()
+        .from(outbox)
+        .where(eq(outbox.id, failed?.id ?? 0))
+        .get()?.attempts,
+    ).toBe(1);
   });
 
   it('escapes a <!channel> title everywhere it is posted', async () => {
@@ -286,12 +441,16 @@ describe('Slack failures and escaping', () => {
     const shown = await app.command('show CHG-1');
     const listed = await app.command('list all', { userId: REQUESTER });
 
-    const posted = [...app.slack.callsTo('chat.postMessage'), ...app.slack.callsTo('chat.update')].map((call) => JSON.stringify(call.params));
+    const posted = [...app.slack.callsTo('chat.postMessage'), ...app.slack.callsTo('chat.update')].map((call) =>
+      JSON.stringify(call.params),
+    );
     for (const text of [...posted, shown.text, listed.text]) {
       expect(text).not.toContain('<!channel>');
       expect(text).not.toContain('<https://evil.example');
     }
-    expect(posted.some((text) => text.includes('&lt;!channel&gt; deploy &amp; &lt;https://evil.example|click here&gt;'))).toBe(true);
+    expect(
+      posted.some((text) => text.includes('&lt;!channel&gt; deploy &amp; &lt;https://evil.example|click here&gt;')),
+    ).toBe(true);
   });
 });
 

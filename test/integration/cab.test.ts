@@ -3,18 +3,35 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
-import { approvalDecisions, approvalRequirements, auditEvents, cabItems, cabMeetings, changes, jobRuns, outbox } from '../../src/db/schema.js';
+import {
+  approvalDecisions,
+  approvalRequirements,
+  auditEvents,
+  cabItems,
+  cabMeetings,
+  changes,
+  jobRuns,
+  outbox,
+} from '../../src/db/schema.js';
 import { cabAgendaJob } from '../../src/jobs/cab-agenda.js';
 import { parsePolicy } from '../../src/policy/load.js';
 import type { Policy } from '../../src/policy/schema.js';
 import { ACTIONS, cabBallotActionId, encodeBallotValue } from '../../src/slack/ids.js';
 import { FakeClock } from '../support/clock.js';
 import type { RecordedCall } from '../support/fake-slack.js';
-import { approve, clickButton, defaultChangeForm, eventually, submitCabReason, submitChangeForm, submitCloseMeeting } from '../support/interactions.js';
+import {
+  approve,
+  clickButton,
+  defaultChangeForm,
+  eventually,
+  submitCabReason,
+  submitChangeForm,
+  submitCloseMeeting,
+} from '../support/interactions.js';
 import { MINIMAL_POLICY_YAML } from '../support/policy.js';
-import { type TestApp, type TestAppOptions, startTestApp } from '../support/test-app.js';
 import { seedChangesAwaitingBoard } from '../support/seed.js';
-import { type TempDatabase, openTempDatabase } from '../support/temp-db.js';
+import { openTempDatabase, type TempDatabase } from '../support/temp-db.js';
+import { startTestApp, type TestApp, type TestAppOptions } from '../support/test-app.js';
 
 const REQUESTER = 'U0REQ0001';
 const CHAIR = 'U0CHAIR01';
@@ -40,26 +57,60 @@ function policyWith(cab: string): Policy {
   return parsePolicy(MINIMAL_POLICY_YAML.replace(/^cab: .*$/m, cab), 'policy.yml').policy;
 }
 
-const rootPosts = (app: TestApp) => app.slack.callsTo('chat.postMessage').filter((call) => call.params.channel === CAB_CHANNEL && call.params.thread_ts === undefined);
-const threadPosts = (app: TestApp) => app.slack.callsTo('chat.postMessage').filter((call) => call.params.channel === CAB_CHANNEL && call.params.thread_ts !== undefined);
-const dmTexts = (app: TestApp, userId: string) => app.slack.callsTo('chat.postMessage').filter((call) => call.params.channel === `D${userId.slice(1)}`).map((call) => String(call.params.text));
+const rootPosts = (app: TestApp) =>
+  app.slack
+    .callsTo('chat.postMessage')
+    .filter((call) => call.params.channel === CAB_CHANNEL && call.params.thread_ts === undefined);
+const threadPosts = (app: TestApp) =>
+  app.slack
+    .callsTo('chat.postMessage')
+    .filter((call) => call.params.channel === CAB_CHANNEL && call.params.thread_ts !== undefined);
+const dmTexts = (app: TestApp, userId: string) =>
+  app.slack
+    .callsTo('chat.postMessage')
+    .filter((call) => call.params.channel === `D${userId.slice(1)}`)
+    .map((call) => String(call.params.text));
 /** What `/change …` answered through its response URL (after acking), oldest first. */
-const commandReplies = (app: TestApp) => app.slack.callsTo('response_url').filter((call) => call.path === '/response/cmd').map((call) => String(call.params.text));
-const ephemeralTexts = (app: TestApp, userId: string) => app.slack.callsTo('response_url').filter((call) => call.path.includes(userId)).map((call) => String(call.params.text));
+const commandReplies = (app: TestApp) =>
+  app.slack
+    .callsTo('response_url')
+    .filter((call) => call.path === '/response/cmd')
+    .map((call) => String(call.params.text));
+const ephemeralTexts = (app: TestApp, userId: string) =>
+  app.slack
+    .callsTo('response_url')
+    .filter((call) => call.path.includes(userId))
+    .map((call) => String(call.params.text));
 const blockTexts = (call: RecordedCall | undefined) => JSON.stringify(call?.params.blocks ?? []);
 const changeRow = (app: TestApp, id = 1) => app.database.db.select().from(changes).where(eq(changes.id, id)).get();
 const meetings = (app: TestApp) => app.database.db.select().from(cabMeetings).all();
 const items = (app: TestApp) => app.database.db.select().from(cabItems).all();
-const ballot = (itemId: number, kind: 'vote' | 'decide', outcome: 'approve' | 'reject' | 'defer') => encodeBallotValue({ itemId, kind, outcome });
-const castBallot = (app: TestApp, userId: string, itemId: number, kind: 'vote' | 'decide', outcome: 'approve' | 'reject' | 'defer') =>
-  clickButton(app, userId, cabBallotActionId(kind, outcome), ballot(itemId, kind, outcome));
+const ballot = (itemId: number, kind: 'vote' | 'decide', outcome: 'approve' | 'reject' | 'defer') =>
+  encodeBallotValue({ itemId, kind, outcome });
+const castBallot = (
+  app: TestApp,
+  userId: string,
+  itemId: number,
+  kind: 'vote' | 'decide',
+  outcome: 'approve' | 'reject' | 'defer',
+) => clickButton(app, userId, cabBallotActionId(kind, outcome), ballot(itemId, kind, outcome));
 
 /** A high-risk change (4.4: peer, manager, security and the CAB) with every approval but the board's. */
 async function highChangeAwaitingBoard(app: TestApp, title = 'Rotate the payments TLS certificates'): Promise<void> {
-  const response = await submitChangeForm(app, REQUESTER, { ...defaultChangeForm(app.clock.now()), title, risk: HIGH_RISK });
+  const response = await submitChangeForm(app, REQUESTER, {
+    ...defaultChangeForm(app.clock.now()),
+    title,
+    risk: HIGH_RISK,
+  });
   expect(response.text).toBe('');
-  await eventually(() => app.slack.callsTo('chat.postMessage').filter((call) => String(call.params.text).startsWith('Approval requested')).length >= 4, 'the approval requests');
-  for (const approver of ['U0PEER001', 'U0MGR0001', 'U0SEC0001']) expect((await approve(app, approver, 'CHG-1')).status).toBe(200);
+  await eventually(
+    () =>
+      app.slack.callsTo('chat.postMessage').filter((call) => String(call.params.text).startsWith('Approval requested'))
+        .length >= 4,
+    'the approval requests',
+  );
+  for (const approver of ['U0PEER001', 'U0MGR0001', 'U0SEC0001'])
+    expect((await approve(app, approver, 'CHG-1')).status).toBe(200);
   await eventually(() => ephemeralTexts(app, 'U0SEC0001').length > 0, 'the last approval');
   expect(changeRow(app)?.state).toBe('pending_approval');
 }
@@ -98,7 +149,11 @@ describe('the weekly agenda is posted exactly once per slot (7.2)', () => {
     // A restart inside the same slot, and meanwhile a second process on the same database file.
     const second = await start({ database, scheduler: true, clock: new FakeClock('2026-11-18T16:45:00Z') });
     const otherConnection = openDatabase(database.path);
-    const third = await start({ database: { ...otherConnection, path: database.path, dispose: () => otherConnection.close() }, scheduler: true, clock: new FakeClock('2026-11-18T16:45:00Z') });
+    const third = await start({
+      database: { ...otherConnection, path: database.path, dispose: () => otherConnection.close() },
+      scheduler: true,
+      clock: new FakeClock('2026-11-18T16:45:00Z'),
+    });
     await new Promise((resolve) => setTimeout(resolve, 300)); // the outboxes poll every 25 ms
     expect(rootPosts(second)).toHaveLength(0);
     expect(rootPosts(third)).toHaveLength(0);
@@ -107,14 +162,23 @@ describe('the weekly agenda is posted exactly once per slot (7.2)', () => {
     otherConnection.close();
 
     expect(meetings(second)).toHaveLength(1);
-    expect(meetings(second)[0]).toMatchObject({ kind: 'regular', slot: NEXT_CAB.replace('Z', '.000Z'), late: true, openedBy: 'cabinet' });
+    expect(meetings(second)[0]).toMatchObject({
+      kind: 'regular',
+      slot: NEXT_CAB.replace('Z', '.000Z'),
+      late: true,
+      openedBy: 'cabinet',
+    });
     const runs = second.database.db.select().from(jobRuns).all();
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ job: 'cab_agenda', status: 'succeeded' });
   });
 
   it('does not post a slot missed by more than the grace period (cab.missed_agenda_grace_hours)', async () => {
-    const app = await start({ scheduler: true, clock: new FakeClock('2026-11-18T19:30:00Z'), policy: policyWith('cab: { channel: C0CAB0001, chair: U0CHAIR01, missed_agenda_grace_hours: 4 }') });
+    const app = await start({
+      scheduler: true,
+      clock: new FakeClock('2026-11-18T19:30:00Z'),
+      policy: policyWith('cab: { channel: C0CAB0001, chair: U0CHAIR01, missed_agenda_grace_hours: 4 }'),
+    });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(rootPosts(app)).toHaveLength(0);
     expect(meetings(app)).toHaveLength(0);
@@ -127,7 +191,11 @@ describe('the weekly agenda is posted exactly once per slot (7.2)', () => {
     databases.push(database);
     const otherConnection = openDatabase(database.path);
     const one = await start({ database, scheduler: true, policy });
-    const two = await start({ database: { ...otherConnection, path: database.path, dispose: () => otherConnection.close() }, scheduler: true, policy });
+    const two = await start({
+      database: { ...otherConnection, path: database.path, dispose: () => otherConnection.close() },
+      scheduler: true,
+      policy,
+    });
     await eventually(() => meetings(one).length >= 2, 'two slots', 6000);
     await eventually(() => rootPosts(one).length + rootPosts(two).length >= 2, 'their posts', 3000);
     await Promise.all([one.close(), two.close()]);
@@ -156,15 +224,26 @@ describe('CAB votes and decisions (7.1, 7.3)', () => {
     expect(preview).not.toContain(ACTIONS.cabPostNow);
     expect(blockTexts(await previewAgenda(app, CHAIR))).toContain(ACTIONS.cabPostNow);
     await clickButton(app, 'U0PEER002', ACTIONS.cabPostNow, 'next');
-    await eventually(() => ephemeralTexts(app, 'U0PEER002').some((text) => text.includes('Only the CAB chair')), 'the refusal');
+    await eventually(
+      () => ephemeralTexts(app, 'U0PEER002').some((text) => text.includes('Only the CAB chair')),
+      'the refusal',
+    );
 
     await postAgendaNow(app);
-    await eventually(() => threadPosts(app).some((call) => String(call.params.text).startsWith('CAB: CHG-1')), 'the item in the thread');
+    await eventually(
+      () => threadPosts(app).some((call) => String(call.params.text).startsWith('CAB: CHG-1')),
+      'the item in the thread',
+    );
     const [item] = items(app);
     expect(item).toMatchObject({ changeId: 1, phase: 'approval', outcome: null });
     const itemId = item?.id ?? 0;
     // The scheduled run of that slot finds it posted.
-    await cabAgendaJob({ policy: app.policy, database: app.database, clock: app.clock, outbox: { kick: () => undefined } }).run(new Date(NEXT_CAB), { late: false });
+    await cabAgendaJob({
+      policy: app.policy,
+      database: app.database,
+      clock: app.clock,
+      outbox: { kick: () => undefined },
+    }).run(new Date(NEXT_CAB), { late: false });
     expect(meetings(app)).toHaveLength(1);
 
     // Members vote; the requester, a stranger and a member deciding are refused.
@@ -174,23 +253,41 @@ describe('CAB votes and decisions (7.1, 7.3)', () => {
     await castBallot(app, 'U0PEER002', itemId, 'vote', 'approve');
     await castBallot(app, 'U0CAB0002', itemId, 'decide', 'approve');
     await eventually(() => ephemeralTexts(app, 'U0CAB0002').length === 1, 'the refusal');
-    expect(ephemeralTexts(app, 'U0CAB0001')).toEqual([`Your vote to approve CHG-1 is recorded.`, 'Your vote to approve CHG-1 is already recorded.']);
+    expect(ephemeralTexts(app, 'U0CAB0001')).toEqual([
+      `Your vote to approve CHG-1 is recorded.`,
+      'Your vote to approve CHG-1 is already recorded.',
+    ]);
     expect(ephemeralTexts(app, REQUESTER).at(-1)).toContain('You requested CHG-1');
     expect(ephemeralTexts(app, 'U0PEER002').at(-1)).toBe('Only CAB members vote on CHG-1; nothing was recorded.');
     expect(ephemeralTexts(app, 'U0CAB0002')[0]).toContain('Only the CAB chair decides CHG-1');
-    await eventually(() => app.slack.callsTo('chat.update').some((call) => blockTexts(call).includes('Approve (1): <@U0CAB0001>')), 'the votes shown on the item');
+    await eventually(
+      () => app.slack.callsTo('chat.update').some((call) => blockTexts(call).includes('Approve (1): <@U0CAB0001>')),
+      'the votes shown on the item',
+    );
     expect(changeRow(app)?.state).toBe('pending_approval');
 
     // The chair decides.
     await castBallot(app, CHAIR, itemId, 'decide', 'approve');
     await eventually(() => changeRow(app)?.state === 'approved', 'the approval');
-    await eventually(() => dmTexts(app, REQUESTER).some((text) => text.includes('CHG-1 · Rotate the payments TLS certificates* is approved')), 'the requester told');
+    await eventually(
+      () =>
+        dmTexts(app, REQUESTER).some((text) =>
+          text.includes('CHG-1 · Rotate the payments TLS certificates* is approved'),
+        ),
+      'the requester told',
+    );
     const board = app.database.db.select().from(approvalDecisions).where(eq(approvalDecisions.source, 'cab')).all();
     expect(board).toHaveLength(1);
     expect(board[0]).toMatchObject({ approverId: CHAIR, role: 'cab', decision: 'approve' });
     expect(board[0]?.reason).toContain('votes: approve 1, reject 0, defer 0');
-    expect(app.database.db.select().from(approvalRequirements).where(eq(approvalRequirements.role, 'cab')).get()?.satisfiedAt).not.toBeNull();
-    await eventually(() => app.slack.callsTo('chat.update').some((call) => blockTexts(call).includes('Approved by the board')), 'the item updated');
+    expect(
+      app.database.db.select().from(approvalRequirements).where(eq(approvalRequirements.role, 'cab')).get()
+        ?.satisfiedAt,
+    ).not.toBeNull();
+    await eventually(
+      () => app.slack.callsTo('chat.update').some((call) => blockTexts(call).includes('Approved by the board')),
+      'the item updated',
+    );
     // A late vote is refused.
     await castBallot(app, 'U0CAB0002', itemId, 'vote', 'reject');
     await eventually(() => ephemeralTexts(app, 'U0CAB0002').length === 2, 'the refusal');
@@ -198,11 +295,24 @@ describe('CAB votes and decisions (7.1, 7.3)', () => {
 
     // Only the chair closes the meeting; the minutes are stored, posted and retrievable.
     await clickButton(app, 'U0CAB0001', ACTIONS.cabClose, 'CAB-1');
-    await eventually(() => ephemeralTexts(app, 'U0CAB0001').includes('Only the CAB chair closes the meeting.'), 'the refusal');
+    await eventually(
+      () => ephemeralTexts(app, 'U0CAB0001').includes('Only the CAB chair closes the meeting.'),
+      'the refusal',
+    );
     expect((await submitCloseMeeting(app, CHAIR, 'CAB-1', 'Certificates: <urgent> & on time')).text).toBe('');
-    await eventually(() => threadPosts(app).some((call) => String(call.params.text).startsWith('CAB minutes')), 'the minutes in the thread');
+    await eventually(
+      () => threadPosts(app).some((call) => String(call.params.text).startsWith('CAB minutes')),
+      'the minutes in the thread',
+    );
     const minutes = meetings(app)[0]?.minutes;
-    expect(minutes?.items).toEqual([expect.objectContaining({ ref: 'CHG-1', outcome: 'approve', decidedBy: CHAIR, votes: [{ voterId: 'U0CAB0001', vote: 'approve' }] })]);
+    expect(minutes?.items).toEqual([
+      expect.objectContaining({
+        ref: 'CHG-1',
+        outcome: 'approve',
+        decidedBy: CHAIR,
+        votes: [{ voterId: 'U0CAB0001', vote: 'approve' }],
+      }),
+    ]);
     expect(minutes?.notes).toBe('Certificates: <urgent> & on time');
     expect(minutes?.participants).toEqual(['U0CAB0001', CHAIR]);
     expect((await submitCloseMeeting(app, CHAIR, 'CAB-1', 'again')).text).toContain('already closed');
@@ -213,14 +323,33 @@ describe('CAB votes and decisions (7.1, 7.3)', () => {
     expect(shown).toContain('Certificates: &lt;urgent&gt; &amp; on time'); // escaped for mrkdwn
     expect(JSON.stringify((await app.command('cab minutes', { userId: 'U0PEER002' })).json)).toContain('CAB minutes');
     const none = await app.command('cab minutes 2026-11-11', { userId: 'U0PEER002' });
-    expect(JSON.stringify(none.json)).toContain('No CAB minutes for 2026-11-11. Recent meetings with minutes: 2026-11-18.');
-    expect(JSON.stringify((await app.command('cab minutes last week', { userId: 'U0PEER002' })).json)).toContain('YYYY-MM-DD');
-    const audit = app.database.db.select().from(auditEvents).all().map((event) => event.type);
-    expect(audit).toEqual(expect.arrayContaining(['cab.meeting_opened', 'cab.put_to_board', 'cab.voted', 'cab.decided', 'change.approve', 'cab.meeting_closed']));
+    expect(JSON.stringify(none.json)).toContain(
+      'No CAB minutes for 2026-11-11. Recent meetings with minutes: 2026-11-18.',
+    );
+    expect(JSON.stringify((await app.command('cab minutes last week', { userId: 'U0PEER002' })).json)).toContain(
+      'YYYY-MM-DD',
+    );
+    const audit = app.database.db
+      .select()
+      .from(auditEvents)
+      .all()
+      .map((event) => event.type);
+    expect(audit).toEqual(
+      expect.arrayContaining([
+        'cab.meeting_opened',
+        'cab.put_to_board',
+        'cab.voted',
+        'cab.decided',
+        'change.approve',
+        'cab.meeting_closed',
+      ]),
+    );
   });
 
   it('under the quorum rule the outcome that first has the quorum decides; a member may change their vote', async () => {
-    const app = await start({ policy: policyWith('cab: { channel: C0CAB0001, chair: U0CHAIR01, decision_rule: quorum, quorum: 2 }') });
+    const app = await start({
+      policy: policyWith('cab: { channel: C0CAB0001, chair: U0CHAIR01, decision_rule: quorum, quorum: 2 }'),
+    });
     await highChangeAwaitingBoard(app);
     await postAgendaNow(app);
     await eventually(() => items(app).length === 1, 'the item');
@@ -233,7 +362,13 @@ describe('CAB votes and decisions (7.1, 7.3)', () => {
     expect(changeRow(app)?.state).toBe('pending_approval');
     await castBallot(app, 'U0CAB0002', itemId, 'vote', 'reject');
     await eventually(() => changeRow(app)?.state === 'rejected', 'the rejection');
-    await eventually(() => dmTexts(app, REQUESTER).some((text) => text.includes('was rejected by <@U0CAB0002>') && text.includes('rejected by a quorum of 2')), 'the requester told');
+    await eventually(
+      () =>
+        dmTexts(app, REQUESTER).some(
+          (text) => text.includes('was rejected by <@U0CAB0002>') && text.includes('rejected by a quorum of 2'),
+        ),
+      'the requester told',
+    );
     expect(items(app)[0]).toMatchObject({ outcome: 'reject', decidedBy: 'U0CAB0002' });
   });
 
@@ -245,9 +380,19 @@ describe('CAB votes and decisions (7.1, 7.3)', () => {
     const itemId = items(app)[0]?.id ?? 0;
     await castBallot(app, CHAIR, itemId, 'decide', 'reject');
     await eventually(() => app.slack.callsTo('views.open').length === 1, 'the reason modal');
-    expect((await submitCabReason(app, CHAIR, ballot(itemId, 'decide', 'reject'), '')).json).toMatchObject({ response_action: 'errors' });
-    expect((await submitCabReason(app, CHAIR, ballot(itemId, 'decide', 'defer'), 'Needs a load-test report')).text).toBe('');
-    await eventually(() => dmTexts(app, REQUESTER).some((text) => text.includes('The CAB deferred') && text.includes('Needs a load-test report')), 'the requester told');
+    expect((await submitCabReason(app, CHAIR, ballot(itemId, 'decide', 'reject'), '')).json).toMatchObject({
+      response_action: 'errors',
+    });
+    expect(
+      (await submitCabReason(app, CHAIR, ballot(itemId, 'decide', 'defer'), 'Needs a load-test report')).text,
+    ).toBe('');
+    await eventually(
+      () =>
+        dmTexts(app, REQUESTER).some(
+          (text) => text.includes('The CAB deferred') && text.includes('Needs a load-test report'),
+        ),
+      'the requester told',
+    );
     expect(changeRow(app)?.state).toBe('pending_approval');
 
     // The next week's agenda puts it to the board again.
@@ -278,20 +423,38 @@ describe('emergency CAB (7.2)', () => {
     await app.command('cab convene CHG-1', { userId: REQUESTER });
     await eventually(() => commandReplies(app).some((text) => text.includes('already open')), 'the second answer');
     expect(rootPosts(app)).toHaveLength(2);
-    await eventually(() => app.slack.callsTo('chat.update').some((call) => blockTexts(call).includes('CHG-1 was put to the board again since: vote there.')), 'the agenda item superseded');
+    await eventually(
+      () =>
+        app.slack
+          .callsTo('chat.update')
+          .some((call) => blockTexts(call).includes('CHG-1 was put to the board again since: vote there.')),
+      'the agenda item superseded',
+    );
     await castBallot(app, 'U0CAB0001', agendaItemId, 'vote', 'approve');
     await eventually(() => ephemeralTexts(app, 'U0CAB0001').length === 1, 'the refusal');
-    expect(ephemeralTexts(app, 'U0CAB0001')[0]).toBe('CHG-1 was put to the board again since; vote on its latest agenda. Nothing was recorded.');
+    expect(ephemeralTexts(app, 'U0CAB0001')[0]).toBe(
+      'CHG-1 was put to the board again since; vote on its latest agenda. Nothing was recorded.',
+    );
 
     const itemId = items(app)[1]?.id ?? 0;
     await castBallot(app, CHAIR, itemId, 'decide', 'approve');
     await eventually(() => changeRow(app)?.state === 'approved', 'the approval');
-    await eventually(() => app.slack.callsTo('chat.update').some((call) => blockTexts(call).includes('Emergency CAB') && blockTexts(call).includes('Approved by the board')), 'the post updated');
+    await eventually(
+      () =>
+        app.slack
+          .callsTo('chat.update')
+          .some(
+            (call) => blockTexts(call).includes('Emergency CAB') && blockTexts(call).includes('Approved by the board'),
+          ),
+      'the post updated',
+    );
 
     const bad = await app.command('cab convene CHG-99', { userId: REQUESTER });
     expect(bad.status).toBe(200);
     await eventually(() => commandReplies(app).some((text) => text.includes('CHG-99 does not exist')), 'the answer');
-    expect(JSON.stringify((await app.command('cab convene tomorrow', { userId: REQUESTER })).json)).toContain('/change cab convene CHG-<number>');
+    expect(JSON.stringify((await app.command('cab convene tomorrow', { userId: REQUESTER })).json)).toContain(
+      '/change cab convene CHG-<number>',
+    );
   });
 
   it('refuses to convene for a change the board does not decide', async () => {
@@ -300,7 +463,9 @@ describe('emergency CAB (7.2)', () => {
     await eventually(() => changeRow(app)?.state === 'pending_approval', 'the change');
     await app.command('cab convene CHG-1', { userId: REQUESTER });
     await eventually(() => commandReplies(app).length === 1, 'the answer');
-    expect(commandReplies(app)[0]).toBe('CHG-1 is not waiting for a CAB decision (it is pending approval); there is nothing to convene for.');
+    expect(commandReplies(app)[0]).toBe(
+      'CHG-1 is not waiting for a CAB decision (it is pending approval); there is nothing to convene for.',
+    );
     expect(rootPosts(app)).toHaveLength(0);
   });
 });
@@ -313,14 +478,23 @@ describe('big agendas (Block Kit limits)', () => {
     expect((preview?.params.blocks as unknown[]).length).toBeLessThanOrEqual(50);
 
     await postAgendaNow(app);
-    await eventually(() => items(app).length === 300 && items(app).every((item) => item.ts !== null), 'every item posted', 20_000);
+    await eventually(
+      () => items(app).length === 300 && items(app).every((item) => item.ts !== null),
+      'every item posted',
+      20_000,
+    );
     await eventually(() => dmTexts(app, CHAIR).length === 1, "the chair's link");
-    const failed = app.database.db.select().from(outbox).all().filter((row) => row.status !== 'sent' || row.lastError !== null);
+    const failed = app.database.db
+      .select()
+      .from(outbox)
+      .all()
+      .filter((row) => row.status !== 'sent' || row.lastError !== null);
     expect(failed).toEqual([]);
     const pages = threadPosts(app).filter((call) => String(call.params.text).includes('(continued,'));
     expect(pages.length).toBeGreaterThan(1);
     const agendaText = [rootPosts(app)[0], ...pages].map(blockTexts).join('');
     for (const ref of ['CHG-1*', 'CHG-150*', 'CHG-300*']) expect(agendaText).toContain(ref);
-    for (const call of [...rootPosts(app), ...threadPosts(app)]) expect((call.params.blocks as unknown[]).length).toBeLessThanOrEqual(50);
+    for (const call of [...rootPosts(app), ...threadPosts(app)])
+      expect((call.params.blocks as unknown[]).length).toBeLessThanOrEqual(50);
   }, 30_000);
 });

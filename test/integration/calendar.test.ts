@@ -4,18 +4,27 @@
 import { eq } from 'drizzle-orm';
 import ICAL from 'ical.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CHANGE_FIELDS } from '../../src/domain/change-request.js';
 import { approvalRequirements, auditEvents, changeFreezes, changes } from '../../src/db/schema.js';
+import { CHANGE_FIELDS } from '../../src/domain/change-request.js';
 import { parsePolicy } from '../../src/policy/load.js';
 import type { Policy } from '../../src/policy/schema.js';
 import { ACTIONS, FREEZE_FIELDS, VIEWS } from '../../src/slack/ids.js';
 import { FORM_ACTION } from '../../src/slack/views/change-form.js';
 import { FakeClock } from '../support/clock.js';
 import type { RecordedCall } from '../support/fake-slack.js';
-import { type ChangeFormInput, clickButton, defaultChangeForm, eventually, nextAllRiskWindow, submitChangeForm, submitRejectReason, submitView } from '../support/interactions.js';
+import {
+  type ChangeFormInput,
+  clickButton,
+  defaultChangeForm,
+  eventually,
+  nextAllRiskWindow,
+  submitChangeForm,
+  submitRejectReason,
+  submitView,
+} from '../support/interactions.js';
 import { MINIMAL_POLICY_YAML } from '../support/policy.js';
 import type { AppResponse } from '../support/slack-request.js';
-import { type TestApp, type TestAppOptions, startTestApp } from '../support/test-app.js';
+import { startTestApp, type TestApp, type TestAppOptions } from '../support/test-app.js';
 
 const REQUESTER = 'U0REQ0001';
 const CHANGE_MANAGER = 'U0CHM0001';
@@ -41,8 +50,14 @@ function policyWith(extraYaml = ''): Policy {
 const POLICY_FREEZE_YAML = 'freezes:\n  - { from: "2026-12-20", to: "2027-01-02", reason: "Holiday freeze" }\n';
 
 const freezeRows = (app: TestApp) => app.database.db.select().from(changeFreezes).all();
-const auditTypes = (app: TestApp) => app.database.db.select().from(auditEvents).all().map((event) => event.type);
-const auditOf = (app: TestApp, type: string) => app.database.db.select().from(auditEvents).where(eq(auditEvents.type, type)).all();
+const auditTypes = (app: TestApp) =>
+  app.database.db
+    .select()
+    .from(auditEvents)
+    .all()
+    .map((event) => event.type);
+const auditOf = (app: TestApp, type: string) =>
+  app.database.db.select().from(auditEvents).where(eq(auditEvents.type, type)).all();
 const changeRow = (app: TestApp, id = 1) => app.database.db.select().from(changes).where(eq(changes.id, id)).get();
 const ackText = (response: AppResponse) => String((response.json as { text?: unknown } | undefined)?.text);
 
@@ -50,7 +65,12 @@ const ackText = (response: AppResponse) => String((response.json as { text?: unk
  * Sends `/change <text>` as `userId` and returns what came back through the response URL after the
  * ack (all commands share the fake's `/response/cmd` URL, so only the new posts are returned).
  */
-async function commandReplies(app: TestApp, text: string, userId: string, count = 1): Promise<{ ack: AppResponse; replies: RecordedCall[] }> {
+async function commandReplies(
+  app: TestApp,
+  text: string,
+  userId: string,
+  count = 1,
+): Promise<{ ack: AppResponse; replies: RecordedCall[] }> {
   const before = app.slack.callsTo('response_url').length;
   const ack = await app.command(text, { userId });
   expect(ack.status).toBe(200);
@@ -67,7 +87,12 @@ async function replyText(app: TestApp, text: string, userId: string): Promise<st
 }
 
 /** Submits the add-freeze modal: two datepickers and the reason. */
-function submitFreezeForm(app: TestApp, userId: string, input: { from: string | null; to: string | null; reason: string | null }, viewId?: string): Promise<AppResponse> {
+function submitFreezeForm(
+  app: TestApp,
+  userId: string,
+  input: { from: string | null; to: string | null; reason: string | null },
+  viewId?: string,
+): Promise<AppResponse> {
   return submitView(
     app,
     userId,
@@ -82,10 +107,17 @@ function submitFreezeForm(app: TestApp, userId: string, input: { from: string | 
 }
 
 /** Submits the change-request modal with "Request an exception" ticked. */
-const submitChangeWithException = (app: TestApp, requesterId: string, input: ChangeFormInput) => submitChangeForm(app, requesterId, { ...input, scheduleException: true });
+const submitChangeWithException = (app: TestApp, requesterId: string, input: ChangeFormInput) =>
+  submitChangeForm(app, requesterId, { ...input, scheduleException: true });
 
 /** "2026-11-24": the calendar date of an instant in New York. */
-const newYorkDate = (at: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+const newYorkDate = (at: Date) =>
+  new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'America/New_York',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(at);
 
 async function submitted(app: TestApp, input: Partial<ChangeFormInput> = {}, requester = REQUESTER): Promise<void> {
   const response = await submitChangeForm(app, requester, { ...defaultChangeForm(app.clock.now()), ...input });
@@ -101,9 +133,23 @@ describe('/change freeze add, list and remove (9.2)', () => {
     expect(text).toContain('“Quarter close” (2026-12-01 to 2026-12-03)');
     expect(text).toContain('No change is planned inside it.');
 
-    expect(freezeRows(app)).toMatchObject([{ id: 1, fromDate: '2026-12-01', toDate: '2026-12-03', reason: 'Quarter close', createdBy: CHANGE_MANAGER, removedAt: null, submissionKey: null }]);
+    expect(freezeRows(app)).toMatchObject([
+      {
+        id: 1,
+        fromDate: '2026-12-01',
+        toDate: '2026-12-03',
+        reason: 'Quarter close',
+        createdBy: CHANGE_MANAGER,
+        removedAt: null,
+        submissionKey: null,
+      },
+    ]);
     const [added] = auditOf(app, 'freeze.added');
-    expect(added).toMatchObject({ changeId: null, actorId: CHANGE_MANAGER, data: { freeze: 'FRZ-1', from: '2026-12-01', to: '2026-12-03', reason: 'Quarter close' } });
+    expect(added).toMatchObject({
+      changeId: null,
+      actorId: CHANGE_MANAGER,
+      data: { freeze: 'FRZ-1', from: '2026-12-01', to: '2026-12-03', reason: 'Quarter close' },
+    });
   });
 
   it('lets the CTO and CISO announce one too, and refuses anyone else, saying who can', async () => {
@@ -120,10 +166,15 @@ describe('/change freeze add, list and remove (9.2)', () => {
   });
 
   it('resolves a freeze manager role given as a user group', async () => {
-    const app = await start({ policy: parsePolicy(MINIMAL_POLICY_YAML.replace(/^roles:.*$/m, 'roles:\n  change_manager: [S0CHMGRS1]'), 'p.yml').policy });
+    const app = await start({
+      policy: parsePolicy(MINIMAL_POLICY_YAML.replace(/^roles:.*$/m, 'roles:\n  change_manager: [S0CHMGRS1]'), 'p.yml')
+        .policy,
+    });
     app.slack.userGroups.set('S0CHMGRS1', ['U0CHM0007']);
     expect(await replyText(app, 'freeze add 2026-12-01 2026-12-03 Quarter close', 'U0CHM0007')).toContain('*FRZ-1*');
-    expect(await replyText(app, 'freeze add 2026-12-01 2026-12-03 Quarter close', 'U0CHM0008')).toContain('Only the change_manager');
+    expect(await replyText(app, 'freeze add 2026-12-01 2026-12-03 Quarter close', 'U0CHM0008')).toContain(
+      'Only the change_manager',
+    );
     expect(freezeRows(app)).toHaveLength(1);
   });
 
@@ -132,7 +183,10 @@ describe('/change freeze add, list and remove (9.2)', () => {
     { text: 'freeze add 2026-02-30 2026-12-03 Quarter close', says: 'Give the first day as YYYY-MM-DD' },
     { text: 'freeze add 2026-12-01 tomorrow Quarter close', says: 'Give the last day as YYYY-MM-DD' },
     { text: 'freeze add 2026-12-03 2026-12-01 Quarter close', says: 'The last day must not be before the first.' },
-    { text: 'freeze add 2026-11-01 2026-11-17 Too late', says: 'That freeze would be over already (today is 2026-11-18).' },
+    {
+      text: 'freeze add 2026-11-01 2026-11-17 Too late',
+      says: 'That freeze would be over already (today is 2026-11-18).',
+    },
     { text: 'freeze add 2026-12-01 2026-12-03', says: 'Say why' },
     { text: 'freeze add 2026-12-01', says: 'Give the last day as YYYY-MM-DD' },
     { text: `freeze add 2026-12-01 2026-12-03 ${'x'.repeat(201)}`, says: 'Keep the reason under 200 characters.' },
@@ -165,15 +219,22 @@ describe('/change freeze add, list and remove (9.2)', () => {
     expect(ackText(await app.command('freeze list'))).toContain('*FRZ-1* “Tonight” (2026-11-18)');
     app.clock.set('2026-11-19T05:00:00Z'); // Thu 19 Nov, 00:00 in New York
     expect(ackText(await app.command('freeze list'))).toContain('No change freeze is in force');
-    expect(await replyText(app, 'freeze add 2026-11-18 2026-11-18 Tonight', CHANGE_MANAGER)).toContain('That freeze would be over already (today is 2026-11-19).');
+    expect(await replyText(app, 'freeze add 2026-11-18 2026-11-18 Tonight', CHANGE_MANAGER)).toContain(
+      'That freeze would be over already (today is 2026-11-19).',
+    );
   });
 
   // A reason typed with &, < or > must not be read by Slack as markup ("<!here>" would be a mention).
   it('escapes the reason in the removal confirmation', async () => {
     const app = await start({ policy: policyWith() });
-    expect((await submitFreezeForm(app, CHANGE_MANAGER, { from: '2026-12-01', to: '2026-12-03', reason: 'Q&A <launch>' })).text).toBe('');
+    expect(
+      (await submitFreezeForm(app, CHANGE_MANAGER, { from: '2026-12-01', to: '2026-12-03', reason: 'Q&A <launch>' }))
+        .text,
+    ).toBe('');
     expect(ackText(await app.command('freeze list'))).toContain('“Q&amp;A &lt;launch&gt;”');
-    expect(await replyText(app, 'freeze remove FRZ-1', CHANGE_MANAGER)).toBe('Freeze *FRZ-1* “Q&amp;A &lt;launch&gt;” (2026-12-01 to 2026-12-03) is removed.');
+    expect(await replyText(app, 'freeze remove FRZ-1', CHANGE_MANAGER)).toBe(
+      'Freeze *FRZ-1* “Q&amp;A &lt;launch&gt;” (2026-12-01 to 2026-12-03) is removed.',
+    );
   });
 
   it('says so when no freeze is in force', async () => {
@@ -186,12 +247,18 @@ describe('/change freeze add, list and remove (9.2)', () => {
     await replyText(app, 'freeze add 2026-12-01 2026-12-03 Quarter close', CHANGE_MANAGER);
 
     // Someone else may not remove it.
-    expect(await replyText(app, 'freeze remove FRZ-1', REQUESTER)).toContain('Only the change_manager, cto, ciso can add or remove');
+    expect(await replyText(app, 'freeze remove FRZ-1', REQUESTER)).toContain(
+      'Only the change_manager, cto, ciso can add or remove',
+    );
     expect(freezeRows(app)[0]?.removedAt).toBeNull();
 
-    expect(await replyText(app, 'freeze remove FRZ-1', CHANGE_MANAGER)).toBe('Freeze *FRZ-1* “Quarter close” (2026-12-01 to 2026-12-03) is removed.');
+    expect(await replyText(app, 'freeze remove FRZ-1', CHANGE_MANAGER)).toBe(
+      'Freeze *FRZ-1* “Quarter close” (2026-12-01 to 2026-12-03) is removed.',
+    );
     expect(freezeRows(app)[0]).toMatchObject({ removedBy: CHANGE_MANAGER, removedAt: app.clock.now() });
-    expect(auditOf(app, 'freeze.removed')).toMatchObject([{ actorId: CHANGE_MANAGER, data: { freeze: 'FRZ-1', reason: 'Quarter close' } }]);
+    expect(auditOf(app, 'freeze.removed')).toMatchObject([
+      { actorId: CHANGE_MANAGER, data: { freeze: 'FRZ-1', reason: 'Quarter close' } },
+    ]);
     expect(ackText(await app.command('freeze list'))).toContain('No change freeze is in force');
 
     expect(await replyText(app, 'freeze remove frz-1', CHANGE_MANAGER)).toContain('There is no freeze FRZ-1 in force.');
@@ -201,8 +268,12 @@ describe('/change freeze add, list and remove (9.2)', () => {
 
   it('explains a remove without a freeze ID in the ack', async () => {
     const app = await start({ policy: policyWith() });
-    expect(ackText(await app.command('freeze remove policy-1', { userId: CHANGE_MANAGER }))).toContain('(`policy-1` is not a freeze ID)');
-    expect(ackText(await app.command('freeze remove', { userId: CHANGE_MANAGER }))).toContain('Type `/change freeze remove FRZ-<n>`');
+    expect(ackText(await app.command('freeze remove policy-1', { userId: CHANGE_MANAGER }))).toContain(
+      '(`policy-1` is not a freeze ID)',
+    );
+    expect(ackText(await app.command('freeze remove', { userId: CHANGE_MANAGER }))).toContain(
+      'Type `/change freeze remove FRZ-<n>`',
+    );
     expect(ackText(await app.command('freeze thaw', { userId: CHANGE_MANAGER }))).toContain('/change freeze list');
   });
 
@@ -226,23 +297,43 @@ describe('the add-freeze modal', () => {
       expect(ack.status).toBe(200);
       expect(ack.text).toBe('');
       await eventually(() => app.slack.callsTo('views.open').length === before + 1, `the modal for ${text}`);
-      const view = app.slack.callsTo('views.open')[before]?.params.view as { callback_id: string; blocks: { block_id?: string }[] };
+      const view = app.slack.callsTo('views.open')[before]?.params.view as {
+        callback_id: string;
+        blocks: { block_id?: string }[];
+      };
       expect(view.callback_id).toBe(VIEWS.freezeAdd);
-      expect(view.blocks.map((block) => block.block_id).filter(Boolean)).toEqual(expect.arrayContaining([FREEZE_FIELDS.from, FREEZE_FIELDS.to, FREEZE_FIELDS.reason]));
+      expect(view.blocks.map((block) => block.block_id).filter(Boolean)).toEqual(
+        expect.arrayContaining([FREEZE_FIELDS.from, FREEZE_FIELDS.to, FREEZE_FIELDS.reason]),
+      );
     }
   });
 
   it('adds the freeze submitted by a manager and sends the confirmation as a DM, once per submission', async () => {
     const app = await start({ policy: policyWith() });
-    const first = await submitFreezeForm(app, CHANGE_MANAGER, { from: '2026-12-01', to: '2026-12-03', reason: ' Quarter close ' }, 'VFREEZE01');
+    const first = await submitFreezeForm(
+      app,
+      CHANGE_MANAGER,
+      { from: '2026-12-01', to: '2026-12-03', reason: ' Quarter close ' },
+      'VFREEZE01',
+    );
     expect(first.status).toBe(200);
     expect(first.text).toBe('');
-    await eventually(() => app.slack.callsTo('chat.postMessage').some((call) => call.params.channel === 'D0CHM0001'), 'the DM');
+    await eventually(
+      () => app.slack.callsTo('chat.postMessage').some((call) => call.params.channel === 'D0CHM0001'),
+      'the DM',
+    );
 
     // Slack retries, or a double click: the same view again adds nothing.
-    const again = await submitFreezeForm(app, CHANGE_MANAGER, { from: '2026-12-01', to: '2026-12-03', reason: 'Quarter close' }, 'VFREEZE01');
+    const again = await submitFreezeForm(
+      app,
+      CHANGE_MANAGER,
+      { from: '2026-12-01', to: '2026-12-03', reason: 'Quarter close' },
+      'VFREEZE01',
+    );
     expect(again.text).toBe('');
-    expect(freezeRows(app)).toMatchObject([{ id: 1, fromDate: '2026-12-01', toDate: '2026-12-03', reason: 'Quarter close', submissionKey: 'VFREEZE01' }]);
+    expect(freezeRows(app)).toMatchObject([
+      { id: 1, fromDate: '2026-12-01', toDate: '2026-12-03', reason: 'Quarter close', submissionKey: 'VFREEZE01' },
+    ]);
     expect(auditOf(app, 'freeze.added')).toHaveLength(1);
     await new Promise((resolve) => setTimeout(resolve, 100));
     const dms = app.slack.callsTo('chat.postMessage').filter((call) => call.params.channel === 'D0CHM0001');
@@ -250,28 +341,59 @@ describe('the add-freeze modal', () => {
     expect(String(dms[0]?.params.text)).toContain('*FRZ-1*');
 
     // Another modal is another freeze.
-    expect((await submitFreezeForm(app, CHANGE_MANAGER, { from: '2026-12-01', to: '2026-12-03', reason: 'Quarter close' }, 'VFREEZE02')).text).toBe('');
+    expect(
+      (
+        await submitFreezeForm(
+          app,
+          CHANGE_MANAGER,
+          { from: '2026-12-01', to: '2026-12-03', reason: 'Quarter close' },
+          'VFREEZE02',
+        )
+      ).text,
+    ).toBe('');
     expect(freezeRows(app)).toHaveLength(2);
-    await eventually(() => app.slack.callsTo('chat.postMessage').filter((call) => call.params.channel === 'D0CHM0001').length === 2, 'the second DM');
+    await eventually(
+      () => app.slack.callsTo('chat.postMessage').filter((call) => call.params.channel === 'D0CHM0001').length === 2,
+      'the second DM',
+    );
   });
 
   it('refuses a non-manager on the form, recording nothing', async () => {
     const app = await start({ policy: policyWith() });
-    const response = await submitFreezeForm(app, REQUESTER, { from: '2026-12-01', to: '2026-12-03', reason: 'Quarter close' });
-    expect(response.json).toEqual({ response_action: 'errors', errors: { [FREEZE_FIELDS.reason]: expect.stringContaining('Only the change_manager, cto, ciso can add change freezes') } });
+    const response = await submitFreezeForm(app, REQUESTER, {
+      from: '2026-12-01',
+      to: '2026-12-03',
+      reason: 'Quarter close',
+    });
+    expect(response.json).toEqual({
+      response_action: 'errors',
+      errors: {
+        [FREEZE_FIELDS.reason]: expect.stringContaining('Only the change_manager, cto, ciso can add change freezes'),
+      },
+    });
     expect(freezeRows(app)).toEqual([]);
     expect(auditTypes(app)).toEqual([]);
   });
 
   it('puts date and reason errors on their inputs', async () => {
     const app = await start({ policy: policyWith() });
-    const backwards = await submitFreezeForm(app, CHANGE_MANAGER, { from: '2026-12-03', to: '2026-12-01', reason: '  ' });
+    const backwards = await submitFreezeForm(app, CHANGE_MANAGER, {
+      from: '2026-12-03',
+      to: '2026-12-01',
+      reason: '  ',
+    });
     expect(backwards.json).toEqual({
       response_action: 'errors',
-      errors: { [FREEZE_FIELDS.to]: 'The last day must not be before the first.', [FREEZE_FIELDS.reason]: expect.stringContaining('Say why') },
+      errors: {
+        [FREEZE_FIELDS.to]: 'The last day must not be before the first.',
+        [FREEZE_FIELDS.reason]: expect.stringContaining('Say why'),
+      },
     });
     const missing = await submitFreezeForm(app, CHANGE_MANAGER, { from: null, to: null, reason: 'Quarter close' });
-    expect(missing.json).toMatchObject({ response_action: 'errors', errors: { [FREEZE_FIELDS.from]: expect.any(String), [FREEZE_FIELDS.to]: expect.any(String) } });
+    expect(missing.json).toMatchObject({
+      response_action: 'errors',
+      errors: { [FREEZE_FIELDS.from]: expect.any(String), [FREEZE_FIELDS.to]: expect.any(String) },
+    });
     expect(freezeRows(app)).toEqual([]);
   });
 });
@@ -289,8 +411,13 @@ describe('a freeze announced from Slack holds changes back (9.2)', () => {
     const day = await freezeThePlannedDay(app);
     const response = await submitChangeForm(app, REQUESTER, defaultChangeForm(app.clock.now()));
     expect(response.status).toBe(200);
-    expect(response.json).toMatchObject({ response_action: 'errors', errors: { [CHANGE_FIELDS.plannedStart]: expect.stringContaining(`“Payments audit” (${day})`) } });
-    expect(String((response.json as { errors: Record<string, string> }).errors[CHANGE_FIELDS.plannedStart])).toContain('Request an exception');
+    expect(response.json).toMatchObject({
+      response_action: 'errors',
+      errors: { [CHANGE_FIELDS.plannedStart]: expect.stringContaining(`“Payments audit” (${day})`) },
+    });
+    expect(String((response.json as { errors: Record<string, string> }).errors[CHANGE_FIELDS.plannedStart])).toContain(
+      'Request an exception',
+    );
     expect(app.database.db.select().from(changes).all()).toEqual([]);
   });
 
@@ -314,14 +441,21 @@ describe('a freeze announced from Slack holds changes back (9.2)', () => {
     const app = await start({ policy: policyWith() });
     // Tue 24 Nov 23:30–Wed 25 Nov 00:00 in New York: 04:30–05:00 UTC on the 25th. Outside the windows,
     // so it needs an exception either way; the exception names the freezes it runs in.
-    const late = { ...defaultChangeForm(app.clock.now()), plannedStart: new Date('2026-11-25T04:30:00Z'), plannedEnd: new Date('2026-11-25T05:00:00Z') };
+    const late = {
+      ...defaultChangeForm(app.clock.now()),
+      plannedStart: new Date('2026-11-25T04:30:00Z'),
+      plannedEnd: new Date('2026-11-25T05:00:00Z'),
+    };
     await replyText(app, 'freeze add 2026-11-25 2026-11-25 Wednesday only', CTO);
     expect((await submitChangeWithException(app, REQUESTER, late)).text).toBe('');
     expect(changeRow(app, 1)?.scheduleException).toEqual({ outsideWindow: true, freezes: [] });
 
     await replyText(app, 'freeze add 2026-11-24 2026-11-24 Tuesday only', CTO);
     expect((await submitChangeWithException(app, REQUESTER, late)).text).toBe('');
-    expect(changeRow(app, 2)?.scheduleException).toEqual({ outsideWindow: true, freezes: [{ id: 'FRZ-2', reason: 'Tuesday only' }] });
+    expect(changeRow(app, 2)?.scheduleException).toEqual({
+      outsideWindow: true,
+      freezes: [{ id: 'FRZ-2', reason: 'Tuesday only' }],
+    });
   });
 
   it('under `freeze_rule: refuse`, refuses it even with an exception requested', async () => {
@@ -344,11 +478,22 @@ describe('a freeze announced from Slack holds changes back (9.2)', () => {
     const response = await submitChangeWithException(app, REQUESTER, defaultChangeForm(app.clock.now()));
     expect(response.status).toBe(200);
     expect(response.text).toBe('');
-    expect(changeRow(app)).toMatchObject({ state: 'pending_approval', riskLevel: 'low', scheduleException: { outsideWindow: false, freezes: [{ id: 'FRZ-1', reason: 'Payments audit' }] } });
-    const roles = app.database.db.select().from(approvalRequirements).where(eq(approvalRequirements.changeId, 1)).all().map((requirement) => requirement.role);
+    expect(changeRow(app)).toMatchObject({
+      state: 'pending_approval',
+      riskLevel: 'low',
+      scheduleException: { outsideWindow: false, freezes: [{ id: 'FRZ-1', reason: 'Payments audit' }] },
+    });
+    const roles = app.database.db
+      .select()
+      .from(approvalRequirements)
+      .where(eq(approvalRequirements.changeId, 1))
+      .all()
+      .map((requirement) => requirement.role);
     expect(roles).toContain('cto');
     expect(roles).toContain('peer');
-    expect(auditOf(app, 'change.schedule_exception_requested')).toMatchObject([{ changeId: 1, data: { outsideWindow: false, freezes: [{ id: 'FRZ-1', reason: 'Payments audit' }] } }]);
+    expect(auditOf(app, 'change.schedule_exception_requested')).toMatchObject([
+      { changeId: 1, data: { outsideWindow: false, freezes: [{ id: 'FRZ-1', reason: 'Payments audit' }] } },
+    ]);
   });
 });
 
@@ -358,7 +503,16 @@ describe('/change calendar', () => {
     await submitted(app, { title: 'Rotate TLS certificates' });
     // Tue 24 Nov 23:30 New York is already Wed 25 Nov in UTC; it needs an exception (outside the windows).
     const late = new Date('2026-11-25T04:30:00Z');
-    expect((await submitChangeWithException(app, REQUESTER, { ...defaultChangeForm(app.clock.now()), title: 'Late night <db> patch', plannedStart: late, plannedEnd: new Date(late.getTime() + 1800_000) })).text).toBe('');
+    expect(
+      (
+        await submitChangeWithException(app, REQUESTER, {
+          ...defaultChangeForm(app.clock.now()),
+          title: 'Late night <db> patch',
+          plannedStart: late,
+          plannedEnd: new Date(late.getTime() + 1800_000),
+        })
+      ).text,
+    ).toBe('');
     await replyText(app, 'freeze add 2026-11-27 2026-11-28 Thanksgiving', CHANGE_MANAGER);
 
     const { ack, replies } = await commandReplies(app, 'calendar', REQUESTER);
@@ -411,7 +565,9 @@ describe('/change calendar', () => {
     const app = await start({ policy: policyWith() });
     const response = await app.command(`calendar ${days}`, { userId: REQUESTER });
     expect(response.json).toMatchObject({ response_type: 'ephemeral' });
-    expect(ackText(response)).toContain('Type `/change calendar` for the next 14 days, or `/change calendar <days>` with 1 to 90 days');
+    expect(ackText(response)).toContain(
+      'Type `/change calendar` for the next 14 days, or `/change calendar <days>` with 1 to 90 days',
+    );
     expect(ackText(response)).toContain(`(\`${days}\` is not one)`);
   });
 });
@@ -452,7 +608,8 @@ describe('the iCalendar feed (GET /calendar.ics)', () => {
 
   it('has one event per planned change at its planned times, its title escaped and folded, and freezes as all-day events', async () => {
     const app = await start({ policy: policyWith(POLICY_FREEZE_YAML), calendarToken: TOKEN });
-    const title = 'Migrate Zürich ledger, phase 2; rotate keys — naïve café backslash\\ test for the ümlaut-heavy payments cluster';
+    const title =
+      'Migrate Zürich ledger, phase 2; rotate keys — naïve café backslash\\ test for the ümlaut-heavy payments cluster';
     expect(new TextEncoder().encode(`SUMMARY:CHG-1 · ${title}`).length).toBeGreaterThan(75);
     const form = defaultChangeForm(app.clock.now());
     await submitted(app, { title });
@@ -463,7 +620,8 @@ describe('the iCalendar feed (GET /calendar.ics)', () => {
     const text = await response.text();
     // Every line ends in CRLF and none is longer than 75 octets (RFC 5545 3.1).
     expect(text.endsWith('\r\n')).toBe(true);
-    for (const line of text.slice(0, -2).split('\r\n')) expect(new TextEncoder().encode(line).length).toBeLessThanOrEqual(75);
+    for (const line of text.slice(0, -2).split('\r\n'))
+      expect(new TextEncoder().encode(line).length).toBeLessThanOrEqual(75);
     expect(text).toMatch(/\r\n /); // something was folded
 
     const all = events(text);
@@ -501,7 +659,15 @@ describe('the iCalendar feed (GET /calendar.ics)', () => {
     await replyText(app, 'freeze remove FRZ-2', CHANGE_MANAGER);
 
     // CHG-1 rejected by a peer, as in Slack; CHG-2 cancelled (written straight to the database).
-    await eventually(() => app.slack.callsTo('chat.postMessage').filter((call) => String(call.params.text).startsWith('Approval requested') && call.params.channel === 'D0PEER002').length === 3, 'the approval requests');
+    await eventually(
+      () =>
+        app.slack
+          .callsTo('chat.postMessage')
+          .filter(
+            (call) => String(call.params.text).startsWith('Approval requested') && call.params.channel === 'D0PEER002',
+          ).length === 3,
+      'the approval requests',
+    );
     await clickButton(app, 'U0PEER002', ACTIONS.reject, 'CHG-1');
     await app.slack.waitForCall('views.open');
     expect((await submitRejectReason(app, 'U0PEER002', 'CHG-1', 'No rollback tested')).text).toBe('');

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
 import { claimJobSlot, finishJobSlot } from '../../src/db/job-runs.js';
 import { approvalDecisions, approvalRequirements, auditEvents, changes, jobRuns } from '../../src/db/schema.js';
-import { type TempDatabase, openTempDatabase } from '../support/temp-db.js';
+import { openTempDatabase, type TempDatabase } from '../support/temp-db.js';
 
 let database: TempDatabase | undefined;
 function temp(): TempDatabase {
@@ -20,7 +20,16 @@ const at = new Date('2026-11-18T15:00:00Z');
 function insertChange(db: TempDatabase['db']): number {
   const [row] = db
     .insert(changes)
-    .values({ type: 'normal', state: 'submitted', title: 'Rotate TLS certs', description: 'd', requesterId: 'U0REQ0001', ownerId: 'U0REQ0001', createdAt: at, updatedAt: at })
+    .values({
+      type: 'normal',
+      state: 'submitted',
+      title: 'Rotate TLS certs',
+      description: 'd',
+      requesterId: 'U0REQ0001',
+      ownerId: 'U0REQ0001',
+      createdAt: at,
+      updatedAt: at,
+    })
     .returning({ id: changes.id })
     .all();
   if (!row) throw new Error('insert returned nothing');
@@ -31,7 +40,12 @@ describe('database', () => {
   it('creates the folder, applies every migration and sets WAL, foreign keys and a busy timeout', () => {
     const { db, path } = temp();
     const sqlite = db.$client;
-    const tables = sqlite.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%' order by name").pluck().all();
+    const tables = sqlite
+      .prepare(
+        "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%' order by name",
+      )
+      .pluck()
+      .all();
     expect(tables).toEqual([
       'approval_candidates',
       'approval_decisions',
@@ -64,7 +78,13 @@ describe('database', () => {
     first.close();
     const again = openDatabase(first.path);
     try {
-      expect(again.db.select().from(changes).all().map((row) => row.id)).toEqual([id]);
+      expect(
+        again.db
+          .select()
+          .from(changes)
+          .all()
+          .map((row) => row.id),
+      ).toEqual([id]);
     } finally {
       again.close();
     }
@@ -73,7 +93,9 @@ describe('database', () => {
   it('keeps the audit log append-only: rows can be added, never changed or deleted', () => {
     const { db } = temp();
     const changeId = insertChange(db);
-    db.insert(auditEvents).values({ changeId, actorId: 'U0REQ0001', type: 'change.submitted', toState: 'submitted', occurredAt: at }).run();
+    db.insert(auditEvents)
+      .values({ changeId, actorId: 'U0REQ0001', type: 'change.submitted', toState: 'submitted', occurredAt: at })
+      .run();
     expect(() => db.update(auditEvents).set({ actorId: 'U0EVIL0001' }).run()).toThrow(/append-only/);
     expect(() => db.delete(auditEvents).run()).toThrow(/append-only/);
     expect(db.select().from(auditEvents).all()).toHaveLength(1);
@@ -81,7 +103,9 @@ describe('database', () => {
 
   it('enforces foreign keys', () => {
     const { db } = temp();
-    expect(() => db.insert(approvalRequirements).values({ changeId: 999, role: 'peer', approvalsNeeded: 1 }).run()).toThrow(/FOREIGN KEY/);
+    expect(() =>
+      db.insert(approvalRequirements).values({ changeId: 999, role: 'peer', approvalsNeeded: 1 }).run(),
+    ).toThrow(/FOREIGN KEY/);
   });
 
   it('records one standing decision per person per requirement, whatever the retries; a voided one leaves room for a new one', () => {
@@ -96,12 +120,25 @@ describe('database', () => {
       .returning()
       .all();
     if (!peer || !manager) throw new Error('requirements not inserted');
-    const decision = { changeId, requirementId: peer.id, approverId: 'U0PEER001', role: 'peer', decision: 'approve' as const, source: 'button' as const, decidedAt: at };
+    const decision = {
+      changeId,
+      requirementId: peer.id,
+      approverId: 'U0PEER001',
+      role: 'peer',
+      decision: 'approve' as const,
+      source: 'button' as const,
+      decidedAt: at,
+    };
     const [first] = db.insert(approvalDecisions).values(decision).returning().all();
     expect(() => db.insert(approvalDecisions).values(decision).run()).toThrow(/UNIQUE/);
-    db.insert(approvalDecisions).values({ ...decision, requirementId: manager.id, role: 'manager' }).run();
+    db.insert(approvalDecisions)
+      .values({ ...decision, requirementId: manager.id, role: 'manager' })
+      .run();
     // A disputed verbal approval is voided, not deleted: the person may then decide again.
-    db.update(approvalDecisions).set({ voidedAt: at, voidReason: 'disputed' }).where(eq(approvalDecisions.id, first?.id ?? 0)).run();
+    db.update(approvalDecisions)
+      .set({ voidedAt: at, voidReason: 'disputed' })
+      .where(eq(approvalDecisions.id, first?.id ?? 0))
+      .run();
     db.insert(approvalDecisions).values(decision).run();
     expect(() => db.insert(approvalDecisions).values(decision).run()).toThrow(/UNIQUE/);
     expect(db.select().from(approvalDecisions).all()).toHaveLength(3);
@@ -110,9 +147,18 @@ describe('database', () => {
   it('allows the same role once per phase: an emergency asks the manager to authorize and later to retro-approve', () => {
     const { db } = temp();
     const changeId = insertChange(db);
-    db.insert(approvalRequirements).values({ changeId, phase: 'authorization', role: 'manager', approvalsNeeded: 1 }).run();
-    db.insert(approvalRequirements).values({ changeId, phase: 'retro_approval', role: 'manager', approvalsNeeded: 1 }).run();
-    expect(() => db.insert(approvalRequirements).values({ changeId, phase: 'retro_approval', role: 'manager', approvalsNeeded: 1 }).run()).toThrow(/UNIQUE/);
+    db.insert(approvalRequirements)
+      .values({ changeId, phase: 'authorization', role: 'manager', approvalsNeeded: 1 })
+      .run();
+    db.insert(approvalRequirements)
+      .values({ changeId, phase: 'retro_approval', role: 'manager', approvalsNeeded: 1 })
+      .run();
+    expect(() =>
+      db
+        .insert(approvalRequirements)
+        .values({ changeId, phase: 'retro_approval', role: 'manager', approvalsNeeded: 1 })
+        .run(),
+    ).toThrow(/UNIQUE/);
   });
 });
 

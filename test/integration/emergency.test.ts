@@ -2,14 +2,31 @@
 // a temp SQLite file, and a fake clock that the outbox's timers read.
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { approvalDecisions, auditEvents, changes, obligations, verbalApprovalConfirmations, verbalApprovals } from '../../src/db/schema.js';
+import {
+  approvalDecisions,
+  auditEvents,
+  changes,
+  obligations,
+  verbalApprovalConfirmations,
+  verbalApprovals,
+} from '../../src/db/schema.js';
 import { parsePolicy } from '../../src/policy/load.js';
 import { ACTIONS, VIEWS } from '../../src/slack/ids.js';
-import type { RecordedCall } from '../support/fake-slack.js';
 import { FakeClock } from '../support/clock.js';
-import { approve, clickButton, defaultChangeForm, eventually, submitDocumentation, submitEmergencyForm, submitEvidence, submitRejectReason, submitVerbalApproval } from '../support/interactions.js';
+import type { RecordedCall } from '../support/fake-slack.js';
+import {
+  approve,
+  clickButton,
+  defaultChangeForm,
+  eventually,
+  submitDocumentation,
+  submitEmergencyForm,
+  submitEvidence,
+  submitRejectReason,
+  submitVerbalApproval,
+} from '../support/interactions.js';
 import { MINIMAL_POLICY_YAML } from '../support/policy.js';
-import { type TestApp, type TestAppOptions, startTestApp } from '../support/test-app.js';
+import { startTestApp, type TestApp, type TestAppOptions } from '../support/test-app.js';
 
 const REQUESTER = 'U0REQ0001';
 const MINUTE = 60_000;
@@ -30,13 +47,30 @@ afterEach(async () => {
 });
 
 const dmTo = (userId: string) => `D${userId.slice(1)}`;
-const postsTo = (app: TestApp, userId: string) => app.slack.callsTo('chat.postMessage').filter((call) => call.params.channel === dmTo(userId) || call.params.channel === userId);
+const postsTo = (app: TestApp, userId: string) =>
+  app.slack
+    .callsTo('chat.postMessage')
+    .filter((call) => call.params.channel === dmTo(userId) || call.params.channel === userId);
 const textsTo = (app: TestApp, userId: string) => postsTo(app, userId).map((call) => String(call.params.text));
-const isAuthorizationRequest = (call: RecordedCall) => call.method === 'chat.postMessage' && String(call.params.text).startsWith('Emergency authorization requested');
-const authorizationRecipients = (app: TestApp) => app.slack.calls.filter(isAuthorizationRequest).map((call) => `U${String(call.params.channel).slice(1)}`).sort();
-const ephemeralTexts = (app: TestApp, userId: string) => app.slack.callsTo('response_url').filter((call) => call.path.includes(userId)).map((call) => String(call.params.text));
+const isAuthorizationRequest = (call: RecordedCall) =>
+  call.method === 'chat.postMessage' && String(call.params.text).startsWith('Emergency authorization requested');
+const authorizationRecipients = (app: TestApp) =>
+  app.slack.calls
+    .filter(isAuthorizationRequest)
+    .map((call) => `U${String(call.params.channel).slice(1)}`)
+    .sort();
+const ephemeralTexts = (app: TestApp, userId: string) =>
+  app.slack
+    .callsTo('response_url')
+    .filter((call) => call.path.includes(userId))
+    .map((call) => String(call.params.text));
 const changeRow = (app: TestApp, id = 1) => app.database.db.select().from(changes).where(eq(changes.id, id)).get();
-const auditTypes = (app: TestApp) => app.database.db.select().from(auditEvents).all().map((event) => event.type);
+const auditTypes = (app: TestApp) =>
+  app.database.db
+    .select()
+    .from(auditEvents)
+    .all()
+    .map((event) => event.type);
 const decisionRows = (app: TestApp) => app.database.db.select().from(approvalDecisions).all();
 const obligationRows = (app: TestApp) => app.database.db.select().from(obligations).all();
 
@@ -47,11 +81,25 @@ async function declared(app: TestApp, input: Parameters<typeof submitEmergencyFo
 }
 
 async function authorizationRequested(app: TestApp, count: number): Promise<void> {
-  await eventually(() => app.slack.calls.filter(isAuthorizationRequest).length >= count, `${count} authorization requests`);
+  await eventually(
+    () => app.slack.calls.filter(isAuthorizationRequest).length >= count,
+    `${count} authorization requests`,
+  );
 }
 
 async function verbal(app: TestApp, approverId: string, options: { recorder?: string; viewId?: string } = {}) {
-  return submitVerbalApproval(app, options.recorder ?? REQUESTER, 'CHG-1', { approverId, medium: 'phone', givenAt: new Date(app.clock.now().getTime() - 5 * MINUTE), note: 'Bridge call, incident INC-42' }, options.viewId);
+  return submitVerbalApproval(
+    app,
+    options.recorder ?? REQUESTER,
+    'CHG-1',
+    {
+      approverId,
+      medium: 'phone',
+      givenAt: new Date(app.clock.now().getTime() - 5 * MINUTE),
+      note: 'Bridge call, incident INC-42',
+    },
+    options.viewId,
+  );
 }
 
 describe('authorization by time of day (POL-SEC-008 6.3)', () => {
@@ -60,9 +108,16 @@ describe('authorization by time of day (POL-SEC-008 6.3)', () => {
     await declared(app);
     await authorizationRequested(app, 2);
     expect(authorizationRecipients(app)).toEqual(['U0MGR0001', 'U0SEC0001']);
-    expect(changeRow(app)).toMatchObject({ type: 'emergency', state: 'pending_authorization', emergencyCriterion: 'production_down' });
+    expect(changeRow(app)).toMatchObject({
+      type: 'emergency',
+      state: 'pending_authorization',
+      emergencyCriterion: 'production_down',
+    });
     // The requester follows the emergency in its own DM, with the buttons for what is due next.
-    await eventually(() => textsTo(app, REQUESTER).some((text) => text.startsWith('Emergency CHG-1')), 'the requester console');
+    await eventually(
+      () => textsTo(app, REQUESTER).some((text) => text.startsWith('Emergency CHG-1')),
+      'the requester console',
+    );
     const console = JSON.stringify(postsTo(app, REQUESTER)[0]?.params.blocks);
     expect(console).toContain(ACTIONS.recordVerbal);
     expect(console).toContain(ACTIONS.escalate);
@@ -72,8 +127,14 @@ describe('authorization by time of day (POL-SEC-008 6.3)', () => {
     expect(ephemeralTexts(app, 'U0MGR0001')[0]).toBe('Your authorization of CHG-1 is recorded.');
     await approve(app, 'U0SEC0001', 'CHG-1:authorization');
     await eventually(() => changeRow(app)?.state === 'authorized', 'authorized');
-    await eventually(() => ephemeralTexts(app, 'U0SEC0001')[0] === 'Your authorization of CHG-1 is recorded. CHG-1 is now authorized.', 'security answer');
-    await eventually(() => textsTo(app, REQUESTER).some((text) => text.includes('is authorized: go ahead')), 'requester told');
+    await eventually(
+      () => ephemeralTexts(app, 'U0SEC0001')[0] === 'Your authorization of CHG-1 is recorded. CHG-1 is now authorized.',
+      'security answer',
+    );
+    await eventually(
+      () => textsTo(app, REQUESTER).some((text) => text.includes('is authorized: go ahead')),
+      'requester told',
+    );
 
     const due = new Date(new Date(BUSINESS_HOURS).getTime() + 24 * HOUR);
     expect(obligationRows(app).map((o) => [o.kind, o.dueAt?.toISOString(), o.completedAt])).toEqual([
@@ -97,8 +158,15 @@ describe('authorization by time of day (POL-SEC-008 6.3)', () => {
       'obligation.created',
     ]);
     // The authorizers' messages lose their buttons once the change is authorized.
-    const lastUpdate = () => app.slack.callsTo('chat.update').filter((call) => call.params.channel === dmTo('U0MGR0001')).at(-1);
-    await eventually(() => JSON.stringify(lastUpdate()?.params.blocks ?? '').includes('Status: authorized'), 'manager DM updated');
+    const lastUpdate = () =>
+      app.slack
+        .callsTo('chat.update')
+        .filter((call) => call.params.channel === dmTo('U0MGR0001'))
+        .at(-1);
+    await eventually(
+      () => JSON.stringify(lastUpdate()?.params.blocks ?? '').includes('Status: authorized'),
+      'manager DM updated',
+    );
     expect(JSON.stringify(lastUpdate()?.params.blocks)).not.toContain(ACTIONS.approve);
     expect(JSON.stringify(lastUpdate()?.params.blocks)).toContain('approved by <@U0SEC0001>');
   });
@@ -122,13 +190,22 @@ describe('authorization by time of day (POL-SEC-008 6.3)', () => {
     app.clock.advance(1 * MINUTE);
     await authorizationRequested(app, 4);
     expect(authorizationRecipients(app)).toEqual(['U0CISO001', 'U0CTO0001', 'U0MGR0001', 'U0SEC0001']);
-    expect(changeRow(app)?.authorizationEscalatedAt?.toISOString()).toBe(new Date(new Date(BUSINESS_HOURS).getTime() + 10 * MINUTE).toISOString());
-    await eventually(() => textsTo(app, REQUESTER).some((text) => text.includes('the stand-in authorizers were asked')), 'requester told of the escalation');
+    expect(changeRow(app)?.authorizationEscalatedAt?.toISOString()).toBe(
+      new Date(new Date(BUSINESS_HOURS).getTime() + 10 * MINUTE).toISOString(),
+    );
+    await eventually(
+      () => textsTo(app, REQUESTER).some((text) => text.includes('the stand-in authorizers were asked')),
+      'requester told of the escalation',
+    );
 
     await approve(app, 'U0CTO0001', 'CHG-1:authorization');
     await eventually(() => changeRow(app)?.state === 'authorized', 'authorized by the CTO alone');
     expect(decisionRows(app).map((d) => [d.approverId, d.role])).toEqual([['U0CTO0001', 'cto']]);
-    const escalation = app.database.db.select().from(auditEvents).all().find((event) => event.type === 'authorization.escalated');
+    const escalation = app.database.db
+      .select()
+      .from(auditEvents)
+      .all()
+      .find((event) => event.type === 'authorization.escalated');
     expect(escalation?.data).toEqual({ roles: ['cto', 'ciso'], reason: 'not authorized in time' });
   });
 
@@ -144,7 +221,10 @@ describe('authorization by time of day (POL-SEC-008 6.3)', () => {
     await clickButton(app, REQUESTER, ACTIONS.escalate, 'CHG-1', { retryNum: 1 });
     await authorizationRequested(app, 4);
     await eventually(() => ephemeralTexts(app, REQUESTER).length === 2, 'two answers');
-    expect(ephemeralTexts(app, REQUESTER).sort()).toEqual(['Asked the stand-in authorizers of CHG-1 (cto, ciso).', 'The stand-in authorizers of CHG-1 were already asked.']);
+    expect(ephemeralTexts(app, REQUESTER).sort()).toEqual([
+      'Asked the stand-in authorizers of CHG-1 (cto, ciso).',
+      'The stand-in authorizers of CHG-1 were already asked.',
+    ]);
     expect(auditTypes(app).filter((type) => type === 'authorization.escalated')).toHaveLength(1);
     // The timer later finds the change already escalated and asks nobody again.
     app.clock.advance(20 * MINUTE);
@@ -158,9 +238,15 @@ describe('verbal approvals (6.2, 6.3)', () => {
     const app = await start({ clock: new FakeClock(BUSINESS_HOURS) });
     // "Already authorized verbally" turns the emergency modal into the verbal-approval form; the same
     // submission again (a Slack retry) answers the same and records no second change.
-    const responses = [await submitEmergencyForm(app, REQUESTER, { verballyAuthorized: true }, 'VEMERG1'), await submitEmergencyForm(app, REQUESTER, { verballyAuthorized: true }, 'VEMERG1')];
+    const responses = [
+      await submitEmergencyForm(app, REQUESTER, { verballyAuthorized: true }, 'VEMERG1'),
+      await submitEmergencyForm(app, REQUESTER, { verballyAuthorized: true }, 'VEMERG1'),
+    ];
     for (const response of responses) {
-      const pushed = response.json as { response_action: string; view: { callback_id: string; private_metadata: string; blocks: unknown[] } };
+      const pushed = response.json as {
+        response_action: string;
+        view: { callback_id: string; private_metadata: string; blocks: unknown[] };
+      };
       expect(pushed.response_action).toBe('update');
       expect(pushed.view.callback_id).toBe(VIEWS.verbalApproval);
       expect(pushed.view.private_metadata).toBe('CHG-1');
@@ -175,19 +261,33 @@ describe('verbal approvals (6.2, 6.3)', () => {
     // The same submission again (a Slack retry) records nothing new.
     await verbal(app, 'U0MGR0001', { viewId: 'VVERBAL1' });
     expect(app.database.db.select().from(verbalApprovals).all()).toHaveLength(1);
-    expect(decisionRows(app).map((d) => [d.approverId, d.role, d.source])).toEqual([['U0MGR0001', 'manager', 'verbal']]);
+    expect(decisionRows(app).map((d) => [d.approverId, d.role, d.source])).toEqual([
+      ['U0MGR0001', 'manager', 'verbal'],
+    ]);
 
-    await eventually(() => textsTo(app, 'U0MGR0001').some((text) => text.startsWith('Please confirm your verbal approval')), 'confirmation DM');
+    await eventually(
+      () => textsTo(app, 'U0MGR0001').some((text) => text.startsWith('Please confirm your verbal approval')),
+      'confirmation DM',
+    );
     const ask = postsTo(app, 'U0MGR0001').find((call) => String(call.params.text).startsWith('Please confirm'));
     expect(JSON.stringify(ask?.params.blocks)).toContain('unconfirmed');
     const verbalId = app.database.db.select().from(verbalApprovals).get()?.id ?? 0;
 
     // Only the named approver may answer; a double click records one confirmation.
     await clickButton(app, 'U0SEC0001', ACTIONS.confirmVerbal, `VA-${verbalId}`);
-    await Promise.all([clickButton(app, 'U0MGR0001', ACTIONS.confirmVerbal, `VA-${verbalId}`), clickButton(app, 'U0MGR0001', ACTIONS.confirmVerbal, `VA-${verbalId}`, { retryNum: 1 })]);
-    await eventually(() => ephemeralTexts(app, 'U0MGR0001').length === 2 && ephemeralTexts(app, 'U0SEC0001').length === 1, 'answers');
+    await Promise.all([
+      clickButton(app, 'U0MGR0001', ACTIONS.confirmVerbal, `VA-${verbalId}`),
+      clickButton(app, 'U0MGR0001', ACTIONS.confirmVerbal, `VA-${verbalId}`, { retryNum: 1 }),
+    ]);
+    await eventually(
+      () => ephemeralTexts(app, 'U0MGR0001').length === 2 && ephemeralTexts(app, 'U0SEC0001').length === 1,
+      'answers',
+    );
     expect(ephemeralTexts(app, 'U0SEC0001')[0]).toContain('Only <@U0MGR0001>');
-    expect(ephemeralTexts(app, 'U0MGR0001').sort()).toEqual(['Thank you: your verbal approval of CHG-1 is confirmed.', 'You already confirmed this verbal approval of CHG-1.']);
+    expect(ephemeralTexts(app, 'U0MGR0001').sort()).toEqual([
+      'Thank you: your verbal approval of CHG-1 is confirmed.',
+      'You already confirmed this verbal approval of CHG-1.',
+    ]);
     const confirmations = app.database.db.select().from(verbalApprovalConfirmations).all();
     expect(confirmations.map((c) => [c.outcome, c.respondedBy])).toEqual([['confirmed', 'U0MGR0001']]);
 
@@ -211,15 +311,31 @@ describe('verbal approvals (6.2, 6.3)', () => {
     await verbal(app, 'U0MGR0001');
     expect(app.database.db.select().from(verbalApprovals).all()).toHaveLength(1);
     const verbalId = app.database.db.select().from(verbalApprovals).get()?.id ?? 0;
-    await eventually(() => textsTo(app, 'U0MGR0001').some((text) => text.startsWith('Please confirm')), 'confirmation DM');
+    await eventually(
+      () => textsTo(app, 'U0MGR0001').some((text) => text.startsWith('Please confirm')),
+      'confirmation DM',
+    );
 
     await clickButton(app, 'U0MGR0001', ACTIONS.disputeVerbal, `VA-${verbalId}`);
     await eventually(() => changeRow(app)?.flaggedAt !== null, 'flagged');
-    expect(changeRow(app)).toMatchObject({ state: 'pending_authorization', flagReason: 'A verbal approval was disputed by its approver' });
+    expect(changeRow(app)).toMatchObject({
+      state: 'pending_authorization',
+      flagReason: 'A verbal approval was disputed by its approver',
+    });
     expect(decisionRows(app)[0]?.voidedAt).not.toBeNull();
-    expect(auditTypes(app)).toEqual(expect.arrayContaining(['verbal_approval.recorded', 'verbal_approval.disputed', 'requirement.reopened', 'change.flagged']));
+    expect(auditTypes(app)).toEqual(
+      expect.arrayContaining([
+        'verbal_approval.recorded',
+        'verbal_approval.disputed',
+        'requirement.reopened',
+        'change.flagged',
+      ]),
+    );
     for (const userId of ['U0SEC0001', 'U0CISO001', REQUESTER]) {
-      await eventually(() => textsTo(app, userId).some((text) => text.includes('disputed the verbal approval')), `${userId} told of the dispute`);
+      await eventually(
+        () => textsTo(app, userId).some((text) => text.includes('disputed the verbal approval')),
+        `${userId} told of the dispute`,
+      );
     }
     // It no longer counts: security alone does not authorize the change; the manager must decide again.
     await approve(app, 'U0SEC0001', 'CHG-1:authorization');
@@ -230,7 +346,10 @@ describe('verbal approvals (6.2, 6.3)', () => {
   });
 
   it('with verbal_approvals_count_unconfirmed: false, a verbal approval counts only once its approver confirms it', async () => {
-    const policy = parsePolicy(`${MINIMAL_POLICY_YAML}emergency: { verbal_approvals_count_unconfirmed: false }\n`, 'p.yml').policy;
+    const policy = parsePolicy(
+      `${MINIMAL_POLICY_YAML}emergency: { verbal_approvals_count_unconfirmed: false }\n`,
+      'p.yml',
+    ).policy;
     const app = await start({ policy, clock: new FakeClock(BUSINESS_HOURS) });
     await declared(app);
     await authorizationRequested(app, 2);
@@ -244,7 +363,10 @@ describe('verbal approvals (6.2, 6.3)', () => {
     const verbalId = app.database.db.select().from(verbalApprovals).get()?.id ?? 0;
     await clickButton(app, 'U0MGR0001', ACTIONS.confirmVerbal, `VA-${verbalId}`);
     await eventually(() => changeRow(app)?.state === 'authorized', 'authorized on confirmation');
-    expect(decisionRows(app).map((d) => [d.approverId, d.source])).toEqual([['U0SEC0001', 'button'], ['U0MGR0001', 'verbal']]);
+    expect(decisionRows(app).map((d) => [d.approverId, d.source])).toEqual([
+      ['U0SEC0001', 'button'],
+      ['U0MGR0001', 'verbal'],
+    ]);
     expect(app.database.db.select().from(verbalApprovals).get()?.decisionId).toBe(decisionRows(app)[1]?.id);
   });
 
@@ -260,7 +382,10 @@ describe('verbal approvals (6.2, 6.3)', () => {
     await eventually(() => changeRow(app)?.flaggedAt !== null, 'flagged');
     expect(changeRow(app)?.state).toBe('authorized');
     expect(auditTypes(app)).not.toContain('requirement.reopened');
-    await eventually(() => textsTo(app, 'U0CISO001').some((text) => text.includes('disputed the verbal approval')), 'CISO told');
+    await eventually(
+      () => textsTo(app, 'U0CISO001').some((text) => text.includes('disputed the verbal approval')),
+      'CISO told',
+    );
   });
 
   it('an authorizer declines with a reason, which ends the emergency without paperwork', async () => {
@@ -269,7 +394,9 @@ describe('verbal approvals (6.2, 6.3)', () => {
     await authorizationRequested(app, 2);
     await clickButton(app, 'U0SEC0001', ACTIONS.reject, 'CHG-1:authorization');
     const opened = await app.slack.waitForCall('views.open');
-    expect((opened.params.view as { title: { text: string }; private_metadata: string }).title.text).toBe('Decline CHG-1');
+    expect((opened.params.view as { title: { text: string }; private_metadata: string }).title.text).toBe(
+      'Decline CHG-1',
+    );
     expect((opened.params.view as { private_metadata: string }).private_metadata).toBe('CHG-1:authorization');
     // A decline reason sent as an approval-phase form (e.g. an old modal) is refused.
     const stale = await submitRejectReason(app, 'U0SEC0001', 'CHG-1', 'Wrong phase');
@@ -277,7 +404,10 @@ describe('verbal approvals (6.2, 6.3)', () => {
     await submitRejectReason(app, 'U0SEC0001', 'CHG-1:authorization', 'Not an emergency: wait for the Tuesday window');
     expect(changeRow(app)?.state).toBe('declined');
     expect(obligationRows(app)).toHaveLength(0);
-    await eventually(() => textsTo(app, REQUESTER).some((text) => text.includes('was declined by <@U0SEC0001>: Not an emergency')), 'requester told');
+    await eventually(
+      () => textsTo(app, REQUESTER).some((text) => text.includes('was declined by <@U0SEC0001>: Not an emergency')),
+      'requester told',
+    );
   });
 
   it('refuses a verbal approval naming someone who cannot authorize, and says who can', async () => {
@@ -290,13 +420,21 @@ describe('verbal approvals (6.2, 6.3)', () => {
     for (const person of ['U0MGR0001', 'U0SEC0001', 'U0CTO0001', 'U0CISO001']) expect(modal).toContain(`<@${person}>`);
 
     const refused = await verbal(app, 'U0PEER001');
-    expect(refused.json).toEqual({ response_action: 'errors', errors: { verbal_approver: 'That person cannot authorize CHG-1. Who can: manager, security, or instead cto, ciso (the people listed above).' } });
+    expect(refused.json).toEqual({
+      response_action: 'errors',
+      errors: {
+        verbal_approver:
+          'That person cannot authorize CHG-1. Who can: manager, security, or instead cto, ciso (the people listed above).',
+      },
+    });
     expect(app.database.db.select().from(verbalApprovals).all()).toHaveLength(0);
     expect(decisionRows(app)).toHaveLength(0);
 
     // An outsider may not record one at all, and a normal change takes none.
     const outsider = await app.command('verbal CHG-1', { userId: 'U0EVIL0001' });
-    expect(String((outsider.json as { text: string }).text)).toContain('Only the requester, the owner or an authorizer');
+    expect(String((outsider.json as { text: string }).text)).toContain(
+      'Only the requester, the owner or an authorizer',
+    );
     const typo = await app.command('verbal CHG-x', { userId: REQUESTER });
     expect(String((typo.json as { text: string }).text)).toContain('Type `/change verbal CHG-<number>`');
   });
@@ -319,7 +457,10 @@ describe('after the emergency (6.4)', () => {
     expect(textsTo(app, REQUESTER).filter((text) => text.startsWith('Reminder'))).toHaveLength(0);
 
     app.clock.advance(1 * HOUR); // 4 hours before the 24-hour deadline
-    await eventually(() => textsTo(app, REQUESTER).some((text) => text.startsWith('Reminder: the paperwork of emergency')), 'reminder');
+    await eventually(
+      () => textsTo(app, REQUESTER).some((text) => text.startsWith('Reminder: the paperwork of emergency')),
+      'reminder',
+    );
     const reminder = textsTo(app, REQUESTER).find((text) => text.startsWith('Reminder')) ?? '';
     expect(reminder).toContain('Document the emergency change');
     expect(reminder).toContain('Complete root cause analysis');
@@ -329,12 +470,18 @@ describe('after the emergency (6.4)', () => {
     await submitEvidence(app, REQUESTER, 'CHG-1:retro_ticket', 'https://jira.example.com/browse/CHG-1');
     app.clock.advance(4 * HOUR);
     for (const userId of ['U0MGR0001', 'U0CHAIR01', REQUESTER]) {
-      await eventually(() => textsTo(app, userId).some((text) => text.includes('is overdue')), `${userId} told it is overdue`);
+      await eventually(
+        () => textsTo(app, userId).some((text) => text.includes('is overdue')),
+        `${userId} told it is overdue`,
+      );
     }
     const overdue = textsTo(app, 'U0CHAIR01').find((text) => text.includes('is overdue')) ?? '';
     expect(overdue).not.toContain('Create retrospective change ticket');
     expect(overdue).toContain('Obtain formal approval');
-    expect(auditTypes(app).filter((type) => type.startsWith('paperwork.'))).toEqual(['paperwork.reminded', 'paperwork.overdue']);
+    expect(auditTypes(app).filter((type) => type.startsWith('paperwork.'))).toEqual([
+      'paperwork.reminded',
+      'paperwork.overdue',
+    ]);
   });
 
   it('sends no reminder when the paperwork is done, and takes its formal approval through the normal matrix', async () => {
@@ -343,36 +490,84 @@ describe('after the emergency (6.4)', () => {
 
     await clickButton(app, REQUESTER, ACTIONS.document, 'CHG-1');
     const opened = await app.slack.waitForCall('views.open');
-    const form = opened.params.view as { callback_id: string; blocks: { block_id?: string; element?: { initial_value?: string } }[] };
+    const form = opened.params.view as {
+      callback_id: string;
+      blocks: { block_id?: string; element?: { initial_value?: string } }[];
+    };
     expect(form.callback_id).toBe(VIEWS.emergencyDocumentation);
-    expect(form.blocks.find((block) => block.block_id === 'title')?.element?.initial_value).toBe('Checkout returns 502 for all users');
+    expect(form.blocks.find((block) => block.block_id === 'title')?.element?.initial_value).toBe(
+      'Checkout returns 502 for all users',
+    );
 
     // Medium risk: peer + manager (4.4). The fix ran an hour ago, before the documentation.
     const ranAt = new Date(app.clock.now().getTime() - HOUR);
-    const documented = await submitDocumentation(app, REQUESTER, 'CHG-1', { ...defaultChangeForm(app.clock.now()), title: 'Roll back the ingress controller', risk: [2, 2, 2, 1, 1], plannedStart: ranAt, plannedEnd: new Date(ranAt.getTime() + 20 * MINUTE) });
+    const documented = await submitDocumentation(app, REQUESTER, 'CHG-1', {
+      ...defaultChangeForm(app.clock.now()),
+      title: 'Roll back the ingress controller',
+      risk: [2, 2, 2, 1, 1],
+      plannedStart: ranAt,
+      plannedEnd: new Date(ranAt.getTime() + 20 * MINUTE),
+    });
     expect(documented.text).toBe('');
-    expect(changeRow(app)).toMatchObject({ state: 'pending_retro_approval', riskLevel: 'medium', title: 'Roll back the ingress controller', ownerId: REQUESTER });
+    expect(changeRow(app)).toMatchObject({
+      state: 'pending_retro_approval',
+      riskLevel: 'medium',
+      title: 'Roll back the ingress controller',
+      ownerId: REQUESTER,
+    });
     // The same submission again (a Slack retry) is accepted and changes nothing.
-    const again = await submitDocumentation(app, REQUESTER, 'CHG-1', { ...defaultChangeForm(app.clock.now()), risk: [3, 3, 3, 3, 3], plannedStart: ranAt, plannedEnd: new Date(ranAt.getTime() + 20 * MINUTE) });
+    const again = await submitDocumentation(app, REQUESTER, 'CHG-1', {
+      ...defaultChangeForm(app.clock.now()),
+      risk: [3, 3, 3, 3, 3],
+      plannedStart: ranAt,
+      plannedEnd: new Date(ranAt.getTime() + 20 * MINUTE),
+    });
     expect(again.text).toBe('');
     expect(changeRow(app)?.riskLevel).toBe('medium');
-    await eventually(() => app.slack.callsTo('chat.postMessage').filter((call) => String(call.params.text).startsWith('Formal approval requested for emergency')).length === 3, 'retro-approval requests');
+    await eventually(
+      () =>
+        app.slack
+          .callsTo('chat.postMessage')
+          .filter((call) => String(call.params.text).startsWith('Formal approval requested for emergency')).length ===
+        3,
+      'retro-approval requests',
+    );
     await submitEvidence(app, REQUESTER, 'CHG-1:retro_ticket', 'https://jira.example.com/browse/CHG-1');
-    await submitEvidence(app, REQUESTER, 'CHG-1:root_cause_analysis', 'An ingress upgrade dropped the <upstream> keepalive setting.');
+    await submitEvidence(
+      app,
+      REQUESTER,
+      'CHG-1:root_cause_analysis',
+      'An ingress upgrade dropped the <upstream> keepalive setting.',
+    );
 
     // A click on the manager's old authorization DM does not count as the formal approval.
     await approve(app, 'U0MGR0001', 'CHG-1:authorization');
-    await eventually(() => ephemeralTexts(app, 'U0MGR0001').includes('That request is out of date: CHG-1 is now pending retro approval; nothing was recorded.'), 'stale click refused');
+    await eventually(
+      () =>
+        ephemeralTexts(app, 'U0MGR0001').includes(
+          'That request is out of date: CHG-1 is now pending retro approval; nothing was recorded.',
+        ),
+      'stale click refused',
+    );
     await approve(app, 'U0PEER001', 'CHG-1:retro_approval');
     await approve(app, 'U0MGR0001', 'CHG-1:retro_approval');
     await eventually(() => changeRow(app)?.state === 'retro_approved', 'retro-approved');
     expect(obligationRows(app).every((o) => o.completedAt !== null)).toBe(true);
     expect(obligationRows(app).map((o) => o.kind)).not.toContain('cab_presentation'); // medium: no CAB presentation
-    expect(decisionRows(app).filter((d) => d.source === 'button').map((d) => [d.approverId, d.role])).toEqual([['U0PEER001', 'peer'], ['U0MGR0001', 'manager']]);
+    expect(
+      decisionRows(app)
+        .filter((d) => d.source === 'button')
+        .map((d) => [d.approverId, d.role]),
+    ).toEqual([
+      ['U0PEER001', 'peer'],
+      ['U0MGR0001', 'manager'],
+    ]);
 
     app.clock.advance(25 * HOUR);
     await new Promise((resolve) => setTimeout(resolve, 150));
-    expect(textsTo(app, REQUESTER).some((text) => text.startsWith('Reminder') || text.includes('is overdue'))).toBe(false);
+    expect(textsTo(app, REQUESTER).some((text) => text.startsWith('Reminder') || text.includes('is overdue'))).toBe(
+      false,
+    );
     expect(auditTypes(app).filter((type) => type.startsWith('paperwork.'))).toEqual([]);
     const show = JSON.stringify((await app.command('show CHG-1')).json);
     expect(show).toContain('An ingress upgrade dropped the &lt;upstream&gt; keepalive setting.');
@@ -382,20 +577,47 @@ describe('after the emergency (6.4)', () => {
     const app = await start({ clock: new FakeClock(BUSINESS_HOURS) });
     await authorized(app);
     // The fix cannot have started in the future.
-    const future = await submitDocumentation(app, REQUESTER, 'CHG-1', { ...defaultChangeForm(app.clock.now()), risk: [3, 3, 2, 2, 2] });
-    expect(future.json).toEqual({ response_action: 'errors', errors: { planned_start: 'That is in the future; pick when the fix started.' } });
+    const future = await submitDocumentation(app, REQUESTER, 'CHG-1', {
+      ...defaultChangeForm(app.clock.now()),
+      risk: [3, 3, 2, 2, 2],
+    });
+    expect(future.json).toEqual({
+      response_action: 'errors',
+      errors: { planned_start: 'That is in the future; pick when the fix started.' },
+    });
     const ranAt = new Date(app.clock.now().getTime() - 2 * HOUR);
-    await submitDocumentation(app, REQUESTER, 'CHG-1', { ...defaultChangeForm(app.clock.now()), risk: [3, 3, 2, 2, 2], plannedStart: ranAt, plannedEnd: new Date(ranAt.getTime() + HOUR) });
+    await submitDocumentation(app, REQUESTER, 'CHG-1', {
+      ...defaultChangeForm(app.clock.now()),
+      risk: [3, 3, 2, 2, 2],
+      plannedStart: ranAt,
+      plannedEnd: new Date(ranAt.getTime() + HOUR),
+    });
     expect(changeRow(app)?.riskLevel).toBe('high');
-    expect(obligationRows(app).find((o) => o.kind === 'cab_presentation')).toMatchObject({ dueAt: null, completedAt: null });
+    expect(obligationRows(app).find((o) => o.kind === 'cab_presentation')).toMatchObject({
+      dueAt: null,
+      completedAt: null,
+    });
     // The chair gets the emergency's DM with the button; the requester's has none.
-    await eventually(() => postsTo(app, 'U0CHAIR01').some((call) => JSON.stringify(call.params.blocks).includes('Presented to CAB')), 'chair DM');
-    const requesterConsole = () => app.slack.callsTo('chat.update').filter((call) => call.params.channel === dmTo(REQUESTER)).at(-1);
-    await eventually(() => JSON.stringify(requesterConsole()?.params.blocks ?? '').includes('Present to CAB'), 'requester console refreshed');
+    await eventually(
+      () => postsTo(app, 'U0CHAIR01').some((call) => JSON.stringify(call.params.blocks).includes('Presented to CAB')),
+      'chair DM',
+    );
+    const requesterConsole = () =>
+      app.slack
+        .callsTo('chat.update')
+        .filter((call) => call.params.channel === dmTo(REQUESTER))
+        .at(-1);
+    await eventually(
+      () => JSON.stringify(requesterConsole()?.params.blocks ?? '').includes('Present to CAB'),
+      'requester console refreshed',
+    );
     expect(JSON.stringify(requesterConsole()?.params.blocks)).not.toContain('Presented to CAB');
     await clickButton(app, REQUESTER, ACTIONS.addEvidence, 'CHG-1:cab_presentation');
     await clickButton(app, 'U0CHAIR01', ACTIONS.addEvidence, 'CHG-1:cab_presentation');
-    await eventually(() => ephemeralTexts(app, REQUESTER).length === 1 && ephemeralTexts(app, 'U0CHAIR01').length === 1, 'answers');
+    await eventually(
+      () => ephemeralTexts(app, REQUESTER).length === 1 && ephemeralTexts(app, 'U0CHAIR01').length === 1,
+      'answers',
+    );
     expect(ephemeralTexts(app, REQUESTER)[0]).toBe('Only the CAB chair marks CHG-1 as presented to the CAB.');
     expect(obligationRows(app).find((o) => o.kind === 'cab_presentation')?.completedBy).toBe('U0CHAIR01');
   });

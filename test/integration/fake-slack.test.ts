@@ -31,14 +31,19 @@ describe('fake Slack Web API', () => {
     const client = new webApi.WebClient('xoxb-rig', { slackApiUrl: slack.apiUrl, retryConfig: { retries: 0 } });
 
     slack.failNext('chat.postMessage', { error: 'channel_not_found' });
-    await expect(client.chat.postMessage({ channel: 'C0GONE0001', text: 'x' })).rejects.toMatchObject({ data: { error: 'channel_not_found' } });
+    await expect(client.chat.postMessage({ channel: 'C0GONE0001', text: 'x' })).rejects.toMatchObject({
+      data: { error: 'channel_not_found' },
+    });
 
     slack.failNext('chat.update', { status: 500 });
     await expect(client.chat.update({ channel: 'C0LOG0001', ts: '1.2', text: 'x' })).rejects.toThrow();
 
     // The client honours Retry-After and retries by itself, so a rate limit costs time, not the call.
     slack.failNext('views.publish', { status: 429, retryAfterSeconds: 1 });
-    const published = await new webApi.WebClient('xoxb-rig', { slackApiUrl: slack.apiUrl }).views.publish({ user_id: 'U0REQ0001', view: { type: 'home', blocks: [] } });
+    const published = await new webApi.WebClient('xoxb-rig', { slackApiUrl: slack.apiUrl }).views.publish({
+      user_id: 'U0REQ0001',
+      view: { type: 'home', blocks: [] },
+    });
     expect(published.ok).toBe(true);
     expect(slack.callsTo('views.publish')).toHaveLength(2);
     const [limited, retried] = slack.callsTo('views.publish');
@@ -47,7 +52,11 @@ describe('fake Slack Web API', () => {
 
   it('records response_url posts', async () => {
     slack = await FakeSlack.start();
-    const response = await fetch(slack.responseUrl('abc'), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ text: 'done', response_type: 'ephemeral' }) });
+    const response = await fetch(slack.responseUrl('abc'), {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ text: 'done', response_type: 'ephemeral' }),
+    });
     expect(response.status).toBe(200);
     expect((await slack.waitForCall('response_url')).params).toEqual({ text: 'done', response_type: 'ephemeral' });
   });

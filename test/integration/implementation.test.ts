@@ -1,13 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import {
+  approvalRequirements,
+  auditEvents,
+  changes,
+  postImplementationReviews,
+  rollbacks,
+  verifications,
+} from '../../src/db/schema.js';
 import { CHANGE_FIELDS } from '../../src/domain/change-request.js';
 import { IMPLEMENTATION_FIELDS } from '../../src/domain/implementation.js';
-import { approvalRequirements, auditEvents, changes, postImplementationReviews, rollbacks, verifications } from '../../src/db/schema.js';
 import { IMPLEMENTATION_ACTIONS, IMPLEMENTATION_VIEWS, VIEWS } from '../../src/slack/ids.js';
 import { FORM_ACTION } from '../../src/slack/views/change-form.js';
-import { type ChangeFormInput, approve, changeFormState, clickButton, defaultChangeForm, eventually, submitChangeForm, submitView } from '../support/interactions.js';
-import { type TestApp, type TestAppOptions, startTestApp } from '../support/test-app.js';
+import {
+  approve,
+  type ChangeFormInput,
+  changeFormState,
+  clickButton,
+  defaultChangeForm,
+  eventually,
+  submitChangeForm,
+  submitView,
+} from '../support/interactions.js';
+import { startTestApp, type TestApp, type TestAppOptions } from '../support/test-app.js';
 
 const REQUESTER = 'U0REQ0001';
 const OWNER = 'U0OWNER01';
@@ -28,12 +44,21 @@ afterEach(async () => {
 
 const changeRow = (app: TestApp, id = 1) => app.database.db.select().from(changes).where(eq(changes.id, id)).get();
 const repliesTo = (app: TestApp, userId: string, actionId: string) =>
-  app.slack.callsTo('response_url').filter((call) => call.params.response_type === 'ephemeral' && call.path.includes(`${userId}-${actionId}`)).map((call) => String(call.params.text));
+  app.slack
+    .callsTo('response_url')
+    .filter((call) => call.params.response_type === 'ephemeral' && call.path.includes(`${userId}-${actionId}`))
+    .map((call) => String(call.params.text));
 const auditOf = (app: TestApp) => app.database.db.select().from(auditEvents).where(eq(auditEvents.changeId, 1)).all();
-const errorsOf = (text: string): Record<string, string> => (JSON.parse(text) as { errors: Record<string, string> }).errors;
+const errorsOf = (text: string): Record<string, string> =>
+  (JSON.parse(text) as { errors: Record<string, string> }).errors;
 
 async function submitLowChange(app: TestApp, input: Partial<ChangeFormInput> = {}): Promise<void> {
-  const response = await submitChangeForm(app, REQUESTER, { ...defaultChangeForm(app.clock.now()), risk: LOW, ownerId: OWNER, ...input });
+  const response = await submitChangeForm(app, REQUESTER, {
+    ...defaultChangeForm(app.clock.now()),
+    risk: LOW,
+    ownerId: OWNER,
+    ...input,
+  });
   expect(response.text).toBe('');
 }
 
@@ -42,27 +67,51 @@ async function approvedLowChange(app: TestApp): Promise<void> {
   await submitLowChange(app);
   await approve(app, 'U0PEER001', 'CHG-1');
   await eventually(() => changeRow(app)?.state === 'approved', 'the approval');
-  await eventually(() => app.slack.callsTo('chat.postMessage').some((call) => call.params.channel === 'D0OWNER01' && JSON.stringify(call.params.blocks).includes(IMPLEMENTATION_ACTIONS.start)), "the owner's DM with Start");
+  await eventually(
+    () =>
+      app.slack
+        .callsTo('chat.postMessage')
+        .some(
+          (call) =>
+            call.params.channel === 'D0OWNER01' &&
+            JSON.stringify(call.params.blocks).includes(IMPLEMENTATION_ACTIONS.start),
+        ),
+    "the owner's DM with Start",
+  );
 }
 
 async function step(app: TestApp, userId: string, action: keyof typeof IMPLEMENTATION_ACTIONS): Promise<string> {
   const replies = () => repliesTo(app, userId, IMPLEMENTATION_ACTIONS[action]);
   const [before, modalsBefore] = [replies().length, app.slack.callsTo('views.open').length];
   await clickButton(app, userId, IMPLEMENTATION_ACTIONS[action], 'CHG-1');
-  await eventually(() => replies().length > before || app.slack.callsTo('views.open').length > modalsBefore, `${action} answered`);
+  await eventually(
+    () => replies().length > before || app.slack.callsTo('views.open').length > modalsBefore,
+    `${action} answered`,
+  );
   return replies().length > before ? (replies().at(-1) ?? '') : '';
 }
 
 const text = (value: string) => ({ type: 'plain_text_input', value });
 
-function submitForm(app: TestApp, form: keyof typeof IMPLEMENTATION_VIEWS, values: Record<string, Record<string, unknown>>, viewId?: string) {
+function submitForm(
+  app: TestApp,
+  form: keyof typeof IMPLEMENTATION_VIEWS,
+  values: Record<string, Record<string, unknown>>,
+  viewId?: string,
+) {
   return submitView(app, OWNER, IMPLEMENTATION_VIEWS[form], values, { privateMetadata: 'CHG-1', viewId });
 }
 
 const verifyAll = (app: TestApp) =>
   submitForm(app, 'verify', {
     [IMPLEMENTATION_FIELDS.verificationChecks]: {
-      [FORM_ACTION]: { type: 'checkboxes', selected_options: app.policy.implementation.verification_checklist.map((check) => ({ value: check.id, text: { type: 'plain_text', text: check.label } })) },
+      [FORM_ACTION]: {
+        type: 'checkboxes',
+        selected_options: app.policy.implementation.verification_checklist.map((check) => ({
+          value: check.id,
+          text: { type: 'plain_text', text: check.label },
+        })),
+      },
     },
     [IMPLEMENTATION_FIELDS.verificationNote]: { [FORM_ACTION]: text('Dashboards green for 30 minutes.') },
   });
@@ -71,18 +120,39 @@ describe('deployment windows on submission (POL-SEC-008 9.1)', () => {
   it('refuses a plan outside the windows of its risk and names the next window; with an exception it is accepted and the CTO asked', async () => {
     const app = await start();
     const friday = { plannedStart: FRIDAY_0700, plannedEnd: new Date(FRIDAY_0700.getTime() + 3600_000) };
-    const refused = await submitChangeForm(app, REQUESTER, { ...defaultChangeForm(app.clock.now()), risk: LOW, ...friday });
+    const refused = await submitChangeForm(app, REQUESTER, {
+      ...defaultChangeForm(app.clock.now()),
+      risk: LOW,
+      ...friday,
+    });
     const errors = errorsOf(refused.text);
     expect(errors[CHANGE_FIELDS.plannedStart]).toContain('outside the deployment windows for low-risk changes');
     expect(errors[CHANGE_FIELDS.plannedStart]).toContain('Mon 23 Nov 2026, 06:00–10:00');
     expect(changeRow(app)).toBeUndefined();
 
-    const accepted = await submitChangeForm(app, REQUESTER, { ...defaultChangeForm(app.clock.now()), risk: LOW, ...friday, scheduleException: true });
+    const accepted = await submitChangeForm(app, REQUESTER, {
+      ...defaultChangeForm(app.clock.now()),
+      risk: LOW,
+      ...friday,
+      scheduleException: true,
+    });
     expect(accepted.text).toBe('');
     expect(changeRow(app)?.scheduleException).toEqual({ outsideWindow: true, freezes: [] });
-    const roles = app.database.db.select().from(approvalRequirements).all().map((requirement) => requirement.role);
+    const roles = app.database.db
+      .select()
+      .from(approvalRequirements)
+      .all()
+      .map((requirement) => requirement.role);
     expect(roles.sort()).toEqual(['cto', 'peer']);
-    await eventually(() => app.slack.callsTo('chat.postMessage').some((call) => call.params.channel === 'D0CTO0001' && String(call.params.text).startsWith('Approval requested')), 'the CTO asked');
+    await eventually(
+      () =>
+        app.slack
+          .callsTo('chat.postMessage')
+          .some(
+            (call) => call.params.channel === 'D0CTO0001' && String(call.params.text).startsWith('Approval requested'),
+          ),
+      'the CTO asked',
+    );
     const ctoMessage = app.slack.callsTo('chat.postMessage').find((call) => call.params.channel === 'D0CTO0001');
     expect(JSON.stringify(ctoMessage?.params.blocks)).toContain('Schedule exception requested');
     expect(auditOf(app).map((event) => event.type)).toContain('change.schedule_exception_requested');
@@ -91,7 +161,11 @@ describe('deployment windows on submission (POL-SEC-008 9.1)', () => {
   it('refuses a plan that runs past the end of its window on the end field', async () => {
     const app = await start();
     const form = defaultChangeForm(app.clock.now());
-    const response = await submitChangeForm(app, REQUESTER, { ...form, risk: LOW, plannedEnd: new Date(form.plannedStart.getTime() + 4 * 3600_000) });
+    const response = await submitChangeForm(app, REQUESTER, {
+      ...form,
+      risk: LOW,
+      plannedEnd: new Date(form.plannedStart.getTime() + 4 * 3600_000),
+    });
     expect(errorsOf(response.text)[CHANGE_FIELDS.plannedEnd]).toContain('past the end of the deployment windows');
   });
 });
@@ -110,8 +184,26 @@ describe('conflicts (two changes on one system at one time)', () => {
       token: 'deprecated-verification-token',
       trigger_id: `trigger-${randomUUID()}`,
       container: { type: 'view', view_id: 'V0FORM001' },
-      view: { id: 'V0FORM001', hash: 'h1', type: 'modal', callback_id: VIEWS.changeRequest, private_metadata: '', state: { values: changeFormState(form, REQUESTER) }, team_id: 'T0CABINET', app_id: 'A0CABINET', bot_id: 'B0CABINET' },
-      actions: [{ type: 'datetimepicker', action_id: FORM_ACTION, block_id: CHANGE_FIELDS.plannedEnd, selected_date_time: Math.floor(form.plannedEnd.getTime() / 1000), action_ts: '1700000002.000200' }],
+      view: {
+        id: 'V0FORM001',
+        hash: 'h1',
+        type: 'modal',
+        callback_id: VIEWS.changeRequest,
+        private_metadata: '',
+        state: { values: changeFormState(form, REQUESTER) },
+        team_id: 'T0CABINET',
+        app_id: 'A0CABINET',
+        bot_id: 'B0CABINET',
+      },
+      actions: [
+        {
+          type: 'datetimepicker',
+          action_id: FORM_ACTION,
+          block_id: CHANGE_FIELDS.plannedEnd,
+          selected_date_time: Math.floor(form.plannedEnd.getTime() / 1000),
+          action_ts: '1700000002.000200',
+        },
+      ],
     });
     const update = await app.slack.waitForCall('views.update');
     expect(update.params.view_id).toBe('V0FORM001');
@@ -121,9 +213,19 @@ describe('conflicts (two changes on one system at one time)', () => {
 
     const second = await submitChangeForm(app, REQUESTER, form);
     expect(second.text).toBe('');
-    await eventually(() => app.slack.callsTo('chat.postMessage').some((call) => call.params.channel === 'D0PEER001' && JSON.stringify(call.params.blocks).includes('CHG-2')), 'CHG-2 sent to a peer');
-    const peerMessage = app.slack.callsTo('chat.postMessage').find((call) => call.params.channel === 'D0PEER001' && JSON.stringify(call.params.blocks).includes('CHG-2'));
-    expect(JSON.stringify(peerMessage?.params.blocks)).toContain('*Conflicts:* overlaps CHG-1 · First change on the edge proxies on EDGE-PROXY');
+    await eventually(
+      () =>
+        app.slack
+          .callsTo('chat.postMessage')
+          .some((call) => call.params.channel === 'D0PEER001' && JSON.stringify(call.params.blocks).includes('CHG-2')),
+      'CHG-2 sent to a peer',
+    );
+    const peerMessage = app.slack
+      .callsTo('chat.postMessage')
+      .find((call) => call.params.channel === 'D0PEER001' && JSON.stringify(call.params.blocks).includes('CHG-2'));
+    expect(JSON.stringify(peerMessage?.params.blocks)).toContain(
+      '*Conflicts:* overlaps CHG-1 · First change on the edge proxies on EDGE-PROXY',
+    );
   });
 });
 
@@ -144,7 +246,9 @@ describe('implementation (9.1, 8.4, 10.4) and closure', () => {
     const app = await start();
     await approvedLowChange(app);
     app.clock.set('2026-11-20T13:00:00Z'); // Friday 08:00 New York: no window
-    expect(await step(app, OWNER, 'start')).toContain('CHG-1 cannot start now: it is outside the deployment windows for low-risk changes (9.1). The next low-risk window is Mon 23 Nov 2026, 06:00–10:00');
+    expect(await step(app, OWNER, 'start')).toContain(
+      'CHG-1 cannot start now: it is outside the deployment windows for low-risk changes (9.1). The next low-risk window is Mon 23 Nov 2026, 06:00–10:00',
+    );
     expect(changeRow(app)?.state).toBe('approved');
   });
 
@@ -157,9 +261,18 @@ describe('implementation (9.1, 8.4, 10.4) and closure', () => {
     expect(changeRow(app)?.state).toBe('implementing');
     expect(await step(app, OWNER, 'start')).toContain('already started'); // a double click records nothing more
     expect(await step(app, OWNER, 'complete')).toBe('CHG-1 is completed.');
-    expect(await step(app, OWNER, 'close')).toContain('CHG-1 cannot close yet: it still needs the production validation checklist');
+    expect(await step(app, OWNER, 'close')).toContain(
+      'CHG-1 cannot close yet: it still needs the production validation checklist',
+    );
 
-    const partial = await submitForm(app, 'verify', { [IMPLEMENTATION_FIELDS.verificationChecks]: { [FORM_ACTION]: { type: 'checkboxes', selected_options: [{ value: 'health_checks', text: { type: 'plain_text', text: 'x' } }] } } });
+    const partial = await submitForm(app, 'verify', {
+      [IMPLEMENTATION_FIELDS.verificationChecks]: {
+        [FORM_ACTION]: {
+          type: 'checkboxes',
+          selected_options: [{ value: 'health_checks', text: { type: 'plain_text', text: 'x' } }],
+        },
+      },
+    });
     expect(errorsOf(partial.text)[IMPLEMENTATION_FIELDS.verificationChecks]).toContain('No increase in error rates');
     expect((await verifyAll(app)).text).toBe('');
     expect(app.database.db.select().from(verifications).all()).toHaveLength(1);
@@ -168,14 +281,28 @@ describe('implementation (9.1, 8.4, 10.4) and closure', () => {
     expect(await step(app, OWNER, 'close')).toBe('CHG-1 is closed.');
     expect(changeRow(app)?.state).toBe('closed');
     expect(await step(app, REQUESTER, 'close')).toContain('Only the change owner'); // not "already closed" to a stranger
-    const transitions = auditOf(app).filter((event) => event.toState !== null).map((event) => `${event.fromState}→${event.toState}`);
+    const transitions = auditOf(app)
+      .filter((event) => event.toState !== null)
+      .map((event) => `${event.fromState}→${event.toState}`);
     expect(transitions.slice(-3)).toEqual(['approved→implementing', 'implementing→completed', 'completed→closed']);
     expect(auditOf(app).map((event) => event.type)).toContain('change.verified');
     await eventually(
-      () => app.slack.callsTo('chat.update').some((call) => call.params.channel === 'D0OWNER01' && JSON.stringify(call.params.blocks).includes('Status: closed')),
+      () =>
+        app.slack
+          .callsTo('chat.update')
+          .some(
+            (call) =>
+              call.params.channel === 'D0OWNER01' && JSON.stringify(call.params.blocks).includes('Status: closed'),
+          ),
       "the owner's DM updated",
     );
-    await eventually(() => app.slack.callsTo('chat.postMessage').some((call) => call.params.channel === 'D0REQ0001' && String(call.params.text).includes('is closed')), 'the requester told');
+    await eventually(
+      () =>
+        app.slack
+          .callsTo('chat.postMessage')
+          .some((call) => call.params.channel === 'D0REQ0001' && String(call.params.text).includes('is closed')),
+      'the requester told',
+    );
   });
 
   it('failure → rollback (every 10.4 field) → review → verify → close', async () => {
@@ -185,25 +312,51 @@ describe('implementation (9.1, 8.4, 10.4) and closure', () => {
     await step(app, OWNER, 'start');
 
     await step(app, OWNER, 'fail');
-    expect(app.slack.callsTo('views.open').at(-1)?.params.view).toMatchObject({ callback_id: IMPLEMENTATION_VIEWS.fail });
-    expect((await submitForm(app, 'fail', { [IMPLEMENTATION_FIELDS.failureReason]: { [FORM_ACTION]: text('TLS handshakes fail on <old> clients & bots') } })).text).toBe('');
-    expect(changeRow(app)).toMatchObject({ state: 'failed', failureReason: 'TLS handshakes fail on <old> clients & bots' });
+    expect(app.slack.callsTo('views.open').at(-1)?.params.view).toMatchObject({
+      callback_id: IMPLEMENTATION_VIEWS.fail,
+    });
+    expect(
+      (
+        await submitForm(app, 'fail', {
+          [IMPLEMENTATION_FIELDS.failureReason]: { [FORM_ACTION]: text('TLS handshakes fail on <old> clients & bots') },
+        })
+      ).text,
+    ).toBe('');
+    expect(changeRow(app)).toMatchObject({
+      state: 'failed',
+      failureReason: 'TLS handshakes fail on <old> clients & bots',
+    });
 
     const decidedAt = new Date('2026-11-24T12:04:00Z');
     const rollbackValues = {
-      [IMPLEMENTATION_FIELDS.rollbackDecidedAt]: { [FORM_ACTION]: { type: 'datetimepicker', selected_date_time: decidedAt.getTime() / 1000 } },
+      [IMPLEMENTATION_FIELDS.rollbackDecidedAt]: {
+        [FORM_ACTION]: { type: 'datetimepicker', selected_date_time: decidedAt.getTime() / 1000 },
+      },
       [IMPLEMENTATION_FIELDS.rollbackReason]: { [FORM_ACTION]: text('Handshake errors above 2%') },
-      [IMPLEMENTATION_FIELDS.rollbackSteps]: { [FORM_ACTION]: text('Restored the previous bundle with certs.yml --rollback') },
+      [IMPLEMENTATION_FIELDS.rollbackSteps]: {
+        [FORM_ACTION]: text('Restored the previous bundle with certs.yml --rollback'),
+      },
       [IMPLEMENTATION_FIELDS.rollbackImpact]: { [FORM_ACTION]: text('3% of requests failed for 12 minutes') },
       [IMPLEMENTATION_FIELDS.rollbackMinutes]: { [FORM_ACTION]: { type: 'number_input', value: '9' } },
     };
-    const badMinutes = await submitForm(app, 'roll_back', { ...rollbackValues, [IMPLEMENTATION_FIELDS.rollbackMinutes]: { [FORM_ACTION]: { type: 'number_input', value: '0' } } });
+    const badMinutes = await submitForm(app, 'roll_back', {
+      ...rollbackValues,
+      [IMPLEMENTATION_FIELDS.rollbackMinutes]: { [FORM_ACTION]: { type: 'number_input', value: '0' } },
+    });
     expect(Object.keys(errorsOf(badMinutes.text))).toEqual([IMPLEMENTATION_FIELDS.rollbackMinutes]);
     expect((await submitForm(app, 'roll_back', rollbackValues, 'V0ROLLBACK')).text).toBe('');
     expect((await submitForm(app, 'roll_back', rollbackValues, 'V0ROLLBACK')).text).toBe(''); // Slack's retry records nothing more
     expect(changeRow(app)?.state).toBe('rolled_back');
     expect(app.database.db.select().from(rollbacks).all()).toEqual([
-      expect.objectContaining({ changeId: 1, decidedAt, reason: 'Handshake errors above 2%', steps: 'Restored the previous bundle with certs.yml --rollback', impact: '3% of requests failed for 12 minutes', durationMinutes: 9, recordedBy: OWNER }),
+      expect.objectContaining({
+        changeId: 1,
+        decidedAt,
+        reason: 'Handshake errors above 2%',
+        steps: 'Restored the previous bundle with certs.yml --rollback',
+        impact: '3% of requests failed for 12 minutes',
+        durationMinutes: 9,
+        recordedBy: OWNER,
+      }),
     ]);
 
     // A rolled-back change needs its review (and verification) before it closes.
@@ -214,7 +367,9 @@ describe('implementation (9.1, 8.4, 10.4) and closure', () => {
       [IMPLEMENTATION_FIELDS.lessonsLearned]: { [FORM_ACTION]: text('Test with the oldest supported client.') },
     };
     const missingRootCause = await submitForm(app, 'review', review);
-    expect(Object.keys(errorsOf(missingRootCause.text)).sort()).toEqual([IMPLEMENTATION_FIELDS.preventiveMeasures, IMPLEMENTATION_FIELDS.rootCause].sort());
+    expect(Object.keys(errorsOf(missingRootCause.text)).sort()).toEqual(
+      [IMPLEMENTATION_FIELDS.preventiveMeasures, IMPLEMENTATION_FIELDS.rootCause].sort(),
+    );
     const complete = {
       ...review,
       [IMPLEMENTATION_FIELDS.rootCause]: { [FORM_ACTION]: text('The new chain dropped a cross-signed intermediate.') },
@@ -222,22 +377,51 @@ describe('implementation (9.1, 8.4, 10.4) and closure', () => {
     };
     expect((await submitForm(app, 'review', complete)).text).toBe('');
     expect(app.database.db.select().from(postImplementationReviews).all()).toEqual([
-      expect.objectContaining({ outcome: 'rolled_back', incidents: 'INC-88', rootCause: 'The new chain dropped a cross-signed intermediate.', preventiveMeasures: 'Chain check in CI.', reviewedBy: OWNER }),
+      expect.objectContaining({
+        outcome: 'rolled_back',
+        incidents: 'INC-88',
+        rootCause: 'The new chain dropped a cross-signed intermediate.',
+        preventiveMeasures: 'Chain check in CI.',
+        reviewedBy: OWNER,
+      }),
     ]);
     expect(await step(app, OWNER, 'close')).toContain('production validation checklist');
     expect((await verifyAll(app)).text).toBe('');
     expect(await step(app, OWNER, 'close')).toBe('CHG-1 is closed.');
-    const transitions = auditOf(app).filter((event) => event.toState !== null).map((event) => event.toState);
+    const transitions = auditOf(app)
+      .filter((event) => event.toState !== null)
+      .map((event) => event.toState);
     expect(transitions.slice(-5)).toEqual(['implementing', 'failed', 'rolled_back', 'reviewed', 'closed']);
     const rolledBack = auditOf(app).find((event) => event.toState === 'rolled_back');
-    expect(rolledBack?.data).toMatchObject({ reason: 'Handshake errors above 2%', durationMinutes: 9, decidedAt: decidedAt.toISOString() });
+    expect(rolledBack?.data).toMatchObject({
+      reason: 'Handshake errors above 2%',
+      durationMinutes: 9,
+      decidedAt: decidedAt.toISOString(),
+    });
     // User text reaches Slack escaped.
-    await eventually(() => app.slack.callsTo('chat.postMessage').some((call) => call.params.channel === 'D0REQ0001' && String(call.params.text).includes('&lt;old&gt; clients &amp; bots')), 'the requester told of the failure');
+    await eventually(
+      () =>
+        app.slack
+          .callsTo('chat.postMessage')
+          .some(
+            (call) =>
+              call.params.channel === 'D0REQ0001' &&
+              String(call.params.text).includes('&lt;old&gt; clients &amp; bots'),
+          ),
+      'the requester told of the failure',
+    );
   });
 
   it('an approved exception lets the change start outside the windows', async () => {
     const app = await start();
-    const response = await submitChangeForm(app, REQUESTER, { ...defaultChangeForm(app.clock.now()), risk: LOW, ownerId: OWNER, plannedStart: FRIDAY_0700, plannedEnd: new Date(FRIDAY_0700.getTime() + 3600_000), scheduleException: true });
+    const response = await submitChangeForm(app, REQUESTER, {
+      ...defaultChangeForm(app.clock.now()),
+      risk: LOW,
+      ownerId: OWNER,
+      plannedStart: FRIDAY_0700,
+      plannedEnd: new Date(FRIDAY_0700.getTime() + 3600_000),
+      scheduleException: true,
+    });
     expect(response.text).toBe('');
     await approve(app, 'U0PEER001', 'CHG-1');
     expect(await step(app, OWNER, 'start')).toContain('not approved yet'); // the CTO has not approved the exception

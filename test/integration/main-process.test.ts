@@ -27,13 +27,17 @@ class CabinetProcess {
   constructor(readonly child: ChildProcessWithoutNullStreams) {
     child.stdout.on('data', (chunk: Buffer) => (this.stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
-    this.exited = new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout: this.stdout, stderr: this.stderr })));
+    this.exited = new Promise((resolve) =>
+      child.on('exit', (code) => resolve({ code, stdout: this.stdout, stderr: this.stderr })),
+    );
   }
 
   exit(timeoutMs = 10_000): Promise<Exited> {
     return Promise.race([
       this.exited,
-      new Promise<Exited>((_, reject) => setTimeout(() => reject(new Error(`no exit within ${timeoutMs} ms; stderr: ${this.stderr}`)), timeoutMs)),
+      new Promise<Exited>((_, reject) =>
+        setTimeout(() => reject(new Error(`no exit within ${timeoutMs} ms; stderr: ${this.stderr}`)), timeoutMs),
+      ),
     ]);
   }
 
@@ -63,7 +67,8 @@ function run(env: Record<string, string>): CabinetProcess {
 }
 
 beforeAll(() => {
-  if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` (npm test does) before the tests`);
+  if (!existsSync(entry))
+    throw new Error(`${entry} is missing: run \`npm run build\` (npm test does) before the tests`);
 });
 
 afterEach(async () => {
@@ -93,7 +98,10 @@ describe('npm start (dist/main.js)', () => {
   it('names the variable, never its value, when a variable is invalid', async () => {
     freshWorkDir();
     const secretLookingValue = 'not-a-bot-token-7f3a9c';
-    const { code, stderr } = await run({ SLACK_BOT_TOKEN: secretLookingValue, SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef0123456789' }).exit();
+    const { code, stderr } = await run({
+      SLACK_BOT_TOKEN: secretLookingValue,
+      SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef0123456789',
+    }).exit();
     expect(code).toBe(1);
     expect(stderr).toContain('SLACK_BOT_TOKEN must be a bot token starting with xoxb-');
     expect(stderr).not.toContain(secretLookingValue);
@@ -102,7 +110,10 @@ describe('npm start (dist/main.js)', () => {
   it('refuses a policy with a misspelled role, naming the file and the key', async () => {
     const dir = freshWorkDir();
     const policyPath = join(dir, 'policy.yml');
-    writeFileSync(policyPath, `${MINIMAL_POLICY_YAML}approval_matrix: { low: [peer], medium: [peer, mangaer], high: [peer], critical: [peer] }\n`);
+    writeFileSync(
+      policyPath,
+      `${MINIMAL_POLICY_YAML}approval_matrix: { low: [peer], medium: [peer, mangaer], high: [peer], critical: [peer] }\n`,
+    );
     const { code, stderr } = await run({
       SLACK_BOT_TOKEN: 'xoxb-1-2-3',
       SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef0123456789',

@@ -90,7 +90,13 @@ describe.skipIf(!schemaPresent)(
 
       const botScopes = at(manifest, 'oauth_config', 'scopes', 'bot');
       expect(Array.isArray(botScopes)).toBe(true);
-      expect([...(botScopes as string[])].sort()).toEqual(['chat:write', 'commands', 'im:write', 'usergroups:read', 'users:read']);
+      expect([...(botScopes as string[])].sort()).toEqual([
+        'chat:write',
+        'commands',
+        'im:write',
+        'usergroups:read',
+        'users:read',
+      ]);
     });
   },
 );

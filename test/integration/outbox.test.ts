@@ -4,8 +4,8 @@ import { outbox } from '../../src/db/schema.js';
 import { retryDelayMs } from '../../src/slack/outbox-sender.js';
 import { FakeClock } from '../support/clock.js';
 import { defaultChangeForm, eventually, submitChangeForm } from '../support/interactions.js';
-import { type TempDatabase, openTempDatabase } from '../support/temp-db.js';
-import { type TestApp, startTestApp } from '../support/test-app.js';
+import { openTempDatabase, type TempDatabase } from '../support/temp-db.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const apps: TestApp[] = [];
 let database: TempDatabase | undefined;
@@ -17,7 +17,9 @@ afterEach(async () => {
 
 describe('outbox', () => {
   it('backs off exponentially from 5 s to 10 min, never sooner than Retry-After', () => {
-    expect([1, 2, 3, 4, 8, 9, 20].map((attempts) => retryDelayMs(attempts, undefined))).toEqual([5_000, 10_000, 20_000, 40_000, 600_000, 600_000, 600_000]);
+    expect([1, 2, 3, 4, 8, 9, 20].map((attempts) => retryDelayMs(attempts, undefined))).toEqual([
+      5_000, 10_000, 20_000, 40_000, 600_000, 600_000, 600_000,
+    ]);
     expect(retryDelayMs(1, 30_000)).toBe(30_000);
     expect(retryDelayMs(3, 1_000)).toBe(20_000);
   });
@@ -31,17 +33,42 @@ describe('outbox', () => {
     first.slack.failNext('chat.postMessage', { status: 500 }, 100);
     const submitted = await submitChangeForm(first, 'U0REQ0001', defaultChangeForm(clock.now()));
     expect(submitted.text).toBe('');
-    await eventually(() => database?.db.select().from(outbox).all().some((row) => row.kind === 'approval_request' && row.attempts > 0) ?? false, 'failed approval requests');
+    await eventually(
+      () =>
+        database?.db
+          .select()
+          .from(outbox)
+          .all()
+          .some((row) => row.kind === 'approval_request' && row.attempts > 0) ?? false,
+      'failed approval requests',
+    );
     await first.close();
     apps.splice(0);
 
     // A new process on the same file, after the backoff has passed.
     const reopened = openDatabase(database.path);
     try {
-      const second = await startTestApp({ database: { ...reopened, path: database.path, dispose: () => reopened.close() }, clock: new FakeClock('2026-11-18T15:10:00Z') });
+      const second = await startTestApp({
+        database: { ...reopened, path: database.path, dispose: () => reopened.close() },
+        clock: new FakeClock('2026-11-18T15:10:00Z'),
+      });
       apps.push(second);
-      await eventually(() => second.slack.callsTo('chat.postMessage').filter((call) => String(call.params.text).startsWith('Approval requested')).length === 2, 'approval requests after restart');
-      await eventually(() => reopened.db.select().from(outbox).all().every((row) => row.status === 'sent'), 'everything sent');
+      await eventually(
+        () =>
+          second.slack
+            .callsTo('chat.postMessage')
+            .filter((call) => String(call.params.text).startsWith('Approval requested')).length === 2,
+        'approval requests after restart',
+      );
+      await eventually(
+        () =>
+          reopened.db
+            .select()
+            .from(outbox)
+            .all()
+            .every((row) => row.status === 'sent'),
+        'everything sent',
+      );
       await second.close();
       apps.splice(0);
     } finally {

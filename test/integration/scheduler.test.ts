@@ -5,7 +5,7 @@ import { jobRuns } from '../../src/db/schema.js';
 import { type Scheduler, startScheduler } from '../../src/jobs/scheduler.js';
 import { createLogger } from '../../src/logger.js';
 import { FakeClock } from '../support/clock.js';
-import { type TempDatabase, openTempDatabase } from '../support/temp-db.js';
+import { openTempDatabase, type TempDatabase } from '../support/temp-db.js';
 
 let database: TempDatabase | undefined;
 const schedulers: Scheduler[] = [];
@@ -35,8 +35,16 @@ describe('scheduler', () => {
     database = openTempDatabase();
     const other = openDatabase(database.path);
     const runs: string[] = [];
-    const job = { name: 'tick', schedule: '* * * * * *', run: async (slot: Date) => void runs.push(slot.toISOString()) };
-    const deps = { timezone: 'America/New_York', clock: new FakeClock(), logger: createLogger({ level: LogLevel.ERROR }) };
+    const job = {
+      name: 'tick',
+      schedule: '* * * * * *',
+      run: async (slot: Date) => void runs.push(slot.toISOString()),
+    };
+    const deps = {
+      timezone: 'America/New_York',
+      clock: new FakeClock(),
+      logger: createLogger({ level: LogLevel.ERROR }),
+    };
     schedulers.push(startScheduler([job], { ...deps, database }), startScheduler([job], { ...deps, database: other }));
 
     await waitUntil(() => runs.length >= 2, 5000);
@@ -67,8 +75,16 @@ describe('scheduler', () => {
     const logger = createLogger({ sink: (_level, line) => logged.push(line) });
     schedulers.push(startScheduler([job], { timezone: 'UTC', database, clock: new FakeClock(), logger }));
     await waitUntil(() => attempts >= 2, 5000);
-    expect(logged.some((line) => line.includes('ERROR cabinet: job flaky failed for slot') && line.includes('channel_not_found'))).toBe(true);
-    const failed = database.db.select().from(jobRuns).all().filter((run) => run.status === 'failed');
+    expect(
+      logged.some(
+        (line) => line.includes('ERROR cabinet: job flaky failed for slot') && line.includes('channel_not_found'),
+      ),
+    ).toBe(true);
+    const failed = database.db
+      .select()
+      .from(jobRuns)
+      .all()
+      .filter((run) => run.status === 'failed');
     expect(failed.length).toBeGreaterThanOrEqual(1);
     expect(failed[0]?.error).toBe('channel_not_found');
   });

@@ -3,7 +3,7 @@ import { parsePolicy } from '../../src/policy/load.js';
 import { FakeClock } from '../support/clock.js';
 import { MINIMAL_POLICY_YAML } from '../support/policy.js';
 import { slackSignature } from '../support/slack-request.js';
-import { type TestApp, startTestApp } from '../support/test-app.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 interface EphemeralAck {
   response_type: string;
@@ -28,7 +28,8 @@ describe('/change over signed HTTP', () => {
     expect(response.status).toBe(200);
     const ack = response.json as EphemeralAck;
     expect(ack.response_type).toBe('ephemeral');
-    for (const usage of ['help', 'policy', 'new', 'show CHG-<n>', 'list [mine|pending|all]']) expect(ack.text).toContain(`\`/change ${usage}\``);
+    for (const usage of ['help', 'policy', 'new', 'show CHG-<n>', 'list [mine|pending|all]'])
+      expect(ack.text).toContain(`\`/change ${usage}\``);
     expect(JSON.stringify(ack.blocks)).toContain('/change help');
   });
 
@@ -69,9 +70,17 @@ describe('/change over signed HTTP', () => {
 
   it('refuses a request whose signature is wrong or stale with 401 and runs no listener', async () => {
     const app = await start();
-    const homeOpened = { type: 'app_home_opened', user: 'U0REQ0001', channel: 'D0REQ0001', tab: 'home', event_ts: '1700000000.000100' };
+    const homeOpened = {
+      type: 'app_home_opened',
+      user: 'U0REQ0001',
+      channel: 'D0REQ0001',
+      tab: 'home',
+      event_ts: '1700000000.000100',
+    };
     const now = Math.floor(Date.now() / 1000);
-    const forged = await app.event(homeOpened, { signature: slackSignature('0123456789abcdef0123456789abcdef', now, 'other') });
+    const forged = await app.event(homeOpened, {
+      signature: slackSignature('0123456789abcdef0123456789abcdef', now, 'other'),
+    });
     expect(forged.status).toBe(401);
     const stale = await app.event(homeOpened, { timestamp: now - 10 * 60 });
     expect(stale.status).toBe(401);
@@ -94,9 +103,13 @@ describe('/change over signed HTTP', () => {
 
   it('answers the Events API URL verification challenge', async () => {
     const app = await start();
-    const response = await app.post('/slack/events', JSON.stringify({ type: 'url_verification', token: 'x', challenge: 'challenge-123' }), {
-      contentType: 'application/json',
-    });
+    const response = await app.post(
+      '/slack/events',
+      JSON.stringify({ type: 'url_verification', token: 'x', challenge: 'challenge-123' }),
+      {
+        contentType: 'application/json',
+      },
+    );
     expect(response.status).toBe(200);
     expect(response.text).toContain('challenge-123');
   });
@@ -106,7 +119,13 @@ describe('App Home', () => {
   it('publishes the home tab with the bot token when it is opened, with after-hours authorizers at night', async () => {
     // Saturday 2026-11-21 03:00 in New York: after hours.
     const app = await start({ clock: new FakeClock('2026-11-21T08:00:00Z') });
-    const response = await app.event({ type: 'app_home_opened', user: 'U0REQ0001', channel: 'D0REQ0001', tab: 'home', event_ts: '1700000000.000100' });
+    const response = await app.event({
+      type: 'app_home_opened',
+      user: 'U0REQ0001',
+      channel: 'D0REQ0001',
+      tab: 'home',
+      event_ts: '1700000000.000100',
+    });
     expect(response.status).toBe(200);
     const publish = await app.slack.waitForCall('views.publish');
     expect(publish.token).toBe('xoxb-test-token');
@@ -119,16 +138,34 @@ describe('App Home', () => {
   });
 
   it('shows user groups as group mentions and roles nobody holds as such', async () => {
-    const policy = parsePolicy(MINIMAL_POLICY_YAML.replace('manager: [U0MGR0001]', 'manager: [S0MANAGERS]').replace('security: [U0SEC0001]', 'security: []'), 'p.yml').policy;
+    const policy = parsePolicy(
+      MINIMAL_POLICY_YAML.replace('manager: [U0MGR0001]', 'manager: [S0MANAGERS]').replace(
+        'security: [U0SEC0001]',
+        'security: []',
+      ),
+      'p.yml',
+    ).policy;
     const app = await start({ policy, clock: new FakeClock('2026-11-18T15:00:00Z') });
-    await app.event({ type: 'app_home_opened', user: 'U0REQ0001', channel: 'D0REQ0001', tab: 'home', event_ts: '1700000000.000100' });
+    await app.event({
+      type: 'app_home_opened',
+      user: 'U0REQ0001',
+      channel: 'D0REQ0001',
+      tab: 'home',
+      event_ts: '1700000000.000100',
+    });
     const view = JSON.stringify((await app.slack.waitForCall('views.publish')).params.view);
     expect(view).toContain('manager (<!subteam^S0MANAGERS>) + security (nobody yet)');
   });
 
   it('does not publish anything when the Messages tab is opened', async () => {
     const app = await start();
-    await app.event({ type: 'app_home_opened', user: 'U0REQ0001', channel: 'D0REQ0001', tab: 'messages', event_ts: '1700000000.000100' });
+    await app.event({
+      type: 'app_home_opened',
+      user: 'U0REQ0001',
+      channel: 'D0REQ0001',
+      tab: 'messages',
+      event_ts: '1700000000.000100',
+    });
     await app.command('help'); // a later request has been fully handled, so the event has been too
     expect(app.slack.callsTo('views.publish')).toHaveLength(0);
   });

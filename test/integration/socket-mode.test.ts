@@ -2,19 +2,21 @@ import { createServer } from 'node:net';
 import { LogLevel } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
-import { type SlackRuntime, createSlackApp } from '../../src/slack/app.js';
+import { createSlackApp, type SlackRuntime } from '../../src/slack/app.js';
 import { FakeClock } from '../support/clock.js';
 import { FakeSlack } from '../support/fake-slack.js';
 import { minimalPolicy } from '../support/policy.js';
 import { slashCommandPayload } from '../support/slack-request.js';
-import { type TempDatabase, openTempDatabase } from '../support/temp-db.js';
+import { openTempDatabase, type TempDatabase } from '../support/temp-db.js';
 
 // Bolt's Socket Mode receiver does not report the port of its /healthz server, so pick a free one.
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer().listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -51,7 +53,10 @@ describe('Socket Mode (SLACK_APP_TOKEN set)', () => {
     const open = await slack.waitForCall('apps.connections.open');
     expect(open.token).toBe('xapp-1-test-token');
 
-    const ack = await slack.deliverOverSocket('slash_commands', slashCommandPayload('/change', { text: 'help', responseUrl: slack.responseUrl() }));
+    const ack = await slack.deliverOverSocket(
+      'slash_commands',
+      slashCommandPayload('/change', { text: 'help', responseUrl: slack.responseUrl() }),
+    );
     expect(ack.payload?.response_type).toBe('ephemeral');
     expect(String(ack.payload?.text)).toContain('`/change help`');
 

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 
@@ -66,7 +66,9 @@ function textLength(value: unknown): number {
   if (Array.isArray(value)) return value.reduce((sum: number, entry) => sum + textLength(entry), 0);
   if (value && typeof value === 'object') {
     const record = value as Record<string, unknown>;
-    return (typeof record.text === 'string' ? record.text.length : textLength(record.text)) + textLength(record.elements);
+    return (
+      (typeof record.text === 'string' ? record.text.length : textLength(record.text)) + textLength(record.elements)
+    );
   }
   return 0;
 }
@@ -83,10 +85,13 @@ function blockLimitError(method: string, params: Record<string, unknown>): Recor
   if (blocks.length > 50) return invalid(`${blocks.length} blocks; no more than 50 items allowed`);
   for (const block of blocks) {
     const text = block.text as { text?: string } | undefined;
-    if (block.type === 'section' && (text?.text?.length ?? 0) > 3000) return invalid('section text must be less than 3001 characters');
-    if (block.type === 'header' && (text?.text?.length ?? 0) > 150) return invalid('header text must be less than 151 characters');
+    if (block.type === 'section' && (text?.text?.length ?? 0) > 3000)
+      return invalid('section text must be less than 3001 characters');
+    if (block.type === 'header' && (text?.text?.length ?? 0) > 150)
+      return invalid('header text must be less than 151 characters');
     for (const element of (block.elements ?? []) as Record<string, unknown>[]) {
-      if (element.type === 'button' && ((element.text as { text?: string } | undefined)?.text?.length ?? 0) > 75) return invalid('button text must be less than 76 characters');
+      if (element.type === 'button' && ((element.text as { text?: string } | undefined)?.text?.length ?? 0) > 75)
+        return invalid('button text must be less than 76 characters');
     }
   }
   if (textLength(blocks) > 13_000) return { ok: false, error: 'msg_blocks_too_long' };
@@ -142,7 +147,11 @@ export class FakeSlack {
   }
 
   /** Resolves with the first call to `method` (past or future) that matches, or rejects after `timeoutMs`. */
-  waitForCall(method: string, matches: (call: RecordedCall) => boolean = () => true, timeoutMs = 3000): Promise<RecordedCall> {
+  waitForCall(
+    method: string,
+    matches: (call: RecordedCall) => boolean = () => true,
+    timeoutMs = 3000,
+  ): Promise<RecordedCall> {
     const existing = this.calls.find((call) => call.method === method && matches(call));
     if (existing) return Promise.resolve(existing);
     return new Promise((resolve, reject) => {
@@ -154,7 +163,11 @@ export class FakeSlack {
       };
       const timer = setTimeout(() => {
         this.events.off('call', onCall);
-        reject(new Error(`no ${method} call within ${timeoutMs} ms; calls so far: ${this.calls.map((c) => c.method).join(', ') || 'none'}`));
+        reject(
+          new Error(
+            `no ${method} call within ${timeoutMs} ms; calls so far: ${this.calls.map((c) => c.method).join(', ') || 'none'}`,
+          ),
+        );
       }, timeoutMs);
       this.events.on('call', onCall);
     });
@@ -164,7 +177,11 @@ export class FakeSlack {
    * Delivers an envelope over the Socket Mode connection, as Slack does, and resolves with the app's
    * ack (which carries the response payload for commands and view submissions).
    */
-  async deliverOverSocket(type: 'slash_commands' | 'events_api' | 'interactive', payload: Record<string, unknown>, timeoutMs = 3000): Promise<SocketAck> {
+  async deliverOverSocket(
+    type: 'slash_commands' | 'events_api' | 'interactive',
+    payload: Record<string, unknown>,
+    timeoutMs = 3000,
+  ): Promise<SocketAck> {
     const socket = this.socket ?? (await this.waitForSocket(timeoutMs));
     const envelopeId = `envelope-${this.nextEnvelope++}`;
     return new Promise((resolve, reject) => {
@@ -180,7 +197,16 @@ export class FakeSlack {
         resolve(message);
       };
       socket.on('message', onMessage);
-      socket.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api', retry_attempt: 0, retry_reason: '' }));
+      socket.send(
+        JSON.stringify({
+          envelope_id: envelopeId,
+          type,
+          payload,
+          accepts_response_payload: type !== 'events_api',
+          retry_attempt: 0,
+          retry_reason: '',
+        }),
+      );
     });
   }
 
@@ -217,7 +243,14 @@ export class FakeSlack {
     this.socketServer = new WebSocketServer({ server: this.server, path: SOCKET_MODE_PATH });
     this.socketServer.on('connection', (socket) => {
       this.socket = socket;
-      socket.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: 'A0CABINET' }, debug_info: { host: 'fake' } }));
+      socket.send(
+        JSON.stringify({
+          type: 'hello',
+          num_connections: 1,
+          connection_info: { app_id: 'A0CABINET' },
+          debug_info: { host: 'fake' },
+        }),
+      );
       this.events.emit('socket', socket);
     });
   }
@@ -229,7 +262,9 @@ export class FakeSlack {
     const method = isResponseUrl ? 'response_url' : url.pathname.replace(/^\/api\//, '');
     const params = decodeParams(body, request.headers['content-type']);
     const authorization = request.headers.authorization;
-    const token = authorization?.startsWith('Bearer ') ? authorization.slice('Bearer '.length) : (params.token as string | undefined);
+    const token = authorization?.startsWith('Bearer ')
+      ? authorization.slice('Bearer '.length)
+      : (params.token as string | undefined);
     const call: RecordedCall = { method, path: url.pathname, params, token, at: Date.now() };
     this.calls.push(call);
     this.events.emit('call', call);
@@ -238,10 +273,14 @@ export class FakeSlack {
     if (fault && 'status' in fault) {
       const headers: Record<string, string> = { 'Content-Type': 'application/json' };
       if (fault.status === 429) headers['Retry-After'] = String(fault.retryAfterSeconds);
-      response.writeHead(fault.status, headers).end(JSON.stringify({ ok: false, error: fault.status === 429 ? 'ratelimited' : 'internal_error' }));
+      response
+        .writeHead(fault.status, headers)
+        .end(JSON.stringify({ ok: false, error: fault.status === 429 ? 'ratelimited' : 'internal_error' }));
       return;
     }
-    const answer = fault ? { ok: false, error: fault.error } : (blockLimitError(method, params) ?? this.answer(method, params));
+    const answer = fault
+      ? { ok: false, error: fault.error }
+      : (blockLimitError(method, params) ?? this.answer(method, params));
     response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer));
   }
 
@@ -253,7 +292,15 @@ export class FakeSlack {
       case 'apps.connections.open':
         return { ok: true, url: `${this.baseUrl.replace('http', 'ws')}${SOCKET_MODE_PATH}` };
       case 'auth.test':
-        return { ok: true, url: 'https://cabinet-test.slack.com/', team: 'Cabinet Test', user: 'cabinet', team_id: FAKE_TEAM_ID, user_id: FAKE_BOT_USER_ID, bot_id: 'B0CABINET' };
+        return {
+          ok: true,
+          url: 'https://cabinet-test.slack.com/',
+          team: 'Cabinet Test',
+          user: 'cabinet',
+          team_id: FAKE_TEAM_ID,
+          user_id: FAKE_BOT_USER_ID,
+          bot_id: 'B0CABINET',
+        };
       case 'chat.postMessage': {
         const message = { ...params, ts: ts(), user: FAKE_BOT_USER_ID, type: 'message' };
         return { ok: true, channel: params.channel, ts: message.ts, message };
@@ -263,7 +310,11 @@ export class FakeSlack {
       case 'chat.postEphemeral':
         return { ok: true, message_ts: ts() };
       case 'chat.getPermalink':
-        return { ok: true, channel: params.channel, permalink: `https://cabinet-test.slack.com/archives/${String(params.channel)}/p${String(params.message_ts).replace('.', '')}` };
+        return {
+          ok: true,
+          channel: params.channel,
+          permalink: `https://cabinet-test.slack.com/archives/${String(params.channel)}/p${String(params.message_ts).replace('.', '')}`,
+        };
       case 'conversations.open': {
         const user = String(params.users ?? '').split(',')[0] ?? '';
         return { ok: true, channel: { id: `D${user.slice(1)}` } };
@@ -273,7 +324,8 @@ export class FakeSlack {
       case 'views.update':
       case 'views.publish': {
         const view = (params.view ?? {}) as Record<string, unknown>;
-        const id = typeof params.view_id === 'string' ? params.view_id : `V${String(this.nextViewId++).padStart(8, '0')}`;
+        const id =
+          typeof params.view_id === 'string' ? params.view_id : `V${String(this.nextViewId++).padStart(8, '0')}`;
         return { ok: true, view: { ...view, id, hash: `${id}-hash`, team_id: FAKE_TEAM_ID } };
       }
       case 'users.info': {

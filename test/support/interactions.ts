@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { CHANGE_FIELDS, riskFactorField } from '../../src/domain/change-request.js';
 import { EMERGENCY_FIELDS, VERBAL_FIELDS } from '../../src/domain/emergency-request.js';
-import { ACTIONS, CAB_NOTES_BLOCK, CAB_REASON_BLOCK, EVIDENCE_BLOCK, REJECT_REASON_BLOCK, VIEWS } from '../../src/slack/ids.js';
+import {
+  ACTIONS,
+  CAB_NOTES_BLOCK,
+  CAB_REASON_BLOCK,
+  EVIDENCE_BLOCK,
+  REJECT_REASON_BLOCK,
+  VIEWS,
+} from '../../src/slack/ids.js';
 import { FORM_ACTION } from '../../src/slack/views/change-form.js';
 import type { AppResponse, SignedPostOptions } from './slack-request.js';
 import type { TestApp } from './test-app.js';
@@ -28,7 +35,12 @@ export interface ChangeFormInput {
 
 const FACTORS = ['systems_affected', 'user_impact', 'data_risk', 'reversibility', 'security_impact'];
 
-const NEW_YORK_PARTS = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', weekday: 'short', hour: 'numeric', hourCycle: 'h23' });
+const NEW_YORK_PARTS = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'America/New_York',
+  weekday: 'short',
+  hour: 'numeric',
+  hourCycle: 'h23',
+});
 
 /**
  * 07:00–08:00 New York time on the first Tuesday or Wednesday at least a day after `now`: inside
@@ -38,7 +50,8 @@ export function nextAllRiskWindow(now: Date): { start: Date; end: Date } {
   for (let hours = 24; ; hours += 1) {
     const candidate = new Date(Math.floor(now.getTime() / 3600_000) * 3600_000 + hours * 3600_000);
     const parts = Object.fromEntries(NEW_YORK_PARTS.formatToParts(candidate).map((part) => [part.type, part.value]));
-    if ((parts.weekday === 'Tue' || parts.weekday === 'Wed') && Number(parts.hour) === 7) return { start: candidate, end: new Date(candidate.getTime() + 3600_000) };
+    if ((parts.weekday === 'Tue' || parts.weekday === 'Wed') && Number(parts.hour) === 7)
+      return { start: candidate, end: new Date(candidate.getTime() + 3600_000) };
   }
 }
 
@@ -68,21 +81,38 @@ export function changeFormState(input: ChangeFormInput, requesterId: string): Re
     [CHANGE_FIELDS.businessJustification]: { [FORM_ACTION]: text('Certificates expire in 10 days.') },
     [CHANGE_FIELDS.changeType]: { [FORM_ACTION]: { type: 'static_select', selected_option: option(input.changeType) } },
     [CHANGE_FIELDS.affectedSystems]: { [FORM_ACTION]: text(input.systems) },
-    [CHANGE_FIELDS.requestedRiskLevel]: { [FORM_ACTION]: { type: 'static_select', selected_option: input.requestedRiskLevel ? option(input.requestedRiskLevel) : null } },
-    [CHANGE_FIELDS.securityTriggers]: { [FORM_ACTION]: { type: 'checkboxes', selected_options: input.securityTriggers.map(option) } },
-    [CHANGE_FIELDS.reviewRules]: { [FORM_ACTION]: { type: 'checkboxes', selected_options: input.reviewRules.map(option) } },
+    [CHANGE_FIELDS.requestedRiskLevel]: {
+      [FORM_ACTION]: {
+        type: 'static_select',
+        selected_option: input.requestedRiskLevel ? option(input.requestedRiskLevel) : null,
+      },
+    },
+    [CHANGE_FIELDS.securityTriggers]: {
+      [FORM_ACTION]: { type: 'checkboxes', selected_options: input.securityTriggers.map(option) },
+    },
+    [CHANGE_FIELDS.reviewRules]: {
+      [FORM_ACTION]: { type: 'checkboxes', selected_options: input.reviewRules.map(option) },
+    },
     [CHANGE_FIELDS.impactAnalysis]: { [FORM_ACTION]: text('Edge traffic only.') },
     [CHANGE_FIELDS.testPlan]: { [FORM_ACTION]: text('curl the health endpoints.') },
     [CHANGE_FIELDS.rollbackPlan]: { [FORM_ACTION]: text('Restore the previous certificate bundle.') },
     [CHANGE_FIELDS.implementationPlan]: { [FORM_ACTION]: text('Ansible playbook certs.yml.') },
-    [CHANGE_FIELDS.plannedStart]: { [FORM_ACTION]: { type: 'datetimepicker', selected_date_time: Math.floor(input.plannedStart.getTime() / 1000) } },
-    [CHANGE_FIELDS.plannedEnd]: { [FORM_ACTION]: { type: 'datetimepicker', selected_date_time: Math.floor(input.plannedEnd.getTime() / 1000) } },
-    [CHANGE_FIELDS.scheduleException]: { [FORM_ACTION]: { type: 'checkboxes', selected_options: input.scheduleException ? [option('yes')] : [] } },
+    [CHANGE_FIELDS.plannedStart]: {
+      [FORM_ACTION]: { type: 'datetimepicker', selected_date_time: Math.floor(input.plannedStart.getTime() / 1000) },
+    },
+    [CHANGE_FIELDS.plannedEnd]: {
+      [FORM_ACTION]: { type: 'datetimepicker', selected_date_time: Math.floor(input.plannedEnd.getTime() / 1000) },
+    },
+    [CHANGE_FIELDS.scheduleException]: {
+      [FORM_ACTION]: { type: 'checkboxes', selected_options: input.scheduleException ? [option('yes')] : [] },
+    },
     [CHANGE_FIELDS.owner]: { [FORM_ACTION]: { type: 'users_select', selected_user: input.ownerId ?? requesterId } },
     [CHANGE_FIELDS.link]: { [FORM_ACTION]: { type: 'url_text_input', value: input.link ?? null } },
   };
   FACTORS.forEach((factor, index) => {
-    values[riskFactorField(factor)] = { [FORM_ACTION]: { type: 'static_select', selected_option: option(String(input.risk[index])) } };
+    values[riskFactorField(factor)] = {
+      [FORM_ACTION]: { type: 'static_select', selected_option: option(String(input.risk[index])) },
+    };
   });
   for (const blockId of input.omit ?? []) delete values[blockId];
   return values;
@@ -91,7 +121,13 @@ export function changeFormState(input: ChangeFormInput, requesterId: string): Re
 const user = (id: string) => ({ id, username: id.toLowerCase(), name: id.toLowerCase(), team_id: 'T0CABINET' });
 
 /** Posts a view_submission of one of our modals, as Slack does when the user presses its submit button. */
-export function submitView(app: TestApp, userId: string, callbackId: string, values: Record<string, Record<string, unknown>>, options: { viewId?: string; privateMetadata?: string } = {}): Promise<AppResponse> {
+export function submitView(
+  app: TestApp,
+  userId: string,
+  callbackId: string,
+  values: Record<string, Record<string, unknown>>,
+  options: { viewId?: string; privateMetadata?: string } = {},
+): Promise<AppResponse> {
   return app.interact({
     type: 'view_submission',
     team: { id: 'T0CABINET', domain: 'cabinet-test' },
@@ -114,7 +150,12 @@ export function submitView(app: TestApp, userId: string, callbackId: string, val
 }
 
 /** Submits the change-request modal as `requesterId`; `viewId` identifies the submission. */
-export function submitChangeForm(app: TestApp, requesterId: string, input: ChangeFormInput, viewId?: string): Promise<AppResponse> {
+export function submitChangeForm(
+  app: TestApp,
+  requesterId: string,
+  input: ChangeFormInput,
+  viewId?: string,
+): Promise<AppResponse> {
   return submitView(app, requesterId, VIEWS.changeRequest, changeFormState(input, requesterId), { viewId });
 }
 
@@ -137,7 +178,12 @@ export const defaultEmergencyForm: EmergencyFormInput = {
 };
 
 /** Submits the `/change emergency` modal as `requesterId`; `viewId` identifies the submission. */
-export function submitEmergencyForm(app: TestApp, requesterId: string, input: Partial<EmergencyFormInput> = {}, viewId?: string): Promise<AppResponse> {
+export function submitEmergencyForm(
+  app: TestApp,
+  requesterId: string,
+  input: Partial<EmergencyFormInput> = {},
+  viewId?: string,
+): Promise<AppResponse> {
   const form = { ...defaultEmergencyForm, ...input };
   const text = (value: string) => ({ type: 'plain_text_input', value });
   return submitView(
@@ -146,12 +192,16 @@ export function submitEmergencyForm(app: TestApp, requesterId: string, input: Pa
     VIEWS.emergencyRequest,
     {
       [EMERGENCY_FIELDS.whatIsBroken]: { [FORM_ACTION]: text(form.whatIsBroken) },
-      [EMERGENCY_FIELDS.criterion]: { [FORM_ACTION]: { type: 'radio_buttons', selected_option: option(form.criterion) } },
+      [EMERGENCY_FIELDS.criterion]: {
+        [FORM_ACTION]: { type: 'radio_buttons', selected_option: option(form.criterion) },
+      },
       [EMERGENCY_FIELDS.affectedSystems]: { [FORM_ACTION]: text(form.systems) },
       [EMERGENCY_FIELDS.plannedFix]: { [FORM_ACTION]: text(form.plannedFix) },
       [EMERGENCY_FIELDS.rollbackPlan]: { [FORM_ACTION]: text(form.rollbackPlan) },
       [EMERGENCY_FIELDS.owner]: { [FORM_ACTION]: { type: 'users_select', selected_user: form.ownerId ?? requesterId } },
-      [EMERGENCY_FIELDS.verballyAuthorized]: { [FORM_ACTION]: { type: 'checkboxes', selected_options: form.verballyAuthorized ? [option('yes')] : [] } },
+      [EMERGENCY_FIELDS.verballyAuthorized]: {
+        [FORM_ACTION]: { type: 'checkboxes', selected_options: form.verballyAuthorized ? [option('yes')] : [] },
+      },
     },
     { viewId },
   );
@@ -165,7 +215,13 @@ export interface VerbalApprovalInput {
 }
 
 /** Submits the verbal-approval modal of a change as `recorderId`. */
-export function submitVerbalApproval(app: TestApp, recorderId: string, changeRef: string, input: VerbalApprovalInput, viewId?: string): Promise<AppResponse> {
+export function submitVerbalApproval(
+  app: TestApp,
+  recorderId: string,
+  changeRef: string,
+  input: VerbalApprovalInput,
+  viewId?: string,
+): Promise<AppResponse> {
   return submitView(
     app,
     recorderId,
@@ -173,7 +229,9 @@ export function submitVerbalApproval(app: TestApp, recorderId: string, changeRef
     {
       [VERBAL_FIELDS.approver]: { [FORM_ACTION]: { type: 'users_select', selected_user: input.approverId } },
       [VERBAL_FIELDS.medium]: { [FORM_ACTION]: { type: 'static_select', selected_option: option(input.medium) } },
-      [VERBAL_FIELDS.givenAt]: { [FORM_ACTION]: { type: 'datetimepicker', selected_date_time: Math.floor(input.givenAt.getTime() / 1000) } },
+      [VERBAL_FIELDS.givenAt]: {
+        [FORM_ACTION]: { type: 'datetimepicker', selected_date_time: Math.floor(input.givenAt.getTime() / 1000) },
+      },
       [VERBAL_FIELDS.note]: { [FORM_ACTION]: { type: 'plain_text_input', value: input.note ?? null } },
     },
     { viewId, privateMetadata: changeRef },
@@ -181,19 +239,41 @@ export function submitVerbalApproval(app: TestApp, recorderId: string, changeRef
 }
 
 /** Submits an emergency's documentation modal: the change-request fields without a type. */
-export function submitDocumentation(app: TestApp, userId: string, changeRef: string, input: ChangeFormInput): Promise<AppResponse> {
+export function submitDocumentation(
+  app: TestApp,
+  userId: string,
+  changeRef: string,
+  input: ChangeFormInput,
+): Promise<AppResponse> {
   const values = changeFormState(input, userId);
   delete values[CHANGE_FIELDS.changeType];
   return submitView(app, userId, VIEWS.emergencyDocumentation, values, { privateMetadata: changeRef });
 }
 
 /** Submits a checklist item's evidence modal, e.g. for "CHG-1:retro_ticket". */
-export function submitEvidence(app: TestApp, userId: string, itemValue: string, evidence: string): Promise<AppResponse> {
-  return submitView(app, userId, VIEWS.obligationEvidence, { [EVIDENCE_BLOCK]: { [FORM_ACTION]: { type: 'plain_text_input', value: evidence } } }, { privateMetadata: itemValue });
+export function submitEvidence(
+  app: TestApp,
+  userId: string,
+  itemValue: string,
+  evidence: string,
+): Promise<AppResponse> {
+  return submitView(
+    app,
+    userId,
+    VIEWS.obligationEvidence,
+    { [EVIDENCE_BLOCK]: { [FORM_ACTION]: { type: 'plain_text_input', value: evidence } } },
+    { privateMetadata: itemValue },
+  );
 }
 
 /** Clicks a button about a change in a DM, as `userId`; ephemeral replies go to the fake's response URL. */
-export function clickButton(app: TestApp, userId: string, actionId: string, value: string, options?: SignedPostOptions): Promise<AppResponse> {
+export function clickButton(
+  app: TestApp,
+  userId: string,
+  actionId: string,
+  value: string,
+  options?: SignedPostOptions,
+): Promise<AppResponse> {
   return app.interact(
     {
       type: 'block_actions',
@@ -202,20 +282,46 @@ export function clickButton(app: TestApp, userId: string, actionId: string, valu
       api_app_id: 'A0CABINET',
       token: 'deprecated-verification-token',
       trigger_id: `trigger-${randomUUID()}`,
-      container: { type: 'message', message_ts: '1700000001.000100', channel_id: `D${userId.slice(1)}`, is_ephemeral: false },
+      container: {
+        type: 'message',
+        message_ts: '1700000001.000100',
+        channel_id: `D${userId.slice(1)}`,
+        is_ephemeral: false,
+      },
       channel: { id: `D${userId.slice(1)}`, name: 'directmessage' },
       response_url: app.slack.responseUrl(`${userId}-${actionId}`),
-      actions: [{ type: 'button', action_id: actionId, block_id: 'decision', value, text: { type: 'plain_text', text: actionId }, action_ts: '1700000002.000200' }],
+      actions: [
+        {
+          type: 'button',
+          action_id: actionId,
+          block_id: 'decision',
+          value,
+          text: { type: 'plain_text', text: actionId },
+          action_ts: '1700000002.000200',
+        },
+      ],
     },
     options,
   );
 }
 
-export const approve = (app: TestApp, userId: string, changeRef: string, options?: SignedPostOptions) => clickButton(app, userId, ACTIONS.approve, changeRef, options);
+export const approve = (app: TestApp, userId: string, changeRef: string, options?: SignedPostOptions) =>
+  clickButton(app, userId, ACTIONS.approve, changeRef, options);
 
 /** Submits the rejection-reason modal for a change. */
-export function submitRejectReason(app: TestApp, userId: string, changeRef: string, reason: string): Promise<AppResponse> {
-  return submitView(app, userId, VIEWS.rejectReason, { [REJECT_REASON_BLOCK]: { value: { type: 'plain_text_input', value: reason } } }, { privateMetadata: changeRef });
+export function submitRejectReason(
+  app: TestApp,
+  userId: string,
+  changeRef: string,
+  reason: string,
+): Promise<AppResponse> {
+  return submitView(
+    app,
+    userId,
+    VIEWS.rejectReason,
+    { [REJECT_REASON_BLOCK]: { value: { type: 'plain_text_input', value: reason } } },
+    { privateMetadata: changeRef },
+  );
 }
 
 /** Polls until `condition` holds; fails with `what` after `timeoutMs`. */
@@ -228,11 +334,33 @@ export async function eventually(condition: () => boolean, what: string, timeout
 }
 
 /** Submits the chair's reject/defer reason modal for a ballot value such as "ITEM-1:decide:reject". */
-export function submitCabReason(app: TestApp, userId: string, ballotValue: string, reason: string): Promise<AppResponse> {
-  return submitView(app, userId, VIEWS.cabDecisionReason, { [CAB_REASON_BLOCK]: { [FORM_ACTION]: { type: 'plain_text_input', value: reason } } }, { privateMetadata: ballotValue });
+export function submitCabReason(
+  app: TestApp,
+  userId: string,
+  ballotValue: string,
+  reason: string,
+): Promise<AppResponse> {
+  return submitView(
+    app,
+    userId,
+    VIEWS.cabDecisionReason,
+    { [CAB_REASON_BLOCK]: { [FORM_ACTION]: { type: 'plain_text_input', value: reason } } },
+    { privateMetadata: ballotValue },
+  );
 }
 
 /** Submits the close-meeting modal of a meeting such as "CAB-1", with notes for the minutes. */
-export function submitCloseMeeting(app: TestApp, userId: string, meetingValue: string, notes: string): Promise<AppResponse> {
-  return submitView(app, userId, VIEWS.cabClose, { [CAB_NOTES_BLOCK]: { [FORM_ACTION]: { type: 'plain_text_input', value: notes } } }, { privateMetadata: meetingValue });
+export function submitCloseMeeting(
+  app: TestApp,
+  userId: string,
+  meetingValue: string,
+  notes: string,
+): Promise<AppResponse> {
+  return submitView(
+    app,
+    userId,
+    VIEWS.cabClose,
+    { [CAB_NOTES_BLOCK]: { [FORM_ACTION]: { type: 'plain_text_input', value: notes } } },
+    { privateMetadata: meetingValue },
+  );
 }

@@ -23,7 +23,12 @@ export interface AppResponse {
 }
 
 /** POSTs a body to the app exactly as Slack would: signed, with Slack's content type. */
-export async function postSigned(url: string, signingSecret: string, body: string, options: SignedPostOptions = {}): Promise<AppResponse> {
+export async function postSigned(
+  url: string,
+  signingSecret: string,
+  body: string,
+  options: SignedPostOptions = {},
+): Promise<AppResponse> {
   const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
   const headers: Record<string, string> = {
     'Content-Type': options.contentType ?? 'application/x-www-form-urlencoded',
@@ -78,7 +83,10 @@ export function slashCommandBody(command: string, fields: SlashCommandFields): s
 }
 
 /** The JSON body Slack sends for an Events API event. */
-export function eventCallbackBody(event: Record<string, unknown>, eventId = `Ev${Math.random().toString(36).slice(2, 12)}`): string {
+export function eventCallbackBody(
+  event: Record<string, unknown>,
+  eventId = `Ev${Math.random().toString(36).slice(2, 12)}`,
+): string {
   return JSON.stringify({
     token: 'deprecated-verification-token',
     team_id: 'T0CABINET',

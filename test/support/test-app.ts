@@ -1,16 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { LogLevel } from '@slack/bolt';
-import { type LogSink, createLogger } from '../../src/logger.js';
-import type { Policy } from '../../src/policy/schema.js';
 import { scheduledJobs } from '../../src/jobs/cab-agenda.js';
 import { startScheduler } from '../../src/jobs/scheduler.js';
+import { createLogger, type LogSink } from '../../src/logger.js';
+import type { Policy } from '../../src/policy/schema.js';
 import { createSlackApp } from '../../src/slack/app.js';
 import { FakeClock } from './clock.js';
 import { FakeSlack } from './fake-slack.js';
 import { minimalPolicy } from './policy.js';
-import { type AppResponse, type SignedPostOptions, eventCallbackBody, postSigned, slashCommandBody } from './slack-request.js';
-import { type TempDatabase, openTempDatabase } from './temp-db.js';
+import {
+  type AppResponse,
+  eventCallbackBody,
+  postSigned,
+  type SignedPostOptions,
+  slashCommandBody,
+} from './slack-request.js';
+import { openTempDatabase, type TempDatabase } from './temp-db.js';
 
 export interface TestApp {
   /** Base URL of the running app, e.g. http://127.0.0.1:PORT */
@@ -53,7 +59,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const clock = options.clock ?? new FakeClock();
   const signingSecret = randomBytes(16).toString('hex');
   const policy = options.policy ?? minimalPolicy();
-  const logger = createLogger(options.logSink ? { level: LogLevel.WARN, sink: options.logSink } : { level: LogLevel.ERROR });
+  const logger = createLogger(
+    options.logSink ? { level: LogLevel.WARN, sink: options.logSink } : { level: LogLevel.ERROR },
+  );
   const { app, outbox } = createSlackApp({
     slack: { botToken: 'xoxb-test-token', signingSecret, apiUrl: slack.apiUrl },
     port: 0,
@@ -67,9 +75,17 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const server = await app.start({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   outbox.start();
-  const scheduler = options.scheduler ? startScheduler(scheduledJobs({ policy, database, clock, outbox }), { timezone: policy.timezone, database, clock, logger }) : undefined;
+  const scheduler = options.scheduler
+    ? startScheduler(scheduledJobs({ policy, database, clock, outbox }), {
+        timezone: policy.timezone,
+        database,
+        clock,
+        logger,
+      })
+    : undefined;
   await scheduler?.caughtUp;
-  const post = (path: string, body: string, postOptions?: SignedPostOptions) => postSigned(`${url}${path}`, signingSecret, body, postOptions);
+  const post = (path: string, body: string, postOptions?: SignedPostOptions) =>
+    postSigned(`${url}${path}`, signingSecret, body, postOptions);
 
   return {
     url,
@@ -81,8 +97,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     post,
     command: (text, { userId, command = '/change', ...postOptions } = {}) =>
       post('/slack/events', slashCommandBody(command, { text, userId, responseUrl: slack.responseUrl() }), postOptions),
-    event: (event, postOptions) => post('/slack/events', eventCallbackBody(event), { contentType: 'application/json', ...postOptions }),
-    interact: (payload, postOptions) => post('/slack/events', new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), postOptions),
+    event: (event, postOptions) =>
+      post('/slack/events', eventCallbackBody(event), { contentType: 'application/json', ...postOptions }),
+    interact: (payload, postOptions) =>
+      post('/slack/events', new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), postOptions),
     async close() {
       await scheduler?.stop();
       await app.stop();

@@ -7,8 +7,23 @@ import type { CabOutcome, CabVote, Minutes, MinutesItem } from '../../src/domain
 import type { ChangeState } from '../../src/domain/lifecycle.js';
 import { parsePolicy } from '../../src/policy/load.js';
 import type { Policy } from '../../src/policy/schema.js';
-import { type AgendaHeading, type SlackMessage, agendaMessages, agendaPreview, agendaTitle, closeMeetingActions, headlineText } from '../../src/slack/views/agenda.js';
-import { MESSAGE_TEXT_BUDGET, SECTION_TEXT_LIMIT, blockTextLength, linesToSections, paginate, section } from '../../src/slack/views/blocks.js';
+import {
+  type AgendaHeading,
+  agendaMessages,
+  agendaPreview,
+  agendaTitle,
+  closeMeetingActions,
+  headlineText,
+  type SlackMessage,
+} from '../../src/slack/views/agenda.js';
+import {
+  blockTextLength,
+  linesToSections,
+  MESSAGE_TEXT_BUDGET,
+  paginate,
+  SECTION_TEXT_LIMIT,
+  section,
+} from '../../src/slack/views/blocks.js';
 import { minutesMessages } from '../../src/slack/views/cab.js';
 import { MINIMAL_POLICY_YAML, minimalPolicy } from '../support/policy.js';
 
@@ -66,7 +81,8 @@ function slackProblems(message: SlackMessage): string[] {
         if (block.elements.length === 0) problems.push(`${where}: no elements`);
         for (const element of block.elements) {
           if (!('text' in element)) continue;
-          if (element.text.length > SLACK.sectionText) problems.push(`${where}: element of ${element.text.length} characters`);
+          if (element.text.length > SLACK.sectionText)
+            problems.push(`${where}: element of ${element.text.length} characters`);
           total += element.text.length;
         }
         break;
@@ -93,10 +109,14 @@ function expectValidMessages(messages: readonly SlackMessage[]): void {
 }
 
 const sectionTexts = (messages: readonly SlackMessage[]): string[] =>
-  messages.flatMap((message) => message.blocks.flatMap((block) => (block.type === 'section' && block.text ? [block.text.text] : [])));
+  messages.flatMap((message) =>
+    message.blocks.flatMap((block) => (block.type === 'section' && block.text ? [block.text.text] : [])),
+  );
 
 const contextTexts = (message: SlackMessage): string[] =>
-  message.blocks.flatMap((block) => (block.type === 'context' ? block.elements.flatMap((element) => ('text' in element ? [element.text] : [])) : []));
+  message.blocks.flatMap((block) =>
+    block.type === 'context' ? block.elements.flatMap((element) => ('text' in element ? [element.text] : [])) : [],
+  );
 
 /** How often each CHG-<n> occurs in `text`. */
 function refCounts(text: string): Map<string, number> {
@@ -108,7 +128,8 @@ function refCounts(text: string): Map<string, number> {
 const escaped = (text: string) => text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 
 /** Block text with the markup Cabinet itself writes (mentions, dates, channels) taken out. */
-const withoutSlackMarkup = (text: string) => text.replace(/<!date\^\d+\^[^|>]*\|[^>]*>/g, '').replace(/<(?:@[UW]|!subteam\^S|#C)[A-Z0-9]+>/g, '');
+const withoutSlackMarkup = (text: string) =>
+  text.replace(/<!date\^\d+\^[^|>]*\|[^>]*>/g, '').replace(/<(?:@[UW]|!subteam\^S|#C)[A-Z0-9]+>/g, '');
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures: a week of changes, as the database would give them to buildAgenda.
@@ -166,7 +187,8 @@ function changeFacts(id: number): AgendaChangeFacts {
       ...facts,
       phase: 'approval',
       openRoles: id % 2 === 0 ? ['cab', 'manager'] : ['cab'],
-      approvalRequestedAt: bucket === 1 && id % 3 === 0 ? new Date('2026-02-02T15:00:00Z') : new Date(NOW.getTime() - DAY),
+      approvalRequestedAt:
+        bucket === 1 && id % 3 === 0 ? new Date('2026-02-02T15:00:00Z') : new Date(NOW.getTime() - DAY),
       plannedStart: planned,
       plannedEnd: planned ? new Date(planned.getTime() + 2 * 3_600_000) : null,
     };
@@ -184,8 +206,16 @@ function changeFacts(id: number): AgendaChangeFacts {
         { approverId: 'U0SEC0001', state: 'unconfirmed', answeredAt: null },
       ],
       obligations: [
-        { kind: 'documentation', dueAt: new Date(NOW.getTime() - DAY), completedAt: id % 20 === 6 ? null : new Date(NOW.getTime() - 2 * DAY) },
-        { kind: 'root_cause_analysis', dueAt: new Date(NOW.getTime() - DAY), completedAt: id % 20 === 6 ? null : new Date(NOW.getTime() - 2 * DAY) },
+        {
+          kind: 'documentation',
+          dueAt: new Date(NOW.getTime() - DAY),
+          completedAt: id % 20 === 6 ? null : new Date(NOW.getTime() - 2 * DAY),
+        },
+        {
+          kind: 'root_cause_analysis',
+          dueAt: new Date(NOW.getTime() - DAY),
+          completedAt: id % 20 === 6 ? null : new Date(NOW.getTime() - 2 * DAY),
+        },
         { kind: 'cab_presentation', dueAt: null, completedAt: null },
       ],
     };
@@ -197,8 +227,18 @@ function changeFacts(id: number): AgendaChangeFacts {
   }
   if (bucket === 8) {
     // The first few run inside the freeze; the rest later in the calendar window.
-    const planned = id <= 30 ? new Date('2026-03-10T15:00:00Z') : new Date(new Date('2026-03-12T15:00:00Z').getTime() + (id % 5) * DAY);
-    return { ...facts, state: 'scheduled', plannedStart: planned, plannedEnd: new Date(planned.getTime() + 3_600_000), flaggedAt: new Date(NOW.getTime() - DAY), flagReason: `Rollback plan <untested> & owner on leave (${id})` };
+    const planned =
+      id <= 30
+        ? new Date('2026-03-10T15:00:00Z')
+        : new Date(new Date('2026-03-12T15:00:00Z').getTime() + (id % 5) * DAY);
+    return {
+      ...facts,
+      state: 'scheduled',
+      plannedStart: planned,
+      plannedEnd: new Date(planned.getTime() + 3_600_000),
+      flaggedAt: new Date(NOW.getTime() - DAY),
+      flagReason: `Rollback plan <untested> & owner on leave (${id})`,
+    };
   }
   // bucket 9: an older emergency whose verbal approval was disputed this week (which flags it too).
   return {
@@ -214,7 +254,14 @@ function changeFacts(id: number): AgendaChangeFacts {
 function busyWeek(count: number): AgendaFacts {
   const changes = Array.from({ length: count }, (_, index) => changeFacts(index + 1));
   const undelivered = [
-    ...changes.filter((change) => change.id % 50 === 0).map((change) => ({ changeId: change.id, kind: 'cab_item', error: 'rate_limited & <retry>', at: new Date(NOW.getTime() - DAY) })),
+    ...changes
+      .filter((change) => change.id % 50 === 0)
+      .map((change) => ({
+        changeId: change.id,
+        kind: 'cab_item',
+        error: 'rate_limited & <retry>',
+        at: new Date(NOW.getTime() - DAY),
+      })),
     { changeId: null, kind: 'cab_chair_link', error: null, at: new Date(NOW.getTime() - DAY) },
   ];
   return { changes, undelivered };
@@ -264,10 +311,21 @@ function expectedRefCounts(agenda: Agenda, ids: readonly SectionId[]): Map<strin
   return refCounts(refs.join(' '));
 }
 
-const ALL_SECTIONS: readonly SectionId[] = ['previous_changes', 'emergency_changes', 'changes_for_approval', 'change_calendar', 'change_freezes', 'open_issues'];
+const ALL_SECTIONS: readonly SectionId[] = [
+  'previous_changes',
+  'emergency_changes',
+  'changes_for_approval',
+  'change_calendar',
+  'change_freezes',
+  'open_issues',
+];
 
 function meetingHeading(agendaPolicy: Policy = policy): AgendaHeading {
-  return { title: agendaTitle(MEETING_AT, agendaPolicy), notes: [':hourglass: Posted late: Cabinet was not running at 10:00.'], actions: closeMeetingActions(42) };
+  return {
+    title: agendaTitle(MEETING_AT, agendaPolicy),
+    notes: [':hourglass: Posted late: Cabinet was not running at 10:00.'],
+    actions: closeMeetingActions(42),
+  };
 }
 
 function emptyAgenda(): Agenda {
@@ -280,7 +338,13 @@ function emptyAgenda(): Agenda {
     forApproval: [],
     calendar: [],
     freezes: [],
-    openIssues: { overduePaperwork: [], pastApprovalSla: [], disputedVerbalApprovals: [], flagged: [], undelivered: [] },
+    openIssues: {
+      overduePaperwork: [],
+      pastApprovalSla: [],
+      disputedVerbalApprovals: [],
+      flagged: [],
+      undelivered: [],
+    },
   };
 }
 
@@ -354,7 +418,10 @@ describe('agendaMessages', () => {
   it('starts the first message with the header and ends it with the close button', () => {
     const [first] = messages;
     expect(first?.text).toBe(heading.title);
-    expect(first?.blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: heading.title, emoji: true } });
+    expect(first?.blocks[0]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: heading.title, emoji: true },
+    });
     expect(first?.blocks[1]?.type).toBe('context');
     expect(contextTexts(first ?? { text: '', blocks: [] }).join('\n')).toContain('Posted late');
     expect(first?.blocks.at(-1)).toEqual(heading.actions);
@@ -366,14 +433,23 @@ describe('agendaMessages', () => {
     messages.slice(1).forEach((message, index) => {
       const [lead] = message.blocks;
       expect(lead?.type).toBe('context');
-      expect(contextTexts({ text: '', blocks: lead ? [lead] : [] })).toEqual([`${escaped(heading.title)} — continued, ${index + 2} of ${count}`]);
+      expect(contextTexts({ text: '', blocks: lead ? [lead] : [] })).toEqual([
+        `${escaped(heading.title)} — continued, ${index + 2} of ${count}`,
+      ]);
       expect(message.text).toBe(`${heading.title} (continued, ${index + 2} of ${count})`);
       expect(message.blocks.filter((block) => block.type === 'header' || block.type === 'actions')).toEqual([]);
     });
   });
 
   it('does not move the page breaks when the heading changes', () => {
-    const closed = agendaMessages(agenda, policy, { title: heading.title, notes: ['Closed by <@U0CHAIR01> just now; the minutes are in the thread.', 'A second, rather longer note '.repeat(10)], actions: undefined });
+    const closed = agendaMessages(agenda, policy, {
+      title: heading.title,
+      notes: [
+        'Closed by <@U0CHAIR01> just now; the minutes are in the thread.',
+        'A second, rather longer note '.repeat(10),
+      ],
+      actions: undefined,
+    });
     expect(closed).toHaveLength(messages.length);
     expect(closed.slice(1)).toEqual(messages.slice(1));
     // The first message keeps the same body: only the heading and the button differ.
@@ -385,7 +461,15 @@ describe('agendaMessages', () => {
     const noisy = agendaMessages(agenda, policy, {
       title: `CAB agenda & <minutes> · ${'Wednesday '.repeat(20)}`,
       notes: Array.from({ length: 40 }, (_, index) => `Note ${index}: ${'& <late> '.repeat(20)}`),
-      actions: { type: 'actions', elements: Array.from({ length: 5 }, (_, index) => ({ type: 'button', text: { type: 'plain_text', text: `${index} ${'x'.repeat(70)}` }, action_id: `a${index}`, value: 'v' })) },
+      actions: {
+        type: 'actions',
+        elements: Array.from({ length: 5 }, (_, index) => ({
+          type: 'button',
+          text: { type: 'plain_text', text: `${index} ${'x'.repeat(70)}` },
+          action_id: `a${index}`,
+          value: 'v',
+        })),
+      },
     });
     expect(noisy).toHaveLength(messages.length);
     expectValidMessages(noisy);
@@ -396,19 +480,26 @@ describe('agendaMessages', () => {
     const sized = bigAgenda(count, policy);
     const rendered = agendaMessages(sized, policy, meetingHeading());
     expectValidMessages(rendered);
-    expect(Object.fromEntries(refCounts(sectionTexts(rendered).join('\n')))).toEqual(Object.fromEntries(expectedRefCounts(sized, ALL_SECTIONS)));
+    expect(Object.fromEntries(refCounts(sectionTexts(rendered).join('\n')))).toEqual(
+      Object.fromEntries(expectedRefCounts(sized, ALL_SECTIONS)),
+    );
   });
 
   // Each change planned inside a freeze has its own line, so a long list splits between sections
   // instead of being cut (7.3 (5) exists to warn the board about exactly these changes).
   it('lists every change planned inside a freeze, however many', () => {
-    const wideFreeze: Policy = { ...policy, freezes: [{ from: '2026-03-05', to: '2026-03-17', reason: 'Migration freeze' }] };
+    const wideFreeze: Policy = {
+      ...policy,
+      freezes: [{ from: '2026-03-05', to: '2026-03-17', reason: 'Migration freeze' }],
+    };
     const agenda_ = buildAgenda(busyWeek(300), wideFreeze, WINDOW);
     const inside = agenda_.freezes[0]?.plannedInside ?? [];
     expect(inside.length).toBe(60);
     const rendered = agendaMessages(agenda_, wideFreeze, meetingHeading(wideFreeze));
     expectValidMessages(rendered);
-    expect(Object.fromEntries(refCounts(sectionTexts(rendered).join('\n')))).toEqual(Object.fromEntries(expectedRefCounts(agenda_, ALL_SECTIONS)));
+    expect(Object.fromEntries(refCounts(sectionTexts(rendered).join('\n')))).toEqual(
+      Object.fromEntries(expectedRefCounts(agenda_, ALL_SECTIONS)),
+    );
   });
 });
 
@@ -421,7 +512,9 @@ describe('an empty agenda', () => {
   });
 
   it('names every section, each with "Nothing to report."', () => {
-    expect(sectionTexts(messages)).toEqual(policy.cab.agenda_sections.map((entry, index) => `*${index + 1}. ${escaped(entry.title)}*\n_Nothing to report._`));
+    expect(sectionTexts(messages)).toEqual(
+      policy.cab.agenda_sections.map((entry, index) => `*${index + 1}. ${escaped(entry.title)}*\n_Nothing to report._`),
+    );
     expect(policy.cab.agenda_sections).toHaveLength(6);
   });
 });
@@ -443,12 +536,20 @@ describe('the policy decides the sections', () => {
   it('parses the reordered, retitled sections (the cab line replaced, not duplicated)', () => {
     expect(yaml.match(/^cab:/gm)).toHaveLength(1);
     expect(custom.cab.chair).toBe('U0CHAIR01');
-    expect(custom.cab.agenda_sections.map((entry) => entry.id)).toEqual(['open_issues', 'changes_for_approval', 'previous_changes']);
+    expect(custom.cab.agenda_sections.map((entry) => entry.id)).toEqual([
+      'open_issues',
+      'changes_for_approval',
+      'previous_changes',
+    ]);
   });
 
   it('renders an empty agenda with those titles, in that order', () => {
     const messages = agendaMessages(emptyAgenda(), custom, meetingHeading(custom));
-    expect(sectionTexts(messages)).toEqual(['*1. Risks &amp; &lt;concerns&gt;*\n_Nothing to report._', '*2. For the board*\n_Nothing to report._', '*3. Last week*\n_Nothing to report._']);
+    expect(sectionTexts(messages)).toEqual([
+      '*1. Risks &amp; &lt;concerns&gt;*\n_Nothing to report._',
+      '*2. For the board*\n_Nothing to report._',
+      '*3. Last week*\n_Nothing to report._',
+    ]);
   });
 
   it('renders the big agenda with only those sections, in that order', () => {
@@ -456,8 +557,14 @@ describe('the policy decides the sections', () => {
     const messages = agendaMessages(agenda, custom, meetingHeading(custom));
     expectValidMessages(messages);
     const text = sectionTexts(messages).join('\n');
-    expect([...text.matchAll(/^\*(\d+)\. (.*)\*$/gm)].map((match) => match[0])).toEqual(['*1. Risks &amp; &lt;concerns&gt;*', '*2. For the board*', '*3. Last week*']);
-    expect(Object.fromEntries(refCounts(text))).toEqual(Object.fromEntries(expectedRefCounts(agenda, ['open_issues', 'changes_for_approval', 'previous_changes'])));
+    expect([...text.matchAll(/^\*(\d+)\. (.*)\*$/gm)].map((match) => match[0])).toEqual([
+      '*1. Risks &amp; &lt;concerns&gt;*',
+      '*2. For the board*',
+      '*3. Last week*',
+    ]);
+    expect(Object.fromEntries(refCounts(text))).toEqual(
+      Object.fromEntries(expectedRefCounts(agenda, ['open_issues', 'changes_for_approval', 'previous_changes'])),
+    );
     // The sections left out are not rendered: no calendar, freeze or emergency lines.
     expect(text).not.toContain('verbal approvals:');
     expect(text).not.toContain('planned inside it');
@@ -483,7 +590,9 @@ describe('agendaPreview', () => {
     if (isChair) {
       expect(actions).toHaveLength(1);
       expect(preview.blocks.at(-1)).toBe(actions[0]);
-      expect(actions[0]?.elements.map((element) => (element.type === 'button' ? element.text.text : element.type))).toEqual(['Post now']);
+      expect(
+        actions[0]?.elements.map((element) => (element.type === 'button' ? element.text.text : element.type)),
+      ).toEqual(['Post now']);
     } else {
       expect(actions).toEqual([]);
       expect(JSON.stringify(preview)).not.toContain('Post now');
@@ -504,9 +613,15 @@ const VOTERS = ['U0CAB0001', 'U0CAB0002', 'U0CAB0003', 'U0CAB0004', 'S0CABGRP1']
 const OUTCOMES: readonly (CabOutcome | null)[] = ['approve', 'reject', 'defer', null];
 const mention = (id: string) => (id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`);
 
-function minutesItem(id: number, reason = `Reason ${id}: ${'the rollback & <canary> plan > the risk; '.repeat(20)}`): MinutesItem {
+function minutesItem(
+  id: number,
+  reason = `Reason ${id}: ${'the rollback & <canary> plan > the risk; '.repeat(20)}`,
+): MinutesItem {
   const outcome = OUTCOMES[id % OUTCOMES.length] ?? null;
-  const votes: CabVote[] = VOTERS.slice(0, 1 + (id % VOTERS.length)).map((voterId, index) => ({ voterId, vote: (['approve', 'reject', 'defer'] as const)[(id + index) % 3] ?? 'approve' }));
+  const votes: CabVote[] = VOTERS.slice(0, 1 + (id % VOTERS.length)).map((voterId, index) => ({
+    voterId,
+    vote: (['approve', 'reject', 'defer'] as const)[(id + index) % 3] ?? 'approve',
+  }));
   return {
     ref: `CHG-${id}`,
     title: longTitle(id),
@@ -518,7 +633,10 @@ function minutesItem(id: number, reason = `Reason ${id}: ${'the rollback & <cana
   };
 }
 
-function bigMinutes(count = 300, notes: string | null = 'Minutes & <notes>: next time > 2 hours & <@U0CAB0001> chairs'): Minutes {
+function bigMinutes(
+  count = 300,
+  notes: string | null = 'Minutes & <notes>: next time > 2 hours & <@U0CAB0001> chairs',
+): Minutes {
   return {
     kind: 'regular',
     meetingAt: MEETING_AT.toISOString(),
@@ -559,7 +677,9 @@ describe('minutesMessages', () => {
     expectValidMessages(messages);
     expect(messages[0]?.blocks[0]?.type).toBe('header');
     messages.slice(1).forEach((message, index) => {
-      expect(contextTexts({ text: '', blocks: message.blocks.slice(0, 1) })[0]).toMatch(new RegExp(`— continued, ${index + 2} of ${messages.length}$`));
+      expect(contextTexts({ text: '', blocks: message.blocks.slice(0, 1) })[0]).toMatch(
+        new RegExp(`— continued, ${index + 2} of ${messages.length}$`),
+      );
     });
   });
 
@@ -579,7 +699,9 @@ describe('minutesMessages', () => {
   });
 
   it('escapes the notes, and the titles and reasons', () => {
-    expect(text).toContain('*Notes*\nMinutes &amp; &lt;notes&gt;: next time &gt; 2 hours &amp; &lt;@U0CAB0001&gt; chairs');
+    expect(text).toContain(
+      '*Notes*\nMinutes &amp; &lt;notes&gt;: next time &gt; 2 hours &amp; &lt;@U0CAB0001&gt; chairs',
+    );
     expect(text).not.toContain('<notes>');
     expect(text).not.toContain('<canary>');
     const bare = withoutSlackMarkup(text);
@@ -591,7 +713,9 @@ describe('minutesMessages', () => {
     const small = minutesMessages({ ...bigMinutes(0, null) }, policy);
     expect(small).toHaveLength(1);
     expectValidMessages(small);
-    expect(sectionTexts(small).join('\n')).toBe('*Decisions* (0 of 0 changes decided)\n_No change was put to the board._\n*Notes*\n_None._');
+    expect(sectionTexts(small).join('\n')).toBe(
+      '*Decisions* (0 of 0 changes decided)\n_No change was put to the board._\n*Notes*\n_None._',
+    );
   });
 
   // Escaping makes notes longer than the modal's 2,900 characters: they are split into lines at spaces
@@ -684,12 +808,28 @@ describe('paginate', () => {
   });
 
   it('takes a smaller block limit', () => {
-    const pages = paginate(Array.from({ length: 25 }, (_, index) => small(index)), { blocks: 1, chars: 0 }, 10);
+    const pages = paginate(
+      Array.from({ length: 25 }, (_, index) => small(index)),
+      { blocks: 1, chars: 0 },
+      10,
+    );
     expect(pages.map((page) => page.length)).toEqual([9, 10, 6]);
   });
 
   it('counts characters the way the checker does', () => {
-    const blocks: types.KnownBlock[] = [section('abc'), { type: 'header', text: { type: 'plain_text', text: 'head' } }, closeMeetingActions(1), { type: 'context', elements: [{ type: 'mrkdwn', text: 'ctx' }, { type: 'plain_text', text: 'more' }] }, { type: 'divider' }];
+    const blocks: types.KnownBlock[] = [
+      section('abc'),
+      { type: 'header', text: { type: 'plain_text', text: 'head' } },
+      closeMeetingActions(1),
+      {
+        type: 'context',
+        elements: [
+          { type: 'mrkdwn', text: 'ctx' },
+          { type: 'plain_text', text: 'more' },
+        ],
+      },
+      { type: 'divider' },
+    ];
     const total = blocks.reduce((sum, block) => sum + blockTextLength(block), 0);
     expect(total).toBe(3 + 4 + 'Close meeting & record minutes'.length + 3 + 4);
     expect(slackProblems({ text: 'x', blocks })).toEqual([]);

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import {
   approvalsComplete,
   chooseCandidates,
-  decisionEligibility,
   type DecisionContext,
+  decisionEligibility,
   type RequirementCandidates,
   type RequirementState,
 } from '../../src/domain/approvers.js';
@@ -61,7 +61,11 @@ describe('chooseCandidates', () => {
     {
       name: 'the requester and the owner are removed from every role',
       roles: ['peer', 'manager', 'security'],
-      members: { peer: [REQUESTER, 'U0PEER001', OWNER], manager: [OWNER, 'U0MGR0001'], security: ['U0SEC0001', REQUESTER] },
+      members: {
+        peer: [REQUESTER, 'U0PEER001', OWNER],
+        manager: [OWNER, 'U0MGR0001'],
+        security: ['U0SEC0001', REQUESTER],
+      },
       approvals: defaultApprovals,
       expected: [
         { role: 'peer', candidates: ['U0PEER001'], fallbackRole: undefined },
@@ -164,7 +168,11 @@ describe('chooseCandidates', () => {
 
   it('never lists the requester or the owner among the candidates of the minimal policy roles', () => {
     const policy = minimalPolicy();
-    const members = { ...policy.roles, peer: [...(policy.roles.peer ?? []), REQUESTER], cab: [OWNER, ...(policy.roles.cab ?? [])] };
+    const members = {
+      ...policy.roles,
+      peer: [...(policy.roles.peer ?? []), REQUESTER],
+      cab: [OWNER, ...(policy.roles.cab ?? [])],
+    };
     const chosen = chooseCandidates(Object.keys(policy.roles), directory(members), people, policy.approvals);
     expect(chosen.map((entry) => entry.role)).toEqual(Object.keys(policy.roles));
     for (const entry of chosen) {
@@ -189,13 +197,41 @@ describe('approvalsComplete', () => {
     { name: 'manager + security both satisfied', requirements: [ordinary(true), ordinary(true)], expected: true },
     { name: 'manager satisfied, security open', requirements: [ordinary(true), ordinary(false)], expected: false },
     { name: 'manager open, security satisfied', requirements: [ordinary(false), ordinary(true)], expected: false },
-    { name: 'manager + security satisfied, CTO and CISO never asked', requirements: [ordinary(true), ordinary(true), alternative(false), alternative(false)], expected: true },
-    { name: 'manager satisfied, security open, CTO and CISO open', requirements: [ordinary(true), ordinary(false), alternative(false), alternative(false)], expected: false },
-    { name: 'manager + security open, the CTO stands in', requirements: [ordinary(false), ordinary(false), alternative(true), alternative(false)], expected: true },
-    { name: 'manager + security open, the CISO stands in', requirements: [ordinary(false), ordinary(false), alternative(false), alternative(true)], expected: true },
-    { name: 'manager satisfied, security open, the CISO stands in', requirements: [ordinary(true), ordinary(false), alternative(false), alternative(true)], expected: true },
-    { name: 'the alternative listed first stands in as well', requirements: [alternative(true), ordinary(false)], expected: true },
-    { name: 'only alternatives, none satisfied (no ordinary list to fall back on)', requirements: [alternative(false), alternative(false)], expected: false },
+    {
+      name: 'manager + security satisfied, CTO and CISO never asked',
+      requirements: [ordinary(true), ordinary(true), alternative(false), alternative(false)],
+      expected: true,
+    },
+    {
+      name: 'manager satisfied, security open, CTO and CISO open',
+      requirements: [ordinary(true), ordinary(false), alternative(false), alternative(false)],
+      expected: false,
+    },
+    {
+      name: 'manager + security open, the CTO stands in',
+      requirements: [ordinary(false), ordinary(false), alternative(true), alternative(false)],
+      expected: true,
+    },
+    {
+      name: 'manager + security open, the CISO stands in',
+      requirements: [ordinary(false), ordinary(false), alternative(false), alternative(true)],
+      expected: true,
+    },
+    {
+      name: 'manager satisfied, security open, the CISO stands in',
+      requirements: [ordinary(true), ordinary(false), alternative(false), alternative(true)],
+      expected: true,
+    },
+    {
+      name: 'the alternative listed first stands in as well',
+      requirements: [alternative(true), ordinary(false)],
+      expected: true,
+    },
+    {
+      name: 'only alternatives, none satisfied (no ordinary list to fall back on)',
+      requirements: [alternative(false), alternative(false)],
+      expected: false,
+    },
     { name: 'only alternatives, one satisfied', requirements: [alternative(false), alternative(true)], expected: true },
   ])('POL-SEC-008 6.3 "If unavailable: CTO or CISO": $name → $expected', ({ requirements, expected }) => {
     expect(approvalsComplete(requirements)).toBe(expected);
@@ -203,8 +239,24 @@ describe('approvalsComplete', () => {
 
   it('reads whole requirement states, not just the two fields', () => {
     const full: RequirementState[] = [
-      { id: 1, role: 'manager', approvalsNeeded: 1, alternative: false, satisfied: false, candidates: ['U0MGR0001'], approvers: [] },
-      { id: 2, role: 'cto', approvalsNeeded: 1, alternative: true, satisfied: true, candidates: ['U0CTO0001'], approvers: ['U0CTO0001'] },
+      {
+        id: 1,
+        role: 'manager',
+        approvalsNeeded: 1,
+        alternative: false,
+        satisfied: false,
+        candidates: ['U0MGR0001'],
+        approvers: [],
+      },
+      {
+        id: 2,
+        role: 'cto',
+        approvalsNeeded: 1,
+        alternative: true,
+        satisfied: true,
+        candidates: ['U0CTO0001'],
+        approvers: ['U0CTO0001'],
+      },
     ];
     expect(approvalsComplete(full)).toBe(true);
     expect(approvalsComplete(full.map((r) => ({ ...r, satisfied: r.alternative ? false : r.satisfied })))).toBe(false);
@@ -223,7 +275,12 @@ describe('decisionEligibility', () => {
   const CISO = 'U0CISO001';
   const OUTSIDER = 'U0OUTS001';
 
-  function requirement(id: number, role: string, candidates: string[], extra: Partial<RequirementState> = {}): RequirementState {
+  function requirement(
+    id: number,
+    role: string,
+    candidates: string[],
+    extra: Partial<RequirementState> = {},
+  ): RequirementState {
     return { id, role, approvalsNeeded: 1, alternative: false, satisfied: false, candidates, approvers: [], ...extra };
   }
 
@@ -241,16 +298,51 @@ describe('decisionEligibility', () => {
 
   describe('refusals', () => {
     it.each<{ name: string; ctx: DecisionContext; actor: string; reason: RegExp }>([
-      { name: 'state approved', ctx: context({ state: 'approved' }), actor: PEER_A, reason: /^CHG-42 is already approved; nothing was recorded\.$/ },
-      { name: 'state rejected', ctx: context({ state: 'rejected' }), actor: MANAGER, reason: /^CHG-42 is already rejected; nothing was recorded\.$/ },
-      { name: 'state rolled_back (underscores read as spaces)', ctx: context({ state: 'rolled_back' }), actor: PEER_A, reason: /^CHG-42 is already rolled back;/ },
-      { name: 'state checked before the requester', ctx: context({ state: 'cancelled' }), actor: REQUESTER, reason: /^CHG-42 is already cancelled;/ },
-      { name: 'the requester', ctx: context({ requirements: [requirement(1, 'peer', [REQUESTER, PEER_A])] }), actor: REQUESTER, reason: /^You requested CHG-42, so someone else must approve it\.$/ },
-      { name: 'the owner', ctx: context({ requirements: [requirement(1, 'peer', [OWNER, PEER_A])] }), actor: OWNER, reason: /^You own CHG-42, so someone else must approve it\.$/ },
+      {
+        name: 'state approved',
+        ctx: context({ state: 'approved' }),
+        actor: PEER_A,
+        reason: /^CHG-42 is already approved; nothing was recorded\.$/,
+      },
+      {
+        name: 'state rejected',
+        ctx: context({ state: 'rejected' }),
+        actor: MANAGER,
+        reason: /^CHG-42 is already rejected; nothing was recorded\.$/,
+      },
+      {
+        name: 'state rolled_back (underscores read as spaces)',
+        ctx: context({ state: 'rolled_back' }),
+        actor: PEER_A,
+        reason: /^CHG-42 is already rolled back;/,
+      },
+      {
+        name: 'state checked before the requester',
+        ctx: context({ state: 'cancelled' }),
+        actor: REQUESTER,
+        reason: /^CHG-42 is already cancelled;/,
+      },
+      {
+        name: 'the requester',
+        ctx: context({ requirements: [requirement(1, 'peer', [REQUESTER, PEER_A])] }),
+        actor: REQUESTER,
+        reason: /^You requested CHG-42, so someone else must approve it\.$/,
+      },
+      {
+        name: 'the owner',
+        ctx: context({ requirements: [requirement(1, 'peer', [OWNER, PEER_A])] }),
+        actor: OWNER,
+        reason: /^You own CHG-42, so someone else must approve it\.$/,
+      },
       { name: 'an outsider', ctx: context(), actor: OUTSIDER, reason: /not one of the approvers of CHG-42/ },
       {
         name: 'a candidate whose role is already satisfied by someone else',
-        ctx: context({ requirements: [requirement(1, 'peer', [PEER_A, PEER_B], { satisfied: true, approvers: [PEER_B] }), requirement(2, 'manager', [MANAGER])] }),
+        ctx: context({
+          requirements: [
+            requirement(1, 'peer', [PEER_A, PEER_B], { satisfied: true, approvers: [PEER_B] }),
+            requirement(2, 'manager', [MANAGER]),
+          ],
+        }),
         actor: PEER_A,
         reason: /^The peer approval of CHG-42 is already given; nothing more is needed from you\.$/,
       },
@@ -267,13 +359,18 @@ describe('decisionEligibility', () => {
       },
       {
         name: 'two approvals needed, the actor already gave one (one role per person)',
-        ctx: context({ requirements: [requirement(1, 'peer', [PEER_A, PEER_B], { approvalsNeeded: 2, approvers: [PEER_A] })] }),
+        ctx: context({
+          requirements: [requirement(1, 'peer', [PEER_A, PEER_B], { approvalsNeeded: 2, approvers: [PEER_A] })],
+        }),
         actor: PEER_A,
         reason: /^Your approval of CHG-42 as peer is already recorded\.$/,
       },
       {
         name: 'two approvals needed, the actor already gave one (several roles per person)',
-        ctx: context({ oneRolePerPerson: false, requirements: [requirement(1, 'peer', [PEER_A, PEER_B], { approvalsNeeded: 2, approvers: [PEER_A] })] }),
+        ctx: context({
+          oneRolePerPerson: false,
+          requirements: [requirement(1, 'peer', [PEER_A, PEER_B], { approvalsNeeded: 2, approvers: [PEER_A] })],
+        }),
         actor: PEER_A,
         reason: /^Your approval of CHG-42 as peer is already recorded\.$/,
       },
@@ -287,36 +384,68 @@ describe('decisionEligibility', () => {
       'every state but the three deciding ones is refused, naming the change and the state: %s',
       (state) => {
         const result = decisionEligibility(context({ state }), PEER_A);
-        expect(result).toEqual({ ok: false, reason: `${CHANGE} is already ${state.replaceAll('_', ' ')}; nothing was recorded.` });
+        expect(result).toEqual({
+          ok: false,
+          reason: `${CHANGE} is already ${state.replaceAll('_', ' ')}; nothing was recorded.`,
+        });
       },
     );
 
     it('fifteen states are refused, among them the outcomes of every phase', () => {
       const refused = CHANGE_STATES.filter((state) => !decisionEligibility(context({ state }), PEER_A).ok);
       expect(refused).toHaveLength(15);
-      for (const state of ['approved', 'rejected', 'authorized', 'declined', 'retro_approved', 'retro_rejected'] as const) {
+      for (const state of [
+        'approved',
+        'rejected',
+        'authorized',
+        'declined',
+        'retro_approved',
+        'retro_rejected',
+      ] as const) {
         expect(refused, state).toContain(state);
       }
     });
   });
 
   describe('deciding states', () => {
-    it.each(DECIDING)('a candidate may decide in %s (4.4 approval, 6.3 authorization, 6.4 formal approval afterwards)', (state) => {
-      expect(decisionEligibility(context({ state }), PEER_B)).toEqual({ ok: true, requirementId: 1, role: 'peer' });
-    });
+    it.each(DECIDING)(
+      'a candidate may decide in %s (4.4 approval, 6.3 authorization, 6.4 formal approval afterwards)',
+      (state) => {
+        expect(decisionEligibility(context({ state }), PEER_B)).toEqual({ ok: true, requirementId: 1, role: 'peer' });
+      },
+    );
 
     it.each(DECIDING)('in %s the requester, the owner and outsiders are still refused', (state) => {
       const requirements = [requirement(1, 'manager', [REQUESTER, OWNER, MANAGER])];
-      expect(decisionEligibility(context({ state, requirements }), REQUESTER)).toEqual({ ok: false, reason: `You requested ${CHANGE}, so someone else must approve it.` });
-      expect(decisionEligibility(context({ state, requirements }), OWNER)).toEqual({ ok: false, reason: `You own ${CHANGE}, so someone else must approve it.` });
-      expect(decisionEligibility(context({ state, requirements }), OUTSIDER)).toEqual({ ok: false, reason: `You are not one of the approvers of ${CHANGE}; nothing was recorded.` });
+      expect(decisionEligibility(context({ state, requirements }), REQUESTER)).toEqual({
+        ok: false,
+        reason: `You requested ${CHANGE}, so someone else must approve it.`,
+      });
+      expect(decisionEligibility(context({ state, requirements }), OWNER)).toEqual({
+        ok: false,
+        reason: `You own ${CHANGE}, so someone else must approve it.`,
+      });
+      expect(decisionEligibility(context({ state, requirements }), OUTSIDER)).toEqual({
+        ok: false,
+        reason: `You are not one of the approvers of ${CHANGE}; nothing was recorded.`,
+      });
     });
   });
 
   describe('accepted decisions', () => {
     it.each<{ name: string; ctx: DecisionContext; actor: string; expected: { requirementId: number; role: string } }>([
-      { name: 'a candidate of an unsatisfied requirement', ctx: context(), actor: PEER_B, expected: { requirementId: 1, role: 'peer' } },
-      { name: 'the manager candidate', ctx: context(), actor: MANAGER, expected: { requirementId: 2, role: 'manager' } },
+      {
+        name: 'a candidate of an unsatisfied requirement',
+        ctx: context(),
+        actor: PEER_B,
+        expected: { requirementId: 1, role: 'peer' },
+      },
+      {
+        name: 'the manager candidate',
+        ctx: context(),
+        actor: MANAGER,
+        expected: { requirementId: 2, role: 'manager' },
+      },
       {
         name: 'a candidate of an open role while another of their roles is satisfied',
         ctx: context({
@@ -343,7 +472,10 @@ describe('decisionEligibility', () => {
       {
         name: 'in two open roles: the scarcer one (manager, 2 candidates) over peer (3)',
         ctx: context({
-          requirements: [requirement(1, 'peer', [PEER_A, PEER_B, SECURITY]), requirement(2, 'manager', [MANAGER, PEER_A])],
+          requirements: [
+            requirement(1, 'peer', [PEER_A, PEER_B, SECURITY]),
+            requirement(2, 'manager', [MANAGER, PEER_A]),
+          ],
         }),
         actor: PEER_A,
         expected: { requirementId: 2, role: 'manager' },
@@ -358,7 +490,9 @@ describe('decisionEligibility', () => {
       },
       {
         name: 'two approvals needed, one given by someone else: another candidate may give the second',
-        ctx: context({ requirements: [requirement(1, 'peer', [PEER_A, PEER_B], { approvalsNeeded: 2, approvers: [PEER_A] })] }),
+        ctx: context({
+          requirements: [requirement(1, 'peer', [PEER_A, PEER_B], { approvalsNeeded: 2, approvers: [PEER_A] })],
+        }),
         actor: PEER_B,
         expected: { requirementId: 1, role: 'peer' },
       },
@@ -376,7 +510,11 @@ describe('decisionEligibility', () => {
         name: 'manager (1 candidate) and CTO stand-in (2 candidates): the stand-in, though manager is scarcer',
         ctx: context({
           state: 'pending_authorization',
-          requirements: [requirement(1, 'manager', [CTO]), requirement(2, 'security', [SECURITY]), requirement(3, 'cto', [CTO, CISO], alt)],
+          requirements: [
+            requirement(1, 'manager', [CTO]),
+            requirement(2, 'security', [SECURITY]),
+            requirement(3, 'cto', [CTO, CISO], alt),
+          ],
         }),
         actor: CTO,
         expected: { requirementId: 3, role: 'cto' },
@@ -385,7 +523,11 @@ describe('decisionEligibility', () => {
         name: 'the same, stand-in listed first',
         ctx: context({
           state: 'pending_authorization',
-          requirements: [requirement(3, 'cto', [CTO, CISO], alt), requirement(1, 'manager', [CTO]), requirement(2, 'security', [SECURITY])],
+          requirements: [
+            requirement(3, 'cto', [CTO, CISO], alt),
+            requirement(1, 'manager', [CTO]),
+            requirement(2, 'security', [SECURITY]),
+          ],
         }),
         actor: CTO,
         expected: { requirementId: 3, role: 'cto' },
@@ -394,7 +536,11 @@ describe('decisionEligibility', () => {
         name: 'two stand-ins open: the scarcer of the two (cto, 1 candidate, over ciso, 2)',
         ctx: context({
           state: 'pending_authorization',
-          requirements: [requirement(1, 'manager', [MANAGER]), requirement(4, 'ciso', [CISO, CTO], alt), requirement(3, 'cto', [CTO], alt)],
+          requirements: [
+            requirement(1, 'manager', [MANAGER]),
+            requirement(4, 'ciso', [CISO, CTO], alt),
+            requirement(3, 'cto', [CTO], alt),
+          ],
         }),
         actor: CTO,
         expected: { requirementId: 3, role: 'cto' },
@@ -403,7 +549,11 @@ describe('decisionEligibility', () => {
         name: 'a stand-in only: ok in its own right',
         ctx: context({
           state: 'pending_authorization',
-          requirements: [requirement(1, 'manager', [MANAGER]), requirement(2, 'security', [SECURITY]), requirement(4, 'ciso', [CISO], alt)],
+          requirements: [
+            requirement(1, 'manager', [MANAGER]),
+            requirement(2, 'security', [SECURITY]),
+            requirement(4, 'ciso', [CISO], alt),
+          ],
         }),
         actor: CISO,
         expected: { requirementId: 4, role: 'ciso' },
@@ -412,7 +562,11 @@ describe('decisionEligibility', () => {
         name: 'an ordinary authorizer who is no stand-in keeps the ordinary role',
         ctx: context({
           state: 'pending_authorization',
-          requirements: [requirement(1, 'manager', [MANAGER]), requirement(2, 'security', [SECURITY]), requirement(3, 'cto', [CTO], alt)],
+          requirements: [
+            requirement(1, 'manager', [MANAGER]),
+            requirement(2, 'security', [SECURITY]),
+            requirement(3, 'cto', [CTO], alt),
+          ],
         }),
         actor: SECURITY,
         expected: { requirementId: 2, role: 'security' },
@@ -421,7 +575,10 @@ describe('decisionEligibility', () => {
         name: 'the stand-in requirement already approved by somebody else (approvals needed 2): the open stand-in is still chosen over manager',
         ctx: context({
           state: 'pending_authorization',
-          requirements: [requirement(1, 'manager', [CTO]), requirement(3, 'cto', [CTO, CISO], { ...alt, approvalsNeeded: 2, approvers: [CISO] })],
+          requirements: [
+            requirement(1, 'manager', [CTO]),
+            requirement(3, 'cto', [CTO, CISO], { ...alt, approvalsNeeded: 2, approvers: [CISO] }),
+          ],
         }),
         actor: CTO,
         expected: { requirementId: 3, role: 'cto' },
@@ -462,7 +619,10 @@ describe('decisionEligibility', () => {
           requirement(3, 'cto', [CTO], alt),
         ],
       });
-      expect(decisionEligibility(ctx, CTO)).toEqual({ ok: false, reason: `You already approved ${CHANGE} as manager; one person counts for one role.` });
+      expect(decisionEligibility(ctx, CTO)).toEqual({
+        ok: false,
+        reason: `You already approved ${CHANGE} as manager; one person counts for one role.`,
+      });
     });
   });
 });

@@ -21,14 +21,62 @@ const AFTER_HOURS = {
 describe('POL-SEC-008 6.3 business hours in America/New_York (default Mon–Fri 09:00–17:00)', () => {
   it.each([
     // Winter (EST, UTC−5)
-    { name: 'Mon 2026-01-12 08:59 EST is after hours', at: '2026-01-12T13:59:00Z', weekday: 'mon', time: '08:59', business: false },
-    { name: 'Mon 2026-01-12 09:00 EST is business hours', at: '2026-01-12T14:00:00Z', weekday: 'mon', time: '09:00', business: true },
-    { name: 'Mon 2026-01-12 16:59 EST is business hours', at: '2026-01-12T21:59:00Z', weekday: 'mon', time: '16:59', business: true },
-    { name: 'Mon 2026-01-12 17:00 EST is after hours', at: '2026-01-12T22:00:00Z', weekday: 'mon', time: '17:00', business: false },
-    { name: 'Fri 2026-01-16 16:59 EST is business hours', at: '2026-01-16T21:59:00Z', weekday: 'fri', time: '16:59', business: true },
-    { name: 'Sat 2026-01-17 12:00 EST is after hours', at: '2026-01-17T17:00:00Z', weekday: 'sat', time: '12:00', business: false },
-    { name: 'Sun 2026-01-18 12:00 EST is after hours', at: '2026-01-18T17:00:00Z', weekday: 'sun', time: '12:00', business: false },
-    { name: 'Tue 2026-01-13 00:00 EST (midnight, not "24:00") is after hours', at: '2026-01-13T05:00:00Z', weekday: 'tue', time: '00:00', business: false },
+    {
+      name: 'Mon 2026-01-12 08:59 EST is after hours',
+      at: '2026-01-12T13:59:00Z',
+      weekday: 'mon',
+      time: '08:59',
+      business: false,
+    },
+    {
+      name: 'Mon 2026-01-12 09:00 EST is business hours',
+      at: '2026-01-12T14:00:00Z',
+      weekday: 'mon',
+      time: '09:00',
+      business: true,
+    },
+    {
+      name: 'Mon 2026-01-12 16:59 EST is business hours',
+      at: '2026-01-12T21:59:00Z',
+      weekday: 'mon',
+      time: '16:59',
+      business: true,
+    },
+    {
+      name: 'Mon 2026-01-12 17:00 EST is after hours',
+      at: '2026-01-12T22:00:00Z',
+      weekday: 'mon',
+      time: '17:00',
+      business: false,
+    },
+    {
+      name: 'Fri 2026-01-16 16:59 EST is business hours',
+      at: '2026-01-16T21:59:00Z',
+      weekday: 'fri',
+      time: '16:59',
+      business: true,
+    },
+    {
+      name: 'Sat 2026-01-17 12:00 EST is after hours',
+      at: '2026-01-17T17:00:00Z',
+      weekday: 'sat',
+      time: '12:00',
+      business: false,
+    },
+    {
+      name: 'Sun 2026-01-18 12:00 EST is after hours',
+      at: '2026-01-18T17:00:00Z',
+      weekday: 'sun',
+      time: '12:00',
+      business: false,
+    },
+    {
+      name: 'Tue 2026-01-13 00:00 EST (midnight, not "24:00") is after hours',
+      at: '2026-01-13T05:00:00Z',
+      weekday: 'tue',
+      time: '00:00',
+      business: false,
+    },
     {
       name: 'Mon 2026-01-12 23:30 EST is still Monday locally though UTC says Tuesday',
       at: '2026-01-13T04:30:00Z',
@@ -44,17 +92,77 @@ describe('POL-SEC-008 6.3 business hours in America/New_York (default Mon–Fri 
       business: false,
     },
     // Summer (EDT, UTC−4): the same UTC clock times shift by an hour.
-    { name: 'Mon 2026-07-13 08:59 EDT is after hours', at: '2026-07-13T12:59:00Z', weekday: 'mon', time: '08:59', business: false },
-    { name: 'Mon 2026-07-13 09:00 EDT is business hours', at: '2026-07-13T13:00:00Z', weekday: 'mon', time: '09:00', business: true },
-    { name: 'Mon 2026-07-13 16:59 EDT is business hours', at: '2026-07-13T20:59:00Z', weekday: 'mon', time: '16:59', business: true },
-    { name: 'Mon 2026-07-13 17:00 EDT is after hours', at: '2026-07-13T21:00:00Z', weekday: 'mon', time: '17:00', business: false },
-    { name: 'Mon 2026-07-13 21:59Z is 17:59 EDT, after hours (would be 16:59 in EST)', at: '2026-07-13T21:59:00Z', weekday: 'mon', time: '17:59', business: false },
-    { name: 'Sat 2026-07-18 12:00 EDT is after hours', at: '2026-07-18T16:00:00Z', weekday: 'sat', time: '12:00', business: false },
+    {
+      name: 'Mon 2026-07-13 08:59 EDT is after hours',
+      at: '2026-07-13T12:59:00Z',
+      weekday: 'mon',
+      time: '08:59',
+      business: false,
+    },
+    {
+      name: 'Mon 2026-07-13 09:00 EDT is business hours',
+      at: '2026-07-13T13:00:00Z',
+      weekday: 'mon',
+      time: '09:00',
+      business: true,
+    },
+    {
+      name: 'Mon 2026-07-13 16:59 EDT is business hours',
+      at: '2026-07-13T20:59:00Z',
+      weekday: 'mon',
+      time: '16:59',
+      business: true,
+    },
+    {
+      name: 'Mon 2026-07-13 17:00 EDT is after hours',
+      at: '2026-07-13T21:00:00Z',
+      weekday: 'mon',
+      time: '17:00',
+      business: false,
+    },
+    {
+      name: 'Mon 2026-07-13 21:59Z is 17:59 EDT, after hours (would be 16:59 in EST)',
+      at: '2026-07-13T21:59:00Z',
+      weekday: 'mon',
+      time: '17:59',
+      business: false,
+    },
+    {
+      name: 'Sat 2026-07-18 12:00 EDT is after hours',
+      at: '2026-07-18T16:00:00Z',
+      weekday: 'sat',
+      time: '12:00',
+      business: false,
+    },
     // The Mondays right after the DST changes.
-    { name: 'Mon 2026-03-09 09:00 EDT (day after spring forward) is business hours', at: '2026-03-09T13:00:00Z', weekday: 'mon', time: '09:00', business: true },
-    { name: 'Fri 2026-03-06 08:00 EST (before spring forward): 13:00Z is after hours', at: '2026-03-06T13:00:00Z', weekday: 'fri', time: '08:00', business: false },
-    { name: 'Mon 2026-11-02 08:00 EST (day after fall back): 13:00Z is after hours', at: '2026-11-02T13:00:00Z', weekday: 'mon', time: '08:00', business: false },
-    { name: 'Mon 2026-11-02 09:00 EST (day after fall back) is business hours', at: '2026-11-02T14:00:00Z', weekday: 'mon', time: '09:00', business: true },
+    {
+      name: 'Mon 2026-03-09 09:00 EDT (day after spring forward) is business hours',
+      at: '2026-03-09T13:00:00Z',
+      weekday: 'mon',
+      time: '09:00',
+      business: true,
+    },
+    {
+      name: 'Fri 2026-03-06 08:00 EST (before spring forward): 13:00Z is after hours',
+      at: '2026-03-06T13:00:00Z',
+      weekday: 'fri',
+      time: '08:00',
+      business: false,
+    },
+    {
+      name: 'Mon 2026-11-02 08:00 EST (day after fall back): 13:00Z is after hours',
+      at: '2026-11-02T13:00:00Z',
+      weekday: 'mon',
+      time: '08:00',
+      business: false,
+    },
+    {
+      name: 'Mon 2026-11-02 09:00 EST (day after fall back) is business hours',
+      at: '2026-11-02T14:00:00Z',
+      weekday: 'mon',
+      time: '09:00',
+      business: true,
+    },
   ])('$name', ({ at, weekday, time, business }) => {
     const instant = new Date(at);
     expect(localTime(instant, 'America/New_York')).toEqual({ weekday, time });
@@ -130,20 +238,28 @@ business_hours: { days: [mon, tue, wed, thu], from: "08:30", to: "16:00" }
     { name: 'Mon 2026-01-12 08:30 GMT is business hours', at: '2026-01-12T08:30:00Z', business: true },
     { name: 'Mon 2026-01-12 15:59 GMT is business hours', at: '2026-01-12T15:59:00Z', business: true },
     { name: 'Mon 2026-01-12 16:00 GMT is after hours', at: '2026-01-12T16:00:00Z', business: false },
-    { name: 'Fri 2026-01-16 10:00 GMT is after hours (Friday not listed)', at: '2026-01-16T10:00:00Z', business: false },
+    {
+      name: 'Fri 2026-01-16 10:00 GMT is after hours (Friday not listed)',
+      at: '2026-01-16T10:00:00Z',
+      business: false,
+    },
     { name: 'Mon 2026-07-13 07:30Z is 08:30 BST, business hours', at: '2026-07-13T07:30:00Z', business: true },
     { name: 'Mon 2026-07-13 07:29Z is 08:29 BST, after hours', at: '2026-07-13T07:29:00Z', business: false },
     { name: 'Mon 2026-07-13 15:00Z is 16:00 BST, after hours', at: '2026-07-13T15:00:00Z', business: false },
     { name: 'Mon 2026-07-13 14:59Z is 15:59 BST, business hours', at: '2026-07-13T14:59:00Z', business: true },
     // 14:00Z on a Monday: 09:00 in New York (business there), 14:00 in London (business), and
     // 20:00Z: 15:00 in New York (business) but 20:00 in London (after hours).
-    { name: 'Mon 2026-01-12 20:00Z is after hours in London though business hours in New York', at: '2026-01-12T20:00:00Z', business: false },
+    {
+      name: 'Mon 2026-01-12 20:00Z is after hours in London though business hours in New York',
+      at: '2026-01-12T20:00:00Z',
+      business: false,
+    },
   ])('$name', ({ at, business }) => {
     expect(isBusinessHours(new Date(at), london)).toBe(business);
     expect(emergencyAuthorizers(new Date(at), london).period).toBe(business ? 'business_hours' : 'after_hours');
   });
 
-  it('the same instant is judged in each policy\'s own timezone', () => {
+  it("the same instant is judged in each policy's own timezone", () => {
     const instant = new Date('2026-01-12T20:00:00Z');
     expect(isBusinessHours(instant, policy)).toBe(true);
     expect(isBusinessHours(instant, london)).toBe(false);

@@ -2,29 +2,29 @@
 // meetings, final decisions"), the meeting's minutes (11.1), and the values its buttons carry.
 import { describe, expect, it } from 'vitest';
 import {
-  CAB_OUTCOMES,
+  type BallotContext,
+  type BallotKind,
   ballotRefusal,
   buildMinutes,
+  CAB_OUTCOMES,
+  type CabOutcome,
+  type CabVote,
+  decisionRuleFor,
+  type Minutes,
+  type MinutesItem,
   mayCloseMeeting,
   quorumOutcome,
   tally,
-  type BallotContext,
-  type BallotKind,
-  type CabOutcome,
-  type CabVote,
-  type Minutes,
-  type MinutesItem,
-  decisionRuleFor,
 } from '../../src/domain/cab.js';
 import {
   ACTIONS,
+  type BallotValue,
   CAB_BALLOT_ACTION,
   cabBallotActionId,
   encodeBallotValue,
   encodeMeetingValue,
   parseBallotValue,
   parseMeetingValue,
-  type BallotValue,
 } from '../../src/slack/ids.js';
 
 const BALLOT_KINDS: readonly BallotKind[] = ['vote', 'decide'];
@@ -49,7 +49,11 @@ describe('tally', () => {
   });
 
   it('groups voters by outcome, keeping the order they voted in', () => {
-    expect(tally(votes('defer:UM3', 'approve:UM2', 'reject:UM4', 'approve:UM1'))).toEqual({ approve: ['UM2', 'UM1'], reject: ['UM4'], defer: ['UM3'] });
+    expect(tally(votes('defer:UM3', 'approve:UM2', 'reject:UM4', 'approve:UM1'))).toEqual({
+      approve: ['UM2', 'UM1'],
+      reject: ['UM4'],
+      defer: ['UM3'],
+    });
   });
 });
 
@@ -57,24 +61,82 @@ describe('quorumOutcome: the quorum rule', () => {
   it.each([
     { name: 'no votes → undecided', votes: votes(), quorum: 1, outcome: undefined },
     { name: 'a quorum of 1: the first vote decides', votes: votes('approve:UM1'), quorum: 1, outcome: 'approve' },
-    { name: 'two approvals of three → not reached', votes: votes('approve:UM1', 'approve:UM2'), quorum: 3, outcome: undefined },
-    { name: 'three approvals of three → approved', votes: votes('approve:UM1', 'approve:UM2', 'approve:UM3'), quorum: 3, outcome: 'approve' },
-    { name: 'three defers of three → deferred', votes: votes('defer:UM1', 'defer:UM2', 'defer:UM3', 'approve:UM4'), quorum: 3, outcome: 'defer' },
-    { name: 'three rejections of three → rejected', votes: votes('reject:UM1', 'reject:UM2', 'reject:UM3'), quorum: 3, outcome: 'reject' },
-    { name: 'four votes, split, none at three → not reached', votes: votes('approve:UM1', 'approve:UM2', 'reject:UM3', 'defer:UM4'), quorum: 3, outcome: undefined },
-    { name: 'more than the quorum still decides', votes: votes('approve:UM1', 'approve:UM2', 'approve:UM3', 'approve:UM4', 'reject:UM5'), quorum: 3, outcome: 'approve' },
+    {
+      name: 'two approvals of three → not reached',
+      votes: votes('approve:UM1', 'approve:UM2'),
+      quorum: 3,
+      outcome: undefined,
+    },
+    {
+      name: 'three approvals of three → approved',
+      votes: votes('approve:UM1', 'approve:UM2', 'approve:UM3'),
+      quorum: 3,
+      outcome: 'approve',
+    },
+    {
+      name: 'three defers of three → deferred',
+      votes: votes('defer:UM1', 'defer:UM2', 'defer:UM3', 'approve:UM4'),
+      quorum: 3,
+      outcome: 'defer',
+    },
+    {
+      name: 'three rejections of three → rejected',
+      votes: votes('reject:UM1', 'reject:UM2', 'reject:UM3'),
+      quorum: 3,
+      outcome: 'reject',
+    },
+    {
+      name: 'four votes, split, none at three → not reached',
+      votes: votes('approve:UM1', 'approve:UM2', 'reject:UM3', 'defer:UM4'),
+      quorum: 3,
+      outcome: undefined,
+    },
+    {
+      name: 'more than the quorum still decides',
+      votes: votes('approve:UM1', 'approve:UM2', 'approve:UM3', 'approve:UM4', 'reject:UM5'),
+      quorum: 3,
+      outcome: 'approve',
+    },
     // Two outcomes at quorum (the quorum was lowered): the cautious one, reject before defer before approve.
-    { name: 'approve and reject both at quorum → reject', votes: votes('approve:UM1', 'approve:UM2', 'reject:UM3', 'reject:UM4'), quorum: 2, outcome: 'reject' },
-    { name: 'approve and defer both at quorum → defer', votes: votes('approve:UM1', 'approve:UM2', 'defer:UM3', 'defer:UM4'), quorum: 2, outcome: 'defer' },
-    { name: 'defer and reject both at quorum → reject', votes: votes('defer:UM1', 'defer:UM2', 'reject:UM3', 'reject:UM4'), quorum: 2, outcome: 'reject' },
-    { name: 'all three at quorum, approvals the most → reject', votes: votes('approve:UM1', 'approve:UM2', 'approve:UM3', 'defer:UM4', 'reject:UM5'), quorum: 1, outcome: 'reject' },
+    {
+      name: 'approve and reject both at quorum → reject',
+      votes: votes('approve:UM1', 'approve:UM2', 'reject:UM3', 'reject:UM4'),
+      quorum: 2,
+      outcome: 'reject',
+    },
+    {
+      name: 'approve and defer both at quorum → defer',
+      votes: votes('approve:UM1', 'approve:UM2', 'defer:UM3', 'defer:UM4'),
+      quorum: 2,
+      outcome: 'defer',
+    },
+    {
+      name: 'defer and reject both at quorum → reject',
+      votes: votes('defer:UM1', 'defer:UM2', 'reject:UM3', 'reject:UM4'),
+      quorum: 2,
+      outcome: 'reject',
+    },
+    {
+      name: 'all three at quorum, approvals the most → reject',
+      votes: votes('approve:UM1', 'approve:UM2', 'approve:UM3', 'defer:UM4', 'reject:UM5'),
+      quorum: 1,
+      outcome: 'reject',
+    },
   ])('$name', ({ votes: cast, quorum, outcome }) => {
     expect(quorumOutcome(cast, quorum)).toBe(outcome);
   });
 });
 
 describe('ballotRefusal: 7.1 the chair makes the final decision; members vote', () => {
-  const chairRule: BallotContext = { ref: 'CHG-7', rule: 'chair', quorum: 3, chairId: CHAIR, members: MEMBERS, requesterId: REQUESTER, ownerId: OWNER };
+  const chairRule: BallotContext = {
+    ref: 'CHG-7',
+    rule: 'chair',
+    quorum: 3,
+    chairId: CHAIR,
+    members: MEMBERS,
+    requesterId: REQUESTER,
+    ownerId: OWNER,
+  };
   const quorumRule: BallotContext = { ...chairRule, rule: 'quorum' };
 
   const REQUESTED = 'You requested CHG-7, so the board decides it without you.';
@@ -85,33 +147,132 @@ describe('ballotRefusal: 7.1 the chair makes the final decision; members vote', 
 
   it.each([
     // Nobody votes on their own change, whatever their seat on the board.
-    { name: 'the requester, a member, votes → refused', context: chairRule, actor: REQUESTER, kind: 'vote', refusal: REQUESTED },
+    {
+      name: 'the requester, a member, votes → refused',
+      context: chairRule,
+      actor: REQUESTER,
+      kind: 'vote',
+      refusal: REQUESTED,
+    },
     { name: 'the owner, a member, votes → refused', context: chairRule, actor: OWNER, kind: 'vote', refusal: OWNED },
-    { name: 'the owner votes under the quorum rule → refused', context: quorumRule, actor: OWNER, kind: 'vote', refusal: OWNED },
-    { name: '7.1: the chair who requested the change decides → refused', context: { ...chairRule, requesterId: CHAIR }, actor: CHAIR, kind: 'decide', refusal: REQUESTED },
-    { name: '7.1: the chair who owns the change decides → refused', context: { ...chairRule, ownerId: CHAIR }, actor: CHAIR, kind: 'decide', refusal: OWNED },
+    {
+      name: 'the owner votes under the quorum rule → refused',
+      context: quorumRule,
+      actor: OWNER,
+      kind: 'vote',
+      refusal: OWNED,
+    },
+    {
+      name: '7.1: the chair who requested the change decides → refused',
+      context: { ...chairRule, requesterId: CHAIR },
+      actor: CHAIR,
+      kind: 'decide',
+      refusal: REQUESTED,
+    },
+    {
+      name: '7.1: the chair who owns the change decides → refused',
+      context: { ...chairRule, ownerId: CHAIR },
+      actor: CHAIR,
+      kind: 'decide',
+      refusal: OWNED,
+    },
     // Voting.
-    { name: 'a member votes (chair rule) → allowed', context: chairRule, actor: 'UM1', kind: 'vote', refusal: undefined },
-    { name: 'a member votes (quorum rule) → allowed', context: quorumRule, actor: 'UM2', kind: 'vote', refusal: undefined },
+    {
+      name: 'a member votes (chair rule) → allowed',
+      context: chairRule,
+      actor: 'UM1',
+      kind: 'vote',
+      refusal: undefined,
+    },
+    {
+      name: 'a member votes (quorum rule) → allowed',
+      context: quorumRule,
+      actor: 'UM2',
+      kind: 'vote',
+      refusal: undefined,
+    },
     { name: 'a non-member votes → refused', context: chairRule, actor: 'UOUTSIDER', kind: 'vote', refusal: NOT_MEMBER },
-    { name: 'a non-member votes under the quorum rule → refused', context: quorumRule, actor: 'UOUTSIDER', kind: 'vote', refusal: NOT_MEMBER },
+    {
+      name: 'a non-member votes under the quorum rule → refused',
+      context: quorumRule,
+      actor: 'UOUTSIDER',
+      kind: 'vote',
+      refusal: NOT_MEMBER,
+    },
     { name: '7.1: the chair votes → allowed', context: chairRule, actor: CHAIR, kind: 'vote', refusal: undefined },
-    { name: '7.1: the chair, not in the board\'s role, still votes', context: { ...chairRule, members: ['UM1', 'UM2'] }, actor: CHAIR, kind: 'vote', refusal: undefined },
-    { name: '7.1: the chair votes on a board with no members listed', context: { ...quorumRule, members: [] }, actor: CHAIR, kind: 'vote', refusal: undefined },
-    { name: 'no chair configured: a non-member still cannot vote', context: { ...chairRule, chairId: undefined }, actor: 'UOUTSIDER', kind: 'vote', refusal: NOT_MEMBER },
+    {
+      name: "7.1: the chair, not in the board's role, still votes",
+      context: { ...chairRule, members: ['UM1', 'UM2'] },
+      actor: CHAIR,
+      kind: 'vote',
+      refusal: undefined,
+    },
+    {
+      name: '7.1: the chair votes on a board with no members listed',
+      context: { ...quorumRule, members: [] },
+      actor: CHAIR,
+      kind: 'vote',
+      refusal: undefined,
+    },
+    {
+      name: 'no chair configured: a non-member still cannot vote',
+      context: { ...chairRule, chairId: undefined },
+      actor: 'UOUTSIDER',
+      kind: 'vote',
+      refusal: NOT_MEMBER,
+    },
     // Deciding under the chair rule: 7.1 "final decisions" are the chair's.
     { name: '7.1: the chair decides → allowed', context: chairRule, actor: CHAIR, kind: 'decide', refusal: undefined },
-    { name: '7.1: the chair, not in the board\'s role, decides → allowed', context: { ...chairRule, members: ['UM1'] }, actor: CHAIR, kind: 'decide', refusal: undefined },
+    {
+      name: "7.1: the chair, not in the board's role, decides → allowed",
+      context: { ...chairRule, members: ['UM1'] },
+      actor: CHAIR,
+      kind: 'decide',
+      refusal: undefined,
+    },
     { name: '7.1: a member decides → refused', context: chairRule, actor: 'UM1', kind: 'decide', refusal: NOT_CHAIR },
-    { name: '7.1: a non-member decides → refused', context: chairRule, actor: 'UOUTSIDER', kind: 'decide', refusal: NOT_CHAIR },
-    { name: '7.1: no chair configured, a member decides → refused', context: { ...chairRule, chairId: undefined }, actor: 'UM1', kind: 'decide', refusal: NOT_CHAIR },
+    {
+      name: '7.1: a non-member decides → refused',
+      context: chairRule,
+      actor: 'UOUTSIDER',
+      kind: 'decide',
+      refusal: NOT_CHAIR,
+    },
+    {
+      name: '7.1: no chair configured, a member decides → refused',
+      context: { ...chairRule, chairId: undefined },
+      actor: 'UM1',
+      kind: 'decide',
+      refusal: NOT_CHAIR,
+    },
     // Deciding under the quorum rule: nobody decides alone.
-    { name: 'quorum rule: a member decides → refused', context: quorumRule, actor: 'UM1', kind: 'decide', refusal: BY_QUORUM },
-    { name: 'quorum rule: the chair decides → refused', context: quorumRule, actor: CHAIR, kind: 'decide', refusal: BY_QUORUM },
-    { name: 'quorum rule: a non-member decides → refused', context: quorumRule, actor: 'UOUTSIDER', kind: 'decide', refusal: BY_QUORUM },
-  ] satisfies { name: string; context: BallotContext; actor: string; kind: BallotKind; refusal: string | undefined }[])('$name', ({ context, actor, kind, refusal }) => {
-    expect(ballotRefusal(context, actor, kind)).toBe(refusal);
-  });
+    {
+      name: 'quorum rule: a member decides → refused',
+      context: quorumRule,
+      actor: 'UM1',
+      kind: 'decide',
+      refusal: BY_QUORUM,
+    },
+    {
+      name: 'quorum rule: the chair decides → refused',
+      context: quorumRule,
+      actor: CHAIR,
+      kind: 'decide',
+      refusal: BY_QUORUM,
+    },
+    {
+      name: 'quorum rule: a non-member decides → refused',
+      context: quorumRule,
+      actor: 'UOUTSIDER',
+      kind: 'decide',
+      refusal: BY_QUORUM,
+    },
+  ] satisfies { name: string; context: BallotContext; actor: string; kind: BallotKind; refusal: string | undefined }[])(
+    '$name',
+    ({ context, actor, kind, refusal }) => {
+      expect(ballotRefusal(context, actor, kind)).toBe(refusal);
+    },
+  );
 
   it.each([1, 2, 5])('quorum rule: the refusal names the quorum (%i)', (quorum) => {
     expect(ballotRefusal({ ...quorumRule, quorum }, 'UM1', 'decide')).toContain(`a quorum of ${quorum} votes`);
@@ -121,7 +282,7 @@ describe('ballotRefusal: 7.1 the chair makes the final decision; members vote', 
 describe('mayCloseMeeting: the chair closes, or any member when there is no chair', () => {
   it.each([
     { name: '7.1: the chair', actor: CHAIR, chairId: CHAIR, members: MEMBERS, may: true },
-    { name: '7.1: the chair, not in the board\'s role', actor: CHAIR, chairId: CHAIR, members: ['UM1'], may: true },
+    { name: "7.1: the chair, not in the board's role", actor: CHAIR, chairId: CHAIR, members: ['UM1'], may: true },
     { name: 'a member, when there is a chair', actor: 'UM1', chairId: CHAIR, members: MEMBERS, may: false },
     { name: 'a non-member, when there is a chair', actor: 'UOUTSIDER', chairId: CHAIR, members: MEMBERS, may: false },
     { name: 'no chair: a member', actor: 'UM1', chairId: undefined, members: MEMBERS, may: true },
@@ -133,9 +294,33 @@ describe('mayCloseMeeting: the chair closes, or any member when there is no chai
 });
 
 describe('buildMinutes: 11.1 the record of a meeting', () => {
-  const approved: MinutesItem = { ref: 'CHG-7', title: 'Rotate TLS certificates', phase: 'approval', outcome: 'approve', decidedBy: CHAIR, reason: null, votes: votes('approve:UM1', 'reject:UM2') };
-  const deferred: MinutesItem = { ref: 'CHG-8', title: 'Upgrade the database', phase: 'approval', outcome: 'defer', decidedBy: CHAIR, reason: 'Needs a rollback plan.', votes: votes('defer:UM2', 'defer:UM3') };
-  const notReached: MinutesItem = { ref: 'CHG-9', title: 'Not reached', phase: 'approval', outcome: null, decidedBy: null, reason: null, votes: [] };
+  const approved: MinutesItem = {
+    ref: 'CHG-7',
+    title: 'Rotate TLS certificates',
+    phase: 'approval',
+    outcome: 'approve',
+    decidedBy: CHAIR,
+    reason: null,
+    votes: votes('approve:UM1', 'reject:UM2'),
+  };
+  const deferred: MinutesItem = {
+    ref: 'CHG-8',
+    title: 'Upgrade the database',
+    phase: 'approval',
+    outcome: 'defer',
+    decidedBy: CHAIR,
+    reason: 'Needs a rollback plan.',
+    votes: votes('defer:UM2', 'defer:UM3'),
+  };
+  const notReached: MinutesItem = {
+    ref: 'CHG-9',
+    title: 'Not reached',
+    phase: 'approval',
+    outcome: null,
+    decidedBy: null,
+    reason: null,
+    votes: [],
+  };
   const meeting: Omit<Minutes, 'participants' | 'closedAt'> = {
     kind: 'regular',
     meetingAt: '2026-11-18T15:00:00.000Z',
@@ -154,11 +339,26 @@ describe('buildMinutes: 11.1 the record of a meeting', () => {
 
   it.each([
     { name: 'a closer who took no other part is a participant', closedBy: 'UM9', items: [], participants: ['UM9'] },
-    { name: 'a decider who did not vote is a participant', closedBy: 'UM1', items: [{ ...approved, votes: [] }], participants: ['UCHAIR', 'UM1'] },
-    { name: 'a voter on several items appears once', closedBy: 'UM1', items: [deferred, deferred], participants: ['UCHAIR', 'UM1', 'UM2', 'UM3'] },
-  ] satisfies { name: string; closedBy: string; items: Minutes['items']; participants: string[] }[])('$name', ({ closedBy, items, participants }) => {
-    expect([...buildMinutes({ ...meeting, closedBy, items }, new Date('2026-11-18T16:30:00Z')).participants].sort()).toEqual(participants);
-  });
+    {
+      name: 'a decider who did not vote is a participant',
+      closedBy: 'UM1',
+      items: [{ ...approved, votes: [] }],
+      participants: ['UCHAIR', 'UM1'],
+    },
+    {
+      name: 'a voter on several items appears once',
+      closedBy: 'UM1',
+      items: [deferred, deferred],
+      participants: ['UCHAIR', 'UM1', 'UM2', 'UM3'],
+    },
+  ] satisfies { name: string; closedBy: string; items: Minutes['items']; participants: string[] }[])(
+    '$name',
+    ({ closedBy, items, participants }) => {
+      expect(
+        [...buildMinutes({ ...meeting, closedBy, items }, new Date('2026-11-18T16:30:00Z')).participants].sort(),
+      ).toEqual(participants);
+    },
+  );
 
   it('closedAt is the ISO instant, and the rest of the meeting is kept as given', () => {
     const minutes = buildMinutes(meeting, new Date('2026-11-18T16:30:05.250Z'));
@@ -170,7 +370,9 @@ describe('buildMinutes: 11.1 the record of a meeting', () => {
 });
 
 describe('ballot values: "ITEM-7:vote:approve"', () => {
-  const values: BallotValue[] = [1, 7, 9_999_999_999].flatMap((itemId) => BALLOT_KINDS.flatMap((kind) => CAB_OUTCOMES.map((outcome) => ({ itemId, kind, outcome }))));
+  const values: BallotValue[] = [1, 7, 9_999_999_999].flatMap((itemId) =>
+    BALLOT_KINDS.flatMap((kind) => CAB_OUTCOMES.map((outcome) => ({ itemId, kind, outcome }))),
+  );
 
   it.each(values)('ITEM-$itemId:$kind:$outcome round-trips', (value) => {
     const encoded = encodeBallotValue(value);
@@ -179,7 +381,11 @@ describe('ballot values: "ITEM-7:vote:approve"', () => {
   });
 
   it('ten digits is the longest item ID accepted', () => {
-    expect(parseBallotValue('ITEM-1234567890:decide:defer')).toEqual({ itemId: 1_234_567_890, kind: 'decide', outcome: 'defer' });
+    expect(parseBallotValue('ITEM-1234567890:decide:defer')).toEqual({
+      itemId: 1_234_567_890,
+      kind: 'decide',
+      outcome: 'defer',
+    });
   });
 
   it.each([
@@ -240,7 +446,16 @@ describe('ballot action IDs', () => {
     expect(new Set(pairs.map(({ kind, outcome }) => cabBallotActionId(kind, outcome))).size).toBe(pairs.length);
   });
 
-  it.each(['cab_ballot_vote_maybe', 'cab_ballot_elect_approve', 'cab_ballot_vote_approve_x', 'xcab_ballot_vote_approve', 'cab_ballot_vote', 'CAB_BALLOT_VOTE_APPROVE', '', ...Object.values(ACTIONS)])('does not match %j', (actionId) => {
+  it.each([
+    'cab_ballot_vote_maybe',
+    'cab_ballot_elect_approve',
+    'cab_ballot_vote_approve_x',
+    'xcab_ballot_vote_approve',
+    'cab_ballot_vote',
+    'CAB_BALLOT_VOTE_APPROVE',
+    '',
+    ...Object.values(ACTIONS),
+  ])('does not match %j', (actionId) => {
     expect(CAB_BALLOT_ACTION.test(actionId)).toBe(false);
   });
 });
@@ -248,11 +463,31 @@ describe('ballot action IDs', () => {
 describe('decisionRuleFor: a chair who requested or owns the change does not decide it (7.1)', () => {
   const change = { requesterId: 'U0REQ0001', ownerId: 'U0OWN0001' };
   it.each([
-    { name: 'chair rule, chair uninvolved: the chair decides', cab: { decision_rule: 'chair' as const, chair: 'U0CHAIR01' }, expected: 'chair' },
-    { name: 'chair rule, the chair requested it: the quorum decides', cab: { decision_rule: 'chair' as const, chair: 'U0REQ0001' }, expected: 'quorum' },
-    { name: 'chair rule, the chair owns it: the quorum decides', cab: { decision_rule: 'chair' as const, chair: 'U0OWN0001' }, expected: 'quorum' },
-    { name: 'chair rule, no chair set: stays the chair rule (the policy requires a chair with a channel)', cab: { decision_rule: 'chair' as const, chair: undefined }, expected: 'chair' },
-    { name: 'quorum rule stays the quorum rule', cab: { decision_rule: 'quorum' as const, chair: 'U0REQ0001' }, expected: 'quorum' },
+    {
+      name: 'chair rule, chair uninvolved: the chair decides',
+      cab: { decision_rule: 'chair' as const, chair: 'U0CHAIR01' },
+      expected: 'chair',
+    },
+    {
+      name: 'chair rule, the chair requested it: the quorum decides',
+      cab: { decision_rule: 'chair' as const, chair: 'U0REQ0001' },
+      expected: 'quorum',
+    },
+    {
+      name: 'chair rule, the chair owns it: the quorum decides',
+      cab: { decision_rule: 'chair' as const, chair: 'U0OWN0001' },
+      expected: 'quorum',
+    },
+    {
+      name: 'chair rule, no chair set: stays the chair rule (the policy requires a chair with a channel)',
+      cab: { decision_rule: 'chair' as const, chair: undefined },
+      expected: 'chair',
+    },
+    {
+      name: 'quorum rule stays the quorum rule',
+      cab: { decision_rule: 'quorum' as const, chair: 'U0REQ0001' },
+      expected: 'quorum',
+    },
   ])('$name', ({ cab, expected }) => {
     expect(decisionRuleFor(cab, change)).toBe(expected);
   });

@@ -10,15 +10,40 @@ describe('parseCommandText', () => {
     { name: 'only a newline and a tab', text: '\n\t', subcommand: '', args: '' },
     { name: '"  HELP  " is help, lower-cased and trimmed', text: '  HELP  ', subcommand: 'help', args: '' },
     { name: '"show CHG-1"', text: 'show CHG-1', subcommand: 'show', args: 'CHG-1' },
-    { name: 'the subcommand is lower-cased, the args keep their case', text: 'SHOW chg-1', subcommand: 'show', args: 'chg-1' },
+    {
+      name: 'the subcommand is lower-cased, the args keep their case',
+      text: 'SHOW chg-1',
+      subcommand: 'show',
+      args: 'chg-1',
+    },
     { name: 'several spaces between subcommand and args', text: 'show    CHG-1   ', subcommand: 'show', args: 'CHG-1' },
     { name: 'a tab between subcommand and args', text: 'show\tCHG-1', subcommand: 'show', args: 'CHG-1' },
-    { name: 'args keep their inner spacing', text: 'new Fix  the   login page', subcommand: 'new', args: 'Fix  the   login page' },
-    { name: 'multi-line args keep their line breaks', text: 'note CHG-7 first line\nsecond line\n\nfourth line', subcommand: 'note', args: 'CHG-7 first line\nsecond line\n\nfourth line' },
+    {
+      name: 'args keep their inner spacing',
+      text: 'new Fix  the   login page',
+      subcommand: 'new',
+      args: 'Fix  the   login page',
+    },
+    {
+      name: 'multi-line args keep their line breaks',
+      text: 'note CHG-7 first line\nsecond line\n\nfourth line',
+      subcommand: 'note',
+      args: 'CHG-7 first line\nsecond line\n\nfourth line',
+    },
     { name: 'args starting on the next line', text: 'note\nCHG-7 body', subcommand: 'note', args: 'CHG-7 body' },
-    { name: 'trailing blank lines are trimmed from the args', text: 'note CHG-7 body\n\n  \n', subcommand: 'note', args: 'CHG-7 body' },
+    {
+      name: 'trailing blank lines are trimmed from the args',
+      text: 'note CHG-7 body\n\n  \n',
+      subcommand: 'note',
+      args: 'CHG-7 body',
+    },
     { name: 'a single word with no args', text: 'list', subcommand: 'list', args: '' },
-    { name: 'punctuation belongs to the subcommand word', text: 'show:CHG-1 now', subcommand: 'show:chg-1', args: 'now' },
+    {
+      name: 'punctuation belongs to the subcommand word',
+      text: 'show:CHG-1 now',
+      subcommand: 'show:chg-1',
+      args: 'now',
+    },
   ])('$name', ({ text, subcommand, args }) => {
     expect(parseCommandText(text)).toEqual({ subcommand, args });
   });

@@ -5,14 +5,14 @@ import { TEXT_MAX, TITLE_MAX } from '../../src/domain/change-request.js';
 import { VERBAL_MEDIA } from '../../src/domain/emergency.js';
 import {
   EMERGENCY_FIELDS,
-  NOTE_MAX,
-  VERBAL_FIELDS,
-  validateEmergencyRequest,
-  validateVerbalApproval,
   type EmergencyForm,
   type EmergencyRequest,
+  NOTE_MAX,
+  VERBAL_FIELDS,
   type VerbalApprovalForm,
   type VerbalApprovalInput,
+  validateEmergencyRequest,
+  validateVerbalApproval,
 } from '../../src/domain/emergency-request.js';
 import type { Policy } from '../../src/policy/schema.js';
 import { minimalPolicy, policyWith } from './policy-fixture.js';
@@ -49,33 +49,138 @@ describe('validateEmergencyRequest: one fault, one error key', () => {
   type Row = { name: string; form: Partial<EmergencyForm>; key: string; message: RegExp };
   const rows: Row[] = [
     // 6.2 "Document impact": what is broken (the change title)
-    { name: '6.2 what is broken: missing', form: { whatIsBroken: undefined }, key: EMERGENCY_FIELDS.whatIsBroken, message: /^Enter the what is broken\.$/ },
-    { name: '6.2 what is broken: empty', form: { whatIsBroken: '' }, key: EMERGENCY_FIELDS.whatIsBroken, message: /^Enter the what is broken\.$/ },
-    { name: '6.2 what is broken: blank (whitespace only)', form: { whatIsBroken: ' \n\t ' }, key: EMERGENCY_FIELDS.whatIsBroken, message: /^Enter the what is broken\.$/ },
-    { name: `6.2 what is broken: ${TITLE_MAX + 1} characters`, form: { whatIsBroken: 'x'.repeat(TITLE_MAX + 1) }, key: EMERGENCY_FIELDS.whatIsBroken, message: /under 150 characters/ },
+    {
+      name: '6.2 what is broken: missing',
+      form: { whatIsBroken: undefined },
+      key: EMERGENCY_FIELDS.whatIsBroken,
+      message: /^Enter the what is broken\.$/,
+    },
+    {
+      name: '6.2 what is broken: empty',
+      form: { whatIsBroken: '' },
+      key: EMERGENCY_FIELDS.whatIsBroken,
+      message: /^Enter the what is broken\.$/,
+    },
+    {
+      name: '6.2 what is broken: blank (whitespace only)',
+      form: { whatIsBroken: ' \n\t ' },
+      key: EMERGENCY_FIELDS.whatIsBroken,
+      message: /^Enter the what is broken\.$/,
+    },
+    {
+      name: `6.2 what is broken: ${TITLE_MAX + 1} characters`,
+      form: { whatIsBroken: 'x'.repeat(TITLE_MAX + 1) },
+      key: EMERGENCY_FIELDS.whatIsBroken,
+      message: /under 150 characters/,
+    },
     // 6.1 Definition: the criterion must be one of the policy's
-    { name: '6.1 criterion: missing', form: { criterion: undefined }, key: EMERGENCY_FIELDS.criterion, message: /^Pick the emergency criterion that applies\.$/ },
+    {
+      name: '6.1 criterion: missing',
+      form: { criterion: undefined },
+      key: EMERGENCY_FIELDS.criterion,
+      message: /^Pick the emergency criterion that applies\.$/,
+    },
     { name: '6.1 criterion: empty', form: { criterion: '' }, key: EMERGENCY_FIELDS.criterion, message: /criterion/ },
-    { name: '6.1 criterion: not in the policy', form: { criterion: 'customer_escalation' }, key: EMERGENCY_FIELDS.criterion, message: /criterion/ },
-    { name: '6.1 criterion: the label instead of the id', form: { criterion: 'Production system is down or severely degraded' }, key: EMERGENCY_FIELDS.criterion, message: /criterion/ },
-    { name: '6.1 criterion: an id in the wrong case', form: { criterion: 'Production_Down' }, key: EMERGENCY_FIELDS.criterion, message: /criterion/ },
-    { name: '6.1 criterion: an id with surrounding spaces (a select value is exact)', form: { criterion: ' production_down ' }, key: EMERGENCY_FIELDS.criterion, message: /criterion/ },
-    { name: '6.1 criterion: a prototype key', form: { criterion: '__proto__' }, key: EMERGENCY_FIELDS.criterion, message: /criterion/ },
+    {
+      name: '6.1 criterion: not in the policy',
+      form: { criterion: 'customer_escalation' },
+      key: EMERGENCY_FIELDS.criterion,
+      message: /criterion/,
+    },
+    {
+      name: '6.1 criterion: the label instead of the id',
+      form: { criterion: 'Production system is down or severely degraded' },
+      key: EMERGENCY_FIELDS.criterion,
+      message: /criterion/,
+    },
+    {
+      name: '6.1 criterion: an id in the wrong case',
+      form: { criterion: 'Production_Down' },
+      key: EMERGENCY_FIELDS.criterion,
+      message: /criterion/,
+    },
+    {
+      name: '6.1 criterion: an id with surrounding spaces (a select value is exact)',
+      form: { criterion: ' production_down ' },
+      key: EMERGENCY_FIELDS.criterion,
+      message: /criterion/,
+    },
+    {
+      name: '6.1 criterion: a prototype key',
+      form: { criterion: '__proto__' },
+      key: EMERGENCY_FIELDS.criterion,
+      message: /criterion/,
+    },
     // 6.2 "Document impact": affected systems
-    { name: '6.2 affected systems: none', form: { affectedSystems: [] }, key: EMERGENCY_FIELDS.affectedSystems, message: /^Name at least one affected system\.$/ },
-    { name: '6.2 affected systems: only blanks', form: { affectedSystems: [' ', '', '\t'] }, key: EMERGENCY_FIELDS.affectedSystems, message: /at least one/ },
-    { name: '6.2 affected systems: a free-text name over 100 characters', form: { affectedSystems: ['db', 's'.repeat(101)] }, key: EMERGENCY_FIELDS.affectedSystems, message: /under 100/ },
+    {
+      name: '6.2 affected systems: none',
+      form: { affectedSystems: [] },
+      key: EMERGENCY_FIELDS.affectedSystems,
+      message: /^Name at least one affected system\.$/,
+    },
+    {
+      name: '6.2 affected systems: only blanks',
+      form: { affectedSystems: [' ', '', '\t'] },
+      key: EMERGENCY_FIELDS.affectedSystems,
+      message: /at least one/,
+    },
+    {
+      name: '6.2 affected systems: a free-text name over 100 characters',
+      form: { affectedSystems: ['db', 's'.repeat(101)] },
+      key: EMERGENCY_FIELDS.affectedSystems,
+      message: /under 100/,
+    },
     // 6.2 "Implement: Deploy fix": the planned fix
-    { name: '6.2 planned fix: missing', form: { plannedFix: undefined }, key: EMERGENCY_FIELDS.plannedFix, message: /^Enter the planned fix\.$/ },
-    { name: '6.2 planned fix: blank', form: { plannedFix: '  \n ' }, key: EMERGENCY_FIELDS.plannedFix, message: /^Enter the planned fix\.$/ },
-    { name: `6.2 planned fix: ${TEXT_MAX + 1} characters`, form: { plannedFix: 'f'.repeat(TEXT_MAX + 1) }, key: EMERGENCY_FIELDS.plannedFix, message: /under 3000 characters/ },
+    {
+      name: '6.2 planned fix: missing',
+      form: { plannedFix: undefined },
+      key: EMERGENCY_FIELDS.plannedFix,
+      message: /^Enter the planned fix\.$/,
+    },
+    {
+      name: '6.2 planned fix: blank',
+      form: { plannedFix: '  \n ' },
+      key: EMERGENCY_FIELDS.plannedFix,
+      message: /^Enter the planned fix\.$/,
+    },
+    {
+      name: `6.2 planned fix: ${TEXT_MAX + 1} characters`,
+      form: { plannedFix: 'f'.repeat(TEXT_MAX + 1) },
+      key: EMERGENCY_FIELDS.plannedFix,
+      message: /under 3000 characters/,
+    },
     // A rollback plan "may be brief", not absent
-    { name: '6.2 rollback plan: missing', form: { rollbackPlan: undefined }, key: EMERGENCY_FIELDS.rollbackPlan, message: /^Enter the rollback plan\.$/ },
-    { name: '6.2 rollback plan: blank', form: { rollbackPlan: '   ' }, key: EMERGENCY_FIELDS.rollbackPlan, message: /^Enter the rollback plan\.$/ },
-    { name: `6.2 rollback plan: ${TEXT_MAX + 1} characters`, form: { rollbackPlan: 'r'.repeat(TEXT_MAX + 1) }, key: EMERGENCY_FIELDS.rollbackPlan, message: /under 3000 characters/ },
+    {
+      name: '6.2 rollback plan: missing',
+      form: { rollbackPlan: undefined },
+      key: EMERGENCY_FIELDS.rollbackPlan,
+      message: /^Enter the rollback plan\.$/,
+    },
+    {
+      name: '6.2 rollback plan: blank',
+      form: { rollbackPlan: '   ' },
+      key: EMERGENCY_FIELDS.rollbackPlan,
+      message: /^Enter the rollback plan\.$/,
+    },
+    {
+      name: `6.2 rollback plan: ${TEXT_MAX + 1} characters`,
+      form: { rollbackPlan: 'r'.repeat(TEXT_MAX + 1) },
+      key: EMERGENCY_FIELDS.rollbackPlan,
+      message: /under 3000 characters/,
+    },
     // Who is fixing it
-    { name: '6.2 owner: missing', form: { ownerId: undefined }, key: EMERGENCY_FIELDS.owner, message: /^Pick who is fixing it\.$/ },
-    { name: '6.2 owner: empty', form: { ownerId: '' }, key: EMERGENCY_FIELDS.owner, message: /^Pick who is fixing it\.$/ },
+    {
+      name: '6.2 owner: missing',
+      form: { ownerId: undefined },
+      key: EMERGENCY_FIELDS.owner,
+      message: /^Pick who is fixing it\.$/,
+    },
+    {
+      name: '6.2 owner: empty',
+      form: { ownerId: '' },
+      key: EMERGENCY_FIELDS.owner,
+      message: /^Pick who is fixing it\.$/,
+    },
   ];
 
   it.each(rows)('$name → only $key', ({ form, key, message }) => {
@@ -104,10 +209,16 @@ describe('validateEmergencyRequest: what passes', () => {
     { name: '6.1 criterion data_loss', form: { criterion: 'data_loss' } },
     { name: '6.1 criterion compliance_risk', form: { criterion: 'compliance_risk' } },
     { name: `6.2 what is broken: exactly ${TITLE_MAX} characters`, form: { whatIsBroken: 'w'.repeat(TITLE_MAX) } },
-    { name: `6.2 what is broken: ${TITLE_MAX} characters plus surrounding spaces`, form: { whatIsBroken: `  ${'w'.repeat(TITLE_MAX)} ` } },
+    {
+      name: `6.2 what is broken: ${TITLE_MAX} characters plus surrounding spaces`,
+      form: { whatIsBroken: `  ${'w'.repeat(TITLE_MAX)} ` },
+    },
     { name: `6.2 planned fix: exactly ${TEXT_MAX} characters`, form: { plannedFix: 'f'.repeat(TEXT_MAX) } },
     { name: '6.2 rollback plan "may be brief": one character', form: { rollbackPlan: 'x' } },
-    { name: '6.2 affected systems: a free-text name of exactly 100 characters', form: { affectedSystems: ['s'.repeat(100)] } },
+    {
+      name: '6.2 affected systems: a free-text name of exactly 100 characters',
+      form: { affectedSystems: ['s'.repeat(100)] },
+    },
     { name: '6.2 verbal authorization already given', form: { verballyAuthorized: true } },
   ])('$name → ok', ({ form }) => {
     const result = validateEmergencyRequest(validForm(form), policy);
@@ -142,7 +253,9 @@ describe('validateEmergencyRequest: what passes', () => {
   });
 
   it('verballyAuthorized false is kept as false', () => {
-    expect(valueOf(validateEmergencyRequest(validForm({ verballyAuthorized: false }), policy)).verballyAuthorized).toBe(false);
+    expect(valueOf(validateEmergencyRequest(validForm({ verballyAuthorized: false }), policy)).verballyAuthorized).toBe(
+      false,
+    );
   });
 });
 
@@ -154,15 +267,36 @@ describe('validateEmergencyRequest: 6.1 criteria come from the policy', () => {
 `);
 
   it.each([
-    { name: 'a criterion only this policy defines is accepted by it', criterion: 'payroll_blocked', given: twoCriteria, ok: true },
+    {
+      name: 'a criterion only this policy defines is accepted by it',
+      criterion: 'payroll_blocked',
+      given: twoCriteria,
+      ok: true,
+    },
     { name: 'a criterion both define is accepted', criterion: 'production_down', given: twoCriteria, ok: true },
-    { name: '6.1 data_loss is refused by a policy that dropped it', criterion: 'data_loss', given: twoCriteria, ok: false },
-    { name: '6.1 compliance_risk is refused by a policy that dropped it', criterion: 'compliance_risk', given: twoCriteria, ok: false },
-    { name: 'the custom criterion is refused by the default 6.1 list', criterion: 'payroll_blocked', given: policy, ok: false },
+    {
+      name: '6.1 data_loss is refused by a policy that dropped it',
+      criterion: 'data_loss',
+      given: twoCriteria,
+      ok: false,
+    },
+    {
+      name: '6.1 compliance_risk is refused by a policy that dropped it',
+      criterion: 'compliance_risk',
+      given: twoCriteria,
+      ok: false,
+    },
+    {
+      name: 'the custom criterion is refused by the default 6.1 list',
+      criterion: 'payroll_blocked',
+      given: policy,
+      ok: false,
+    },
   ])('$name', ({ criterion, given, ok }) => {
     const result = validateEmergencyRequest(validForm({ criterion }), given);
     if (ok) expect(valueOf(result).criterion).toBe(criterion);
-    else expect(errorsOf(result)).toEqual({ [EMERGENCY_FIELDS.criterion]: 'Pick the emergency criterion that applies.' });
+    else
+      expect(errorsOf(result)).toEqual({ [EMERGENCY_FIELDS.criterion]: 'Pick the emergency criterion that applies.' });
   });
 });
 
@@ -174,11 +308,23 @@ describe('validateEmergencyRequest: affected systems, catalog vs free text', () 
 
   it.each([
     { name: 'catalog: a catalog id', systems: ['payments-api'], given: withSystems, expected: ['payments-api'] },
-    { name: 'catalog: two ids, one repeated', systems: ['billing-db', 'payments-api', 'billing-db'], given: withSystems, expected: ['billing-db', 'payments-api'] },
+    {
+      name: 'catalog: two ids, one repeated',
+      systems: ['billing-db', 'payments-api', 'billing-db'],
+      given: withSystems,
+      expected: ['billing-db', 'payments-api'],
+    },
     { name: 'free text (no catalog): any name', systems: ['ledger'], given: policy, expected: ['ledger'] },
-    { name: 'free text (no catalog): a label-like name with spaces', systems: ['Payments API'], given: policy, expected: ['Payments API'] },
+    {
+      name: 'free text (no catalog): a label-like name with spaces',
+      systems: ['Payments API'],
+      given: policy,
+      expected: ['Payments API'],
+    },
   ])('$name is accepted', ({ systems, given, expected }) => {
-    expect(valueOf(validateEmergencyRequest(validForm({ affectedSystems: systems }), given)).affectedSystems).toEqual(expected);
+    expect(valueOf(validateEmergencyRequest(validForm({ affectedSystems: systems }), given)).affectedSystems).toEqual(
+      expected,
+    );
   });
 
   it.each([
@@ -205,14 +351,35 @@ describe('validateEmergencyRequest: several faults at once', () => {
   });
 
   it('reports every faulty field, and only those', () => {
-    const errors = errorsOf(validateEmergencyRequest(validForm({ plannedFix: ' ', criterion: 'meh', ownerId: undefined }), policy));
-    expect(Object.keys(errors).sort()).toEqual([EMERGENCY_FIELDS.criterion, EMERGENCY_FIELDS.owner, EMERGENCY_FIELDS.plannedFix].sort());
+    const errors = errorsOf(
+      validateEmergencyRequest(validForm({ plannedFix: ' ', criterion: 'meh', ownerId: undefined }), policy),
+    );
+    expect(Object.keys(errors).sort()).toEqual(
+      [EMERGENCY_FIELDS.criterion, EMERGENCY_FIELDS.owner, EMERGENCY_FIELDS.plannedFix].sort(),
+    );
   });
 
   it.each<{ name: string; form: EmergencyForm; given: Policy }>([
-    { name: 'non-string texts', form: { ...validForm(), whatIsBroken: 42 as unknown as string, plannedFix: null as unknown as string }, given: policy },
-    { name: 'huge values', form: { ...validForm(), whatIsBroken: 'x'.repeat(1_000_000), affectedSystems: Array.from({ length: 10_000 }, (_, i) => `s${i}`), criterion: 'y'.repeat(100_000) }, given: policy },
-    { name: 'an unknown system against a catalog', form: { ...validForm(), affectedSystems: ['\u0000'] }, given: policyWith('systems:\n  - { id: payments-api, label: Payments API }\n') },
+    {
+      name: 'non-string texts',
+      form: { ...validForm(), whatIsBroken: 42 as unknown as string, plannedFix: null as unknown as string },
+      given: policy,
+    },
+    {
+      name: 'huge values',
+      form: {
+        ...validForm(),
+        whatIsBroken: 'x'.repeat(1_000_000),
+        affectedSystems: Array.from({ length: 10_000 }, (_, i) => `s${i}`),
+        criterion: 'y'.repeat(100_000),
+      },
+      given: policy,
+    },
+    {
+      name: 'an unknown system against a catalog',
+      form: { ...validForm(), affectedSystems: ['\u0000'] },
+      given: policyWith('systems:\n  - { id: payments-api, label: Payments API }\n'),
+    },
   ])('$name → errors, no exception', ({ form, given }) => {
     let result: Result<EmergencyRequest> | undefined;
     expect(() => {
@@ -233,18 +400,73 @@ function validVerbal(overrides: Partial<VerbalApprovalForm> = {}): VerbalApprova
 describe('validateVerbalApproval: 6.2 "verbal approval", one fault, one error key', () => {
   type Row = { name: string; form: Partial<VerbalApprovalForm>; now?: Date; key: string; message: RegExp };
   const rows: Row[] = [
-    { name: '6.2 approver: missing', form: { approverId: undefined }, key: VERBAL_FIELDS.approver, message: /^Pick who approved it\.$/ },
-    { name: '6.2 approver: empty', form: { approverId: '' }, key: VERBAL_FIELDS.approver, message: /^Pick who approved it\.$/ },
-    { name: '6.2 medium: missing', form: { medium: undefined }, key: VERBAL_FIELDS.medium, message: /^Pick how they approved it\.$/ },
-    { name: '6.2 medium: not one of the media', form: { medium: 'email' }, key: VERBAL_FIELDS.medium, message: /how they approved/ },
-    { name: '6.2 medium: the label "Phone" instead of the value', form: { medium: 'Phone' }, key: VERBAL_FIELDS.medium, message: /how they approved/ },
-    { name: '6.2 medium: "video call" with a space', form: { medium: 'video call' }, key: VERBAL_FIELDS.medium, message: /how they approved/ },
+    {
+      name: '6.2 approver: missing',
+      form: { approverId: undefined },
+      key: VERBAL_FIELDS.approver,
+      message: /^Pick who approved it\.$/,
+    },
+    {
+      name: '6.2 approver: empty',
+      form: { approverId: '' },
+      key: VERBAL_FIELDS.approver,
+      message: /^Pick who approved it\.$/,
+    },
+    {
+      name: '6.2 medium: missing',
+      form: { medium: undefined },
+      key: VERBAL_FIELDS.medium,
+      message: /^Pick how they approved it\.$/,
+    },
+    {
+      name: '6.2 medium: not one of the media',
+      form: { medium: 'email' },
+      key: VERBAL_FIELDS.medium,
+      message: /how they approved/,
+    },
+    {
+      name: '6.2 medium: the label "Phone" instead of the value',
+      form: { medium: 'Phone' },
+      key: VERBAL_FIELDS.medium,
+      message: /how they approved/,
+    },
+    {
+      name: '6.2 medium: "video call" with a space',
+      form: { medium: 'video call' },
+      key: VERBAL_FIELDS.medium,
+      message: /how they approved/,
+    },
     { name: '6.2 medium: empty', form: { medium: '' }, key: VERBAL_FIELDS.medium, message: /how they approved/ },
-    { name: '6.2 given at: missing', form: { givenAt: undefined }, key: VERBAL_FIELDS.givenAt, message: /^Pick when they approved it\.$/ },
-    { name: '6.2 given at: NaN', form: { givenAt: Number.NaN }, key: VERBAL_FIELDS.givenAt, message: /^Pick when they approved it\.$/ },
-    { name: '6.2 given at: Infinity', form: { givenAt: Number.POSITIVE_INFINITY }, key: VERBAL_FIELDS.givenAt, message: /^Pick when they approved it\.$/ },
-    { name: '6.2 given at: the next minute is the future', form: { givenAt: MINUTE_START + 60 }, key: VERBAL_FIELDS.givenAt, message: /in the future/ },
-    { name: '6.2 given at: tomorrow', form: { givenAt: MINUTE_START + 86_400 }, key: VERBAL_FIELDS.givenAt, message: /in the future/ },
+    {
+      name: '6.2 given at: missing',
+      form: { givenAt: undefined },
+      key: VERBAL_FIELDS.givenAt,
+      message: /^Pick when they approved it\.$/,
+    },
+    {
+      name: '6.2 given at: NaN',
+      form: { givenAt: Number.NaN },
+      key: VERBAL_FIELDS.givenAt,
+      message: /^Pick when they approved it\.$/,
+    },
+    {
+      name: '6.2 given at: Infinity',
+      form: { givenAt: Number.POSITIVE_INFINITY },
+      key: VERBAL_FIELDS.givenAt,
+      message: /^Pick when they approved it\.$/,
+    },
+    {
+      name: '6.2 given at: the next minute is the future',
+      form: { givenAt: MINUTE_START + 60 },
+      key: VERBAL_FIELDS.givenAt,
+      message: /in the future/,
+    },
+    {
+      name: '6.2 given at: tomorrow',
+      form: { givenAt: MINUTE_START + 86_400 },
+      key: VERBAL_FIELDS.givenAt,
+      message: /in the future/,
+    },
     {
       name: '6.2 given at: now exactly on a minute, the next minute is still the future',
       form: { givenAt: MINUTE_START + 60 },
@@ -252,8 +474,18 @@ describe('validateVerbalApproval: 6.2 "verbal approval", one fault, one error ke
       key: VERBAL_FIELDS.givenAt,
       message: /in the future/,
     },
-    { name: `6.2 note: ${NOTE_MAX + 1} characters`, form: { note: 'n'.repeat(NOTE_MAX + 1) }, key: VERBAL_FIELDS.note, message: /under 3000 characters/ },
-    { name: `6.2 note: ${NOTE_MAX + 1} characters after trimming`, form: { note: `  ${'n'.repeat(NOTE_MAX + 1)}  ` }, key: VERBAL_FIELDS.note, message: /under 3000 characters/ },
+    {
+      name: `6.2 note: ${NOTE_MAX + 1} characters`,
+      form: { note: 'n'.repeat(NOTE_MAX + 1) },
+      key: VERBAL_FIELDS.note,
+      message: /under 3000 characters/,
+    },
+    {
+      name: `6.2 note: ${NOTE_MAX + 1} characters after trimming`,
+      form: { note: `  ${'n'.repeat(NOTE_MAX + 1)}  ` },
+      key: VERBAL_FIELDS.note,
+      message: /under 3000 characters/,
+    },
   ];
 
   it.each(rows)('$name → only $key', ({ form, now, key, message }) => {
@@ -275,8 +507,16 @@ describe('validateVerbalApproval: the current minute is not the future (the pick
     { name: 'the exact second of now (15:00:30)', givenAt: MINUTE_START + 30, now: NOW },
     { name: 'later in the current minute (15:00:59)', givenAt: MINUTE_START + 59, now: NOW },
     { name: 'the last millisecond of the current minute (15:00:59.999)', givenAt: MINUTE_START + 59.999, now: NOW },
-    { name: 'now exactly on the minute, the same minute picked', givenAt: MINUTE_START, now: new Date(MINUTE_START * 1000) },
-    { name: 'now at 15:00:59.999, the same minute picked', givenAt: MINUTE_START, now: new Date(MINUTE_START * 1000 + 59_999) },
+    {
+      name: 'now exactly on the minute, the same minute picked',
+      givenAt: MINUTE_START,
+      now: new Date(MINUTE_START * 1000),
+    },
+    {
+      name: 'now at 15:00:59.999, the same minute picked',
+      givenAt: MINUTE_START,
+      now: new Date(MINUTE_START * 1000 + 59_999),
+    },
     { name: 'a minute ago', givenAt: MINUTE_START - 60, now: NOW },
     { name: 'yesterday', givenAt: MINUTE_START - 86_400, now: NOW },
   ])('6.2 given at: $name → ok', ({ givenAt, now }) => {
@@ -284,7 +524,9 @@ describe('validateVerbalApproval: the current minute is not the future (the pick
   });
 
   it('6.2 given at: the first millisecond of the next minute is the future', () => {
-    const errors = errorsOf(validateVerbalApproval(validVerbal({ givenAt: MINUTE_START + 60 }), new Date(MINUTE_START * 1000 + 59_999)));
+    const errors = errorsOf(
+      validateVerbalApproval(validVerbal({ givenAt: MINUTE_START + 60 }), new Date(MINUTE_START * 1000 + 59_999)),
+    );
     expect(Object.keys(errors)).toEqual([VERBAL_FIELDS.givenAt]);
   });
 });
@@ -299,9 +541,17 @@ describe('validateVerbalApproval: what passes', () => {
     { name: 'empty counts as absent', note: '', expected: undefined },
     { name: 'blank counts as absent', note: ' \n\t ', expected: undefined },
     { name: 'trimmed', note: '  said yes on the bridge call \n', expected: 'said yes on the bridge call' },
-    { name: 'a permalink kept verbatim', note: 'https://acme.slack.com/archives/C0INC0001/p1700000000000100', expected: 'https://acme.slack.com/archives/C0INC0001/p1700000000000100' },
+    {
+      name: 'a permalink kept verbatim',
+      note: 'https://acme.slack.com/archives/C0INC0001/p1700000000000100',
+      expected: 'https://acme.slack.com/archives/C0INC0001/p1700000000000100',
+    },
     { name: `exactly ${NOTE_MAX} characters`, note: 'n'.repeat(NOTE_MAX), expected: 'n'.repeat(NOTE_MAX) },
-    { name: `${NOTE_MAX} characters plus surrounding spaces`, note: ` ${'n'.repeat(NOTE_MAX)} `, expected: 'n'.repeat(NOTE_MAX) },
+    {
+      name: `${NOTE_MAX} characters plus surrounding spaces`,
+      note: ` ${'n'.repeat(NOTE_MAX)} `,
+      expected: 'n'.repeat(NOTE_MAX),
+    },
   ])('6.2 note: $name', ({ note, expected }) => {
     expect(valueOf(validateVerbalApproval(validVerbal({ note }), NOW)).note).toBe(expected);
   });
@@ -314,7 +564,15 @@ describe('validateVerbalApproval: what passes', () => {
       note: 'On the incident bridge',
     };
     const value = valueOf(
-      validateVerbalApproval({ approverId: 'U0ONSEC01', medium: 'video_call', givenAt: MINUTE_START - 600, note: ' On the incident bridge ' }, NOW),
+      validateVerbalApproval(
+        {
+          approverId: 'U0ONSEC01',
+          medium: 'video_call',
+          givenAt: MINUTE_START - 600,
+          note: ' On the incident bridge ',
+        },
+        NOW,
+      ),
     );
     expect(value).toEqual(expected);
     expect(value.givenAt).toBeInstanceOf(Date);

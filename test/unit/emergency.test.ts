@@ -1,18 +1,18 @@
 // The POL-SEC-008 section 6 emergency rules: who authorizes (6.3), and what is owed afterwards (6.4).
 import { describe, expect, it } from 'vitest';
 import {
-  OBLIGATION_KINDS,
+  type AuthorizationRequirement,
   authorizationRequirements,
   escalationDueAt,
   needsCabPresentation,
+  OBLIGATION_KINDS,
+  type ObligationKind,
+  type ObligationState,
   outstandingPaperwork,
   paperworkObligations,
   reminderAt,
-  verbalApprovalState,
-  type AuthorizationRequirement,
-  type ObligationKind,
-  type ObligationState,
   type VerbalApprovalState,
+  verbalApprovalState,
 } from '../../src/domain/emergency.js';
 import { parsePolicy } from '../../src/policy/load.js';
 import type { Policy } from '../../src/policy/schema.js';
@@ -43,26 +43,78 @@ const AFTER_HOURS: AuthorizationRequirement[] = [
 describe('authorizationRequirements: POL-SEC-008 6.3 in America/New_York (default Mon–Fri 09:00–17:00)', () => {
   it.each([
     // Winter (EST, UTC−5)
-    { name: '6.3 business hours: Mon 2026-01-12 09:00 EST (opening minute)', at: '2026-01-12T14:00:00Z', business: true },
-    { name: '6.3 after hours: Mon 2026-01-12 08:59 EST (a minute before opening)', at: '2026-01-12T13:59:00Z', business: false },
+    {
+      name: '6.3 business hours: Mon 2026-01-12 09:00 EST (opening minute)',
+      at: '2026-01-12T14:00:00Z',
+      business: true,
+    },
+    {
+      name: '6.3 after hours: Mon 2026-01-12 08:59 EST (a minute before opening)',
+      at: '2026-01-12T13:59:00Z',
+      business: false,
+    },
     { name: '6.3 business hours: Mon 2026-01-12 16:59 EST (last minute)', at: '2026-01-12T21:59:00Z', business: true },
-    { name: '6.3 after hours: Mon 2026-01-12 17:00 EST (closing is exclusive)', at: '2026-01-12T22:00:00Z', business: false },
+    {
+      name: '6.3 after hours: Mon 2026-01-12 17:00 EST (closing is exclusive)',
+      at: '2026-01-12T22:00:00Z',
+      business: false,
+    },
     { name: '6.3 after hours: Sat 2026-01-17 12:00 EST (weekend noon)', at: '2026-01-17T17:00:00Z', business: false },
-    { name: '6.3 after hours: Fri 2026-01-16 20:00 EST although UTC already says Saturday', at: '2026-01-17T01:00:00Z', business: false },
-    { name: '6.3 business hours: Fri 2026-01-16 16:30 EST, local clock not UTC', at: '2026-01-16T21:30:00Z', business: true },
+    {
+      name: '6.3 after hours: Fri 2026-01-16 20:00 EST although UTC already says Saturday',
+      at: '2026-01-17T01:00:00Z',
+      business: false,
+    },
+    {
+      name: '6.3 business hours: Fri 2026-01-16 16:30 EST, local clock not UTC',
+      at: '2026-01-16T21:30:00Z',
+      business: true,
+    },
     // Summer (EDT, UTC−4): the same UTC clock reads an hour later locally.
     { name: '6.3 business hours: Mon 2026-07-13 09:00 EDT is 13:00Z', at: '2026-07-13T13:00:00Z', business: true },
-    { name: '6.3 after hours: Mon 2026-07-13 21:30Z is 17:30 EDT (16:30 had it been EST)', at: '2026-07-13T21:30:00Z', business: false },
+    {
+      name: '6.3 after hours: Mon 2026-07-13 21:30Z is 17:30 EDT (16:30 had it been EST)',
+      at: '2026-07-13T21:30:00Z',
+      business: false,
+    },
     { name: '6.3 after hours: Mon 2026-07-13 12:59Z is 08:59 EDT', at: '2026-07-13T12:59:00Z', business: false },
     // DST boundaries: both changes fall on a Sunday, so the default hours call both sides "after hours".
-    { name: '6.3 after hours: Sun 2026-03-08 01:59 EST, a minute before spring forward', at: '2026-03-08T06:59:00Z', business: false },
-    { name: '6.3 after hours: Sun 2026-03-08 03:00 EDT, the minute after spring forward', at: '2026-03-08T07:00:00Z', business: false },
-    { name: '6.3 after hours: Sun 2026-11-01 01:30 EDT, the first 01:30 of fall back', at: '2026-11-01T05:30:00Z', business: false },
-    { name: '6.3 after hours: Sun 2026-11-01 01:30 EST, the repeated 01:30 of fall back', at: '2026-11-01T06:30:00Z', business: false },
+    {
+      name: '6.3 after hours: Sun 2026-03-08 01:59 EST, a minute before spring forward',
+      at: '2026-03-08T06:59:00Z',
+      business: false,
+    },
+    {
+      name: '6.3 after hours: Sun 2026-03-08 03:00 EDT, the minute after spring forward',
+      at: '2026-03-08T07:00:00Z',
+      business: false,
+    },
+    {
+      name: '6.3 after hours: Sun 2026-11-01 01:30 EDT, the first 01:30 of fall back',
+      at: '2026-11-01T05:30:00Z',
+      business: false,
+    },
+    {
+      name: '6.3 after hours: Sun 2026-11-01 01:30 EST, the repeated 01:30 of fall back',
+      at: '2026-11-01T06:30:00Z',
+      business: false,
+    },
     // The first working mornings after each change.
-    { name: '6.3 after hours: Mon 2026-03-09 12:59Z is 08:59 EDT (day after spring forward)', at: '2026-03-09T12:59:00Z', business: false },
-    { name: '6.3 business hours: Mon 2026-03-09 13:00Z is 09:00 EDT (14:00Z before the change)', at: '2026-03-09T13:00:00Z', business: true },
-    { name: '6.3 after hours: Mon 2026-11-02 13:00Z is 08:00 EST (09:00 the week before)', at: '2026-11-02T13:00:00Z', business: false },
+    {
+      name: '6.3 after hours: Mon 2026-03-09 12:59Z is 08:59 EDT (day after spring forward)',
+      at: '2026-03-09T12:59:00Z',
+      business: false,
+    },
+    {
+      name: '6.3 business hours: Mon 2026-03-09 13:00Z is 09:00 EDT (14:00Z before the change)',
+      at: '2026-03-09T13:00:00Z',
+      business: true,
+    },
+    {
+      name: '6.3 after hours: Mon 2026-11-02 13:00Z is 08:00 EST (09:00 the week before)',
+      at: '2026-11-02T13:00:00Z',
+      business: false,
+    },
     { name: '6.3 business hours: Mon 2026-11-02 14:00Z is 09:00 EST', at: '2026-11-02T14:00:00Z', business: true },
   ])('$name', ({ at, business }) => {
     expect(authorizationRequirements(new Date(at), policy)).toEqual(business ? BUSINESS : AFTER_HOURS);
@@ -75,17 +127,72 @@ describe('authorizationRequirements: 6.3 across the DST changes when Sunday has 
   const fallSunday = policyWith('business_hours: { days: [sun], from: "01:30", to: "17:00" }\n');
 
   it.each([
-    { name: 'spring forward: 06:59Z is 01:59 EST, before 02:30 → after hours', at: '2026-03-08T06:59:00Z', hours: springSunday, business: false },
-    { name: 'spring forward: 07:00Z is 03:00 EDT, 02:30 never happened → business hours', at: '2026-03-08T07:00:00Z', hours: springSunday, business: true },
-    { name: 'spring forward: 20:59Z is 16:59 EDT → business hours', at: '2026-03-08T20:59:00Z', hours: springSunday, business: true },
-    { name: 'spring forward: 21:00Z is 17:00 EDT (22:00Z would be 17:00 EST) → after hours', at: '2026-03-08T21:00:00Z', hours: springSunday, business: false },
-    { name: 'fall back: 05:29Z is 01:29 EDT → after hours', at: '2026-11-01T05:29:00Z', hours: fallSunday, business: false },
-    { name: 'fall back: 05:30Z is the first 01:30 (EDT) → business hours', at: '2026-11-01T05:30:00Z', hours: fallSunday, business: true },
-    { name: 'fall back: 06:00Z is 01:00 EST, the clock went back → after hours again', at: '2026-11-01T06:00:00Z', hours: fallSunday, business: false },
-    { name: 'fall back: 06:29Z is the second 01:29 (EST) → after hours', at: '2026-11-01T06:29:00Z', hours: fallSunday, business: false },
-    { name: 'fall back: 06:30Z is the second 01:30 (EST) → business hours', at: '2026-11-01T06:30:00Z', hours: fallSunday, business: true },
-    { name: 'fall back: 21:59Z is 16:59 EST → business hours', at: '2026-11-01T21:59:00Z', hours: fallSunday, business: true },
-    { name: 'fall back: 22:00Z is 17:00 EST → after hours', at: '2026-11-01T22:00:00Z', hours: fallSunday, business: false },
+    {
+      name: 'spring forward: 06:59Z is 01:59 EST, before 02:30 → after hours',
+      at: '2026-03-08T06:59:00Z',
+      hours: springSunday,
+      business: false,
+    },
+    {
+      name: 'spring forward: 07:00Z is 03:00 EDT, 02:30 never happened → business hours',
+      at: '2026-03-08T07:00:00Z',
+      hours: springSunday,
+      business: true,
+    },
+    {
+      name: 'spring forward: 20:59Z is 16:59 EDT → business hours',
+      at: '2026-03-08T20:59:00Z',
+      hours: springSunday,
+      business: true,
+    },
+    {
+      name: 'spring forward: 21:00Z is 17:00 EDT (22:00Z would be 17:00 EST) → after hours',
+      at: '2026-03-08T21:00:00Z',
+      hours: springSunday,
+      business: false,
+    },
+    {
+      name: 'fall back: 05:29Z is 01:29 EDT → after hours',
+      at: '2026-11-01T05:29:00Z',
+      hours: fallSunday,
+      business: false,
+    },
+    {
+      name: 'fall back: 05:30Z is the first 01:30 (EDT) → business hours',
+      at: '2026-11-01T05:30:00Z',
+      hours: fallSunday,
+      business: true,
+    },
+    {
+      name: 'fall back: 06:00Z is 01:00 EST, the clock went back → after hours again',
+      at: '2026-11-01T06:00:00Z',
+      hours: fallSunday,
+      business: false,
+    },
+    {
+      name: 'fall back: 06:29Z is the second 01:29 (EST) → after hours',
+      at: '2026-11-01T06:29:00Z',
+      hours: fallSunday,
+      business: false,
+    },
+    {
+      name: 'fall back: 06:30Z is the second 01:30 (EST) → business hours',
+      at: '2026-11-01T06:30:00Z',
+      hours: fallSunday,
+      business: true,
+    },
+    {
+      name: 'fall back: 21:59Z is 16:59 EST → business hours',
+      at: '2026-11-01T21:59:00Z',
+      hours: fallSunday,
+      business: true,
+    },
+    {
+      name: 'fall back: 22:00Z is 17:00 EST → after hours',
+      at: '2026-11-01T22:00:00Z',
+      hours: fallSunday,
+      business: false,
+    },
   ])('6.3 $name', ({ at, hours, business }) => {
     expect(authorizationRequirements(new Date(at), hours)).toEqual(business ? BUSINESS : AFTER_HOURS);
   });
@@ -148,7 +255,10 @@ describe('authorizationRequirements: 6.3 roles come from the policy', () => {
   });
 
   it('6.3 the period is judged in the policy timezone: Mon 13:30Z is 08:30 in New York (after hours), 13:30 in London (business hours)', () => {
-    const london = parsePolicy(MINIMAL_POLICY_YAML.replace('timezone: America/New_York', 'timezone: Europe/London'), 'london.yml').policy;
+    const london = parsePolicy(
+      MINIMAL_POLICY_YAML.replace('timezone: America/New_York', 'timezone: Europe/London'),
+      'london.yml',
+    ).policy;
     expect(london.timezone).toBe('Europe/London');
     const instant = new Date('2026-01-12T13:30:00Z');
     expect(authorizationRequirements(instant, policy)).toEqual(AFTER_HOURS);
@@ -159,7 +269,10 @@ describe('authorizationRequirements: 6.3 roles come from the policy', () => {
   // and the schema does not refuse a role listed twice, so a repeated role must come out once.
   it.each([
     { name: 'a stand-in listed twice', yaml: 'emergency: { authorizers: { fallback_any_of: [cto, cto] } }\n' },
-    { name: 'an on-duty role listed twice', yaml: 'emergency: { authorizers: { business_hours: [manager, manager, security] } }\n' },
+    {
+      name: 'an on-duty role listed twice',
+      yaml: 'emergency: { authorizers: { business_hours: [manager, manager, security] } }\n',
+    },
   ])('6.3 $name appears once among the requirements', ({ yaml }) => {
     const requirements = authorizationRequirements(new Date('2026-01-12T17:00:00Z'), policyWith(yaml));
     const roles = requirements.map((requirement) => requirement.role);
@@ -177,9 +290,24 @@ describe('authorizationRequirements: 6.3 roles come from the policy', () => {
 
 describe('escalationDueAt: how long the on-duty authorizers have before the CTO/CISO are asked (6.3 "if unavailable")', () => {
   it.each([
-    { name: 'default 15 minutes', policy, declaredAt: '2026-01-12T14:00:00.000Z', expected: '2026-01-12T14:15:00.000Z' },
-    { name: 'default 15 minutes keep the seconds', policy, declaredAt: '2026-01-12T14:00:42.123Z', expected: '2026-01-12T14:15:42.123Z' },
-    { name: 'default 15 minutes across midnight and the month', policy, declaredAt: '2026-01-31T23:50:00.000Z', expected: '2026-02-01T00:05:00.000Z' },
+    {
+      name: 'default 15 minutes',
+      policy,
+      declaredAt: '2026-01-12T14:00:00.000Z',
+      expected: '2026-01-12T14:15:00.000Z',
+    },
+    {
+      name: 'default 15 minutes keep the seconds',
+      policy,
+      declaredAt: '2026-01-12T14:00:42.123Z',
+      expected: '2026-01-12T14:15:42.123Z',
+    },
+    {
+      name: 'default 15 minutes across midnight and the month',
+      policy,
+      declaredAt: '2026-01-31T23:50:00.000Z',
+      expected: '2026-02-01T00:05:00.000Z',
+    },
     {
       name: 'default 15 minutes across spring forward: 01:50 EST + 15 min is 03:05 EDT (elapsed time, not wall clock)',
       policy,
@@ -198,7 +326,12 @@ describe('escalationDueAt: how long the on-duty authorizers have before the CTO/
       declaredAt: '2026-01-12T14:00:00.000Z',
       expected: '2026-01-12T15:30:00.000Z',
     },
-    { name: 'policy escalate_after_minutes: 1', policy: policyWith('emergency: { escalate_after_minutes: 1 }\n'), declaredAt: '2026-01-12T14:00:00.000Z', expected: '2026-01-12T14:01:00.000Z' },
+    {
+      name: 'policy escalate_after_minutes: 1',
+      policy: policyWith('emergency: { escalate_after_minutes: 1 }\n'),
+      declaredAt: '2026-01-12T14:00:00.000Z',
+      expected: '2026-01-12T14:01:00.000Z',
+    },
   ])('6.3 $name', ({ policy: given, declaredAt, expected }) => {
     expect(escalationDueAt(new Date(declaredAt), given).toISOString()).toBe(expected);
   });
@@ -296,16 +429,19 @@ describe('paperworkObligations and reminderAt: POL-SEC-008 6.4 "Within 24 hours"
     expect(reminderAt(new Date(dueAt), given).toISOString()).toBe(remindAt);
   });
 
-  it.each(rows)('$name: the reminder falls strictly between authorization and deadline', ({ policy: given, authorizedAt }) => {
-    const authorized = new Date(authorizedAt);
-    const [first] = paperworkObligations(authorized, given);
-    const dueAt = first?.dueAt;
-    if (!dueAt) throw new Error('expected a deadline');
-    const reminder = reminderAt(dueAt, given);
-    expect(reminder.getTime()).toBeGreaterThan(authorized.getTime());
-    expect(reminder.getTime()).toBeLessThan(dueAt.getTime());
-    expect(dueAt.getTime() - authorized.getTime()).toBe(given.emergency.documentation_deadline_hours * HOUR);
-  });
+  it.each(rows)(
+    '$name: the reminder falls strictly between authorization and deadline',
+    ({ policy: given, authorizedAt }) => {
+      const authorized = new Date(authorizedAt);
+      const [first] = paperworkObligations(authorized, given);
+      const dueAt = first?.dueAt;
+      if (!dueAt) throw new Error('expected a deadline');
+      const reminder = reminderAt(dueAt, given);
+      expect(reminder.getTime()).toBeGreaterThan(authorized.getTime());
+      expect(reminder.getTime()).toBeLessThan(dueAt.getTime());
+      expect(dueAt.getTime() - authorized.getTime()).toBe(given.emergency.documentation_deadline_hours * HOUR);
+    },
+  );
 
   it('6.4 "Present to CAB" is not planned up front: it is owed only once the risk is known', () => {
     const kinds = paperworkObligations(new Date('2026-01-12T14:00:00Z'), policy).map((obligation) => obligation.kind);
@@ -323,7 +459,10 @@ describe('paperworkObligations and reminderAt: POL-SEC-008 6.4 "Within 24 hours"
   it('a policy deadline of 48 hours is read from the policy, not the 24 of the default', () => {
     const at = new Date('2026-01-12T14:00:00Z');
     const default24 = paperworkObligations(at, policy)[0]?.dueAt?.getTime();
-    const policy48 = paperworkObligations(at, policyWith('emergency: { documentation_deadline_hours: 48 }\n'))[0]?.dueAt?.getTime();
+    const policy48 = paperworkObligations(
+      at,
+      policyWith('emergency: { documentation_deadline_hours: 48 }\n'),
+    )[0]?.dueAt?.getTime();
     expect(policy48 !== undefined && default24 !== undefined ? policy48 - default24 : Number.NaN).toBe(24 * HOUR);
   });
 });
@@ -355,7 +494,12 @@ describe('needsCabPresentation: 6.4 "Present to CAB if high/critical"', () => {
       given: policyWith('emergency: { cab_review_risk_levels: [medium, high, critical] }\n'),
       expected: true,
     },
-    { name: 'policy cab_review_risk_levels: [] — nothing is presented', level: 'critical', given: policyWith('emergency: { cab_review_risk_levels: [] }\n'), expected: false },
+    {
+      name: 'policy cab_review_risk_levels: [] — nothing is presented',
+      level: 'critical',
+      given: policyWith('emergency: { cab_review_risk_levels: [] }\n'),
+      expected: false,
+    },
   ])('$name', ({ level, given, expected }) => {
     expect(needsCabPresentation(level, given)).toBe(expected);
   });
@@ -365,17 +509,35 @@ describe('outstandingPaperwork: the 6.4 items a reminder or an overdue notice is
   const DUE = new Date('2026-01-13T14:00:00Z');
   const DONE = new Date('2026-01-13T09:00:00Z');
   type Row = { name: string; obligations: ObligationState[]; expected: ObligationKind[] };
-  const fresh = (kind: ObligationKind, overrides: Partial<ObligationState> = {}): ObligationState => ({ kind, dueAt: DUE, completedAt: null, ...overrides });
+  const fresh = (kind: ObligationKind, overrides: Partial<ObligationState> = {}): ObligationState => ({
+    kind,
+    dueAt: DUE,
+    completedAt: null,
+    ...overrides,
+  });
 
   it.each<Row>([
     { name: 'nothing owed', obligations: [], expected: [] },
-    { name: '6.4 all four just planned: all outstanding', obligations: DEADLINE_KINDS.map((kind) => fresh(kind)), expected: DEADLINE_KINDS },
+    {
+      name: '6.4 all four just planned: all outstanding',
+      obligations: DEADLINE_KINDS.map((kind) => fresh(kind)),
+      expected: DEADLINE_KINDS,
+    },
     {
       name: '6.4 documented and ticket created: approval and root cause remain',
-      obligations: [fresh('documentation', { completedAt: DONE }), fresh('retro_ticket', { completedAt: DONE }), fresh('retro_approval'), fresh('root_cause_analysis')],
+      obligations: [
+        fresh('documentation', { completedAt: DONE }),
+        fresh('retro_ticket', { completedAt: DONE }),
+        fresh('retro_approval'),
+        fresh('root_cause_analysis'),
+      ],
       expected: ['retro_approval', 'root_cause_analysis'],
     },
-    { name: '6.4 everything done', obligations: DEADLINE_KINDS.map((kind) => fresh(kind, { completedAt: DONE })), expected: [] },
+    {
+      name: '6.4 everything done',
+      obligations: DEADLINE_KINDS.map((kind) => fresh(kind, { completedAt: DONE })),
+      expected: [],
+    },
     {
       name: '6.4 "Present to CAB" has no hour deadline (next CAB): not part of the deadline notices',
       obligations: [fresh('root_cause_analysis'), fresh('cab_presentation', { dueAt: null })],
@@ -390,7 +552,7 @@ describe('outstandingPaperwork: the 6.4 items a reminder or an overdue notice is
     expect(outstandingPaperwork(obligations).map((obligation) => obligation.kind)).toEqual(expected);
   });
 
-  it('keeps the caller\'s own fields and objects', () => {
+  it("keeps the caller's own fields and objects", () => {
     const rows = [
       { id: 7, kind: 'documentation' as const, dueAt: DUE, completedAt: null, evidence: null },
       { id: 8, kind: 'retro_ticket' as const, dueAt: DUE, completedAt: DONE, evidence: 'CHG-1' },
@@ -403,7 +565,11 @@ describe('outstandingPaperwork: the 6.4 items a reminder or an overdue notice is
 });
 
 describe('verbalApprovalState: 6.2 "verbal approval", confirmed in writing afterwards', () => {
-  it.each<{ name: string; confirmation: { outcome: 'confirmed' | 'disputed' } | undefined; expected: VerbalApprovalState }>([
+  it.each<{
+    name: string;
+    confirmation: { outcome: 'confirmed' | 'disputed' } | undefined;
+    expected: VerbalApprovalState;
+  }>([
     { name: '6.2 no answer from the approver yet: unconfirmed', confirmation: undefined, expected: 'unconfirmed' },
     { name: '6.2 the approver confirmed it', confirmation: { outcome: 'confirmed' }, expected: 'confirmed' },
     { name: '6.2 the approver disputed it', confirmation: { outcome: 'disputed' }, expected: 'disputed' },

@@ -7,8 +7,8 @@ import {
   CHANGE_TYPES,
   type ChangeState,
   type ChangeType,
-  type DecidingState,
   DECIDING_STATES,
+  type DecidingState,
   decisionStage,
   decisionStageOf,
   nextState,
@@ -111,7 +111,11 @@ describe('legal transitions', () => {
 describe('everything else is refused with ILLEGAL_TRANSITION', () => {
   const illegal = CHANGE_TYPES.flatMap((type) =>
     CHANGE_STATES.flatMap((state) =>
-      TRANSITION_NAMES.filter((transition) => !isLegal(type, state, transition)).map((transition) => ({ type, state, transition })),
+      TRANSITION_NAMES.filter((transition) => !isLegal(type, state, transition)).map((transition) => ({
+        type,
+        state,
+        transition,
+      })),
     ),
   );
 
@@ -127,35 +131,170 @@ describe('everything else is refused with ILLEGAL_TRANSITION', () => {
         nextState({ type, state }, transition);
         accepted.push(`${type} ${state} --${transition}-->`);
       } catch (error) {
-        expect(error, `${type} ${state} ${transition}`).toMatchObject({ name: 'DomainError', code: 'ILLEGAL_TRANSITION' });
+        expect(error, `${type} ${state} ${transition}`).toMatchObject({
+          name: 'DomainError',
+          code: 'ILLEGAL_TRANSITION',
+        });
       }
     }
     expect(accepted).toEqual([]);
   });
 
   it.each([
-    { name: 'normal cannot pre_approve (3.1: only standard changes are pre-authorized)', type: N, state: 'submitted', transition: 'pre_approve', says: 'A normal change cannot pre approve' },
-    { name: 'emergency cannot pre_approve', type: E, state: 'submitted', transition: 'pre_approve', says: 'A emergency change cannot pre approve' },
-    { name: 'emergency cannot request_approval (6.2: it is authorized, not approved, before it runs)', type: E, state: 'submitted', transition: 'request_approval', says: 'A emergency change cannot request approval' },
-    { name: 'emergency cannot approve, even from pending_approval (6.3: authorize instead)', type: E, state: 'pending_approval', transition: 'approve', says: 'A emergency change cannot approve' },
-    { name: 'emergency cannot reject (6.3: decline instead)', type: E, state: 'pending_approval', transition: 'reject', says: 'A emergency change cannot reject' },
-    { name: 'normal cannot request_authorization (emergency only, 6.2/6.3)', type: N, state: 'submitted', transition: 'request_authorization', says: 'A normal change cannot request authorization' },
-    { name: 'standard cannot authorize (emergency only, 6.3)', type: S, state: 'pending_authorization', transition: 'authorize', says: 'A standard change cannot authorize' },
-    { name: 'normal cannot decline (emergency only, 6.3)', type: N, state: 'pending_authorization', transition: 'decline', says: 'A normal change cannot decline' },
-    { name: 'standard cannot request_retro_approval (emergency only, 6.4)', type: S, state: 'authorized', transition: 'request_retro_approval', says: 'A standard change cannot request retro approval' },
-    { name: 'normal cannot retro_reject (emergency only, 6.4)', type: N, state: 'pending_retro_approval', transition: 'retro_reject', says: 'A normal change cannot retro reject' },
-    { name: 'emergency cannot authorize a change whose authorization was not requested (6.3)', type: E, state: 'submitted', transition: 'authorize', says: 'Cannot authorize a change that is submitted' },
-    { name: 'emergency cannot request retro approval before it is authorized (6.2: authorize, then implement, then document)', type: E, state: 'pending_authorization', transition: 'request_retro_approval', says: 'Cannot request retro approval a change that is pending authorization' },
-    { name: 'emergency cannot retro_approve before retro approval is requested (6.4)', type: E, state: 'authorized', transition: 'retro_approve', says: 'Cannot retro approve a change that is authorized' },
-    { name: 'an authorized emergency change cannot be cancelled (6.2: it is being implemented)', type: E, state: 'authorized', transition: 'cancel', says: 'Cannot cancel a change that is authorized' },
-    { name: 'a declined emergency change is final (6.3)', type: E, state: 'declined', transition: 'review', says: 'Cannot review a change that is declined' },
-    { name: 'an emergency change cannot be closed before its post-change review (6.2)', type: E, state: 'retro_approved', transition: 'close', says: 'Cannot close a change that is retro approved' },
-    { name: 'emergency cannot schedule (6.2: it is implemented straight after authorization)', type: E, state: 'authorized', transition: 'schedule', says: 'A emergency change cannot schedule' },
-    { name: 'emergency cannot complete', type: E, state: 'implementing', transition: 'complete', says: 'A emergency change cannot complete' },
-    { name: 'normal cannot approve a submitted change without requesting approval', type: N, state: 'submitted', transition: 'approve', says: 'Cannot approve a change that is submitted' },
-    { name: 'closed is final', type: N, state: 'closed', transition: 'review', says: 'Cannot review a change that is closed' },
-    { name: 'a rejected change cannot be cancelled', type: N, state: 'rejected', transition: 'cancel', says: 'Cannot cancel a change that is rejected' },
-    { name: 'an implementing change cannot be cancelled', type: S, state: 'implementing', transition: 'cancel', says: 'Cannot cancel a change that is implementing' },
+    {
+      name: 'normal cannot pre_approve (3.1: only standard changes are pre-authorized)',
+      type: N,
+      state: 'submitted',
+      transition: 'pre_approve',
+      says: 'A normal change cannot pre approve',
+    },
+    {
+      name: 'emergency cannot pre_approve',
+      type: E,
+      state: 'submitted',
+      transition: 'pre_approve',
+      says: 'A emergency change cannot pre approve',
+    },
+    {
+      name: 'emergency cannot request_approval (6.2: it is authorized, not approved, before it runs)',
+      type: E,
+      state: 'submitted',
+      transition: 'request_approval',
+      says: 'A emergency change cannot request approval',
+    },
+    {
+      name: 'emergency cannot approve, even from pending_approval (6.3: authorize instead)',
+      type: E,
+      state: 'pending_approval',
+      transition: 'approve',
+      says: 'A emergency change cannot approve',
+    },
+    {
+      name: 'emergency cannot reject (6.3: decline instead)',
+      type: E,
+      state: 'pending_approval',
+      transition: 'reject',
+      says: 'A emergency change cannot reject',
+    },
+    {
+      name: 'normal cannot request_authorization (emergency only, 6.2/6.3)',
+      type: N,
+      state: 'submitted',
+      transition: 'request_authorization',
+      says: 'A normal change cannot request authorization',
+    },
+    {
+      name: 'standard cannot authorize (emergency only, 6.3)',
+      type: S,
+      state: 'pending_authorization',
+      transition: 'authorize',
+      says: 'A standard change cannot authorize',
+    },
+    {
+      name: 'normal cannot decline (emergency only, 6.3)',
+      type: N,
+      state: 'pending_authorization',
+      transition: 'decline',
+      says: 'A normal change cannot decline',
+    },
+    {
+      name: 'standard cannot request_retro_approval (emergency only, 6.4)',
+      type: S,
+      state: 'authorized',
+      transition: 'request_retro_approval',
+      says: 'A standard change cannot request retro approval',
+    },
+    {
+      name: 'normal cannot retro_reject (emergency only, 6.4)',
+      type: N,
+      state: 'pending_retro_approval',
+      transition: 'retro_reject',
+      says: 'A normal change cannot retro reject',
+    },
+    {
+      name: 'emergency cannot authorize a change whose authorization was not requested (6.3)',
+      type: E,
+      state: 'submitted',
+      transition: 'authorize',
+      says: 'Cannot authorize a change that is submitted',
+    },
+    {
+      name: 'emergency cannot request retro approval before it is authorized (6.2: authorize, then implement, then document)',
+      type: E,
+      state: 'pending_authorization',
+      transition: 'request_retro_approval',
+      says: 'Cannot request retro approval a change that is pending authorization',
+    },
+    {
+      name: 'emergency cannot retro_approve before retro approval is requested (6.4)',
+      type: E,
+      state: 'authorized',
+      transition: 'retro_approve',
+      says: 'Cannot retro approve a change that is authorized',
+    },
+    {
+      name: 'an authorized emergency change cannot be cancelled (6.2: it is being implemented)',
+      type: E,
+      state: 'authorized',
+      transition: 'cancel',
+      says: 'Cannot cancel a change that is authorized',
+    },
+    {
+      name: 'a declined emergency change is final (6.3)',
+      type: E,
+      state: 'declined',
+      transition: 'review',
+      says: 'Cannot review a change that is declined',
+    },
+    {
+      name: 'an emergency change cannot be closed before its post-change review (6.2)',
+      type: E,
+      state: 'retro_approved',
+      transition: 'close',
+      says: 'Cannot close a change that is retro approved',
+    },
+    {
+      name: 'emergency cannot schedule (6.2: it is implemented straight after authorization)',
+      type: E,
+      state: 'authorized',
+      transition: 'schedule',
+      says: 'A emergency change cannot schedule',
+    },
+    {
+      name: 'emergency cannot complete',
+      type: E,
+      state: 'implementing',
+      transition: 'complete',
+      says: 'A emergency change cannot complete',
+    },
+    {
+      name: 'normal cannot approve a submitted change without requesting approval',
+      type: N,
+      state: 'submitted',
+      transition: 'approve',
+      says: 'Cannot approve a change that is submitted',
+    },
+    {
+      name: 'closed is final',
+      type: N,
+      state: 'closed',
+      transition: 'review',
+      says: 'Cannot review a change that is closed',
+    },
+    {
+      name: 'a rejected change cannot be cancelled',
+      type: N,
+      state: 'rejected',
+      transition: 'cancel',
+      says: 'Cannot cancel a change that is rejected',
+    },
+    {
+      name: 'an implementing change cannot be cancelled',
+      type: S,
+      state: 'implementing',
+      transition: 'cancel',
+      says: 'Cannot cancel a change that is implementing',
+    },
   ] as const)('$name', ({ type, state, transition, says }) => {
     const error = expectDomainError(() => nextState({ type, state }, transition), 'ILLEGAL_TRANSITION');
     expect(error.message).toContain(says);
@@ -165,18 +304,43 @@ describe('everything else is refused with ILLEGAL_TRANSITION', () => {
 describe('whole paths', () => {
   function walk(type: ChangeType, transitions: TransitionName[]): ChangeState[] {
     const states: ChangeState[] = ['submitted'];
-    for (const transition of transitions) states.push(nextState({ type, state: states.at(-1) as ChangeState }, transition));
+    for (const transition of transitions)
+      states.push(nextState({ type, state: states.at(-1) as ChangeState }, transition));
     return states;
   }
 
   it('POL-SEC-008 6.2/6.3/6.4 emergency: authorized, then retro-approved, reviewed and closed', () => {
     expect(
-      walk('emergency', ['request_authorization', 'authorize', 'request_retro_approval', 'retro_approve', 'review', 'close']),
-    ).toEqual(['submitted', 'pending_authorization', 'authorized', 'pending_retro_approval', 'retro_approved', 'reviewed', 'closed']);
+      walk('emergency', [
+        'request_authorization',
+        'authorize',
+        'request_retro_approval',
+        'retro_approve',
+        'review',
+        'close',
+      ]),
+    ).toEqual([
+      'submitted',
+      'pending_authorization',
+      'authorized',
+      'pending_retro_approval',
+      'retro_approved',
+      'reviewed',
+      'closed',
+    ]);
   });
 
   it('POL-SEC-008 6.4 emergency: a change rejected in retro-approval still has its post-change review (6.2)', () => {
-    expect(walk('emergency', ['request_authorization', 'authorize', 'request_retro_approval', 'retro_reject', 'review', 'close'])).toEqual([
+    expect(
+      walk('emergency', [
+        'request_authorization',
+        'authorize',
+        'request_retro_approval',
+        'retro_reject',
+        'review',
+        'close',
+      ]),
+    ).toEqual([
       'submitted',
       'pending_authorization',
       'authorized',
@@ -188,16 +352,34 @@ describe('whole paths', () => {
   });
 
   it('POL-SEC-008 6.3 emergency: a declined change stops there', () => {
-    expect(walk('emergency', ['request_authorization', 'decline'])).toEqual(['submitted', 'pending_authorization', 'declined']);
+    expect(walk('emergency', ['request_authorization', 'decline'])).toEqual([
+      'submitted',
+      'pending_authorization',
+      'declined',
+    ]);
     expect(availableTransitions({ type: 'emergency', state: 'declined' })).toEqual([]);
   });
 
   it('POL-SEC-008 6.3 emergency: a change waiting for authorization may still be cancelled', () => {
-    expect(walk('emergency', ['request_authorization', 'cancel'])).toEqual(['submitted', 'pending_authorization', 'cancelled']);
+    expect(walk('emergency', ['request_authorization', 'cancel'])).toEqual([
+      'submitted',
+      'pending_authorization',
+      'cancelled',
+    ]);
   });
 
   it('POL-SEC-008 4.1 normal: approval, schedule, implement, complete, review, close', () => {
-    expect(walk('normal', ['request_approval', 'approve', 'schedule', 'start_implementation', 'complete', 'review', 'close'])).toEqual([
+    expect(
+      walk('normal', [
+        'request_approval',
+        'approve',
+        'schedule',
+        'start_implementation',
+        'complete',
+        'review',
+        'close',
+      ]),
+    ).toEqual([
       'submitted',
       'pending_approval',
       'approved',
@@ -220,7 +402,17 @@ describe('whole paths', () => {
   });
 
   it('POL-SEC-008 10 normal: a failed change is rolled back and still reviewed', () => {
-    expect(walk('normal', ['request_approval', 'approve', 'schedule', 'start_implementation', 'fail', 'roll_back', 'review'])).toEqual([
+    expect(
+      walk('normal', [
+        'request_approval',
+        'approve',
+        'schedule',
+        'start_implementation',
+        'fail',
+        'roll_back',
+        'review',
+      ]),
+    ).toEqual([
       'submitted',
       'pending_approval',
       'approved',
@@ -269,7 +461,9 @@ describe('availableTransitions', () => {
         const offered = availableTransitions({ type, state });
         expect([...offered].sort(), `${type} ${state}`).toEqual(expected);
         for (const transition of offered) {
-          const move = LEGAL.find((candidate) => candidate.type === type && candidate.from === state && candidate.transition === transition);
+          const move = LEGAL.find(
+            (candidate) => candidate.type === type && candidate.from === state && candidate.transition === transition,
+          );
           expect(nextState({ type, state }, transition), `${type} ${state} ${transition}`).toBe(move?.to);
         }
       }
@@ -331,7 +525,12 @@ describe('decisionStage', () => {
       approvedTo: 'retro_approved',
       reject: 'retro_reject',
       rejectedTo: 'retro_rejected',
-      words: { approve: 'Approve', reject: 'Reject', approved: 'retro-approved', rejected: 'rejected in retro-approval' },
+      words: {
+        approve: 'Approve',
+        reject: 'Reject',
+        approved: 'retro-approved',
+        rejected: 'rejected in retro-approval',
+      },
     },
   ];
   const DECIDING: readonly ChangeState[] = STAGE_ROWS.map((row) => row.state);
@@ -342,16 +541,26 @@ describe('decisionStage', () => {
   });
 
   it('DECIDING_STATES are exactly pending_approval, pending_authorization and pending_retro_approval', () => {
-    expect([...DECIDING_STATES].sort()).toEqual(['pending_approval', 'pending_authorization', 'pending_retro_approval']);
+    expect([...DECIDING_STATES].sort()).toEqual([
+      'pending_approval',
+      'pending_authorization',
+      'pending_retro_approval',
+    ]);
   });
 
-  it.each(STAGE_ROWS)('$name: $state is decided in phase $phase by $approve / $reject', ({ state, phase, approve, reject, words }) => {
-    expect(decisionStage(state)).toEqual({ phase, approve, reject, words });
-  });
+  it.each(STAGE_ROWS)(
+    '$name: $state is decided in phase $phase by $approve / $reject',
+    ({ state, phase, approve, reject, words }) => {
+      expect(decisionStage(state)).toEqual({ phase, approve, reject, words });
+    },
+  );
 
-  it.each(STAGE_ROWS)('$name: decisionStageOf($state) gives the same stage', ({ state, phase, approve, reject, words }) => {
-    expect(decisionStageOf(state)).toEqual({ phase, approve, reject, words });
-  });
+  it.each(STAGE_ROWS)(
+    '$name: decisionStageOf($state) gives the same stage',
+    ({ state, phase, approve, reject, words }) => {
+      expect(decisionStageOf(state)).toEqual({ phase, approve, reject, words });
+    },
+  );
 
   it.each(STAGE_ROWS)(
     '$name: approving moves $state to $approvedTo and rejecting to $rejectedTo, for the types decided there only',
@@ -375,7 +584,14 @@ describe('decisionStage', () => {
   it('15 states wait for no decision, among them the ones the decisions lead to', () => {
     const undecided = CHANGE_STATES.filter((state) => decisionStage(state) === undefined);
     expect(undecided).toHaveLength(15);
-    for (const state of ['approved', 'rejected', 'authorized', 'declined', 'retro_approved', 'retro_rejected'] as const) {
+    for (const state of [
+      'approved',
+      'rejected',
+      'authorized',
+      'declined',
+      'retro_approved',
+      'retro_rejected',
+    ] as const) {
       expect(undecided, state).toContain(state);
     }
   });

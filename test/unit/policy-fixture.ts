@@ -2,8 +2,8 @@
 import { expect } from 'vitest';
 import { DomainError, type DomainErrorCode } from '../../src/domain/errors.js';
 import { parsePolicy } from '../../src/policy/load.js';
-import { MINIMAL_POLICY_YAML } from '../support/policy.js';
 import type { Policy } from '../../src/policy/schema.js';
+import { MINIMAL_POLICY_YAML } from '../support/policy.js';
 
 export { MINIMAL_POLICY_YAML, minimalPolicy } from '../support/policy.js';
 

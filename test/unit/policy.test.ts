@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { formatKeyPath, loadPolicyFile, parsePolicy, PolicyError } from '../../src/policy/load.js';
+import { formatKeyPath, loadPolicyFile, PolicyError, parsePolicy } from '../../src/policy/load.js';
 import { MINIMAL_POLICY_YAML } from './policy-fixture.js';
 
 /** Parses `yaml` as test.yml, asserts a PolicyError, and returns its message. */
@@ -39,16 +39,56 @@ describe('the minimal policy file', () => {
 
   it.each([
     { name: '9.1 timezone: windows are given in ET', actual: () => policy.timezone, expected: 'America/New_York' },
-    { name: '6.3 business hours: Mon–Fri 09:00–17:00', actual: () => policy.business_hours, expected: { days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '17:00' } },
-    { name: '3.1 standard changes are pre-authorized (no approver roles)', actual: () => policy.change_types.standard.approver_roles, expected: [] },
-    { name: '3.1 change type labels', actual: () => [policy.change_types.standard.label, policy.change_types.normal.label, policy.change_types.emergency.label], expected: ['Standard', 'Normal', 'Emergency'] },
+    {
+      name: '6.3 business hours: Mon–Fri 09:00–17:00',
+      actual: () => policy.business_hours,
+      expected: { days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '17:00' },
+    },
+    {
+      name: '3.1 standard changes are pre-authorized (no approver roles)',
+      actual: () => policy.change_types.standard.approver_roles,
+      expected: [],
+    },
+    {
+      name: '3.1 change type labels',
+      actual: () => [
+        policy.change_types.standard.label,
+        policy.change_types.normal.label,
+        policy.change_types.emergency.label,
+      ],
+      expected: ['Standard', 'Normal', 'Emergency'],
+    },
     {
       name: '6.2–6.4 emergency: verbal approvals count at once, stand-ins after 15 min, paperwork in 24 h with a reminder 4 h before',
       actual: () => {
-        const { escalate_after_minutes, verbal_approvals_count_unconfirmed, dispute_notify_roles, documentation_deadline_hours, reminder_hours_before_deadline, overdue_notify_roles, overdue_notify_cab_chair } = policy.emergency;
-        return { escalate_after_minutes, verbal_approvals_count_unconfirmed, dispute_notify_roles, documentation_deadline_hours, reminder_hours_before_deadline, overdue_notify_roles, overdue_notify_cab_chair };
+        const {
+          escalate_after_minutes,
+          verbal_approvals_count_unconfirmed,
+          dispute_notify_roles,
+          documentation_deadline_hours,
+          reminder_hours_before_deadline,
+          overdue_notify_roles,
+          overdue_notify_cab_chair,
+        } = policy.emergency;
+        return {
+          escalate_after_minutes,
+          verbal_approvals_count_unconfirmed,
+          dispute_notify_roles,
+          documentation_deadline_hours,
+          reminder_hours_before_deadline,
+          overdue_notify_roles,
+          overdue_notify_cab_chair,
+        };
       },
-      expected: { escalate_after_minutes: 15, verbal_approvals_count_unconfirmed: true, dispute_notify_roles: ['security', 'ciso'], documentation_deadline_hours: 24, reminder_hours_before_deadline: 4, overdue_notify_roles: ['manager'], overdue_notify_cab_chair: true },
+      expected: {
+        escalate_after_minutes: 15,
+        verbal_approvals_count_unconfirmed: true,
+        dispute_notify_roles: ['security', 'ciso'],
+        documentation_deadline_hours: 24,
+        reminder_hours_before_deadline: 4,
+        overdue_notify_roles: ['manager'],
+        overdue_notify_cab_chair: true,
+      },
     },
     {
       name: '3.3 five factors scored 1/2/3',
@@ -64,7 +104,12 @@ describe('the minimal policy file', () => {
     {
       name: '3.2/3.3 levels: low 5, medium 8, high 12, critical 14',
       actual: () => policy.risk.levels.map((level) => [level.id, level.min_score]),
-      expected: [['low', 5], ['medium', 8], ['high', 12], ['critical', 14]],
+      expected: [
+        ['low', 5],
+        ['medium', 8],
+        ['high', 12],
+        ['critical', 14],
+      ],
     },
     {
       name: '4.4 approval matrix',
@@ -89,7 +134,17 @@ describe('the minimal policy file', () => {
     {
       name: '4.3 six security review triggers apply the security rule',
       actual: () => [policy.security_review.rule, policy.security_review.triggers.map((trigger) => trigger.id)],
-      expected: ['security', ['authentication', 'encryption', 'network_security', 'external_integration', 'data_handling', 'privilege_access']],
+      expected: [
+        'security',
+        [
+          'authentication',
+          'encryption',
+          'network_security',
+          'external_integration',
+          'data_handling',
+          'privilege_access',
+        ],
+      ],
     },
     {
       name: '4.4 approval SLA: low 1, medium 2, high 3, critical 5 business days',
@@ -101,7 +156,11 @@ describe('the minimal policy file', () => {
         critical: { review_business_days: 5, approval_business_days: 5 },
       },
     },
-    { name: '4.4 approval SLA critical: 5 days', actual: () => policy.approval_sla.critical?.approval_business_days, expected: 5 },
+    {
+      name: '4.4 approval SLA critical: 5 days',
+      actual: () => policy.approval_sla.critical?.approval_business_days,
+      expected: 5,
+    },
     {
       name: '6.1 four emergency criteria',
       actual: () => policy.emergency.criteria.map((criterion) => criterion.id),
@@ -110,10 +169,18 @@ describe('the minimal policy file', () => {
     {
       name: '6.3 emergency authorizers',
       actual: () => policy.emergency.authorizers,
-      expected: { business_hours: ['manager', 'security'], after_hours: ['oncall_manager', 'oncall_security'], fallback_any_of: ['cto', 'ciso'] },
+      expected: {
+        business_hours: ['manager', 'security'],
+        after_hours: ['oncall_manager', 'oncall_security'],
+        fallback_any_of: ['cto', 'ciso'],
+      },
     },
     { name: '6.4 document within 24 hours', actual: () => policy.emergency.documentation_deadline_hours, expected: 24 },
-    { name: '6.4 present to CAB if high/critical', actual: () => policy.emergency.cab_review_risk_levels, expected: ['high', 'critical'] },
+    {
+      name: '6.4 present to CAB if high/critical',
+      actual: () => policy.emergency.cab_review_risk_levels,
+      expected: ['high', 'critical'],
+    },
     { name: '7.2 regular CAB: Wednesdays 10 AM', actual: () => policy.cab.schedule, expected: '0 10 * * 3' },
     { name: '7.2 emergency CAB within 4 hours', actual: () => policy.cab.emergency_within_hours, expected: 4 },
     {
@@ -124,18 +191,41 @@ describe('the minimal policy file', () => {
       },
       expected: { role: 'cab', decision_rule: 'chair', quorum: 3, calendar_days: 14, missed_agenda_grace_hours: 4 },
     },
-    { name: '5.3 CAB reviews high and critical changes', actual: () => policy.cab.review_risk_levels, expected: ['high', 'critical'] },
+    {
+      name: '5.3 CAB reviews high and critical changes',
+      actual: () => policy.cab.review_risk_levels,
+      expected: ['high', 'critical'],
+    },
     {
       name: '9.1–9.2 exceptions approved by the CTO; a freeze can be excepted; freezes announced by the change manager, CTO or CISO',
       actual: () => policy.scheduling,
-      expected: { exception_role: 'cto', freeze_rule: 'exception', freeze_manager_roles: ['change_manager', 'cto', 'ciso'] },
+      expected: {
+        exception_role: 'cto',
+        freeze_rule: 'exception',
+        freeze_manager_roles: ['change_manager', 'cto', 'ciso'],
+      },
     },
-    { name: '8.4 production validation: five checks', actual: () => policy.implementation.verification_checklist.map((check) => check.id), expected: ['health_checks', 'error_rates', 'response_times', 'business_flows', 'monitoring_alerts'] },
-    { name: 'post-implementation review required for high and critical changes', actual: () => policy.implementation.review_risk_levels, expected: ['high', 'critical'] },
+    {
+      name: '8.4 production validation: five checks',
+      actual: () => policy.implementation.verification_checklist.map((check) => check.id),
+      expected: ['health_checks', 'error_rates', 'response_times', 'business_flows', 'monitoring_alerts'],
+    },
+    {
+      name: 'post-implementation review required for high and critical changes',
+      actual: () => policy.implementation.review_risk_levels,
+      expected: ['high', 'critical'],
+    },
     {
       name: '7.3 CAB agenda: six sections in order',
       actual: () => policy.cab.agenda_sections.map((section) => section.id),
-      expected: ['previous_changes', 'emergency_changes', 'changes_for_approval', 'change_calendar', 'change_freezes', 'open_issues'],
+      expected: [
+        'previous_changes',
+        'emergency_changes',
+        'changes_for_approval',
+        'change_calendar',
+        'change_freezes',
+        'open_issues',
+      ],
     },
     {
       name: '9.1 deployment windows: Mon/Thu medium/low, Tue/Wed all, Friday and weekend none',
@@ -148,14 +238,28 @@ describe('the minimal policy file', () => {
     { name: '9.2 no freezes until the organisation announces them', actual: () => policy.freezes, expected: [] },
     {
       name: '10.2 rollback decision: critical 15 min, high 30, medium 60, low 240',
-      actual: () => Object.fromEntries(Object.entries(policy.rollback_decision).map(([severity, rule]) => [severity, rule.time_limit_minutes])),
+      actual: () =>
+        Object.fromEntries(
+          Object.entries(policy.rollback_decision).map(([severity, rule]) => [severity, rule.time_limit_minutes]),
+        ),
       expected: { critical: 15, high: 30, medium: 60, low: 240 },
     },
-    { name: '10.2 rollback decision critical: the on-call engineer', actual: () => policy.rollback_decision.critical?.decision_maker, expected: 'On-call engineer' },
+    {
+      name: '10.2 rollback decision critical: the on-call engineer',
+      actual: () => policy.rollback_decision.critical?.decision_maker,
+      expected: 'On-call engineer',
+    },
     {
       name: '11.1 retention: 3 years for change requests, approvals, rollbacks, CAB minutes; 1 for tests and logs',
       actual: () => policy.retention_years,
-      expected: { change_requests: 3, approval_records: 3, test_results: 1, deployment_logs: 1, rollback_records: 3, cab_minutes: 3 },
+      expected: {
+        change_requests: 3,
+        approval_records: 3,
+        test_results: 1,
+        deployment_logs: 1,
+        rollback_records: 3,
+        cab_minutes: 3,
+      },
     },
   ])('defaults equal POL-SEC-008 $name', ({ actual, expected }) => {
     expect(actual()).toEqual(expected);
@@ -177,7 +281,11 @@ describe("parsePolicy('{}'): all defaults, no members", () => {
 
   it.each(ALL_ROLES)('warns that role "%s" has no members', (role) => {
     const { warnings } = parsePolicy('{}', 'empty.yml');
-    expect(warnings.filter((warning) => warning.includes(`role "${role}" has no members`) && warning.includes(`roles.${role}`))).toHaveLength(1);
+    expect(
+      warnings.filter(
+        (warning) => warning.includes(`role "${role}" has no members`) && warning.includes(`roles.${role}`),
+      ),
+    ).toHaveLength(1);
   });
 
   it('warns about the unset CAB channel, CAB chair and log channel', () => {
@@ -195,7 +303,9 @@ describe("parsePolicy('{}'): all defaults, no members", () => {
 
   it('warns about only the roles left empty', () => {
     const { warnings } = parsePolicy(MINIMAL_POLICY_YAML.replace('dba: [U0DBA0001]', 'dba: []'), 'test.yml');
-    expect(warnings).toEqual(['role "dba" has no members: changes that need it cannot be approved until roles.dba lists someone']);
+    expect(warnings).toEqual([
+      'role "dba" has no members: changes that need it cannot be approved until roles.dba lists someone',
+    ]);
   });
 });
 
@@ -216,7 +326,11 @@ describe('invalid policy files: PolicyError naming the file and the key path', (
     { name: 'cron hour 25', yaml: 'cab: {schedule: "0 25 * * 3"}\n', mentions: ['cab.schedule', 'cron'] },
     { name: 'cron with too few fields', yaml: 'cab: {schedule: "0 10 *"}\n', mentions: ['cab.schedule'] },
     { name: 'unknown timezone', yaml: 'timezone: Mars/Olympus\n', mentions: ['timezone', 'IANA'] },
-    { name: 'misspelled top-level key', yaml: 'aproval_matrix: {low: [peer]}\n', mentions: ['aproval_matrix', 'unknown key'] },
+    {
+      name: 'misspelled top-level key',
+      yaml: 'aproval_matrix: {low: [peer]}\n',
+      mentions: ['aproval_matrix', 'unknown key'],
+    },
     { name: 'misspelled nested key', yaml: 'cab: {shedule: "0 10 * * 3"}\n', mentions: ['cab.shedule', 'unknown key'] },
     {
       name: 'matrix missing the critical row',
@@ -228,7 +342,11 @@ describe('invalid policy files: PolicyError naming the file and the key path', (
       yaml: 'approval_matrix: {low: [peer], medium: [peer], high: [peer], critical: [peer], extreme: [cto]}\n',
       mentions: ['approval_matrix.extreme', 'risk level "extreme"'],
     },
-    { name: 'levels not ascending', yaml: LEVELS_3_4_SWAPPED, mentions: ['risk.levels[2].min_score', 'greater than 12'] },
+    {
+      name: 'levels not ascending',
+      yaml: LEVELS_3_4_SWAPPED,
+      mentions: ['risk.levels[2].min_score', 'greater than 12'],
+    },
     {
       name: 'first level above the lowest possible score',
       yaml: 'risk:\n  levels: [{ id: low, label: Low, min_score: 6 }, { id: medium, label: Medium, min_score: 8 }, { id: high, label: High, min_score: 12 }, { id: critical, label: Critical, min_score: 14 }]\n',
@@ -244,13 +362,21 @@ describe('invalid policy files: PolicyError naming the file and the key path', (
       yaml: 'deployment_windows: [{days: [tue], from: "10:00", to: "06:00", risks: [low]}]\n',
       mentions: ['deployment_windows[0].to'],
     },
-    { name: 'deployment window on a misspelled day', yaml: 'deployment_windows: [{days: [tues], from: "06:00", to: "10:00", risks: [low]}]\n', mentions: ['deployment_windows[0].days[0]'] },
+    {
+      name: 'deployment window on a misspelled day',
+      yaml: 'deployment_windows: [{days: [tues], from: "06:00", to: "10:00", risks: [low]}]\n',
+      mentions: ['deployment_windows[0].days[0]'],
+    },
     {
       name: 'freeze with `to` before `from`',
       yaml: 'freezes: [{from: "2026-12-20", to: "2026-12-10", reason: Holidays}]\n',
       mentions: ['freezes[0].to', 'must not be before from'],
     },
-    { name: 'freeze on a date that does not exist', yaml: 'freezes: [{from: "2026-02-30", to: "2026-03-02", reason: Billing}]\n', mentions: ['freezes[0].from', 'calendar date'] },
+    {
+      name: 'freeze on a date that does not exist',
+      yaml: 'freezes: [{from: "2026-02-30", to: "2026-03-02", reason: Billing}]\n',
+      mentions: ['freezes[0].from', 'calendar date'],
+    },
     {
       name: 'role member that is not a Slack ID',
       yaml: MINIMAL_POLICY_YAML.replace('U0PEER002', 'alice'),
@@ -258,25 +384,85 @@ describe('invalid policy files: PolicyError naming the file and the key path', (
     },
     { name: 'role member given as a channel ID', yaml: 'roles: {peer: [C0CHAN001]}\n', mentions: ['roles.peer[0]'] },
     { name: 'CAB chair given as a user group', yaml: 'cab: {chair: S0GROUP01}\n', mentions: ['cab.chair'] },
-    { name: 'a CAB channel under the chair rule with no chair', yaml: 'cab: {channel: C0CAB0001}\n', mentions: ['cab.chair', 'required when cab.channel is set'] },
+    {
+      name: 'a CAB channel under the chair rule with no chair',
+      yaml: 'cab: {channel: C0CAB0001}\n',
+      mentions: ['cab.chair', 'required when cab.channel is set'],
+    },
     { name: 'an unknown CAB decision rule', yaml: 'cab: {decision_rule: majority}\n', mentions: ['cab.decision_rule'] },
     { name: 'a quorum of zero', yaml: 'cab: {decision_rule: quorum, quorum: 0}\n', mentions: ['cab.quorum'] },
-    { name: '9.1 an exception approved by a role nobody defined', yaml: 'scheduling: {exception_role: vp}\n', mentions: ['scheduling.exception_role', 'vp'] },
-    { name: '9.2 an unknown freeze rule', yaml: 'scheduling: {freeze_rule: maybe}\n', mentions: ['scheduling.freeze_rule', 'refuse'] },
-    { name: '8.4 a check listed twice', yaml: 'implementation: {verification_checklist: [{id: a, label: A}, {id: a, label: B}]}\n', mentions: ['implementation.verification_checklist', 'listed twice'] },
-    { name: '8.4 eleven checks (Slack shows 10 checkboxes)', yaml: `implementation: {verification_checklist: [${Array.from({ length: 11 }, (_, i) => `{id: c${i}, label: C}`).join(', ')}]}\n`, mentions: ['implementation.verification_checklist', '10'] },
-    { name: 'a review required for a risk level nobody defined', yaml: 'implementation: {review_risk_levels: [severe]}\n', mentions: ['implementation.review_risk_levels[0]', 'severe'] },
-    { name: 'an agenda looking a year ahead', yaml: 'cab: {calendar_days: 365}\n', mentions: ['cab.calendar_days', 'at most 90'] },
+    {
+      name: '9.1 an exception approved by a role nobody defined',
+      yaml: 'scheduling: {exception_role: vp}\n',
+      mentions: ['scheduling.exception_role', 'vp'],
+    },
+    {
+      name: '9.2 an unknown freeze rule',
+      yaml: 'scheduling: {freeze_rule: maybe}\n',
+      mentions: ['scheduling.freeze_rule', 'refuse'],
+    },
+    {
+      name: '8.4 a check listed twice',
+      yaml: 'implementation: {verification_checklist: [{id: a, label: A}, {id: a, label: B}]}\n',
+      mentions: ['implementation.verification_checklist', 'listed twice'],
+    },
+    {
+      name: '8.4 eleven checks (Slack shows 10 checkboxes)',
+      yaml: `implementation: {verification_checklist: [${Array.from({ length: 11 }, (_, i) => `{id: c${i}, label: C}`).join(', ')}]}\n`,
+      mentions: ['implementation.verification_checklist', '10'],
+    },
+    {
+      name: 'a review required for a risk level nobody defined',
+      yaml: 'implementation: {review_risk_levels: [severe]}\n',
+      mentions: ['implementation.review_risk_levels[0]', 'severe'],
+    },
+    {
+      name: 'an agenda looking a year ahead',
+      yaml: 'cab: {calendar_days: 365}\n',
+      mentions: ['cab.calendar_days', 'at most 90'],
+    },
     { name: 'log channel given as a user ID', yaml: 'channels: {log: U0LOG0001}\n', mentions: ['channels.log'] },
-    { name: 'business hours ending before they start', yaml: 'business_hours: {from: "17:00", to: "09:00"}\n', mentions: ['business_hours.to'] },
+    {
+      name: 'business hours ending before they start',
+      yaml: 'business_hours: {from: "17:00", to: "09:00"}\n',
+      mentions: ['business_hours.to'],
+    },
     { name: 'business hours at 24:00', yaml: 'business_hours: {to: "24:00"}\n', mentions: ['business_hours.to'] },
-    { name: 'an emergency authorizer role nobody defined', yaml: 'emergency: {authorizers: {after_hours: [oncall]}}\n', mentions: ['emergency.authorizers.after_hours[0]', 'oncall'] },
-    { name: '6.3 a dispute notified to a role nobody defined', yaml: 'emergency: {dispute_notify_roles: [secops]}\n', mentions: ['emergency.dispute_notify_roles[0]', 'secops'] },
-    { name: '6.4 an overdue notice to a role nobody defined', yaml: 'emergency: {overdue_notify_roles: [boss]}\n', mentions: ['emergency.overdue_notify_roles[0]', 'boss'] },
-    { name: '6.4 a reminder no earlier than the deadline itself', yaml: 'emergency: {documentation_deadline_hours: 4, reminder_hours_before_deadline: 4}\n', mentions: ['emergency.reminder_hours_before_deadline', 'less than documentation_deadline_hours (4)'] },
-    { name: '6.3 an escalation wait of zero minutes', yaml: 'emergency: {escalate_after_minutes: 0}\n', mentions: ['emergency.escalate_after_minutes'] },
-    { name: 'a standard approver role nobody defined', yaml: 'change_types: {standard: {approver_roles: [lead]}}\n', mentions: ['change_types.standard.approver_roles[0]', 'lead'] },
-    { name: 'a retention of zero years', yaml: 'retention_years: {change_requests: 0}\n', mentions: ['retention_years.change_requests'] },
+    {
+      name: 'an emergency authorizer role nobody defined',
+      yaml: 'emergency: {authorizers: {after_hours: [oncall]}}\n',
+      mentions: ['emergency.authorizers.after_hours[0]', 'oncall'],
+    },
+    {
+      name: '6.3 a dispute notified to a role nobody defined',
+      yaml: 'emergency: {dispute_notify_roles: [secops]}\n',
+      mentions: ['emergency.dispute_notify_roles[0]', 'secops'],
+    },
+    {
+      name: '6.4 an overdue notice to a role nobody defined',
+      yaml: 'emergency: {overdue_notify_roles: [boss]}\n',
+      mentions: ['emergency.overdue_notify_roles[0]', 'boss'],
+    },
+    {
+      name: '6.4 a reminder no earlier than the deadline itself',
+      yaml: 'emergency: {documentation_deadline_hours: 4, reminder_hours_before_deadline: 4}\n',
+      mentions: ['emergency.reminder_hours_before_deadline', 'less than documentation_deadline_hours (4)'],
+    },
+    {
+      name: '6.3 an escalation wait of zero minutes',
+      yaml: 'emergency: {escalate_after_minutes: 0}\n',
+      mentions: ['emergency.escalate_after_minutes'],
+    },
+    {
+      name: 'a standard approver role nobody defined',
+      yaml: 'change_types: {standard: {approver_roles: [lead]}}\n',
+      mentions: ['change_types.standard.approver_roles[0]', 'lead'],
+    },
+    {
+      name: 'a retention of zero years',
+      yaml: 'retention_years: {change_requests: 0}\n',
+      mentions: ['retention_years.change_requests'],
+    },
     { name: 'a document that is not a mapping', yaml: '- timezone: UTC\n', mentions: ['(top level)'] },
   ])('$name', ({ yaml, mentions }) => {
     const message = policyErrorMessage(yaml);

@@ -22,13 +22,23 @@ describe('assessRisk with the POL-SEC-008 defaults', () => {
     { name: 'POL-SEC-008 3.3: score 6 is low', given: answers(1, 1, 2, 1, 1), score: 6, level: 'low' },
     { name: 'POL-SEC-008 3.3: score 7 is low', given: answers(1, 2, 1, 2, 1), score: 7, level: 'low' },
     { name: 'POL-SEC-008 3.3: score 8 is medium', given: answers(2, 2, 2, 1, 1), score: 8, level: 'medium' },
-    { name: 'POL-SEC-008 3.3: score 8 (one High factor) is medium', given: answers(3, 1, 1, 1, 2), score: 8, level: 'medium' },
+    {
+      name: 'POL-SEC-008 3.3: score 8 (one High factor) is medium',
+      given: answers(3, 1, 1, 1, 2),
+      score: 8,
+      level: 'medium',
+    },
     { name: 'POL-SEC-008 3.3: score 10 is medium', given: answers(2, 2, 2, 2, 2), score: 10, level: 'medium' },
     { name: 'POL-SEC-008 3.3: score 11 is medium', given: answers(3, 2, 2, 2, 2), score: 11, level: 'medium' },
     { name: 'POL-SEC-008 3.2/3.3: score 12 is high', given: answers(3, 3, 2, 2, 2), score: 12, level: 'high' },
     { name: 'POL-SEC-008 3.2/3.3: score 13 is high', given: answers(3, 3, 3, 2, 2), score: 13, level: 'high' },
     { name: 'POL-SEC-008 3.2/3.3: score 14 is critical', given: answers(3, 3, 3, 3, 2), score: 14, level: 'critical' },
-    { name: 'POL-SEC-008 3.2/3.3: score 15 (all High) is critical', given: answers(3, 3, 3, 3, 3), score: 15, level: 'critical' },
+    {
+      name: 'POL-SEC-008 3.2/3.3: score 15 (all High) is critical',
+      given: answers(3, 3, 3, 3, 3),
+      score: 15,
+      level: 'critical',
+    },
   ])('$name', ({ given, score, level }) => {
     expect(assessRisk(given, risk)).toEqual({ score, level });
   });
@@ -49,12 +59,31 @@ describe('assessRisk with the POL-SEC-008 defaults', () => {
     { name: 'POL-SEC-008 3.3: no answers at all', given: {}, mentions: 'Systems Affected' },
     { name: 'POL-SEC-008 3.3: score 4 is not an option', given: answers(1, 4, 1, 1, 1), mentions: 'User Impact' },
     { name: 'POL-SEC-008 3.3: score 0 is not an option', given: answers(1, 1, 0, 1, 1), mentions: 'Data Risk' },
-    { name: 'POL-SEC-008 3.3: a negative score is not an option', given: answers(1, 1, 1, -1, 1), mentions: 'Reversibility' },
-    { name: 'POL-SEC-008 3.3: a fractional score is not an option', given: answers(1.5, 1, 1, 1, 1), mentions: 'Systems Affected' },
-    { name: 'POL-SEC-008 3.3: a factor id the policy does not define', given: { ...answers(1, 1, 1, 1, 1), cost: 1 }, mentions: 'cost' },
+    {
+      name: 'POL-SEC-008 3.3: a negative score is not an option',
+      given: answers(1, 1, 1, -1, 1),
+      mentions: 'Reversibility',
+    },
+    {
+      name: 'POL-SEC-008 3.3: a fractional score is not an option',
+      given: answers(1.5, 1, 1, 1, 1),
+      mentions: 'Systems Affected',
+    },
+    {
+      name: 'POL-SEC-008 3.3: a factor id the policy does not define',
+      given: { ...answers(1, 1, 1, 1, 1), cost: 1 },
+      mentions: 'cost',
+    },
     {
       name: 'POL-SEC-008 3.3: a misspelled factor id',
-      given: { systems_affected: 1, user_impact: 1, data_risk: 1, reversibility: 1, security_impact: 1, securty_impact: 1 },
+      given: {
+        systems_affected: 1,
+        user_impact: 1,
+        data_risk: 1,
+        reversibility: 1,
+        security_impact: 1,
+        securty_impact: 1,
+      },
       mentions: 'securty_impact',
     },
   ])('refuses $name with INVALID_RISK_ASSESSMENT', ({ given, mentions }) => {

@@ -1,19 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeType } from '../../src/domain/lifecycle.js';
-import { type ApprovalRequirement, requiredApprovals, type RoutingInput } from '../../src/domain/routing.js';
+import { type ApprovalRequirement, type RoutingInput, requiredApprovals } from '../../src/domain/routing.js';
 import type { Policy } from '../../src/policy/schema.js';
 import { expectDomainError, minimalPolicy, policyWith } from './policy-fixture.js';
 
 const policy = minimalPolicy();
 
 function route(overrides: Partial<RoutingInput>, against: Policy = policy): ApprovalRequirement[] {
-  return requiredApprovals({ type: 'normal', riskLevel: 'low', reviewRules: [], securityTriggers: [], ...overrides }, against);
+  return requiredApprovals(
+    { type: 'normal', riskLevel: 'low', reviewRules: [], securityTriggers: [], ...overrides },
+    against,
+  );
 }
 
 /** role → approvals, sorted by role so the comparison ignores order. */
 function counts(requirements: ApprovalRequirement[]): Record<string, number> {
   return Object.fromEntries(
-    [...requirements].sort((a, b) => a.role.localeCompare(b.role)).map((requirement) => [requirement.role, requirement.approvals]),
+    [...requirements]
+      .sort((a, b) => a.role.localeCompare(b.role))
+      .map((requirement) => [requirement.role, requirement.approvals]),
   );
 }
 
@@ -61,23 +66,44 @@ describe('POL-SEC-008 4.4 approval matrix, cell by cell', () => {
 describe('POL-SEC-008 4.3 review rules', () => {
   it('4.3 database changes: dba is added and peer stays', () => {
     expect(route({ riskLevel: 'low', reviewRules: ['database'] })).toEqual([
-      { role: 'peer', approvals: 1, reasons: [{ kind: 'risk_level', level: 'low' }, { kind: 'review_rule', rule: 'database' }] },
+      {
+        role: 'peer',
+        approvals: 1,
+        reasons: [
+          { kind: 'risk_level', level: 'low' },
+          { kind: 'review_rule', rule: 'database' },
+        ],
+      },
       { role: 'dba', approvals: 1, reasons: [{ kind: 'review_rule', rule: 'database' }] },
     ]);
   });
 
-  it.each(['authentication', 'encryption', 'network_security', 'external_integration', 'data_handling', 'privilege_access'])(
-    '4.3 security review trigger "%s" alone adds security',
-    (trigger) => {
-      expect(route({ riskLevel: 'low', securityTriggers: [trigger] })).toEqual([
-        { role: 'peer', approvals: 1, reasons: [{ kind: 'risk_level', level: 'low' }, { kind: 'review_rule', rule: 'security' }] },
-        { role: 'security', approvals: 1, reasons: [{ kind: 'review_rule', rule: 'security' }] },
-      ]);
-    },
-  );
+  it.each([
+    'authentication',
+    'encryption',
+    'network_security',
+    'external_integration',
+    'data_handling',
+    'privilege_access',
+  ])('4.3 security review trigger "%s" alone adds security', (trigger) => {
+    expect(route({ riskLevel: 'low', securityTriggers: [trigger] })).toEqual([
+      {
+        role: 'peer',
+        approvals: 1,
+        reasons: [
+          { kind: 'risk_level', level: 'low' },
+          { kind: 'review_rule', rule: 'security' },
+        ],
+      },
+      { role: 'security', approvals: 1, reasons: [{ kind: 'review_rule', rule: 'security' }] },
+    ]);
+  });
 
   it('4.3 several security triggers apply the security rule once', () => {
-    const requirements = route({ riskLevel: 'medium', securityTriggers: ['authentication', 'encryption', 'privilege_access'] });
+    const requirements = route({
+      riskLevel: 'medium',
+      securityTriggers: ['authentication', 'encryption', 'privilege_access'],
+    });
     expect(counts(requirements)).toEqual({ manager: 1, peer: 1, security: 1 });
     expect(requirements.find((requirement) => requirement.role === 'security')?.reasons).toEqual([
       { kind: 'review_rule', rule: 'security' },
@@ -94,11 +120,13 @@ describe('POL-SEC-008 4.3 review rules', () => {
   });
 
   it('4.3 database rule and a security trigger together: peer, dba and security', () => {
-    expect(counts(route({ riskLevel: 'low', reviewRules: ['database'], securityTriggers: ['data_handling'] }))).toEqual({
-      dba: 1,
-      peer: 1,
-      security: 1,
-    });
+    expect(counts(route({ riskLevel: 'low', reviewRules: ['database'], securityTriggers: ['data_handling'] }))).toEqual(
+      {
+        dba: 1,
+        peer: 1,
+        security: 1,
+      },
+    );
   });
 
   it('4.3 no rule and no trigger: only the 4.4 row', () => {
@@ -107,12 +135,22 @@ describe('POL-SEC-008 4.3 review rules', () => {
 
   it('4.3 application: 2 peers; the matrix peer (1) merges by max into 2', () => {
     expect(route({ riskLevel: 'low', reviewRules: ['application'] })).toEqual([
-      { role: 'peer', approvals: 2, reasons: [{ kind: 'risk_level', level: 'low' }, { kind: 'review_rule', rule: 'application' }] },
+      {
+        role: 'peer',
+        approvals: 2,
+        reasons: [
+          { kind: 'risk_level', level: 'low' },
+          { kind: 'review_rule', rule: 'application' },
+        ],
+      },
     ]);
   });
 
   it('4.3 application and infrastructure both ask 2 peers: max is 2, not the sum 4', () => {
-    expect(counts(route({ riskLevel: 'medium', reviewRules: ['application', 'infrastructure'] }))).toEqual({ manager: 1, peer: 2 });
+    expect(counts(route({ riskLevel: 'medium', reviewRules: ['application', 'infrastructure'] }))).toEqual({
+      manager: 1,
+      peer: 2,
+    });
   });
 
   it('4.3 a rule count of 1 does not lower an earlier count of 2 (max, not last wins)', () => {
@@ -144,7 +182,7 @@ describe('change types', () => {
     expect(route({ type: 'standard', riskLevel: 'low' })).toEqual([]);
   });
 
-  it('3.1 standard changes ask the policy\'s change_types.standard.approver_roles', () => {
+  it("3.1 standard changes ask the policy's change_types.standard.approver_roles", () => {
     const withManager = policyWith(`change_types:
   standard: { approver_roles: [manager] }
 `);
@@ -171,16 +209,56 @@ describe('change types', () => {
 });
 
 describe('unknown names are refused, never routed to fewer approvers', () => {
-  it.each<{ name: string; input: Partial<RoutingInput>; code: 'UNKNOWN_RISK_LEVEL' | 'UNKNOWN_REVIEW_RULE'; mentions: string }>([
+  it.each<{
+    name: string;
+    input: Partial<RoutingInput>;
+    code: 'UNKNOWN_RISK_LEVEL' | 'UNKNOWN_REVIEW_RULE';
+    mentions: string;
+  }>([
     { name: 'an unknown risk level', input: { riskLevel: 'extreme' }, code: 'UNKNOWN_RISK_LEVEL', mentions: 'extreme' },
-    { name: 'a risk level in the wrong case', input: { riskLevel: 'High' }, code: 'UNKNOWN_RISK_LEVEL', mentions: 'High' },
+    {
+      name: 'a risk level in the wrong case',
+      input: { riskLevel: 'High' },
+      code: 'UNKNOWN_RISK_LEVEL',
+      mentions: 'High',
+    },
     { name: 'an empty risk level', input: { riskLevel: '' }, code: 'UNKNOWN_RISK_LEVEL', mentions: '""' },
-    { name: 'an emergency change with an unknown risk level', input: { type: 'emergency', riskLevel: 'sev1' }, code: 'UNKNOWN_RISK_LEVEL', mentions: 'sev1' },
-    { name: 'an unknown review rule', input: { reviewRules: ['datbase'] }, code: 'UNKNOWN_REVIEW_RULE', mentions: 'datbase' },
-    { name: 'an unknown rule next to a known one', input: { reviewRules: ['database', 'network'] }, code: 'UNKNOWN_REVIEW_RULE', mentions: 'network' },
-    { name: 'an unknown security trigger', input: { securityTriggers: ['encrpytion'] }, code: 'UNKNOWN_REVIEW_RULE', mentions: 'encrpytion' },
-    { name: 'an unknown trigger next to a known one', input: { securityTriggers: ['encryption', 'firewall'] }, code: 'UNKNOWN_REVIEW_RULE', mentions: 'firewall' },
-    { name: 'a review rule id used as a trigger', input: { securityTriggers: ['security'] }, code: 'UNKNOWN_REVIEW_RULE', mentions: '"security" is not a security-review trigger' },
+    {
+      name: 'an emergency change with an unknown risk level',
+      input: { type: 'emergency', riskLevel: 'sev1' },
+      code: 'UNKNOWN_RISK_LEVEL',
+      mentions: 'sev1',
+    },
+    {
+      name: 'an unknown review rule',
+      input: { reviewRules: ['datbase'] },
+      code: 'UNKNOWN_REVIEW_RULE',
+      mentions: 'datbase',
+    },
+    {
+      name: 'an unknown rule next to a known one',
+      input: { reviewRules: ['database', 'network'] },
+      code: 'UNKNOWN_REVIEW_RULE',
+      mentions: 'network',
+    },
+    {
+      name: 'an unknown security trigger',
+      input: { securityTriggers: ['encrpytion'] },
+      code: 'UNKNOWN_REVIEW_RULE',
+      mentions: 'encrpytion',
+    },
+    {
+      name: 'an unknown trigger next to a known one',
+      input: { securityTriggers: ['encryption', 'firewall'] },
+      code: 'UNKNOWN_REVIEW_RULE',
+      mentions: 'firewall',
+    },
+    {
+      name: 'a review rule id used as a trigger',
+      input: { securityTriggers: ['security'] },
+      code: 'UNKNOWN_REVIEW_RULE',
+      mentions: '"security" is not a security-review trigger',
+    },
   ])('$name → $code', ({ input, code, mentions }) => {
     const error = expectDomainError(() => route(input), code);
     expect(error.message).toContain(mentions);

@@ -7,28 +7,28 @@
 // America/New_York is EST (UTC−5) from 2026-11-01 02:00 local and EDT (UTC−4) from 2026-03-08 02:00.
 import { describe, expect, it } from 'vitest';
 import {
+  closeRefusal,
   IMPLEMENTATION_FIELDS as F,
   type ReviewForm,
   type RollbackForm,
-  type StartFacts,
-  closeRefusal,
   readReviewForm,
   readRollbackForm,
   readVerification,
   reviewRequired,
+  type StartFacts,
   startRefusal,
 } from '../../src/domain/implementation.js';
 import type { ChangeState } from '../../src/domain/lifecycle.js';
 import {
-  type Freeze,
-  type Interval,
-  type PlannedChange,
-  type ScheduleProblem,
   allowedPeriods,
   conflictsOf,
   describePeriod,
+  type Freeze,
   fitsWindows,
+  type Interval,
   nextAllowedPeriod,
+  type PlannedChange,
+  type ScheduleProblem,
   scheduleErrors,
   scheduleProblems,
   sharedSystems,
@@ -141,15 +141,25 @@ describe('allowedPeriods: the periods a risk may run in (9.1)', () => {
       span(est(TUE, '06:00'), est(TUE, '10:00')),
     ]);
     // For high risk the Tuesday windows are 06:00–10:00 and 10:00–12:00: joined.
-    expect(allowedPeriods(adjacentPolicy, 'high', est(MON, '00:00'), est(TUE, '23:59'))).toEqual([span(est(TUE, '06:00'), est(TUE, '12:00'))]);
+    expect(allowedPeriods(adjacentPolicy, 'high', est(MON, '00:00'), est(TUE, '23:59'))).toEqual([
+      span(est(TUE, '06:00'), est(TUE, '12:00')),
+    ]);
   });
 
   it('9.1 DST: on 2026-03-08 (clocks spring forward) the 06:00 window opens at 06:00 EDT, on 2026-11-01 (fall back) at 06:00 EST', () => {
-    expect(allowedPeriods(dailyPolicy, 'low', est('2026-03-08', '04:30'), edt('2026-03-08', '23:00'))).toEqual([span(edt('2026-03-08', '06:00'), edt('2026-03-08', '10:00'))]);
-    expect(allowedPeriods(dailyPolicy, 'low', est('2026-11-01', '04:30'), est('2026-11-01', '23:00'))).toEqual([span(est('2026-11-01', '06:00'), est('2026-11-01', '10:00'))]);
+    expect(allowedPeriods(dailyPolicy, 'low', est('2026-03-08', '04:30'), edt('2026-03-08', '23:00'))).toEqual([
+      span(edt('2026-03-08', '06:00'), edt('2026-03-08', '10:00')),
+    ]);
+    expect(allowedPeriods(dailyPolicy, 'low', est('2026-11-01', '04:30'), est('2026-11-01', '23:00'))).toEqual([
+      span(est('2026-11-01', '06:00'), est('2026-11-01', '10:00')),
+    ]);
     // The day before each change of offset is still on the old offset.
-    expect(allowedPeriods(dailyPolicy, 'low', est('2026-03-07', '04:30'), est('2026-03-07', '23:00'))).toEqual([span(est('2026-03-07', '06:00'), est('2026-03-07', '10:00'))]);
-    expect(allowedPeriods(dailyPolicy, 'low', edt('2026-10-31', '04:30'), edt('2026-10-31', '23:00'))).toEqual([span(edt('2026-10-31', '06:00'), edt('2026-10-31', '10:00'))]);
+    expect(allowedPeriods(dailyPolicy, 'low', est('2026-03-07', '04:30'), est('2026-03-07', '23:00'))).toEqual([
+      span(est('2026-03-07', '06:00'), est('2026-03-07', '10:00')),
+    ]);
+    expect(allowedPeriods(dailyPolicy, 'low', edt('2026-10-31', '04:30'), edt('2026-10-31', '23:00'))).toEqual([
+      span(edt('2026-10-31', '06:00'), edt('2026-10-31', '10:00')),
+    ]);
   });
 
   it('9.1 DST: a 01:00–04:00 window is 2 real hours on 2026-03-08 and 4 on 2026-11-01 (wall-clock ends)', () => {
@@ -176,65 +186,244 @@ describe('9.1 DST: a window boundary in the skipped hour of 2026-03-08', () => {
 `);
 
   it.fails('9.1 a change at 01:15–01:45 EST does not fit a Sunday "02:00–03:00" window', () => {
-    expect(fitsWindows(span(est('2026-03-08', '01:15'), est('2026-03-08', '01:45')), 'low', skippedHourPolicy)).toBe(false);
+    expect(fitsWindows(span(est('2026-03-08', '01:15'), est('2026-03-08', '01:45')), 'low', skippedHourPolicy)).toBe(
+      false,
+    );
   });
 
   it.fails('9.1 a Sunday "02:30–04:00" window opens no earlier than the clocks jump to 03:00 EDT', () => {
-    const [period] = allowedPeriods(skippedHourPolicy, 'medium', est('2026-03-08', '00:00'), edt('2026-03-08', '12:00'));
+    const [period] = allowedPeriods(
+      skippedHourPolicy,
+      'medium',
+      est('2026-03-08', '00:00'),
+      edt('2026-03-08', '12:00'),
+    );
     expect(period!.start.getTime()).toBeGreaterThanOrEqual(edt('2026-03-08', '03:00').getTime());
   });
 
   it('9.1 (the same windows on a normal Sunday are wall-clock 02:00–03:00 and 02:30–04:00)', () => {
-    expect(allowedPeriods(skippedHourPolicy, 'low', est(SUN, '00:00'), est(SUN, '12:00'))).toEqual([span(est(SUN, '02:00'), est(SUN, '03:00'))]);
-    expect(allowedPeriods(skippedHourPolicy, 'medium', est(SUN, '00:00'), est(SUN, '12:00'))).toEqual([span(est(SUN, '02:30'), est(SUN, '04:00'))]);
+    expect(allowedPeriods(skippedHourPolicy, 'low', est(SUN, '00:00'), est(SUN, '12:00'))).toEqual([
+      span(est(SUN, '02:00'), est(SUN, '03:00')),
+    ]);
+    expect(allowedPeriods(skippedHourPolicy, 'medium', est(SUN, '00:00'), est(SUN, '12:00'))).toEqual([
+      span(est(SUN, '02:30'), est(SUN, '04:00')),
+    ]);
   });
 });
 
 describe('fitsWindows: the whole change inside one allowed period (9.1)', () => {
   it.each([
-    { name: '9.1 inside the Monday window (low)', risk: 'low', start: est(MON, '07:00'), end: est(MON, '09:00'), fits: true },
-    { name: '9.1 inside the Monday window (medium)', risk: 'medium', start: est(MON, '07:00'), end: est(MON, '09:00'), fits: true },
-    { name: '9.1 the whole window, 06:00–10:00', risk: 'low', start: est(MON, '06:00'), end: est(MON, '10:00'), fits: true },
-    { name: '9.1 boundary: start == 06:00 allowed', risk: 'low', start: est(MON, '06:00'), end: est(MON, '07:00'), fits: true },
-    { name: '9.1 boundary: end == 10:00 allowed', risk: 'low', start: est(MON, '09:00'), end: est(MON, '10:00'), fits: true },
-    { name: '9.1 boundary: end 10:01 not allowed', risk: 'low', start: est(MON, '09:00'), end: est(MON, '10:01'), fits: false },
-    { name: '9.1 boundary: start 05:59 not allowed', risk: 'low', start: est(MON, '05:59'), end: est(MON, '07:00'), fits: false },
+    {
+      name: '9.1 inside the Monday window (low)',
+      risk: 'low',
+      start: est(MON, '07:00'),
+      end: est(MON, '09:00'),
+      fits: true,
+    },
+    {
+      name: '9.1 inside the Monday window (medium)',
+      risk: 'medium',
+      start: est(MON, '07:00'),
+      end: est(MON, '09:00'),
+      fits: true,
+    },
+    {
+      name: '9.1 the whole window, 06:00–10:00',
+      risk: 'low',
+      start: est(MON, '06:00'),
+      end: est(MON, '10:00'),
+      fits: true,
+    },
+    {
+      name: '9.1 boundary: start == 06:00 allowed',
+      risk: 'low',
+      start: est(MON, '06:00'),
+      end: est(MON, '07:00'),
+      fits: true,
+    },
+    {
+      name: '9.1 boundary: end == 10:00 allowed',
+      risk: 'low',
+      start: est(MON, '09:00'),
+      end: est(MON, '10:00'),
+      fits: true,
+    },
+    {
+      name: '9.1 boundary: end 10:01 not allowed',
+      risk: 'low',
+      start: est(MON, '09:00'),
+      end: est(MON, '10:01'),
+      fits: false,
+    },
+    {
+      name: '9.1 boundary: start 05:59 not allowed',
+      risk: 'low',
+      start: est(MON, '05:59'),
+      end: est(MON, '07:00'),
+      fits: false,
+    },
     { name: '9.1 start before the window', risk: 'low', start: est(MON, '05:00'), end: est(MON, '07:00'), fits: false },
-    { name: '9.1 end after the window closes', risk: 'low', start: est(MON, '09:00'), end: est(MON, '11:00'), fits: false },
+    {
+      name: '9.1 end after the window closes',
+      risk: 'low',
+      start: est(MON, '09:00'),
+      end: est(MON, '11:00'),
+      fits: false,
+    },
     { name: '9.1 wholly after the window', risk: 'low', start: est(MON, '11:00'), end: est(MON, '12:00'), fits: false },
-    { name: '9.1 Monday window to Tuesday window: the night between is not allowed', risk: 'low', start: est(MON, '09:00'), end: est(TUE, '07:00'), fits: false },
-    { name: '9.1 high risk on Monday refused', risk: 'high', start: est(MON, '07:00'), end: est(MON, '08:00'), fits: false },
-    { name: '9.1 critical risk on Thursday refused', risk: 'critical', start: est(THU, '07:00'), end: est(THU, '08:00'), fits: false },
-    { name: '9.1 high risk on Tuesday allowed', risk: 'high', start: est(TUE, '07:00'), end: est(TUE, '08:00'), fits: true },
-    { name: '9.1 critical risk on Wednesday allowed', risk: 'critical', start: est(WED, '06:00'), end: est(WED, '10:00'), fits: true },
-    { name: '9.1 medium risk on Thursday allowed', risk: 'medium', start: est(THU, '07:00'), end: est(THU, '08:00'), fits: true },
+    {
+      name: '9.1 Monday window to Tuesday window: the night between is not allowed',
+      risk: 'low',
+      start: est(MON, '09:00'),
+      end: est(TUE, '07:00'),
+      fits: false,
+    },
+    {
+      name: '9.1 high risk on Monday refused',
+      risk: 'high',
+      start: est(MON, '07:00'),
+      end: est(MON, '08:00'),
+      fits: false,
+    },
+    {
+      name: '9.1 critical risk on Thursday refused',
+      risk: 'critical',
+      start: est(THU, '07:00'),
+      end: est(THU, '08:00'),
+      fits: false,
+    },
+    {
+      name: '9.1 high risk on Tuesday allowed',
+      risk: 'high',
+      start: est(TUE, '07:00'),
+      end: est(TUE, '08:00'),
+      fits: true,
+    },
+    {
+      name: '9.1 critical risk on Wednesday allowed',
+      risk: 'critical',
+      start: est(WED, '06:00'),
+      end: est(WED, '10:00'),
+      fits: true,
+    },
+    {
+      name: '9.1 medium risk on Thursday allowed',
+      risk: 'medium',
+      start: est(THU, '07:00'),
+      end: est(THU, '08:00'),
+      fits: true,
+    },
     ...['low', 'medium', 'high', 'critical'].flatMap((risk) => [
-      { name: `9.1 Friday refused for ${risk} risk`, risk, start: est(FRI, '07:00'), end: est(FRI, '08:00'), fits: false },
-      { name: `9.1 Saturday refused for ${risk} risk`, risk, start: est(SAT, '07:00'), end: est(SAT, '08:00'), fits: false },
-      { name: `9.1 Sunday refused for ${risk} risk`, risk, start: est(SUN, '07:00'), end: est(SUN, '08:00'), fits: false },
+      {
+        name: `9.1 Friday refused for ${risk} risk`,
+        risk,
+        start: est(FRI, '07:00'),
+        end: est(FRI, '08:00'),
+        fits: false,
+      },
+      {
+        name: `9.1 Saturday refused for ${risk} risk`,
+        risk,
+        start: est(SAT, '07:00'),
+        end: est(SAT, '08:00'),
+        fits: false,
+      },
+      {
+        name: `9.1 Sunday refused for ${risk} risk`,
+        risk,
+        start: est(SUN, '07:00'),
+        end: est(SUN, '08:00'),
+        fits: false,
+      },
     ]),
   ])('$name', ({ risk, start, end, fits }) => {
     expect(fitsWindows(span(start, end), risk, policy)).toBe(fits);
   });
 
   it.each([
-    { name: '9.1 adjacent windows 06:00–10:00 + 10:00–12:00 are joined: 09:00–11:00 fits', risk: 'low', start: est(MON, '09:00'), end: est(MON, '11:00'), fits: true },
-    { name: '9.1 adjacent windows joined: 06:00–12:00 fits', risk: 'low', start: est(MON, '06:00'), end: est(MON, '12:00'), fits: true },
-    { name: '9.1 adjacent windows joined: still ends at 12:00', risk: 'low', start: est(MON, '11:00'), end: est(MON, '12:01'), fits: false },
-    { name: '9.1 windows with a gap (12:00 / 13:00) are not joined', risk: 'low', start: est(MON, '11:30'), end: est(MON, '13:30'), fits: false },
-    { name: '9.1 adjacent windows for another risk do not join: Tue 09:00–11:00 low', risk: 'low', start: est(TUE, '09:00'), end: est(TUE, '11:00'), fits: false },
-    { name: '9.1 adjacent windows both allowing the risk join: Tue 09:00–11:00 high', risk: 'high', start: est(TUE, '09:00'), end: est(TUE, '11:00'), fits: true },
+    {
+      name: '9.1 adjacent windows 06:00–10:00 + 10:00–12:00 are joined: 09:00–11:00 fits',
+      risk: 'low',
+      start: est(MON, '09:00'),
+      end: est(MON, '11:00'),
+      fits: true,
+    },
+    {
+      name: '9.1 adjacent windows joined: 06:00–12:00 fits',
+      risk: 'low',
+      start: est(MON, '06:00'),
+      end: est(MON, '12:00'),
+      fits: true,
+    },
+    {
+      name: '9.1 adjacent windows joined: still ends at 12:00',
+      risk: 'low',
+      start: est(MON, '11:00'),
+      end: est(MON, '12:01'),
+      fits: false,
+    },
+    {
+      name: '9.1 windows with a gap (12:00 / 13:00) are not joined',
+      risk: 'low',
+      start: est(MON, '11:30'),
+      end: est(MON, '13:30'),
+      fits: false,
+    },
+    {
+      name: '9.1 adjacent windows for another risk do not join: Tue 09:00–11:00 low',
+      risk: 'low',
+      start: est(TUE, '09:00'),
+      end: est(TUE, '11:00'),
+      fits: false,
+    },
+    {
+      name: '9.1 adjacent windows both allowing the risk join: Tue 09:00–11:00 high',
+      risk: 'high',
+      start: est(TUE, '09:00'),
+      end: est(TUE, '11:00'),
+      fits: true,
+    },
   ])('$name', ({ risk, start, end, fits }) => {
     expect(fitsWindows(span(start, end), risk, adjacentPolicy)).toBe(fits);
   });
 
   it.each([
-    { name: '9.1 DST 2026-03-08: 06:00–10:00 EDT fits', start: edt('2026-03-08', '06:00'), end: edt('2026-03-08', '10:00'), fits: true },
-    { name: '9.1 DST 2026-03-08: 05:30 EDT (an hour before, as UTC offsets go, of 06:30 EST) does not fit', start: edt('2026-03-08', '05:30'), end: edt('2026-03-08', '07:00'), fits: false },
-    { name: '9.1 DST 2026-03-08: ending 10:30 EDT does not fit', start: edt('2026-03-08', '09:00'), end: edt('2026-03-08', '10:30'), fits: false },
-    { name: '9.1 DST 2026-11-01: 06:00–10:00 EST fits', start: est('2026-11-01', '06:00'), end: est('2026-11-01', '10:00'), fits: true },
-    { name: '9.1 DST 2026-11-01: 05:00 EST (06:00 by the summer offset) does not fit', start: est('2026-11-01', '05:00'), end: est('2026-11-01', '07:00'), fits: false },
-    { name: '9.1 DST 2026-11-01: ending 10:30 EST does not fit', start: est('2026-11-01', '09:00'), end: est('2026-11-01', '10:30'), fits: false },
+    {
+      name: '9.1 DST 2026-03-08: 06:00–10:00 EDT fits',
+      start: edt('2026-03-08', '06:00'),
+      end: edt('2026-03-08', '10:00'),
+      fits: true,
+    },
+    {
+      name: '9.1 DST 2026-03-08: 05:30 EDT (an hour before, as UTC offsets go, of 06:30 EST) does not fit',
+      start: edt('2026-03-08', '05:30'),
+      end: edt('2026-03-08', '07:00'),
+      fits: false,
+    },
+    {
+      name: '9.1 DST 2026-03-08: ending 10:30 EDT does not fit',
+      start: edt('2026-03-08', '09:00'),
+      end: edt('2026-03-08', '10:30'),
+      fits: false,
+    },
+    {
+      name: '9.1 DST 2026-11-01: 06:00–10:00 EST fits',
+      start: est('2026-11-01', '06:00'),
+      end: est('2026-11-01', '10:00'),
+      fits: true,
+    },
+    {
+      name: '9.1 DST 2026-11-01: 05:00 EST (06:00 by the summer offset) does not fit',
+      start: est('2026-11-01', '05:00'),
+      end: est('2026-11-01', '07:00'),
+      fits: false,
+    },
+    {
+      name: '9.1 DST 2026-11-01: ending 10:30 EST does not fit',
+      start: est('2026-11-01', '09:00'),
+      end: est('2026-11-01', '10:30'),
+      fits: false,
+    },
   ])('$name', ({ start, end, fits }) => {
     expect(fitsWindows(span(start, end), 'low', dailyPolicy)).toBe(fits);
   });
@@ -251,54 +440,210 @@ describe('nextAllowedPeriod: the next time a change may run (9.1, 9.2)', () => {
   const FRIDAY_NOON = est(FRI, '12:00');
 
   it.each([
-    { name: '9.1 from Friday, low risk → Monday', risk: 'low', after: FRIDAY_NOON, duration: HOUR, freezes: [], next: windowOn(NEXT_MON) },
-    { name: '9.1 from Friday, medium risk → Monday', risk: 'medium', after: FRIDAY_NOON, duration: HOUR, freezes: [], next: windowOn(NEXT_MON) },
-    { name: '9.1 from Friday, high risk → Tuesday', risk: 'high', after: FRIDAY_NOON, duration: HOUR, freezes: [], next: windowOn(NEXT_TUE) },
-    { name: '9.1 from Friday, critical risk → Tuesday', risk: 'critical', after: FRIDAY_NOON, duration: HOUR, freezes: [], next: windowOn(NEXT_TUE) },
-    { name: '9.1 from Monday, high risk → Tuesday (Monday allows low/medium only)', risk: 'high', after: est(MON, '07:00'), duration: HOUR, freezes: [], next: windowOn(TUE) },
-    { name: '9.1 a duration of exactly the window still fits', risk: 'low', after: FRIDAY_NOON, duration: 4 * HOUR, freezes: [], next: windowOn(NEXT_MON) },
-    { name: '9.1 "after" inside a window: now … the window end', risk: 'low', after: est(MON, '08:30'), duration: HOUR, freezes: [], next: span(est(MON, '08:30'), est(MON, '10:00')) },
-    { name: '9.1 "after" exactly at the window start: the whole window', risk: 'low', after: est(MON, '06:00'), duration: HOUR, freezes: [], next: windowOn(MON) },
-    { name: '9.1 "after" exactly at the window end: the next day', risk: 'low', after: est(MON, '10:00'), duration: HOUR, freezes: [], next: windowOn(TUE) },
-    { name: '9.1 "after" inside a window with too little of it left: the next one', risk: 'low', after: est(MON, '09:30'), duration: HOUR, freezes: [], next: windowOn(TUE) },
-    { name: '9.1 a zero duration fits the rest of the window', risk: 'low', after: est(MON, '09:59'), duration: 0, freezes: [], next: span(est(MON, '09:59'), est(MON, '10:00')) },
-    { name: '9.2 a freeze over Mon–Tue is skipped: low → Wednesday', risk: 'low', after: FRIDAY_NOON, duration: HOUR, freezes: [freeze('FRZ-1', NEXT_MON, NEXT_TUE)], next: windowOn(NEXT_WED) },
-    { name: '9.2 a freeze over Tue–Wed is skipped: high → the Tuesday after', risk: 'high', after: FRIDAY_NOON, duration: HOUR, freezes: [freeze('FRZ-1', NEXT_TUE, NEXT_WED)], next: windowOn('2026-12-08') },
-    { name: '9.2 a freeze ending the day before (Sunday) does not block Monday', risk: 'low', after: FRIDAY_NOON, duration: HOUR, freezes: [freeze('FRZ-1', FRI, SUN)], next: windowOn(NEXT_MON) },
-    { name: '9.2 a freeze starting the day after does not block Monday', risk: 'low', after: FRIDAY_NOON, duration: HOUR, freezes: [freeze('FRZ-1', NEXT_TUE, NEXT_TUE)], next: windowOn(NEXT_MON) },
-    { name: '9.2 "after" inside a frozen window: the next unfrozen one', risk: 'low', after: est(MON, '07:00'), duration: HOUR, freezes: [freeze('FRZ-1', MON, MON)], next: windowOn(TUE) },
-    { name: '9.2 several freezes are all skipped', risk: 'low', after: FRIDAY_NOON, duration: HOUR, freezes: [freeze('FRZ-1', NEXT_MON, NEXT_MON), freeze('policy-1', NEXT_TUE, NEXT_WED)], next: windowOn('2026-12-03') },
+    {
+      name: '9.1 from Friday, low risk → Monday',
+      risk: 'low',
+      after: FRIDAY_NOON,
+      duration: HOUR,
+      freezes: [],
+      next: windowOn(NEXT_MON),
+    },
+    {
+      name: '9.1 from Friday, medium risk → Monday',
+      risk: 'medium',
+      after: FRIDAY_NOON,
+      duration: HOUR,
+      freezes: [],
+      next: windowOn(NEXT_MON),
+    },
+    {
+      name: '9.1 from Friday, high risk → Tuesday',
+      risk: 'high',
+      after: FRIDAY_NOON,
+      duration: HOUR,
+      freezes: [],
+      next: windowOn(NEXT_TUE),
+    },
+    {
+      name: '9.1 from Friday, critical risk → Tuesday',
+      risk: 'critical',
+      after: FRIDAY_NOON,
+      duration: HOUR,
+      freezes: [],
+      next: windowOn(NEXT_TUE),
+    },
+    {
+      name: '9.1 from Monday, high risk → Tuesday (Monday allows low/medium only)',
+      risk: 'high',
+      after: est(MON, '07:00'),
+      duration: HOUR,
+      freezes: [],
+      next: windowOn(TUE),
+    },
+    {
+      name: '9.1 a duration of exactly the window still fits',
+      risk: 'low',
+      after: FRIDAY_NOON,
+      duration: 4 * HOUR,
+      freezes: [],
+      next: windowOn(NEXT_MON),
+    },
+    {
+      name: '9.1 "after" inside a window: now … the window end',
+      risk: 'low',
+      after: est(MON, '08:30'),
+      duration: HOUR,
+      freezes: [],
+      next: span(est(MON, '08:30'), est(MON, '10:00')),
+    },
+    {
+      name: '9.1 "after" exactly at the window start: the whole window',
+      risk: 'low',
+      after: est(MON, '06:00'),
+      duration: HOUR,
+      freezes: [],
+      next: windowOn(MON),
+    },
+    {
+      name: '9.1 "after" exactly at the window end: the next day',
+      risk: 'low',
+      after: est(MON, '10:00'),
+      duration: HOUR,
+      freezes: [],
+      next: windowOn(TUE),
+    },
+    {
+      name: '9.1 "after" inside a window with too little of it left: the next one',
+      risk: 'low',
+      after: est(MON, '09:30'),
+      duration: HOUR,
+      freezes: [],
+      next: windowOn(TUE),
+    },
+    {
+      name: '9.1 a zero duration fits the rest of the window',
+      risk: 'low',
+      after: est(MON, '09:59'),
+      duration: 0,
+      freezes: [],
+      next: span(est(MON, '09:59'), est(MON, '10:00')),
+    },
+    {
+      name: '9.2 a freeze over Mon–Tue is skipped: low → Wednesday',
+      risk: 'low',
+      after: FRIDAY_NOON,
+      duration: HOUR,
+      freezes: [freeze('FRZ-1', NEXT_MON, NEXT_TUE)],
+      next: windowOn(NEXT_WED),
+    },
+    {
+      name: '9.2 a freeze over Tue–Wed is skipped: high → the Tuesday after',
+      risk: 'high',
+      after: FRIDAY_NOON,
+      duration: HOUR,
+      freezes: [freeze('FRZ-1', NEXT_TUE, NEXT_WED)],
+      next: windowOn('2026-12-08'),
+    },
+    {
+      name: '9.2 a freeze ending the day before (Sunday) does not block Monday',
+      risk: 'low',
+      after: FRIDAY_NOON,
+      duration: HOUR,
+      freezes: [freeze('FRZ-1', FRI, SUN)],
+      next: windowOn(NEXT_MON),
+    },
+    {
+      name: '9.2 a freeze starting the day after does not block Monday',
+      risk: 'low',
+      after: FRIDAY_NOON,
+      duration: HOUR,
+      freezes: [freeze('FRZ-1', NEXT_TUE, NEXT_TUE)],
+      next: windowOn(NEXT_MON),
+    },
+    {
+      name: '9.2 "after" inside a frozen window: the next unfrozen one',
+      risk: 'low',
+      after: est(MON, '07:00'),
+      duration: HOUR,
+      freezes: [freeze('FRZ-1', MON, MON)],
+      next: windowOn(TUE),
+    },
+    {
+      name: '9.2 several freezes are all skipped',
+      risk: 'low',
+      after: FRIDAY_NOON,
+      duration: HOUR,
+      freezes: [freeze('FRZ-1', NEXT_MON, NEXT_MON), freeze('policy-1', NEXT_TUE, NEXT_WED)],
+      next: windowOn('2026-12-03'),
+    },
   ])('$name', ({ risk, after, duration, freezes, next }) => {
     expect(nextAllowedPeriod(policy, risk, after, duration, freezes)).toEqual(next);
   });
 
   it.each([
-    { name: '9.1 a duration longer than every window (4 h 1 min) → undefined', risk: 'low', duration: 4 * HOUR + MINUTE, freezes: [] as Freeze[], windows: policy },
-    { name: '9.1 no window allows the risk (critical, low/medium-only policy) → undefined', risk: 'critical', duration: HOUR, freezes: [] as Freeze[], windows: lowOnlyPolicy },
-    { name: '9.1 a risk level no window names → undefined', risk: 'extreme', duration: HOUR, freezes: [] as Freeze[], windows: policy },
-    { name: '9.2 a freeze over the whole four-month search → undefined', risk: 'low', duration: HOUR, freezes: [freeze('FRZ-9', FRI, '2027-12-31')], windows: policy },
+    {
+      name: '9.1 a duration longer than every window (4 h 1 min) → undefined',
+      risk: 'low',
+      duration: 4 * HOUR + MINUTE,
+      freezes: [] as Freeze[],
+      windows: policy,
+    },
+    {
+      name: '9.1 no window allows the risk (critical, low/medium-only policy) → undefined',
+      risk: 'critical',
+      duration: HOUR,
+      freezes: [] as Freeze[],
+      windows: lowOnlyPolicy,
+    },
+    {
+      name: '9.1 a risk level no window names → undefined',
+      risk: 'extreme',
+      duration: HOUR,
+      freezes: [] as Freeze[],
+      windows: policy,
+    },
+    {
+      name: '9.2 a freeze over the whole four-month search → undefined',
+      risk: 'low',
+      duration: HOUR,
+      freezes: [freeze('FRZ-9', FRI, '2027-12-31')],
+      windows: policy,
+    },
   ])('$name', ({ risk, duration, freezes, windows }) => {
     expect(nextAllowedPeriod(windows, risk, FRIDAY_NOON, duration, freezes)).toBeUndefined();
   });
 
   it('9.1 a duration longer than one window fits joined adjacent windows', () => {
     // Mon 06:00–12:00 joined (6 h) holds a 5-hour change; no default window would.
-    expect(nextAllowedPeriod(adjacentPolicy, 'low', est('2026-11-22', '12:00'), 5 * HOUR, [])).toEqual(span(est(MON, '06:00'), est(MON, '12:00')));
+    expect(nextAllowedPeriod(adjacentPolicy, 'low', est('2026-11-22', '12:00'), 5 * HOUR, [])).toEqual(
+      span(est(MON, '06:00'), est(MON, '12:00')),
+    );
     // 6 h 1 min: nothing on Monday or Tuesday, nor any week after.
     expect(nextAllowedPeriod(adjacentPolicy, 'low', est('2026-11-22', '12:00'), 6 * HOUR + MINUTE, [])).toBeUndefined();
   });
 
   it('9.1 DST: from Friday 2026-03-06 (EST) the next low window is Monday 2026-03-09 06:00 EDT; from Friday 2026-10-30 (EDT) it is Monday 2026-11-02 06:00 EST', () => {
-    expect(nextAllowedPeriod(policy, 'low', est('2026-03-06', '12:00'), HOUR, [])).toEqual(span(edt('2026-03-09', '06:00'), edt('2026-03-09', '10:00')));
-    expect(nextAllowedPeriod(policy, 'low', edt('2026-10-30', '12:00'), HOUR, [])).toEqual(span(est('2026-11-02', '06:00'), est('2026-11-02', '10:00')));
+    expect(nextAllowedPeriod(policy, 'low', est('2026-03-06', '12:00'), HOUR, [])).toEqual(
+      span(edt('2026-03-09', '06:00'), edt('2026-03-09', '10:00')),
+    );
+    expect(nextAllowedPeriod(policy, 'low', edt('2026-10-30', '12:00'), HOUR, [])).toEqual(
+      span(est('2026-11-02', '06:00'), est('2026-11-02', '10:00')),
+    );
   });
 });
 
 describe('scheduleProblems: what stands in the way of a planned change (9.1, 9.2)', () => {
   it.each([
-    { name: '9.1 inside its window, no freeze: no problem', risk: 'low', start: est(MON, '07:00'), end: est(MON, '08:00'), now: EARLY, problems: [] },
     {
-      name: '9.1 start before the window: the start\'s problem; next window the same morning',
+      name: '9.1 inside its window, no freeze: no problem',
+      risk: 'low',
+      start: est(MON, '07:00'),
+      end: est(MON, '08:00'),
+      now: EARLY,
+      problems: [],
+    },
+    {
+      name: "9.1 start before the window: the start's problem; next window the same morning",
       risk: 'low',
       start: est(MON, '05:00'),
       end: est(MON, '07:00'),
@@ -306,7 +651,7 @@ describe('scheduleProblems: what stands in the way of a planned change (9.1, 9.2
       problems: [{ kind: 'outside_window', field: 'start', next: windowOn(MON) }],
     },
     {
-      name: '9.1 start inside, end past the window close: the end\'s problem; next window long enough is Tuesday',
+      name: "9.1 start inside, end past the window close: the end's problem; next window long enough is Tuesday",
       risk: 'low',
       start: est(MON, '09:00'),
       end: est(MON, '11:00'),
@@ -314,7 +659,7 @@ describe('scheduleProblems: what stands in the way of a planned change (9.1, 9.2
       problems: [{ kind: 'outside_window', field: 'end', next: windowOn(TUE) }],
     },
     {
-      name: '9.1 end 10:01: the end\'s problem',
+      name: "9.1 end 10:01: the end's problem",
       risk: 'low',
       start: est(MON, '07:00'),
       end: est(MON, '10:01'),
@@ -322,7 +667,7 @@ describe('scheduleProblems: what stands in the way of a planned change (9.1, 9.2
       problems: [{ kind: 'outside_window', field: 'end', next: windowOn(TUE) }],
     },
     {
-      name: '9.1 start exactly at 10:00 (window closed): the start\'s problem',
+      name: "9.1 start exactly at 10:00 (window closed): the start's problem",
       risk: 'low',
       start: est(MON, '10:00'),
       end: est(MON, '10:30'),
@@ -330,7 +675,7 @@ describe('scheduleProblems: what stands in the way of a planned change (9.1, 9.2
       problems: [{ kind: 'outside_window', field: 'start', next: windowOn(TUE) }],
     },
     {
-      name: '9.1 high risk on Monday: the start\'s problem; next window Tuesday',
+      name: "9.1 high risk on Monday: the start's problem; next window Tuesday",
       risk: 'high',
       start: est(MON, '07:00'),
       end: est(MON, '08:00'),
@@ -338,7 +683,7 @@ describe('scheduleProblems: what stands in the way of a planned change (9.1, 9.2
       problems: [{ kind: 'outside_window', field: 'start', next: windowOn(TUE) }],
     },
     {
-      name: '9.1 Friday: the start\'s problem; next low window Monday',
+      name: "9.1 Friday: the start's problem; next low window Monday",
       risk: 'low',
       start: est(FRI, '07:00'),
       end: est(FRI, '08:00'),
@@ -368,10 +713,14 @@ describe('scheduleProblems: what stands in the way of a planned change (9.1, 9.2
   it('9.2 the freezes a change touches are listed, the others not; the next window skips them', () => {
     const monday = freeze('FRZ-1', MON, MON, 'Thanksgiving week');
     const later = freeze('policy-1', '2026-12-20', '2027-01-02', 'Holiday freeze');
-    expect(scheduleProblems(span(est(MON, '07:00'), est(MON, '08:00')), 'low', policy, [monday, later], EARLY)).toEqual([{ kind: 'freeze', freeze: monday }]);
+    expect(scheduleProblems(span(est(MON, '07:00'), est(MON, '08:00')), 'low', policy, [monday, later], EARLY)).toEqual(
+      [{ kind: 'freeze', freeze: monday }],
+    );
     // Friday in a freeze: outside the window and in the freeze; the next window is after the freeze.
     const weekend = freeze('FRZ-2', FRI, NEXT_MON, 'Black Friday');
-    expect(scheduleProblems(span(est(FRI, '07:00'), est(FRI, '08:00')), 'low', policy, [weekend, later], EARLY)).toEqual([
+    expect(
+      scheduleProblems(span(est(FRI, '07:00'), est(FRI, '08:00')), 'low', policy, [weekend, later], EARLY),
+    ).toEqual([
       { kind: 'outside_window', field: 'start', next: windowOn(NEXT_TUE) },
       { kind: 'freeze', freeze: weekend },
     ]);
@@ -391,17 +740,59 @@ describe('scheduleProblems: what stands in the way of a planned change (9.1, 9.2
   // is outside every window anyway, so only the freeze problems are compared.
   const thanksgiving = freeze('FRZ-7', THU, FRI, 'Thanksgiving');
   const freezesOf = (start: Date, end: Date, freezes: readonly Freeze[] = [thanksgiving]) =>
-    scheduleProblems(span(start, end), 'low', policy, freezes, EARLY).flatMap((problem) => (problem.kind === 'freeze' ? [problem.freeze.id] : []));
+    scheduleProblems(span(start, end), 'low', policy, freezes, EARLY).flatMap((problem) =>
+      problem.kind === 'freeze' ? [problem.freeze.id] : [],
+    );
 
   it.each([
-    { name: '9.2 23:30 local on the freeze\'s last day is inside (04:30 UTC the next day)', start: est(FRI, '23:30'), end: est(FRI, '23:45'), frozen: true },
-    { name: '9.2 00:30 local the day after the freeze is not inside (05:30 UTC)', start: est(SAT, '00:30'), end: est(SAT, '01:00'), frozen: false },
-    { name: '9.2 ending exactly at midnight after the last day: inside', start: est(FRI, '23:30'), end: est(SAT, '00:00'), frozen: true },
-    { name: '9.2 starting exactly at midnight after the last day: not inside', start: est(SAT, '00:00'), end: est(SAT, '00:30'), frozen: false },
-    { name: '9.2 00:00 local on the freeze\'s first day is inside', start: est(THU, '00:00'), end: est(THU, '00:30'), frozen: true },
-    { name: '9.2 ending exactly at midnight before the first day: not inside', start: est(WED, '23:00'), end: est(THU, '00:00'), frozen: false },
-    { name: '9.2 23:30 local the day before the freeze is not inside (although 04:30 UTC on its first day)', start: est(WED, '23:30'), end: est(WED, '23:45'), frozen: false },
-    { name: '9.2 running into the freeze from the day before: inside', start: est(WED, '23:30'), end: est(THU, '00:30'), frozen: true },
+    {
+      name: "9.2 23:30 local on the freeze's last day is inside (04:30 UTC the next day)",
+      start: est(FRI, '23:30'),
+      end: est(FRI, '23:45'),
+      frozen: true,
+    },
+    {
+      name: '9.2 00:30 local the day after the freeze is not inside (05:30 UTC)',
+      start: est(SAT, '00:30'),
+      end: est(SAT, '01:00'),
+      frozen: false,
+    },
+    {
+      name: '9.2 ending exactly at midnight after the last day: inside',
+      start: est(FRI, '23:30'),
+      end: est(SAT, '00:00'),
+      frozen: true,
+    },
+    {
+      name: '9.2 starting exactly at midnight after the last day: not inside',
+      start: est(SAT, '00:00'),
+      end: est(SAT, '00:30'),
+      frozen: false,
+    },
+    {
+      name: "9.2 00:00 local on the freeze's first day is inside",
+      start: est(THU, '00:00'),
+      end: est(THU, '00:30'),
+      frozen: true,
+    },
+    {
+      name: '9.2 ending exactly at midnight before the first day: not inside',
+      start: est(WED, '23:00'),
+      end: est(THU, '00:00'),
+      frozen: false,
+    },
+    {
+      name: '9.2 23:30 local the day before the freeze is not inside (although 04:30 UTC on its first day)',
+      start: est(WED, '23:30'),
+      end: est(WED, '23:45'),
+      frozen: false,
+    },
+    {
+      name: '9.2 running into the freeze from the day before: inside',
+      start: est(WED, '23:30'),
+      end: est(THU, '00:30'),
+      frozen: true,
+    },
     { name: '9.2 spanning the whole freeze: inside', start: est(WED, '12:00'), end: est(SAT, '12:00'), frozen: true },
   ])('$name', ({ start, end, frozen }) => {
     expect(freezesOf(start, end)).toEqual(frozen ? ['FRZ-7'] : []);
@@ -429,8 +820,16 @@ describe('describePeriod: a period as people read it (9.1)', () => {
   it.each([
     { name: '9.1 a Monday window in EST', period: windowOn(NEXT_MON), text: windowText('Mon 30 Nov 2026') },
     { name: '9.1 a Tuesday window in EST', period: windowOn(TUE), text: windowText('Tue 24 Nov 2026') },
-    { name: '9.1 a window in EDT', period: span(edt('2026-03-09', '06:00'), edt('2026-03-09', '10:00')), text: windowText('Mon 9 Mar 2026') },
-    { name: '9.1 the rest of a window', period: span(est(MON, '08:30'), est(MON, '10:00')), text: windowText('Mon 23 Nov 2026', '08:30–10:00') },
+    {
+      name: '9.1 a window in EDT',
+      period: span(edt('2026-03-09', '06:00'), edt('2026-03-09', '10:00')),
+      text: windowText('Mon 9 Mar 2026'),
+    },
+    {
+      name: '9.1 the rest of a window',
+      period: span(est(MON, '08:30'), est(MON, '10:00')),
+      text: windowText('Mon 23 Nov 2026', '08:30–10:00'),
+    },
   ])('$name', ({ period, text }) => {
     expect(describePeriod(period, TZ)).toBe(text);
   });
@@ -452,10 +851,30 @@ describe('scheduleErrors: the modal errors for a planned change (9.1, 9.2)', () 
   it.each([
     { name: '9.1/9.2 no problems, no exception → {}', problems: [], requested: false, rule: policy },
     { name: '9.1/9.2 no problems, exception requested → {}', problems: [], requested: true, rule: refusePolicy },
-    { name: '9.1 outside the window with an exception requested → {} (freeze_rule exception)', problems: [startProblem], requested: true, rule: policy },
-    { name: '9.1 outside the window with an exception requested → {} even under freeze_rule refuse', problems: [startProblem, endProblem], requested: true, rule: refusePolicy },
-    { name: '9.2 a freeze with an exception requested → {} under freeze_rule exception', problems: [freezeProblem], requested: true, rule: policy },
-    { name: '9.1/9.2 window and freeze with an exception requested → {} under freeze_rule exception', problems: [startProblem, freezeProblem], requested: true, rule: policy },
+    {
+      name: '9.1 outside the window with an exception requested → {} (freeze_rule exception)',
+      problems: [startProblem],
+      requested: true,
+      rule: policy,
+    },
+    {
+      name: '9.1 outside the window with an exception requested → {} even under freeze_rule refuse',
+      problems: [startProblem, endProblem],
+      requested: true,
+      rule: refusePolicy,
+    },
+    {
+      name: '9.2 a freeze with an exception requested → {} under freeze_rule exception',
+      problems: [freezeProblem],
+      requested: true,
+      rule: policy,
+    },
+    {
+      name: '9.1/9.2 window and freeze with an exception requested → {} under freeze_rule exception',
+      problems: [startProblem, freezeProblem],
+      requested: true,
+      rule: policy,
+    },
   ])('$name', ({ problems, requested, rule }) => {
     expect(scheduleErrors(problems, 'low', requested, rule, FIELDS)).toEqual({});
   });
@@ -463,7 +882,9 @@ describe('scheduleErrors: the modal errors for a planned change (9.1, 9.2)', () 
   it('9.1 a start outside the windows: error on the start field, names the next window and the exception route', () => {
     const errors = scheduleErrors([startProblem], 'low', false, policy, FIELDS);
     expect(Object.keys(errors)).toEqual([FIELDS.start]);
-    expect(errors[FIELDS.start]).toContain('The planned start is outside the deployment windows for low-risk changes (9.1).');
+    expect(errors[FIELDS.start]).toContain(
+      'The planned start is outside the deployment windows for low-risk changes (9.1).',
+    );
     expect(errors[FIELDS.start]).toContain(nextWindow('low', 'Mon 30 Nov 2026'));
     expect(errors[FIELDS.start]).toContain('Request an exception');
     expect(errors[FIELDS.start]).toContain('cto');
@@ -472,13 +893,17 @@ describe('scheduleErrors: the modal errors for a planned change (9.1, 9.2)', () 
   it('9.1 an end past the window: error on the end field, names the next window', () => {
     const errors = scheduleErrors([endProblem], 'high', false, policy, FIELDS);
     expect(Object.keys(errors)).toEqual([FIELDS.end]);
-    expect(errors[FIELDS.end]).toContain('The planned end is past the end of the deployment windows for high-risk changes (9.1).');
+    expect(errors[FIELDS.end]).toContain(
+      'The planned end is past the end of the deployment windows for high-risk changes (9.1).',
+    );
     expect(errors[FIELDS.end]).toContain(nextWindow('high', 'Tue 24 Nov 2026'));
   });
 
   it('9.1 no next window: says no window in the next 120 days allows the risk', () => {
     const errors = scheduleErrors([noNext], 'extreme', false, policy, FIELDS);
-    expect(errors[FIELDS.start]).toContain('No deployment window in the next 120 days is open to extreme-risk changes, long enough for this one and outside every freeze.');
+    expect(errors[FIELDS.start]).toContain(
+      'No deployment window in the next 120 days is open to extreme-risk changes, long enough for this one and outside every freeze.',
+    );
   });
 
   it('9.1 outside the window under freeze_rule refuse (no freeze): the exception route is still offered', () => {
@@ -489,7 +914,9 @@ describe('scheduleErrors: the modal errors for a planned change (9.1, 9.2)', () 
   it('9.2 a freeze, no exception, freeze_rule exception: error on start, offers the exception', () => {
     const errors = scheduleErrors([freezeProblem], 'low', false, policy, FIELDS);
     expect(Object.keys(errors)).toEqual([FIELDS.start]);
-    expect(errors[FIELDS.start]).toContain('It is planned into the change freeze “Thanksgiving” (2026-11-26 to 2026-11-27) (9.2).');
+    expect(errors[FIELDS.start]).toContain(
+      'It is planned into the change freeze “Thanksgiving” (2026-11-26 to 2026-11-27) (9.2).',
+    );
     expect(errors[FIELDS.start]).toContain('Request an exception');
   });
 
@@ -510,7 +937,9 @@ describe('scheduleErrors: the modal errors for a planned change (9.1, 9.2)', () 
 
   it('9.1/9.2 window and freeze under freeze_rule refuse with an exception: both on start, no exception offered, exception refused', () => {
     const errors = scheduleErrors([startProblem, freezeProblem], 'low', true, refusePolicy, FIELDS);
-    expect(errors[FIELDS.start]).toContain('The planned start is outside the deployment windows for low-risk changes (9.1).');
+    expect(errors[FIELDS.start]).toContain(
+      'The planned start is outside the deployment windows for low-risk changes (9.1).',
+    );
     expect(errors[FIELDS.start]).toContain(nextWindow('low', 'Mon 30 Nov 2026'));
     expect(errors[FIELDS.start]).toContain('Plan it after 2026-11-27.');
     expect(errors[FIELDS.start]).not.toContain('Request an exception');
@@ -539,21 +968,70 @@ describe('scheduleErrors: the modal errors for a planned change (9.1, 9.2)', () 
 });
 
 describe('conflictsOf / sharedSystems: changes that collide on a system', () => {
-  const planned = (id: number, systems: string[], start: Date | null, end: Date | null): PlannedChange => ({ id, affectedSystems: systems, plannedStart: start, plannedEnd: end });
+  const planned = (id: number, systems: string[], start: Date | null, end: Date | null): PlannedChange => ({
+    id,
+    affectedSystems: systems,
+    plannedStart: start,
+    plannedEnd: end,
+  });
   const base = planned(1, ['Payments-API', 'ledger'], est(TUE, '07:00'), est(TUE, '09:00'));
 
   it.each([
-    { name: 'overlap on a shared system (case-insensitive) → conflict', other: planned(2, ['payments-api'], est(TUE, '08:00'), est(TUE, '10:00')), systems: ['Payments-API'] },
-    { name: 'overlap on two shared systems → both, in the change\'s spelling', other: planned(2, ['LEDGER', 'payments-API', 'cdn'], est(TUE, '06:00'), est(TUE, '07:30')), systems: ['Payments-API', 'ledger'] },
-    { name: 'one interval inside the other → conflict', other: planned(2, ['ledger'], est(TUE, '07:30'), est(TUE, '08:00')), systems: ['ledger'] },
-    { name: 'the same interval → conflict', other: planned(2, ['ledger'], est(TUE, '07:00'), est(TUE, '09:00')), systems: ['ledger'] },
-    { name: 'touching: other starts when the change ends → none', other: planned(2, ['ledger'], est(TUE, '09:00'), est(TUE, '10:00')), systems: undefined },
-    { name: 'touching: other ends when the change starts → none', other: planned(2, ['ledger'], est(TUE, '06:00'), est(TUE, '07:00')), systems: undefined },
-    { name: 'overlap but no shared system → none', other: planned(2, ['cdn', 'payments'], est(TUE, '08:00'), est(TUE, '10:00')), systems: undefined },
-    { name: 'a shared system but no overlap → none', other: planned(2, ['ledger'], est(WED, '07:00'), est(WED, '09:00')), systems: undefined },
-    { name: 'the same id (the change itself) → ignored', other: planned(1, ['ledger'], est(TUE, '07:00'), est(TUE, '09:00')), systems: undefined },
-    { name: 'the other has no planned start → ignored', other: planned(2, ['ledger'], null, est(TUE, '09:00')), systems: undefined },
-    { name: 'the other has no planned end → ignored', other: planned(2, ['ledger'], est(TUE, '07:00'), null), systems: undefined },
+    {
+      name: 'overlap on a shared system (case-insensitive) → conflict',
+      other: planned(2, ['payments-api'], est(TUE, '08:00'), est(TUE, '10:00')),
+      systems: ['Payments-API'],
+    },
+    {
+      name: "overlap on two shared systems → both, in the change's spelling",
+      other: planned(2, ['LEDGER', 'payments-API', 'cdn'], est(TUE, '06:00'), est(TUE, '07:30')),
+      systems: ['Payments-API', 'ledger'],
+    },
+    {
+      name: 'one interval inside the other → conflict',
+      other: planned(2, ['ledger'], est(TUE, '07:30'), est(TUE, '08:00')),
+      systems: ['ledger'],
+    },
+    {
+      name: 'the same interval → conflict',
+      other: planned(2, ['ledger'], est(TUE, '07:00'), est(TUE, '09:00')),
+      systems: ['ledger'],
+    },
+    {
+      name: 'touching: other starts when the change ends → none',
+      other: planned(2, ['ledger'], est(TUE, '09:00'), est(TUE, '10:00')),
+      systems: undefined,
+    },
+    {
+      name: 'touching: other ends when the change starts → none',
+      other: planned(2, ['ledger'], est(TUE, '06:00'), est(TUE, '07:00')),
+      systems: undefined,
+    },
+    {
+      name: 'overlap but no shared system → none',
+      other: planned(2, ['cdn', 'payments'], est(TUE, '08:00'), est(TUE, '10:00')),
+      systems: undefined,
+    },
+    {
+      name: 'a shared system but no overlap → none',
+      other: planned(2, ['ledger'], est(WED, '07:00'), est(WED, '09:00')),
+      systems: undefined,
+    },
+    {
+      name: 'the same id (the change itself) → ignored',
+      other: planned(1, ['ledger'], est(TUE, '07:00'), est(TUE, '09:00')),
+      systems: undefined,
+    },
+    {
+      name: 'the other has no planned start → ignored',
+      other: planned(2, ['ledger'], null, est(TUE, '09:00')),
+      systems: undefined,
+    },
+    {
+      name: 'the other has no planned end → ignored',
+      other: planned(2, ['ledger'], est(TUE, '07:00'), null),
+      systems: undefined,
+    },
   ])('$name', ({ other, systems }) => {
     expect(conflictsOf(base, [other])).toEqual(systems ? [{ change: other, systems }] : []);
   });
@@ -614,13 +1092,29 @@ describe('readRollbackForm: what 10.4 requires a rollback to record', () => {
   });
 
   it.each([
-    { name: '10.4 time of the rollback decision required', form: { ...valid, decidedAt: undefined }, field: F.rollbackDecidedAt },
-    { name: '10.4 time of the rollback decision must be a time', form: { ...valid, decidedAt: Number.NaN }, field: F.rollbackDecidedAt },
+    {
+      name: '10.4 time of the rollback decision required',
+      form: { ...valid, decidedAt: undefined },
+      field: F.rollbackDecidedAt,
+    },
+    {
+      name: '10.4 time of the rollback decision must be a time',
+      form: { ...valid, decidedAt: Number.NaN },
+      field: F.rollbackDecidedAt,
+    },
     { name: '10.4 reason for the rollback required', form: { ...valid, reason: undefined }, field: F.rollbackReason },
     { name: '10.4 reason for the rollback not blank', form: { ...valid, reason: '   ' }, field: F.rollbackReason },
     { name: '10.4 steps executed required', form: { ...valid, steps: '' }, field: F.rollbackSteps },
-    { name: '10.4 impact during the incident required', form: { ...valid, impact: undefined }, field: F.rollbackImpact },
-    { name: '10.4 time to complete required', form: { ...valid, durationMinutes: undefined }, field: F.rollbackMinutes },
+    {
+      name: '10.4 impact during the incident required',
+      form: { ...valid, impact: undefined },
+      field: F.rollbackImpact,
+    },
+    {
+      name: '10.4 time to complete required',
+      form: { ...valid, durationMinutes: undefined },
+      field: F.rollbackMinutes,
+    },
   ])('$name', ({ form, field }) => {
     const result = readRollbackForm(form, now);
     expect(result.ok).toBe(false);
@@ -631,12 +1125,18 @@ describe('readRollbackForm: what 10.4 requires a rollback to record', () => {
     const result = readRollbackForm({}, now);
     expect(result.ok).toBe(false);
     if (!result.ok) {
-      expect(Object.keys(result.errors).sort()).toEqual([F.rollbackDecidedAt, F.rollbackReason, F.rollbackSteps, F.rollbackImpact, F.rollbackMinutes].sort());
+      expect(Object.keys(result.errors).sort()).toEqual(
+        [F.rollbackDecidedAt, F.rollbackReason, F.rollbackSteps, F.rollbackImpact, F.rollbackMinutes].sort(),
+      );
     }
   });
 
   it.each([
-    { name: '10.4 decided in the current minute (a picker gives minutes): accepted', at: est(MON, '09:30').getTime(), ok: true },
+    {
+      name: '10.4 decided in the current minute (a picker gives minutes): accepted',
+      at: est(MON, '09:30').getTime(),
+      ok: true,
+    },
     { name: '10.4 decided seconds after now, same minute: accepted', at: NOW + 30_000, ok: true },
     { name: '10.4 decided the next minute: refused as future', at: est(MON, '09:31').getTime(), ok: false },
     { name: '10.4 decided tomorrow: refused as future', at: est(TUE, '09:10').getTime(), ok: false },
@@ -682,17 +1182,39 @@ describe('readVerification: the 8.4 production validation checklist', () => {
 
   it.each([
     { name: '8.4 every check ticked, no note', checked: ids, note: undefined, expected: { checks: ids, note: null } },
-    { name: '8.4 every check ticked in another order: recorded in checklist order', checked: [...ids].reverse(), note: undefined, expected: { checks: ids, note: null } },
-    { name: '8.4 the note is optional and trimmed', checked: ids, note: '  Dashboards green for 30 min  ', expected: { checks: ids, note: 'Dashboards green for 30 min' } },
+    {
+      name: '8.4 every check ticked in another order: recorded in checklist order',
+      checked: [...ids].reverse(),
+      note: undefined,
+      expected: { checks: ids, note: null },
+    },
+    {
+      name: '8.4 the note is optional and trimmed',
+      checked: ids,
+      note: '  Dashboards green for 30 min  ',
+      expected: { checks: ids, note: 'Dashboards green for 30 min' },
+    },
     { name: '8.4 a blank note is no note', checked: ids, note: '   ', expected: { checks: ids, note: null } },
   ])('$name', ({ checked, note, expected }) => {
     expect(readVerification(checked, note, policy)).toEqual({ ok: true, value: expected });
   });
 
   it.each([
-    { name: '8.4 nothing ticked: every check still open', checked: [] as string[], open: ['Health checks passing', 'Monitoring alerts normal'] },
-    { name: '8.4 one check missing: named', checked: ids.filter((id) => id !== 'error_rates'), open: ['No increase in error rates'] },
-    { name: '8.4 an unknown check id is refused even with all the rest', checked: [...ids, 'made_up'], open: ['an unknown check'] },
+    {
+      name: '8.4 nothing ticked: every check still open',
+      checked: [] as string[],
+      open: ['Health checks passing', 'Monitoring alerts normal'],
+    },
+    {
+      name: '8.4 one check missing: named',
+      checked: ids.filter((id) => id !== 'error_rates'),
+      open: ['No increase in error rates'],
+    },
+    {
+      name: '8.4 an unknown check id is refused even with all the rest',
+      checked: [...ids, 'made_up'],
+      open: ['an unknown check'],
+    },
   ])('$name', ({ checked, open }) => {
     const result = readVerification(checked, undefined, policy);
     expect(result.ok).toBe(false);
@@ -713,32 +1235,107 @@ describe('readVerification: the 8.4 production validation checklist', () => {
   verification_checklist:
     - { id: smoke, label: Smoke tests green }
 `);
-    expect(readVerification(['smoke'], undefined, custom)).toEqual({ ok: true, value: { checks: ['smoke'], note: null } });
+    expect(readVerification(['smoke'], undefined, custom)).toEqual({
+      ok: true,
+      value: { checks: ['smoke'], note: null },
+    });
     expect(readVerification(ids, undefined, custom).ok).toBe(false);
   });
 });
 
 describe('readReviewForm: the post-implementation review (10.4 root cause and preventive measures when it went wrong)', () => {
-  const base: ReviewForm = { actualVsExpected: 'As expected', incidents: 'None', lessonsLearned: 'Stage the cache warm-up' };
+  const base: ReviewForm = {
+    actualVsExpected: 'As expected',
+    incidents: 'None',
+    lessonsLearned: 'Stage the cache warm-up',
+  };
   const full: ReviewForm = { ...base, rootCause: 'Missing index', preventiveMeasures: 'Add a migration check' };
 
   it.each([
-    { name: '10.4 completed: root cause and preventive measures not asked', state: 'completed' as ChangeState, form: base, rootCause: null, preventiveMeasures: null },
-    { name: '10.4 completed: root cause and preventive measures ignored when given', state: 'completed' as ChangeState, form: full, rootCause: null, preventiveMeasures: null },
-    { name: '10.4 failed: root cause and preventive measures recorded', state: 'failed' as ChangeState, form: full, rootCause: 'Missing index', preventiveMeasures: 'Add a migration check' },
-    { name: '10.4 rolled back: root cause and preventive measures recorded', state: 'rolled_back' as ChangeState, form: full, rootCause: 'Missing index', preventiveMeasures: 'Add a migration check' },
+    {
+      name: '10.4 completed: root cause and preventive measures not asked',
+      state: 'completed' as ChangeState,
+      form: base,
+      rootCause: null,
+      preventiveMeasures: null,
+    },
+    {
+      name: '10.4 completed: root cause and preventive measures ignored when given',
+      state: 'completed' as ChangeState,
+      form: full,
+      rootCause: null,
+      preventiveMeasures: null,
+    },
+    {
+      name: '10.4 failed: root cause and preventive measures recorded',
+      state: 'failed' as ChangeState,
+      form: full,
+      rootCause: 'Missing index',
+      preventiveMeasures: 'Add a migration check',
+    },
+    {
+      name: '10.4 rolled back: root cause and preventive measures recorded',
+      state: 'rolled_back' as ChangeState,
+      form: full,
+      rootCause: 'Missing index',
+      preventiveMeasures: 'Add a migration check',
+    },
   ])('$name', ({ state, form, rootCause, preventiveMeasures }) => {
-    expect(readReviewForm(form, state)).toEqual({ ok: true, value: { actualVsExpected: 'As expected', incidents: 'None', lessonsLearned: 'Stage the cache warm-up', rootCause, preventiveMeasures } });
+    expect(readReviewForm(form, state)).toEqual({
+      ok: true,
+      value: {
+        actualVsExpected: 'As expected',
+        incidents: 'None',
+        lessonsLearned: 'Stage the cache warm-up',
+        rootCause,
+        preventiveMeasures,
+      },
+    });
   });
 
   it.each([
-    { name: '10.4 failed without root cause or preventive measures: both required', state: 'failed' as ChangeState, form: base, fields: [F.preventiveMeasures, F.rootCause] },
-    { name: '10.4 rolled back without root cause or preventive measures: both required', state: 'rolled_back' as ChangeState, form: base, fields: [F.preventiveMeasures, F.rootCause] },
-    { name: '10.4 rolled back with a blank root cause: required', state: 'rolled_back' as ChangeState, form: { ...full, rootCause: '  ' }, fields: [F.rootCause] },
-    { name: 'review: actual versus expected required', state: 'completed' as ChangeState, form: { ...base, actualVsExpected: undefined }, fields: [F.actualVsExpected] },
-    { name: 'review: incidents required', state: 'completed' as ChangeState, form: { ...base, incidents: '' }, fields: [F.incidents] },
-    { name: 'review: lessons learned required', state: 'completed' as ChangeState, form: { ...base, lessonsLearned: undefined }, fields: [F.lessonsLearned] },
-    { name: '10.4 an empty failed review: every field', state: 'failed' as ChangeState, form: {}, fields: [F.actualVsExpected, F.incidents, F.lessonsLearned, F.preventiveMeasures, F.rootCause] },
+    {
+      name: '10.4 failed without root cause or preventive measures: both required',
+      state: 'failed' as ChangeState,
+      form: base,
+      fields: [F.preventiveMeasures, F.rootCause],
+    },
+    {
+      name: '10.4 rolled back without root cause or preventive measures: both required',
+      state: 'rolled_back' as ChangeState,
+      form: base,
+      fields: [F.preventiveMeasures, F.rootCause],
+    },
+    {
+      name: '10.4 rolled back with a blank root cause: required',
+      state: 'rolled_back' as ChangeState,
+      form: { ...full, rootCause: '  ' },
+      fields: [F.rootCause],
+    },
+    {
+      name: 'review: actual versus expected required',
+      state: 'completed' as ChangeState,
+      form: { ...base, actualVsExpected: undefined },
+      fields: [F.actualVsExpected],
+    },
+    {
+      name: 'review: incidents required',
+      state: 'completed' as ChangeState,
+      form: { ...base, incidents: '' },
+      fields: [F.incidents],
+    },
+    {
+      name: 'review: lessons learned required',
+      state: 'completed' as ChangeState,
+      form: { ...base, lessonsLearned: undefined },
+      fields: [F.lessonsLearned],
+    },
+    {
+      name: '10.4 an empty failed review: every field',
+      state: 'failed' as ChangeState,
+      form: {},
+      fields: [F.actualVsExpected, F.incidents, F.lessonsLearned, F.preventiveMeasures, F.rootCause],
+    },
   ])('$name', ({ state, form, fields }) => {
     const result = readReviewForm(form, state);
     expect(result.ok).toBe(false);
@@ -752,17 +1349,83 @@ describe('reviewRequired: when a post-implementation review is required', () => 
 `);
 
   it.each([
-    { name: '10.4 failed low: always', state: 'failed' as ChangeState, riskLevel: 'low', rules: policy, required: true },
-    { name: '10.4 rolled back low: always', state: 'rolled_back' as ChangeState, riskLevel: 'low', rules: policy, required: true },
-    { name: '10.4 failed without a risk level: always', state: 'failed' as ChangeState, riskLevel: null, rules: policy, required: true },
-    { name: '10.4 rolled back under a policy reviewing medium only: always', state: 'rolled_back' as ChangeState, riskLevel: 'low', rules: reviewMedium, required: true },
-    { name: 'default review_risk_levels: completed high', state: 'completed' as ChangeState, riskLevel: 'high', rules: policy, required: true },
-    { name: 'default review_risk_levels: completed critical', state: 'completed' as ChangeState, riskLevel: 'critical', rules: policy, required: true },
-    { name: 'default review_risk_levels: completed medium not', state: 'completed' as ChangeState, riskLevel: 'medium', rules: policy, required: false },
-    { name: 'default review_risk_levels: completed low not', state: 'completed' as ChangeState, riskLevel: 'low', rules: policy, required: false },
-    { name: 'completed without a risk level: not', state: 'completed' as ChangeState, riskLevel: null, rules: policy, required: false },
-    { name: 'policy review_risk_levels [medium]: completed medium', state: 'completed' as ChangeState, riskLevel: 'medium', rules: reviewMedium, required: true },
-    { name: 'policy review_risk_levels [medium]: completed high not', state: 'completed' as ChangeState, riskLevel: 'high', rules: reviewMedium, required: false },
+    {
+      name: '10.4 failed low: always',
+      state: 'failed' as ChangeState,
+      riskLevel: 'low',
+      rules: policy,
+      required: true,
+    },
+    {
+      name: '10.4 rolled back low: always',
+      state: 'rolled_back' as ChangeState,
+      riskLevel: 'low',
+      rules: policy,
+      required: true,
+    },
+    {
+      name: '10.4 failed without a risk level: always',
+      state: 'failed' as ChangeState,
+      riskLevel: null,
+      rules: policy,
+      required: true,
+    },
+    {
+      name: '10.4 rolled back under a policy reviewing medium only: always',
+      state: 'rolled_back' as ChangeState,
+      riskLevel: 'low',
+      rules: reviewMedium,
+      required: true,
+    },
+    {
+      name: 'default review_risk_levels: completed high',
+      state: 'completed' as ChangeState,
+      riskLevel: 'high',
+      rules: policy,
+      required: true,
+    },
+    {
+      name: 'default review_risk_levels: completed critical',
+      state: 'completed' as ChangeState,
+      riskLevel: 'critical',
+      rules: policy,
+      required: true,
+    },
+    {
+      name: 'default review_risk_levels: completed medium not',
+      state: 'completed' as ChangeState,
+      riskLevel: 'medium',
+      rules: policy,
+      required: false,
+    },
+    {
+      name: 'default review_risk_levels: completed low not',
+      state: 'completed' as ChangeState,
+      riskLevel: 'low',
+      rules: policy,
+      required: false,
+    },
+    {
+      name: 'completed without a risk level: not',
+      state: 'completed' as ChangeState,
+      riskLevel: null,
+      rules: policy,
+      required: false,
+    },
+    {
+      name: 'policy review_risk_levels [medium]: completed medium',
+      state: 'completed' as ChangeState,
+      riskLevel: 'medium',
+      rules: reviewMedium,
+      required: true,
+    },
+    {
+      name: 'policy review_risk_levels [medium]: completed high not',
+      state: 'completed' as ChangeState,
+      riskLevel: 'high',
+      rules: reviewMedium,
+      required: false,
+    },
   ])('$name', ({ state, riskLevel, rules, required }) => {
     expect(reviewRequired({ state, riskLevel }, rules)).toBe(required);
   });
@@ -777,9 +1440,21 @@ describe('closeRefusal: what a change needs before it closes (8.4 validation, re
   const ok = { verified: true, reviewed: false, reviewRequired: false };
 
   it.each([
-    { name: '8.4 completed, verified, review not required → may close', facts: { state: 'completed' as ChangeState, ...ok }, expected: undefined },
-    { name: '8.4 reviewed, verified, review done → may close', facts: { state: 'reviewed' as ChangeState, verified: true, reviewed: true, reviewRequired: true }, expected: undefined },
-    { name: '10.4 rolled back, verified, reviewed → may close', facts: { state: 'rolled_back' as ChangeState, verified: true, reviewed: true, reviewRequired: true }, expected: undefined },
+    {
+      name: '8.4 completed, verified, review not required → may close',
+      facts: { state: 'completed' as ChangeState, ...ok },
+      expected: undefined,
+    },
+    {
+      name: '8.4 reviewed, verified, review done → may close',
+      facts: { state: 'reviewed' as ChangeState, verified: true, reviewed: true, reviewRequired: true },
+      expected: undefined,
+    },
+    {
+      name: '10.4 rolled back, verified, reviewed → may close',
+      facts: { state: 'rolled_back' as ChangeState, verified: true, reviewed: true, reviewRequired: true },
+      expected: undefined,
+    },
     {
       name: '8.4 not verified → needs the validation checklist',
       facts: { state: 'completed' as ChangeState, ...ok, verified: false },
@@ -793,19 +1468,28 @@ describe('closeRefusal: what a change needs before it closes (8.4 validation, re
     {
       name: '8.4 + review: both missing → both named',
       facts: { state: 'failed' as ChangeState, verified: false, reviewed: false, reviewRequired: true },
-      expected: 'CHG-42 cannot close yet: it still needs the production validation checklist (Verify, 8.4) and a post-implementation review (Review).',
+      expected:
+        'CHG-42 cannot close yet: it still needs the production validation checklist (Verify, 8.4) and a post-implementation review (Review).',
     },
   ])('$name', ({ facts, expected }) => {
     expect(closeRefusal(REF, facts)).toBe(expected);
   });
 
-  it.each(['submitted', 'pending_approval', 'approved', 'scheduled', 'implementing', 'closed', 'cancelled', 'rejected'] as ChangeState[])(
-    'wrong state: %s → refused, names the state',
-    (state) => {
-      const refusal = closeRefusal(REF, { state, verified: true, reviewed: true, reviewRequired: false });
-      expect(refusal).toBe(`CHG-42 is ${state.replaceAll('_', ' ')}; it closes after it has been implemented and verified.`);
-    },
-  );
+  it.each([
+    'submitted',
+    'pending_approval',
+    'approved',
+    'scheduled',
+    'implementing',
+    'closed',
+    'cancelled',
+    'rejected',
+  ] as ChangeState[])('wrong state: %s → refused, names the state', (state) => {
+    const refusal = closeRefusal(REF, { state, verified: true, reviewed: true, reviewRequired: false });
+    expect(refusal).toBe(
+      `CHG-42 is ${state.replaceAll('_', ' ')}; it closes after it has been implemented and verified.`,
+    );
+  });
 });
 
 describe('startRefusal: whether an approved change may start now (9.1, 9.2)', () => {
@@ -821,36 +1505,96 @@ describe('startRefusal: whether an approved change may start now (9.1, 9.2)', ()
   const thanksgiving = freeze('FRZ-5', MON, MON, 'Thanksgiving week');
 
   it.each([
-    { name: '9.1 not approved (submitted) → not approved', facts: change({ state: 'submitted' }), text: 'CHG-7 cannot start: it is not approved yet (submitted).' },
-    { name: '9.1 not approved (pending approval) → not approved', facts: change({ state: 'pending_approval' }), text: 'CHG-7 cannot start: it is not approved yet (pending approval).' },
-    { name: '9.1 rejected → says so', facts: change({ state: 'rejected' }), text: 'CHG-7 cannot start: it is rejected.' },
-    { name: '9.1 already implementing → says so', facts: change({ state: 'implementing' }), text: 'CHG-7 cannot start: it is implementing.' },
-    { name: '9.1 cancelled → says so', facts: change({ state: 'cancelled' }), text: 'CHG-7 cannot start: it is cancelled.' },
-    { name: '9.1 not approved, even with an exception set', facts: change({ state: 'pending_approval', scheduleException: { outsideWindow: true, freezes: [] } }), text: 'CHG-7 cannot start: it is not approved yet (pending approval).' },
+    {
+      name: '9.1 not approved (submitted) → not approved',
+      facts: change({ state: 'submitted' }),
+      text: 'CHG-7 cannot start: it is not approved yet (submitted).',
+    },
+    {
+      name: '9.1 not approved (pending approval) → not approved',
+      facts: change({ state: 'pending_approval' }),
+      text: 'CHG-7 cannot start: it is not approved yet (pending approval).',
+    },
+    {
+      name: '9.1 rejected → says so',
+      facts: change({ state: 'rejected' }),
+      text: 'CHG-7 cannot start: it is rejected.',
+    },
+    {
+      name: '9.1 already implementing → says so',
+      facts: change({ state: 'implementing' }),
+      text: 'CHG-7 cannot start: it is implementing.',
+    },
+    {
+      name: '9.1 cancelled → says so',
+      facts: change({ state: 'cancelled' }),
+      text: 'CHG-7 cannot start: it is cancelled.',
+    },
+    {
+      name: '9.1 not approved, even with an exception set',
+      facts: change({ state: 'pending_approval', scheduleException: { outsideWindow: true, freezes: [] } }),
+      text: 'CHG-7 cannot start: it is not approved yet (pending approval).',
+    },
   ])('$name', ({ facts, text }) => {
     expect(startRefusal(facts, policy, [], est(MON, '07:00'))).toBe(text);
   });
 
   it.each([
     { name: '9.1 approved, inside the window → may start', facts: change(), now: est(MON, '07:00') },
-    { name: '9.1 scheduled, inside the window → may start', facts: change({ state: 'scheduled' }), now: est(MON, '07:00') },
+    {
+      name: '9.1 scheduled, inside the window → may start',
+      facts: change({ state: 'scheduled' }),
+      now: est(MON, '07:00'),
+    },
     { name: '9.1 approved, exactly at 06:00 → may start', facts: change(), now: est(MON, '06:00') },
     { name: '9.1 approved, 09:59 → may start (only the start is checked)', facts: change(), now: est(MON, '09:59') },
     { name: '9.1 high risk on Tuesday → may start', facts: change({ riskLevel: 'high' }), now: est(TUE, '08:00') },
-    { name: '9.1 approved, inside the window, a freeze on another day → may start', facts: change(), now: est(MON, '07:00'), freezes: [freeze('FRZ-6', TUE, WED)] },
+    {
+      name: '9.1 approved, inside the window, a freeze on another day → may start',
+      facts: change(),
+      now: est(MON, '07:00'),
+      freezes: [freeze('FRZ-6', TUE, WED)],
+    },
   ])('$name', ({ facts, now, freezes }) => {
     expect(startRefusal(facts, policy, freezes ?? [], now)).toBeUndefined();
   });
 
   it.each([
-    { name: '9.1 Friday → outside the windows, next window Monday', facts: change(), now: est(FRI, '07:00'), next: nextWindow('low', 'Mon 30 Nov 2026') },
-    { name: '9.1 05:59 → outside, next window 06:00 the same day', facts: change(), now: est(MON, '05:59'), next: nextWindow('low', 'Mon 23 Nov 2026') },
-    { name: '9.1 exactly 10:00 → outside, next window Tuesday', facts: change(), now: est(MON, '10:00'), next: nextWindow('low', 'Tue 24 Nov 2026') },
-    { name: '9.1 high risk on Monday → outside, next window Tuesday', facts: change({ riskLevel: 'high' }), now: est(MON, '07:00'), next: nextWindow('high', 'Tue 24 Nov 2026') },
-    { name: '9.1 Saturday, critical risk → next window Tuesday', facts: change({ riskLevel: 'critical' }), now: est(SAT, '07:00'), next: nextWindow('critical', 'Tue 1 Dec 2026') },
+    {
+      name: '9.1 Friday → outside the windows, next window Monday',
+      facts: change(),
+      now: est(FRI, '07:00'),
+      next: nextWindow('low', 'Mon 30 Nov 2026'),
+    },
+    {
+      name: '9.1 05:59 → outside, next window 06:00 the same day',
+      facts: change(),
+      now: est(MON, '05:59'),
+      next: nextWindow('low', 'Mon 23 Nov 2026'),
+    },
+    {
+      name: '9.1 exactly 10:00 → outside, next window Tuesday',
+      facts: change(),
+      now: est(MON, '10:00'),
+      next: nextWindow('low', 'Tue 24 Nov 2026'),
+    },
+    {
+      name: '9.1 high risk on Monday → outside, next window Tuesday',
+      facts: change({ riskLevel: 'high' }),
+      now: est(MON, '07:00'),
+      next: nextWindow('high', 'Tue 24 Nov 2026'),
+    },
+    {
+      name: '9.1 Saturday, critical risk → next window Tuesday',
+      facts: change({ riskLevel: 'critical' }),
+      now: est(SAT, '07:00'),
+      next: nextWindow('critical', 'Tue 1 Dec 2026'),
+    },
   ])('$name', ({ facts, now, next }) => {
     const refusal = startRefusal(facts, policy, [], now);
-    expect(refusal).toContain(`CHG-7 cannot start now: it is outside the deployment windows for ${facts.riskLevel}-risk changes (9.1).`);
+    expect(refusal).toContain(
+      `CHG-7 cannot start now: it is outside the deployment windows for ${facts.riskLevel}-risk changes (9.1).`,
+    );
     expect(refusal).toContain(next);
   });
 
@@ -864,7 +1608,10 @@ describe('startRefusal: whether an approved change may start now (9.1, 9.2)', ()
   });
 
   it.each([
-    { name: '9.2 inside the window but during a freeze → names the freeze and the next window after it', now: est(MON, '07:00') },
+    {
+      name: '9.2 inside the window but during a freeze → names the freeze and the next window after it',
+      now: est(MON, '07:00'),
+    },
     { name: '9.2 outside the window and during a freeze → the freeze is named', now: est(MON, '12:00') },
   ])('$name', ({ now }) => {
     const refusal = startRefusal(change(), policy, [thanksgiving], now);
@@ -872,35 +1619,55 @@ describe('startRefusal: whether an approved change may start now (9.1, 9.2)', ()
     expect(refusal).toContain(nextWindow('low', 'Tue 24 Nov 2026'));
   });
 
-  it('9.2 the last minute of the freeze\'s last day (23:59 local) is still frozen; midnight after it is not', () => {
+  it("9.2 the last minute of the freeze's last day (23:59 local) is still frozen; midnight after it is not", () => {
     const weekend = freeze('FRZ-4', SAT, SUN, 'Maintenance weekend');
-    expect(startRefusal(change(), policy, [weekend], est(SUN, '23:59'))).toContain('change freeze “Maintenance weekend”');
-    expect(startRefusal(change(), policy, [weekend], est(NEXT_MON, '00:00'))).toContain('outside the deployment windows');
+    expect(startRefusal(change(), policy, [weekend], est(SUN, '23:59'))).toContain(
+      'change freeze “Maintenance weekend”',
+    );
+    expect(startRefusal(change(), policy, [weekend], est(NEXT_MON, '00:00'))).toContain(
+      'outside the deployment windows',
+    );
   });
 
   it.each([
     { name: '9.1 exception set: may start on a Friday', now: est(FRI, '07:00'), freezes: [] as Freeze[] },
     { name: '9.1 exception set: may start at 03:00 on Monday', now: est(MON, '03:00'), freezes: [] as Freeze[] },
-    { name: '9.1 exception set: a high-risk change may start on Monday', now: est(MON, '07:00'), freezes: [] as Freeze[], riskLevel: 'high' },
+    {
+      name: '9.1 exception set: a high-risk change may start on Monday',
+      now: est(MON, '07:00'),
+      freezes: [] as Freeze[],
+      riskLevel: 'high',
+    },
     { name: '9.2 exception set: may start during a freeze', now: est(MON, '07:00'), freezes: [thanksgiving] },
   ])('$name', ({ now, freezes, riskLevel }) => {
-    const facts = change({ riskLevel: riskLevel ?? 'low', scheduleException: { outsideWindow: true, freezes: [{ id: 'FRZ-5', reason: 'Thanksgiving week' }] } });
+    const facts = change({
+      riskLevel: riskLevel ?? 'low',
+      scheduleException: { outsideWindow: true, freezes: [{ id: 'FRZ-5', reason: 'Thanksgiving week' }] },
+    });
     expect(startRefusal(facts, policy, freezes, now)).toBeUndefined();
   });
 
   it('9.1 an exception that covered only a freeze does not open the windows', () => {
-    const freezeOnly = change({ scheduleException: { outsideWindow: false, freezes: [{ id: 'FRZ-5', reason: 'Thanksgiving week' }] } });
+    const freezeOnly = change({
+      scheduleException: { outsideWindow: false, freezes: [{ id: 'FRZ-5', reason: 'Thanksgiving week' }] },
+    });
     expect(startRefusal(freezeOnly, policy, [thanksgiving], est(MON, '07:00'))).toBeUndefined();
-    expect(startRefusal(freezeOnly, policy, [], est(FRI, '07:00'))).toContain('outside the deployment windows for low-risk changes');
+    expect(startRefusal(freezeOnly, policy, [], est(FRI, '07:00'))).toContain(
+      'outside the deployment windows for low-risk changes',
+    );
   });
 
   it('9.2 exception set: a freeze announced after it was approved still holds it', () => {
     const excepted = change({ scheduleException: { outsideWindow: true, freezes: [] } });
-    expect(startRefusal(excepted, policy, [thanksgiving], est(MON, '07:00'))).toContain('cannot start during the change freeze “Thanksgiving week” (2026-11-23) (9.2), announced after its exception was approved');
+    expect(startRefusal(excepted, policy, [thanksgiving], est(MON, '07:00'))).toContain(
+      'cannot start during the change freeze “Thanksgiving week” (2026-11-23) (9.2), announced after its exception was approved',
+    );
   });
 
   it('9.1 DST: 06:00 EDT on Monday 2026-03-09 may start; 05:30 EDT (06:30 by the winter offset) may not', () => {
     expect(startRefusal(change(), policy, [], edt('2026-03-09', '06:00'))).toBeUndefined();
-    expect(startRefusal(change(), policy, [], edt('2026-03-09', '05:30'))).toContain(nextWindow('low', 'Mon 9 Mar 2026'));
+    expect(startRefusal(change(), policy, [], edt('2026-03-09', '05:30'))).toContain(
+      nextWindow('low', 'Mon 9 Mar 2026'),
+    );
   });
 });

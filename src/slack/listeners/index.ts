@@ -10,11 +10,11 @@ import { registerCabPostNow } from './actions/cab-post-now.js';
 import { registerDetails } from './actions/details.js';
 import { registerDocument } from './actions/document.js';
 import { registerEscalate } from './actions/escalate.js';
+import { registerImplementationStep } from './actions/implementation-step.js';
 import { registerRecordVerbal } from './actions/record-verbal.js';
 import { registerReject } from './actions/reject.js';
-import { registerVerbalAnswer } from './actions/verbal-answer.js';
-import { registerImplementationStep } from './actions/implementation-step.js';
 import { registerScheduleCheck } from './actions/schedule-check.js';
+import { registerVerbalAnswer } from './actions/verbal-answer.js';
 import { registerChangeCommand } from './commands/change.js';
 import { registerAppHomeOpened } from './events/app-home-opened.js';
 import { registerCabCloseSubmitted } from './views/cab-close-submitted.js';
@@ -51,7 +51,8 @@ export function registerListeners(app: App, deps: ListenerDependencies): void {
   registerCabReasonSubmitted(app, deps);
   registerCabCloseSubmitted(app, deps);
   for (const step of IMPLEMENTATION_STEPS) registerImplementationStep(app, deps, step);
-  for (const step of Object.keys(IMPLEMENTATION_VIEWS) as ImplementationFormStep[]) registerImplementationSubmitted(app, deps, step);
+  for (const step of Object.keys(IMPLEMENTATION_VIEWS) as ImplementationFormStep[])
+    registerImplementationSubmitted(app, deps, step);
   registerScheduleCheck(app, deps);
   registerFreezeSubmitted(app, deps);
   registerAppHomeOpened(app, deps);

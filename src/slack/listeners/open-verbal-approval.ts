@@ -8,7 +8,11 @@ import { verbalApprovalModal } from '../views/emergency.js';
  * The verbal-approval modal for a change, from the command or the button alike; or why not, in
  * words for the user, when they may not record one now. A quick database read: safe before an ack.
  */
-export function verbalApprovalForm(deps: ListenerDependencies, changeId: number, userId: string): { modal: types.ModalView } | { refusal: string } {
+export function verbalApprovalForm(
+  deps: ListenerDependencies,
+  changeId: number,
+  userId: string,
+): { modal: types.ModalView } | { refusal: string } {
   const view = loadChangeView(deps.database.db, changeId);
   const refusal = verbalRecordingRefusal(view, userId);
   if (refusal !== undefined || !view) return { refusal: refusal ?? 'That change does not exist.' };

@@ -64,7 +64,10 @@ export function blockTextLength(block: types.KnownBlock): number {
     case 'context':
       return block.elements.reduce((sum, element) => sum + ('text' in element ? element.text.length : 0), 0);
     case 'actions':
-      return block.elements.reduce((sum, element) => sum + ('text' in element && element.text ? element.text.text.length : 0), 0);
+      return block.elements.reduce(
+        (sum, element) => sum + ('text' in element && element.text ? element.text.text.length : 0),
+        0,
+      );
     default:
       return 0;
   }
@@ -94,7 +97,11 @@ export function linesToSections(lines: readonly string[]): types.SectionBlock[] 
  * characters each, the first leaving room for `firstReserve` blocks of `firstReserveChars` characters
  * its caller adds. Always at least one (possibly empty) page.
  */
-export function paginate(blocks: readonly types.KnownBlock[], reserve: { blocks: number; chars: number }, maxBlocks = MESSAGE_BLOCK_LIMIT - 1): types.KnownBlock[][] {
+export function paginate(
+  blocks: readonly types.KnownBlock[],
+  reserve: { blocks: number; chars: number },
+  maxBlocks = MESSAGE_BLOCK_LIMIT - 1,
+): types.KnownBlock[][] {
   const pages: types.KnownBlock[][] = [[]];
   let chars = reserve.chars;
   let limit = maxBlocks - reserve.blocks;

@@ -1,14 +1,42 @@
 import type { types } from '@slack/bolt';
-import { CAB_OUTCOMES, CAB_OUTCOME_WORDS, type CabOutcome, type CabVote, type DecisionRule, type Minutes, decisionRuleFor, tally } from '../../domain/cab.js';
-import { describeState } from '../../domain/lifecycle.js';
 import type { CabMeetingRow } from '../../db/cab.js';
 import { type BoardItemRow, type ChangeView, openBoardRequirement } from '../../db/changes.js';
+import {
+  CAB_OUTCOME_WORDS,
+  CAB_OUTCOMES,
+  type CabOutcome,
+  type CabVote,
+  type DecisionRule,
+  decisionRuleFor,
+  type Minutes,
+  tally,
+} from '../../domain/cab.js';
+import { describeState } from '../../domain/lifecycle.js';
 import type { Policy } from '../../policy/schema.js';
-import { ACTIONS, CAB_NOTES_BLOCK, CAB_REASON_BLOCK, VIEWS, cabBallotActionId, encodeBallotValue, encodeChangeValue, encodeMeetingValue } from '../ids.js';
-import { type SlackMessage, closeMeetingActions, meetingTimeText } from './agenda.js';
-import { SECTION_TEXT_LIMIT, button, context, header, linesToSections, paginate, section, slackDate, truncate } from './blocks.js';
+import {
+  ACTIONS,
+  CAB_NOTES_BLOCK,
+  CAB_REASON_BLOCK,
+  cabBallotActionId,
+  encodeBallotValue,
+  encodeChangeValue,
+  encodeMeetingValue,
+  VIEWS,
+} from '../ids.js';
+import { closeMeetingActions, meetingTimeText, type SlackMessage } from './agenda.js';
+import {
+  button,
+  context,
+  header,
+  linesToSections,
+  paginate,
+  SECTION_TEXT_LIMIT,
+  section,
+  slackDate,
+  truncate,
+} from './blocks.js';
 import { changeSummaryBlocks } from './change-message.js';
-import { escapeMrkdwn, escapedLines, mentionMember } from './mrkdwn.js';
+import { escapedLines, escapeMrkdwn, mentionMember } from './mrkdwn.js';
 
 export interface BoardItemContext {
   item: BoardItemRow;
@@ -21,39 +49,73 @@ export interface BoardItemContext {
 
 function votesLine(votes: readonly CabVote[], policy: Policy, rule: DecisionRule): string {
   const counts = tally(votes);
-  const parts = CAB_OUTCOMES.map((outcome) => `${CAB_OUTCOME_WORDS[outcome].emoji} ${CAB_OUTCOME_WORDS[outcome].button} (${counts[outcome].length})${counts[outcome].length > 0 ? `: ${counts[outcome].map(mentionMember).join(', ')}` : ''}`);
+  const parts = CAB_OUTCOMES.map(
+    (outcome) =>
+      `${CAB_OUTCOME_WORDS[outcome].emoji} ${CAB_OUTCOME_WORDS[outcome].button} (${counts[outcome].length})${counts[outcome].length > 0 ? `: ${counts[outcome].map(mentionMember).join(', ')}` : ''}`,
+  );
   const chairInvolved = rule !== policy.cab.decision_rule ? ' (the chair requested or owns this change)' : '';
-  const ruleText = rule === 'chair' ? 'The chair decides; the votes advise.' : `The first outcome with ${policy.cab.quorum} votes decides${chairInvolved}.`;
+  const ruleText =
+    rule === 'chair'
+      ? 'The chair decides; the votes advise.'
+      : `The first outcome with ${policy.cab.quorum} votes decides${chairInvolved}.`;
   return `*Votes* — ${parts.join('   ')}\n_${ruleText}_`;
 }
 
 function ballotButtons(itemId: number, kind: 'vote' | 'decide'): types.Button[] {
-  const label = (outcome: CabOutcome) => (kind === 'vote' ? CAB_OUTCOME_WORDS[outcome].button : `Decide: ${CAB_OUTCOME_WORDS[outcome].past}`);
-  const style = (outcome: CabOutcome) => (outcome === 'approve' ? 'primary' : outcome === 'reject' ? 'danger' : undefined);
-  return CAB_OUTCOMES.map((outcome) => button(label(outcome), cabBallotActionId(kind, outcome), encodeBallotValue({ itemId, kind, outcome }), kind === 'decide' ? style(outcome) : undefined));
+  const label = (outcome: CabOutcome) =>
+    kind === 'vote' ? CAB_OUTCOME_WORDS[outcome].button : `Decide: ${CAB_OUTCOME_WORDS[outcome].past}`;
+  const style = (outcome: CabOutcome) =>
+    outcome === 'approve' ? 'primary' : outcome === 'reject' ? 'danger' : undefined;
+  return CAB_OUTCOMES.map((outcome) =>
+    button(
+      label(outcome),
+      cabBallotActionId(kind, outcome),
+      encodeBallotValue({ itemId, kind, outcome }),
+      kind === 'decide' ? style(outcome) : undefined,
+    ),
+  );
 }
 
 /** What an item shows under the change: the decision, why it cannot be voted on any more, or the buttons. */
 function ballotBlocks({ item, meeting, view, policy }: BoardItemContext): types.KnownBlock[] {
   if (item.outcome) {
     const words = CAB_OUTCOME_WORDS[item.outcome];
-    return [section(`${words.emoji} *${words.past[0]?.toUpperCase()}${words.past.slice(1)} by the board* — ${mentionMember(item.decidedBy ?? '')} ${item.decidedAt ? slackDate(item.decidedAt) : ''}: ${escapeMrkdwn(item.reason ?? '')}`)];
+    return [
+      section(
+        `${words.emoji} *${words.past[0]?.toUpperCase()}${words.past.slice(1)} by the board* — ${mentionMember(item.decidedBy ?? '')} ${item.decidedAt ? slackDate(item.decidedAt) : ''}: ${escapeMrkdwn(item.reason ?? '')}`,
+      ),
+    ];
   }
   if (meeting.closedAt) return [context('Not decided at this meeting: it goes to the next CAB.')];
-  if (view.boardItems.at(-1)?.id !== item.id) return [context(`${view.ref} was put to the board again since: vote there.`)];
+  if (view.boardItems.at(-1)?.id !== item.id)
+    return [context(`${view.ref} was put to the board again since: vote there.`)];
   const requirement = openBoardRequirement(view, policy);
-  if (!requirement) return [context(`No longer waiting for the board: ${view.ref} is ${describeState(view.change.state)}.`)];
+  if (!requirement)
+    return [context(`No longer waiting for the board: ${view.ref} is ${describeState(view.change.state)}.`)];
   const details = button('Details', ACTIONS.details, encodeChangeValue(view.change.id));
-  const votes: types.ActionsBlock = { type: 'actions', block_id: 'cab_vote', elements: [...ballotButtons(item.id, 'vote'), details] };
+  const votes: types.ActionsBlock = {
+    type: 'actions',
+    block_id: 'cab_vote',
+    elements: [...ballotButtons(item.id, 'vote'), details],
+  };
   if (decisionRuleFor(policy.cab, view.change) !== 'chair') return [votes];
-  return [votes, context(`Chair${policy.cab.chair ? ` ${mentionMember(policy.cab.chair)}` : ''}: the board's decision`), { type: 'actions', block_id: 'cab_decide', elements: ballotButtons(item.id, 'decide') }];
+  return [
+    votes,
+    context(`Chair${policy.cab.chair ? ` ${mentionMember(policy.cab.chair)}` : ''}: the board's decision`),
+    { type: 'actions', block_id: 'cab_decide', elements: ballotButtons(item.id, 'decide') },
+  ];
 }
 
 /** A change put to the board: the change, the votes so far, and the buttons while it can be decided. */
 export function boardItemBlocks(context_: BoardItemContext): types.KnownBlock[] {
   const { item, view, votes, policy, now } = context_;
   const what = item.phase === 'retro_approval' ? 'the formal approval of this emergency change (6.4)' : 'its approval';
-  return [...changeSummaryBlocks(view, policy, now), context(`The board decides ${what}.`), section(votesLine(votes, policy, decisionRuleFor(policy.cab, view.change))), ...ballotBlocks(context_)];
+  return [
+    ...changeSummaryBlocks(view, policy, now),
+    context(`The board decides ${what}.`),
+    section(votesLine(votes, policy, decisionRuleFor(policy.cab, view.change))),
+    ...ballotBlocks(context_),
+  ];
 }
 
 export function boardItemMessage(context_: BoardItemContext): SlackMessage {
@@ -65,10 +127,17 @@ export function boardItemMessage(context_: BoardItemContext): SlackMessage {
 export function emergencyCabMessage(context_: BoardItemContext, members: readonly string[]): SlackMessage {
   const { meeting, view, policy } = context_;
   const decideBy = new Date(meeting.meetingAt.getTime() + policy.cab.emergency_within_hours * 3_600_000);
-  const called = [...new Set([...(policy.cab.chair ? [policy.cab.chair] : []), ...members])].map(mentionMember).join(' ');
-  const intro = section(`:rotating_light: *Emergency CAB* for *${view.ref} · ${escapeMrkdwn(view.change.title)}*, convened by ${mentionMember(meeting.openedBy)}.\n${called}: please decide by ${slackDate(decideBy)} (within ${policy.cab.emergency_within_hours} h, POL-SEC-008 7.2).`);
+  const called = [...new Set([...(policy.cab.chair ? [policy.cab.chair] : []), ...members])]
+    .map(mentionMember)
+    .join(' ');
+  const intro = section(
+    `:rotating_light: *Emergency CAB* for *${view.ref} · ${escapeMrkdwn(view.change.title)}*, convened by ${mentionMember(meeting.openedBy)}.\n${called}: please decide by ${slackDate(decideBy)} (within ${policy.cab.emergency_within_hours} h, POL-SEC-008 7.2).`,
+  );
   const footer = meeting.closedAt ? context(closedMeetingText(meeting)) : closeMeetingActions(meeting.id);
-  return { text: `Emergency CAB: ${view.ref} · ${escapeMrkdwn(view.change.title)}`, blocks: [intro, ...boardItemBlocks(context_), footer] };
+  return {
+    text: `Emergency CAB: ${view.ref} · ${escapeMrkdwn(view.change.title)}`,
+    blocks: [intro, ...boardItemBlocks(context_), footer],
+  };
 }
 
 /** What a closed meeting's first message says instead of the close button. */
@@ -79,10 +148,17 @@ export function closedMeetingText(meeting: CabMeetingRow): string {
 /** An item of the minutes: the decision and the votes on one line, the reason on its own lines (it may be long). */
 function minutesItemLines(item: Minutes['items'][number]): string[] {
   const counts = tally(item.votes);
-  const votes = CAB_OUTCOMES.filter((outcome) => counts[outcome].length > 0).map((outcome) => `${CAB_OUTCOME_WORDS[outcome].button.toLowerCase()}: ${counts[outcome].map(mentionMember).join(', ')}`);
-  const outcome = item.outcome ? `*${CAB_OUTCOME_WORDS[item.outcome].past}* by ${mentionMember(item.decidedBy ?? '')}` : '*not decided* (goes to the next CAB)';
+  const votes = CAB_OUTCOMES.filter((outcome) => counts[outcome].length > 0).map(
+    (outcome) => `${CAB_OUTCOME_WORDS[outcome].button.toLowerCase()}: ${counts[outcome].map(mentionMember).join(', ')}`,
+  );
+  const outcome = item.outcome
+    ? `*${CAB_OUTCOME_WORDS[item.outcome].past}* by ${mentionMember(item.decidedBy ?? '')}`
+    : '*not decided* (goes to the next CAB)';
   const reason = item.reason ? escapedLines(item.reason, SECTION_TEXT_LIMIT - 10).map((line) => `    ${line}`) : [];
-  return [`• *${item.ref}* · ${escapeMrkdwn(item.title)} — ${outcome}. Votes: ${votes.join('; ') || 'none'}.`, ...reason];
+  return [
+    `• *${item.ref}* · ${escapeMrkdwn(item.title)} — ${outcome}. Votes: ${votes.join('; ') || 'none'}.`,
+    ...reason,
+  ];
 }
 
 /** The minutes (11.1), as messages within Slack's limits: posted in the meeting's thread and shown by `/change cab minutes`. */
@@ -102,7 +178,13 @@ export function minutesMessages(minutes: Minutes, policy: Policy): SlackMessage[
   ];
   const top = [header(title), context(facts.join('\n'))];
   const pages = paginate(linesToSections(lines), { blocks: top.length, chars: title.length + facts.join('\n').length });
-  return pages.map((blocks, index) => ({ text: index === 0 ? title : `${title} (continued)`, blocks: index === 0 ? [...top, ...blocks] : [context(`${escapeMrkdwn(title)} — continued, ${index + 1} of ${pages.length}`), ...blocks] }));
+  return pages.map((blocks, index) => ({
+    text: index === 0 ? title : `${title} (continued)`,
+    blocks:
+      index === 0
+        ? [...top, ...blocks]
+        : [context(`${escapeMrkdwn(title)} — continued, ${index + 1} of ${pages.length}`), ...blocks],
+  }));
 }
 
 /** The chair's reason for rejecting or deferring a change at the CAB. */
@@ -116,12 +198,20 @@ export function boardReasonModal(view: ChangeView, value: string, outcome: CabOu
     submit: { type: 'plain_text', text: verb },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
-      section(`*${view.ref} · ${escapeMrkdwn(view.change.title)}* — the board's decision: *${CAB_OUTCOME_WORDS[outcome].past}*`),
+      section(
+        `*${view.ref} · ${escapeMrkdwn(view.change.title)}* — the board's decision: *${CAB_OUTCOME_WORDS[outcome].past}*`,
+      ),
       {
         type: 'input',
         block_id: CAB_REASON_BLOCK,
         optional: outcome === 'defer',
-        label: { type: 'plain_text', text: outcome === 'reject' ? 'Why? The requester and the auditors read it' : 'What should come back to the next CAB?' },
+        label: {
+          type: 'plain_text',
+          text:
+            outcome === 'reject'
+              ? 'Why? The requester and the auditors read it'
+              : 'What should come back to the next CAB?',
+        },
         element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 2000 },
       },
     ],

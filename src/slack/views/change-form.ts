@@ -1,8 +1,15 @@
-import type { ViewStateValue, types } from '@slack/bolt';
-import { CHANGE_FIELDS, type ChangeRequestForm, type RequestMode, TEXT_MAX, TITLE_MAX, riskFactorField } from '../../domain/change-request.js';
+import type { types, ViewStateValue } from '@slack/bolt';
 import type { ChangeView } from '../../db/changes.js';
+import {
+  CHANGE_FIELDS,
+  type ChangeRequestForm,
+  type RequestMode,
+  riskFactorField,
+  TEXT_MAX,
+  TITLE_MAX,
+} from '../../domain/change-request.js';
 import type { Policy } from '../../policy/schema.js';
-import { SCHEDULE_NOTES_BLOCK, VIEWS, encodeChangeValue } from '../ids.js';
+import { encodeChangeValue, SCHEDULE_NOTES_BLOCK, VIEWS } from '../ids.js';
 import { context, truncate } from './blocks.js';
 
 // Block Kit's limit on option text; option counts are bounded by the policy schema.
@@ -10,14 +17,29 @@ const OPTION_TEXT_LIMIT = 75;
 /** Every input in the form uses this action ID inside its own block. */
 export const FORM_ACTION = 'value';
 
-export const plain = (text: string, limit = OPTION_TEXT_LIMIT): types.PlainTextElement => ({ type: 'plain_text', text: truncate(text, limit), emoji: true });
+export const plain = (text: string, limit = OPTION_TEXT_LIMIT): types.PlainTextElement => ({
+  type: 'plain_text',
+  text: truncate(text, limit),
+  emoji: true,
+});
 export const option = (text: string, value: string): types.PlainTextOption => ({ text: plain(text), value });
 
-export function input(blockId: string, label: string, element: types.InputBlock['element'], extra: Partial<types.InputBlock> = {}): types.InputBlock {
+export function input(
+  blockId: string,
+  label: string,
+  element: types.InputBlock['element'],
+  extra: Partial<types.InputBlock> = {},
+): types.InputBlock {
   return { type: 'input', block_id: blockId, label: plain(label, 2000), element, ...extra };
 }
 
-export function textInput(blockId: string, label: string, maxLength: number, multiline: boolean, options: { placeholder?: string; initial?: string | null } = {}): types.InputBlock {
+export function textInput(
+  blockId: string,
+  label: string,
+  maxLength: number,
+  multiline: boolean,
+  options: { placeholder?: string; initial?: string | null } = {},
+): types.InputBlock {
   return input(blockId, label, {
     type: 'plain_text_input',
     action_id: FORM_ACTION,
@@ -42,7 +64,10 @@ interface FormPrefill {
 /** The affected-systems input: the catalog as a multi-select, or free text when the policy has none. */
 export function systemsInput(policy: Policy, initial: readonly string[] = []): types.InputBlock {
   if (policy.systems.length === 0) {
-    return textInput(CHANGE_FIELDS.affectedSystems, 'Affected systems', 1000, false, { placeholder: 'Comma-separated, e.g. payments-api, billing-db', initial: initial.join(', ') });
+    return textInput(CHANGE_FIELDS.affectedSystems, 'Affected systems', 1000, false, {
+      placeholder: 'Comma-separated, e.g. payments-api, billing-db',
+      initial: initial.join(', '),
+    });
   }
   const options = policy.systems.map((system) => option(system.label, system.id));
   const selected = options.filter((o) => initial.includes(o.value ?? ''));
@@ -55,12 +80,18 @@ export function systemsInput(policy: Policy, initial: readonly string[] = []): t
 }
 
 /** The POL-SEC-008 4.2 fields; a retrospective form has no type to choose and asks when the fix ran. */
-function requestFormBlocks(policy: Policy, prefill: FormPrefill, mode: RequestMode, scheduleNotes: readonly string[] = []): types.KnownBlock[] {
+function requestFormBlocks(
+  policy: Policy,
+  prefill: FormPrefill,
+  mode: RequestMode,
+  scheduleNotes: readonly string[] = [],
+): types.KnownBlock[] {
   const typeOptions = [
     option(`${policy.change_types.normal.label} — ${policy.change_types.normal.description}`, 'normal'),
-    ...policy.standard_changes.map((entry) => option(`${policy.change_types.standard.label}: ${entry.title}`, `standard:${entry.id}`)),
+    ...policy.standard_changes.map((entry) =>
+      option(`${policy.change_types.standard.label}: ${entry.title}`, `standard:${entry.id}`),
+    ),
   ];
-
 
   const riskFactors = policy.risk.factors.map((factor) =>
     input(riskFactorField(factor.id), `Risk: ${factor.label}`, {
@@ -81,13 +112,26 @@ function requestFormBlocks(policy: Policy, prefill: FormPrefill, mode: RequestMo
     textInput(CHANGE_FIELDS.title, 'Title', TITLE_MAX, false, { initial: prefill.title }),
     textInput(CHANGE_FIELDS.description, 'Description', TEXT_MAX, true, { initial: prefill.description }),
     textInput(CHANGE_FIELDS.businessJustification, 'Business justification', TEXT_MAX, true),
-    ...(retrospective ? [] : [input(CHANGE_FIELDS.changeType, 'Change type', { type: 'static_select', action_id: FORM_ACTION, options: typeOptions, initial_option: typeOptions[0] })]),
+    ...(retrospective
+      ? []
+      : [
+          input(CHANGE_FIELDS.changeType, 'Change type', {
+            type: 'static_select',
+            action_id: FORM_ACTION,
+            options: typeOptions,
+            initial_option: typeOptions[0],
+          }),
+        ]),
     { ...systemsInput(policy, prefill.systems), ...scheduleCheck },
     ...riskFactors,
     input(
       CHANGE_FIELDS.requestedRiskLevel,
       'Raise the risk level (optional)',
-      { type: 'static_select', action_id: FORM_ACTION, options: policy.risk.levels.map((level) => option(level.label, level.id)) },
+      {
+        type: 'static_select',
+        action_id: FORM_ACTION,
+        options: policy.risk.levels.map((level) => option(level.label, level.id)),
+      },
       { optional: true, hint: plain('The level computed from the answers above can be raised, never lowered.', 2000) },
     ),
     ...(securityTriggers.length > 0
@@ -95,7 +139,11 @@ function requestFormBlocks(policy: Policy, prefill: FormPrefill, mode: RequestMo
           input(
             CHANGE_FIELDS.securityTriggers,
             'Security review triggers',
-            { type: 'checkboxes', action_id: FORM_ACTION, options: securityTriggers.map((trigger) => option(trigger.label, trigger.id)) },
+            {
+              type: 'checkboxes',
+              action_id: FORM_ACTION,
+              options: securityTriggers.map((trigger) => option(trigger.label, trigger.id)),
+            },
             { optional: true },
           ),
         ]
@@ -105,31 +153,78 @@ function requestFormBlocks(policy: Policy, prefill: FormPrefill, mode: RequestMo
           input(
             CHANGE_FIELDS.reviewRules,
             'This change includes',
-            { type: 'checkboxes', action_id: FORM_ACTION, options: reviewRules.map(([rule, { label }]) => option(label, rule)) },
+            {
+              type: 'checkboxes',
+              action_id: FORM_ACTION,
+              options: reviewRules.map(([rule, { label }]) => option(label, rule)),
+            },
             { optional: true },
           ),
         ]
       : []),
-    textInput(CHANGE_FIELDS.impactAnalysis, 'Impact analysis', TEXT_MAX, true, { placeholder: 'Systems and users affected' }),
+    textInput(CHANGE_FIELDS.impactAnalysis, 'Impact analysis', TEXT_MAX, true, {
+      placeholder: 'Systems and users affected',
+    }),
     textInput(CHANGE_FIELDS.testPlan, retrospective ? 'How the fix was verified' : 'Test plan', TEXT_MAX, true),
     textInput(CHANGE_FIELDS.rollbackPlan, 'Rollback plan', TEXT_MAX, true, { initial: prefill.rollbackPlan }),
-    textInput(CHANGE_FIELDS.implementationPlan, retrospective ? 'What was done' : 'Implementation plan', TEXT_MAX, true, { initial: prefill.implementationPlan }),
-    input(CHANGE_FIELDS.plannedStart, retrospective ? 'Fix started' : 'Planned start', { type: 'datetimepicker', action_id: FORM_ACTION }, scheduleCheck),
-    input(CHANGE_FIELDS.plannedEnd, retrospective ? 'Fix ended' : 'Planned end', { type: 'datetimepicker', action_id: FORM_ACTION }, scheduleCheck),
+    textInput(
+      CHANGE_FIELDS.implementationPlan,
+      retrospective ? 'What was done' : 'Implementation plan',
+      TEXT_MAX,
+      true,
+      { initial: prefill.implementationPlan },
+    ),
+    input(
+      CHANGE_FIELDS.plannedStart,
+      retrospective ? 'Fix started' : 'Planned start',
+      { type: 'datetimepicker', action_id: FORM_ACTION },
+      scheduleCheck,
+    ),
+    input(
+      CHANGE_FIELDS.plannedEnd,
+      retrospective ? 'Fix ended' : 'Planned end',
+      { type: 'datetimepicker', action_id: FORM_ACTION },
+      scheduleCheck,
+    ),
     ...(retrospective
       ? []
       : [
           input(
             CHANGE_FIELDS.scheduleException,
             'Schedule exception',
-            { type: 'checkboxes', action_id: FORM_ACTION, options: [option(`Request an exception (the ${policy.scheduling.exception_role} approves it)`, 'yes')] },
-            { optional: true, hint: plain('Only for a change that must run outside the deployment windows (9.1) or in a change freeze (9.2).', 2000) },
+            {
+              type: 'checkboxes',
+              action_id: FORM_ACTION,
+              options: [option(`Request an exception (the ${policy.scheduling.exception_role} approves it)`, 'yes')],
+            },
+            {
+              optional: true,
+              hint: plain(
+                'Only for a change that must run outside the deployment windows (9.1) or in a change freeze (9.2).',
+                2000,
+              ),
+            },
           ),
-          ...(scheduleNotes.length > 0 ? [{ ...context(scheduleNotes.join('\n')), block_id: SCHEDULE_NOTES_BLOCK }] : []),
+          ...(scheduleNotes.length > 0
+            ? [{ ...context(scheduleNotes.join('\n')), block_id: SCHEDULE_NOTES_BLOCK }]
+            : []),
         ]),
     // An emergency's owner stays who it was: they owe the paperwork.
-    ...(retrospective ? [] : [input(CHANGE_FIELDS.owner, 'Change owner', { type: 'users_select', action_id: FORM_ACTION, initial_user: prefill.ownerId })]),
-    input(CHANGE_FIELDS.link, 'Ticket or PR link', { type: 'url_text_input', action_id: FORM_ACTION, ...(prefill.link ? { initial_value: prefill.link } : {}) }, { optional: true }),
+    ...(retrospective
+      ? []
+      : [
+          input(CHANGE_FIELDS.owner, 'Change owner', {
+            type: 'users_select',
+            action_id: FORM_ACTION,
+            initial_user: prefill.ownerId,
+          }),
+        ]),
+    input(
+      CHANGE_FIELDS.link,
+      'Ticket or PR link',
+      { type: 'url_text_input', action_id: FORM_ACTION, ...(prefill.link ? { initial_value: prefill.link } : {}) },
+      { optional: true },
+    ),
   ];
 }
 
@@ -137,7 +232,11 @@ function requestFormBlocks(policy: Policy, prefill: FormPrefill, mode: RequestMo
  * The change-request modal (POL-SEC-008 4.2), built from the policy; `requesterId` is the default
  * owner. `scheduleNotes` are the warnings of the last schedule check, shown under the times.
  */
-export function changeRequestModal(policy: Policy, requesterId: string, scheduleNotes: readonly string[] = []): types.ModalView {
+export function changeRequestModal(
+  policy: Policy,
+  requesterId: string,
+  scheduleNotes: readonly string[] = [],
+): types.ModalView {
   return {
     type: 'modal',
     callback_id: VIEWS.changeRequest,
@@ -159,10 +258,20 @@ export function documentationModal(view: ChangeView, policy: Policy): types.Moda
     submit: plain('Submit', 24),
     close: plain('Cancel', 24),
     blocks: [
-      context('The full record of the emergency (POL-SEC-008 6.4). Submitting it asks for its formal approval through the normal approval matrix.'),
+      context(
+        'The full record of the emergency (POL-SEC-008 6.4). Submitting it asks for its formal approval through the normal approval matrix.',
+      ),
       ...requestFormBlocks(
         policy,
-        { ownerId: change.ownerId, title: change.title, description: change.description, systems: change.affectedSystems, rollbackPlan: change.rollbackPlan, implementationPlan: change.implementationPlan, link: change.link },
+        {
+          ownerId: change.ownerId,
+          title: change.title,
+          description: change.description,
+          systems: change.affectedSystems,
+          rollbackPlan: change.rollbackPlan,
+          implementationPlan: change.implementationPlan,
+          link: change.link,
+        },
         'retrospective',
       ),
     ],
@@ -180,14 +289,19 @@ export function readChangeRequestForm(values: ViewStateValues, policy: Policy): 
   const many = (blockId: string) => (field(blockId)?.selected_options ?? []).map((o) => o.value ?? '');
   const time = (blockId: string) => field(blockId)?.selected_date_time ?? undefined;
 
-  const systems = policy.systems.length > 0 ? many(CHANGE_FIELDS.affectedSystems) : (text(CHANGE_FIELDS.affectedSystems) ?? '').split(',');
+  const systems =
+    policy.systems.length > 0
+      ? many(CHANGE_FIELDS.affectedSystems)
+      : (text(CHANGE_FIELDS.affectedSystems) ?? '').split(',');
   return {
     title: text(CHANGE_FIELDS.title),
     description: text(CHANGE_FIELDS.description),
     businessJustification: text(CHANGE_FIELDS.businessJustification),
     changeType: selected(CHANGE_FIELDS.changeType),
     affectedSystems: systems,
-    riskAnswers: Object.fromEntries(policy.risk.factors.map((factor) => [factor.id, selected(riskFactorField(factor.id))])),
+    riskAnswers: Object.fromEntries(
+      policy.risk.factors.map((factor) => [factor.id, selected(riskFactorField(factor.id))]),
+    ),
     requestedRiskLevel: selected(CHANGE_FIELDS.requestedRiskLevel),
     securityTriggers: many(CHANGE_FIELDS.securityTriggers),
     reviewRules: many(CHANGE_FIELDS.reviewRules),

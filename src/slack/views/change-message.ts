@@ -2,20 +2,23 @@ import type { types } from '@slack/bolt';
 import { type ChangeView, type RequirementView, requirementsOf } from '../../db/changes.js';
 import { type ChangeEvent, isImplementationEvent } from '../../db/outbox.js';
 import { isBoardRequirement } from '../../domain/approvers.js';
+import { nextMeetingAt } from '../../domain/cab.js';
 import { OBLIGATION_LABELS, outstandingPaperwork } from '../../domain/emergency.js';
 import { APPROVAL_PHASES, type ApprovalPhase, decisionStage, describeState } from '../../domain/lifecycle.js';
 import type { Policy } from '../../policy/schema.js';
-import { nextMeetingAt } from '../../domain/cab.js';
-import { ACTIONS, REJECT_REASON_BLOCK, VIEWS, encodeChangeValue, encodeDecisionValue } from '../ids.js';
+import { ACTIONS, encodeChangeValue, encodeDecisionValue, REJECT_REASON_BLOCK, VIEWS } from '../ids.js';
 import { button, context, divider, header, section, slackDate, truncate } from './blocks.js';
 import { emergencyBlocks, emergencyButtons } from './emergency.js';
-import { conflictText } from './schedule.js';
 import { implementationButtons, implementationDetailFields, implementationLines } from './implementation.js';
 import { escapeMrkdwn, mentionMember } from './mrkdwn.js';
+import { conflictText } from './schedule.js';
 
 function riskLabel(view: ChangeView, policy: Policy): string {
   const level = policy.risk.levels.find((candidate) => candidate.id === view.change.riskLevel);
-  const raised = view.change.riskLevel !== view.change.computedRiskLevel ? `, raised by the requester from ${view.change.computedRiskLevel}` : '';
+  const raised =
+    view.change.riskLevel !== view.change.computedRiskLevel
+      ? `, raised by the requester from ${view.change.computedRiskLevel}`
+      : '';
   return `${level?.label ?? view.change.riskLevel ?? 'unassessed'} (score ${view.change.riskScore ?? '—'}${raised})`;
 }
 
@@ -24,7 +27,11 @@ export function statusLine(view: ChangeView): string {
   return `Status: ${describeState(view.change.state)}`;
 }
 
-const PHASE_TITLES: Record<ApprovalPhase, string> = { approval: 'Approvals', authorization: 'Authorization (POL-SEC-008 6.3)', retro_approval: 'Formal approval after the fact (6.4)' };
+const PHASE_TITLES: Record<ApprovalPhase, string> = {
+  approval: 'Approvals',
+  authorization: 'Authorization (POL-SEC-008 6.3)',
+  retro_approval: 'Formal approval after the fact (6.4)',
+};
 
 function nextMeetingText(policy: Policy, now: Date): string {
   const next = nextMeetingAt(policy, now);
@@ -36,17 +43,30 @@ function boardDecisionText(policy: Policy, now: Date): string {
   return `decided by the CAB; ${nextMeetingText(policy, now)}`;
 }
 
-function requirementLine(requirement: RequirementView, open: boolean, escalated: boolean, policy: Policy, now: Date): string {
+function requirementLine(
+  requirement: RequirementView,
+  open: boolean,
+  escalated: boolean,
+  policy: Policy,
+  now: Date,
+): string {
   const name = requirement.alternative ? `${requirement.role} (stand-in)` : requirement.role;
   const role = requirement.fallbackRole ? `${name} (asked of ${requirement.fallbackRole})` : name;
   const sources = { verbal: ' (verbal)', cab: ' (CAB decision)', button: '', pre_approved: '' } as const;
-  const approvedBy = requirement.approvals.map((d) => `${d.approverId ? mentionMember(d.approverId) : 'catalog'}${sources[d.source]} ${slackDate(d.decidedAt)}`);
+  const approvedBy = requirement.approvals.map(
+    (d) => `${d.approverId ? mentionMember(d.approverId) : 'catalog'}${sources[d.source]} ${slackDate(d.decidedAt)}`,
+  );
   if (requirement.satisfiedAt) return `:white_check_mark: *${role}* — approved by ${approvedBy.join(', ')}`;
   if (!open) return `:heavy_minus_sign: *${role}* — not needed`;
-  if (isBoardRequirement(requirement, policy)) return `:classical_building: *${role}* — ${boardDecisionText(policy, now)}`;
+  if (isBoardRequirement(requirement, policy))
+    return `:classical_building: *${role}* — ${boardDecisionText(policy, now)}`;
   if (requirement.alternative && !escalated) return `:heavy_minus_sign: *${role}* — asked if the others do not answer`;
-  const progress = requirement.approvalsNeeded > 1 ? ` (${requirement.approvals.length} of ${requirement.approvalsNeeded})` : '';
-  const asked = requirement.candidates.length > 0 ? requirement.candidates.map(mentionMember).join(', ') : 'nobody holds this role yet';
+  const progress =
+    requirement.approvalsNeeded > 1 ? ` (${requirement.approvals.length} of ${requirement.approvalsNeeded})` : '';
+  const asked =
+    requirement.candidates.length > 0
+      ? requirement.candidates.map(mentionMember).join(', ')
+      : 'nobody holds this role yet';
   return `:hourglass_flowing_sand: *${role}*${progress} — waiting; asked: ${asked}`;
 }
 
@@ -56,16 +76,24 @@ function decisionLines(view: ChangeView, policy: Policy, now: Date): string[] {
   const phases = APPROVAL_PHASES.filter((phase) => requirementsOf(view, phase).length > 0);
   const lines = phases.flatMap((phase) => [
     ...(view.change.type === 'emergency' ? [`*${PHASE_TITLES[phase]}*`] : []),
-    ...requirementsOf(view, phase).map((requirement) => requirementLine(requirement, phase === current, escalated, policy, now)),
+    ...requirementsOf(view, phase).map((requirement) =>
+      requirementLine(requirement, phase === current, escalated, policy, now),
+    ),
   ]);
   for (const item of view.boardItems.filter((entry) => entry.outcome === 'defer')) {
-    lines.push(`:double_vertical_bar: *Deferred by the CAB* ${item.decidedAt ? slackDate(item.decidedAt) : ''}: ${escapeMrkdwn(item.reason ?? '')}`);
+    lines.push(
+      `:double_vertical_bar: *Deferred by the CAB* ${item.decidedAt ? slackDate(item.decidedAt) : ''}: ${escapeMrkdwn(item.reason ?? '')}`,
+    );
   }
   for (const decision of view.decisions) {
     if (decision.decision === 'reject') {
-      lines.push(`:no_entry: *Rejected* by ${decision.approverId ? mentionMember(decision.approverId) : 'Cabinet'} (${decision.role}) ${slackDate(decision.decidedAt)}: ${escapeMrkdwn(decision.reason ?? '')}`);
+      lines.push(
+        `:no_entry: *Rejected* by ${decision.approverId ? mentionMember(decision.approverId) : 'Cabinet'} (${decision.role}) ${slackDate(decision.decidedAt)}: ${escapeMrkdwn(decision.reason ?? '')}`,
+      );
     } else if (decision.source === 'pre_approved') {
-      lines.push(`:white_check_mark: *Pre-approved* standard change ${slackDate(decision.decidedAt)} — ${escapeMrkdwn(decision.reason ?? '')}`);
+      lines.push(
+        `:white_check_mark: *Pre-approved* standard change ${slackDate(decision.decidedAt)} — ${escapeMrkdwn(decision.reason ?? '')}`,
+      );
     }
   }
   return lines;
@@ -79,7 +107,10 @@ function scheduleLines(view: ChangeView, policy: Policy): string[] {
   const lines: string[] = [];
   const exception = view.change.scheduleException;
   if (exception) {
-    const what = [...(exception.outsideWindow ? ['outside the deployment windows (9.1)'] : []), ...exception.freezes.map((freeze) => `in the change freeze “${escapeMrkdwn(freeze.reason)}” (9.2)`)].join(' and ');
+    const what = [
+      ...(exception.outsideWindow ? ['outside the deployment windows (9.1)'] : []),
+      ...exception.freezes.map((freeze) => `in the change freeze “${escapeMrkdwn(freeze.reason)}” (9.2)`),
+    ].join(' and ');
     lines.push(
       view.change.type === 'emergency'
         ? `:warning: *Ran ${what}* — exempt as an emergency; recorded for the CAB.`
@@ -97,10 +128,16 @@ function scheduleLines(view: ChangeView, policy: Policy): string[] {
 /** The summary of a change that every message about it starts with; all user text escaped. */
 export function changeSummaryBlocks(view: ChangeView, policy: Policy, now: Date): types.KnownBlock[] {
   const { change } = view;
-  const planned = change.plannedStart && change.plannedEnd ? `${slackDate(change.plannedStart)} → ${slackDate(change.plannedEnd)}` : 'not planned yet';
+  const planned =
+    change.plannedStart && change.plannedEnd
+      ? `${slackDate(change.plannedStart)} → ${slackDate(change.plannedEnd)}`
+      : 'not planned yet';
   const decisions = decisionLines(view, policy, now);
   const afterwards = [...scheduleLines(view, policy), ...implementationLines(view, policy)];
-  const type = change.type === 'standard' ? `${policy.change_types.standard.label} (${escapeMrkdwn(change.standardChangeId ?? '')})` : policy.change_types[change.type].label;
+  const type =
+    change.type === 'standard'
+      ? `${policy.change_types.standard.label} (${escapeMrkdwn(change.standardChangeId ?? '')})`
+      : policy.change_types[change.type].label;
   const risk = change.riskLevel === null ? 'assessed when it is documented' : riskLabel(view, policy);
   return [
     section(`*${view.ref} · ${escapeMrkdwn(change.title)}*\n${escapeMrkdwn(truncate(change.description, 600))}`),
@@ -120,15 +157,32 @@ export function changeSummaryBlocks(view: ChangeView, policy: Policy, now: Date)
 }
 
 /** The DM asking one person to decide in `phase`; its buttons show only while the change waits in that phase. */
-export function approvalRequestMessage(view: ChangeView, policy: Policy, recipientId: string, phase: ApprovalPhase, now: Date): { text: string; blocks: types.KnownBlock[] } {
+export function approvalRequestMessage(
+  view: ChangeView,
+  policy: Policy,
+  recipientId: string,
+  phase: ApprovalPhase,
+  now: Date,
+): { text: string; blocks: types.KnownBlock[] } {
   const value = encodeDecisionValue(view.change.id, phase);
-  const roles = requirementsOf(view, phase).filter((r) => r.candidates.includes(recipientId)).map((r) => r.role);
+  const roles = requirementsOf(view, phase)
+    .filter((r) => r.candidates.includes(recipientId))
+    .map((r) => r.role);
   const stage = decisionStage(view.change.state);
   const open = stage?.phase === phase;
   const buttons = open
-    ? [button(stage.words.approve, ACTIONS.approve, value, 'primary'), button(stage.words.reject, ACTIONS.reject, value, 'danger'), button('Details', ACTIONS.details, encodeChangeValue(view.change.id))]
+    ? [
+        button(stage.words.approve, ACTIONS.approve, value, 'primary'),
+        button(stage.words.reject, ACTIONS.reject, value, 'danger'),
+        button('Details', ACTIONS.details, encodeChangeValue(view.change.id)),
+      ]
     : [button('Details', ACTIONS.details, encodeChangeValue(view.change.id))];
-  const asking = phase === 'authorization' ? 'Emergency authorization requested' : phase === 'retro_approval' ? 'Formal approval requested for emergency' : 'Approval requested';
+  const asking =
+    phase === 'authorization'
+      ? 'Emergency authorization requested'
+      : phase === 'retro_approval'
+        ? 'Formal approval requested for emergency'
+        : 'Approval requested';
   return {
     text: `${open ? asking : statusLine(view)}: ${view.ref} · ${escapeMrkdwn(view.change.title)}`,
     blocks: [
@@ -144,7 +198,14 @@ export function logMessage(view: ChangeView, policy: Policy, now: Date): { text:
   const details = button('Details', ACTIONS.details, encodeChangeValue(view.change.id));
   return {
     text: `${view.ref} · ${escapeMrkdwn(view.change.title)} — ${statusLine(view)}`,
-    blocks: [...changeSummaryBlocks(view, policy, now), { type: 'actions', block_id: 'details', elements: [...emergencyButtons(view, policy), ...implementationButtons(view), details] }],
+    blocks: [
+      ...changeSummaryBlocks(view, policy, now),
+      {
+        type: 'actions',
+        block_id: 'details',
+        elements: [...emergencyButtons(view, policy), ...implementationButtons(view), details],
+      },
+    ],
   };
 }
 
@@ -164,32 +225,56 @@ function nextStepText(view: ChangeView): string {
 }
 
 /** The owner's DM of an approved change: where it stands and the buttons to implement, verify, review and close it. */
-export function implementationConsoleMessage(view: ChangeView, policy: Policy, now: Date): { text: string; blocks: types.KnownBlock[] } {
+export function implementationConsoleMessage(
+  view: ChangeView,
+  policy: Policy,
+  now: Date,
+): { text: string; blocks: types.KnownBlock[] } {
   const details = button('Details', ACTIONS.details, encodeChangeValue(view.change.id));
   return {
     text: `${view.ref} · ${escapeMrkdwn(view.change.title)} — ${statusLine(view)}`,
-    blocks: [...changeSummaryBlocks(view, policy, now), context(nextStepText(view)), { type: 'actions', block_id: 'implementation', elements: [...implementationButtons(view), details] }],
+    blocks: [
+      ...changeSummaryBlocks(view, policy, now),
+      context(nextStepText(view)),
+      { type: 'actions', block_id: 'implementation', elements: [...implementationButtons(view), details] },
+    ],
   };
 }
 
 /** The emergency's own DM to its requester and owner (and the CAB chair once it owes a presentation): where it stands and the recipient's buttons. */
-export function emergencyConsoleMessage(view: ChangeView, policy: Policy, recipientId: string, now: Date): { text: string; blocks: types.KnownBlock[] } {
+export function emergencyConsoleMessage(
+  view: ChangeView,
+  policy: Policy,
+  recipientId: string,
+  now: Date,
+): { text: string; blocks: types.KnownBlock[] } {
   const details = button('Details', ACTIONS.details, encodeChangeValue(view.change.id));
   return {
     text: `Emergency ${view.ref} · ${escapeMrkdwn(view.change.title)} — ${statusLine(view)}`,
-    blocks: [...changeSummaryBlocks(view, policy, now), { type: 'actions', block_id: 'emergency', elements: [...emergencyButtons(view, policy, recipientId), details] }],
+    blocks: [
+      ...changeSummaryBlocks(view, policy, now),
+      { type: 'actions', block_id: 'emergency', elements: [...emergencyButtons(view, policy, recipientId), details] },
+    ],
   };
 }
 
 function whoMustApprove(view: ChangeView, policy: Policy, now: Date): string {
   const phase = decisionStage(view.change.state)?.phase ?? 'approval';
   return requirementsOf(view, phase)
-    .filter((requirement) => requirement.satisfiedAt === null && (!requirement.alternative || view.change.authorizationEscalatedAt !== null))
+    .filter(
+      (requirement) =>
+        requirement.satisfiedAt === null && (!requirement.alternative || view.change.authorizationEscalatedAt !== null),
+    )
     .map((requirement) => {
       if (isBoardRequirement(requirement, policy)) return `• *${requirement.role}*: ${boardDecisionText(policy, now)}`;
-      const people = requirement.candidates.length > 0 ? requirement.candidates.map(mentionMember).join(', ') : '*nobody* — ask your Cabinet admin to add members to this role';
+      const people =
+        requirement.candidates.length > 0
+          ? requirement.candidates.map(mentionMember).join(', ')
+          : '*nobody* — ask your Cabinet admin to add members to this role';
       const count = requirement.approvalsNeeded > 1 ? `${requirement.approvalsNeeded} of ` : 'one of ';
-      const fallback = requirement.fallbackRole ? ` (nobody else holds ${requirement.role}, so ${requirement.fallbackRole} was asked instead)` : '';
+      const fallback = requirement.fallbackRole
+        ? ` (nobody else holds ${requirement.role}, so ${requirement.fallbackRole} was asked instead)`
+        : '';
       return `• *${requirement.role}*${fallback}: ${requirement.candidates.length > 0 ? count : ''}${people}`;
     })
     .join('\n');
@@ -203,7 +288,10 @@ function lastRejection(view: ChangeView): string {
 function outstandingList(view: ChangeView): { due: string; items: string } {
   const outstanding = outstandingPaperwork(view.obligations, view.change.state);
   const dueAt = outstanding[0]?.dueAt;
-  return { due: dueAt ? slackDate(dueAt) : '—', items: outstanding.map((o) => `• ${OBLIGATION_LABELS[o.kind]}`).join('\n') };
+  return {
+    due: dueAt ? slackDate(dueAt) : '—',
+    items: outstanding.map((o) => `• ${OBLIGATION_LABELS[o.kind]}`).join('\n'),
+  };
 }
 
 /** What a notice says, by event; every piece of user text escaped. */
@@ -211,7 +299,10 @@ function noticeText(view: ChangeView, policy: Policy, event: ChangeEvent, now: D
   const title = `*${view.ref} · ${escapeMrkdwn(view.change.title)}*`;
   switch (event) {
     case 'submitted': {
-      const conflicts = view.conflicts.length > 0 ? `\n:twisted_rightwards_arrows: It overlaps ${view.conflicts.map(({ change }) => change.ref).join(', ')} on a shared system; the approvers see this.` : '';
+      const conflicts =
+        view.conflicts.length > 0
+          ? `\n:twisted_rightwards_arrows: It overlaps ${view.conflicts.map(({ change }) => change.ref).join(', ')} on a shared system; the approvers see this.`
+          : '';
       return `Your change ${title} was submitted. Risk: *${riskLabel(view, policy)}*.\nIt needs approval from:\n${whoMustApprove(view, policy, now)}${conflicts}`;
     }
     case 'approved':
@@ -231,7 +322,9 @@ function noticeText(view: ChangeView, policy: Policy, event: ChangeEvent, now: D
     case 'escalated':
       return `Emergency ${title} is not authorized yet, so the stand-in authorizers were asked too:\n${whoMustApprove(view, policy, now)}`;
     case 'verbal_disputed': {
-      const disputed = view.verbalApprovals.filter((verbal) => verbal.confirmation?.outcome === 'disputed').map((verbal) => mentionMember(verbal.approverId));
+      const disputed = view.verbalApprovals
+        .filter((verbal) => verbal.confirmation?.outcome === 'disputed')
+        .map((verbal) => mentionMember(verbal.approverId));
       return `:warning: ${disputed.join(', ') || 'The approver'} disputed the verbal approval recorded in their name on emergency ${title}. It no longer counts, and the change is flagged for the next CAB.`;
     }
     case 'cab_approved':
@@ -266,14 +359,26 @@ function noticeText(view: ChangeView, policy: Policy, event: ChangeEvent, now: D
 }
 
 /** A DM telling someone what happened to a change. */
-export function changeNotice(view: ChangeView, policy: Policy, event: ChangeEvent, now: Date): { text: string; blocks: types.KnownBlock[] } {
+export function changeNotice(
+  view: ChangeView,
+  policy: Policy,
+  event: ChangeEvent,
+  now: Date,
+): { text: string; blocks: types.KnownBlock[] } {
   const text = noticeText(view, policy, event, now);
   return { text, blocks: [section(text), context(statusLine(view))] };
 }
 
 /** A short log-channel line when a change moves on, posted in the thread of its log message. */
 export function logDecisionText(view: ChangeView, policy: Policy, event: ChangeEvent, now: Date): string {
-  if (event === 'verbal_disputed' || event === 'escalated' || event === 'cab_approved' || event === 'cab_deferred' || isImplementationEvent(event)) return noticeText(view, policy, event, now);
+  if (
+    event === 'verbal_disputed' ||
+    event === 'escalated' ||
+    event === 'cab_approved' ||
+    event === 'cab_deferred' ||
+    isImplementationEvent(event)
+  )
+    return noticeText(view, policy, event, now);
   return `${view.ref} · ${escapeMrkdwn(view.change.title)} is ${describeState(view.change.state)}.`;
 }
 
@@ -291,7 +396,9 @@ function changeDetailBlocks(view: ChangeView, policy: Policy, now: Date): types.
     field('Implementation plan', change.implementationPlan),
     field('Ticket or PR', change.link),
     ...implementationDetailFields(view).map(([label, value]) => field(label, value)),
-    ...view.obligations.filter((o) => o.evidence && o.kind !== 'cab_presentation').map((o) => field(OBLIGATION_LABELS[o.kind], o.evidence)),
+    ...view.obligations
+      .filter((o) => o.evidence && o.kind !== 'cab_presentation')
+      .map((o) => field(OBLIGATION_LABELS[o.kind], o.evidence)),
   ];
 }
 

@@ -1,12 +1,24 @@
 import type { types } from '@slack/bolt';
+import { type ChangeView, type RequirementView, requirementsOf, type VerbalApprovalView } from '../../db/changes.js';
 import { CHANGE_FIELDS, TEXT_MAX, TITLE_MAX } from '../../domain/change-request.js';
-import { OBLIGATION_LABELS, type ObligationKind, VERBAL_MEDIA, VERBAL_MEDIUM_LABELS, verbalApprovalState } from '../../domain/emergency.js';
-import { EMERGENCY_FIELDS, type EmergencyForm, NOTE_MAX, VERBAL_FIELDS, type VerbalApprovalForm } from '../../domain/emergency-request.js';
-import { type ChangeView, type RequirementView, type VerbalApprovalView, requirementsOf } from '../../db/changes.js';
+import {
+  OBLIGATION_LABELS,
+  type ObligationKind,
+  VERBAL_MEDIA,
+  VERBAL_MEDIUM_LABELS,
+  verbalApprovalState,
+} from '../../domain/emergency.js';
+import {
+  EMERGENCY_FIELDS,
+  type EmergencyForm,
+  NOTE_MAX,
+  VERBAL_FIELDS,
+  type VerbalApprovalForm,
+} from '../../domain/emergency-request.js';
 import type { Policy } from '../../policy/schema.js';
-import { ACTIONS, EVIDENCE_BLOCK, VIEWS, encodeChangeValue, encodeObligationValue, encodeVerbalValue } from '../ids.js';
+import { ACTIONS, EVIDENCE_BLOCK, encodeChangeValue, encodeObligationValue, encodeVerbalValue, VIEWS } from '../ids.js';
 import { button, context, section, slackDate, truncate } from './blocks.js';
-import { FORM_ACTION, type ViewStateValues, input, option, plain, systemsInput, textInput } from './change-form.js';
+import { FORM_ACTION, input, option, plain, systemsInput, textInput, type ViewStateValues } from './change-form.js';
 import { escapeMrkdwn, mentionMember } from './mrkdwn.js';
 
 /** `/change emergency`: the short form an outage allows (6.1 criteria, 6.2 "confirm criteria, document impact"). */
@@ -18,8 +30,12 @@ export function emergencyModal(policy: Policy, requesterId: string): types.Modal
     submit: plain('Declare', 24),
     close: plain('Cancel', 24),
     blocks: [
-      context('Fix first, paperwork later: the full record is due within the policy deadline after authorization (POL-SEC-008 6.4).'),
-      textInput(EMERGENCY_FIELDS.whatIsBroken, 'What is broken', TITLE_MAX, false, { placeholder: 'e.g. Checkout returns 502 for all users' }),
+      context(
+        'Fix first, paperwork later: the full record is due within the policy deadline after authorization (POL-SEC-008 6.4).',
+      ),
+      textInput(EMERGENCY_FIELDS.whatIsBroken, 'What is broken', TITLE_MAX, false, {
+        placeholder: 'e.g. Checkout returns 502 for all users',
+      }),
       input(EMERGENCY_FIELDS.criterion, 'Emergency criterion', {
         type: 'radio_buttons',
         action_id: FORM_ACTION,
@@ -28,11 +44,19 @@ export function emergencyModal(policy: Policy, requesterId: string): types.Modal
       systemsInput(policy),
       textInput(EMERGENCY_FIELDS.plannedFix, 'Planned fix', TEXT_MAX, true),
       textInput(EMERGENCY_FIELDS.rollbackPlan, 'Rollback plan (may be brief)', TEXT_MAX, true),
-      input(EMERGENCY_FIELDS.owner, 'Who is fixing it', { type: 'users_select', action_id: FORM_ACTION, initial_user: requesterId }),
+      input(EMERGENCY_FIELDS.owner, 'Who is fixing it', {
+        type: 'users_select',
+        action_id: FORM_ACTION,
+        initial_user: requesterId,
+      }),
       input(
         EMERGENCY_FIELDS.verballyAuthorized,
         'Authorization',
-        { type: 'checkboxes', action_id: FORM_ACTION, options: [option('Already authorized verbally: record it next', 'yes')] },
+        {
+          type: 'checkboxes',
+          action_id: FORM_ACTION,
+          options: [option('Already authorized verbally: record it next', 'yes')],
+        },
         { optional: true },
       ),
     ],
@@ -46,7 +70,10 @@ export function readEmergencyForm(values: ViewStateValues, policy: Policy): Emer
   return {
     whatIsBroken: field(values, EMERGENCY_FIELDS.whatIsBroken)?.value ?? undefined,
     criterion: field(values, EMERGENCY_FIELDS.criterion)?.selected_option?.value,
-    affectedSystems: policy.systems.length > 0 ? (systems?.selected_options ?? []).map((o) => o.value ?? '') : (systems?.value ?? '').split(','),
+    affectedSystems:
+      policy.systems.length > 0
+        ? (systems?.selected_options ?? []).map((o) => o.value ?? '')
+        : (systems?.value ?? '').split(','),
     plannedFix: field(values, EMERGENCY_FIELDS.plannedFix)?.value ?? undefined,
     rollbackPlan: field(values, EMERGENCY_FIELDS.rollbackPlan)?.value ?? undefined,
     ownerId: field(values, EMERGENCY_FIELDS.owner)?.selected_user ?? undefined,
@@ -63,10 +90,17 @@ function whoCanAuthorizeText(view: ChangeView, policy: Policy): string {
   const open = requirementsOf(view, 'authorization').filter((requirement) => requirement.satisfiedAt === null);
   const excluded = new Set([view.change.requesterId, view.change.ownerId]);
   const people = (requirement: RequirementView) => {
-    const members = requirement.candidates.length > 0 ? requirement.candidates : (policy.roles[requirement.role] ?? []).filter((id) => !excluded.has(id));
+    const members =
+      requirement.candidates.length > 0
+        ? requirement.candidates
+        : (policy.roles[requirement.role] ?? []).filter((id) => !excluded.has(id));
     return `${members.map(mentionMember).join(', ') || 'nobody'}${requirement.fallbackRole ? ` (as ${requirement.fallbackRole})` : ''}`;
   };
-  const line = (alternative: boolean) => open.filter((r) => r.alternative === alternative).map((r) => `*${r.role}*: ${people(r)}`).join(' · ');
+  const line = (alternative: boolean) =>
+    open
+      .filter((r) => r.alternative === alternative)
+      .map((r) => `*${r.role}*: ${people(r)}`)
+      .join(' · ');
   const standIns = line(true);
   return `Who can authorize ${view.ref} now: ${line(false) || 'nobody'}${standIns ? `\nOr instead, if they are unavailable: ${standIns}` : ''}`;
 }
@@ -84,12 +118,22 @@ export function verbalApprovalModal(view: ChangeView, policy: Policy): types.Mod
       section(`*${view.ref} · ${escapeMrkdwn(view.change.title)}*`),
       context(whoCanAuthorizeText(view, policy)),
       input(VERBAL_FIELDS.approver, 'Who approved it', { type: 'users_select', action_id: FORM_ACTION }),
-      input(VERBAL_FIELDS.medium, 'How', { type: 'static_select', action_id: FORM_ACTION, options: VERBAL_MEDIA.map((medium) => option(VERBAL_MEDIUM_LABELS[medium], medium)) }),
+      input(VERBAL_FIELDS.medium, 'How', {
+        type: 'static_select',
+        action_id: FORM_ACTION,
+        options: VERBAL_MEDIA.map((medium) => option(VERBAL_MEDIUM_LABELS[medium], medium)),
+      }),
       input(VERBAL_FIELDS.givenAt, 'When', { type: 'datetimepicker', action_id: FORM_ACTION }),
       input(
         VERBAL_FIELDS.note,
         'Note or reference',
-        { type: 'plain_text_input', action_id: FORM_ACTION, multiline: true, max_length: NOTE_MAX, placeholder: plain('Call notes, or a link to the Slack message', 150) },
+        {
+          type: 'plain_text_input',
+          action_id: FORM_ACTION,
+          multiline: true,
+          max_length: NOTE_MAX,
+          placeholder: plain('Call notes, or a link to the Slack message', 150),
+        },
         { optional: true },
       ),
     ],
@@ -124,7 +168,12 @@ export function evidenceModal(view: ChangeView, kind: 'retro_ticket' | 'root_cau
       section(`*${OBLIGATION_LABELS[kind]}* for ${view.ref} · ${escapeMrkdwn(view.change.title)}`),
       prompt.url
         ? input(EVIDENCE_BLOCK, prompt.label, { type: 'url_text_input', action_id: FORM_ACTION })
-        : input(EVIDENCE_BLOCK, prompt.label, { type: 'plain_text_input', action_id: FORM_ACTION, multiline: true, max_length: TEXT_MAX }),
+        : input(EVIDENCE_BLOCK, prompt.label, {
+            type: 'plain_text_input',
+            action_id: FORM_ACTION,
+            multiline: true,
+            max_length: TEXT_MAX,
+          }),
     ],
   };
 }
@@ -136,9 +185,11 @@ const excerpt = (text: string) => escapeMrkdwn(truncate(text, EXCERPT));
 function verbalLine(verbal: VerbalApprovalView): string {
   const state = verbalApprovalState(verbal.confirmation);
   const answer =
-    state === 'confirmed' ? `:white_check_mark: confirmed ${slackDate(verbal.confirmation?.respondedAt ?? verbal.recordedAt)}`
-    : state === 'disputed' ? `:warning: *disputed* ${slackDate(verbal.confirmation?.respondedAt ?? verbal.recordedAt)}`
-    : ':grey_question: unconfirmed';
+    state === 'confirmed'
+      ? `:white_check_mark: confirmed ${slackDate(verbal.confirmation?.respondedAt ?? verbal.recordedAt)}`
+      : state === 'disputed'
+        ? `:warning: *disputed* ${slackDate(verbal.confirmation?.respondedAt ?? verbal.recordedAt)}`
+        : ':grey_question: unconfirmed';
   const note = verbal.note ? ` — ${excerpt(verbal.note)}` : '';
   return `• ${mentionMember(verbal.approverId)} (${verbal.role}) by ${VERBAL_MEDIUM_LABELS[verbal.medium].toLowerCase()} ${slackDate(verbal.givenAt)}, recorded by ${mentionMember(verbal.recordedBy)} ${slackDate(verbal.recordedAt)}: ${answer}${note}`;
 }
@@ -149,7 +200,8 @@ function obligationLine(view: ChangeView, obligation: ChangeView['obligations'][
     const evidence = obligation.evidence ? `: ${excerpt(obligation.evidence)}` : '';
     return `:white_check_mark: ${label} — ${obligation.completedBy && obligation.completedBy !== 'cabinet' ? `${mentionMember(obligation.completedBy)} ` : ''}${slackDate(obligation.completedAt)}${evidence}`;
   }
-  if (obligation.kind === 'retro_approval' && view.change.state === 'retro_rejected') return `:no_entry: ${label} — rejected; the change goes to the CAB`;
+  if (obligation.kind === 'retro_approval' && view.change.state === 'retro_rejected')
+    return `:no_entry: ${label} — rejected; the change goes to the CAB`;
   if (!obligation.dueAt) return `:white_square: ${label} — at the next CAB`;
   const overdue = now.getTime() > obligation.dueAt.getTime();
   return `${overdue ? ':red_circle:' : ':white_square:'} ${label} — ${overdue ? '*overdue*, was due' : 'due'} ${slackDate(obligation.dueAt)}`;
@@ -159,13 +211,26 @@ function obligationLine(view: ChangeView, obligation: ChangeView['obligations'][
 export function emergencyBlocks(view: ChangeView, policy: Policy, now: Date): types.KnownBlock[] {
   const { change } = view;
   if (change.type !== 'emergency') return [];
-  const criterion = policy.emergency.criteria.find((entry) => entry.id === change.emergencyCriterion)?.label ?? change.emergencyCriterion ?? '—';
+  const criterion =
+    policy.emergency.criteria.find((entry) => entry.id === change.emergencyCriterion)?.label ??
+    change.emergencyCriterion ??
+    '—';
   const lines = [`*Emergency:* ${escapeMrkdwn(criterion)}`];
-  if (change.authorizationEscalatedAt) lines.push(`:rotating_light: Stand-in authorizers asked ${slackDate(change.authorizationEscalatedAt)}`);
-  if (change.flaggedAt) lines.push(`:triangular_flag_on_post: *For the CAB:* ${escapeMrkdwn(change.flagReason ?? '')} (${slackDate(change.flaggedAt)})`);
+  if (change.authorizationEscalatedAt)
+    lines.push(`:rotating_light: Stand-in authorizers asked ${slackDate(change.authorizationEscalatedAt)}`);
+  if (change.flaggedAt)
+    lines.push(
+      `:triangular_flag_on_post: *For the CAB:* ${escapeMrkdwn(change.flagReason ?? '')} (${slackDate(change.flaggedAt)})`,
+    );
   const blocks: types.KnownBlock[] = [section(lines.join('\n'))];
-  if (view.verbalApprovals.length > 0) blocks.push(section(`*Verbal approvals*\n${view.verbalApprovals.map(verbalLine).join('\n')}`));
-  if (view.obligations.length > 0) blocks.push(section(`*After the emergency* (POL-SEC-008 6.4)\n${view.obligations.map((o) => obligationLine(view, o, now)).join('\n')}`));
+  if (view.verbalApprovals.length > 0)
+    blocks.push(section(`*Verbal approvals*\n${view.verbalApprovals.map(verbalLine).join('\n')}`));
+  if (view.obligations.length > 0)
+    blocks.push(
+      section(
+        `*After the emergency* (POL-SEC-008 6.4)\n${view.obligations.map((o) => obligationLine(view, o, now)).join('\n')}`,
+      ),
+    );
   return blocks;
 }
 
@@ -186,14 +251,19 @@ export function emergencyButtons(view: ChangeView, policy: Policy, viewerId?: st
   const involved = viewerId === undefined || viewerId === change.requesterId || viewerId === change.ownerId;
   if (change.state === 'pending_authorization' && involved) {
     buttons.push(button('Record verbal approval', ACTIONS.recordVerbal, value, 'primary'));
-    if (!change.authorizationEscalatedAt && policy.emergency.authorizers.fallback_any_of.length > 0) buttons.push(button(escalateLabel(policy), ACTIONS.escalate, value));
+    if (!change.authorizationEscalatedAt && policy.emergency.authorizers.fallback_any_of.length > 0)
+      buttons.push(button(escalateLabel(policy), ACTIONS.escalate, value));
   }
   if (viewerId === undefined) return buttons;
   const open = (kind: ObligationKind) => view.obligations.some((o) => o.kind === kind && o.completedAt === null);
   if (involved) {
     if (open('documentation')) buttons.push(button('Document', ACTIONS.document, value, 'primary'));
-    if (open('retro_ticket')) buttons.push(button('Add ticket link', ACTIONS.addEvidence, encodeObligationValue(change.id, 'retro_ticket')));
-    if (open('root_cause_analysis')) buttons.push(button('Add root cause', ACTIONS.addEvidence, encodeObligationValue(change.id, 'root_cause_analysis')));
+    if (open('retro_ticket'))
+      buttons.push(button('Add ticket link', ACTIONS.addEvidence, encodeObligationValue(change.id, 'retro_ticket')));
+    if (open('root_cause_analysis'))
+      buttons.push(
+        button('Add root cause', ACTIONS.addEvidence, encodeObligationValue(change.id, 'root_cause_analysis')),
+      );
   }
   if (open('cab_presentation') && viewerId === policy.cab.chair) {
     buttons.push({
@@ -210,9 +280,17 @@ export function emergencyButtons(view: ChangeView, policy: Policy, viewerId?: st
 }
 
 /** Asks the named approver to confirm or dispute what was recorded in their name; buttons go once they answer. */
-export function verbalConfirmationMessage(view: ChangeView, policy: Policy, recipientId: string): { text: string; blocks: types.KnownBlock[] } {
+export function verbalConfirmationMessage(
+  view: ChangeView,
+  policy: Policy,
+  recipientId: string,
+): { text: string; blocks: types.KnownBlock[] } {
   const mine = view.verbalApprovals.filter((verbal) => verbal.approverId === recipientId);
-  const blocks: types.KnownBlock[] = [section(`${mentionMember(mine[0]?.recordedBy ?? view.change.requesterId)} recorded that you approved emergency *${view.ref} · ${escapeMrkdwn(view.change.title)}*:`)];
+  const blocks: types.KnownBlock[] = [
+    section(
+      `${mentionMember(mine[0]?.recordedBy ?? view.change.requesterId)} recorded that you approved emergency *${view.ref} · ${escapeMrkdwn(view.change.title)}*:`,
+    ),
+  ];
   for (const verbal of mine) {
     blocks.push(section(verbalLine(verbal)));
     if (verbal.confirmation) continue;
@@ -226,7 +304,10 @@ export function verbalConfirmationMessage(view: ChangeView, policy: Policy, reci
           ...button('Dispute', ACTIONS.disputeVerbal, value, 'danger'),
           confirm: {
             title: plain('Dispute this approval?', 100),
-            text: { type: 'mrkdwn', text: `It stops counting, ${view.ref} goes to the CAB, and ${policy.emergency.dispute_notify_roles.join(', ') || 'the requester'} ${policy.emergency.dispute_notify_roles.length > 0 ? 'are' : 'is'} told.` },
+            text: {
+              type: 'mrkdwn',
+              text: `It stops counting, ${view.ref} goes to the CAB, and ${policy.emergency.dispute_notify_roles.join(', ') || 'the requester'} ${policy.emergency.dispute_notify_roles.length > 0 ? 'are' : 'is'} told.`,
+            },
             confirm: plain('Dispute', 30),
             deny: plain('Cancel', 30),
             style: 'danger',
@@ -236,5 +317,8 @@ export function verbalConfirmationMessage(view: ChangeView, policy: Policy, reci
     });
   }
   const open = mine.some((verbal) => !verbal.confirmation);
-  return { text: `${open ? 'Please confirm your verbal approval' : 'Verbal approval answered'}: ${view.ref} · ${escapeMrkdwn(view.change.title)}`, blocks };
+  return {
+    text: `${open ? 'Please confirm your verbal approval' : 'Verbal approval answered'}: ${view.ref} · ${escapeMrkdwn(view.change.title)}`,
+    blocks,
+  };
 }

@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
-import { FREEZE_REASON_MAX, type Freeze, describeFreeze } from '../../domain/schedule.js';
 import type { PlannedChangeRow } from '../../db/schedule.js';
+import { describeFreeze, FREEZE_REASON_MAX, type Freeze } from '../../domain/schedule.js';
 import type { Policy } from '../../policy/schema.js';
 import { FREEZE_FIELDS, VIEWS } from '../ids.js';
 import { section, slackDate, truncate } from './blocks.js';
@@ -16,7 +16,9 @@ export function freezeModal(policy: Policy): types.ModalView {
     submit: plain('Add freeze', 24),
     close: plain('Cancel', 24),
     blocks: [
-      section(`No change runs during a freeze without an approved exception (POL-SEC-008 9.2). Both days are included, in ${escapeMrkdwn(policy.timezone)} time.`),
+      section(
+        `No change runs during a freeze without an approved exception (POL-SEC-008 9.2). Both days are included, in ${escapeMrkdwn(policy.timezone)} time.`,
+      ),
       input(FREEZE_FIELDS.from, 'First day', { type: 'datepicker', action_id: FORM_ACTION }),
       input(FREEZE_FIELDS.to, 'Last day', { type: 'datepicker', action_id: FORM_ACTION }),
       textInput(FREEZE_FIELDS.reason, 'Reason', FREEZE_REASON_MAX, false, { placeholder: 'e.g. Quarter close' }),
@@ -27,8 +29,14 @@ export function freezeModal(policy: Policy): types.ModalView {
 /** The changes already planned inside a new freeze, so whoever added it can tell their owners. */
 function plannedInsideText(changes: readonly PlannedChangeRow[]): string {
   if (changes.length === 0) return 'No change is planned inside it.';
-  const shown = changes.slice(0, 10).map((change) => `• ${change.ref} · ${escapeMrkdwn(truncate(change.title, 80))} — ${slackDate(change.plannedStart)}, owner ${mentionMember(change.ownerId)}`);
-  const more = changes.length > shown.length ? `\n…and ${changes.length - shown.length} more (\`/change calendar\`)` : '';
+  const shown = changes
+    .slice(0, 10)
+    .map(
+      (change) =>
+        `• ${change.ref} · ${escapeMrkdwn(truncate(change.title, 80))} — ${slackDate(change.plannedStart)}, owner ${mentionMember(change.ownerId)}`,
+    );
+  const more =
+    changes.length > shown.length ? `\n…and ${changes.length - shown.length} more (\`/change calendar\`)` : '';
   return `Already planned inside it — they cannot start without an approved exception:\n${shown.join('\n')}${more}`;
 }
 
@@ -42,7 +50,11 @@ export function freezeRemovedText(freeze: Freeze): string {
 
 /** `/change freeze list`: every freeze that has not ended; those from the policy file cannot be removed from Slack. */
 export function freezeListText(freezes: readonly Freeze[]): string {
-  if (freezes.length === 0) return 'No change freeze is in force or announced. Add one with `/change freeze add YYYY-MM-DD YYYY-MM-DD reason`.';
-  const lines = freezes.map((freeze) => `• ${freeze.id.startsWith('policy-') ? '_policy file_' : `*${freeze.id}*`} ${escapeMrkdwn(describeFreeze(freeze))}`);
+  if (freezes.length === 0)
+    return 'No change freeze is in force or announced. Add one with `/change freeze add YYYY-MM-DD YYYY-MM-DD reason`.';
+  const lines = freezes.map(
+    (freeze) =>
+      `• ${freeze.id.startsWith('policy-') ? '_policy file_' : `*${freeze.id}*`} ${escapeMrkdwn(describeFreeze(freeze))}`,
+  );
   return `*Change freezes (9.2)*\n${lines.join('\n')}\nRemove one announced from Slack with \`/change freeze remove FRZ-<n>\`; those in the policy file are changed there.`;
 }

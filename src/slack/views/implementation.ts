@@ -1,10 +1,23 @@
 import type { types } from '@slack/bolt';
-import { IMPLEMENTATION_FIELDS, type ImplementationStep, type ReviewForm, type RollbackForm, VERIFIABLE_STATES, reviewRequired, wentWrong } from '../../domain/implementation.js';
 import type { ChangeView } from '../../db/changes.js';
+import {
+  IMPLEMENTATION_FIELDS,
+  type ImplementationStep,
+  type ReviewForm,
+  type RollbackForm,
+  reviewRequired,
+  VERIFIABLE_STATES,
+  wentWrong,
+} from '../../domain/implementation.js';
 import type { Policy } from '../../policy/schema.js';
-import { IMPLEMENTATION_ACTIONS, IMPLEMENTATION_VIEWS, type ImplementationFormStep, encodeChangeValue } from '../ids.js';
+import {
+  encodeChangeValue,
+  IMPLEMENTATION_ACTIONS,
+  IMPLEMENTATION_VIEWS,
+  type ImplementationFormStep,
+} from '../ids.js';
 import { button, context, section, slackDate, truncate } from './blocks.js';
-import { FORM_ACTION, type ViewStateValues, input, option, plain, textInput } from './change-form.js';
+import { FORM_ACTION, input, option, plain, textInput, type ViewStateValues } from './change-form.js';
 import { escapeMrkdwn, mentionMember } from './mrkdwn.js';
 
 const BUTTON_WORDS: Record<ImplementationStep, { text: string; style?: 'primary' | 'danger' }> = {
@@ -20,7 +33,8 @@ const BUTTON_WORDS: Record<ImplementationStep, { text: string; style?: 'primary'
 /** The steps the change is ready for, by state; each click is checked again on the server. */
 function offeredSteps(view: ChangeView): ImplementationStep[] {
   if (view.change.type === 'emergency') return [];
-  const afterwards = (steps: ImplementationStep[]) => steps.filter((step) => (step !== 'verify' || !view.verification) && (step !== 'review' || !view.review));
+  const afterwards = (steps: ImplementationStep[]) =>
+    steps.filter((step) => (step !== 'verify' || !view.verification) && (step !== 'review' || !view.review));
   switch (view.change.state) {
     case 'approved':
     case 'scheduled':
@@ -43,7 +57,9 @@ function offeredSteps(view: ChangeView): ImplementationStep[] {
 /** The implementation buttons of a change, on the owner's DM and the log-channel message. */
 export function implementationButtons(view: ChangeView): types.Button[] {
   const value = encodeChangeValue(view.change.id);
-  return offeredSteps(view).map((step) => button(BUTTON_WORDS[step].text, IMPLEMENTATION_ACTIONS[step], value, BUTTON_WORDS[step].style));
+  return offeredSteps(view).map((step) =>
+    button(BUTTON_WORDS[step].text, IMPLEMENTATION_ACTIONS[step], value, BUTTON_WORDS[step].style),
+  );
 }
 
 const excerpt = (text: string) => escapeMrkdwn(truncate(text, 300));
@@ -58,10 +74,17 @@ export function implementationLines(view: ChangeView, policy: Policy): string[] 
       `:rewind: *Rolled back* — decided ${slackDate(rollback.decidedAt)}, took ${rollback.durationMinutes} min. Reason: ${excerpt(rollback.reason)} · Steps: ${excerpt(rollback.steps)} · Impact: ${excerpt(rollback.impact)}`,
     );
   }
-  if (verification) lines.push(`:white_check_mark: *Production validation (8.4)* passed, by ${mentionMember(verification.verifiedBy)} ${slackDate(verification.verifiedAt)}`);
-  if (review) lines.push(`:memo: *Post-implementation review* by ${mentionMember(review.reviewedBy)} ${slackDate(review.reviewedAt)}: ${excerpt(review.actualVsExpected)}`);
+  if (verification)
+    lines.push(
+      `:white_check_mark: *Production validation (8.4)* passed, by ${mentionMember(verification.verifiedBy)} ${slackDate(verification.verifiedAt)}`,
+    );
+  if (review)
+    lines.push(
+      `:memo: *Post-implementation review* by ${mentionMember(review.reviewedBy)} ${slackDate(review.reviewedAt)}: ${excerpt(review.actualVsExpected)}`,
+    );
   const postImplementation = VERIFIABLE_STATES.includes(change.state);
-  if (postImplementation && !review && reviewRequired(change, policy)) lines.push(':hourglass_flowing_sand: A post-implementation review is required before it closes.');
+  if (postImplementation && !review && reviewRequired(change, policy))
+    lines.push(':hourglass_flowing_sand: A post-implementation review is required before it closes.');
   return lines;
 }
 
@@ -92,7 +115,13 @@ export function implementationDetailFields(view: ChangeView): [string, string][]
   ];
 }
 
-function formModal(step: ImplementationFormStep, view: ChangeView, title: string, submit: string, blocks: types.KnownBlock[]): types.ModalView {
+function formModal(
+  step: ImplementationFormStep,
+  view: ChangeView,
+  title: string,
+  submit: string,
+  blocks: types.KnownBlock[],
+): types.ModalView {
   return {
     type: 'modal',
     callback_id: IMPLEMENTATION_VIEWS[step],
@@ -119,12 +148,27 @@ export function rollbackModal(view: ChangeView, policy: Policy, now: Date): type
   const risk = view.change.riskLevel ?? '';
   const rule = Object.hasOwn(policy.rollback_decision, risk) ? policy.rollback_decision[risk] : undefined;
   return formModal('roll_back', view, 'Rollback', 'Record rollback', [
-    ...(rule ? [context(`10.2 for ${risk}-risk changes: the ${escapeMrkdwn(rule.decision_maker)} decides within ${rule.time_limit_minutes} minutes.`)] : []),
-    input(IMPLEMENTATION_FIELDS.rollbackDecidedAt, 'When was the rollback decided?', { type: 'datetimepicker', action_id: FORM_ACTION, initial_date_time: Math.floor(now.getTime() / 1000) }),
+    ...(rule
+      ? [
+          context(
+            `10.2 for ${risk}-risk changes: the ${escapeMrkdwn(rule.decision_maker)} decides within ${rule.time_limit_minutes} minutes.`,
+          ),
+        ]
+      : []),
+    input(IMPLEMENTATION_FIELDS.rollbackDecidedAt, 'When was the rollback decided?', {
+      type: 'datetimepicker',
+      action_id: FORM_ACTION,
+      initial_date_time: Math.floor(now.getTime() / 1000),
+    }),
     textInput(IMPLEMENTATION_FIELDS.rollbackReason, 'Reason for the rollback', LONG, true),
     textInput(IMPLEMENTATION_FIELDS.rollbackSteps, 'Steps executed', LONG, true),
     textInput(IMPLEMENTATION_FIELDS.rollbackImpact, 'Impact during the incident', LONG, true),
-    input(IMPLEMENTATION_FIELDS.rollbackMinutes, 'Time to complete (minutes)', { type: 'number_input', action_id: FORM_ACTION, is_decimal_allowed: false, min_value: '1' }),
+    input(IMPLEMENTATION_FIELDS.rollbackMinutes, 'Time to complete (minutes)', {
+      type: 'number_input',
+      action_id: FORM_ACTION,
+      is_decimal_allowed: false,
+      min_value: '1',
+    }),
   ]);
 }
 
@@ -147,7 +191,12 @@ export function reviewModal(view: ChangeView): types.ModalView {
     textInput(IMPLEMENTATION_FIELDS.actualVsExpected, 'Actual versus expected outcome', LONG, true),
     textInput(IMPLEMENTATION_FIELDS.incidents, 'Incidents caused (or "None")', LONG, true),
     textInput(IMPLEMENTATION_FIELDS.lessonsLearned, 'Lessons learned', LONG, true),
-    ...(failed ? [textInput(IMPLEMENTATION_FIELDS.rootCause, 'Root cause', LONG, true), textInput(IMPLEMENTATION_FIELDS.preventiveMeasures, 'Preventive measures', LONG, true)] : []),
+    ...(failed
+      ? [
+          textInput(IMPLEMENTATION_FIELDS.rootCause, 'Root cause', LONG, true),
+          textInput(IMPLEMENTATION_FIELDS.preventiveMeasures, 'Preventive measures', LONG, true),
+        ]
+      : []),
   ]);
 }
 
@@ -178,7 +227,9 @@ export function readReviewValues(values: ViewStateValues): ReviewForm {
 
 export function readVerificationValues(values: ViewStateValues): { checks: string[]; note: string | undefined } {
   return {
-    checks: (valueOf(values, IMPLEMENTATION_FIELDS.verificationChecks)?.selected_options ?? []).map((selected) => selected.value ?? ''),
+    checks: (valueOf(values, IMPLEMENTATION_FIELDS.verificationChecks)?.selected_options ?? []).map(
+      (selected) => selected.value ?? '',
+    ),
     note: textOf(values, IMPLEMENTATION_FIELDS.verificationNote),
   };
 }

@@ -5,7 +5,10 @@ import { context, section } from './blocks.js';
 import { mentionMember } from './mrkdwn.js';
 
 function riskLevelRanges(policy: Policy): string {
-  const maxScore = policy.risk.factors.reduce((sum, factor) => sum + Math.max(...factor.options.map((o) => o.score)), 0);
+  const maxScore = policy.risk.factors.reduce(
+    (sum, factor) => sum + Math.max(...factor.options.map((o) => o.score)),
+    0,
+  );
   return policy.risk.levels
     .map((level, index) => {
       const next = policy.risk.levels[index + 1];

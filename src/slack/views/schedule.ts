@@ -1,8 +1,8 @@
 import type { types } from '@slack/bolt';
+import type { Conflict, PlannedChangeRow } from '../../db/schedule.js';
 import { localDate } from '../../domain/business-hours.js';
 import { describeState } from '../../domain/lifecycle.js';
-import { type Freeze, addDays, describeFreeze, nextWindowText, weekdayOf } from '../../domain/schedule.js';
-import type { Conflict, PlannedChangeRow } from '../../db/schedule.js';
+import { addDays, describeFreeze, type Freeze, nextWindowText, weekdayOf } from '../../domain/schedule.js';
 import type { Policy } from '../../policy/schema.js';
 import type { ScheduleCheck } from '../../services/schedule-check.js';
 import { linesToSections, paginate, slackDate, truncate } from './blocks.js';
@@ -17,17 +17,24 @@ export function conflictText({ change, systems }: Conflict): string {
 export function scheduleNoteLines(check: ScheduleCheck | undefined, policy: Policy): string[] {
   if (!check) return [];
   const lines: string[] = [];
-  if (check.risk === undefined) lines.push(':information_source: Rate every risk factor to check the deployment windows (9.1).');
+  if (check.risk === undefined)
+    lines.push(':information_source: Rate every risk factor to check the deployment windows (9.1).');
   for (const problem of check.problems) {
     if (problem.kind === 'outside_window') {
-      lines.push(`:warning: Outside the deployment windows for ${check.risk ?? ''}-risk changes (9.1). ${nextWindowText(problem.next, check.risk ?? '', policy.timezone)}`);
+      lines.push(
+        `:warning: Outside the deployment windows for ${check.risk ?? ''}-risk changes (9.1). ${nextWindowText(problem.next, check.risk ?? '', policy.timezone)}`,
+      );
     } else {
-      const rule = policy.scheduling.freeze_rule === 'refuse' ? 'No change runs during it.' : 'It needs an approved exception.';
+      const rule =
+        policy.scheduling.freeze_rule === 'refuse' ? 'No change runs during it.' : 'It needs an approved exception.';
       lines.push(`:snowflake: In the change freeze ${escapeMrkdwn(describeFreeze(problem.freeze))} (9.2). ${rule}`);
     }
   }
   for (const conflict of check.conflicts) lines.push(`:twisted_rightwards_arrows: Overlaps ${conflictText(conflict)}.`);
-  if (lines.length === 0) lines.push(':white_check_mark: Inside a deployment window, outside every freeze, and no other change on these systems at that time.');
+  if (lines.length === 0)
+    lines.push(
+      ':white_check_mark: Inside a deployment window, outside every freeze, and no other change on these systems at that time.',
+    );
   return lines;
 }
 
@@ -37,7 +44,8 @@ function slackTime(at: Date): string {
 }
 
 function calendarChangeLine(change: PlannedChangeRow, policy: Policy): string {
-  const risk = policy.risk.levels.find((level) => level.id === change.riskLevel)?.label ?? change.riskLevel ?? 'unassessed';
+  const risk =
+    policy.risk.levels.find((level) => level.id === change.riskLevel)?.label ?? change.riskLevel ?? 'unassessed';
   const emergency = change.type === 'emergency' ? ' :rotating_light:' : '';
   return `• ${slackTime(change.plannedStart)}–${slackDate(change.plannedEnd)} *${change.ref}*${emergency} · ${escapeMrkdwn(truncate(change.title, 80))} — ${risk} risk, ${describeState(change.state)}, owner ${mentionMember(change.ownerId)}, on ${change.affectedSystems.map(escapeMrkdwn).join(', ') || '—'}`;
 }
@@ -46,7 +54,12 @@ function calendarChangeLine(change: PlannedChangeRow, policy: Policy): string {
  * `/change calendar [days]`: the changes planned (or running) and the freezes in force, by day in the
  * policy timezone. A freeze is shown on the first listed day it covers; days with nothing are left out.
  */
-export function calendarMessages(calendar: { changes: readonly PlannedChangeRow[]; freezes: readonly Freeze[] }, policy: Policy, from: Date, days: number): { text: string; blocks: types.KnownBlock[] }[] {
+export function calendarMessages(
+  calendar: { changes: readonly PlannedChangeRow[]; freezes: readonly Freeze[] },
+  policy: Policy,
+  from: Date,
+  days: number,
+): { text: string; blocks: types.KnownBlock[] }[] {
   const timeZone = policy.timezone;
   const firstDay = localDate(from, timeZone);
   const lastDay = addDays(firstDay, days - 1);
@@ -54,7 +67,9 @@ export function calendarMessages(calendar: { changes: readonly PlannedChangeRow[
   const lineFor = (day: string) => byDay.get(day) ?? byDay.set(day, []).get(day) ?? [];
   for (const freeze of calendar.freezes) {
     if (freeze.to < firstDay || freeze.from > lastDay) continue;
-    lineFor(freeze.from > firstDay ? freeze.from : firstDay).push(`:snowflake: *Change freeze* ${escapeMrkdwn(describeFreeze(freeze))}`);
+    lineFor(freeze.from > firstDay ? freeze.from : firstDay).push(
+      `:snowflake: *Change freeze* ${escapeMrkdwn(describeFreeze(freeze))}`,
+    );
   }
   for (const change of calendar.changes) {
     const day = localDate(change.plannedStart, timeZone);
@@ -63,7 +78,10 @@ export function calendarMessages(calendar: { changes: readonly PlannedChangeRow[
   const title = `*Change calendar* — the next ${days} day${days === 1 ? '' : 's'} (${escapeMrkdwn(timeZone)} days)`;
   const lines = [...byDay.keys()].sort().flatMap((day) => [`*${weekdayDate(day)}*`, ...(byDay.get(day) ?? [])]);
   if (lines.length === 0) lines.push('Nothing is planned and no freeze is in force.');
-  return paginate(linesToSections([title, ...lines]), { blocks: 0, chars: 0 }).map((blocks, index) => ({ text: index === 0 ? `Change calendar: the next ${days} days` : 'Change calendar (continued)', blocks }));
+  return paginate(linesToSections([title, ...lines]), { blocks: 0, chars: 0 }).map((blocks, index) => ({
+    text: index === 0 ? `Change calendar: the next ${days} days` : 'Change calendar (continued)',
+    blocks,
+  }));
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -11,20 +11,34 @@ import { onButton } from './change-button.js';
  * evidence; "Presented to CAB" (already confirmed in Slack's dialog) is recorded at once.
  */
 export function registerAddEvidence(app: App, deps: ListenerDependencies): void {
-  onButton(app, ACTIONS.addEvidence, deps, parseObligationValue, async ({ target: { changeId, kind }, userId, triggerId, client, reply }) => {
-    if (kind === 'cab_presentation') {
-      const outcome = addEvidence(deps.database.db, deps.policy, changeId, kind, userId, 'Presented to the CAB', deps.clock.now());
-      if (outcome.ok) deps.outbox.kick();
-      await reply(outcome.ok ? outcome.message : outcome.reason);
-      return;
-    }
-    if (kind !== 'retro_ticket' && kind !== 'root_cause_analysis') {
-      await reply('That checklist item completes itself; there is nothing to add.');
-      return;
-    }
-    const view = loadChangeView(deps.database.db, changeId);
-    const refusal = evidenceRefusal(view, deps.policy, kind, userId);
-    if (refusal !== undefined || !view) await reply(refusal ?? 'That change does not exist.');
-    else await client.views.open({ trigger_id: triggerId, view: evidenceModal(view, kind) });
-  });
+  onButton(
+    app,
+    ACTIONS.addEvidence,
+    deps,
+    parseObligationValue,
+    async ({ target: { changeId, kind }, userId, triggerId, client, reply }) => {
+      if (kind === 'cab_presentation') {
+        const outcome = addEvidence(
+          deps.database.db,
+          deps.policy,
+          changeId,
+          kind,
+          userId,
+          'Presented to the CAB',
+          deps.clock.now(),
+        );
+        if (outcome.ok) deps.outbox.kick();
+        await reply(outcome.ok ? outcome.message : outcome.reason);
+        return;
+      }
+      if (kind !== 'retro_ticket' && kind !== 'root_cause_analysis') {
+        await reply('That checklist item completes itself; there is nothing to add.');
+        return;
+      }
+      const view = loadChangeView(deps.database.db, changeId);
+      const refusal = evidenceRefusal(view, deps.policy, kind, userId);
+      if (refusal !== undefined || !view) await reply(refusal ?? 'That change does not exist.');
+      else await client.views.open({ trigger_id: triggerId, view: evidenceModal(view, kind) });
+    },
+  );
 }

@@ -16,6 +16,8 @@ export function registerApprove(app: App, deps: ListenerDependencies): void {
     deps.outbox.kick();
     const { stage, changeState, ref } = outcome;
     const moved = decisionStage(changeState) === undefined;
-    await reply(`Your ${stage.phase === 'authorization' ? 'authorization' : 'approval'} of ${ref} is recorded.${moved ? ` ${ref} is now ${stage.words.approved}.` : ''}`);
+    await reply(
+      `Your ${stage.phase === 'authorization' ? 'authorization' : 'approval'} of ${ref} is recorded.${moved ? ` ${ref} is now ${stage.words.approved}.` : ''}`,
+    );
   });
 }

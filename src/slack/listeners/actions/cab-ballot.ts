@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
-import { CAB_OUTCOME_WORDS } from '../../../domain/cab.js';
 import { itemById } from '../../../db/cab.js';
 import { loadChangeView } from '../../../db/changes.js';
+import { CAB_OUTCOME_WORDS } from '../../../domain/cab.js';
 import { castBallot } from '../../../services/cab.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { CAB_BALLOT_ACTION, encodeBallotValue, parseBallotValue } from '../../ids.js';
@@ -19,7 +19,10 @@ export function registerCabBallot(app: App, deps: ListenerDependencies): void {
       const item = itemById(deps.database.db, target.itemId);
       const view = item ? loadChangeView(deps.database.db, item.changeId) : undefined;
       if (view) {
-        await client.views.open({ trigger_id: triggerId, view: boardReasonModal(view, encodeBallotValue(target), target.outcome) });
+        await client.views.open({
+          trigger_id: triggerId,
+          view: boardReasonModal(view, encodeBallotValue(target), target.outcome),
+        });
         return;
       }
     }
@@ -30,7 +33,11 @@ export function registerCabBallot(app: App, deps: ListenerDependencies): void {
       return;
     }
     deps.outbox.kick();
-    const decided = outcome.decided ? ` The board's decision: ${outcome.ref} is ${CAB_OUTCOME_WORDS[outcome.decided].past}.` : '';
-    await reply(`${target.kind === 'vote' ? `Your vote to ${target.outcome} ${outcome.ref} is recorded.` : 'Your decision is recorded.'}${decided}`);
+    const decided = outcome.decided
+      ? ` The board's decision: ${outcome.ref} is ${CAB_OUTCOME_WORDS[outcome.decided].past}.`
+      : '';
+    await reply(
+      `${target.kind === 'vote' ? `Your vote to ${target.outcome} ${outcome.ref} is recorded.` : 'Your decision is recorded.'}${decided}`,
+    );
   });
 }

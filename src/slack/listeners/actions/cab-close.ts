@@ -8,12 +8,18 @@ import { onButton } from './change-button.js';
 
 /** "Close meeting": the chair is asked for notes for the minutes; anyone else is told who closes it. */
 export function registerCabClose(app: App, deps: ListenerDependencies): void {
-  onButton(app, ACTIONS.cabClose, deps, parseMeetingValue, async ({ target: meetingId, userId, triggerId, client, reply }) => {
-    const members = await closersBesideChair(client, deps.policy);
-    if (!mayCloseMeeting(userId, deps.policy.cab.chair, members)) {
-      await reply('Only the CAB chair closes the meeting.');
-      return;
-    }
-    await client.views.open({ trigger_id: triggerId, view: closeMeetingModal(meetingId) });
-  });
+  onButton(
+    app,
+    ACTIONS.cabClose,
+    deps,
+    parseMeetingValue,
+    async ({ target: meetingId, userId, triggerId, client, reply }) => {
+      const members = await closersBesideChair(client, deps.policy);
+      if (!mayCloseMeeting(userId, deps.policy.cab.chair, members)) {
+        await reply('Only the CAB chair closes the meeting.');
+        return;
+      }
+      await client.views.open({ trigger_id: triggerId, view: closeMeetingModal(meetingId) });
+    },
+  );
 }

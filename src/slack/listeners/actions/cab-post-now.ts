@@ -10,19 +10,31 @@ import { onButton } from './change-button.js';
  * meeting's slot, so the scheduled run finds it posted and posts nothing.
  */
 export function registerCabPostNow(app: App, deps: ListenerDependencies): void {
-  onButton(app, ACTIONS.cabPostNow, deps, (value) => value, async ({ userId, reply }) => {
-    if (userId !== deps.policy.cab.chair) {
-      await reply('Only the CAB chair can post the agenda early; it is posted on schedule otherwise.');
-      return;
-    }
-    const now = deps.clock.now();
-    const slot = nextMeetingAt(deps.policy, now);
-    const outcome = slot ? openRegularMeeting(deps.database.db, deps.policy, { slot, late: false, openedBy: userId }, now) : { ok: false as const, reason: 'The CAB schedule has no meeting in the coming year.' };
-    if (!outcome.ok) {
-      await reply(outcome.reason);
-      return;
-    }
-    deps.outbox.kick();
-    await reply(outcome.created ? `The agenda is being posted in <#${deps.policy.cab.channel ?? ''}>.` : `The agenda of that meeting is already posted in <#${deps.policy.cab.channel ?? ''}>.`);
-  });
+  onButton(
+    app,
+    ACTIONS.cabPostNow,
+    deps,
+    (value) => value,
+    async ({ userId, reply }) => {
+      if (userId !== deps.policy.cab.chair) {
+        await reply('Only the CAB chair can post the agenda early; it is posted on schedule otherwise.');
+        return;
+      }
+      const now = deps.clock.now();
+      const slot = nextMeetingAt(deps.policy, now);
+      const outcome = slot
+        ? openRegularMeeting(deps.database.db, deps.policy, { slot, late: false, openedBy: userId }, now)
+        : { ok: false as const, reason: 'The CAB schedule has no meeting in the coming year.' };
+      if (!outcome.ok) {
+        await reply(outcome.reason);
+        return;
+      }
+      deps.outbox.kick();
+      await reply(
+        outcome.created
+          ? `The agenda is being posted in <#${deps.policy.cab.channel ?? ''}>.`
+          : `The agenda of that meeting is already posted in <#${deps.policy.cab.channel ?? ''}>.`,
+      );
+    },
+  );
 }

@@ -30,20 +30,28 @@ export function onButton<Target>(
   parse: (value: string | undefined) => Target | undefined,
   handle: (click: ButtonClick<Target>) => Promise<void>,
 ): void {
-  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: actionId }, async ({ ack, body, action, respond, client }) => {
-    await ack();
-    const reply = replier(respond);
-    const target = parse(action.value);
-    if (target === undefined) {
-      deps.logger.warn(`${action.action_id} from ${body.user.id} carried an unreadable value; ignored`);
-      await reply('That button does not refer to anything Cabinet knows; nothing was recorded.');
-      return;
-    }
-    await handle({ target, userId: body.user.id, triggerId: body.trigger_id, client, reply });
-  });
+  app.action<BlockAction<ButtonAction>>(
+    { type: 'block_actions', action_id: actionId },
+    async ({ ack, body, action, respond, client }) => {
+      await ack();
+      const reply = replier(respond);
+      const target = parse(action.value);
+      if (target === undefined) {
+        deps.logger.warn(`${action.action_id} from ${body.user.id} carried an unreadable value; ignored`);
+        await reply('That button does not refer to anything Cabinet knows; nothing was recorded.');
+        return;
+      }
+      await handle({ target, userId: body.user.id, triggerId: body.trigger_id, client, reply });
+    },
+  );
 }
 
 /** A button whose value is a change ID. */
-export function onChangeButton(app: App, actionId: string, deps: ListenerDependencies, handle: (click: ButtonClick<number>) => Promise<void>): void {
+export function onChangeButton(
+  app: App,
+  actionId: string,
+  deps: ListenerDependencies,
+  handle: (click: ButtonClick<number>) => Promise<void>,
+): void {
   onButton(app, actionId, deps, parseChangeValue, handle);
 }

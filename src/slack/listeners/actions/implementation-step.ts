@@ -1,6 +1,6 @@
 import type { App, types } from '@slack/bolt';
-import type { ImplementationStep } from '../../../domain/implementation.js';
 import { type ChangeView, loadChangeView } from '../../../db/changes.js';
+import type { ImplementationStep } from '../../../domain/implementation.js';
 import { formRefusal, takeStep } from '../../../services/implementation.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { IMPLEMENTATION_ACTIONS, type ImplementationFormStep } from '../../ids.js';
@@ -23,17 +23,24 @@ const isFormStep = (step: ImplementationStep): step is ImplementationFormStep =>
  * submission runs again. A refusal is an ephemeral answer that says why.
  */
 export function registerImplementationStep(app: App, deps: ListenerDependencies, step: ImplementationStep): void {
-  onChangeButton(app, IMPLEMENTATION_ACTIONS[step], deps, async ({ target: changeId, userId, triggerId, client, reply }) => {
-    const { db } = deps.database;
-    if (!isFormStep(step)) {
-      const outcome = takeStep(db, deps.policy, changeId, userId, { step }, deps.clock.now());
-      if (outcome.ok) deps.outbox.kick();
-      await reply(outcome.ok ? outcome.message : outcome.reason);
-      return;
-    }
-    const view = loadChangeView(db, changeId);
-    const refusal = view ? formRefusal(db, deps.policy, view, step, userId, deps.clock.now()) : 'That change does not exist.';
-    if (refusal !== undefined || !view) await reply(refusal ?? 'That change does not exist.');
-    else await client.views.open({ trigger_id: triggerId, view: FORMS[step](view, deps) });
-  });
+  onChangeButton(
+    app,
+    IMPLEMENTATION_ACTIONS[step],
+    deps,
+    async ({ target: changeId, userId, triggerId, client, reply }) => {
+      const { db } = deps.database;
+      if (!isFormStep(step)) {
+        const outcome = takeStep(db, deps.policy, changeId, userId, { step }, deps.clock.now());
+        if (outcome.ok) deps.outbox.kick();
+        await reply(outcome.ok ? outcome.message : outcome.reason);
+        return;
+      }
+      const view = loadChangeView(db, changeId);
+      const refusal = view
+        ? formRefusal(db, deps.policy, view, step, userId, deps.clock.now())
+        : 'That change does not exist.';
+      if (refusal !== undefined || !view) await reply(refusal ?? 'That change does not exist.');
+      else await client.views.open({ trigger_id: triggerId, view: FORMS[step](view, deps) });
+    },
+  );
 }

@@ -2,7 +2,7 @@ import type { App, BlockAction } from '@slack/bolt';
 import { checkFormSchedule } from '../../../services/schedule-check.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { SCHEDULE_CHECK_BLOCK, VIEWS } from '../../ids.js';
-import { FORM_ACTION, changeRequestModal, readChangeRequestForm } from '../../views/change-form.js';
+import { changeRequestModal, FORM_ACTION, readChangeRequestForm } from '../../views/change-form.js';
 import { scheduleNoteLines } from '../../views/schedule.js';
 
 /**
@@ -12,17 +12,29 @@ import { scheduleNoteLines } from '../../views/schedule.js';
  * an update that an older check would otherwise make over a newer one.
  */
 export function registerScheduleCheck(app: App, deps: ListenerDependencies): void {
-  app.action<BlockAction>({ type: 'block_actions', block_id: SCHEDULE_CHECK_BLOCK, action_id: FORM_ACTION }, async ({ ack, body, client }) => {
-    await ack();
-    const view = body.view;
-    if (view?.callback_id !== VIEWS.changeRequest) return;
-    const form = readChangeRequestForm(view.state.values, deps.policy);
-    const notes = scheduleNoteLines(checkFormSchedule(deps.database.db, deps.policy, form, deps.clock.now()), deps.policy);
-    try {
-      await client.views.update({ view_id: view.id, hash: view.hash, view: changeRequestModal(deps.policy, body.user.id, notes) });
-    } catch (error) {
-      // hash_conflict: the user changed something else meanwhile, and that check updates the modal.
-      deps.logger.warn(`schedule check for ${view.id} not shown: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  });
+  app.action<BlockAction>(
+    { type: 'block_actions', block_id: SCHEDULE_CHECK_BLOCK, action_id: FORM_ACTION },
+    async ({ ack, body, client }) => {
+      await ack();
+      const view = body.view;
+      if (view?.callback_id !== VIEWS.changeRequest) return;
+      const form = readChangeRequestForm(view.state.values, deps.policy);
+      const notes = scheduleNoteLines(
+        checkFormSchedule(deps.database.db, deps.policy, form, deps.clock.now()),
+        deps.policy,
+      );
+      try {
+        await client.views.update({
+          view_id: view.id,
+          hash: view.hash,
+          view: changeRequestModal(deps.policy, body.user.id, notes),
+        });
+      } catch (error) {
+        // hash_conflict: the user changed something else meanwhile, and that check updates the modal.
+        deps.logger.warn(
+          `schedule check for ${view.id} not shown: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    },
+  );
 }

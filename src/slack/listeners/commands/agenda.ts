@@ -1,7 +1,7 @@
 import { nextMeetingAt } from '../../../domain/cab.js';
 import { agendaFor } from '../../../services/cab.js';
 import { agendaPreview } from '../../views/agenda.js';
-import { type Subcommand, ackSent, ephemeral } from './subcommand.js';
+import { ackSent, ephemeral, type Subcommand } from './subcommand.js';
 
 /** `/change agenda`: a preview of the next CAB agenda for anyone; the chair may post it now. */
 export const agendaSubcommand: Subcommand = {
@@ -18,7 +18,11 @@ export const agendaSubcommand: Subcommand = {
       await respond(ephemeral(`The CAB schedule (\`${deps.policy.cab.schedule}\`) has no meeting in the coming year.`));
       return;
     }
-    const preview = agendaPreview(agendaFor(deps.database.db, deps.policy, meetingAt, now), deps.policy, command.user_id === deps.policy.cab.chair && deps.policy.cab.channel !== undefined);
+    const preview = agendaPreview(
+      agendaFor(deps.database.db, deps.policy, meetingAt, now),
+      deps.policy,
+      command.user_id === deps.policy.cab.chair && deps.policy.cab.channel !== undefined,
+    );
     await respond(ephemeral(preview.text, preview.blocks));
   },
 };

@@ -3,47 +3,79 @@ import { conveneEmergencyCab, minutesOn } from '../../../services/cab.js';
 import { boardMembers } from '../../role-members.js';
 import { minutesMessages } from '../../views/cab.js';
 import { escapeMrkdwn } from '../../views/mrkdwn.js';
-import { type Subcommand, type SubcommandContext, ephemeral, respondInPages } from './subcommand.js';
+import { ephemeral, respondInPages, type Subcommand, type SubcommandContext } from './subcommand.js';
 
-const USAGE = 'Type `/change cab convene CHG-<n>` to call an emergency CAB for a change, or `/change cab minutes [YYYY-MM-DD]` for the minutes of a meeting.';
+const USAGE =
+  'Type `/change cab convene CHG-<n>` to call an emergency CAB for a change, or `/change cab minutes [YYYY-MM-DD]` for the minutes of a meeting.';
 
 /** `/change cab convene CHG-<n>`: an emergency CAB (7.2) in the CAB channel, members mentioned. */
 async function convene(context: SubcommandContext, refText: string): Promise<void> {
   const { ack, command, client, respond, deps } = context;
   const changeId = parseChangeRef(refText);
   if (changeId === undefined) {
-    await ack(ephemeral(`Type \`/change cab convene CHG-<number>\`, e.g. \`/change cab convene CHG-12\`${refText ? ` (\`${escapeMrkdwn(refText)}\` is not a change ID)` : ''}.`));
+    await ack(
+      ephemeral(
+        `Type \`/change cab convene CHG-<number>\`, e.g. \`/change cab convene CHG-12\`${refText ? ` (\`${escapeMrkdwn(refText)}\` is not a change ID)` : ''}.`,
+      ),
+    );
     return;
   }
   // Resolving user groups takes a Slack call: ack first, answer through the response URL.
   await ack();
   const members = await boardMembers(client, deps.policy);
-  const outcome = conveneEmergencyCab(deps.database.db, deps.policy, changeId, command.user_id, members, deps.clock.now());
+  const outcome = conveneEmergencyCab(
+    deps.database.db,
+    deps.policy,
+    changeId,
+    command.user_id,
+    members,
+    deps.clock.now(),
+  );
   if (!outcome.ok) {
     await respond(ephemeral(outcome.reason));
     return;
   }
   deps.outbox.kick();
-  await respond(ephemeral(outcome.created ? `Emergency CAB convened for CHG-${changeId} in <#${deps.policy.cab.channel ?? ''}>; its members are asked to decide within ${deps.policy.cab.emergency_within_hours} hours.` : `An emergency CAB for CHG-${changeId} is already open in <#${deps.policy.cab.channel ?? ''}>.`));
+  await respond(
+    ephemeral(
+      outcome.created
+        ? `Emergency CAB convened for CHG-${changeId} in <#${deps.policy.cab.channel ?? ''}>; its members are asked to decide within ${deps.policy.cab.emergency_within_hours} hours.`
+        : `An emergency CAB for CHG-${changeId} is already open in <#${deps.policy.cab.channel ?? ''}>.`,
+    ),
+  );
 }
 
 /** `/change cab minutes [date]`: the minutes of the meetings held that day, or of the last one. */
 async function minutes(context: SubcommandContext, dateText: string): Promise<void> {
   const { ack, respond, deps } = context;
   if (dateText !== '' && !/^\d{4}-\d{2}-\d{2}$/.test(dateText)) {
-    await ack(ephemeral(`Type the date as YYYY-MM-DD, e.g. \`/change cab minutes 2026-11-25\` (\`${escapeMrkdwn(dateText)}\` is not one).`));
+    await ack(
+      ephemeral(
+        `Type the date as YYYY-MM-DD, e.g. \`/change cab minutes 2026-11-25\` (\`${escapeMrkdwn(dateText)}\` is not one).`,
+      ),
+    );
     return;
   }
   const found = minutesOn(deps.database.db, deps.policy, dateText || undefined);
-  const messages = found.meetings.flatMap((meeting) => (meeting.minutes ? minutesMessages(meeting.minutes, deps.policy) : []));
+  const messages = found.meetings.flatMap((meeting) =>
+    meeting.minutes ? minutesMessages(meeting.minutes, deps.policy) : [],
+  );
   const [first, ...rest] = messages;
   if (!first) {
-    const known = found.recentDates.length > 0 ? ` Recent meetings with minutes: ${found.recentDates.join(', ')}.` : ' No meeting has been closed yet.';
+    const known =
+      found.recentDates.length > 0
+        ? ` Recent meetings with minutes: ${found.recentDates.join(', ')}.`
+        : ' No meeting has been closed yet.';
     await ack(ephemeral(`${dateText ? `No CAB minutes for ${dateText}.` : 'No CAB minutes yet.'}${known}`));
     return;
   }
   await ack(ephemeral(first.text, first.blocks));
-  await respondInPages(respond, rest, (leftOut) => `…and ${leftOut} more message(s) of minutes: read them in full in the meeting's thread in <#${deps.policy.cab.channel ?? ''}>.`);
+  await respondInPages(
+    respond,
+    rest,
+    (leftOut) =>
+      `…and ${leftOut} more message(s) of minutes: read them in full in the meeting's thread in <#${deps.policy.cab.channel ?? ''}>.`,
+  );
 }
 
 export const cabSubcommand: Subcommand = {

@@ -1,9 +1,9 @@
+import { loadFreezes, plannedChangesDuring } from '../../../db/schedule.js';
 import { localDate } from '../../../domain/business-hours.js';
 import { addDays, freezeInterval } from '../../../domain/schedule.js';
-import { loadFreezes, plannedChangesDuring } from '../../../db/schedule.js';
 import { escapeMrkdwn } from '../../views/mrkdwn.js';
 import { calendarMessages } from '../../views/schedule.js';
-import { type Subcommand, ackSent, ephemeral, respondInPages } from './subcommand.js';
+import { ackSent, ephemeral, respondInPages, type Subcommand } from './subcommand.js';
 
 const MAX_DAYS = 90;
 
@@ -15,7 +15,11 @@ export const calendarSubcommand: Subcommand = {
   async run({ ack, respond, args, deps }) {
     const days = args === '' ? deps.policy.cab.calendar_days : Number(args);
     if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) {
-      await ack(ephemeral(`Type \`/change calendar\` for the next ${deps.policy.cab.calendar_days} days, or \`/change calendar <days>\` with 1 to ${MAX_DAYS} days${args ? ` (\`${escapeMrkdwn(args)}\` is not one)` : ''}.`));
+      await ack(
+        ephemeral(
+          `Type \`/change calendar\` for the next ${deps.policy.cab.calendar_days} days, or \`/change calendar <days>\` with 1 to ${MAX_DAYS} days${args ? ` (\`${escapeMrkdwn(args)}\` is not one)` : ''}.`,
+        ),
+      );
       return;
     }
     await ack();
@@ -26,6 +30,11 @@ export const calendarSubcommand: Subcommand = {
     const today = localDate(now, deps.policy.timezone);
     const { end } = freezeInterval({ from: today, to: addDays(today, days - 1) }, deps.policy.timezone);
     const calendar = { changes: plannedChangesDuring(db, { start: now, end }), freezes: loadFreezes(db, deps.policy) };
-    await respondInPages(respond, calendarMessages(calendar, deps.policy, now, days), (leftOut) => `…and ${leftOut} more message(s). Ask for fewer days, e.g. \`/change calendar 7\`, or subscribe to the calendar feed.`);
+    await respondInPages(
+      respond,
+      calendarMessages(calendar, deps.policy, now, days),
+      (leftOut) =>
+        `…and ${leftOut} more message(s). Ask for fewer days, e.g. \`/change calendar 7\`, or subscribe to the calendar feed.`,
+    );
   },
 };

@@ -12,7 +12,7 @@ import { freezeSubcommand } from './freeze.js';
 import { listChangesSubcommand } from './list-changes.js';
 import { newChange } from './new-change.js';
 import { showChange } from './show-change.js';
-import { type Subcommand, ephemeral } from './subcommand.js';
+import { ephemeral, type Subcommand } from './subcommand.js';
 import { verbalApproval } from './verbal.js';
 
 const SUBCOMMANDS: readonly Subcommand[] = [

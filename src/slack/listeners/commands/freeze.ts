@@ -1,9 +1,9 @@
 import { parseFreezeRef } from '../../../db/schedule.js';
 import { addFreeze, currentFreezes, removeFreeze } from '../../../services/freezes.js';
-import { ROLE_CHECK_FAILED, holdsAnyRole } from '../../role-members.js';
+import { holdsAnyRole, ROLE_CHECK_FAILED } from '../../role-members.js';
 import { freezeAddedText, freezeListText, freezeModal, freezeRemovedText } from '../../views/freeze.js';
 import { escapeMrkdwn } from '../../views/mrkdwn.js';
-import { type Subcommand, type SubcommandContext, ephemeral, openModalAfterAck } from './subcommand.js';
+import { ephemeral, openModalAfterAck, type Subcommand, type SubcommandContext } from './subcommand.js';
 
 const USAGE =
   'Type `/change freeze add 2027-03-01 2027-03-05 Quarter close` (first and last day, both included), `/change freeze add` for a form, `/change freeze list`, or `/change freeze remove FRZ-<n>`.';
@@ -18,7 +18,11 @@ async function mayManage(context: SubcommandContext): Promise<boolean> {
     await respond(ephemeral(ROLE_CHECK_FAILED));
     return false;
   }
-  await respond(ephemeral(`Only the ${roles.join(', ')} can add or remove change freezes (policy \`scheduling.freeze_manager_roles\`). \`/change freeze list\` shows them to everyone.`));
+  await respond(
+    ephemeral(
+      `Only the ${roles.join(', ')} can add or remove change freezes (policy \`scheduling.freeze_manager_roles\`). \`/change freeze list\` shows them to everyone.`,
+    ),
+  );
   return false;
 }
 
@@ -33,15 +37,32 @@ async function add(context: SubcommandContext, rest: string): Promise<void> {
   // Resolving user groups takes a Slack call: ack first, answer through the response URL.
   await ack();
   if (!(await mayManage(context))) return;
-  const outcome = addFreeze(deps.database.db, deps.policy, { from, to, reason: words.join(' ') }, command.user_id, undefined, deps.clock.now());
-  await respond(ephemeral(outcome.ok ? freezeAddedText(outcome.freeze, outcome.plannedInside) : `${Object.values(outcome.errors).join(' ')}\n${USAGE}`));
+  const outcome = addFreeze(
+    deps.database.db,
+    deps.policy,
+    { from, to, reason: words.join(' ') },
+    command.user_id,
+    undefined,
+    deps.clock.now(),
+  );
+  await respond(
+    ephemeral(
+      outcome.ok
+        ? freezeAddedText(outcome.freeze, outcome.plannedInside)
+        : `${Object.values(outcome.errors).join(' ')}\n${USAGE}`,
+    ),
+  );
 }
 
 async function remove(context: SubcommandContext, refText: string): Promise<void> {
   const { ack, respond, command, deps } = context;
   const id = parseFreezeRef(refText);
   if (id === undefined) {
-    await ack(ephemeral(`Type \`/change freeze remove FRZ-<n>\`${refText ? ` (\`${escapeMrkdwn(refText)}\` is not a freeze ID)` : ''}; \`/change freeze list\` shows them.`));
+    await ack(
+      ephemeral(
+        `Type \`/change freeze remove FRZ-<n>\`${refText ? ` (\`${escapeMrkdwn(refText)}\` is not a freeze ID)` : ''}; \`/change freeze list\` shows them.`,
+      ),
+    );
     return;
   }
   await ack();
@@ -62,7 +83,11 @@ export const freezeSubcommand: Subcommand = {
       case 'add':
         return add(context, rest.trim());
       case 'list':
-        return context.ack(ephemeral(freezeListText(currentFreezes(context.deps.database.db, context.deps.policy, context.deps.clock.now()))));
+        return context.ack(
+          ephemeral(
+            freezeListText(currentFreezes(context.deps.database.db, context.deps.policy, context.deps.clock.now())),
+          ),
+        );
       case 'remove':
         return remove(context, rest.trim());
       default:

@@ -1,10 +1,9 @@
 import { type ListFilter, listChanges } from '../../../db/changes.js';
 import { formatChangeRef } from '../../../domain/change-ref.js';
 import { describeState } from '../../../domain/lifecycle.js';
-import { SECTION_TEXT_LIMIT, context, section } from '../../views/blocks.js';
-import { slackDate } from '../../views/blocks.js';
+import { context, SECTION_TEXT_LIMIT, section, slackDate } from '../../views/blocks.js';
 import { escapeMrkdwn } from '../../views/mrkdwn.js';
-import { type Subcommand, ephemeral } from './subcommand.js';
+import { ephemeral, type Subcommand } from './subcommand.js';
 
 const FILTERS: readonly ListFilter[] = ['mine', 'pending', 'all'];
 const LIST_LIMIT = 20;
@@ -20,7 +19,8 @@ function linesToSections(lines: readonly string[]) {
   const chunks: string[] = [];
   for (const line of lines) {
     const last = chunks.at(-1);
-    if (last !== undefined && last.length + line.length + 1 <= SECTION_TEXT_LIMIT) chunks[chunks.length - 1] = `${last}\n${line}`;
+    if (last !== undefined && last.length + line.length + 1 <= SECTION_TEXT_LIMIT)
+      chunks[chunks.length - 1] = `${last}\n${line}`;
     else chunks.push(line);
   }
   return chunks.map(section);
@@ -34,7 +34,9 @@ export const listChangesSubcommand: Subcommand = {
   async run({ ack, args, command, deps }) {
     const filter = (args.toLowerCase() || 'mine') as ListFilter;
     if (!FILTERS.includes(filter)) {
-      await ack(ephemeral(`Type \`/change list mine\`, \`/change list pending\` (waiting for you) or \`/change list all\`.`));
+      await ack(
+        ephemeral(`Type \`/change list mine\`, \`/change list pending\` (waiting for you) or \`/change list all\`.`),
+      );
       return;
     }
     const { rows, total } = listChanges(deps.database.db, filter, command.user_id, LIST_LIMIT);
@@ -43,9 +45,17 @@ export const listChangesSubcommand: Subcommand = {
       return;
     }
     const lines = rows.map(
-      (row) => `• *${formatChangeRef(row.id)}* · ${escapeMrkdwn(row.title)} — ${describeState(row.state)} · risk ${row.riskLevel ?? '—'} · ${slackDate(row.createdAt)}`,
+      (row) =>
+        `• *${formatChangeRef(row.id)}* · ${escapeMrkdwn(row.title)} — ${describeState(row.state)} · risk ${row.riskLevel ?? '—'} · ${slackDate(row.createdAt)}`,
     );
-    const shown = total > rows.length ? `Showing the newest ${rows.length} of ${total}.` : `${total} in all, newest first.`;
-    await ack(ephemeral(`${HEADINGS[filter]}:\n${lines.join('\n')}`, [section(`*${HEADINGS[filter]}*`), ...linesToSections(lines), context(shown)]));
+    const shown =
+      total > rows.length ? `Showing the newest ${rows.length} of ${total}.` : `${total} in all, newest first.`;
+    await ack(
+      ephemeral(`${HEADINGS[filter]}:\n${lines.join('\n')}`, [
+        section(`*${HEADINGS[filter]}*`),
+        ...linesToSections(lines),
+        context(shown),
+      ]),
+    );
   },
 };

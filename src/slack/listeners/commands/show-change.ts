@@ -1,8 +1,8 @@
-import { parseChangeRef } from '../../../domain/change-ref.js';
 import { loadChangeView } from '../../../db/changes.js';
+import { parseChangeRef } from '../../../domain/change-ref.js';
 import { showChangeBlocks, statusLine } from '../../views/change-message.js';
 import { escapeMrkdwn } from '../../views/mrkdwn.js';
-import { type Subcommand, ephemeral } from './subcommand.js';
+import { ephemeral, type Subcommand } from './subcommand.js';
 
 /** `/change show CHG-<n>`: the change, its status and every approval, to whoever asks. */
 export const showChange: Subcommand = {
@@ -12,7 +12,11 @@ export const showChange: Subcommand = {
   async run({ ack, args, deps }) {
     const changeId = parseChangeRef(args);
     if (changeId === undefined) {
-      await ack(ephemeral(`Type \`/change show CHG-<number>\`, e.g. \`/change show CHG-12\`${args ? ` (\`${escapeMrkdwn(args)}\` is not a change ID)` : ''}.`));
+      await ack(
+        ephemeral(
+          `Type \`/change show CHG-<number>\`, e.g. \`/change show CHG-12\`${args ? ` (\`${escapeMrkdwn(args)}\` is not a change ID)` : ''}.`,
+        ),
+      );
       return;
     }
     const view = loadChangeView(deps.database.db, changeId);
@@ -20,6 +24,11 @@ export const showChange: Subcommand = {
       await ack(ephemeral(`There is no CHG-${changeId}. \`/change list all\` shows the changes there are.`));
       return;
     }
-    await ack(ephemeral(`${view.ref} · ${escapeMrkdwn(view.change.title)} — ${statusLine(view)}`, showChangeBlocks(view, deps.policy, deps.clock.now())));
+    await ack(
+      ephemeral(
+        `${view.ref} · ${escapeMrkdwn(view.change.title)} — ${statusLine(view)}`,
+        showChangeBlocks(view, deps.policy, deps.clock.now()),
+      ),
+    );
   },
 };

@@ -27,14 +27,21 @@ export function ephemeral(text: string, blocks?: types.KnownBlock[]): RespondArg
  * Acks, then opens a modal on the command's trigger. If Slack will not open it (the trigger expires
  * in 3 s), the user is told what to type to try again.
  */
-export async function openModalAfterAck(context: SubcommandContext, view: types.ModalView, retry: string): Promise<void> {
+export async function openModalAfterAck(
+  context: SubcommandContext,
+  view: types.ModalView,
+  retry: string,
+): Promise<void> {
   const { ack, command, client, respond, deps } = context;
   await ack();
   try {
     await client.views.open({ trigger_id: command.trigger_id, view });
   } catch (error) {
     deps.logger.warn(`views.open for ${retry} failed: ${error instanceof Error ? error.message : String(error)}`);
-    await respond({ response_type: 'ephemeral', text: `Slack would not open the form just now. Type \`${retry}\` to try again.` });
+    await respond({
+      response_type: 'ephemeral',
+      text: `Slack would not open the form just now. Type \`${retry}\` to try again.`,
+    });
   }
 }
 
@@ -53,7 +60,11 @@ const RESPONSE_URL_MESSAGES = 5;
  * Sends a long answer as ephemeral messages through the response URL; past what it accepts, the
  * last message says how many were left out and where to read them (`overflow`).
  */
-export async function respondInPages(respond: RespondFn, messages: readonly { text: string; blocks: types.KnownBlock[] }[], overflow: (leftOut: number) => string): Promise<void> {
+export async function respondInPages(
+  respond: RespondFn,
+  messages: readonly { text: string; blocks: types.KnownBlock[] }[],
+  overflow: (leftOut: number) => string,
+): Promise<void> {
   const fits = messages.length <= RESPONSE_URL_MESSAGES;
   const shown = fits ? messages : messages.slice(0, RESPONSE_URL_MESSAGES - 1);
   for (const message of shown) await respond(ephemeral(message.text, message.blocks));

@@ -1,7 +1,7 @@
 import { parseChangeRef } from '../../../domain/change-ref.js';
 import { escapeMrkdwn } from '../../views/mrkdwn.js';
 import { verbalApprovalForm } from '../open-verbal-approval.js';
-import { type Subcommand, ephemeral, openModalAfterAck } from './subcommand.js';
+import { ephemeral, openModalAfterAck, type Subcommand } from './subcommand.js';
 
 /** `/change verbal CHG-<n>`: records an emergency authorization given by phone, call, in person or chat. */
 export const verbalApproval: Subcommand = {
@@ -12,7 +12,11 @@ export const verbalApproval: Subcommand = {
     const { ack, args, command, deps } = context;
     const changeId = parseChangeRef(args);
     if (changeId === undefined) {
-      await ack(ephemeral(`Type \`/change verbal CHG-<number>\`, e.g. \`/change verbal CHG-12\`${args ? ` (\`${escapeMrkdwn(args)}\` is not a change ID)` : ''}.`));
+      await ack(
+        ephemeral(
+          `Type \`/change verbal CHG-<number>\`, e.g. \`/change verbal CHG-12\`${args ? ` (\`${escapeMrkdwn(args)}\` is not a change ID)` : ''}.`,
+        ),
+      );
       return;
     }
     const form = verbalApprovalForm(deps, changeId, command.user_id);

@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import { closeMeeting } from '../../../services/cab.js';
 import type { ListenerDependencies } from '../../dependencies.js';
-import { CAB_NOTES_BLOCK, VIEWS, parseMeetingValue } from '../../ids.js';
+import { CAB_NOTES_BLOCK, parseMeetingValue, VIEWS } from '../../ids.js';
 import { closersBesideChair } from '../../role-members.js';
 import { FORM_ACTION } from '../../views/change-form.js';
 
@@ -11,7 +11,10 @@ export function registerCabCloseSubmitted(app: App, deps: ListenerDependencies):
     const meetingId = parseMeetingValue(view.private_metadata);
     const notes = view.state.values[CAB_NOTES_BLOCK]?.[FORM_ACTION]?.value?.trim() || null;
     const members = await closersBesideChair(client, deps.policy);
-    const outcome = meetingId === undefined ? { ok: false as const, reason: 'This form does not refer to a meeting; nothing was recorded.' } : closeMeeting(deps.database.db, deps.policy, meetingId, body.user.id, notes, members, deps.clock.now());
+    const outcome =
+      meetingId === undefined
+        ? { ok: false as const, reason: 'This form does not refer to a meeting; nothing was recorded.' }
+        : closeMeeting(deps.database.db, deps.policy, meetingId, body.user.id, notes, members, deps.clock.now());
     if (!outcome.ok) {
       await ack({ response_action: 'errors', errors: { [CAB_NOTES_BLOCK]: outcome.reason } });
       return;

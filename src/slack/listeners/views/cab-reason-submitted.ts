@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import { castBallot } from '../../../services/cab.js';
 import type { ListenerDependencies } from '../../dependencies.js';
-import { CAB_REASON_BLOCK, VIEWS, parseBallotValue } from '../../ids.js';
+import { CAB_REASON_BLOCK, parseBallotValue, VIEWS } from '../../ids.js';
 import { FORM_ACTION } from '../../views/change-form.js';
 
 /** The chair's reason for rejecting or deferring at the CAB: required to reject; then the decision is taken. */
@@ -10,15 +10,28 @@ export function registerCabReasonSubmitted(app: App, deps: ListenerDependencies)
     const ballot = parseBallotValue(view.private_metadata);
     const reason = view.state.values[CAB_REASON_BLOCK]?.[FORM_ACTION]?.value?.trim() ?? '';
     if (!ballot) {
-      await ack({ response_action: 'errors', errors: { [CAB_REASON_BLOCK]: 'This form does not refer to an agenda item; nothing was recorded.' } });
+      await ack({
+        response_action: 'errors',
+        errors: { [CAB_REASON_BLOCK]: 'This form does not refer to an agenda item; nothing was recorded.' },
+      });
       return;
     }
     if (ballot.outcome === 'reject' && reason === '') {
-      await ack({ response_action: 'errors', errors: { [CAB_REASON_BLOCK]: 'Give a reason: the requester and the auditors will read it.' } });
+      await ack({
+        response_action: 'errors',
+        errors: { [CAB_REASON_BLOCK]: 'Give a reason: the requester and the auditors will read it.' },
+      });
       return;
     }
     // Only the chair decides, so no members are needed (and no Slack call delays the ack).
-    const outcome = castBallot(deps.database.db, deps.policy, { ...ballot, kind: 'decide', ...(reason ? { reason } : {}) }, body.user.id, [], deps.clock.now());
+    const outcome = castBallot(
+      deps.database.db,
+      deps.policy,
+      { ...ballot, kind: 'decide', ...(reason ? { reason } : {}) },
+      body.user.id,
+      [],
+      deps.clock.now(),
+    );
     if (!outcome.ok) {
       await ack({ response_action: 'errors', errors: { [CAB_REASON_BLOCK]: outcome.reason } });
       return;

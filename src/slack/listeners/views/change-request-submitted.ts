@@ -20,14 +20,26 @@ export function registerChangeRequestSubmitted(app: App, deps: ListenerDependenc
     }
     try {
       // The view ID makes a repeated submission of the same modal record nothing new.
-      const outcome = submitChange(deps.database.db, deps.policy, validation.request, body.user.id, view.id, deps.clock.now());
+      const outcome = submitChange(
+        deps.database.db,
+        deps.policy,
+        validation.request,
+        body.user.id,
+        view.id,
+        deps.clock.now(),
+      );
       if (!outcome.ok) {
         await ack({ response_action: 'errors', errors: outcome.errors });
         return;
       }
     } catch (error) {
       deps.logger.error(`saving a change request failed: ${error instanceof Error ? error.message : String(error)}`);
-      await ack({ response_action: 'errors', errors: { [CHANGE_FIELDS.title]: 'Cabinet could not save this change; nothing was recorded. Submit again in a moment.' } });
+      await ack({
+        response_action: 'errors',
+        errors: {
+          [CHANGE_FIELDS.title]: 'Cabinet could not save this change; nothing was recorded. Submit again in a moment.',
+        },
+      });
       return;
     }
     await ack();

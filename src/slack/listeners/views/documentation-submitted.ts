@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
-import { CHANGE_FIELDS, validateChangeRequest } from '../../../domain/change-request.js';
 import { loadChangeView } from '../../../db/changes.js';
+import { CHANGE_FIELDS, validateChangeRequest } from '../../../domain/change-request.js';
 import { documentEmergency } from '../../../services/paperwork.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { VIEWS } from '../../ids.js';
@@ -18,10 +18,20 @@ export function registerDocumentationSubmitted(app: App, deps: ListenerDependenc
       const form = { ...readChangeRequestForm(view.state.values, deps.policy), ownerId };
       const validation = validateChangeRequest(form, deps.policy, deps.clock.now(), 'retrospective');
       if (!validation.ok) return { ok: false as const, reason: '', errors: validation.errors };
-      return documentEmergency(deps.database.db, deps.policy, changeId, validation.request, body.user.id, deps.clock.now());
+      return documentEmergency(
+        deps.database.db,
+        deps.policy,
+        changeId,
+        validation.request,
+        body.user.id,
+        deps.clock.now(),
+      );
     });
     if (!outcome.ok) {
-      await ack({ response_action: 'errors', errors: 'errors' in outcome ? outcome.errors : { [CHANGE_FIELDS.title]: outcome.reason } });
+      await ack({
+        response_action: 'errors',
+        errors: 'errors' in outcome ? outcome.errors : { [CHANGE_FIELDS.title]: outcome.reason },
+      });
       return;
     }
     await ack();

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
-import { EMERGENCY_FIELDS, validateEmergencyRequest } from '../../../domain/emergency-request.js';
 import { loadChangeView } from '../../../db/changes.js';
+import { EMERGENCY_FIELDS, validateEmergencyRequest } from '../../../domain/emergency-request.js';
 import { declareEmergency } from '../../../services/emergency.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { VIEWS } from '../../ids.js';
@@ -20,10 +20,23 @@ export function registerEmergencySubmitted(app: App, deps: ListenerDependencies)
     let changeId: number;
     try {
       // The view ID makes a repeated submission of the same modal record nothing new.
-      changeId = declareEmergency(deps.database.db, deps.policy, validation.value, body.user.id, view.id, deps.clock.now()).changeId;
+      changeId = declareEmergency(
+        deps.database.db,
+        deps.policy,
+        validation.value,
+        body.user.id,
+        view.id,
+        deps.clock.now(),
+      ).changeId;
     } catch (error) {
       deps.logger.error(`saving an emergency change failed: ${error instanceof Error ? error.message : String(error)}`);
-      await ack({ response_action: 'errors', errors: { [EMERGENCY_FIELDS.whatIsBroken]: 'Cabinet could not save this emergency; nothing was recorded. Submit again in a moment.' } });
+      await ack({
+        response_action: 'errors',
+        errors: {
+          [EMERGENCY_FIELDS.whatIsBroken]:
+            'Cabinet could not save this emergency; nothing was recorded. Submit again in a moment.',
+        },
+      });
       return;
     }
     const declared = validation.value.verballyAuthorized ? loadChangeView(deps.database.db, changeId) : undefined;

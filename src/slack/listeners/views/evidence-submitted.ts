@@ -2,12 +2,15 @@ import type { App } from '@slack/bolt';
 import { httpLink } from '../../../domain/change-request.js';
 import { addEvidence } from '../../../services/paperwork.js';
 import type { ListenerDependencies } from '../../dependencies.js';
-import { EVIDENCE_BLOCK, VIEWS, parseObligationValue } from '../../ids.js';
+import { EVIDENCE_BLOCK, parseObligationValue, VIEWS } from '../../ids.js';
 import { FORM_ACTION } from '../../views/change-form.js';
 
 /** What is wrong with the evidence typed for a checklist item, if anything. */
 function evidenceProblem(kind: 'retro_ticket' | 'root_cause_analysis', evidence: string): string | undefined {
-  if (kind === 'retro_ticket') return httpLink.safeParse(evidence).success ? undefined : 'Enter the full http(s) link of the ticket, e.g. https://jira.example.com/browse/CHG-12.';
+  if (kind === 'retro_ticket')
+    return httpLink.safeParse(evidence).success
+      ? undefined
+      : 'Enter the full http(s) link of the ticket, e.g. https://jira.example.com/browse/CHG-12.';
   return evidence === '' ? 'Write the root-cause analysis.' : undefined;
 }
 
@@ -17,11 +20,17 @@ export function registerEvidenceSubmitted(app: App, deps: ListenerDependencies):
     const item = parseObligationValue(view.private_metadata);
     const evidence = view.state.values[EVIDENCE_BLOCK]?.[FORM_ACTION]?.value?.trim() ?? '';
     if (!item || (item.kind !== 'retro_ticket' && item.kind !== 'root_cause_analysis')) {
-      await ack({ response_action: 'errors', errors: { [EVIDENCE_BLOCK]: 'This form does not refer to a checklist item; nothing was recorded.' } });
+      await ack({
+        response_action: 'errors',
+        errors: { [EVIDENCE_BLOCK]: 'This form does not refer to a checklist item; nothing was recorded.' },
+      });
       return;
     }
     const problem = evidenceProblem(item.kind, evidence);
-    const outcome = problem === undefined ? addEvidence(deps.database.db, deps.policy, item.changeId, item.kind, body.user.id, evidence, deps.clock.now()) : { ok: false as const, reason: problem };
+    const outcome =
+      problem === undefined
+        ? addEvidence(deps.database.db, deps.policy, item.changeId, item.kind, body.user.id, evidence, deps.clock.now())
+        : { ok: false as const, reason: problem };
     if (!outcome.ok) {
       await ack({ response_action: 'errors', errors: { [EVIDENCE_BLOCK]: outcome.reason } });
       return;

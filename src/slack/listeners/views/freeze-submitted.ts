@@ -2,7 +2,7 @@ import type { App } from '@slack/bolt';
 import { addFreeze } from '../../../services/freezes.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { FREEZE_FIELDS, VIEWS } from '../../ids.js';
-import { ROLE_CHECK_FAILED, holdsAnyRole } from '../../role-members.js';
+import { holdsAnyRole, ROLE_CHECK_FAILED } from '../../role-members.js';
 import { FORM_ACTION } from '../../views/change-form.js';
 import { freezeAddedText } from '../../views/freeze.js';
 
@@ -14,7 +14,15 @@ export function registerFreezeSubmitted(app: App, deps: ListenerDependencies): v
     // Listed members are known at once; a user group costs one Slack call, well inside the 3 s an ack has.
     const holds = await holdsAnyRole(client, deps.policy, roles, body.user.id);
     if (!holds) {
-      await ack({ response_action: 'errors', errors: { [FREEZE_FIELDS.reason]: holds === undefined ? ROLE_CHECK_FAILED : `Only the ${roles.join(', ')} can add change freezes; nothing was recorded.` } });
+      await ack({
+        response_action: 'errors',
+        errors: {
+          [FREEZE_FIELDS.reason]:
+            holds === undefined
+              ? ROLE_CHECK_FAILED
+              : `Only the ${roles.join(', ')} can add change freezes; nothing was recorded.`,
+        },
+      });
       return;
     }
     const input = {
@@ -26,14 +34,25 @@ export function registerFreezeSubmitted(app: App, deps: ListenerDependencies): v
     const outcome = addFreeze(deps.database.db, deps.policy, input, body.user.id, view.id, deps.clock.now());
     if (!outcome.ok) {
       const { from, to, reason } = outcome.errors;
-      await ack({ response_action: 'errors', errors: { ...(from ? { [FREEZE_FIELDS.from]: from } : {}), ...(to ? { [FREEZE_FIELDS.to]: to } : {}), ...(reason ? { [FREEZE_FIELDS.reason]: reason } : {}) } });
+      await ack({
+        response_action: 'errors',
+        errors: {
+          ...(from ? { [FREEZE_FIELDS.from]: from } : {}),
+          ...(to ? { [FREEZE_FIELDS.to]: to } : {}),
+          ...(reason ? { [FREEZE_FIELDS.reason]: reason } : {}),
+        },
+      });
       return;
     }
     await ack();
     if (!outcome.created) return;
     try {
       const dm = await client.conversations.open({ users: body.user.id });
-      if (dm.channel?.id) await client.chat.postMessage({ channel: dm.channel.id, text: freezeAddedText(outcome.freeze, outcome.plannedInside) });
+      if (dm.channel?.id)
+        await client.chat.postMessage({
+          channel: dm.channel.id,
+          text: freezeAddedText(outcome.freeze, outcome.plannedInside),
+        });
     } catch (error) {
       // The freeze is recorded; only the confirmation is lost, and `/change freeze list` shows it.
       deps.logger.warn(`freeze confirmation DM failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,12 +1,22 @@
 import type { App } from '@slack/bolt';
-import { IMPLEMENTATION_FIELDS, readReviewForm, readRollbackForm, readVerification } from '../../../domain/implementation.js';
-import { readText } from '../../../domain/change-request.js';
 import { loadChangeView } from '../../../db/changes.js';
+import { readText } from '../../../domain/change-request.js';
+import {
+  IMPLEMENTATION_FIELDS,
+  readReviewForm,
+  readRollbackForm,
+  readVerification,
+} from '../../../domain/implementation.js';
 import { type StepInput, takeStep } from '../../../services/implementation.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { IMPLEMENTATION_VIEWS, type ImplementationFormStep, parseChangeValue } from '../../ids.js';
 import type { ViewStateValues } from '../../views/change-form.js';
-import { readFailureReason, readReviewValues, readRollbackValues, readVerificationValues } from '../../views/implementation.js';
+import {
+  readFailureReason,
+  readReviewValues,
+  readRollbackValues,
+  readVerificationValues,
+} from '../../views/implementation.js';
 
 type Read = { ok: true; input: StepInput } | { ok: false; errors: Record<string, string> };
 
@@ -19,12 +29,22 @@ const FIRST_FIELD: Record<ImplementationFormStep, string> = {
 };
 
 /** Reads and validates a form; the review's questions depend on the state the change is in. */
-function readForm(step: ImplementationFormStep, values: ViewStateValues, deps: ListenerDependencies, changeId: number): Read {
+function readForm(
+  step: ImplementationFormStep,
+  values: ViewStateValues,
+  deps: ListenerDependencies,
+  changeId: number,
+): Read {
   const now = deps.clock.now();
   switch (step) {
     case 'fail': {
       const errors: Record<string, string> = {};
-      const reason = readText(errors, IMPLEMENTATION_FIELDS.failureReason, 'what went wrong', readFailureReason(values));
+      const reason = readText(
+        errors,
+        IMPLEMENTATION_FIELDS.failureReason,
+        'what went wrong',
+        readFailureReason(values),
+      );
       return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, input: { step, reason } };
     }
     case 'roll_back': {
@@ -49,7 +69,11 @@ function readForm(step: ImplementationFormStep, values: ViewStateValues, deps: L
  * then recorded with its transition and audit event in one transaction. Refusals (not the owner,
  * the change moved on) go back on the form's first input; a repeated submission records nothing new.
  */
-export function registerImplementationSubmitted(app: App, deps: ListenerDependencies, step: ImplementationFormStep): void {
+export function registerImplementationSubmitted(
+  app: App,
+  deps: ListenerDependencies,
+  step: ImplementationFormStep,
+): void {
   app.view(IMPLEMENTATION_VIEWS[step], async ({ ack, body, view }) => {
     const refuse = (errors: Record<string, string>) => ack({ response_action: 'errors', errors });
     const changeId = parseChangeValue(view.private_metadata);

@@ -2,10 +2,10 @@ import type { App } from '@slack/bolt';
 import { VERBAL_FIELDS, validateVerbalApproval } from '../../../domain/emergency-request.js';
 import { recordVerbalApproval } from '../../../services/verbal-approvals.js';
 import type { ListenerDependencies } from '../../dependencies.js';
-import { forChangeOf } from './for-change.js';
 import { VIEWS } from '../../ids.js';
 import { noticeModal } from '../../views/blocks.js';
 import { readVerbalApprovalForm } from '../../views/emergency.js';
+import { forChangeOf } from './for-change.js';
 
 /** The verbal-approval modal submitted: refused on the approver field when that person cannot authorize; else recorded once. */
 export function registerVerbalApprovalSubmitted(app: App, deps: ListenerDependencies): void {
@@ -15,7 +15,17 @@ export function registerVerbalApprovalSubmitted(app: App, deps: ListenerDependen
       await ack({ response_action: 'errors', errors: validation.errors });
       return;
     }
-    const outcome = forChangeOf(view.private_metadata, (changeId) => recordVerbalApproval(deps.database.db, deps.policy, changeId, validation.value, body.user.id, view.id, deps.clock.now()));
+    const outcome = forChangeOf(view.private_metadata, (changeId) =>
+      recordVerbalApproval(
+        deps.database.db,
+        deps.policy,
+        changeId,
+        validation.value,
+        body.user.id,
+        view.id,
+        deps.clock.now(),
+      ),
+    );
     if (!outcome.ok) {
       await ack({ response_action: 'errors', errors: { [VERBAL_FIELDS.approver]: outcome.reason } });
       return;
