@@ -290,7 +290,9 @@ function crossReferenceIssues(policy: PolicyShape): Issue[] {
 
   checkEveryLevelHasRow('approval_matrix', policy.approval_matrix);
   for (const [level, row] of Object.entries(policy.approval_matrix)) {
-    row.forEach((role, index) => checkRole(['approval_matrix', level, index], role));
+    row.forEach((role, index) => {
+      checkRole(['approval_matrix', level, index], role);
+    });
   }
   checkEveryLevelHasRow('approval_sla', policy.approval_sla);
 
@@ -322,16 +324,18 @@ function crossReferenceIssues(policy: PolicyShape): Issue[] {
   for (const id of duplicates(policy.systems.map((system) => system.id))) {
     issues.push({ path: ['systems'], message: `system "${id}" is listed twice` });
   }
-  policy.change_types.standard.approver_roles.forEach((role, index) =>
-    checkRole(['change_types', 'standard', 'approver_roles', index], role),
-  );
+  policy.change_types.standard.approver_roles.forEach((role, index) => {
+    checkRole(['change_types', 'standard', 'approver_roles', index], role);
+  });
   for (const key of ['business_hours', 'after_hours', 'fallback_any_of'] as const) {
-    policy.emergency.authorizers[key].forEach((role, index) =>
-      checkRole(['emergency', 'authorizers', key, index], role),
-    );
+    policy.emergency.authorizers[key].forEach((role, index) => {
+      checkRole(['emergency', 'authorizers', key, index], role);
+    });
   }
   for (const key of ['dispute_notify_roles', 'overdue_notify_roles'] as const) {
-    policy.emergency[key].forEach((role, index) => checkRole(['emergency', key, index], role));
+    policy.emergency[key].forEach((role, index) => {
+      checkRole(['emergency', key, index], role);
+    });
   }
   if (policy.emergency.reminder_hours_before_deadline >= policy.emergency.documentation_deadline_hours) {
     issues.push({
@@ -339,10 +343,12 @@ function crossReferenceIssues(policy: PolicyShape): Issue[] {
       message: `must be less than documentation_deadline_hours (${policy.emergency.documentation_deadline_hours})`,
     });
   }
-  policy.emergency.cab_review_risk_levels.forEach((level, index) =>
-    checkLevel(['emergency', 'cab_review_risk_levels', index], level),
-  );
-  policy.cab.review_risk_levels.forEach((level, index) => checkLevel(['cab', 'review_risk_levels', index], level));
+  policy.emergency.cab_review_risk_levels.forEach((level, index) => {
+    checkLevel(['emergency', 'cab_review_risk_levels', index], level);
+  });
+  policy.cab.review_risk_levels.forEach((level, index) => {
+    checkLevel(['cab', 'review_risk_levels', index], level);
+  });
   // Under the chair rule nobody else can decide, so a CAB that meets needs its chair.
   if (policy.cab.channel && policy.cab.decision_rule === 'chair' && !policy.cab.chair) {
     issues.push({
@@ -357,15 +363,17 @@ function crossReferenceIssues(policy: PolicyShape): Issue[] {
   policy.deployment_windows.forEach((window, index) => {
     if (window.from >= window.to)
       issues.push({ path: ['deployment_windows', index, 'to'], message: 'must be later than from' });
-    window.risks.forEach((level, riskIndex) => checkLevel(['deployment_windows', index, 'risks', riskIndex], level));
+    window.risks.forEach((level, riskIndex) => {
+      checkLevel(['deployment_windows', index, 'risks', riskIndex], level);
+    });
   });
   policy.freezes.forEach((freeze, index) => {
     if (freeze.to < freeze.from) issues.push({ path: ['freezes', index, 'to'], message: 'must not be before from' });
   });
   checkRole(['scheduling', 'exception_role'], policy.scheduling.exception_role);
-  policy.implementation.review_risk_levels.forEach((level, index) =>
-    checkLevel(['implementation', 'review_risk_levels', index], level),
-  );
+  policy.implementation.review_risk_levels.forEach((level, index) => {
+    checkLevel(['implementation', 'review_risk_levels', index], level);
+  });
   for (const id of duplicates(policy.implementation.verification_checklist.map((check) => check.id))) {
     issues.push({ path: ['implementation', 'verification_checklist'], message: `check "${id}" is listed twice` });
   }

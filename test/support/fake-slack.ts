@@ -285,7 +285,10 @@ export class FakeSlack {
   }
 
   private answer(method: string, params: Record<string, unknown>): Record<string, unknown> {
-    const ts = () => `${(this.nextTs += 1)}.000100`;
+    const ts = () => {
+      this.nextTs += 1;
+      return `${this.nextTs}.000100`;
+    };
     switch (method) {
       case 'response_url':
         return { ok: true };

@@ -26,7 +26,7 @@ function errorsOf<T>(result: Result<T>): Record<string, string> {
   return result.errors;
 }
 
-function valueOf<T>(result: Result<T>): T {
+function okValue<T>(result: Result<T>): T {
   if (!result.ok) throw new Error(`expected ok, got errors: ${JSON.stringify(result.errors)}`);
   return result.value;
 }
@@ -226,7 +226,7 @@ describe('validateEmergencyRequest: what passes', () => {
   });
 
   it('6.2 trims the texts and the systems, dedupes systems, keeps the rest verbatim', () => {
-    const value = valueOf(
+    const value = okValue(
       validateEmergencyRequest(
         {
           whatIsBroken: '  Checkout is down \n',
@@ -253,7 +253,7 @@ describe('validateEmergencyRequest: what passes', () => {
   });
 
   it('verballyAuthorized false is kept as false', () => {
-    expect(valueOf(validateEmergencyRequest(validForm({ verballyAuthorized: false }), policy)).verballyAuthorized).toBe(
+    expect(okValue(validateEmergencyRequest(validForm({ verballyAuthorized: false }), policy)).verballyAuthorized).toBe(
       false,
     );
   });
@@ -294,7 +294,7 @@ describe('validateEmergencyRequest: 6.1 criteria come from the policy', () => {
     },
   ])('$name', ({ criterion, given, ok }) => {
     const result = validateEmergencyRequest(validForm({ criterion }), given);
-    if (ok) expect(valueOf(result).criterion).toBe(criterion);
+    if (ok) expect(okValue(result).criterion).toBe(criterion);
     else
       expect(errorsOf(result)).toEqual({ [EMERGENCY_FIELDS.criterion]: 'Pick the emergency criterion that applies.' });
   });
@@ -322,7 +322,7 @@ describe('validateEmergencyRequest: affected systems, catalog vs free text', () 
       expected: ['Payments API'],
     },
   ])('$name is accepted', ({ systems, given, expected }) => {
-    expect(valueOf(validateEmergencyRequest(validForm({ affectedSystems: systems }), given)).affectedSystems).toEqual(
+    expect(okValue(validateEmergencyRequest(validForm({ affectedSystems: systems }), given)).affectedSystems).toEqual(
       expected,
     );
   });
@@ -520,7 +520,7 @@ describe('validateVerbalApproval: the current minute is not the future (the pick
     { name: 'a minute ago', givenAt: MINUTE_START - 60, now: NOW },
     { name: 'yesterday', givenAt: MINUTE_START - 86_400, now: NOW },
   ])('6.2 given at: $name → ok', ({ givenAt, now }) => {
-    expect(valueOf(validateVerbalApproval(validVerbal({ givenAt }), now)).givenAt.getTime()).toBe(givenAt * 1000);
+    expect(okValue(validateVerbalApproval(validVerbal({ givenAt }), now)).givenAt.getTime()).toBe(givenAt * 1000);
   });
 
   it('6.2 given at: the first millisecond of the next minute is the future', () => {
@@ -533,7 +533,7 @@ describe('validateVerbalApproval: the current minute is not the future (the pick
 
 describe('validateVerbalApproval: what passes', () => {
   it.each(VERBAL_MEDIA.map((medium) => ({ medium })))('6.2 medium $medium is accepted', ({ medium }) => {
-    expect(valueOf(validateVerbalApproval(validVerbal({ medium }), NOW)).medium).toBe(medium);
+    expect(okValue(validateVerbalApproval(validVerbal({ medium }), NOW)).medium).toBe(medium);
   });
 
   it.each([
@@ -553,7 +553,7 @@ describe('validateVerbalApproval: what passes', () => {
       expected: 'n'.repeat(NOTE_MAX),
     },
   ])('6.2 note: $name', ({ note, expected }) => {
-    expect(valueOf(validateVerbalApproval(validVerbal({ note }), NOW)).note).toBe(expected);
+    expect(okValue(validateVerbalApproval(validVerbal({ note }), NOW)).note).toBe(expected);
   });
 
   it('6.2 a whole verbal approval becomes who, how, when (a Date) and the note', () => {
@@ -563,7 +563,7 @@ describe('validateVerbalApproval: what passes', () => {
       givenAt: new Date('2026-03-02T14:50:00.000Z'),
       note: 'On the incident bridge',
     };
-    const value = valueOf(
+    const value = okValue(
       validateVerbalApproval(
         {
           approverId: 'U0ONSEC01',

@@ -200,13 +200,13 @@ export function reviewModal(view: ChangeView): types.ModalView {
   ]);
 }
 
-const valueOf = (values: ViewStateValues, blockId: string) => values[blockId]?.[FORM_ACTION];
-const textOf = (values: ViewStateValues, blockId: string) => valueOf(values, blockId)?.value ?? undefined;
+const fieldOf = (values: ViewStateValues, blockId: string) => values[blockId]?.[FORM_ACTION];
+const textOf = (values: ViewStateValues, blockId: string) => fieldOf(values, blockId)?.value ?? undefined;
 
 export function readRollbackValues(values: ViewStateValues): RollbackForm {
   const F = IMPLEMENTATION_FIELDS;
   return {
-    decidedAt: valueOf(values, F.rollbackDecidedAt)?.selected_date_time ?? undefined,
+    decidedAt: fieldOf(values, F.rollbackDecidedAt)?.selected_date_time ?? undefined,
     reason: textOf(values, F.rollbackReason),
     steps: textOf(values, F.rollbackSteps),
     impact: textOf(values, F.rollbackImpact),
@@ -227,7 +227,7 @@ export function readReviewValues(values: ViewStateValues): ReviewForm {
 
 export function readVerificationValues(values: ViewStateValues): { checks: string[]; note: string | undefined } {
   return {
-    checks: (valueOf(values, IMPLEMENTATION_FIELDS.verificationChecks)?.selected_options ?? []).map(
+    checks: (fieldOf(values, IMPLEMENTATION_FIELDS.verificationChecks)?.selected_options ?? []).map(
       (selected) => selected.value ?? '',
     ),
     note: textOf(values, IMPLEMENTATION_FIELDS.verificationNote),

@@ -67,12 +67,14 @@ export function calendarMessages(
   const lineFor = (day: string) => byDay.get(day) ?? byDay.set(day, []).get(day) ?? [];
   for (const freeze of calendar.freezes) {
     if (freeze.to < firstDay || freeze.from > lastDay) continue;
+    // biome-ignore lint/complexity/useMathMinMax: these are ISO date strings, which Math.max cannot compare
     lineFor(freeze.from > firstDay ? freeze.from : firstDay).push(
       `:snowflake: *Change freeze* ${escapeMrkdwn(describeFreeze(freeze))}`,
     );
   }
   for (const change of calendar.changes) {
     const day = localDate(change.plannedStart, timeZone);
+    // biome-ignore lint/complexity/useMathMinMax: these are ISO date strings, which Math.max cannot compare
     lineFor(day < firstDay ? firstDay : day).push(calendarChangeLine(change, policy));
   }
   const title = `*Change calendar* — the next ${days} day${days === 1 ? '' : 's'} (${escapeMrkdwn(timeZone)} days)`;
