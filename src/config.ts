@@ -30,7 +30,9 @@ const CREATE_APP = 'create the app from manifest.yml (see README)';
 const envSchema = z.object({
   SLACK_BOT_TOKEN: z
     .string({
-      error: `SLACK_BOT_TOKEN is not set: ${CREATE_APP}, install it to your workspace, then set SLACK_BOT_TOKEN to its Bot User OAuth Token (xoxb-…)`,
+      error:
+        `SLACK_BOT_TOKEN is not set: ${CREATE_APP}, install it to your workspace, then set ` +
+        `SLACK_BOT_TOKEN to its Bot User OAuth Token (xoxb-…)`,
     })
     .regex(
       /^xoxb-/,
@@ -47,7 +49,8 @@ const envSchema = z.object({
     .string()
     .regex(
       /^xapp-/,
-      'SLACK_APP_TOKEN must be an app-level token starting with xapp- (Basic Information → App-Level Tokens, scope connections:write)',
+      'SLACK_APP_TOKEN must be an app-level token starting with xapp- (Basic Information → ' +
+        'App-Level Tokens, scope connections:write)',
     )
     .optional(),
   SLACK_API_URL: z
@@ -66,7 +69,8 @@ const envSchema = z.object({
     .min(32, 'CALENDAR_TOKEN must be at least 32 characters: generate one with `openssl rand -hex 32`')
     .regex(
       /^[A-Za-z0-9_-]+$/,
-      'CALENDAR_TOKEN may hold only letters, digits, - and _ (it goes in a URL): generate one with `openssl rand -hex 32`',
+      'CALENDAR_TOKEN may hold only letters, digits, - and _ (it goes in a URL): generate ' +
+        'one with `openssl rand -hex 32`',
     )
     .optional(),
 });
@@ -82,7 +86,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const vars = result.data;
   if (!vars.SLACK_APP_TOKEN && !vars.SLACK_SIGNING_SECRET) {
     throw new ConfigError(
-      `SLACK_SIGNING_SECRET is not set: ${CREATE_APP}, then set SLACK_SIGNING_SECRET to its Signing Secret (Basic Information → App Credentials), or set SLACK_APP_TOKEN for Socket Mode`,
+      `SLACK_SIGNING_SECRET is not set: ${CREATE_APP}, then set SLACK_SIGNING_SECRET to ` +
+        `its Signing Secret (Basic Information → App Credentials), or set SLACK_APP_TOKEN ` +
+        `for Socket Mode`,
     );
   }
   return {

@@ -118,7 +118,9 @@ export function decisionEligibility(context: DecisionContext, actorId: string): 
   if (open.length === 0) {
     return {
       ok: false,
-      reason: `The ${asked.map((r) => r.role).join(' and ')} approval of ${changeRef} is already given; nothing more is needed from you.`,
+      reason:
+        `The ${asked.map((r) => r.role).join(' and ')} approval of ${changeRef} is already ` +
+        `given; nothing more is needed from you.`,
     };
   }
   // An alternative first (it decides the phase alone), then the scarcest role, so a person in two

@@ -90,7 +90,9 @@ export function readVerification(
   const missing = checklist.filter((check) => !checked.includes(check.id));
   if (missing.length > 0 || checked.some((id) => !checklist.some((check) => check.id === id))) {
     errors[IMPLEMENTATION_FIELDS.verificationChecks] =
-      `Tick every check once it passes (still open: ${missing.map((check) => check.label).join('; ') || 'an unknown check'}). If one does not pass, press Failed instead.`;
+      `Tick every check once it passes (still open: ` +
+      `${missing.map((check) => check.label).join('; ') || 'an unknown check'}). If one ` +
+      `does not pass, press Failed instead.`;
   }
   const trimmed = note?.trim() || null;
   if (trimmed !== null && trimmed.length > 3000)
@@ -201,7 +203,10 @@ export function startRefusal(
     (freeze) => !excepted?.freezes.some((allowed) => allowed.id === freeze.id),
   );
   if (excepted !== null && frozen[0])
-    return `${change.ref} cannot start during the change freeze ${describeFreeze(frozen[0])} (9.2), announced after its exception was approved.`;
+    return (
+      `${change.ref} cannot start during the change freeze ${describeFreeze(frozen[0])} ` +
+      `(9.2), announced after its exception was approved.`
+    );
   if (excepted?.outsideWindow) return undefined;
   const nowAllowed = nextAllowedPeriod(policy, risk, now, 0, []);
   const inWindow = nowAllowed !== undefined && nowAllowed.start.getTime() === now.getTime();

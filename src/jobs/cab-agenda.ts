@@ -12,7 +12,9 @@ export interface JobDependencies {
   outbox: { kick(): void };
 }
 
-/** The weekly CAB agenda (7.2, 7.3) on the policy's `cab.schedule`; a missed one is posted late within the grace period. */
+/**
+ * The weekly CAB agenda (7.2, 7.3) on the policy's `cab.schedule`; a missed one is posted late within the grace period.
+ */
 export function cabAgendaJob(deps: JobDependencies): ScheduledJob {
   const { policy } = deps;
   return {

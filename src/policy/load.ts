@@ -29,7 +29,8 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
     issue.code === 'unrecognized_keys'
       ? issue.keys.map(
           (key) =>
-            `${formatKeyPath([...issue.path, key])}: unknown key (check its spelling against the README's policy reference)`,
+            `${formatKeyPath([...issue.path, key])}: unknown key (check its spelling ` +
+            `against the README's policy reference)`,
         )
       : [`${formatKeyPath(issue.path)}: ${issue.message}`],
   );
@@ -57,7 +58,8 @@ function policyWarnings(policy: Policy): string[] {
     );
   if (!policy.cab.channel)
     warnings.push(
-      `cab.channel is not set: CAB agendas will not be posted, and changes that need the board (role "${policy.cab.role}") cannot be approved`,
+      `cab.channel is not set: CAB agendas will not be posted, and changes that need the ` +
+        `board (role "${policy.cab.role}") cannot be approved`,
     );
   if (!policy.cab.chair) warnings.push('cab.chair is not set: nobody chairs the CAB');
   if (!policy.channels.log) warnings.push('channels.log is not set: changes will not be announced in a log channel');

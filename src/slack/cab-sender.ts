@@ -142,7 +142,10 @@ export function createCabDelivery(deps: CabDeliveryDependencies): CabDelivery {
   const minutesOf = (meeting: CabMeetingRow): SlackMessage[] =>
     meeting.minutes ? minutesMessages(meeting.minutes, policy) : [];
 
-  /** Posts the minutes' first message, then queues the rest and the items' refresh (each its own keyed row, so a retry repeats nothing). */
+  /**
+   * Posts the minutes' first message, then queues the rest and the items' refresh (each its own keyed row, so a retry
+   * repeats nothing).
+   */
   const postMinutes = async (meeting: CabMeetingRow) => {
     const [first, ...rest] = minutesOf(meeting);
     if (!first) return;
@@ -173,7 +176,10 @@ export function createCabDelivery(deps: CabDeliveryDependencies): CabDelivery {
     const link = permalink
       ? `<${permalink}|${agendaTitle(meeting.meetingAt, policy)}>`
       : agendaTitle(meeting.meetingAt, policy);
-    const text = `The agenda is posted: ${link}. ${size.forApproval} change(s) for the board to decide, ${size.issues} open issue(s). Close the meeting from the agenda when you are done, to record the minutes.`;
+    const text =
+      `The agenda is posted: ${link}. ${size.forApproval} change(s) for the board to decide, ` +
+      `${size.issues} open issue(s). Close the meeting from the agenda when you are done, to ` +
+      `record the minutes.`;
     await client.chat.postMessage({ channel: await deps.openDm(chair), text });
   };
 

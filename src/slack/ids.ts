@@ -132,7 +132,9 @@ export function parseDecisionValue(value: string | undefined): { changeId: numbe
   return changeId === undefined || phase === undefined ? undefined : { changeId, phase };
 }
 
-/** A ballot on a change put to the board: "ITEM-7:vote:approve" (the button's value and the reason modal's metadata). */
+/**
+ * A ballot on a change put to the board: "ITEM-7:vote:approve" (the button's value and the reason modal's metadata).
+ */
 export interface BallotValue {
   itemId: number;
   kind: BallotKind;

@@ -6,7 +6,10 @@ export function boardMembers(client: webApi.WebClient, policy: Policy): Promise<
   return roleMembers(client, policy, policy.cab.role);
 }
 
-/** Who besides the chair may close a meeting: nobody when there is a chair, else the members (no Slack call needed then). */
+/**
+ * Who besides the chair may close a meeting: nobody when there is a chair, else the members (no Slack call needed
+ * then).
+ */
 export async function closersBesideChair(client: webApi.WebClient, policy: Policy): Promise<string[]> {
   return policy.cab.chair ? [] : boardMembers(client, policy);
 }

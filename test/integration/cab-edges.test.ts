@@ -108,7 +108,8 @@ describe('CAB edge cases', () => {
       'policy.yml',
     );
     expect(warnings).toContain(
-      'cab.channel is not set: CAB agendas will not be posted, and changes that need the board (role "cab") cannot be approved',
+      'cab.channel is not set: CAB agendas will not be posted, and changes that need the ' +
+        'board (role "cab") cannot be approved',
     );
   });
 

@@ -214,7 +214,8 @@ describe('/change freeze add, list and remove (9.2)', () => {
   });
 
   it('reads "today" in the policy timezone: a freeze ending today in New York is accepted at 22:00 there, and listed until the day is over', async () => {
-    const app = await start({ policy: policyWith(), clock: new FakeClock('2026-11-19T03:00:00Z') }); // Wed 18 Nov, 22:00 in New York
+    // Wed 18 Nov, 22:00 in New York
+    const app = await start({ policy: policyWith(), clock: new FakeClock('2026-11-19T03:00:00Z') });
     expect(await replyText(app, 'freeze add 2026-11-18 2026-11-18 Tonight', CHANGE_MANAGER)).toContain('*FRZ-1*');
     expect(ackText(await app.command('freeze list'))).toContain('*FRZ-1* “Tonight” (2026-11-18)');
     app.clock.set('2026-11-19T05:00:00Z'); // Thu 19 Nov, 00:00 in New York

@@ -42,7 +42,8 @@ describe('database', () => {
     const sqlite = db.$client;
     const tables = sqlite
       .prepare(
-        "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not like '__drizzle%' order by name",
+        "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' " +
+          "and name not like '__drizzle%' order by name",
       )
       .pluck()
       .all();

@@ -424,7 +424,8 @@ describe('verbal approvals (6.2, 6.3)', () => {
       response_action: 'errors',
       errors: {
         verbal_approver:
-          'That person cannot authorize CHG-1. Who can: manager, security, or instead cto, ciso (the people listed above).',
+          'That person cannot authorize CHG-1. Who can: manager, security, or instead cto, ' +
+          'ciso (the people listed above).',
       },
     });
     expect(app.database.db.select().from(verbalApprovals).all()).toHaveLength(0);

@@ -247,7 +247,8 @@ describe('implementation (9.1, 8.4, 10.4) and closure', () => {
     await approvedLowChange(app);
     app.clock.set('2026-11-20T13:00:00Z'); // Friday 08:00 New York: no window
     expect(await step(app, OWNER, 'start')).toContain(
-      'CHG-1 cannot start now: it is outside the deployment windows for low-risk changes (9.1). The next low-risk window is Mon 23 Nov 2026, 06:00–10:00',
+      'CHG-1 cannot start now: it is outside the deployment windows for low-risk changes ' +
+        '(9.1). The next low-risk window is Mon 23 Nov 2026, 06:00–10:00',
     );
     expect(changeRow(app)?.state).toBe('approved');
   });
@@ -280,7 +281,8 @@ describe('implementation (9.1, 8.4, 10.4) and closure', () => {
     expect(await step(app, REQUESTER, 'close')).toContain(`Only the change owner, <@${OWNER}>, can close CHG-1`);
     expect(await step(app, OWNER, 'close')).toBe('CHG-1 is closed.');
     expect(changeRow(app)?.state).toBe('closed');
-    expect(await step(app, REQUESTER, 'close')).toContain('Only the change owner'); // not "already closed" to a stranger
+    // not "already closed" to a stranger
+    expect(await step(app, REQUESTER, 'close')).toContain('Only the change owner');
     const transitions = auditOf(app)
       .filter((event) => event.toState !== null)
       .map((event) => `${event.fromState}→${event.toState}`);
@@ -345,7 +347,8 @@ describe('implementation (9.1, 8.4, 10.4) and closure', () => {
     });
     expect(Object.keys(errorsOf(badMinutes.text))).toEqual([IMPLEMENTATION_FIELDS.rollbackMinutes]);
     expect((await submitForm(app, 'roll_back', rollbackValues, 'V0ROLLBACK')).text).toBe('');
-    expect((await submitForm(app, 'roll_back', rollbackValues, 'V0ROLLBACK')).text).toBe(''); // Slack's retry records nothing more
+    // Slack's retry records nothing more
+    expect((await submitForm(app, 'roll_back', rollbackValues, 'V0ROLLBACK')).text).toBe('');
     expect(changeRow(app)?.state).toBe('rolled_back');
     expect(app.database.db.select().from(rollbacks).all()).toEqual([
       expect.objectContaining({

@@ -112,7 +112,8 @@ describe('npm start (dist/main.js)', () => {
     const policyPath = join(dir, 'policy.yml');
     writeFileSync(
       policyPath,
-      `${MINIMAL_POLICY_YAML}approval_matrix: { low: [peer], medium: [peer, mangaer], high: [peer], critical: [peer] }\n`,
+      `${MINIMAL_POLICY_YAML}approval_matrix: { low: [peer], medium: [peer, mangaer], ` +
+        `high: [peer], critical: [peer] }\n`,
     );
     const { code, stderr } = await run({
       SLACK_BOT_TOKEN: 'xoxb-1-2-3',

@@ -165,7 +165,8 @@ export class FakeSlack {
         this.events.off('call', onCall);
         reject(
           new Error(
-            `no ${method} call within ${timeoutMs} ms; calls so far: ${this.calls.map((c) => c.method).join(', ') || 'none'}`,
+            `no ${method} call within ${timeoutMs} ms; calls so far: ` +
+              `${this.calls.map((c) => c.method).join(', ') || 'none'}`,
           ),
         );
       }, timeoutMs);
@@ -316,7 +317,9 @@ export class FakeSlack {
         return {
           ok: true,
           channel: params.channel,
-          permalink: `https://cabinet-test.slack.com/archives/${String(params.channel)}/p${String(params.message_ts).replace('.', '')}`,
+          permalink:
+            `https://cabinet-test.slack.com/archives/${String(params.channel)}` +
+            `/p${String(params.message_ts).replace('.', '')}`,
         };
       case 'conversations.open': {
         const user = String(params.users ?? '').split(',')[0] ?? '';

@@ -146,7 +146,9 @@ const FREEZE = { from: '2026-03-10', to: '2026-03-11', reason: 'Quarter-end & <p
 
 /** A 150-character title full of the characters mrkdwn reads as markup. */
 function longTitle(id: number): string {
-  const seed = `Upgrade #${id} & <core> routers > switches & firewalls, then re-point <payments> & <billing> at the new cluster > old `;
+  const seed =
+    `Upgrade #${id} & <core> routers > switches & firewalls, then re-point <payments> & ` +
+    `<billing> at the new cluster > old `;
   return seed.repeat(3).slice(0, 150);
 }
 

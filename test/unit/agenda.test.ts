@@ -627,12 +627,16 @@ describe('buildAgenda 7.3 (5) upcoming change freeze periods (policy.freezes, da
 
   it.each([
     {
-      name: '7.3 (5) at the meeting (Wed 2026-11-25 10:00 EST) a freeze that ended yesterday is excluded, one ending today included',
+      name:
+        '7.3 (5) at the meeting (Wed 2026-11-25 10:00 EST) a freeze that ended yesterday is ' +
+        'excluded, one ending today included',
       now: NOW,
       reasons: ['Ends today', 'Year-end freeze'],
     },
     {
-      name: '7.3 (5) at 2026-11-25T03:00Z it is still Tue 2026-11-24 in New York: the freeze ending on the 24th is still listed',
+      name:
+        '7.3 (5) at 2026-11-25T03:00Z it is still Tue 2026-11-24 in New York: the freeze ' +
+        'ending on the 24th is still listed',
       now: at('2026-11-25T03:00:00Z'),
       reasons: ['Ended yesterday', 'Ends today', 'Year-end freeze'],
     },
@@ -1137,7 +1141,9 @@ describe('addBusinessDays: 4.4 SLAs count business days (same time of day on the
       expected: '2026-11-16T15:00:00.000Z',
     },
     {
-      name: '4.4 Fri 2026-11-13 23:30 EST (UTC says Saturday) + 1 business day = Mon 11-16 23:30 EST: the weekday is local',
+      name:
+        '4.4 Fri 2026-11-13 23:30 EST (UTC says Saturday) + 1 business day = Mon 11-16 23:30 ' +
+        'EST: the weekday is local',
       from: '2026-11-14T04:30:00Z',
       days: 1,
       hours: policy,
@@ -1194,7 +1200,9 @@ describe('addBusinessDays: 4.4 SLAs count business days (same time of day on the
       expected: '2026-03-10T03:30:00.000Z',
     },
     {
-      name: '4.4 fall back does not count Sun 2026-11-01 twice: Sat 10-31 00:30 EDT + 2 Sunday business days is Sun 11-08 00:30 EST',
+      name:
+        '4.4 fall back does not count Sun 2026-11-01 twice: Sat 10-31 00:30 EDT + 2 Sunday ' +
+        'business days is Sun 11-08 00:30 EST',
       from: '2026-10-31T04:30:00Z',
       days: 2,
       hours: sundays,

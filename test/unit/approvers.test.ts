@@ -1,4 +1,5 @@
-// chooseCandidates, approvalsComplete and decisionEligibility: who is asked to approve a change, when a phase is decided, and who may decide on it.
+// chooseCandidates, approvalsComplete and decisionEligibility: who is asked to approve a change, when a phase is
+// decided, and who may decide on it.
 import { describe, expect, it } from 'vitest';
 import {
   approvalsComplete,
@@ -189,7 +190,8 @@ describe('approvalsComplete', () => {
   const ordinary = (satisfied: boolean) => ({ alternative: false, satisfied });
   const alternative = (satisfied: boolean) => ({ alternative: true, satisfied });
 
-  // POL-SEC-008 6.3: "Manager + Security" (every ordinary requirement), "If unavailable: CTO or CISO" (any one alternative).
+  // POL-SEC-008 6.3: "Manager + Security" (every ordinary requirement), "If unavailable: CTO or CISO" (any one
+  // alternative).
   it.each<{ name: string; requirements: { alternative: boolean; satisfied: boolean }[]; expected: boolean }>([
     { name: 'no requirements at all: nothing has approved', requirements: [], expected: false },
     { name: 'one ordinary, satisfied', requirements: [ordinary(true)], expected: true },
@@ -572,7 +574,9 @@ describe('decisionEligibility', () => {
         expected: { requirementId: 2, role: 'security' },
       },
       {
-        name: 'the stand-in requirement already approved by somebody else (approvals needed 2): the open stand-in is still chosen over manager',
+        name:
+          'the stand-in requirement already approved by somebody else (approvals needed 2): ' +
+          'the open stand-in is still chosen over manager',
         ctx: context({
           state: 'pending_authorization',
           requirements: [

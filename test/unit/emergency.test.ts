@@ -204,8 +204,12 @@ describe('authorizationRequirements: 6.3 roles come from the policy', () => {
 
   it.each([
     {
-      name: '6.3 "If unavailable: CTO or CISO": a fallback role that is already on duty is not repeated as an alternative',
-      yaml: 'emergency: { authorizers: { business_hours: [manager, cto], after_hours: [oncall_manager], fallback_any_of: [cto, ciso] } }\n',
+      name:
+        '6.3 "If unavailable: CTO or CISO": a fallback role that is already on duty is not ' +
+        'repeated as an alternative',
+      yaml:
+        'emergency: { authorizers: { business_hours: [manager, cto], after_hours: ' +
+        '[oncall_manager], fallback_any_of: [cto, ciso] } }\n',
       at: MONDAY_NOON_EST,
       expected: [
         { role: 'manager', alternative: false },
@@ -215,7 +219,9 @@ describe('authorizationRequirements: 6.3 roles come from the policy', () => {
     },
     {
       name: '6.3 after hours: the CTO on call is primary, only the CISO stands in',
-      yaml: 'emergency: { authorizers: { business_hours: [manager], after_hours: [cto], fallback_any_of: [cto, ciso] } }\n',
+      yaml:
+        'emergency: { authorizers: { business_hours: [manager], after_hours: [cto], ' +
+        'fallback_any_of: [cto, ciso] } }\n',
       at: SATURDAY_NOON_EST,
       expected: [
         { role: 'cto', alternative: false },
@@ -224,7 +230,9 @@ describe('authorizationRequirements: 6.3 roles come from the policy', () => {
     },
     {
       name: '6.3 the same policy in business hours keeps both stand-ins',
-      yaml: 'emergency: { authorizers: { business_hours: [manager], after_hours: [cto], fallback_any_of: [cto, ciso] } }\n',
+      yaml:
+        'emergency: { authorizers: { business_hours: [manager], after_hours: [cto], ' +
+        'fallback_any_of: [cto, ciso] } }\n',
       at: MONDAY_NOON_EST,
       expected: [
         { role: 'manager', alternative: false },
@@ -414,7 +422,9 @@ describe('paperworkObligations and reminderAt: POL-SEC-008 6.4 "Within 24 hours"
       remindAt: '2026-01-13T02:00:00.000Z',
     },
     {
-      name: 'documentation_deadline_hours: 2, reminder_hours_before_deadline: 1 (the reminder is one hour after authorization)',
+      name:
+        'documentation_deadline_hours: 2, reminder_hours_before_deadline: 1 (the reminder is ' +
+        'one hour after authorization)',
       policy: policyWith('emergency: { documentation_deadline_hours: 2, reminder_hours_before_deadline: 1 }\n'),
       authorizedAt: '2026-01-12T14:00:00.000Z',
       dueAt: '2026-01-12T16:00:00.000Z',

@@ -35,7 +35,9 @@ describe('policy lists that the change-request modal shows stay within Block Kit
     },
     {
       name: '11 review rules besides security (10 checkboxes)',
-      yaml: `review_rules: { security: { label: Sec, approvals: { security: 1 } }, ${list(11, (i) => `r${i}: { label: R${i}, approvals: { peer: 1 } }`)} }\n`,
+      yaml:
+        `review_rules: { security: { label: Sec, approvals: { security: 1 } }, ` +
+        `${list(11, (i) => `r${i}: { label: R${i}, approvals: { peer: 1 } }`)} }\n`,
       key: 'review_rules',
     },
   ])('refuses $name', ({ yaml, key }) => {
@@ -48,7 +50,8 @@ describe('policy lists that the change-request modal shows stay within Block Kit
   it('accepts the limits themselves', () => {
     expect(
       error(
-        `security_review: { triggers: [${list(10, (i) => `{ id: t${i}, label: T${i} }`)}] }\nsystems: [${list(100, (i) => `{ id: sys${i}, label: Sys${i} }`)}]\n`,
+        `security_review: { triggers: [${list(10, (i) => `{ id: t${i}, label: T${i} }`)}] ` +
+          `}\nsystems: [${list(100, (i) => `{ id: sys${i}, label: Sys${i} }`)}]\n`,
       ),
     ).toBeUndefined();
   });

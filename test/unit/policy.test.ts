@@ -59,7 +59,9 @@ describe('the minimal policy file', () => {
       expected: ['Standard', 'Normal', 'Emergency'],
     },
     {
-      name: '6.2–6.4 emergency: verbal approvals count at once, stand-ins after 15 min, paperwork in 24 h with a reminder 4 h before',
+      name:
+        '6.2–6.4 emergency: verbal approvals count at once, stand-ins after 15 min, ' +
+        'paperwork in 24 h with a reminder 4 h before',
       actual: () => {
         const {
           escalate_after_minutes,
@@ -184,7 +186,9 @@ describe('the minimal policy file', () => {
     { name: '7.2 regular CAB: Wednesdays 10 AM', actual: () => policy.cab.schedule, expected: '0 10 * * 3' },
     { name: '7.2 emergency CAB within 4 hours', actual: () => policy.cab.emergency_within_hours, expected: 4 },
     {
-      name: '7.1 the chair takes the final decision; 7.3 the calendar looks 14 days ahead; a missed agenda is posted within 4 h',
+      name:
+        '7.1 the chair takes the final decision; 7.3 the calendar looks 14 days ahead; a ' +
+        'missed agenda is posted within 4 h',
       actual: () => {
         const { role, decision_rule, quorum, calendar_days, missed_agenda_grace_hours } = policy.cab;
         return { role, decision_rule, quorum, calendar_days, missed_agenda_grace_hours };
@@ -197,7 +201,9 @@ describe('the minimal policy file', () => {
       expected: ['high', 'critical'],
     },
     {
-      name: '9.1–9.2 exceptions approved by the CTO; a freeze can be excepted; freezes announced by the change manager, CTO or CISO',
+      name:
+        '9.1–9.2 exceptions approved by the CTO; a freeze can be excepted; freezes announced ' +
+        'by the change manager, CTO or CISO',
       actual: () => policy.scheduling,
       expected: {
         exception_role: 'cto',
@@ -349,7 +355,10 @@ describe('invalid policy files: PolicyError naming the file and the key path', (
     },
     {
       name: 'first level above the lowest possible score',
-      yaml: 'risk:\n  levels: [{ id: low, label: Low, min_score: 6 }, { id: medium, label: Medium, min_score: 8 }, { id: high, label: High, min_score: 12 }, { id: critical, label: Critical, min_score: 14 }]\n',
+      yaml:
+        'risk:\n  levels: [{ id: low, label: Low, min_score: 6 }, { id: medium, label: ' +
+        'Medium, min_score: 8 }, { id: high, label: High, min_score: 12 }, { id: critical, ' +
+        'label: Critical, min_score: 14 }]\n',
       mentions: ['risk.levels[0].min_score', 'at most 5'],
     },
     {
@@ -408,7 +417,9 @@ describe('invalid policy files: PolicyError naming the file and the key path', (
     },
     {
       name: '8.4 eleven checks (Slack shows 10 checkboxes)',
-      yaml: `implementation: {verification_checklist: [${Array.from({ length: 11 }, (_, i) => `{id: c${i}, label: C}`).join(', ')}]}\n`,
+      yaml:
+        `implementation: {verification_checklist: ` +
+        `[${Array.from({ length: 11 }, (_, i) => `{id: c${i}, label: C}`).join(', ')}]}\n`,
       mentions: ['implementation.verification_checklist', '10'],
     },
     {

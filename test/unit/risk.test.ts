@@ -167,10 +167,12 @@ deployment_windows:
   factors:
     - id: blast_radius
       label: Blast radius
-      options: [{ score: 1, label: One, description: One service }, { score: 4, label: All, description: Every service }]
+      options: [{ score: 1, label: One, description: One service }, ` +
+      `{ score: 4, label: All, description: Every service }]
     - id: novelty
       label: Novelty
-      options: [{ score: 1, label: Done before, description: Runbook exists }, { score: 2, label: New, description: First time }]
+      options: [{ score: 1, label: Done before, description: Runbook exists }, ` +
+      `{ score: 2, label: New, description: First time }]
   levels:
     - { id: low, label: Low, min_score: 2 }
     - { id: medium, label: Medium, min_score: 4 }

@@ -29,7 +29,10 @@ export function riskName(riskLevel: string | null, policy: Policy): string {
 
 /** How the agenda names a change (7.3): ID, title, risk and owner. */
 export function headlineText(change: ChangeHeadline, policy: Policy): string {
-  return `*${change.ref}* · ${escapeMrkdwn(change.title)} · ${riskName(change.riskLevel, policy)} · owner ${mentionMember(change.ownerId)}`;
+  return (
+    `*${change.ref}* · ${escapeMrkdwn(change.title)} · ${riskName(change.riskLevel, policy)} ` +
+    `· owner ${mentionMember(change.ownerId)}`
+  );
 }
 
 type SectionId = Policy['cab']['agenda_sections'][number]['id'];
@@ -52,7 +55,10 @@ function sectionLines(agenda: Agenda, id: SectionId, policy: Policy): string[] {
             ? `; :red_circle: overdue: ${entry.overdue.map((kind) => OBLIGATION_LABELS[kind].toLowerCase()).join(', ')}`
             : '';
         const presentation = entry.owesPresentation ? '; to be presented to the CAB (6.4)' : '';
-        return `• ${name(entry.change)} — ${describeState(entry.change.state)}; verbal approvals: ${verbal}${overdue}${presentation}`;
+        return (
+          `• ${name(entry.change)} — ${describeState(entry.change.state)}; verbal approvals: ` +
+          `${verbal}${overdue}${presentation}`
+        );
       });
     case 'changes_for_approval':
       return agenda.forApproval.map((entry) => {
@@ -63,12 +69,16 @@ function sectionLines(agenda: Agenda, id: SectionId, policy: Policy): string[] {
     case 'change_calendar':
       return agenda.calendar.map(
         (entry) =>
-          `• ${slackDate(new Date(entry.start))}${entry.end ? ` → ${slackDate(new Date(entry.end))}` : ''} ${name(entry.change)} (${describeState(entry.change.state)})`,
+          `• ${slackDate(new Date(entry.start))}${entry.end ? ` → ${slackDate(new Date(entry.end))}` : ''} ` +
+          `${name(entry.change)} (${describeState(entry.change.state)})`,
       );
     case 'change_freezes':
       // One line per change planned inside a freeze: a long list must split between sections, not be cut.
       return agenda.freezes.flatMap((freeze) => [
-        `• ${freeze.from} → ${freeze.to}: ${escapeMrkdwn(freeze.reason)}${freeze.plannedInside.length > 0 ? ` — :warning: ${freeze.plannedInside.length} change(s) planned inside it:` : ''}`,
+        `• ${freeze.from} → ${freeze.to}: ${escapeMrkdwn(freeze.reason)}` +
+          (freeze.plannedInside.length > 0
+            ? ` — :warning: ${freeze.plannedInside.length} change(s) planned inside it:`
+            : ''),
         ...freeze.plannedInside.map((change) => `    ◦ ${name(change)}`),
       ]);
     case 'open_issues': {
@@ -76,15 +86,20 @@ function sectionLines(agenda: Agenda, id: SectionId, policy: Policy): string[] {
       return [
         ...issues.overduePaperwork.map(
           (entry) =>
-            `• :red_circle: Paperwork overdue since ${slackDate(new Date(entry.dueAt))}: ${name(entry.change)} — ${entry.kinds.map((kind) => OBLIGATION_LABELS[kind].toLowerCase()).join(', ')}`,
+            `• :red_circle: Paperwork overdue since ${slackDate(new Date(entry.dueAt))}: ` +
+            `${name(entry.change)} — ` +
+            `${entry.kinds.map((kind) => OBLIGATION_LABELS[kind].toLowerCase()).join(', ')}`,
         ),
         ...issues.pastApprovalSla.map(
           (entry) =>
-            `• :hourglass: Approval past its SLA (due ${slackDate(new Date(entry.dueAt))}): ${name(entry.change)} — waiting for ${entry.waitingFor.join(', ') || 'nobody'}`,
+            `• :hourglass: Approval past its SLA (due ` +
+            `${slackDate(new Date(entry.dueAt))}): ${name(entry.change)} — waiting for ` +
+            `${entry.waitingFor.join(', ') || 'nobody'}`,
         ),
         ...issues.disputedVerbalApprovals.map(
           (entry) =>
-            `• :warning: Verbal approval disputed by ${mentionMember(entry.approverId)} ${slackDate(new Date(entry.at))}: ${name(entry.change)}`,
+            `• :warning: Verbal approval disputed by ${mentionMember(entry.approverId)} ` +
+            `${slackDate(new Date(entry.at))}: ${name(entry.change)}`,
         ),
         ...issues.flagged.map(
           (entry) =>
@@ -92,7 +107,9 @@ function sectionLines(agenda: Agenda, id: SectionId, policy: Policy): string[] {
         ),
         ...issues.undelivered.map(
           (entry) =>
-            `• :mailbox_with_no_mail: A Slack message could not be delivered: ${entry.ref ?? 'no change'} (${escapeMrkdwn(entry.kind)}${entry.error ? `: ${escapeMrkdwn(entry.error)}` : ''})`,
+            `• :mailbox_with_no_mail: A Slack message could not be delivered: ` +
+            `${entry.ref ?? 'no change'} ` +
+            `(${escapeMrkdwn(entry.kind)}${entry.error ? `: ${escapeMrkdwn(entry.error)}` : ''})`,
         ),
       ];
     }
@@ -132,7 +149,8 @@ export function agendaMessages(agenda: Agenda, policy: Policy, heading: AgendaHe
     context(
       truncate(
         [
-          `Changes since ${slackDate(new Date(agenda.since))} · calendar to ${slackDate(new Date(agenda.calendarUntil))}`,
+          `Changes since ${slackDate(new Date(agenda.since))} · calendar to ` +
+            `${slackDate(new Date(agenda.calendarUntil))}`,
           ...heading.notes,
         ].join('\n'),
         HEADING_RESERVE.chars / 2,
@@ -148,7 +166,8 @@ export function agendaMessages(agenda: Agenda, policy: Policy, heading: AgendaHe
           text: `${heading.title} (continued, ${index + 1} of ${pages.length})`,
           blocks: [
             context(
-              `${escapeMrkdwn(truncate(heading.title, HEADER_TEXT_LIMIT))} — continued, ${index + 1} of ${pages.length}`,
+              `${escapeMrkdwn(truncate(heading.title, HEADER_TEXT_LIMIT))} — continued, ` +
+                `${index + 1} of ${pages.length}`,
             ),
             ...blocks,
           ],

@@ -51,7 +51,8 @@ function votesLine(votes: readonly CabVote[], policy: Policy, rule: DecisionRule
   const counts = tally(votes);
   const parts = CAB_OUTCOMES.map(
     (outcome) =>
-      `${CAB_OUTCOME_WORDS[outcome].emoji} ${CAB_OUTCOME_WORDS[outcome].button} (${counts[outcome].length})${counts[outcome].length > 0 ? `: ${counts[outcome].map(mentionMember).join(', ')}` : ''}`,
+      `${CAB_OUTCOME_WORDS[outcome].emoji} ${CAB_OUTCOME_WORDS[outcome].button} (${counts[outcome].length})` +
+      (counts[outcome].length > 0 ? `: ${counts[outcome].map(mentionMember).join(', ')}` : ''),
   );
   const chairInvolved = rule !== policy.cab.decision_rule ? ' (the chair requested or owns this change)' : '';
   const ruleText =
@@ -82,7 +83,10 @@ function ballotBlocks({ item, meeting, view, policy }: BoardItemContext): types.
     const words = CAB_OUTCOME_WORDS[item.outcome];
     return [
       section(
-        `${words.emoji} *${words.past[0]?.toUpperCase()}${words.past.slice(1)} by the board* — ${mentionMember(item.decidedBy ?? '')} ${item.decidedAt ? slackDate(item.decidedAt) : ''}: ${escapeMrkdwn(item.reason ?? '')}`,
+        `${words.emoji} *${words.past[0]?.toUpperCase()}${words.past.slice(1)} by the ` +
+          `board* — ${mentionMember(item.decidedBy ?? '')} ` +
+          `${item.decidedAt ? slackDate(item.decidedAt) : ''}: ` +
+          `${escapeMrkdwn(item.reason ?? '')}`,
       ),
     ];
   }
@@ -131,7 +135,11 @@ export function emergencyCabMessage(context_: BoardItemContext, members: readonl
     .map(mentionMember)
     .join(' ');
   const intro = section(
-    `:rotating_light: *Emergency CAB* for *${view.ref} · ${escapeMrkdwn(view.change.title)}*, convened by ${mentionMember(meeting.openedBy)}.\n${called}: please decide by ${slackDate(decideBy)} (within ${policy.cab.emergency_within_hours} h, POL-SEC-008 7.2).`,
+    `:rotating_light: *Emergency CAB* for *${view.ref} · ` +
+      `${escapeMrkdwn(view.change.title)}*, convened by ` +
+      `${mentionMember(meeting.openedBy)}.\n${called}: please decide by ` +
+      `${slackDate(decideBy)} (within ${policy.cab.emergency_within_hours} h, POL-SEC-008 ` +
+      `7.2).`,
   );
   const footer = meeting.closedAt ? context(closedMeetingText(meeting)) : closeMeetingActions(meeting.id);
   return {
@@ -142,7 +150,10 @@ export function emergencyCabMessage(context_: BoardItemContext, members: readonl
 
 /** What a closed meeting's first message says instead of the close button. */
 export function closedMeetingText(meeting: CabMeetingRow): string {
-  return `Closed by ${mentionMember(meeting.closedBy ?? '')} ${meeting.closedAt ? slackDate(meeting.closedAt) : ''}; the minutes are in the thread.`;
+  return (
+    `Closed by ${mentionMember(meeting.closedBy ?? '')} ` +
+    `${meeting.closedAt ? slackDate(meeting.closedAt) : ''}; the minutes are in the thread.`
+  );
 }
 
 /** An item of the minutes: the decision and the votes on one line, the reason on its own lines (it may be long). */
@@ -161,12 +172,18 @@ function minutesItemLines(item: Minutes['items'][number]): string[] {
   ];
 }
 
-/** The minutes (11.1), as messages within Slack's limits: posted in the meeting's thread and shown by `/change cab minutes`. */
+/**
+ * The minutes (11.1), as messages within Slack's limits: posted in the meeting's thread and shown by `/change cab
+ * minutes`.
+ */
 export function minutesMessages(minutes: Minutes, policy: Policy): SlackMessage[] {
   const meetingAt = new Date(minutes.meetingAt);
-  const title = `${minutes.kind === 'emergency' ? 'Emergency CAB' : 'CAB'} minutes · ${meetingTimeText(meetingAt, policy)}`;
+  const meetingKind = minutes.kind === 'emergency' ? 'Emergency CAB' : 'CAB';
+  const title = `${meetingKind} minutes · ${meetingTimeText(meetingAt, policy)}`;
   const facts = [
-    `Chair: ${minutes.chairId ? mentionMember(minutes.chairId) : 'none set'} · closed by ${mentionMember(minutes.closedBy)} ${slackDate(new Date(minutes.closedAt))}${minutes.late ? ' · agenda posted late' : ''}`,
+    `Chair: ${minutes.chairId ? mentionMember(minutes.chairId) : 'none set'} · closed by ` +
+      `${mentionMember(minutes.closedBy)} ` +
+      `${slackDate(new Date(minutes.closedAt))}${minutes.late ? ' · agenda posted late' : ''}`,
     `Took part: ${minutes.participants.map(mentionMember).join(', ') || 'nobody'}`,
   ];
   const decided = minutes.items.filter((item) => item.outcome);
@@ -199,7 +216,8 @@ export function boardReasonModal(view: ChangeView, value: string, outcome: CabOu
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
       section(
-        `*${view.ref} · ${escapeMrkdwn(view.change.title)}* — the board's decision: *${CAB_OUTCOME_WORDS[outcome].past}*`,
+        `*${view.ref} · ${escapeMrkdwn(view.change.title)}* — the board's decision: ` +
+          `*${CAB_OUTCOME_WORDS[outcome].past}*`,
       ),
       {
         type: 'input',

@@ -50,7 +50,9 @@ export function textInput(
   });
 }
 
-/** What the form starts with: nothing but the owner for a new request; what is known for an emergency's documentation. */
+/**
+ * What the form starts with: nothing but the owner for a new request; what is known for an emergency's documentation.
+ */
 interface FormPrefill {
   ownerId: string;
   title?: string;
@@ -259,7 +261,8 @@ export function documentationModal(view: ChangeView, policy: Policy): types.Moda
     close: plain('Cancel', 24),
     blocks: [
       context(
-        'The full record of the emergency (POL-SEC-008 6.4). Submitting it asks for its formal approval through the normal approval matrix.',
+        'The full record of the emergency (POL-SEC-008 6.4). Submitting it asks for its ' +
+          'formal approval through the normal approval matrix.',
       ),
       ...requestFormBlocks(
         policy,

@@ -82,17 +82,23 @@ function decisionLines(view: ChangeView, policy: Policy, now: Date): string[] {
   ]);
   for (const item of view.boardItems.filter((entry) => entry.outcome === 'defer')) {
     lines.push(
-      `:double_vertical_bar: *Deferred by the CAB* ${item.decidedAt ? slackDate(item.decidedAt) : ''}: ${escapeMrkdwn(item.reason ?? '')}`,
+      `:double_vertical_bar: *Deferred by the CAB* ` +
+        `${item.decidedAt ? slackDate(item.decidedAt) : ''}: ` +
+        `${escapeMrkdwn(item.reason ?? '')}`,
     );
   }
   for (const decision of view.decisions) {
     if (decision.decision === 'reject') {
       lines.push(
-        `:no_entry: *Rejected* by ${decision.approverId ? mentionMember(decision.approverId) : 'Cabinet'} (${decision.role}) ${slackDate(decision.decidedAt)}: ${escapeMrkdwn(decision.reason ?? '')}`,
+        `:no_entry: *Rejected* by ` +
+          `${decision.approverId ? mentionMember(decision.approverId) : 'Cabinet'} ` +
+          `(${decision.role}) ${slackDate(decision.decidedAt)}: ` +
+          `${escapeMrkdwn(decision.reason ?? '')}`,
       );
     } else if (decision.source === 'pre_approved') {
       lines.push(
-        `:white_check_mark: *Pre-approved* standard change ${slackDate(decision.decidedAt)} — ${escapeMrkdwn(decision.reason ?? '')}`,
+        `:white_check_mark: *Pre-approved* standard change ` +
+          `${slackDate(decision.decidedAt)} — ${escapeMrkdwn(decision.reason ?? '')}`,
       );
     }
   }
@@ -114,7 +120,8 @@ function scheduleLines(view: ChangeView, policy: Policy): string[] {
     lines.push(
       view.change.type === 'emergency'
         ? `:warning: *Ran ${what}* — exempt as an emergency; recorded for the CAB.`
-        : `:warning: *Schedule exception requested:* planned ${what}; the ${policy.scheduling.exception_role} approves it.`,
+        : `:warning: *Schedule exception requested:* planned ${what}; the ` +
+            `${policy.scheduling.exception_role} approves it.`,
     );
   }
   if (view.conflicts.length > 0) {
@@ -241,7 +248,10 @@ export function implementationConsoleMessage(
   };
 }
 
-/** The emergency's own DM to its requester and owner (and the CAB chair once it owes a presentation): where it stands and the recipient's buttons. */
+/**
+ * The emergency's own DM to its requester and owner (and the CAB chair once it owes a presentation): where it stands
+ * and the recipient's buttons.
+ */
 export function emergencyConsoleMessage(
   view: ChangeView,
   policy: Policy,
@@ -282,7 +292,10 @@ function whoMustApprove(view: ChangeView, policy: Policy, now: Date): string {
 
 function lastRejection(view: ChangeView): string {
   const rejection = view.decisions.findLast((d) => d.decision === 'reject');
-  return `${rejection?.approverId ? mentionMember(rejection.approverId) : 'an approver'}: ${escapeMrkdwn(rejection?.reason ?? '')}`;
+  return (
+    `${rejection?.approverId ? mentionMember(rejection.approverId) : 'an approver'}: ` +
+    `${escapeMrkdwn(rejection?.reason ?? '')}`
+  );
 }
 
 function outstandingList(view: ChangeView): { due: string; items: string } {
@@ -301,18 +314,27 @@ function noticeText(view: ChangeView, policy: Policy, event: ChangeEvent, now: D
     case 'submitted': {
       const conflicts =
         view.conflicts.length > 0
-          ? `\n:twisted_rightwards_arrows: It overlaps ${view.conflicts.map(({ change }) => change.ref).join(', ')} on a shared system; the approvers see this.`
+          ? `\n:twisted_rightwards_arrows: It overlaps ` +
+            `${view.conflicts.map(({ change }) => change.ref).join(', ')} on a shared ` +
+            `system; the approvers see this.`
           : '';
-      return `Your change ${title} was submitted. Risk: *${riskLabel(view, policy)}*.\nIt needs approval from:\n${whoMustApprove(view, policy, now)}${conflicts}`;
+      return (
+        `Your change ${title} was submitted. Risk: *${riskLabel(view, policy)}*.\nIt needs ` +
+        `approval from:\n${whoMustApprove(view, policy, now)}${conflicts}`
+      );
     }
     case 'approved':
       return view.decisions.some((d) => d.source === 'pre_approved')
-        ? `${title} is approved: it is a pre-approved standard change (${escapeMrkdwn(view.change.standardChangeId ?? '')}).`
+        ? `${title} is approved: it is a pre-approved standard change ` +
+            `(${escapeMrkdwn(view.change.standardChangeId ?? '')}).`
         : `${title} is approved; every required role has signed off.`;
     case 'rejected':
       return `${title} was rejected by ${lastRejection(view)}`;
     case 'authorized':
-      return `Emergency ${title} is authorized: go ahead. Its paperwork is due ${outstandingList(view).due} (POL-SEC-008 6.4).`;
+      return (
+        `Emergency ${title} is authorized: go ahead. Its paperwork is due ` +
+        `${outstandingList(view).due} (POL-SEC-008 6.4).`
+      );
     case 'declined':
       return `Emergency ${title} was declined by ${lastRejection(view)}`;
     case 'retro_approved':
@@ -320,18 +342,29 @@ function noticeText(view: ChangeView, policy: Policy, event: ChangeEvent, now: D
     case 'retro_rejected':
       return `The formal approval of emergency ${title} was rejected by ${lastRejection(view)}. It goes to the CAB.`;
     case 'escalated':
-      return `Emergency ${title} is not authorized yet, so the stand-in authorizers were asked too:\n${whoMustApprove(view, policy, now)}`;
+      return (
+        `Emergency ${title} is not authorized yet, so the stand-in authorizers were asked ` +
+        `too:\n${whoMustApprove(view, policy, now)}`
+      );
     case 'verbal_disputed': {
       const disputed = view.verbalApprovals
         .filter((verbal) => verbal.confirmation?.outcome === 'disputed')
         .map((verbal) => mentionMember(verbal.approverId));
-      return `:warning: ${disputed.join(', ') || 'The approver'} disputed the verbal approval recorded in their name on emergency ${title}. It no longer counts, and the change is flagged for the next CAB.`;
+      return (
+        `:warning: ${disputed.join(', ') || 'The approver'} disputed the verbal approval ` +
+        `recorded in their name on emergency ${title}. It no longer counts, and the change ` +
+        `is flagged for the next CAB.`
+      );
     }
     case 'cab_approved':
       return `The CAB approved ${title}. It still waits for:\n${whoMustApprove(view, policy, now)}`;
     case 'cab_deferred': {
       const deferral = view.boardItems.findLast((item) => item.outcome === 'defer');
-      return `The CAB deferred ${title}${deferral?.reason ? `: ${escapeMrkdwn(deferral.reason)}` : ''}. It comes back to the board: ${nextMeetingText(policy, now)}.`;
+      return (
+        `The CAB deferred ` +
+        `${title}${deferral?.reason ? `: ${escapeMrkdwn(deferral.reason)}` : ''}. It comes ` +
+        `back to the board: ${nextMeetingText(policy, now)}.`
+      );
     }
     case 'paperwork_reminder': {
       const { due, items } = outstandingList(view);
@@ -339,7 +372,11 @@ function noticeText(view: ChangeView, policy: Policy, event: ChangeEvent, now: D
     }
     case 'paperwork_overdue': {
       const { due, items } = outstandingList(view);
-      return `:red_circle: The paperwork of emergency ${title} (owner ${mentionMember(view.change.ownerId)}) was due ${due} and is overdue. Still open:\n${items}`;
+      return (
+        `:red_circle: The paperwork of emergency ${title} (owner ` +
+        `${mentionMember(view.change.ownerId)}) was due ${due} and is overdue. Still ` +
+        `open:\n${items}`
+      );
     }
     case 'started':
       return `${mentionMember(view.change.ownerId)} started implementing ${title}.`;
@@ -348,7 +385,13 @@ function noticeText(view: ChangeView, policy: Policy, event: ChangeEvent, now: D
     case 'failed':
       return `:x: ${title} failed: ${escapeMrkdwn(truncate(view.change.failureReason ?? '', 500))}`;
     case 'rolled_back':
-      return `:rewind: ${title} was rolled back${view.rollback ? ` in ${view.rollback.durationMinutes} min: ${escapeMrkdwn(truncate(view.rollback.reason, 500))}` : ''}.`;
+      return (
+        `:rewind: ${title} was rolled back` +
+        (view.rollback
+          ? ` in ${view.rollback.durationMinutes} min: ${escapeMrkdwn(truncate(view.rollback.reason, 500))}`
+          : '') +
+        '.'
+      );
     case 'verified':
       return `${title} passed its production validation (8.4).`;
     case 'reviewed':

@@ -31,7 +31,8 @@ export function emergencyModal(policy: Policy, requesterId: string): types.Modal
     close: plain('Cancel', 24),
     blocks: [
       context(
-        'Fix first, paperwork later: the full record is due within the policy deadline after authorization (POL-SEC-008 6.4).',
+        'Fix first, paperwork later: the full record is due within the policy deadline ' +
+          'after authorization (POL-SEC-008 6.4).',
       ),
       textInput(EMERGENCY_FIELDS.whatIsBroken, 'What is broken', TITLE_MAX, false, {
         placeholder: 'e.g. Checkout returns 502 for all users',
@@ -94,7 +95,10 @@ function whoCanAuthorizeText(view: ChangeView, policy: Policy): string {
       requirement.candidates.length > 0
         ? requirement.candidates
         : (policy.roles[requirement.role] ?? []).filter((id) => !excluded.has(id));
-    return `${members.map(mentionMember).join(', ') || 'nobody'}${requirement.fallbackRole ? ` (as ${requirement.fallbackRole})` : ''}`;
+    return (
+      `${members.map(mentionMember).join(', ') || 'nobody'}` +
+      (requirement.fallbackRole ? ` (as ${requirement.fallbackRole})` : '')
+    );
   };
   const line = (alternative: boolean) =>
     open
@@ -102,7 +106,10 @@ function whoCanAuthorizeText(view: ChangeView, policy: Policy): string {
       .map((r) => `*${r.role}*: ${people(r)}`)
       .join(' · ');
   const standIns = line(true);
-  return `Who can authorize ${view.ref} now: ${line(false) || 'nobody'}${standIns ? `\nOr instead, if they are unavailable: ${standIns}` : ''}`;
+  return (
+    `Who can authorize ${view.ref} now: ` +
+    `${line(false) || 'nobody'}${standIns ? `\nOr instead, if they are unavailable: ${standIns}` : ''}`
+  );
 }
 
 /** Records an approval given by phone, call, in person or chat (6.2, 6.3). */
@@ -191,20 +198,34 @@ function verbalLine(verbal: VerbalApprovalView): string {
         ? `:warning: *disputed* ${slackDate(verbal.confirmation?.respondedAt ?? verbal.recordedAt)}`
         : ':grey_question: unconfirmed';
   const note = verbal.note ? ` — ${excerpt(verbal.note)}` : '';
-  return `• ${mentionMember(verbal.approverId)} (${verbal.role}) by ${VERBAL_MEDIUM_LABELS[verbal.medium].toLowerCase()} ${slackDate(verbal.givenAt)}, recorded by ${mentionMember(verbal.recordedBy)} ${slackDate(verbal.recordedAt)}: ${answer}${note}`;
+  return (
+    `• ${mentionMember(verbal.approverId)} (${verbal.role}) by ` +
+    `${VERBAL_MEDIUM_LABELS[verbal.medium].toLowerCase()} ${slackDate(verbal.givenAt)}, ` +
+    `recorded by ${mentionMember(verbal.recordedBy)} ${slackDate(verbal.recordedAt)}: ` +
+    `${answer}${note}`
+  );
 }
 
 function obligationLine(view: ChangeView, obligation: ChangeView['obligations'][number], now: Date): string {
   const label = OBLIGATION_LABELS[obligation.kind];
   if (obligation.completedAt) {
     const evidence = obligation.evidence ? `: ${excerpt(obligation.evidence)}` : '';
-    return `:white_check_mark: ${label} — ${obligation.completedBy && obligation.completedBy !== 'cabinet' ? `${mentionMember(obligation.completedBy)} ` : ''}${slackDate(obligation.completedAt)}${evidence}`;
+    return (
+      `:white_check_mark: ${label} — ` +
+      (obligation.completedBy && obligation.completedBy !== 'cabinet'
+        ? `${mentionMember(obligation.completedBy)} `
+        : '') +
+      `${slackDate(obligation.completedAt)}${evidence}`
+    );
   }
   if (obligation.kind === 'retro_approval' && view.change.state === 'retro_rejected')
     return `:no_entry: ${label} — rejected; the change goes to the CAB`;
   if (!obligation.dueAt) return `:white_square: ${label} — at the next CAB`;
   const overdue = now.getTime() > obligation.dueAt.getTime();
-  return `${overdue ? ':red_circle:' : ':white_square:'} ${label} — ${overdue ? '*overdue*, was due' : 'due'} ${slackDate(obligation.dueAt)}`;
+  return (
+    `${overdue ? ':red_circle:' : ':white_square:'} ${label} — ` +
+    `${overdue ? '*overdue*, was due' : 'due'} ${slackDate(obligation.dueAt)}`
+  );
 }
 
 /** The emergency's own state: criterion, escalation, verbal approvals, the paperwork checklist, and any CAB flag. */
@@ -220,7 +241,8 @@ export function emergencyBlocks(view: ChangeView, policy: Policy, now: Date): ty
     lines.push(`:rotating_light: Stand-in authorizers asked ${slackDate(change.authorizationEscalatedAt)}`);
   if (change.flaggedAt)
     lines.push(
-      `:triangular_flag_on_post: *For the CAB:* ${escapeMrkdwn(change.flagReason ?? '')} (${slackDate(change.flaggedAt)})`,
+      `:triangular_flag_on_post: *For the CAB:* ${escapeMrkdwn(change.flagReason ?? '')} ` +
+        `(${slackDate(change.flaggedAt)})`,
     );
   const blocks: types.KnownBlock[] = [section(lines.join('\n'))];
   if (view.verbalApprovals.length > 0)
@@ -228,7 +250,8 @@ export function emergencyBlocks(view: ChangeView, policy: Policy, now: Date): ty
   if (view.obligations.length > 0)
     blocks.push(
       section(
-        `*After the emergency* (POL-SEC-008 6.4)\n${view.obligations.map((o) => obligationLine(view, o, now)).join('\n')}`,
+        `*After the emergency* (POL-SEC-008 ` +
+          `6.4)\n${view.obligations.map((o) => obligationLine(view, o, now)).join('\n')}`,
       ),
     );
   return blocks;
@@ -288,7 +311,8 @@ export function verbalConfirmationMessage(
   const mine = view.verbalApprovals.filter((verbal) => verbal.approverId === recipientId);
   const blocks: types.KnownBlock[] = [
     section(
-      `${mentionMember(mine[0]?.recordedBy ?? view.change.requesterId)} recorded that you approved emergency *${view.ref} · ${escapeMrkdwn(view.change.title)}*:`,
+      `${mentionMember(mine[0]?.recordedBy ?? view.change.requesterId)} recorded that you ` +
+        `approved emergency *${view.ref} · ${escapeMrkdwn(view.change.title)}*:`,
     ),
   ];
   for (const verbal of mine) {
@@ -306,7 +330,10 @@ export function verbalConfirmationMessage(
             title: plain('Dispute this approval?', 100),
             text: {
               type: 'mrkdwn',
-              text: `It stops counting, ${view.ref} goes to the CAB, and ${policy.emergency.dispute_notify_roles.join(', ') || 'the requester'} ${policy.emergency.dispute_notify_roles.length > 0 ? 'are' : 'is'} told.`,
+              text:
+                `It stops counting, ${view.ref} goes to the CAB, and ` +
+                `${policy.emergency.dispute_notify_roles.join(', ') || 'the requester'} ` +
+                `${policy.emergency.dispute_notify_roles.length > 0 ? 'are' : 'is'} told.`,
             },
             confirm: plain('Dispute', 30),
             deny: plain('Cancel', 30),
@@ -318,7 +345,9 @@ export function verbalConfirmationMessage(
   }
   const open = mine.some((verbal) => !verbal.confirmation);
   return {
-    text: `${open ? 'Please confirm your verbal approval' : 'Verbal approval answered'}: ${view.ref} · ${escapeMrkdwn(view.change.title)}`,
+    text:
+      `${open ? 'Please confirm your verbal approval' : 'Verbal approval answered'}: ` +
+      `${view.ref} · ${escapeMrkdwn(view.change.title)}`,
     blocks,
   };
 }

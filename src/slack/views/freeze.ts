@@ -17,7 +17,8 @@ export function freezeModal(policy: Policy): types.ModalView {
     close: plain('Cancel', 24),
     blocks: [
       section(
-        `No change runs during a freeze without an approved exception (POL-SEC-008 9.2). Both days are included, in ${escapeMrkdwn(policy.timezone)} time.`,
+        `No change runs during a freeze without an approved exception (POL-SEC-008 9.2). ` +
+          `Both days are included, in ${escapeMrkdwn(policy.timezone)} time.`,
       ),
       input(FREEZE_FIELDS.from, 'First day', { type: 'datepicker', action_id: FORM_ACTION }),
       input(FREEZE_FIELDS.to, 'Last day', { type: 'datepicker', action_id: FORM_ACTION }),
@@ -33,7 +34,8 @@ function plannedInsideText(changes: readonly PlannedChangeRow[]): string {
     .slice(0, 10)
     .map(
       (change) =>
-        `• ${change.ref} · ${escapeMrkdwn(truncate(change.title, 80))} — ${slackDate(change.plannedStart)}, owner ${mentionMember(change.ownerId)}`,
+        `• ${change.ref} · ${escapeMrkdwn(truncate(change.title, 80))} — ` +
+        `${slackDate(change.plannedStart)}, owner ${mentionMember(change.ownerId)}`,
     );
   const more =
     changes.length > shown.length ? `\n…and ${changes.length - shown.length} more (\`/change calendar\`)` : '';
@@ -41,7 +43,10 @@ function plannedInsideText(changes: readonly PlannedChangeRow[]): string {
 }
 
 export function freezeAddedText(freeze: Freeze, plannedInside: readonly PlannedChangeRow[]): string {
-  return `:snowflake: Freeze *${freeze.id}* ${escapeMrkdwn(describeFreeze(freeze))} is in force.\n${plannedInsideText(plannedInside)}`;
+  return (
+    `:snowflake: Freeze *${freeze.id}* ${escapeMrkdwn(describeFreeze(freeze))} is in ` +
+    `force.\n${plannedInsideText(plannedInside)}`
+  );
 }
 
 export function freezeRemovedText(freeze: Freeze): string {
@@ -54,7 +59,11 @@ export function freezeListText(freezes: readonly Freeze[]): string {
     return 'No change freeze is in force or announced. Add one with `/change freeze add YYYY-MM-DD YYYY-MM-DD reason`.';
   const lines = freezes.map(
     (freeze) =>
-      `• ${freeze.id.startsWith('policy-') ? '_policy file_' : `*${freeze.id}*`} ${escapeMrkdwn(describeFreeze(freeze))}`,
+      `• ${freeze.id.startsWith('policy-') ? '_policy file_' : `*${freeze.id}*`} ` +
+      `${escapeMrkdwn(describeFreeze(freeze))}`,
   );
-  return `*Change freezes (9.2)*\n${lines.join('\n')}\nRemove one announced from Slack with \`/change freeze remove FRZ-<n>\`; those in the policy file are changed there.`;
+  return (
+    `*Change freezes (9.2)*\n${lines.join('\n')}\nRemove one announced from Slack with ` +
+    `\`/change freeze remove FRZ-<n>\`; those in the policy file are changed there.`
+  );
 }

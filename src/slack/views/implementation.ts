@@ -71,16 +71,20 @@ export function implementationLines(view: ChangeView, policy: Policy): string[] 
   if (change.failureReason) lines.push(`:x: *Failed:* ${excerpt(change.failureReason)}`);
   if (rollback) {
     lines.push(
-      `:rewind: *Rolled back* — decided ${slackDate(rollback.decidedAt)}, took ${rollback.durationMinutes} min. Reason: ${excerpt(rollback.reason)} · Steps: ${excerpt(rollback.steps)} · Impact: ${excerpt(rollback.impact)}`,
+      `:rewind: *Rolled back* — decided ${slackDate(rollback.decidedAt)}, took ` +
+        `${rollback.durationMinutes} min. Reason: ${excerpt(rollback.reason)} · Steps: ` +
+        `${excerpt(rollback.steps)} · Impact: ${excerpt(rollback.impact)}`,
     );
   }
   if (verification)
     lines.push(
-      `:white_check_mark: *Production validation (8.4)* passed, by ${mentionMember(verification.verifiedBy)} ${slackDate(verification.verifiedAt)}`,
+      `:white_check_mark: *Production validation (8.4)* passed, by ` +
+        `${mentionMember(verification.verifiedBy)} ${slackDate(verification.verifiedAt)}`,
     );
   if (review)
     lines.push(
-      `:memo: *Post-implementation review* by ${mentionMember(review.reviewedBy)} ${slackDate(review.reviewedAt)}: ${excerpt(review.actualVsExpected)}`,
+      `:memo: *Post-implementation review* by ${mentionMember(review.reviewedBy)} ` +
+        `${slackDate(review.reviewedAt)}: ${excerpt(review.actualVsExpected)}`,
     );
   const postImplementation = VERIFIABLE_STATES.includes(change.state);
   if (postImplementation && !review && reviewRequired(change, policy))
@@ -151,7 +155,8 @@ export function rollbackModal(view: ChangeView, policy: Policy, now: Date): type
     ...(rule
       ? [
           context(
-            `10.2 for ${risk}-risk changes: the ${escapeMrkdwn(rule.decision_maker)} decides within ${rule.time_limit_minutes} minutes.`,
+            `10.2 for ${risk}-risk changes: the ${escapeMrkdwn(rule.decision_maker)} ` +
+              `decides within ${rule.time_limit_minutes} minutes.`,
           ),
         ]
       : []),

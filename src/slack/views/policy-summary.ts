@@ -39,7 +39,8 @@ export function policySummaryBlocks(policy: Policy, now: Date): types.KnownBlock
     section(
       `*Emergency authorization now* (${period}, ${policy.timezone})\n` +
         `All of: ${authorizers.roles.map((role) => roleWithMembers(policy, role)).join(' + ')}\n` +
-        `If unavailable, any of: ${authorizers.fallbackAnyOf.map((role) => roleWithMembers(policy, role)).join(', ') || 'nobody'}`,
+        `If unavailable, any of: ` +
+        `${authorizers.fallbackAnyOf.map((role) => roleWithMembers(policy, role)).join(', ') || 'nobody'}`,
     ),
     section(`*Deployment windows* (${policy.timezone})\n${windows || 'none: emergency changes only'}`),
     context(`CAB meets on cron \`${policy.cab.schedule}\`${policy.cab.channel ? ` in <#${policy.cab.channel}>` : ''}.`),

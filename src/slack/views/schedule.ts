@@ -10,7 +10,11 @@ import { escapeMrkdwn, mentionMember } from './mrkdwn.js';
 
 /** "CHG-4 · Title on edge-proxy (times, state)": a conflicting change as a warning names it. */
 export function conflictText({ change, systems }: Conflict): string {
-  return `${change.ref} · ${escapeMrkdwn(truncate(change.title, 80))} on ${systems.map(escapeMrkdwn).join(', ')} (${slackDate(change.plannedStart)} → ${slackDate(change.plannedEnd)}, ${describeState(change.state)})`;
+  return (
+    `${change.ref} · ${escapeMrkdwn(truncate(change.title, 80))} on ` +
+    `${systems.map(escapeMrkdwn).join(', ')} (${slackDate(change.plannedStart)} → ` +
+    `${slackDate(change.plannedEnd)}, ${describeState(change.state)})`
+  );
 }
 
 /** The warnings under the times of a change-request form being filled in; none until the times are picked. */
@@ -22,7 +26,8 @@ export function scheduleNoteLines(check: ScheduleCheck | undefined, policy: Poli
   for (const problem of check.problems) {
     if (problem.kind === 'outside_window') {
       lines.push(
-        `:warning: Outside the deployment windows for ${check.risk ?? ''}-risk changes (9.1). ${nextWindowText(problem.next, check.risk ?? '', policy.timezone)}`,
+        `:warning: Outside the deployment windows for ${check.risk ?? ''}-risk changes ` +
+          `(9.1). ${nextWindowText(problem.next, check.risk ?? '', policy.timezone)}`,
       );
     } else {
       const rule =
@@ -33,7 +38,8 @@ export function scheduleNoteLines(check: ScheduleCheck | undefined, policy: Poli
   for (const conflict of check.conflicts) lines.push(`:twisted_rightwards_arrows: Overlaps ${conflictText(conflict)}.`);
   if (lines.length === 0)
     lines.push(
-      ':white_check_mark: Inside a deployment window, outside every freeze, and no other change on these systems at that time.',
+      ':white_check_mark: Inside a deployment window, outside every freeze, and no other ' +
+        'change on these systems at that time.',
     );
   return lines;
 }
@@ -47,7 +53,12 @@ function calendarChangeLine(change: PlannedChangeRow, policy: Policy): string {
   const risk =
     policy.risk.levels.find((level) => level.id === change.riskLevel)?.label ?? change.riskLevel ?? 'unassessed';
   const emergency = change.type === 'emergency' ? ' :rotating_light:' : '';
-  return `• ${slackTime(change.plannedStart)}–${slackDate(change.plannedEnd)} *${change.ref}*${emergency} · ${escapeMrkdwn(truncate(change.title, 80))} — ${risk} risk, ${describeState(change.state)}, owner ${mentionMember(change.ownerId)}, on ${change.affectedSystems.map(escapeMrkdwn).join(', ') || '—'}`;
+  return (
+    `• ${slackTime(change.plannedStart)}–${slackDate(change.plannedEnd)} ` +
+    `*${change.ref}*${emergency} · ${escapeMrkdwn(truncate(change.title, 80))} — ${risk} ` +
+    `risk, ${describeState(change.state)}, owner ${mentionMember(change.ownerId)}, on ` +
+    `${change.affectedSystems.map(escapeMrkdwn).join(', ') || '—'}`
+  );
 }
 
 /**

@@ -37,7 +37,9 @@ export function registerCabBallot(app: App, deps: ListenerDependencies): void {
       ? ` The board's decision: ${outcome.ref} is ${CAB_OUTCOME_WORDS[outcome.decided].past}.`
       : '';
     await reply(
-      `${target.kind === 'vote' ? `Your vote to ${target.outcome} ${outcome.ref} is recorded.` : 'Your decision is recorded.'}${decided}`,
+      (target.kind === 'vote'
+        ? `Your vote to ${target.outcome} ${outcome.ref} is recorded.`
+        : 'Your decision is recorded.') + decided,
     );
   });
 }

@@ -6,7 +6,8 @@ import { escapeMrkdwn } from '../../views/mrkdwn.js';
 import { ephemeral, respondInPages, type Subcommand, type SubcommandContext } from './subcommand.js';
 
 const USAGE =
-  'Type `/change cab convene CHG-<n>` to call an emergency CAB for a change, or `/change cab minutes [YYYY-MM-DD]` for the minutes of a meeting.';
+  'Type `/change cab convene CHG-<n>` to call an emergency CAB for a change, or `/change ' +
+  'cab minutes [YYYY-MM-DD]` for the minutes of a meeting.';
 
 /** `/change cab convene CHG-<n>`: an emergency CAB (7.2) in the CAB channel, members mentioned. */
 async function convene(context: SubcommandContext, refText: string): Promise<void> {
@@ -15,7 +16,8 @@ async function convene(context: SubcommandContext, refText: string): Promise<voi
   if (changeId === undefined) {
     await ack(
       ephemeral(
-        `Type \`/change cab convene CHG-<number>\`, e.g. \`/change cab convene CHG-12\`${refText ? ` (\`${escapeMrkdwn(refText)}\` is not a change ID)` : ''}.`,
+        `Type \`/change cab convene CHG-<number>\`, e.g. \`/change cab convene ` +
+          `CHG-12\`${refText ? ` (\`${escapeMrkdwn(refText)}\` is not a change ID)` : ''}.`,
       ),
     );
     return;
@@ -39,7 +41,9 @@ async function convene(context: SubcommandContext, refText: string): Promise<voi
   await respond(
     ephemeral(
       outcome.created
-        ? `Emergency CAB convened for CHG-${changeId} in <#${deps.policy.cab.channel ?? ''}>; its members are asked to decide within ${deps.policy.cab.emergency_within_hours} hours.`
+        ? `Emergency CAB convened for CHG-${changeId} in ` +
+            `<#${deps.policy.cab.channel ?? ''}>; its members are asked to decide within ` +
+            `${deps.policy.cab.emergency_within_hours} hours.`
         : `An emergency CAB for CHG-${changeId} is already open in <#${deps.policy.cab.channel ?? ''}>.`,
     ),
   );
@@ -51,7 +55,8 @@ async function minutes(context: SubcommandContext, dateText: string): Promise<vo
   if (dateText !== '' && !/^\d{4}-\d{2}-\d{2}$/.test(dateText)) {
     await ack(
       ephemeral(
-        `Type the date as YYYY-MM-DD, e.g. \`/change cab minutes 2026-11-25\` (\`${escapeMrkdwn(dateText)}\` is not one).`,
+        `Type the date as YYYY-MM-DD, e.g. \`/change cab minutes 2026-11-25\` ` +
+          `(\`${escapeMrkdwn(dateText)}\` is not one).`,
       ),
     );
     return;
@@ -74,7 +79,8 @@ async function minutes(context: SubcommandContext, dateText: string): Promise<vo
     respond,
     rest,
     (leftOut) =>
-      `…and ${leftOut} more message(s) of minutes: read them in full in the meeting's thread in <#${deps.policy.cab.channel ?? ''}>.`,
+      `…and ${leftOut} more message(s) of minutes: read them in full in the meeting's ` +
+      `thread in <#${deps.policy.cab.channel ?? ''}>.`,
   );
 }
 

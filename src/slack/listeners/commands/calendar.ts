@@ -7,7 +7,10 @@ import { ackSent, ephemeral, respondInPages, type Subcommand } from './subcomman
 
 const MAX_DAYS = 90;
 
-/** `/change calendar [days]`: what is planned and frozen, by day; the default span is the CAB's calendar (cab.calendar_days). */
+/**
+ * `/change calendar [days]`: what is planned and frozen, by day; the default span is the CAB's calendar
+ * (cab.calendar_days).
+ */
 export const calendarSubcommand: Subcommand = {
   name: 'calendar',
   usage: 'calendar [days]',
@@ -17,7 +20,9 @@ export const calendarSubcommand: Subcommand = {
     if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) {
       await ack(
         ephemeral(
-          `Type \`/change calendar\` for the next ${deps.policy.cab.calendar_days} days, or \`/change calendar <days>\` with 1 to ${MAX_DAYS} days${args ? ` (\`${escapeMrkdwn(args)}\` is not one)` : ''}.`,
+          `Type \`/change calendar\` for the next ${deps.policy.cab.calendar_days} days, ` +
+            `or \`/change calendar <days>\` with 1 to ${MAX_DAYS} ` +
+            `days${args ? ` (\`${escapeMrkdwn(args)}\` is not one)` : ''}.`,
         ),
       );
       return;
@@ -34,7 +39,8 @@ export const calendarSubcommand: Subcommand = {
       respond,
       calendarMessages(calendar, deps.policy, now, days),
       (leftOut) =>
-        `…and ${leftOut} more message(s). Ask for fewer days, e.g. \`/change calendar 7\`, or subscribe to the calendar feed.`,
+        `…and ${leftOut} more message(s). Ask for fewer days, e.g. \`/change calendar 7\`, ` +
+        `or subscribe to the calendar feed.`,
     );
   },
 };

@@ -6,7 +6,9 @@ import { escapeMrkdwn } from '../../views/mrkdwn.js';
 import { ephemeral, openModalAfterAck, type Subcommand, type SubcommandContext } from './subcommand.js';
 
 const USAGE =
-  'Type `/change freeze add 2027-03-01 2027-03-05 Quarter close` (first and last day, both included), `/change freeze add` for a form, `/change freeze list`, or `/change freeze remove FRZ-<n>`.';
+  'Type `/change freeze add 2027-03-01 2027-03-05 Quarter close` (first and last day, both ' +
+  'included), `/change freeze add` for a form, `/change freeze list`, or `/change freeze ' +
+  'remove FRZ-<n>`.';
 
 /** Whether the user may announce or remove freezes; if not, they are told who can. */
 async function mayManage(context: SubcommandContext): Promise<boolean> {
@@ -20,7 +22,9 @@ async function mayManage(context: SubcommandContext): Promise<boolean> {
   }
   await respond(
     ephemeral(
-      `Only the ${roles.join(', ')} can add or remove change freezes (policy \`scheduling.freeze_manager_roles\`). \`/change freeze list\` shows them to everyone.`,
+      `Only the ${roles.join(', ')} can add or remove change freezes (policy ` +
+        `\`scheduling.freeze_manager_roles\`). \`/change freeze list\` shows them to ` +
+        `everyone.`,
     ),
   );
   return false;
@@ -60,7 +64,9 @@ async function remove(context: SubcommandContext, refText: string): Promise<void
   if (id === undefined) {
     await ack(
       ephemeral(
-        `Type \`/change freeze remove FRZ-<n>\`${refText ? ` (\`${escapeMrkdwn(refText)}\` is not a freeze ID)` : ''}; \`/change freeze list\` shows them.`,
+        `Type \`/change freeze remove ` +
+          `FRZ-<n>\`${refText ? ` (\`${escapeMrkdwn(refText)}\` is not a freeze ID)` : ''}; ` +
+          `\`/change freeze list\` shows them.`,
       ),
     );
     return;
@@ -71,7 +77,9 @@ async function remove(context: SubcommandContext, refText: string): Promise<void
   await respond(ephemeral(outcome.ok ? freezeRemovedText(outcome.freeze) : outcome.reason));
 }
 
-/** `/change freeze …`: change freezes (9.2), announced and removed by the policy's freeze managers, listed for anyone. */
+/**
+ * `/change freeze …`: change freezes (9.2), announced and removed by the policy's freeze managers, listed for anyone.
+ */
 export const freezeSubcommand: Subcommand = {
   name: 'freeze',
   usage: 'freeze add YYYY-MM-DD YYYY-MM-DD <reason> | freeze list | freeze remove FRZ-<n>',

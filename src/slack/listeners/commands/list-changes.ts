@@ -46,7 +46,9 @@ export const listChangesSubcommand: Subcommand = {
     }
     const lines = rows.map(
       (row) =>
-        `• *${formatChangeRef(row.id)}* · ${escapeMrkdwn(row.title)} — ${describeState(row.state)} · risk ${row.riskLevel ?? '—'} · ${slackDate(row.createdAt)}`,
+        `• *${formatChangeRef(row.id)}* · ${escapeMrkdwn(row.title)} — ` +
+        `${describeState(row.state)} · risk ${row.riskLevel ?? '—'} · ` +
+        `${slackDate(row.createdAt)}`,
     );
     const shown =
       total > rows.length ? `Showing the newest ${rows.length} of ${total}.` : `${total} in all, newest first.`;

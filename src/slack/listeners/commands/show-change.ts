@@ -14,7 +14,8 @@ export const showChange: Subcommand = {
     if (changeId === undefined) {
       await ack(
         ephemeral(
-          `Type \`/change show CHG-<number>\`, e.g. \`/change show CHG-12\`${args ? ` (\`${escapeMrkdwn(args)}\` is not a change ID)` : ''}.`,
+          `Type \`/change show CHG-<number>\`, e.g. \`/change show ` +
+            `CHG-12\`${args ? ` (\`${escapeMrkdwn(args)}\` is not a change ID)` : ''}.`,
         ),
       );
       return;

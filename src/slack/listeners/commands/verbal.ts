@@ -14,7 +14,8 @@ export const verbalApproval: Subcommand = {
     if (changeId === undefined) {
       await ack(
         ephemeral(
-          `Type \`/change verbal CHG-<number>\`, e.g. \`/change verbal CHG-12\`${args ? ` (\`${escapeMrkdwn(args)}\` is not a change ID)` : ''}.`,
+          `Type \`/change verbal CHG-<number>\`, e.g. \`/change verbal ` +
+            `CHG-12\`${args ? ` (\`${escapeMrkdwn(args)}\` is not a change ID)` : ''}.`,
         ),
       );
       return;

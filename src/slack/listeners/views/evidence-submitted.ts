@@ -14,7 +14,9 @@ function evidenceProblem(kind: 'retro_ticket' | 'root_cause_analysis', evidence:
   return evidence === '' ? 'Write the root-cause analysis.' : undefined;
 }
 
-/** A checklist item's evidence submitted: a retrospective ticket needs an http(s) link, a root-cause analysis some text. */
+/**
+ * A checklist item's evidence submitted: a retrospective ticket needs an http(s) link, a root-cause analysis some text.
+ */
 export function registerEvidenceSubmitted(app: App, deps: ListenerDependencies): void {
   app.view(VIEWS.obligationEvidence, async ({ ack, body, view }) => {
     const item = parseObligationValue(view.private_metadata);

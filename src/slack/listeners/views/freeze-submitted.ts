@@ -6,7 +6,9 @@ import { holdsAnyRole, ROLE_CHECK_FAILED } from '../../role-members.js';
 import { FORM_ACTION } from '../../views/change-form.js';
 import { freezeAddedText } from '../../views/freeze.js';
 
-/** The add-freeze form submitted: who may is checked here, errors go back on their inputs, the result is sent as a DM. */
+/**
+ * The add-freeze form submitted: who may is checked here, errors go back on their inputs, the result is sent as a DM.
+ */
 export function registerFreezeSubmitted(app: App, deps: ListenerDependencies): void {
   app.view(VIEWS.freezeAdd, async ({ ack, body, view, client }) => {
     const values = view.state.values;
