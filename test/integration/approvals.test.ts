@@ -108,7 +108,7 @@ describe('routing by risk level (POL-SEC-008 3.3 scores, 4.4 matrix)', () => {
 });
 
 describe('deciding', () => {
-  it('approves through every role, then tells the requester, the owner and the log channel, and updates every message', async () => {
+  it('approves through every role, tells the requester, owner and log channel, updates every message', async () => {
     const app = await start();
     await submitted(app, { risk: [2, 2, 2, 1, 1], ownerId: 'U0OWNER01' }); // medium: peer + manager
     await approvalRequestsSent(app, 3);
@@ -234,7 +234,7 @@ describe('deciding', () => {
 });
 
 describe('authorization and idempotency', () => {
-  it("never asks the requester, refuses their own approval, and asks the fallback (CTO) when they are a role's only member", async () => {
+  it("never asks the requester or takes their approval; asks the CTO if they are a role's only member", async () => {
     const policy = parsePolicy(
       MINIMAL_POLICY_YAML.replace('peer: [U0PEER001, U0PEER002]', `peer: [${REQUESTER}]`),
       'p.yml',
@@ -326,7 +326,7 @@ describe('authorization and idempotency', () => {
 });
 
 describe('standard changes and validation', () => {
-  it('approves a catalog standard change automatically, records it as pre-approved, and still announces it', async () => {
+  it('approves a catalog standard change automatically, records it as pre-approved, still announces it', async () => {
     const policy = parsePolicy(
       `${MINIMAL_POLICY_YAML}standard_changes:\n  - { id: tls_rotation, title: Rotate TLS certificates }\n`,
       'p.yml',

@@ -34,7 +34,7 @@ const dmTexts = (app: TestApp, userId: string) =>
     .map((call) => String(call.params.text));
 
 describe('CAB edge cases', () => {
-  it('the "CAB approved" notice lists what is still open and does not say the CAB still has to decide at its next meeting', async () => {
+  it('the "CAB approved" notice lists what is still open, not that the CAB has to decide next meeting', async () => {
     const app = await startTestApp({ clock: new FakeClock('2026-11-17T15:00:00Z') });
     running.push(app);
     // High risk: peer, manager, security and the CAB; the board decides first.

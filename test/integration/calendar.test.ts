@@ -213,7 +213,7 @@ describe('/change freeze add, list and remove (9.2)', () => {
     expect(text.indexOf('FRZ-1')).toBeLessThan(text.indexOf('Holiday freeze'));
   });
 
-  it('reads "today" in the policy timezone: a freeze ending today in New York is accepted at 22:00 there, and listed until the day is over', async () => {
+  it('"today" is in the policy timezone: a freeze ending today is accepted, listed at 22:00 in New York', async () => {
     // Wed 18 Nov, 22:00 in New York
     const app = await start({ policy: policyWith(), clock: new FakeClock('2026-11-19T03:00:00Z') });
     expect(await replyText(app, 'freeze add 2026-11-18 2026-11-18 Tonight', CHANGE_MANAGER)).toContain('*FRZ-1*');
@@ -607,7 +607,7 @@ describe('the iCalendar feed (GET /calendar.ics)', () => {
     expect((await feed(app, '?token=')).status).toBe(404);
   });
 
-  it('has one event per planned change at its planned times, its title escaped and folded, and freezes as all-day events', async () => {
+  it('an event per planned change at its times, title escaped and folded; freezes as all-day events', async () => {
     const app = await start({ policy: policyWith(POLICY_FREEZE_YAML), calendarToken: TOKEN });
     const title =
       'Migrate Zürich ledger, phase 2; rotate keys — naïve café backslash\\ test for the ümlaut-heavy payments cluster';

@@ -109,7 +109,7 @@ describe('database', () => {
     ).toThrow(/FOREIGN KEY/);
   });
 
-  it('records one standing decision per person per requirement, whatever the retries; a voided one leaves room for a new one', () => {
+  it('keeps one standing decision per person per requirement, whatever the retries; a voided one makes room', () => {
     const { db } = temp();
     const changeId = insertChange(db);
     const [peer, manager] = db
@@ -145,7 +145,7 @@ describe('database', () => {
     expect(db.select().from(approvalDecisions).all()).toHaveLength(3);
   });
 
-  it('allows the same role once per phase: an emergency asks the manager to authorize and later to retro-approve', () => {
+  it('allows a role once per phase: an emergency asks the manager to authorize and later to retro-approve', () => {
     const { db } = temp();
     const changeId = insertChange(db);
     db.insert(approvalRequirements)

@@ -234,7 +234,7 @@ describe('authorization by time of day (POL-SEC-008 6.3)', () => {
 });
 
 describe('verbal approvals (6.2, 6.3)', () => {
-  it('records a verbal approval that counts at once, asks the approver to confirm, and records the confirmation', async () => {
+  it('counts a verbal approval at once, asks the approver to confirm, and records the confirmation', async () => {
     const app = await start({ clock: new FakeClock(BUSINESS_HOURS) });
     // "Already authorized verbally" turns the emergency modal into the verbal-approval form; the same
     // submission again (a Slack retry) answers the same and records no second change.
@@ -304,7 +304,7 @@ describe('verbal approvals (6.2, 6.3)', () => {
     expect(shown).toContain('Authorization (POL-SEC-008 6.3)');
   });
 
-  it('a disputed verbal approval stops counting, flags the change for the CAB, and tells security and the CISO', async () => {
+  it('a disputed verbal approval stops counting, flags the change for the CAB, tells security and CISO', async () => {
     const app = await start({ clock: new FakeClock(BUSINESS_HOURS) });
     await declared(app);
     await authorizationRequested(app, 2);
@@ -345,7 +345,7 @@ describe('verbal approvals (6.2, 6.3)', () => {
     await eventually(() => changeRow(app)?.state === 'authorized', 'authorized by the manager');
   });
 
-  it('with verbal_approvals_count_unconfirmed: false, a verbal approval counts only once its approver confirms it', async () => {
+  it('with verbal_approvals_count_unconfirmed: false, a verbal approval counts once confirmed', async () => {
     const policy = parsePolicy(
       `${MINIMAL_POLICY_YAML}emergency: { verbal_approvals_count_unconfirmed: false }\n`,
       'p.yml',
@@ -485,7 +485,7 @@ describe('after the emergency (6.4)', () => {
     ]);
   });
 
-  it('sends no reminder when the paperwork is done, and takes its formal approval through the normal matrix', async () => {
+  it('sends no reminder when the paperwork is done; the formal approval goes through the normal matrix', async () => {
     const app = await start({ clock: new FakeClock(BUSINESS_HOURS) });
     await authorized(app);
 

@@ -117,7 +117,7 @@ const verifyAll = (app: TestApp) =>
   });
 
 describe('deployment windows on submission (POL-SEC-008 9.1)', () => {
-  it('refuses a plan outside the windows of its risk and names the next window; with an exception it is accepted and the CTO asked', async () => {
+  it('refuses a plan outside the windows of its risk, naming the next; an exception lets it in, asks CTO', async () => {
     const app = await start();
     const friday = { plannedStart: FRIDAY_0700, plannedEnd: new Date(FRIDAY_0700.getTime() + 3600_000) };
     const refused = await submitChangeForm(app, REQUESTER, {
@@ -171,7 +171,7 @@ describe('deployment windows on submission (POL-SEC-008 9.1)', () => {
 });
 
 describe('conflicts (two changes on one system at one time)', () => {
-  it('warns in the modal while it is filled in, naming the other change, and shows the conflict to the approvers', async () => {
+  it('warns in the modal while filled in, naming the other change; shows the conflict to approvers', async () => {
     const app = await start();
     await submitLowChange(app, { title: 'First change on the edge proxies' });
     const form = { ...defaultChangeForm(app.clock.now()), risk: LOW, systems: 'EDGE-PROXY, cdn' };
@@ -253,7 +253,7 @@ describe('implementation (9.1, 8.4, 10.4) and closure', () => {
     expect(changeRow(app)?.state).toBe('approved');
   });
 
-  it('start → complete → verify → close, every step a transition with its audit event; the owner DM and log message follow', async () => {
+  it('start → complete → verify → close, each a transition with an audit event; owner DM and log follow', async () => {
     const app = await start();
     await approvedLowChange(app);
     app.clock.set(TUESDAY_0705);

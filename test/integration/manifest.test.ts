@@ -77,7 +77,7 @@ describe.skipIf(!schemaPresent)(
       expect(validate.errors?.some((error) => error.keyword === 'additionalProperties')).toBe(true);
     });
 
-    it('declares the /change command, app_home_opened, interactivity, the home tab and exactly the bot scopes Cabinet uses', () => {
+    it('declares /change, app_home_opened, interactivity, the home tab and exactly the bot scopes Cabinet uses', () => {
       const manifest = loadManifest();
 
       const commands = at(manifest, 'features', 'slash_commands');

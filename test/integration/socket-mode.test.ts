@@ -35,7 +35,7 @@ afterEach(async () => {
 });
 
 describe('Socket Mode (SLACK_APP_TOKEN set)', () => {
-  it('connects through SLACK_API_URL with the app token, answers /change help in the envelope ack, and serves /healthz', async () => {
+  it('connects via SLACK_API_URL with the app token, answers /change help in the ack, serves /healthz', async () => {
     slack = await FakeSlack.start();
     database = openTempDatabase();
     const port = await freePort();

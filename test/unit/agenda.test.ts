@@ -216,7 +216,7 @@ describe('buildAgenda: POL-SEC-008 7.3, every section filled from one set of fac
     ]);
   });
 
-  it('7.3 (3) high/critical changes for approval: the board requirement is open, with the other roles still awaited', () => {
+  it('7.3 (3) high/critical changes for approval: the board requirement is open, other roles still awaited', () => {
     expect(agenda.forApproval.map(({ change: c, phase, waitingAlsoFor }) => [c.ref, phase, waitingAlsoFor])).toEqual([
       ['CHG-3', 'retro_approval', ['security']],
       ['CHG-4', 'approval', ['cto']],
@@ -804,7 +804,7 @@ describe('buildAgenda 7.3 (6) open issues: overdue paperwork (6.4)', () => {
   });
 });
 
-describe('buildAgenda 7.3 (6) open issues: approvals past their 4.4 SLA (approval_business_days after the request)', () => {
+describe('buildAgenda 7.3 (6) open issues: approvals past their 4.4 SLA (approval_business_days after request)', () => {
   it.each([
     {
       name: '4.4 SLA high, 3 business days from Fri 2026-11-13 10:00 EST: due Wed 11-18 10:00 EST, past at 11:00',
@@ -894,7 +894,7 @@ describe('buildAgenda 7.3 (6) open issues: approvals past their 4.4 SLA (approva
   });
 });
 
-describe('buildAgenda 7.3 (6) open issues: disputed verbal approvals and flagged changes since the last meeting', () => {
+describe('buildAgenda 7.3 (6) open issues: disputed verbal approvals, flagged changes since the last meeting', () => {
   const verbal = (state: 'unconfirmed' | 'confirmed' | 'disputed', answeredAt: Date | null) => ({
     approverId: 'U0ONSEC01',
     state,

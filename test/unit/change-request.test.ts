@@ -293,7 +293,7 @@ describe('validateChangeRequest: one fault, one error key', () => {
 });
 
 describe('validateChangeRequest: accepted forms', () => {
-  it('4.2: a complete form is ok, with text trimmed, systems de-duplicated, risk answers numeric and dates as Date', () => {
+  it('4.2: a complete form is ok: text trimmed, systems de-duplicated, risk answers numeric, dates as Date', () => {
     const result = validateChangeRequest(
       validForm({
         title: '  Upgrade payments-api  ',

@@ -264,7 +264,7 @@ describe('unknown names are refused, never routed to fewer approvers', () => {
     expect(error.message).toContain(mentions);
   });
 
-  it('a security_review.rule that review_rules lacks is refused at load, so triggers cannot silently add nothing', () => {
+  it('a security_review.rule missing from review_rules is refused at load: triggers cannot add nothing', () => {
     expect(() =>
       policyWith(`security_review: { rule: infosec }
 `),
