@@ -102,8 +102,8 @@ export function availableTransitions(change: { type: ChangeType; state: ChangeSt
 }
 
 /**
- * The sets of requirements a change is decided on: before it runs, an emergency's authorization, and its approval
- * afterwards.
+ * The sets of requirements a change is decided on: before it runs,
+ * an emergency's authorization, and its approval afterwards.
  */
 export const APPROVAL_PHASES = ['approval', 'authorization', 'retro_approval'] as const;
 export type ApprovalPhase = (typeof APPROVAL_PHASES)[number];

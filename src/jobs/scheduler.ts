@@ -60,8 +60,8 @@ export function startScheduler(jobs: readonly ScheduledJob[], deps: SchedulerDep
         name: job.name,
         timezone: deps.timezone,
         noOverlap: true,
-        // A slot that fires late while the bot runs (a stalled event loop, a paused VM) still runs within the grace
-        // period.
+        // A slot that fires late while the bot runs (a stalled event
+        // loop, a paused VM) still runs within the grace period.
         ...(job.catchUpWithinMs === undefined ? {} : { missedExecutionTolerance: job.catchUpWithinMs }),
       },
     ),

@@ -143,8 +143,8 @@ export function createCabDelivery(deps: CabDeliveryDependencies): CabDelivery {
     meeting.minutes ? minutesMessages(meeting.minutes, policy) : [];
 
   /**
-   * Posts the minutes' first message, then queues the rest and the items' refresh (each its own keyed row, so a retry
-   * repeats nothing).
+   * Posts the minutes' first message, then queues the rest and the
+   * items' refresh (each its own keyed row, so a retry repeats nothing).
    */
   const postMinutes = async (meeting: CabMeetingRow) => {
     const [first, ...rest] = minutesOf(meeting);

@@ -7,8 +7,8 @@ export function boardMembers(client: webApi.WebClient, policy: Policy): Promise<
 }
 
 /**
- * Who besides the chair may close a meeting: nobody when there is a chair, else the members (no Slack call needed
- * then).
+ * Who besides the chair may close a meeting: nobody when there
+ * is a chair, else the members (no Slack call needed then).
  */
 export async function closersBesideChair(client: webApi.WebClient, policy: Policy): Promise<string[]> {
   return policy.cab.chair ? [] : boardMembers(client, policy);

@@ -1,5 +1,5 @@
-// chooseCandidates, approvalsComplete and decisionEligibility: who is asked to approve a change, when a phase is
-// decided, and who may decide on it.
+// chooseCandidates, approvalsComplete and decisionEligibility: who is asked
+// to approve a change, when a phase is decided, and who may decide on it.
 import { describe, expect, it } from 'vitest';
 import {
   approvalsComplete,
@@ -190,8 +190,8 @@ describe('approvalsComplete', () => {
   const ordinary = (satisfied: boolean) => ({ alternative: false, satisfied });
   const alternative = (satisfied: boolean) => ({ alternative: true, satisfied });
 
-  // POL-SEC-008 6.3: "Manager + Security" (every ordinary requirement), "If unavailable: CTO or CISO" (any one
-  // alternative).
+  // POL-SEC-008 6.3: "Manager + Security" (every ordinary
+  // requirement), "If unavailable: CTO or CISO" (any one alternative).
   it.each<{ name: string; requirements: { alternative: boolean; satisfied: boolean }[]; expected: boolean }>([
     { name: 'no requirements at all: nothing has approved', requirements: [], expected: false },
     { name: 'one ordinary, satisfied', requirements: [ordinary(true)], expected: true },

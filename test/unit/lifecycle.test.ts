@@ -47,8 +47,8 @@ const LEGAL: readonly Legal[] = [
   ...[S, N].map((type): Legal => ({ transition: 'close_without_review', type, from: 'completed', to: 'closed' })),
   ...[S, N].map((type): Legal => ({ transition: 'roll_back', type, from: 'implementing', to: 'rolled_back' })),
   ...[S, N].map((type): Legal => ({ transition: 'roll_back', type, from: 'failed', to: 'rolled_back' })),
-  // Emergency changes: authorized (6.2 "Authorize", 6.3 authorizers), implemented at once, then formally approved
-  // afterwards (6.4).
+  // Emergency changes: authorized (6.2 "Authorize", 6.3 authorizers),
+  // implemented at once, then formally approved afterwards (6.4).
   { transition: 'request_authorization', type: E, from: 'submitted', to: 'pending_authorization' },
   { transition: 'authorize', type: E, from: 'pending_authorization', to: 'authorized' },
   { transition: 'decline', type: E, from: 'pending_authorization', to: 'declined' },

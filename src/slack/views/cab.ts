@@ -173,8 +173,8 @@ function minutesItemLines(item: Minutes['items'][number]): string[] {
 }
 
 /**
- * The minutes (11.1), as messages within Slack's limits: posted in the meeting's thread and shown by `/change cab
- * minutes`.
+ * The minutes (11.1), as messages within Slack's limits: posted
+ * in the meeting's thread and shown by `/change cab minutes`.
  */
 export function minutesMessages(minutes: Minutes, policy: Policy): SlackMessage[] {
   const meetingAt = new Date(minutes.meetingAt);

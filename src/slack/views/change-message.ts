@@ -249,8 +249,8 @@ export function implementationConsoleMessage(
 }
 
 /**
- * The emergency's own DM to its requester and owner (and the CAB chair once it owes a presentation): where it stands
- * and the recipient's buttons.
+ * The emergency's own DM to its requester and owner (and the CAB chair once
+ * it owes a presentation): where it stands and the recipient's buttons.
  */
 export function emergencyConsoleMessage(
   view: ChangeView,

@@ -6,8 +6,8 @@ import { ACTIONS, parseDecisionValue } from '../../ids.js';
 import { onButton } from './change-button.js';
 
 /**
- * Approve (or Authorize): recorded at most once per person and requirement; the messages are then updated by the
- * outbox.
+ * Approve (or Authorize): recorded at most once per person and
+ * requirement; the messages are then updated by the outbox.
  */
 export function registerApprove(app: App, deps: ListenerDependencies): void {
   onButton(app, ACTIONS.approve, deps, parseDecisionValue, async ({ target, userId, reply }) => {

@@ -8,8 +8,8 @@ import { ackSent, ephemeral, respondInPages, type Subcommand } from './subcomman
 const MAX_DAYS = 90;
 
 /**
- * `/change calendar [days]`: what is planned and frozen, by day; the default span is the CAB's calendar
- * (cab.calendar_days).
+ * `/change calendar [days]`: what is planned and frozen, by day;
+ * the default span is the CAB's calendar (cab.calendar_days).
  */
 export const calendarSubcommand: Subcommand = {
   name: 'calendar',

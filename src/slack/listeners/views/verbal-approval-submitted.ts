@@ -8,8 +8,8 @@ import { readVerbalApprovalForm } from '../../views/emergency.js';
 import { forChangeOf } from './for-change.js';
 
 /**
- * The verbal-approval modal submitted: refused on the approver field when that person cannot authorize; else recorded
- * once.
+ * The verbal-approval modal submitted: refused on the approver
+ * field when that person cannot authorize; else recorded once.
  */
 export function registerVerbalApprovalSubmitted(app: App, deps: ListenerDependencies): void {
   app.view(VIEWS.verbalApproval, async ({ ack, body, view }) => {
