@@ -51,7 +51,7 @@ export function weekdayOf(date: string) {
 export function allowedPeriods(policy: WindowPolicy, risk: string, from: Date, until: Date): Interval[] {
   const occurrences: Interval[] = [];
   for (
-    let date = calendarDate(localDate(new Date(from.getTime() - DAY_MS), policy.timezone));
+    let date = calendarDate(localDate(from, policy.timezone)).minus({ days: 1 });
     instantOn(date, '00:00', policy.timezone) < until;
     date = date.plus({ days: 1 })
   ) {

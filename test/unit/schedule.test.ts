@@ -5,7 +5,7 @@
 // The default policy (defaults.ts, 9.1): timezone America/New_York; Mon/Thu 06:00–10:00 low+medium,
 // Tue/Wed 06:00–10:00 every risk; Friday and the weekend no window at all (emergency only).
 // America/New_York is EST (UTC−5) from 2026-11-01 02:00 local and EDT (UTC−4) from 2026-03-08 02:00.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   closeRefusal,
   IMPLEMENTATION_FIELDS as F,
@@ -171,6 +171,21 @@ describe('allowedPeriods: the periods a risk may run in (9.1)', () => {
     expect(fall).toEqual(span(edt('2026-11-01', '01:00'), est('2026-11-01', '04:00')));
     expect(fall!.end.getTime() - fall!.start.getTime()).toBe(4 * HOUR);
   });
+
+  it.each(['2026-01-15T12:00:00Z', '2026-07-15T12:00:00Z'])(
+    '9.1 DST: the repeated 01:00 of 2026-11-01 is the first (EDT) whatever the offset on the day it is read (%s)',
+    (today) => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(new Date(today));
+      try {
+        expect(allowedPeriods(dailyPolicy, 'low', edt('2026-11-01', '00:30'), edt('2026-11-01', '01:30'))).toEqual([
+          span(edt('2026-11-01', '01:00'), est('2026-11-01', '04:00')),
+        ]);
+      } finally {
+        vi.useRealTimers();
+      }
+    },
+  );
 });
 
 // On Sun 2026-03-08 New York goes 01:59 EST → 03:00 EDT: a window boundary in the skipped hour is
