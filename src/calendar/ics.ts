@@ -4,6 +4,7 @@ import type { PlannedChangeRow } from '../db/schedule.js';
 import { describeState } from '../domain/lifecycle.js';
 import type { Freeze } from '../domain/schedule.js';
 import { addDays } from '../domain/schedule.js';
+import { inZone } from '../domain/zoned-time.js';
 
 /** RFC 5545 3.3.11: backslash, semicolon, comma and newline are escaped in TEXT values. */
 export function escapeText(text: string): string {
@@ -38,11 +39,7 @@ export function foldLine(line: string): string {
 }
 
 /** "20261124T120000Z" */
-const utcStamp = (at: Date) =>
-  at
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
+const utcStamp = (at: Date) => inZone(at, 'utc').toFormat("yyyyMMdd'T'HHmmss'Z'");
 /** "20261220" */
 const dateValue = (date: string) => date.replace(/-/g, '');
 

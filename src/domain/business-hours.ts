@@ -1,6 +1,6 @@
 import type { Policy } from '../policy/schema.js';
-import { WEEKDAYS, type Weekday } from './weekday.js';
-import { instantOf, localParts } from './zoned-time.js';
+import { type Weekday, weekdayFromIso } from './weekday.js';
+import { atWallClock, calendarDate, inZone } from './zoned-time.js';
 
 export interface LocalTime {
   weekday: Weekday;
@@ -8,35 +8,10 @@ export interface LocalTime {
   time: string;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      weekday: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-}
-
-/** Wall-clock weekday and time of an instant in a time zone (DST-aware through Intl). */
+/** Wall-clock weekday and time of an instant in a time zone (DST-aware). */
 export function localTime(at: Date, timeZone: string): LocalTime {
-  const parts = Object.fromEntries(
-    formatterFor(timeZone)
-      .formatToParts(at)
-      .map((part) => [part.type, part.value]),
-  );
-  const weekday = WEEKDAYS.find((day) => day === parts.weekday?.toLowerCase());
-  if (!weekday || parts.hour === undefined || parts.minute === undefined) {
-    throw new Error(`Cannot read the local time in ${timeZone}`);
-  }
-  return { weekday, time: `${parts.hour}:${parts.minute}` };
+  const local = inZone(at, timeZone);
+  return { weekday: weekdayFromIso(local.weekday), time: local.toFormat('HH:mm') };
 }
 
 /** Business hours in the policy timezone: a listed day, from `from` (inclusive) to `to` (exclusive). */
@@ -66,17 +41,9 @@ export function emergencyAuthorizers(
   };
 }
 
-const dateFormatters = new Map<string, Intl.DateTimeFormat>();
-
 /** The calendar date of an instant in a time zone, "YYYY-MM-DD" (comparable as a string). */
 export function localDate(at: Date, timeZone: string): string {
-  let formatter = dateFormatters.get(timeZone);
-  if (!formatter) {
-    // en-CA writes dates as YYYY-MM-DD.
-    formatter = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    dateFormatters.set(timeZone, formatter);
-  }
-  return formatter.format(at);
+  return inZone(at, timeZone).toISODate();
 }
 
 /**
@@ -88,20 +55,12 @@ export function addBusinessDays(
   businessDays: number,
   policy: Pick<Policy, 'timezone' | 'business_hours'>,
 ): Date {
-  const start = localParts(from.getTime(), policy.timezone);
-  let counted = 0;
-  let offset = 0;
-  while (counted < businessDays) {
-    offset += 1;
-    const day = new Date(Date.UTC(start.year, start.month - 1, start.day + offset));
-    // getUTCDay: 0 is Sunday; WEEKDAYS starts on Monday.
-    if (policy.business_hours.days.includes(WEEKDAYS[(day.getUTCDay() + 6) % 7] ?? 'mon')) counted += 1;
+  const start = inZone(from, policy.timezone);
+  let date = calendarDate(start.toISODate());
+  for (let counted = 0; counted < businessDays; ) {
+    date = date.plus({ days: 1 });
+    if (policy.business_hours.days.includes(weekdayFromIso(date.weekday))) counted += 1;
   }
-  const day = new Date(Date.UTC(start.year, start.month - 1, start.day + offset));
-  return new Date(
-    instantOf(
-      { ...start, year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate() },
-      policy.timezone,
-    ),
-  );
+  const { year, month, day } = date;
+  return atWallClock({ ...start.toObject(), year, month, day }, policy.timezone).toJSDate();
 }

@@ -1,5 +1,5 @@
 import cron from 'node-cron';
-import { instantOf, localParts } from './zoned-time.js';
+import { atWallClock, calendarDate, inZone } from './zoned-time.js';
 
 // No time zone moves its clocks by more than an hour at once.
 const DST_SHIFT_SECONDS = 3600;
@@ -24,11 +24,11 @@ function walk(
   const seconds = order(fields.second);
   const task = cron.createTask(expression, () => undefined, { timezone: timeZone });
   try {
-    const start = localParts(from.getTime(), timeZone);
+    const start = inZone(from, timeZone);
     const startKey = start.hour * 3600 + start.minute * 60 + start.second;
+    const startDate = calendarDate(start.toISODate());
     for (let offset = 0; offset <= horizonDays; offset += 1) {
-      const date = new Date(Date.UTC(start.year, start.month - 1, start.day + offset * direction));
-      const day = { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() };
+      const { year, month, day } = startDate.plus({ days: offset * direction });
       for (const hour of hours) {
         for (const minute of minutes) {
           for (const second of seconds) {
@@ -36,7 +36,7 @@ function walk(
             // an hour of it they may still be on the right side, when the clocks went back.
             if (offset === 0 && (hour * 3600 + minute * 60 + second - startKey) * direction < -DST_SHIFT_SECONDS)
               continue;
-            const at = instantOf({ ...day, hour, minute, second }, timeZone);
+            const at = atWallClock({ year, month, day, hour, minute, second }, timeZone).toMillis();
             if (accept(at) && task.match(new Date(at))) return new Date(at);
           }
         }

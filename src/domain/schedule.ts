@@ -1,9 +1,10 @@
 // When changes may run (POL-SEC-008 9.1 deployment windows, 9.2 freeze periods) and which planned
 // changes collide. Pure: every instant is passed in, wall-clock times are read in the policy timezone.
+import { DateTime } from 'luxon';
 import type { Policy } from '../policy/schema.js';
 import { localDate } from './business-hours.js';
-import { WEEKDAYS } from './weekday.js';
-import { instantOf } from './zoned-time.js';
+import { weekdayFromIso } from './weekday.js';
+import { atWallClock, calendarDate, inZone } from './zoned-time.js';
 
 export interface Interval {
   start: Date;
@@ -27,21 +28,20 @@ const SEARCH_DAYS = 120;
 
 const overlapping = (a: Interval, b: Interval) => a.start < b.end && b.start < a.end;
 
-/** The instant a calendar date's wall-clock time names in the time zone. */
-function instantOn(date: string, time: string, timeZone: string): Date {
-  const [year = 0, month = 0, day = 0] = date.split('-').map(Number);
+/** The instant a calendar date's wall-clock time ("HH:MM") names in the time zone (see atWallClock for DST). */
+function instantOn(date: DateTime<true>, time: string, timeZone: string): Date {
   const [hour = 0, minute = 0] = time.split(':').map(Number);
-  return new Date(instantOf({ year, month, day, hour, minute, second: 0 }, timeZone));
+  return atWallClock({ year: date.year, month: date.month, day: date.day, hour, minute }, timeZone).toJSDate();
 }
 
 /** The calendar date `days` after `date` ("YYYY-MM-DD"). */
 export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+  return calendarDate(date).plus({ days }).toISODate();
 }
 
 /** The weekday of a calendar date ("YYYY-MM-DD"). */
 export function weekdayOf(date: string) {
-  return WEEKDAYS[(new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7] ?? 'mon';
+  return weekdayFromIso(calendarDate(date).weekday);
 }
 
 /**
@@ -51,11 +51,11 @@ export function weekdayOf(date: string) {
 export function allowedPeriods(policy: WindowPolicy, risk: string, from: Date, until: Date): Interval[] {
   const occurrences: Interval[] = [];
   for (
-    let date = localDate(new Date(from.getTime() - DAY_MS), policy.timezone);
+    let date = calendarDate(localDate(from, policy.timezone)).minus({ days: 1 });
     instantOn(date, '00:00', policy.timezone) < until;
-    date = addDays(date, 1)
+    date = date.plus({ days: 1 })
   ) {
-    const weekday = weekdayOf(date);
+    const weekday = weekdayFromIso(date.weekday);
     for (const window of policy.deployment_windows) {
       if (!window.days.includes(weekday) || !window.risks.includes(risk)) continue;
       occurrences.push({
@@ -77,7 +77,10 @@ export function allowedPeriods(policy: WindowPolicy, risk: string, from: Date, u
 
 /** A freeze as the instants it covers: midnight of its first day to midnight after its last. */
 export function freezeInterval(freeze: Pick<Freeze, 'from' | 'to'>, timeZone: string): Interval {
-  return { start: instantOn(freeze.from, '00:00', timeZone), end: instantOn(addDays(freeze.to, 1), '00:00', timeZone) };
+  return {
+    start: instantOn(calendarDate(freeze.from), '00:00', timeZone),
+    end: instantOn(calendarDate(freeze.to).plus({ days: 1 }), '00:00', timeZone),
+  };
 }
 
 /** The freezes an interval touches. */
@@ -166,32 +169,11 @@ export function exceptionAllowed(problems: readonly ScheduleProblem[], policy: P
   return policy.scheduling.freeze_rule === 'exception' || !problems.some((problem) => problem.kind === 'freeze');
 }
 
-const partFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** Wall-clock parts of an instant in the time zone, by name ("weekday", "day", "month", "year", "hour", "minute"). */
-function wallClockParts(at: Date, timeZone: string): Record<string, string> {
-  let formatter = partFormatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      weekday: 'short',
-      day: 'numeric',
-      month: 'short',
-      year: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    partFormatters.set(timeZone, formatter);
-  }
-  return Object.fromEntries(formatter.formatToParts(at).map((part) => [part.type, part.value]));
-}
-
 /** "Tue 24 Nov 2026, 06:00" or "06:00" in the time zone. */
 function wallClock(at: Date, timeZone: string, withDate: boolean): string {
-  const p = wallClockParts(at, timeZone);
-  const time = `${p.hour}:${p.minute}`;
-  return withDate ? `${p.weekday} ${p.day} ${p.month} ${p.year}, ${time}` : time;
+  return inZone(at, timeZone)
+    .setLocale('en-GB')
+    .toFormat(withDate ? 'ccc d LLL yyyy, HH:mm' : 'HH:mm');
 }
 
 /**
@@ -299,7 +281,7 @@ export interface FreezeInput {
 export const FREEZE_REASON_MAX = 200;
 
 const isCalendarDate = (value: string) =>
-  /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
+  /^\d{4}-\d{2}-\d{2}$/.test(value) && DateTime.fromISO(value, { zone: 'utc' }).isValid;
 
 /**
  * Checks a freeze announced from Slack (9.2): real dates, the end not before the start nor already

@@ -1,49 +1,35 @@
-// Wall-clock time in a time zone, both ways, through Intl (DST-aware, no dependency).
+// Wall-clock time in a time zone, both ways, through Luxon. Where DST leaves a wall-clock time open
+// (skipped or repeated), the rule is fixed here so every caller reads it the same way.
+import { type DateObjectUnits, DateTime, type DateTimeMaybeValid } from 'luxon';
 
-/** Wall-clock fields of an instant in a time zone. */
-export interface LocalParts {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
+const DAY_MS = 24 * 3600_000;
+
+function valid(dateTime: DateTimeMaybeValid, what: string): DateTime<true> {
+  if (!dateTime.isValid)
+    throw new Error(`Cannot read ${what}: ${dateTime.invalidExplanation ?? dateTime.invalidReason}`);
+  return dateTime;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-export function localParts(at: number, timeZone: string): LocalParts {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-      hourCycle: 'h23',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  const parts = Object.fromEntries(formatter.formatToParts(at).map((part) => [part.type, Number(part.value)]));
-  return {
-    year: parts.year ?? 0,
-    month: parts.month ?? 0,
-    day: parts.day ?? 0,
-    hour: parts.hour ?? 0,
-    minute: parts.minute ?? 0,
-    second: parts.second ?? 0,
-  };
+/** An instant's wall clock in a time zone. */
+export function inZone(at: Date, timeZone: string): DateTime<true> {
+  return valid(DateTime.fromJSDate(at, { zone: timeZone }), `the time in ${timeZone}`);
 }
 
-export const asUtc = (p: LocalParts) => Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+/**
+ * The instant a wall-clock time names in a time zone. A time the clocks skip when they go forward is
+ * read after the jump (02:30 is 03:30 summer time); one they repeat when they go back, at its first occurrence.
+ */
+export function atWallClock(local: DateObjectUnits, timeZone: string): DateTime<true> {
+  const reading = valid(DateTime.fromObject(local, { zone: timeZone }), `a time in ${timeZone}`);
+  // Luxon reads a repeated time by the zone's offset today, so the first reading is picked here (off the clock).
+  // Only a reading whose offset changed within the last day can have an earlier one; the rest skip the search.
+  if (reading.zone.offset(reading.toMillis() - DAY_MS) === reading.offset) return reading;
+  return reading
+    .getPossibleOffsets()
+    .reduce((first, candidate) => (candidate.toMillis() < first.toMillis() ? candidate : first));
+}
 
-/** The instant a wall-clock time names in a time zone (DST-aware; a time skipped by DST lands an hour off and fails the match). */
-export function instantOf(local: LocalParts, timeZone: string): number {
-  const guess = asUtc(local);
-  const first = guess - (asUtc(localParts(guess, timeZone)) - guess);
-  const offset = asUtc(localParts(first, timeZone)) - first;
-  return guess - offset;
+/** A calendar date, "YYYY-MM-DD", in UTC: every day there is one date, so adding days is pure calendar arithmetic. */
+export function calendarDate(date: string): DateTime<true> {
+  return valid(DateTime.fromISO(date, { zone: 'utc' }), `the date ${date}`);
 }
