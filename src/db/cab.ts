@@ -4,7 +4,8 @@ import type { CabVote } from '../domain/cab.js';
 import { formatChangeRef } from '../domain/change-ref.js';
 import { verbalApprovalState } from '../domain/emergency.js';
 import { CHANGE_STATES, type ChangeState, DECIDING_STATES, decisionStage } from '../domain/lifecycle.js';
-import type { BoardItemRow, DbExecutor } from './changes.js';
+import type { BoardItemRow } from './change-record.js';
+import type { DbExecutor } from './client.js';
 import {
   approvalRequirements,
   auditEvents,
@@ -19,7 +20,7 @@ import {
 } from './schema.js';
 
 export type CabMeetingRow = typeof cabMeetings.$inferSelect;
-export type { BoardItemRow as CabItemRow } from './changes.js';
+export type { BoardItemRow as CabItemRow } from './change-record.js';
 
 function groupBy<T>(rows: readonly T[], key: (row: T) => number): Map<number, T[]> {
   const groups = new Map<number, T[]>();

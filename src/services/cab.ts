@@ -1,4 +1,5 @@
 import { and, eq, isNull } from 'drizzle-orm';
+import { recordAudit } from '../db/audit-log.js';
 import {
   type CabMeetingRow,
   closedMeetingsBetween,
@@ -14,12 +15,13 @@ import {
   undecidedPostedItems,
   votesOf,
 } from '../db/cab.js';
-import { type DbExecutor, loadChangeView, openBoardRequirement, recordAudit } from '../db/changes.js';
-import type { CabinetDb } from '../db/client.js';
+import { loadChangeRecord } from '../db/change-record.js';
+import type { CabinetDb, DbExecutor } from '../db/client.js';
+import { loadFreezes } from '../db/freezes.js';
 import { enqueue } from '../db/outbox.js';
-import { loadFreezes } from '../db/schedule.js';
 import { cabItems, cabMeetings } from '../db/schema.js';
 import { type Agenda, buildAgenda } from '../domain/agenda.js';
+import { openBoardRequirement } from '../domain/approvers.js';
 import { localDate } from '../domain/business-hours.js';
 import {
   type BallotKind,
@@ -151,7 +153,7 @@ export function conveneEmergencyCab(
     return { ok: false, reason: 'No CAB channel is set (policy cab.channel), so there is nowhere to convene the CAB.' };
   return db.transaction(
     (tx): OpenedMeeting | Refusal => {
-      const view = loadChangeView(tx, changeId);
+      const view = loadChangeRecord(tx, changeId);
       if (!view) return { ok: false, reason: `${formatChangeRef(changeId)} does not exist.` };
       const { change } = view;
       if (
@@ -243,7 +245,7 @@ export function castBallot(
     (tx): BallotResult => {
       const item = itemById(tx, request.itemId);
       const meeting = item ? meetingById(tx, item.meetingId) : undefined;
-      const view = item ? loadChangeView(tx, item.changeId) : undefined;
+      const view = item ? loadChangeRecord(tx, item.changeId) : undefined;
       if (!item || !meeting || !view)
         return { ok: false, reason: 'That agenda item does not exist; nothing was recorded.' };
       if (item.outcome)
@@ -367,7 +369,7 @@ export function closeMeeting(
       if (!mayCloseMeeting(actorId, policy.cab.chair, members))
         return { ok: false, reason: 'Only the CAB chair closes the meeting.' };
       const items = itemsOfMeeting(tx, meetingId).map((item) => {
-        const view = loadChangeView(tx, item.changeId);
+        const view = loadChangeRecord(tx, item.changeId);
         return {
           ref: formatChangeRef(item.changeId),
           title: view?.change.title ?? '',

@@ -1,15 +1,8 @@
-import {
-  type ChangeView,
-  type DbExecutor,
-  flagChange,
-  loadChangeView,
-  type RequirementView,
-  recordAudit,
-  requirementsOf,
-  satisfyRequirement,
-  transitionChange,
-} from '../db/changes.js';
-import type { CabinetDb } from '../db/client.js';
+import { satisfyRequirement } from '../db/approvals.js';
+import { recordAudit } from '../db/audit-log.js';
+import { type ChangeRecord, loadChangeRecord, type RequirementRecord } from '../db/change-record.js';
+import { flagChange, transitionChange } from '../db/change-transitions.js';
+import type { CabinetDb, DbExecutor } from '../db/client.js';
 import { enqueue } from '../db/outbox.js';
 import { approvalDecisions } from '../db/schema.js';
 import {
@@ -18,6 +11,7 @@ import {
   decisionEligibility,
   type Eligibility,
   isBoardRequirement,
+  requirementsOf,
 } from '../domain/approvers.js';
 import {
   type ApprovalPhase,
@@ -35,7 +29,7 @@ export type DecisionOutcome =
   | { ok: true; ref: string; changeState: ChangeState; stage: DecisionStage }
   | { ok: false; reason: string };
 
-function contextOf(view: ChangeView, policy: Policy, stage: DecisionStage | undefined): DecisionContext {
+function contextOf(view: ChangeRecord, policy: Policy, stage: DecisionStage | undefined): DecisionContext {
   return {
     changeRef: view.ref,
     state: view.change.state,
@@ -56,7 +50,7 @@ function contextOf(view: ChangeView, policy: Policy, stage: DecisionStage | unde
 }
 
 /** Whether the user may decide now, for the decision the change waits for (read only). */
-export function eligibilityOf(view: ChangeView, policy: Policy, actorId: string): Eligibility {
+export function eligibilityOf(view: ChangeRecord, policy: Policy, actorId: string): Eligibility {
   return decisionEligibility(contextOf(view, policy, decisionStage(view.change.state)), actorId);
 }
 
@@ -66,7 +60,7 @@ export function eligibilityOf(view: ChangeView, policy: Policy, actorId: string)
  */
 export function afterDecision(
   tx: DbExecutor,
-  view: ChangeView,
+  view: ChangeRecord,
   policy: Policy,
   state: ChangeState,
   actorId: string,
@@ -84,7 +78,7 @@ export function afterDecision(
  */
 function advanceIfComplete(
   tx: DbExecutor,
-  view: ChangeView,
+  view: ChangeRecord,
   policy: Policy,
   stage: DecisionStage,
   requirementId: number,
@@ -124,7 +118,7 @@ function advanceIfComplete(
  */
 export function recordApproval(
   tx: DbExecutor,
-  view: ChangeView,
+  view: ChangeRecord,
   policy: Policy,
   eligible: { requirementId: number; role: string },
   approverId: string,
@@ -174,10 +168,10 @@ export function recordApproval(
  */
 export function recordBoardDecision(
   tx: DbExecutor,
-  view: ChangeView,
+  view: ChangeRecord,
   policy: Policy,
   stage: DecisionStage,
-  requirement: RequirementView,
+  requirement: RequirementRecord,
   decision: 'approve' | 'reject',
   deciderId: string,
   reason: string,
@@ -220,7 +214,7 @@ export function recordBoardDecision(
 
 type EligibleDecision = (
   tx: DbExecutor,
-  view: ChangeView,
+  view: ChangeRecord,
   stage: DecisionStage,
   eligible: { requirementId: number; role: string },
 ) => DecisionOutcome;
@@ -244,7 +238,7 @@ function decide(
 ): DecisionOutcome {
   return db.transaction(
     (tx) => {
-      const view = loadChangeView(tx, target.changeId);
+      const view = loadChangeRecord(tx, target.changeId);
       if (!view) return { ok: false, reason: 'That change does not exist; nothing was recorded.' };
       const stage = decisionStage(view.change.state);
       if (stage && stage.phase !== target.phase)

@@ -1,15 +1,12 @@
 import { eq } from 'drizzle-orm';
-import {
-  type ChangeView,
-  changeOfSubmission,
-  loadChangeView,
-  recordAudit,
-  requirementsOf,
-  transitionChange,
-} from '../db/changes.js';
+import { recordAudit } from '../db/audit-log.js';
+import { type ChangeRecord, loadChangeRecord } from '../db/change-record.js';
+import { transitionChange } from '../db/change-transitions.js';
+import { changeOfSubmission } from '../db/changes.js';
 import type { CabinetDb } from '../db/client.js';
 import { enqueue } from '../db/outbox.js';
 import { approvalRequirements, changes } from '../db/schema.js';
+import { requirementsOf } from '../domain/approvers.js';
 import { authorizationRequirements, escalationDueAt } from '../domain/emergency.js';
 import type { EmergencyRequest } from '../domain/emergency-request.js';
 import { describeState } from '../domain/lifecycle.js';
@@ -91,7 +88,7 @@ export function declareEmergency(
 }
 
 /** Who may ask for the stand-ins now: the requester, the owner, or an on-duty authorizer. */
-function mayEscalate(view: ChangeView, actorId: string): boolean {
+function mayEscalate(view: ChangeRecord, actorId: string): boolean {
   if (actorId === view.change.requesterId || actorId === view.change.ownerId) return true;
   return requirementsOf(view, 'authorization').some(
     (requirement) => !requirement.alternative && requirement.candidates.includes(actorId),
@@ -111,7 +108,7 @@ export function escalateAuthorization(db: CabinetDb, changeId: number, by: Escal
   const actorId = 'userId' in by ? by.userId : 'cabinet';
   return db.transaction(
     (tx) => {
-      const view = loadChangeView(tx, changeId);
+      const view = loadChangeRecord(tx, changeId);
       if (!view) return { ok: false, reason: 'That change does not exist.' };
       if (view.change.state !== 'pending_authorization')
         return {

@@ -1,9 +1,11 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import { recordAudit } from '../db/changes.js';
+import { recordAudit } from '../db/audit-log.js';
 import type { CabinetDb } from '../db/client.js';
-import { formatFreezeRef, loadFreezes, type PlannedChangeRow, plannedChangesDuring } from '../db/schedule.js';
+import { loadFreezes } from '../db/freezes.js';
+import { type PlannedChangeRow, plannedChangesDuring } from '../db/schedule.js';
 import { changeFreezes } from '../db/schema.js';
 import { localDate } from '../domain/business-hours.js';
+import { formatFreezeRef } from '../domain/freeze-ref.js';
 import { type Freeze, type FreezeInput, freezeInterval, validateFreeze } from '../domain/schedule.js';
 import type { Policy } from '../policy/schema.js';
 

@@ -1,8 +1,10 @@
 import { eq } from 'drizzle-orm';
-import { type ChangeView, type DbExecutor, loadChangeView, recordAudit, transitionChange } from '../db/changes.js';
-import type { CabinetDb } from '../db/client.js';
+import { recordAudit } from '../db/audit-log.js';
+import { type ChangeRecord, loadChangeRecord } from '../db/change-record.js';
+import { transitionChange } from '../db/change-transitions.js';
+import type { CabinetDb, DbExecutor } from '../db/client.js';
+import { loadFreezes } from '../db/freezes.js';
 import { enqueue, type ImplementationEvent } from '../db/outbox.js';
-import { loadFreezes } from '../db/schedule.js';
 import { changes, postImplementationReviews, rollbacks, verifications } from '../db/schema.js';
 import { DomainError } from '../domain/errors.js';
 import {
@@ -35,7 +37,7 @@ interface StepRule {
   /** "start", "mark … failed": how a refusal names the step. */
   verb: string;
   /** Whether it has been done already (a double click, a Slack retry): then it is answered, not repeated. */
-  done(view: ChangeView): boolean;
+  done(view: ChangeRecord): boolean;
   /** Told to the requester too (when someone else), besides the log thread. */
   tellRequester: boolean;
 }
@@ -93,11 +95,11 @@ const STEPS: Record<ImplementationStep, StepRule> = {
 };
 
 /** The lifecycle move a step makes from the state the change is in. */
-function transitionOf(rule: StepRule, view: ChangeView): TransitionName | undefined {
+function transitionOf(rule: StepRule, view: ChangeRecord): TransitionName | undefined {
   return rule.transition === 'close' && view.change.state === 'completed' ? 'close_without_review' : rule.transition;
 }
 
-function transitionRefusal(view: ChangeView, transition: TransitionName): string | undefined {
+function transitionRefusal(view: ChangeRecord, transition: TransitionName): string | undefined {
   try {
     nextState(view.change, transition);
     return undefined;
@@ -108,13 +110,13 @@ function transitionRefusal(view: ChangeView, transition: TransitionName): string
 }
 
 /** Only the owner takes implementation steps; checked before anything else is said about the change. */
-function ownerRefusal(view: ChangeView, step: ImplementationStep, actorId: string): string | undefined {
+function ownerRefusal(view: ChangeRecord, step: ImplementationStep, actorId: string): string | undefined {
   return actorId === view.change.ownerId
     ? undefined
     : `Only the change owner, <@${view.change.ownerId}>, can ${STEPS[step].verb} ${view.ref}.`;
 }
 
-const alreadyDone = (view: ChangeView, rule: StepRule) =>
+const alreadyDone = (view: ChangeRecord, rule: StepRule) =>
   `${view.ref} is already ${rule.event.replaceAll('_', ' ')}; nothing more was recorded.`;
 
 /**
@@ -123,7 +125,7 @@ const alreadyDone = (view: ChangeView, rule: StepRule) =>
  * `freezes` is read only for Start, the one step they govern.
  */
 export function stepRefusal(
-  view: ChangeView,
+  view: ChangeRecord,
   step: ImplementationStep,
   actorId: string,
   policy: Policy,
@@ -162,7 +164,7 @@ export function stepRefusal(
 /** What the step writes besides its transition, and the audit data of the transition. */
 function recordStep(
   tx: DbExecutor,
-  view: ChangeView,
+  view: ChangeRecord,
   input: StepInput,
   actorId: string,
   now: Date,
@@ -241,7 +243,7 @@ export function takeStep(
   const rule = STEPS[input.step];
   return db.transaction(
     (tx): StepOutcome => {
-      const view = loadChangeView(tx, changeId);
+      const view = loadChangeRecord(tx, changeId);
       if (!view) return { ok: false, reason: 'That change does not exist; nothing was recorded.' };
       const notOwner = ownerRefusal(view, input.step, actorId);
       if (notOwner) return { ok: false, reason: notOwner };
@@ -265,7 +267,7 @@ export function takeStep(
 export function formRefusal(
   db: CabinetDb,
   policy: Policy,
-  view: ChangeView,
+  view: ChangeRecord,
   step: ImplementationStep,
   actorId: string,
   now: Date,

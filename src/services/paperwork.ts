@@ -1,6 +1,8 @@
 import { and, eq, isNull } from 'drizzle-orm';
-import { type ChangeView, type DbExecutor, loadChangeView, recordAudit, transitionChange } from '../db/changes.js';
-import type { CabinetDb } from '../db/client.js';
+import { recordAudit } from '../db/audit-log.js';
+import { type ChangeRecord, loadChangeRecord } from '../db/change-record.js';
+import { transitionChange } from '../db/change-transitions.js';
+import type { CabinetDb, DbExecutor } from '../db/client.js';
 import { enqueue } from '../db/outbox.js';
 import { approvalRequirements, changes, obligations } from '../db/schema.js';
 import type { ChangeRequest } from '../domain/change-request.js';
@@ -38,7 +40,7 @@ function addObligation(tx: DbExecutor, changeId: number, kind: ObligationKind, d
  * An emergency was authorized: it now owes its 6.4 paperwork by the policy's deadline. The owner is
  * reminded before it, and the overdue notice goes out after it, through timers in the outbox.
  */
-export function startPaperwork(tx: DbExecutor, view: ChangeView, policy: Policy, now: Date): void {
+export function startPaperwork(tx: DbExecutor, view: ChangeRecord, policy: Policy, now: Date): void {
   const changeId = view.change.id;
   const plan = paperworkObligations(now, policy);
   for (const { kind, dueAt } of plan) addObligation(tx, changeId, kind, dueAt, now);
@@ -90,7 +92,7 @@ export function paperworkDeadline(
 ): void {
   db.transaction(
     (tx) => {
-      const view = loadChangeView(tx, changeId);
+      const view = loadChangeRecord(tx, changeId);
       if (!view) return;
       const outstanding = outstandingPaperwork(view.obligations, view.change.state).map(
         (obligation) => obligation.kind,
@@ -139,13 +141,13 @@ export function paperworkDeadline(
 export type EvidenceKind = Extract<ObligationKind, 'retro_ticket' | 'root_cause_analysis' | 'cab_presentation'>;
 
 /** Who may complete an item: the requester or owner for their paperwork; the CAB chair for the presentation. */
-function mayComplete(view: ChangeView, policy: Policy, kind: ObligationKind, actorId: string): boolean {
+function mayComplete(view: ChangeRecord, policy: Policy, kind: ObligationKind, actorId: string): boolean {
   if (kind === 'cab_presentation') return actorId === policy.cab.chair;
   return actorId === view.change.requesterId || actorId === view.change.ownerId;
 }
 
 function checkObligation(
-  view: ChangeView | undefined,
+  view: ChangeRecord | undefined,
   policy: Policy,
   kind: ObligationKind,
   actorId: string,
@@ -172,7 +174,7 @@ function checkObligation(
 }
 
 /** A repeated submission of the same form (a Slack retry, a double submit) finds its item done by the same person. */
-function doneBy(view: ChangeView, kind: ObligationKind, actorId: string): boolean {
+function doneBy(view: ChangeRecord, kind: ObligationKind, actorId: string): boolean {
   return view.obligations.some(
     (obligation) => obligation.kind === kind && obligation.completedAt !== null && obligation.completedBy === actorId,
   );
@@ -180,7 +182,7 @@ function doneBy(view: ChangeView, kind: ObligationKind, actorId: string): boolea
 
 /** Whether the user may complete this item now (read only), e.g. before opening its modal. */
 export function evidenceRefusal(
-  view: ChangeView | undefined,
+  view: ChangeRecord | undefined,
   policy: Policy,
   kind: ObligationKind,
   actorId: string,
@@ -200,7 +202,7 @@ export function addEvidence(
 ): PaperworkOutcome {
   return db.transaction(
     (tx) => {
-      const view = loadChangeView(tx, changeId);
+      const view = loadChangeRecord(tx, changeId);
       if (view && doneBy(view, kind, actorId))
         return {
           ok: true,
@@ -235,7 +237,7 @@ export function documentEmergency(
   const { risk, riskLevel, requirements } = assessment;
   return db.transaction(
     (tx) => {
-      const view = loadChangeView(tx, changeId);
+      const view = loadChangeRecord(tx, changeId);
       if (view && doneBy(view, 'documentation', actorId))
         return { ok: true, ref: view.ref, message: `${view.ref} is already documented.` };
       const refusal = checkObligation(view, policy, 'documentation', actorId);

@@ -1,14 +1,15 @@
 import { eq } from 'drizzle-orm';
-import { type ChangeView, type DbExecutor, loadChangeView, recordAudit, requirementsOf } from '../db/changes.js';
-import type { CabinetDb } from '../db/client.js';
+import { recordAudit } from '../db/audit-log.js';
+import { type ChangeRecord, loadChangeRecord } from '../db/change-record.js';
+import type { CabinetDb, DbExecutor } from '../db/client.js';
 import { enqueue } from '../db/outbox.js';
 import { approvalCandidates, approvalRequirements } from '../db/schema.js';
-import { chooseCandidates, fallbackRoleFor, isBoardRequirement } from '../domain/approvers.js';
+import { chooseCandidates, fallbackRoleFor, isBoardRequirement, requirementsOf } from '../domain/approvers.js';
 import { type ApprovalPhase, decisionStage } from '../domain/lifecycle.js';
 import type { Policy } from '../policy/schema.js';
 
 /** Queues the DM asking one person to decide in the change's current phase; keyed, so asking twice sends one. */
-export function askToDecide(tx: DbExecutor, view: ChangeView, userId: string, now: Date): void {
+export function askToDecide(tx: DbExecutor, view: ChangeRecord, userId: string, now: Date): void {
   const phase = decisionStage(view.change.state)?.phase;
   if (!phase) return;
   enqueue(
@@ -35,7 +36,7 @@ export function requestApprovals(
 ): void {
   db.transaction(
     (tx) => {
-      const view = loadChangeView(tx, changeId);
+      const view = loadChangeRecord(tx, changeId);
       const stage = view ? decisionStage(view.change.state) : undefined;
       if (!view || !stage) return;
       const requirements = requirementsOf(view, stage.phase).filter(

@@ -1,7 +1,10 @@
-import { changeOfSubmission, type DbExecutor, recordAudit, transitionChange } from '../db/changes.js';
-import type { CabinetDb } from '../db/client.js';
+import { recordAudit } from '../db/audit-log.js';
+import { transitionChange } from '../db/change-transitions.js';
+import { changeOfSubmission } from '../db/changes.js';
+import type { CabinetDb, DbExecutor } from '../db/client.js';
+import { loadFreezes } from '../db/freezes.js';
 import { enqueue } from '../db/outbox.js';
-import { conflictsFor, loadFreezes } from '../db/schedule.js';
+import { conflictsFor } from '../db/schedule.js';
 import { approvalDecisions, approvalRequirements, changes } from '../db/schema.js';
 import { CHANGE_FIELDS, type ChangeRequest } from '../domain/change-request.js';
 import { assessRisk, effectiveRiskLevel } from '../domain/risk.js';

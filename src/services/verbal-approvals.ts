@@ -1,16 +1,12 @@
 import { eq } from 'drizzle-orm';
-import {
-  type ChangeView,
-  type DbExecutor,
-  flagChange,
-  loadChangeView,
-  recordAudit,
-  requirementsOf,
-  unsatisfyRequirement,
-} from '../db/changes.js';
-import type { CabinetDb } from '../db/client.js';
+import { unsatisfyRequirement } from '../db/approvals.js';
+import { recordAudit } from '../db/audit-log.js';
+import { type ChangeRecord, loadChangeRecord } from '../db/change-record.js';
+import { flagChange } from '../db/change-transitions.js';
+import type { CabinetDb, DbExecutor } from '../db/client.js';
 import { enqueue } from '../db/outbox.js';
 import { approvalDecisions, verbalApprovalConfirmations, verbalApprovals } from '../db/schema.js';
+import { requirementsOf } from '../domain/approvers.js';
 import type { VerbalApprovalInput } from '../domain/emergency-request.js';
 import { describeState } from '../domain/lifecycle.js';
 import type { Policy } from '../policy/schema.js';
@@ -20,7 +16,7 @@ import { eligibilityOf, recordApproval } from './decide.js';
 export type VerbalOutcome = { ok: true; ref: string; message: string } | { ok: false; reason: string };
 
 /** The roles that may still authorize the change, e.g. "manager, security, or instead cto, ciso". */
-export function authorizingRoles(view: ChangeView): string {
+export function authorizingRoles(view: ChangeRecord): string {
   const open = requirementsOf(view, 'authorization').filter((requirement) => requirement.satisfiedAt === null);
   const roles = (alternative: boolean) =>
     open
@@ -32,7 +28,7 @@ export function authorizingRoles(view: ChangeView): string {
 }
 
 /** Why the user may not record a verbal approval on this change now, or undefined when they may. */
-export function verbalRecordingRefusal(view: ChangeView | undefined, recorderId: string): string | undefined {
+export function verbalRecordingRefusal(view: ChangeRecord | undefined, recorderId: string): string | undefined {
   if (!view) return 'That change does not exist; nothing was recorded.';
   if (view.change.type !== 'emergency')
     return `${view.ref} is not an emergency change; verbal approvals are for emergencies (POL-SEC-008 6.2).`;
@@ -65,7 +61,7 @@ export function recordVerbalApproval(
 ): VerbalOutcome {
   return db.transaction(
     (tx) => {
-      const view = loadChangeView(tx, changeId);
+      const view = loadChangeRecord(tx, changeId);
       const existing = tx
         .select({ id: verbalApprovals.id })
         .from(verbalApprovals)
@@ -169,7 +165,7 @@ export function recordVerbalApproval(
 
 function countVerbalApproval(
   tx: DbExecutor,
-  view: ChangeView,
+  view: ChangeRecord,
   policy: Policy,
   verbalId: number,
   eligible: { requirementId: number; role: string },
@@ -198,7 +194,7 @@ export function answerVerbalApproval(
   return db.transaction(
     (tx) => {
       const verbal = tx.select().from(verbalApprovals).where(eq(verbalApprovals.id, verbalApprovalId)).get();
-      const view = verbal ? loadChangeView(tx, verbal.changeId) : undefined;
+      const view = verbal ? loadChangeRecord(tx, verbal.changeId) : undefined;
       if (!verbal || !view) return { ok: false, reason: 'That verbal approval does not exist; nothing was recorded.' };
       if (actorId !== verbal.approverId)
         return {
@@ -259,7 +255,13 @@ export function answerVerbalApproval(
 }
 
 /** A disputed approval stops counting; while the change is still being authorized, its requirement reopens. */
-function voidDisputedApproval(tx: DbExecutor, view: ChangeView, decisionId: number, actorId: string, now: Date): void {
+function voidDisputedApproval(
+  tx: DbExecutor,
+  view: ChangeRecord,
+  decisionId: number,
+  actorId: string,
+  now: Date,
+): void {
   tx.update(approvalDecisions)
     .set({ voidedAt: now, voidReason: 'disputed by the approver' })
     .where(eq(approvalDecisions.id, decisionId))

@@ -2,8 +2,8 @@ import type { webApi } from '@slack/bolt';
 import { eq } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
 import { type CabMeetingRow, itemById, itemsOfMeeting, meetingById, votesOf } from '../db/cab.js';
-import { type BoardItemRow, type DbExecutor, loadChangeView } from '../db/changes.js';
-import type { CabinetDb } from '../db/client.js';
+import { type BoardItemRow, loadChangeRecord } from '../db/change-record.js';
+import type { CabinetDb, DbExecutor } from '../db/client.js';
 import { enqueue, type OutboxMessage } from '../db/outbox.js';
 import { cabItems, cabMeetings } from '../db/schema.js';
 import { agendaSize } from '../domain/agenda.js';
@@ -58,7 +58,7 @@ export function createCabDelivery(deps: CabDeliveryDependencies): CabDelivery {
 
   const itemContext = (item: BoardItemRow): BoardItemContext | undefined => {
     const meeting = meetingById(db, item.meetingId);
-    const view = loadChangeView(db, item.changeId);
+    const view = loadChangeRecord(db, item.changeId);
     return meeting && view ? { item, meeting, view, votes: votesOf(db, item.id), policy, now: clock.now() } : undefined;
   };
 

@@ -1,14 +1,6 @@
 import type { Logger, webApi } from '@slack/bolt';
 import type { Clock } from '../clock.js';
-import {
-  type ChangeView,
-  loadChangeView,
-  type MessagePurpose,
-  recordSlackMessage,
-  requestPurpose,
-  requirementsOf,
-  slackMessagesOf,
-} from '../db/changes.js';
+import { type ChangeRecord, loadChangeRecord } from '../db/change-record.js';
 import type { Database } from '../db/client.js';
 import {
   claimMessage,
@@ -19,6 +11,8 @@ import {
   type OutboxRow,
   outboxMessage,
 } from '../db/outbox.js';
+import { type MessagePurpose, recordSlackMessage, requestPurpose, slackMessagesOf } from '../db/slack-messages.js';
+import { requirementsOf } from '../domain/approvers.js';
 import { APPROVAL_PHASES, decisionStage } from '../domain/lifecycle.js';
 import type { Policy } from '../policy/schema.js';
 import { escalateAuthorization } from '../services/emergency.js';
@@ -95,7 +89,7 @@ export function createOutboxSender(deps: OutboxSenderDependencies): OutboxSender
   const membersOf = (role: string) => roleMembers(client, policy, role);
 
   /** Renders a posted message again from the change as it is now. */
-  const render = (view: ChangeView, purpose: MessagePurpose, recipientId: string | null) => {
+  const render = (view: ChangeRecord, purpose: MessagePurpose, recipientId: string | null) => {
     const now = clock.now();
     const phase = APPROVAL_PHASES.find((candidate) => requestPurpose(candidate) === purpose);
     if (phase) return approvalRequestMessage(view, policy, recipientId ?? '', phase, now);
@@ -106,7 +100,7 @@ export function createOutboxSender(deps: OutboxSenderDependencies): OutboxSender
   };
 
   /** Posts a DM that is kept up to date: it is recorded so every refresh renders it again. */
-  const postTrackedDm = async (view: ChangeView, purpose: MessagePurpose, userId: string) => {
+  const postTrackedDm = async (view: ChangeRecord, purpose: MessagePurpose, userId: string) => {
     const channel = await openDm(userId);
     const posted = await client.chat.postMessage({ channel, ...render(view, purpose, userId) });
     if (posted.ts)
@@ -118,7 +112,7 @@ export function createOutboxSender(deps: OutboxSenderDependencies): OutboxSender
   };
 
   const notify = async (
-    view: ChangeView,
+    view: ChangeRecord,
     userId: string,
     event: Extract<OutboxMessage, { kind: 'notify_user' }>['event'],
   ) => {
@@ -133,7 +127,7 @@ export function createOutboxSender(deps: OutboxSenderDependencies): OutboxSender
       await cab.deliver(message);
       return;
     }
-    const view = loadChangeView(db, message.changeId);
+    const view = loadChangeRecord(db, message.changeId);
     if (!view) return;
     const messages = slackMessagesOf(db, message.changeId);
     const alreadyPosted = (purpose: MessagePurpose, userId: string) =>

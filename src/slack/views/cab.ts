@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { CabMeetingRow } from '../../db/cab.js';
-import { type BoardItemRow, type ChangeView, openBoardRequirement } from '../../db/changes.js';
+import type { BoardItemRow, ChangeRecord } from '../../db/change-record.js';
+import { openBoardRequirement } from '../../domain/approvers.js';
 import {
   CAB_OUTCOME_WORDS,
   CAB_OUTCOMES,
@@ -41,7 +42,7 @@ import { escapedLines, escapeMrkdwn, mentionMember } from './mrkdwn.js';
 export interface BoardItemContext {
   item: BoardItemRow;
   meeting: CabMeetingRow;
-  view: ChangeView;
+  view: ChangeRecord;
   votes: CabVote[];
   policy: Policy;
   now: Date;
@@ -188,7 +189,7 @@ export function minutesMessages(minutes: Minutes, policy: Policy): SlackMessage[
 }
 
 /** The chair's reason for rejecting or deferring a change at the CAB. */
-export function boardReasonModal(view: ChangeView, value: string, outcome: CabOutcome): types.ModalView {
+export function boardReasonModal(view: ChangeRecord, value: string, outcome: CabOutcome): types.ModalView {
   const verb = CAB_OUTCOME_WORDS[outcome].button;
   return {
     type: 'modal',

@@ -1,5 +1,5 @@
 import type { types, ViewStateValue } from '@slack/bolt';
-import type { ChangeView } from '../../db/changes.js';
+import type { ChangeRecord } from '../../db/change-record.js';
 import {
   CHANGE_FIELDS,
   type ChangeRequestForm,
@@ -248,7 +248,7 @@ export function changeRequestModal(
 }
 
 /** The full documentation of an emergency after the fact (6.4), prefilled with what is known. */
-export function documentationModal(view: ChangeView, policy: Policy): types.ModalView {
+export function documentationModal(view: ChangeRecord, policy: Policy): types.ModalView {
   const { change } = view;
   return {
     type: 'modal',

@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
-import { type ChangeView, type RequirementView, requirementsOf } from '../../db/changes.js';
+import type { ChangeRecord, RequirementRecord } from '../../db/change-record.js';
 import { type ChangeEvent, isImplementationEvent } from '../../db/outbox.js';
-import { isBoardRequirement } from '../../domain/approvers.js';
+import { isBoardRequirement, requirementsOf } from '../../domain/approvers.js';
 import { nextMeetingAt } from '../../domain/cab.js';
 import { OBLIGATION_LABELS, outstandingPaperwork } from '../../domain/emergency.js';
 import { APPROVAL_PHASES, type ApprovalPhase, decisionStage, describeState } from '../../domain/lifecycle.js';
@@ -13,7 +13,7 @@ import { implementationButtons, implementationDetailFields, implementationLines 
 import { escapeMrkdwn, mentionMember } from './mrkdwn.js';
 import { conflictText } from './schedule.js';
 
-function riskLabel(view: ChangeView, policy: Policy): string {
+function riskLabel(view: ChangeRecord, policy: Policy): string {
   const level = policy.risk.levels.find((candidate) => candidate.id === view.change.riskLevel);
   const raised =
     view.change.riskLevel !== view.change.computedRiskLevel
@@ -23,7 +23,7 @@ function riskLabel(view: ChangeView, policy: Policy): string {
 }
 
 /** The one-line status every view of a change carries. */
-export function statusLine(view: ChangeView): string {
+export function statusLine(view: ChangeRecord): string {
   return `Status: ${describeState(view.change.state)}`;
 }
 
@@ -44,7 +44,7 @@ function boardDecisionText(policy: Policy, now: Date): string {
 }
 
 function requirementLine(
-  requirement: RequirementView,
+  requirement: RequirementRecord,
   open: boolean,
   escalated: boolean,
   policy: Policy,
@@ -70,7 +70,7 @@ function requirementLine(
   return `:hourglass_flowing_sand: *${role}*${progress} — waiting; asked: ${asked}`;
 }
 
-function decisionLines(view: ChangeView, policy: Policy, now: Date): string[] {
+function decisionLines(view: ChangeRecord, policy: Policy, now: Date): string[] {
   const current = decisionStage(view.change.state)?.phase;
   const escalated = view.change.authorizationEscalatedAt !== null;
   const phases = APPROVAL_PHASES.filter((phase) => requirementsOf(view, phase).length > 0);
@@ -103,7 +103,7 @@ function decisionLines(view: ChangeView, policy: Policy, now: Date): string[] {
 const CONFLICTS_SHOWN = 5;
 
 /** A schedule exception (or an emergency's exemption) and the changes it collides with (9.1, 9.2). */
-function scheduleLines(view: ChangeView, policy: Policy): string[] {
+function scheduleLines(view: ChangeRecord, policy: Policy): string[] {
   const lines: string[] = [];
   const exception = view.change.scheduleException;
   if (exception) {
@@ -126,7 +126,7 @@ function scheduleLines(view: ChangeView, policy: Policy): string[] {
 }
 
 /** The summary of a change that every message about it starts with; all user text escaped. */
-export function changeSummaryBlocks(view: ChangeView, policy: Policy, now: Date): types.KnownBlock[] {
+export function changeSummaryBlocks(view: ChangeRecord, policy: Policy, now: Date): types.KnownBlock[] {
   const { change } = view;
   const planned =
     change.plannedStart && change.plannedEnd
@@ -158,7 +158,7 @@ export function changeSummaryBlocks(view: ChangeView, policy: Policy, now: Date)
 
 /** The DM asking one person to decide in `phase`; its buttons show only while the change waits in that phase. */
 export function approvalRequestMessage(
-  view: ChangeView,
+  view: ChangeRecord,
   policy: Policy,
   recipientId: string,
   phase: ApprovalPhase,
@@ -194,7 +194,11 @@ export function approvalRequestMessage(
 }
 
 /** The log-channel message of a change; kept up to date as it moves on. */
-export function logMessage(view: ChangeView, policy: Policy, now: Date): { text: string; blocks: types.KnownBlock[] } {
+export function logMessage(
+  view: ChangeRecord,
+  policy: Policy,
+  now: Date,
+): { text: string; blocks: types.KnownBlock[] } {
   const details = button('Details', ACTIONS.details, encodeChangeValue(view.change.id));
   return {
     text: `${view.ref} · ${escapeMrkdwn(view.change.title)} — ${statusLine(view)}`,
@@ -210,7 +214,7 @@ export function logMessage(view: ChangeView, policy: Policy, now: Date): { text:
 }
 
 /** What the owner of an approved change does next, above their buttons. */
-function nextStepText(view: ChangeView): string {
+function nextStepText(view: ChangeRecord): string {
   switch (view.change.state) {
     case 'approved':
     case 'scheduled':
@@ -226,7 +230,7 @@ function nextStepText(view: ChangeView): string {
 
 /** The owner's DM of an approved change: where it stands and the buttons to implement, verify, review and close it. */
 export function implementationConsoleMessage(
-  view: ChangeView,
+  view: ChangeRecord,
   policy: Policy,
   now: Date,
 ): { text: string; blocks: types.KnownBlock[] } {
@@ -243,7 +247,7 @@ export function implementationConsoleMessage(
 
 /** The emergency's own DM to its requester and owner (and the CAB chair once it owes a presentation): where it stands and the recipient's buttons. */
 export function emergencyConsoleMessage(
-  view: ChangeView,
+  view: ChangeRecord,
   policy: Policy,
   recipientId: string,
   now: Date,
@@ -258,7 +262,7 @@ export function emergencyConsoleMessage(
   };
 }
 
-function whoMustApprove(view: ChangeView, policy: Policy, now: Date): string {
+function whoMustApprove(view: ChangeRecord, policy: Policy, now: Date): string {
   const phase = decisionStage(view.change.state)?.phase ?? 'approval';
   return requirementsOf(view, phase)
     .filter(
@@ -280,12 +284,12 @@ function whoMustApprove(view: ChangeView, policy: Policy, now: Date): string {
     .join('\n');
 }
 
-function lastRejection(view: ChangeView): string {
+function lastRejection(view: ChangeRecord): string {
   const rejection = view.decisions.findLast((d) => d.decision === 'reject');
   return `${rejection?.approverId ? mentionMember(rejection.approverId) : 'an approver'}: ${escapeMrkdwn(rejection?.reason ?? '')}`;
 }
 
-function outstandingList(view: ChangeView): { due: string; items: string } {
+function outstandingList(view: ChangeRecord): { due: string; items: string } {
   const outstanding = outstandingPaperwork(view.obligations, view.change.state);
   const dueAt = outstanding[0]?.dueAt;
   return {
@@ -295,7 +299,7 @@ function outstandingList(view: ChangeView): { due: string; items: string } {
 }
 
 /** What a notice says, by event; every piece of user text escaped. */
-function noticeText(view: ChangeView, policy: Policy, event: ChangeEvent, now: Date): string {
+function noticeText(view: ChangeRecord, policy: Policy, event: ChangeEvent, now: Date): string {
   const title = `*${view.ref} · ${escapeMrkdwn(view.change.title)}*`;
   switch (event) {
     case 'submitted': {
@@ -360,7 +364,7 @@ function noticeText(view: ChangeView, policy: Policy, event: ChangeEvent, now: D
 
 /** A DM telling someone what happened to a change. */
 export function changeNotice(
-  view: ChangeView,
+  view: ChangeRecord,
   policy: Policy,
   event: ChangeEvent,
   now: Date,
@@ -370,7 +374,7 @@ export function changeNotice(
 }
 
 /** A short log-channel line when a change moves on, posted in the thread of its log message. */
-export function logDecisionText(view: ChangeView, policy: Policy, event: ChangeEvent, now: Date): string {
+export function logDecisionText(view: ChangeRecord, policy: Policy, event: ChangeEvent, now: Date): string {
   if (
     event === 'verbal_disputed' ||
     event === 'escalated' ||
@@ -383,7 +387,7 @@ export function logDecisionText(view: ChangeView, policy: Policy, event: ChangeE
 }
 
 /** Everything recorded about a change: the summary, then every 4.2 field. */
-function changeDetailBlocks(view: ChangeView, policy: Policy, now: Date): types.KnownBlock[] {
+function changeDetailBlocks(view: ChangeRecord, policy: Policy, now: Date): types.KnownBlock[] {
   const { change } = view;
   const field = (label: string, value: string | null) => section(`*${label}*\n${escapeMrkdwn(value ?? '—')}`);
   return [
@@ -402,7 +406,7 @@ function changeDetailBlocks(view: ChangeView, policy: Policy, now: Date): types.
   ];
 }
 
-export function changeDetailsModal(view: ChangeView, policy: Policy, now: Date): types.ModalView {
+export function changeDetailsModal(view: ChangeRecord, policy: Policy, now: Date): types.ModalView {
   return {
     type: 'modal',
     callback_id: VIEWS.changeDetails,
@@ -413,7 +417,7 @@ export function changeDetailsModal(view: ChangeView, policy: Policy, now: Date):
 }
 
 /** Asks for the reason of a rejection (or a decline) in the phase the button was shown in. */
-export function rejectReasonModal(view: ChangeView, phase: ApprovalPhase): types.ModalView {
+export function rejectReasonModal(view: ChangeRecord, phase: ApprovalPhase): types.ModalView {
   const verb = decisionStage(view.change.state)?.words.reject ?? 'Reject';
   return {
     type: 'modal',
@@ -434,6 +438,6 @@ export function rejectReasonModal(view: ChangeView, phase: ApprovalPhase): types
   };
 }
 
-export function showChangeBlocks(view: ChangeView, policy: Policy, now: Date): types.KnownBlock[] {
+export function showChangeBlocks(view: ChangeRecord, policy: Policy, now: Date): types.KnownBlock[] {
   return [header(view.ref), ...changeDetailBlocks(view, policy, now)];
 }

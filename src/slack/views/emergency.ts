@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
-import { type ChangeView, type RequirementView, requirementsOf, type VerbalApprovalView } from '../../db/changes.js';
+import type { ChangeRecord, RequirementRecord, VerbalApprovalRecord } from '../../db/change-record.js';
+import { requirementsOf } from '../../domain/approvers.js';
 import { CHANGE_FIELDS, TEXT_MAX, TITLE_MAX } from '../../domain/change-request.js';
 import {
   OBLIGATION_LABELS,
@@ -86,10 +87,10 @@ export function readEmergencyForm(values: ViewStateValues, policy: Policy): Emer
  * checks), or the policy's members while they are still being looked up. Shown in the verbal-approval
  * modal so a refusal can point at it.
  */
-function whoCanAuthorizeText(view: ChangeView, policy: Policy): string {
+function whoCanAuthorizeText(view: ChangeRecord, policy: Policy): string {
   const open = requirementsOf(view, 'authorization').filter((requirement) => requirement.satisfiedAt === null);
   const excluded = new Set([view.change.requesterId, view.change.ownerId]);
-  const people = (requirement: RequirementView) => {
+  const people = (requirement: RequirementRecord) => {
     const members =
       requirement.candidates.length > 0
         ? requirement.candidates
@@ -106,7 +107,7 @@ function whoCanAuthorizeText(view: ChangeView, policy: Policy): string {
 }
 
 /** Records an approval given by phone, call, in person or chat (6.2, 6.3). */
-export function verbalApprovalModal(view: ChangeView, policy: Policy): types.ModalView {
+export function verbalApprovalModal(view: ChangeRecord, policy: Policy): types.ModalView {
   return {
     type: 'modal',
     callback_id: VIEWS.verbalApproval,
@@ -155,7 +156,7 @@ const EVIDENCE_PROMPTS: Record<'retro_ticket' | 'root_cause_analysis', { label: 
 };
 
 /** Asks for the evidence of one checklist item: the retrospective ticket's link, or the root-cause analysis. */
-export function evidenceModal(view: ChangeView, kind: 'retro_ticket' | 'root_cause_analysis'): types.ModalView {
+export function evidenceModal(view: ChangeRecord, kind: 'retro_ticket' | 'root_cause_analysis'): types.ModalView {
   const prompt = EVIDENCE_PROMPTS[kind];
   return {
     type: 'modal',
@@ -182,7 +183,7 @@ export function evidenceModal(view: ChangeView, kind: 'retro_ticket' | 'root_cau
 const EXCERPT = 200;
 const excerpt = (text: string) => escapeMrkdwn(truncate(text, EXCERPT));
 
-function verbalLine(verbal: VerbalApprovalView): string {
+function verbalLine(verbal: VerbalApprovalRecord): string {
   const state = verbalApprovalState(verbal.confirmation);
   const answer =
     state === 'confirmed'
@@ -194,7 +195,7 @@ function verbalLine(verbal: VerbalApprovalView): string {
   return `• ${mentionMember(verbal.approverId)} (${verbal.role}) by ${VERBAL_MEDIUM_LABELS[verbal.medium].toLowerCase()} ${slackDate(verbal.givenAt)}, recorded by ${mentionMember(verbal.recordedBy)} ${slackDate(verbal.recordedAt)}: ${answer}${note}`;
 }
 
-function obligationLine(view: ChangeView, obligation: ChangeView['obligations'][number], now: Date): string {
+function obligationLine(view: ChangeRecord, obligation: ChangeRecord['obligations'][number], now: Date): string {
   const label = OBLIGATION_LABELS[obligation.kind];
   if (obligation.completedAt) {
     const evidence = obligation.evidence ? `: ${excerpt(obligation.evidence)}` : '';
@@ -208,7 +209,7 @@ function obligationLine(view: ChangeView, obligation: ChangeView['obligations'][
 }
 
 /** The emergency's own state: criterion, escalation, verbal approvals, the paperwork checklist, and any CAB flag. */
-export function emergencyBlocks(view: ChangeView, policy: Policy, now: Date): types.KnownBlock[] {
+export function emergencyBlocks(view: ChangeRecord, policy: Policy, now: Date): types.KnownBlock[] {
   const { change } = view;
   if (change.type !== 'emergency') return [];
   const criterion =
@@ -244,7 +245,7 @@ function escalateLabel(policy: Policy): string {
  * ask the stand-ins and do the paperwork; the CAB chair marks the CAB presentation. Without a
  * viewer (a channel message), only what anyone involved may start while it waits for authorization.
  */
-export function emergencyButtons(view: ChangeView, policy: Policy, viewerId?: string): types.Button[] {
+export function emergencyButtons(view: ChangeRecord, policy: Policy, viewerId?: string): types.Button[] {
   const { change } = view;
   const value = encodeChangeValue(change.id);
   const buttons: types.Button[] = [];
@@ -281,7 +282,7 @@ export function emergencyButtons(view: ChangeView, policy: Policy, viewerId?: st
 
 /** Asks the named approver to confirm or dispute what was recorded in their name; buttons go once they answer. */
 export function verbalConfirmationMessage(
-  view: ChangeView,
+  view: ChangeRecord,
   policy: Policy,
   recipientId: string,
 ): { text: string; blocks: types.KnownBlock[] } {

@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import type { ChangeView } from '../../db/changes.js';
+import type { ChangeRecord } from '../../db/change-record.js';
 import {
   IMPLEMENTATION_FIELDS,
   type ImplementationStep,
@@ -31,7 +31,7 @@ const BUTTON_WORDS: Record<ImplementationStep, { text: string; style?: 'primary'
 };
 
 /** The steps the change is ready for, by state; each click is checked again on the server. */
-function offeredSteps(view: ChangeView): ImplementationStep[] {
+function offeredSteps(view: ChangeRecord): ImplementationStep[] {
   if (view.change.type === 'emergency') return [];
   const afterwards = (steps: ImplementationStep[]) =>
     steps.filter((step) => (step !== 'verify' || !view.verification) && (step !== 'review' || !view.review));
@@ -55,7 +55,7 @@ function offeredSteps(view: ChangeView): ImplementationStep[] {
 }
 
 /** The implementation buttons of a change, on the owner's DM and the log-channel message. */
-export function implementationButtons(view: ChangeView): types.Button[] {
+export function implementationButtons(view: ChangeRecord): types.Button[] {
   const value = encodeChangeValue(view.change.id);
   return offeredSteps(view).map((step) =>
     button(BUTTON_WORDS[step].text, IMPLEMENTATION_ACTIONS[step], value, BUTTON_WORDS[step].style),
@@ -65,7 +65,7 @@ export function implementationButtons(view: ChangeView): types.Button[] {
 const excerpt = (text: string) => escapeMrkdwn(truncate(text, 300));
 
 /** What implementing the change recorded: the failure, the rollback (10.4), the validation (8.4) and the review. */
-export function implementationLines(view: ChangeView, policy: Policy): string[] {
+export function implementationLines(view: ChangeRecord, policy: Policy): string[] {
   const { change, rollback, verification, review } = view;
   const lines: string[] = [];
   if (change.failureReason) lines.push(`:x: *Failed:* ${excerpt(change.failureReason)}`);
@@ -89,7 +89,7 @@ export function implementationLines(view: ChangeView, policy: Policy): string[] 
 }
 
 /** Every field a rollback and a review recorded, for Details and `/change show`. */
-export function implementationDetailFields(view: ChangeView): [string, string][] {
+export function implementationDetailFields(view: ChangeRecord): [string, string][] {
   const { change, rollback, verification, review } = view;
   return [
     ...(change.failureReason ? [['What failed', change.failureReason] as [string, string]] : []),
@@ -117,7 +117,7 @@ export function implementationDetailFields(view: ChangeView): [string, string][]
 
 function formModal(
   step: ImplementationFormStep,
-  view: ChangeView,
+  view: ChangeRecord,
   title: string,
   submit: string,
   blocks: types.KnownBlock[],
@@ -136,7 +136,7 @@ function formModal(
 const LONG = 3000;
 
 /** The owner marks the change failed: what went wrong. */
-export function failureModal(view: ChangeView): types.ModalView {
+export function failureModal(view: ChangeRecord): types.ModalView {
   return formModal('fail', view, 'Failed', 'Mark failed', [
     textInput(IMPLEMENTATION_FIELDS.failureReason, 'What went wrong?', LONG, true),
     context('If it is rolled back, press *Rolled back* next to record the rollback (POL-SEC-008 10.4).'),
@@ -144,7 +144,7 @@ export function failureModal(view: ChangeView): types.ModalView {
 }
 
 /** 10.4's rollback record; 10.2's decision maker and time limit for the change's risk as a reminder. */
-export function rollbackModal(view: ChangeView, policy: Policy, now: Date): types.ModalView {
+export function rollbackModal(view: ChangeRecord, policy: Policy, now: Date): types.ModalView {
   const risk = view.change.riskLevel ?? '';
   const rule = Object.hasOwn(policy.rollback_decision, risk) ? policy.rollback_decision[risk] : undefined;
   return formModal('roll_back', view, 'Rollback', 'Record rollback', [
@@ -173,7 +173,7 @@ export function rollbackModal(view: ChangeView, policy: Policy, now: Date): type
 }
 
 /** 8.4's checklist; every check must pass. */
-export function verificationModal(view: ChangeView, policy: Policy): types.ModalView {
+export function verificationModal(view: ChangeRecord, policy: Policy): types.ModalView {
   return formModal('verify', view, 'Verify', 'Verified', [
     input(IMPLEMENTATION_FIELDS.verificationChecks, 'Post-deployment validation (8.4)', {
       type: 'checkboxes',
@@ -185,7 +185,7 @@ export function verificationModal(view: ChangeView, policy: Policy): types.Modal
 }
 
 /** The post-implementation review; a failed or rolled-back change also gives 10.4's root cause and prevention. */
-export function reviewModal(view: ChangeView): types.ModalView {
+export function reviewModal(view: ChangeRecord): types.ModalView {
   const failed = wentWrong(view.change.state);
   return formModal('review', view, 'Review', 'Submit review', [
     textInput(IMPLEMENTATION_FIELDS.actualVsExpected, 'Actual versus expected outcome', LONG, true),

@@ -1,5 +1,5 @@
 import type { App, types } from '@slack/bolt';
-import { type ChangeView, loadChangeView } from '../../../db/changes.js';
+import { type ChangeRecord, loadChangeRecord } from '../../../db/change-record.js';
 import type { ImplementationStep } from '../../../domain/implementation.js';
 import { formRefusal, takeStep } from '../../../services/implementation.js';
 import type { ListenerDependencies } from '../../dependencies.js';
@@ -8,7 +8,7 @@ import { failureModal, reviewModal, rollbackModal, verificationModal } from '../
 import { onChangeButton } from './change-button.js';
 
 /** The steps that record something ask for it in a modal first. */
-const FORMS: Record<ImplementationFormStep, (view: ChangeView, deps: ListenerDependencies) => types.ModalView> = {
+const FORMS: Record<ImplementationFormStep, (view: ChangeRecord, deps: ListenerDependencies) => types.ModalView> = {
   fail: (view) => failureModal(view),
   roll_back: (view, deps) => rollbackModal(view, deps.policy, deps.clock.now()),
   verify: (view, deps) => verificationModal(view, deps.policy),
@@ -35,7 +35,7 @@ export function registerImplementationStep(app: App, deps: ListenerDependencies,
         await reply(outcome.ok ? outcome.message : outcome.reason);
         return;
       }
-      const view = loadChangeView(db, changeId);
+      const view = loadChangeRecord(db, changeId);
       const refusal = view
         ? formRefusal(db, deps.policy, view, step, userId, deps.clock.now())
         : 'That change does not exist.';

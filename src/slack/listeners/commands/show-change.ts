@@ -1,4 +1,4 @@
-import { loadChangeView } from '../../../db/changes.js';
+import { loadChangeRecord } from '../../../db/change-record.js';
 import { parseChangeRef } from '../../../domain/change-ref.js';
 import { showChangeBlocks, statusLine } from '../../views/change-message.js';
 import { escapeMrkdwn } from '../../views/mrkdwn.js';
@@ -19,7 +19,7 @@ export const showChange: Subcommand = {
       );
       return;
     }
-    const view = loadChangeView(deps.database.db, changeId);
+    const view = loadChangeRecord(deps.database.db, changeId);
     if (!view) {
       await ack(ephemeral(`There is no CHG-${changeId}. \`/change list all\` shows the changes there are.`));
       return;
