@@ -259,3 +259,49 @@ export function recentClosedMeetings(db: DbExecutor, limit: number): CabMeetingR
     .limit(limit)
     .all();
 }
+
+export type NewCabMeeting = typeof cabMeetings.$inferInsert;
+export type NewCabItem = typeof cabItems.$inferInsert;
+export type CabMeetingUpdate = Omit<Partial<NewCabMeeting>, 'id'>;
+
+/** Records a meeting; its id. */
+export function insertMeeting(db: DbExecutor, meeting: NewCabMeeting): number {
+  const [row] = db.insert(cabMeetings).values(meeting).returning({ id: cabMeetings.id }).all();
+  if (!row) throw new Error('the meeting was not inserted');
+  return row.id;
+}
+
+/** Sets some of a meeting's columns: where it was posted, its minutes, its closing. */
+export function updateMeeting(db: DbExecutor, meetingId: number, fields: CabMeetingUpdate): void {
+  db.update(cabMeetings).set(fields).where(eq(cabMeetings.id, meetingId)).run();
+}
+
+export function insertItem(db: DbExecutor, item: NewCabItem): void {
+  db.insert(cabItems).values(item).run();
+}
+
+/** Where an item's vote buttons were posted. */
+export function setItemTs(db: DbExecutor, itemId: number, ts: string): void {
+  db.update(cabItems).set({ ts }).where(eq(cabItems.id, itemId)).run();
+}
+
+/** An emergency CAB's one item is its first message: it carries the buttons. */
+export function setItemsTsOfMeeting(db: DbExecutor, meetingId: number, ts: string): void {
+  db.update(cabItems).set({ ts }).where(eq(cabItems.meetingId, meetingId)).run();
+}
+
+/** Records the board's outcome on an item, once; false when it was already decided. */
+export function decideItem(
+  db: DbExecutor,
+  itemId: number,
+  decision: Pick<BoardItemRow, 'outcome' | 'decidedBy' | 'reason' | 'decidedAt'>,
+): boolean {
+  return (
+    db
+      .update(cabItems)
+      .set(decision)
+      .where(and(eq(cabItems.id, itemId), isNull(cabItems.outcome)))
+      .returning({ id: cabItems.id })
+      .all().length === 1
+  );
+}

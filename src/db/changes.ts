@@ -53,3 +53,16 @@ export function listChanges(
   const total = db.select({ total: count() }).from(changes).where(where).get()?.total ?? 0;
   return { rows, total };
 }
+
+export type NewChange = typeof changes.$inferInsert;
+
+export function insertChange(db: DbExecutor, change: NewChange): ChangeRow {
+  const [row] = db.insert(changes).values(change).returning().all();
+  if (!row) throw new Error('insert returned no change');
+  return row;
+}
+
+/** Sets some of a change's columns (not its state: that goes through `transitionChange`). */
+export function updateChange(db: DbExecutor, changeId: number, fields: Omit<Partial<NewChange>, 'id' | 'state'>): void {
+  db.update(changes).set(fields).where(eq(changes.id, changeId)).run();
+}

@@ -1,8 +1,10 @@
-import { and, eq, isNull } from 'drizzle-orm';
 import { recordAudit } from '../db/audit-log.js';
 import {
   type CabMeetingRow,
   closedMeetingsBetween,
+  decideItem,
+  insertItem,
+  insertMeeting,
   itemById,
   itemsOfMeeting,
   loadAgendaFacts,
@@ -13,13 +15,13 @@ import {
   recentClosedMeetings,
   recordVote,
   undecidedPostedItems,
+  updateMeeting,
   votesOf,
 } from '../db/cab.js';
 import { loadChangeRecord } from '../db/change-record.js';
 import type { CabinetDb, DbExecutor } from '../db/client.js';
 import { loadFreezes } from '../db/freezes.js';
 import { enqueue } from '../db/outbox.js';
-import { cabItems, cabMeetings } from '../db/schema.js';
 import { type Agenda, buildAgenda } from '../domain/agenda.js';
 import { openBoardRequirement } from '../domain/approvers.js';
 import { localDate } from '../domain/business-hours.js';
@@ -85,28 +87,23 @@ export function openRegularMeeting(
       const existing = meetingOfSlot(tx, slot);
       if (existing) return { ok: true as const, meetingId: existing.id, created: false };
       const agenda = agendaFor(tx, policy, request.slot, now);
-      const [meeting] = tx
-        .insert(cabMeetings)
-        .values({
-          kind: 'regular',
-          slot,
-          meetingAt: request.slot,
-          late: request.late,
-          openedBy: request.openedBy,
-          agenda,
-          channelId,
-          createdAt: now,
-        })
-        .returning({ id: cabMeetings.id })
-        .all();
-      if (!meeting) throw new Error('the meeting was not inserted');
+      const meetingId = insertMeeting(tx, {
+        kind: 'regular',
+        slot,
+        meetingAt: request.slot,
+        late: request.late,
+        openedBy: request.openedBy,
+        agenda,
+        channelId,
+        createdAt: now,
+      });
       recordAudit(
         tx,
         {
           changeId: null,
           actorId: request.openedBy,
           type: 'cab.meeting_opened',
-          data: { meetingId: meeting.id, kind: 'regular', slot, late: request.late },
+          data: { meetingId: meetingId, kind: 'regular', slot, late: request.late },
         },
         now,
       );
@@ -114,22 +111,20 @@ export function openRegularMeeting(
         // An earlier meeting's item of the change loses its buttons: the votes belong on this one.
         for (const earlier of undecidedPostedItems(tx, entry.change.id))
           enqueue(tx, { kind: 'refresh_cab_item', changeId: earlier.changeId, itemId: earlier.id }, now);
-        tx.insert(cabItems)
-          .values({ meetingId: meeting.id, changeId: entry.change.id, phase: entry.phase, createdAt: now })
-          .run();
+        insertItem(tx, { meetingId, changeId: entry.change.id, phase: entry.phase, createdAt: now });
         recordAudit(
           tx,
           {
             changeId: entry.change.id,
             actorId: request.openedBy,
             type: 'cab.put_to_board',
-            data: { meetingId: meeting.id, phase: entry.phase },
+            data: { meetingId: meetingId, phase: entry.phase },
           },
           now,
         );
       }
-      enqueue(tx, { kind: 'cab_meeting', meetingId: meeting.id }, now, `cab_meeting:${meeting.id}`);
-      return { ok: true as const, meetingId: meeting.id, created: true };
+      enqueue(tx, { kind: 'cab_meeting', meetingId: meetingId }, now, `cab_meeting:${meetingId}`);
+      return { ok: true as const, meetingId: meetingId, created: true };
     },
     { behavior: 'immediate' },
   );
@@ -175,27 +170,28 @@ export function conveneEmergencyCab(
         };
       const open = openEmergencyItem(tx, changeId);
       if (open) return { ok: true, meetingId: open.meetingId, created: false };
-      const [meeting] = tx
-        .insert(cabMeetings)
-        .values({ kind: 'emergency', meetingAt: now, openedBy: actorId, channelId, createdAt: now })
-        .returning({ id: cabMeetings.id })
-        .all();
-      if (!meeting) throw new Error('the meeting was not inserted');
+      const meetingId = insertMeeting(tx, {
+        kind: 'emergency',
+        meetingAt: now,
+        openedBy: actorId,
+        channelId,
+        createdAt: now,
+      });
       for (const earlier of undecidedPostedItems(tx, changeId))
         enqueue(tx, { kind: 'refresh_cab_item', changeId, itemId: earlier.id }, now);
-      tx.insert(cabItems).values({ meetingId: meeting.id, changeId, phase: requirement.phase, createdAt: now }).run();
+      insertItem(tx, { meetingId, changeId, phase: requirement.phase, createdAt: now });
       recordAudit(
         tx,
         {
           changeId,
           actorId,
           type: 'cab.emergency_convened',
-          data: { meetingId: meeting.id, phase: requirement.phase },
+          data: { meetingId: meetingId, phase: requirement.phase },
         },
         now,
       );
-      enqueue(tx, { kind: 'cab_meeting', meetingId: meeting.id }, now, `cab_meeting:${meeting.id}`);
-      return { ok: true, meetingId: meeting.id, created: true };
+      enqueue(tx, { kind: 'cab_meeting', meetingId: meetingId }, now, `cab_meeting:${meetingId}`);
+      return { ok: true, meetingId: meetingId, created: true };
     },
     { behavior: 'immediate' },
   );
@@ -310,13 +306,8 @@ export function castBallot(
           votesOf(tx, item.id),
           request.kind === 'decide' ? request.reason : undefined,
         );
-        const updated = tx
-          .update(cabItems)
-          .set({ outcome: decided, decidedBy: actorId, reason, decidedAt: now })
-          .where(and(eq(cabItems.id, item.id), isNull(cabItems.outcome)))
-          .returning({ id: cabItems.id })
-          .all();
-        if (updated.length !== 1) return { ok: false, reason: `The board already decided ${view.ref}.` };
+        if (!decideItem(tx, item.id, { outcome: decided, decidedBy: actorId, reason, decidedAt: now }))
+          return { ok: false, reason: `The board already decided ${view.ref}.` };
         recordAudit(
           tx,
           {
@@ -392,10 +383,7 @@ export function closeMeeting(
         },
         now,
       );
-      tx.update(cabMeetings)
-        .set({ closedAt: now, closedBy: actorId, notes, minutes })
-        .where(eq(cabMeetings.id, meetingId))
-        .run();
+      updateMeeting(tx, meetingId, { closedAt: now, closedBy: actorId, notes, minutes });
       recordAudit(
         tx,
         {

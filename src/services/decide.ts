@@ -1,10 +1,9 @@
-import { satisfyRequirement } from '../db/approvals.js';
+import { addDecision, addDecisionOnce, satisfyRequirement } from '../db/approvals.js';
 import { recordAudit } from '../db/audit-log.js';
 import { type ChangeRecord, loadChangeRecord, type RequirementRecord } from '../db/change-record.js';
 import { flagChange, transitionChange } from '../db/change-transitions.js';
 import type { CabinetDb, DbExecutor } from '../db/client.js';
 import { enqueue } from '../db/outbox.js';
-import { approvalDecisions } from '../db/schema.js';
 import {
   approvalsComplete,
   type DecisionContext,
@@ -128,21 +127,16 @@ export function recordApproval(
   const changeId = view.change.id;
   const stage = decisionStage(view.change.state);
   if (!stage) return { decisionId: undefined, state: view.change.state };
-  const [inserted] = tx
-    .insert(approvalDecisions)
-    .values({
-      changeId,
-      requirementId: eligible.requirementId,
-      approverId,
-      role: eligible.role,
-      decision: 'approve',
-      source,
-      decidedAt: now,
-    })
-    .onConflictDoNothing()
-    .returning({ id: approvalDecisions.id })
-    .all();
-  if (!inserted) return { decisionId: undefined, state: view.change.state };
+  const decisionId = addDecisionOnce(tx, {
+    changeId,
+    requirementId: eligible.requirementId,
+    approverId,
+    role: eligible.role,
+    decision: 'approve',
+    source,
+    decidedAt: now,
+  });
+  if (decisionId === undefined) return { decisionId: undefined, state: view.change.state };
   recordAudit(
     tx,
     {
@@ -156,7 +150,7 @@ export function recordApproval(
   const approvals =
     (requirementsOf(view, stage.phase).find((r) => r.id === eligible.requirementId)?.approvals.length ?? 0) + 1;
   return {
-    decisionId: inserted.id,
+    decisionId,
     state: advanceIfComplete(tx, view, policy, stage, eligible.requirementId, approvals, approverId, now),
   };
 }
@@ -178,18 +172,16 @@ export function recordBoardDecision(
   now: Date,
 ): ChangeState {
   const changeId = view.change.id;
-  tx.insert(approvalDecisions)
-    .values({
-      changeId,
-      requirementId: requirement.id,
-      approverId: deciderId,
-      role: requirement.role,
-      decision,
-      reason,
-      source: 'cab',
-      decidedAt: now,
-    })
-    .run();
+  addDecision(tx, {
+    changeId,
+    requirementId: requirement.id,
+    approverId: deciderId,
+    role: requirement.role,
+    decision,
+    reason,
+    source: 'cab',
+    decidedAt: now,
+  });
   if (decision === 'reject') {
     const state = transitionChange(tx, view.change, stage.reject, deciderId, now, {
       role: requirement.role,
@@ -282,18 +274,16 @@ export function rejectChange(
 ): DecisionOutcome {
   return decide(db, policy, target, actorId, (tx, view, stage, { requirementId, role }) => {
     const changeId = view.change.id;
-    tx.insert(approvalDecisions)
-      .values({
-        changeId,
-        requirementId,
-        approverId: actorId,
-        role,
-        decision: 'reject',
-        reason,
-        source: 'button',
-        decidedAt: now,
-      })
-      .run();
+    addDecision(tx, {
+      changeId,
+      requirementId,
+      approverId: actorId,
+      role,
+      decision: 'reject',
+      reason,
+      source: 'button',
+      decidedAt: now,
+    });
     const state = transitionChange(tx, view.change, stage.reject, actorId, now, { role, reason });
     afterDecision(tx, view, policy, state, actorId, now);
     enqueue(tx, { kind: 'refresh_messages', changeId }, now);

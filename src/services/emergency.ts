@@ -1,11 +1,10 @@
-import { eq } from 'drizzle-orm';
+import { addRequirement } from '../db/approvals.js';
 import { recordAudit } from '../db/audit-log.js';
 import { type ChangeRecord, loadChangeRecord } from '../db/change-record.js';
 import { transitionChange } from '../db/change-transitions.js';
-import { changeOfSubmission } from '../db/changes.js';
+import { changeOfSubmission, insertChange, updateChange } from '../db/changes.js';
 import type { CabinetDb } from '../db/client.js';
 import { enqueue } from '../db/outbox.js';
-import { approvalRequirements, changes } from '../db/schema.js';
 import { requirementsOf } from '../domain/approvers.js';
 import { authorizationRequirements, escalationDueAt } from '../domain/emergency.js';
 import type { EmergencyRequest } from '../domain/emergency-request.js';
@@ -32,26 +31,21 @@ export function declareEmergency(
     (tx) => {
       const existing = changeOfSubmission(tx, submissionKey);
       if (existing !== undefined) return { changeId: existing, created: false };
-      const [row] = tx
-        .insert(changes)
-        .values({
-          type: 'emergency',
-          state: 'submitted',
-          title: request.title,
-          description: request.plannedFix,
-          implementationPlan: request.plannedFix,
-          rollbackPlan: request.rollbackPlan,
-          affectedSystems: request.affectedSystems,
-          emergencyCriterion: request.criterion,
-          requesterId,
-          ownerId: request.ownerId,
-          submissionKey,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning()
-        .all();
-      if (!row) throw new Error('insert returned no change');
+      const row = insertChange(tx, {
+        type: 'emergency',
+        state: 'submitted',
+        title: request.title,
+        description: request.plannedFix,
+        implementationPlan: request.plannedFix,
+        rollbackPlan: request.rollbackPlan,
+        affectedSystems: request.affectedSystems,
+        emergencyCriterion: request.criterion,
+        requesterId,
+        ownerId: request.ownerId,
+        submissionKey,
+        createdAt: now,
+        updatedAt: now,
+      });
       const changeId = row.id;
       recordAudit(
         tx,
@@ -66,9 +60,7 @@ export function declareEmergency(
       );
       transitionChange(tx, row, 'request_authorization', requesterId, now);
       for (const { role, alternative } of requirements) {
-        tx.insert(approvalRequirements)
-          .values({ changeId, phase: 'authorization', role, approvalsNeeded: 1, alternative })
-          .run();
+        addRequirement(tx, { changeId, phase: 'authorization', role, approvalsNeeded: 1, alternative });
       }
       enqueue(tx, { kind: 'request_approvals', changeId }, now, `request_approvals:authorization:${changeId}`);
       enqueue(tx, { kind: 'notify_log', changeId, event: 'submitted' }, now);
@@ -129,7 +121,7 @@ export function escalateAuthorization(db: CabinetDb, changeId: number, by: Escal
           reason: 'The policy names no stand-in authorizers (emergency.authorizers.fallback_any_of).',
         };
 
-      tx.update(changes).set({ authorizationEscalatedAt: now, updatedAt: now }).where(eq(changes.id, changeId)).run();
+      updateChange(tx, changeId, { authorizationEscalatedAt: now, updatedAt: now });
       const roles = standIns.map((requirement) => requirement.role);
       recordAudit(
         tx,

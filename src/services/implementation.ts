@@ -1,11 +1,11 @@
-import { eq } from 'drizzle-orm';
 import { recordAudit } from '../db/audit-log.js';
 import { type ChangeRecord, loadChangeRecord } from '../db/change-record.js';
 import { transitionChange } from '../db/change-transitions.js';
+import { updateChange } from '../db/changes.js';
 import type { CabinetDb, DbExecutor } from '../db/client.js';
 import { loadFreezes } from '../db/freezes.js';
+import { deleteVerification, insertReview, insertRollback, insertVerification } from '../db/implementation.js';
 import { enqueue, type ImplementationEvent } from '../db/outbox.js';
-import { changes, postImplementationReviews, rollbacks, verifications } from '../db/schema.js';
 import { DomainError } from '../domain/errors.js';
 import {
   closeRefusal,
@@ -174,10 +174,10 @@ function recordStep(
     case 'start':
       return view.change.scheduleException ? { underException: view.change.scheduleException } : undefined;
     case 'fail':
-      tx.update(changes).set({ failureReason: input.reason, updatedAt: now }).where(eq(changes.id, changeId)).run();
+      updateChange(tx, changeId, { failureReason: input.reason, updatedAt: now });
       // A completed change that fails its validation is validated again after it is fixed or rolled back.
       if (view.verification) {
-        tx.delete(verifications).where(eq(verifications.id, view.verification.id)).run();
+        deleteVerification(tx, view.verification.id);
         recordAudit(
           tx,
           {
@@ -196,9 +196,7 @@ function recordStep(
       return { reason: input.reason };
     case 'roll_back': {
       const { rollback } = input;
-      tx.insert(rollbacks)
-        .values({ changeId, ...rollback, recordedBy: actorId, recordedAt: now })
-        .run();
+      insertRollback(tx, { changeId, ...rollback, recordedBy: actorId, recordedAt: now });
       return {
         decidedAt: rollback.decidedAt.toISOString(),
         reason: rollback.reason,
@@ -208,9 +206,13 @@ function recordStep(
       };
     }
     case 'verify':
-      tx.insert(verifications)
-        .values({ changeId, checks: input.checks, note: input.note, verifiedBy: actorId, verifiedAt: now })
-        .run();
+      insertVerification(tx, {
+        changeId,
+        checks: input.checks,
+        note: input.note,
+        verifiedBy: actorId,
+        verifiedAt: now,
+      });
       recordAudit(
         tx,
         { changeId, actorId, type: 'change.verified', data: { checks: input.checks, note: input.note } },
@@ -218,9 +220,7 @@ function recordStep(
       );
       return undefined;
     case 'review':
-      tx.insert(postImplementationReviews)
-        .values({ changeId, outcome: view.change.state, ...input.review, reviewedBy: actorId, reviewedAt: now })
-        .run();
+      insertReview(tx, { changeId, outcome: view.change.state, ...input.review, reviewedBy: actorId, reviewedAt: now });
       return { outcome: view.change.state };
     default:
       return undefined;

@@ -1,10 +1,11 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { addRequirement } from '../db/approvals.js';
 import { recordAudit } from '../db/audit-log.js';
 import { type ChangeRecord, loadChangeRecord } from '../db/change-record.js';
 import { transitionChange } from '../db/change-transitions.js';
+import { updateChange } from '../db/changes.js';
 import type { CabinetDb, DbExecutor } from '../db/client.js';
+import { insertObligation, markObligationDone } from '../db/emergency.js';
 import { enqueue } from '../db/outbox.js';
-import { approvalRequirements, changes, obligations } from '../db/schema.js';
 import type { ChangeRequest } from '../domain/change-request.js';
 import {
   needsCabPresentation,
@@ -22,13 +23,7 @@ import { assessRequest, exceptionAuditData, requestColumns, requestScheduleProbl
 export type PaperworkOutcome = { ok: true; ref: string; message: string } | { ok: false; reason: string };
 
 function addObligation(tx: DbExecutor, changeId: number, kind: ObligationKind, dueAt: Date | null, now: Date): void {
-  const inserted = tx
-    .insert(obligations)
-    .values({ changeId, kind, dueAt, createdAt: now })
-    .onConflictDoNothing()
-    .returning({ id: obligations.id })
-    .all();
-  if (inserted.length === 1)
+  if (insertObligation(tx, { changeId, kind, dueAt, createdAt: now }))
     recordAudit(
       tx,
       { changeId, actorId: 'cabinet', type: 'obligation.created', data: { kind, dueAt: dueAt?.toISOString() ?? null } },
@@ -65,13 +60,7 @@ export function completeObligation(
   evidence: string | null,
   now: Date,
 ): boolean {
-  const updated = tx
-    .update(obligations)
-    .set({ completedAt: now, completedBy: actorId, evidence })
-    .where(and(eq(obligations.changeId, changeId), eq(obligations.kind, kind), isNull(obligations.completedAt)))
-    .returning({ id: obligations.id, dueAt: obligations.dueAt })
-    .all();
-  const [done] = updated;
+  const done = markObligationDone(tx, changeId, kind, { completedBy: actorId, evidence, at: now });
   if (!done) return false;
   const late = done.dueAt !== null && now.getTime() > done.dueAt.getTime();
   recordAudit(tx, { changeId, actorId, type: 'obligation.completed', data: { kind, late } }, now);
@@ -243,15 +232,16 @@ export function documentEmergency(
       const refusal = checkObligation(view, policy, 'documentation', actorId);
       if (refusal || !view) return refusal ?? { ok: false, reason: 'That change does not exist.' };
       // The owner stays who it was: they owe this paperwork, and must not become an approver of it.
-      tx.update(changes)
-        .set({ ...requestColumns(request, assessment), ownerId: view.change.ownerId, updatedAt: now })
-        .where(eq(changes.id, changeId))
-        .run();
+      updateChange(tx, changeId, {
+        ...requestColumns(request, assessment),
+        ownerId: view.change.ownerId,
+        updatedAt: now,
+      });
       completeObligation(tx, changeId, 'documentation', actorId, null, now);
       // 9.1, 9.2: an emergency is exempt from the windows and freezes, but running outside them is recorded.
       const exempt = scheduleExceptionOf(requestScheduleProblems(tx, policy, request, riskLevel, now));
       if (exempt) {
-        tx.update(changes).set({ scheduleException: exempt }).where(eq(changes.id, changeId)).run();
+        updateChange(tx, changeId, { scheduleException: exempt });
         recordAudit(tx, { changeId, actorId, type: 'change.schedule_exempted', data: exceptionAuditData(exempt) }, now);
       }
       recordAudit(
@@ -290,14 +280,12 @@ export function documentEmergency(
         announce(tx, view.change, 'retro_approved', now);
       } else {
         for (const requirement of requirements) {
-          tx.insert(approvalRequirements)
-            .values({
-              changeId,
-              phase: 'retro_approval',
-              role: requirement.role,
-              approvalsNeeded: requirement.approvals,
-            })
-            .run();
+          addRequirement(tx, {
+            changeId,
+            phase: 'retro_approval',
+            role: requirement.role,
+            approvalsNeeded: requirement.approvals,
+          });
         }
         enqueue(tx, { kind: 'request_approvals', changeId }, now, `request_approvals:retro_approval:${changeId}`);
       }

@@ -1,9 +1,8 @@
-import { eq } from 'drizzle-orm';
+import { addCandidate, setFallbackRole } from '../db/approvals.js';
 import { recordAudit } from '../db/audit-log.js';
 import { type ChangeRecord, loadChangeRecord } from '../db/change-record.js';
 import type { CabinetDb, DbExecutor } from '../db/client.js';
 import { enqueue } from '../db/outbox.js';
-import { approvalCandidates, approvalRequirements } from '../db/schema.js';
 import { chooseCandidates, fallbackRoleFor, isBoardRequirement, requirementsOf } from '../domain/approvers.js';
 import { type ApprovalPhase, decisionStage } from '../domain/lifecycle.js';
 import type { Policy } from '../policy/schema.js';
@@ -52,13 +51,9 @@ export function requestApprovals(
       requirements.forEach((requirement, index) => {
         const choice = chosen[index];
         if (!choice) return;
-        if (choice.fallbackRole)
-          tx.update(approvalRequirements)
-            .set({ fallbackRole: choice.fallbackRole })
-            .where(eq(approvalRequirements.id, requirement.id))
-            .run();
+        if (choice.fallbackRole) setFallbackRole(tx, requirement.id, choice.fallbackRole);
         for (const userId of choice.candidates) {
-          tx.insert(approvalCandidates).values({ requirementId: requirement.id, userId }).onConflictDoNothing().run();
+          addCandidate(tx, requirement.id, userId);
           if (!requirement.alternative || view.change.authorizationEscalatedAt) people.add(userId);
         }
       });

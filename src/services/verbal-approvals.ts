@@ -1,11 +1,16 @@
-import { eq } from 'drizzle-orm';
-import { unsatisfyRequirement } from '../db/approvals.js';
+import { unsatisfyRequirement, voidDecision } from '../db/approvals.js';
 import { recordAudit } from '../db/audit-log.js';
 import { type ChangeRecord, loadChangeRecord } from '../db/change-record.js';
 import { flagChange } from '../db/change-transitions.js';
 import type { CabinetDb, DbExecutor } from '../db/client.js';
+import {
+  insertConfirmation,
+  insertVerbalApproval,
+  setVerbalApprovalDecision,
+  verbalApprovalById,
+  verbalApprovalOfSubmission,
+} from '../db/emergency.js';
 import { enqueue } from '../db/outbox.js';
-import { approvalDecisions, verbalApprovalConfirmations, verbalApprovals } from '../db/schema.js';
 import { requirementsOf } from '../domain/approvers.js';
 import type { VerbalApprovalInput } from '../domain/emergency-request.js';
 import { describeState } from '../domain/lifecycle.js';
@@ -62,11 +67,7 @@ export function recordVerbalApproval(
   return db.transaction(
     (tx) => {
       const view = loadChangeRecord(tx, changeId);
-      const existing = tx
-        .select({ id: verbalApprovals.id })
-        .from(verbalApprovals)
-        .where(eq(verbalApprovals.submissionKey, submissionKey))
-        .get();
+      const existing = verbalApprovalOfSubmission(tx, submissionKey);
       if (existing && view)
         return { ok: true, ref: view.ref, message: `That verbal approval of ${view.ref} is already recorded.` };
       const refusal = verbalRecordingRefusal(view, recorderId);
@@ -104,22 +105,17 @@ export function recordVerbalApproval(
       if (!eligibility.ok)
         return { ok: false, reason: `This person's authorization of ${view.ref} is already recorded.` };
 
-      const [verbal] = tx
-        .insert(verbalApprovals)
-        .values({
-          changeId,
-          approverId,
-          role: eligibility.role,
-          medium: input.medium,
-          givenAt: input.givenAt,
-          note: input.note ?? null,
-          recordedBy: recorderId,
-          recordedAt: now,
-          submissionKey,
-        })
-        .returning({ id: verbalApprovals.id })
-        .all();
-      if (!verbal) throw new Error('insert returned no verbal approval');
+      const verbalId = insertVerbalApproval(tx, {
+        changeId,
+        approverId,
+        role: eligibility.role,
+        medium: input.medium,
+        givenAt: input.givenAt,
+        note: input.note ?? null,
+        recordedBy: recorderId,
+        recordedAt: now,
+        submissionKey,
+      });
       const counts = policy.emergency.verbal_approvals_count_unconfirmed;
       recordAudit(
         tx,
@@ -128,7 +124,7 @@ export function recordVerbalApproval(
           actorId: recorderId,
           type: 'verbal_approval.recorded',
           data: {
-            verbalApprovalId: verbal.id,
+            verbalApprovalId: verbalId,
             approverId,
             role: eligibility.role,
             medium: input.medium,
@@ -139,12 +135,12 @@ export function recordVerbalApproval(
         now,
       );
       let state = view.change.state;
-      if (counts) state = countVerbalApproval(tx, view, policy, verbal.id, eligibility, approverId, now);
+      if (counts) state = countVerbalApproval(tx, view, policy, verbalId, eligibility, approverId, now);
       enqueue(
         tx,
-        { kind: 'verbal_confirmation', changeId, userId: approverId, verbalApprovalId: verbal.id },
+        { kind: 'verbal_confirmation', changeId, userId: approverId, verbalApprovalId: verbalId },
         now,
-        `verbal_confirmation:${verbal.id}`,
+        `verbal_confirmation:${verbalId}`,
       );
       enqueue(tx, { kind: 'refresh_messages', changeId }, now);
       const effect =
@@ -173,8 +169,7 @@ function countVerbalApproval(
   now: Date,
 ) {
   const { decisionId, state } = recordApproval(tx, view, policy, eligible, approverId, 'verbal', now);
-  if (decisionId !== undefined)
-    tx.update(verbalApprovals).set({ decisionId }).where(eq(verbalApprovals.id, verbalId)).run();
+  if (decisionId !== undefined) setVerbalApprovalDecision(tx, verbalId, decisionId);
   return state;
 }
 
@@ -193,7 +188,7 @@ export function answerVerbalApproval(
 ): VerbalOutcome {
   return db.transaction(
     (tx) => {
-      const verbal = tx.select().from(verbalApprovals).where(eq(verbalApprovals.id, verbalApprovalId)).get();
+      const verbal = verbalApprovalById(tx, verbalApprovalId);
       const view = verbal ? loadChangeRecord(tx, verbal.changeId) : undefined;
       if (!verbal || !view) return { ok: false, reason: 'That verbal approval does not exist; nothing was recorded.' };
       if (actorId !== verbal.approverId)
@@ -205,9 +200,7 @@ export function answerVerbalApproval(
       if (answered)
         return { ok: false, reason: `You already ${answered.outcome} this verbal approval of ${view.ref}.` };
 
-      tx.insert(verbalApprovalConfirmations)
-        .values({ verbalApprovalId, outcome, respondedBy: actorId, respondedAt: now })
-        .run();
+      insertConfirmation(tx, { verbalApprovalId, outcome, respondedBy: actorId, respondedAt: now });
       const changeId = view.change.id;
       recordAudit(
         tx,
@@ -262,10 +255,7 @@ function voidDisputedApproval(
   actorId: string,
   now: Date,
 ): void {
-  tx.update(approvalDecisions)
-    .set({ voidedAt: now, voidReason: 'disputed by the approver' })
-    .where(eq(approvalDecisions.id, decisionId))
-    .run();
+  voidDecision(tx, decisionId, 'disputed by the approver', now);
   recordAudit(
     tx,
     {
