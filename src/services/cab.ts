@@ -148,9 +148,9 @@ export function conveneEmergencyCab(
     return { ok: false, reason: 'No CAB channel is set (policy cab.channel), so there is nowhere to convene the CAB.' };
   return db.transaction(
     (tx): OpenedMeeting | Refusal => {
-      const view = loadChangeRecord(tx, changeId);
-      if (!view) return { ok: false, reason: `${formatChangeRef(changeId)} does not exist.` };
-      const { change } = view;
+      const record = loadChangeRecord(tx, changeId);
+      if (!record) return { ok: false, reason: `${formatChangeRef(changeId)} does not exist.` };
+      const { change } = record;
       if (
         actorId !== policy.cab.chair &&
         !members.includes(actorId) &&
@@ -159,14 +159,14 @@ export function conveneEmergencyCab(
       ) {
         return {
           ok: false,
-          reason: `Only the CAB chair, a CAB member, or the requester or owner of ${view.ref} may convene an emergency CAB for it.`,
+          reason: `Only the CAB chair, a CAB member, or the requester or owner of ${record.ref} may convene an emergency CAB for it.`,
         };
       }
-      const requirement = openBoardRequirement(view, policy);
+      const requirement = openBoardRequirement(record, policy);
       if (!requirement)
         return {
           ok: false,
-          reason: `${view.ref} is not waiting for a CAB decision (it is ${describeState(change.state)}); there is nothing to convene for.`,
+          reason: `${record.ref} is not waiting for a CAB decision (it is ${describeState(change.state)}); there is nothing to convene for.`,
         };
       const open = openEmergencyItem(tx, changeId);
       if (open) return { ok: true, meetingId: open.meetingId, created: false };
@@ -241,37 +241,43 @@ export function castBallot(
     (tx): BallotResult => {
       const item = itemById(tx, request.itemId);
       const meeting = item ? meetingById(tx, item.meetingId) : undefined;
-      const view = item ? loadChangeRecord(tx, item.changeId) : undefined;
-      if (!item || !meeting || !view)
+      const record = item ? loadChangeRecord(tx, item.changeId) : undefined;
+      if (!item || !meeting || !record)
         return { ok: false, reason: 'That agenda item does not exist; nothing was recorded.' };
       if (item.outcome)
-        return { ok: false, reason: `The board already decided ${view.ref}: ${CAB_OUTCOME_WORDS[item.outcome].past}.` };
-      if (meeting.closedAt)
-        return { ok: false, reason: `That meeting is closed; ${view.ref} goes to the next CAB. Nothing was recorded.` };
-      // Put to the board again since (a later agenda, an emergency CAB): the votes belong there.
-      if (view.boardItems.at(-1)?.id !== item.id)
         return {
           ok: false,
-          reason: `${view.ref} was put to the board again since; vote on its latest agenda. Nothing was recorded.`,
+          reason: `The board already decided ${record.ref}: ${CAB_OUTCOME_WORDS[item.outcome].past}.`,
         };
-      const stage = decisionStage(view.change.state);
-      const requirement = openBoardRequirement(view, policy);
+      if (meeting.closedAt)
+        return {
+          ok: false,
+          reason: `That meeting is closed; ${record.ref} goes to the next CAB. Nothing was recorded.`,
+        };
+      // Put to the board again since (a later agenda, an emergency CAB): the votes belong there.
+      if (record.boardItems.at(-1)?.id !== item.id)
+        return {
+          ok: false,
+          reason: `${record.ref} was put to the board again since; vote on its latest agenda. Nothing was recorded.`,
+        };
+      const stage = decisionStage(record.change.state);
+      const requirement = openBoardRequirement(record, policy);
       if (!stage || !requirement || stage.phase !== item.phase) {
         return {
           ok: false,
-          reason: `${view.ref} no longer waits for the board (it is ${describeState(view.change.state)}); nothing was recorded.`,
+          reason: `${record.ref} no longer waits for the board (it is ${describeState(record.change.state)}); nothing was recorded.`,
         };
       }
-      const rule = decisionRuleFor(policy.cab, view.change);
+      const rule = decisionRuleFor(policy.cab, record.change);
       const refusal = ballotRefusal(
         {
-          ref: view.ref,
+          ref: record.ref,
           rule,
           quorum: policy.cab.quorum,
           chairId: policy.cab.chair,
           members,
-          requesterId: view.change.requesterId,
-          ownerId: view.change.ownerId,
+          requesterId: record.change.requesterId,
+          ownerId: record.change.ownerId,
         },
         actorId,
         request.kind,
@@ -281,12 +287,12 @@ export function castBallot(
       let decided: CabOutcome | undefined;
       if (request.kind === 'vote') {
         if (!recordVote(tx, item.id, { voterId: actorId, vote: request.outcome }, now)) {
-          return { ok: false, reason: `Your vote to ${request.outcome} ${view.ref} is already recorded.` };
+          return { ok: false, reason: `Your vote to ${request.outcome} ${record.ref} is already recorded.` };
         }
         recordAudit(
           tx,
           {
-            changeId: view.change.id,
+            changeId: record.change.id,
             actorId,
             type: 'cab.voted',
             data: { meetingId: meeting.id, itemId: item.id, vote: request.outcome },
@@ -307,11 +313,11 @@ export function castBallot(
           request.kind === 'decide' ? request.reason : undefined,
         );
         if (!decideItem(tx, item.id, { outcome: decided, decidedBy: actorId, reason, decidedAt: now }))
-          return { ok: false, reason: `The board already decided ${view.ref}.` };
+          return { ok: false, reason: `The board already decided ${record.ref}.` };
         recordAudit(
           tx,
           {
-            changeId: view.change.id,
+            changeId: record.change.id,
             actorId,
             type: 'cab.decided',
             data: { meetingId: meeting.id, itemId: item.id, outcome: decided, reason },
@@ -319,17 +325,17 @@ export function castBallot(
           now,
         );
         if (decided === 'defer') {
-          announce(tx, view.change, 'cab_deferred', now);
+          announce(tx, record.change, 'cab_deferred', now);
         } else {
-          const state = recordBoardDecision(tx, view, policy, stage, requirement, decided, actorId, reason, now);
+          const state = recordBoardDecision(tx, record, policy, stage, requirement, decided, actorId, reason, now);
           // A decided change was announced by the decision; one still waiting for others hears of the board's approval.
-          if (state === view.change.state) announce(tx, view.change, 'cab_approved', now);
+          if (state === record.change.state) announce(tx, record.change, 'cab_approved', now);
         }
-        enqueue(tx, { kind: 'refresh_messages', changeId: view.change.id }, now);
+        enqueue(tx, { kind: 'refresh_messages', changeId: record.change.id }, now);
       } else {
-        enqueue(tx, { kind: 'refresh_cab_item', changeId: view.change.id, itemId: item.id }, now);
+        enqueue(tx, { kind: 'refresh_cab_item', changeId: record.change.id, itemId: item.id }, now);
       }
-      return { ok: true, ref: view.ref, decided };
+      return { ok: true, ref: record.ref, decided };
     },
     { behavior: 'immediate' },
   );
@@ -360,10 +366,10 @@ export function closeMeeting(
       if (!mayCloseMeeting(actorId, policy.cab.chair, members))
         return { ok: false, reason: 'Only the CAB chair closes the meeting.' };
       const items = itemsOfMeeting(tx, meetingId).map((item) => {
-        const view = loadChangeRecord(tx, item.changeId);
+        const record = loadChangeRecord(tx, item.changeId);
         return {
           ref: formatChangeRef(item.changeId),
-          title: view?.change.title ?? '',
+          title: record?.change.title ?? '',
           phase: item.phase,
           outcome: item.outcome,
           decidedBy: item.decidedBy,

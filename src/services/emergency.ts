@@ -80,9 +80,9 @@ export function declareEmergency(
 }
 
 /** Who may ask for the stand-ins now: the requester, the owner, or an on-duty authorizer. */
-function mayEscalate(view: ChangeRecord, actorId: string): boolean {
-  if (actorId === view.change.requesterId || actorId === view.change.ownerId) return true;
-  return requirementsOf(view, 'authorization').some(
+function mayEscalate(record: ChangeRecord, actorId: string): boolean {
+  if (actorId === record.change.requesterId || actorId === record.change.ownerId) return true;
+  return requirementsOf(record, 'authorization').some(
     (requirement) => !requirement.alternative && requirement.candidates.includes(actorId),
   );
 }
@@ -100,21 +100,21 @@ export function escalateAuthorization(db: CabinetDb, changeId: number, by: Escal
   const actorId = 'userId' in by ? by.userId : 'cabinet';
   return db.transaction(
     (tx) => {
-      const view = loadChangeRecord(tx, changeId);
-      if (!view) return { ok: false, reason: 'That change does not exist.' };
-      if (view.change.state !== 'pending_authorization')
+      const record = loadChangeRecord(tx, changeId);
+      if (!record) return { ok: false, reason: 'That change does not exist.' };
+      if (record.change.state !== 'pending_authorization')
         return {
           ok: false,
-          reason: `${view.ref} is already ${describeState(view.change.state)}; nobody else needs asking.`,
+          reason: `${record.ref} is already ${describeState(record.change.state)}; nobody else needs asking.`,
         };
-      if (view.change.authorizationEscalatedAt)
-        return { ok: false, reason: `The stand-in authorizers of ${view.ref} were already asked.` };
-      if ('userId' in by && !mayEscalate(view, by.userId))
+      if (record.change.authorizationEscalatedAt)
+        return { ok: false, reason: `The stand-in authorizers of ${record.ref} were already asked.` };
+      if ('userId' in by && !mayEscalate(record, by.userId))
         return {
           ok: false,
-          reason: `Only the requester, the owner or an authorizer of ${view.ref} can ask the stand-ins.`,
+          reason: `Only the requester, the owner or an authorizer of ${record.ref} can ask the stand-ins.`,
         };
-      const standIns = requirementsOf(view, 'authorization').filter((requirement) => requirement.alternative);
+      const standIns = requirementsOf(record, 'authorization').filter((requirement) => requirement.alternative);
       if (standIns.length === 0)
         return {
           ok: false,
@@ -134,11 +134,11 @@ export function escalateAuthorization(db: CabinetDb, changeId: number, by: Escal
         now,
       );
       for (const userId of new Set(standIns.flatMap((requirement) => requirement.candidates)))
-        askToDecide(tx, view, userId, now);
-      for (const userId of new Set([view.change.requesterId, view.change.ownerId]))
+        askToDecide(tx, record, userId, now);
+      for (const userId of new Set([record.change.requesterId, record.change.ownerId]))
         enqueue(tx, { kind: 'notify_user', changeId, userId, event: 'escalated' }, now);
       enqueue(tx, { kind: 'refresh_messages', changeId }, now);
-      return { ok: true, ref: view.ref, roles };
+      return { ok: true, ref: record.ref, roles };
     },
     { behavior: 'immediate' },
   );

@@ -65,8 +65,10 @@ export function createCabDelivery(deps: CabDeliveryDependencies): CabDelivery {
 
   const itemContext = (item: BoardItemRow): BoardItemContext | undefined => {
     const meeting = meetingById(db, item.meetingId);
-    const view = loadChangeRecord(db, item.changeId);
-    return meeting && view ? { item, meeting, view, votes: votesOf(db, item.id), policy, now: clock.now() } : undefined;
+    const record = loadChangeRecord(db, item.changeId);
+    return meeting && record
+      ? { item, meeting, record: record, votes: votesOf(db, item.id), policy, now: clock.now() }
+      : undefined;
   };
 
   /** A regular meeting's agenda; the first message carries the close button, or says it was closed. */

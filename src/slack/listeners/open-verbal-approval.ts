@@ -13,8 +13,8 @@ export function verbalApprovalForm(
   changeId: number,
   userId: string,
 ): { modal: types.ModalView } | { refusal: string } {
-  const view = loadChangeRecord(deps.database.db, changeId);
-  const refusal = verbalRecordingRefusal(view, userId);
-  if (refusal !== undefined || !view) return { refusal: refusal ?? 'That change does not exist.' };
-  return { modal: verbalApprovalModal(view, deps.policy) };
+  const record = loadChangeRecord(deps.database.db, changeId);
+  const refusal = verbalRecordingRefusal(record, userId);
+  if (refusal !== undefined || !record) return { refusal: refusal ?? 'That change does not exist.' };
+  return { modal: verbalApprovalModal(record, deps.policy) };
 }

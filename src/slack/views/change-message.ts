@@ -13,18 +13,16 @@ import { implementationButtons, implementationDetailFields, implementationLines 
 import { escapeMrkdwn, mentionMember } from './mrkdwn.js';
 import { conflictText } from './schedule.js';
 
-function riskLabel(view: ChangeRecord, policy: Policy): string {
-  const level = policy.risk.levels.find((candidate) => candidate.id === view.change.riskLevel);
+function riskLabel({ change }: ChangeRecord, policy: Policy): string {
+  const level = policy.risk.levels.find((candidate) => candidate.id === change.riskLevel);
   const raised =
-    view.change.riskLevel !== view.change.computedRiskLevel
-      ? `, raised by the requester from ${view.change.computedRiskLevel}`
-      : '';
-  return `${level?.label ?? view.change.riskLevel ?? 'unassessed'} (score ${view.change.riskScore ?? '—'}${raised})`;
+    change.riskLevel !== change.computedRiskLevel ? `, raised by the requester from ${change.computedRiskLevel}` : '';
+  return `${level?.label ?? change.riskLevel ?? 'unassessed'} (score ${change.riskScore ?? '—'}${raised})`;
 }
 
 /** The one-line status every view of a change carries. */
-export function statusLine(view: ChangeRecord): string {
-  return `Status: ${describeState(view.change.state)}`;
+export function statusLine(record: ChangeRecord): string {
+  return `Status: ${describeState(record.change.state)}`;
 }
 
 const PHASE_TITLES: Record<ApprovalPhase, string> = {
@@ -70,22 +68,22 @@ function requirementLine(
   return `:hourglass_flowing_sand: *${role}*${progress} — waiting; asked: ${asked}`;
 }
 
-function decisionLines(view: ChangeRecord, policy: Policy, now: Date): string[] {
-  const current = decisionStage(view.change.state)?.phase;
-  const escalated = view.change.authorizationEscalatedAt !== null;
-  const phases = APPROVAL_PHASES.filter((phase) => requirementsOf(view, phase).length > 0);
+function decisionLines(record: ChangeRecord, policy: Policy, now: Date): string[] {
+  const current = decisionStage(record.change.state)?.phase;
+  const escalated = record.change.authorizationEscalatedAt !== null;
+  const phases = APPROVAL_PHASES.filter((phase) => requirementsOf(record, phase).length > 0);
   const lines = phases.flatMap((phase) => [
-    ...(view.change.type === 'emergency' ? [`*${PHASE_TITLES[phase]}*`] : []),
-    ...requirementsOf(view, phase).map((requirement) =>
+    ...(record.change.type === 'emergency' ? [`*${PHASE_TITLES[phase]}*`] : []),
+    ...requirementsOf(record, phase).map((requirement) =>
       requirementLine(requirement, phase === current, escalated, policy, now),
     ),
   ]);
-  for (const item of view.boardItems.filter((entry) => entry.outcome === 'defer')) {
+  for (const item of record.boardItems.filter((entry) => entry.outcome === 'defer')) {
     lines.push(
       `:double_vertical_bar: *Deferred by the CAB* ${item.decidedAt ? slackDate(item.decidedAt) : ''}: ${escapeMrkdwn(item.reason ?? '')}`,
     );
   }
-  for (const decision of view.decisions) {
+  for (const decision of record.decisions) {
     if (decision.decision === 'reject') {
       lines.push(
         `:no_entry: *Rejected* by ${decision.approverId ? mentionMember(decision.approverId) : 'Cabinet'} (${decision.role}) ${slackDate(decision.decidedAt)}: ${escapeMrkdwn(decision.reason ?? '')}`,
@@ -103,44 +101,45 @@ function decisionLines(view: ChangeRecord, policy: Policy, now: Date): string[] 
 const CONFLICTS_SHOWN = 5;
 
 /** A schedule exception (or an emergency's exemption) and the changes it collides with (9.1, 9.2). */
-function scheduleLines(view: ChangeRecord, policy: Policy): string[] {
+function scheduleLines(record: ChangeRecord, policy: Policy): string[] {
   const lines: string[] = [];
-  const exception = view.change.scheduleException;
+  const exception = record.change.scheduleException;
   if (exception) {
     const what = [
       ...(exception.outsideWindow ? ['outside the deployment windows (9.1)'] : []),
       ...exception.freezes.map((freeze) => `in the change freeze “${escapeMrkdwn(freeze.reason)}” (9.2)`),
     ].join(' and ');
     lines.push(
-      view.change.type === 'emergency'
+      record.change.type === 'emergency'
         ? `:warning: *Ran ${what}* — exempt as an emergency; recorded for the CAB.`
         : `:warning: *Schedule exception requested:* planned ${what}; the ${policy.scheduling.exception_role} approves it.`,
     );
   }
-  if (view.conflicts.length > 0) {
-    const named = view.conflicts.slice(0, CONFLICTS_SHOWN).map(conflictText);
-    const more = view.conflicts.length > CONFLICTS_SHOWN ? `; and ${view.conflicts.length - CONFLICTS_SHOWN} more` : '';
+  if (record.conflicts.length > 0) {
+    const named = record.conflicts.slice(0, CONFLICTS_SHOWN).map(conflictText);
+    const more =
+      record.conflicts.length > CONFLICTS_SHOWN ? `; and ${record.conflicts.length - CONFLICTS_SHOWN} more` : '';
     lines.push(`:twisted_rightwards_arrows: *Conflicts:* overlaps ${named.join('; ')}${more}`);
   }
   return lines;
 }
 
 /** The summary of a change that every message about it starts with; all user text escaped. */
-export function changeSummaryBlocks(view: ChangeRecord, policy: Policy, now: Date): types.KnownBlock[] {
-  const { change } = view;
+export function changeSummaryBlocks(record: ChangeRecord, policy: Policy, now: Date): types.KnownBlock[] {
+  const { change } = record;
   const planned =
     change.plannedStart && change.plannedEnd
       ? `${slackDate(change.plannedStart)} → ${slackDate(change.plannedEnd)}`
       : 'not planned yet';
-  const decisions = decisionLines(view, policy, now);
-  const afterwards = [...scheduleLines(view, policy), ...implementationLines(view, policy)];
+  const decisions = decisionLines(record, policy, now);
+  const afterwards = [...scheduleLines(record, policy), ...implementationLines(record, policy)];
   const type =
     change.type === 'standard'
       ? `${policy.change_types.standard.label} (${escapeMrkdwn(change.standardChangeId ?? '')})`
       : policy.change_types[change.type].label;
-  const risk = change.riskLevel === null ? 'assessed when it is documented' : riskLabel(view, policy);
+  const risk = change.riskLevel === null ? 'assessed when it is documented' : riskLabel(record, policy);
   return [
-    section(`*${view.ref} · ${escapeMrkdwn(change.title)}*\n${escapeMrkdwn(truncate(change.description, 600))}`),
+    section(`*${record.ref} · ${escapeMrkdwn(change.title)}*\n${escapeMrkdwn(truncate(change.description, 600))}`),
     section(
       [
         `*Type:* ${type}    *Risk:* ${risk}`,
@@ -149,8 +148,8 @@ export function changeSummaryBlocks(view: ChangeRecord, policy: Policy, now: Dat
         `*Systems:* ${change.affectedSystems.map(escapeMrkdwn).join(', ') || '—'}`,
       ].join('\n'),
     ),
-    context(statusLine(view)),
-    ...emergencyBlocks(view, policy, now),
+    context(statusLine(record)),
+    ...emergencyBlocks(record, policy, now),
     ...(decisions.length > 0 ? [section(decisions.join('\n'))] : []),
     ...(afterwards.length > 0 ? [section(afterwards.join('\n'))] : []),
   ];
@@ -158,25 +157,25 @@ export function changeSummaryBlocks(view: ChangeRecord, policy: Policy, now: Dat
 
 /** The DM asking one person to decide in `phase`; its buttons show only while the change waits in that phase. */
 export function approvalRequestMessage(
-  view: ChangeRecord,
+  record: ChangeRecord,
   policy: Policy,
   recipientId: string,
   phase: ApprovalPhase,
   now: Date,
 ): { text: string; blocks: types.KnownBlock[] } {
-  const value = encodeDecisionValue(view.change.id, phase);
-  const roles = requirementsOf(view, phase)
+  const value = encodeDecisionValue(record.change.id, phase);
+  const roles = requirementsOf(record, phase)
     .filter((r) => r.candidates.includes(recipientId))
     .map((r) => r.role);
-  const stage = decisionStage(view.change.state);
+  const stage = decisionStage(record.change.state);
   const open = stage?.phase === phase;
   const buttons = open
     ? [
         button(stage.words.approve, ACTIONS.approve, value, 'primary'),
         button(stage.words.reject, ACTIONS.reject, value, 'danger'),
-        button('Details', ACTIONS.details, encodeChangeValue(view.change.id)),
+        button('Details', ACTIONS.details, encodeChangeValue(record.change.id)),
       ]
-    : [button('Details', ACTIONS.details, encodeChangeValue(view.change.id))];
+    : [button('Details', ACTIONS.details, encodeChangeValue(record.change.id))];
   const asking =
     phase === 'authorization'
       ? 'Emergency authorization requested'
@@ -184,9 +183,9 @@ export function approvalRequestMessage(
         ? 'Formal approval requested for emergency'
         : 'Approval requested';
   return {
-    text: `${open ? asking : statusLine(view)}: ${view.ref} · ${escapeMrkdwn(view.change.title)}`,
+    text: `${open ? asking : statusLine(record)}: ${record.ref} · ${escapeMrkdwn(record.change.title)}`,
     blocks: [
-      ...changeSummaryBlocks(view, policy, now),
+      ...changeSummaryBlocks(record, policy, now),
       ...(open && roles.length > 0 ? [context(`You are asked as: ${roles.join(', ')}`)] : []),
       { type: 'actions', block_id: 'decision', elements: buttons },
     ],
@@ -195,27 +194,27 @@ export function approvalRequestMessage(
 
 /** The log-channel message of a change; kept up to date as it moves on. */
 export function logMessage(
-  view: ChangeRecord,
+  record: ChangeRecord,
   policy: Policy,
   now: Date,
 ): { text: string; blocks: types.KnownBlock[] } {
-  const details = button('Details', ACTIONS.details, encodeChangeValue(view.change.id));
+  const details = button('Details', ACTIONS.details, encodeChangeValue(record.change.id));
   return {
-    text: `${view.ref} · ${escapeMrkdwn(view.change.title)} — ${statusLine(view)}`,
+    text: `${record.ref} · ${escapeMrkdwn(record.change.title)} — ${statusLine(record)}`,
     blocks: [
-      ...changeSummaryBlocks(view, policy, now),
+      ...changeSummaryBlocks(record, policy, now),
       {
         type: 'actions',
         block_id: 'details',
-        elements: [...emergencyButtons(view, policy), ...implementationButtons(view), details],
+        elements: [...emergencyButtons(record, policy), ...implementationButtons(record), details],
       },
     ],
   };
 }
 
 /** What the owner of an approved change does next, above their buttons. */
-function nextStepText(view: ChangeRecord): string {
-  switch (view.change.state) {
+function nextStepText(record: ChangeRecord): string {
+  switch (record.change.state) {
     case 'approved':
     case 'scheduled':
       return 'Press *Start* when you begin; Cabinet checks the deployment windows and freezes then.';
@@ -230,44 +229,45 @@ function nextStepText(view: ChangeRecord): string {
 
 /** The owner's DM of an approved change: where it stands and the buttons to implement, verify, review and close it. */
 export function implementationConsoleMessage(
-  view: ChangeRecord,
+  record: ChangeRecord,
   policy: Policy,
   now: Date,
 ): { text: string; blocks: types.KnownBlock[] } {
-  const details = button('Details', ACTIONS.details, encodeChangeValue(view.change.id));
+  const details = button('Details', ACTIONS.details, encodeChangeValue(record.change.id));
   return {
-    text: `${view.ref} · ${escapeMrkdwn(view.change.title)} — ${statusLine(view)}`,
+    text: `${record.ref} · ${escapeMrkdwn(record.change.title)} — ${statusLine(record)}`,
     blocks: [
-      ...changeSummaryBlocks(view, policy, now),
-      context(nextStepText(view)),
-      { type: 'actions', block_id: 'implementation', elements: [...implementationButtons(view), details] },
+      ...changeSummaryBlocks(record, policy, now),
+      context(nextStepText(record)),
+      { type: 'actions', block_id: 'implementation', elements: [...implementationButtons(record), details] },
     ],
   };
 }
 
 /** The emergency's own DM to its requester and owner (and the CAB chair once it owes a presentation): where it stands and the recipient's buttons. */
 export function emergencyConsoleMessage(
-  view: ChangeRecord,
+  record: ChangeRecord,
   policy: Policy,
   recipientId: string,
   now: Date,
 ): { text: string; blocks: types.KnownBlock[] } {
-  const details = button('Details', ACTIONS.details, encodeChangeValue(view.change.id));
+  const details = button('Details', ACTIONS.details, encodeChangeValue(record.change.id));
   return {
-    text: `Emergency ${view.ref} · ${escapeMrkdwn(view.change.title)} — ${statusLine(view)}`,
+    text: `Emergency ${record.ref} · ${escapeMrkdwn(record.change.title)} — ${statusLine(record)}`,
     blocks: [
-      ...changeSummaryBlocks(view, policy, now),
-      { type: 'actions', block_id: 'emergency', elements: [...emergencyButtons(view, policy, recipientId), details] },
+      ...changeSummaryBlocks(record, policy, now),
+      { type: 'actions', block_id: 'emergency', elements: [...emergencyButtons(record, policy, recipientId), details] },
     ],
   };
 }
 
-function whoMustApprove(view: ChangeRecord, policy: Policy, now: Date): string {
-  const phase = decisionStage(view.change.state)?.phase ?? 'approval';
-  return requirementsOf(view, phase)
+function whoMustApprove(record: ChangeRecord, policy: Policy, now: Date): string {
+  const phase = decisionStage(record.change.state)?.phase ?? 'approval';
+  return requirementsOf(record, phase)
     .filter(
       (requirement) =>
-        requirement.satisfiedAt === null && (!requirement.alternative || view.change.authorizationEscalatedAt !== null),
+        requirement.satisfiedAt === null &&
+        (!requirement.alternative || record.change.authorizationEscalatedAt !== null),
     )
     .map((requirement) => {
       if (isBoardRequirement(requirement, policy)) return `• *${requirement.role}*: ${boardDecisionText(policy, now)}`;
@@ -284,13 +284,13 @@ function whoMustApprove(view: ChangeRecord, policy: Policy, now: Date): string {
     .join('\n');
 }
 
-function lastRejection(view: ChangeRecord): string {
-  const rejection = view.decisions.findLast((d) => d.decision === 'reject');
+function lastRejection(record: ChangeRecord): string {
+  const rejection = record.decisions.findLast((d) => d.decision === 'reject');
   return `${rejection?.approverId ? mentionMember(rejection.approverId) : 'an approver'}: ${escapeMrkdwn(rejection?.reason ?? '')}`;
 }
 
-function outstandingList(view: ChangeRecord): { due: string; items: string } {
-  const outstanding = outstandingPaperwork(view.obligations, view.change.state);
+function outstandingList(record: ChangeRecord): { due: string; items: string } {
+  const outstanding = outstandingPaperwork(record.obligations, record.change.state);
   const dueAt = outstanding[0]?.dueAt;
   return {
     due: dueAt ? slackDate(dueAt) : '—',
@@ -299,60 +299,62 @@ function outstandingList(view: ChangeRecord): { due: string; items: string } {
 }
 
 /** What a notice says, by event; every piece of user text escaped. */
-function noticeText(view: ChangeRecord, policy: Policy, event: ChangeEvent, now: Date): string {
-  const title = `*${view.ref} · ${escapeMrkdwn(view.change.title)}*`;
+function noticeText(record: ChangeRecord, policy: Policy, event: ChangeEvent, now: Date): string {
+  const title = `*${record.ref} · ${escapeMrkdwn(record.change.title)}*`;
   switch (event) {
     case 'submitted': {
       const conflicts =
-        view.conflicts.length > 0
-          ? `\n:twisted_rightwards_arrows: It overlaps ${view.conflicts.map(({ change }) => change.ref).join(', ')} on a shared system; the approvers see this.`
+        record.conflicts.length > 0
+          ? `\n:twisted_rightwards_arrows: It overlaps ${record.conflicts.map(({ change }) => change.ref).join(', ')} on a shared system; the approvers see this.`
           : '';
-      return `Your change ${title} was submitted. Risk: *${riskLabel(view, policy)}*.\nIt needs approval from:\n${whoMustApprove(view, policy, now)}${conflicts}`;
+      return `Your change ${title} was submitted. Risk: *${riskLabel(record, policy)}*.\nIt needs approval from:\n${whoMustApprove(record, policy, now)}${conflicts}`;
     }
     case 'approved':
-      return view.decisions.some((d) => d.source === 'pre_approved')
-        ? `${title} is approved: it is a pre-approved standard change (${escapeMrkdwn(view.change.standardChangeId ?? '')}).`
+      return record.decisions.some((d) => d.source === 'pre_approved')
+        ? `${title} is approved: it is a pre-approved standard change (${escapeMrkdwn(record.change.standardChangeId ?? '')}).`
         : `${title} is approved; every required role has signed off.`;
     case 'rejected':
-      return `${title} was rejected by ${lastRejection(view)}`;
+      return `${title} was rejected by ${lastRejection(record)}`;
     case 'authorized':
-      return `Emergency ${title} is authorized: go ahead. Its paperwork is due ${outstandingList(view).due} (POL-SEC-008 6.4).`;
+      return `Emergency ${title} is authorized: go ahead. Its paperwork is due ${outstandingList(record).due} (POL-SEC-008 6.4).`;
     case 'declined':
-      return `Emergency ${title} was declined by ${lastRejection(view)}`;
+      return `Emergency ${title} was declined by ${lastRejection(record)}`;
     case 'retro_approved':
       return `Emergency ${title} has its formal approval.`;
     case 'retro_rejected':
-      return `The formal approval of emergency ${title} was rejected by ${lastRejection(view)}. It goes to the CAB.`;
+      return `The formal approval of emergency ${title} was rejected by ${lastRejection(record)}. It goes to the CAB.`;
     case 'escalated':
-      return `Emergency ${title} is not authorized yet, so the stand-in authorizers were asked too:\n${whoMustApprove(view, policy, now)}`;
+      return `Emergency ${title} is not authorized yet, so the stand-in authorizers were asked too:\n${whoMustApprove(record, policy, now)}`;
     case 'verbal_disputed': {
-      const disputed = view.verbalApprovals
+      const disputed = record.verbalApprovals
         .filter((verbal) => verbal.confirmation?.outcome === 'disputed')
         .map((verbal) => mentionMember(verbal.approverId));
       return `:warning: ${disputed.join(', ') || 'The approver'} disputed the verbal approval recorded in their name on emergency ${title}. It no longer counts, and the change is flagged for the next CAB.`;
     }
     case 'cab_approved':
-      return `The CAB approved ${title}. It still waits for:\n${whoMustApprove(view, policy, now)}`;
+      return `The CAB approved ${title}. It still waits for:\n${whoMustApprove(record, policy, now)}`;
     case 'cab_deferred': {
-      const deferral = view.boardItems.findLast((item) => item.outcome === 'defer');
+      const deferral = record.boardItems.findLast((item) => item.outcome === 'defer');
       return `The CAB deferred ${title}${deferral?.reason ? `: ${escapeMrkdwn(deferral.reason)}` : ''}. It comes back to the board: ${nextMeetingText(policy, now)}.`;
     }
     case 'paperwork_reminder': {
-      const { due, items } = outstandingList(view);
+      const { due, items } = outstandingList(record);
       return `Reminder: the paperwork of emergency ${title} is due ${due}. Still open:\n${items}`;
     }
     case 'paperwork_overdue': {
-      const { due, items } = outstandingList(view);
-      return `:red_circle: The paperwork of emergency ${title} (owner ${mentionMember(view.change.ownerId)}) was due ${due} and is overdue. Still open:\n${items}`;
+      const { due, items } = outstandingList(record);
+      return `:red_circle: The paperwork of emergency ${title} (owner ${mentionMember(record.change.ownerId)}) was due ${due} and is overdue. Still open:\n${items}`;
     }
     case 'started':
-      return `${mentionMember(view.change.ownerId)} started implementing ${title}.`;
-    case 'completed':
-      return `${title} was implemented by ${mentionMember(view.change.ownerId)}; its production validation comes next.`;
+      return `${mentionMember(record.change.ownerId)} started implementing ${title}.`;
+    case 'completed': {
+      const owner = mentionMember(record.change.ownerId);
+      return `${title} was implemented by ${owner}; its production validation comes next.`;
+    }
     case 'failed':
-      return `:x: ${title} failed: ${escapeMrkdwn(truncate(view.change.failureReason ?? '', 500))}`;
+      return `:x: ${title} failed: ${escapeMrkdwn(truncate(record.change.failureReason ?? '', 500))}`;
     case 'rolled_back':
-      return `:rewind: ${title} was rolled back${view.rollback ? ` in ${view.rollback.durationMinutes} min: ${escapeMrkdwn(truncate(view.rollback.reason, 500))}` : ''}.`;
+      return `:rewind: ${title} was rolled back${record.rollback ? ` in ${record.rollback.durationMinutes} min: ${escapeMrkdwn(truncate(record.rollback.reason, 500))}` : ''}.`;
     case 'verified':
       return `${title} passed its production validation (8.4).`;
     case 'reviewed':
@@ -364,17 +366,17 @@ function noticeText(view: ChangeRecord, policy: Policy, event: ChangeEvent, now:
 
 /** A DM telling someone what happened to a change. */
 export function changeNotice(
-  view: ChangeRecord,
+  record: ChangeRecord,
   policy: Policy,
   event: ChangeEvent,
   now: Date,
 ): { text: string; blocks: types.KnownBlock[] } {
-  const text = noticeText(view, policy, event, now);
-  return { text, blocks: [section(text), context(statusLine(view))] };
+  const text = noticeText(record, policy, event, now);
+  return { text, blocks: [section(text), context(statusLine(record))] };
 }
 
 /** A short log-channel line when a change moves on, posted in the thread of its log message. */
-export function logDecisionText(view: ChangeRecord, policy: Policy, event: ChangeEvent, now: Date): string {
+export function logDecisionText(record: ChangeRecord, policy: Policy, event: ChangeEvent, now: Date): string {
   if (
     event === 'verbal_disputed' ||
     event === 'escalated' ||
@@ -382,16 +384,16 @@ export function logDecisionText(view: ChangeRecord, policy: Policy, event: Chang
     event === 'cab_deferred' ||
     isImplementationEvent(event)
   )
-    return noticeText(view, policy, event, now);
-  return `${view.ref} · ${escapeMrkdwn(view.change.title)} is ${describeState(view.change.state)}.`;
+    return noticeText(record, policy, event, now);
+  return `${record.ref} · ${escapeMrkdwn(record.change.title)} is ${describeState(record.change.state)}.`;
 }
 
 /** Everything recorded about a change: the summary, then every 4.2 field. */
-function changeDetailBlocks(view: ChangeRecord, policy: Policy, now: Date): types.KnownBlock[] {
-  const { change } = view;
+function changeDetailBlocks(record: ChangeRecord, policy: Policy, now: Date): types.KnownBlock[] {
+  const { change } = record;
   const field = (label: string, value: string | null) => section(`*${label}*\n${escapeMrkdwn(value ?? '—')}`);
   return [
-    ...changeSummaryBlocks(view, policy, now),
+    ...changeSummaryBlocks(record, policy, now),
     divider,
     field('Business justification', change.businessJustification),
     field('Impact analysis', change.impactAnalysis),
@@ -399,35 +401,35 @@ function changeDetailBlocks(view: ChangeRecord, policy: Policy, now: Date): type
     field('Rollback plan', change.rollbackPlan),
     field('Implementation plan', change.implementationPlan),
     field('Ticket or PR', change.link),
-    ...implementationDetailFields(view).map(([label, value]) => field(label, value)),
-    ...view.obligations
+    ...implementationDetailFields(record).map(([label, value]) => field(label, value)),
+    ...record.obligations
       .filter((o) => o.evidence && o.kind !== 'cab_presentation')
       .map((o) => field(OBLIGATION_LABELS[o.kind], o.evidence)),
   ];
 }
 
-export function changeDetailsModal(view: ChangeRecord, policy: Policy, now: Date): types.ModalView {
+export function changeDetailsModal(record: ChangeRecord, policy: Policy, now: Date): types.ModalView {
   return {
     type: 'modal',
     callback_id: VIEWS.changeDetails,
-    title: { type: 'plain_text', text: truncate(view.ref, 24) },
+    title: { type: 'plain_text', text: truncate(record.ref, 24) },
     close: { type: 'plain_text', text: 'Close' },
-    blocks: changeDetailBlocks(view, policy, now),
+    blocks: changeDetailBlocks(record, policy, now),
   };
 }
 
 /** Asks for the reason of a rejection (or a decline) in the phase the button was shown in. */
-export function rejectReasonModal(view: ChangeRecord, phase: ApprovalPhase): types.ModalView {
-  const verb = decisionStage(view.change.state)?.words.reject ?? 'Reject';
+export function rejectReasonModal(record: ChangeRecord, phase: ApprovalPhase): types.ModalView {
+  const verb = decisionStage(record.change.state)?.words.reject ?? 'Reject';
   return {
     type: 'modal',
     callback_id: VIEWS.rejectReason,
-    private_metadata: encodeDecisionValue(view.change.id, phase),
-    title: { type: 'plain_text', text: truncate(`${verb} ${view.ref}`, 24) },
+    private_metadata: encodeDecisionValue(record.change.id, phase),
+    title: { type: 'plain_text', text: truncate(`${verb} ${record.ref}`, 24) },
     submit: { type: 'plain_text', text: verb },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
-      section(`*${view.ref} · ${escapeMrkdwn(view.change.title)}*`),
+      section(`*${record.ref} · ${escapeMrkdwn(record.change.title)}*`),
       {
         type: 'input',
         block_id: REJECT_REASON_BLOCK,
@@ -438,6 +440,6 @@ export function rejectReasonModal(view: ChangeRecord, phase: ApprovalPhase): typ
   };
 }
 
-export function showChangeBlocks(view: ChangeRecord, policy: Policy, now: Date): types.KnownBlock[] {
-  return [header(view.ref), ...changeDetailBlocks(view, policy, now)];
+export function showChangeBlocks(record: ChangeRecord, policy: Policy, now: Date): types.KnownBlock[] {
+  return [header(record.ref), ...changeDetailBlocks(record, policy, now)];
 }

@@ -35,10 +35,10 @@ export function registerAddEvidence(app: App, deps: ListenerDependencies): void 
         await reply('That checklist item completes itself; there is nothing to add.');
         return;
       }
-      const view = loadChangeRecord(deps.database.db, changeId);
-      const refusal = evidenceRefusal(view, deps.policy, kind, userId);
-      if (refusal !== undefined || !view) await reply(refusal ?? 'That change does not exist.');
-      else await client.views.open({ trigger_id: triggerId, view: evidenceModal(view, kind) });
+      const record = loadChangeRecord(deps.database.db, changeId);
+      const refusal = evidenceRefusal(record, deps.policy, kind, userId);
+      if (refusal !== undefined || !record) await reply(refusal ?? 'That change does not exist.');
+      else await client.views.open({ trigger_id: triggerId, view: evidenceModal(record, kind) });
     },
   );
 }

@@ -17,11 +17,11 @@ export function registerCabBallot(app: App, deps: ListenerDependencies): void {
   onButton(app, CAB_BALLOT_ACTION, deps, parseBallotValue, async ({ target, userId, triggerId, client, reply }) => {
     if (target.kind === 'decide' && target.outcome !== 'approve' && userId === deps.policy.cab.chair) {
       const item = itemById(deps.database.db, target.itemId);
-      const view = item ? loadChangeRecord(deps.database.db, item.changeId) : undefined;
-      if (view) {
+      const record = item ? loadChangeRecord(deps.database.db, item.changeId) : undefined;
+      if (record) {
         await client.views.open({
           trigger_id: triggerId,
-          view: boardReasonModal(view, encodeBallotValue(target), target.outcome),
+          view: boardReasonModal(record, encodeBallotValue(target), target.outcome),
         });
         return;
       }
