@@ -3,7 +3,7 @@ import type { AgendaChangeFacts, AgendaFacts } from '../domain/agenda.js';
 import type { CabVote } from '../domain/cab.js';
 import { formatChangeRef } from '../domain/change-ref.js';
 import { verbalApprovalState } from '../domain/emergency.js';
-import { CHANGE_STATES, type ChangeState, DECIDING_STATES, decisionStage } from '../domain/lifecycle.js';
+import { CHANGE_STATES, decisionStage, OPEN_STATES } from '../domain/lifecycle.js';
 import type { BoardItemRow } from './change-record.js';
 import type { DbExecutor } from './client.js';
 import {
@@ -31,16 +31,6 @@ function groupBy<T>(rows: readonly T[], key: (row: T) => number): Map<number, T[
   }
   return groups;
 }
-
-/** States a change can be in while it still matters to the board: waiting, planned or running. */
-const OPEN_STATES: readonly ChangeState[] = [
-  'submitted',
-  ...DECIDING_STATES,
-  'approved',
-  'scheduled',
-  'implementing',
-  'authorized',
-];
 
 /**
  * Reads what the agenda needs (7.3): every open change, every change that moved since the last

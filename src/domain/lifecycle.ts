@@ -181,3 +181,13 @@ export const PLANNED_STATES = [
 export function isPlanned(state: ChangeState): boolean {
   return (PLANNED_STATES as readonly ChangeState[]).includes(state);
 }
+
+/** States a change can be in while it still matters to the board: waiting, planned or running. */
+export const OPEN_STATES: readonly ChangeState[] = [
+  'submitted',
+  ...DECIDING_STATES,
+  'approved',
+  'scheduled',
+  'implementing',
+  'authorized',
+];
