@@ -3,8 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute, Logger } from '@slack/bolt';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
-import { loadFreezes, PLANNED_STATES, plannedChangesDuring } from '../db/schedule.js';
-import type { ChangeState } from '../domain/lifecycle.js';
+import { loadFreezes } from '../db/freezes.js';
+import { plannedChangesDuring } from '../db/schedule.js';
+import { type ChangeState, PLANNED_STATES } from '../domain/lifecycle.js';
 import type { Policy } from '../policy/schema.js';
 import { renderCalendar } from './ics.js';
 

@@ -3,8 +3,9 @@ import type { AgendaChangeFacts, AgendaFacts } from '../domain/agenda.js';
 import type { CabVote } from '../domain/cab.js';
 import { formatChangeRef } from '../domain/change-ref.js';
 import { verbalApprovalState } from '../domain/emergency.js';
-import { CHANGE_STATES, type ChangeState, DECIDING_STATES, decisionStage } from '../domain/lifecycle.js';
-import type { BoardItemRow, DbExecutor } from './changes.js';
+import { CHANGE_STATES, decisionStage, OPEN_STATES } from '../domain/lifecycle.js';
+import type { BoardItemRow } from './change-record.js';
+import type { DbExecutor } from './client.js';
 import {
   approvalRequirements,
   auditEvents,
@@ -19,7 +20,7 @@ import {
 } from './schema.js';
 
 export type CabMeetingRow = typeof cabMeetings.$inferSelect;
-export type { BoardItemRow as CabItemRow } from './changes.js';
+export type { BoardItemRow as CabItemRow } from './change-record.js';
 
 function groupBy<T>(rows: readonly T[], key: (row: T) => number): Map<number, T[]> {
   const groups = new Map<number, T[]>();
@@ -30,16 +31,6 @@ function groupBy<T>(rows: readonly T[], key: (row: T) => number): Map<number, T[
   }
   return groups;
 }
-
-/** States a change can be in while it still matters to the board: waiting, planned or running. */
-const OPEN_STATES: readonly ChangeState[] = [
-  'submitted',
-  ...DECIDING_STATES,
-  'approved',
-  'scheduled',
-  'implementing',
-  'authorized',
-];
 
 /**
  * Reads what the agenda needs (7.3): every open change, every change that moved since the last
@@ -257,4 +248,50 @@ export function recentClosedMeetings(db: DbExecutor, limit: number): CabMeetingR
     .orderBy(desc(cabMeetings.meetingAt))
     .limit(limit)
     .all();
+}
+
+export type NewCabMeeting = typeof cabMeetings.$inferInsert;
+export type NewCabItem = typeof cabItems.$inferInsert;
+export type CabMeetingUpdate = Omit<Partial<NewCabMeeting>, 'id'>;
+
+/** Records a meeting; its id. */
+export function insertMeeting(db: DbExecutor, meeting: NewCabMeeting): number {
+  const [row] = db.insert(cabMeetings).values(meeting).returning({ id: cabMeetings.id }).all();
+  if (!row) throw new Error('the meeting was not inserted');
+  return row.id;
+}
+
+/** Sets some of a meeting's columns: where it was posted, its minutes, its closing. */
+export function updateMeeting(db: DbExecutor, meetingId: number, fields: CabMeetingUpdate): void {
+  db.update(cabMeetings).set(fields).where(eq(cabMeetings.id, meetingId)).run();
+}
+
+export function insertItem(db: DbExecutor, item: NewCabItem): void {
+  db.insert(cabItems).values(item).run();
+}
+
+/** Where an item's vote buttons were posted. */
+export function setItemTs(db: DbExecutor, itemId: number, ts: string): void {
+  db.update(cabItems).set({ ts }).where(eq(cabItems.id, itemId)).run();
+}
+
+/** An emergency CAB's one item is its first message: it carries the buttons. */
+export function setItemsTsOfMeeting(db: DbExecutor, meetingId: number, ts: string): void {
+  db.update(cabItems).set({ ts }).where(eq(cabItems.meetingId, meetingId)).run();
+}
+
+/** Records the board's outcome on an item, once; false when it was already decided. */
+export function decideItem(
+  db: DbExecutor,
+  itemId: number,
+  decision: Pick<BoardItemRow, 'outcome' | 'decidedBy' | 'reason' | 'decidedAt'>,
+): boolean {
+  return (
+    db
+      .update(cabItems)
+      .set(decision)
+      .where(and(eq(cabItems.id, itemId), isNull(cabItems.outcome)))
+      .returning({ id: cabItems.id })
+      .all().length === 1
+  );
 }

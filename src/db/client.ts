@@ -4,9 +4,15 @@ import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import * as schema from './schema.js';
+import * as relations from './relations.js';
+import * as tables from './schema.js';
+
+const schema = { ...tables, ...relations };
 
 export type CabinetDb = BetterSQLite3Database<typeof schema> & { $client: SQLite.Database };
+
+/** The database or a transaction on it: what repositories take, so a use-case's writes commit together. */
+export type DbExecutor = CabinetDb | Parameters<Parameters<CabinetDb['transaction']>[0]>[0];
 
 export interface Database {
   db: CabinetDb;

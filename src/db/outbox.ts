@@ -1,7 +1,6 @@
 import { and, asc, eq, lte } from 'drizzle-orm';
 import type { ApprovalPhase, DecidedState } from '../domain/lifecycle.js';
-import type { DbExecutor } from './changes.js';
-import type { CabinetDb } from './client.js';
+import type { CabinetDb, DbExecutor } from './client.js';
 import { outbox } from './schema.js';
 
 /** What happened to a change, as told to people: a decision's outcome is the state it led to. */

@@ -1,49 +1,9 @@
-import { and, asc, gt, inArray, isNull, lt } from 'drizzle-orm';
+import { and, asc, gt, inArray, lt } from 'drizzle-orm';
 import { formatChangeRef } from '../domain/change-ref.js';
-import type { ChangeState } from '../domain/lifecycle.js';
-import { conflictsOf, type Freeze, type Interval, type PlannedChange } from '../domain/schedule.js';
-import type { Policy } from '../policy/schema.js';
-import type { DbExecutor } from './changes.js';
-import { changeFreezes, changes } from './schema.js';
-
-/** States in which a change is still going to run, or running: what the calendar shows and conflicts are checked against. */
-export const PLANNED_STATES = [
-  'submitted',
-  'pending_approval',
-  'approved',
-  'scheduled',
-  'implementing',
-  'pending_authorization',
-  'authorized',
-] as const satisfies readonly ChangeState[];
-
-/** A freeze announced from Slack, by its ID: "FRZ-3". */
-export const formatFreezeRef = (id: number) => `FRZ-${id}`;
-
-export function parseFreezeRef(text: string): number | undefined {
-  const match = /^(?:FRZ-)?([1-9]\d{0,9})$/i.exec(text.trim());
-  return match?.[1] === undefined ? undefined : Number(match[1]);
-}
-
-/** Every freeze in force: the policy file's, then those announced from Slack and not removed. */
-export function loadFreezes(db: DbExecutor, policy: Pick<Policy, 'freezes'>): Freeze[] {
-  const fromPolicy = policy.freezes.map((freeze, index) => ({ id: `policy-${index + 1}`, ...freeze }));
-  const announced = db
-    .select()
-    .from(changeFreezes)
-    .where(isNull(changeFreezes.removedAt))
-    .orderBy(asc(changeFreezes.fromDate))
-    .all();
-  return [
-    ...fromPolicy,
-    ...announced.map((row) => ({
-      id: formatFreezeRef(row.id),
-      from: row.fromDate,
-      to: row.toDate,
-      reason: row.reason,
-    })),
-  ];
-}
+import { type ChangeState, PLANNED_STATES } from '../domain/lifecycle.js';
+import { conflictsOf, type Interval, type PlannedChange } from '../domain/schedule.js';
+import type { DbExecutor } from './client.js';
+import { changes } from './schema.js';
 
 /** A planned change as the calendar and the conflict warnings show it. */
 export interface PlannedChangeRow extends PlannedChange {

@@ -20,6 +20,28 @@ export function isBoardRequirement(
   return requirement.role === policy.cab.role && requirement.phase !== 'authorization';
 }
 
+/** The requirements of one phase, e.g. the authorization of an emergency. */
+export function requirementsOf<Requirement extends { phase: ApprovalPhase }>(
+  record: { requirements: readonly Requirement[] },
+  phase: ApprovalPhase,
+): Requirement[] {
+  return record.requirements.filter((requirement) => requirement.phase === phase);
+}
+
+/** The open board requirement of the phase the change waits in, if the board has something to decide. */
+export function openBoardRequirement<
+  Requirement extends { phase: ApprovalPhase; role: string; satisfiedAt: Date | null },
+>(
+  record: { change: { state: ChangeState }; requirements: readonly Requirement[] },
+  policy: Pick<Policy, 'cab'>,
+): Requirement | undefined {
+  const phase = decisionStage(record.change.state)?.phase;
+  if (!phase) return undefined;
+  return requirementsOf(record, phase).find(
+    (requirement) => isBoardRequirement(requirement, policy) && requirement.satisfiedAt === null,
+  );
+}
+
 /** The role asked when nobody but the requester or owner holds `role`: its override, else the default. */
 export function fallbackRoleFor(role: string, approvals: Policy['approvals']): string {
   return (

@@ -166,3 +166,31 @@ export function decisionStageOf(state: DecidingState): DecisionStage {
 export function decisionStage(state: ChangeState): DecisionStage | undefined {
   return Object.hasOwn(STAGES, state) ? STAGES[state as DecidingState] : undefined;
 }
+
+/**
+ * States in which a change is still going to run, or running: what the calendar shows and conflicts
+ * are checked against.
+ */
+export const PLANNED_STATES = [
+  'submitted',
+  'pending_approval',
+  'approved',
+  'scheduled',
+  'implementing',
+  'pending_authorization',
+  'authorized',
+] as const satisfies readonly ChangeState[];
+
+export function isPlanned(state: ChangeState): boolean {
+  return (PLANNED_STATES as readonly ChangeState[]).includes(state);
+}
+
+/** States a change can be in while it still matters to the board: waiting, planned or running. */
+export const OPEN_STATES: readonly ChangeState[] = [
+  'submitted',
+  ...DECIDING_STATES,
+  'approved',
+  'scheduled',
+  'implementing',
+  'authorized',
+];

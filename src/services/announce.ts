@@ -1,4 +1,5 @@
-import type { ChangeRow, DbExecutor } from '../db/changes.js';
+import type { ChangeRow } from '../db/change-record.js';
+import type { DbExecutor } from '../db/client.js';
 import { type ChangeEvent, enqueue } from '../db/outbox.js';
 
 /**

@@ -1,7 +1,10 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { recordAudit } from '../db/audit-log.js';
 import {
   type CabMeetingRow,
   closedMeetingsBetween,
+  decideItem,
+  insertItem,
+  insertMeeting,
   itemById,
   itemsOfMeeting,
   loadAgendaFacts,
@@ -12,14 +15,15 @@ import {
   recentClosedMeetings,
   recordVote,
   undecidedPostedItems,
+  updateMeeting,
   votesOf,
 } from '../db/cab.js';
-import { type DbExecutor, loadChangeView, openBoardRequirement, recordAudit } from '../db/changes.js';
-import type { CabinetDb } from '../db/client.js';
+import { loadChangeRecord } from '../db/change-record.js';
+import type { CabinetDb, DbExecutor } from '../db/client.js';
+import { loadFreezes } from '../db/freezes.js';
 import { enqueue } from '../db/outbox.js';
-import { loadFreezes } from '../db/schedule.js';
-import { cabItems, cabMeetings } from '../db/schema.js';
 import { type Agenda, buildAgenda } from '../domain/agenda.js';
+import { openBoardRequirement } from '../domain/approvers.js';
 import { localDate } from '../domain/business-hours.js';
 import {
   type BallotKind,
@@ -83,28 +87,23 @@ export function openRegularMeeting(
       const existing = meetingOfSlot(tx, slot);
       if (existing) return { ok: true as const, meetingId: existing.id, created: false };
       const agenda = agendaFor(tx, policy, request.slot, now);
-      const [meeting] = tx
-        .insert(cabMeetings)
-        .values({
-          kind: 'regular',
-          slot,
-          meetingAt: request.slot,
-          late: request.late,
-          openedBy: request.openedBy,
-          agenda,
-          channelId,
-          createdAt: now,
-        })
-        .returning({ id: cabMeetings.id })
-        .all();
-      if (!meeting) throw new Error('the meeting was not inserted');
+      const meetingId = insertMeeting(tx, {
+        kind: 'regular',
+        slot,
+        meetingAt: request.slot,
+        late: request.late,
+        openedBy: request.openedBy,
+        agenda,
+        channelId,
+        createdAt: now,
+      });
       recordAudit(
         tx,
         {
           changeId: null,
           actorId: request.openedBy,
           type: 'cab.meeting_opened',
-          data: { meetingId: meeting.id, kind: 'regular', slot, late: request.late },
+          data: { meetingId: meetingId, kind: 'regular', slot, late: request.late },
         },
         now,
       );
@@ -112,22 +111,20 @@ export function openRegularMeeting(
         // An earlier meeting's item of the change loses its buttons: the votes belong on this one.
         for (const earlier of undecidedPostedItems(tx, entry.change.id))
           enqueue(tx, { kind: 'refresh_cab_item', changeId: earlier.changeId, itemId: earlier.id }, now);
-        tx.insert(cabItems)
-          .values({ meetingId: meeting.id, changeId: entry.change.id, phase: entry.phase, createdAt: now })
-          .run();
+        insertItem(tx, { meetingId, changeId: entry.change.id, phase: entry.phase, createdAt: now });
         recordAudit(
           tx,
           {
             changeId: entry.change.id,
             actorId: request.openedBy,
             type: 'cab.put_to_board',
-            data: { meetingId: meeting.id, phase: entry.phase },
+            data: { meetingId: meetingId, phase: entry.phase },
           },
           now,
         );
       }
-      enqueue(tx, { kind: 'cab_meeting', meetingId: meeting.id }, now, `cab_meeting:${meeting.id}`);
-      return { ok: true as const, meetingId: meeting.id, created: true };
+      enqueue(tx, { kind: 'cab_meeting', meetingId: meetingId }, now, `cab_meeting:${meetingId}`);
+      return { ok: true as const, meetingId: meetingId, created: true };
     },
     { behavior: 'immediate' },
   );
@@ -151,9 +148,9 @@ export function conveneEmergencyCab(
     return { ok: false, reason: 'No CAB channel is set (policy cab.channel), so there is nowhere to convene the CAB.' };
   return db.transaction(
     (tx): OpenedMeeting | Refusal => {
-      const view = loadChangeView(tx, changeId);
-      if (!view) return { ok: false, reason: `${formatChangeRef(changeId)} does not exist.` };
-      const { change } = view;
+      const record = loadChangeRecord(tx, changeId);
+      if (!record) return { ok: false, reason: `${formatChangeRef(changeId)} does not exist.` };
+      const { change } = record;
       if (
         actorId !== policy.cab.chair &&
         !members.includes(actorId) &&
@@ -162,38 +159,39 @@ export function conveneEmergencyCab(
       ) {
         return {
           ok: false,
-          reason: `Only the CAB chair, a CAB member, or the requester or owner of ${view.ref} may convene an emergency CAB for it.`,
+          reason: `Only the CAB chair, a CAB member, or the requester or owner of ${record.ref} may convene an emergency CAB for it.`,
         };
       }
-      const requirement = openBoardRequirement(view, policy);
+      const requirement = openBoardRequirement(record, policy);
       if (!requirement)
         return {
           ok: false,
-          reason: `${view.ref} is not waiting for a CAB decision (it is ${describeState(change.state)}); there is nothing to convene for.`,
+          reason: `${record.ref} is not waiting for a CAB decision (it is ${describeState(change.state)}); there is nothing to convene for.`,
         };
       const open = openEmergencyItem(tx, changeId);
       if (open) return { ok: true, meetingId: open.meetingId, created: false };
-      const [meeting] = tx
-        .insert(cabMeetings)
-        .values({ kind: 'emergency', meetingAt: now, openedBy: actorId, channelId, createdAt: now })
-        .returning({ id: cabMeetings.id })
-        .all();
-      if (!meeting) throw new Error('the meeting was not inserted');
+      const meetingId = insertMeeting(tx, {
+        kind: 'emergency',
+        meetingAt: now,
+        openedBy: actorId,
+        channelId,
+        createdAt: now,
+      });
       for (const earlier of undecidedPostedItems(tx, changeId))
         enqueue(tx, { kind: 'refresh_cab_item', changeId, itemId: earlier.id }, now);
-      tx.insert(cabItems).values({ meetingId: meeting.id, changeId, phase: requirement.phase, createdAt: now }).run();
+      insertItem(tx, { meetingId, changeId, phase: requirement.phase, createdAt: now });
       recordAudit(
         tx,
         {
           changeId,
           actorId,
           type: 'cab.emergency_convened',
-          data: { meetingId: meeting.id, phase: requirement.phase },
+          data: { meetingId: meetingId, phase: requirement.phase },
         },
         now,
       );
-      enqueue(tx, { kind: 'cab_meeting', meetingId: meeting.id }, now, `cab_meeting:${meeting.id}`);
-      return { ok: true, meetingId: meeting.id, created: true };
+      enqueue(tx, { kind: 'cab_meeting', meetingId: meetingId }, now, `cab_meeting:${meetingId}`);
+      return { ok: true, meetingId: meetingId, created: true };
     },
     { behavior: 'immediate' },
   );
@@ -243,37 +241,43 @@ export function castBallot(
     (tx): BallotResult => {
       const item = itemById(tx, request.itemId);
       const meeting = item ? meetingById(tx, item.meetingId) : undefined;
-      const view = item ? loadChangeView(tx, item.changeId) : undefined;
-      if (!item || !meeting || !view)
+      const record = item ? loadChangeRecord(tx, item.changeId) : undefined;
+      if (!item || !meeting || !record)
         return { ok: false, reason: 'That agenda item does not exist; nothing was recorded.' };
       if (item.outcome)
-        return { ok: false, reason: `The board already decided ${view.ref}: ${CAB_OUTCOME_WORDS[item.outcome].past}.` };
-      if (meeting.closedAt)
-        return { ok: false, reason: `That meeting is closed; ${view.ref} goes to the next CAB. Nothing was recorded.` };
-      // Put to the board again since (a later agenda, an emergency CAB): the votes belong there.
-      if (view.boardItems.at(-1)?.id !== item.id)
         return {
           ok: false,
-          reason: `${view.ref} was put to the board again since; vote on its latest agenda. Nothing was recorded.`,
+          reason: `The board already decided ${record.ref}: ${CAB_OUTCOME_WORDS[item.outcome].past}.`,
         };
-      const stage = decisionStage(view.change.state);
-      const requirement = openBoardRequirement(view, policy);
+      if (meeting.closedAt)
+        return {
+          ok: false,
+          reason: `That meeting is closed; ${record.ref} goes to the next CAB. Nothing was recorded.`,
+        };
+      // Put to the board again since (a later agenda, an emergency CAB): the votes belong there.
+      if (record.boardItems.at(-1)?.id !== item.id)
+        return {
+          ok: false,
+          reason: `${record.ref} was put to the board again since; vote on its latest agenda. Nothing was recorded.`,
+        };
+      const stage = decisionStage(record.change.state);
+      const requirement = openBoardRequirement(record, policy);
       if (!stage || !requirement || stage.phase !== item.phase) {
         return {
           ok: false,
-          reason: `${view.ref} no longer waits for the board (it is ${describeState(view.change.state)}); nothing was recorded.`,
+          reason: `${record.ref} no longer waits for the board (it is ${describeState(record.change.state)}); nothing was recorded.`,
         };
       }
-      const rule = decisionRuleFor(policy.cab, view.change);
+      const rule = decisionRuleFor(policy.cab, record.change);
       const refusal = ballotRefusal(
         {
-          ref: view.ref,
+          ref: record.ref,
           rule,
           quorum: policy.cab.quorum,
           chairId: policy.cab.chair,
           members,
-          requesterId: view.change.requesterId,
-          ownerId: view.change.ownerId,
+          requesterId: record.change.requesterId,
+          ownerId: record.change.ownerId,
         },
         actorId,
         request.kind,
@@ -283,12 +287,12 @@ export function castBallot(
       let decided: CabOutcome | undefined;
       if (request.kind === 'vote') {
         if (!recordVote(tx, item.id, { voterId: actorId, vote: request.outcome }, now)) {
-          return { ok: false, reason: `Your vote to ${request.outcome} ${view.ref} is already recorded.` };
+          return { ok: false, reason: `Your vote to ${request.outcome} ${record.ref} is already recorded.` };
         }
         recordAudit(
           tx,
           {
-            changeId: view.change.id,
+            changeId: record.change.id,
             actorId,
             type: 'cab.voted',
             data: { meetingId: meeting.id, itemId: item.id, vote: request.outcome },
@@ -308,17 +312,12 @@ export function castBallot(
           votesOf(tx, item.id),
           request.kind === 'decide' ? request.reason : undefined,
         );
-        const updated = tx
-          .update(cabItems)
-          .set({ outcome: decided, decidedBy: actorId, reason, decidedAt: now })
-          .where(and(eq(cabItems.id, item.id), isNull(cabItems.outcome)))
-          .returning({ id: cabItems.id })
-          .all();
-        if (updated.length !== 1) return { ok: false, reason: `The board already decided ${view.ref}.` };
+        if (!decideItem(tx, item.id, { outcome: decided, decidedBy: actorId, reason, decidedAt: now }))
+          return { ok: false, reason: `The board already decided ${record.ref}.` };
         recordAudit(
           tx,
           {
-            changeId: view.change.id,
+            changeId: record.change.id,
             actorId,
             type: 'cab.decided',
             data: { meetingId: meeting.id, itemId: item.id, outcome: decided, reason },
@@ -326,17 +325,17 @@ export function castBallot(
           now,
         );
         if (decided === 'defer') {
-          announce(tx, view.change, 'cab_deferred', now);
+          announce(tx, record.change, 'cab_deferred', now);
         } else {
-          const state = recordBoardDecision(tx, view, policy, stage, requirement, decided, actorId, reason, now);
+          const state = recordBoardDecision(tx, record, policy, stage, requirement, decided, actorId, reason, now);
           // A decided change was announced by the decision; one still waiting for others hears of the board's approval.
-          if (state === view.change.state) announce(tx, view.change, 'cab_approved', now);
+          if (state === record.change.state) announce(tx, record.change, 'cab_approved', now);
         }
-        enqueue(tx, { kind: 'refresh_messages', changeId: view.change.id }, now);
+        enqueue(tx, { kind: 'refresh_messages', changeId: record.change.id }, now);
       } else {
-        enqueue(tx, { kind: 'refresh_cab_item', changeId: view.change.id, itemId: item.id }, now);
+        enqueue(tx, { kind: 'refresh_cab_item', changeId: record.change.id, itemId: item.id }, now);
       }
-      return { ok: true, ref: view.ref, decided };
+      return { ok: true, ref: record.ref, decided };
     },
     { behavior: 'immediate' },
   );
@@ -367,10 +366,10 @@ export function closeMeeting(
       if (!mayCloseMeeting(actorId, policy.cab.chair, members))
         return { ok: false, reason: 'Only the CAB chair closes the meeting.' };
       const items = itemsOfMeeting(tx, meetingId).map((item) => {
-        const view = loadChangeView(tx, item.changeId);
+        const record = loadChangeRecord(tx, item.changeId);
         return {
           ref: formatChangeRef(item.changeId),
-          title: view?.change.title ?? '',
+          title: record?.change.title ?? '',
           phase: item.phase,
           outcome: item.outcome,
           decidedBy: item.decidedBy,
@@ -390,10 +389,7 @@ export function closeMeeting(
         },
         now,
       );
-      tx.update(cabMeetings)
-        .set({ closedAt: now, closedBy: actorId, notes, minutes })
-        .where(eq(cabMeetings.id, meetingId))
-        .run();
+      updateMeeting(tx, meetingId, { closedAt: now, closedBy: actorId, notes, minutes });
       recordAudit(
         tx,
         {

@@ -1,23 +1,16 @@
-import {
-  type ChangeView,
-  type DbExecutor,
-  flagChange,
-  loadChangeView,
-  type RequirementView,
-  recordAudit,
-  requirementsOf,
-  satisfyRequirement,
-  transitionChange,
-} from '../db/changes.js';
-import type { CabinetDb } from '../db/client.js';
+import { addDecision, addDecisionOnce, satisfyRequirement } from '../db/approvals.js';
+import { recordAudit } from '../db/audit-log.js';
+import { type ChangeRecord, loadChangeRecord, type RequirementRecord } from '../db/change-record.js';
+import { flagChange, transitionChange } from '../db/change-transitions.js';
+import type { CabinetDb, DbExecutor } from '../db/client.js';
 import { enqueue } from '../db/outbox.js';
-import { approvalDecisions } from '../db/schema.js';
 import {
   approvalsComplete,
   type DecisionContext,
   decisionEligibility,
   type Eligibility,
   isBoardRequirement,
+  requirementsOf,
 } from '../domain/approvers.js';
 import {
   type ApprovalPhase,
@@ -35,14 +28,14 @@ export type DecisionOutcome =
   | { ok: true; ref: string; changeState: ChangeState; stage: DecisionStage }
   | { ok: false; reason: string };
 
-function contextOf(view: ChangeView, policy: Policy, stage: DecisionStage | undefined): DecisionContext {
+function contextOf(record: ChangeRecord, policy: Policy, stage: DecisionStage | undefined): DecisionContext {
   return {
-    changeRef: view.ref,
-    state: view.change.state,
-    requesterId: view.change.requesterId,
-    ownerId: view.change.ownerId,
+    changeRef: record.ref,
+    state: record.change.state,
+    requesterId: record.change.requesterId,
+    ownerId: record.change.ownerId,
     oneRolePerPerson: policy.approvals.one_role_per_person,
-    requirements: (stage ? requirementsOf(view, stage.phase) : []).map((requirement) => ({
+    requirements: (stage ? requirementsOf(record, stage.phase) : []).map((requirement) => ({
       id: requirement.id,
       role: requirement.role,
       approvalsNeeded: requirement.approvalsNeeded,
@@ -56,8 +49,8 @@ function contextOf(view: ChangeView, policy: Policy, stage: DecisionStage | unde
 }
 
 /** Whether the user may decide now, for the decision the change waits for (read only). */
-export function eligibilityOf(view: ChangeView, policy: Policy, actorId: string): Eligibility {
-  return decisionEligibility(contextOf(view, policy, decisionStage(view.change.state)), actorId);
+export function eligibilityOf(record: ChangeRecord, policy: Policy, actorId: string): Eligibility {
+  return decisionEligibility(contextOf(record, policy, decisionStage(record.change.state)), actorId);
 }
 
 /**
@@ -66,16 +59,16 @@ export function eligibilityOf(view: ChangeView, policy: Policy, actorId: string)
  */
 export function afterDecision(
   tx: DbExecutor,
-  view: ChangeView,
+  record: ChangeRecord,
   policy: Policy,
   state: ChangeState,
   actorId: string,
   now: Date,
 ): void {
-  if (state === 'authorized') startPaperwork(tx, view, policy, now);
-  if (state === 'retro_approved') completeObligation(tx, view.change.id, 'retro_approval', actorId, null, now);
-  if (state === 'retro_rejected') flagChange(tx, view.change, 'Its retro-approval was rejected', actorId, now);
-  if (isDecided(state)) announce(tx, view.change, state, now);
+  if (state === 'authorized') startPaperwork(tx, record, policy, now);
+  if (state === 'retro_approved') completeObligation(tx, record.change.id, 'retro_approval', actorId, null, now);
+  if (state === 'retro_rejected') flagChange(tx, record.change, 'Its retro-approval was rejected', actorId, now);
+  if (isDecided(state)) announce(tx, record.change, state, now);
 }
 
 /**
@@ -84,7 +77,7 @@ export function afterDecision(
  */
 function advanceIfComplete(
   tx: DbExecutor,
-  view: ChangeView,
+  record: ChangeRecord,
   policy: Policy,
   stage: DecisionStage,
   requirementId: number,
@@ -92,14 +85,14 @@ function advanceIfComplete(
   actorId: string,
   now: Date,
 ): ChangeState {
-  const requirements = requirementsOf(view, stage.phase);
+  const requirements = requirementsOf(record, stage.phase);
   const requirement = requirements.find((r) => r.id === requirementId);
   if (!requirement || approvals < requirement.approvalsNeeded || !satisfyRequirement(tx, requirement.id, now))
-    return view.change.state;
+    return record.change.state;
   recordAudit(
     tx,
     {
-      changeId: view.change.id,
+      changeId: record.change.id,
       actorId,
       type: 'requirement.satisfied',
       data: { role: requirement.role, phase: stage.phase },
@@ -110,9 +103,9 @@ function advanceIfComplete(
     alternative: r.alternative,
     satisfied: r.id === requirement.id || r.satisfiedAt !== null,
   }));
-  if (!approvalsComplete(satisfied)) return view.change.state;
-  const state = transitionChange(tx, view.change, stage.approve, actorId, now);
-  afterDecision(tx, view, policy, state, actorId, now);
+  if (!approvalsComplete(satisfied)) return record.change.state;
+  const state = transitionChange(tx, record.change, stage.approve, actorId, now);
+  afterDecision(tx, record, policy, state, actorId, now);
   return state;
 }
 
@@ -124,31 +117,26 @@ function advanceIfComplete(
  */
 export function recordApproval(
   tx: DbExecutor,
-  view: ChangeView,
+  record: ChangeRecord,
   policy: Policy,
   eligible: { requirementId: number; role: string },
   approverId: string,
   source: 'button' | 'verbal',
   now: Date,
 ): { decisionId: number | undefined; state: ChangeState } {
-  const changeId = view.change.id;
-  const stage = decisionStage(view.change.state);
-  if (!stage) return { decisionId: undefined, state: view.change.state };
-  const [inserted] = tx
-    .insert(approvalDecisions)
-    .values({
-      changeId,
-      requirementId: eligible.requirementId,
-      approverId,
-      role: eligible.role,
-      decision: 'approve',
-      source,
-      decidedAt: now,
-    })
-    .onConflictDoNothing()
-    .returning({ id: approvalDecisions.id })
-    .all();
-  if (!inserted) return { decisionId: undefined, state: view.change.state };
+  const changeId = record.change.id;
+  const stage = decisionStage(record.change.state);
+  if (!stage) return { decisionId: undefined, state: record.change.state };
+  const decisionId = addDecisionOnce(tx, {
+    changeId,
+    requirementId: eligible.requirementId,
+    approverId,
+    role: eligible.role,
+    decision: 'approve',
+    source,
+    decidedAt: now,
+  });
+  if (decisionId === undefined) return { decisionId: undefined, state: record.change.state };
   recordAudit(
     tx,
     {
@@ -160,10 +148,10 @@ export function recordApproval(
     now,
   );
   const approvals =
-    (requirementsOf(view, stage.phase).find((r) => r.id === eligible.requirementId)?.approvals.length ?? 0) + 1;
+    (requirementsOf(record, stage.phase).find((r) => r.id === eligible.requirementId)?.approvals.length ?? 0) + 1;
   return {
-    decisionId: inserted.id,
-    state: advanceIfComplete(tx, view, policy, stage, eligible.requirementId, approvals, approverId, now),
+    decisionId,
+    state: advanceIfComplete(tx, record, policy, stage, eligible.requirementId, approvals, approverId, now),
   };
 }
 
@@ -174,35 +162,33 @@ export function recordApproval(
  */
 export function recordBoardDecision(
   tx: DbExecutor,
-  view: ChangeView,
+  record: ChangeRecord,
   policy: Policy,
   stage: DecisionStage,
-  requirement: RequirementView,
+  requirement: RequirementRecord,
   decision: 'approve' | 'reject',
   deciderId: string,
   reason: string,
   now: Date,
 ): ChangeState {
-  const changeId = view.change.id;
-  tx.insert(approvalDecisions)
-    .values({
-      changeId,
-      requirementId: requirement.id,
-      approverId: deciderId,
-      role: requirement.role,
-      decision,
-      reason,
-      source: 'cab',
-      decidedAt: now,
-    })
-    .run();
+  const changeId = record.change.id;
+  addDecision(tx, {
+    changeId,
+    requirementId: requirement.id,
+    approverId: deciderId,
+    role: requirement.role,
+    decision,
+    reason,
+    source: 'cab',
+    decidedAt: now,
+  });
   if (decision === 'reject') {
-    const state = transitionChange(tx, view.change, stage.reject, deciderId, now, {
+    const state = transitionChange(tx, record.change, stage.reject, deciderId, now, {
       role: requirement.role,
       reason,
       source: 'cab',
     });
-    afterDecision(tx, view, policy, state, deciderId, now);
+    afterDecision(tx, record, policy, state, deciderId, now);
     return state;
   }
   recordAudit(
@@ -215,12 +201,12 @@ export function recordBoardDecision(
     },
     now,
   );
-  return advanceIfComplete(tx, view, policy, stage, requirement.id, requirement.approvalsNeeded, deciderId, now);
+  return advanceIfComplete(tx, record, policy, stage, requirement.id, requirement.approvalsNeeded, deciderId, now);
 }
 
 type EligibleDecision = (
   tx: DbExecutor,
-  view: ChangeView,
+  record: ChangeRecord,
   stage: DecisionStage,
   eligible: { requirementId: number; role: string },
 ) => DecisionOutcome;
@@ -240,22 +226,22 @@ function decide(
   policy: Policy,
   target: DecisionTarget,
   actorId: string,
-  record: EligibleDecision,
+  recordDecision: EligibleDecision,
 ): DecisionOutcome {
   return db.transaction(
     (tx) => {
-      const view = loadChangeView(tx, target.changeId);
-      if (!view) return { ok: false, reason: 'That change does not exist; nothing was recorded.' };
-      const stage = decisionStage(view.change.state);
+      const record = loadChangeRecord(tx, target.changeId);
+      if (!record) return { ok: false, reason: 'That change does not exist; nothing was recorded.' };
+      const stage = decisionStage(record.change.state);
       if (stage && stage.phase !== target.phase)
         return {
           ok: false,
-          reason: `That request is out of date: ${view.ref} is now ${describeState(view.change.state)}; nothing was recorded.`,
+          reason: `That request is out of date: ${record.ref} is now ${describeState(record.change.state)}; nothing was recorded.`,
         };
-      const eligibility = decisionEligibility(contextOf(view, policy, stage), actorId);
+      const eligibility = decisionEligibility(contextOf(record, policy, stage), actorId);
       if (!eligibility.ok) return eligibility;
       if (!stage) return { ok: false, reason: 'Nothing to decide.' };
-      return record(tx, view, stage, eligibility);
+      return recordDecision(tx, record, stage, eligibility);
     },
     { behavior: 'immediate' },
   );
@@ -269,11 +255,11 @@ export function approveChange(
   actorId: string,
   now: Date,
 ): DecisionOutcome {
-  return decide(db, policy, target, actorId, (tx, view, stage, eligible) => {
-    const { decisionId, state } = recordApproval(tx, view, policy, eligible, actorId, 'button', now);
-    if (decisionId === undefined) return { ok: false, reason: `Your decision on ${view.ref} is already recorded.` };
-    enqueue(tx, { kind: 'refresh_messages', changeId: view.change.id }, now);
-    return { ok: true, ref: view.ref, changeState: state, stage };
+  return decide(db, policy, target, actorId, (tx, record, stage, eligible) => {
+    const { decisionId, state } = recordApproval(tx, record, policy, eligible, actorId, 'button', now);
+    if (decisionId === undefined) return { ok: false, reason: `Your decision on ${record.ref} is already recorded.` };
+    enqueue(tx, { kind: 'refresh_messages', changeId: record.change.id }, now);
+    return { ok: true, ref: record.ref, changeState: state, stage };
   });
 }
 
@@ -286,23 +272,21 @@ export function rejectChange(
   reason: string,
   now: Date,
 ): DecisionOutcome {
-  return decide(db, policy, target, actorId, (tx, view, stage, { requirementId, role }) => {
-    const changeId = view.change.id;
-    tx.insert(approvalDecisions)
-      .values({
-        changeId,
-        requirementId,
-        approverId: actorId,
-        role,
-        decision: 'reject',
-        reason,
-        source: 'button',
-        decidedAt: now,
-      })
-      .run();
-    const state = transitionChange(tx, view.change, stage.reject, actorId, now, { role, reason });
-    afterDecision(tx, view, policy, state, actorId, now);
+  return decide(db, policy, target, actorId, (tx, record, stage, { requirementId, role }) => {
+    const changeId = record.change.id;
+    addDecision(tx, {
+      changeId,
+      requirementId,
+      approverId: actorId,
+      role,
+      decision: 'reject',
+      reason,
+      source: 'button',
+      decidedAt: now,
+    });
+    const state = transitionChange(tx, record.change, stage.reject, actorId, now, { role, reason });
+    afterDecision(tx, record, policy, state, actorId, now);
     enqueue(tx, { kind: 'refresh_messages', changeId }, now);
-    return { ok: true, ref: view.ref, changeState: state, stage };
+    return { ok: true, ref: record.ref, changeState: state, stage };
   });
 }

@@ -1,15 +1,11 @@
-import { eq } from 'drizzle-orm';
-import {
-  type ChangeView,
-  changeOfSubmission,
-  loadChangeView,
-  recordAudit,
-  requirementsOf,
-  transitionChange,
-} from '../db/changes.js';
+import { addRequirement } from '../db/approvals.js';
+import { recordAudit } from '../db/audit-log.js';
+import { type ChangeRecord, loadChangeRecord } from '../db/change-record.js';
+import { transitionChange } from '../db/change-transitions.js';
+import { changeOfSubmission, insertChange, updateChange } from '../db/changes.js';
 import type { CabinetDb } from '../db/client.js';
 import { enqueue } from '../db/outbox.js';
-import { approvalRequirements, changes } from '../db/schema.js';
+import { requirementsOf } from '../domain/approvers.js';
 import { authorizationRequirements, escalationDueAt } from '../domain/emergency.js';
 import type { EmergencyRequest } from '../domain/emergency-request.js';
 import { describeState } from '../domain/lifecycle.js';
@@ -35,26 +31,21 @@ export function declareEmergency(
     (tx) => {
       const existing = changeOfSubmission(tx, submissionKey);
       if (existing !== undefined) return { changeId: existing, created: false };
-      const [row] = tx
-        .insert(changes)
-        .values({
-          type: 'emergency',
-          state: 'submitted',
-          title: request.title,
-          description: request.plannedFix,
-          implementationPlan: request.plannedFix,
-          rollbackPlan: request.rollbackPlan,
-          affectedSystems: request.affectedSystems,
-          emergencyCriterion: request.criterion,
-          requesterId,
-          ownerId: request.ownerId,
-          submissionKey,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning()
-        .all();
-      if (!row) throw new Error('insert returned no change');
+      const row = insertChange(tx, {
+        type: 'emergency',
+        state: 'submitted',
+        title: request.title,
+        description: request.plannedFix,
+        implementationPlan: request.plannedFix,
+        rollbackPlan: request.rollbackPlan,
+        affectedSystems: request.affectedSystems,
+        emergencyCriterion: request.criterion,
+        requesterId,
+        ownerId: request.ownerId,
+        submissionKey,
+        createdAt: now,
+        updatedAt: now,
+      });
       const changeId = row.id;
       recordAudit(
         tx,
@@ -69,9 +60,7 @@ export function declareEmergency(
       );
       transitionChange(tx, row, 'request_authorization', requesterId, now);
       for (const { role, alternative } of requirements) {
-        tx.insert(approvalRequirements)
-          .values({ changeId, phase: 'authorization', role, approvalsNeeded: 1, alternative })
-          .run();
+        addRequirement(tx, { changeId, phase: 'authorization', role, approvalsNeeded: 1, alternative });
       }
       enqueue(tx, { kind: 'request_approvals', changeId }, now, `request_approvals:authorization:${changeId}`);
       enqueue(tx, { kind: 'notify_log', changeId, event: 'submitted' }, now);
@@ -91,9 +80,9 @@ export function declareEmergency(
 }
 
 /** Who may ask for the stand-ins now: the requester, the owner, or an on-duty authorizer. */
-function mayEscalate(view: ChangeView, actorId: string): boolean {
-  if (actorId === view.change.requesterId || actorId === view.change.ownerId) return true;
-  return requirementsOf(view, 'authorization').some(
+function mayEscalate(record: ChangeRecord, actorId: string): boolean {
+  if (actorId === record.change.requesterId || actorId === record.change.ownerId) return true;
+  return requirementsOf(record, 'authorization').some(
     (requirement) => !requirement.alternative && requirement.candidates.includes(actorId),
   );
 }
@@ -111,28 +100,28 @@ export function escalateAuthorization(db: CabinetDb, changeId: number, by: Escal
   const actorId = 'userId' in by ? by.userId : 'cabinet';
   return db.transaction(
     (tx) => {
-      const view = loadChangeView(tx, changeId);
-      if (!view) return { ok: false, reason: 'That change does not exist.' };
-      if (view.change.state !== 'pending_authorization')
+      const record = loadChangeRecord(tx, changeId);
+      if (!record) return { ok: false, reason: 'That change does not exist.' };
+      if (record.change.state !== 'pending_authorization')
         return {
           ok: false,
-          reason: `${view.ref} is already ${describeState(view.change.state)}; nobody else needs asking.`,
+          reason: `${record.ref} is already ${describeState(record.change.state)}; nobody else needs asking.`,
         };
-      if (view.change.authorizationEscalatedAt)
-        return { ok: false, reason: `The stand-in authorizers of ${view.ref} were already asked.` };
-      if ('userId' in by && !mayEscalate(view, by.userId))
+      if (record.change.authorizationEscalatedAt)
+        return { ok: false, reason: `The stand-in authorizers of ${record.ref} were already asked.` };
+      if ('userId' in by && !mayEscalate(record, by.userId))
         return {
           ok: false,
-          reason: `Only the requester, the owner or an authorizer of ${view.ref} can ask the stand-ins.`,
+          reason: `Only the requester, the owner or an authorizer of ${record.ref} can ask the stand-ins.`,
         };
-      const standIns = requirementsOf(view, 'authorization').filter((requirement) => requirement.alternative);
+      const standIns = requirementsOf(record, 'authorization').filter((requirement) => requirement.alternative);
       if (standIns.length === 0)
         return {
           ok: false,
           reason: 'The policy names no stand-in authorizers (emergency.authorizers.fallback_any_of).',
         };
 
-      tx.update(changes).set({ authorizationEscalatedAt: now, updatedAt: now }).where(eq(changes.id, changeId)).run();
+      updateChange(tx, changeId, { authorizationEscalatedAt: now, updatedAt: now });
       const roles = standIns.map((requirement) => requirement.role);
       recordAudit(
         tx,
@@ -145,11 +134,11 @@ export function escalateAuthorization(db: CabinetDb, changeId: number, by: Escal
         now,
       );
       for (const userId of new Set(standIns.flatMap((requirement) => requirement.candidates)))
-        askToDecide(tx, view, userId, now);
-      for (const userId of new Set([view.change.requesterId, view.change.ownerId]))
+        askToDecide(tx, record, userId, now);
+      for (const userId of new Set([record.change.requesterId, record.change.ownerId]))
         enqueue(tx, { kind: 'notify_user', changeId, userId, event: 'escalated' }, now);
       enqueue(tx, { kind: 'refresh_messages', changeId }, now);
-      return { ok: true, ref: view.ref, roles };
+      return { ok: true, ref: record.ref, roles };
     },
     { behavior: 'immediate' },
   );

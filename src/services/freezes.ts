@@ -1,9 +1,9 @@
-import { and, eq, isNull } from 'drizzle-orm';
-import { recordAudit } from '../db/changes.js';
+import { recordAudit } from '../db/audit-log.js';
 import type { CabinetDb } from '../db/client.js';
-import { formatFreezeRef, loadFreezes, type PlannedChangeRow, plannedChangesDuring } from '../db/schedule.js';
-import { changeFreezes } from '../db/schema.js';
+import { freezeOfSubmission, insertFreeze, loadFreezes, markFreezeRemoved } from '../db/freezes.js';
+import { type PlannedChangeRow, plannedChangesDuring } from '../db/schedule.js';
 import { localDate } from '../domain/business-hours.js';
+import { formatFreezeRef } from '../domain/freeze-ref.js';
 import { type Freeze, type FreezeInput, freezeInterval, validateFreeze } from '../domain/schedule.js';
 import type { Policy } from '../policy/schema.js';
 
@@ -28,24 +28,17 @@ export function addFreeze(
   if (!checked.ok) return checked;
   return db.transaction(
     (tx): FreezeOutcome => {
-      const existing =
-        submissionKey === undefined
-          ? undefined
-          : tx.select().from(changeFreezes).where(eq(changeFreezes.submissionKey, submissionKey)).get();
+      const existing = submissionKey === undefined ? undefined : freezeOfSubmission(tx, submissionKey);
       const row =
         existing ??
-        tx
-          .insert(changeFreezes)
-          .values({
-            fromDate: checked.freeze.from,
-            toDate: checked.freeze.to,
-            reason: checked.freeze.reason,
-            createdBy: actorId,
-            createdAt: now,
-            submissionKey,
-          })
-          .returning()
-          .get();
+        insertFreeze(tx, {
+          fromDate: checked.freeze.from,
+          toDate: checked.freeze.to,
+          reason: checked.freeze.reason,
+          createdBy: actorId,
+          createdAt: now,
+          submissionKey,
+        });
       const freeze = { id: formatFreezeRef(row.id), from: row.fromDate, to: row.toDate, reason: row.reason };
       if (!existing)
         recordAudit(
@@ -78,12 +71,7 @@ export function removeFreeze(
 ): { ok: true; freeze: Freeze } | { ok: false; reason: string } {
   return db.transaction(
     (tx) => {
-      const removed = tx
-        .update(changeFreezes)
-        .set({ removedAt: now, removedBy: actorId })
-        .where(and(eq(changeFreezes.id, id), isNull(changeFreezes.removedAt)))
-        .returning()
-        .get();
+      const removed = markFreezeRemoved(tx, id, actorId, now);
       if (!removed)
         return {
           ok: false as const,

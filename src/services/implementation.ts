@@ -1,9 +1,11 @@
-import { eq } from 'drizzle-orm';
-import { type ChangeView, type DbExecutor, loadChangeView, recordAudit, transitionChange } from '../db/changes.js';
-import type { CabinetDb } from '../db/client.js';
+import { recordAudit } from '../db/audit-log.js';
+import { type ChangeRecord, loadChangeRecord } from '../db/change-record.js';
+import { transitionChange } from '../db/change-transitions.js';
+import { updateChange } from '../db/changes.js';
+import type { CabinetDb, DbExecutor } from '../db/client.js';
+import { loadFreezes } from '../db/freezes.js';
+import { deleteVerification, insertReview, insertRollback, insertVerification } from '../db/implementation.js';
 import { enqueue, type ImplementationEvent } from '../db/outbox.js';
-import { loadFreezes } from '../db/schedule.js';
-import { changes, postImplementationReviews, rollbacks, verifications } from '../db/schema.js';
 import { DomainError } from '../domain/errors.js';
 import {
   closeRefusal,
@@ -35,7 +37,7 @@ interface StepRule {
   /** "start", "mark … failed": how a refusal names the step. */
   verb: string;
   /** Whether it has been done already (a double click, a Slack retry): then it is answered, not repeated. */
-  done(view: ChangeView): boolean;
+  done(record: ChangeRecord): boolean;
   /** Told to the requester too (when someone else), besides the log thread. */
   tellRequester: boolean;
 }
@@ -93,29 +95,29 @@ const STEPS: Record<ImplementationStep, StepRule> = {
 };
 
 /** The lifecycle move a step makes from the state the change is in. */
-function transitionOf(rule: StepRule, view: ChangeView): TransitionName | undefined {
-  return rule.transition === 'close' && view.change.state === 'completed' ? 'close_without_review' : rule.transition;
+function transitionOf(rule: StepRule, record: ChangeRecord): TransitionName | undefined {
+  return rule.transition === 'close' && record.change.state === 'completed' ? 'close_without_review' : rule.transition;
 }
 
-function transitionRefusal(view: ChangeView, transition: TransitionName): string | undefined {
+function transitionRefusal(record: ChangeRecord, transition: TransitionName): string | undefined {
   try {
-    nextState(view.change, transition);
+    nextState(record.change, transition);
     return undefined;
   } catch (error) {
-    if (error instanceof DomainError) return `${view.ref}: ${error.message}`;
+    if (error instanceof DomainError) return `${record.ref}: ${error.message}`;
     throw error;
   }
 }
 
 /** Only the owner takes implementation steps; checked before anything else is said about the change. */
-function ownerRefusal(view: ChangeView, step: ImplementationStep, actorId: string): string | undefined {
-  return actorId === view.change.ownerId
+function ownerRefusal(record: ChangeRecord, step: ImplementationStep, actorId: string): string | undefined {
+  return actorId === record.change.ownerId
     ? undefined
-    : `Only the change owner, <@${view.change.ownerId}>, can ${STEPS[step].verb} ${view.ref}.`;
+    : `Only the change owner, <@${record.change.ownerId}>, can ${STEPS[step].verb} ${record.ref}.`;
 }
 
-const alreadyDone = (view: ChangeView, rule: StepRule) =>
-  `${view.ref} is already ${rule.event.replaceAll('_', ' ')}; nothing more was recorded.`;
+const alreadyDone = (record: ChangeRecord, rule: StepRule) =>
+  `${record.ref} is already ${rule.event.replaceAll('_', ' ')}; nothing more was recorded.`;
 
 /**
  * Why `actorId` may not take `step` on the change now, or undefined. Checked on every click and
@@ -123,7 +125,7 @@ const alreadyDone = (view: ChangeView, rule: StepRule) =>
  * `freezes` is read only for Start, the one step they govern.
  */
 export function stepRefusal(
-  view: ChangeView,
+  record: ChangeRecord,
   step: ImplementationStep,
   actorId: string,
   policy: Policy,
@@ -131,30 +133,30 @@ export function stepRefusal(
   now: Date,
 ): string | undefined {
   const rule = STEPS[step];
-  const notOwner = ownerRefusal(view, step, actorId);
+  const notOwner = ownerRefusal(record, step, actorId);
   if (notOwner) return notOwner;
-  if (view.change.type === 'emergency')
-    return `${view.ref} is an emergency change: it ran when it was authorized, and its paperwork is tracked on its own DM.`;
+  if (record.change.type === 'emergency')
+    return `${record.ref} is an emergency change: it ran when it was authorized, and its paperwork is tracked on its own DM.`;
   switch (step) {
     case 'start':
-      return startRefusal({ ref: view.ref, ...view.change }, policy, freezes(), now);
+      return startRefusal({ ref: record.ref, ...record.change }, policy, freezes(), now);
     case 'verify':
-      return VERIFIABLE_STATES.includes(view.change.state)
+      return VERIFIABLE_STATES.includes(record.change.state)
         ? undefined
-        : `${view.ref} is ${describeState(view.change.state)}; its production validation (8.4) is recorded once it has run.`;
+        : `${record.ref} is ${describeState(record.change.state)}; its production validation (8.4) is recorded once it has run.`;
     case 'close':
       return (
-        transitionRefusal(view, transitionOf(rule, view) ?? 'close') ??
-        closeRefusal(view.ref, {
-          state: view.change.state,
-          verified: view.verification !== undefined,
-          reviewed: view.review !== undefined,
-          reviewRequired: reviewRequired(view.change, policy),
+        transitionRefusal(record, transitionOf(rule, record) ?? 'close') ??
+        closeRefusal(record.ref, {
+          state: record.change.state,
+          verified: record.verification !== undefined,
+          reviewed: record.review !== undefined,
+          reviewRequired: reviewRequired(record.change, policy),
         })
       );
     default: {
-      const transition = transitionOf(rule, view);
-      return transition ? transitionRefusal(view, transition) : undefined;
+      const transition = transitionOf(rule, record);
+      return transition ? transitionRefusal(record, transition) : undefined;
     }
   }
 }
@@ -162,20 +164,20 @@ export function stepRefusal(
 /** What the step writes besides its transition, and the audit data of the transition. */
 function recordStep(
   tx: DbExecutor,
-  view: ChangeView,
+  record: ChangeRecord,
   input: StepInput,
   actorId: string,
   now: Date,
 ): Record<string, unknown> | undefined {
-  const changeId = view.change.id;
+  const changeId = record.change.id;
   switch (input.step) {
     case 'start':
-      return view.change.scheduleException ? { underException: view.change.scheduleException } : undefined;
+      return record.change.scheduleException ? { underException: record.change.scheduleException } : undefined;
     case 'fail':
-      tx.update(changes).set({ failureReason: input.reason, updatedAt: now }).where(eq(changes.id, changeId)).run();
+      updateChange(tx, changeId, { failureReason: input.reason, updatedAt: now });
       // A completed change that fails its validation is validated again after it is fixed or rolled back.
-      if (view.verification) {
-        tx.delete(verifications).where(eq(verifications.id, view.verification.id)).run();
+      if (record.verification) {
+        deleteVerification(tx, record.verification.id);
         recordAudit(
           tx,
           {
@@ -183,9 +185,9 @@ function recordStep(
             actorId,
             type: 'change.verification_voided',
             data: {
-              verifiedBy: view.verification.verifiedBy,
-              verifiedAt: view.verification.verifiedAt.toISOString(),
-              checks: view.verification.checks,
+              verifiedBy: record.verification.verifiedBy,
+              verifiedAt: record.verification.verifiedAt.toISOString(),
+              checks: record.verification.checks,
             },
           },
           now,
@@ -194,9 +196,7 @@ function recordStep(
       return { reason: input.reason };
     case 'roll_back': {
       const { rollback } = input;
-      tx.insert(rollbacks)
-        .values({ changeId, ...rollback, recordedBy: actorId, recordedAt: now })
-        .run();
+      insertRollback(tx, { changeId, ...rollback, recordedBy: actorId, recordedAt: now });
       return {
         decidedAt: rollback.decidedAt.toISOString(),
         reason: rollback.reason,
@@ -206,9 +206,13 @@ function recordStep(
       };
     }
     case 'verify':
-      tx.insert(verifications)
-        .values({ changeId, checks: input.checks, note: input.note, verifiedBy: actorId, verifiedAt: now })
-        .run();
+      insertVerification(tx, {
+        changeId,
+        checks: input.checks,
+        note: input.note,
+        verifiedBy: actorId,
+        verifiedAt: now,
+      });
       recordAudit(
         tx,
         { changeId, actorId, type: 'change.verified', data: { checks: input.checks, note: input.note } },
@@ -216,10 +220,14 @@ function recordStep(
       );
       return undefined;
     case 'review':
-      tx.insert(postImplementationReviews)
-        .values({ changeId, outcome: view.change.state, ...input.review, reviewedBy: actorId, reviewedAt: now })
-        .run();
-      return { outcome: view.change.state };
+      insertReview(tx, {
+        changeId,
+        outcome: record.change.state,
+        ...input.review,
+        reviewedBy: actorId,
+        reviewedAt: now,
+      });
+      return { outcome: record.change.state };
     default:
       return undefined;
   }
@@ -241,21 +249,21 @@ export function takeStep(
   const rule = STEPS[input.step];
   return db.transaction(
     (tx): StepOutcome => {
-      const view = loadChangeView(tx, changeId);
-      if (!view) return { ok: false, reason: 'That change does not exist; nothing was recorded.' };
-      const notOwner = ownerRefusal(view, input.step, actorId);
+      const record = loadChangeRecord(tx, changeId);
+      if (!record) return { ok: false, reason: 'That change does not exist; nothing was recorded.' };
+      const notOwner = ownerRefusal(record, input.step, actorId);
       if (notOwner) return { ok: false, reason: notOwner };
-      if (rule.done(view)) return { ok: true, message: alreadyDone(view, rule) };
-      const refusal = stepRefusal(view, input.step, actorId, policy, () => loadFreezes(tx, policy), now);
+      if (rule.done(record)) return { ok: true, message: alreadyDone(record, rule) };
+      const refusal = stepRefusal(record, input.step, actorId, policy, () => loadFreezes(tx, policy), now);
       if (refusal) return { ok: false, reason: refusal };
-      const data = recordStep(tx, view, input, actorId, now);
-      const transition = transitionOf(rule, view);
-      if (transition) transitionChange(tx, view.change, transition, actorId, now, data);
+      const data = recordStep(tx, record, input, actorId, now);
+      const transition = transitionOf(rule, record);
+      if (transition) transitionChange(tx, record.change, transition, actorId, now, data);
       enqueue(tx, { kind: 'refresh_messages', changeId }, now);
       enqueue(tx, { kind: 'notify_log', changeId, event: rule.event }, now);
-      if (rule.tellRequester && view.change.requesterId !== actorId)
-        enqueue(tx, { kind: 'notify_user', changeId, userId: view.change.requesterId, event: rule.event }, now);
-      return { ok: true, message: `${view.ref} is ${rule.event.replaceAll('_', ' ')}.` };
+      if (rule.tellRequester && record.change.requesterId !== actorId)
+        enqueue(tx, { kind: 'notify_user', changeId, userId: record.change.requesterId, event: rule.event }, now);
+      return { ok: true, message: `${record.ref} is ${rule.event.replaceAll('_', ' ')}.` };
     },
     { behavior: 'immediate' },
   );
@@ -265,13 +273,13 @@ export function takeStep(
 export function formRefusal(
   db: CabinetDb,
   policy: Policy,
-  view: ChangeView,
+  record: ChangeRecord,
   step: ImplementationStep,
   actorId: string,
   now: Date,
 ): string | undefined {
-  const notOwner = ownerRefusal(view, step, actorId);
+  const notOwner = ownerRefusal(record, step, actorId);
   if (notOwner) return notOwner;
-  if (STEPS[step].done(view)) return alreadyDone(view, STEPS[step]);
-  return stepRefusal(view, step, actorId, policy, () => loadFreezes(db, policy), now);
+  if (STEPS[step].done(record)) return alreadyDone(record, STEPS[step]);
+  return stepRefusal(record, step, actorId, policy, () => loadFreezes(db, policy), now);
 }

@@ -1,8 +1,11 @@
-import { and, eq, isNull } from 'drizzle-orm';
-import { type ChangeView, type DbExecutor, loadChangeView, recordAudit, transitionChange } from '../db/changes.js';
-import type { CabinetDb } from '../db/client.js';
+import { addRequirement } from '../db/approvals.js';
+import { recordAudit } from '../db/audit-log.js';
+import { type ChangeRecord, loadChangeRecord } from '../db/change-record.js';
+import { transitionChange } from '../db/change-transitions.js';
+import { updateChange } from '../db/changes.js';
+import type { CabinetDb, DbExecutor } from '../db/client.js';
+import { insertObligation, markObligationDone } from '../db/emergency.js';
 import { enqueue } from '../db/outbox.js';
-import { approvalRequirements, changes, obligations } from '../db/schema.js';
 import type { ChangeRequest } from '../domain/change-request.js';
 import {
   needsCabPresentation,
@@ -20,13 +23,7 @@ import { assessRequest, exceptionAuditData, requestColumns, requestScheduleProbl
 export type PaperworkOutcome = { ok: true; ref: string; message: string } | { ok: false; reason: string };
 
 function addObligation(tx: DbExecutor, changeId: number, kind: ObligationKind, dueAt: Date | null, now: Date): void {
-  const inserted = tx
-    .insert(obligations)
-    .values({ changeId, kind, dueAt, createdAt: now })
-    .onConflictDoNothing()
-    .returning({ id: obligations.id })
-    .all();
-  if (inserted.length === 1)
+  if (insertObligation(tx, { changeId, kind, dueAt, createdAt: now }))
     recordAudit(
       tx,
       { changeId, actorId: 'cabinet', type: 'obligation.created', data: { kind, dueAt: dueAt?.toISOString() ?? null } },
@@ -38,8 +35,8 @@ function addObligation(tx: DbExecutor, changeId: number, kind: ObligationKind, d
  * An emergency was authorized: it now owes its 6.4 paperwork by the policy's deadline. The owner is
  * reminded before it, and the overdue notice goes out after it, through timers in the outbox.
  */
-export function startPaperwork(tx: DbExecutor, view: ChangeView, policy: Policy, now: Date): void {
-  const changeId = view.change.id;
+export function startPaperwork(tx: DbExecutor, record: ChangeRecord, policy: Policy, now: Date): void {
+  const changeId = record.change.id;
   const plan = paperworkObligations(now, policy);
   for (const { kind, dueAt } of plan) addObligation(tx, changeId, kind, dueAt, now);
   const dueAt = plan[0]?.dueAt;
@@ -63,13 +60,7 @@ export function completeObligation(
   evidence: string | null,
   now: Date,
 ): boolean {
-  const updated = tx
-    .update(obligations)
-    .set({ completedAt: now, completedBy: actorId, evidence })
-    .where(and(eq(obligations.changeId, changeId), eq(obligations.kind, kind), isNull(obligations.completedAt)))
-    .returning({ id: obligations.id, dueAt: obligations.dueAt })
-    .all();
-  const [done] = updated;
+  const done = markObligationDone(tx, changeId, kind, { completedBy: actorId, evidence, at: now });
   if (!done) return false;
   const late = done.dueAt !== null && now.getTime() > done.dueAt.getTime();
   recordAudit(tx, { changeId, actorId, type: 'obligation.completed', data: { kind, late } }, now);
@@ -90,9 +81,9 @@ export function paperworkDeadline(
 ): void {
   db.transaction(
     (tx) => {
-      const view = loadChangeView(tx, changeId);
-      if (!view) return;
-      const outstanding = outstandingPaperwork(view.obligations, view.change.state).map(
+      const record = loadChangeRecord(tx, changeId);
+      if (!record) return;
+      const outstanding = outstandingPaperwork(record.obligations, record.change.state).map(
         (obligation) => obligation.kind,
       );
       if (outstanding.length === 0) return;
@@ -107,12 +98,12 @@ export function paperworkDeadline(
         now,
       );
       if (stage === 'reminder') {
-        enqueue(tx, { kind: 'notify_user', changeId, userId: view.change.ownerId, event: 'paperwork_reminder' }, now);
+        enqueue(tx, { kind: 'notify_user', changeId, userId: record.change.ownerId, event: 'paperwork_reminder' }, now);
         return;
       }
       const people = [
         ...new Set([
-          view.change.ownerId,
+          record.change.ownerId,
           ...(policy.emergency.overdue_notify_cab_chair && policy.cab.chair ? [policy.cab.chair] : []),
         ]),
       ];
@@ -139,53 +130,53 @@ export function paperworkDeadline(
 export type EvidenceKind = Extract<ObligationKind, 'retro_ticket' | 'root_cause_analysis' | 'cab_presentation'>;
 
 /** Who may complete an item: the requester or owner for their paperwork; the CAB chair for the presentation. */
-function mayComplete(view: ChangeView, policy: Policy, kind: ObligationKind, actorId: string): boolean {
+function mayComplete(record: ChangeRecord, policy: Policy, kind: ObligationKind, actorId: string): boolean {
   if (kind === 'cab_presentation') return actorId === policy.cab.chair;
-  return actorId === view.change.requesterId || actorId === view.change.ownerId;
+  return actorId === record.change.requesterId || actorId === record.change.ownerId;
 }
 
 function checkObligation(
-  view: ChangeView | undefined,
+  record: ChangeRecord | undefined,
   policy: Policy,
   kind: ObligationKind,
   actorId: string,
 ): { ok: false; reason: string } | undefined {
-  if (!view) return { ok: false, reason: 'That change does not exist; nothing was recorded.' };
-  const obligation = view.obligations.find((candidate) => candidate.kind === kind);
+  if (!record) return { ok: false, reason: 'That change does not exist; nothing was recorded.' };
+  const obligation = record.obligations.find((candidate) => candidate.kind === kind);
   if (!obligation)
     return {
       ok: false,
-      reason: `${view.ref} does not owe "${OBLIGATION_LABELS[kind]}"${view.change.type === 'emergency' ? ' yet' : ''}; nothing was recorded.`,
+      reason: `${record.ref} does not owe "${OBLIGATION_LABELS[kind]}"${record.change.type === 'emergency' ? ' yet' : ''}; nothing was recorded.`,
     };
-  if (!mayComplete(view, policy, kind, actorId)) {
+  if (!mayComplete(record, policy, kind, actorId)) {
     return {
       ok: false,
       reason:
         kind === 'cab_presentation'
-          ? `Only the CAB chair marks ${view.ref} as presented to the CAB.`
-          : `Only the requester or the owner of ${view.ref} completes its paperwork.`,
+          ? `Only the CAB chair marks ${record.ref} as presented to the CAB.`
+          : `Only the requester or the owner of ${record.ref} completes its paperwork.`,
     };
   }
   if (obligation.completedAt)
-    return { ok: false, reason: `"${OBLIGATION_LABELS[kind]}" is already done for ${view.ref}.` };
+    return { ok: false, reason: `"${OBLIGATION_LABELS[kind]}" is already done for ${record.ref}.` };
   return undefined;
 }
 
 /** A repeated submission of the same form (a Slack retry, a double submit) finds its item done by the same person. */
-function doneBy(view: ChangeView, kind: ObligationKind, actorId: string): boolean {
-  return view.obligations.some(
+function doneBy(record: ChangeRecord, kind: ObligationKind, actorId: string): boolean {
+  return record.obligations.some(
     (obligation) => obligation.kind === kind && obligation.completedAt !== null && obligation.completedBy === actorId,
   );
 }
 
 /** Whether the user may complete this item now (read only), e.g. before opening its modal. */
 export function evidenceRefusal(
-  view: ChangeView | undefined,
+  record: ChangeRecord | undefined,
   policy: Policy,
   kind: ObligationKind,
   actorId: string,
 ): string | undefined {
-  return checkObligation(view, policy, kind, actorId)?.reason;
+  return checkObligation(record, policy, kind, actorId)?.reason;
 }
 
 /** Records a retrospective ticket link, a root-cause analysis, or the CAB presentation. */
@@ -200,18 +191,18 @@ export function addEvidence(
 ): PaperworkOutcome {
   return db.transaction(
     (tx) => {
-      const view = loadChangeView(tx, changeId);
-      if (view && doneBy(view, kind, actorId))
+      const record = loadChangeRecord(tx, changeId);
+      if (record && doneBy(record, kind, actorId))
         return {
           ok: true,
-          ref: view.ref,
-          message: `"${OBLIGATION_LABELS[kind]}" is already recorded for ${view.ref}.`,
+          ref: record.ref,
+          message: `"${OBLIGATION_LABELS[kind]}" is already recorded for ${record.ref}.`,
         };
-      const refusal = checkObligation(view, policy, kind, actorId);
-      if (refusal || !view) return refusal ?? { ok: false, reason: 'That change does not exist.' };
+      const refusal = checkObligation(record, policy, kind, actorId);
+      if (refusal || !record) return refusal ?? { ok: false, reason: 'That change does not exist.' };
       completeObligation(tx, changeId, kind, actorId, evidence, now);
       enqueue(tx, { kind: 'refresh_messages', changeId }, now);
-      return { ok: true, ref: view.ref, message: `"${OBLIGATION_LABELS[kind]}" is recorded for ${view.ref}.` };
+      return { ok: true, ref: record.ref, message: `"${OBLIGATION_LABELS[kind]}" is recorded for ${record.ref}.` };
     },
     { behavior: 'immediate' },
   );
@@ -235,21 +226,22 @@ export function documentEmergency(
   const { risk, riskLevel, requirements } = assessment;
   return db.transaction(
     (tx) => {
-      const view = loadChangeView(tx, changeId);
-      if (view && doneBy(view, 'documentation', actorId))
-        return { ok: true, ref: view.ref, message: `${view.ref} is already documented.` };
-      const refusal = checkObligation(view, policy, 'documentation', actorId);
-      if (refusal || !view) return refusal ?? { ok: false, reason: 'That change does not exist.' };
+      const record = loadChangeRecord(tx, changeId);
+      if (record && doneBy(record, 'documentation', actorId))
+        return { ok: true, ref: record.ref, message: `${record.ref} is already documented.` };
+      const refusal = checkObligation(record, policy, 'documentation', actorId);
+      if (refusal || !record) return refusal ?? { ok: false, reason: 'That change does not exist.' };
       // The owner stays who it was: they owe this paperwork, and must not become an approver of it.
-      tx.update(changes)
-        .set({ ...requestColumns(request, assessment), ownerId: view.change.ownerId, updatedAt: now })
-        .where(eq(changes.id, changeId))
-        .run();
+      updateChange(tx, changeId, {
+        ...requestColumns(request, assessment),
+        ownerId: record.change.ownerId,
+        updatedAt: now,
+      });
       completeObligation(tx, changeId, 'documentation', actorId, null, now);
       // 9.1, 9.2: an emergency is exempt from the windows and freezes, but running outside them is recorded.
       const exempt = scheduleExceptionOf(requestScheduleProblems(tx, policy, request, riskLevel, now));
       if (exempt) {
-        tx.update(changes).set({ scheduleException: exempt }).where(eq(changes.id, changeId)).run();
+        updateChange(tx, changeId, { scheduleException: exempt });
         recordAudit(tx, { changeId, actorId, type: 'change.schedule_exempted', data: exceptionAuditData(exempt) }, now);
       }
       recordAudit(
@@ -279,31 +271,29 @@ export function documentEmergency(
           );
       }
 
-      const state = transitionChange(tx, view.change, 'request_retro_approval', actorId, now);
+      const state = transitionChange(tx, record.change, 'request_retro_approval', actorId, now);
       if (requirements.length === 0) {
-        transitionChange(tx, { ...view.change, state }, 'retro_approve', 'cabinet', now, {
+        transitionChange(tx, { ...record.change, state }, 'retro_approve', 'cabinet', now, {
           reason: `approval_matrix.${riskLevel} names no role`,
         });
         completeObligation(tx, changeId, 'retro_approval', 'cabinet', null, now);
-        announce(tx, view.change, 'retro_approved', now);
+        announce(tx, record.change, 'retro_approved', now);
       } else {
         for (const requirement of requirements) {
-          tx.insert(approvalRequirements)
-            .values({
-              changeId,
-              phase: 'retro_approval',
-              role: requirement.role,
-              approvalsNeeded: requirement.approvals,
-            })
-            .run();
+          addRequirement(tx, {
+            changeId,
+            phase: 'retro_approval',
+            role: requirement.role,
+            approvalsNeeded: requirement.approvals,
+          });
         }
         enqueue(tx, { kind: 'request_approvals', changeId }, now, `request_approvals:retro_approval:${changeId}`);
       }
       enqueue(tx, { kind: 'refresh_messages', changeId }, now);
       return {
         ok: true,
-        ref: view.ref,
-        message: `${view.ref} is documented${requirements.length > 0 ? `; its formal approval is requested from ${requirements.map((r) => r.role).join(', ')}` : ''}.`,
+        ref: record.ref,
+        message: `${record.ref} is documented${requirements.length > 0 ? `; its formal approval is requested from ${requirements.map((r) => r.role).join(', ')}` : ''}.`,
       };
     },
     { behavior: 'immediate' },

@@ -1,21 +1,21 @@
-import { eq } from 'drizzle-orm';
-import { type ChangeView, type DbExecutor, loadChangeView, recordAudit, requirementsOf } from '../db/changes.js';
-import type { CabinetDb } from '../db/client.js';
+import { addCandidate, setFallbackRole } from '../db/approvals.js';
+import { recordAudit } from '../db/audit-log.js';
+import { type ChangeRecord, loadChangeRecord } from '../db/change-record.js';
+import type { CabinetDb, DbExecutor } from '../db/client.js';
 import { enqueue } from '../db/outbox.js';
-import { approvalCandidates, approvalRequirements } from '../db/schema.js';
-import { chooseCandidates, fallbackRoleFor, isBoardRequirement } from '../domain/approvers.js';
+import { chooseCandidates, fallbackRoleFor, isBoardRequirement, requirementsOf } from '../domain/approvers.js';
 import { type ApprovalPhase, decisionStage } from '../domain/lifecycle.js';
 import type { Policy } from '../policy/schema.js';
 
 /** Queues the DM asking one person to decide in the change's current phase; keyed, so asking twice sends one. */
-export function askToDecide(tx: DbExecutor, view: ChangeView, userId: string, now: Date): void {
-  const phase = decisionStage(view.change.state)?.phase;
+export function askToDecide(tx: DbExecutor, record: ChangeRecord, userId: string, now: Date): void {
+  const phase = decisionStage(record.change.state)?.phase;
   if (!phase) return;
   enqueue(
     tx,
-    { kind: 'approval_request', changeId: view.change.id, userId, phase },
+    { kind: 'approval_request', changeId: record.change.id, userId, phase },
     now,
-    `${phase}_request:${view.change.id}:${userId}`,
+    `${phase}_request:${record.change.id}:${userId}`,
   );
 }
 
@@ -35,30 +35,26 @@ export function requestApprovals(
 ): void {
   db.transaction(
     (tx) => {
-      const view = loadChangeView(tx, changeId);
-      const stage = view ? decisionStage(view.change.state) : undefined;
-      if (!view || !stage) return;
-      const requirements = requirementsOf(view, stage.phase).filter(
+      const record = loadChangeRecord(tx, changeId);
+      const stage = record ? decisionStage(record.change.state) : undefined;
+      if (!record || !stage) return;
+      const requirements = requirementsOf(record, stage.phase).filter(
         (requirement) => !isBoardRequirement(requirement, policy),
       );
       const chosen = chooseCandidates(
         requirements.map((requirement) => requirement.role),
         (role) => membersByRole.get(role) ?? [],
-        { requesterId: view.change.requesterId, ownerId: view.change.ownerId },
+        { requesterId: record.change.requesterId, ownerId: record.change.ownerId },
         policy.approvals,
       );
       const people = new Set<string>();
       requirements.forEach((requirement, index) => {
         const choice = chosen[index];
         if (!choice) return;
-        if (choice.fallbackRole)
-          tx.update(approvalRequirements)
-            .set({ fallbackRole: choice.fallbackRole })
-            .where(eq(approvalRequirements.id, requirement.id))
-            .run();
+        if (choice.fallbackRole) setFallbackRole(tx, requirement.id, choice.fallbackRole);
         for (const userId of choice.candidates) {
-          tx.insert(approvalCandidates).values({ requirementId: requirement.id, userId }).onConflictDoNothing().run();
-          if (!requirement.alternative || view.change.authorizationEscalatedAt) people.add(userId);
+          addCandidate(tx, requirement.id, userId);
+          if (!requirement.alternative || record.change.authorizationEscalatedAt) people.add(userId);
         }
       });
       recordAudit(
@@ -75,13 +71,13 @@ export function requestApprovals(
         },
         now,
       );
-      for (const userId of people) askToDecide(tx, view, userId, now);
+      for (const userId of people) askToDecide(tx, record, userId, now);
       // An emergency's requester follows it in its own DM, refreshed below; others get a notice.
-      if (view.change.type === 'emergency') enqueue(tx, { kind: 'refresh_messages', changeId }, now);
+      if (record.change.type === 'emergency') enqueue(tx, { kind: 'refresh_messages', changeId }, now);
       else
         enqueue(
           tx,
-          { kind: 'notify_user', changeId, userId: view.change.requesterId, event: 'submitted' },
+          { kind: 'notify_user', changeId, userId: record.change.requesterId, event: 'submitted' },
           now,
           `notify_submitted:${changeId}`,
         );

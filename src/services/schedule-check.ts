@@ -1,4 +1,4 @@
-import type { DbExecutor } from '../db/changes.js';
+import type { DbExecutor } from '../db/client.js';
 import { type Conflict, conflictsFor } from '../db/schedule.js';
 import type { ChangeRequestForm } from '../domain/change-request.js';
 import { assessRisk, effectiveRiskLevel } from '../domain/risk.js';

@@ -1,8 +1,11 @@
-import { changeOfSubmission, type DbExecutor, recordAudit, transitionChange } from '../db/changes.js';
-import type { CabinetDb } from '../db/client.js';
+import { addDecision, addRequirement } from '../db/approvals.js';
+import { recordAudit } from '../db/audit-log.js';
+import { transitionChange } from '../db/change-transitions.js';
+import { changeOfSubmission, insertChange } from '../db/changes.js';
+import type { CabinetDb, DbExecutor } from '../db/client.js';
+import { loadFreezes } from '../db/freezes.js';
 import { enqueue } from '../db/outbox.js';
-import { conflictsFor, loadFreezes } from '../db/schedule.js';
-import { approvalDecisions, approvalRequirements, changes } from '../db/schema.js';
+import { conflictsFor } from '../db/schedule.js';
 import { CHANGE_FIELDS, type ChangeRequest } from '../domain/change-request.js';
 import { assessRisk, effectiveRiskLevel } from '../domain/risk.js';
 import { requiredApprovals } from '../domain/routing.js';
@@ -133,22 +136,17 @@ export function submitChange(
       const assessment = scheduleException ? assessRequest(request, policy, true) : withoutException;
       const { risk, riskLevel, requirements } = assessment;
 
-      const [row] = tx
-        .insert(changes)
-        .values({
-          ...requestColumns(request, assessment),
-          type: request.type,
-          state: 'submitted',
-          standardChangeId: request.standardChangeId ?? null,
-          scheduleException,
-          requesterId,
-          submissionKey,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning()
-        .all();
-      if (!row) throw new Error('insert returned no change');
+      const row = insertChange(tx, {
+        ...requestColumns(request, assessment),
+        type: request.type,
+        state: 'submitted',
+        standardChangeId: request.standardChangeId ?? null,
+        scheduleException,
+        requesterId,
+        submissionKey,
+        createdAt: now,
+        updatedAt: now,
+      });
       const change = {
         id: row.id,
         type: row.type,
@@ -189,15 +187,13 @@ export function submitChange(
 
       if (requirements.length === 0 && request.type === 'standard') {
         // 3.1: standard changes from the catalog are pre-authorized.
-        tx.insert(approvalDecisions)
-          .values({
-            changeId: change.id,
-            decision: 'approve',
-            source: 'pre_approved',
-            reason: `Standard change catalog: ${request.standardChangeId}`,
-            decidedAt: now,
-          })
-          .run();
+        addDecision(tx, {
+          changeId: change.id,
+          decision: 'approve',
+          source: 'pre_approved',
+          reason: `Standard change catalog: ${request.standardChangeId}`,
+          decidedAt: now,
+        });
         transitionChange(tx, change, 'pre_approve', requesterId, now, { standardChangeId: request.standardChangeId });
         announceApprovedOnSubmit(tx, change, now);
         return { ok: true, changeId: change.id, created: true };
@@ -213,9 +209,7 @@ export function submitChange(
         return { ok: true, changeId: change.id, created: true };
       }
       for (const requirement of requirements) {
-        tx.insert(approvalRequirements)
-          .values({ changeId: change.id, role: requirement.role, approvalsNeeded: requirement.approvals })
-          .run();
+        addRequirement(tx, { changeId: change.id, role: requirement.role, approvalsNeeded: requirement.approvals });
       }
       enqueue(tx, { kind: 'request_approvals', changeId: change.id }, now, `request_approvals:${change.id}`);
       enqueue(tx, { kind: 'notify_log', changeId: change.id, event: 'submitted' }, now);

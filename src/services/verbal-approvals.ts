@@ -1,16 +1,17 @@
-import { eq } from 'drizzle-orm';
+import { unsatisfyRequirement, voidDecision } from '../db/approvals.js';
+import { recordAudit } from '../db/audit-log.js';
+import { type ChangeRecord, loadChangeRecord } from '../db/change-record.js';
+import { flagChange } from '../db/change-transitions.js';
+import type { CabinetDb, DbExecutor } from '../db/client.js';
 import {
-  type ChangeView,
-  type DbExecutor,
-  flagChange,
-  loadChangeView,
-  recordAudit,
-  requirementsOf,
-  unsatisfyRequirement,
-} from '../db/changes.js';
-import type { CabinetDb } from '../db/client.js';
+  insertConfirmation,
+  insertVerbalApproval,
+  setVerbalApprovalDecision,
+  verbalApprovalById,
+  verbalApprovalOfSubmission,
+} from '../db/emergency.js';
 import { enqueue } from '../db/outbox.js';
-import { approvalDecisions, verbalApprovalConfirmations, verbalApprovals } from '../db/schema.js';
+import { requirementsOf } from '../domain/approvers.js';
 import type { VerbalApprovalInput } from '../domain/emergency-request.js';
 import { describeState } from '../domain/lifecycle.js';
 import type { Policy } from '../policy/schema.js';
@@ -20,8 +21,8 @@ import { eligibilityOf, recordApproval } from './decide.js';
 export type VerbalOutcome = { ok: true; ref: string; message: string } | { ok: false; reason: string };
 
 /** The roles that may still authorize the change, e.g. "manager, security, or instead cto, ciso". */
-export function authorizingRoles(view: ChangeView): string {
-  const open = requirementsOf(view, 'authorization').filter((requirement) => requirement.satisfiedAt === null);
+export function authorizingRoles(record: ChangeRecord): string {
+  const open = requirementsOf(record, 'authorization').filter((requirement) => requirement.satisfiedAt === null);
   const roles = (alternative: boolean) =>
     open
       .filter((requirement) => requirement.alternative === alternative)
@@ -32,19 +33,19 @@ export function authorizingRoles(view: ChangeView): string {
 }
 
 /** Why the user may not record a verbal approval on this change now, or undefined when they may. */
-export function verbalRecordingRefusal(view: ChangeView | undefined, recorderId: string): string | undefined {
-  if (!view) return 'That change does not exist; nothing was recorded.';
-  if (view.change.type !== 'emergency')
-    return `${view.ref} is not an emergency change; verbal approvals are for emergencies (POL-SEC-008 6.2).`;
-  if (view.change.state !== 'pending_authorization')
-    return `${view.ref} is already ${describeState(view.change.state)}; no verbal approval is needed.`;
-  const authorizers = requirementsOf(view, 'authorization').flatMap((requirement) => requirement.candidates);
+export function verbalRecordingRefusal(record: ChangeRecord | undefined, recorderId: string): string | undefined {
+  if (!record) return 'That change does not exist; nothing was recorded.';
+  if (record.change.type !== 'emergency')
+    return `${record.ref} is not an emergency change; verbal approvals are for emergencies (POL-SEC-008 6.2).`;
+  if (record.change.state !== 'pending_authorization')
+    return `${record.ref} is already ${describeState(record.change.state)}; no verbal approval is needed.`;
+  const authorizers = requirementsOf(record, 'authorization').flatMap((requirement) => requirement.candidates);
   if (
-    recorderId !== view.change.requesterId &&
-    recorderId !== view.change.ownerId &&
+    recorderId !== record.change.requesterId &&
+    recorderId !== record.change.ownerId &&
     !authorizers.includes(recorderId)
   ) {
-    return `Only the requester, the owner or an authorizer of ${view.ref} records its verbal approvals.`;
+    return `Only the requester, the owner or an authorizer of ${record.ref} records its verbal approvals.`;
   }
   return undefined;
 }
@@ -65,65 +66,56 @@ export function recordVerbalApproval(
 ): VerbalOutcome {
   return db.transaction(
     (tx) => {
-      const view = loadChangeView(tx, changeId);
-      const existing = tx
-        .select({ id: verbalApprovals.id })
-        .from(verbalApprovals)
-        .where(eq(verbalApprovals.submissionKey, submissionKey))
-        .get();
-      if (existing && view)
-        return { ok: true, ref: view.ref, message: `That verbal approval of ${view.ref} is already recorded.` };
-      const refusal = verbalRecordingRefusal(view, recorderId);
-      if (refusal || !view) return { ok: false, reason: refusal ?? 'That change does not exist.' };
+      const record = loadChangeRecord(tx, changeId);
+      const existing = verbalApprovalOfSubmission(tx, submissionKey);
+      if (existing && record)
+        return { ok: true, ref: record.ref, message: `That verbal approval of ${record.ref} is already recorded.` };
+      const refusal = verbalRecordingRefusal(record, recorderId);
+      if (refusal || !record) return { ok: false, reason: refusal ?? 'That change does not exist.' };
       const { approverId } = input;
       if (approverId === recorderId)
         return {
           ok: false,
-          reason: `You cannot record your own verbal approval: use the Authorize button on your request for ${view.ref}.`,
+          reason: `You cannot record your own verbal approval: use the Authorize button on your request for ${record.ref}.`,
         };
       // These reasons are shown on the modal's approver field, in plain text: no mentions.
-      if (requirementsOf(view, 'authorization').every((requirement) => requirement.candidates.length === 0)) {
+      if (requirementsOf(record, 'authorization').every((requirement) => requirement.candidates.length === 0)) {
         return {
           ok: false,
-          reason: `Cabinet is still looking up who can authorize ${view.ref}; submit again in a moment.`,
+          reason: `Cabinet is still looking up who can authorize ${record.ref}; submit again in a moment.`,
         };
       }
-      const canAuthorize = requirementsOf(view, 'authorization').some(
+      const canAuthorize = requirementsOf(record, 'authorization').some(
         (requirement) => requirement.satisfiedAt === null && requirement.candidates.includes(approverId),
       );
       if (!canAuthorize)
         return {
           ok: false,
-          reason: `That person cannot authorize ${view.ref}. Who can: ${authorizingRoles(view)} (the people listed above).`,
+          reason: `That person cannot authorize ${record.ref}. Who can: ${authorizingRoles(record)} (the people listed above).`,
         };
       if (
-        view.verbalApprovals.some((verbal) => verbal.approverId === approverId && verbal.confirmation === undefined)
+        record.verbalApprovals.some((verbal) => verbal.approverId === approverId && verbal.confirmation === undefined)
       ) {
         return {
           ok: false,
-          reason: `A verbal approval by this person is already recorded on ${view.ref} and waits for their confirmation.`,
+          reason: `A verbal approval by this person is already recorded on ${record.ref} and waits for their confirmation.`,
         };
       }
-      const eligibility = eligibilityOf(view, policy, approverId);
+      const eligibility = eligibilityOf(record, policy, approverId);
       if (!eligibility.ok)
-        return { ok: false, reason: `This person's authorization of ${view.ref} is already recorded.` };
+        return { ok: false, reason: `This person's authorization of ${record.ref} is already recorded.` };
 
-      const [verbal] = tx
-        .insert(verbalApprovals)
-        .values({
-          changeId,
-          approverId,
-          role: eligibility.role,
-          medium: input.medium,
-          givenAt: input.givenAt,
-          note: input.note ?? null,
-          recordedBy: recorderId,
-          recordedAt: now,
-          submissionKey,
-        })
-        .returning({ id: verbalApprovals.id })
-        .all();
-      if (!verbal) throw new Error('insert returned no verbal approval');
+      const verbalId = insertVerbalApproval(tx, {
+        changeId,
+        approverId,
+        role: eligibility.role,
+        medium: input.medium,
+        givenAt: input.givenAt,
+        note: input.note ?? null,
+        recordedBy: recorderId,
+        recordedAt: now,
+        submissionKey,
+      });
       const counts = policy.emergency.verbal_approvals_count_unconfirmed;
       recordAudit(
         tx,
@@ -132,7 +124,7 @@ export function recordVerbalApproval(
           actorId: recorderId,
           type: 'verbal_approval.recorded',
           data: {
-            verbalApprovalId: verbal.id,
+            verbalApprovalId: verbalId,
             approverId,
             role: eligibility.role,
             medium: input.medium,
@@ -142,25 +134,25 @@ export function recordVerbalApproval(
         },
         now,
       );
-      let state = view.change.state;
-      if (counts) state = countVerbalApproval(tx, view, policy, verbal.id, eligibility, approverId, now);
+      let state = record.change.state;
+      if (counts) state = countVerbalApproval(tx, record, policy, verbalId, eligibility, approverId, now);
       enqueue(
         tx,
-        { kind: 'verbal_confirmation', changeId, userId: approverId, verbalApprovalId: verbal.id },
+        { kind: 'verbal_confirmation', changeId, userId: approverId, verbalApprovalId: verbalId },
         now,
-        `verbal_confirmation:${verbal.id}`,
+        `verbal_confirmation:${verbalId}`,
       );
       enqueue(tx, { kind: 'refresh_messages', changeId }, now);
       const effect =
         state === 'authorized'
-          ? `${view.ref} is now authorized`
+          ? `${record.ref} is now authorized`
           : counts
             ? 'it counts toward the authorization'
             : 'it will count once they confirm it';
       return {
         ok: true,
-        ref: view.ref,
-        message: `Verbal approval by <@${approverId}> recorded on ${view.ref}; ${effect}. They are asked to confirm it in writing.`,
+        ref: record.ref,
+        message: `Verbal approval by <@${approverId}> recorded on ${record.ref}; ${effect}. They are asked to confirm it in writing.`,
       };
     },
     { behavior: 'immediate' },
@@ -169,16 +161,15 @@ export function recordVerbalApproval(
 
 function countVerbalApproval(
   tx: DbExecutor,
-  view: ChangeView,
+  record: ChangeRecord,
   policy: Policy,
   verbalId: number,
   eligible: { requirementId: number; role: string },
   approverId: string,
   now: Date,
 ) {
-  const { decisionId, state } = recordApproval(tx, view, policy, eligible, approverId, 'verbal', now);
-  if (decisionId !== undefined)
-    tx.update(verbalApprovals).set({ decisionId }).where(eq(verbalApprovals.id, verbalId)).run();
+  const { decisionId, state } = recordApproval(tx, record, policy, eligible, approverId, 'verbal', now);
+  if (decisionId !== undefined) setVerbalApprovalDecision(tx, verbalId, decisionId);
   return state;
 }
 
@@ -197,22 +188,21 @@ export function answerVerbalApproval(
 ): VerbalOutcome {
   return db.transaction(
     (tx) => {
-      const verbal = tx.select().from(verbalApprovals).where(eq(verbalApprovals.id, verbalApprovalId)).get();
-      const view = verbal ? loadChangeView(tx, verbal.changeId) : undefined;
-      if (!verbal || !view) return { ok: false, reason: 'That verbal approval does not exist; nothing was recorded.' };
+      const verbal = verbalApprovalById(tx, verbalApprovalId);
+      const record = verbal ? loadChangeRecord(tx, verbal.changeId) : undefined;
+      if (!verbal || !record)
+        return { ok: false, reason: 'That verbal approval does not exist; nothing was recorded.' };
       if (actorId !== verbal.approverId)
         return {
           ok: false,
           reason: `Only <@${verbal.approverId}>, who is named as the approver, can confirm or dispute this verbal approval.`,
         };
-      const answered = view.verbalApprovals.find((candidate) => candidate.id === verbal.id)?.confirmation;
+      const answered = record.verbalApprovals.find((candidate) => candidate.id === verbal.id)?.confirmation;
       if (answered)
-        return { ok: false, reason: `You already ${answered.outcome} this verbal approval of ${view.ref}.` };
+        return { ok: false, reason: `You already ${answered.outcome} this verbal approval of ${record.ref}.` };
 
-      tx.insert(verbalApprovalConfirmations)
-        .values({ verbalApprovalId, outcome, respondedBy: actorId, respondedAt: now })
-        .run();
-      const changeId = view.change.id;
+      insertConfirmation(tx, { verbalApprovalId, outcome, respondedBy: actorId, respondedAt: now });
+      const changeId = record.change.id;
       recordAudit(
         tx,
         {
@@ -226,17 +216,17 @@ export function answerVerbalApproval(
       enqueue(tx, { kind: 'refresh_messages', changeId }, now);
 
       if (outcome === 'confirmed') {
-        if (verbal.decisionId === null && view.change.state === 'pending_authorization') {
-          const eligibility = eligibilityOf(view, policy, actorId);
-          if (eligibility.ok) countVerbalApproval(tx, view, policy, verbal.id, eligibility, actorId, now);
+        if (verbal.decisionId === null && record.change.state === 'pending_authorization') {
+          const eligibility = eligibilityOf(record, policy, actorId);
+          if (eligibility.ok) countVerbalApproval(tx, record, policy, verbal.id, eligibility, actorId, now);
         }
-        return { ok: true, ref: view.ref, message: `Thank you: your verbal approval of ${view.ref} is confirmed.` };
+        return { ok: true, ref: record.ref, message: `Thank you: your verbal approval of ${record.ref} is confirmed.` };
       }
 
-      if (verbal.decisionId !== null) voidDisputedApproval(tx, view, verbal.decisionId, actorId, now);
-      flagChange(tx, view.change, 'A verbal approval was disputed by its approver', actorId, now);
-      announce(tx, view.change, 'verbal_disputed', now);
-      const exclude = [view.change.requesterId, view.change.ownerId, actorId];
+      if (verbal.decisionId !== null) voidDisputedApproval(tx, record, verbal.decisionId, actorId, now);
+      flagChange(tx, record.change, 'A verbal approval was disputed by its approver', actorId, now);
+      announce(tx, record.change, 'verbal_disputed', now);
+      const exclude = [record.change.requesterId, record.change.ownerId, actorId];
       enqueue(
         tx,
         {
@@ -250,8 +240,8 @@ export function answerVerbalApproval(
       );
       return {
         ok: true,
-        ref: view.ref,
-        message: `Recorded: you dispute the verbal approval of ${view.ref}. It no longer counts, and the change goes to the CAB.`,
+        ref: record.ref,
+        message: `Recorded: you dispute the verbal approval of ${record.ref}. It no longer counts, and the change goes to the CAB.`,
       };
     },
     { behavior: 'immediate' },
@@ -259,31 +249,34 @@ export function answerVerbalApproval(
 }
 
 /** A disputed approval stops counting; while the change is still being authorized, its requirement reopens. */
-function voidDisputedApproval(tx: DbExecutor, view: ChangeView, decisionId: number, actorId: string, now: Date): void {
-  tx.update(approvalDecisions)
-    .set({ voidedAt: now, voidReason: 'disputed by the approver' })
-    .where(eq(approvalDecisions.id, decisionId))
-    .run();
+function voidDisputedApproval(
+  tx: DbExecutor,
+  record: ChangeRecord,
+  decisionId: number,
+  actorId: string,
+  now: Date,
+): void {
+  voidDecision(tx, decisionId, 'disputed by the approver', now);
   recordAudit(
     tx,
     {
-      changeId: view.change.id,
+      changeId: record.change.id,
       actorId,
       type: 'approval.voided',
       data: { decisionId, reason: 'verbal approval disputed' },
     },
     now,
   );
-  const requirement = view.requirements.find((candidate) =>
+  const requirement = record.requirements.find((candidate) =>
     candidate.approvals.some((decision) => decision.id === decisionId),
   );
-  if (!requirement || view.change.state !== 'pending_authorization') return;
+  if (!requirement || record.change.state !== 'pending_authorization') return;
   if (requirement.satisfiedAt !== null && requirement.approvals.length - 1 < requirement.approvalsNeeded) {
     unsatisfyRequirement(tx, requirement.id);
     recordAudit(
       tx,
       {
-        changeId: view.change.id,
+        changeId: record.change.id,
         actorId,
         type: 'requirement.reopened',
         data: { role: requirement.role, reason: 'verbal approval disputed' },

@@ -1,11 +1,18 @@
 import type { webApi } from '@slack/bolt';
-import { eq } from 'drizzle-orm';
 import type { Clock } from '../clock.js';
-import { type CabMeetingRow, itemById, itemsOfMeeting, meetingById, votesOf } from '../db/cab.js';
-import { type BoardItemRow, type DbExecutor, loadChangeView } from '../db/changes.js';
-import type { CabinetDb } from '../db/client.js';
+import {
+  type CabMeetingRow,
+  itemById,
+  itemsOfMeeting,
+  meetingById,
+  setItemsTsOfMeeting,
+  setItemTs,
+  updateMeeting,
+  votesOf,
+} from '../db/cab.js';
+import { type BoardItemRow, loadChangeRecord } from '../db/change-record.js';
+import type { CabinetDb, DbExecutor } from '../db/client.js';
 import { enqueue, type OutboxMessage } from '../db/outbox.js';
-import { cabItems, cabMeetings } from '../db/schema.js';
 import { agendaSize } from '../domain/agenda.js';
 import type { Policy } from '../policy/schema.js';
 import { boardMembers } from './role-members.js';
@@ -58,8 +65,10 @@ export function createCabDelivery(deps: CabDeliveryDependencies): CabDelivery {
 
   const itemContext = (item: BoardItemRow): BoardItemContext | undefined => {
     const meeting = meetingById(db, item.meetingId);
-    const view = loadChangeView(db, item.changeId);
-    return meeting && view ? { item, meeting, view, votes: votesOf(db, item.id), policy, now: clock.now() } : undefined;
+    const record = loadChangeRecord(db, item.changeId);
+    return meeting && record
+      ? { item, meeting, record: record, votes: votesOf(db, item.id), policy, now: clock.now() }
+      : undefined;
   };
 
   /** A regular meeting's agenda; the first message carries the close button, or says it was closed. */
@@ -108,12 +117,9 @@ export function createCabDelivery(deps: CabDeliveryDependencies): CabDelivery {
     const now = clock.now();
     // The post is recorded and the rest of the meeting queued together: a retry posts nothing twice.
     db.transaction((tx) => {
-      tx.update(cabMeetings)
-        .set({ ts, channelId: posted.channel ?? meeting.channelId })
-        .where(eq(cabMeetings.id, meeting.id))
-        .run();
+      updateMeeting(tx, meeting.id, { ts, channelId: posted.channel ?? meeting.channelId });
       if (meeting.kind === 'emergency') {
-        tx.update(cabItems).set({ ts }).where(eq(cabItems.meetingId, meeting.id)).run();
+        setItemsTsOfMeeting(tx, meeting.id, ts);
         return;
       }
       queuePages(tx, meeting, 'agenda', agendaOf(meeting).length, now);
@@ -153,10 +159,7 @@ export function createCabDelivery(deps: CabDeliveryDependencies): CabDelivery {
       const posted = await postInThread(meeting, first);
       const now = clock.now();
       db.transaction((tx) => {
-        tx.update(cabMeetings)
-          .set({ minutesTs: posted.ts ?? '' })
-          .where(eq(cabMeetings.id, meeting.id))
-          .run();
+        updateMeeting(tx, meeting.id, { minutesTs: posted.ts ?? '' });
         queuePages(tx, meeting, 'minutes', rest.length + 1, now);
         if (meeting.kind === 'regular')
           for (const item of itemsOfMeeting(tx, meeting.id))
@@ -192,7 +195,7 @@ export function createCabDelivery(deps: CabDeliveryDependencies): CabDelivery {
         const context = item.ts ? undefined : itemContext(item);
         if (!context) return;
         const posted = await postInThread(context.meeting, boardItemMessage(context));
-        if (posted.ts) db.update(cabItems).set({ ts: posted.ts }).where(eq(cabItems.id, item.id)).run();
+        if (posted.ts) setItemTs(db, item.id, posted.ts);
         return;
       }
       const meeting = meetingById(db, message.meetingId);

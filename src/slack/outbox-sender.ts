@@ -1,14 +1,6 @@
 import type { Logger, webApi } from '@slack/bolt';
 import type { Clock } from '../clock.js';
-import {
-  type ChangeView,
-  loadChangeView,
-  type MessagePurpose,
-  recordSlackMessage,
-  requestPurpose,
-  requirementsOf,
-  slackMessagesOf,
-} from '../db/changes.js';
+import { type ChangeRecord, loadChangeRecord } from '../db/change-record.js';
 import type { Database } from '../db/client.js';
 import {
   claimMessage,
@@ -19,6 +11,8 @@ import {
   type OutboxRow,
   outboxMessage,
 } from '../db/outbox.js';
+import { type MessagePurpose, recordSlackMessage, requestPurpose, slackMessagesOf } from '../db/slack-messages.js';
+import { requirementsOf } from '../domain/approvers.js';
 import { APPROVAL_PHASES, decisionStage } from '../domain/lifecycle.js';
 import type { Policy } from '../policy/schema.js';
 import { escalateAuthorization } from '../services/emergency.js';
@@ -95,35 +89,41 @@ export function createOutboxSender(deps: OutboxSenderDependencies): OutboxSender
   const membersOf = (role: string) => roleMembers(client, policy, role);
 
   /** Renders a posted message again from the change as it is now. */
-  const render = (view: ChangeView, purpose: MessagePurpose, recipientId: string | null) => {
+  const render = (record: ChangeRecord, purpose: MessagePurpose, recipientId: string | null) => {
     const now = clock.now();
     const phase = APPROVAL_PHASES.find((candidate) => requestPurpose(candidate) === purpose);
-    if (phase) return approvalRequestMessage(view, policy, recipientId ?? '', phase, now);
-    if (purpose === 'emergency_console') return emergencyConsoleMessage(view, policy, recipientId ?? '', now);
-    if (purpose === 'implementation_console') return implementationConsoleMessage(view, policy, now);
-    if (purpose === 'verbal_confirmation') return verbalConfirmationMessage(view, policy, recipientId ?? '');
-    return logMessage(view, policy, now);
+    if (phase) return approvalRequestMessage(record, policy, recipientId ?? '', phase, now);
+    if (purpose === 'emergency_console') return emergencyConsoleMessage(record, policy, recipientId ?? '', now);
+    if (purpose === 'implementation_console') return implementationConsoleMessage(record, policy, now);
+    if (purpose === 'verbal_confirmation') return verbalConfirmationMessage(record, policy, recipientId ?? '');
+    return logMessage(record, policy, now);
   };
 
   /** Posts a DM that is kept up to date: it is recorded so every refresh renders it again. */
-  const postTrackedDm = async (view: ChangeView, purpose: MessagePurpose, userId: string) => {
+  const postTrackedDm = async (record: ChangeRecord, purpose: MessagePurpose, userId: string) => {
     const channel = await openDm(userId);
-    const posted = await client.chat.postMessage({ channel, ...render(view, purpose, userId) });
+    const posted = await client.chat.postMessage({ channel, ...render(record, purpose, userId) });
     if (posted.ts)
       recordSlackMessage(
         db,
-        { changeId: view.change.id, purpose, channelId: posted.channel ?? channel, ts: posted.ts, recipientId: userId },
+        {
+          changeId: record.change.id,
+          purpose,
+          channelId: posted.channel ?? channel,
+          ts: posted.ts,
+          recipientId: userId,
+        },
         clock.now(),
       );
   };
 
   const notify = async (
-    view: ChangeView,
+    record: ChangeRecord,
     userId: string,
     event: Extract<OutboxMessage, { kind: 'notify_user' }>['event'],
   ) => {
     const channel = await openDm(userId);
-    await client.chat.postMessage({ channel, ...changeNotice(view, policy, event, clock.now()) });
+    await client.chat.postMessage({ channel, ...changeNotice(record, policy, event, clock.now()) });
   };
 
   const cab = createCabDelivery({ client, db, policy, clock, openDm });
@@ -133,36 +133,36 @@ export function createOutboxSender(deps: OutboxSenderDependencies): OutboxSender
       await cab.deliver(message);
       return;
     }
-    const view = loadChangeView(db, message.changeId);
-    if (!view) return;
+    const record = loadChangeRecord(db, message.changeId);
+    if (!record) return;
     const messages = slackMessagesOf(db, message.changeId);
     const alreadyPosted = (purpose: MessagePurpose, userId: string) =>
       messages.some((m) => m.purpose === purpose && m.recipientId === userId);
     switch (message.kind) {
       case 'request_approvals': {
-        const phase = decisionStage(view.change.state)?.phase;
+        const phase = decisionStage(record.change.state)?.phase;
         if (!phase) return;
-        const roles = rolesToResolve(requirementsOf(view, phase), policy);
+        const roles = rolesToResolve(requirementsOf(record, phase), policy);
         const resolved = new Map(await Promise.all(roles.map(async (role) => [role, await membersOf(role)] as const)));
-        requestApprovals(db, policy, view.change.id, resolved, clock.now());
+        requestApprovals(db, policy, record.change.id, resolved, clock.now());
         again = true; // it queued the approval requests
         return;
       }
       case 'approval_request': {
         const purpose = requestPurpose(message.phase ?? 'approval');
         if (alreadyPosted(purpose, message.userId)) return;
-        await postTrackedDm(view, purpose, message.userId);
+        await postTrackedDm(record, purpose, message.userId);
         return;
       }
       case 'emergency_console':
       case 'implementation_console': {
         if (alreadyPosted(message.kind, message.userId)) return;
-        await postTrackedDm(view, message.kind, message.userId);
+        await postTrackedDm(record, message.kind, message.userId);
         return;
       }
       case 'verbal_confirmation': {
         // One DM per verbal approval: a retry after a successful post finds the DM posted since it was recorded.
-        const verbal = view.verbalApprovals.find((candidate) => candidate.id === message.verbalApprovalId);
+        const verbal = record.verbalApprovals.find((candidate) => candidate.id === message.verbalApprovalId);
         if (
           !verbal ||
           messages.some(
@@ -173,7 +173,7 @@ export function createOutboxSender(deps: OutboxSenderDependencies): OutboxSender
           )
         )
           return;
-        await postTrackedDm(view, 'verbal_confirmation', message.userId);
+        await postTrackedDm(record, 'verbal_confirmation', message.userId);
         return;
       }
       case 'refresh_messages': {
@@ -181,30 +181,30 @@ export function createOutboxSender(deps: OutboxSenderDependencies): OutboxSender
           await client.chat.update({
             channel: posted.channelId,
             ts: posted.ts,
-            ...render(view, posted.purpose, posted.recipientId),
+            ...render(record, posted.purpose, posted.recipientId),
           });
         }
-        await cab.refreshChangeItems(view.boardItems);
+        await cab.refreshChangeItems(record.boardItems);
         return;
       }
       case 'notify_user': {
-        await notify(view, message.userId, message.event);
+        await notify(record, message.userId, message.event);
         return;
       }
       case 'notify_roles': {
         // Each person once, however many of the roles they hold; those told another way are left out.
         const members = await Promise.all(message.roles.map(membersOf));
         const people = new Set(members.flat().filter((id) => !message.exclude.includes(id)));
-        for (const userId of people) await notify(view, userId, message.event);
+        for (const userId of people) await notify(record, userId, message.event);
         return;
       }
       case 'escalate_authorization': {
-        escalateAuthorization(db, view.change.id, { timer: true }, clock.now());
+        escalateAuthorization(db, record.change.id, { timer: true }, clock.now());
         again = true;
         return;
       }
       case 'paperwork_deadline': {
-        paperworkDeadline(db, policy, view.change.id, message.stage, clock.now());
+        paperworkDeadline(db, policy, record.change.id, message.stage, clock.now());
         again = true;
         return;
       }
@@ -214,16 +214,16 @@ export function createOutboxSender(deps: OutboxSenderDependencies): OutboxSender
         const original = messages.find((m) => m.purpose === 'log');
         if (message.event === 'submitted') {
           if (original) return;
-          const posted = await client.chat.postMessage({ channel, ...logMessage(view, policy, clock.now()) });
+          const posted = await client.chat.postMessage({ channel, ...logMessage(record, policy, clock.now()) });
           if (posted.ts)
             recordSlackMessage(
               db,
-              { changeId: view.change.id, purpose: 'log', channelId: posted.channel ?? channel, ts: posted.ts },
+              { changeId: record.change.id, purpose: 'log', channelId: posted.channel ?? channel, ts: posted.ts },
               clock.now(),
             );
           return;
         }
-        const text = logDecisionText(view, policy, message.event, clock.now());
+        const text = logDecisionText(record, policy, message.event, clock.now());
         await client.chat.postMessage(
           original ? { channel, text, thread_ts: original.ts, reply_broadcast: true } : { channel, text },
         );

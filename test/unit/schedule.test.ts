@@ -165,11 +165,11 @@ describe('allowedPeriods: the periods a risk may run in (9.1)', () => {
   it('9.1 DST: a 01:00–04:00 window is 2 real hours on 2026-03-08 and 4 on 2026-11-01 (wall-clock ends)', () => {
     const [spring] = allowedPeriods(dailyPolicy, 'low', est('2026-03-08', '00:30'), est('2026-03-08', '01:30'));
     expect(spring).toEqual(span(est('2026-03-08', '01:00'), edt('2026-03-08', '04:00')));
-    expect(spring!.end.getTime() - spring!.start.getTime()).toBe(2 * HOUR);
+    expect(spring && spring.end.getTime() - spring.start.getTime()).toBe(2 * HOUR);
     const [fall] = allowedPeriods(dailyPolicy, 'low', edt('2026-11-01', '00:30'), edt('2026-11-01', '01:30'));
     // 01:00 happens twice on 2026-11-01; the window opens at the first (EDT).
     expect(fall).toEqual(span(edt('2026-11-01', '01:00'), est('2026-11-01', '04:00')));
-    expect(fall!.end.getTime() - fall!.start.getTime()).toBe(4 * HOUR);
+    expect(fall && fall.end.getTime() - fall.start.getTime()).toBe(4 * HOUR);
   });
 
   it.each(['2026-01-15T12:00:00Z', '2026-07-15T12:00:00Z'])(
@@ -210,7 +210,7 @@ describe('9.1 DST: a window boundary in the skipped hour of 2026-03-08', () => {
       est('2026-03-08', '00:00'),
       edt('2026-03-08', '12:00'),
     );
-    expect(period!.start.getTime()).toBeGreaterThanOrEqual(edt('2026-03-08', '03:00').getTime());
+    expect(period?.start.getTime()).toBeGreaterThanOrEqual(edt('2026-03-08', '03:00').getTime());
   });
 
   it('9.1 (the same windows on a normal Sunday are wall-clock 02:00–03:00 and 02:30–04:00)', () => {
@@ -1062,7 +1062,7 @@ describe('conflictsOf / sharedSystems: changes that collide on a system', () => 
     ];
     const conflicts = conflictsOf(base, others);
     expect(conflicts.map((conflict) => conflict.change.ref)).toEqual(['CHG-2', 'CHG-4']);
-    expect(conflicts[0]!.change).toBe(others[0]);
+    expect(conflicts[0]?.change).toBe(others[0]);
   });
 
   it.each([

@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import { loadChangeView } from '../../db/changes.js';
+import { loadChangeRecord } from '../../db/change-record.js';
 import { verbalRecordingRefusal } from '../../services/verbal-approvals.js';
 import type { ListenerDependencies } from '../dependencies.js';
 import { verbalApprovalModal } from '../views/emergency.js';
@@ -13,8 +13,8 @@ export function verbalApprovalForm(
   changeId: number,
   userId: string,
 ): { modal: types.ModalView } | { refusal: string } {
-  const view = loadChangeView(deps.database.db, changeId);
-  const refusal = verbalRecordingRefusal(view, userId);
-  if (refusal !== undefined || !view) return { refusal: refusal ?? 'That change does not exist.' };
-  return { modal: verbalApprovalModal(view, deps.policy) };
+  const record = loadChangeRecord(deps.database.db, changeId);
+  const refusal = verbalRecordingRefusal(record, userId);
+  if (refusal !== undefined || !record) return { refusal: refusal ?? 'That change does not exist.' };
+  return { modal: verbalApprovalModal(record, deps.policy) };
 }

@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { CabMeetingRow } from '../../db/cab.js';
-import { type BoardItemRow, type ChangeView, openBoardRequirement } from '../../db/changes.js';
+import type { BoardItemRow, ChangeRecord } from '../../db/change-record.js';
+import { openBoardRequirement } from '../../domain/approvers.js';
 import {
   CAB_OUTCOME_WORDS,
   CAB_OUTCOMES,
@@ -41,7 +42,7 @@ import { escapedLines, escapeMrkdwn, mentionMember } from './mrkdwn.js';
 export interface BoardItemContext {
   item: BoardItemRow;
   meeting: CabMeetingRow;
-  view: ChangeView;
+  record: ChangeRecord;
   votes: CabVote[];
   policy: Policy;
   now: Date;
@@ -78,7 +79,7 @@ function ballotButtons(itemId: number, kind: 'vote' | 'decide'): types.Button[] 
 }
 
 /** What an item shows under the change: the decision, why it cannot be voted on any more, or the buttons. */
-function ballotBlocks({ item, meeting, view, policy }: BoardItemContext): types.KnownBlock[] {
+function ballotBlocks({ item, meeting, record, policy }: BoardItemContext): types.KnownBlock[] {
   if (item.outcome) {
     const words = CAB_OUTCOME_WORDS[item.outcome];
     return [
@@ -91,18 +92,18 @@ function ballotBlocks({ item, meeting, view, policy }: BoardItemContext): types.
     ];
   }
   if (meeting.closedAt) return [context('Not decided at this meeting: it goes to the next CAB.')];
-  if (view.boardItems.at(-1)?.id !== item.id)
-    return [context(`${view.ref} was put to the board again since: vote there.`)];
-  const requirement = openBoardRequirement(view, policy);
+  if (record.boardItems.at(-1)?.id !== item.id)
+    return [context(`${record.ref} was put to the board again since: vote there.`)];
+  const requirement = openBoardRequirement(record, policy);
   if (!requirement)
-    return [context(`No longer waiting for the board: ${view.ref} is ${describeState(view.change.state)}.`)];
-  const details = button('Details', ACTIONS.details, encodeChangeValue(view.change.id));
+    return [context(`No longer waiting for the board: ${record.ref} is ${describeState(record.change.state)}.`)];
+  const details = button('Details', ACTIONS.details, encodeChangeValue(record.change.id));
   const votes: types.ActionsBlock = {
     type: 'actions',
     block_id: 'cab_vote',
     elements: [...ballotButtons(item.id, 'vote'), details],
   };
-  if (decisionRuleFor(policy.cab, view.change) !== 'chair') return [votes];
+  if (decisionRuleFor(policy.cab, record.change) !== 'chair') return [votes];
   return [
     votes,
     context(`Chair${policy.cab.chair ? ` ${mentionMember(policy.cab.chair)}` : ''}: the board's decision`),
@@ -112,38 +113,38 @@ function ballotBlocks({ item, meeting, view, policy }: BoardItemContext): types.
 
 /** A change put to the board: the change, the votes so far, and the buttons while it can be decided. */
 export function boardItemBlocks(context_: BoardItemContext): types.KnownBlock[] {
-  const { item, view, votes, policy, now } = context_;
+  const { item, record, votes, policy, now } = context_;
   const what = item.phase === 'retro_approval' ? 'the formal approval of this emergency change (6.4)' : 'its approval';
   return [
-    ...changeSummaryBlocks(view, policy, now),
+    ...changeSummaryBlocks(record, policy, now),
     context(`The board decides ${what}.`),
-    section(votesLine(votes, policy, decisionRuleFor(policy.cab, view.change))),
+    section(votesLine(votes, policy, decisionRuleFor(policy.cab, record.change))),
     ...ballotBlocks(context_),
   ];
 }
 
 export function boardItemMessage(context_: BoardItemContext): SlackMessage {
-  const { view } = context_;
-  return { text: `CAB: ${view.ref} · ${escapeMrkdwn(view.change.title)}`, blocks: boardItemBlocks(context_) };
+  const { record } = context_;
+  return { text: `CAB: ${record.ref} · ${escapeMrkdwn(record.change.title)}`, blocks: boardItemBlocks(context_) };
 }
 
 /** An emergency CAB (7.2): who is called, by when, then the change with its buttons and the close button. */
 export function emergencyCabMessage(context_: BoardItemContext, members: readonly string[]): SlackMessage {
-  const { meeting, view, policy } = context_;
+  const { meeting, record, policy } = context_;
   const decideBy = new Date(meeting.meetingAt.getTime() + policy.cab.emergency_within_hours * 3_600_000);
   const called = [...new Set([...(policy.cab.chair ? [policy.cab.chair] : []), ...members])]
     .map(mentionMember)
     .join(' ');
   const intro = section(
-    `:rotating_light: *Emergency CAB* for *${view.ref} · ` +
-      `${escapeMrkdwn(view.change.title)}*, convened by ` +
+    `:rotating_light: *Emergency CAB* for *${record.ref} · ` +
+      `${escapeMrkdwn(record.change.title)}*, convened by ` +
       `${mentionMember(meeting.openedBy)}.\n${called}: please decide by ` +
       `${slackDate(decideBy)} (within ${policy.cab.emergency_within_hours} h, POL-SEC-008 ` +
       `7.2).`,
   );
   const footer = meeting.closedAt ? context(closedMeetingText(meeting)) : closeMeetingActions(meeting.id);
   return {
-    text: `Emergency CAB: ${view.ref} · ${escapeMrkdwn(view.change.title)}`,
+    text: `Emergency CAB: ${record.ref} · ${escapeMrkdwn(record.change.title)}`,
     blocks: [intro, ...boardItemBlocks(context_), footer],
   };
 }
@@ -205,18 +206,18 @@ export function minutesMessages(minutes: Minutes, policy: Policy): SlackMessage[
 }
 
 /** The chair's reason for rejecting or deferring a change at the CAB. */
-export function boardReasonModal(view: ChangeView, value: string, outcome: CabOutcome): types.ModalView {
+export function boardReasonModal(record: ChangeRecord, value: string, outcome: CabOutcome): types.ModalView {
   const verb = CAB_OUTCOME_WORDS[outcome].button;
   return {
     type: 'modal',
     callback_id: VIEWS.cabDecisionReason,
     private_metadata: value,
-    title: { type: 'plain_text', text: truncate(`${verb} ${view.ref}`, 24) },
+    title: { type: 'plain_text', text: truncate(`${verb} ${record.ref}`, 24) },
     submit: { type: 'plain_text', text: verb },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
       section(
-        `*${view.ref} · ${escapeMrkdwn(view.change.title)}* — the board's decision: ` +
+        `*${record.ref} · ${escapeMrkdwn(record.change.title)}* — the board's decision: ` +
           `*${CAB_OUTCOME_WORDS[outcome].past}*`,
       ),
       {

@@ -1,5 +1,5 @@
 import type { types, ViewStateValue } from '@slack/bolt';
-import type { ChangeView } from '../../db/changes.js';
+import type { ChangeRecord } from '../../db/change-record.js';
 import {
   CHANGE_FIELDS,
   type ChangeRequestForm,
@@ -250,13 +250,13 @@ export function changeRequestModal(
 }
 
 /** The full documentation of an emergency after the fact (6.4), prefilled with what is known. */
-export function documentationModal(view: ChangeView, policy: Policy): types.ModalView {
-  const { change } = view;
+export function documentationModal(record: ChangeRecord, policy: Policy): types.ModalView {
+  const { change } = record;
   return {
     type: 'modal',
     callback_id: VIEWS.emergencyDocumentation,
     private_metadata: encodeChangeValue(change.id),
-    title: plain(`Document ${view.ref}`, 24),
+    title: plain(`Document ${record.ref}`, 24),
     submit: plain('Submit', 24),
     close: plain('Cancel', 24),
     blocks: [

@@ -1,7 +1,7 @@
 import type { types } from '@slack/bolt';
-import { type ChangeView, type RequirementView, requirementsOf } from '../../db/changes.js';
+import type { ChangeRecord, RequirementRecord } from '../../db/change-record.js';
 import { type ChangeEvent, isImplementationEvent } from '../../db/outbox.js';
-import { isBoardRequirement } from '../../domain/approvers.js';
+import { isBoardRequirement, requirementsOf } from '../../domain/approvers.js';
 import { nextMeetingAt } from '../../domain/cab.js';
 import { OBLIGATION_LABELS, outstandingPaperwork } from '../../domain/emergency.js';
 import { APPROVAL_PHASES, type ApprovalPhase, decisionStage, describeState } from '../../domain/lifecycle.js';
@@ -13,18 +13,16 @@ import { implementationButtons, implementationDetailFields, implementationLines 
 import { escapeMrkdwn, mentionMember } from './mrkdwn.js';
 import { conflictText } from './schedule.js';
 
-function riskLabel(view: ChangeView, policy: Policy): string {
-  const level = policy.risk.levels.find((candidate) => candidate.id === view.change.riskLevel);
+function riskLabel({ change }: ChangeRecord, policy: Policy): string {
+  const level = policy.risk.levels.find((candidate) => candidate.id === change.riskLevel);
   const raised =
-    view.change.riskLevel !== view.change.computedRiskLevel
-      ? `, raised by the requester from ${view.change.computedRiskLevel}`
-      : '';
-  return `${level?.label ?? view.change.riskLevel ?? 'unassessed'} (score ${view.change.riskScore ?? '—'}${raised})`;
+    change.riskLevel !== change.computedRiskLevel ? `, raised by the requester from ${change.computedRiskLevel}` : '';
+  return `${level?.label ?? change.riskLevel ?? 'unassessed'} (score ${change.riskScore ?? '—'}${raised})`;
 }
 
 /** The one-line status every view of a change carries. */
-export function statusLine(view: ChangeView): string {
-  return `Status: ${describeState(view.change.state)}`;
+export function statusLine(record: ChangeRecord): string {
+  return `Status: ${describeState(record.change.state)}`;
 }
 
 const PHASE_TITLES: Record<ApprovalPhase, string> = {
@@ -44,7 +42,7 @@ function boardDecisionText(policy: Policy, now: Date): string {
 }
 
 function requirementLine(
-  requirement: RequirementView,
+  requirement: RequirementRecord,
   open: boolean,
   escalated: boolean,
   policy: Policy,
@@ -70,24 +68,24 @@ function requirementLine(
   return `:hourglass_flowing_sand: *${role}*${progress} — waiting; asked: ${asked}`;
 }
 
-function decisionLines(view: ChangeView, policy: Policy, now: Date): string[] {
-  const current = decisionStage(view.change.state)?.phase;
-  const escalated = view.change.authorizationEscalatedAt !== null;
-  const phases = APPROVAL_PHASES.filter((phase) => requirementsOf(view, phase).length > 0);
+function decisionLines(record: ChangeRecord, policy: Policy, now: Date): string[] {
+  const current = decisionStage(record.change.state)?.phase;
+  const escalated = record.change.authorizationEscalatedAt !== null;
+  const phases = APPROVAL_PHASES.filter((phase) => requirementsOf(record, phase).length > 0);
   const lines = phases.flatMap((phase) => [
-    ...(view.change.type === 'emergency' ? [`*${PHASE_TITLES[phase]}*`] : []),
-    ...requirementsOf(view, phase).map((requirement) =>
+    ...(record.change.type === 'emergency' ? [`*${PHASE_TITLES[phase]}*`] : []),
+    ...requirementsOf(record, phase).map((requirement) =>
       requirementLine(requirement, phase === current, escalated, policy, now),
     ),
   ]);
-  for (const item of view.boardItems.filter((entry) => entry.outcome === 'defer')) {
+  for (const item of record.boardItems.filter((entry) => entry.outcome === 'defer')) {
     lines.push(
       `:double_vertical_bar: *Deferred by the CAB* ` +
         `${item.decidedAt ? slackDate(item.decidedAt) : ''}: ` +
         `${escapeMrkdwn(item.reason ?? '')}`,
     );
   }
-  for (const decision of view.decisions) {
+  for (const decision of record.decisions) {
     if (decision.decision === 'reject') {
       lines.push(
         `:no_entry: *Rejected* by ` +
@@ -109,45 +107,46 @@ function decisionLines(view: ChangeView, policy: Policy, now: Date): string[] {
 const CONFLICTS_SHOWN = 5;
 
 /** A schedule exception (or an emergency's exemption) and the changes it collides with (9.1, 9.2). */
-function scheduleLines(view: ChangeView, policy: Policy): string[] {
+function scheduleLines(record: ChangeRecord, policy: Policy): string[] {
   const lines: string[] = [];
-  const exception = view.change.scheduleException;
+  const exception = record.change.scheduleException;
   if (exception) {
     const what = [
       ...(exception.outsideWindow ? ['outside the deployment windows (9.1)'] : []),
       ...exception.freezes.map((freeze) => `in the change freeze “${escapeMrkdwn(freeze.reason)}” (9.2)`),
     ].join(' and ');
     lines.push(
-      view.change.type === 'emergency'
+      record.change.type === 'emergency'
         ? `:warning: *Ran ${what}* — exempt as an emergency; recorded for the CAB.`
         : `:warning: *Schedule exception requested:* planned ${what}; the ` +
             `${policy.scheduling.exception_role} approves it.`,
     );
   }
-  if (view.conflicts.length > 0) {
-    const named = view.conflicts.slice(0, CONFLICTS_SHOWN).map(conflictText);
-    const more = view.conflicts.length > CONFLICTS_SHOWN ? `; and ${view.conflicts.length - CONFLICTS_SHOWN} more` : '';
+  if (record.conflicts.length > 0) {
+    const named = record.conflicts.slice(0, CONFLICTS_SHOWN).map(conflictText);
+    const more =
+      record.conflicts.length > CONFLICTS_SHOWN ? `; and ${record.conflicts.length - CONFLICTS_SHOWN} more` : '';
     lines.push(`:twisted_rightwards_arrows: *Conflicts:* overlaps ${named.join('; ')}${more}`);
   }
   return lines;
 }
 
 /** The summary of a change that every message about it starts with; all user text escaped. */
-export function changeSummaryBlocks(view: ChangeView, policy: Policy, now: Date): types.KnownBlock[] {
-  const { change } = view;
+export function changeSummaryBlocks(record: ChangeRecord, policy: Policy, now: Date): types.KnownBlock[] {
+  const { change } = record;
   const planned =
     change.plannedStart && change.plannedEnd
       ? `${slackDate(change.plannedStart)} → ${slackDate(change.plannedEnd)}`
       : 'not planned yet';
-  const decisions = decisionLines(view, policy, now);
-  const afterwards = [...scheduleLines(view, policy), ...implementationLines(view, policy)];
+  const decisions = decisionLines(record, policy, now);
+  const afterwards = [...scheduleLines(record, policy), ...implementationLines(record, policy)];
   const type =
     change.type === 'standard'
       ? `${policy.change_types.standard.label} (${escapeMrkdwn(change.standardChangeId ?? '')})`
       : policy.change_types[change.type].label;
-  const risk = change.riskLevel === null ? 'assessed when it is documented' : riskLabel(view, policy);
+  const risk = change.riskLevel === null ? 'assessed when it is documented' : riskLabel(record, policy);
   return [
-    section(`*${view.ref} · ${escapeMrkdwn(change.title)}*\n${escapeMrkdwn(truncate(change.description, 600))}`),
+    section(`*${record.ref} · ${escapeMrkdwn(change.title)}*\n${escapeMrkdwn(truncate(change.description, 600))}`),
     section(
       [
         `*Type:* ${type}    *Risk:* ${risk}`,
@@ -156,8 +155,8 @@ export function changeSummaryBlocks(view: ChangeView, policy: Policy, now: Date)
         `*Systems:* ${change.affectedSystems.map(escapeMrkdwn).join(', ') || '—'}`,
       ].join('\n'),
     ),
-    context(statusLine(view)),
-    ...emergencyBlocks(view, policy, now),
+    context(statusLine(record)),
+    ...emergencyBlocks(record, policy, now),
     ...(decisions.length > 0 ? [section(decisions.join('\n'))] : []),
     ...(afterwards.length > 0 ? [section(afterwards.join('\n'))] : []),
   ];
@@ -165,25 +164,25 @@ export function changeSummaryBlocks(view: ChangeView, policy: Policy, now: Date)
 
 /** The DM asking one person to decide in `phase`; its buttons show only while the change waits in that phase. */
 export function approvalRequestMessage(
-  view: ChangeView,
+  record: ChangeRecord,
   policy: Policy,
   recipientId: string,
   phase: ApprovalPhase,
   now: Date,
 ): { text: string; blocks: types.KnownBlock[] } {
-  const value = encodeDecisionValue(view.change.id, phase);
-  const roles = requirementsOf(view, phase)
+  const value = encodeDecisionValue(record.change.id, phase);
+  const roles = requirementsOf(record, phase)
     .filter((r) => r.candidates.includes(recipientId))
     .map((r) => r.role);
-  const stage = decisionStage(view.change.state);
+  const stage = decisionStage(record.change.state);
   const open = stage?.phase === phase;
   const buttons = open
     ? [
         button(stage.words.approve, ACTIONS.approve, value, 'primary'),
         button(stage.words.reject, ACTIONS.reject, value, 'danger'),
-        button('Details', ACTIONS.details, encodeChangeValue(view.change.id)),
+        button('Details', ACTIONS.details, encodeChangeValue(record.change.id)),
       ]
-    : [button('Details', ACTIONS.details, encodeChangeValue(view.change.id))];
+    : [button('Details', ACTIONS.details, encodeChangeValue(record.change.id))];
   const asking =
     phase === 'authorization'
       ? 'Emergency authorization requested'
@@ -191,9 +190,9 @@ export function approvalRequestMessage(
         ? 'Formal approval requested for emergency'
         : 'Approval requested';
   return {
-    text: `${open ? asking : statusLine(view)}: ${view.ref} · ${escapeMrkdwn(view.change.title)}`,
+    text: `${open ? asking : statusLine(record)}: ${record.ref} · ${escapeMrkdwn(record.change.title)}`,
     blocks: [
-      ...changeSummaryBlocks(view, policy, now),
+      ...changeSummaryBlocks(record, policy, now),
       ...(open && roles.length > 0 ? [context(`You are asked as: ${roles.join(', ')}`)] : []),
       { type: 'actions', block_id: 'decision', elements: buttons },
     ],
@@ -201,24 +200,28 @@ export function approvalRequestMessage(
 }
 
 /** The log-channel message of a change; kept up to date as it moves on. */
-export function logMessage(view: ChangeView, policy: Policy, now: Date): { text: string; blocks: types.KnownBlock[] } {
-  const details = button('Details', ACTIONS.details, encodeChangeValue(view.change.id));
+export function logMessage(
+  record: ChangeRecord,
+  policy: Policy,
+  now: Date,
+): { text: string; blocks: types.KnownBlock[] } {
+  const details = button('Details', ACTIONS.details, encodeChangeValue(record.change.id));
   return {
-    text: `${view.ref} · ${escapeMrkdwn(view.change.title)} — ${statusLine(view)}`,
+    text: `${record.ref} · ${escapeMrkdwn(record.change.title)} — ${statusLine(record)}`,
     blocks: [
-      ...changeSummaryBlocks(view, policy, now),
+      ...changeSummaryBlocks(record, policy, now),
       {
         type: 'actions',
         block_id: 'details',
-        elements: [...emergencyButtons(view, policy), ...implementationButtons(view), details],
+        elements: [...emergencyButtons(record, policy), ...implementationButtons(record), details],
       },
     ],
   };
 }
 
 /** What the owner of an approved change does next, above their buttons. */
-function nextStepText(view: ChangeView): string {
-  switch (view.change.state) {
+function nextStepText(record: ChangeRecord): string {
+  switch (record.change.state) {
     case 'approved':
     case 'scheduled':
       return 'Press *Start* when you begin; Cabinet checks the deployment windows and freezes then.';
@@ -233,17 +236,17 @@ function nextStepText(view: ChangeView): string {
 
 /** The owner's DM of an approved change: where it stands and the buttons to implement, verify, review and close it. */
 export function implementationConsoleMessage(
-  view: ChangeView,
+  record: ChangeRecord,
   policy: Policy,
   now: Date,
 ): { text: string; blocks: types.KnownBlock[] } {
-  const details = button('Details', ACTIONS.details, encodeChangeValue(view.change.id));
+  const details = button('Details', ACTIONS.details, encodeChangeValue(record.change.id));
   return {
-    text: `${view.ref} · ${escapeMrkdwn(view.change.title)} — ${statusLine(view)}`,
+    text: `${record.ref} · ${escapeMrkdwn(record.change.title)} — ${statusLine(record)}`,
     blocks: [
-      ...changeSummaryBlocks(view, policy, now),
-      context(nextStepText(view)),
-      { type: 'actions', block_id: 'implementation', elements: [...implementationButtons(view), details] },
+      ...changeSummaryBlocks(record, policy, now),
+      context(nextStepText(record)),
+      { type: 'actions', block_id: 'implementation', elements: [...implementationButtons(record), details] },
     ],
   };
 }
@@ -253,27 +256,28 @@ export function implementationConsoleMessage(
  * it owes a presentation): where it stands and the recipient's buttons.
  */
 export function emergencyConsoleMessage(
-  view: ChangeView,
+  record: ChangeRecord,
   policy: Policy,
   recipientId: string,
   now: Date,
 ): { text: string; blocks: types.KnownBlock[] } {
-  const details = button('Details', ACTIONS.details, encodeChangeValue(view.change.id));
+  const details = button('Details', ACTIONS.details, encodeChangeValue(record.change.id));
   return {
-    text: `Emergency ${view.ref} · ${escapeMrkdwn(view.change.title)} — ${statusLine(view)}`,
+    text: `Emergency ${record.ref} · ${escapeMrkdwn(record.change.title)} — ${statusLine(record)}`,
     blocks: [
-      ...changeSummaryBlocks(view, policy, now),
-      { type: 'actions', block_id: 'emergency', elements: [...emergencyButtons(view, policy, recipientId), details] },
+      ...changeSummaryBlocks(record, policy, now),
+      { type: 'actions', block_id: 'emergency', elements: [...emergencyButtons(record, policy, recipientId), details] },
     ],
   };
 }
 
-function whoMustApprove(view: ChangeView, policy: Policy, now: Date): string {
-  const phase = decisionStage(view.change.state)?.phase ?? 'approval';
-  return requirementsOf(view, phase)
+function whoMustApprove(record: ChangeRecord, policy: Policy, now: Date): string {
+  const phase = decisionStage(record.change.state)?.phase ?? 'approval';
+  return requirementsOf(record, phase)
     .filter(
       (requirement) =>
-        requirement.satisfiedAt === null && (!requirement.alternative || view.change.authorizationEscalatedAt !== null),
+        requirement.satisfiedAt === null &&
+        (!requirement.alternative || record.change.authorizationEscalatedAt !== null),
     )
     .map((requirement) => {
       if (isBoardRequirement(requirement, policy)) return `• *${requirement.role}*: ${boardDecisionText(policy, now)}`;
@@ -290,16 +294,16 @@ function whoMustApprove(view: ChangeView, policy: Policy, now: Date): string {
     .join('\n');
 }
 
-function lastRejection(view: ChangeView): string {
-  const rejection = view.decisions.findLast((d) => d.decision === 'reject');
+function lastRejection(record: ChangeRecord): string {
+  const rejection = record.decisions.findLast((d) => d.decision === 'reject');
   return (
     `${rejection?.approverId ? mentionMember(rejection.approverId) : 'an approver'}: ` +
     `${escapeMrkdwn(rejection?.reason ?? '')}`
   );
 }
 
-function outstandingList(view: ChangeView): { due: string; items: string } {
-  const outstanding = outstandingPaperwork(view.obligations, view.change.state);
+function outstandingList(record: ChangeRecord): { due: string; items: string } {
+  const outstanding = outstandingPaperwork(record.obligations, record.change.state);
   const dueAt = outstanding[0]?.dueAt;
   return {
     due: dueAt ? slackDate(dueAt) : '—',
@@ -308,46 +312,46 @@ function outstandingList(view: ChangeView): { due: string; items: string } {
 }
 
 /** What a notice says, by event; every piece of user text escaped. */
-function noticeText(view: ChangeView, policy: Policy, event: ChangeEvent, now: Date): string {
-  const title = `*${view.ref} · ${escapeMrkdwn(view.change.title)}*`;
+function noticeText(record: ChangeRecord, policy: Policy, event: ChangeEvent, now: Date): string {
+  const title = `*${record.ref} · ${escapeMrkdwn(record.change.title)}*`;
   switch (event) {
     case 'submitted': {
       const conflicts =
-        view.conflicts.length > 0
+        record.conflicts.length > 0
           ? `\n:twisted_rightwards_arrows: It overlaps ` +
-            `${view.conflicts.map(({ change }) => change.ref).join(', ')} on a shared ` +
+            `${record.conflicts.map(({ change }) => change.ref).join(', ')} on a shared ` +
             `system; the approvers see this.`
           : '';
       return (
-        `Your change ${title} was submitted. Risk: *${riskLabel(view, policy)}*.\nIt needs ` +
-        `approval from:\n${whoMustApprove(view, policy, now)}${conflicts}`
+        `Your change ${title} was submitted. Risk: *${riskLabel(record, policy)}*.\nIt needs ` +
+        `approval from:\n${whoMustApprove(record, policy, now)}${conflicts}`
       );
     }
     case 'approved':
-      return view.decisions.some((d) => d.source === 'pre_approved')
+      return record.decisions.some((d) => d.source === 'pre_approved')
         ? `${title} is approved: it is a pre-approved standard change ` +
-            `(${escapeMrkdwn(view.change.standardChangeId ?? '')}).`
+            `(${escapeMrkdwn(record.change.standardChangeId ?? '')}).`
         : `${title} is approved; every required role has signed off.`;
     case 'rejected':
-      return `${title} was rejected by ${lastRejection(view)}`;
+      return `${title} was rejected by ${lastRejection(record)}`;
     case 'authorized':
       return (
         `Emergency ${title} is authorized: go ahead. Its paperwork is due ` +
-        `${outstandingList(view).due} (POL-SEC-008 6.4).`
+        `${outstandingList(record).due} (POL-SEC-008 6.4).`
       );
     case 'declined':
-      return `Emergency ${title} was declined by ${lastRejection(view)}`;
+      return `Emergency ${title} was declined by ${lastRejection(record)}`;
     case 'retro_approved':
       return `Emergency ${title} has its formal approval.`;
     case 'retro_rejected':
-      return `The formal approval of emergency ${title} was rejected by ${lastRejection(view)}. It goes to the CAB.`;
+      return `The formal approval of emergency ${title} was rejected by ${lastRejection(record)}. It goes to the CAB.`;
     case 'escalated':
       return (
         `Emergency ${title} is not authorized yet, so the stand-in authorizers were asked ` +
-        `too:\n${whoMustApprove(view, policy, now)}`
+        `too:\n${whoMustApprove(record, policy, now)}`
       );
     case 'verbal_disputed': {
-      const disputed = view.verbalApprovals
+      const disputed = record.verbalApprovals
         .filter((verbal) => verbal.confirmation?.outcome === 'disputed')
         .map((verbal) => mentionMember(verbal.approverId));
       return (
@@ -357,9 +361,9 @@ function noticeText(view: ChangeView, policy: Policy, event: ChangeEvent, now: D
       );
     }
     case 'cab_approved':
-      return `The CAB approved ${title}. It still waits for:\n${whoMustApprove(view, policy, now)}`;
+      return `The CAB approved ${title}. It still waits for:\n${whoMustApprove(record, policy, now)}`;
     case 'cab_deferred': {
-      const deferral = view.boardItems.findLast((item) => item.outcome === 'defer');
+      const deferral = record.boardItems.findLast((item) => item.outcome === 'defer');
       return (
         `The CAB deferred ` +
         `${title}${deferral?.reason ? `: ${escapeMrkdwn(deferral.reason)}` : ''}. It comes ` +
@@ -367,28 +371,30 @@ function noticeText(view: ChangeView, policy: Policy, event: ChangeEvent, now: D
       );
     }
     case 'paperwork_reminder': {
-      const { due, items } = outstandingList(view);
+      const { due, items } = outstandingList(record);
       return `Reminder: the paperwork of emergency ${title} is due ${due}. Still open:\n${items}`;
     }
     case 'paperwork_overdue': {
-      const { due, items } = outstandingList(view);
+      const { due, items } = outstandingList(record);
       return (
         `:red_circle: The paperwork of emergency ${title} (owner ` +
-        `${mentionMember(view.change.ownerId)}) was due ${due} and is overdue. Still ` +
+        `${mentionMember(record.change.ownerId)}) was due ${due} and is overdue. Still ` +
         `open:\n${items}`
       );
     }
     case 'started':
-      return `${mentionMember(view.change.ownerId)} started implementing ${title}.`;
-    case 'completed':
-      return `${title} was implemented by ${mentionMember(view.change.ownerId)}; its production validation comes next.`;
+      return `${mentionMember(record.change.ownerId)} started implementing ${title}.`;
+    case 'completed': {
+      const owner = mentionMember(record.change.ownerId);
+      return `${title} was implemented by ${owner}; its production validation comes next.`;
+    }
     case 'failed':
-      return `:x: ${title} failed: ${escapeMrkdwn(truncate(view.change.failureReason ?? '', 500))}`;
+      return `:x: ${title} failed: ${escapeMrkdwn(truncate(record.change.failureReason ?? '', 500))}`;
     case 'rolled_back':
       return (
         `:rewind: ${title} was rolled back` +
-        (view.rollback
-          ? ` in ${view.rollback.durationMinutes} min: ${escapeMrkdwn(truncate(view.rollback.reason, 500))}`
+        (record.rollback
+          ? ` in ${record.rollback.durationMinutes} min: ${escapeMrkdwn(truncate(record.rollback.reason, 500))}`
           : '') +
         '.'
       );
@@ -403,17 +409,17 @@ function noticeText(view: ChangeView, policy: Policy, event: ChangeEvent, now: D
 
 /** A DM telling someone what happened to a change. */
 export function changeNotice(
-  view: ChangeView,
+  record: ChangeRecord,
   policy: Policy,
   event: ChangeEvent,
   now: Date,
 ): { text: string; blocks: types.KnownBlock[] } {
-  const text = noticeText(view, policy, event, now);
-  return { text, blocks: [section(text), context(statusLine(view))] };
+  const text = noticeText(record, policy, event, now);
+  return { text, blocks: [section(text), context(statusLine(record))] };
 }
 
 /** A short log-channel line when a change moves on, posted in the thread of its log message. */
-export function logDecisionText(view: ChangeView, policy: Policy, event: ChangeEvent, now: Date): string {
+export function logDecisionText(record: ChangeRecord, policy: Policy, event: ChangeEvent, now: Date): string {
   if (
     event === 'verbal_disputed' ||
     event === 'escalated' ||
@@ -421,16 +427,16 @@ export function logDecisionText(view: ChangeView, policy: Policy, event: ChangeE
     event === 'cab_deferred' ||
     isImplementationEvent(event)
   )
-    return noticeText(view, policy, event, now);
-  return `${view.ref} · ${escapeMrkdwn(view.change.title)} is ${describeState(view.change.state)}.`;
+    return noticeText(record, policy, event, now);
+  return `${record.ref} · ${escapeMrkdwn(record.change.title)} is ${describeState(record.change.state)}.`;
 }
 
 /** Everything recorded about a change: the summary, then every 4.2 field. */
-function changeDetailBlocks(view: ChangeView, policy: Policy, now: Date): types.KnownBlock[] {
-  const { change } = view;
+function changeDetailBlocks(record: ChangeRecord, policy: Policy, now: Date): types.KnownBlock[] {
+  const { change } = record;
   const field = (label: string, value: string | null) => section(`*${label}*\n${escapeMrkdwn(value ?? '—')}`);
   return [
-    ...changeSummaryBlocks(view, policy, now),
+    ...changeSummaryBlocks(record, policy, now),
     divider,
     field('Business justification', change.businessJustification),
     field('Impact analysis', change.impactAnalysis),
@@ -438,35 +444,35 @@ function changeDetailBlocks(view: ChangeView, policy: Policy, now: Date): types.
     field('Rollback plan', change.rollbackPlan),
     field('Implementation plan', change.implementationPlan),
     field('Ticket or PR', change.link),
-    ...implementationDetailFields(view).map(([label, value]) => field(label, value)),
-    ...view.obligations
+    ...implementationDetailFields(record).map(([label, value]) => field(label, value)),
+    ...record.obligations
       .filter((o) => o.evidence && o.kind !== 'cab_presentation')
       .map((o) => field(OBLIGATION_LABELS[o.kind], o.evidence)),
   ];
 }
 
-export function changeDetailsModal(view: ChangeView, policy: Policy, now: Date): types.ModalView {
+export function changeDetailsModal(record: ChangeRecord, policy: Policy, now: Date): types.ModalView {
   return {
     type: 'modal',
     callback_id: VIEWS.changeDetails,
-    title: { type: 'plain_text', text: truncate(view.ref, 24) },
+    title: { type: 'plain_text', text: truncate(record.ref, 24) },
     close: { type: 'plain_text', text: 'Close' },
-    blocks: changeDetailBlocks(view, policy, now),
+    blocks: changeDetailBlocks(record, policy, now),
   };
 }
 
 /** Asks for the reason of a rejection (or a decline) in the phase the button was shown in. */
-export function rejectReasonModal(view: ChangeView, phase: ApprovalPhase): types.ModalView {
-  const verb = decisionStage(view.change.state)?.words.reject ?? 'Reject';
+export function rejectReasonModal(record: ChangeRecord, phase: ApprovalPhase): types.ModalView {
+  const verb = decisionStage(record.change.state)?.words.reject ?? 'Reject';
   return {
     type: 'modal',
     callback_id: VIEWS.rejectReason,
-    private_metadata: encodeDecisionValue(view.change.id, phase),
-    title: { type: 'plain_text', text: truncate(`${verb} ${view.ref}`, 24) },
+    private_metadata: encodeDecisionValue(record.change.id, phase),
+    title: { type: 'plain_text', text: truncate(`${verb} ${record.ref}`, 24) },
     submit: { type: 'plain_text', text: verb },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
-      section(`*${view.ref} · ${escapeMrkdwn(view.change.title)}*`),
+      section(`*${record.ref} · ${escapeMrkdwn(record.change.title)}*`),
       {
         type: 'input',
         block_id: REJECT_REASON_BLOCK,
@@ -477,6 +483,6 @@ export function rejectReasonModal(view: ChangeView, phase: ApprovalPhase): types
   };
 }
 
-export function showChangeBlocks(view: ChangeView, policy: Policy, now: Date): types.KnownBlock[] {
-  return [header(view.ref), ...changeDetailBlocks(view, policy, now)];
+export function showChangeBlocks(record: ChangeRecord, policy: Policy, now: Date): types.KnownBlock[] {
+  return [header(record.ref), ...changeDetailBlocks(record, policy, now)];
 }

@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
-import { type ChangeView, type RequirementView, requirementsOf, type VerbalApprovalView } from '../../db/changes.js';
+import type { ChangeRecord, RequirementRecord, VerbalApprovalRecord } from '../../db/change-record.js';
+import { requirementsOf } from '../../domain/approvers.js';
 import { CHANGE_FIELDS, TEXT_MAX, TITLE_MAX } from '../../domain/change-request.js';
 import {
   OBLIGATION_LABELS,
@@ -87,10 +88,10 @@ export function readEmergencyForm(values: ViewStateValues, policy: Policy): Emer
  * checks), or the policy's members while they are still being looked up. Shown in the verbal-approval
  * modal so a refusal can point at it.
  */
-function whoCanAuthorizeText(view: ChangeView, policy: Policy): string {
-  const open = requirementsOf(view, 'authorization').filter((requirement) => requirement.satisfiedAt === null);
-  const excluded = new Set([view.change.requesterId, view.change.ownerId]);
-  const people = (requirement: RequirementView) => {
+function whoCanAuthorizeText(record: ChangeRecord, policy: Policy): string {
+  const open = requirementsOf(record, 'authorization').filter((requirement) => requirement.satisfiedAt === null);
+  const excluded = new Set([record.change.requesterId, record.change.ownerId]);
+  const people = (requirement: RequirementRecord) => {
     const members =
       requirement.candidates.length > 0
         ? requirement.candidates
@@ -107,23 +108,23 @@ function whoCanAuthorizeText(view: ChangeView, policy: Policy): string {
       .join(' · ');
   const standIns = line(true);
   return (
-    `Who can authorize ${view.ref} now: ` +
+    `Who can authorize ${record.ref} now: ` +
     `${line(false) || 'nobody'}${standIns ? `\nOr instead, if they are unavailable: ${standIns}` : ''}`
   );
 }
 
 /** Records an approval given by phone, call, in person or chat (6.2, 6.3). */
-export function verbalApprovalModal(view: ChangeView, policy: Policy): types.ModalView {
+export function verbalApprovalModal(record: ChangeRecord, policy: Policy): types.ModalView {
   return {
     type: 'modal',
     callback_id: VIEWS.verbalApproval,
-    private_metadata: encodeChangeValue(view.change.id),
+    private_metadata: encodeChangeValue(record.change.id),
     title: plain('Verbal approval', 24),
     submit: plain('Record', 24),
     close: plain('Cancel', 24),
     blocks: [
-      section(`*${view.ref} · ${escapeMrkdwn(view.change.title)}*`),
-      context(whoCanAuthorizeText(view, policy)),
+      section(`*${record.ref} · ${escapeMrkdwn(record.change.title)}*`),
+      context(whoCanAuthorizeText(record, policy)),
       input(VERBAL_FIELDS.approver, 'Who approved it', { type: 'users_select', action_id: FORM_ACTION }),
       input(VERBAL_FIELDS.medium, 'How', {
         type: 'static_select',
@@ -162,17 +163,17 @@ const EVIDENCE_PROMPTS: Record<'retro_ticket' | 'root_cause_analysis', { label: 
 };
 
 /** Asks for the evidence of one checklist item: the retrospective ticket's link, or the root-cause analysis. */
-export function evidenceModal(view: ChangeView, kind: 'retro_ticket' | 'root_cause_analysis'): types.ModalView {
+export function evidenceModal(record: ChangeRecord, kind: 'retro_ticket' | 'root_cause_analysis'): types.ModalView {
   const prompt = EVIDENCE_PROMPTS[kind];
   return {
     type: 'modal',
     callback_id: VIEWS.obligationEvidence,
-    private_metadata: encodeObligationValue(view.change.id, kind),
-    title: plain(view.ref, 24),
+    private_metadata: encodeObligationValue(record.change.id, kind),
+    title: plain(record.ref, 24),
     submit: plain('Save', 24),
     close: plain('Cancel', 24),
     blocks: [
-      section(`*${OBLIGATION_LABELS[kind]}* for ${view.ref} · ${escapeMrkdwn(view.change.title)}`),
+      section(`*${OBLIGATION_LABELS[kind]}* for ${record.ref} · ${escapeMrkdwn(record.change.title)}`),
       prompt.url
         ? input(EVIDENCE_BLOCK, prompt.label, { type: 'url_text_input', action_id: FORM_ACTION })
         : input(EVIDENCE_BLOCK, prompt.label, {
@@ -189,7 +190,7 @@ export function evidenceModal(view: ChangeView, kind: 'retro_ticket' | 'root_cau
 const EXCERPT = 200;
 const excerpt = (text: string) => escapeMrkdwn(truncate(text, EXCERPT));
 
-function verbalLine(verbal: VerbalApprovalView): string {
+function verbalLine(verbal: VerbalApprovalRecord): string {
   const state = verbalApprovalState(verbal.confirmation);
   const answer =
     state === 'confirmed'
@@ -206,7 +207,7 @@ function verbalLine(verbal: VerbalApprovalView): string {
   );
 }
 
-function obligationLine(view: ChangeView, obligation: ChangeView['obligations'][number], now: Date): string {
+function obligationLine(record: ChangeRecord, obligation: ChangeRecord['obligations'][number], now: Date): string {
   const label = OBLIGATION_LABELS[obligation.kind];
   if (obligation.completedAt) {
     const evidence = obligation.evidence ? `: ${excerpt(obligation.evidence)}` : '';
@@ -218,7 +219,7 @@ function obligationLine(view: ChangeView, obligation: ChangeView['obligations'][
       `${slackDate(obligation.completedAt)}${evidence}`
     );
   }
-  if (obligation.kind === 'retro_approval' && view.change.state === 'retro_rejected')
+  if (obligation.kind === 'retro_approval' && record.change.state === 'retro_rejected')
     return `:no_entry: ${label} — rejected; the change goes to the CAB`;
   if (!obligation.dueAt) return `:white_square: ${label} — at the next CAB`;
   const overdue = now.getTime() > obligation.dueAt.getTime();
@@ -229,8 +230,8 @@ function obligationLine(view: ChangeView, obligation: ChangeView['obligations'][
 }
 
 /** The emergency's own state: criterion, escalation, verbal approvals, the paperwork checklist, and any CAB flag. */
-export function emergencyBlocks(view: ChangeView, policy: Policy, now: Date): types.KnownBlock[] {
-  const { change } = view;
+export function emergencyBlocks(record: ChangeRecord, policy: Policy, now: Date): types.KnownBlock[] {
+  const { change } = record;
   if (change.type !== 'emergency') return [];
   const criterion =
     policy.emergency.criteria.find((entry) => entry.id === change.emergencyCriterion)?.label ??
@@ -245,13 +246,13 @@ export function emergencyBlocks(view: ChangeView, policy: Policy, now: Date): ty
         `(${slackDate(change.flaggedAt)})`,
     );
   const blocks: types.KnownBlock[] = [section(lines.join('\n'))];
-  if (view.verbalApprovals.length > 0)
-    blocks.push(section(`*Verbal approvals*\n${view.verbalApprovals.map(verbalLine).join('\n')}`));
-  if (view.obligations.length > 0)
+  if (record.verbalApprovals.length > 0)
+    blocks.push(section(`*Verbal approvals*\n${record.verbalApprovals.map(verbalLine).join('\n')}`));
+  if (record.obligations.length > 0)
     blocks.push(
       section(
         `*After the emergency* (POL-SEC-008 ` +
-          `6.4)\n${view.obligations.map((o) => obligationLine(view, o, now)).join('\n')}`,
+          `6.4)\n${record.obligations.map((o) => obligationLine(record, o, now)).join('\n')}`,
       ),
     );
   return blocks;
@@ -267,8 +268,8 @@ function escalateLabel(policy: Policy): string {
  * ask the stand-ins and do the paperwork; the CAB chair marks the CAB presentation. Without a
  * viewer (a channel message), only what anyone involved may start while it waits for authorization.
  */
-export function emergencyButtons(view: ChangeView, policy: Policy, viewerId?: string): types.Button[] {
-  const { change } = view;
+export function emergencyButtons(record: ChangeRecord, policy: Policy, viewerId?: string): types.Button[] {
+  const { change } = record;
   const value = encodeChangeValue(change.id);
   const buttons: types.Button[] = [];
   const involved = viewerId === undefined || viewerId === change.requesterId || viewerId === change.ownerId;
@@ -278,7 +279,7 @@ export function emergencyButtons(view: ChangeView, policy: Policy, viewerId?: st
       buttons.push(button(escalateLabel(policy), ACTIONS.escalate, value));
   }
   if (viewerId === undefined) return buttons;
-  const open = (kind: ObligationKind) => view.obligations.some((o) => o.kind === kind && o.completedAt === null);
+  const open = (kind: ObligationKind) => record.obligations.some((o) => o.kind === kind && o.completedAt === null);
   if (involved) {
     if (open('documentation')) buttons.push(button('Document', ACTIONS.document, value, 'primary'));
     if (open('retro_ticket'))
@@ -293,7 +294,7 @@ export function emergencyButtons(view: ChangeView, policy: Policy, viewerId?: st
       ...button('Presented to CAB', ACTIONS.addEvidence, encodeObligationValue(change.id, 'cab_presentation')),
       confirm: {
         title: plain('Presented to CAB?', 100),
-        text: { type: 'mrkdwn', text: `Record that ${view.ref} was presented to the CAB.` },
+        text: { type: 'mrkdwn', text: `Record that ${record.ref} was presented to the CAB.` },
         confirm: plain('Record', 30),
         deny: plain('Cancel', 30),
       },
@@ -304,15 +305,15 @@ export function emergencyButtons(view: ChangeView, policy: Policy, viewerId?: st
 
 /** Asks the named approver to confirm or dispute what was recorded in their name; buttons go once they answer. */
 export function verbalConfirmationMessage(
-  view: ChangeView,
+  record: ChangeRecord,
   policy: Policy,
   recipientId: string,
 ): { text: string; blocks: types.KnownBlock[] } {
-  const mine = view.verbalApprovals.filter((verbal) => verbal.approverId === recipientId);
+  const mine = record.verbalApprovals.filter((verbal) => verbal.approverId === recipientId);
   const blocks: types.KnownBlock[] = [
     section(
-      `${mentionMember(mine[0]?.recordedBy ?? view.change.requesterId)} recorded that you ` +
-        `approved emergency *${view.ref} · ${escapeMrkdwn(view.change.title)}*:`,
+      `${mentionMember(mine[0]?.recordedBy ?? record.change.requesterId)} recorded that you ` +
+        `approved emergency *${record.ref} · ${escapeMrkdwn(record.change.title)}*:`,
     ),
   ];
   for (const verbal of mine) {
@@ -331,7 +332,7 @@ export function verbalConfirmationMessage(
             text: {
               type: 'mrkdwn',
               text:
-                `It stops counting, ${view.ref} goes to the CAB, and ` +
+                `It stops counting, ${record.ref} goes to the CAB, and ` +
                 `${policy.emergency.dispute_notify_roles.join(', ') || 'the requester'} ` +
                 `${policy.emergency.dispute_notify_roles.length > 0 ? 'are' : 'is'} told.`,
             },
@@ -347,7 +348,7 @@ export function verbalConfirmationMessage(
   return {
     text:
       `${open ? 'Please confirm your verbal approval' : 'Verbal approval answered'}: ` +
-      `${view.ref} · ${escapeMrkdwn(view.change.title)}`,
+      `${record.ref} · ${escapeMrkdwn(record.change.title)}`,
     blocks,
   };
 }

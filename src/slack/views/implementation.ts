@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import type { ChangeView } from '../../db/changes.js';
+import type { ChangeRecord } from '../../db/change-record.js';
 import {
   IMPLEMENTATION_FIELDS,
   type ImplementationStep,
@@ -31,11 +31,11 @@ const BUTTON_WORDS: Record<ImplementationStep, { text: string; style?: 'primary'
 };
 
 /** The steps the change is ready for, by state; each click is checked again on the server. */
-function offeredSteps(view: ChangeView): ImplementationStep[] {
-  if (view.change.type === 'emergency') return [];
+function offeredSteps(record: ChangeRecord): ImplementationStep[] {
+  if (record.change.type === 'emergency') return [];
   const afterwards = (steps: ImplementationStep[]) =>
-    steps.filter((step) => (step !== 'verify' || !view.verification) && (step !== 'review' || !view.review));
-  switch (view.change.state) {
+    steps.filter((step) => (step !== 'verify' || !record.verification) && (step !== 'review' || !record.review));
+  switch (record.change.state) {
     case 'approved':
     case 'scheduled':
       return ['start'];
@@ -55,9 +55,9 @@ function offeredSteps(view: ChangeView): ImplementationStep[] {
 }
 
 /** The implementation buttons of a change, on the owner's DM and the log-channel message. */
-export function implementationButtons(view: ChangeView): types.Button[] {
-  const value = encodeChangeValue(view.change.id);
-  return offeredSteps(view).map((step) =>
+export function implementationButtons(record: ChangeRecord): types.Button[] {
+  const value = encodeChangeValue(record.change.id);
+  return offeredSteps(record).map((step) =>
     button(BUTTON_WORDS[step].text, IMPLEMENTATION_ACTIONS[step], value, BUTTON_WORDS[step].style),
   );
 }
@@ -65,8 +65,8 @@ export function implementationButtons(view: ChangeView): types.Button[] {
 const excerpt = (text: string) => escapeMrkdwn(truncate(text, 300));
 
 /** What implementing the change recorded: the failure, the rollback (10.4), the validation (8.4) and the review. */
-export function implementationLines(view: ChangeView, policy: Policy): string[] {
-  const { change, rollback, verification, review } = view;
+export function implementationLines(record: ChangeRecord, policy: Policy): string[] {
+  const { change, rollback, verification, review } = record;
   const lines: string[] = [];
   if (change.failureReason) lines.push(`:x: *Failed:* ${excerpt(change.failureReason)}`);
   if (rollback) {
@@ -93,8 +93,8 @@ export function implementationLines(view: ChangeView, policy: Policy): string[] 
 }
 
 /** Every field a rollback and a review recorded, for Details and `/change show`. */
-export function implementationDetailFields(view: ChangeView): [string, string][] {
-  const { change, rollback, verification, review } = view;
+export function implementationDetailFields(record: ChangeRecord): [string, string][] {
+  const { change, rollback, verification, review } = record;
   return [
     ...(change.failureReason ? [['What failed', change.failureReason] as [string, string]] : []),
     ...(rollback
@@ -121,7 +121,7 @@ export function implementationDetailFields(view: ChangeView): [string, string][]
 
 function formModal(
   step: ImplementationFormStep,
-  view: ChangeView,
+  record: ChangeRecord,
   title: string,
   submit: string,
   blocks: types.KnownBlock[],
@@ -129,29 +129,29 @@ function formModal(
   return {
     type: 'modal',
     callback_id: IMPLEMENTATION_VIEWS[step],
-    private_metadata: encodeChangeValue(view.change.id),
-    title: plain(truncate(`${title} ${view.ref}`, 24), 24),
+    private_metadata: encodeChangeValue(record.change.id),
+    title: plain(truncate(`${title} ${record.ref}`, 24), 24),
     submit: plain(submit, 24),
     close: plain('Cancel', 24),
-    blocks: [section(`*${view.ref} · ${escapeMrkdwn(view.change.title)}*`), ...blocks],
+    blocks: [section(`*${record.ref} · ${escapeMrkdwn(record.change.title)}*`), ...blocks],
   };
 }
 
 const LONG = 3000;
 
 /** The owner marks the change failed: what went wrong. */
-export function failureModal(view: ChangeView): types.ModalView {
-  return formModal('fail', view, 'Failed', 'Mark failed', [
+export function failureModal(record: ChangeRecord): types.ModalView {
+  return formModal('fail', record, 'Failed', 'Mark failed', [
     textInput(IMPLEMENTATION_FIELDS.failureReason, 'What went wrong?', LONG, true),
     context('If it is rolled back, press *Rolled back* next to record the rollback (POL-SEC-008 10.4).'),
   ]);
 }
 
 /** 10.4's rollback record; 10.2's decision maker and time limit for the change's risk as a reminder. */
-export function rollbackModal(view: ChangeView, policy: Policy, now: Date): types.ModalView {
-  const risk = view.change.riskLevel ?? '';
+export function rollbackModal(record: ChangeRecord, policy: Policy, now: Date): types.ModalView {
+  const risk = record.change.riskLevel ?? '';
   const rule = Object.hasOwn(policy.rollback_decision, risk) ? policy.rollback_decision[risk] : undefined;
-  return formModal('roll_back', view, 'Rollback', 'Record rollback', [
+  return formModal('roll_back', record, 'Rollback', 'Record rollback', [
     ...(rule
       ? [
           context(
@@ -178,8 +178,8 @@ export function rollbackModal(view: ChangeView, policy: Policy, now: Date): type
 }
 
 /** 8.4's checklist; every check must pass. */
-export function verificationModal(view: ChangeView, policy: Policy): types.ModalView {
-  return formModal('verify', view, 'Verify', 'Verified', [
+export function verificationModal(record: ChangeRecord, policy: Policy): types.ModalView {
+  return formModal('verify', record, 'Verify', 'Verified', [
     input(IMPLEMENTATION_FIELDS.verificationChecks, 'Post-deployment validation (8.4)', {
       type: 'checkboxes',
       action_id: FORM_ACTION,
@@ -190,9 +190,9 @@ export function verificationModal(view: ChangeView, policy: Policy): types.Modal
 }
 
 /** The post-implementation review; a failed or rolled-back change also gives 10.4's root cause and prevention. */
-export function reviewModal(view: ChangeView): types.ModalView {
-  const failed = wentWrong(view.change.state);
-  return formModal('review', view, 'Review', 'Submit review', [
+export function reviewModal(record: ChangeRecord): types.ModalView {
+  const failed = wentWrong(record.change.state);
+  return formModal('review', record, 'Review', 'Submit review', [
     textInput(IMPLEMENTATION_FIELDS.actualVsExpected, 'Actual versus expected outcome', LONG, true),
     textInput(IMPLEMENTATION_FIELDS.incidents, 'Incidents caused (or "None")', LONG, true),
     textInput(IMPLEMENTATION_FIELDS.lessonsLearned, 'Lessons learned', LONG, true),

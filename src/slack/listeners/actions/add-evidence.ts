@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { loadChangeView } from '../../../db/changes.js';
+import { loadChangeRecord } from '../../../db/change-record.js';
 import { addEvidence, evidenceRefusal } from '../../../services/paperwork.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { ACTIONS, parseObligationValue } from '../../ids.js';
@@ -35,10 +35,10 @@ export function registerAddEvidence(app: App, deps: ListenerDependencies): void 
         await reply('That checklist item completes itself; there is nothing to add.');
         return;
       }
-      const view = loadChangeView(deps.database.db, changeId);
-      const refusal = evidenceRefusal(view, deps.policy, kind, userId);
-      if (refusal !== undefined || !view) await reply(refusal ?? 'That change does not exist.');
-      else await client.views.open({ trigger_id: triggerId, view: evidenceModal(view, kind) });
+      const record = loadChangeRecord(deps.database.db, changeId);
+      const refusal = evidenceRefusal(record, deps.policy, kind, userId);
+      if (refusal !== undefined || !record) await reply(refusal ?? 'That change does not exist.');
+      else await client.views.open({ trigger_id: triggerId, view: evidenceModal(record, kind) });
     },
   );
 }

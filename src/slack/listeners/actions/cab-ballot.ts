@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import { itemById } from '../../../db/cab.js';
-import { loadChangeView } from '../../../db/changes.js';
+import { loadChangeRecord } from '../../../db/change-record.js';
 import { CAB_OUTCOME_WORDS } from '../../../domain/cab.js';
 import { castBallot } from '../../../services/cab.js';
 import type { ListenerDependencies } from '../../dependencies.js';
@@ -17,11 +17,11 @@ export function registerCabBallot(app: App, deps: ListenerDependencies): void {
   onButton(app, CAB_BALLOT_ACTION, deps, parseBallotValue, async ({ target, userId, triggerId, client, reply }) => {
     if (target.kind === 'decide' && target.outcome !== 'approve' && userId === deps.policy.cab.chair) {
       const item = itemById(deps.database.db, target.itemId);
-      const view = item ? loadChangeView(deps.database.db, item.changeId) : undefined;
-      if (view) {
+      const record = item ? loadChangeRecord(deps.database.db, item.changeId) : undefined;
+      if (record) {
         await client.views.open({
           trigger_id: triggerId,
-          view: boardReasonModal(view, encodeBallotValue(target), target.outcome),
+          view: boardReasonModal(record, encodeBallotValue(target), target.outcome),
         });
         return;
       }

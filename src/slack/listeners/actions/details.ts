@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { loadChangeView } from '../../../db/changes.js';
+import { loadChangeRecord } from '../../../db/change-record.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { ACTIONS } from '../../ids.js';
 import { changeDetailsModal } from '../../views/change-message.js';
@@ -8,11 +8,11 @@ import { onChangeButton } from './change-button.js';
 /** Details: every recorded field of the change in a modal. */
 export function registerDetails(app: App, deps: ListenerDependencies): void {
   onChangeButton(app, ACTIONS.details, deps, async ({ target: changeId, triggerId, client, reply }) => {
-    const view = loadChangeView(deps.database.db, changeId);
-    if (!view) {
+    const record = loadChangeRecord(deps.database.db, changeId);
+    if (!record) {
       await reply('That change does not exist.');
       return;
     }
-    await client.views.open({ trigger_id: triggerId, view: changeDetailsModal(view, deps.policy, deps.clock.now()) });
+    await client.views.open({ trigger_id: triggerId, view: changeDetailsModal(record, deps.policy, deps.clock.now()) });
   });
 }

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { loadChangeView } from '../../../db/changes.js';
+import { loadChangeRecord } from '../../../db/change-record.js';
 import { evidenceRefusal } from '../../../services/paperwork.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { ACTIONS } from '../../ids.js';
@@ -9,9 +9,9 @@ import { onChangeButton } from './change-button.js';
 /** "Document": the full change record of an emergency, prefilled with what is known (6.4). */
 export function registerDocument(app: App, deps: ListenerDependencies): void {
   onChangeButton(app, ACTIONS.document, deps, async ({ target: changeId, userId, triggerId, client, reply }) => {
-    const view = loadChangeView(deps.database.db, changeId);
-    const refusal = evidenceRefusal(view, deps.policy, 'documentation', userId);
-    if (refusal !== undefined || !view) await reply(refusal ?? 'That change does not exist.');
-    else await client.views.open({ trigger_id: triggerId, view: documentationModal(view, deps.policy) });
+    const record = loadChangeRecord(deps.database.db, changeId);
+    const refusal = evidenceRefusal(record, deps.policy, 'documentation', userId);
+    if (refusal !== undefined || !record) await reply(refusal ?? 'That change does not exist.');
+    else await client.views.open({ trigger_id: triggerId, view: documentationModal(record, deps.policy) });
   });
 }

@@ -1,5 +1,5 @@
 import type { App, types } from '@slack/bolt';
-import { type ChangeView, loadChangeView } from '../../../db/changes.js';
+import { type ChangeRecord, loadChangeRecord } from '../../../db/change-record.js';
 import type { ImplementationStep } from '../../../domain/implementation.js';
 import { formRefusal, takeStep } from '../../../services/implementation.js';
 import type { ListenerDependencies } from '../../dependencies.js';
@@ -8,11 +8,11 @@ import { failureModal, reviewModal, rollbackModal, verificationModal } from '../
 import { onChangeButton } from './change-button.js';
 
 /** The steps that record something ask for it in a modal first. */
-const FORMS: Record<ImplementationFormStep, (view: ChangeView, deps: ListenerDependencies) => types.ModalView> = {
-  fail: (view) => failureModal(view),
-  roll_back: (view, deps) => rollbackModal(view, deps.policy, deps.clock.now()),
-  verify: (view, deps) => verificationModal(view, deps.policy),
-  review: (view) => reviewModal(view),
+const FORMS: Record<ImplementationFormStep, (record: ChangeRecord, deps: ListenerDependencies) => types.ModalView> = {
+  fail: (record) => failureModal(record),
+  roll_back: (record, deps) => rollbackModal(record, deps.policy, deps.clock.now()),
+  verify: (record, deps) => verificationModal(record, deps.policy),
+  review: (record) => reviewModal(record),
 };
 
 const isFormStep = (step: ImplementationStep): step is ImplementationFormStep => Object.hasOwn(FORMS, step);
@@ -35,12 +35,12 @@ export function registerImplementationStep(app: App, deps: ListenerDependencies,
         await reply(outcome.ok ? outcome.message : outcome.reason);
         return;
       }
-      const view = loadChangeView(db, changeId);
-      const refusal = view
-        ? formRefusal(db, deps.policy, view, step, userId, deps.clock.now())
+      const record = loadChangeRecord(db, changeId);
+      const refusal = record
+        ? formRefusal(db, deps.policy, record, step, userId, deps.clock.now())
         : 'That change does not exist.';
-      if (refusal !== undefined || !view) await reply(refusal ?? 'That change does not exist.');
-      else await client.views.open({ trigger_id: triggerId, view: FORMS[step](view, deps) });
+      if (refusal !== undefined || !record) await reply(refusal ?? 'That change does not exist.');
+      else await client.views.open({ trigger_id: triggerId, view: FORMS[step](record, deps) });
     },
   );
 }

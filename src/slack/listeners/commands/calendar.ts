@@ -1,4 +1,5 @@
-import { loadFreezes, plannedChangesDuring } from '../../../db/schedule.js';
+import { loadFreezes } from '../../../db/freezes.js';
+import { plannedChangesDuring } from '../../../db/schedule.js';
 import { localDate } from '../../../domain/business-hours.js';
 import { addDays, freezeInterval } from '../../../domain/schedule.js';
 import { escapeMrkdwn } from '../../views/mrkdwn.js';

@@ -1,4 +1,4 @@
-import { parseFreezeRef } from '../../../db/schedule.js';
+import { parseFreezeRef } from '../../../domain/freeze-ref.js';
 import { addFreeze, currentFreezes, removeFreeze } from '../../../services/freezes.js';
 import { holdsAnyRole, ROLE_CHECK_FAILED } from '../../role-members.js';
 import { freezeAddedText, freezeListText, freezeModal, freezeRemovedText } from '../../views/freeze.js';

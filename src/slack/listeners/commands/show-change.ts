@@ -1,4 +1,4 @@
-import { loadChangeView } from '../../../db/changes.js';
+import { loadChangeRecord } from '../../../db/change-record.js';
 import { parseChangeRef } from '../../../domain/change-ref.js';
 import { showChangeBlocks, statusLine } from '../../views/change-message.js';
 import { escapeMrkdwn } from '../../views/mrkdwn.js';
@@ -20,15 +20,15 @@ export const showChange: Subcommand = {
       );
       return;
     }
-    const view = loadChangeView(deps.database.db, changeId);
-    if (!view) {
+    const record = loadChangeRecord(deps.database.db, changeId);
+    if (!record) {
       await ack(ephemeral(`There is no CHG-${changeId}. \`/change list all\` shows the changes there are.`));
       return;
     }
     await ack(
       ephemeral(
-        `${view.ref} · ${escapeMrkdwn(view.change.title)} — ${statusLine(view)}`,
-        showChangeBlocks(view, deps.policy, deps.clock.now()),
+        `${record.ref} · ${escapeMrkdwn(record.change.title)} — ${statusLine(record)}`,
+        showChangeBlocks(record, deps.policy, deps.clock.now()),
       ),
     );
   },

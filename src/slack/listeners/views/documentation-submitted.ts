@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { loadChangeView } from '../../../db/changes.js';
+import { loadChangeRecord } from '../../../db/change-record.js';
 import { CHANGE_FIELDS, validateChangeRequest } from '../../../domain/change-request.js';
 import { documentEmergency } from '../../../services/paperwork.js';
 import type { ListenerDependencies } from '../../dependencies.js';
@@ -14,7 +14,7 @@ import { forChangeOf } from './for-change.js';
 export function registerDocumentationSubmitted(app: App, deps: ListenerDependencies): void {
   app.view(VIEWS.emergencyDocumentation, async ({ ack, body, view }) => {
     const outcome = forChangeOf(view.private_metadata, (changeId) => {
-      const ownerId = loadChangeView(deps.database.db, changeId)?.change.ownerId;
+      const ownerId = loadChangeRecord(deps.database.db, changeId)?.change.ownerId;
       const form = { ...readChangeRequestForm(view.state.values, deps.policy), ownerId };
       const validation = validateChangeRequest(form, deps.policy, deps.clock.now(), 'retrospective');
       if (!validation.ok) return { ok: false as const, reason: '', errors: validation.errors };

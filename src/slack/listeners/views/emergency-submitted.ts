@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { loadChangeView } from '../../../db/changes.js';
+import { loadChangeRecord } from '../../../db/change-record.js';
 import { EMERGENCY_FIELDS, validateEmergencyRequest } from '../../../domain/emergency-request.js';
 import { declareEmergency } from '../../../services/emergency.js';
 import type { ListenerDependencies } from '../../dependencies.js';
@@ -39,7 +39,7 @@ export function registerEmergencySubmitted(app: App, deps: ListenerDependencies)
       });
       return;
     }
-    const declared = validation.value.verballyAuthorized ? loadChangeView(deps.database.db, changeId) : undefined;
+    const declared = validation.value.verballyAuthorized ? loadChangeRecord(deps.database.db, changeId) : undefined;
     await ack(declared ? { response_action: 'update', view: verbalApprovalModal(declared, deps.policy) } : undefined);
     deps.outbox.kick();
   });

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { loadChangeView } from '../../../db/changes.js';
+import { loadChangeRecord } from '../../../db/change-record.js';
 import { readText } from '../../../domain/change-request.js';
 import {
   IMPLEMENTATION_FIELDS,
@@ -57,7 +57,7 @@ function readForm(
       return read.ok ? { ok: true, input: { step, ...read.value } } : read;
     }
     case 'review': {
-      const state = loadChangeView(deps.database.db, changeId)?.change.state;
+      const state = loadChangeRecord(deps.database.db, changeId)?.change.state;
       const read = readReviewForm(readReviewValues(values), state ?? 'completed');
       return read.ok ? { ok: true, input: { step, review: read.value } } : read;
     }

@@ -1,0 +1,124 @@
+import { formatChangeRef } from '../domain/change-ref.js';
+import { type ApprovalPhase, isPlanned } from '../domain/lifecycle.js';
+import type { DbExecutor } from './client.js';
+import { type Conflict, conflictsFor } from './schedule.js';
+import type {
+  approvalDecisions,
+  cabItems,
+  changes,
+  obligations,
+  postImplementationReviews,
+  rollbacks,
+  verbalApprovalConfirmations,
+  verbalApprovals,
+  verifications,
+} from './schema.js';
+
+export type ChangeRow = typeof changes.$inferSelect;
+export type DecisionRow = typeof approvalDecisions.$inferSelect;
+export type ObligationRow = typeof obligations.$inferSelect;
+export type VerbalApprovalRow = typeof verbalApprovals.$inferSelect;
+export type ConfirmationRow = typeof verbalApprovalConfirmations.$inferSelect;
+export type BoardItemRow = typeof cabItems.$inferSelect;
+export type RollbackRow = typeof rollbacks.$inferSelect;
+export type VerificationRow = typeof verifications.$inferSelect;
+export type ReviewRow = typeof postImplementationReviews.$inferSelect;
+
+export interface RequirementRecord {
+  id: number;
+  phase: ApprovalPhase;
+  role: string;
+  approvalsNeeded: number;
+  alternative: boolean;
+  fallbackRole: string | null;
+  satisfiedAt: Date | null;
+  candidates: string[];
+  /** Approvals that count: voided ones (e.g. a disputed verbal approval) are left out. */
+  approvals: DecisionRow[];
+}
+
+export interface VerbalApprovalRecord extends VerbalApprovalRow {
+  confirmation: ConfirmationRow | undefined;
+}
+
+/**
+ * A change with everything its messages show: requirements, who was asked, every decision, and for
+ * emergencies the verbal approvals and the paperwork.
+ */
+export interface ChangeRecord {
+  ref: string;
+  change: ChangeRow;
+  requirements: RequirementRecord[];
+  decisions: DecisionRow[];
+  verbalApprovals: VerbalApprovalRecord[];
+  obligations: ObligationRow[];
+  /** Each time it was put to the CAB, oldest first, with what the board decided. */
+  boardItems: BoardItemRow[];
+  /** While it is still to run: other changes planned on a shared system at an overlapping time. */
+  conflicts: Conflict[];
+  rollback: RollbackRow | undefined;
+  verification: VerificationRow | undefined;
+  review: ReviewRow | undefined;
+}
+
+/** Reads a change with everything on it in one relational query (and its conflicts while it is still to run). */
+export function loadChangeRecord(db: DbExecutor, changeId: number): ChangeRecord | undefined {
+  const found = db.query.changes
+    .findFirst({
+      where: (table, { eq }) => eq(table.id, changeId),
+      with: {
+        requirements: {
+          orderBy: (t, { asc }) => asc(t.id),
+          with: { candidates: { orderBy: (t, { asc }) => asc(t.id) } },
+        },
+        decisions: { orderBy: (t, { asc }) => asc(t.id) },
+        verbalApprovals: { orderBy: (t, { asc }) => asc(t.id), with: { confirmation: true } },
+        obligations: { orderBy: (t, { asc }) => asc(t.id) },
+        boardItems: { orderBy: (t, { asc }) => asc(t.id) },
+        rollback: true,
+        verification: true,
+        review: true,
+      },
+    })
+    .sync();
+  if (!found) return undefined;
+  const {
+    requirements,
+    decisions,
+    verbalApprovals,
+    obligations,
+    boardItems,
+    rollback,
+    verification,
+    review,
+    ...change
+  } = found;
+  return {
+    ref: formatChangeRef(change.id),
+    change,
+    decisions,
+    requirements: requirements.map((requirement) => ({
+      id: requirement.id,
+      phase: requirement.phase,
+      role: requirement.role,
+      approvalsNeeded: requirement.approvalsNeeded,
+      alternative: requirement.alternative,
+      fallbackRole: requirement.fallbackRole,
+      satisfiedAt: requirement.satisfiedAt,
+      candidates: requirement.candidates.map((candidate) => candidate.userId),
+      approvals: decisions.filter(
+        (d) => d.requirementId === requirement.id && d.decision === 'approve' && d.voidedAt === null,
+      ),
+    })),
+    verbalApprovals: verbalApprovals.map(({ confirmation, ...row }) => ({
+      ...row,
+      confirmation: confirmation ?? undefined,
+    })),
+    obligations,
+    boardItems,
+    conflicts: isPlanned(change.state) ? conflictsFor(db, change) : [],
+    rollback: rollback ?? undefined,
+    verification: verification ?? undefined,
+    review: review ?? undefined,
+  };
+}

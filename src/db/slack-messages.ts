@@ -1,0 +1,21 @@
+import { eq } from 'drizzle-orm';
+import type { DbExecutor } from './client.js';
+import { type MessagePurpose, slackMessages } from './schema.js';
+
+export { type MessagePurpose, requestPurpose } from './schema.js';
+
+/** Remembers where a message about a change was posted, so it can be updated when the change moves on. */
+export function recordSlackMessage(
+  db: DbExecutor,
+  message: { changeId: number; purpose: MessagePurpose; channelId: string; ts: string; recipientId?: string },
+  at: Date,
+): void {
+  db.insert(slackMessages)
+    .values({ ...message, createdAt: at })
+    .onConflictDoNothing()
+    .run();
+}
+
+export function slackMessagesOf(db: DbExecutor, changeId: number) {
+  return db.select().from(slackMessages).where(eq(slackMessages.changeId, changeId)).orderBy(slackMessages.id).all();
+}
