@@ -6,6 +6,7 @@ import type { AppDependencies } from './dependencies.js';
 import { EVENTS_PATH, HEALTH_PATH } from './ids.js';
 import { registerListeners } from './listeners/index.js';
 import { createOutboxSender, type OutboxSender } from './outbox-sender.js';
+import { useCaseContextMiddleware } from './use-case-context.js';
 
 function healthRoute(database: Database): CustomRoute {
   return {
@@ -59,6 +60,7 @@ export function createSlackApp(deps: AppDependencies): SlackRuntime {
     logger,
     pollMs: deps.outboxPollMs,
   });
+  app.use(useCaseContextMiddleware(deps));
   registerListeners(app, { ...deps, outbox });
   // Bolt calls this for anything a listener throws (and answers Slack itself if nothing was acked yet).
   // Only the code and message are logged: the request carries user text.

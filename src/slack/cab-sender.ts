@@ -15,16 +15,16 @@ import type { CabinetDb, DbExecutor } from '../db/client.js';
 import { enqueue, type OutboxMessage } from '../db/outbox.js';
 import { agendaSize } from '../domain/agenda.js';
 import type { Policy } from '../policy/schema.js';
-import { boardMembers } from './role-members.js';
-import { agendaMessages, agendaTitle, closeMeetingActions, type SlackMessage } from './views/agenda.js';
-import { slackDate } from './views/blocks.js';
+import { agendaMessages, agendaTitle, closeMeetingActions, type SlackMessage } from './blocks/agenda.js';
+import { slackDate } from './blocks/blocks.js';
 import {
   type BoardItemContext,
   boardItemMessage,
   closedMeetingText,
   emergencyCabMessage,
   minutesMessages,
-} from './views/cab.js';
+} from './blocks/cab.js';
+import { boardMembers } from './role-members.js';
 
 export type CabOutboxMessage = Extract<
   OutboxMessage,

@@ -18,8 +18,6 @@ import type { Policy } from '../policy/schema.js';
 import { escalateAuthorization } from '../services/emergency.js';
 import { paperworkDeadline } from '../services/paperwork.js';
 import { requestApprovals, rolesToResolve } from '../services/request-approvals.js';
-import { createCabDelivery, isCabMessage } from './cab-sender.js';
-import { roleMembers } from './role-members.js';
 import {
   approvalRequestMessage,
   changeNotice,
@@ -27,8 +25,10 @@ import {
   implementationConsoleMessage,
   logDecisionText,
   logMessage,
-} from './views/change-message.js';
-import { verbalConfirmationMessage } from './views/emergency.js';
+} from './blocks/change-message.js';
+import { verbalConfirmationMessage } from './blocks/emergency.js';
+import { createCabDelivery, isCabMessage } from './cab-sender.js';
+import { roleMembers } from './role-members.js';
 
 export interface OutboxSender {
   /** Sends what is due now, without waiting; call after an ack. */

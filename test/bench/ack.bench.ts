@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, bench, describe } from 'vitest';
 import { nextMeetingAt } from '../../src/domain/cab.js';
 import { agendaFor } from '../../src/services/cab.js';
-import { agendaMessages } from '../../src/slack/views/agenda.js';
+import { agendaMessages } from '../../src/slack/blocks/agenda.js';
 import { defaultChangeForm, eventually, submitChangeForm, submitEmergencyForm } from '../support/interactions.js';
 import { seedChangesAwaitingBoard } from '../support/seed.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';

@@ -8,8 +8,8 @@ import { approvalRequirements, auditEvents, changeFreezes, changes } from '../..
 import { CHANGE_FIELDS } from '../../src/domain/change-request.js';
 import { parsePolicy } from '../../src/policy/load.js';
 import type { Policy } from '../../src/policy/schema.js';
+import { FORM_ACTION } from '../../src/slack/blocks/change-form.js';
 import { ACTIONS, FREEZE_FIELDS, VIEWS } from '../../src/slack/ids.js';
-import { FORM_ACTION } from '../../src/slack/views/change-form.js';
 import { FakeClock } from '../support/clock.js';
 import type { RecordedCall } from '../support/fake-slack.js';
 import {

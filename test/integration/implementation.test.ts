@@ -11,8 +11,8 @@ import {
 } from '../../src/db/schema.js';
 import { CHANGE_FIELDS } from '../../src/domain/change-request.js';
 import { IMPLEMENTATION_FIELDS } from '../../src/domain/implementation.js';
+import { FORM_ACTION } from '../../src/slack/blocks/change-form.js';
 import { IMPLEMENTATION_ACTIONS, IMPLEMENTATION_VIEWS, VIEWS } from '../../src/slack/ids.js';
-import { FORM_ACTION } from '../../src/slack/views/change-form.js';
 import {
   approve,
   type ChangeFormInput,

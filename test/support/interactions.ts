@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CHANGE_FIELDS, riskFactorField } from '../../src/domain/change-request.js';
 import { EMERGENCY_FIELDS, VERBAL_FIELDS } from '../../src/domain/emergency-request.js';
+import { FORM_ACTION } from '../../src/slack/blocks/change-form.js';
 import {
   ACTIONS,
   CAB_NOTES_BLOCK,
@@ -9,7 +10,6 @@ import {
   REJECT_REASON_BLOCK,
   VIEWS,
 } from '../../src/slack/ids.js';
-import { FORM_ACTION } from '../../src/slack/views/change-form.js';
 import type { AppResponse, SignedPostOptions } from './slack-request.js';
 import type { TestApp } from './test-app.js';
 

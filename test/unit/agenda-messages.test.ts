@@ -15,7 +15,7 @@ import {
   closeMeetingActions,
   headlineText,
   type SlackMessage,
-} from '../../src/slack/views/agenda.js';
+} from '../../src/slack/blocks/agenda.js';
 import {
   blockTextLength,
   linesToSections,
@@ -23,8 +23,8 @@ import {
   paginate,
   SECTION_TEXT_LIMIT,
   section,
-} from '../../src/slack/views/blocks.js';
-import { minutesMessages } from '../../src/slack/views/cab.js';
+} from '../../src/slack/blocks/blocks.js';
+import { minutesMessages } from '../../src/slack/blocks/cab.js';
 import { MINIMAL_POLICY_YAML, minimalPolicy } from '../support/policy.js';
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatChangeRef, parseChangeRef } from '../../src/domain/change-ref.js';
+import { escapeMrkdwn, mentionMember } from '../../src/slack/blocks/mrkdwn.js';
 import { parseCommandText } from '../../src/slack/command-text.js';
-import { escapeMrkdwn, mentionMember } from '../../src/slack/views/mrkdwn.js';
 
 describe('parseCommandText', () => {
   it.each([

@@ -17,16 +17,16 @@ import { registerScheduleCheck } from './actions/schedule-check.js';
 import { registerVerbalAnswer } from './actions/verbal-answer.js';
 import { registerChangeCommand } from './commands/change.js';
 import { registerAppHomeOpened } from './events/app-home-opened.js';
-import { registerCabCloseSubmitted } from './views/cab-close-submitted.js';
-import { registerCabReasonSubmitted } from './views/cab-reason-submitted.js';
-import { registerChangeRequestSubmitted } from './views/change-request-submitted.js';
-import { registerDocumentationSubmitted } from './views/documentation-submitted.js';
-import { registerEmergencySubmitted } from './views/emergency-submitted.js';
-import { registerEvidenceSubmitted } from './views/evidence-submitted.js';
-import { registerFreezeSubmitted } from './views/freeze-submitted.js';
-import { registerImplementationSubmitted } from './views/implementation-submitted.js';
-import { registerRejectReasonSubmitted } from './views/reject-reason-submitted.js';
-import { registerVerbalApprovalSubmitted } from './views/verbal-approval-submitted.js';
+import { registerCabCloseSubmitted } from './submissions/cab-close-submitted.js';
+import { registerCabReasonSubmitted } from './submissions/cab-reason-submitted.js';
+import { registerChangeRequestSubmitted } from './submissions/change-request-submitted.js';
+import { registerDocumentationSubmitted } from './submissions/documentation-submitted.js';
+import { registerEmergencySubmitted } from './submissions/emergency-submitted.js';
+import { registerEvidenceSubmitted } from './submissions/evidence-submitted.js';
+import { registerFreezeSubmitted } from './submissions/freeze-submitted.js';
+import { registerImplementationSubmitted } from './submissions/implementation-submitted.js';
+import { registerRejectReasonSubmitted } from './submissions/reject-reason-submitted.js';
+import { registerVerbalApprovalSubmitted } from './submissions/verbal-approval-submitted.js';
 
 export function registerListeners(app: App, deps: ListenerDependencies): void {
   registerChangeCommand(app, deps);

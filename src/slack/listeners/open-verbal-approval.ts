@@ -1,8 +1,8 @@
 import type { types } from '@slack/bolt';
 import { loadChangeRecord } from '../../db/change-record.js';
 import { verbalRecordingRefusal } from '../../services/verbal-approvals.js';
+import { verbalApprovalModal } from '../blocks/emergency.js';
 import type { ListenerDependencies } from '../dependencies.js';
-import { verbalApprovalModal } from '../views/emergency.js';
 
 /**
  * The verbal-approval modal for a change, from the command or the button alike; or why not, in

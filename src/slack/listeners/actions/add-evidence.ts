@@ -1,9 +1,9 @@
 import type { App } from '@slack/bolt';
 import { loadChangeRecord } from '../../../db/change-record.js';
 import { addEvidence, evidenceRefusal } from '../../../services/paperwork.js';
+import { evidenceModal } from '../../blocks/emergency.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { ACTIONS, parseObligationValue } from '../../ids.js';
-import { evidenceModal } from '../../views/emergency.js';
 import { onButton } from './change-button.js';
 
 /**

@@ -3,10 +3,10 @@ import { itemById } from '../../../db/cab.js';
 import { loadChangeRecord } from '../../../db/change-record.js';
 import { CAB_OUTCOME_WORDS } from '../../../domain/cab.js';
 import { castBallot } from '../../../services/cab.js';
+import { boardReasonModal } from '../../blocks/cab.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { CAB_BALLOT_ACTION, encodeBallotValue, parseBallotValue } from '../../ids.js';
 import { boardMembers } from '../../role-members.js';
-import { boardReasonModal } from '../../views/cab.js';
 import { onButton } from './change-button.js';
 
 /**

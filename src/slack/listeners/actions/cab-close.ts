@@ -1,9 +1,9 @@
 import type { App } from '@slack/bolt';
 import { mayCloseMeeting } from '../../../domain/cab.js';
+import { closeMeetingModal } from '../../blocks/cab.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { ACTIONS, parseMeetingValue } from '../../ids.js';
 import { closersBesideChair } from '../../role-members.js';
-import { closeMeetingModal } from '../../views/cab.js';
 import { onButton } from './change-button.js';
 
 /** "Close meeting": the chair is asked for notes for the minutes; anyone else is told who closes it. */

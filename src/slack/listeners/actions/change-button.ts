@@ -1,10 +1,14 @@
 import type { App, BlockAction, ButtonAction, RespondFn, webApi } from '@slack/bolt';
+import type { UseCaseContext } from '../../../services/context.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { parseChangeValue } from '../../ids.js';
+import { useCaseOf } from '../../use-case-context.js';
 
 export interface ButtonClick<Target> {
   /** What the button's value refers to, parsed. */
   target: Target;
+  /** The request's use-case context: pass it to services. */
+  ctx: UseCaseContext;
   userId: string;
   triggerId: string;
   client: webApi.WebClient;
@@ -32,7 +36,7 @@ export function onButton<Target>(
 ): void {
   app.action<BlockAction<ButtonAction>>(
     { type: 'block_actions', action_id: actionId },
-    async ({ ack, body, action, respond, client }) => {
+    async ({ ack, body, action, respond, client, context }) => {
       await ack();
       const reply = replier(respond);
       const target = parse(action.value);
@@ -41,7 +45,14 @@ export function onButton<Target>(
         await reply('That button does not refer to anything Cabinet knows; nothing was recorded.');
         return;
       }
-      await handle({ target, userId: body.user.id, triggerId: body.trigger_id, client, reply });
+      await handle({
+        target,
+        ctx: useCaseOf(context),
+        userId: body.user.id,
+        triggerId: body.trigger_id,
+        client,
+        reply,
+      });
     },
   );
 }

@@ -1,8 +1,8 @@
 import type { App } from '@slack/bolt';
 import { loadChangeRecord } from '../../../db/change-record.js';
+import { changeDetailsModal } from '../../blocks/change-message.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { ACTIONS } from '../../ids.js';
-import { changeDetailsModal } from '../../views/change-message.js';
 import { onChangeButton } from './change-button.js';
 
 /** Details: every recorded field of the change in a modal. */

@@ -1,9 +1,9 @@
 import type { App } from '@slack/bolt';
 import { loadChangeRecord } from '../../../db/change-record.js';
 import { evidenceRefusal } from '../../../services/paperwork.js';
+import { documentationModal } from '../../blocks/change-form.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { ACTIONS } from '../../ids.js';
-import { documentationModal } from '../../views/change-form.js';
 import { onChangeButton } from './change-button.js';
 
 /** "Document": the full change record of an emergency, prefilled with what is known (6.4). */

@@ -2,9 +2,9 @@ import type { App, types } from '@slack/bolt';
 import { type ChangeRecord, loadChangeRecord } from '../../../db/change-record.js';
 import type { ImplementationStep } from '../../../domain/implementation.js';
 import { formRefusal, takeStep } from '../../../services/implementation.js';
+import { failureModal, reviewModal, rollbackModal, verificationModal } from '../../blocks/implementation.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { IMPLEMENTATION_ACTIONS, type ImplementationFormStep } from '../../ids.js';
-import { failureModal, reviewModal, rollbackModal, verificationModal } from '../../views/implementation.js';
 import { onChangeButton } from './change-button.js';
 
 /** The steps that record something ask for it in a modal first. */

@@ -1,9 +1,9 @@
 import type { App } from '@slack/bolt';
 import { loadChangeRecord } from '../../../db/change-record.js';
 import { eligibilityOf } from '../../../services/decide.js';
+import { rejectReasonModal } from '../../blocks/change-message.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { ACTIONS, parseDecisionValue } from '../../ids.js';
-import { rejectReasonModal } from '../../views/change-message.js';
 import { onButton } from './change-button.js';
 
 /** Reject (or Decline): asks for the reason in a modal, but only someone who may decide is asked. */

@@ -1,9 +1,9 @@
 import type { App, BlockAction } from '@slack/bolt';
 import { checkFormSchedule } from '../../../services/schedule-check.js';
+import { changeRequestModal, FORM_ACTION, readChangeRequestForm } from '../../blocks/change-form.js';
+import { scheduleNoteLines } from '../../blocks/schedule.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { SCHEDULE_CHECK_BLOCK, VIEWS } from '../../ids.js';
-import { changeRequestModal, FORM_ACTION, readChangeRequestForm } from '../../views/change-form.js';
-import { scheduleNoteLines } from '../../views/schedule.js';
 
 /**
  * A change-request form's times or systems changed: the modal is updated with what its schedule

@@ -1,6 +1,6 @@
 import { nextMeetingAt } from '../../../domain/cab.js';
 import { agendaFor } from '../../../services/cab.js';
-import { agendaPreview } from '../../views/agenda.js';
+import { agendaPreview } from '../../blocks/agenda.js';
 import { ackSent, ephemeral, type Subcommand } from './subcommand.js';
 
 /** `/change agenda`: a preview of the next CAB agenda for anyone; the chair may post it now. */

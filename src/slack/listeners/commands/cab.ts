@@ -1,8 +1,8 @@
 import { parseChangeRef } from '../../../domain/change-ref.js';
 import { conveneEmergencyCab, minutesOn } from '../../../services/cab.js';
+import { minutesMessages } from '../../blocks/cab.js';
+import { escapeMrkdwn } from '../../blocks/mrkdwn.js';
 import { boardMembers } from '../../role-members.js';
-import { minutesMessages } from '../../views/cab.js';
-import { escapeMrkdwn } from '../../views/mrkdwn.js';
 import { ephemeral, respondInPages, type Subcommand, type SubcommandContext } from './subcommand.js';
 
 const USAGE =

@@ -2,8 +2,8 @@ import { loadFreezes } from '../../../db/freezes.js';
 import { plannedChangesDuring } from '../../../db/schedule.js';
 import { localDate } from '../../../domain/business-hours.js';
 import { addDays, freezeInterval } from '../../../domain/schedule.js';
-import { escapeMrkdwn } from '../../views/mrkdwn.js';
-import { calendarMessages } from '../../views/schedule.js';
+import { escapeMrkdwn } from '../../blocks/mrkdwn.js';
+import { calendarMessages } from '../../blocks/schedule.js';
 import { ackSent, ephemeral, respondInPages, type Subcommand } from './subcommand.js';
 
 const MAX_DAYS = 90;

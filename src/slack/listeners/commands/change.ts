@@ -1,9 +1,9 @@
 import type { App } from '@slack/bolt';
+import { helpMessage } from '../../blocks/help.js';
+import { policySummaryBlocks } from '../../blocks/policy-summary.js';
 import { parseCommandText } from '../../command-text.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { CHANGE_COMMAND } from '../../ids.js';
-import { helpMessage } from '../../views/help.js';
-import { policySummaryBlocks } from '../../views/policy-summary.js';
 import { agendaSubcommand } from './agenda.js';
 import { cabSubcommand } from './cab.js';
 import { calendarSubcommand } from './calendar.js';

@@ -1,4 +1,4 @@
-import { emergencyModal } from '../../views/emergency.js';
+import { emergencyModal } from '../../blocks/emergency.js';
 import { openModalAfterAck, type Subcommand } from './subcommand.js';
 
 /** `/change emergency`: the short emergency form; authorization is asked the moment it is submitted. */

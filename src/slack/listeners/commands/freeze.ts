@@ -1,8 +1,8 @@
 import { parseFreezeRef } from '../../../domain/freeze-ref.js';
 import { addFreeze, currentFreezes, removeFreeze } from '../../../services/freezes.js';
+import { freezeAddedText, freezeListText, freezeModal, freezeRemovedText } from '../../blocks/freeze.js';
+import { escapeMrkdwn } from '../../blocks/mrkdwn.js';
 import { holdsAnyRole, ROLE_CHECK_FAILED } from '../../role-members.js';
-import { freezeAddedText, freezeListText, freezeModal, freezeRemovedText } from '../../views/freeze.js';
-import { escapeMrkdwn } from '../../views/mrkdwn.js';
 import { ephemeral, openModalAfterAck, type Subcommand, type SubcommandContext } from './subcommand.js';
 
 const USAGE =

@@ -1,8 +1,8 @@
 import { type ListFilter, listChanges } from '../../../db/changes.js';
 import { formatChangeRef } from '../../../domain/change-ref.js';
 import { describeState } from '../../../domain/lifecycle.js';
-import { context, SECTION_TEXT_LIMIT, section, slackDate } from '../../views/blocks.js';
-import { escapeMrkdwn } from '../../views/mrkdwn.js';
+import { context, SECTION_TEXT_LIMIT, section, slackDate } from '../../blocks/blocks.js';
+import { escapeMrkdwn } from '../../blocks/mrkdwn.js';
 import { ephemeral, type Subcommand } from './subcommand.js';
 
 const FILTERS: readonly ListFilter[] = ['mine', 'pending', 'all'];

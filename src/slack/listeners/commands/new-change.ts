@@ -1,4 +1,4 @@
-import { changeRequestModal } from '../../views/change-form.js';
+import { changeRequestModal } from '../../blocks/change-form.js';
 import { openModalAfterAck, type Subcommand } from './subcommand.js';
 
 /** `/change new` (and `/change` alone): acks at once, then opens the change-request modal. */

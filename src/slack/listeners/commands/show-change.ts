@@ -1,7 +1,7 @@
 import { loadChangeRecord } from '../../../db/change-record.js';
 import { parseChangeRef } from '../../../domain/change-ref.js';
-import { showChangeBlocks, statusLine } from '../../views/change-message.js';
-import { escapeMrkdwn } from '../../views/mrkdwn.js';
+import { showChangeBlocks, statusLine } from '../../blocks/change-message.js';
+import { escapeMrkdwn } from '../../blocks/mrkdwn.js';
 import { ephemeral, type Subcommand } from './subcommand.js';
 
 /** `/change show CHG-<n>`: the change, its status and every approval, to whoever asks. */

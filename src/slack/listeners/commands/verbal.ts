@@ -1,5 +1,5 @@
 import { parseChangeRef } from '../../../domain/change-ref.js';
-import { escapeMrkdwn } from '../../views/mrkdwn.js';
+import { escapeMrkdwn } from '../../blocks/mrkdwn.js';
 import { verbalApprovalForm } from '../open-verbal-approval.js';
 import { ephemeral, openModalAfterAck, type Subcommand } from './subcommand.js';
 

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
+import { homeView } from '../../blocks/home.js';
 import type { ListenerDependencies } from '../../dependencies.js';
-import { homeView } from '../../views/home.js';
 
 /** Publishes the App Home each time it is opened, so it shows the policy as it is now. */
 export function registerAppHomeOpened(app: App, deps: ListenerDependencies): void {

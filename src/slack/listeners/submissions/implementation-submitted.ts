@@ -8,15 +8,15 @@ import {
   readVerification,
 } from '../../../domain/implementation.js';
 import { type StepInput, takeStep } from '../../../services/implementation.js';
-import type { ListenerDependencies } from '../../dependencies.js';
-import { IMPLEMENTATION_VIEWS, type ImplementationFormStep, parseChangeValue } from '../../ids.js';
-import type { ViewStateValues } from '../../views/change-form.js';
+import type { ViewStateValues } from '../../blocks/change-form.js';
 import {
   readFailureReason,
   readReviewValues,
   readRollbackValues,
   readVerificationValues,
-} from '../../views/implementation.js';
+} from '../../blocks/implementation.js';
+import type { ListenerDependencies } from '../../dependencies.js';
+import { IMPLEMENTATION_VIEWS, type ImplementationFormStep, parseChangeValue } from '../../ids.js';
 
 type Read = { ok: true; input: StepInput } | { ok: false; errors: Record<string, string> };
 

@@ -1,9 +1,9 @@
 import type { App } from '@slack/bolt';
 import { CHANGE_FIELDS, validateChangeRequest } from '../../../domain/change-request.js';
 import { submitChange } from '../../../services/submit-change.js';
+import { readChangeRequestForm } from '../../blocks/change-form.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { VIEWS } from '../../ids.js';
-import { readChangeRequestForm } from '../../views/change-form.js';
 
 /**
  * The change-request modal submitted: validated on the server (errors go back on their blocks and

@@ -1,10 +1,10 @@
 import type { App } from '@slack/bolt';
 import { VERBAL_FIELDS, validateVerbalApproval } from '../../../domain/emergency-request.js';
 import { recordVerbalApproval } from '../../../services/verbal-approvals.js';
+import { noticeModal } from '../../blocks/blocks.js';
+import { readVerbalApprovalForm } from '../../blocks/emergency.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { VIEWS } from '../../ids.js';
-import { noticeModal } from '../../views/blocks.js';
-import { readVerbalApprovalForm } from '../../views/emergency.js';
 import { forChangeOf } from './for-change.js';
 
 /**

@@ -1,10 +1,10 @@
 import type { App } from '@slack/bolt';
 import { addFreeze } from '../../../services/freezes.js';
+import { FORM_ACTION } from '../../blocks/change-form.js';
+import { freezeAddedText } from '../../blocks/freeze.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { FREEZE_FIELDS, VIEWS } from '../../ids.js';
 import { holdsAnyRole, ROLE_CHECK_FAILED } from '../../role-members.js';
-import { FORM_ACTION } from '../../views/change-form.js';
-import { freezeAddedText } from '../../views/freeze.js';
 
 /**
  * The add-freeze form submitted: who may is checked here, errors go back on their inputs, the result is sent as a DM.

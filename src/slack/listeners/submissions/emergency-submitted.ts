@@ -2,9 +2,9 @@ import type { App } from '@slack/bolt';
 import { loadChangeRecord } from '../../../db/change-record.js';
 import { EMERGENCY_FIELDS, validateEmergencyRequest } from '../../../domain/emergency-request.js';
 import { declareEmergency } from '../../../services/emergency.js';
+import { readEmergencyForm, verbalApprovalModal } from '../../blocks/emergency.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { VIEWS } from '../../ids.js';
-import { readEmergencyForm, verbalApprovalModal } from '../../views/emergency.js';
 
 /**
  * The emergency modal submitted: validated, recorded with its authorization requested, acked; when

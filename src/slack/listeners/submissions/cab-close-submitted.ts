@@ -1,9 +1,9 @@
 import type { App } from '@slack/bolt';
 import { closeMeeting } from '../../../services/cab.js';
+import { FORM_ACTION } from '../../blocks/change-form.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { CAB_NOTES_BLOCK, parseMeetingValue, VIEWS } from '../../ids.js';
 import { closersBesideChair } from '../../role-members.js';
-import { FORM_ACTION } from '../../views/change-form.js';
 
 /** The meeting closed with its notes: the minutes are stored, then posted in the thread by the outbox. */
 export function registerCabCloseSubmitted(app: App, deps: ListenerDependencies): void {

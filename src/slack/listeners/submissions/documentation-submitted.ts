@@ -2,9 +2,9 @@ import type { App } from '@slack/bolt';
 import { loadChangeRecord } from '../../../db/change-record.js';
 import { CHANGE_FIELDS, validateChangeRequest } from '../../../domain/change-request.js';
 import { documentEmergency } from '../../../services/paperwork.js';
+import { readChangeRequestForm } from '../../blocks/change-form.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { VIEWS } from '../../ids.js';
-import { readChangeRequestForm } from '../../views/change-form.js';
 import { forChangeOf } from './for-change.js';
 
 /**

@@ -1,8 +1,8 @@
 import type { App } from '@slack/bolt';
 import { castBallot } from '../../../services/cab.js';
+import { FORM_ACTION } from '../../blocks/change-form.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { CAB_REASON_BLOCK, parseBallotValue, VIEWS } from '../../ids.js';
-import { FORM_ACTION } from '../../views/change-form.js';
 
 /** The chair's reason for rejecting or deferring at the CAB: required to reject; then the decision is taken. */
 export function registerCabReasonSubmitted(app: App, deps: ListenerDependencies): void {

@@ -1,9 +1,9 @@
 import type { App } from '@slack/bolt';
 import { httpLink } from '../../../domain/change-request.js';
 import { addEvidence } from '../../../services/paperwork.js';
+import { FORM_ACTION } from '../../blocks/change-form.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { EVIDENCE_BLOCK, parseObligationValue, VIEWS } from '../../ids.js';
-import { FORM_ACTION } from '../../views/change-form.js';
 
 /** What is wrong with the evidence typed for a checklist item, if anything. */
 function evidenceProblem(kind: 'retro_ticket' | 'root_cause_analysis', evidence: string): string | undefined {
