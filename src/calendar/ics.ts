@@ -77,11 +77,15 @@ function changeEvent(change: PlannedChangeRow, feed: CalendarFeed): string[] {
   ];
 }
 
+/** Policy freezes have no stable number (the file may be reordered), so their dates name them. */
+function freezeUidPart(freeze: Freeze): string {
+  return freeze.id.startsWith('policy-') ? `${freeze.from}-${freeze.to}` : freeze.id.toLowerCase();
+}
+
 function freezeEvent(freeze: Freeze, feed: CalendarFeed): string[] {
   return [
     'BEGIN:VEVENT',
-    // Policy freezes have no stable number (the file may be reordered), so their dates name them.
-    `UID:freeze-${freeze.id.startsWith('policy-') ? `${freeze.from}-${freeze.to}` : freeze.id.toLowerCase()}@${feed.domain}`,
+    `UID:freeze-${freezeUidPart(freeze)}@${feed.domain}`,
     `DTSTAMP:${utcStamp(feed.now)}`,
     `DTSTART;VALUE=DATE:${dateValue(freeze.from)}`,
     // All-day events end on the day after their last day (exclusive).

@@ -17,7 +17,10 @@ export interface PlannedChangeRow extends PlannedChange {
   plannedEnd: Date;
 }
 
-/** Changes in `states` (by default: still to run, or running) whose planned time overlaps the interval, earliest first. */
+/**
+ * Changes in `states` (by default: still to run, or running) whose planned time overlaps the interval,
+ * earliest first.
+ */
 export function plannedChangesDuring(
   db: DbExecutor,
   interval: Interval,

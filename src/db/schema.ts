@@ -40,7 +40,10 @@ export const changes = sqliteTable(
     emergencyCriterion: text('emergency_criterion'),
     /** When the fallback authorizers (6.3 "if unavailable") were asked: on request or after the policy's wait. */
     authorizationEscalatedAt: timestamp('authorization_escalated_at'),
-    /** Set when the change must be looked at by the CAB for something that went wrong, e.g. a disputed verbal approval. */
+    /**
+     * Set when the change must be looked at by the CAB for something that went wrong, e.g. a disputed
+     * verbal approval.
+     */
     flaggedAt: timestamp('flagged_at'),
     flagReason: text('flag_reason'),
     /**
@@ -109,7 +112,10 @@ export const approvalDecisions = sqliteTable(
     reason: text('reason'),
     source: text('source', { enum: ['button', 'verbal', 'cab', 'pre_approved'] }).notNull(),
     decidedAt: timestamp('decided_at').notNull(),
-    /** Set when the decision stops counting, e.g. a verbal approval its approver disputed; the row stays as evidence. */
+    /**
+     * Set when the decision stops counting, e.g. a verbal approval its approver disputed; the row stays
+     * as evidence.
+     */
     voidedAt: timestamp('voided_at'),
     voidReason: text('void_reason'),
   },
@@ -287,7 +293,10 @@ export const verifications = sqliteTable('verifications', {
   verifiedAt: timestamp('verified_at').notNull(),
 });
 
-/** The post-implementation review: actual versus expected, incidents, lessons (and, after a failure, 10.4's root cause and prevention). */
+/**
+ * The post-implementation review: actual versus expected, incidents, lessons (and, after a failure,
+ * 10.4's root cause and prevention).
+ */
 export const postImplementationReviews = sqliteTable('post_implementation_reviews', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   changeId: integer('change_id')

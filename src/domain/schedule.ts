@@ -148,7 +148,10 @@ export function scheduleProblems(
   return problems;
 }
 
-/** What a change records when it runs outside its windows or in a freeze: by approved exception, or (an emergency) exempt but flagged. */
+/**
+ * What a change records when it runs outside its windows or in a freeze: by approved exception, or
+ * (an emergency) exempt but flagged.
+ */
 export interface ScheduleException {
   outsideWindow: boolean;
   freezes: { id: string; reason: string }[];
@@ -164,7 +167,10 @@ export function scheduleExceptionOf(problems: readonly ScheduleProblem[]): Sched
   };
 }
 
-/** Whether an exception can let these problems through: always for windows, for freezes only under `freeze_rule: exception`. */
+/**
+ * Whether an exception can let these problems through: always for windows, for freezes only under
+ * `freeze_rule: exception`.
+ */
 export function exceptionAllowed(problems: readonly ScheduleProblem[], policy: Pick<Policy, 'scheduling'>): boolean {
   return policy.scheduling.freeze_rule === 'exception' || !problems.some((problem) => problem.kind === 'freeze');
 }
@@ -195,7 +201,8 @@ export function nextWindowText(next: Interval | undefined, risk: string, timeZon
   // Undefined also when the windows exist but none is long enough or free of freezes: say all three.
   return next
     ? `The next ${risk}-risk window is ${describePeriod(next, timeZone)}.`
-    : `No deployment window in the next ${SEARCH_DAYS} days is open to ${risk}-risk changes, long enough for this one and outside every freeze.`;
+    : `No deployment window in the next ${SEARCH_DAYS} days is open to ${risk}-risk changes, ` +
+        'long enough for this one and outside every freeze.';
 }
 
 /**
@@ -222,12 +229,14 @@ export function scheduleErrors(
       const what = problem.field === 'start' ? 'The planned start is outside' : 'The planned end is past the end of';
       add(
         fields[problem.field],
-        `${what} the deployment windows for ${risk}-risk changes (9.1). ${nextWindowText(problem.next, risk, policy.timezone)}${exceptionHint}`,
+        `${what} the deployment windows for ${risk}-risk changes (9.1). ` +
+          `${nextWindowText(problem.next, risk, policy.timezone)}${exceptionHint}`,
       );
     } else if (policy.scheduling.freeze_rule === 'refuse') {
       add(
         fields.start,
-        `It is planned into the change freeze ${describeFreeze(problem.freeze)}; no change runs during it (9.2). Plan it after ${problem.freeze.to}.`,
+        `It is planned into the change freeze ${describeFreeze(problem.freeze)}; no change runs during it (9.2). ` +
+          `Plan it after ${problem.freeze.to}.`,
       );
     } else {
       add(

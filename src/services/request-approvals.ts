@@ -86,7 +86,10 @@ export function requestApprovals(
   );
 }
 
-/** The roles whose members must be known to choose candidates: the required roles (but the board's) and their fallbacks. */
+/**
+ * The roles whose members must be known to choose candidates: the required roles (but the board's) and
+ * their fallbacks.
+ */
 export function rolesToResolve(
   requirements: readonly { role: string; phase: ApprovalPhase }[],
   policy: Policy,

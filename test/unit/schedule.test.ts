@@ -146,7 +146,7 @@ describe('allowedPeriods: the periods a risk may run in (9.1)', () => {
     ]);
   });
 
-  it('9.1 DST: on 2026-03-08 (clocks spring forward) the 06:00 window opens at 06:00 EDT, on 2026-11-01 (fall back) at 06:00 EST', () => {
+  it('9.1 DST: the 06:00 window opens at 06:00 EDT on 2026-03-08 (spring forward), 06:00 EST on 2026-11-01', () => {
     expect(allowedPeriods(dailyPolicy, 'low', est('2026-03-08', '04:30'), edt('2026-03-08', '23:00'))).toEqual([
       span(edt('2026-03-08', '06:00'), edt('2026-03-08', '10:00')),
     ]);
@@ -634,7 +634,7 @@ describe('nextAllowedPeriod: the next time a change may run (9.1, 9.2)', () => {
     expect(nextAllowedPeriod(adjacentPolicy, 'low', est('2026-11-22', '12:00'), 6 * HOUR + MINUTE, [])).toBeUndefined();
   });
 
-  it('9.1 DST: from Friday 2026-03-06 (EST) the next low window is Monday 2026-03-09 06:00 EDT; from Friday 2026-10-30 (EDT) it is Monday 2026-11-02 06:00 EST', () => {
+  it('9.1 DST: next low window from Fri 03-06 (EST): Mon 03-09 06:00 EDT; from Fri 10-30 (EDT): Mon 11-02 EST', () => {
     expect(nextAllowedPeriod(policy, 'low', est('2026-03-06', '12:00'), HOUR, [])).toEqual(
       span(edt('2026-03-09', '06:00'), edt('2026-03-09', '10:00')),
     );
@@ -914,7 +914,8 @@ describe('scheduleErrors: the modal errors for a planned change (9.1, 9.2)', () 
   it('9.1 no next window: says no window in the next 120 days allows the risk', () => {
     const errors = scheduleErrors([noNext], 'extreme', false, policy, FIELDS);
     expect(errors[FIELDS.start]).toContain(
-      'No deployment window in the next 120 days is open to extreme-risk changes, long enough for this one and outside every freeze.',
+      'No deployment window in the next 120 days is open to extreme-risk changes, ' +
+        'long enough for this one and outside every freeze.',
     );
   });
 
@@ -932,7 +933,7 @@ describe('scheduleErrors: the modal errors for a planned change (9.1, 9.2)', () 
     expect(errors[FIELDS.start]).toContain('Request an exception');
   });
 
-  it('9.2 a freeze, no exception, freeze_rule refuse: error on start, no exception offered, says when to plan it', () => {
+  it('9.2 a freeze, no exception, freeze_rule refuse: error on start, no exception offered, says when to plan', () => {
     const errors = scheduleErrors([freezeProblem], 'low', false, refusePolicy, FIELDS);
     expect(Object.keys(errors)).toEqual([FIELDS.start]);
     expect(errors[FIELDS.start]).toContain('no change runs during it (9.2)');
@@ -940,14 +941,14 @@ describe('scheduleErrors: the modal errors for a planned change (9.1, 9.2)', () 
     expect(errors[FIELDS.start]).not.toContain('Request an exception');
   });
 
-  it('9.2 a freeze with an exception requested under freeze_rule refuse: errors on start and on the exception field', () => {
+  it('9.2 a freeze with an exception requested under freeze_rule refuse: errors on start and on the exception', () => {
     const errors = scheduleErrors([freezeProblem], 'low', true, refusePolicy, FIELDS);
     expect(Object.keys(errors).sort()).toEqual([FIELDS.exception, FIELDS.start].sort());
     expect(errors[FIELDS.start]).toContain('no change runs during it (9.2)');
     expect(errors[FIELDS.exception]).toContain('An exception cannot be granted');
   });
 
-  it('9.1/9.2 window and freeze under freeze_rule refuse with an exception: both on start, no exception offered, exception refused', () => {
+  it('9.1/9.2 window and freeze, freeze_rule refuse, exception asked: both on start, exception refused', () => {
     const errors = scheduleErrors([startProblem, freezeProblem], 'low', true, refusePolicy, FIELDS);
     expect(errors[FIELDS.start]).toContain(
       'The planned start is outside the deployment windows for low-risk changes (9.1).',
@@ -971,7 +972,8 @@ describe('scheduleErrors: the modal errors for a planned change (9.1, 9.2)', () 
     expect(errors[FIELDS.start]).toContain(nextWindow('medium', 'Mon 30 Nov 2026'));
   });
 
-  // A change longer than every window is not told that no window allows its risk level: the message names the length too.
+  // A change longer than every window is not told that no window allows its risk level: the message names the
+  // length too.
   it('9.1 a change longer than every window is not told that no window allows its risk level', () => {
     const problems = scheduleProblems(span(est(MON, '06:00'), est(MON, '11:00')), 'low', policy, [], EARLY);
     const errors = scheduleErrors(problems, 'low', false, policy, FIELDS);
@@ -1255,7 +1257,7 @@ describe('readVerification: the 8.4 production validation checklist', () => {
   });
 });
 
-describe('readReviewForm: the post-implementation review (10.4 root cause and preventive measures when it went wrong)', () => {
+describe('readReviewForm: the post-implementation review (10.4 root cause and prevention when it went wrong)', () => {
   const base: ReviewForm = {
     actualVsExpected: 'As expected',
     incidents: 'None',
@@ -1481,7 +1483,8 @@ describe('closeRefusal: what a change needs before it closes (8.4 validation, re
       name: '8.4 + review: both missing → both named',
       facts: { state: 'failed' as ChangeState, verified: false, reviewed: false, reviewRequired: true },
       expected:
-        'CHG-42 cannot close yet: it still needs the production validation checklist (Verify, 8.4) and a post-implementation review (Review).',
+        'CHG-42 cannot close yet: it still needs the production validation checklist (Verify, 8.4) ' +
+        'and a post-implementation review (Review).',
     },
   ])('$name', ({ facts, expected }) => {
     expect(closeRefusal(REF, facts)).toBe(expected);
@@ -1672,7 +1675,8 @@ describe('startRefusal: whether an approved change may start now (9.1, 9.2)', ()
   it('9.2 exception set: a freeze announced after it was approved still holds it', () => {
     const excepted = change({ scheduleException: { outsideWindow: true, freezes: [] } });
     expect(startRefusal(excepted, policy, [thanksgiving], est(MON, '07:00'))).toContain(
-      'cannot start during the change freeze “Thanksgiving week” (2026-11-23) (9.2), announced after its exception was approved',
+      'cannot start during the change freeze “Thanksgiving week” (2026-11-23) (9.2), ' +
+        'announced after its exception was approved',
     );
   });
 
