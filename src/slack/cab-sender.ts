@@ -12,7 +12,7 @@ import {
 } from '../db/cab.js';
 import { type BoardItemRow, loadChangeRecord } from '../db/change-record.js';
 import type { CabinetDb, DbExecutor } from '../db/client.js';
-import { enqueue, type OutboxMessage } from '../db/outbox.js';
+import { enqueue, type SlackDelivery } from '../db/outbox.js';
 import { agendaSize } from '../domain/agenda.js';
 import type { Policy } from '../policy/schema.js';
 import { agendaMessages, agendaTitle, closeMeetingActions, type SlackMessage } from './blocks/agenda.js';
@@ -27,7 +27,7 @@ import {
 import { boardMembers } from './role-members.js';
 
 export type CabOutboxMessage = Extract<
-  OutboxMessage,
+  SlackDelivery,
   { kind: 'cab_meeting' | 'cab_page' | 'cab_item' | 'refresh_cab_item' | 'cab_chair_link' | 'cab_minutes' }
 >;
 
@@ -40,7 +40,7 @@ const CAB_KINDS: readonly string[] = [
   'cab_minutes',
 ] satisfies CabOutboxMessage['kind'][];
 
-export function isCabMessage(message: OutboxMessage): message is CabOutboxMessage {
+export function isCabMessage(message: SlackDelivery): message is CabOutboxMessage {
   return CAB_KINDS.includes(message.kind);
 }
 
