@@ -1,12 +1,13 @@
 import type { webApi } from '@slack/bolt';
 import type { Clock } from '../clock.js';
-import { type ChangeRecord, loadChangeRecord } from '../db/change-record.js';
+import type { ChangeRecord } from '../db/change-record.js';
 import type { CabinetDb } from '../db/client.js';
 import type { SlackDelivery } from '../db/outbox.js';
-import { type MessagePurpose, recordSlackMessage, requestPurpose, slackMessagesOf } from '../db/slack-messages.js';
 import type { ChangeEvent } from '../domain/events.js';
 import { APPROVAL_PHASES } from '../domain/lifecycle.js';
+import { type MessagePurpose, requestPurpose } from '../domain/message-purpose.js';
 import type { Policy } from '../policy/schema.js';
+import { changeToDeliver, recordPostedMessage } from '../services/posted-messages.js';
 import {
   approvalRequestMessage,
   changeNotice,
@@ -56,7 +57,7 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
     const channel = await openDm(userId);
     const posted = await client.chat.postMessage({ channel, ...render(record, purpose, userId) });
     if (posted.ts)
-      recordSlackMessage(
+      recordPostedMessage(
         db,
         {
           changeId: record.change.id,
@@ -81,9 +82,9 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
       await cab.deliver(message);
       return;
     }
-    const record = loadChangeRecord(db, message.changeId);
-    if (!record) return;
-    const messages = slackMessagesOf(db, message.changeId);
+    const change = changeToDeliver(db, message.changeId);
+    if (!change) return;
+    const { record, messages } = change;
     const alreadyPosted = (purpose: MessagePurpose, userId: string) =>
       messages.some((m) => m.purpose === purpose && m.recipientId === userId);
     switch (message.kind) {
@@ -145,7 +146,7 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
           if (original) return;
           const posted = await client.chat.postMessage({ channel, ...logMessage(record, policy, clock.now()) });
           if (posted.ts)
-            recordSlackMessage(
+            recordPostedMessage(
               db,
               { changeId: record.change.id, purpose: 'log', channelId: posted.channel ?? channel, ts: posted.ts },
               clock.now(),
