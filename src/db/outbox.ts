@@ -1,43 +1,13 @@
-import { and, asc, eq, lte } from 'drizzle-orm';
-import type { ApprovalPhase, DecidedState } from '../domain/lifecycle.js';
+import { and, asc, eq, inArray, lte } from 'drizzle-orm';
+import type { ChangeEvent } from '../domain/events.js';
+import type { ApprovalPhase } from '../domain/lifecycle.js';
 import type { CabinetDb, DbExecutor } from './client.js';
 import { outbox } from './schema.js';
 
-/** What happened to a change, as told to people: a decision's outcome is the state it led to. */
-export type ChangeEvent =
-  | 'submitted'
-  | DecidedState
-  | 'escalated'
-  | 'verbal_disputed'
-  | 'paperwork_reminder'
-  | 'paperwork_overdue'
-  /** The board approved; other approvals are still open. */
-  | 'cab_approved'
-  | 'cab_deferred'
-  /** Implementation steps by the owner (9, 10, 8.4): told in the log thread, and the requester when it is someone else. */
-  | ImplementationEvent;
-
-export const IMPLEMENTATION_EVENTS = [
-  'started',
-  'completed',
-  'failed',
-  'rolled_back',
-  'verified',
-  'reviewed',
-  'closed',
-] as const;
-export type ImplementationEvent = (typeof IMPLEMENTATION_EVENTS)[number];
-
-export function isImplementationEvent(event: ChangeEvent): event is ImplementationEvent {
-  return (IMPLEMENTATION_EVENTS as readonly string[]).includes(event);
-}
-
 /**
- * A Slack call (or a timer) to act on after the ack. Messages are rendered when sent, so they show
- * the change as it is then; a message due later (`at` in the future) is a durable timer.
+ * A Slack call to make after the ack. Messages are rendered when sent, so they show the change as it is then.
  */
-export type OutboxMessage =
-  | { kind: 'request_approvals'; changeId: number }
+export type SlackDelivery =
   /** `phase` is absent on rows queued before emergencies existed: those are approvals. */
   | { kind: 'approval_request'; changeId: number; userId: string; phase?: ApprovalPhase }
   | { kind: 'refresh_messages'; changeId: number }
@@ -47,13 +17,13 @@ export type OutboxMessage =
   | { kind: 'notify_log'; changeId: number; event: ChangeEvent }
   /** The owner's DM of an approved change, with the buttons to implement, verify, review and close it; kept current. */
   | { kind: 'implementation_console'; changeId: number; userId: string }
-  /** The emergency's own DM to its requester or owner: status, authorization, verbal approvals and paperwork, kept current. */
+  /**
+   * The emergency's own DM to its requester or owner: status, authorization, verbal approvals and paperwork,
+   * kept current.
+   */
   | { kind: 'emergency_console'; changeId: number; userId: string }
   /** Asks the named approver to confirm or dispute a verbal approval recorded in their name. */
   | { kind: 'verbal_confirmation'; changeId: number; userId: string; verbalApprovalId: number }
-  /** The timer that asks an emergency's stand-in authorizers if it is still not authorized. */
-  | { kind: 'escalate_authorization'; changeId: number }
-  | { kind: 'paperwork_deadline'; changeId: number; stage: 'reminder' | 'overdue' }
   /** Posts a CAB meeting's first message (the agenda, or an emergency CAB's change), then queues the rest. */
   | { kind: 'cab_meeting'; meetingId: number }
   /** A continuation of a long agenda or of the minutes, in the meeting's thread. */
@@ -65,6 +35,29 @@ export type OutboxMessage =
   | { kind: 'cab_chair_link'; meetingId: number }
   /** Posts the minutes in the meeting's thread and marks the meeting closed. */
   | { kind: 'cab_minutes'; meetingId: number };
+
+/**
+ * Work for a service rather than Slack, queued like a message so it survives restarts; due later
+ * (`at` in the future), it is a durable timer.
+ */
+export type TimerWork =
+  /** Resolves the roles a change needs and asks the chosen approvers (queued on submission, so after the ack). */
+  | { kind: 'request_approvals'; changeId: number }
+  /** Asks an emergency's stand-in authorizers if it is still not authorized. */
+  | { kind: 'escalate_authorization'; changeId: number }
+  | { kind: 'paperwork_deadline'; changeId: number; stage: 'reminder' | 'overdue' };
+
+export type OutboxMessage = SlackDelivery | TimerWork;
+
+export const TIMER_KINDS = [
+  'request_approvals',
+  'escalate_authorization',
+  'paperwork_deadline',
+] as const satisfies readonly TimerWork['kind'][];
+
+export function isTimerWork(message: OutboxMessage): message is TimerWork {
+  return (TIMER_KINDS as readonly string[]).includes(message.kind);
+}
 
 export type OutboxRow = typeof outbox.$inferSelect;
 
@@ -90,11 +83,23 @@ export function enqueue(
     .run();
 }
 
-export function dueMessages(db: CabinetDb, now: Date, limit: number): OutboxRow[] {
+/** The messages due now, oldest first; only those of `kinds` when given. */
+export function dueMessages(
+  db: CabinetDb,
+  now: Date,
+  limit: number,
+  kinds?: readonly OutboxMessage['kind'][],
+): OutboxRow[] {
   return db
     .select()
     .from(outbox)
-    .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)))
+    .where(
+      and(
+        eq(outbox.status, 'pending'),
+        lte(outbox.nextAttemptAt, now),
+        kinds ? inArray(outbox.kind, [...kinds]) : undefined,
+      ),
+    )
     .orderBy(asc(outbox.id))
     .limit(limit)
     .all();

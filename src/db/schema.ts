@@ -4,7 +4,8 @@ import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqli
 import type { Agenda } from '../domain/agenda.js';
 import { CAB_OUTCOMES, type Minutes } from '../domain/cab.js';
 import { OBLIGATION_KINDS, VERBAL_MEDIA } from '../domain/emergency.js';
-import { APPROVAL_PHASES, type ApprovalPhase, CHANGE_STATES, CHANGE_TYPES } from '../domain/lifecycle.js';
+import { APPROVAL_PHASES, CHANGE_STATES, CHANGE_TYPES } from '../domain/lifecycle.js';
+import type { MessagePurpose } from '../domain/message-purpose.js';
 import type { ScheduleException } from '../domain/schedule.js';
 
 const timestamp = (name: string) => integer(name, { mode: 'timestamp_ms' });
@@ -367,19 +368,6 @@ export const outbox = sqliteTable(
   },
   (table) => [index('outbox_due_idx').on(table.status, table.nextAttemptAt)],
 );
-
-/** What a posted message is, so a refresh renders it again the same way. */
-export type MessagePurpose =
-  | `${ApprovalPhase}_request`
-  | 'log'
-  | 'emergency_console'
-  | 'implementation_console'
-  | 'verbal_confirmation';
-
-/** The DM asking someone to decide in a phase. */
-export function requestPurpose(phase: ApprovalPhase): MessagePurpose {
-  return `${phase}_request`;
-}
 
 /** Where a message about a change was posted, so it can be updated when the change moves on. */
 export const slackMessages = sqliteTable(

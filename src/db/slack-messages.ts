@@ -1,8 +1,9 @@
 import { eq } from 'drizzle-orm';
+import type { MessagePurpose } from '../domain/message-purpose.js';
 import type { DbExecutor } from './client.js';
-import { type MessagePurpose, slackMessages } from './schema.js';
+import { slackMessages } from './schema.js';
 
-export { type MessagePurpose, requestPurpose } from './schema.js';
+export type SlackMessageRow = typeof slackMessages.$inferSelect;
 
 /** Remembers where a message about a change was posted, so it can be updated when the change moves on. */
 export function recordSlackMessage(
@@ -16,6 +17,6 @@ export function recordSlackMessage(
     .run();
 }
 
-export function slackMessagesOf(db: DbExecutor, changeId: number) {
+export function slackMessagesOf(db: DbExecutor, changeId: number): SlackMessageRow[] {
   return db.select().from(slackMessages).where(eq(slackMessages.changeId, changeId)).orderBy(slackMessages.id).all();
 }

@@ -1,6 +1,7 @@
 import type { ChangeRow } from '../db/change-record.js';
 import type { DbExecutor } from '../db/client.js';
-import { type ChangeEvent, enqueue } from '../db/outbox.js';
+import { enqueue } from '../db/outbox.js';
+import type { ChangeEvent } from '../domain/events.js';
 
 /**
  * Tells the requester, the owner and the log channel what happened to a change. The owner of an

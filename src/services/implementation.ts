@@ -5,8 +5,9 @@ import { updateChange } from '../db/changes.js';
 import type { CabinetDb, DbExecutor } from '../db/client.js';
 import { loadFreezes } from '../db/freezes.js';
 import { deleteVerification, insertReview, insertRollback, insertVerification } from '../db/implementation.js';
-import { enqueue, type ImplementationEvent } from '../db/outbox.js';
+import { enqueue } from '../db/outbox.js';
 import { DomainError } from '../domain/errors.js';
+import type { ImplementationEvent } from '../domain/events.js';
 import {
   closeRefusal,
   type ImplementationStep,

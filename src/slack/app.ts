@@ -2,10 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, type CustomRoute } from '@slack/bolt';
 import { calendarFeedRoute } from '../calendar/feed-route.js';
 import type { Database } from '../db/client.js';
+import { createOutboxWorker, type OutboxWorker } from '../jobs/outbox-worker.js';
+import { createTimerDispatcher } from '../jobs/timers.js';
 import type { AppDependencies } from './dependencies.js';
 import { EVENTS_PATH, HEALTH_PATH } from './ids.js';
 import { registerListeners } from './listeners/index.js';
-import { createOutboxSender, type OutboxSender } from './outbox-sender.js';
+import { createSlackDeliverer } from './outbox-sender.js';
+import { slackRoleDirectory } from './role-members.js';
 import { useCaseContextMiddleware } from './use-case-context.js';
 
 function healthRoute(database: Database): CustomRoute {
@@ -25,7 +28,7 @@ function healthRoute(database: Database): CustomRoute {
 export interface SlackRuntime {
   app: App;
   /** Delivers what listeners queue; start it with the app, stop it before closing the database. */
-  outbox: OutboxSender;
+  outbox: OutboxWorker;
 }
 
 /** Builds the Bolt app: HTTP mode on /slack/events, or Socket Mode when an app token is set. */
@@ -52,13 +55,14 @@ export function createSlackApp(deps: AppDependencies): SlackRuntime {
   const app = slack.appToken
     ? new App({ ...common, socketMode: true, appToken: slack.appToken, installerOptions: { port: deps.port } })
     : new App({ ...common, signingSecret: slack.signingSecret, endpoints: EVENTS_PATH });
-  const outbox = createOutboxSender({
-    client: app.client,
-    database: deps.database,
-    policy: deps.policy,
-    clock: deps.clock,
+  const { database, policy, clock } = deps;
+  const outbox = createOutboxWorker({
+    database,
+    clock,
     logger,
     pollMs: deps.outboxPollMs,
+    deliver: createSlackDeliverer({ client: app.client, db: database.db, policy, clock }),
+    fireTimer: createTimerDispatcher({ db: database.db, policy, clock, roles: slackRoleDirectory(app.client, policy) }),
   });
   app.use(useCaseContextMiddleware(deps));
   registerListeners(app, { ...deps, outbox });

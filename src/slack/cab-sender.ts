@@ -1,20 +1,20 @@
 import type { webApi } from '@slack/bolt';
 import type { Clock } from '../clock.js';
+import type { CabMeetingRow } from '../db/cab.js';
+import type { BoardItemRow } from '../db/change-record.js';
+import type { CabinetDb } from '../db/client.js';
+import type { SlackDelivery } from '../db/outbox.js';
+import { agendaSize } from '../domain/agenda.js';
+import type { Policy } from '../policy/schema.js';
 import {
-  type CabMeetingRow,
+  boardItemFacts,
   itemById,
   itemsOfMeeting,
   meetingById,
-  setItemsTsOfMeeting,
-  setItemTs,
-  updateMeeting,
-  votesOf,
-} from '../db/cab.js';
-import { type BoardItemRow, loadChangeRecord } from '../db/change-record.js';
-import type { CabinetDb, DbExecutor } from '../db/client.js';
-import { enqueue, type OutboxMessage } from '../db/outbox.js';
-import { agendaSize } from '../domain/agenda.js';
-import type { Policy } from '../policy/schema.js';
+  recordItemPosted,
+  recordMeetingPosted,
+  recordMinutesPosted,
+} from '../services/cab-posts.js';
 import { agendaMessages, agendaTitle, closeMeetingActions, type SlackMessage } from './blocks/agenda.js';
 import { slackDate } from './blocks/blocks.js';
 import {
@@ -27,7 +27,7 @@ import {
 import { boardMembers } from './role-members.js';
 
 export type CabOutboxMessage = Extract<
-  OutboxMessage,
+  SlackDelivery,
   { kind: 'cab_meeting' | 'cab_page' | 'cab_item' | 'refresh_cab_item' | 'cab_chair_link' | 'cab_minutes' }
 >;
 
@@ -40,7 +40,7 @@ const CAB_KINDS: readonly string[] = [
   'cab_minutes',
 ] satisfies CabOutboxMessage['kind'][];
 
-export function isCabMessage(message: OutboxMessage): message is CabOutboxMessage {
+export function isCabMessage(message: SlackDelivery): message is CabOutboxMessage {
   return CAB_KINDS.includes(message.kind);
 }
 
@@ -64,11 +64,8 @@ export function createCabDelivery(deps: CabDeliveryDependencies): CabDelivery {
   const members = () => boardMembers(client, policy);
 
   const itemContext = (item: BoardItemRow): BoardItemContext | undefined => {
-    const meeting = meetingById(db, item.meetingId);
-    const record = loadChangeRecord(db, item.changeId);
-    return meeting && record
-      ? { item, meeting, record: record, votes: votesOf(db, item.id), policy, now: clock.now() }
-      : undefined;
+    const facts = boardItemFacts(db, item);
+    return facts && { item, ...facts, policy, now: clock.now() };
   };
 
   /** A regular meeting's agenda; the first message carries the close button, or says it was closed. */
@@ -114,30 +111,12 @@ export function createCabDelivery(deps: CabDeliveryDependencies): CabDelivery {
     const posted = await client.chat.postMessage({ channel: meeting.channelId, ...first });
     const ts = posted.ts;
     if (!ts) throw new Error('chat.postMessage returned no ts');
-    const now = clock.now();
-    // The post is recorded and the rest of the meeting queued together: a retry posts nothing twice.
-    db.transaction((tx) => {
-      updateMeeting(tx, meeting.id, { ts, channelId: posted.channel ?? meeting.channelId });
-      if (meeting.kind === 'emergency') {
-        setItemsTsOfMeeting(tx, meeting.id, ts);
-        return;
-      }
-      queuePages(tx, meeting, 'agenda', agendaOf(meeting).length, now);
-      for (const item of itemsOfMeeting(tx, meeting.id))
-        enqueue(tx, { kind: 'cab_item', changeId: item.changeId, itemId: item.id }, now, `cab_item:${item.id}`);
-      enqueue(tx, { kind: 'cab_chair_link', meetingId: meeting.id }, now, `cab_chair_link:${meeting.id}`);
-    });
-  };
-
-  /** Queues pages 1… of a meeting's agenda or minutes (page 0 is posted by the caller). */
-  const queuePages = (tx: DbExecutor, meeting: CabMeetingRow, part: 'agenda' | 'minutes', pages: number, now: Date) => {
-    for (let page = 1; page < pages; page += 1)
-      enqueue(
-        tx,
-        { kind: 'cab_page', meetingId: meeting.id, part, page },
-        now,
-        `cab_page:${meeting.id}:${part}:${page}`,
-      );
+    recordMeetingPosted(
+      db,
+      meeting,
+      { ts, channelId: posted.channel ?? meeting.channelId, agendaPages: agendaOf(meeting).length },
+      clock.now(),
+    );
   };
 
   const postInThread = async (meeting: CabMeetingRow, message: SlackMessage) => {
@@ -148,23 +127,13 @@ export function createCabDelivery(deps: CabDeliveryDependencies): CabDelivery {
   const minutesOf = (meeting: CabMeetingRow): SlackMessage[] =>
     meeting.minutes ? minutesMessages(meeting.minutes, policy) : [];
 
-  /**
-   * Posts the minutes' first message, then queues the rest and the
-   * items' refresh (each its own keyed row, so a retry repeats nothing).
-   */
+  /** Posts the minutes' first message (the rest is queued), then marks the meeting closed on its first message. */
   const postMinutes = async (meeting: CabMeetingRow) => {
     const [first, ...rest] = minutesOf(meeting);
     if (!first) return;
     if (!meeting.minutesTs) {
       const posted = await postInThread(meeting, first);
-      const now = clock.now();
-      db.transaction((tx) => {
-        updateMeeting(tx, meeting.id, { minutesTs: posted.ts ?? '' });
-        queuePages(tx, meeting, 'minutes', rest.length + 1, now);
-        if (meeting.kind === 'regular')
-          for (const item of itemsOfMeeting(tx, meeting.id))
-            enqueue(tx, { kind: 'refresh_cab_item', changeId: item.changeId, itemId: item.id }, now);
-      });
+      recordMinutesPosted(db, meeting, { ts: posted.ts ?? '', pages: rest.length + 1 }, clock.now());
     }
     // The first message loses its close button and says the meeting is closed.
     const updated = await firstMessage(meeting);
@@ -195,7 +164,7 @@ export function createCabDelivery(deps: CabDeliveryDependencies): CabDelivery {
         const context = item.ts ? undefined : itemContext(item);
         if (!context) return;
         const posted = await postInThread(context.meeting, boardItemMessage(context));
-        if (posted.ts) setItemTs(db, item.id, posted.ts);
+        if (posted.ts) recordItemPosted(db, item.id, posted.ts);
         return;
       }
       const meeting = meetingById(db, message.meetingId);

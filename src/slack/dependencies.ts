@@ -3,7 +3,6 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import type { Policy } from '../policy/schema.js';
-import type { OutboxSender } from './outbox-sender.js';
 
 /** Everything the Slack app needs, passed in so tests can build it with a temp DB and a fake clock. */
 export interface AppDependencies {
@@ -22,5 +21,6 @@ export interface AppDependencies {
 
 /** What listeners get: the app's dependencies plus the outbox they kick after acking. */
 export interface ListenerDependencies extends AppDependencies {
-  outbox: OutboxSender;
+  /** Sends what was queued, without waiting. */
+  outbox: { kick(): void };
 }

@@ -1,23 +1,13 @@
-import type { Logger, webApi } from '@slack/bolt';
+import type { webApi } from '@slack/bolt';
 import type { Clock } from '../clock.js';
-import { type ChangeRecord, loadChangeRecord } from '../db/change-record.js';
-import type { Database } from '../db/client.js';
-import {
-  claimMessage,
-  dueMessages,
-  markFailed,
-  markSent,
-  type OutboxMessage,
-  type OutboxRow,
-  outboxMessage,
-} from '../db/outbox.js';
-import { type MessagePurpose, recordSlackMessage, requestPurpose, slackMessagesOf } from '../db/slack-messages.js';
-import { requirementsOf } from '../domain/approvers.js';
-import { APPROVAL_PHASES, decisionStage } from '../domain/lifecycle.js';
+import type { ChangeRecord } from '../db/change-record.js';
+import type { CabinetDb } from '../db/client.js';
+import type { SlackDelivery } from '../db/outbox.js';
+import type { ChangeEvent } from '../domain/events.js';
+import { APPROVAL_PHASES } from '../domain/lifecycle.js';
+import { type MessagePurpose, requestPurpose } from '../domain/message-purpose.js';
 import type { Policy } from '../policy/schema.js';
-import { escalateAuthorization } from '../services/emergency.js';
-import { paperworkDeadline } from '../services/paperwork.js';
-import { requestApprovals, rolesToResolve } from '../services/request-approvals.js';
+import { changeToDeliver, recordPostedMessage } from '../services/posted-messages.js';
 import {
   approvalRequestMessage,
   changeNotice,
@@ -30,55 +20,18 @@ import { verbalConfirmationMessage } from './blocks/emergency.js';
 import { createCabDelivery, isCabMessage } from './cab-sender.js';
 import { roleMembers } from './role-members.js';
 
-export interface OutboxSender {
-  /** Sends what is due now, without waiting; call after an ack. */
-  kick(): void;
-  /** Polls for due messages (retries, and what a previous run left) until stopped. */
-  start(): void;
-  /** Stops polling and waits for the batch being sent. */
-  stop(): Promise<void>;
-}
-
-export interface OutboxSenderDependencies {
+export interface SlackDeliveryDependencies {
   client: webApi.WebClient;
-  database: Database;
+  db: CabinetDb;
   policy: Policy;
   clock: Clock;
-  logger: Logger;
-  pollMs: number;
 }
 
-const BATCH_SIZE = 25;
-const MAX_ATTEMPTS = 10;
-const FIRST_RETRY_MS = 5_000;
-const MAX_RETRY_MS = 10 * 60_000;
-// Longer than any one delivery takes; a message whose sender died is sent again after it.
-const CLAIM_LEASE_MS = 2 * 60_000;
+/** Makes one queued Slack call, rendering it from the change as it is now; throws to have it retried. */
+export type SlackDeliverer = (message: SlackDelivery) => Promise<void>;
 
-interface SlackErrorShape {
-  code?: string;
-  message?: string;
-  retryAfter?: number;
-  data?: { error?: string };
-}
-
-function describeError(error: unknown): { text: string; retryAfterMs: number | undefined } {
-  const shape = (typeof error === 'object' && error !== null ? error : {}) as SlackErrorShape;
-  const text = shape.data?.error ?? shape.message ?? String(error);
-  return { text, retryAfterMs: typeof shape.retryAfter === 'number' ? shape.retryAfter * 1000 : undefined };
-}
-
-/** Exponential backoff from 5 s to 10 min, never sooner than Slack's Retry-After. */
-export function retryDelayMs(attempts: number, retryAfterMs: number | undefined): number {
-  return Math.max(Math.min(FIRST_RETRY_MS * 2 ** (attempts - 1), MAX_RETRY_MS), retryAfterMs ?? 0);
-}
-
-export function createOutboxSender(deps: OutboxSenderDependencies): OutboxSender {
-  const { client, database, policy, clock, logger } = deps;
-  const db = database.db;
-  let running: Promise<void> | undefined;
-  let again = false;
-  let timer: NodeJS.Timeout | undefined;
+export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeliverer {
+  const { client, db, policy, clock } = deps;
 
   const openDm = async (userId: string): Promise<string> => {
     const opened = await client.conversations.open({ users: userId });
@@ -104,7 +57,7 @@ export function createOutboxSender(deps: OutboxSenderDependencies): OutboxSender
     const channel = await openDm(userId);
     const posted = await client.chat.postMessage({ channel, ...render(record, purpose, userId) });
     if (posted.ts)
-      recordSlackMessage(
+      recordPostedMessage(
         db,
         {
           changeId: record.change.id,
@@ -117,37 +70,24 @@ export function createOutboxSender(deps: OutboxSenderDependencies): OutboxSender
       );
   };
 
-  const notify = async (
-    record: ChangeRecord,
-    userId: string,
-    event: Extract<OutboxMessage, { kind: 'notify_user' }>['event'],
-  ) => {
+  const notify = async (record: ChangeRecord, userId: string, event: ChangeEvent) => {
     const channel = await openDm(userId);
     await client.chat.postMessage({ channel, ...changeNotice(record, policy, event, clock.now()) });
   };
 
   const cab = createCabDelivery({ client, db, policy, clock, openDm });
 
-  const deliver = async (message: OutboxMessage): Promise<void> => {
+  const deliver = async (message: SlackDelivery): Promise<void> => {
     if (isCabMessage(message)) {
       await cab.deliver(message);
       return;
     }
-    const record = loadChangeRecord(db, message.changeId);
-    if (!record) return;
-    const messages = slackMessagesOf(db, message.changeId);
+    const change = changeToDeliver(db, message.changeId);
+    if (!change) return;
+    const { record, messages } = change;
     const alreadyPosted = (purpose: MessagePurpose, userId: string) =>
       messages.some((m) => m.purpose === purpose && m.recipientId === userId);
     switch (message.kind) {
-      case 'request_approvals': {
-        const phase = decisionStage(record.change.state)?.phase;
-        if (!phase) return;
-        const roles = rolesToResolve(requirementsOf(record, phase), policy);
-        const resolved = new Map(await Promise.all(roles.map(async (role) => [role, await membersOf(role)] as const)));
-        requestApprovals(db, policy, record.change.id, resolved, clock.now());
-        again = true; // it queued the approval requests
-        return;
-      }
       case 'approval_request': {
         const purpose = requestPurpose(message.phase ?? 'approval');
         if (alreadyPosted(purpose, message.userId)) return;
@@ -198,16 +138,6 @@ export function createOutboxSender(deps: OutboxSenderDependencies): OutboxSender
         for (const userId of people) await notify(record, userId, message.event);
         return;
       }
-      case 'escalate_authorization': {
-        escalateAuthorization(db, record.change.id, { timer: true }, clock.now());
-        again = true;
-        return;
-      }
-      case 'paperwork_deadline': {
-        paperworkDeadline(db, policy, record.change.id, message.stage, clock.now());
-        again = true;
-        return;
-      }
       case 'notify_log': {
         const channel = policy.channels.log;
         if (!channel) return;
@@ -216,7 +146,7 @@ export function createOutboxSender(deps: OutboxSenderDependencies): OutboxSender
           if (original) return;
           const posted = await client.chat.postMessage({ channel, ...logMessage(record, policy, clock.now()) });
           if (posted.ts)
-            recordSlackMessage(
+            recordPostedMessage(
               db,
               { changeId: record.change.id, purpose: 'log', channelId: posted.channel ?? channel, ts: posted.ts },
               clock.now(),
@@ -232,57 +162,5 @@ export function createOutboxSender(deps: OutboxSenderDependencies): OutboxSender
     }
   };
 
-  const deliverRow = async (row: OutboxRow): Promise<void> => {
-    const message = outboxMessage(row);
-    const label = `outbox #${row.id} ${row.kind}${row.changeId === null ? '' : ` for CHG-${row.changeId}`}`;
-    // Another process sharing the database may have taken it since it was read.
-    if (!claimMessage(db, row, clock.now(), CLAIM_LEASE_MS)) return;
-    try {
-      await deliver(message);
-      markSent(db, row.id, clock.now());
-    } catch (error) {
-      const attempts = row.attempts + 1;
-      const { text, retryAfterMs } = describeError(error);
-      if (attempts >= MAX_ATTEMPTS) {
-        markFailed(db, row.id, { attempts, retryAt: undefined, error: text });
-        logger.error(`${label} failed ${attempts} times and is given up: ${text}`);
-        return;
-      }
-      const retryAt = new Date(clock.now().getTime() + retryDelayMs(attempts, retryAfterMs));
-      markFailed(db, row.id, { attempts, retryAt, error: text });
-      logger.warn(`${label} failed (attempt ${attempts}): ${text}; retrying at ${retryAt.toISOString()}`);
-    }
-  };
-
-  const sendDue = async (): Promise<void> => {
-    do {
-      again = false;
-      for (const row of dueMessages(db, clock.now(), BATCH_SIZE)) await deliverRow(row);
-    } while (again);
-  };
-
-  const kick = () => {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = sendDue()
-      .catch((error: unknown) => logger.error(`outbox: ${describeError(error).text}`))
-      .finally(() => {
-        running = undefined;
-      });
-  };
-
-  return {
-    kick,
-    start() {
-      kick();
-      timer = setInterval(kick, deps.pollMs);
-    },
-    async stop() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-      await running;
-    },
-  };
+  return deliver;
 }

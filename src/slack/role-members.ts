@@ -1,5 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { Policy } from '../policy/schema.js';
+import type { RoleDirectory } from '../services/role-directory.js';
 
 /** The CAB's members now (policy `cab.role`). */
 export function boardMembers(client: webApi.WebClient, policy: Policy): Promise<string[]> {
@@ -24,6 +25,11 @@ export async function roleMembers(client: webApi.WebClient, policy: Policy, role
     }),
   );
   return [...new Set(members.flat())];
+}
+
+/** The role directory the timers use: members as Slack tells them now. */
+export function slackRoleDirectory(client: webApi.WebClient, policy: Policy): RoleDirectory {
+  return { membersOf: (role) => roleMembers(client, policy, role) };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
 import { outbox } from '../../src/db/schema.js';
-import { retryDelayMs } from '../../src/slack/outbox-sender.js';
+import { retryDelayMs } from '../../src/jobs/outbox-worker.js';
 import { FakeClock } from '../support/clock.js';
 import { defaultChangeForm, eventually, submitChangeForm } from '../support/interactions.js';
 import { openTempDatabase, type TempDatabase } from '../support/temp-db.js';

@@ -1,9 +1,9 @@
 import type { types } from '@slack/bolt';
 import type { ChangeRecord, RequirementRecord } from '../../db/change-record.js';
-import { type ChangeEvent, isImplementationEvent } from '../../db/outbox.js';
 import { isBoardRequirement, requirementsOf } from '../../domain/approvers.js';
 import { nextMeetingAt } from '../../domain/cab.js';
 import { OBLIGATION_LABELS, outstandingPaperwork } from '../../domain/emergency.js';
+import { type ChangeEvent, isImplementationEvent } from '../../domain/events.js';
 import { APPROVAL_PHASES, type ApprovalPhase, decisionStage, describeState } from '../../domain/lifecycle.js';
 import type { Policy } from '../../policy/schema.js';
 import { ACTIONS, encodeChangeValue, encodeDecisionValue, REJECT_REASON_BLOCK, VIEWS } from '../ids.js';

@@ -1,0 +1,33 @@
+import type { DecidedState } from './lifecycle.js';
+
+/** What happened to a change, as told to people: a decision's outcome is the state it led to. */
+export type ChangeEvent =
+  | 'submitted'
+  | DecidedState
+  | 'escalated'
+  | 'verbal_disputed'
+  | 'paperwork_reminder'
+  | 'paperwork_overdue'
+  /** The board approved; other approvals are still open. */
+  | 'cab_approved'
+  | 'cab_deferred'
+  /**
+   * Implementation steps by the owner (9, 10, 8.4): told in the log thread, and the requester when it is
+   * someone else.
+   */
+  | ImplementationEvent;
+
+export const IMPLEMENTATION_EVENTS = [
+  'started',
+  'completed',
+  'failed',
+  'rolled_back',
+  'verified',
+  'reviewed',
+  'closed',
+] as const;
+export type ImplementationEvent = (typeof IMPLEMENTATION_EVENTS)[number];
+
+export function isImplementationEvent(event: ChangeEvent): event is ImplementationEvent {
+  return (IMPLEMENTATION_EVENTS as readonly string[]).includes(event);
+}

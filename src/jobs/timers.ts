@@ -1,0 +1,47 @@
+import type { Clock } from '../clock.js';
+import { loadChangeRecord } from '../db/change-record.js';
+import type { CabinetDb } from '../db/client.js';
+import type { TimerWork } from '../db/outbox.js';
+import { requirementsOf } from '../domain/approvers.js';
+import { decisionStage } from '../domain/lifecycle.js';
+import type { Policy } from '../policy/schema.js';
+import { escalateAuthorization } from '../services/emergency.js';
+import { paperworkDeadline } from '../services/paperwork.js';
+import { requestApprovals, rolesToResolve } from '../services/request-approvals.js';
+import type { RoleDirectory } from '../services/role-directory.js';
+
+export interface TimerDependencies {
+  db: CabinetDb;
+  policy: Policy;
+  clock: Clock;
+  roles: RoleDirectory;
+}
+
+/** Runs a timer's use-case; resolves true when it may have queued more work (to be sent in the same run). */
+export type TimerDispatcher = (work: TimerWork) => Promise<boolean>;
+
+export function createTimerDispatcher(deps: TimerDependencies): TimerDispatcher {
+  const { db, policy, clock, roles } = deps;
+  return async (work) => {
+    const record = loadChangeRecord(db, work.changeId);
+    if (!record) return false;
+    switch (work.kind) {
+      case 'request_approvals': {
+        const phase = decisionStage(record.change.state)?.phase;
+        if (!phase) return false;
+        const needed = rolesToResolve(requirementsOf(record, phase), policy);
+        const resolved = new Map(
+          await Promise.all(needed.map(async (role) => [role, await roles.membersOf(role)] as const)),
+        );
+        requestApprovals(db, policy, record.change.id, resolved, clock.now());
+        return true;
+      }
+      case 'escalate_authorization':
+        escalateAuthorization(db, record.change.id, { timer: true }, clock.now());
+        return true;
+      case 'paperwork_deadline':
+        paperworkDeadline(db, policy, record.change.id, work.stage, clock.now());
+        return true;
+    }
+  };
+}

@@ -1,0 +1,24 @@
+import { type ChangeRecord, loadChangeRecord } from '../db/change-record.js';
+import type { DbExecutor } from '../db/client.js';
+import { recordSlackMessage, type SlackMessageRow, slackMessagesOf } from '../db/slack-messages.js';
+import type { MessagePurpose } from '../domain/message-purpose.js';
+
+/** A change as it is now, with the messages posted about it, for Slack to render them. */
+export interface ChangeToDeliver {
+  record: ChangeRecord;
+  messages: SlackMessageRow[];
+}
+
+export function changeToDeliver(db: DbExecutor, changeId: number): ChangeToDeliver | undefined {
+  const record = loadChangeRecord(db, changeId);
+  return record && { record, messages: slackMessagesOf(db, changeId) };
+}
+
+/** Remembers where a message about a change was posted, so a refresh renders it again. */
+export function recordPostedMessage(
+  db: DbExecutor,
+  message: { changeId: number; purpose: MessagePurpose; channelId: string; ts: string; recipientId?: string },
+  at: Date,
+): void {
+  recordSlackMessage(db, message, at);
+}
