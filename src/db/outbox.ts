@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, lte } from 'drizzle-orm';
+import { and, asc, eq, lte } from 'drizzle-orm';
 import type { ChangeEvent } from '../domain/events.js';
 import type { ApprovalPhase } from '../domain/lifecycle.js';
 import type { CabinetDb, DbExecutor } from './client.js';
@@ -83,23 +83,12 @@ export function enqueue(
     .run();
 }
 
-/** The messages due now, oldest first; only those of `kinds` when given. */
-export function dueMessages(
-  db: CabinetDb,
-  now: Date,
-  limit: number,
-  kinds?: readonly OutboxMessage['kind'][],
-): OutboxRow[] {
+/** The messages due now, oldest first. */
+export function dueMessages(db: CabinetDb, now: Date, limit: number): OutboxRow[] {
   return db
     .select()
     .from(outbox)
-    .where(
-      and(
-        eq(outbox.status, 'pending'),
-        lte(outbox.nextAttemptAt, now),
-        kinds ? inArray(outbox.kind, [...kinds]) : undefined,
-      ),
-    )
+    .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)))
     .orderBy(asc(outbox.id))
     .limit(limit)
     .all();
