@@ -6,11 +6,8 @@ import type { ApprovalPhase } from './lifecycle.js';
 export const CAB_OUTCOMES = ['approve', 'reject', 'defer'] as const;
 export type CabOutcome = (typeof CAB_OUTCOMES)[number];
 
-export const CAB_OUTCOME_WORDS: Record<CabOutcome, { button: string; past: string; emoji: string }> = {
-  approve: { button: 'Approve', past: 'approved', emoji: ':white_check_mark:' },
-  reject: { button: 'Reject', past: 'rejected', emoji: ':no_entry:' },
-  defer: { button: 'Defer', past: 'deferred', emoji: ':double_vertical_bar:' },
-};
+/** The board's decision as the record states it (the reason stored with it, the minutes): "approved". */
+export const CAB_DECIDED: Record<CabOutcome, string> = { approve: 'approved', reject: 'rejected', defer: 'deferred' };
 
 /** When the CAB next meets after `after` (policy `cab.schedule` in the policy time zone). */
 export function nextMeetingAt(policy: Pick<Policy, 'cab' | 'timezone'>, after: Date): Date | undefined {

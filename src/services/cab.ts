@@ -30,7 +30,7 @@ import {
   type BallotRefusal,
   ballotRefusal,
   buildMinutes,
-  CAB_OUTCOME_WORDS,
+  CAB_DECIDED,
   type CabOutcome,
   type DecisionRule,
   decisionRuleFor,
@@ -228,7 +228,7 @@ function boardReason(
   const votesText = `votes: approve ${approve.length}, reject ${reject.length}, defer ${defer.length}`;
   if (chairReason) return `${chairReason} (${held}; ${votesText})`;
   const by = rule === 'quorum' ? `a quorum of ${policy.cab.quorum}` : 'the chair';
-  return `${CAB_OUTCOME_WORDS[outcome].past} by ${by} at the ${held} (${votesText})`;
+  return `${CAB_DECIDED[outcome]} by ${by} at the ${held} (${votesText})`;
 }
 
 /**

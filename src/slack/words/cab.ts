@@ -1,6 +1,13 @@
-import { type BallotRefusal, CAB_OUTCOME_WORDS } from '../../domain/cab.js';
+import { type BallotKind, type BallotRefusal, CAB_DECIDED, type CabOutcome } from '../../domain/cab.js';
 import { describeState } from '../../domain/lifecycle.js';
 import type { BallotResult, CloseMeetingOutcome, ConveneOutcome, NoCabChannel } from '../../services/cab.js';
+
+/** How each outcome reads on the board's buttons and tallies, keyed by the domain's outcome. */
+export const CAB_OUTCOME_WORDS: Record<CabOutcome, { button: string; past: string; emoji: string }> = {
+  approve: { button: 'Approve', past: CAB_DECIDED.approve, emoji: ':white_check_mark:' },
+  reject: { button: 'Reject', past: CAB_DECIDED.reject, emoji: ':no_entry:' },
+  defer: { button: 'Defer', past: CAB_DECIDED.defer, emoji: ':double_vertical_bar:' },
+};
 
 /** Why the agenda could not be posted. */
 export function openMeetingRefusalText(refusal: NoCabChannel): string {
@@ -59,8 +66,21 @@ export function ballotRefusalText(refusal: BallotRefusal): string {
   }
 }
 
+/** What a vote or the chair's decision did (`ballot`: what was cast), or why it was not recorded. */
+export function ballotText(outcome: BallotResult, ballot: { kind: BallotKind; outcome: CabOutcome }): string {
+  if (!outcome.ok) return ballotRefusedText(outcome);
+  const recorded =
+    ballot.kind === 'vote'
+      ? `Your vote to ${ballot.outcome} ${outcome.ref} is recorded.`
+      : 'Your decision is recorded.';
+  const decided = outcome.decided
+    ? ` The board's decision: ${outcome.ref} is ${CAB_OUTCOME_WORDS[outcome.decided].past}.`
+    : '';
+  return recorded + decided;
+}
+
 /** Why a vote or the chair's decision was not recorded. */
-export function ballotText(outcome: Exclude<BallotResult, { ok: true }>): string {
+export function ballotRefusedText(outcome: Exclude<BallotResult, { ok: true }>): string {
   switch (outcome.code) {
     case 'item_not_found':
       return 'That agenda item does not exist; nothing was recorded.';

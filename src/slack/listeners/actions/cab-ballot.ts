@@ -1,7 +1,6 @@
 import type { App } from '@slack/bolt';
 import { itemById } from '../../../db/cab.js';
 import { loadChangeRecord } from '../../../db/change-record.js';
-import { CAB_OUTCOME_WORDS } from '../../../domain/cab.js';
 import { castBallot } from '../../../services/cab.js';
 import { boardReasonModal } from '../../blocks/cab.js';
 import type { ListenerDependencies } from '../../dependencies.js';
@@ -34,19 +33,8 @@ export function registerCabBallot(app: App, deps: ListenerDependencies): void {
       }
       const members = await boardMembers(client, deps.policy);
       const outcome = castBallot(ctx, { ballot: target, members });
-      if (!outcome.ok) {
-        await reply(ballotText(outcome));
-        return;
-      }
-      deps.outbox.kick();
-      const decided = outcome.decided
-        ? ` The board's decision: ${outcome.ref} is ${CAB_OUTCOME_WORDS[outcome.decided].past}.`
-        : '';
-      await reply(
-        (target.kind === 'vote'
-          ? `Your vote to ${target.outcome} ${outcome.ref} is recorded.`
-          : 'Your decision is recorded.') + decided,
-      );
+      if (outcome.ok) deps.outbox.kick();
+      await reply(ballotText(outcome, target));
     },
   );
 }

@@ -4,7 +4,7 @@ import { FORM_ACTION } from '../../blocks/change-form.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { CAB_REASON_BLOCK, parseBallotValue, VIEWS } from '../../ids.js';
 import { useCaseOf } from '../../use-case-context.js';
-import { ballotText } from '../../words/cab.js';
+import { ballotRefusedText } from '../../words/cab.js';
 
 /** The chair's reason for rejecting or deferring at the CAB: required to reject; then the decision is taken. */
 export function registerCabReasonSubmitted(app: App, deps: ListenerDependencies): void {
@@ -31,7 +31,7 @@ export function registerCabReasonSubmitted(app: App, deps: ListenerDependencies)
       members: [],
     });
     if (!outcome.ok) {
-      await ack({ response_action: 'errors', errors: { [CAB_REASON_BLOCK]: ballotText(outcome) } });
+      await ack({ response_action: 'errors', errors: { [CAB_REASON_BLOCK]: ballotRefusedText(outcome) } });
       return;
     }
     await ack();
