@@ -216,12 +216,15 @@ export type BallotResult =
 /** Why the board decided as it did, in the words the requester and the auditors read. */
 function boardReason(
   policy: Policy,
-  rule: DecisionRule,
-  meeting: CabMeetingRow,
-  outcome: CabOutcome,
-  votes: ReturnType<typeof votesOf>,
-  chairReason: string | undefined,
+  decision: {
+    rule: DecisionRule;
+    meeting: CabMeetingRow;
+    outcome: CabOutcome;
+    votes: ReturnType<typeof votesOf>;
+    chairReason: string | undefined;
+  },
 ): string {
+  const { rule, meeting, outcome, votes, chairReason } = decision;
   const board = meeting.kind === 'emergency' ? 'emergency CAB' : 'CAB';
   const held = `${board} of ${localDate(meeting.meetingAt, policy.timezone)}`;
   const { approve, reject, defer } = tally(votes);
@@ -292,14 +295,13 @@ export function castBallot(
         decided = request.outcome;
       }
       if (decided) {
-        const reason = boardReason(
-          policy,
+        const reason = boardReason(policy, {
           rule,
           meeting,
-          decided,
-          votesOf(tx, item.id),
-          request.kind === 'decide' ? request.reason : undefined,
-        );
+          outcome: decided,
+          votes: votesOf(tx, item.id),
+          chairReason: request.kind === 'decide' ? request.reason : undefined,
+        });
         if (!decideItem(tx, item.id, { outcome: decided, decidedBy: actorId, reason, decidedAt: now }))
           return { ok: false, code: 'decided_meanwhile', ref };
         recordAudit(

@@ -14,7 +14,6 @@ import { enqueue } from '../db/outbox.js';
 import { requirementsOf } from '../domain/approvers.js';
 import type { VerbalApprovalInput } from '../domain/emergency-request.js';
 import type { ChangeState } from '../domain/lifecycle.js';
-import type { Policy } from '../policy/schema.js';
 import { announce } from './announce.js';
 import { type ChangeRefusal, changeNotFound, type Refusal, type UseCaseContext } from './context.js';
 import { eligibilityOf, recordApproval } from './decide.js';
@@ -136,7 +135,7 @@ export function recordVerbalApproval(
         now,
       );
       let state = record.change.state;
-      if (counts) state = countVerbalApproval(tx, record, policy, verbalId, eligibility, approverId, now);
+      if (counts) state = countVerbalApproval(tx, ctx, record, { id: verbalId, approverId, eligible: eligibility });
       enqueue(
         tx,
         { kind: 'verbal_confirmation', changeId, userId: approverId, verbalApprovalId: verbalId },
@@ -151,17 +150,16 @@ export function recordVerbalApproval(
   );
 }
 
+/** Counts a verbal approval as its approver's decision on the requirement they are eligible for. */
 function countVerbalApproval(
   tx: DbExecutor,
+  ctx: UseCaseContext,
   record: ChangeRecord,
-  policy: Policy,
-  verbalId: number,
-  eligible: { requirementId: number; role: string },
-  approverId: string,
-  now: Date,
+  verbal: { id: number; approverId: string; eligible: { requirementId: number; role: string } },
 ) {
-  const { decisionId, state } = recordApproval(tx, record, policy, eligible, approverId, 'verbal', now);
-  if (decisionId !== undefined) setVerbalApprovalDecision(tx, verbalId, decisionId);
+  const { policy, now } = ctx;
+  const { decisionId, state } = recordApproval(tx, record, policy, verbal.eligible, verbal.approverId, 'verbal', now);
+  if (decisionId !== undefined) setVerbalApprovalDecision(tx, verbal.id, decisionId);
   return state;
 }
 
@@ -202,12 +200,13 @@ export function answerVerbalApproval(
       if (outcome === 'confirmed') {
         if (verbal.decisionId === null && record.change.state === 'pending_authorization') {
           const eligibility = eligibilityOf(record, policy, actorId);
-          if (eligibility.ok) countVerbalApproval(tx, record, policy, verbal.id, eligibility, actorId, now);
+          if (eligibility.ok)
+            countVerbalApproval(tx, ctx, record, { id: verbal.id, approverId: actorId, eligible: eligibility });
         }
         return { ok: true, code: 'confirmed', ref: record.ref };
       }
 
-      if (verbal.decisionId !== null) voidDisputedApproval(tx, record, verbal.decisionId, actorId, now);
+      if (verbal.decisionId !== null) voidDisputedApproval(tx, ctx, record, verbal.decisionId);
       flagChange(tx, record.change, 'A verbal approval was disputed by its approver', actorId, now);
       announce(tx, record.change, 'verbal_disputed', now);
       const exclude = [record.change.requesterId, record.change.ownerId, actorId];
@@ -229,13 +228,8 @@ export function answerVerbalApproval(
 }
 
 /** A disputed approval stops counting; while the change is still being authorized, its requirement reopens. */
-function voidDisputedApproval(
-  tx: DbExecutor,
-  record: ChangeRecord,
-  decisionId: number,
-  actorId: string,
-  now: Date,
-): void {
+function voidDisputedApproval(tx: DbExecutor, ctx: UseCaseContext, record: ChangeRecord, decisionId: number): void {
+  const { actorId, now } = ctx;
   voidDecision(tx, decisionId, 'disputed by the approver', now);
   recordAudit(
     tx,
