@@ -6,11 +6,8 @@ import type { ApprovalPhase } from './lifecycle.js';
 export const CAB_OUTCOMES = ['approve', 'reject', 'defer'] as const;
 export type CabOutcome = (typeof CAB_OUTCOMES)[number];
 
-export const CAB_OUTCOME_WORDS: Record<CabOutcome, { button: string; past: string; emoji: string }> = {
-  approve: { button: 'Approve', past: 'approved', emoji: ':white_check_mark:' },
-  reject: { button: 'Reject', past: 'rejected', emoji: ':no_entry:' },
-  defer: { button: 'Defer', past: 'deferred', emoji: ':double_vertical_bar:' },
-};
+/** The board's decision as the record states it (the reason stored with it, the minutes): "approved". */
+export const CAB_DECIDED: Record<CabOutcome, string> = { approve: 'approved', reject: 'rejected', defer: 'deferred' };
 
 /** When the CAB next meets after `after` (policy `cab.schedule` in the policy time zone). */
 export function nextMeetingAt(policy: Pick<Policy, 'cab' | 'timezone'>, after: Date): Date | undefined {
@@ -66,22 +63,26 @@ export interface BallotContext {
   ownerId: string;
 }
 
+/** Why someone may not cast a ballot on a change put to the board. */
+export type BallotRefusal =
+  | { code: 'own_request' | 'own_change' | 'not_chair' | 'not_member'; ref: string }
+  | { code: 'decided_by_quorum'; ref: string; quorum: number };
+
 /**
  * Why `actorId` may not cast this ballot, or undefined when they may. Members vote; under the chair
  * rule only the chair decides (7.1 "final decisions"); nobody votes on a change they requested or own.
  */
-export function ballotRefusal(context: BallotContext, actorId: string, kind: BallotKind): string | undefined {
+export function ballotRefusal(context: BallotContext, actorId: string, kind: BallotKind): BallotRefusal | undefined {
   const { ref } = context;
-  if (actorId === context.requesterId) return `You requested ${ref}, so the board decides it without you.`;
-  if (actorId === context.ownerId) return `You own ${ref}, so the board decides it without you.`;
+  if (actorId === context.requesterId) return { code: 'own_request', ref };
+  if (actorId === context.ownerId) return { code: 'own_change', ref };
   if (kind === 'decide') {
-    if (context.rule !== 'chair') return `The CAB decides ${ref} by a quorum of ${context.quorum} votes; vote instead.`;
-    if (actorId !== context.chairId)
-      return `Only the CAB chair decides ${ref}; your vote is shown beside the chair's buttons.`;
+    if (context.rule !== 'chair') return { code: 'decided_by_quorum', ref, quorum: context.quorum };
+    if (actorId !== context.chairId) return { code: 'not_chair', ref };
     return undefined;
   }
   if (actorId === context.chairId || context.members.includes(actorId)) return undefined;
-  return `Only CAB members vote on ${ref}; nothing was recorded.`;
+  return { code: 'not_member', ref };
 }
 
 /** Who may close a meeting and record its minutes: the chair, or any member when the policy names no chair. */

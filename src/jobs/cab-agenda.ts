@@ -28,7 +28,7 @@ export function cabAgendaJob(deps: JobDependencies): ScheduledJob {
         { slot, late, openedBy: 'cabinet' },
         deps.clock.now(),
       );
-      if (!outcome.ok) throw new Error(outcome.reason);
+      if (!outcome.ok) throw new Error(outcome.code);
       deps.outbox.kick();
     },
   };

@@ -27,9 +27,10 @@ import { openBoardRequirement } from '../domain/approvers.js';
 import { localDate } from '../domain/business-hours.js';
 import {
   type BallotKind,
+  type BallotRefusal,
   ballotRefusal,
   buildMinutes,
-  CAB_OUTCOME_WORDS,
+  CAB_DECIDED,
   type CabOutcome,
   type DecisionRule,
   decisionRuleFor,
@@ -39,12 +40,12 @@ import {
 } from '../domain/cab.js';
 import { formatChangeRef } from '../domain/change-ref.js';
 import { previousSlot } from '../domain/cron-slots.js';
-import { decisionStage, describeState } from '../domain/lifecycle.js';
+import { type ChangeState, decisionStage } from '../domain/lifecycle.js';
 import type { Policy } from '../policy/schema.js';
 import { announce } from './announce.js';
+import { type ChangeRefusal, changeNotFound, type Refusal, type UseCaseContext } from './context.js';
 import { recordBoardDecision } from './decide.js';
 
-type Refusal = { ok: false; reason: string };
 const WEEK_MS = 7 * 86_400_000;
 
 /**
@@ -67,6 +68,16 @@ export function agendaFor(db: DbExecutor, policy: Policy, meetingAt: Date, now: 
 
 export type OpenedMeeting = { ok: true; meetingId: number; created: boolean };
 
+/** The policy names no CAB channel, so there is nowhere to post. */
+export type NoCabChannel = Refusal<'no_cab_channel'>;
+
+export type ConveneOutcome =
+  | OpenedMeeting
+  | NoCabChannel
+  | ChangeRefusal
+  | Refusal<'not_involved', { ref: string }>
+  | Refusal<'not_waiting', { ref: string; state: ChangeState }>;
+
 /**
  * Opens the regular meeting of a cron slot (from the job, late or on time, or the chair's "Post
  * now"): the agenda is built, its changes for approval put to the board, and the post queued, in
@@ -77,10 +88,9 @@ export function openRegularMeeting(
   policy: Policy,
   request: { slot: Date; late: boolean; openedBy: string },
   now: Date,
-): OpenedMeeting | Refusal {
+): OpenedMeeting | NoCabChannel {
   const channelId = policy.cab.channel;
-  if (!channelId)
-    return { ok: false, reason: 'No CAB channel is set (policy cab.channel), so there is nowhere to post the agenda.' };
+  if (!channelId) return { ok: false, code: 'no_cab_channel' };
   return db.transaction(
     (tx) => {
       const slot = request.slot.toISOString();
@@ -136,38 +146,27 @@ export function openRegularMeeting(
  * convene it; convening again while it is open posts nothing new.
  */
 export function conveneEmergencyCab(
-  db: CabinetDb,
-  policy: Policy,
-  changeId: number,
-  actorId: string,
-  members: readonly string[],
-  now: Date,
-): OpenedMeeting | Refusal {
+  ctx: UseCaseContext,
+  input: { changeId: number; members: readonly string[] },
+): ConveneOutcome {
+  const { db, policy, now, actorId } = ctx;
+  const { changeId, members } = input;
   const channelId = policy.cab.channel;
-  if (!channelId)
-    return { ok: false, reason: 'No CAB channel is set (policy cab.channel), so there is nowhere to convene the CAB.' };
+  if (!channelId) return { ok: false, code: 'no_cab_channel' };
   return db.transaction(
-    (tx): OpenedMeeting | Refusal => {
+    (tx): ConveneOutcome => {
       const record = loadChangeRecord(tx, changeId);
-      if (!record) return { ok: false, reason: `${formatChangeRef(changeId)} does not exist.` };
-      const { change } = record;
+      if (!record) return changeNotFound;
+      const { change, ref } = record;
       if (
         actorId !== policy.cab.chair &&
         !members.includes(actorId) &&
         actorId !== change.requesterId &&
         actorId !== change.ownerId
-      ) {
-        return {
-          ok: false,
-          reason: `Only the CAB chair, a CAB member, or the requester or owner of ${record.ref} may convene an emergency CAB for it.`,
-        };
-      }
+      )
+        return { ok: false, code: 'not_involved', ref };
       const requirement = openBoardRequirement(record, policy);
-      if (!requirement)
-        return {
-          ok: false,
-          reason: `${record.ref} is not waiting for a CAB decision (it is ${describeState(change.state)}); there is nothing to convene for.`,
-        };
+      if (!requirement) return { ok: false, code: 'not_waiting', ref, state: change.state };
       const open = openEmergencyItem(tx, changeId);
       if (open) return { ok: true, meetingId: open.meetingId, created: false };
       const meetingId = insertMeeting(tx, {
@@ -205,23 +204,34 @@ export interface BallotRequest {
   reason?: string;
 }
 
-export type BallotResult = { ok: true; ref: string; decided: CabOutcome | undefined } | Refusal;
+export type BallotResult =
+  | { ok: true; ref: string; decided: CabOutcome | undefined }
+  | Refusal<'item_not_found'>
+  | Refusal<'already_decided', { ref: string; outcome: CabOutcome }>
+  | Refusal<'meeting_closed' | 'put_to_board_again' | 'decided_meanwhile', { ref: string }>
+  | Refusal<'not_waiting', { ref: string; state: ChangeState }>
+  | Refusal<'already_voted', { ref: string; vote: CabOutcome }>
+  | ({ ok: false } & BallotRefusal);
 
 /** Why the board decided as it did, in the words the requester and the auditors read. */
 function boardReason(
   policy: Policy,
-  rule: DecisionRule,
-  meeting: CabMeetingRow,
-  outcome: CabOutcome,
-  votes: ReturnType<typeof votesOf>,
-  chairReason: string | undefined,
+  decision: {
+    rule: DecisionRule;
+    meeting: CabMeetingRow;
+    outcome: CabOutcome;
+    votes: ReturnType<typeof votesOf>;
+    chairReason: string | undefined;
+  },
 ): string {
-  const held = `${meeting.kind === 'emergency' ? 'emergency CAB' : 'CAB'} of ${localDate(meeting.meetingAt, policy.timezone)}`;
-  const counts = tally(votes);
-  const votesText = `votes: approve ${counts.approve.length}, reject ${counts.reject.length}, defer ${counts.defer.length}`;
+  const { rule, meeting, outcome, votes, chairReason } = decision;
+  const board = meeting.kind === 'emergency' ? 'emergency CAB' : 'CAB';
+  const held = `${board} of ${localDate(meeting.meetingAt, policy.timezone)}`;
+  const { approve, reject, defer } = tally(votes);
+  const votesText = `votes: approve ${approve.length}, reject ${reject.length}, defer ${defer.length}`;
   if (chairReason) return `${chairReason} (${held}; ${votesText})`;
   const by = rule === 'quorum' ? `a quorum of ${policy.cab.quorum}` : 'the chair';
-  return `${CAB_OUTCOME_WORDS[outcome].past} by ${by} at the ${held} (${votesText})`;
+  return `${CAB_DECIDED[outcome]} by ${by} at the ${held} (${votesText})`;
 }
 
 /**
@@ -230,44 +240,26 @@ function boardReason(
  * the board in that phase, and the actor allowed (members vote; the chair, or a quorum, decides).
  */
 export function castBallot(
-  db: CabinetDb,
-  policy: Policy,
-  request: BallotRequest,
-  actorId: string,
-  members: readonly string[],
-  now: Date,
+  ctx: UseCaseContext,
+  input: { ballot: BallotRequest; members: readonly string[] },
 ): BallotResult {
+  const { db, policy, now, actorId } = ctx;
+  const { ballot: request, members } = input;
   return db.transaction(
     (tx): BallotResult => {
       const item = itemById(tx, request.itemId);
       const meeting = item ? meetingById(tx, item.meetingId) : undefined;
       const record = item ? loadChangeRecord(tx, item.changeId) : undefined;
-      if (!item || !meeting || !record)
-        return { ok: false, reason: 'That agenda item does not exist; nothing was recorded.' };
-      if (item.outcome)
-        return {
-          ok: false,
-          reason: `The board already decided ${record.ref}: ${CAB_OUTCOME_WORDS[item.outcome].past}.`,
-        };
-      if (meeting.closedAt)
-        return {
-          ok: false,
-          reason: `That meeting is closed; ${record.ref} goes to the next CAB. Nothing was recorded.`,
-        };
+      if (!item || !meeting || !record) return { ok: false, code: 'item_not_found' };
+      const { ref } = record;
+      if (item.outcome) return { ok: false, code: 'already_decided', ref, outcome: item.outcome };
+      if (meeting.closedAt) return { ok: false, code: 'meeting_closed', ref };
       // Put to the board again since (a later agenda, an emergency CAB): the votes belong there.
-      if (record.boardItems.at(-1)?.id !== item.id)
-        return {
-          ok: false,
-          reason: `${record.ref} was put to the board again since; vote on its latest agenda. Nothing was recorded.`,
-        };
+      if (record.boardItems.at(-1)?.id !== item.id) return { ok: false, code: 'put_to_board_again', ref };
       const stage = decisionStage(record.change.state);
       const requirement = openBoardRequirement(record, policy);
-      if (!stage || !requirement || stage.phase !== item.phase) {
-        return {
-          ok: false,
-          reason: `${record.ref} no longer waits for the board (it is ${describeState(record.change.state)}); nothing was recorded.`,
-        };
-      }
+      if (!stage || !requirement || stage.phase !== item.phase)
+        return { ok: false, code: 'not_waiting', ref, state: record.change.state };
       const rule = decisionRuleFor(policy.cab, record.change);
       const refusal = ballotRefusal(
         {
@@ -282,13 +274,12 @@ export function castBallot(
         actorId,
         request.kind,
       );
-      if (refusal) return { ok: false, reason: refusal };
+      if (refusal) return { ok: false, ...refusal };
 
       let decided: CabOutcome | undefined;
       if (request.kind === 'vote') {
-        if (!recordVote(tx, item.id, { voterId: actorId, vote: request.outcome }, now)) {
-          return { ok: false, reason: `Your vote to ${request.outcome} ${record.ref} is already recorded.` };
-        }
+        if (!recordVote(tx, item.id, { voterId: actorId, vote: request.outcome }, now))
+          return { ok: false, code: 'already_voted', ref, vote: request.outcome };
         recordAudit(
           tx,
           {
@@ -304,16 +295,15 @@ export function castBallot(
         decided = request.outcome;
       }
       if (decided) {
-        const reason = boardReason(
-          policy,
+        const reason = boardReason(policy, {
           rule,
           meeting,
-          decided,
-          votesOf(tx, item.id),
-          request.kind === 'decide' ? request.reason : undefined,
-        );
+          outcome: decided,
+          votes: votesOf(tx, item.id),
+          chairReason: request.kind === 'decide' ? request.reason : undefined,
+        });
         if (!decideItem(tx, item.id, { outcome: decided, decidedBy: actorId, reason, decidedAt: now }))
-          return { ok: false, reason: `The board already decided ${record.ref}.` };
+          return { ok: false, code: 'decided_meanwhile', ref };
         recordAudit(
           tx,
           {
@@ -345,26 +335,23 @@ export function castBallot(
  * The chair closes a meeting: the minutes (who voted, decisions, deferrals, notes) are built from
  * the record and stored, and posting them is queued. Undecided changes simply stay for the next CAB.
  */
+export type CloseMeetingOutcome =
+  | { ok: true }
+  | Refusal<'meeting_not_found' | 'not_chair'>
+  | Refusal<'already_closed', { closedBy: string | null }>;
+
 export function closeMeeting(
-  db: CabinetDb,
-  policy: Policy,
-  meetingId: number,
-  actorId: string,
-  notes: string | null,
-  members: readonly string[],
-  now: Date,
-): { ok: true } | Refusal {
+  ctx: UseCaseContext,
+  input: { meetingId: number; notes: string | null; members: readonly string[] },
+): CloseMeetingOutcome {
+  const { db, policy, now, actorId } = ctx;
+  const { meetingId, notes, members } = input;
   return db.transaction(
-    (tx): { ok: true } | Refusal => {
+    (tx): CloseMeetingOutcome => {
       const meeting = meetingById(tx, meetingId);
-      if (!meeting) return { ok: false, reason: 'That meeting does not exist.' };
-      if (meeting.closedAt)
-        return {
-          ok: false,
-          reason: `That meeting was already closed by <@${meeting.closedBy ?? ''}>; its minutes are in its thread.`,
-        };
-      if (!mayCloseMeeting(actorId, policy.cab.chair, members))
-        return { ok: false, reason: 'Only the CAB chair closes the meeting.' };
+      if (!meeting) return { ok: false, code: 'meeting_not_found' };
+      if (meeting.closedAt) return { ok: false, code: 'already_closed', closedBy: meeting.closedBy };
+      if (!mayCloseMeeting(actorId, policy.cab.chair, members)) return { ok: false, code: 'not_chair' };
       const items = itemsOfMeeting(tx, meetingId).map((item) => {
         const record = loadChangeRecord(tx, item.changeId);
         return {

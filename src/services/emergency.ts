@@ -8,8 +8,8 @@ import { enqueue } from '../db/outbox.js';
 import { requirementsOf } from '../domain/approvers.js';
 import { authorizationRequirements, escalationDueAt } from '../domain/emergency.js';
 import type { EmergencyRequest } from '../domain/emergency-request.js';
-import { describeState } from '../domain/lifecycle.js';
-import type { Policy } from '../policy/schema.js';
+import type { ChangeState } from '../domain/lifecycle.js';
+import { type ChangeRefusal, changeNotFound, type Refusal, SYSTEM_ACTOR, type UseCaseContext } from './context.js';
 import { askToDecide } from './request-approvals.js';
 import type { SubmittedChange } from './submit-change.js';
 
@@ -19,13 +19,11 @@ import type { SubmittedChange } from './submit-change.js';
  * if it is escalated, by request or after the policy's wait (a timer in the outbox).
  */
 export function declareEmergency(
-  db: CabinetDb,
-  policy: Policy,
-  request: EmergencyRequest,
-  requesterId: string,
-  submissionKey: string,
-  now: Date,
+  ctx: UseCaseContext,
+  input: { request: EmergencyRequest; submissionKey: string },
 ): SubmittedChange {
+  const { db, policy, now, actorId: requesterId } = ctx;
+  const { request, submissionKey } = input;
   const requirements = authorizationRequirements(now, policy);
   return db.transaction(
     (tx) => {
@@ -87,7 +85,12 @@ function mayEscalate(record: ChangeRecord, actorId: string): boolean {
   );
 }
 
-export type EscalationOutcome = { ok: true; ref: string; roles: string[] } | { ok: false; reason: string };
+export type EscalationOutcome =
+  | { ok: true; ref: string; roles: string[] }
+  | ChangeRefusal
+  | Refusal<'already_escalated' | 'not_involved', { ref: string }>
+  | Refusal<'not_pending', { ref: string; state: ChangeState }>
+  | Refusal<'no_stand_ins'>;
 
 /** Who asks for the stand-ins: the timer, when the authorization is not complete in time, or a person. */
 export type EscalationBy = { timer: true } | { userId: string };
@@ -97,29 +100,18 @@ export type EscalationBy = { timer: true } | { userId: string };
  * authorization is not complete within the policy's wait, or on request.
  */
 export function escalateAuthorization(db: CabinetDb, changeId: number, by: EscalationBy, now: Date): EscalationOutcome {
-  const actorId = 'userId' in by ? by.userId : 'cabinet';
+  const actorId = 'userId' in by ? by.userId : SYSTEM_ACTOR;
   return db.transaction(
-    (tx) => {
+    (tx): EscalationOutcome => {
       const record = loadChangeRecord(tx, changeId);
-      if (!record) return { ok: false, reason: 'That change does not exist.' };
+      if (!record) return changeNotFound;
+      const { ref } = record;
       if (record.change.state !== 'pending_authorization')
-        return {
-          ok: false,
-          reason: `${record.ref} is already ${describeState(record.change.state)}; nobody else needs asking.`,
-        };
-      if (record.change.authorizationEscalatedAt)
-        return { ok: false, reason: `The stand-in authorizers of ${record.ref} were already asked.` };
-      if ('userId' in by && !mayEscalate(record, by.userId))
-        return {
-          ok: false,
-          reason: `Only the requester, the owner or an authorizer of ${record.ref} can ask the stand-ins.`,
-        };
+        return { ok: false, code: 'not_pending', ref, state: record.change.state };
+      if (record.change.authorizationEscalatedAt) return { ok: false, code: 'already_escalated', ref };
+      if ('userId' in by && !mayEscalate(record, by.userId)) return { ok: false, code: 'not_involved', ref };
       const standIns = requirementsOf(record, 'authorization').filter((requirement) => requirement.alternative);
-      if (standIns.length === 0)
-        return {
-          ok: false,
-          reason: 'The policy names no stand-in authorizers (emergency.authorizers.fallback_any_of).',
-        };
+      if (standIns.length === 0) return { ok: false, code: 'no_stand_ins' };
 
       updateChange(tx, changeId, { authorizationEscalatedAt: now, updatedAt: now });
       const roles = standIns.map((requirement) => requirement.role);

@@ -9,7 +9,6 @@ import { enqueue } from '../db/outbox.js';
 import type { ChangeRequest } from '../domain/change-request.js';
 import {
   needsCabPresentation,
-  OBLIGATION_LABELS,
   type ObligationKind,
   outstandingPaperwork,
   paperworkObligations,
@@ -18,15 +17,39 @@ import {
 import { scheduleExceptionOf } from '../domain/schedule.js';
 import type { Policy } from '../policy/schema.js';
 import { announce } from './announce.js';
+import { type ChangeRefusal, changeNotFound, type Refusal, SYSTEM_ACTOR, type UseCaseContext } from './context.js';
 import { assessRequest, exceptionAuditData, requestColumns, requestScheduleProblems } from './submit-change.js';
 
-export type PaperworkOutcome = { ok: true; ref: string; message: string } | { ok: false; reason: string };
+/** Why a checklist item may not be completed now. */
+export type ObligationRefusal =
+  | ChangeRefusal
+  | Refusal<'not_owed', { ref: string; kind: ObligationKind; emergency: boolean }>
+  | Refusal<'not_chair' | 'not_requester_or_owner', { ref: string }>
+  | Refusal<'already_done', { ref: string; kind: ObligationKind }>;
 
-function addObligation(tx: DbExecutor, changeId: number, kind: ObligationKind, dueAt: Date | null, now: Date): void {
+export type EvidenceOutcome =
+  | { ok: true; code: 'recorded' | 'already_recorded'; ref: string; kind: EvidenceKind }
+  | ObligationRefusal;
+
+export type DocumentationOutcome =
+  | { ok: true; code: 'documented' | 'already_documented'; ref: string }
+  | ObligationRefusal;
+
+function addObligation(
+  tx: DbExecutor,
+  obligation: { changeId: number; kind: ObligationKind; dueAt: Date | null },
+  now: Date,
+): void {
+  const { changeId, kind, dueAt } = obligation;
   if (insertObligation(tx, { changeId, kind, dueAt, createdAt: now }))
     recordAudit(
       tx,
-      { changeId, actorId: 'cabinet', type: 'obligation.created', data: { kind, dueAt: dueAt?.toISOString() ?? null } },
+      {
+        changeId,
+        actorId: SYSTEM_ACTOR,
+        type: 'obligation.created',
+        data: { kind, dueAt: dueAt?.toISOString() ?? null },
+      },
       now,
     );
 }
@@ -38,7 +61,7 @@ function addObligation(tx: DbExecutor, changeId: number, kind: ObligationKind, d
 export function startPaperwork(tx: DbExecutor, record: ChangeRecord, policy: Policy, now: Date): void {
   const changeId = record.change.id;
   const plan = paperworkObligations(now, policy);
-  for (const { kind, dueAt } of plan) addObligation(tx, changeId, kind, dueAt, now);
+  for (const { kind, dueAt } of plan) addObligation(tx, { changeId, kind, dueAt }, now);
   const dueAt = plan[0]?.dueAt;
   if (!dueAt) return;
   enqueue(
@@ -91,7 +114,7 @@ export function paperworkDeadline(
         tx,
         {
           changeId,
-          actorId: 'cabinet',
+          actorId: SYSTEM_ACTOR,
           type: stage === 'reminder' ? 'paperwork.reminded' : 'paperwork.overdue',
           data: { outstanding },
         },
@@ -140,25 +163,14 @@ function checkObligation(
   policy: Policy,
   kind: ObligationKind,
   actorId: string,
-): { ok: false; reason: string } | undefined {
-  if (!record) return { ok: false, reason: 'That change does not exist; nothing was recorded.' };
+): ObligationRefusal | undefined {
+  if (!record) return changeNotFound;
+  const { ref } = record;
   const obligation = record.obligations.find((candidate) => candidate.kind === kind);
-  if (!obligation)
-    return {
-      ok: false,
-      reason: `${record.ref} does not owe "${OBLIGATION_LABELS[kind]}"${record.change.type === 'emergency' ? ' yet' : ''}; nothing was recorded.`,
-    };
-  if (!mayComplete(record, policy, kind, actorId)) {
-    return {
-      ok: false,
-      reason:
-        kind === 'cab_presentation'
-          ? `Only the CAB chair marks ${record.ref} as presented to the CAB.`
-          : `Only the requester or the owner of ${record.ref} completes its paperwork.`,
-    };
-  }
-  if (obligation.completedAt)
-    return { ok: false, reason: `"${OBLIGATION_LABELS[kind]}" is already done for ${record.ref}.` };
+  if (!obligation) return { ok: false, code: 'not_owed', ref, kind, emergency: record.change.type === 'emergency' };
+  if (!mayComplete(record, policy, kind, actorId))
+    return { ok: false, code: kind === 'cab_presentation' ? 'not_chair' : 'not_requester_or_owner', ref };
+  if (obligation.completedAt) return { ok: false, code: 'already_done', ref, kind };
   return undefined;
 }
 
@@ -175,34 +187,26 @@ export function evidenceRefusal(
   policy: Policy,
   kind: ObligationKind,
   actorId: string,
-): string | undefined {
-  return checkObligation(record, policy, kind, actorId)?.reason;
+): ObligationRefusal | undefined {
+  return checkObligation(record, policy, kind, actorId);
 }
 
 /** Records a retrospective ticket link, a root-cause analysis, or the CAB presentation. */
 export function addEvidence(
-  db: CabinetDb,
-  policy: Policy,
-  changeId: number,
-  kind: EvidenceKind,
-  actorId: string,
-  evidence: string,
-  now: Date,
-): PaperworkOutcome {
+  ctx: UseCaseContext,
+  input: { changeId: number; kind: EvidenceKind; evidence: string },
+): EvidenceOutcome {
+  const { db, policy, now, actorId } = ctx;
+  const { changeId, kind, evidence } = input;
   return db.transaction(
-    (tx) => {
+    (tx): EvidenceOutcome => {
       const record = loadChangeRecord(tx, changeId);
-      if (record && doneBy(record, kind, actorId))
-        return {
-          ok: true,
-          ref: record.ref,
-          message: `"${OBLIGATION_LABELS[kind]}" is already recorded for ${record.ref}.`,
-        };
+      if (record && doneBy(record, kind, actorId)) return { ok: true, code: 'already_recorded', ref: record.ref, kind };
       const refusal = checkObligation(record, policy, kind, actorId);
-      if (refusal || !record) return refusal ?? { ok: false, reason: 'That change does not exist.' };
+      if (refusal || !record) return refusal ?? changeNotFound;
       completeObligation(tx, changeId, kind, actorId, evidence, now);
       enqueue(tx, { kind: 'refresh_messages', changeId }, now);
-      return { ok: true, ref: record.ref, message: `"${OBLIGATION_LABELS[kind]}" is recorded for ${record.ref}.` };
+      return { ok: true, code: 'recorded', ref: record.ref, kind };
     },
     { behavior: 'immediate' },
   );
@@ -214,23 +218,21 @@ export function addEvidence(
  * the normal matrix (4.4, 4.3) as a retro-approval. High and critical ones also owe a CAB presentation.
  */
 export function documentEmergency(
-  db: CabinetDb,
-  policy: Policy,
-  changeId: number,
-  request: ChangeRequest,
-  actorId: string,
-  now: Date,
-): PaperworkOutcome {
+  ctx: UseCaseContext,
+  input: { changeId: number; request: ChangeRequest },
+): DocumentationOutcome {
+  const { db, policy, now, actorId } = ctx;
+  const { changeId, request } = input;
   // A retrospective request has no type: it is routed as a normal change, through the normal matrix.
   const assessment = assessRequest({ ...request, type: 'normal' }, policy);
   const { risk, riskLevel, requirements } = assessment;
   return db.transaction(
-    (tx) => {
+    (tx): DocumentationOutcome => {
       const record = loadChangeRecord(tx, changeId);
       if (record && doneBy(record, 'documentation', actorId))
-        return { ok: true, ref: record.ref, message: `${record.ref} is already documented.` };
+        return { ok: true, code: 'already_documented', ref: record.ref };
       const refusal = checkObligation(record, policy, 'documentation', actorId);
-      if (refusal || !record) return refusal ?? { ok: false, reason: 'That change does not exist.' };
+      if (refusal || !record) return refusal ?? changeNotFound;
       // The owner stays who it was: they owe this paperwork, and must not become an approver of it.
       updateChange(tx, changeId, {
         ...requestColumns(request, assessment),
@@ -260,7 +262,7 @@ export function documentEmergency(
         now,
       );
       if (needsCabPresentation(riskLevel, policy)) {
-        addObligation(tx, changeId, 'cab_presentation', null, now);
+        addObligation(tx, { changeId, kind: 'cab_presentation', dueAt: null }, now);
         // The chair marks the presentation, from the emergency's own DM.
         if (policy.cab.chair)
           enqueue(
@@ -273,10 +275,10 @@ export function documentEmergency(
 
       const state = transitionChange(tx, record.change, 'request_retro_approval', actorId, now);
       if (requirements.length === 0) {
-        transitionChange(tx, { ...record.change, state }, 'retro_approve', 'cabinet', now, {
+        transitionChange(tx, { ...record.change, state }, 'retro_approve', SYSTEM_ACTOR, now, {
           reason: `approval_matrix.${riskLevel} names no role`,
         });
-        completeObligation(tx, changeId, 'retro_approval', 'cabinet', null, now);
+        completeObligation(tx, changeId, 'retro_approval', SYSTEM_ACTOR, null, now);
         announce(tx, record.change, 'retro_approved', now);
       } else {
         for (const requirement of requirements) {
@@ -290,11 +292,7 @@ export function documentEmergency(
         enqueue(tx, { kind: 'request_approvals', changeId }, now, `request_approvals:retro_approval:${changeId}`);
       }
       enqueue(tx, { kind: 'refresh_messages', changeId }, now);
-      return {
-        ok: true,
-        ref: record.ref,
-        message: `${record.ref} is documented${requirements.length > 0 ? `; its formal approval is requested from ${requirements.map((r) => r.role).join(', ')}` : ''}.`,
-      };
+      return { ok: true, code: 'documented', ref: record.ref };
     },
     { behavior: 'immediate' },
   );

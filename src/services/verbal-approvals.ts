@@ -2,7 +2,7 @@ import { unsatisfyRequirement, voidDecision } from '../db/approvals.js';
 import { recordAudit } from '../db/audit-log.js';
 import { type ChangeRecord, loadChangeRecord } from '../db/change-record.js';
 import { flagChange } from '../db/change-transitions.js';
-import type { CabinetDb, DbExecutor } from '../db/client.js';
+import type { DbExecutor } from '../db/client.js';
 import {
   insertConfirmation,
   insertVerbalApproval,
@@ -13,39 +13,60 @@ import {
 import { enqueue } from '../db/outbox.js';
 import { requirementsOf } from '../domain/approvers.js';
 import type { VerbalApprovalInput } from '../domain/emergency-request.js';
-import { describeState } from '../domain/lifecycle.js';
-import type { Policy } from '../policy/schema.js';
+import type { ChangeState } from '../domain/lifecycle.js';
 import { announce } from './announce.js';
+import { type ChangeRefusal, changeNotFound, type Refusal, type UseCaseContext } from './context.js';
 import { eligibilityOf, recordApproval } from './decide.js';
 
-export type VerbalOutcome = { ok: true; ref: string; message: string } | { ok: false; reason: string };
+/** Why a verbal approval may not be recorded on a change now. */
+export type VerbalRecordingRefusal =
+  | ChangeRefusal
+  | Refusal<'not_emergency' | 'not_involved', { ref: string }>
+  | Refusal<'not_pending', { ref: string; state: ChangeState }>;
 
-/** The roles that may still authorize the change, e.g. "manager, security, or instead cto, ciso". */
-export function authorizingRoles(record: ChangeRecord): string {
+/** The roles that may still authorize a change: the usual ones, and the stand-ins asked instead. */
+export interface AuthorizingRoles {
+  roles: string[];
+  standIns: string[];
+}
+
+export type RecordVerbalOutcome =
+  | { ok: true; code: 'recorded'; ref: string; approverId: string; effect: 'authorized' | 'counts' | 'on_confirmation' }
+  | { ok: true; code: 'already_recorded'; ref: string }
+  | VerbalRecordingRefusal
+  | Refusal<'own_approval' | 'authorizers_unknown' | 'already_pending' | 'already_authorized', { ref: string }>
+  | Refusal<'cannot_authorize', { ref: string } & AuthorizingRoles>;
+
+export type AnswerVerbalOutcome =
+  | { ok: true; code: 'confirmed' | 'disputed'; ref: string }
+  | Refusal<'verbal_not_found'>
+  | Refusal<'not_approver', { approverId: string }>
+  | Refusal<'already_answered', { ref: string; answer: 'confirmed' | 'disputed' }>;
+
+function authorizingRoles(record: ChangeRecord): AuthorizingRoles {
   const open = requirementsOf(record, 'authorization').filter((requirement) => requirement.satisfiedAt === null);
   const roles = (alternative: boolean) =>
-    open
-      .filter((requirement) => requirement.alternative === alternative)
-      .map((requirement) => requirement.role)
-      .join(', ');
-  const standIns = roles(true);
-  return `${roles(false) || 'nobody'}${standIns ? `, or instead ${standIns}` : ''}`;
+    open.filter((requirement) => requirement.alternative === alternative).map((requirement) => requirement.role);
+  return { roles: roles(false), standIns: roles(true) };
 }
 
 /** Why the user may not record a verbal approval on this change now, or undefined when they may. */
-export function verbalRecordingRefusal(record: ChangeRecord | undefined, recorderId: string): string | undefined {
-  if (!record) return 'That change does not exist; nothing was recorded.';
-  if (record.change.type !== 'emergency')
-    return `${record.ref} is not an emergency change; verbal approvals are for emergencies (POL-SEC-008 6.2).`;
+export function verbalRecordingRefusal(
+  record: ChangeRecord | undefined,
+  recorderId: string,
+): VerbalRecordingRefusal | undefined {
+  if (!record) return changeNotFound;
+  const { ref } = record;
+  if (record.change.type !== 'emergency') return { ok: false, code: 'not_emergency', ref };
   if (record.change.state !== 'pending_authorization')
-    return `${record.ref} is already ${describeState(record.change.state)}; no verbal approval is needed.`;
+    return { ok: false, code: 'not_pending', ref, state: record.change.state };
   const authorizers = requirementsOf(record, 'authorization').flatMap((requirement) => requirement.candidates);
   if (
     recorderId !== record.change.requesterId &&
     recorderId !== record.change.ownerId &&
     !authorizers.includes(recorderId)
   ) {
-    return `Only the requester, the owner or an authorizer of ${record.ref} records its verbal approvals.`;
+    return { ok: false, code: 'not_involved', ref };
   }
   return undefined;
 }
@@ -56,62 +77,41 @@ export function verbalRecordingRefusal(record: ChangeRecord | undefined, recorde
  * asked to confirm or dispute it in writing. A repeated submission of the same modal records nothing.
  */
 export function recordVerbalApproval(
-  db: CabinetDb,
-  policy: Policy,
-  changeId: number,
-  input: VerbalApprovalInput,
-  recorderId: string,
-  submissionKey: string,
-  now: Date,
-): VerbalOutcome {
+  ctx: UseCaseContext,
+  input: { changeId: number; verbal: VerbalApprovalInput; submissionKey: string },
+): RecordVerbalOutcome {
+  const { db, policy, now, actorId: recorderId } = ctx;
+  const { changeId, verbal: details, submissionKey } = input;
   return db.transaction(
-    (tx) => {
+    (tx): RecordVerbalOutcome => {
       const record = loadChangeRecord(tx, changeId);
       const existing = verbalApprovalOfSubmission(tx, submissionKey);
-      if (existing && record)
-        return { ok: true, ref: record.ref, message: `That verbal approval of ${record.ref} is already recorded.` };
+      if (existing && record) return { ok: true, code: 'already_recorded', ref: record.ref };
       const refusal = verbalRecordingRefusal(record, recorderId);
-      if (refusal || !record) return { ok: false, reason: refusal ?? 'That change does not exist.' };
-      const { approverId } = input;
-      if (approverId === recorderId)
-        return {
-          ok: false,
-          reason: `You cannot record your own verbal approval: use the Authorize button on your request for ${record.ref}.`,
-        };
-      // These reasons are shown on the modal's approver field, in plain text: no mentions.
-      if (requirementsOf(record, 'authorization').every((requirement) => requirement.candidates.length === 0)) {
-        return {
-          ok: false,
-          reason: `Cabinet is still looking up who can authorize ${record.ref}; submit again in a moment.`,
-        };
-      }
+      if (refusal || !record) return refusal ?? changeNotFound;
+      const { ref } = record;
+      const { approverId } = details;
+      if (approverId === recorderId) return { ok: false, code: 'own_approval', ref };
+      if (requirementsOf(record, 'authorization').every((requirement) => requirement.candidates.length === 0))
+        return { ok: false, code: 'authorizers_unknown', ref };
       const canAuthorize = requirementsOf(record, 'authorization').some(
         (requirement) => requirement.satisfiedAt === null && requirement.candidates.includes(approverId),
       );
-      if (!canAuthorize)
-        return {
-          ok: false,
-          reason: `That person cannot authorize ${record.ref}. Who can: ${authorizingRoles(record)} (the people listed above).`,
-        };
+      if (!canAuthorize) return { ok: false, code: 'cannot_authorize', ref, ...authorizingRoles(record) };
       if (
         record.verbalApprovals.some((verbal) => verbal.approverId === approverId && verbal.confirmation === undefined)
-      ) {
-        return {
-          ok: false,
-          reason: `A verbal approval by this person is already recorded on ${record.ref} and waits for their confirmation.`,
-        };
-      }
+      )
+        return { ok: false, code: 'already_pending', ref };
       const eligibility = eligibilityOf(record, policy, approverId);
-      if (!eligibility.ok)
-        return { ok: false, reason: `This person's authorization of ${record.ref} is already recorded.` };
+      if (!eligibility.ok) return { ok: false, code: 'already_authorized', ref };
 
       const verbalId = insertVerbalApproval(tx, {
         changeId,
         approverId,
         role: eligibility.role,
-        medium: input.medium,
-        givenAt: input.givenAt,
-        note: input.note ?? null,
+        medium: details.medium,
+        givenAt: details.givenAt,
+        note: details.note ?? null,
         recordedBy: recorderId,
         recordedAt: now,
         submissionKey,
@@ -127,15 +127,15 @@ export function recordVerbalApproval(
             verbalApprovalId: verbalId,
             approverId,
             role: eligibility.role,
-            medium: input.medium,
-            givenAt: input.givenAt.toISOString(),
+            medium: details.medium,
+            givenAt: details.givenAt.toISOString(),
             counted: counts,
           },
         },
         now,
       );
       let state = record.change.state;
-      if (counts) state = countVerbalApproval(tx, record, policy, verbalId, eligibility, approverId, now);
+      if (counts) state = countVerbalApproval(tx, ctx, record, { id: verbalId, approverId, eligible: eligibility });
       enqueue(
         tx,
         { kind: 'verbal_confirmation', changeId, userId: approverId, verbalApprovalId: verbalId },
@@ -143,33 +143,23 @@ export function recordVerbalApproval(
         `verbal_confirmation:${verbalId}`,
       );
       enqueue(tx, { kind: 'refresh_messages', changeId }, now);
-      const effect =
-        state === 'authorized'
-          ? `${record.ref} is now authorized`
-          : counts
-            ? 'it counts toward the authorization'
-            : 'it will count once they confirm it';
-      return {
-        ok: true,
-        ref: record.ref,
-        message: `Verbal approval by <@${approverId}> recorded on ${record.ref}; ${effect}. They are asked to confirm it in writing.`,
-      };
+      const effect = state === 'authorized' ? 'authorized' : counts ? 'counts' : 'on_confirmation';
+      return { ok: true, code: 'recorded', ref, approverId, effect };
     },
     { behavior: 'immediate' },
   );
 }
 
+/** Counts a verbal approval as its approver's decision on the requirement they are eligible for. */
 function countVerbalApproval(
   tx: DbExecutor,
+  ctx: UseCaseContext,
   record: ChangeRecord,
-  policy: Policy,
-  verbalId: number,
-  eligible: { requirementId: number; role: string },
-  approverId: string,
-  now: Date,
+  verbal: { id: number; approverId: string; eligible: { requirementId: number; role: string } },
 ) {
-  const { decisionId, state } = recordApproval(tx, record, policy, eligible, approverId, 'verbal', now);
-  if (decisionId !== undefined) setVerbalApprovalDecision(tx, verbalId, decisionId);
+  const { policy, now } = ctx;
+  const { decisionId, state } = recordApproval(tx, record, policy, verbal.eligible, verbal.approverId, 'verbal', now);
+  if (decisionId !== undefined) setVerbalApprovalDecision(tx, verbal.id, decisionId);
   return state;
 }
 
@@ -179,27 +169,19 @@ function countVerbalApproval(
  * change is still being authorized, flags the change for the CAB, and tells the policy's roles.
  */
 export function answerVerbalApproval(
-  db: CabinetDb,
-  policy: Policy,
-  verbalApprovalId: number,
-  actorId: string,
-  outcome: 'confirmed' | 'disputed',
-  now: Date,
-): VerbalOutcome {
+  ctx: UseCaseContext,
+  input: { verbalApprovalId: number; outcome: 'confirmed' | 'disputed' },
+): AnswerVerbalOutcome {
+  const { db, policy, now, actorId } = ctx;
+  const { verbalApprovalId, outcome } = input;
   return db.transaction(
-    (tx) => {
+    (tx): AnswerVerbalOutcome => {
       const verbal = verbalApprovalById(tx, verbalApprovalId);
       const record = verbal ? loadChangeRecord(tx, verbal.changeId) : undefined;
-      if (!verbal || !record)
-        return { ok: false, reason: 'That verbal approval does not exist; nothing was recorded.' };
-      if (actorId !== verbal.approverId)
-        return {
-          ok: false,
-          reason: `Only <@${verbal.approverId}>, who is named as the approver, can confirm or dispute this verbal approval.`,
-        };
+      if (!verbal || !record) return { ok: false, code: 'verbal_not_found' };
+      if (actorId !== verbal.approverId) return { ok: false, code: 'not_approver', approverId: verbal.approverId };
       const answered = record.verbalApprovals.find((candidate) => candidate.id === verbal.id)?.confirmation;
-      if (answered)
-        return { ok: false, reason: `You already ${answered.outcome} this verbal approval of ${record.ref}.` };
+      if (answered) return { ok: false, code: 'already_answered', ref: record.ref, answer: answered.outcome };
 
       insertConfirmation(tx, { verbalApprovalId, outcome, respondedBy: actorId, respondedAt: now });
       const changeId = record.change.id;
@@ -218,12 +200,13 @@ export function answerVerbalApproval(
       if (outcome === 'confirmed') {
         if (verbal.decisionId === null && record.change.state === 'pending_authorization') {
           const eligibility = eligibilityOf(record, policy, actorId);
-          if (eligibility.ok) countVerbalApproval(tx, record, policy, verbal.id, eligibility, actorId, now);
+          if (eligibility.ok)
+            countVerbalApproval(tx, ctx, record, { id: verbal.id, approverId: actorId, eligible: eligibility });
         }
-        return { ok: true, ref: record.ref, message: `Thank you: your verbal approval of ${record.ref} is confirmed.` };
+        return { ok: true, code: 'confirmed', ref: record.ref };
       }
 
-      if (verbal.decisionId !== null) voidDisputedApproval(tx, record, verbal.decisionId, actorId, now);
+      if (verbal.decisionId !== null) voidDisputedApproval(tx, ctx, record, verbal.decisionId);
       flagChange(tx, record.change, 'A verbal approval was disputed by its approver', actorId, now);
       announce(tx, record.change, 'verbal_disputed', now);
       const exclude = [record.change.requesterId, record.change.ownerId, actorId];
@@ -238,24 +221,15 @@ export function answerVerbalApproval(
         },
         now,
       );
-      return {
-        ok: true,
-        ref: record.ref,
-        message: `Recorded: you dispute the verbal approval of ${record.ref}. It no longer counts, and the change goes to the CAB.`,
-      };
+      return { ok: true, code: 'disputed', ref: record.ref };
     },
     { behavior: 'immediate' },
   );
 }
 
 /** A disputed approval stops counting; while the change is still being authorized, its requirement reopens. */
-function voidDisputedApproval(
-  tx: DbExecutor,
-  record: ChangeRecord,
-  decisionId: number,
-  actorId: string,
-  now: Date,
-): void {
+function voidDisputedApproval(tx: DbExecutor, ctx: UseCaseContext, record: ChangeRecord, decisionId: number): void {
+  const { actorId, now } = ctx;
   voidDecision(tx, decisionId, 'disputed by the approver', now);
   recordAudit(
     tx,

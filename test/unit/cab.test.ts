@@ -26,6 +26,7 @@ import {
   parseBallotValue,
   parseMeetingValue,
 } from '../../src/slack/ids.js';
+import { ballotRefusalText } from '../../src/slack/words/cab.js';
 
 const BALLOT_KINDS: readonly BallotKind[] = ['vote', 'decide'];
 
@@ -138,6 +139,11 @@ describe('ballotRefusal: 7.1 the chair makes the final decision; members vote', 
     ownerId: OWNER,
   };
   const quorumRule: BallotContext = { ...chairRule, rule: 'quorum' };
+  /** The refusal in the words the user reads. */
+  const refusalText = (context: BallotContext, actor: string, kind: BallotKind) => {
+    const refusal = ballotRefusal(context, actor, kind);
+    return refusal && ballotRefusalText(refusal);
+  };
 
   const REQUESTED = 'You requested CHG-7, so the board decides it without you.';
   const OWNED = 'You own CHG-7, so the board decides it without you.';
@@ -270,12 +276,12 @@ describe('ballotRefusal: 7.1 the chair makes the final decision; members vote', 
   ] satisfies { name: string; context: BallotContext; actor: string; kind: BallotKind; refusal: string | undefined }[])(
     '$name',
     ({ context, actor, kind, refusal }) => {
-      expect(ballotRefusal(context, actor, kind)).toBe(refusal);
+      expect(refusalText(context, actor, kind)).toBe(refusal);
     },
   );
 
   it.each([1, 2, 5])('quorum rule: the refusal names the quorum (%i)', (quorum) => {
-    expect(ballotRefusal({ ...quorumRule, quorum }, 'UM1', 'decide')).toContain(`a quorum of ${quorum} votes`);
+    expect(refusalText({ ...quorumRule, quorum }, 'UM1', 'decide')).toContain(`a quorum of ${quorum} votes`);
   });
 });
 

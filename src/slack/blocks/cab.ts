@@ -3,7 +3,6 @@ import type { CabMeetingRow } from '../../db/cab.js';
 import type { BoardItemRow, ChangeRecord } from '../../db/change-record.js';
 import { openBoardRequirement } from '../../domain/approvers.js';
 import {
-  CAB_OUTCOME_WORDS,
   CAB_OUTCOMES,
   type CabOutcome,
   type CabVote,
@@ -24,6 +23,7 @@ import {
   encodeMeetingValue,
   VIEWS,
 } from '../ids.js';
+import { CAB_OUTCOME_WORDS } from '../words/cab.js';
 import { closeMeetingActions, meetingTimeText, type SlackMessage } from './agenda.js';
 import {
   button,

@@ -1,8 +1,10 @@
 import type { types } from '@slack/bolt';
 import { loadChangeRecord } from '../../db/change-record.js';
+import { changeNotFound } from '../../services/context.js';
 import { verbalRecordingRefusal } from '../../services/verbal-approvals.js';
 import { verbalApprovalModal } from '../blocks/emergency.js';
 import type { ListenerDependencies } from '../dependencies.js';
+import { verbalRecordingRefusalText } from '../words/verbal.js';
 
 /**
  * The verbal-approval modal for a change, from the command or the button alike; or why not, in
@@ -15,6 +17,6 @@ export function verbalApprovalForm(
 ): { modal: types.ModalView } | { refusal: string } {
   const record = loadChangeRecord(deps.database.db, changeId);
   const refusal = verbalRecordingRefusal(record, userId);
-  if (refusal !== undefined || !record) return { refusal: refusal ?? 'That change does not exist.' };
+  if (refusal !== undefined || !record) return { refusal: verbalRecordingRefusalText(refusal ?? changeNotFound) };
   return { modal: verbalApprovalModal(record, deps.policy) };
 }

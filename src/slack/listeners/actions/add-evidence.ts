@@ -1,9 +1,11 @@
 import type { App } from '@slack/bolt';
 import { loadChangeRecord } from '../../../db/change-record.js';
+import { changeNotFound } from '../../../services/context.js';
 import { addEvidence, evidenceRefusal } from '../../../services/paperwork.js';
 import { evidenceModal } from '../../blocks/emergency.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { ACTIONS, parseObligationValue } from '../../ids.js';
+import { evidenceText, obligationRefusalText } from '../../words/paperwork.js';
 import { onButton } from './change-button.js';
 
 /**
@@ -16,19 +18,11 @@ export function registerAddEvidence(app: App, deps: ListenerDependencies): void 
     ACTIONS.addEvidence,
     deps,
     parseObligationValue,
-    async ({ target: { changeId, kind }, userId, triggerId, client, reply }) => {
+    async ({ target: { changeId, kind }, ctx, userId, triggerId, client, reply }) => {
       if (kind === 'cab_presentation') {
-        const outcome = addEvidence(
-          deps.database.db,
-          deps.policy,
-          changeId,
-          kind,
-          userId,
-          'Presented to the CAB',
-          deps.clock.now(),
-        );
+        const outcome = addEvidence(ctx, { changeId, kind, evidence: 'Presented to the CAB' });
         if (outcome.ok) deps.outbox.kick();
-        await reply(outcome.ok ? outcome.message : outcome.reason);
+        await reply(evidenceText(outcome));
         return;
       }
       if (kind !== 'retro_ticket' && kind !== 'root_cause_analysis') {
@@ -37,7 +31,7 @@ export function registerAddEvidence(app: App, deps: ListenerDependencies): void 
       }
       const record = loadChangeRecord(deps.database.db, changeId);
       const refusal = evidenceRefusal(record, deps.policy, kind, userId);
-      if (refusal !== undefined || !record) await reply(refusal ?? 'That change does not exist.');
+      if (refusal !== undefined || !record) await reply(obligationRefusalText(refusal ?? changeNotFound));
       else await client.views.open({ trigger_id: triggerId, view: evidenceModal(record, kind) });
     },
   );

@@ -1,12 +1,12 @@
 import type { App } from '@slack/bolt';
 import { itemById } from '../../../db/cab.js';
 import { loadChangeRecord } from '../../../db/change-record.js';
-import { CAB_OUTCOME_WORDS } from '../../../domain/cab.js';
 import { castBallot } from '../../../services/cab.js';
 import { boardReasonModal } from '../../blocks/cab.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { CAB_BALLOT_ACTION, encodeBallotValue, parseBallotValue } from '../../ids.js';
 import { boardMembers } from '../../role-members.js';
+import { ballotText } from '../../words/cab.js';
 import { onButton } from './change-button.js';
 
 /**
@@ -14,32 +14,27 @@ import { onButton } from './change-button.js';
  * chair's rejection or deferral first asks why. Who may do what is checked in the transaction.
  */
 export function registerCabBallot(app: App, deps: ListenerDependencies): void {
-  onButton(app, CAB_BALLOT_ACTION, deps, parseBallotValue, async ({ target, userId, triggerId, client, reply }) => {
-    if (target.kind === 'decide' && target.outcome !== 'approve' && userId === deps.policy.cab.chair) {
-      const item = itemById(deps.database.db, target.itemId);
-      const record = item ? loadChangeRecord(deps.database.db, item.changeId) : undefined;
-      if (record) {
-        await client.views.open({
-          trigger_id: triggerId,
-          view: boardReasonModal(record, encodeBallotValue(target), target.outcome),
-        });
-        return;
+  onButton(
+    app,
+    CAB_BALLOT_ACTION,
+    deps,
+    parseBallotValue,
+    async ({ target, ctx, userId, triggerId, client, reply }) => {
+      if (target.kind === 'decide' && target.outcome !== 'approve' && userId === deps.policy.cab.chair) {
+        const item = itemById(deps.database.db, target.itemId);
+        const record = item ? loadChangeRecord(deps.database.db, item.changeId) : undefined;
+        if (record) {
+          await client.views.open({
+            trigger_id: triggerId,
+            view: boardReasonModal(record, encodeBallotValue(target), target.outcome),
+          });
+          return;
+        }
       }
-    }
-    const members = await boardMembers(client, deps.policy);
-    const outcome = castBallot(deps.database.db, deps.policy, target, userId, members, deps.clock.now());
-    if (!outcome.ok) {
-      await reply(outcome.reason);
-      return;
-    }
-    deps.outbox.kick();
-    const decided = outcome.decided
-      ? ` The board's decision: ${outcome.ref} is ${CAB_OUTCOME_WORDS[outcome.decided].past}.`
-      : '';
-    await reply(
-      (target.kind === 'vote'
-        ? `Your vote to ${target.outcome} ${outcome.ref} is recorded.`
-        : 'Your decision is recorded.') + decided,
-    );
-  });
+      const members = await boardMembers(client, deps.policy);
+      const outcome = castBallot(ctx, { ballot: target, members });
+      if (outcome.ok) deps.outbox.kick();
+      await reply(ballotText(outcome, target));
+    },
+  );
 }

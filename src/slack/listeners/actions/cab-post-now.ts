@@ -3,6 +3,7 @@ import { nextMeetingAt } from '../../../domain/cab.js';
 import { openRegularMeeting } from '../../../services/cab.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { ACTIONS } from '../../ids.js';
+import { openMeetingRefusalText } from '../../words/cab.js';
 import { onButton } from './change-button.js';
 
 /**
@@ -15,18 +16,19 @@ export function registerCabPostNow(app: App, deps: ListenerDependencies): void {
     ACTIONS.cabPostNow,
     deps,
     (value) => value,
-    async ({ userId, reply }) => {
+    async ({ ctx, userId, reply }) => {
       if (userId !== deps.policy.cab.chair) {
         await reply('Only the CAB chair can post the agenda early; it is posted on schedule otherwise.');
         return;
       }
-      const now = deps.clock.now();
-      const slot = nextMeetingAt(deps.policy, now);
-      const outcome = slot
-        ? openRegularMeeting(deps.database.db, deps.policy, { slot, late: false, openedBy: userId }, now)
-        : { ok: false as const, reason: 'The CAB schedule has no meeting in the coming year.' };
+      const slot = nextMeetingAt(ctx.policy, ctx.now);
+      if (!slot) {
+        await reply('The CAB schedule has no meeting in the coming year.');
+        return;
+      }
+      const outcome = openRegularMeeting(ctx.db, ctx.policy, { slot, late: false, openedBy: userId }, ctx.now);
       if (!outcome.ok) {
-        await reply(outcome.reason);
+        await reply(openMeetingRefusalText(outcome));
         return;
       }
       deps.outbox.kick();

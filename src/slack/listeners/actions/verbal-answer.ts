@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import { answerVerbalApproval } from '../../../services/verbal-approvals.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { ACTIONS, parseVerbalValue } from '../../ids.js';
+import { answerVerbalText } from '../../words/verbal.js';
 import { onButton } from './change-button.js';
 
 /**
@@ -10,9 +11,9 @@ import { onButton } from './change-button.js';
  */
 export function registerVerbalAnswer(app: App, deps: ListenerDependencies, outcome: 'confirmed' | 'disputed'): void {
   const actionId = outcome === 'confirmed' ? ACTIONS.confirmVerbal : ACTIONS.disputeVerbal;
-  onButton(app, actionId, deps, parseVerbalValue, async ({ target, userId, reply }) => {
-    const result = answerVerbalApproval(deps.database.db, deps.policy, target, userId, outcome, deps.clock.now());
+  onButton(app, actionId, deps, parseVerbalValue, async ({ target, ctx, reply }) => {
+    const result = answerVerbalApproval(ctx, { verbalApprovalId: target, outcome });
     if (result.ok) deps.outbox.kick();
-    await reply(result.ok ? result.message : result.reason);
+    await reply(answerVerbalText(result));
   });
 }

@@ -1,8 +1,9 @@
-import { parseChangeRef } from '../../../domain/change-ref.js';
+import { formatChangeRef, parseChangeRef } from '../../../domain/change-ref.js';
 import { conveneEmergencyCab, minutesOn } from '../../../services/cab.js';
 import { minutesMessages } from '../../blocks/cab.js';
 import { escapeMrkdwn } from '../../blocks/mrkdwn.js';
 import { boardMembers } from '../../role-members.js';
+import { conveneText } from '../../words/cab.js';
 import { ephemeral, respondInPages, type Subcommand, type SubcommandContext } from './subcommand.js';
 
 const USAGE =
@@ -11,7 +12,7 @@ const USAGE =
 
 /** `/change cab convene CHG-<n>`: an emergency CAB (7.2) in the CAB channel, members mentioned. */
 async function convene(context: SubcommandContext, refText: string): Promise<void> {
-  const { ack, command, client, respond, deps } = context;
+  const { ack, client, respond, deps, ctx } = context;
   const changeId = parseChangeRef(refText);
   if (changeId === undefined) {
     await ack(
@@ -25,28 +26,15 @@ async function convene(context: SubcommandContext, refText: string): Promise<voi
   // Resolving user groups takes a Slack call: ack first, answer through the response URL.
   await ack();
   const members = await boardMembers(client, deps.policy);
-  const outcome = conveneEmergencyCab(
-    deps.database.db,
-    deps.policy,
-    changeId,
-    command.user_id,
-    members,
-    deps.clock.now(),
-  );
-  if (!outcome.ok) {
-    await respond(ephemeral(outcome.reason));
-    return;
-  }
-  deps.outbox.kick();
-  await respond(
-    ephemeral(
-      outcome.created
-        ? `Emergency CAB convened for CHG-${changeId} in ` +
-            `<#${deps.policy.cab.channel ?? ''}>; its members are asked to decide within ` +
-            `${deps.policy.cab.emergency_within_hours} hours.`
-        : `An emergency CAB for CHG-${changeId} is already open in <#${deps.policy.cab.channel ?? ''}>.`,
-    ),
-  );
+  const outcome = conveneEmergencyCab(ctx, { changeId, members });
+  if (outcome.ok) deps.outbox.kick();
+  const { cab } = deps.policy;
+  const request = {
+    ref: formatChangeRef(changeId),
+    channelId: cab.channel ?? '',
+    withinHours: cab.emergency_within_hours,
+  };
+  await respond(ephemeral(conveneText(outcome, request)));
 }
 
 /** `/change cab minutes [date]`: the minutes of the meetings held that day, or of the last one. */

@@ -3,10 +3,12 @@ import { castBallot } from '../../../services/cab.js';
 import { FORM_ACTION } from '../../blocks/change-form.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { CAB_REASON_BLOCK, parseBallotValue, VIEWS } from '../../ids.js';
+import { useCaseOf } from '../../use-case-context.js';
+import { ballotRefusedText } from '../../words/cab.js';
 
 /** The chair's reason for rejecting or deferring at the CAB: required to reject; then the decision is taken. */
 export function registerCabReasonSubmitted(app: App, deps: ListenerDependencies): void {
-  app.view(VIEWS.cabDecisionReason, async ({ ack, body, view }) => {
+  app.view(VIEWS.cabDecisionReason, async ({ ack, view, context }) => {
     const ballot = parseBallotValue(view.private_metadata);
     const reason = view.state.values[CAB_REASON_BLOCK]?.[FORM_ACTION]?.value?.trim() ?? '';
     if (!ballot) {
@@ -24,16 +26,12 @@ export function registerCabReasonSubmitted(app: App, deps: ListenerDependencies)
       return;
     }
     // Only the chair decides, so no members are needed (and no Slack call delays the ack).
-    const outcome = castBallot(
-      deps.database.db,
-      deps.policy,
-      { ...ballot, kind: 'decide', ...(reason ? { reason } : {}) },
-      body.user.id,
-      [],
-      deps.clock.now(),
-    );
+    const outcome = castBallot(useCaseOf(context), {
+      ballot: { ...ballot, kind: 'decide', ...(reason ? { reason } : {}) },
+      members: [],
+    });
     if (!outcome.ok) {
-      await ack({ response_action: 'errors', errors: { [CAB_REASON_BLOCK]: outcome.reason } });
+      await ack({ response_action: 'errors', errors: { [CAB_REASON_BLOCK]: ballotRefusedText(outcome) } });
       return;
     }
     await ack();

@@ -5,6 +5,8 @@ import { documentEmergency } from '../../../services/paperwork.js';
 import { readChangeRequestForm } from '../../blocks/change-form.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { VIEWS } from '../../ids.js';
+import { useCaseOf } from '../../use-case-context.js';
+import { obligationRefusalText } from '../../words/paperwork.js';
 import { forChangeOf } from './for-change.js';
 
 /**
@@ -12,25 +14,20 @@ import { forChangeOf } from './for-change.js';
  * the fix ran; the owner is not asked, it stays the change's), then its retro-approval is asked.
  */
 export function registerDocumentationSubmitted(app: App, deps: ListenerDependencies): void {
-  app.view(VIEWS.emergencyDocumentation, async ({ ack, body, view }) => {
+  app.view(VIEWS.emergencyDocumentation, async ({ ack, view, context }) => {
+    const ctx = useCaseOf(context);
     const outcome = forChangeOf(view.private_metadata, (changeId) => {
-      const ownerId = loadChangeRecord(deps.database.db, changeId)?.change.ownerId;
-      const form = { ...readChangeRequestForm(view.state.values, deps.policy), ownerId };
-      const validation = validateChangeRequest(form, deps.policy, deps.clock.now(), 'retrospective');
+      const ownerId = loadChangeRecord(ctx.db, changeId)?.change.ownerId;
+      const form = { ...readChangeRequestForm(view.state.values, ctx.policy), ownerId };
+      const validation = validateChangeRequest(form, ctx.policy, ctx.now, 'retrospective');
       if (!validation.ok) return { ok: false as const, reason: '', errors: validation.errors };
-      return documentEmergency(
-        deps.database.db,
-        deps.policy,
-        changeId,
-        validation.request,
-        body.user.id,
-        deps.clock.now(),
-      );
+      const documented = documentEmergency(ctx, { changeId, request: validation.request });
+      return documented.ok ? documented : { ok: false as const, reason: obligationRefusalText(documented) };
     });
     if (!outcome.ok) {
       await ack({
         response_action: 'errors',
-        errors: 'errors' in outcome ? outcome.errors : { [CHANGE_FIELDS.title]: outcome.reason },
+        errors: 'errors' in outcome && outcome.errors ? outcome.errors : { [CHANGE_FIELDS.title]: outcome.reason },
       });
       return;
     }

@@ -5,13 +5,14 @@ import { declareEmergency } from '../../../services/emergency.js';
 import { readEmergencyForm, verbalApprovalModal } from '../../blocks/emergency.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { VIEWS } from '../../ids.js';
+import { useCaseOf } from '../../use-case-context.js';
 
 /**
  * The emergency modal submitted: validated, recorded with its authorization requested, acked; when
  * the requester says it was already authorized verbally, the modal turns into the verbal-approval form.
  */
 export function registerEmergencySubmitted(app: App, deps: ListenerDependencies): void {
-  app.view(VIEWS.emergencyRequest, async ({ ack, body, view }) => {
+  app.view(VIEWS.emergencyRequest, async ({ ack, view, context }) => {
     const validation = validateEmergencyRequest(readEmergencyForm(view.state.values, deps.policy), deps.policy);
     if (!validation.ok) {
       await ack({ response_action: 'errors', errors: validation.errors });
@@ -20,14 +21,7 @@ export function registerEmergencySubmitted(app: App, deps: ListenerDependencies)
     let changeId: number;
     try {
       // The view ID makes a repeated submission of the same modal record nothing new.
-      changeId = declareEmergency(
-        deps.database.db,
-        deps.policy,
-        validation.value,
-        body.user.id,
-        view.id,
-        deps.clock.now(),
-      ).changeId;
+      changeId = declareEmergency(useCaseOf(context), { request: validation.value, submissionKey: view.id }).changeId;
     } catch (error) {
       deps.logger.error(`saving an emergency change failed: ${error instanceof Error ? error.message : String(error)}`);
       await ack({

@@ -4,6 +4,8 @@ import { addEvidence } from '../../../services/paperwork.js';
 import { FORM_ACTION } from '../../blocks/change-form.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { EVIDENCE_BLOCK, parseObligationValue, VIEWS } from '../../ids.js';
+import { useCaseOf } from '../../use-case-context.js';
+import { evidenceText } from '../../words/paperwork.js';
 
 /** What is wrong with the evidence typed for a checklist item, if anything. */
 function evidenceProblem(kind: 'retro_ticket' | 'root_cause_analysis', evidence: string): string | undefined {
@@ -18,7 +20,7 @@ function evidenceProblem(kind: 'retro_ticket' | 'root_cause_analysis', evidence:
  * A checklist item's evidence submitted: a retrospective ticket needs an http(s) link, a root-cause analysis some text.
  */
 export function registerEvidenceSubmitted(app: App, deps: ListenerDependencies): void {
-  app.view(VIEWS.obligationEvidence, async ({ ack, body, view }) => {
+  app.view(VIEWS.obligationEvidence, async ({ ack, view, context }) => {
     const item = parseObligationValue(view.private_metadata);
     const evidence = view.state.values[EVIDENCE_BLOCK]?.[FORM_ACTION]?.value?.trim() ?? '';
     if (!item || (item.kind !== 'retro_ticket' && item.kind !== 'root_cause_analysis')) {
@@ -31,10 +33,11 @@ export function registerEvidenceSubmitted(app: App, deps: ListenerDependencies):
     const problem = evidenceProblem(item.kind, evidence);
     const outcome =
       problem === undefined
-        ? addEvidence(deps.database.db, deps.policy, item.changeId, item.kind, body.user.id, evidence, deps.clock.now())
-        : { ok: false as const, reason: problem };
-    if (!outcome.ok) {
-      await ack({ response_action: 'errors', errors: { [EVIDENCE_BLOCK]: outcome.reason } });
+        ? addEvidence(useCaseOf(context), { changeId: item.changeId, kind: item.kind, evidence })
+        : undefined;
+    const refusal = outcome === undefined ? problem : outcome.ok ? undefined : evidenceText(outcome);
+    if (refusal !== undefined) {
+      await ack({ response_action: 'errors', errors: { [EVIDENCE_BLOCK]: refusal } });
       return;
     }
     await ack();

@@ -5,6 +5,8 @@ import { noticeModal } from '../../blocks/blocks.js';
 import { readVerbalApprovalForm } from '../../blocks/emergency.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { VIEWS } from '../../ids.js';
+import { useCaseOf } from '../../use-case-context.js';
+import { recordVerbalText } from '../../words/verbal.js';
 import { forChangeOf } from './for-change.js';
 
 /**
@@ -12,28 +14,25 @@ import { forChangeOf } from './for-change.js';
  * field when that person cannot authorize; else recorded once.
  */
 export function registerVerbalApprovalSubmitted(app: App, deps: ListenerDependencies): void {
-  app.view(VIEWS.verbalApproval, async ({ ack, body, view }) => {
+  app.view(VIEWS.verbalApproval, async ({ ack, view, context }) => {
     const validation = validateVerbalApproval(readVerbalApprovalForm(view.state.values), deps.clock.now());
     if (!validation.ok) {
       await ack({ response_action: 'errors', errors: validation.errors });
       return;
     }
-    const outcome = forChangeOf(view.private_metadata, (changeId) =>
-      recordVerbalApproval(
-        deps.database.db,
-        deps.policy,
+    const outcome = forChangeOf(view.private_metadata, (changeId) => {
+      const recorded = recordVerbalApproval(useCaseOf(context), {
         changeId,
-        validation.value,
-        body.user.id,
-        view.id,
-        deps.clock.now(),
-      ),
-    );
+        verbal: validation.value,
+        submissionKey: view.id,
+      });
+      return recorded.ok ? recorded : { ok: false, reason: recordVerbalText(recorded) };
+    });
     if (!outcome.ok) {
       await ack({ response_action: 'errors', errors: { [VERBAL_FIELDS.approver]: outcome.reason } });
       return;
     }
-    await ack({ response_action: 'update', view: noticeModal('Verbal approval', outcome.message) });
+    await ack({ response_action: 'update', view: noticeModal('Verbal approval', recordVerbalText(outcome)) });
     deps.outbox.kick();
   });
 }
