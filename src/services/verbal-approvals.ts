@@ -168,7 +168,7 @@ function countVerbalApproval(
   approverId: string,
   now: Date,
 ) {
-  const { decisionId, state } = recordApproval(tx, record, policy, eligible, approverId, 'verbal', now);
+  const { decisionId, state } = recordApproval(tx, { policy, now }, record, { eligible, approverId, source: 'verbal' });
   if (decisionId !== undefined) setVerbalApprovalDecision(tx, verbalId, decisionId);
   return state;
 }
