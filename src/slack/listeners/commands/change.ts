@@ -4,6 +4,7 @@ import { policySummaryBlocks } from '../../blocks/policy-summary.js';
 import { parseCommandText } from '../../command-text.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { CHANGE_COMMAND } from '../../ids.js';
+import { useCaseOf } from '../../use-case-context.js';
 import { agendaSubcommand } from './agenda.js';
 import { cabSubcommand } from './cab.js';
 import { calendarSubcommand } from './calendar.js';
@@ -41,13 +42,13 @@ const SUBCOMMANDS: readonly Subcommand[] = [
 
 /** `/change <subcommand> …`: routed by the first word; no word opens a new change; anything unknown gets the help. */
 export function registerChangeCommand(app: App, deps: ListenerDependencies): void {
-  app.command(CHANGE_COMMAND, async ({ command, ack, respond, client }) => {
+  app.command(CHANGE_COMMAND, async ({ command, ack, respond, client, context }) => {
     const { subcommand, args } = parseCommandText(command.text);
     const handler = SUBCOMMANDS.find((candidate) => candidate.name === (subcommand || newChange.name));
     if (!handler) {
       await ack(helpMessage(SUBCOMMANDS, subcommand));
       return;
     }
-    await handler.run({ command, args, ack, respond, client, deps });
+    await handler.run({ command, args, ack, respond, client, deps, ctx: useCaseOf(context) });
   });
 }

@@ -1,4 +1,5 @@
 import type { AckFn, RespondArguments, RespondFn, SlashCommand, types, webApi } from '@slack/bolt';
+import type { UseCaseContext } from '../../../services/context.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 
 export interface SubcommandContext {
@@ -9,6 +10,8 @@ export interface SubcommandContext {
   respond: RespondFn;
   client: webApi.WebClient;
   deps: ListenerDependencies;
+  /** The request's use-case context: pass it to services. */
+  ctx: UseCaseContext;
 }
 
 export interface Subcommand {
