@@ -1,0 +1,54 @@
+import type { ImplementationEvent } from '../../db/outbox.js';
+import type { ImplementationStep } from '../../domain/implementation.js';
+import { describeState } from '../../domain/lifecycle.js';
+import type { StepRefusal } from '../../services/implementation.js';
+import { changeRefusalText } from './refusals.js';
+
+/** "start", "mark … failed": how a refusal names the step. */
+const STEP_VERBS: Record<ImplementationStep, string> = {
+  start: 'start',
+  complete: 'complete',
+  fail: 'mark as failed',
+  roll_back: 'record a rollback of',
+  verify: 'verify',
+  review: 'review',
+  close: 'close',
+};
+
+const eventWords = (event: ImplementationEvent) => event.replaceAll('_', ' ');
+
+/** A step taken, or found taken already (nothing more was recorded). */
+export function stepTakenText(taken: { ref: string; event: ImplementationEvent; taken: boolean }): string {
+  return taken.taken ? `${taken.ref} is ${eventWords(taken.event)}.` : alreadyDoneText(taken);
+}
+
+function alreadyDoneText({ ref, event }: { ref: string; event: ImplementationEvent }): string {
+  return `${ref} is already ${eventWords(event)}; nothing more was recorded.`;
+}
+
+/** Why an implementation step was not taken, told to the person who pressed or submitted. */
+export function stepRefusalText(refusal: StepRefusal): string {
+  switch (refusal.code) {
+    case 'change_not_found':
+      return changeRefusalText(refusal, 'write');
+    case 'not_owner':
+      return `Only the change owner, <@${refusal.ownerId}>, can ${STEP_VERBS[refusal.step]} ${refusal.ref}.`;
+    case 'emergency':
+      return (
+        `${refusal.ref} is an emergency change: it ran when it was authorized, and its paperwork is ` +
+        'tracked on its own DM.'
+      );
+    case 'not_verifiable':
+      return (
+        `${refusal.ref} is ${describeState(refusal.state)}; its production validation (8.4) is recorded ` +
+        'once it has run.'
+      );
+    case 'illegal_transition':
+      return `${refusal.ref}: ${refusal.why}`;
+    case 'cannot_start':
+    case 'cannot_close':
+      return refusal.why;
+    case 'already_done':
+      return alreadyDoneText(refusal);
+  }
+}
