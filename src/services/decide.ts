@@ -9,6 +9,7 @@ import {
   type DecisionContext,
   decisionEligibility,
   type Eligibility,
+  type EligibilityRefusal,
   isBoardRequirement,
   requirementsOf,
 } from '../domain/approvers.js';
@@ -29,7 +30,7 @@ export type DecisionRefusal =
   | ChangeRefusal
   /** The message or form was for another phase than the one the change waits in now. */
   | Refusal<'out_of_date', { ref: string; state: ChangeState }>
-  | Refusal<'not_eligible', { eligibility: Extract<Eligibility, { ok: false }> }>
+  | Refusal<'not_eligible', { eligibility: EligibilityRefusal }>
   | Refusal<'nothing_to_decide'>
   | Refusal<'already_recorded', { ref: string }>;
 

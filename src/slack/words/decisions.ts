@@ -1,4 +1,4 @@
-import type { Eligibility } from '../../domain/approvers.js';
+import type { EligibilityRefusal } from '../../domain/approvers.js';
 import { type DecisionStage, describeState } from '../../domain/lifecycle.js';
 import type { DecisionRefusal } from '../../services/decide.js';
 import { changeRefusalText } from './refusals.js';
@@ -22,8 +22,26 @@ export function decisionRefusalText(refusal: DecisionRefusal): string {
 }
 
 /** Why the person may not decide on the change now. */
-export function eligibilityRefusalText(refusal: Extract<Eligibility, { ok: false }>): string {
-  return refusal.reason;
+export function eligibilityRefusalText(refusal: EligibilityRefusal): string {
+  const { ref } = refusal;
+  switch (refusal.code) {
+    case 'already_decided':
+      return `${ref} is already ${describeState(refusal.state)}; nothing was recorded.`;
+    case 'requester':
+      return `You requested ${ref}, so someone else must approve it.`;
+    case 'owner':
+      return `You own ${ref}, so someone else must approve it.`;
+    case 'not_an_approver':
+      return `You are not one of the approvers of ${ref}; nothing was recorded.`;
+    case 'already_approved':
+      return `Your approval of ${ref} as ${refusal.roles.join(', ')} is already recorded.`;
+    case 'one_role_per_person':
+      return `You already approved ${ref} as ${refusal.roles.join(', ')}; one person counts for one role.`;
+    case 'roles_satisfied':
+      return `The ${refusal.roles.join(' and ')} approval of ${ref} is already given; nothing more is needed from you.`;
+    case 'nothing_to_decide':
+      return 'Nothing to decide.';
+  }
 }
 
 /** An approval (or authorization) recorded; `moved` when it completed the phase. */
