@@ -8,11 +8,13 @@ import { deleteVerification, insertReview, insertRollback, insertVerification } 
 import { enqueue, type ImplementationEvent } from '../db/outbox.js';
 import { DomainError } from '../domain/errors.js';
 import {
+  type CloseRefusal,
   closeRefusal,
   type ImplementationStep,
   type ReviewRecord,
   type RollbackRecord,
   reviewRequired,
+  type StartRefusal,
   startRefusal,
   VERIFIABLE_STATES,
 } from '../domain/implementation.js';
@@ -41,10 +43,10 @@ export type StepRefusal =
   | Refusal<'not_verifiable', { ref: string; state: ChangeState }>
   /** The lifecycle has no such move from the change's state; `why` is the lifecycle's explanation. */
   | Refusal<'illegal_transition', { ref: string; why: string }>
-  /** Not approved, outside the windows or in a freeze (9.1, 9.2): the domain's explanation. */
-  | Refusal<'cannot_start', { why: string }>
-  /** Not verified or reviewed yet: the domain's explanation. */
-  | Refusal<'cannot_close', { why: string }>
+  /** Not approved, outside the windows or in a freeze (9.1, 9.2). */
+  | Refusal<'cannot_start', { why: StartRefusal }>
+  /** Not run yet, or not verified or reviewed yet. */
+  | Refusal<'cannot_close', { why: CloseRefusal }>
   /** Done already (a double click, a Slack retry); only a form's button refuses it. */
   | Refusal<'already_done', { ref: string; event: ImplementationEvent }>;
 

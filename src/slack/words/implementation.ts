@@ -1,6 +1,7 @@
 import type { ImplementationEvent } from '../../db/outbox.js';
-import type { ImplementationStep } from '../../domain/implementation.js';
+import type { CloseRefusal, ImplementationStep, StartRefusal } from '../../domain/implementation.js';
 import { describeState } from '../../domain/lifecycle.js';
+import { describeFreeze, nextWindowText } from '../../domain/schedule.js';
 import type { StepRefusal } from '../../services/implementation.js';
 import { changeRefusalText } from './refusals.js';
 
@@ -46,9 +47,52 @@ export function stepRefusalText(refusal: StepRefusal): string {
     case 'illegal_transition':
       return `${refusal.ref}: ${refusal.why}`;
     case 'cannot_start':
+      return startRefusalText(refusal.why);
     case 'cannot_close':
-      return refusal.why;
+      return closeRefusalText(refusal.why);
     case 'already_done':
       return alreadyDoneText(refusal);
+  }
+}
+
+/** Why a change may not start now (9.1, 9.2), with the next window it may use. */
+export function startRefusalText(refusal: StartRefusal): string {
+  const { ref } = refusal;
+  switch (refusal.code) {
+    case 'not_approved':
+      return `${ref} cannot start: it is not approved yet (${describeState(refusal.state)}).`;
+    case 'not_startable':
+      return `${ref} cannot start: it is ${describeState(refusal.state)}.`;
+    case 'frozen_since_exception':
+      return (
+        `${ref} cannot start during the change freeze ${describeFreeze(refusal.freeze)} ` +
+        '(9.2), announced after its exception was approved.'
+      );
+    case 'frozen':
+      return (
+        `${ref} cannot start during the change freeze ${describeFreeze(refusal.freeze)} (9.2). ` +
+        nextWindowText(refusal.next, refusal.risk, refusal.timeZone)
+      );
+    case 'outside_windows':
+      return (
+        `${ref} cannot start now: it is outside the deployment windows for ${refusal.risk}-risk changes (9.1). ` +
+        nextWindowText(refusal.next, refusal.risk, refusal.timeZone)
+      );
+  }
+}
+
+/** What a change needs before it can close. */
+export function closeRefusalText(refusal: CloseRefusal): string {
+  const { ref } = refusal;
+  switch (refusal.code) {
+    case 'not_run':
+      return `${ref} is ${describeState(refusal.state)}; it closes after it has been implemented and verified.`;
+    case 'incomplete': {
+      const missing = [
+        ...(refusal.needsVerification ? ['the production validation checklist (Verify, 8.4)'] : []),
+        ...(refusal.needsReview ? ['a post-implementation review (Review)'] : []),
+      ];
+      return `${ref} cannot close yet: it still needs ${missing.join(' and ')}.`;
+    }
   }
 }
