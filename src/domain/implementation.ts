@@ -145,11 +145,13 @@ export function reviewRequired(
   );
 }
 
-/** Why a change may not close; the Slack layer words it (slack/words/implementation.ts). */
-export type CloseRefusal = { ref: string } & /** It has not run yet, or is closed or abandoned already. */
-(
+/**
+ * Why a change may not close; the Slack layer words it (slack/words/implementation.ts). `not_run`: it
+ * has not run yet, or is closed or abandoned already; `incomplete`: it still needs its production
+ * validation (8.4), its review, or both.
+ */
+export type CloseRefusal = { ref: string } & (
   | { code: 'not_run'; state: ChangeState }
-  /** It still needs its production validation (8.4), its review, or both. */
   | { code: 'incomplete'; needsVerification: boolean; needsReview: boolean }
 );
 
