@@ -925,7 +925,8 @@ describe('scheduleErrors: the modal errors for a planned change (9.1, 9.2)', () 
   it('9.1 no next window: says no window in the next 120 days allows the risk', () => {
     const errors = scheduleErrors([noNext], 'extreme', false, policy, FIELDS);
     expect(errors[FIELDS.start]).toContain(
-      'No deployment window in the next 120 days is open to extreme-risk changes, long enough for this one and outside every freeze.',
+      'No deployment window in the next 120 days is open to extreme-risk ' +
+        'changes, long enough for this one and outside every freeze.',
     );
   });
 
@@ -982,7 +983,8 @@ describe('scheduleErrors: the modal errors for a planned change (9.1, 9.2)', () 
     expect(errors[FIELDS.start]).toContain(nextWindow('medium', 'Mon 30 Nov 2026'));
   });
 
-  // A change longer than every window is not told that no window allows its risk level: the message names the length too.
+  // A change longer than every window is not told that no window allows its risk level: the message
+  // names the length too.
   it('9.1 a change longer than every window is not told that no window allows its risk level', () => {
     const problems = scheduleProblems(span(est(MON, '06:00'), est(MON, '11:00')), 'low', policy, [], EARLY);
     const errors = scheduleErrors(problems, 'low', false, policy, FIELDS);
@@ -1492,7 +1494,8 @@ describe('closeRefusal: what a change needs before it closes (8.4 validation, re
       name: '8.4 + review: both missing → both named',
       facts: { state: 'failed' as ChangeState, verified: false, reviewed: false, reviewRequired: true },
       expected:
-        'CHG-42 cannot close yet: it still needs the production validation checklist (Verify, 8.4) and a post-implementation review (Review).',
+        'CHG-42 cannot close yet: it still needs the production validation checklist ' +
+        '(Verify, 8.4) and a post-implementation review (Review).',
     },
   ])('$name', ({ facts, expected }) => {
     expect(closeRefusal(REF, facts)).toBe(expected);
@@ -1683,7 +1686,8 @@ describe('startRefusal: whether an approved change may start now (9.1, 9.2)', ()
   it('9.2 exception set: a freeze announced after it was approved still holds it', () => {
     const excepted = change({ scheduleException: { outsideWindow: true, freezes: [] } });
     expect(startRefusal(excepted, policy, [thanksgiving], est(MON, '07:00'))).toContain(
-      'cannot start during the change freeze “Thanksgiving week” (2026-11-23) (9.2), announced after its exception was approved',
+      'cannot start during the change freeze “Thanksgiving week” ' +
+        '(2026-11-23) (9.2), announced after its exception was approved',
     );
   });
 
