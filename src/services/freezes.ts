@@ -3,7 +3,7 @@ import { freezeOfSubmission, insertFreeze, loadFreezes, markFreezeRemoved } from
 import { type PlannedChangeRow, plannedChangesDuring } from '../db/schedule.js';
 import { localDate } from '../domain/business-hours.js';
 import { formatFreezeRef } from '../domain/freeze-ref.js';
-import { type Freeze, type FreezeInput, freezeInterval, validateFreeze } from '../domain/schedule.js';
+import { addDays, type Freeze, type FreezeInput, freezeInterval, validateFreeze } from '../domain/schedule.js';
 import type { Refusal, UseCaseContext } from './context.js';
 
 export type FreezeOutcome =
@@ -93,4 +93,17 @@ export function currentFreezes({ db, policy, now }: UseCaseContext): Freeze[] {
   return loadFreezes(db, policy)
     .filter((freeze) => freeze.to >= today)
     .sort((a, b) => a.from.localeCompare(b.from));
+}
+
+/**
+ * The changes planned (or running) from now to the end of the `days`-th day in the policy timezone,
+ * today first, and every freeze, as the calendar groups them by day.
+ */
+export function upcomingCalendar(
+  { db, policy, now }: UseCaseContext,
+  days: number,
+): { changes: PlannedChangeRow[]; freezes: Freeze[] } {
+  const today = localDate(now, policy.timezone);
+  const { end } = freezeInterval({ from: today, to: addDays(today, days - 1) }, policy.timezone);
+  return { changes: plannedChangesDuring(db, { start: now, end }), freezes: loadFreezes(db, policy) };
 }
