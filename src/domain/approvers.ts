@@ -1,5 +1,5 @@
 import type { Policy } from '../policy/schema.js';
-import { type ApprovalPhase, type ChangeState, decisionStage, describeState } from './lifecycle.js';
+import { type ApprovalPhase, type ChangeState, decisionStage } from './lifecycle.js';
 
 export interface RequirementCandidates {
   role: string;
@@ -93,7 +93,17 @@ export interface DecisionContext {
   oneRolePerPerson: boolean;
 }
 
-export type Eligibility = { ok: true; requirementId: number; role: string } | { ok: false; reason: string };
+/** Why someone may not decide on the change now; the Slack layer words it (slack/words/decisions.ts). */
+export type EligibilityRefusal = { ok: false; ref: string } & (
+  | { code: 'already_decided'; state: ChangeState }
+  | { code: 'requester' | 'owner' | 'not_an_approver' | 'nothing_to_decide' }
+  /** `roles`: those the actor approved for already. */
+  | { code: 'already_approved' | 'one_role_per_person'; roles: string[] }
+  /** `roles`: those the actor was asked for, each satisfied by someone else. */
+  | { code: 'roles_satisfied'; roles: string[] }
+);
+
+export type Eligibility = { ok: true; requirementId: number; role: string } | EligibilityRefusal;
 
 /**
  * Whether a phase's requirements are met: every ordinary requirement satisfied, or any one
@@ -108,43 +118,27 @@ export function approvalsComplete(
 }
 
 /**
- * Whether `actorId` may decide on the change now, and for which role. Any answer but ok explains,
- * in words for the person who clicked, why nothing was recorded.
+ * Whether `actorId` may decide on the change now, and for which role. Any answer but ok says why
+ * nothing was recorded, with the facts the person who clicked is told.
  */
 export function decisionEligibility(context: DecisionContext, actorId: string): Eligibility {
-  const { changeRef } = context;
-  if (decisionStage(context.state) === undefined) {
-    return { ok: false, reason: `${changeRef} is already ${describeState(context.state)}; nothing was recorded.` };
-  }
-  if (actorId === context.requesterId)
-    return { ok: false, reason: `You requested ${changeRef}, so someone else must approve it.` };
-  if (actorId === context.ownerId)
-    return { ok: false, reason: `You own ${changeRef}, so someone else must approve it.` };
+  const ref = context.changeRef;
+  if (decisionStage(context.state) === undefined)
+    return { ok: false, code: 'already_decided', ref, state: context.state };
+  if (actorId === context.requesterId) return { ok: false, code: 'requester', ref };
+  if (actorId === context.ownerId) return { ok: false, code: 'owner', ref };
 
   const asked = context.requirements.filter((requirement) => requirement.candidates.includes(actorId));
-  if (asked.length === 0)
-    return { ok: false, reason: `You are not one of the approvers of ${changeRef}; nothing was recorded.` };
+  if (asked.length === 0) return { ok: false, code: 'not_an_approver', ref };
   const alreadyApproved = context.requirements
     .filter((requirement) => requirement.approvers.includes(actorId))
     .map((r) => r.role);
   const open = asked.filter((requirement) => !requirement.satisfied && !requirement.approvers.includes(actorId));
   if (alreadyApproved.length > 0 && (open.length === 0 || context.oneRolePerPerson)) {
-    return {
-      ok: false,
-      reason:
-        open.length === 0
-          ? `Your approval of ${changeRef} as ${alreadyApproved.join(', ')} is already recorded.`
-          : `You already approved ${changeRef} as ${alreadyApproved.join(', ')}; one person counts for one role.`,
-    };
+    const code = open.length === 0 ? 'already_approved' : 'one_role_per_person';
+    return { ok: false, code, ref, roles: alreadyApproved };
   }
-  if (open.length === 0) {
-    return {
-      ok: false,
-      reason:
-        `The ${asked.map((r) => r.role).join(' and ')} approval of ${changeRef} is already ` +
-        `given; nothing more is needed from you.`,
-    };
-  }
+  if (open.length === 0) return { ok: false, code: 'roles_satisfied', ref, roles: asked.map((r) => r.role) };
   // An alternative first (it decides the phase alone), then the scarcest role, so a person in two
   // roles leaves the commoner one to somebody else.
   const [chosen] = [...open].sort(
@@ -152,5 +146,5 @@ export function decisionEligibility(context: DecisionContext, actorId: string): 
   );
   return chosen
     ? { ok: true, requirementId: chosen.id, role: chosen.role }
-    : { ok: false, reason: 'Nothing to decide.' };
+    : { ok: false, code: 'nothing_to_decide', ref };
 }

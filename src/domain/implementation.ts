@@ -2,15 +2,8 @@
 // production validation (8.4), the post-implementation review (seed workflow 003 step 8) and closure.
 import type { Policy } from '../policy/schema.js';
 import { readText } from './change-request.js';
-import { type ChangeState, describeState } from './lifecycle.js';
-import {
-  describeFreeze,
-  type Freeze,
-  freezesDuring,
-  nextAllowedPeriod,
-  nextWindowText,
-  type ScheduleException,
-} from './schedule.js';
+import type { ChangeState } from './lifecycle.js';
+import { type Freeze, freezesDuring, type Interval, nextAllowedPeriod, type ScheduleException } from './schedule.js';
 
 /** What the change's owner does after approval, in order: run it, then validate, review and close it. */
 export const IMPLEMENTATION_STEPS = ['start', 'complete', 'fail', 'roll_back', 'verify', 'review', 'close'] as const;
@@ -152,19 +145,27 @@ export function reviewRequired(
   );
 }
 
+/**
+ * Why a change may not close; the Slack layer words it (slack/words/implementation.ts). `not_run`: it
+ * has not run yet, or is closed or abandoned already; `incomplete`: it still needs its production
+ * validation (8.4), its review, or both.
+ */
+export type CloseRefusal = { ref: string } & (
+  | { code: 'not_run'; state: ChangeState }
+  | { code: 'incomplete'; needsVerification: boolean; needsReview: boolean }
+);
+
 /** What the change needs before it can close, as a refusal; undefined when it may close. */
 export function closeRefusal(
   ref: string,
   facts: { state: ChangeState; verified: boolean; reviewed: boolean; reviewRequired: boolean },
-): string | undefined {
+): CloseRefusal | undefined {
   if (facts.state !== 'completed' && facts.state !== 'reviewed' && !wentWrong(facts.state)) {
-    return `${ref} is ${describeState(facts.state)}; it closes after it has been implemented and verified.`;
+    return { code: 'not_run', ref, state: facts.state };
   }
-  const missing = [
-    ...(facts.verified ? [] : ['the production validation checklist (Verify, 8.4)']),
-    ...(facts.reviewRequired && !facts.reviewed ? ['a post-implementation review (Review)'] : []),
-  ];
-  return missing.length > 0 ? `${ref} cannot close yet: it still needs ${missing.join(' and ')}.` : undefined;
+  const needsVerification = !facts.verified;
+  const needsReview = facts.reviewRequired && !facts.reviewed;
+  return needsVerification || needsReview ? { code: 'incomplete', ref, needsVerification, needsReview } : undefined;
 }
 
 export interface StartFacts {
@@ -177,6 +178,23 @@ export interface StartFacts {
   scheduleException: ScheduleException | null;
 }
 
+/** The next window a refused start may use, for the risk level, read in the policy's time zone. */
+export interface NextWindow {
+  /** Undefined when no window in the search horizon allows the risk, fits the change and is free of freezes. */
+  next: Interval | undefined;
+  risk: string;
+  timeZone: string;
+}
+
+/** Why a change may not start now; the Slack layer words it (slack/words/implementation.ts). */
+export type StartRefusal = { ref: string } & (
+  | { code: 'not_approved' | 'not_startable'; state: ChangeState }
+  /** A freeze announced after its exception was approved still holds it (9.2). */
+  | { code: 'frozen_since_exception'; freeze: Freeze }
+  | ({ code: 'frozen'; freeze: Freeze } & NextWindow)
+  | ({ code: 'outside_windows' } & NextWindow)
+);
+
 /**
  * Why the change may not start now, or undefined: it must be approved, and now must fall in a
  * window allowing its risk level and outside every freeze (9.1, 9.2), unless an exception was approved.
@@ -186,11 +204,11 @@ export function startRefusal(
   policy: Pick<Policy, 'timezone' | 'deployment_windows'>,
   freezes: readonly Freeze[],
   now: Date,
-): string | undefined {
+): StartRefusal | undefined {
+  const { ref } = change;
   if (change.state !== 'approved' && change.state !== 'scheduled') {
-    return change.state === 'pending_approval' || change.state === 'submitted'
-      ? `${change.ref} cannot start: it is not approved yet (${describeState(change.state)}).`
-      : `${change.ref} cannot start: it is ${describeState(change.state)}.`;
+    const code = change.state === 'pending_approval' || change.state === 'submitted' ? 'not_approved' : 'not_startable';
+    return { code, ref, state: change.state };
   }
   // Approved with its exception: the exception approver signed off on running outside the windows and
   // in the freezes it named; a freeze announced since still holds it.
@@ -202,17 +220,12 @@ export function startRefusal(
   const frozen = freezesDuring(moment, freezes, policy.timezone).filter(
     (freeze) => !excepted?.freezes.some((allowed) => allowed.id === freeze.id),
   );
-  if (excepted !== null && frozen[0])
-    return (
-      `${change.ref} cannot start during the change freeze ${describeFreeze(frozen[0])} ` +
-      `(9.2), announced after its exception was approved.`
-    );
+  if (excepted !== null && frozen[0]) return { code: 'frozen_since_exception', ref, freeze: frozen[0] };
   if (excepted?.outsideWindow) return undefined;
   const nowAllowed = nextAllowedPeriod(policy, risk, now, 0, []);
   const inWindow = nowAllowed !== undefined && nowAllowed.start.getTime() === now.getTime();
   if (inWindow && frozen.length === 0) return undefined;
-  const next = nextWindowText(nextAllowedPeriod(policy, risk, now, durationMs, freezes), risk, policy.timezone);
-  if (frozen[0])
-    return `${change.ref} cannot start during the change freeze ${describeFreeze(frozen[0])} (9.2). ${next}`;
-  return `${change.ref} cannot start now: it is outside the deployment windows for ${risk}-risk changes (9.1). ${next}`;
+  const next = { next: nextAllowedPeriod(policy, risk, now, durationMs, freezes), risk, timeZone: policy.timezone };
+  if (frozen[0]) return { code: 'frozen', ref, freeze: frozen[0], ...next };
+  return { code: 'outside_windows', ref, ...next };
 }

@@ -317,7 +317,13 @@ export function castBallot(
         if (decided === 'defer') {
           announce(tx, record.change, 'cab_deferred', now);
         } else {
-          const state = recordBoardDecision(tx, record, policy, stage, requirement, decided, actorId, reason, now);
+          const state = recordBoardDecision(tx, { policy, now }, record, {
+            stage,
+            requirement,
+            decision: decided,
+            deciderId: actorId,
+            reason,
+          });
           // A decided change was announced by the decision; one still waiting for others hears of the board's approval.
           if (state === record.change.state) announce(tx, record.change, 'cab_approved', now);
         }

@@ -2,13 +2,14 @@ import { addDecision, addDecisionOnce, satisfyRequirement } from '../db/approval
 import { recordAudit } from '../db/audit-log.js';
 import { type ChangeRecord, loadChangeRecord, type RequirementRecord } from '../db/change-record.js';
 import { flagChange, transitionChange } from '../db/change-transitions.js';
-import type { CabinetDb, DbExecutor } from '../db/client.js';
+import type { DbExecutor } from '../db/client.js';
 import { enqueue } from '../db/outbox.js';
 import {
   approvalsComplete,
   type DecisionContext,
   decisionEligibility,
   type Eligibility,
+  type EligibilityRefusal,
   isBoardRequirement,
   requirementsOf,
 } from '../domain/approvers.js';
@@ -17,16 +18,42 @@ import {
   type ChangeState,
   type DecisionStage,
   decisionStage,
-  describeState,
   isDecided,
 } from '../domain/lifecycle.js';
 import type { Policy } from '../policy/schema.js';
 import { announce } from './announce.js';
+import { type ChangeRefusal, changeNotFound, type Refusal, type UseCaseContext } from './context.js';
 import { completeObligation, startPaperwork } from './paperwork.js';
+
+/** Why a decision was not recorded; slack/words/decisions.ts says it. */
+export type DecisionRefusal =
+  | ChangeRefusal
+  /** The message or form was for another phase than the one the change waits in now. */
+  | Refusal<'out_of_date', { ref: string; state: ChangeState }>
+  | Refusal<'not_eligible', { eligibility: EligibilityRefusal }>
+  | Refusal<'nothing_to_decide'>
+  | Refusal<'already_recorded', { ref: string }>;
 
 export type DecisionOutcome =
   | { ok: true; ref: string; changeState: ChangeState; stage: DecisionStage }
-  | { ok: false; reason: string };
+  | DecisionRefusal;
+
+/** What the writes of a decision run with. */
+type DecisionAt = Pick<UseCaseContext, 'policy' | 'now'>;
+
+/** A phase's decision taken: the state it left the change in, and by whom. */
+interface Decided {
+  state: ChangeState;
+  actorId: string;
+}
+
+/** Approvals counted toward one requirement of the phase being decided. */
+interface Counted {
+  stage: DecisionStage;
+  requirementId: number;
+  approvals: number;
+  actorId: string;
+}
 
 function contextOf(record: ChangeRecord, policy: Policy, stage: DecisionStage | undefined): DecisionContext {
   return {
@@ -57,14 +84,8 @@ export function eligibilityOf(record: ChangeRecord, policy: Policy, actorId: str
  * What follows a decided phase: an authorized emergency owes its paperwork, a retro-approval
  * completes it; everyone concerned is told.
  */
-export function afterDecision(
-  tx: DbExecutor,
-  record: ChangeRecord,
-  policy: Policy,
-  state: ChangeState,
-  actorId: string,
-  now: Date,
-): void {
+function afterDecision(tx: DbExecutor, { policy, now }: DecisionAt, record: ChangeRecord, decided: Decided): void {
+  const { state, actorId } = decided;
   if (state === 'authorized') startPaperwork(tx, record, policy, now);
   if (state === 'retro_approved') completeObligation(tx, record.change.id, 'retro_approval', actorId, null, now);
   if (state === 'retro_rejected') flagChange(tx, record.change, 'Its retro-approval was rejected', actorId, now);
@@ -75,16 +96,9 @@ export function afterDecision(
  * Satisfies a requirement once it has enough approvals; when that completes the phase, moves the
  * change on and starts what follows. Returns the change's state afterwards.
  */
-function advanceIfComplete(
-  tx: DbExecutor,
-  record: ChangeRecord,
-  policy: Policy,
-  stage: DecisionStage,
-  requirementId: number,
-  approvals: number,
-  actorId: string,
-  now: Date,
-): ChangeState {
+function advanceIfComplete(tx: DbExecutor, at: DecisionAt, record: ChangeRecord, counted: Counted): ChangeState {
+  const { stage, requirementId, approvals, actorId } = counted;
+  const { now } = at;
   const requirements = requirementsOf(record, stage.phase);
   const requirement = requirements.find((r) => r.id === requirementId);
   if (!requirement || approvals < requirement.approvalsNeeded || !satisfyRequirement(tx, requirement.id, now))
@@ -105,7 +119,7 @@ function advanceIfComplete(
   }));
   if (!approvalsComplete(satisfied)) return record.change.state;
   const state = transitionChange(tx, record.change, stage.approve, actorId, now);
-  afterDecision(tx, record, policy, state, actorId, now);
+  afterDecision(tx, at, record, { state, actorId });
   return state;
 }
 
@@ -117,13 +131,12 @@ function advanceIfComplete(
  */
 export function recordApproval(
   tx: DbExecutor,
+  at: DecisionAt,
   record: ChangeRecord,
-  policy: Policy,
-  eligible: { requirementId: number; role: string },
-  approverId: string,
-  source: 'button' | 'verbal',
-  now: Date,
+  approval: { eligible: { requirementId: number; role: string }; approverId: string; source: 'button' | 'verbal' },
 ): { decisionId: number | undefined; state: ChangeState } {
+  const { eligible, approverId, source } = approval;
+  const { now } = at;
   const changeId = record.change.id;
   const stage = decisionStage(record.change.state);
   if (!stage) return { decisionId: undefined, state: record.change.state };
@@ -151,7 +164,12 @@ export function recordApproval(
     (requirementsOf(record, stage.phase).find((r) => r.id === eligible.requirementId)?.approvals.length ?? 0) + 1;
   return {
     decisionId,
-    state: advanceIfComplete(tx, record, policy, stage, eligible.requirementId, approvals, approverId, now),
+    state: advanceIfComplete(tx, at, record, {
+      stage,
+      requirementId: eligible.requirementId,
+      approvals,
+      actorId: approverId,
+    }),
   };
 }
 
@@ -162,15 +180,18 @@ export function recordApproval(
  */
 export function recordBoardDecision(
   tx: DbExecutor,
+  at: DecisionAt,
   record: ChangeRecord,
-  policy: Policy,
-  stage: DecisionStage,
-  requirement: RequirementRecord,
-  decision: 'approve' | 'reject',
-  deciderId: string,
-  reason: string,
-  now: Date,
+  board: {
+    stage: DecisionStage;
+    requirement: RequirementRecord;
+    decision: 'approve' | 'reject';
+    deciderId: string;
+    reason: string;
+  },
 ): ChangeState {
+  const { stage, requirement, decision, deciderId, reason } = board;
+  const { now } = at;
   const changeId = record.change.id;
   addDecision(tx, {
     changeId,
@@ -188,7 +209,7 @@ export function recordBoardDecision(
       reason,
       source: 'cab',
     });
-    afterDecision(tx, record, policy, state, deciderId, now);
+    afterDecision(tx, at, record, { state, actorId: deciderId });
     return state;
   }
   recordAudit(
@@ -201,7 +222,12 @@ export function recordBoardDecision(
     },
     now,
   );
-  return advanceIfComplete(tx, record, policy, stage, requirement.id, requirement.approvalsNeeded, deciderId, now);
+  return advanceIfComplete(tx, at, record, {
+    stage,
+    requirementId: requirement.id,
+    approvals: requirement.approvalsNeeded,
+    actorId: deciderId,
+  });
 }
 
 type EligibleDecision = (
@@ -221,26 +247,17 @@ export interface DecisionTarget {
  * Runs a decision in one immediate transaction: the change is read, the actor's eligibility checked
  * and the decision written together, so no other click can slip in between.
  */
-function decide(
-  db: CabinetDb,
-  policy: Policy,
-  target: DecisionTarget,
-  actorId: string,
-  recordDecision: EligibleDecision,
-): DecisionOutcome {
-  return db.transaction(
-    (tx) => {
+function decide(ctx: UseCaseContext, target: DecisionTarget, recordDecision: EligibleDecision): DecisionOutcome {
+  return ctx.db.transaction(
+    (tx): DecisionOutcome => {
       const record = loadChangeRecord(tx, target.changeId);
-      if (!record) return { ok: false, reason: 'That change does not exist; nothing was recorded.' };
+      if (!record) return changeNotFound;
       const stage = decisionStage(record.change.state);
       if (stage && stage.phase !== target.phase)
-        return {
-          ok: false,
-          reason: `That request is out of date: ${record.ref} is now ${describeState(record.change.state)}; nothing was recorded.`,
-        };
-      const eligibility = decisionEligibility(contextOf(record, policy, stage), actorId);
-      if (!eligibility.ok) return eligibility;
-      if (!stage) return { ok: false, reason: 'Nothing to decide.' };
+        return { ok: false, code: 'out_of_date', ref: record.ref, state: record.change.state };
+      const eligibility = decisionEligibility(contextOf(record, ctx.policy, stage), ctx.actorId);
+      if (!eligibility.ok) return { ok: false, code: 'not_eligible', eligibility };
+      if (!stage) return { ok: false, code: 'nothing_to_decide' };
       return recordDecision(tx, record, stage, eligibility);
     },
     { behavior: 'immediate' },
@@ -248,31 +265,24 @@ function decide(
 }
 
 /** Approves (or authorizes, or retro-approves) a change for the role the actor was asked in. */
-export function approveChange(
-  db: CabinetDb,
-  policy: Policy,
-  target: DecisionTarget,
-  actorId: string,
-  now: Date,
-): DecisionOutcome {
-  return decide(db, policy, target, actorId, (tx, record, stage, eligible) => {
-    const { decisionId, state } = recordApproval(tx, record, policy, eligible, actorId, 'button', now);
-    if (decisionId === undefined) return { ok: false, reason: `Your decision on ${record.ref} is already recorded.` };
-    enqueue(tx, { kind: 'refresh_messages', changeId: record.change.id }, now);
+export function approveChange(ctx: UseCaseContext, target: DecisionTarget): DecisionOutcome {
+  return decide(ctx, target, (tx, record, stage, eligible) => {
+    const { decisionId, state } = recordApproval(tx, ctx, record, {
+      eligible,
+      approverId: ctx.actorId,
+      source: 'button',
+    });
+    if (decisionId === undefined) return { ok: false, code: 'already_recorded', ref: record.ref };
+    enqueue(tx, { kind: 'refresh_messages', changeId: record.change.id }, ctx.now);
     return { ok: true, ref: record.ref, changeState: state, stage };
   });
 }
 
 /** Rejects (or declines) with its reason; one rejection decides the phase. */
-export function rejectChange(
-  db: CabinetDb,
-  policy: Policy,
-  target: DecisionTarget,
-  actorId: string,
-  reason: string,
-  now: Date,
-): DecisionOutcome {
-  return decide(db, policy, target, actorId, (tx, record, stage, { requirementId, role }) => {
+export function rejectChange(ctx: UseCaseContext, input: DecisionTarget & { reason: string }): DecisionOutcome {
+  const { actorId, now } = ctx;
+  const { reason } = input;
+  return decide(ctx, input, (tx, record, stage, { requirementId, role }) => {
     const changeId = record.change.id;
     addDecision(tx, {
       changeId,
@@ -285,7 +295,7 @@ export function rejectChange(
       decidedAt: now,
     });
     const state = transitionChange(tx, record.change, stage.reject, actorId, now, { role, reason });
-    afterDecision(tx, record, policy, state, actorId, now);
+    afterDecision(tx, ctx, record, { state, actorId });
     enqueue(tx, { kind: 'refresh_messages', changeId }, now);
     return { ok: true, ref: record.ref, changeState: state, stage };
   });

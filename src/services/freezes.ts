@@ -1,29 +1,28 @@
 import { recordAudit } from '../db/audit-log.js';
-import type { CabinetDb } from '../db/client.js';
 import { freezeOfSubmission, insertFreeze, loadFreezes, markFreezeRemoved } from '../db/freezes.js';
 import { type PlannedChangeRow, plannedChangesDuring } from '../db/schedule.js';
 import { localDate } from '../domain/business-hours.js';
 import { formatFreezeRef } from '../domain/freeze-ref.js';
-import { type Freeze, type FreezeInput, freezeInterval, validateFreeze } from '../domain/schedule.js';
-import type { Policy } from '../policy/schema.js';
+import { addDays, type Freeze, type FreezeInput, freezeInterval, validateFreeze } from '../domain/schedule.js';
+import type { Refusal, UseCaseContext } from './context.js';
 
 export type FreezeOutcome =
   /** `plannedInside`: changes already planned in it; their owners move them or ask for an exception. */
   | { ok: true; freeze: Freeze; created: boolean; plannedInside: PlannedChangeRow[] }
   | { ok: false; errors: Partial<Record<'from' | 'to' | 'reason', string>> };
 
+/** A freeze to remove that is not in force (never announced from Slack, or removed already). */
+export type FreezeRefusal = Refusal<'freeze_not_found', { ref: string }>;
+
 /**
  * Announces a freeze (9.2) with its audit event in one transaction. Who may is checked by the caller
  * (the policy's freeze managers, user groups resolved through Slack). A repeated modal submission adds nothing.
  */
 export function addFreeze(
-  db: CabinetDb,
-  policy: Policy,
-  input: FreezeInput,
-  actorId: string,
-  submissionKey: string | undefined,
-  now: Date,
+  ctx: UseCaseContext,
+  { input, submissionKey }: { input: FreezeInput; submissionKey: string | undefined },
 ): FreezeOutcome {
+  const { db, policy, now, actorId } = ctx;
   const checked = validateFreeze(input, localDate(now, policy.timezone));
   if (!checked.ok) return checked;
   return db.transaction(
@@ -63,20 +62,12 @@ export function addFreeze(
 }
 
 /** Ends a freeze announced from Slack; the row stays as the record. Freezes in the policy file are changed there. */
-export function removeFreeze(
-  db: CabinetDb,
-  id: number,
-  actorId: string,
-  now: Date,
-): { ok: true; freeze: Freeze } | { ok: false; reason: string } {
-  return db.transaction(
+export function removeFreeze(ctx: UseCaseContext, id: number): { ok: true; freeze: Freeze } | FreezeRefusal {
+  const { actorId, now } = ctx;
+  return ctx.db.transaction(
     (tx) => {
       const removed = markFreezeRemoved(tx, id, actorId, now);
-      if (!removed)
-        return {
-          ok: false as const,
-          reason: `There is no freeze ${formatFreezeRef(id)} in force. Type \`/change freeze list\` to see them.`,
-        };
+      if (!removed) return { ok: false as const, code: 'freeze_not_found' as const, ref: formatFreezeRef(id) };
       recordAudit(
         tx,
         {
@@ -97,9 +88,22 @@ export function removeFreeze(
 }
 
 /** Freezes that have not ended, earliest first. */
-export function currentFreezes(db: CabinetDb, policy: Policy, now: Date): Freeze[] {
+export function currentFreezes({ db, policy, now }: UseCaseContext): Freeze[] {
   const today = localDate(now, policy.timezone);
   return loadFreezes(db, policy)
     .filter((freeze) => freeze.to >= today)
     .sort((a, b) => a.from.localeCompare(b.from));
+}
+
+/**
+ * The changes planned (or running) from now to the end of the `days`-th day in the policy timezone,
+ * today first, and every freeze, as the calendar groups them by day.
+ */
+export function upcomingCalendar(
+  { db, policy, now }: UseCaseContext,
+  days: number,
+): { changes: PlannedChangeRow[]; freezes: Freeze[] } {
+  const today = localDate(now, policy.timezone);
+  const { end } = freezeInterval({ from: today, to: addDays(today, days - 1) }, policy.timezone);
+  return { changes: plannedChangesDuring(db, { start: now, end }), freezes: loadFreezes(db, policy) };
 }

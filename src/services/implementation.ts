@@ -2,24 +2,26 @@ import { recordAudit } from '../db/audit-log.js';
 import { type ChangeRecord, loadChangeRecord } from '../db/change-record.js';
 import { transitionChange } from '../db/change-transitions.js';
 import { updateChange } from '../db/changes.js';
-import type { CabinetDb, DbExecutor } from '../db/client.js';
+import type { DbExecutor } from '../db/client.js';
 import { loadFreezes } from '../db/freezes.js';
 import { deleteVerification, insertReview, insertRollback, insertVerification } from '../db/implementation.js';
 import { enqueue } from '../db/outbox.js';
 import { DomainError } from '../domain/errors.js';
 import type { ImplementationEvent } from '../domain/events.js';
 import {
+  type CloseRefusal,
   closeRefusal,
   type ImplementationStep,
   type ReviewRecord,
   type RollbackRecord,
   reviewRequired,
+  type StartRefusal,
   startRefusal,
   VERIFIABLE_STATES,
 } from '../domain/implementation.js';
-import { describeState, nextState, type TransitionName } from '../domain/lifecycle.js';
+import { type ChangeState, nextState, type TransitionName } from '../domain/lifecycle.js';
 import type { Freeze } from '../domain/schedule.js';
-import type { Policy } from '../policy/schema.js';
+import { type ChangeRefusal, changeNotFound, type Refusal, type UseCaseContext } from './context.js';
 
 /** A step with what its form recorded. */
 export type StepInput =
@@ -29,14 +31,33 @@ export type StepInput =
   | { step: 'verify'; checks: string[]; note: string | null }
   | { step: 'review'; review: ReviewRecord };
 
-export type StepOutcome = { ok: true; message: string } | { ok: false; reason: string };
+/** A step on one change, as the button or form asked for it. */
+export type StepRequest = StepInput & { changeId: number };
+
+/** Why a step may not be taken now; slack/words/implementation.ts says it. */
+export type StepRefusal =
+  | ChangeRefusal
+  | Refusal<'not_owner', { ref: string; ownerId: string; step: ImplementationStep }>
+  /** An emergency ran when it was authorized; its paperwork is tracked on its own DM. */
+  | Refusal<'emergency', { ref: string }>
+  /** Its production validation (8.4) is recorded once it has run. */
+  | Refusal<'not_verifiable', { ref: string; state: ChangeState }>
+  /** The lifecycle has no such move from the change's state; `why` is the lifecycle's explanation. */
+  | Refusal<'illegal_transition', { ref: string; why: string }>
+  /** Not approved, outside the windows or in a freeze (9.1, 9.2). */
+  | Refusal<'cannot_start', { why: StartRefusal }>
+  /** Not run yet, or not verified or reviewed yet. */
+  | Refusal<'cannot_close', { why: CloseRefusal }>
+  /** Done already (a double click, a Slack retry); only a form's button refuses it. */
+  | Refusal<'already_done', { ref: string; event: ImplementationEvent }>;
+
+/** `taken` is false when the step had been taken already: nothing more was recorded. */
+export type StepOutcome = { ok: true; ref: string; event: ImplementationEvent; taken: boolean } | StepRefusal;
 
 interface StepRule {
   /** The lifecycle move the step makes; verification records without one. */
   transition: TransitionName | undefined;
   event: ImplementationEvent;
-  /** "start", "mark … failed": how a refusal names the step. */
-  verb: string;
   /** Whether it has been done already (a double click, a Slack retry): then it is answered, not repeated. */
   done(record: ChangeRecord): boolean;
   /** Told to the requester too (when someone else), besides the log thread. */
@@ -47,49 +68,42 @@ const STEPS: Record<ImplementationStep, StepRule> = {
   start: {
     transition: 'start_implementation',
     event: 'started',
-    verb: 'start',
     done: (v) => v.change.state === 'implementing',
     tellRequester: false,
   },
   complete: {
     transition: 'complete',
     event: 'completed',
-    verb: 'complete',
     done: (v) => v.change.state === 'completed',
     tellRequester: true,
   },
   fail: {
     transition: 'fail',
     event: 'failed',
-    verb: 'mark as failed',
     done: (v) => v.change.state === 'failed',
     tellRequester: true,
   },
   roll_back: {
     transition: 'roll_back',
     event: 'rolled_back',
-    verb: 'record a rollback of',
     done: (v) => v.rollback !== undefined,
     tellRequester: true,
   },
   verify: {
     transition: undefined,
     event: 'verified',
-    verb: 'verify',
     done: (v) => v.verification !== undefined,
     tellRequester: false,
   },
   review: {
     transition: 'review',
     event: 'reviewed',
-    verb: 'review',
     done: (v) => v.review !== undefined,
     tellRequester: false,
   },
   close: {
     transition: 'close',
     event: 'closed',
-    verb: 'close',
     done: (v) => v.change.state === 'closed',
     tellRequester: true,
   },
@@ -100,61 +114,63 @@ function transitionOf(rule: StepRule, record: ChangeRecord): TransitionName | un
   return rule.transition === 'close' && record.change.state === 'completed' ? 'close_without_review' : rule.transition;
 }
 
-function transitionRefusal(record: ChangeRecord, transition: TransitionName): string | undefined {
+function transitionRefusal(record: ChangeRecord, transition: TransitionName): StepRefusal | undefined {
   try {
     nextState(record.change, transition);
     return undefined;
   } catch (error) {
-    if (error instanceof DomainError) return `${record.ref}: ${error.message}`;
+    if (error instanceof DomainError)
+      return { ok: false, code: 'illegal_transition', ref: record.ref, why: error.message };
     throw error;
   }
 }
 
 /** Only the owner takes implementation steps; checked before anything else is said about the change. */
-function ownerRefusal(record: ChangeRecord, step: ImplementationStep, actorId: string): string | undefined {
-  return actorId === record.change.ownerId
-    ? undefined
-    : `Only the change owner, <@${record.change.ownerId}>, can ${STEPS[step].verb} ${record.ref}.`;
+function ownerRefusal(record: ChangeRecord, step: ImplementationStep, actorId: string): StepRefusal | undefined {
+  const { ownerId } = record.change;
+  return actorId === ownerId ? undefined : { ok: false, code: 'not_owner', ref: record.ref, ownerId, step };
 }
 
-const alreadyDone = (record: ChangeRecord, rule: StepRule) =>
-  `${record.ref} is already ${rule.event.replaceAll('_', ' ')}; nothing more was recorded.`;
+/** A step on a change, checked for the person taking it; `freezes` is read only for Start, the one step they govern. */
+interface StepCheck {
+  record: ChangeRecord;
+  step: ImplementationStep;
+  freezes: () => readonly Freeze[];
+}
 
 /**
- * Why `actorId` may not take `step` on the change now, or undefined. Checked on every click and
+ * Why the actor may not take the step on the change now, or undefined. Checked on every click and
  * again inside the transaction that records it; the buttons shown are only a convenience.
- * `freezes` is read only for Start, the one step they govern.
  */
-export function stepRefusal(
-  record: ChangeRecord,
-  step: ImplementationStep,
-  actorId: string,
-  policy: Policy,
-  freezes: () => readonly Freeze[],
-  now: Date,
-): string | undefined {
+function stepRefusal(
+  { policy, now, actorId }: Pick<UseCaseContext, 'policy' | 'now' | 'actorId'>,
+  { record, step, freezes }: StepCheck,
+): StepRefusal | undefined {
   const rule = STEPS[step];
   const notOwner = ownerRefusal(record, step, actorId);
   if (notOwner) return notOwner;
-  if (record.change.type === 'emergency')
-    return `${record.ref} is an emergency change: it ran when it was authorized, and its paperwork is tracked on its own DM.`;
+  const { ref } = record;
+  if (record.change.type === 'emergency') return { ok: false, code: 'emergency', ref };
   switch (step) {
-    case 'start':
-      return startRefusal({ ref: record.ref, ...record.change }, policy, freezes(), now);
+    case 'start': {
+      const why = startRefusal({ ref, ...record.change }, policy, freezes(), now);
+      return why === undefined ? undefined : { ok: false, code: 'cannot_start', why };
+    }
     case 'verify':
       return VERIFIABLE_STATES.includes(record.change.state)
         ? undefined
-        : `${record.ref} is ${describeState(record.change.state)}; its production validation (8.4) is recorded once it has run.`;
-    case 'close':
-      return (
-        transitionRefusal(record, transitionOf(rule, record) ?? 'close') ??
-        closeRefusal(record.ref, {
-          state: record.change.state,
-          verified: record.verification !== undefined,
-          reviewed: record.review !== undefined,
-          reviewRequired: reviewRequired(record.change, policy),
-        })
-      );
+        : { ok: false, code: 'not_verifiable', ref, state: record.change.state };
+    case 'close': {
+      const illegal = transitionRefusal(record, transitionOf(rule, record) ?? 'close');
+      if (illegal) return illegal;
+      const why = closeRefusal(ref, {
+        state: record.change.state,
+        verified: record.verification !== undefined,
+        reviewed: record.review !== undefined,
+        reviewRequired: reviewRequired(record.change, policy),
+      });
+      return why === undefined ? undefined : { ok: false, code: 'cannot_close', why };
+    }
     default: {
       const transition = transitionOf(rule, record);
       return transition ? transitionRefusal(record, transition) : undefined;
@@ -165,10 +181,9 @@ export function stepRefusal(
 /** What the step writes besides its transition, and the audit data of the transition. */
 function recordStep(
   tx: DbExecutor,
+  { actorId, now }: Pick<UseCaseContext, 'actorId' | 'now'>,
   record: ChangeRecord,
   input: StepInput,
-  actorId: string,
-  now: Date,
 ): Record<string, unknown> | undefined {
   const changeId = record.change.id;
   switch (input.step) {
@@ -239,32 +254,27 @@ function recordStep(
  * (owner, lifecycle, windows, verification and review), then the record, the transition and its
  * audit event are written together, and the messages about the change are queued for an update.
  */
-export function takeStep(
-  db: CabinetDb,
-  policy: Policy,
-  changeId: number,
-  actorId: string,
-  input: StepInput,
-  now: Date,
-): StepOutcome {
+export function takeStep(ctx: UseCaseContext, input: StepRequest): StepOutcome {
+  const { policy, now, actorId } = ctx;
+  const { changeId } = input;
   const rule = STEPS[input.step];
-  return db.transaction(
+  return ctx.db.transaction(
     (tx): StepOutcome => {
       const record = loadChangeRecord(tx, changeId);
-      if (!record) return { ok: false, reason: 'That change does not exist; nothing was recorded.' };
+      if (!record) return changeNotFound;
       const notOwner = ownerRefusal(record, input.step, actorId);
-      if (notOwner) return { ok: false, reason: notOwner };
-      if (rule.done(record)) return { ok: true, message: alreadyDone(record, rule) };
-      const refusal = stepRefusal(record, input.step, actorId, policy, () => loadFreezes(tx, policy), now);
-      if (refusal) return { ok: false, reason: refusal };
-      const data = recordStep(tx, record, input, actorId, now);
+      if (notOwner) return notOwner;
+      if (rule.done(record)) return { ok: true, ref: record.ref, event: rule.event, taken: false };
+      const refusal = stepRefusal(ctx, { record, step: input.step, freezes: () => loadFreezes(tx, policy) });
+      if (refusal) return refusal;
+      const data = recordStep(tx, ctx, record, input);
       const transition = transitionOf(rule, record);
       if (transition) transitionChange(tx, record.change, transition, actorId, now, data);
       enqueue(tx, { kind: 'refresh_messages', changeId }, now);
       enqueue(tx, { kind: 'notify_log', changeId, event: rule.event }, now);
       if (rule.tellRequester && record.change.requesterId !== actorId)
         enqueue(tx, { kind: 'notify_user', changeId, userId: record.change.requesterId, event: rule.event }, now);
-      return { ok: true, message: `${record.ref} is ${rule.event.replaceAll('_', ' ')}.` };
+      return { ok: true, ref: record.ref, event: rule.event, taken: true };
     },
     { behavior: 'immediate' },
   );
@@ -272,15 +282,11 @@ export function takeStep(
 
 /** Whether the step may be taken now, for the button that opens its form (read only). */
 export function formRefusal(
-  db: CabinetDb,
-  policy: Policy,
-  record: ChangeRecord,
-  step: ImplementationStep,
-  actorId: string,
-  now: Date,
-): string | undefined {
-  const notOwner = ownerRefusal(record, step, actorId);
+  ctx: UseCaseContext,
+  { record, step }: { record: ChangeRecord; step: ImplementationStep },
+): StepRefusal | undefined {
+  const notOwner = ownerRefusal(record, step, ctx.actorId);
   if (notOwner) return notOwner;
-  if (STEPS[step].done(record)) return alreadyDone(record, STEPS[step]);
-  return stepRefusal(record, step, actorId, policy, () => loadFreezes(db, policy), now);
+  if (STEPS[step].done(record)) return { ok: false, code: 'already_done', ref: record.ref, event: STEPS[step].event };
+  return stepRefusal(ctx, { record, step, freezes: () => loadFreezes(ctx.db, ctx.policy) });
 }

@@ -241,7 +241,7 @@ export function documentEmergency(
       });
       completeObligation(tx, changeId, 'documentation', actorId, null, now);
       // 9.1, 9.2: an emergency is exempt from the windows and freezes, but running outside them is recorded.
-      const exempt = scheduleExceptionOf(requestScheduleProblems(tx, policy, request, riskLevel, now));
+      const exempt = scheduleExceptionOf(requestScheduleProblems(tx, { policy, now }, request, riskLevel));
       if (exempt) {
         updateChange(tx, changeId, { scheduleException: exempt });
         recordAudit(tx, { changeId, actorId, type: 'change.schedule_exempted', data: exceptionAuditData(exempt) }, now);

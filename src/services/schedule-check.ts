@@ -1,9 +1,9 @@
-import type { DbExecutor } from '../db/client.js';
 import { type Conflict, conflictsFor } from '../db/schedule.js';
 import type { ChangeRequestForm } from '../domain/change-request.js';
 import { assessRisk, effectiveRiskLevel } from '../domain/risk.js';
 import type { ScheduleProblem } from '../domain/schedule.js';
 import type { Policy } from '../policy/schema.js';
+import type { UseCaseContext } from './context.js';
 import { requestScheduleProblems } from './submit-change.js';
 
 export interface ScheduleCheck {
@@ -31,12 +31,8 @@ function formRiskLevel(form: ChangeRequestForm, policy: Policy): string | undefi
  * Checks a change-request form as it is being filled in: the windows and freezes its times break
  * (9.1, 9.2) and the changes it collides with. Undefined until both times are picked, in order.
  */
-export function checkFormSchedule(
-  db: DbExecutor,
-  policy: Policy,
-  form: ChangeRequestForm,
-  now: Date,
-): ScheduleCheck | undefined {
+export function checkFormSchedule(ctx: UseCaseContext, form: ChangeRequestForm): ScheduleCheck | undefined {
+  const { db, policy } = ctx;
   if (form.plannedStart === undefined || form.plannedEnd === undefined || form.plannedEnd <= form.plannedStart)
     return undefined;
   const interval = { plannedStart: new Date(form.plannedStart * 1000), plannedEnd: new Date(form.plannedEnd * 1000) };
@@ -44,7 +40,7 @@ export function checkFormSchedule(
   const risk = formRiskLevel(form, policy);
   return {
     risk,
-    problems: risk === undefined ? [] : requestScheduleProblems(db, policy, interval, risk, now),
+    problems: risk === undefined ? [] : requestScheduleProblems(db, ctx, interval, risk),
     conflicts: conflictsFor(db, { id: 0, affectedSystems: systems, ...interval }),
   };
 }

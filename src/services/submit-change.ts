@@ -2,7 +2,7 @@ import { addDecision, addRequirement } from '../db/approvals.js';
 import { recordAudit } from '../db/audit-log.js';
 import { transitionChange } from '../db/change-transitions.js';
 import { changeOfSubmission, insertChange } from '../db/changes.js';
-import type { CabinetDb, DbExecutor } from '../db/client.js';
+import type { DbExecutor } from '../db/client.js';
 import { loadFreezes } from '../db/freezes.js';
 import { enqueue } from '../db/outbox.js';
 import { conflictsFor } from '../db/schedule.js';
@@ -18,6 +18,7 @@ import {
 } from '../domain/schedule.js';
 import type { Policy } from '../policy/schema.js';
 import { announce } from './announce.js';
+import type { UseCaseContext } from './context.js';
 
 export interface SubmittedChange {
   changeId: number;
@@ -27,7 +28,10 @@ export interface SubmittedChange {
 
 export type SubmitOutcome =
   | ({ ok: true } & SubmittedChange)
-  /** The schedule breaks the policy's windows or freezes and no (allowed) exception was asked: modal errors by field. */
+  /**
+   * The schedule breaks the policy's windows or freezes and no (allowed) exception was asked:
+   * modal errors by field.
+   */
   | { ok: false; errors: Record<string, string> };
 
 /** A change approved the moment it was submitted is still announced. */
@@ -36,7 +40,10 @@ function announceApprovedOnSubmit(tx: DbExecutor, change: Parameters<typeof anno
   announce(tx, change, 'approved', now);
 }
 
-/** A request's risk as the policy scores it (3.3; raised, never lowered) and the approvals that follow (4.4, 4.3, and an exception's approver). */
+/**
+ * A request's risk as the policy scores it (3.3; raised, never lowered) and the approvals that follow
+ * (4.4, 4.3, and an exception's approver).
+ */
 export function assessRequest(request: ChangeRequest, policy: Policy, scheduleException = false) {
   const risk = assessRisk(request.riskAnswers, policy.risk);
   const riskLevel = effectiveRiskLevel(risk.level, request.requestedRiskLevel, policy.risk);
@@ -56,10 +63,9 @@ export function assessRequest(request: ChangeRequest, policy: Policy, scheduleEx
 /** What the planned times break (9.1, 9.2), read against every freeze in force. */
 export function requestScheduleProblems(
   db: DbExecutor,
-  policy: Policy,
+  { policy, now }: Pick<UseCaseContext, 'policy' | 'now'>,
   request: { plannedStart: Date; plannedEnd: Date },
   riskLevel: string,
-  now: Date,
 ): ScheduleProblem[] {
   return scheduleProblems(
     { start: request.plannedStart, end: request.plannedEnd },
@@ -110,19 +116,16 @@ export function requestColumns(request: ChangeRequest, { risk, riskLevel }: Retu
  * approvals, the audit events, and the Slack messages to send after the ack.
  */
 export function submitChange(
-  db: CabinetDb,
-  policy: Policy,
-  request: ChangeRequest,
-  requesterId: string,
-  submissionKey: string,
-  now: Date,
+  ctx: UseCaseContext,
+  { request, submissionKey }: { request: ChangeRequest; submissionKey: string },
 ): SubmitOutcome {
-  return db.transaction(
+  const { policy, now, actorId: requesterId } = ctx;
+  return ctx.db.transaction(
     (tx): SubmitOutcome => {
       const existing = changeOfSubmission(tx, submissionKey);
       if (existing !== undefined) return { ok: true, changeId: existing, created: false };
       const withoutException = assessRequest(request, policy);
-      const problems = requestScheduleProblems(tx, policy, request, withoutException.riskLevel, now);
+      const problems = requestScheduleProblems(tx, ctx, request, withoutException.riskLevel);
       const errors = scheduleErrors(
         problems,
         withoutException.riskLevel,
@@ -131,7 +134,8 @@ export function submitChange(
         SCHEDULE_FIELDS,
       );
       if (Object.keys(errors).length > 0) return { ok: false, errors };
-      // Only a schedule that needs one carries an exception (and its approver); a tick with nothing to except is ignored.
+      // Only a schedule that needs one carries an exception (and its approver); a tick with nothing
+      // to except is ignored.
       const scheduleException = scheduleExceptionOf(problems);
       const assessment = scheduleException ? assessRequest(request, policy, true) : withoutException;
       const { risk, riskLevel, requirements } = assessment;

@@ -158,7 +158,11 @@ function countVerbalApproval(
   verbal: { id: number; approverId: string; eligible: { requirementId: number; role: string } },
 ) {
   const { policy, now } = ctx;
-  const { decisionId, state } = recordApproval(tx, record, policy, verbal.eligible, verbal.approverId, 'verbal', now);
+  const { decisionId, state } = recordApproval(tx, { policy, now }, record, {
+    eligible: verbal.eligible,
+    approverId: verbal.approverId,
+    source: 'verbal',
+  });
   if (decisionId !== undefined) setVerbalApprovalDecision(tx, verbal.id, decisionId);
   return state;
 }

@@ -6,12 +6,19 @@ import {
   chooseCandidates,
   type DecisionContext,
   decisionEligibility,
+  type Eligibility,
   type RequirementCandidates,
   type RequirementState,
 } from '../../src/domain/approvers.js';
 import { CHANGE_STATES, type ChangeState } from '../../src/domain/lifecycle.js';
 import type { Policy } from '../../src/policy/schema.js';
+import { eligibilityRefusalText } from '../../src/slack/words/decisions.js';
 import { minimalPolicy, policyWith } from './policy-fixture.js';
+
+/** An eligibility as the person who clicked reads it: the domain gives the refusal's code, slack/words its sentence. */
+function worded(eligibility: Eligibility) {
+  return eligibility.ok ? eligibility : { ok: false, reason: eligibilityRefusalText(eligibility) };
+}
 
 const REQUESTER = 'U0REQ0001';
 const OWNER = 'U0OWN0001';
@@ -377,7 +384,7 @@ describe('decisionEligibility', () => {
         reason: /^Your approval of CHG-42 as peer is already recorded\.$/,
       },
     ])('$name → refused', ({ ctx, actor, reason }) => {
-      const result = decisionEligibility(ctx, actor);
+      const result = worded(decisionEligibility(ctx, actor));
       expect(result.ok).toBe(false);
       expect(result.ok ? '' : result.reason).toMatch(reason);
     });
@@ -385,7 +392,7 @@ describe('decisionEligibility', () => {
     it.each(CHANGE_STATES.filter((state) => !DECIDING.includes(state)))(
       'every state but the three deciding ones is refused, naming the change and the state: %s',
       (state) => {
-        const result = decisionEligibility(context({ state }), PEER_A);
+        const result = worded(decisionEligibility(context({ state }), PEER_A));
         expect(result).toEqual({
           ok: false,
           reason: `${CHANGE} is already ${state.replaceAll('_', ' ')}; nothing was recorded.`,
@@ -419,15 +426,15 @@ describe('decisionEligibility', () => {
 
     it.each(DECIDING)('in %s the requester, the owner and outsiders are still refused', (state) => {
       const requirements = [requirement(1, 'manager', [REQUESTER, OWNER, MANAGER])];
-      expect(decisionEligibility(context({ state, requirements }), REQUESTER)).toEqual({
+      expect(worded(decisionEligibility(context({ state, requirements }), REQUESTER))).toEqual({
         ok: false,
         reason: `You requested ${CHANGE}, so someone else must approve it.`,
       });
-      expect(decisionEligibility(context({ state, requirements }), OWNER)).toEqual({
+      expect(worded(decisionEligibility(context({ state, requirements }), OWNER))).toEqual({
         ok: false,
         reason: `You own ${CHANGE}, so someone else must approve it.`,
       });
-      expect(decisionEligibility(context({ state, requirements }), OUTSIDER)).toEqual({
+      expect(worded(decisionEligibility(context({ state, requirements }), OUTSIDER))).toEqual({
         ok: false,
         reason: `You are not one of the approvers of ${CHANGE}; nothing was recorded.`,
       });
@@ -623,7 +630,7 @@ describe('decisionEligibility', () => {
           requirement(3, 'cto', [CTO], alt),
         ],
       });
-      expect(decisionEligibility(ctx, CTO)).toEqual({
+      expect(worded(decisionEligibility(ctx, CTO))).toEqual({
         ok: false,
         reason: `You already approved ${CHANGE} as manager; one person counts for one role.`,
       });

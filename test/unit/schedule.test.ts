@@ -7,7 +7,7 @@
 // America/New_York is EST (UTC−5) from 2026-11-01 02:00 local and EDT (UTC−4) from 2026-03-08 02:00.
 import { describe, expect, it, vi } from 'vitest';
 import {
-  closeRefusal,
+  closeRefusal as closeRefusalOf,
   IMPLEMENTATION_FIELDS as F,
   type ReviewForm,
   type RollbackForm,
@@ -16,7 +16,7 @@ import {
   readVerification,
   reviewRequired,
   type StartFacts,
-  startRefusal,
+  startRefusal as startRefusalOf,
 } from '../../src/domain/implementation.js';
 import type { ChangeState } from '../../src/domain/lifecycle.js';
 import {
@@ -33,7 +33,18 @@ import {
   scheduleProblems,
   sharedSystems,
 } from '../../src/domain/schedule.js';
+import { closeRefusalText, startRefusalText } from '../../src/slack/words/implementation.js';
 import { minimalPolicy, policyWith } from './policy-fixture.js';
+
+// The domain gives a refusal's code and facts; the owner reads it through slack/words.
+const closeRefusal = (...args: Parameters<typeof closeRefusalOf>) => {
+  const refusal = closeRefusalOf(...args);
+  return refusal && closeRefusalText(refusal);
+};
+const startRefusal = (...args: Parameters<typeof startRefusalOf>) => {
+  const refusal = startRefusalOf(...args);
+  return refusal && startRefusalText(refusal);
+};
 
 const policy = minimalPolicy();
 const TZ = 'America/New_York';

@@ -3,6 +3,7 @@ import { decisionStage } from '../../../domain/lifecycle.js';
 import { approveChange } from '../../../services/decide.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { ACTIONS, parseDecisionValue } from '../../ids.js';
+import { approvalRecordedText, decisionRefusalText } from '../../words/decisions.js';
 import { onButton } from './change-button.js';
 
 /**
@@ -10,18 +11,14 @@ import { onButton } from './change-button.js';
  * requirement; the messages are then updated by the outbox.
  */
 export function registerApprove(app: App, deps: ListenerDependencies): void {
-  onButton(app, ACTIONS.approve, deps, parseDecisionValue, async ({ target, userId, reply }) => {
-    const outcome = approveChange(deps.database.db, deps.policy, target, userId, deps.clock.now());
+  onButton(app, ACTIONS.approve, deps, parseDecisionValue, async ({ target, ctx, reply }) => {
+    const outcome = approveChange(ctx, target);
     if (!outcome.ok) {
-      await reply(outcome.reason);
+      await reply(decisionRefusalText(outcome));
       return;
     }
     deps.outbox.kick();
     const { stage, changeState, ref } = outcome;
-    const moved = decisionStage(changeState) === undefined;
-    await reply(
-      `Your ${stage.phase === 'authorization' ? 'authorization' : 'approval'} of ${ref} is ` +
-        `recorded.${moved ? ` ${ref} is now ${stage.words.approved}.` : ''}`,
-    );
+    await reply(approvalRecordedText({ ref, stage, moved: decisionStage(changeState) === undefined }));
   });
 }

@@ -1,17 +1,21 @@
 import type { App, types } from '@slack/bolt';
 import { type ChangeRecord, loadChangeRecord } from '../../../db/change-record.js';
 import type { ImplementationStep } from '../../../domain/implementation.js';
+import type { UseCaseContext } from '../../../services/context.js';
+import { changeNotFound } from '../../../services/context.js';
 import { formRefusal, takeStep } from '../../../services/implementation.js';
 import { failureModal, reviewModal, rollbackModal, verificationModal } from '../../blocks/implementation.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { IMPLEMENTATION_ACTIONS, type ImplementationFormStep } from '../../ids.js';
+import { stepRefusalText, stepTakenText } from '../../words/implementation.js';
+import { changeRefusalText } from '../../words/refusals.js';
 import { onChangeButton } from './change-button.js';
 
 /** The steps that record something ask for it in a modal first. */
-const FORMS: Record<ImplementationFormStep, (record: ChangeRecord, deps: ListenerDependencies) => types.ModalView> = {
+const FORMS: Record<ImplementationFormStep, (record: ChangeRecord, ctx: UseCaseContext) => types.ModalView> = {
   fail: (record) => failureModal(record),
-  roll_back: (record, deps) => rollbackModal(record, deps.policy, deps.clock.now()),
-  verify: (record, deps) => verificationModal(record, deps.policy),
+  roll_back: (record, ctx) => rollbackModal(record, ctx.policy, ctx.now),
+  verify: (record, ctx) => verificationModal(record, ctx.policy),
   review: (record) => reviewModal(record),
 };
 
@@ -27,20 +31,21 @@ export function registerImplementationStep(app: App, deps: ListenerDependencies,
     app,
     IMPLEMENTATION_ACTIONS[step],
     deps,
-    async ({ target: changeId, userId, triggerId, client, reply }) => {
-      const { db } = deps.database;
+    async ({ target: changeId, ctx, triggerId, client, reply }) => {
       if (!isFormStep(step)) {
-        const outcome = takeStep(db, deps.policy, changeId, userId, { step }, deps.clock.now());
+        const outcome = takeStep(ctx, { changeId, step });
         if (outcome.ok) deps.outbox.kick();
-        await reply(outcome.ok ? outcome.message : outcome.reason);
+        await reply(outcome.ok ? stepTakenText(outcome) : stepRefusalText(outcome));
         return;
       }
-      const record = loadChangeRecord(db, changeId);
-      const refusal = record
-        ? formRefusal(db, deps.policy, record, step, userId, deps.clock.now())
-        : 'That change does not exist.';
-      if (refusal !== undefined || !record) await reply(refusal ?? 'That change does not exist.');
-      else await client.views.open({ trigger_id: triggerId, view: FORMS[step](record, deps) });
+      const record = loadChangeRecord(ctx.db, changeId);
+      if (!record) {
+        await reply(changeRefusalText(changeNotFound, 'read'));
+        return;
+      }
+      const refusal = formRefusal(ctx, { record, step });
+      if (refusal) await reply(stepRefusalText(refusal));
+      else await client.views.open({ trigger_id: triggerId, view: FORMS[step](record, ctx) });
     },
   );
 }

@@ -4,6 +4,7 @@ import { changeRequestModal, FORM_ACTION, readChangeRequestForm } from '../../bl
 import { scheduleNoteLines } from '../../blocks/schedule.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { SCHEDULE_CHECK_BLOCK, VIEWS } from '../../ids.js';
+import { useCaseOf } from '../../use-case-context.js';
 
 /**
  * A change-request form's times or systems changed: the modal is updated with what its schedule
@@ -14,15 +15,12 @@ import { SCHEDULE_CHECK_BLOCK, VIEWS } from '../../ids.js';
 export function registerScheduleCheck(app: App, deps: ListenerDependencies): void {
   app.action<BlockAction>(
     { type: 'block_actions', block_id: SCHEDULE_CHECK_BLOCK, action_id: FORM_ACTION },
-    async ({ ack, body, client }) => {
+    async ({ ack, body, client, context }) => {
       await ack();
       const view = body.view;
       if (view?.callback_id !== VIEWS.changeRequest) return;
       const form = readChangeRequestForm(view.state.values, deps.policy);
-      const notes = scheduleNoteLines(
-        checkFormSchedule(deps.database.db, deps.policy, form, deps.clock.now()),
-        deps.policy,
-      );
+      const notes = scheduleNoteLines(checkFormSchedule(useCaseOf(context), form), deps.policy);
       try {
         await client.views.update({
           view_id: view.id,

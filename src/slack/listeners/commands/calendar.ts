@@ -1,7 +1,4 @@
-import { loadFreezes } from '../../../db/freezes.js';
-import { plannedChangesDuring } from '../../../db/schedule.js';
-import { localDate } from '../../../domain/business-hours.js';
-import { addDays, freezeInterval } from '../../../domain/schedule.js';
+import { upcomingCalendar } from '../../../services/freezes.js';
 import { escapeMrkdwn } from '../../blocks/mrkdwn.js';
 import { calendarMessages } from '../../blocks/schedule.js';
 import { ackSent, ephemeral, respondInPages, type Subcommand } from './subcommand.js';
@@ -16,7 +13,7 @@ export const calendarSubcommand: Subcommand = {
   name: 'calendar',
   usage: 'calendar [days]',
   summary: 'upcoming changes and freezes, by day',
-  async run({ ack, respond, args, deps }) {
+  async run({ ack, respond, args, deps, ctx }) {
     const days = args === '' ? deps.policy.cab.calendar_days : Number(args);
     if (!Number.isInteger(days) || days < 1 || days > MAX_DAYS) {
       await ack(
@@ -30,15 +27,9 @@ export const calendarSubcommand: Subcommand = {
     }
     await ack();
     await ackSent();
-    const now = deps.clock.now();
-    const { db } = deps.database;
-    // Whole days in the policy timezone, today first, as the messages group them.
-    const today = localDate(now, deps.policy.timezone);
-    const { end } = freezeInterval({ from: today, to: addDays(today, days - 1) }, deps.policy.timezone);
-    const calendar = { changes: plannedChangesDuring(db, { start: now, end }), freezes: loadFreezes(db, deps.policy) };
     await respondInPages(
       respond,
-      calendarMessages(calendar, deps.policy, now, days),
+      calendarMessages(upcomingCalendar(ctx, days), ctx.policy, ctx.now, days),
       (leftOut) =>
         `…and ${leftOut} more message(s). Ask for fewer days, e.g. \`/change calendar 7\`, ` +
         `or subscribe to the calendar feed.`,

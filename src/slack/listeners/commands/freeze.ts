@@ -3,6 +3,7 @@ import { addFreeze, currentFreezes, removeFreeze } from '../../../services/freez
 import { freezeAddedText, freezeListText, freezeModal, freezeRemovedText } from '../../blocks/freeze.js';
 import { escapeMrkdwn } from '../../blocks/mrkdwn.js';
 import { holdsAnyRole, ROLE_CHECK_FAILED } from '../../role-members.js';
+import { freezeRefusalText } from '../../words/freezes.js';
 import { ephemeral, openModalAfterAck, type Subcommand, type SubcommandContext } from './subcommand.js';
 
 const USAGE =
@@ -31,7 +32,7 @@ async function mayManage(context: SubcommandContext): Promise<boolean> {
 }
 
 async function add(context: SubcommandContext, rest: string): Promise<void> {
-  const { ack, respond, command, deps } = context;
+  const { ack, respond, deps, ctx } = context;
   if (rest === '') {
     // Slack opens the form only within 3 s of the command, so who may add is checked when it is submitted.
     await openModalAfterAck(context, freezeModal(deps.policy), '/change freeze add');
@@ -41,14 +42,7 @@ async function add(context: SubcommandContext, rest: string): Promise<void> {
   // Resolving user groups takes a Slack call: ack first, answer through the response URL.
   await ack();
   if (!(await mayManage(context))) return;
-  const outcome = addFreeze(
-    deps.database.db,
-    deps.policy,
-    { from, to, reason: words.join(' ') },
-    command.user_id,
-    undefined,
-    deps.clock.now(),
-  );
+  const outcome = addFreeze(ctx, { input: { from, to, reason: words.join(' ') }, submissionKey: undefined });
   await respond(
     ephemeral(
       outcome.ok
@@ -59,7 +53,7 @@ async function add(context: SubcommandContext, rest: string): Promise<void> {
 }
 
 async function remove(context: SubcommandContext, refText: string): Promise<void> {
-  const { ack, respond, command, deps } = context;
+  const { ack, respond, ctx } = context;
   const id = parseFreezeRef(refText);
   if (id === undefined) {
     await ack(
@@ -73,8 +67,8 @@ async function remove(context: SubcommandContext, refText: string): Promise<void
   }
   await ack();
   if (!(await mayManage(context))) return;
-  const outcome = removeFreeze(deps.database.db, id, command.user_id, deps.clock.now());
-  await respond(ephemeral(outcome.ok ? freezeRemovedText(outcome.freeze) : outcome.reason));
+  const outcome = removeFreeze(ctx, id);
+  await respond(ephemeral(outcome.ok ? freezeRemovedText(outcome.freeze) : freezeRefusalText(outcome)));
 }
 
 /**
@@ -91,11 +85,7 @@ export const freezeSubcommand: Subcommand = {
       case 'add':
         return add(context, rest.trim());
       case 'list':
-        return context.ack(
-          ephemeral(
-            freezeListText(currentFreezes(context.deps.database.db, context.deps.policy, context.deps.clock.now())),
-          ),
-        );
+        return context.ack(ephemeral(freezeListText(currentFreezes(context.ctx))));
       case 'remove':
         return remove(context, rest.trim());
       default:

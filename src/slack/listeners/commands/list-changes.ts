@@ -31,7 +31,7 @@ export const listChangesSubcommand: Subcommand = {
   name: 'list',
   usage: 'list [mine|pending|all]',
   summary: 'your changes, the ones waiting for you, or all, newest first',
-  async run({ ack, args, command, deps }) {
+  async run({ ack, args, ctx }) {
     const filter = (args.toLowerCase() || 'mine') as ListFilter;
     if (!FILTERS.includes(filter)) {
       await ack(
@@ -39,7 +39,7 @@ export const listChangesSubcommand: Subcommand = {
       );
       return;
     }
-    const { rows, total } = listChanges(deps.database.db, filter, command.user_id, LIST_LIMIT);
+    const { rows, total } = listChanges(ctx.db, filter, ctx.actorId, LIST_LIMIT);
     if (rows.length === 0) {
       await ack(ephemeral(`${HEADINGS[filter]}: none.`));
       return;

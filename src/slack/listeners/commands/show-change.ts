@@ -9,7 +9,7 @@ export const showChange: Subcommand = {
   name: 'show',
   usage: 'show CHG-<n>',
   summary: 'details of a change, its status and who approved it when',
-  async run({ ack, args, deps }) {
+  async run({ ack, args, ctx }) {
     const changeId = parseChangeRef(args);
     if (changeId === undefined) {
       await ack(
@@ -20,7 +20,7 @@ export const showChange: Subcommand = {
       );
       return;
     }
-    const record = loadChangeRecord(deps.database.db, changeId);
+    const record = loadChangeRecord(ctx.db, changeId);
     if (!record) {
       await ack(ephemeral(`There is no CHG-${changeId}. \`/change list all\` shows the changes there are.`));
       return;
@@ -28,7 +28,7 @@ export const showChange: Subcommand = {
     await ack(
       ephemeral(
         `${record.ref} · ${escapeMrkdwn(record.change.title)} — ${statusLine(record)}`,
-        showChangeBlocks(record, deps.policy, deps.clock.now()),
+        showChangeBlocks(record, ctx.policy, ctx.now),
       ),
     );
   },

@@ -4,6 +4,7 @@ import { submitChange } from '../../../services/submit-change.js';
 import { readChangeRequestForm } from '../../blocks/change-form.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { VIEWS } from '../../ids.js';
+import { useCaseOf } from '../../use-case-context.js';
 
 /**
  * The change-request modal submitted: validated on the server (errors go back on their blocks and
@@ -11,23 +12,17 @@ import { VIEWS } from '../../ids.js';
  * one transaction, acked, then the outbox tells everyone.
  */
 export function registerChangeRequestSubmitted(app: App, deps: ListenerDependencies): void {
-  app.view(VIEWS.changeRequest, async ({ ack, body, view }) => {
-    const form = readChangeRequestForm(view.state.values, deps.policy);
-    const validation = validateChangeRequest(form, deps.policy, deps.clock.now());
+  app.view(VIEWS.changeRequest, async ({ ack, view, context }) => {
+    const ctx = useCaseOf(context);
+    const form = readChangeRequestForm(view.state.values, ctx.policy);
+    const validation = validateChangeRequest(form, ctx.policy, ctx.now);
     if (!validation.ok) {
       await ack({ response_action: 'errors', errors: validation.errors });
       return;
     }
     try {
       // The view ID makes a repeated submission of the same modal record nothing new.
-      const outcome = submitChange(
-        deps.database.db,
-        deps.policy,
-        validation.request,
-        body.user.id,
-        view.id,
-        deps.clock.now(),
-      );
+      const outcome = submitChange(ctx, { request: validation.request, submissionKey: view.id });
       if (!outcome.ok) {
         await ack({ response_action: 'errors', errors: outcome.errors });
         return;

@@ -5,12 +5,13 @@ import { freezeAddedText } from '../../blocks/freeze.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { FREEZE_FIELDS, VIEWS } from '../../ids.js';
 import { holdsAnyRole, ROLE_CHECK_FAILED } from '../../role-members.js';
+import { useCaseOf } from '../../use-case-context.js';
 
 /**
  * The add-freeze form submitted: who may is checked here, errors go back on their inputs, the result is sent as a DM.
  */
 export function registerFreezeSubmitted(app: App, deps: ListenerDependencies): void {
-  app.view(VIEWS.freezeAdd, async ({ ack, body, view, client }) => {
+  app.view(VIEWS.freezeAdd, async ({ ack, body, view, client, context }) => {
     const values = view.state.values;
     const roles = deps.policy.scheduling.freeze_manager_roles;
     // Listed members are known at once; a user group costs one Slack call, well inside the 3 s an ack has.
@@ -33,7 +34,7 @@ export function registerFreezeSubmitted(app: App, deps: ListenerDependencies): v
       reason: values[FREEZE_FIELDS.reason]?.[FORM_ACTION]?.value ?? undefined,
     };
     // The view ID makes a repeated submission add nothing new.
-    const outcome = addFreeze(deps.database.db, deps.policy, input, body.user.id, view.id, deps.clock.now());
+    const outcome = addFreeze(useCaseOf(context), { input, submissionKey: view.id });
     if (!outcome.ok) {
       const { from, to, reason } = outcome.errors;
       await ack({

@@ -17,6 +17,8 @@ import {
 } from '../../blocks/implementation.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { IMPLEMENTATION_VIEWS, type ImplementationFormStep, parseChangeValue } from '../../ids.js';
+import { useCaseOf } from '../../use-case-context.js';
+import { stepRefusalText } from '../../words/implementation.js';
 
 type Read = { ok: true; input: StepInput } | { ok: false; errors: Record<string, string> };
 
@@ -74,7 +76,7 @@ export function registerImplementationSubmitted(
   deps: ListenerDependencies,
   step: ImplementationFormStep,
 ): void {
-  app.view(IMPLEMENTATION_VIEWS[step], async ({ ack, body, view }) => {
+  app.view(IMPLEMENTATION_VIEWS[step], async ({ ack, view, context }) => {
     const refuse = (errors: Record<string, string>) => ack({ response_action: 'errors', errors });
     const changeId = parseChangeValue(view.private_metadata);
     if (changeId === undefined) {
@@ -86,9 +88,9 @@ export function registerImplementationSubmitted(
       await refuse(read.errors);
       return;
     }
-    const taken = takeStep(deps.database.db, deps.policy, changeId, body.user.id, read.input, deps.clock.now());
+    const taken = takeStep(useCaseOf(context), { ...read.input, changeId });
     if (!taken.ok) {
-      await refuse({ [FIRST_FIELD[step]]: taken.reason });
+      await refuse({ [FIRST_FIELD[step]]: stepRefusalText(taken) });
       return;
     }
     await ack();

@@ -2,10 +2,14 @@ import type { App } from '@slack/bolt';
 import { rejectChange } from '../../../services/decide.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { parseDecisionValue, REJECT_REASON_BLOCK, VIEWS } from '../../ids.js';
+import { useCaseOf } from '../../use-case-context.js';
+import { decisionRefusalText } from '../../words/decisions.js';
+
+const FORM_WITHOUT_CHANGE = 'This form does not refer to a change; nothing was recorded.';
 
 /** The rejection (or decline) reason submitted: a reason is required, and the decision is authorized again here. */
 export function registerRejectReasonSubmitted(app: App, deps: ListenerDependencies): void {
-  app.view(VIEWS.rejectReason, async ({ ack, body, view }) => {
+  app.view(VIEWS.rejectReason, async ({ ack, view, context }) => {
     const reason = view.state.values[REJECT_REASON_BLOCK]?.value?.value?.trim() ?? '';
     if (reason === '') {
       await ack({
@@ -15,11 +19,13 @@ export function registerRejectReasonSubmitted(app: App, deps: ListenerDependenci
       return;
     }
     const target = parseDecisionValue(view.private_metadata);
-    const outcome = target
-      ? rejectChange(deps.database.db, deps.policy, target, body.user.id, reason, deps.clock.now())
-      : { ok: false as const, reason: 'This form does not refer to a change; nothing was recorded.' };
+    if (!target) {
+      await ack({ response_action: 'errors', errors: { [REJECT_REASON_BLOCK]: FORM_WITHOUT_CHANGE } });
+      return;
+    }
+    const outcome = rejectChange(useCaseOf(context), { ...target, reason });
     if (!outcome.ok) {
-      await ack({ response_action: 'errors', errors: { [REJECT_REASON_BLOCK]: outcome.reason } });
+      await ack({ response_action: 'errors', errors: { [REJECT_REASON_BLOCK]: decisionRefusalText(outcome) } });
       return;
     }
     await ack();

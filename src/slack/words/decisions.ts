@@ -1,0 +1,54 @@
+import type { EligibilityRefusal } from '../../domain/approvers.js';
+import { type DecisionStage, describeState } from '../../domain/lifecycle.js';
+import type { DecisionRefusal } from '../../services/decide.js';
+import { changeRefusalText } from './refusals.js';
+
+/** Why an approval or rejection was not recorded, told to the person who clicked. */
+export function decisionRefusalText(refusal: DecisionRefusal): string {
+  switch (refusal.code) {
+    case 'change_not_found':
+      return changeRefusalText(refusal, 'write');
+    case 'out_of_date': {
+      const now = describeState(refusal.state);
+      return `That request is out of date: ${refusal.ref} is now ${now}; nothing was recorded.`;
+    }
+    case 'not_eligible':
+      return eligibilityRefusalText(refusal.eligibility);
+    case 'nothing_to_decide':
+      return 'Nothing to decide.';
+    case 'already_recorded':
+      return `Your decision on ${refusal.ref} is already recorded.`;
+  }
+}
+
+/** Why the person may not decide on the change now. */
+export function eligibilityRefusalText(refusal: EligibilityRefusal): string {
+  const { ref } = refusal;
+  switch (refusal.code) {
+    case 'already_decided':
+      return `${ref} is already ${describeState(refusal.state)}; nothing was recorded.`;
+    case 'requester':
+      return `You requested ${ref}, so someone else must approve it.`;
+    case 'owner':
+      return `You own ${ref}, so someone else must approve it.`;
+    case 'not_an_approver':
+      return `You are not one of the approvers of ${ref}; nothing was recorded.`;
+    case 'already_approved':
+      return `Your approval of ${ref} as ${refusal.roles.join(', ')} is already recorded.`;
+    case 'one_role_per_person':
+      return `You already approved ${ref} as ${refusal.roles.join(', ')}; one person counts for one role.`;
+    case 'roles_satisfied':
+      return `The ${refusal.roles.join(' and ')} approval of ${ref} is already given; nothing more is needed from you.`;
+    case 'nothing_to_decide':
+      return 'Nothing to decide.';
+  }
+}
+
+/** An approval (or authorization) recorded; `moved` when it completed the phase. */
+export function approvalRecordedText(approved: { ref: string; stage: DecisionStage; moved: boolean }): string {
+  const { ref, stage, moved } = approved;
+  return (
+    `Your ${stage.phase === 'authorization' ? 'authorization' : 'approval'} of ${ref} is ` +
+    `recorded.${moved ? ` ${ref} is now ${stage.words.approved}.` : ''}`
+  );
+}

@@ -1,0 +1,98 @@
+import type { ImplementationEvent } from '../../domain/events.js';
+import type { CloseRefusal, ImplementationStep, StartRefusal } from '../../domain/implementation.js';
+import { describeState } from '../../domain/lifecycle.js';
+import { describeFreeze, nextWindowText } from '../../domain/schedule.js';
+import type { StepRefusal } from '../../services/implementation.js';
+import { changeRefusalText } from './refusals.js';
+
+/** "start", "mark … failed": how a refusal names the step. */
+const STEP_VERBS: Record<ImplementationStep, string> = {
+  start: 'start',
+  complete: 'complete',
+  fail: 'mark as failed',
+  roll_back: 'record a rollback of',
+  verify: 'verify',
+  review: 'review',
+  close: 'close',
+};
+
+const eventWords = (event: ImplementationEvent) => event.replaceAll('_', ' ');
+
+/** A step taken, or found taken already (nothing more was recorded). */
+export function stepTakenText(taken: { ref: string; event: ImplementationEvent; taken: boolean }): string {
+  return taken.taken ? `${taken.ref} is ${eventWords(taken.event)}.` : alreadyDoneText(taken);
+}
+
+function alreadyDoneText({ ref, event }: { ref: string; event: ImplementationEvent }): string {
+  return `${ref} is already ${eventWords(event)}; nothing more was recorded.`;
+}
+
+/** Why an implementation step was not taken, told to the person who pressed or submitted. */
+export function stepRefusalText(refusal: StepRefusal): string {
+  switch (refusal.code) {
+    case 'change_not_found':
+      return changeRefusalText(refusal, 'write');
+    case 'not_owner':
+      return `Only the change owner, <@${refusal.ownerId}>, can ${STEP_VERBS[refusal.step]} ${refusal.ref}.`;
+    case 'emergency':
+      return (
+        `${refusal.ref} is an emergency change: it ran when it was authorized, and its paperwork is ` +
+        'tracked on its own DM.'
+      );
+    case 'not_verifiable':
+      return (
+        `${refusal.ref} is ${describeState(refusal.state)}; its production validation (8.4) is recorded ` +
+        'once it has run.'
+      );
+    case 'illegal_transition':
+      return `${refusal.ref}: ${refusal.why}`;
+    case 'cannot_start':
+      return startRefusalText(refusal.why);
+    case 'cannot_close':
+      return closeRefusalText(refusal.why);
+    case 'already_done':
+      return alreadyDoneText(refusal);
+  }
+}
+
+/** Why a change may not start now (9.1, 9.2), with the next window it may use. */
+export function startRefusalText(refusal: StartRefusal): string {
+  const { ref } = refusal;
+  switch (refusal.code) {
+    case 'not_approved':
+      return `${ref} cannot start: it is not approved yet (${describeState(refusal.state)}).`;
+    case 'not_startable':
+      return `${ref} cannot start: it is ${describeState(refusal.state)}.`;
+    case 'frozen_since_exception':
+      return (
+        `${ref} cannot start during the change freeze ${describeFreeze(refusal.freeze)} ` +
+        '(9.2), announced after its exception was approved.'
+      );
+    case 'frozen':
+      return (
+        `${ref} cannot start during the change freeze ${describeFreeze(refusal.freeze)} (9.2). ` +
+        nextWindowText(refusal.next, refusal.risk, refusal.timeZone)
+      );
+    case 'outside_windows':
+      return (
+        `${ref} cannot start now: it is outside the deployment windows for ${refusal.risk}-risk changes (9.1). ` +
+        nextWindowText(refusal.next, refusal.risk, refusal.timeZone)
+      );
+  }
+}
+
+/** What a change needs before it can close. */
+export function closeRefusalText(refusal: CloseRefusal): string {
+  const { ref } = refusal;
+  switch (refusal.code) {
+    case 'not_run':
+      return `${ref} is ${describeState(refusal.state)}; it closes after it has been implemented and verified.`;
+    case 'incomplete': {
+      const missing = [
+        ...(refusal.needsVerification ? ['the production validation checklist (Verify, 8.4)'] : []),
+        ...(refusal.needsReview ? ['a post-implementation review (Review)'] : []),
+      ];
+      return `${ref} cannot close yet: it still needs ${missing.join(' and ')}.`;
+    }
+  }
+}
