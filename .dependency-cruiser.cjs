@@ -44,8 +44,7 @@ module.exports = {
       comment:
         'slack/ never touches the database itself; it calls services. ' +
         'It may name db types and pass the handle (db/client.ts) along.',
-      // TODO(issue 12): error once the db layer lands
-      severity: 'warn',
+      severity: 'error',
       from: { path: '^src/slack/' },
       to: { path: '^src/db/', pathNot: '^src/db/client\\.ts$', dependencyTypesNot: ['type-only'] },
     },

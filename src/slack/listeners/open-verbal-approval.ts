@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import { loadChangeRecord } from '../../db/change-record.js';
+import { changeRecordOf } from '../../services/change-queries.js';
 import { changeNotFound } from '../../services/context.js';
 import { verbalRecordingRefusal } from '../../services/verbal-approvals.js';
 import { verbalApprovalModal } from '../blocks/emergency.js';
@@ -15,7 +15,7 @@ export function verbalApprovalForm(
   changeId: number,
   userId: string,
 ): { modal: types.ModalView } | { refusal: string } {
-  const record = loadChangeRecord(deps.database.db, changeId);
+  const record = changeRecordOf(deps.database, changeId);
   const refusal = verbalRecordingRefusal(record, userId);
   if (refusal !== undefined || !record) return { refusal: verbalRecordingRefusalText(refusal ?? changeNotFound) };
   return { modal: verbalApprovalModal(record, deps.policy) };

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { loadChangeRecord } from '../../../db/change-record.js';
+import { changeRecordOf } from '../../../services/change-queries.js';
 import { changeNotFound } from '../../../services/context.js';
 import { addEvidence, evidenceRefusal } from '../../../services/paperwork.js';
 import { evidenceModal } from '../../blocks/emergency.js';
@@ -29,7 +29,7 @@ export function registerAddEvidence(app: App, deps: ListenerDependencies): void 
         await reply('That checklist item completes itself; there is nothing to add.');
         return;
       }
-      const record = loadChangeRecord(deps.database.db, changeId);
+      const record = changeRecordOf(deps.database, changeId);
       const refusal = evidenceRefusal(record, deps.policy, kind, userId);
       if (refusal !== undefined || !record) await reply(obligationRefusalText(refusal ?? changeNotFound));
       else await client.views.open({ trigger_id: triggerId, view: evidenceModal(record, kind) });

@@ -1,7 +1,6 @@
 import type { App } from '@slack/bolt';
-import { itemById } from '../../../db/cab.js';
-import { loadChangeRecord } from '../../../db/change-record.js';
 import { castBallot } from '../../../services/cab.js';
+import { changeOfBoardItem } from '../../../services/change-queries.js';
 import { boardReasonModal } from '../../blocks/cab.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { CAB_BALLOT_ACTION, encodeBallotValue, parseBallotValue } from '../../ids.js';
@@ -21,8 +20,7 @@ export function registerCabBallot(app: App, deps: ListenerDependencies): void {
     parseBallotValue,
     async ({ target, ctx, userId, triggerId, client, reply }) => {
       if (target.kind === 'decide' && target.outcome !== 'approve' && userId === deps.policy.cab.chair) {
-        const item = itemById(deps.database.db, target.itemId);
-        const record = item ? loadChangeRecord(deps.database.db, item.changeId) : undefined;
+        const record = changeOfBoardItem(ctx, target.itemId);
         if (record) {
           await client.views.open({
             trigger_id: triggerId,

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { loadChangeRecord } from '../../../db/change-record.js';
+import { changeRecordOf } from '../../../services/change-queries.js';
 import { changeNotFound } from '../../../services/context.js';
 import { changeDetailsModal } from '../../blocks/change-message.js';
 import type { ListenerDependencies } from '../../dependencies.js';
@@ -10,7 +10,7 @@ import { onChangeButton } from './change-button.js';
 /** Details: every recorded field of the change in a modal. */
 export function registerDetails(app: App, deps: ListenerDependencies): void {
   onChangeButton(app, ACTIONS.details, deps, async ({ target: changeId, ctx, triggerId, client, reply }) => {
-    const record = loadChangeRecord(ctx.db, changeId);
+    const record = changeRecordOf(ctx, changeId);
     if (!record) {
       await reply(changeRefusalText(changeNotFound, 'read'));
       return;

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { loadChangeRecord } from '../../../db/change-record.js';
+import { changeRecordOf } from '../../../services/change-queries.js';
 import { changeNotFound } from '../../../services/context.js';
 import { evidenceRefusal } from '../../../services/paperwork.js';
 import { documentationModal } from '../../blocks/change-form.js';
@@ -11,7 +11,7 @@ import { onChangeButton } from './change-button.js';
 /** "Document": the full change record of an emergency, prefilled with what is known (6.4). */
 export function registerDocument(app: App, deps: ListenerDependencies): void {
   onChangeButton(app, ACTIONS.document, deps, async ({ target: changeId, userId, triggerId, client, reply }) => {
-    const record = loadChangeRecord(deps.database.db, changeId);
+    const record = changeRecordOf(deps.database, changeId);
     const refusal = evidenceRefusal(record, deps.policy, 'documentation', userId);
     if (refusal !== undefined || !record) await reply(obligationRefusalText(refusal ?? changeNotFound));
     else await client.views.open({ trigger_id: triggerId, view: documentationModal(record, deps.policy) });

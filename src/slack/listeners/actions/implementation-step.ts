@@ -1,6 +1,7 @@
 import type { App, types } from '@slack/bolt';
-import { type ChangeRecord, loadChangeRecord } from '../../../db/change-record.js';
+import type { ChangeRecord } from '../../../db/change-record.js';
 import type { ImplementationStep } from '../../../domain/implementation.js';
+import { changeRecordOf } from '../../../services/change-queries.js';
 import type { UseCaseContext } from '../../../services/context.js';
 import { changeNotFound } from '../../../services/context.js';
 import { formRefusal, takeStep } from '../../../services/implementation.js';
@@ -38,7 +39,7 @@ export function registerImplementationStep(app: App, deps: ListenerDependencies,
         await reply(outcome.ok ? stepTakenText(outcome) : stepRefusalText(outcome));
         return;
       }
-      const record = loadChangeRecord(ctx.db, changeId);
+      const record = changeRecordOf(ctx, changeId);
       if (!record) {
         await reply(changeRefusalText(changeNotFound, 'read'));
         return;

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { loadChangeRecord } from '../../../db/change-record.js';
+import { changeRecordOf } from '../../../services/change-queries.js';
 import { changeNotFound } from '../../../services/context.js';
 import { eligibilityOf } from '../../../services/decide.js';
 import { rejectReasonModal } from '../../blocks/change-message.js';
@@ -12,7 +12,7 @@ import { onButton } from './change-button.js';
 /** Reject (or Decline): asks for the reason in a modal, but only someone who may decide is asked. */
 export function registerReject(app: App, deps: ListenerDependencies): void {
   onButton(app, ACTIONS.reject, deps, parseDecisionValue, async ({ target, ctx, triggerId, client, reply }) => {
-    const record = loadChangeRecord(ctx.db, target.changeId);
+    const record = changeRecordOf(ctx, target.changeId);
     if (!record) {
       await reply(changeRefusalText(changeNotFound, 'write'));
       return;

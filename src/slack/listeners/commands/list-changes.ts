@@ -1,6 +1,6 @@
-import { type ListFilter, listChanges } from '../../../db/changes.js';
 import { formatChangeRef } from '../../../domain/change-ref.js';
 import { describeState } from '../../../domain/lifecycle.js';
+import { changesFor, type ListFilter } from '../../../services/change-queries.js';
 import { context, SECTION_TEXT_LIMIT, section, slackDate } from '../../blocks/blocks.js';
 import { escapeMrkdwn } from '../../blocks/mrkdwn.js';
 import { ephemeral, type Subcommand } from './subcommand.js';
@@ -39,7 +39,7 @@ export const listChangesSubcommand: Subcommand = {
       );
       return;
     }
-    const { rows, total } = listChanges(ctx.db, filter, ctx.actorId, LIST_LIMIT);
+    const { rows, total } = changesFor(ctx, { filter, limit: LIST_LIMIT });
     if (rows.length === 0) {
       await ack(ephemeral(`${HEADINGS[filter]}: none.`));
       return;

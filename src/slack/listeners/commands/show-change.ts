@@ -1,5 +1,5 @@
-import { loadChangeRecord } from '../../../db/change-record.js';
 import { parseChangeRef } from '../../../domain/change-ref.js';
+import { changeRecordOf } from '../../../services/change-queries.js';
 import { showChangeBlocks, statusLine } from '../../blocks/change-message.js';
 import { escapeMrkdwn } from '../../blocks/mrkdwn.js';
 import { ephemeral, type Subcommand } from './subcommand.js';
@@ -20,7 +20,7 @@ export const showChange: Subcommand = {
       );
       return;
     }
-    const record = loadChangeRecord(ctx.db, changeId);
+    const record = changeRecordOf(ctx, changeId);
     if (!record) {
       await ack(ephemeral(`There is no CHG-${changeId}. \`/change list all\` shows the changes there are.`));
       return;

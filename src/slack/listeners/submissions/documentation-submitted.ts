@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
-import { loadChangeRecord } from '../../../db/change-record.js';
 import { CHANGE_FIELDS, validateChangeRequest } from '../../../domain/change-request.js';
+import { changeRecordOf } from '../../../services/change-queries.js';
 import { documentEmergency } from '../../../services/paperwork.js';
 import { readChangeRequestForm } from '../../blocks/change-form.js';
 import type { ListenerDependencies } from '../../dependencies.js';
@@ -17,7 +17,7 @@ export function registerDocumentationSubmitted(app: App, deps: ListenerDependenc
   app.view(VIEWS.emergencyDocumentation, async ({ ack, view, context }) => {
     const ctx = useCaseOf(context);
     const outcome = forChangeOf(view.private_metadata, (changeId) => {
-      const ownerId = loadChangeRecord(ctx.db, changeId)?.change.ownerId;
+      const ownerId = changeRecordOf(ctx, changeId)?.change.ownerId;
       const form = { ...readChangeRequestForm(view.state.values, ctx.policy), ownerId };
       const validation = validateChangeRequest(form, ctx.policy, ctx.now, 'retrospective');
       if (!validation.ok) return { ok: false as const, reason: '', errors: validation.errors };

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
-import { loadChangeRecord } from '../../../db/change-record.js';
 import { EMERGENCY_FIELDS, validateEmergencyRequest } from '../../../domain/emergency-request.js';
+import { changeRecordOf } from '../../../services/change-queries.js';
 import { declareEmergency } from '../../../services/emergency.js';
 import { readEmergencyForm, verbalApprovalModal } from '../../blocks/emergency.js';
 import type { ListenerDependencies } from '../../dependencies.js';
@@ -33,7 +33,7 @@ export function registerEmergencySubmitted(app: App, deps: ListenerDependencies)
       });
       return;
     }
-    const declared = validation.value.verballyAuthorized ? loadChangeRecord(deps.database.db, changeId) : undefined;
+    const declared = validation.value.verballyAuthorized ? changeRecordOf(deps.database, changeId) : undefined;
     await ack(declared ? { response_action: 'update', view: verbalApprovalModal(declared, deps.policy) } : undefined);
     deps.outbox.kick();
   });

@@ -1,5 +1,4 @@
 import type { App } from '@slack/bolt';
-import { loadChangeRecord } from '../../../db/change-record.js';
 import { readText } from '../../../domain/change-request.js';
 import {
   IMPLEMENTATION_FIELDS,
@@ -7,6 +6,7 @@ import {
   readRollbackForm,
   readVerification,
 } from '../../../domain/implementation.js';
+import { changeRecordOf } from '../../../services/change-queries.js';
 import { type StepInput, takeStep } from '../../../services/implementation.js';
 import type { ViewStateValues } from '../../blocks/change-form.js';
 import {
@@ -59,7 +59,7 @@ function readForm(
       return read.ok ? { ok: true, input: { step, ...read.value } } : read;
     }
     case 'review': {
-      const state = loadChangeRecord(deps.database.db, changeId)?.change.state;
+      const state = changeRecordOf(deps.database, changeId)?.change.state;
       const read = readReviewForm(readReviewValues(values), state ?? 'completed');
       return read.ok ? { ok: true, input: { step, review: read.value } } : read;
     }
