@@ -5,6 +5,7 @@ import type { TimerWork } from '../db/outbox.js';
 import { requirementsOf } from '../domain/approvers.js';
 import { decisionStage } from '../domain/lifecycle.js';
 import type { Policy } from '../policy/schema.js';
+import { SYSTEM_ACTOR, type UseCaseContext } from '../services/context.js';
 import { escalateAuthorization } from '../services/emergency.js';
 import { paperworkDeadline } from '../services/paperwork.js';
 import { requestApprovals, rolesToResolve } from '../services/request-approvals.js';
@@ -22,6 +23,8 @@ export type TimerDispatcher = (work: TimerWork) => Promise<boolean>;
 
 export function createTimerDispatcher(deps: TimerDependencies): TimerDispatcher {
   const { db, policy, clock, roles } = deps;
+  // Built when the use-case runs: resolving roles through Slack takes time.
+  const contextNow = (): UseCaseContext => ({ db, policy, now: clock.now(), actorId: SYSTEM_ACTOR });
   return async (work) => {
     const record = loadChangeRecord(db, work.changeId);
     if (!record) return false;
@@ -33,14 +36,14 @@ export function createTimerDispatcher(deps: TimerDependencies): TimerDispatcher 
         const resolved = new Map(
           await Promise.all(needed.map(async (role) => [role, await roles.membersOf(role)] as const)),
         );
-        requestApprovals(db, policy, record.change.id, resolved, clock.now());
+        requestApprovals(contextNow(), { changeId: record.change.id, membersByRole: resolved });
         return true;
       }
       case 'escalate_authorization':
-        escalateAuthorization(db, record.change.id, { timer: true }, clock.now());
+        escalateAuthorization(contextNow(), { changeId: record.change.id, by: { timer: true } });
         return true;
       case 'paperwork_deadline':
-        paperworkDeadline(db, policy, record.change.id, work.stage, clock.now());
+        paperworkDeadline(contextNow(), { changeId: record.change.id, stage: work.stage });
         return true;
     }
   };

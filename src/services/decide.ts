@@ -87,7 +87,8 @@ export function eligibilityOf(record: ChangeRecord, policy: Policy, actorId: str
 function afterDecision(tx: DbExecutor, { policy, now }: DecisionAt, record: ChangeRecord, decided: Decided): void {
   const { state, actorId } = decided;
   if (state === 'authorized') startPaperwork(tx, record, policy, now);
-  if (state === 'retro_approved') completeObligation(tx, record.change.id, 'retro_approval', actorId, null, now);
+  if (state === 'retro_approved')
+    completeObligation(tx, { changeId: record.change.id, kind: 'retro_approval', actorId, evidence: null }, now);
   if (state === 'retro_rejected') flagChange(tx, record.change, 'Its retro-approval was rejected', actorId, now);
   if (isDecided(state)) announce(tx, record.change, state, now);
 }

@@ -3,7 +3,6 @@ import { recordAudit } from '../db/audit-log.js';
 import { type ChangeRecord, loadChangeRecord } from '../db/change-record.js';
 import { transitionChange } from '../db/change-transitions.js';
 import { changeOfSubmission, insertChange, updateChange } from '../db/changes.js';
-import type { CabinetDb } from '../db/client.js';
 import { enqueue } from '../db/outbox.js';
 import { requirementsOf } from '../domain/approvers.js';
 import { authorizationRequirements, escalationDueAt } from '../domain/emergency.js';
@@ -99,7 +98,12 @@ export type EscalationBy = { timer: true } | { userId: string };
  * Asks the stand-in authorizers (6.3 "if unavailable: CTO or CISO"), once: by the timer when the
  * authorization is not complete within the policy's wait, or on request.
  */
-export function escalateAuthorization(db: CabinetDb, changeId: number, by: EscalationBy, now: Date): EscalationOutcome {
+export function escalateAuthorization(
+  ctx: UseCaseContext,
+  input: { changeId: number; by: EscalationBy },
+): EscalationOutcome {
+  const { db, now } = ctx;
+  const { changeId, by } = input;
   const actorId = 'userId' in by ? by.userId : SYSTEM_ACTOR;
   return db.transaction(
     (tx): EscalationOutcome => {

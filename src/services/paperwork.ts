@@ -3,7 +3,7 @@ import { recordAudit } from '../db/audit-log.js';
 import { type ChangeRecord, loadChangeRecord } from '../db/change-record.js';
 import { transitionChange } from '../db/change-transitions.js';
 import { updateChange } from '../db/changes.js';
-import type { CabinetDb, DbExecutor } from '../db/client.js';
+import type { DbExecutor } from '../db/client.js';
 import { insertObligation, markObligationDone } from '../db/emergency.js';
 import { enqueue } from '../db/outbox.js';
 import type { ChangeRequest } from '../domain/change-request.js';
@@ -77,12 +77,10 @@ export function startPaperwork(tx: DbExecutor, record: ChangeRecord, policy: Pol
 /** Marks one obligation done, once; false when it was already done or is not owed. */
 export function completeObligation(
   tx: DbExecutor,
-  changeId: number,
-  kind: ObligationKind,
-  actorId: string,
-  evidence: string | null,
+  obligation: { changeId: number; kind: ObligationKind; actorId: string; evidence: string | null },
   now: Date,
 ): boolean {
+  const { changeId, kind, actorId, evidence } = obligation;
   const done = markObligationDone(tx, changeId, kind, { completedBy: actorId, evidence, at: now });
   if (!done) return false;
   const late = done.dueAt !== null && now.getTime() > done.dueAt.getTime();
@@ -96,12 +94,11 @@ export function completeObligation(
  * sent when the paperwork is done.
  */
 export function paperworkDeadline(
-  db: CabinetDb,
-  policy: Policy,
-  changeId: number,
-  stage: 'reminder' | 'overdue',
-  now: Date,
+  ctx: UseCaseContext,
+  input: { changeId: number; stage: 'reminder' | 'overdue' },
 ): void {
+  const { db, policy, now } = ctx;
+  const { changeId, stage } = input;
   db.transaction(
     (tx) => {
       const record = loadChangeRecord(tx, changeId);
@@ -204,7 +201,7 @@ export function addEvidence(
       if (record && doneBy(record, kind, actorId)) return { ok: true, code: 'already_recorded', ref: record.ref, kind };
       const refusal = checkObligation(record, policy, kind, actorId);
       if (refusal || !record) return refusal ?? changeNotFound;
-      completeObligation(tx, changeId, kind, actorId, evidence, now);
+      completeObligation(tx, { changeId, kind, actorId, evidence }, now);
       enqueue(tx, { kind: 'refresh_messages', changeId }, now);
       return { ok: true, code: 'recorded', ref: record.ref, kind };
     },
@@ -239,7 +236,7 @@ export function documentEmergency(
         ownerId: record.change.ownerId,
         updatedAt: now,
       });
-      completeObligation(tx, changeId, 'documentation', actorId, null, now);
+      completeObligation(tx, { changeId, kind: 'documentation', actorId, evidence: null }, now);
       // 9.1, 9.2: an emergency is exempt from the windows and freezes, but running outside them is recorded.
       const exempt = scheduleExceptionOf(requestScheduleProblems(tx, { policy, now }, request, riskLevel));
       if (exempt) {
@@ -278,7 +275,7 @@ export function documentEmergency(
         transitionChange(tx, { ...record.change, state }, 'retro_approve', SYSTEM_ACTOR, now, {
           reason: `approval_matrix.${riskLevel} names no role`,
         });
-        completeObligation(tx, changeId, 'retro_approval', SYSTEM_ACTOR, null, now);
+        completeObligation(tx, { changeId, kind: 'retro_approval', actorId: SYSTEM_ACTOR, evidence: null }, now);
         announce(tx, record.change, 'retro_approved', now);
       } else {
         for (const requirement of requirements) {

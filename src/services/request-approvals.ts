@@ -1,11 +1,12 @@
 import { addCandidate, setFallbackRole } from '../db/approvals.js';
 import { recordAudit } from '../db/audit-log.js';
 import { type ChangeRecord, loadChangeRecord } from '../db/change-record.js';
-import type { CabinetDb, DbExecutor } from '../db/client.js';
+import type { DbExecutor } from '../db/client.js';
 import { enqueue } from '../db/outbox.js';
 import { chooseCandidates, fallbackRoleFor, isBoardRequirement, requirementsOf } from '../domain/approvers.js';
 import { type ApprovalPhase, decisionStage } from '../domain/lifecycle.js';
 import type { Policy } from '../policy/schema.js';
+import type { UseCaseContext } from './context.js';
 
 /** Queues the DM asking one person to decide in the change's current phase; keyed, so asking twice sends one. */
 export function askToDecide(tx: DbExecutor, record: ChangeRecord, userId: string, now: Date): void {
@@ -27,12 +28,11 @@ export function askToDecide(tx: DbExecutor, record: ChangeRecord, userId: string
  * candidates and requests are keyed, so a retry adds nothing twice.
  */
 export function requestApprovals(
-  db: CabinetDb,
-  policy: Policy,
-  changeId: number,
-  membersByRole: ReadonlyMap<string, readonly string[]>,
-  now: Date,
+  ctx: UseCaseContext,
+  input: { changeId: number; membersByRole: ReadonlyMap<string, readonly string[]> },
 ): void {
+  const { db, policy, now } = ctx;
+  const { changeId, membersByRole } = input;
   db.transaction(
     (tx) => {
       const record = loadChangeRecord(tx, changeId);

@@ -7,8 +7,8 @@ import { onChangeButton } from './change-button.js';
 
 /** "Ask CTO/CISO now": the stand-in authorizers (6.3 "if unavailable") are asked without waiting. */
 export function registerEscalate(app: App, deps: ListenerDependencies): void {
-  onChangeButton(app, ACTIONS.escalate, deps, async ({ target: changeId, userId, reply }) => {
-    const outcome = escalateAuthorization(deps.database.db, changeId, { userId }, deps.clock.now());
+  onChangeButton(app, ACTIONS.escalate, deps, async ({ target: changeId, ctx, userId, reply }) => {
+    const outcome = escalateAuthorization(ctx, { changeId, by: { userId } });
     if (outcome.ok) deps.outbox.kick();
     await reply(escalationText(outcome));
   });
