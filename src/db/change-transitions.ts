@@ -14,11 +14,10 @@ import { changes } from './schema.js';
 export function transitionChange(
   db: DbExecutor,
   change: Pick<ChangeRow, 'id' | 'type' | 'state'>,
-  transition: TransitionName,
-  actorId: string,
+  step: { transition: TransitionName; actorId: string; data?: Record<string, unknown> },
   at: Date,
-  data?: Record<string, unknown>,
 ): ChangeState {
+  const { transition, actorId, data } = step;
   const to = nextState(change, transition);
   const updated = db
     .update(changes)
@@ -46,10 +45,10 @@ export function transitionChange(
 export function flagChange(
   db: DbExecutor,
   change: Pick<ChangeRow, 'id' | 'flaggedAt'>,
-  reason: string,
-  actorId: string,
+  flag: { reason: string; actorId: string },
   at: Date,
 ): void {
+  const { reason, actorId } = flag;
   if (change.flaggedAt === null)
     db.update(changes).set({ flaggedAt: at, flagReason: reason, updatedAt: at }).where(eq(changes.id, change.id)).run();
   recordAudit(db, { changeId: change.id, actorId, type: 'change.flagged', data: { reason } }, at);

@@ -89,7 +89,8 @@ function afterDecision(tx: DbExecutor, { policy, now }: DecisionAt, record: Chan
   if (state === 'authorized') startPaperwork(tx, record, policy, now);
   if (state === 'retro_approved')
     completeObligation(tx, { changeId: record.change.id, kind: 'retro_approval', actorId, evidence: null }, now);
-  if (state === 'retro_rejected') flagChange(tx, record.change, 'Its retro-approval was rejected', actorId, now);
+  if (state === 'retro_rejected')
+    flagChange(tx, record.change, { reason: 'Its retro-approval was rejected', actorId }, now);
   if (isDecided(state)) announce(tx, record.change, state, now);
 }
 
@@ -119,7 +120,7 @@ function advanceIfComplete(tx: DbExecutor, at: DecisionAt, record: ChangeRecord,
     satisfied: r.id === requirement.id || r.satisfiedAt !== null,
   }));
   if (!approvalsComplete(satisfied)) return record.change.state;
-  const state = transitionChange(tx, record.change, stage.approve, actorId, now);
+  const state = transitionChange(tx, record.change, { transition: stage.approve, actorId }, now);
   afterDecision(tx, at, record, { state, actorId });
   return state;
 }
@@ -205,11 +206,20 @@ export function recordBoardDecision(
     decidedAt: now,
   });
   if (decision === 'reject') {
-    const state = transitionChange(tx, record.change, stage.reject, deciderId, now, {
-      role: requirement.role,
-      reason,
-      source: 'cab',
-    });
+    const state = transitionChange(
+      tx,
+      record.change,
+      {
+        transition: stage.reject,
+        actorId: deciderId,
+        data: {
+          role: requirement.role,
+          reason,
+          source: 'cab',
+        },
+      },
+      now,
+    );
     afterDecision(tx, at, record, { state, actorId: deciderId });
     return state;
   }
@@ -295,7 +305,12 @@ export function rejectChange(ctx: UseCaseContext, input: DecisionTarget & { reas
       source: 'button',
       decidedAt: now,
     });
-    const state = transitionChange(tx, record.change, stage.reject, actorId, now, { role, reason });
+    const state = transitionChange(
+      tx,
+      record.change,
+      { transition: stage.reject, actorId, data: { role, reason } },
+      now,
+    );
     afterDecision(tx, ctx, record, { state, actorId });
     enqueue(tx, { kind: 'refresh_messages', changeId }, now);
     return { ok: true, ref: record.ref, changeState: state, stage };

@@ -55,7 +55,7 @@ export function declareEmergency(
         },
         now,
       );
-      transitionChange(tx, row, 'request_authorization', requesterId, now);
+      transitionChange(tx, row, { transition: 'request_authorization', actorId: requesterId }, now);
       for (const { role, alternative } of requirements) {
         addRequirement(tx, { changeId, phase: 'authorization', role, approvalsNeeded: 1, alternative });
       }

@@ -269,7 +269,7 @@ export function takeStep(ctx: UseCaseContext, input: StepRequest): StepOutcome {
       if (refusal) return refusal;
       const data = recordStep(tx, ctx, record, input);
       const transition = transitionOf(rule, record);
-      if (transition) transitionChange(tx, record.change, transition, actorId, now, data);
+      if (transition) transitionChange(tx, record.change, { transition, actorId, data }, now);
       enqueue(tx, { kind: 'refresh_messages', changeId }, now);
       enqueue(tx, { kind: 'notify_log', changeId, event: rule.event }, now);
       if (rule.tellRequester && record.change.requesterId !== actorId)

@@ -270,11 +270,20 @@ export function documentEmergency(
           );
       }
 
-      const state = transitionChange(tx, record.change, 'request_retro_approval', actorId, now);
+      const state = transitionChange(tx, record.change, { transition: 'request_retro_approval', actorId }, now);
       if (requirements.length === 0) {
-        transitionChange(tx, { ...record.change, state }, 'retro_approve', SYSTEM_ACTOR, now, {
-          reason: `approval_matrix.${riskLevel} names no role`,
-        });
+        transitionChange(
+          tx,
+          { ...record.change, state },
+          {
+            transition: 'retro_approve',
+            actorId: SYSTEM_ACTOR,
+            data: {
+              reason: `approval_matrix.${riskLevel} names no role`,
+            },
+          },
+          now,
+        );
         completeObligation(tx, { changeId, kind: 'retro_approval', actorId: SYSTEM_ACTOR, evidence: null }, now);
         announce(tx, record.change, 'retro_approved', now);
       } else {

@@ -198,17 +198,31 @@ export function submitChange(
           reason: `Standard change catalog: ${request.standardChangeId}`,
           decidedAt: now,
         });
-        transitionChange(tx, change, 'pre_approve', requesterId, now, { standardChangeId: request.standardChangeId });
+        transitionChange(
+          tx,
+          change,
+          { transition: 'pre_approve', actorId: requesterId, data: { standardChangeId: request.standardChangeId } },
+          now,
+        );
         announceApprovedOnSubmit(tx, change, now);
         return { ok: true, changeId: change.id, created: true };
       }
 
-      const state = transitionChange(tx, change, 'request_approval', requesterId, now);
+      const state = transitionChange(tx, change, { transition: 'request_approval', actorId: requesterId }, now);
       if (requirements.length === 0) {
         // The policy's matrix row asks for nobody at this risk level.
-        transitionChange(tx, { ...change, state }, 'approve', 'cabinet', now, {
-          reason: `approval_matrix.${riskLevel} names no role`,
-        });
+        transitionChange(
+          tx,
+          { ...change, state },
+          {
+            transition: 'approve',
+            actorId: 'cabinet',
+            data: {
+              reason: `approval_matrix.${riskLevel} names no role`,
+            },
+          },
+          now,
+        );
         announceApprovedOnSubmit(tx, change, now);
         return { ok: true, changeId: change.id, created: true };
       }

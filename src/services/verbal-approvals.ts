@@ -211,7 +211,7 @@ export function answerVerbalApproval(
       }
 
       if (verbal.decisionId !== null) voidDisputedApproval(tx, ctx, record, verbal.decisionId);
-      flagChange(tx, record.change, 'A verbal approval was disputed by its approver', actorId, now);
+      flagChange(tx, record.change, { reason: 'A verbal approval was disputed by its approver', actorId }, now);
       announce(tx, record.change, 'verbal_disputed', now);
       const exclude = [record.change.requesterId, record.change.ownerId, actorId];
       enqueue(
