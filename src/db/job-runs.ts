@@ -16,7 +16,8 @@ export function claimJobSlot(db: CabinetDb, job: string, slot: string, at: Date)
   return inserted.length === 1;
 }
 
-export function finishJobSlot(db: CabinetDb, job: string, slot: string, at: Date, error?: string): void {
+export function finishJobSlot(db: CabinetDb, run: { job: string; slot: string; error?: string }, at: Date): void {
+  const { job, slot, error } = run;
   db.update(jobRuns)
     .set({ status: error === undefined ? 'succeeded' : 'failed', finishedAt: at, error: error ?? null })
     .where(and(eq(jobRuns.job, job), eq(jobRuns.slot, slot)))

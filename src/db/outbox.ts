@@ -66,9 +66,9 @@ export function enqueue(
   db: DbExecutor,
   message: OutboxMessage,
   now: Date,
-  dedupeKey?: string,
-  dueAt: Date = now,
+  options: { dedupeKey?: string; dueAt?: Date } = {},
 ): void {
+  const { dedupeKey, dueAt = now } = options;
   db.insert(outbox)
     .values({
       changeId: 'changeId' in message ? message.changeId : null,

@@ -45,10 +45,10 @@ export function startScheduler(jobs: readonly ScheduledJob[], deps: SchedulerDep
     if (!claimJobSlot(deps.database.db, job.name, key, deps.clock.now())) return;
     try {
       await job.run(new Date(key), { late });
-      finishJobSlot(deps.database.db, job.name, key, deps.clock.now());
+      finishJobSlot(deps.database.db, { job: job.name, slot: key }, deps.clock.now());
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      finishJobSlot(deps.database.db, job.name, key, deps.clock.now(), message);
+      finishJobSlot(deps.database.db, { job: job.name, slot: key, error: message }, deps.clock.now());
       deps.logger.error(`job ${job.name} failed for slot ${key}: ${message}`);
     }
   };

@@ -17,12 +17,9 @@ export function announce(
   const changeId = change.id;
   const implementsIt = event === 'approved' && change.type !== 'emergency';
   if (implementsIt)
-    enqueue(
-      tx,
-      { kind: 'implementation_console', changeId, userId: change.ownerId },
-      now,
-      `implementation_console:${changeId}`,
-    );
+    enqueue(tx, { kind: 'implementation_console', changeId, userId: change.ownerId }, now, {
+      dedupeKey: `implementation_console:${changeId}`,
+    });
   for (const userId of new Set([change.requesterId, change.ownerId])) {
     if (!implementsIt || userId === change.requesterId)
       enqueue(tx, { kind: 'notify_user', changeId, userId, event }, now);

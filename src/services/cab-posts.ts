@@ -31,7 +31,9 @@ export function boardItemFacts(db: DbExecutor, item: BoardItemRow): BoardItemFac
 /** Queues pages 1… of a meeting's agenda or minutes (page 0 is posted by the caller). */
 function queuePages(tx: DbExecutor, meeting: CabMeetingRow, part: 'agenda' | 'minutes', pages: number, now: Date) {
   for (let page = 1; page < pages; page += 1)
-    enqueue(tx, { kind: 'cab_page', meetingId: meeting.id, part, page }, now, `cab_page:${meeting.id}:${part}:${page}`);
+    enqueue(tx, { kind: 'cab_page', meetingId: meeting.id, part, page }, now, {
+      dedupeKey: `cab_page:${meeting.id}:${part}:${page}`,
+    });
 }
 
 /**
@@ -52,8 +54,10 @@ export function recordMeetingPosted(
     }
     queuePages(tx, meeting, 'agenda', posted.agendaPages, now);
     for (const item of itemsOfMeeting(tx, meeting.id))
-      enqueue(tx, { kind: 'cab_item', changeId: item.changeId, itemId: item.id }, now, `cab_item:${item.id}`);
-    enqueue(tx, { kind: 'cab_chair_link', meetingId: meeting.id }, now, `cab_chair_link:${meeting.id}`);
+      enqueue(tx, { kind: 'cab_item', changeId: item.changeId, itemId: item.id }, now, {
+        dedupeKey: `cab_item:${item.id}`,
+      });
+    enqueue(tx, { kind: 'cab_chair_link', meetingId: meeting.id }, now, { dedupeKey: `cab_chair_link:${meeting.id}` });
   });
 }
 

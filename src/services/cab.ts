@@ -133,7 +133,7 @@ export function openRegularMeeting(
           now,
         );
       }
-      enqueue(tx, { kind: 'cab_meeting', meetingId: meetingId }, now, `cab_meeting:${meetingId}`);
+      enqueue(tx, { kind: 'cab_meeting', meetingId: meetingId }, now, { dedupeKey: `cab_meeting:${meetingId}` });
       return { ok: true as const, meetingId: meetingId, created: true };
     },
     { behavior: 'immediate' },
@@ -189,7 +189,7 @@ export function conveneEmergencyCab(
         },
         now,
       );
-      enqueue(tx, { kind: 'cab_meeting', meetingId: meetingId }, now, `cab_meeting:${meetingId}`);
+      enqueue(tx, { kind: 'cab_meeting', meetingId: meetingId }, now, { dedupeKey: `cab_meeting:${meetingId}` });
       return { ok: true, meetingId: meetingId, created: true };
     },
     { behavior: 'immediate' },
@@ -393,7 +393,7 @@ export function closeMeeting(
         },
         now,
       );
-      enqueue(tx, { kind: 'cab_minutes', meetingId }, now, `cab_minutes:${meetingId}`);
+      enqueue(tx, { kind: 'cab_minutes', meetingId }, now, { dedupeKey: `cab_minutes:${meetingId}` });
       return { ok: true };
     },
     { behavior: 'immediate' },

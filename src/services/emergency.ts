@@ -59,17 +59,18 @@ export function declareEmergency(
       for (const { role, alternative } of requirements) {
         addRequirement(tx, { changeId, phase: 'authorization', role, approvalsNeeded: 1, alternative });
       }
-      enqueue(tx, { kind: 'request_approvals', changeId }, now, `request_approvals:authorization:${changeId}`);
+      enqueue(tx, { kind: 'request_approvals', changeId }, now, {
+        dedupeKey: `request_approvals:authorization:${changeId}`,
+      });
       enqueue(tx, { kind: 'notify_log', changeId, event: 'submitted' }, now);
       for (const userId of new Set([requesterId, request.ownerId]))
-        enqueue(tx, { kind: 'emergency_console', changeId, userId }, now, `emergency_console:${changeId}:${userId}`);
-      enqueue(
-        tx,
-        { kind: 'escalate_authorization', changeId },
-        now,
-        `escalate_authorization:${changeId}`,
-        escalationDueAt(now, policy),
-      );
+        enqueue(tx, { kind: 'emergency_console', changeId, userId }, now, {
+          dedupeKey: `emergency_console:${changeId}:${userId}`,
+        });
+      enqueue(tx, { kind: 'escalate_authorization', changeId }, now, {
+        dedupeKey: `escalate_authorization:${changeId}`,
+        dueAt: escalationDueAt(now, policy),
+      });
       return { changeId, created: true };
     },
     { behavior: 'immediate' },

@@ -64,14 +64,14 @@ export function startPaperwork(tx: DbExecutor, record: ChangeRecord, policy: Pol
   for (const { kind, dueAt } of plan) addObligation(tx, { changeId, kind, dueAt }, now);
   const dueAt = plan[0]?.dueAt;
   if (!dueAt) return;
-  enqueue(
-    tx,
-    { kind: 'paperwork_deadline', changeId, stage: 'reminder' },
-    now,
-    `paperwork_reminder:${changeId}`,
-    reminderAt(dueAt, policy),
-  );
-  enqueue(tx, { kind: 'paperwork_deadline', changeId, stage: 'overdue' }, now, `paperwork_overdue:${changeId}`, dueAt);
+  enqueue(tx, { kind: 'paperwork_deadline', changeId, stage: 'reminder' }, now, {
+    dedupeKey: `paperwork_reminder:${changeId}`,
+    dueAt: reminderAt(dueAt, policy),
+  });
+  enqueue(tx, { kind: 'paperwork_deadline', changeId, stage: 'overdue' }, now, {
+    dedupeKey: `paperwork_overdue:${changeId}`,
+    dueAt: dueAt,
+  });
 }
 
 /** Marks one obligation done, once; false when it was already done or is not owed. */
@@ -262,12 +262,9 @@ export function documentEmergency(
         addObligation(tx, { changeId, kind: 'cab_presentation', dueAt: null }, now);
         // The chair marks the presentation, from the emergency's own DM.
         if (policy.cab.chair)
-          enqueue(
-            tx,
-            { kind: 'emergency_console', changeId, userId: policy.cab.chair },
-            now,
-            `emergency_console:${changeId}:${policy.cab.chair}`,
-          );
+          enqueue(tx, { kind: 'emergency_console', changeId, userId: policy.cab.chair }, now, {
+            dedupeKey: `emergency_console:${changeId}:${policy.cab.chair}`,
+          });
       }
 
       const state = transitionChange(tx, record.change, { transition: 'request_retro_approval', actorId }, now);
@@ -295,7 +292,9 @@ export function documentEmergency(
             approvalsNeeded: requirement.approvals,
           });
         }
-        enqueue(tx, { kind: 'request_approvals', changeId }, now, `request_approvals:retro_approval:${changeId}`);
+        enqueue(tx, { kind: 'request_approvals', changeId }, now, {
+          dedupeKey: `request_approvals:retro_approval:${changeId}`,
+        });
       }
       enqueue(tx, { kind: 'refresh_messages', changeId }, now);
       return { ok: true, code: 'documented', ref: record.ref };

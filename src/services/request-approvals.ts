@@ -12,12 +12,9 @@ import type { UseCaseContext } from './context.js';
 export function askToDecide(tx: DbExecutor, record: ChangeRecord, userId: string, now: Date): void {
   const phase = decisionStage(record.change.state)?.phase;
   if (!phase) return;
-  enqueue(
-    tx,
-    { kind: 'approval_request', changeId: record.change.id, userId, phase },
-    now,
-    `${phase}_request:${record.change.id}:${userId}`,
-  );
+  enqueue(tx, { kind: 'approval_request', changeId: record.change.id, userId, phase }, now, {
+    dedupeKey: `${phase}_request:${record.change.id}:${userId}`,
+  });
 }
 
 /**
@@ -75,12 +72,9 @@ export function requestApprovals(
       // An emergency's requester follows it in its own DM, refreshed below; others get a notice.
       if (record.change.type === 'emergency') enqueue(tx, { kind: 'refresh_messages', changeId }, now);
       else
-        enqueue(
-          tx,
-          { kind: 'notify_user', changeId, userId: record.change.requesterId, event: 'submitted' },
-          now,
-          `notify_submitted:${changeId}`,
-        );
+        enqueue(tx, { kind: 'notify_user', changeId, userId: record.change.requesterId, event: 'submitted' }, now, {
+          dedupeKey: `notify_submitted:${changeId}`,
+        });
     },
     { behavior: 'immediate' },
   );

@@ -229,7 +229,9 @@ export function submitChange(
       for (const requirement of requirements) {
         addRequirement(tx, { changeId: change.id, role: requirement.role, approvalsNeeded: requirement.approvals });
       }
-      enqueue(tx, { kind: 'request_approvals', changeId: change.id }, now, `request_approvals:${change.id}`);
+      enqueue(tx, { kind: 'request_approvals', changeId: change.id }, now, {
+        dedupeKey: `request_approvals:${change.id}`,
+      });
       enqueue(tx, { kind: 'notify_log', changeId: change.id, event: 'submitted' }, now);
       return { ok: true, changeId: change.id, created: true };
     },

@@ -136,12 +136,9 @@ export function recordVerbalApproval(
       );
       let state = record.change.state;
       if (counts) state = countVerbalApproval(tx, ctx, record, { id: verbalId, approverId, eligible: eligibility });
-      enqueue(
-        tx,
-        { kind: 'verbal_confirmation', changeId, userId: approverId, verbalApprovalId: verbalId },
-        now,
-        `verbal_confirmation:${verbalId}`,
-      );
+      enqueue(tx, { kind: 'verbal_confirmation', changeId, userId: approverId, verbalApprovalId: verbalId }, now, {
+        dedupeKey: `verbal_confirmation:${verbalId}`,
+      });
       enqueue(tx, { kind: 'refresh_messages', changeId }, now);
       const effect = state === 'authorized' ? 'authorized' : counts ? 'counts' : 'on_confirmation';
       return { ok: true, code: 'recorded', ref, approverId, effect };

@@ -172,7 +172,7 @@ describe('job slots', () => {
       expect(claimJobSlot(second.db, 'cab-agenda', '2026-11-18T15:00:00.000Z', at)).toBe(false);
       expect(claimJobSlot(second.db, 'cab-agenda', '2026-11-25T15:00:00.000Z', at)).toBe(true);
       expect(claimJobSlot(second.db, 'other-job', '2026-11-18T15:00:00.000Z', at)).toBe(true);
-      finishJobSlot(first.db, 'cab-agenda', '2026-11-18T15:00:00.000Z', at, 'channel_not_found');
+      finishJobSlot(first.db, { job: 'cab-agenda', slot: '2026-11-18T15:00:00.000Z', error: 'channel_not_found' }, at);
       const runs = first.db.select().from(jobRuns).all();
       expect(runs.map((run) => [run.job, run.slot, run.status])).toEqual([
         ['cab-agenda', '2026-11-18T15:00:00.000Z', 'failed'],
