@@ -29,7 +29,13 @@ export function boardItemFacts(db: DbExecutor, item: BoardItemRow): BoardItemFac
 }
 
 /** Queues pages 1… of a meeting's agenda or minutes (page 0 is posted by the caller). */
-function queuePages(tx: DbExecutor, meeting: CabMeetingRow, part: 'agenda' | 'minutes', pages: number, now: Date) {
+function queuePages(
+  tx: DbExecutor,
+  meeting: CabMeetingRow,
+  rest: { part: 'agenda' | 'minutes'; pages: number },
+  now: Date,
+) {
+  const { part, pages } = rest;
   for (let page = 1; page < pages; page += 1)
     enqueue(tx, { kind: 'cab_page', meetingId: meeting.id, part, page }, now, {
       dedupeKey: `cab_page:${meeting.id}:${part}:${page}`,
@@ -52,7 +58,7 @@ export function recordMeetingPosted(
       setItemsTsOfMeeting(tx, meeting.id, posted.ts);
       return;
     }
-    queuePages(tx, meeting, 'agenda', posted.agendaPages, now);
+    queuePages(tx, meeting, { part: 'agenda', pages: posted.agendaPages }, now);
     for (const item of itemsOfMeeting(tx, meeting.id))
       enqueue(tx, { kind: 'cab_item', changeId: item.changeId, itemId: item.id }, now, {
         dedupeKey: `cab_item:${item.id}`,
@@ -73,7 +79,7 @@ export function recordMinutesPosted(
 ): void {
   db.transaction((tx) => {
     updateMeeting(tx, meeting.id, { minutesTs: posted.ts });
-    queuePages(tx, meeting, 'minutes', posted.pages, now);
+    queuePages(tx, meeting, { part: 'minutes', pages: posted.pages }, now);
     if (meeting.kind === 'regular')
       for (const item of itemsOfMeeting(tx, meeting.id))
         enqueue(tx, { kind: 'refresh_cab_item', changeId: item.changeId, itemId: item.id }, now);

@@ -45,7 +45,7 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
   const render = (record: ChangeRecord, purpose: MessagePurpose, recipientId: string | null) => {
     const now = clock.now();
     const phase = APPROVAL_PHASES.find((candidate) => requestPurpose(candidate) === purpose);
-    if (phase) return approvalRequestMessage(record, policy, recipientId ?? '', phase, now);
+    if (phase) return approvalRequestMessage(record, policy, { recipientId: recipientId ?? '', phase }, now);
     if (purpose === 'emergency_console') return emergencyConsoleMessage(record, policy, recipientId ?? '', now);
     if (purpose === 'implementation_console') return implementationConsoleMessage(record, policy, now);
     if (purpose === 'verbal_confirmation') return verbalConfirmationMessage(record, policy, recipientId ?? '');

@@ -43,11 +43,11 @@ function boardDecisionText(policy: Policy, now: Date): string {
 
 function requirementLine(
   requirement: RequirementRecord,
-  open: boolean,
-  escalated: boolean,
+  status: { open: boolean; escalated: boolean },
   policy: Policy,
   now: Date,
 ): string {
+  const { open, escalated } = status;
   const name = requirement.alternative ? `${requirement.role} (stand-in)` : requirement.role;
   const role = requirement.fallbackRole ? `${name} (asked of ${requirement.fallbackRole})` : name;
   const sources = { verbal: ' (verbal)', cab: ' (CAB decision)', button: '', pre_approved: '' } as const;
@@ -75,7 +75,7 @@ function decisionLines(record: ChangeRecord, policy: Policy, now: Date): string[
   const lines = phases.flatMap((phase) => [
     ...(record.change.type === 'emergency' ? [`*${PHASE_TITLES[phase]}*`] : []),
     ...requirementsOf(record, phase).map((requirement) =>
-      requirementLine(requirement, phase === current, escalated, policy, now),
+      requirementLine(requirement, { open: phase === current, escalated }, policy, now),
     ),
   ]);
   for (const item of record.boardItems.filter((entry) => entry.outcome === 'defer')) {
@@ -166,10 +166,10 @@ export function changeSummaryBlocks(record: ChangeRecord, policy: Policy, now: D
 export function approvalRequestMessage(
   record: ChangeRecord,
   policy: Policy,
-  recipientId: string,
-  phase: ApprovalPhase,
+  request: { recipientId: string; phase: ApprovalPhase },
   now: Date,
 ): { text: string; blocks: types.KnownBlock[] } {
+  const { recipientId, phase } = request;
   const value = encodeDecisionValue(record.change.id, phase);
   const roles = requirementsOf(record, phase)
     .filter((r) => r.candidates.includes(recipientId))

@@ -15,9 +15,8 @@ import { onButton } from './change-button.js';
 export function registerAddEvidence(app: App, deps: ListenerDependencies): void {
   onButton(
     app,
-    ACTIONS.addEvidence,
     deps,
-    parseObligationValue,
+    { actionId: ACTIONS.addEvidence, parse: parseObligationValue },
     async ({ target: { changeId, kind }, ctx, userId, triggerId, client, reply }) => {
       if (kind === 'cab_presentation') {
         const outcome = addEvidence(ctx, { changeId, kind, evidence: 'Presented to the CAB' });

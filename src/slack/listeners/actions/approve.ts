@@ -11,7 +11,7 @@ import { onButton } from './change-button.js';
  * requirement; the messages are then updated by the outbox.
  */
 export function registerApprove(app: App, deps: ListenerDependencies): void {
-  onButton(app, ACTIONS.approve, deps, parseDecisionValue, async ({ target, ctx, reply }) => {
+  onButton(app, deps, { actionId: ACTIONS.approve, parse: parseDecisionValue }, async ({ target, ctx, reply }) => {
     const outcome = approveChange(ctx, target);
     if (!outcome.ok) {
       await reply(decisionRefusalText(outcome));

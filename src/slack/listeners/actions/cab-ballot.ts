@@ -15,9 +15,8 @@ import { onButton } from './change-button.js';
 export function registerCabBallot(app: App, deps: ListenerDependencies): void {
   onButton(
     app,
-    CAB_BALLOT_ACTION,
     deps,
-    parseBallotValue,
+    { actionId: CAB_BALLOT_ACTION, parse: parseBallotValue },
     async ({ target, ctx, userId, triggerId, client, reply }) => {
       if (target.kind === 'decide' && target.outcome !== 'approve' && userId === deps.policy.cab.chair) {
         const record = changeOfBoardItem(ctx, target.itemId);

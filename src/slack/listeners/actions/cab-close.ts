@@ -11,9 +11,8 @@ import { onButton } from './change-button.js';
 export function registerCabClose(app: App, deps: ListenerDependencies): void {
   onButton(
     app,
-    ACTIONS.cabClose,
     deps,
-    parseMeetingValue,
+    { actionId: ACTIONS.cabClose, parse: parseMeetingValue },
     async ({ target: meetingId, userId, triggerId, client, reply }) => {
       const members = await closersBesideChair(client, deps.policy);
       if (!mayCloseMeeting(userId, deps.policy.cab.chair, members)) {

@@ -29,11 +29,11 @@ function replier(respond: RespondFn) {
  */
 export function onButton<Target>(
   app: App,
-  actionId: string | RegExp,
   deps: ListenerDependencies,
-  parse: (value: string | undefined) => Target | undefined,
+  button: { actionId: string | RegExp; parse: (value: string | undefined) => Target | undefined },
   handle: (click: ButtonClick<Target>) => Promise<void>,
 ): void {
+  const { actionId, parse } = button;
   app.action<BlockAction<ButtonAction>>(
     { type: 'block_actions', action_id: actionId },
     async ({ ack, body, action, respond, client, context }) => {
@@ -64,5 +64,5 @@ export function onChangeButton(
   deps: ListenerDependencies,
   handle: (click: ButtonClick<number>) => Promise<void>,
 ): void {
-  onButton(app, actionId, deps, parseChangeValue, handle);
+  onButton(app, deps, { actionId, parse: parseChangeValue }, handle);
 }

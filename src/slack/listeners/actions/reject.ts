@@ -11,17 +11,22 @@ import { onButton } from './change-button.js';
 
 /** Reject (or Decline): asks for the reason in a modal, but only someone who may decide is asked. */
 export function registerReject(app: App, deps: ListenerDependencies): void {
-  onButton(app, ACTIONS.reject, deps, parseDecisionValue, async ({ target, ctx, triggerId, client, reply }) => {
-    const record = changeRecordOf(ctx, target.changeId);
-    if (!record) {
-      await reply(changeRefusalText(changeNotFound, 'write'));
-      return;
-    }
-    const eligibility = eligibilityOf(record, ctx.policy, ctx.actorId);
-    if (!eligibility.ok) {
-      await reply(eligibilityRefusalText(eligibility));
-      return;
-    }
-    await client.views.open({ trigger_id: triggerId, view: rejectReasonModal(record, target.phase) });
-  });
+  onButton(
+    app,
+    deps,
+    { actionId: ACTIONS.reject, parse: parseDecisionValue },
+    async ({ target, ctx, triggerId, client, reply }) => {
+      const record = changeRecordOf(ctx, target.changeId);
+      if (!record) {
+        await reply(changeRefusalText(changeNotFound, 'write'));
+        return;
+      }
+      const eligibility = eligibilityOf(record, ctx.policy, ctx.actorId);
+      if (!eligibility.ok) {
+        await reply(eligibilityRefusalText(eligibility));
+        return;
+      }
+      await client.views.open({ trigger_id: triggerId, view: rejectReasonModal(record, target.phase) });
+    },
+  );
 }

@@ -11,7 +11,7 @@ import { onButton } from './change-button.js';
  */
 export function registerVerbalAnswer(app: App, deps: ListenerDependencies, outcome: 'confirmed' | 'disputed'): void {
   const actionId = outcome === 'confirmed' ? ACTIONS.confirmVerbal : ACTIONS.disputeVerbal;
-  onButton(app, actionId, deps, parseVerbalValue, async ({ target, ctx, reply }) => {
+  onButton(app, deps, { actionId, parse: parseVerbalValue }, async ({ target, ctx, reply }) => {
     const result = answerVerbalApproval(ctx, { verbalApprovalId: target, outcome });
     if (result.ok) deps.outbox.kick();
     await reply(answerVerbalText(result));
