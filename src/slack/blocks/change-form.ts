@@ -36,10 +36,9 @@ export function input(
 export function textInput(
   blockId: string,
   label: string,
-  maxLength: number,
-  multiline: boolean,
-  options: { placeholder?: string; initial?: string | null } = {},
+  options: { maxLength: number; multiline: boolean; placeholder?: string; initial?: string | null },
 ): types.InputBlock {
+  const { maxLength, multiline } = options;
   return input(blockId, label, {
     type: 'plain_text_input',
     action_id: FORM_ACTION,
@@ -66,7 +65,9 @@ interface FormPrefill {
 /** The affected-systems input: the catalog as a multi-select, or free text when the policy has none. */
 export function systemsInput(policy: Policy, initial: readonly string[] = []): types.InputBlock {
   if (policy.systems.length === 0) {
-    return textInput(CHANGE_FIELDS.affectedSystems, 'Affected systems', 1000, false, {
+    return textInput(CHANGE_FIELDS.affectedSystems, 'Affected systems', {
+      maxLength: 1000,
+      multiline: false,
       placeholder: 'Comma-separated, e.g. payments-api, billing-db',
       initial: initial.join(', '),
     });
@@ -111,9 +112,13 @@ function requestFormBlocks(
   // A new request re-checks windows, freezes and conflicts as its times and systems change.
   const scheduleCheck = retrospective ? {} : { dispatch_action: true };
   return [
-    textInput(CHANGE_FIELDS.title, 'Title', TITLE_MAX, false, { initial: prefill.title }),
-    textInput(CHANGE_FIELDS.description, 'Description', TEXT_MAX, true, { initial: prefill.description }),
-    textInput(CHANGE_FIELDS.businessJustification, 'Business justification', TEXT_MAX, true),
+    textInput(CHANGE_FIELDS.title, 'Title', { maxLength: TITLE_MAX, multiline: false, initial: prefill.title }),
+    textInput(CHANGE_FIELDS.description, 'Description', {
+      maxLength: TEXT_MAX,
+      multiline: true,
+      initial: prefill.description,
+    }),
+    textInput(CHANGE_FIELDS.businessJustification, 'Business justification', { maxLength: TEXT_MAX, multiline: true }),
     ...(retrospective
       ? []
       : [
@@ -164,18 +169,25 @@ function requestFormBlocks(
           ),
         ]
       : []),
-    textInput(CHANGE_FIELDS.impactAnalysis, 'Impact analysis', TEXT_MAX, true, {
+    textInput(CHANGE_FIELDS.impactAnalysis, 'Impact analysis', {
+      maxLength: TEXT_MAX,
+      multiline: true,
       placeholder: 'Systems and users affected',
     }),
-    textInput(CHANGE_FIELDS.testPlan, retrospective ? 'How the fix was verified' : 'Test plan', TEXT_MAX, true),
-    textInput(CHANGE_FIELDS.rollbackPlan, 'Rollback plan', TEXT_MAX, true, { initial: prefill.rollbackPlan }),
-    textInput(
-      CHANGE_FIELDS.implementationPlan,
-      retrospective ? 'What was done' : 'Implementation plan',
-      TEXT_MAX,
-      true,
-      { initial: prefill.implementationPlan },
-    ),
+    textInput(CHANGE_FIELDS.testPlan, retrospective ? 'How the fix was verified' : 'Test plan', {
+      maxLength: TEXT_MAX,
+      multiline: true,
+    }),
+    textInput(CHANGE_FIELDS.rollbackPlan, 'Rollback plan', {
+      maxLength: TEXT_MAX,
+      multiline: true,
+      initial: prefill.rollbackPlan,
+    }),
+    textInput(CHANGE_FIELDS.implementationPlan, retrospective ? 'What was done' : 'Implementation plan', {
+      maxLength: TEXT_MAX,
+      multiline: true,
+      initial: prefill.implementationPlan,
+    }),
     input(
       CHANGE_FIELDS.plannedStart,
       retrospective ? 'Fix started' : 'Planned start',

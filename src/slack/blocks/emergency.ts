@@ -35,7 +35,9 @@ export function emergencyModal(policy: Policy, requesterId: string): types.Modal
         'Fix first, paperwork later: the full record is due within the policy deadline ' +
           'after authorization (POL-SEC-008 6.4).',
       ),
-      textInput(EMERGENCY_FIELDS.whatIsBroken, 'What is broken', TITLE_MAX, false, {
+      textInput(EMERGENCY_FIELDS.whatIsBroken, 'What is broken', {
+        maxLength: TITLE_MAX,
+        multiline: false,
         placeholder: 'e.g. Checkout returns 502 for all users',
       }),
       input(EMERGENCY_FIELDS.criterion, 'Emergency criterion', {
@@ -44,8 +46,11 @@ export function emergencyModal(policy: Policy, requesterId: string): types.Modal
         options: policy.emergency.criteria.map((criterion) => option(criterion.label, criterion.id)),
       }),
       systemsInput(policy),
-      textInput(EMERGENCY_FIELDS.plannedFix, 'Planned fix', TEXT_MAX, true),
-      textInput(EMERGENCY_FIELDS.rollbackPlan, 'Rollback plan (may be brief)', TEXT_MAX, true),
+      textInput(EMERGENCY_FIELDS.plannedFix, 'Planned fix', { maxLength: TEXT_MAX, multiline: true }),
+      textInput(EMERGENCY_FIELDS.rollbackPlan, 'Rollback plan (may be brief)', {
+        maxLength: TEXT_MAX,
+        multiline: true,
+      }),
       input(EMERGENCY_FIELDS.owner, 'Who is fixing it', {
         type: 'users_select',
         action_id: FORM_ACTION,

@@ -22,7 +22,11 @@ export function freezeModal(policy: Policy): types.ModalView {
       ),
       input(FREEZE_FIELDS.from, 'First day', { type: 'datepicker', action_id: FORM_ACTION }),
       input(FREEZE_FIELDS.to, 'Last day', { type: 'datepicker', action_id: FORM_ACTION }),
-      textInput(FREEZE_FIELDS.reason, 'Reason', FREEZE_REASON_MAX, false, { placeholder: 'e.g. Quarter close' }),
+      textInput(FREEZE_FIELDS.reason, 'Reason', {
+        maxLength: FREEZE_REASON_MAX,
+        multiline: false,
+        placeholder: 'e.g. Quarter close',
+      }),
     ],
   };
 }

@@ -122,10 +122,10 @@ export function implementationDetailFields(record: ChangeRecord): [string, strin
 function formModal(
   step: ImplementationFormStep,
   record: ChangeRecord,
-  title: string,
-  submit: string,
+  labels: { title: string; submit: string },
   blocks: types.KnownBlock[],
 ): types.ModalView {
+  const { title, submit } = labels;
   return {
     type: 'modal',
     callback_id: IMPLEMENTATION_VIEWS[step],
@@ -141,8 +141,8 @@ const LONG = 3000;
 
 /** The owner marks the change failed: what went wrong. */
 export function failureModal(record: ChangeRecord): types.ModalView {
-  return formModal('fail', record, 'Failed', 'Mark failed', [
-    textInput(IMPLEMENTATION_FIELDS.failureReason, 'What went wrong?', LONG, true),
+  return formModal('fail', record, { title: 'Failed', submit: 'Mark failed' }, [
+    textInput(IMPLEMENTATION_FIELDS.failureReason, 'What went wrong?', { maxLength: LONG, multiline: true }),
     context('If it is rolled back, press *Rolled back* next to record the rollback (POL-SEC-008 10.4).'),
   ]);
 }
@@ -151,7 +151,7 @@ export function failureModal(record: ChangeRecord): types.ModalView {
 export function rollbackModal(record: ChangeRecord, policy: Policy, now: Date): types.ModalView {
   const risk = record.change.riskLevel ?? '';
   const rule = Object.hasOwn(policy.rollback_decision, risk) ? policy.rollback_decision[risk] : undefined;
-  return formModal('roll_back', record, 'Rollback', 'Record rollback', [
+  return formModal('roll_back', record, { title: 'Rollback', submit: 'Record rollback' }, [
     ...(rule
       ? [
           context(
@@ -165,9 +165,9 @@ export function rollbackModal(record: ChangeRecord, policy: Policy, now: Date): 
       action_id: FORM_ACTION,
       initial_date_time: Math.floor(now.getTime() / 1000),
     }),
-    textInput(IMPLEMENTATION_FIELDS.rollbackReason, 'Reason for the rollback', LONG, true),
-    textInput(IMPLEMENTATION_FIELDS.rollbackSteps, 'Steps executed', LONG, true),
-    textInput(IMPLEMENTATION_FIELDS.rollbackImpact, 'Impact during the incident', LONG, true),
+    textInput(IMPLEMENTATION_FIELDS.rollbackReason, 'Reason for the rollback', { maxLength: LONG, multiline: true }),
+    textInput(IMPLEMENTATION_FIELDS.rollbackSteps, 'Steps executed', { maxLength: LONG, multiline: true }),
+    textInput(IMPLEMENTATION_FIELDS.rollbackImpact, 'Impact during the incident', { maxLength: LONG, multiline: true }),
     input(IMPLEMENTATION_FIELDS.rollbackMinutes, 'Time to complete (minutes)', {
       type: 'number_input',
       action_id: FORM_ACTION,
@@ -179,27 +179,36 @@ export function rollbackModal(record: ChangeRecord, policy: Policy, now: Date): 
 
 /** 8.4's checklist; every check must pass. */
 export function verificationModal(record: ChangeRecord, policy: Policy): types.ModalView {
-  return formModal('verify', record, 'Verify', 'Verified', [
+  return formModal('verify', record, { title: 'Verify', submit: 'Verified' }, [
     input(IMPLEMENTATION_FIELDS.verificationChecks, 'Post-deployment validation (8.4)', {
       type: 'checkboxes',
       action_id: FORM_ACTION,
       options: policy.implementation.verification_checklist.map((check) => option(check.label, check.id)),
     }),
-    { ...textInput(IMPLEMENTATION_FIELDS.verificationNote, 'Note', LONG, true), optional: true },
+    {
+      ...textInput(IMPLEMENTATION_FIELDS.verificationNote, 'Note', { maxLength: LONG, multiline: true }),
+      optional: true,
+    },
   ]);
 }
 
 /** The post-implementation review; a failed or rolled-back change also gives 10.4's root cause and prevention. */
 export function reviewModal(record: ChangeRecord): types.ModalView {
   const failed = wentWrong(record.change.state);
-  return formModal('review', record, 'Review', 'Submit review', [
-    textInput(IMPLEMENTATION_FIELDS.actualVsExpected, 'Actual versus expected outcome', LONG, true),
-    textInput(IMPLEMENTATION_FIELDS.incidents, 'Incidents caused (or "None")', LONG, true),
-    textInput(IMPLEMENTATION_FIELDS.lessonsLearned, 'Lessons learned', LONG, true),
+  return formModal('review', record, { title: 'Review', submit: 'Submit review' }, [
+    textInput(IMPLEMENTATION_FIELDS.actualVsExpected, 'Actual versus expected outcome', {
+      maxLength: LONG,
+      multiline: true,
+    }),
+    textInput(IMPLEMENTATION_FIELDS.incidents, 'Incidents caused (or "None")', { maxLength: LONG, multiline: true }),
+    textInput(IMPLEMENTATION_FIELDS.lessonsLearned, 'Lessons learned', { maxLength: LONG, multiline: true }),
     ...(failed
       ? [
-          textInput(IMPLEMENTATION_FIELDS.rootCause, 'Root cause', LONG, true),
-          textInput(IMPLEMENTATION_FIELDS.preventiveMeasures, 'Preventive measures', LONG, true),
+          textInput(IMPLEMENTATION_FIELDS.rootCause, 'Root cause', { maxLength: LONG, multiline: true }),
+          textInput(IMPLEMENTATION_FIELDS.preventiveMeasures, 'Preventive measures', {
+            maxLength: LONG,
+            multiline: true,
+          }),
         ]
       : []),
   ]);
