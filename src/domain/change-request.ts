@@ -89,11 +89,10 @@ const requiredText = (label: string, max: number) =>
 /** A required text field, trimmed; a problem is written to `errors` under `field` and '' returned. */
 export function readText(
   errors: Record<string, string>,
-  field: string,
-  label: string,
+  target: { field: string; label: string; max?: number },
   value: string | undefined,
-  max = TEXT_MAX,
 ): string {
+  const { field, label, max = TEXT_MAX } = target;
   const result = requiredText(label, max).safeParse(value);
   if (result.success) return result.data;
   errors[field] = result.error.issues[0]?.message ?? `Check the ${label}.`;
@@ -139,7 +138,7 @@ export function validateChangeRequest(
 ): Validation {
   const errors: Record<string, string> = {};
   const text = (field: string, label: string, value: string | undefined, max = TEXT_MAX) =>
-    readText(errors, field, label, value, max);
+    readText(errors, { field, label, max }, value);
 
   const title = text(CHANGE_FIELDS.title, 'title', form.title, TITLE_MAX);
   const description = text(CHANGE_FIELDS.description, 'description', form.description);

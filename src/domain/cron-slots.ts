@@ -10,13 +10,13 @@ const DST_SHIFT_SECONDS = 3600;
  * scheduler). Returns the first instant `accept` takes, or undefined within `horizonDays`.
  */
 function walk(
-  expression: string,
-  timeZone: string,
+  schedule: { expression: string; timeZone: string },
   from: Date,
-  direction: 1 | -1,
-  horizonDays: number,
+  search: { direction: 1 | -1; horizonDays: number },
   accept: (at: number) => boolean,
 ): Date | undefined {
+  const { expression, timeZone } = schedule;
+  const { direction, horizonDays } = search;
   const fields = cron.parse(expression);
   const order = (values: number[]) => [...values].sort((a, b) => (a - b) * direction);
   const hours = order(fields.hour);
@@ -50,7 +50,7 @@ function walk(
 
 /** The first time the schedule fires strictly after `after`, in the policy time zone. */
 export function nextSlot(expression: string, timeZone: string, after: Date, horizonDays = 400): Date | undefined {
-  return walk(expression, timeZone, after, 1, horizonDays, (at) => at > after.getTime());
+  return walk({ expression, timeZone }, after, { direction: 1, horizonDays }, (at) => at > after.getTime());
 }
 
 /** The last time the schedule fired at or before `atOrBefore`. */
@@ -60,5 +60,5 @@ export function previousSlot(
   atOrBefore: Date,
   horizonDays = 400,
 ): Date | undefined {
-  return walk(expression, timeZone, atOrBefore, -1, horizonDays, (at) => at <= atOrBefore.getTime());
+  return walk({ expression, timeZone }, atOrBefore, { direction: -1, horizonDays }, (at) => at <= atOrBefore.getTime());
 }

@@ -39,10 +39,22 @@ type Result<T> = { ok: true; value: T } | { ok: false; errors: Record<string, st
 /** Validates the emergency modal; each error lands on its own block, nothing is thrown. */
 export function validateEmergencyRequest(form: EmergencyForm, policy: Policy): Result<EmergencyRequest> {
   const errors: Record<string, string> = {};
-  const title = readText(errors, EMERGENCY_FIELDS.whatIsBroken, 'what is broken', form.whatIsBroken, TITLE_MAX);
-  const plannedFix = readText(errors, EMERGENCY_FIELDS.plannedFix, 'planned fix', form.plannedFix, TEXT_MAX);
+  const title = readText(
+    errors,
+    { field: EMERGENCY_FIELDS.whatIsBroken, label: 'what is broken', max: TITLE_MAX },
+    form.whatIsBroken,
+  );
+  const plannedFix = readText(
+    errors,
+    { field: EMERGENCY_FIELDS.plannedFix, label: 'planned fix', max: TEXT_MAX },
+    form.plannedFix,
+  );
   // "May be brief", but not empty: 6.2 needs a way back.
-  const rollbackPlan = readText(errors, EMERGENCY_FIELDS.rollbackPlan, 'rollback plan', form.rollbackPlan, TEXT_MAX);
+  const rollbackPlan = readText(
+    errors,
+    { field: EMERGENCY_FIELDS.rollbackPlan, label: 'rollback plan', max: TEXT_MAX },
+    form.rollbackPlan,
+  );
   const criterion = form.criterion ?? '';
   if (!policy.emergency.criteria.some((entry) => entry.id === criterion))
     errors[EMERGENCY_FIELDS.criterion] = 'Pick the emergency criterion that applies.';

@@ -60,9 +60,9 @@ export function readRollbackForm(form: RollbackForm, now: Date): Parsed<Rollback
     errors[F.rollbackDecidedAt] = 'Pick when the rollback was decided.';
   else if (decidedAt.getTime() >= Math.floor(now.getTime() / 60_000) * 60_000 + 60_000)
     errors[F.rollbackDecidedAt] = 'That is in the future; pick when the rollback was decided.';
-  const reason = readText(errors, F.rollbackReason, 'reason for the rollback', form.reason);
-  const steps = readText(errors, F.rollbackSteps, 'steps executed', form.steps);
-  const impact = readText(errors, F.rollbackImpact, 'impact during the incident', form.impact);
+  const reason = readText(errors, { field: F.rollbackReason, label: 'reason for the rollback' }, form.reason);
+  const steps = readText(errors, { field: F.rollbackSteps, label: 'steps executed' }, form.steps);
+  const impact = readText(errors, { field: F.rollbackImpact, label: 'impact during the incident' }, form.impact);
   const minutesText = form.durationMinutes?.trim() ?? '';
   const durationMinutes = Number(minutesText);
   if (!/^\d+$/.test(minutesText) || durationMinutes < 1 || durationMinutes > MAX_ROLLBACK_MINUTES) {
@@ -121,15 +121,20 @@ export function readReviewForm(form: ReviewForm, state: ChangeState): Parsed<Rev
   const F = IMPLEMENTATION_FIELDS;
   const actualVsExpected = readText(
     errors,
-    F.actualVsExpected,
-    'actual versus expected outcome',
+    { field: F.actualVsExpected, label: 'actual versus expected outcome' },
     form.actualVsExpected,
   );
-  const incidents = readText(errors, F.incidents, 'incidents (write "None" if there were none)', form.incidents);
-  const lessonsLearned = readText(errors, F.lessonsLearned, 'lessons learned', form.lessonsLearned);
-  const rootCause = wentWrong(state) ? readText(errors, F.rootCause, 'root cause', form.rootCause) : null;
+  const incidents = readText(
+    errors,
+    { field: F.incidents, label: 'incidents (write "None" if there were none)' },
+    form.incidents,
+  );
+  const lessonsLearned = readText(errors, { field: F.lessonsLearned, label: 'lessons learned' }, form.lessonsLearned);
+  const rootCause = wentWrong(state)
+    ? readText(errors, { field: F.rootCause, label: 'root cause' }, form.rootCause)
+    : null;
   const preventiveMeasures = wentWrong(state)
-    ? readText(errors, F.preventiveMeasures, 'preventive measures', form.preventiveMeasures)
+    ? readText(errors, { field: F.preventiveMeasures, label: 'preventive measures' }, form.preventiveMeasures)
     : null;
   return parsed(errors, { actualVsExpected, incidents, lessonsLearned, rootCause, preventiveMeasures });
 }
@@ -222,10 +227,14 @@ export function startRefusal(
   );
   if (excepted !== null && frozen[0]) return { code: 'frozen_since_exception', ref, freeze: frozen[0] };
   if (excepted?.outsideWindow) return undefined;
-  const nowAllowed = nextAllowedPeriod(policy, risk, now, 0, []);
+  const nowAllowed = nextAllowedPeriod(policy, { risk, after: now, durationMs: 0 }, []);
   const inWindow = nowAllowed !== undefined && nowAllowed.start.getTime() === now.getTime();
   if (inWindow && frozen.length === 0) return undefined;
-  const next = { next: nextAllowedPeriod(policy, risk, now, durationMs, freezes), risk, timeZone: policy.timezone };
+  const next = {
+    next: nextAllowedPeriod(policy, { risk, after: now, durationMs }, freezes),
+    risk,
+    timeZone: policy.timezone,
+  };
   if (frozen[0]) return { code: 'frozen', ref, freeze: frozen[0], ...next };
   return { code: 'outside_windows', ref, ...next };
 }

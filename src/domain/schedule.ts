@@ -102,11 +102,10 @@ export function fitsWindows(interval: Interval, risk: string, policy: WindowPoli
  */
 export function nextAllowedPeriod(
   policy: WindowPolicy,
-  risk: string,
-  after: Date,
-  durationMs: number,
+  wanted: { risk: string; after: Date; durationMs: number },
   freezes: readonly Freeze[],
 ): Interval | undefined {
+  const { risk, after, durationMs } = wanted;
   const until = new Date(after.getTime() + SEARCH_DAYS * DAY_MS);
   const frozen = freezes.map((freeze) => freezeInterval(freeze, policy.timezone));
   for (const period of allowedPeriods(policy, risk, after, until)) {
@@ -129,19 +128,23 @@ export type ScheduleProblem =
  * window named is the first, from the planned start (or now, if later), long enough for the change.
  */
 export function scheduleProblems(
-  interval: Interval,
-  risk: string,
+  planned: { interval: Interval; risk: string },
   policy: WindowPolicy,
   freezes: readonly Freeze[],
   now: Date,
 ): ScheduleProblem[] {
+  const { interval, risk } = planned;
   const problems: ScheduleProblem[] = [];
   if (!fitsWindows(interval, risk, policy)) {
     const startAllowed = allowedPeriods(policy, risk, interval.start, new Date(interval.start.getTime() + 1)).some(
       (period) => period.start <= interval.start && interval.start < period.end,
     );
     const after = new Date(Math.max(interval.start.getTime(), now.getTime()));
-    const next = nextAllowedPeriod(policy, risk, after, interval.end.getTime() - interval.start.getTime(), freezes);
+    const next = nextAllowedPeriod(
+      policy,
+      { risk, after, durationMs: interval.end.getTime() - interval.start.getTime() },
+      freezes,
+    );
     problems.push({ kind: 'outside_window', field: startAllowed ? 'end' : 'start', next });
   }
   for (const freeze of freezesDuring(interval, freezes, policy.timezone)) problems.push({ kind: 'freeze', freeze });
@@ -211,11 +214,11 @@ export function nextWindowText(next: Interval | undefined, risk: string, timeZon
  */
 export function scheduleErrors(
   problems: readonly ScheduleProblem[],
-  risk: string,
-  exceptionRequested: boolean,
+  request: { risk: string; exceptionRequested: boolean },
   policy: Pick<Policy, 'timezone' | 'scheduling'>,
   fields: { start: string; end: string; exception: string },
 ): Record<string, string> {
+  const { risk, exceptionRequested } = request;
   if (problems.length === 0 || (exceptionRequested && exceptionAllowed(problems, policy))) return {};
   const errors: Record<string, string> = {};
   const add = (field: string, message: string) => {

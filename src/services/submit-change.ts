@@ -68,8 +68,7 @@ export function requestScheduleProblems(
   riskLevel: string,
 ): ScheduleProblem[] {
   return scheduleProblems(
-    { start: request.plannedStart, end: request.plannedEnd },
-    riskLevel,
+    { interval: { start: request.plannedStart, end: request.plannedEnd }, risk: riskLevel },
     policy,
     loadFreezes(db, policy),
     now,
@@ -128,8 +127,7 @@ export function submitChange(
       const problems = requestScheduleProblems(tx, ctx, request, withoutException.riskLevel);
       const errors = scheduleErrors(
         problems,
-        withoutException.riskLevel,
-        request.scheduleExceptionRequested,
+        { risk: withoutException.riskLevel, exceptionRequested: request.scheduleExceptionRequested },
         policy,
         SCHEDULE_FIELDS,
       );

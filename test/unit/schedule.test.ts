@@ -600,7 +600,7 @@ describe('nextAllowedPeriod: the next time a change may run (9.1, 9.2)', () => {
       next: windowOn('2026-12-03'),
     },
   ])('$name', ({ risk, after, duration, freezes, next }) => {
-    expect(nextAllowedPeriod(policy, risk, after, duration, freezes)).toEqual(next);
+    expect(nextAllowedPeriod(policy, { risk, after, durationMs: duration }, freezes)).toEqual(next);
   });
 
   it.each([
@@ -633,23 +633,29 @@ describe('nextAllowedPeriod: the next time a change may run (9.1, 9.2)', () => {
       windows: policy,
     },
   ])('$name', ({ risk, duration, freezes, windows }) => {
-    expect(nextAllowedPeriod(windows, risk, FRIDAY_NOON, duration, freezes)).toBeUndefined();
+    expect(nextAllowedPeriod(windows, { risk, after: FRIDAY_NOON, durationMs: duration }, freezes)).toBeUndefined();
   });
 
   it('9.1 a duration longer than one window fits joined adjacent windows', () => {
     // Mon 06:00–12:00 joined (6 h) holds a 5-hour change; no default window would.
-    expect(nextAllowedPeriod(adjacentPolicy, 'low', est('2026-11-22', '12:00'), 5 * HOUR, [])).toEqual(
-      span(est(MON, '06:00'), est(MON, '12:00')),
-    );
+    expect(
+      nextAllowedPeriod(adjacentPolicy, { risk: 'low', after: est('2026-11-22', '12:00'), durationMs: 5 * HOUR }, []),
+    ).toEqual(span(est(MON, '06:00'), est(MON, '12:00')));
     // 6 h 1 min: nothing on Monday or Tuesday, nor any week after.
-    expect(nextAllowedPeriod(adjacentPolicy, 'low', est('2026-11-22', '12:00'), 6 * HOUR + MINUTE, [])).toBeUndefined();
+    expect(
+      nextAllowedPeriod(
+        adjacentPolicy,
+        { risk: 'low', after: est('2026-11-22', '12:00'), durationMs: 6 * HOUR + MINUTE },
+        [],
+      ),
+    ).toBeUndefined();
   });
 
   it('9.1 DST: next low window from Fri 03-06 (EST): Mon 03-09 06:00 EDT; from Fri 10-30 (EDT): Mon 11-02 EST', () => {
-    expect(nextAllowedPeriod(policy, 'low', est('2026-03-06', '12:00'), HOUR, [])).toEqual(
+    expect(nextAllowedPeriod(policy, { risk: 'low', after: est('2026-03-06', '12:00'), durationMs: HOUR }, [])).toEqual(
       span(edt('2026-03-09', '06:00'), edt('2026-03-09', '10:00')),
     );
-    expect(nextAllowedPeriod(policy, 'low', edt('2026-10-30', '12:00'), HOUR, [])).toEqual(
+    expect(nextAllowedPeriod(policy, { risk: 'low', after: edt('2026-10-30', '12:00'), durationMs: HOUR }, [])).toEqual(
       span(est('2026-11-02', '06:00'), est('2026-11-02', '10:00')),
     );
   });
@@ -730,19 +736,29 @@ describe('scheduleProblems: what stands in the way of a planned change (9.1, 9.2
       problems: [{ kind: 'outside_window', field: 'end', next: undefined }],
     },
   ])('$name', ({ risk, start, end, now, problems }) => {
-    expect(scheduleProblems(span(start, end), risk, policy, [], now)).toEqual(problems);
+    expect(scheduleProblems({ interval: span(start, end), risk }, policy, [], now)).toEqual(problems);
   });
 
   it('9.2 the freezes a change touches are listed, the others not; the next window skips them', () => {
     const monday = freeze('FRZ-1', MON, MON, 'Thanksgiving week');
     const later = freeze('policy-1', '2026-12-20', '2027-01-02', 'Holiday freeze');
-    expect(scheduleProblems(span(est(MON, '07:00'), est(MON, '08:00')), 'low', policy, [monday, later], EARLY)).toEqual(
-      [{ kind: 'freeze', freeze: monday }],
-    );
+    expect(
+      scheduleProblems(
+        { interval: span(est(MON, '07:00'), est(MON, '08:00')), risk: 'low' },
+        policy,
+        [monday, later],
+        EARLY,
+      ),
+    ).toEqual([{ kind: 'freeze', freeze: monday }]);
     // Friday in a freeze: outside the window and in the freeze; the next window is after the freeze.
     const weekend = freeze('FRZ-2', FRI, NEXT_MON, 'Black Friday');
     expect(
-      scheduleProblems(span(est(FRI, '07:00'), est(FRI, '08:00')), 'low', policy, [weekend, later], EARLY),
+      scheduleProblems(
+        { interval: span(est(FRI, '07:00'), est(FRI, '08:00')), risk: 'low' },
+        policy,
+        [weekend, later],
+        EARLY,
+      ),
     ).toEqual([
       { kind: 'outside_window', field: 'start', next: windowOn(NEXT_TUE) },
       { kind: 'freeze', freeze: weekend },
@@ -752,7 +768,9 @@ describe('scheduleProblems: what stands in the way of a planned change (9.1, 9.2
   it('9.2 two overlapping freezes are both listed', () => {
     const a = freeze('FRZ-1', MON, TUE);
     const b = freeze('FRZ-2', '2026-11-22', MON);
-    expect(scheduleProblems(span(est(MON, '07:00'), est(MON, '08:00')), 'low', policy, [a, b], EARLY)).toEqual([
+    expect(
+      scheduleProblems({ interval: span(est(MON, '07:00'), est(MON, '08:00')), risk: 'low' }, policy, [a, b], EARLY),
+    ).toEqual([
       { kind: 'freeze', freeze: a },
       { kind: 'freeze', freeze: b },
     ]);
@@ -763,7 +781,7 @@ describe('scheduleProblems: what stands in the way of a planned change (9.1, 9.2
   // is outside every window anyway, so only the freeze problems are compared.
   const thanksgiving = freeze('FRZ-7', THU, FRI, 'Thanksgiving');
   const freezesOf = (start: Date, end: Date, freezes: readonly Freeze[] = [thanksgiving]) =>
-    scheduleProblems(span(start, end), 'low', policy, freezes, EARLY).flatMap((problem) =>
+    scheduleProblems({ interval: span(start, end), risk: 'low' }, policy, freezes, EARLY).flatMap((problem) =>
       problem.kind === 'freeze' ? [problem.freeze.id] : [],
     );
 
@@ -899,11 +917,11 @@ describe('scheduleErrors: the modal errors for a planned change (9.1, 9.2)', () 
       rule: policy,
     },
   ])('$name', ({ problems, requested, rule }) => {
-    expect(scheduleErrors(problems, 'low', requested, rule, FIELDS)).toEqual({});
+    expect(scheduleErrors(problems, { risk: 'low', exceptionRequested: requested }, rule, FIELDS)).toEqual({});
   });
 
   it('9.1 a start outside the windows: error on the start field, names the next window and the exception route', () => {
-    const errors = scheduleErrors([startProblem], 'low', false, policy, FIELDS);
+    const errors = scheduleErrors([startProblem], { risk: 'low', exceptionRequested: false }, policy, FIELDS);
     expect(Object.keys(errors)).toEqual([FIELDS.start]);
     expect(errors[FIELDS.start]).toContain(
       'The planned start is outside the deployment windows for low-risk changes (9.1).',
@@ -914,7 +932,7 @@ describe('scheduleErrors: the modal errors for a planned change (9.1, 9.2)', () 
   });
 
   it('9.1 an end past the window: error on the end field, names the next window', () => {
-    const errors = scheduleErrors([endProblem], 'high', false, policy, FIELDS);
+    const errors = scheduleErrors([endProblem], { risk: 'high', exceptionRequested: false }, policy, FIELDS);
     expect(Object.keys(errors)).toEqual([FIELDS.end]);
     expect(errors[FIELDS.end]).toContain(
       'The planned end is past the end of the deployment windows for high-risk changes (9.1).',
@@ -923,7 +941,7 @@ describe('scheduleErrors: the modal errors for a planned change (9.1, 9.2)', () 
   });
 
   it('9.1 no next window: says no window in the next 120 days allows the risk', () => {
-    const errors = scheduleErrors([noNext], 'extreme', false, policy, FIELDS);
+    const errors = scheduleErrors([noNext], { risk: 'extreme', exceptionRequested: false }, policy, FIELDS);
     expect(errors[FIELDS.start]).toContain(
       'No deployment window in the next 120 days is open to extreme-risk changes, ' +
         'long enough for this one and outside every freeze.',
@@ -931,12 +949,12 @@ describe('scheduleErrors: the modal errors for a planned change (9.1, 9.2)', () 
   });
 
   it('9.1 outside the window under freeze_rule refuse (no freeze): the exception route is still offered', () => {
-    const errors = scheduleErrors([startProblem], 'low', false, refusePolicy, FIELDS);
+    const errors = scheduleErrors([startProblem], { risk: 'low', exceptionRequested: false }, refusePolicy, FIELDS);
     expect(errors[FIELDS.start]).toContain('Request an exception');
   });
 
   it('9.2 a freeze, no exception, freeze_rule exception: error on start, offers the exception', () => {
-    const errors = scheduleErrors([freezeProblem], 'low', false, policy, FIELDS);
+    const errors = scheduleErrors([freezeProblem], { risk: 'low', exceptionRequested: false }, policy, FIELDS);
     expect(Object.keys(errors)).toEqual([FIELDS.start]);
     expect(errors[FIELDS.start]).toContain(
       'It is planned into the change freeze “Thanksgiving” (2026-11-26 to 2026-11-27) (9.2).',
@@ -945,7 +963,7 @@ describe('scheduleErrors: the modal errors for a planned change (9.1, 9.2)', () 
   });
 
   it('9.2 a freeze, no exception, freeze_rule refuse: error on start, no exception offered, says when to plan', () => {
-    const errors = scheduleErrors([freezeProblem], 'low', false, refusePolicy, FIELDS);
+    const errors = scheduleErrors([freezeProblem], { risk: 'low', exceptionRequested: false }, refusePolicy, FIELDS);
     expect(Object.keys(errors)).toEqual([FIELDS.start]);
     expect(errors[FIELDS.start]).toContain('no change runs during it (9.2)');
     expect(errors[FIELDS.start]).toContain('Plan it after 2026-11-27.');
@@ -953,14 +971,19 @@ describe('scheduleErrors: the modal errors for a planned change (9.1, 9.2)', () 
   });
 
   it('9.2 a freeze with an exception requested under freeze_rule refuse: errors on start and on the exception', () => {
-    const errors = scheduleErrors([freezeProblem], 'low', true, refusePolicy, FIELDS);
+    const errors = scheduleErrors([freezeProblem], { risk: 'low', exceptionRequested: true }, refusePolicy, FIELDS);
     expect(Object.keys(errors).sort()).toEqual([FIELDS.exception, FIELDS.start].sort());
     expect(errors[FIELDS.start]).toContain('no change runs during it (9.2)');
     expect(errors[FIELDS.exception]).toContain('An exception cannot be granted');
   });
 
   it('9.1/9.2 window and freeze, freeze_rule refuse, exception asked: both on start, exception refused', () => {
-    const errors = scheduleErrors([startProblem, freezeProblem], 'low', true, refusePolicy, FIELDS);
+    const errors = scheduleErrors(
+      [startProblem, freezeProblem],
+      { risk: 'low', exceptionRequested: true },
+      refusePolicy,
+      FIELDS,
+    );
     expect(errors[FIELDS.start]).toContain(
       'The planned start is outside the deployment windows for low-risk changes (9.1).',
     );
@@ -971,23 +994,38 @@ describe('scheduleErrors: the modal errors for a planned change (9.1, 9.2)', () 
   });
 
   it('9.1/9.2 end error and freeze without exception: each on its own field', () => {
-    const errors = scheduleErrors([endProblem, freezeProblem], 'low', false, policy, FIELDS);
+    const errors = scheduleErrors(
+      [endProblem, freezeProblem],
+      { risk: 'low', exceptionRequested: false },
+      policy,
+      FIELDS,
+    );
     expect(Object.keys(errors).sort()).toEqual([FIELDS.end, FIELDS.start].sort());
     expect(errors[FIELDS.end]).toContain(windowText('Tue 24 Nov 2026'));
     expect(errors[FIELDS.start]).toContain('Thanksgiving');
   });
 
   it('9.1 end to end: a Friday change gets a start error naming Monday', () => {
-    const problems = scheduleProblems(span(est(FRI, '07:00'), est(FRI, '08:00')), 'medium', policy, [], EARLY);
-    const errors = scheduleErrors(problems, 'medium', false, policy, FIELDS);
+    const problems = scheduleProblems(
+      { interval: span(est(FRI, '07:00'), est(FRI, '08:00')), risk: 'medium' },
+      policy,
+      [],
+      EARLY,
+    );
+    const errors = scheduleErrors(problems, { risk: 'medium', exceptionRequested: false }, policy, FIELDS);
     expect(errors[FIELDS.start]).toContain(nextWindow('medium', 'Mon 30 Nov 2026'));
   });
 
   // A change longer than every window is not told that no window allows its risk level: the message names the
   // length too.
   it('9.1 a change longer than every window is not told that no window allows its risk level', () => {
-    const problems = scheduleProblems(span(est(MON, '06:00'), est(MON, '11:00')), 'low', policy, [], EARLY);
-    const errors = scheduleErrors(problems, 'low', false, policy, FIELDS);
+    const problems = scheduleProblems(
+      { interval: span(est(MON, '06:00'), est(MON, '11:00')), risk: 'low' },
+      policy,
+      [],
+      EARLY,
+    );
+    const errors = scheduleErrors(problems, { risk: 'low', exceptionRequested: false }, policy, FIELDS);
     expect(errors[FIELDS.end]).not.toContain('allows low-risk changes');
   });
 });

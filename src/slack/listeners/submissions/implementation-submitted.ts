@@ -43,8 +43,7 @@ function readForm(
       const errors: Record<string, string> = {};
       const reason = readText(
         errors,
-        IMPLEMENTATION_FIELDS.failureReason,
-        'what went wrong',
+        { field: IMPLEMENTATION_FIELDS.failureReason, label: 'what went wrong' },
         readFailureReason(values),
       );
       return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, input: { step, reason } };
