@@ -23,13 +23,6 @@ export const OBLIGATION_KINDS = [
   'cab_presentation',
 ] as const;
 export type ObligationKind = (typeof OBLIGATION_KINDS)[number];
-export const OBLIGATION_LABELS: Record<ObligationKind, string> = {
-  documentation: 'Document the emergency change',
-  retro_ticket: 'Create retrospective change ticket',
-  retro_approval: 'Obtain formal approval',
-  root_cause_analysis: 'Complete root cause analysis',
-  cab_presentation: 'Present to CAB',
-};
 
 export interface AuthorizationRequirement {
   role: string;

@@ -3,7 +3,6 @@ import type { ChangeRecord, RequirementRecord, VerbalApprovalRecord } from '../.
 import { requirementsOf } from '../../domain/approvers.js';
 import { CHANGE_FIELDS, TEXT_MAX, TITLE_MAX } from '../../domain/change-request.js';
 import {
-  OBLIGATION_LABELS,
   type ObligationKind,
   VERBAL_MEDIA,
   VERBAL_MEDIUM_LABELS,
@@ -18,6 +17,7 @@ import {
 } from '../../domain/emergency-request.js';
 import type { Policy } from '../../policy/schema.js';
 import { ACTIONS, EVIDENCE_BLOCK, encodeChangeValue, encodeObligationValue, encodeVerbalValue, VIEWS } from '../ids.js';
+import { OBLIGATION_LABELS } from '../words/paperwork.js';
 import { button, context, section, slackDate, truncate } from './blocks.js';
 import { FORM_ACTION, input, option, plain, systemsInput, textInput, type ViewStateValues } from './change-form.js';
 import { escapeMrkdwn, mentionMember } from './mrkdwn.js';

@@ -1,6 +1,15 @@
-import { OBLIGATION_LABELS } from '../../domain/emergency.js';
+import type { ObligationKind } from '../../domain/emergency.js';
 import type { EvidenceOutcome, ObligationRefusal } from '../../services/paperwork.js';
 import { changeRefusalText } from './refusals.js';
+
+/** The 6.4 paperwork, as the owner's checklist and the agenda name it. */
+export const OBLIGATION_LABELS: Record<ObligationKind, string> = {
+  documentation: 'Document the emergency change',
+  retro_ticket: 'Create retrospective change ticket',
+  retro_approval: 'Obtain formal approval',
+  root_cause_analysis: 'Complete root cause analysis',
+  cab_presentation: 'Present to CAB',
+};
 
 /** Why a checklist item (the documentation, a ticket, an analysis, the CAB presentation) may not be completed now. */
 export function obligationRefusalText(refusal: ObligationRefusal): string {
