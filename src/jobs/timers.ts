@@ -1,10 +1,10 @@
 import type { Clock } from '../clock.js';
-import { loadChangeRecord } from '../db/change-record.js';
 import type { CabinetDb } from '../db/client.js';
 import type { TimerWork } from '../db/outbox.js';
 import { requirementsOf } from '../domain/approvers.js';
 import { decisionStage } from '../domain/lifecycle.js';
 import type { Policy } from '../policy/schema.js';
+import { changeRecordOf } from '../services/change-queries.js';
 import { SYSTEM_ACTOR, type UseCaseContext } from '../services/context.js';
 import { escalateAuthorization } from '../services/emergency.js';
 import { paperworkDeadline } from '../services/paperwork.js';
@@ -26,12 +26,12 @@ export function createTimerDispatcher(deps: TimerDependencies): TimerDispatcher 
   // Built when the use-case runs: resolving roles through Slack takes time.
   const contextNow = (): UseCaseContext => ({ db, policy, now: clock.now(), actorId: SYSTEM_ACTOR });
   return async (work) => {
-    const record = loadChangeRecord(db, work.changeId);
-    if (!record) return false;
     switch (work.kind) {
       case 'request_approvals': {
-        const phase = decisionStage(record.change.state)?.phase;
-        if (!phase) return false;
+        // Only this timer needs the change first: its roles are resolved through Slack before the use-case runs.
+        const record = changeRecordOf({ db }, work.changeId);
+        const phase = record && decisionStage(record.change.state)?.phase;
+        if (!record || !phase) return false;
         const needed = rolesToResolve(requirementsOf(record, phase), policy);
         const resolved = new Map(
           await Promise.all(needed.map(async (role) => [role, await roles.membersOf(role)] as const)),
@@ -40,10 +40,10 @@ export function createTimerDispatcher(deps: TimerDependencies): TimerDispatcher 
         return true;
       }
       case 'escalate_authorization':
-        escalateAuthorization(contextNow(), { changeId: record.change.id, by: { timer: true } });
+        escalateAuthorization(contextNow(), { changeId: work.changeId, by: { timer: true } });
         return true;
       case 'paperwork_deadline':
-        paperworkDeadline(contextNow(), { changeId: record.change.id, stage: work.stage });
+        paperworkDeadline(contextNow(), { changeId: work.changeId, stage: work.stage });
         return true;
     }
   };
