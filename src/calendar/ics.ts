@@ -1,10 +1,10 @@
 // The change calendar as an RFC 5545 iCalendar feed, for Google Calendar and Outlook to subscribe to.
 
 import type { PlannedChangeRow } from '../db/schedule.js';
-import { describeState } from '../domain/lifecycle.js';
 import type { Freeze } from '../domain/schedule.js';
 import { addDays } from '../domain/schedule.js';
 import { inZone } from '../domain/zoned-time.js';
+import { describeState } from '../slack/words/states.js';
 
 /** RFC 5545 3.3.11: backslash, semicolon, comma and newline are escaped in TEXT values. */
 export function escapeText(text: string): string {

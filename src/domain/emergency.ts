@@ -5,12 +5,6 @@ import type { ChangeState } from './lifecycle.js';
 /** How a verbal approval was given (POL-SEC-008 6.2 "verbal approval"; MCP4 5.3 "verbally or via chat"). */
 export const VERBAL_MEDIA = ['phone', 'video_call', 'in_person', 'chat'] as const;
 export type VerbalMedium = (typeof VERBAL_MEDIA)[number];
-export const VERBAL_MEDIUM_LABELS: Record<VerbalMedium, string> = {
-  phone: 'Phone',
-  video_call: 'Video call',
-  in_person: 'In person',
-  chat: 'Chat',
-};
 
 export type VerbalApprovalState = 'unconfirmed' | 'confirmed' | 'disputed';
 

@@ -4,7 +4,7 @@ export type DomainErrorCode =
   | 'UNKNOWN_RISK_LEVEL'
   | 'UNKNOWN_REVIEW_RULE';
 
-/** A request the change policy does not allow; the message is safe to show to the user. */
+/** A request the change policy does not allow. The message is for logs; people read words from the Slack layer. */
 export class DomainError extends Error {
   constructor(
     readonly code: DomainErrorCode,

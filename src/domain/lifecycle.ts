@@ -27,11 +27,6 @@ export const CHANGE_STATES = [
 ] as const;
 export type ChangeState = (typeof CHANGE_STATES)[number];
 
-/** A state as people read it: "pending_approval" → "pending approval". */
-export function describeState(state: ChangeState): string {
-  return state.replaceAll('_', ' ');
-}
-
 interface Transition {
   from: readonly ChangeState[];
   to: ChangeState;
@@ -78,19 +73,28 @@ export const TRANSITIONS = {
 
 export type TransitionName = keyof typeof TRANSITIONS;
 
-/** The state a change moves to, or a DomainError saying why it may not. */
-export function nextState(change: { type: ChangeType; state: ChangeState }, transition: TransitionName): ChangeState {
+/** Why a change may not make a move: its type never does, or not from the state it is in. */
+export type TransitionBlocker = 'type' | 'state';
+
+export function transitionBlocker(
+  change: { type: ChangeType; state: ChangeState },
+  transition: TransitionName,
+): TransitionBlocker | undefined {
   const rule: Transition = TRANSITIONS[transition];
-  if (!rule.types.includes(change.type)) {
-    throw new DomainError('ILLEGAL_TRANSITION', `A ${change.type} change cannot ${transition.replaceAll('_', ' ')}.`);
+  if (!rule.types.includes(change.type)) return 'type';
+  return rule.from.includes(change.state) ? undefined : 'state';
+}
+
+/** The state a change moves to, or a DomainError (for logs, not for people) saying why it may not. */
+export function nextState(change: { type: ChangeType; state: ChangeState }, transition: TransitionName): ChangeState {
+  const blocker = transitionBlocker(change, transition);
+  const move = transition.replaceAll('_', ' ');
+  if (blocker === 'type') throw new DomainError('ILLEGAL_TRANSITION', `A ${change.type} change cannot ${move}.`);
+  if (blocker === 'state') {
+    const state = change.state.replaceAll('_', ' ');
+    throw new DomainError('ILLEGAL_TRANSITION', `Cannot ${move} a change that is ${state}.`);
   }
-  if (!rule.from.includes(change.state)) {
-    throw new DomainError(
-      'ILLEGAL_TRANSITION',
-      `Cannot ${transition.replaceAll('_', ' ')} a change that is ${describeState(change.state)}.`,
-    );
-  }
-  return rule.to;
+  return TRANSITIONS[transition].to;
 }
 
 /** Transitions open to a change right now, e.g. to decide which buttons to offer. */
@@ -114,8 +118,6 @@ export interface DecisionStage {
   approve: TransitionName;
   /** Taken on one rejection. */
   reject: TransitionName;
-  /** What the two buttons say. */
-  words: { approve: string; reject: string; approved: string; rejected: string };
 }
 
 const STAGES = {
@@ -123,19 +125,16 @@ const STAGES = {
     phase: 'approval',
     approve: 'approve',
     reject: 'reject',
-    words: { approve: 'Approve', reject: 'Reject', approved: 'approved', rejected: 'rejected' },
   },
   pending_authorization: {
     phase: 'authorization',
     approve: 'authorize',
     reject: 'decline',
-    words: { approve: 'Authorize', reject: 'Decline', approved: 'authorized', rejected: 'declined' },
   },
   pending_retro_approval: {
     phase: 'retro_approval',
     approve: 'retro_approve',
     reject: 'retro_reject',
-    words: { approve: 'Approve', reject: 'Reject', approved: 'retro-approved', rejected: 'rejected in retro-approval' },
   },
 } as const satisfies Partial<Record<ChangeState, DecisionStage>>;
 

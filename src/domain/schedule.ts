@@ -4,7 +4,7 @@ import { DateTime } from 'luxon';
 import type { Policy } from '../policy/schema.js';
 import { localDate } from './business-hours.js';
 import { weekdayFromIso } from './weekday.js';
-import { atWallClock, calendarDate, inZone } from './zoned-time.js';
+import { atWallClock, calendarDate } from './zoned-time.js';
 
 export interface Interval {
   start: Date;
@@ -24,7 +24,7 @@ type WindowPolicy = Pick<Policy, 'timezone' | 'deployment_windows'>;
 
 const DAY_MS = 24 * 3600_000;
 /** How far ahead the next window is looked for: the windows repeat weekly, freezes may cover weeks. */
-const SEARCH_DAYS = 120;
+export const SEARCH_DAYS = 120;
 
 const overlapping = (a: Interval, b: Interval) => a.start < b.end && b.start < a.end;
 
@@ -178,79 +178,16 @@ export function exceptionAllowed(problems: readonly ScheduleProblem[], policy: P
   return policy.scheduling.freeze_rule === 'exception' || !problems.some((problem) => problem.kind === 'freeze');
 }
 
-/** "Tue 24 Nov 2026, 06:00" or "06:00" in the time zone. */
-function wallClock(at: Date, timeZone: string, withDate: boolean): string {
-  return inZone(at, timeZone)
-    .setLocale('en-GB')
-    .toFormat(withDate ? 'ccc d LLL yyyy, HH:mm' : 'HH:mm');
-}
-
 /**
- * A period as people read it in plain text (modal errors cannot use Slack's date tokens), in the
- * policy's time zone, named so nobody reads it in their own: "Tue 24 Nov 2026, 06:00–10:00 (America/New_York)".
+ * Whether the schedule problems refuse the change: none when there are none, or when an exception was
+ * requested and the policy lets one through.
  */
-export function describePeriod(period: Interval, timeZone: string): string {
-  const sameDay = localDate(period.start, timeZone) === localDate(new Date(period.end.getTime() - 1), timeZone);
-  return `${wallClock(period.start, timeZone, true)}–${wallClock(period.end, timeZone, !sameDay)} (${timeZone})`;
-}
-
-/** A freeze as people read it: "Holiday freeze (2026-12-20 to 2027-01-02)". */
-export function describeFreeze(freeze: Pick<Freeze, 'from' | 'to' | 'reason'>): string {
-  return `“${freeze.reason}” (${freeze.from === freeze.to ? freeze.from : `${freeze.from} to ${freeze.to}`})`;
-}
-
-/** What to say about the next window: "the next one is …" or that none allows the risk. */
-export function nextWindowText(next: Interval | undefined, risk: string, timeZone: string): string {
-  // Undefined also when the windows exist but none is long enough or free of freezes: say all three.
-  return next
-    ? `The next ${risk}-risk window is ${describePeriod(next, timeZone)}.`
-    : `No deployment window in the next ${SEARCH_DAYS} days is open to ${risk}-risk changes, ` +
-        'long enough for this one and outside every freeze.';
-}
-
-/**
- * The modal errors for a planned change's schedule, keyed by the field they belong on, or none when
- * an exception was requested and the policy lets one through. Messages say what to do next.
- */
-export function scheduleErrors(
+export function scheduleRefused(
   problems: readonly ScheduleProblem[],
-  request: { risk: string; exceptionRequested: boolean },
-  policy: Pick<Policy, 'timezone' | 'scheduling'>,
-  fields: { start: string; end: string; exception: string },
-): Record<string, string> {
-  const { risk, exceptionRequested } = request;
-  if (problems.length === 0 || (exceptionRequested && exceptionAllowed(problems, policy))) return {};
-  const errors: Record<string, string> = {};
-  const add = (field: string, message: string) => {
-    errors[field] = errors[field] ? `${errors[field]} ${message}` : message;
-  };
-  const exceptionHint = exceptionAllowed(problems, policy)
-    ? ` Or tick "Request an exception": the ${policy.scheduling.exception_role} is then asked to approve it too.`
-    : '';
-  for (const problem of problems) {
-    if (problem.kind === 'outside_window') {
-      const what = problem.field === 'start' ? 'The planned start is outside' : 'The planned end is past the end of';
-      add(
-        fields[problem.field],
-        `${what} the deployment windows for ${risk}-risk changes (9.1). ` +
-          `${nextWindowText(problem.next, risk, policy.timezone)}${exceptionHint}`,
-      );
-    } else if (policy.scheduling.freeze_rule === 'refuse') {
-      add(
-        fields.start,
-        `It is planned into the change freeze ${describeFreeze(problem.freeze)}; no change runs during it (9.2). ` +
-          `Plan it after ${problem.freeze.to}.`,
-      );
-    } else {
-      add(
-        fields.start,
-        `It is planned into the change freeze ${describeFreeze(problem.freeze)} (9.2).${exceptionHint}`,
-      );
-    }
-  }
-  if (exceptionRequested)
-    add(fields.exception, 'An exception cannot be granted: the policy refuses every change during a freeze.');
-  return errors;
+  exceptionRequested: boolean,
+  policy: Pick<Policy, 'scheduling'>,
+): boolean {
+  return problems.length > 0 && !(exceptionRequested && exceptionAllowed(problems, policy));
 }
 
 /** A planned change as conflict detection sees it. */
@@ -295,23 +232,30 @@ export const FREEZE_REASON_MAX = 200;
 const isCalendarDate = (value: string) =>
   /^\d{4}-\d{2}-\d{2}$/.test(value) && DateTime.fromISO(value, { zone: 'utc' }).isValid;
 
+/** Why a freeze as typed was refused, by field; the Slack layer words it. */
+export type FreezeIssues = {
+  from?: { code: 'not_a_date' };
+  to?: { code: 'not_a_date' } | { code: 'before_first_day' } | { code: 'over_already'; today: string };
+  reason?: { code: 'required' } | { code: 'too_long'; max: number };
+};
+
 /**
  * Checks a freeze announced from Slack (9.2): real dates, the end not before the start nor already
- * past (`today` in the policy timezone), and a reason. Errors are keyed by `from`, `to` and `reason`.
+ * past (`today` in the policy timezone), and a reason.
  */
 export function validateFreeze(
   input: FreezeInput,
   today: string,
-): { ok: true; freeze: Omit<Freeze, 'id'> } | { ok: false; errors: Partial<Record<'from' | 'to' | 'reason', string>> } {
-  const errors: Partial<Record<'from' | 'to' | 'reason', string>> = {};
+): { ok: true; freeze: Omit<Freeze, 'id'> } | { ok: false; issues: FreezeIssues } {
+  const issues: FreezeIssues = {};
   const from = input.from?.trim() ?? '';
   const to = input.to?.trim() ?? '';
   const reason = input.reason?.trim() ?? '';
-  if (!isCalendarDate(from)) errors.from = 'Give the first day as YYYY-MM-DD, e.g. 2027-03-01.';
-  if (!isCalendarDate(to)) errors.to = 'Give the last day as YYYY-MM-DD, e.g. 2027-03-05.';
-  else if (isCalendarDate(from) && to < from) errors.to = 'The last day must not be before the first.';
-  else if (to < today) errors.to = `That freeze would be over already (today is ${today}).`;
-  if (reason === '') errors.reason = 'Say why, e.g. "Quarter close"; everyone planning a change reads it.';
-  else if (reason.length > FREEZE_REASON_MAX) errors.reason = `Keep the reason under ${FREEZE_REASON_MAX} characters.`;
-  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, freeze: { from, to, reason } };
+  if (!isCalendarDate(from)) issues.from = { code: 'not_a_date' };
+  if (!isCalendarDate(to)) issues.to = { code: 'not_a_date' };
+  else if (isCalendarDate(from) && to < from) issues.to = { code: 'before_first_day' };
+  else if (to < today) issues.to = { code: 'over_already', today };
+  if (reason === '') issues.reason = { code: 'required' };
+  else if (reason.length > FREEZE_REASON_MAX) issues.reason = { code: 'too_long', max: FREEZE_REASON_MAX };
+  return Object.keys(issues).length > 0 ? { ok: false, issues } : { ok: true, freeze: { from, to, reason } };
 }

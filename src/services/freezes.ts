@@ -3,13 +3,20 @@ import { freezeOfSubmission, insertFreeze, loadFreezes, markFreezeRemoved } from
 import { type PlannedChangeRow, plannedChangesDuring } from '../db/schedule.js';
 import { localDate } from '../domain/business-hours.js';
 import { formatFreezeRef } from '../domain/freeze-ref.js';
-import { addDays, type Freeze, type FreezeInput, freezeInterval, validateFreeze } from '../domain/schedule.js';
+import {
+  addDays,
+  type Freeze,
+  type FreezeInput,
+  type FreezeIssues,
+  freezeInterval,
+  validateFreeze,
+} from '../domain/schedule.js';
 import type { Refusal, UseCaseContext } from './context.js';
 
 export type FreezeOutcome =
   /** `plannedInside`: changes already planned in it; their owners move them or ask for an exception. */
   | { ok: true; freeze: Freeze; created: boolean; plannedInside: PlannedChangeRow[] }
-  | { ok: false; errors: Partial<Record<'from' | 'to' | 'reason', string>> };
+  | { ok: false; issues: FreezeIssues };
 
 /** A freeze to remove that is not in force (never announced from Slack, or removed already). */
 export type FreezeRefusal = Refusal<'freeze_not_found', { ref: string }>;

@@ -6,7 +6,6 @@ import type { DbExecutor } from '../db/client.js';
 import { loadFreezes } from '../db/freezes.js';
 import { deleteVerification, insertReview, insertRollback, insertVerification } from '../db/implementation.js';
 import { enqueue } from '../db/outbox.js';
-import { DomainError } from '../domain/errors.js';
 import type { ImplementationEvent } from '../domain/events.js';
 import {
   type CloseRefusal,
@@ -19,7 +18,13 @@ import {
   startRefusal,
   VERIFIABLE_STATES,
 } from '../domain/implementation.js';
-import { type ChangeState, nextState, type TransitionName } from '../domain/lifecycle.js';
+import {
+  type ChangeState,
+  type ChangeType,
+  type TransitionBlocker,
+  type TransitionName,
+  transitionBlocker,
+} from '../domain/lifecycle.js';
 import type { Freeze } from '../domain/schedule.js';
 import { type ChangeRefusal, changeNotFound, type Refusal, type UseCaseContext } from './context.js';
 
@@ -43,7 +48,10 @@ export type StepRefusal =
   /** Its production validation (8.4) is recorded once it has run. */
   | Refusal<'not_verifiable', { ref: string; state: ChangeState }>
   /** The lifecycle has no such move from the change's state; `why` is the lifecycle's explanation. */
-  | Refusal<'illegal_transition', { ref: string; why: string }>
+  | Refusal<
+      'illegal_transition',
+      { ref: string; transition: TransitionName; type: ChangeType; state: ChangeState; blocker: TransitionBlocker }
+    >
   /** Not approved, outside the windows or in a freeze (9.1, 9.2). */
   | Refusal<'cannot_start', { why: StartRefusal }>
   /** Not run yet, or not verified or reviewed yet. */
@@ -115,14 +123,9 @@ function transitionOf(rule: StepRule, record: ChangeRecord): TransitionName | un
 }
 
 function transitionRefusal(record: ChangeRecord, transition: TransitionName): StepRefusal | undefined {
-  try {
-    nextState(record.change, transition);
-    return undefined;
-  } catch (error) {
-    if (error instanceof DomainError)
-      return { ok: false, code: 'illegal_transition', ref: record.ref, why: error.message };
-    throw error;
-  }
+  const { type, state } = record.change;
+  const blocker = transitionBlocker(record.change, transition);
+  return blocker && { ok: false, code: 'illegal_transition', ref: record.ref, transition, type, state, blocker };
 }
 
 /** Only the owner takes implementation steps; checked before anything else is said about the change. */

@@ -6,19 +6,19 @@ import type { DbExecutor } from '../db/client.js';
 import { loadFreezes } from '../db/freezes.js';
 import { enqueue } from '../db/outbox.js';
 import { conflictsFor } from '../db/schedule.js';
-import { CHANGE_FIELDS, type ChangeRequest } from '../domain/change-request.js';
+import type { ChangeRequest } from '../domain/change-request.js';
 import { assessRisk, effectiveRiskLevel } from '../domain/risk.js';
 import { requiredApprovals } from '../domain/routing.js';
 import {
   type ScheduleException,
   type ScheduleProblem,
-  scheduleErrors,
   scheduleExceptionOf,
   scheduleProblems,
+  scheduleRefused,
 } from '../domain/schedule.js';
 import type { Policy } from '../policy/schema.js';
 import { announce } from './announce.js';
-import type { UseCaseContext } from './context.js';
+import type { Refusal, UseCaseContext } from './context.js';
 
 export interface SubmittedChange {
   changeId: number;
@@ -28,11 +28,8 @@ export interface SubmittedChange {
 
 export type SubmitOutcome =
   | ({ ok: true } & SubmittedChange)
-  /**
-   * The schedule breaks the policy's windows or freezes and no (allowed) exception was asked:
-   * modal errors by field.
-   */
-  | { ok: false; errors: Record<string, string> };
+  /** The schedule breaks the policy's windows or freezes and no (allowed) exception was asked. */
+  | Refusal<'schedule_refused', { problems: ScheduleProblem[]; risk: string; exceptionRequested: boolean }>;
 
 /** A change approved the moment it was submitted is still announced. */
 function announceApprovedOnSubmit(tx: DbExecutor, change: Parameters<typeof announce>[1], now: Date): void {
@@ -74,12 +71,6 @@ export function requestScheduleProblems(
     now,
   );
 }
-
-const SCHEDULE_FIELDS = {
-  start: CHANGE_FIELDS.plannedStart,
-  end: CHANGE_FIELDS.plannedEnd,
-  exception: CHANGE_FIELDS.scheduleException,
-};
 
 /** The audit data of a schedule exception: requested (planned change) or exempt (emergency). */
 export function exceptionAuditData(exception: ScheduleException): Record<string, unknown> {
@@ -125,13 +116,9 @@ export function submitChange(
       if (existing !== undefined) return { ok: true, changeId: existing, created: false };
       const withoutException = assessRequest(request, policy);
       const problems = requestScheduleProblems(tx, ctx, request, withoutException.riskLevel);
-      const errors = scheduleErrors(
-        problems,
-        { risk: withoutException.riskLevel, exceptionRequested: request.scheduleExceptionRequested },
-        policy,
-        SCHEDULE_FIELDS,
-      );
-      if (Object.keys(errors).length > 0) return { ok: false, errors };
+      const exceptionRequested = request.scheduleExceptionRequested;
+      if (scheduleRefused(problems, exceptionRequested, policy))
+        return { ok: false, code: 'schedule_refused', problems, risk: withoutException.riskLevel, exceptionRequested };
       // Only a schedule that needs one carries an exception (and its approver); a tick with nothing
       // to except is ignored.
       const scheduleException = scheduleExceptionOf(problems);

@@ -22,18 +22,17 @@ import type { ChangeState } from '../../src/domain/lifecycle.js';
 import {
   allowedPeriods,
   conflictsOf,
-  describePeriod,
   type Freeze,
   fitsWindows,
   type Interval,
   nextAllowedPeriod,
   type PlannedChange,
   type ScheduleProblem,
-  scheduleErrors,
   scheduleProblems,
   sharedSystems,
 } from '../../src/domain/schedule.js';
 import { closeRefusalText, startRefusalText } from '../../src/slack/words/implementation.js';
+import { describePeriod, scheduleErrors } from '../../src/slack/words/schedule.js';
 import { minimalPolicy, policyWith } from './policy-fixture.js';
 
 // The domain gives a refusal's code and facts; the owner reads it through slack/words.

@@ -1,9 +1,9 @@
 import type { types } from '@slack/bolt';
 import type { Agenda, ChangeHeadline } from '../../domain/agenda.js';
-import { describeState } from '../../domain/lifecycle.js';
 import type { Policy } from '../../policy/schema.js';
 import { ACTIONS, encodeMeetingValue } from '../ids.js';
 import { OBLIGATION_LABELS } from '../words/paperwork.js';
+import { describeState } from '../words/states.js';
 import {
   button,
   context,

@@ -11,7 +11,6 @@ import {
   type Minutes,
   tally,
 } from '../../domain/cab.js';
-import { describeState } from '../../domain/lifecycle.js';
 import type { Policy } from '../../policy/schema.js';
 import {
   ACTIONS,
@@ -24,6 +23,7 @@ import {
   VIEWS,
 } from '../ids.js';
 import { CAB_OUTCOME_WORDS } from '../words/cab.js';
+import { describeState } from '../words/states.js';
 import { closeMeetingActions, meetingTimeText, type SlackMessage } from './agenda.js';
 import {
   button,

@@ -4,10 +4,11 @@ import { isBoardRequirement, requirementsOf } from '../../domain/approvers.js';
 import { nextMeetingAt } from '../../domain/cab.js';
 import { outstandingPaperwork } from '../../domain/emergency.js';
 import { type ChangeEvent, isImplementationEvent } from '../../domain/events.js';
-import { APPROVAL_PHASES, type ApprovalPhase, decisionStage, describeState } from '../../domain/lifecycle.js';
+import { APPROVAL_PHASES, type ApprovalPhase, decisionStage } from '../../domain/lifecycle.js';
 import type { Policy } from '../../policy/schema.js';
 import { ACTIONS, encodeChangeValue, encodeDecisionValue, REJECT_REASON_BLOCK, VIEWS } from '../ids.js';
 import { OBLIGATION_LABELS } from '../words/paperwork.js';
+import { describeState, PHASE_WORDS } from '../words/states.js';
 import { button, context, divider, header, section, slackDate, truncate } from './blocks.js';
 import { emergencyBlocks, emergencyButtons } from './emergency.js';
 import { implementationButtons, implementationDetailFields, implementationLines } from './implementation.js';
@@ -179,8 +180,8 @@ export function approvalRequestMessage(
   const open = stage?.phase === phase;
   const buttons = open
     ? [
-        button(stage.words.approve, ACTIONS.approve, value, 'primary'),
-        button(stage.words.reject, ACTIONS.reject, value, 'danger'),
+        button(PHASE_WORDS[stage.phase].approve, ACTIONS.approve, value, 'primary'),
+        button(PHASE_WORDS[stage.phase].reject, ACTIONS.reject, value, 'danger'),
         button('Details', ACTIONS.details, encodeChangeValue(record.change.id)),
       ]
     : [button('Details', ACTIONS.details, encodeChangeValue(record.change.id))];
@@ -464,7 +465,7 @@ export function changeDetailsModal(record: ChangeRecord, policy: Policy, now: Da
 
 /** Asks for the reason of a rejection (or a decline) in the phase the button was shown in. */
 export function rejectReasonModal(record: ChangeRecord, phase: ApprovalPhase): types.ModalView {
-  const verb = decisionStage(record.change.state)?.words.reject ?? 'Reject';
+  const verb = PHASE_WORDS[decisionStage(record.change.state)?.phase ?? phase].reject;
   return {
     type: 'modal',
     callback_id: VIEWS.rejectReason,

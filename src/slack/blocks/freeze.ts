@@ -1,8 +1,9 @@
 import type { types } from '@slack/bolt';
 import type { PlannedChangeRow } from '../../db/schedule.js';
-import { describeFreeze, FREEZE_REASON_MAX, type Freeze } from '../../domain/schedule.js';
+import { FREEZE_REASON_MAX, type Freeze } from '../../domain/schedule.js';
 import type { Policy } from '../../policy/schema.js';
 import { FREEZE_FIELDS, VIEWS } from '../ids.js';
+import { describeFreeze } from '../words/schedule.js';
 import { section, slackDate, truncate } from './blocks.js';
 import { FORM_ACTION, input, plain, textInput } from './change-form.js';
 import { escapeMrkdwn, mentionMember } from './mrkdwn.js';

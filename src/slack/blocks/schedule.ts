@@ -1,10 +1,11 @@
 import type { types } from '@slack/bolt';
 import type { Conflict, PlannedChangeRow } from '../../db/schedule.js';
 import { localDate } from '../../domain/business-hours.js';
-import { describeState } from '../../domain/lifecycle.js';
-import { addDays, describeFreeze, type Freeze, nextWindowText, weekdayOf } from '../../domain/schedule.js';
+import { addDays, type Freeze, weekdayOf } from '../../domain/schedule.js';
 import type { Policy } from '../../policy/schema.js';
 import type { ScheduleCheck } from '../../services/schedule-check.js';
+import { describeFreeze, nextWindowText } from '../words/schedule.js';
+import { describeState } from '../words/states.js';
 import { linesToSections, paginate, slackDate, truncate } from './blocks.js';
 import { escapeMrkdwn, mentionMember } from './mrkdwn.js';
 

@@ -1,6 +1,6 @@
 import { type BallotKind, type BallotRefusal, CAB_DECIDED, type CabOutcome } from '../../domain/cab.js';
-import { describeState } from '../../domain/lifecycle.js';
 import type { BallotResult, CloseMeetingOutcome, ConveneOutcome, NoCabChannel } from '../../services/cab.js';
+import { describeState } from './states.js';
 
 /** How each outcome reads on the board's buttons and tallies, keyed by the domain's outcome. */
 export const CAB_OUTCOME_WORDS: Record<CabOutcome, { button: string; past: string; emoji: string }> = {

@@ -1,7 +1,8 @@
 import type { EligibilityRefusal } from '../../domain/approvers.js';
-import { type DecisionStage, describeState } from '../../domain/lifecycle.js';
+import type { DecisionStage } from '../../domain/lifecycle.js';
 import type { DecisionRefusal } from '../../services/decide.js';
 import { changeRefusalText } from './refusals.js';
+import { describeState, PHASE_WORDS } from './states.js';
 
 /** Why an approval or rejection was not recorded, told to the person who clicked. */
 export function decisionRefusalText(refusal: DecisionRefusal): string {
@@ -49,6 +50,6 @@ export function approvalRecordedText(approved: { ref: string; stage: DecisionSta
   const { ref, stage, moved } = approved;
   return (
     `Your ${stage.phase === 'authorization' ? 'authorization' : 'approval'} of ${ref} is ` +
-    `recorded.${moved ? ` ${ref} is now ${stage.words.approved}.` : ''}`
+    `recorded.${moved ? ` ${ref} is now ${PHASE_WORDS[stage.phase].approved}.` : ''}`
   );
 }

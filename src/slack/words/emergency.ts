@@ -1,6 +1,6 @@
-import { describeState } from '../../domain/lifecycle.js';
 import type { EscalationOutcome } from '../../services/emergency.js';
 import { changeRefusalText } from './refusals.js';
+import { describeState } from './states.js';
 
 /** What asking the stand-in authorizers did, or why they were not asked. */
 export function escalationText(outcome: EscalationOutcome): string {

@@ -1,9 +1,9 @@
 import type { ImplementationEvent } from '../../domain/events.js';
 import type { CloseRefusal, ImplementationStep, StartRefusal } from '../../domain/implementation.js';
-import { describeState } from '../../domain/lifecycle.js';
-import { describeFreeze, nextWindowText } from '../../domain/schedule.js';
 import type { StepRefusal } from '../../services/implementation.js';
 import { changeRefusalText } from './refusals.js';
+import { describeFreeze, nextWindowText } from './schedule.js';
+import { describeState, describeTransition } from './states.js';
 
 /** "start", "mark … failed": how a refusal names the step. */
 const STEP_VERBS: Record<ImplementationStep, string> = {
@@ -45,7 +45,7 @@ export function stepRefusalText(refusal: StepRefusal): string {
         'once it has run.'
       );
     case 'illegal_transition':
-      return `${refusal.ref}: ${refusal.why}`;
+      return `${refusal.ref}: ${illegalTransitionText(refusal)}`;
     case 'cannot_start':
       return startRefusalText(refusal.why);
     case 'cannot_close':
@@ -95,4 +95,12 @@ export function closeRefusalText(refusal: CloseRefusal): string {
       return `${ref} cannot close yet: it still needs ${missing.join(' and ')}.`;
     }
   }
+}
+
+/** Why the lifecycle (5.1) does not allow the move from where the change is. */
+function illegalTransitionText(refusal: Extract<StepRefusal, { code: 'illegal_transition' }>): string {
+  const move = describeTransition(refusal.transition);
+  return refusal.blocker === 'type'
+    ? `A ${refusal.type} change cannot ${move}.`
+    : `Cannot ${move} a change that is ${describeState(refusal.state)}.`;
 }

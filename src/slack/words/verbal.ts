@@ -1,4 +1,4 @@
-import { describeState } from '../../domain/lifecycle.js';
+import type { VerbalMedium } from '../../domain/emergency.js';
 import type {
   AnswerVerbalOutcome,
   AuthorizingRoles,
@@ -6,6 +6,7 @@ import type {
   VerbalRecordingRefusal,
 } from '../../services/verbal-approvals.js';
 import { changeRefusalText } from './refusals.js';
+import { describeState } from './states.js';
 
 /** e.g. "manager, security, or instead cto, ciso". */
 function authorizingRolesText({ roles, standIns }: AuthorizingRoles): string {
@@ -84,3 +85,11 @@ export function answerVerbalText(outcome: AnswerVerbalOutcome): string {
       return `You already ${outcome.answer} this verbal approval of ${outcome.ref}.`;
   }
 }
+
+/** How a verbal approval was given, as the modal's options and the record say it. */
+export const VERBAL_MEDIUM_LABELS: Record<VerbalMedium, string> = {
+  phone: 'Phone',
+  video_call: 'Video call',
+  in_person: 'In person',
+  chat: 'Chat',
+};

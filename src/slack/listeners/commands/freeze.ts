@@ -4,6 +4,7 @@ import { freezeAddedText, freezeListText, freezeModal, freezeRemovedText } from 
 import { escapeMrkdwn } from '../../blocks/mrkdwn.js';
 import { holdsAnyRole, ROLE_CHECK_FAILED } from '../../role-members.js';
 import { freezeRefusalText } from '../../words/freezes.js';
+import { freezeIssueTexts } from '../../words/schedule.js';
 import { ephemeral, openModalAfterAck, type Subcommand, type SubcommandContext } from './subcommand.js';
 
 const USAGE =
@@ -47,7 +48,7 @@ async function add(context: SubcommandContext, rest: string): Promise<void> {
     ephemeral(
       outcome.ok
         ? freezeAddedText(outcome.freeze, outcome.plannedInside)
-        : `${Object.values(outcome.errors).join(' ')}\n${USAGE}`,
+        : `${Object.values(freezeIssueTexts(outcome.issues)).join(' ')}\n${USAGE}`,
     ),
   );
 }

@@ -1,8 +1,8 @@
 import { formatChangeRef } from '../../../domain/change-ref.js';
-import { describeState } from '../../../domain/lifecycle.js';
 import { changesFor, type ListFilter } from '../../../services/change-queries.js';
 import { context, SECTION_TEXT_LIMIT, section, slackDate } from '../../blocks/blocks.js';
 import { escapeMrkdwn } from '../../blocks/mrkdwn.js';
+import { describeState } from '../../words/states.js';
 import { ephemeral, type Subcommand } from './subcommand.js';
 
 const FILTERS: readonly ListFilter[] = ['mine', 'pending', 'all'];

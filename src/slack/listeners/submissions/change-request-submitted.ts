@@ -5,6 +5,14 @@ import { readChangeRequestForm } from '../../blocks/change-form.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { VIEWS } from '../../ids.js';
 import { useCaseOf } from '../../use-case-context.js';
+import { scheduleErrors } from '../../words/schedule.js';
+
+/** Where the schedule's errors land on the form. */
+const SCHEDULE_FIELDS = {
+  start: CHANGE_FIELDS.plannedStart,
+  end: CHANGE_FIELDS.plannedEnd,
+  exception: CHANGE_FIELDS.scheduleException,
+};
 
 /**
  * The change-request modal submitted: validated on the server (errors go back on their blocks and
@@ -24,7 +32,9 @@ export function registerChangeRequestSubmitted(app: App, deps: ListenerDependenc
       // The view ID makes a repeated submission of the same modal record nothing new.
       const outcome = submitChange(ctx, { request: validation.request, submissionKey: view.id });
       if (!outcome.ok) {
-        await ack({ response_action: 'errors', errors: outcome.errors });
+        const { problems, risk, exceptionRequested } = outcome;
+        const errors = scheduleErrors(problems, { risk, exceptionRequested }, ctx.policy, SCHEDULE_FIELDS);
+        await ack({ response_action: 'errors', errors });
         return;
       }
     } catch (error) {

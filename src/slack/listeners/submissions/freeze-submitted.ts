@@ -6,6 +6,7 @@ import type { ListenerDependencies } from '../../dependencies.js';
 import { FREEZE_FIELDS, VIEWS } from '../../ids.js';
 import { holdsAnyRole, ROLE_CHECK_FAILED } from '../../role-members.js';
 import { useCaseOf } from '../../use-case-context.js';
+import { freezeIssueTexts } from '../../words/schedule.js';
 
 /**
  * The add-freeze form submitted: who may is checked here, errors go back on their inputs, the result is sent as a DM.
@@ -36,7 +37,7 @@ export function registerFreezeSubmitted(app: App, deps: ListenerDependencies): v
     // The view ID makes a repeated submission add nothing new.
     const outcome = addFreeze(useCaseOf(context), { input, submissionKey: view.id });
     if (!outcome.ok) {
-      const { from, to, reason } = outcome.errors;
+      const { from, to, reason } = freezeIssueTexts(outcome.issues);
       await ack({
         response_action: 'errors',
         errors: {
