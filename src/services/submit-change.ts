@@ -6,7 +6,7 @@ import type { DbExecutor } from '../db/client.js';
 import { loadFreezes } from '../db/freezes.js';
 import { enqueue } from '../db/outbox.js';
 import { conflictsFor } from '../db/schedule.js';
-import { CHANGE_FIELDS, type ChangeRequest } from '../domain/change-request.js';
+import type { ChangeRequest } from '../domain/change-request.js';
 import { assessRisk, effectiveRiskLevel } from '../domain/risk.js';
 import { requiredApprovals } from '../domain/routing.js';
 import {
@@ -75,10 +75,11 @@ export function requestScheduleProblems(
   );
 }
 
+/** The change modal's schedule blocks (slack/blocks/form-fields.ts CHANGE_FIELDS), which scheduleErrors keys by. */
 const SCHEDULE_FIELDS = {
-  start: CHANGE_FIELDS.plannedStart,
-  end: CHANGE_FIELDS.plannedEnd,
-  exception: CHANGE_FIELDS.scheduleException,
+  start: 'planned_start',
+  end: 'planned_end',
+  exception: 'schedule_exception',
 };
 
 /** The audit data of a schedule exception: requested (planned change) or exempt (emergency). */
