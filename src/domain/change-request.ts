@@ -1,31 +1,34 @@
 import { z } from 'zod';
 import type { Policy } from '../policy/schema.js';
+import type { FormIssue, IssueSink } from './form-issues.js';
 
-/** Field names of the change request (POL-SEC-008 4.2); the Slack modal uses them as block IDs. */
-export const CHANGE_FIELDS = {
-  title: 'title',
-  description: 'description',
-  businessJustification: 'business_justification',
-  changeType: 'change_type',
-  affectedSystems: 'affected_systems',
-  requestedRiskLevel: 'requested_risk_level',
-  securityTriggers: 'security_triggers',
-  reviewRules: 'review_rules',
-  impactAnalysis: 'impact_analysis',
-  testPlan: 'test_plan',
-  rollbackPlan: 'rollback_plan',
-  implementationPlan: 'implementation_plan',
-  plannedStart: 'planned_start',
-  plannedEnd: 'planned_end',
-  scheduleException: 'schedule_exception',
-  owner: 'owner',
-  link: 'link',
-} as const;
+/** Field names of the change request form (POL-SEC-008 4.2); the Slack modal maps each to its block. */
+export type ChangeField =
+  | 'title'
+  | 'description'
+  | 'businessJustification'
+  | 'changeType'
+  | 'affectedSystems'
+  | 'requestedRiskLevel'
+  | 'securityTriggers'
+  | 'reviewRules'
+  | 'impactAnalysis'
+  | 'testPlan'
+  | 'rollbackPlan'
+  | 'implementationPlan'
+  | 'plannedStart'
+  | 'plannedEnd'
+  | 'scheduleException'
+  | 'owner'
+  | 'link';
 
-/** The field holding one risk factor's answer. */
-export function riskFactorField(factorId: string): string {
-  return `risk_${factorId}`;
-}
+/**
+ * Why a change request is refused, field by field; a risk factor's answer is named by its factor, with the
+ * policy's label for it. The schedule exception is checked with the windows and freezes, not here.
+ */
+export type ChangeIssue =
+  | FormIssue<Exclude<ChangeField, 'scheduleException'>>
+  | (FormIssue<'riskAnswer'> & { factorId: string; factorLabel: string });
 
 /** What the form holds, as read from Slack: anything may be missing or malformed. */
 export interface ChangeRequestForm {
@@ -74,48 +77,46 @@ export interface ChangeRequest {
   link: string | undefined;
 }
 
-export type Validation = { ok: true; request: ChangeRequest } | { ok: false; errors: Record<string, string> };
+export type Validation = { ok: true; request: ChangeRequest } | { ok: false; issues: ChangeIssue[] };
 
 export const TITLE_MAX = 150;
 export const TEXT_MAX = 3000;
 
-const requiredText = (label: string, max: number) =>
-  z
-    .string({ error: `Enter the ${label}.` })
-    .trim()
-    .min(1, `Enter the ${label}.`)
-    .max(max, `Keep the ${label} under ${max} characters.`);
-
-/** A required text field, trimmed; a problem is written to `errors` under `field` and '' returned. */
-export function readText(
-  errors: Record<string, string>,
-  target: { field: string; label: string; max?: number },
+/** A required text input, trimmed; a problem is reported under `field` and '' returned. */
+export function readText<F extends string>(
+  issues: IssueSink<F>,
+  target: { field: F; max?: number },
   value: string | undefined,
 ): string {
-  const { field, label, max = TEXT_MAX } = target;
-  const result = requiredText(label, max).safeParse(value);
-  if (result.success) return result.data;
-  errors[field] = result.error.issues[0]?.message ?? `Check the ${label}.`;
+  const { field, max = TEXT_MAX } = target;
+  const text = typeof value === 'string' ? value.trim() : '';
+  if (text === '') issues.push({ field, code: 'required' });
+  else if (text.length > max) issues.push({ field, code: 'too_long', max });
+  else return text;
   return '';
 }
 
 /** A link people can open: http or https only. */
 export const httpLink = z.url({ protocol: /^https?$/ }).max(TEXT_MAX);
 
-/** The affected systems, trimmed and deduplicated; a problem is written to `errors` under the systems field. */
+/** Longest system name when the policy has no catalog of them. */
+const SYSTEM_NAME_MAX = 100;
+
+/** The affected systems, trimmed and deduplicated; a problem is reported under `affectedSystems`. */
 export function readAffectedSystems(
   values: readonly string[],
   policy: Policy,
-  errors: Record<string, string>,
+  issues: IssueSink<'affectedSystems'>,
 ): string[] {
+  const field = 'affectedSystems';
   const systems = [...new Set(values.map((system) => system.trim()).filter(Boolean))];
   if (systems.length === 0) {
-    errors[CHANGE_FIELDS.affectedSystems] = 'Name at least one affected system.';
+    issues.push({ field, code: 'required' });
   } else if (policy.systems.length > 0) {
     const unknown = systems.find((system) => !policy.systems.some((entry) => entry.id === system));
-    if (unknown !== undefined) errors[CHANGE_FIELDS.affectedSystems] = `"${unknown}" is not in the system catalog.`;
-  } else if (systems.some((system) => system.length > 100)) {
-    errors[CHANGE_FIELDS.affectedSystems] = 'Keep each system name under 100 characters.';
+    if (unknown !== undefined) issues.push({ field, code: 'not_in_catalog', value: unknown });
+  } else if (systems.some((system) => system.length > SYSTEM_NAME_MAX)) {
+    issues.push({ field, code: 'too_long', max: SYSTEM_NAME_MAX });
   }
   return systems;
 }
@@ -127,7 +128,7 @@ export function readAffectedSystems(
 export type RequestMode = 'request' | 'retrospective';
 
 /**
- * Validates a submitted change request against the policy at `now`. Errors are keyed by field so
+ * Validates a submitted change request against the policy at `now`. Issues are named by field so
  * each lands on its own input; nothing is thrown for bad input.
  */
 export function validateChangeRequest(
@@ -136,21 +137,17 @@ export function validateChangeRequest(
   now: Date,
   mode: RequestMode = 'request',
 ): Validation {
-  const errors: Record<string, string> = {};
-  const text = (field: string, label: string, value: string | undefined, max = TEXT_MAX) =>
-    readText(errors, { field, label, max }, value);
+  const issues: ChangeIssue[] = [];
+  const text = (field: Exclude<ChangeField, 'scheduleException'>, value: string | undefined, max = TEXT_MAX) =>
+    readText(issues, { field, max }, value);
 
-  const title = text(CHANGE_FIELDS.title, 'title', form.title, TITLE_MAX);
-  const description = text(CHANGE_FIELDS.description, 'description', form.description);
-  const businessJustification = text(
-    CHANGE_FIELDS.businessJustification,
-    'business justification',
-    form.businessJustification,
-  );
-  const impactAnalysis = text(CHANGE_FIELDS.impactAnalysis, 'impact analysis', form.impactAnalysis);
-  const testPlan = text(CHANGE_FIELDS.testPlan, 'test plan', form.testPlan);
-  const rollbackPlan = text(CHANGE_FIELDS.rollbackPlan, 'rollback plan', form.rollbackPlan);
-  const implementationPlan = text(CHANGE_FIELDS.implementationPlan, 'implementation plan', form.implementationPlan);
+  const title = text('title', form.title, TITLE_MAX);
+  const description = text('description', form.description);
+  const businessJustification = text('businessJustification', form.businessJustification);
+  const impactAnalysis = text('impactAnalysis', form.impactAnalysis);
+  const testPlan = text('testPlan', form.testPlan);
+  const rollbackPlan = text('rollbackPlan', form.rollbackPlan);
+  const implementationPlan = text('implementationPlan', form.implementationPlan);
 
   let type: ChangeRequest['type'] = 'normal';
   let standardChangeId: string | undefined;
@@ -158,33 +155,32 @@ export function validateChangeRequest(
     standardChangeId = form.changeType.slice('standard:'.length);
     type = 'standard';
     if (!policy.standard_changes.some((entry) => entry.id === standardChangeId)) {
-      errors[CHANGE_FIELDS.changeType] = 'That standard change is not in the catalog any more; pick another type.';
+      issues.push({ field: 'changeType', code: 'not_in_catalog', value: standardChangeId });
     }
   } else if (form.changeType !== 'normal' && mode === 'request') {
-    errors[CHANGE_FIELDS.changeType] = 'Pick the change type.';
+    issues.push({ field: 'changeType', code: 'required' });
   }
 
-  const affectedSystems = readAffectedSystems(form.affectedSystems, policy, errors);
+  const affectedSystems = readAffectedSystems(form.affectedSystems, policy, issues);
 
   const riskAnswers: Record<string, number> = {};
   for (const factor of policy.risk.factors) {
     const score = Number(form.riskAnswers[factor.id]);
     if (factor.options.some((option) => option.score === score)) riskAnswers[factor.id] = score;
-    else errors[riskFactorField(factor.id)] = `Rate ${factor.label}.`;
+    else issues.push({ field: 'riskAnswer', factorId: factor.id, factorLabel: factor.label, code: 'required' });
   }
   const requestedRiskLevel = form.requestedRiskLevel || undefined;
   if (requestedRiskLevel !== undefined && !policy.risk.levels.some((level) => level.id === requestedRiskLevel)) {
-    errors[CHANGE_FIELDS.requestedRiskLevel] = 'Pick a risk level from the list.';
+    issues.push({ field: 'requestedRiskLevel', code: 'not_listed' });
   }
 
   const securityTriggers = form.securityTriggers.filter((id) =>
     policy.security_review.triggers.some((trigger) => trigger.id === id),
   );
   if (securityTriggers.length !== form.securityTriggers.length)
-    errors[CHANGE_FIELDS.securityTriggers] = 'Tick only the listed triggers.';
+    issues.push({ field: 'securityTriggers', code: 'not_listed' });
   const reviewRules = form.reviewRules.filter((rule) => Object.hasOwn(policy.review_rules, rule));
-  if (reviewRules.length !== form.reviewRules.length)
-    errors[CHANGE_FIELDS.reviewRules] = 'Tick only the listed kinds of change.';
+  if (reviewRules.length !== form.reviewRules.length) issues.push({ field: 'reviewRules', code: 'not_listed' });
 
   const toDate = (seconds: number | undefined) =>
     seconds !== undefined && Number.isFinite(seconds) ? new Date(seconds * 1000) : undefined;
@@ -192,23 +188,21 @@ export function validateChangeRequest(
   const plannedEnd = toDate(form.plannedEnd);
   // The picker chooses minutes, so the current minute is not "in the past".
   const startOfThisMinute = Math.floor(now.getTime() / 60_000) * 60_000;
-  if (!plannedStart) errors[CHANGE_FIELDS.plannedStart] = 'Pick when the change starts.';
+  if (!plannedStart) issues.push({ field: 'plannedStart', code: 'required' });
   else if (mode === 'request' && plannedStart.getTime() < startOfThisMinute)
-    errors[CHANGE_FIELDS.plannedStart] = 'The start is in the past; pick a later time.';
+    issues.push({ field: 'plannedStart', code: 'in_past' });
   else if (mode === 'retrospective' && plannedStart.getTime() >= startOfThisMinute + 60_000)
-    errors[CHANGE_FIELDS.plannedStart] = 'That is in the future; pick when the fix started.';
-  if (!plannedEnd) errors[CHANGE_FIELDS.plannedEnd] = 'Pick when the change ends.';
+    issues.push({ field: 'plannedStart', code: 'in_future' });
+  if (!plannedEnd) issues.push({ field: 'plannedEnd', code: 'required' });
   else if (plannedStart && plannedEnd.getTime() <= plannedStart.getTime())
-    errors[CHANGE_FIELDS.plannedEnd] = 'The end must be after the start.';
+    issues.push({ field: 'plannedEnd', code: 'not_after_start' });
 
-  if (!form.ownerId) errors[CHANGE_FIELDS.owner] = 'Pick the change owner.';
+  if (!form.ownerId) issues.push({ field: 'owner', code: 'required' });
 
   const link = form.link?.trim() || undefined;
-  if (link !== undefined && !httpLink.safeParse(link).success) {
-    errors[CHANGE_FIELDS.link] = 'Enter a full http(s) link, e.g. https://github.com/org/repo/pull/42.';
-  }
+  if (link !== undefined && !httpLink.safeParse(link).success) issues.push({ field: 'link', code: 'not_a_link' });
 
-  if (Object.keys(errors).length > 0 || !plannedStart || !plannedEnd || !form.ownerId) return { ok: false, errors };
+  if (issues.length > 0 || !plannedStart || !plannedEnd || !form.ownerId) return { ok: false, issues };
   return {
     ok: true,
     request: {

@@ -1,17 +1,20 @@
 import type { Policy } from '../policy/schema.js';
-import { CHANGE_FIELDS, readAffectedSystems, readText, TEXT_MAX, TITLE_MAX } from './change-request.js';
+import { readAffectedSystems, readText, TEXT_MAX, TITLE_MAX } from './change-request.js';
 import { VERBAL_MEDIA, type VerbalMedium } from './emergency.js';
+import type { FormIssue, FormResult } from './form-issues.js';
 
-/** Block IDs of the emergency modal: the short form an outage allows (6.1, 6.2 "Confirm criteria, document impact"). */
-export const EMERGENCY_FIELDS = {
-  whatIsBroken: CHANGE_FIELDS.title,
-  criterion: 'emergency_criterion',
-  affectedSystems: CHANGE_FIELDS.affectedSystems,
-  plannedFix: 'planned_fix',
-  rollbackPlan: CHANGE_FIELDS.rollbackPlan,
-  owner: CHANGE_FIELDS.owner,
-  verballyAuthorized: 'verbally_authorized',
-} as const;
+/** Field names of the emergency modal: the short form an outage allows (6.1, 6.2 "Confirm criteria, document impact"). */
+export type EmergencyField =
+  | 'whatIsBroken'
+  | 'criterion'
+  | 'affectedSystems'
+  | 'plannedFix'
+  | 'rollbackPlan'
+  | 'owner'
+  | 'verballyAuthorized';
+
+/** The verbal-authorization tick is optional: nothing is wrong with it either way. */
+export type EmergencyIssue = FormIssue<Exclude<EmergencyField, 'verballyAuthorized'>>;
 
 export interface EmergencyForm {
   whatIsBroken?: string;
@@ -34,33 +37,22 @@ export interface EmergencyRequest {
   verballyAuthorized: boolean;
 }
 
-type Result<T> = { ok: true; value: T } | { ok: false; errors: Record<string, string> };
-
-/** Validates the emergency modal; each error lands on its own block, nothing is thrown. */
-export function validateEmergencyRequest(form: EmergencyForm, policy: Policy): Result<EmergencyRequest> {
-  const errors: Record<string, string> = {};
-  const title = readText(
-    errors,
-    { field: EMERGENCY_FIELDS.whatIsBroken, label: 'what is broken', max: TITLE_MAX },
-    form.whatIsBroken,
-  );
-  const plannedFix = readText(
-    errors,
-    { field: EMERGENCY_FIELDS.plannedFix, label: 'planned fix', max: TEXT_MAX },
-    form.plannedFix,
-  );
+/** Validates the emergency modal; each issue names its own field, nothing is thrown. */
+export function validateEmergencyRequest(
+  form: EmergencyForm,
+  policy: Policy,
+): FormResult<EmergencyRequest, EmergencyIssue> {
+  const issues: EmergencyIssue[] = [];
+  const title = readText(issues, { field: 'whatIsBroken', max: TITLE_MAX }, form.whatIsBroken);
+  const plannedFix = readText(issues, { field: 'plannedFix', max: TEXT_MAX }, form.plannedFix);
   // "May be brief", but not empty: 6.2 needs a way back.
-  const rollbackPlan = readText(
-    errors,
-    { field: EMERGENCY_FIELDS.rollbackPlan, label: 'rollback plan', max: TEXT_MAX },
-    form.rollbackPlan,
-  );
+  const rollbackPlan = readText(issues, { field: 'rollbackPlan', max: TEXT_MAX }, form.rollbackPlan);
   const criterion = form.criterion ?? '';
   if (!policy.emergency.criteria.some((entry) => entry.id === criterion))
-    errors[EMERGENCY_FIELDS.criterion] = 'Pick the emergency criterion that applies.';
-  const affectedSystems = readAffectedSystems(form.affectedSystems, policy, errors);
-  if (!form.ownerId) errors[EMERGENCY_FIELDS.owner] = 'Pick who is fixing it.';
-  if (Object.keys(errors).length > 0 || !form.ownerId) return { ok: false, errors };
+    issues.push({ field: 'criterion', code: criterion === '' ? 'required' : 'not_listed' });
+  const affectedSystems = readAffectedSystems(form.affectedSystems, policy, issues);
+  if (!form.ownerId) issues.push({ field: 'owner', code: 'required' });
+  if (issues.length > 0 || !form.ownerId) return { ok: false, issues };
   return {
     ok: true,
     value: {
@@ -75,13 +67,10 @@ export function validateEmergencyRequest(form: EmergencyForm, policy: Policy): R
   };
 }
 
-/** Block IDs of the verbal-approval modal. */
-export const VERBAL_FIELDS = {
-  approver: 'verbal_approver',
-  medium: 'verbal_medium',
-  givenAt: 'verbal_given_at',
-  note: 'verbal_note',
-} as const;
+/** Field names of the verbal-approval modal. */
+export type VerbalField = 'approver' | 'medium' | 'givenAt' | 'note';
+
+export type VerbalIssue = FormIssue<VerbalField>;
 
 export interface VerbalApprovalForm {
   approverId?: string;
@@ -101,21 +90,22 @@ export interface VerbalApprovalInput {
 export const NOTE_MAX = 3000;
 
 /** Validates the verbal-approval modal: who, how, when (not in the future), and an optional note or permalink. */
-export function validateVerbalApproval(form: VerbalApprovalForm, now: Date): Result<VerbalApprovalInput> {
-  const errors: Record<string, string> = {};
-  if (!form.approverId) errors[VERBAL_FIELDS.approver] = 'Pick who approved it.';
+export function validateVerbalApproval(
+  form: VerbalApprovalForm,
+  now: Date,
+): FormResult<VerbalApprovalInput, VerbalIssue> {
+  const issues: VerbalIssue[] = [];
+  if (!form.approverId) issues.push({ field: 'approver', code: 'required' });
   const medium = VERBAL_MEDIA.find((candidate) => candidate === form.medium);
-  if (!medium) errors[VERBAL_FIELDS.medium] = 'Pick how they approved it.';
+  if (!medium) issues.push({ field: 'medium', code: form.medium ? 'not_listed' : 'required' });
   const givenAt =
     form.givenAt !== undefined && Number.isFinite(form.givenAt) ? new Date(form.givenAt * 1000) : undefined;
   // The picker chooses minutes, so the current minute is not "in the future".
   const endOfThisMinute = (Math.floor(now.getTime() / 60_000) + 1) * 60_000;
-  if (!givenAt) errors[VERBAL_FIELDS.givenAt] = 'Pick when they approved it.';
-  else if (givenAt.getTime() >= endOfThisMinute)
-    errors[VERBAL_FIELDS.givenAt] = 'That is in the future; pick when the approval was given.';
+  if (!givenAt) issues.push({ field: 'givenAt', code: 'required' });
+  else if (givenAt.getTime() >= endOfThisMinute) issues.push({ field: 'givenAt', code: 'in_future' });
   const note = form.note?.trim() || undefined;
-  if (note !== undefined && note.length > NOTE_MAX)
-    errors[VERBAL_FIELDS.note] = `Keep the note under ${NOTE_MAX} characters.`;
-  if (Object.keys(errors).length > 0 || !form.approverId || !medium || !givenAt) return { ok: false, errors };
+  if (note !== undefined && note.length > NOTE_MAX) issues.push({ field: 'note', code: 'too_long', max: NOTE_MAX });
+  if (issues.length > 0 || !form.approverId || !medium || !givenAt) return { ok: false, issues };
   return { ok: true, value: { approverId: form.approverId, medium, givenAt, note } };
 }

@@ -1,7 +1,8 @@
 // After approval: running the change (POL-SEC-008 9.1), what a failure and a rollback record (10.4),
 // production validation (8.4), the post-implementation review (seed workflow 003 step 8) and closure.
 import type { Policy } from '../policy/schema.js';
-import { readText } from './change-request.js';
+import { readText, TEXT_MAX } from './change-request.js';
+import type { FormIssue, FormResult } from './form-issues.js';
 import type { ChangeState } from './lifecycle.js';
 import { type Freeze, freezesDuring, type Interval, nextAllowedPeriod, type ScheduleException } from './schedule.js';
 
@@ -9,28 +10,33 @@ import { type Freeze, freezesDuring, type Interval, nextAllowedPeriod, type Sche
 export const IMPLEMENTATION_STEPS = ['start', 'complete', 'fail', 'roll_back', 'verify', 'review', 'close'] as const;
 export type ImplementationStep = (typeof IMPLEMENTATION_STEPS)[number];
 
-/** Block IDs of the implementation modals (each input uses the form's shared action ID). */
-export const IMPLEMENTATION_FIELDS = {
-  failureReason: 'failure_reason',
-  rollbackDecidedAt: 'rollback_decided_at',
-  rollbackReason: 'rollback_reason',
-  rollbackSteps: 'rollback_steps',
-  rollbackImpact: 'rollback_impact',
-  rollbackMinutes: 'rollback_minutes',
-  verificationChecks: 'verification_checks',
-  verificationNote: 'verification_note',
-  actualVsExpected: 'review_actual_vs_expected',
-  incidents: 'review_incidents',
-  lessonsLearned: 'review_lessons_learned',
-  rootCause: 'review_root_cause',
-  preventiveMeasures: 'review_preventive_measures',
-} as const;
+/** Field names of the implementation modals (failure, rollback, validation, review). */
+export type ImplementationField =
+  | 'failureReason'
+  | 'rollbackDecidedAt'
+  | 'rollbackReason'
+  | 'rollbackSteps'
+  | 'rollbackImpact'
+  | 'rollbackMinutes'
+  | 'verificationChecks'
+  | 'verificationNote'
+  | 'actualVsExpected'
+  | 'incidents'
+  | 'lessonsLearned'
+  | 'rootCause'
+  | 'preventiveMeasures';
 
-type Errors = Record<string, string>;
-type Parsed<T> = { ok: true; value: T } | { ok: false; errors: Errors };
+export type ImplementationIssue = FormIssue<ImplementationField>;
+type Parsed<T> = FormResult<T, ImplementationIssue>;
 
-const parsed = <T>(errors: Errors, value: T): Parsed<T> =>
-  Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, value };
+const parsed = <T>(issues: ImplementationIssue[], value: T): Parsed<T> =>
+  issues.length > 0 ? { ok: false, issues } : { ok: true, value };
+
+/** 10.4: what went wrong, when the owner marks the change failed. */
+export function readFailure(reason: string | undefined): Parsed<string> {
+  const issues: ImplementationIssue[] = [];
+  return parsed(issues, readText(issues, { field: 'failureReason' }, reason));
+}
 
 /** A rollback as 10.4 documents it; the root cause and preventive measures go into the review. */
 export interface RollbackRecord {
@@ -53,23 +59,20 @@ export interface RollbackForm {
 const MAX_ROLLBACK_MINUTES = 7 * 24 * 60;
 
 export function readRollbackForm(form: RollbackForm, now: Date): Parsed<RollbackRecord> {
-  const errors: Errors = {};
-  const F = IMPLEMENTATION_FIELDS;
+  const issues: ImplementationIssue[] = [];
   const decidedAt = form.decidedAt === undefined ? undefined : new Date(form.decidedAt * 1000);
-  if (!decidedAt || Number.isNaN(decidedAt.getTime()))
-    errors[F.rollbackDecidedAt] = 'Pick when the rollback was decided.';
+  if (!decidedAt || Number.isNaN(decidedAt.getTime())) issues.push({ field: 'rollbackDecidedAt', code: 'required' });
   else if (decidedAt.getTime() >= Math.floor(now.getTime() / 60_000) * 60_000 + 60_000)
-    errors[F.rollbackDecidedAt] = 'That is in the future; pick when the rollback was decided.';
-  const reason = readText(errors, { field: F.rollbackReason, label: 'reason for the rollback' }, form.reason);
-  const steps = readText(errors, { field: F.rollbackSteps, label: 'steps executed' }, form.steps);
-  const impact = readText(errors, { field: F.rollbackImpact, label: 'impact during the incident' }, form.impact);
+    issues.push({ field: 'rollbackDecidedAt', code: 'in_future' });
+  const reason = readText(issues, { field: 'rollbackReason' }, form.reason);
+  const steps = readText(issues, { field: 'rollbackSteps' }, form.steps);
+  const impact = readText(issues, { field: 'rollbackImpact' }, form.impact);
   const minutesText = form.durationMinutes?.trim() ?? '';
   const durationMinutes = Number(minutesText);
   if (!/^\d+$/.test(minutesText) || durationMinutes < 1 || durationMinutes > MAX_ROLLBACK_MINUTES) {
-    errors[F.rollbackMinutes] =
-      `Enter the minutes the rollback took, a whole number from 1 to ${MAX_ROLLBACK_MINUTES}.`;
+    issues.push({ field: 'rollbackMinutes', code: 'out_of_range', min: 1, max: MAX_ROLLBACK_MINUTES });
   }
-  return parsed(errors, { decidedAt: decidedAt ?? now, reason, steps, impact, durationMinutes });
+  return parsed(issues, { decidedAt: decidedAt ?? now, reason, steps, impact, durationMinutes });
 }
 
 /** 8.4: every check of the policy's list ticked; a check that does not pass means the change failed. */
@@ -78,19 +81,16 @@ export function readVerification(
   note: string | undefined,
   policy: Pick<Policy, 'implementation'>,
 ): Parsed<{ checks: string[]; note: string | null }> {
-  const errors: Errors = {};
+  const issues: ImplementationIssue[] = [];
   const checklist = policy.implementation.verification_checklist;
   const missing = checklist.filter((check) => !checked.includes(check.id));
   if (missing.length > 0 || checked.some((id) => !checklist.some((check) => check.id === id))) {
-    errors[IMPLEMENTATION_FIELDS.verificationChecks] =
-      `Tick every check once it passes (still open: ` +
-      `${missing.map((check) => check.label).join('; ') || 'an unknown check'}). If one ` +
-      `does not pass, press Failed instead.`;
+    issues.push({ field: 'verificationChecks', code: 'checks_open', open: missing.map((check) => check.label) });
   }
   const trimmed = note?.trim() || null;
-  if (trimmed !== null && trimmed.length > 3000)
-    errors[IMPLEMENTATION_FIELDS.verificationNote] = 'Keep the note under 3000 characters.';
-  return parsed(errors, { checks: checklist.map((check) => check.id), note: trimmed });
+  if (trimmed !== null && trimmed.length > TEXT_MAX)
+    issues.push({ field: 'verificationNote', code: 'too_long', max: TEXT_MAX });
+  return parsed(issues, { checks: checklist.map((check) => check.id), note: trimmed });
 }
 
 export interface ReviewRecord {
@@ -117,26 +117,15 @@ export const VERIFIABLE_STATES: readonly ChangeState[] = ['completed', 'failed',
 export const wentWrong = (state: ChangeState) => state === 'failed' || state === 'rolled_back';
 
 export function readReviewForm(form: ReviewForm, state: ChangeState): Parsed<ReviewRecord> {
-  const errors: Errors = {};
-  const F = IMPLEMENTATION_FIELDS;
-  const actualVsExpected = readText(
-    errors,
-    { field: F.actualVsExpected, label: 'actual versus expected outcome' },
-    form.actualVsExpected,
-  );
-  const incidents = readText(
-    errors,
-    { field: F.incidents, label: 'incidents (write "None" if there were none)' },
-    form.incidents,
-  );
-  const lessonsLearned = readText(errors, { field: F.lessonsLearned, label: 'lessons learned' }, form.lessonsLearned);
-  const rootCause = wentWrong(state)
-    ? readText(errors, { field: F.rootCause, label: 'root cause' }, form.rootCause)
-    : null;
+  const issues: ImplementationIssue[] = [];
+  const actualVsExpected = readText(issues, { field: 'actualVsExpected' }, form.actualVsExpected);
+  const incidents = readText(issues, { field: 'incidents' }, form.incidents);
+  const lessonsLearned = readText(issues, { field: 'lessonsLearned' }, form.lessonsLearned);
+  const rootCause = wentWrong(state) ? readText(issues, { field: 'rootCause' }, form.rootCause) : null;
   const preventiveMeasures = wentWrong(state)
-    ? readText(errors, { field: F.preventiveMeasures, label: 'preventive measures' }, form.preventiveMeasures)
+    ? readText(issues, { field: 'preventiveMeasures' }, form.preventiveMeasures)
     : null;
-  return parsed(errors, { actualVsExpected, incidents, lessonsLearned, rootCause, preventiveMeasures });
+  return parsed(issues, { actualVsExpected, incidents, lessonsLearned, rootCause, preventiveMeasures });
 }
 
 /** A post-implementation review is required for failed and rolled-back changes and for the policy's risk levels. */

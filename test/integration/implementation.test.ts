@@ -9,9 +9,8 @@ import {
   rollbacks,
   verifications,
 } from '../../src/db/schema.js';
-import { CHANGE_FIELDS } from '../../src/domain/change-request.js';
-import { IMPLEMENTATION_FIELDS } from '../../src/domain/implementation.js';
 import { FORM_ACTION } from '../../src/slack/blocks/change-form.js';
+import { CHANGE_FIELDS, IMPLEMENTATION_FIELDS } from '../../src/slack/blocks/form-fields.js';
 import { IMPLEMENTATION_ACTIONS, IMPLEMENTATION_VIEWS, VIEWS } from '../../src/slack/ids.js';
 import {
   approve,

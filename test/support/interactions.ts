@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { CHANGE_FIELDS, riskFactorField } from '../../src/domain/change-request.js';
-import { EMERGENCY_FIELDS, VERBAL_FIELDS } from '../../src/domain/emergency-request.js';
 import { FORM_ACTION } from '../../src/slack/blocks/change-form.js';
+import { CHANGE_FIELDS, EMERGENCY_FIELDS, riskFactorField, VERBAL_FIELDS } from '../../src/slack/blocks/form-fields.js';
 import {
   ACTIONS,
   CAB_NOTES_BLOCK,

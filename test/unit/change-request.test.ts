@@ -1,15 +1,15 @@
 // validateChangeRequest: the POL-SEC-008 4.2 change-request fields, one fault at a time, then together.
 import { describe, expect, it } from 'vitest';
 import {
-  CHANGE_FIELDS,
   type ChangeRequestForm,
-  riskFactorField,
   TEXT_MAX,
   TITLE_MAX,
   type Validation,
   validateChangeRequest,
 } from '../../src/domain/change-request.js';
 import type { Policy } from '../../src/policy/schema.js';
+import { CHANGE_FIELDS, riskFactorField } from '../../src/slack/blocks/form-fields.js';
+import { changeRequestErrors } from '../../src/slack/words/forms.js';
 import { minimalPolicy, policyWith } from './policy-fixture.js';
 
 const policy = minimalPolicy();
@@ -58,11 +58,12 @@ function validForm(overrides: Partial<ChangeRequestForm> = {}): ChangeRequestFor
 
 function errorsOf(result: Validation): Record<string, string> {
   if (result.ok) throw new Error(`expected validation errors, got ok: ${JSON.stringify(result.request)}`);
-  return result.errors;
+  // As the modal shows them: on their blocks, in words.
+  return changeRequestErrors(result.issues);
 }
 
 function requestOf(result: Validation) {
-  if (!result.ok) throw new Error(`expected ok, got errors: ${JSON.stringify(result.errors)}`);
+  if (!result.ok) throw new Error(`expected ok, got errors: ${JSON.stringify(result.issues)}`);
   return result.request;
 }
 
@@ -365,7 +366,7 @@ describe('validateChangeRequest: accepted forms', () => {
     },
   ])('$name → ok', ({ form }) => {
     const result = validateChangeRequest(validForm(form), policy, NOW);
-    expect(result.ok ? 'ok' : result.errors).toBe('ok');
+    expect(result.ok ? 'ok' : result.issues).toBe('ok');
   });
 
   it('4.2 Schedule: start exactly at now becomes a Date equal to now', () => {

@@ -4,30 +4,35 @@ import { describe, expect, it } from 'vitest';
 import { TEXT_MAX, TITLE_MAX } from '../../src/domain/change-request.js';
 import { VERBAL_MEDIA } from '../../src/domain/emergency.js';
 import {
-  EMERGENCY_FIELDS,
   type EmergencyForm,
+  type EmergencyIssue,
   type EmergencyRequest,
   NOTE_MAX,
-  VERBAL_FIELDS,
   type VerbalApprovalForm,
   type VerbalApprovalInput,
+  type VerbalIssue,
   validateEmergencyRequest,
   validateVerbalApproval,
 } from '../../src/domain/emergency-request.js';
+import type { FormResult } from '../../src/domain/form-issues.js';
 import type { Policy } from '../../src/policy/schema.js';
+import { EMERGENCY_FIELDS, VERBAL_FIELDS } from '../../src/slack/blocks/form-fields.js';
+import { emergencyErrors, verbalApprovalErrors } from '../../src/slack/words/forms.js';
 import { minimalPolicy, policyWith } from './policy-fixture.js';
 
 const policy = minimalPolicy();
 
-type Result<T> = { ok: true; value: T } | { ok: false; errors: Record<string, string> };
-
-function errorsOf<T>(result: Result<T>): Record<string, string> {
+function issuesOf<T, I>(result: FormResult<T, I>): I[] {
   if (result.ok) throw new Error(`expected validation errors, got ok: ${JSON.stringify(result.value)}`);
-  return result.errors;
+  return result.issues;
 }
 
-function okValue<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`expected ok, got errors: ${JSON.stringify(result.errors)}`);
+/** The emergency modal's errors as it shows them: on their blocks, in words. */
+const errorsOf = <T>(result: FormResult<T, EmergencyIssue>) => emergencyErrors(issuesOf(result));
+const verbalErrorsOf = <T>(result: FormResult<T, VerbalIssue>) => verbalApprovalErrors(issuesOf(result));
+
+function okValue<T, I>(result: FormResult<T, I>): T {
+  if (!result.ok) throw new Error(`expected ok, got errors: ${JSON.stringify(result.issues)}`);
   return result.value;
 }
 
@@ -222,7 +227,7 @@ describe('validateEmergencyRequest: what passes', () => {
     { name: '6.2 verbal authorization already given', form: { verballyAuthorized: true } },
   ])('$name → ok', ({ form }) => {
     const result = validateEmergencyRequest(validForm(form), policy);
-    expect(result.ok ? 'ok' : result.errors).toBe('ok');
+    expect(result.ok ? 'ok' : result.issues).toBe('ok');
   });
 
   it('6.2 trims the texts and the systems, dedupes systems, keeps the rest verbatim', () => {
@@ -381,7 +386,7 @@ describe('validateEmergencyRequest: several faults at once', () => {
       given: policyWith('systems:\n  - { id: payments-api, label: Payments API }\n'),
     },
   ])('$name → errors, no exception', ({ form, given }) => {
-    let result: Result<EmergencyRequest> | undefined;
+    let result: FormResult<EmergencyRequest, EmergencyIssue> | undefined;
     expect(() => {
       result = validateEmergencyRequest(form, given);
     }).not.toThrow();
@@ -489,13 +494,13 @@ describe('validateVerbalApproval: 6.2 "verbal approval", one fault, one error ke
   ];
 
   it.each(rows)('$name → only $key', ({ form, now, key, message }) => {
-    const errors = errorsOf(validateVerbalApproval(validVerbal(form), now ?? NOW));
+    const errors = verbalErrorsOf(validateVerbalApproval(validVerbal(form), now ?? NOW));
     expect(Object.keys(errors)).toEqual([key]);
     expect(errors[key]).toMatch(message);
   });
 
   it('an empty form reports approver, medium and time, not the optional note', () => {
-    expect(Object.keys(errorsOf(validateVerbalApproval({}, NOW))).sort()).toEqual(
+    expect(Object.keys(verbalErrorsOf(validateVerbalApproval({}, NOW))).sort()).toEqual(
       [VERBAL_FIELDS.approver, VERBAL_FIELDS.medium, VERBAL_FIELDS.givenAt].sort(),
     );
   });
@@ -524,7 +529,7 @@ describe('validateVerbalApproval: the current minute is not the future (the pick
   });
 
   it('6.2 given at: the first millisecond of the next minute is the future', () => {
-    const errors = errorsOf(
+    const errors = verbalErrorsOf(
       validateVerbalApproval(validVerbal({ givenAt: MINUTE_START + 60 }), new Date(MINUTE_START * 1000 + 59_999)),
     );
     expect(Object.keys(errors)).toEqual([VERBAL_FIELDS.givenAt]);

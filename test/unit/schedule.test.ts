@@ -6,14 +6,15 @@
 // Tue/Wed 06:00–10:00 every risk; Friday and the weekend no window at all (emergency only).
 // America/New_York is EST (UTC−5) from 2026-11-01 02:00 local and EDT (UTC−4) from 2026-03-08 02:00.
 import { describe, expect, it, vi } from 'vitest';
+import type { FormResult } from '../../src/domain/form-issues.js';
 import {
   closeRefusal as closeRefusalOf,
-  IMPLEMENTATION_FIELDS as F,
+  type ImplementationIssue,
   type ReviewForm,
   type RollbackForm,
-  readReviewForm,
-  readRollbackForm,
-  readVerification,
+  readReviewForm as readReviewFormOf,
+  readRollbackForm as readRollbackFormOf,
+  readVerification as readVerificationOf,
   reviewRequired,
   type StartFacts,
   startRefusal as startRefusalOf,
@@ -31,6 +32,8 @@ import {
   scheduleProblems,
   sharedSystems,
 } from '../../src/domain/schedule.js';
+import { IMPLEMENTATION_FIELDS as F } from '../../src/slack/blocks/form-fields.js';
+import { implementationErrors } from '../../src/slack/words/forms.js';
 import { closeRefusalText, startRefusalText } from '../../src/slack/words/implementation.js';
 import { describePeriod, scheduleErrors } from '../../src/slack/words/schedule.js';
 import { minimalPolicy, policyWith } from './policy-fixture.js';
@@ -44,6 +47,12 @@ const startRefusal = (...args: Parameters<typeof startRefusalOf>) => {
   const refusal = startRefusalOf(...args);
   return refusal && startRefusalText(refusal);
 };
+// A form's issues, as the owner reads them: on their blocks, in words.
+const onBlocks = <T>(result: FormResult<T, ImplementationIssue>) =>
+  result.ok ? result : { ok: false as const, errors: implementationErrors(result.issues) };
+const readRollbackForm = (...args: Parameters<typeof readRollbackFormOf>) => onBlocks(readRollbackFormOf(...args));
+const readVerification = (...args: Parameters<typeof readVerificationOf>) => onBlocks(readVerificationOf(...args));
+const readReviewForm = (...args: Parameters<typeof readReviewFormOf>) => onBlocks(readReviewFormOf(...args));
 
 const policy = minimalPolicy();
 const TZ = 'America/New_York';

@@ -1,16 +1,10 @@
 import type { types, ViewStateValue } from '@slack/bolt';
 import type { ChangeRecord } from '../../db/change-record.js';
-import {
-  CHANGE_FIELDS,
-  type ChangeRequestForm,
-  type RequestMode,
-  riskFactorField,
-  TEXT_MAX,
-  TITLE_MAX,
-} from '../../domain/change-request.js';
+import { type ChangeRequestForm, type RequestMode, TEXT_MAX, TITLE_MAX } from '../../domain/change-request.js';
 import type { Policy } from '../../policy/schema.js';
 import { encodeChangeValue, SCHEDULE_NOTES_BLOCK, VIEWS } from '../ids.js';
 import { context, truncate } from './blocks.js';
+import { CHANGE_FIELDS, riskFactorField } from './form-fields.js';
 
 // Block Kit's limit on option text; option counts are bounded by the policy schema.
 const OPTION_TEXT_LIMIT = 75;

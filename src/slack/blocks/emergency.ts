@@ -1,21 +1,16 @@
 import type { types } from '@slack/bolt';
 import type { ChangeRecord, RequirementRecord, VerbalApprovalRecord } from '../../db/change-record.js';
 import { requirementsOf } from '../../domain/approvers.js';
-import { CHANGE_FIELDS, TEXT_MAX, TITLE_MAX } from '../../domain/change-request.js';
+import { TEXT_MAX, TITLE_MAX } from '../../domain/change-request.js';
 import { type ObligationKind, VERBAL_MEDIA, verbalApprovalState } from '../../domain/emergency.js';
-import {
-  EMERGENCY_FIELDS,
-  type EmergencyForm,
-  NOTE_MAX,
-  VERBAL_FIELDS,
-  type VerbalApprovalForm,
-} from '../../domain/emergency-request.js';
+import { type EmergencyForm, NOTE_MAX, type VerbalApprovalForm } from '../../domain/emergency-request.js';
 import type { Policy } from '../../policy/schema.js';
 import { ACTIONS, EVIDENCE_BLOCK, encodeChangeValue, encodeObligationValue, encodeVerbalValue, VIEWS } from '../ids.js';
 import { OBLIGATION_LABELS } from '../words/paperwork.js';
 import { VERBAL_MEDIUM_LABELS } from '../words/verbal.js';
 import { button, context, section, slackDate, truncate } from './blocks.js';
 import { FORM_ACTION, input, option, plain, systemsInput, textInput, type ViewStateValues } from './change-form.js';
+import { CHANGE_FIELDS, EMERGENCY_FIELDS, VERBAL_FIELDS } from './form-fields.js';
 import { escapeMrkdwn, mentionMember } from './mrkdwn.js';
 
 /** `/change emergency`: the short form an outage allows (6.1 criteria, 6.2 "confirm criteria, document impact"). */

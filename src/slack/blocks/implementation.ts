@@ -1,7 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { ChangeRecord } from '../../db/change-record.js';
 import {
-  IMPLEMENTATION_FIELDS,
   type ImplementationStep,
   type ReviewForm,
   type RollbackForm,
@@ -18,6 +17,7 @@ import {
 } from '../ids.js';
 import { button, context, section, slackDate, truncate } from './blocks.js';
 import { FORM_ACTION, input, option, plain, textInput, type ViewStateValues } from './change-form.js';
+import { IMPLEMENTATION_FIELDS } from './form-fields.js';
 import { escapeMrkdwn, mentionMember } from './mrkdwn.js';
 
 const BUTTON_WORDS: Record<ImplementationStep, { text: string; style?: 'primary' | 'danger' }> = {

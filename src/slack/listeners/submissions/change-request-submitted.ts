@@ -1,10 +1,12 @@
 import type { App } from '@slack/bolt';
-import { CHANGE_FIELDS, validateChangeRequest } from '../../../domain/change-request.js';
+import { validateChangeRequest } from '../../../domain/change-request.js';
 import { submitChange } from '../../../services/submit-change.js';
 import { readChangeRequestForm } from '../../blocks/change-form.js';
+import { CHANGE_FIELDS } from '../../blocks/form-fields.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { VIEWS } from '../../ids.js';
 import { useCaseOf } from '../../use-case-context.js';
+import { changeRequestErrors } from '../../words/forms.js';
 import { scheduleErrors } from '../../words/schedule.js';
 
 /** Where the schedule's errors land on the form. */
@@ -25,7 +27,7 @@ export function registerChangeRequestSubmitted(app: App, deps: ListenerDependenc
     const form = readChangeRequestForm(view.state.values, ctx.policy);
     const validation = validateChangeRequest(form, ctx.policy, ctx.now);
     if (!validation.ok) {
-      await ack({ response_action: 'errors', errors: validation.errors });
+      await ack({ response_action: 'errors', errors: changeRequestErrors(validation.issues) });
       return;
     }
     try {

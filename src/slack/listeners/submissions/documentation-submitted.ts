@@ -1,11 +1,13 @@
 import type { App } from '@slack/bolt';
-import { CHANGE_FIELDS, validateChangeRequest } from '../../../domain/change-request.js';
+import { validateChangeRequest } from '../../../domain/change-request.js';
 import { changeRecordOf } from '../../../services/change-queries.js';
 import { documentEmergency } from '../../../services/paperwork.js';
 import { readChangeRequestForm } from '../../blocks/change-form.js';
+import { CHANGE_FIELDS } from '../../blocks/form-fields.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { VIEWS } from '../../ids.js';
 import { useCaseOf } from '../../use-case-context.js';
+import { changeRequestErrors } from '../../words/forms.js';
 import { obligationRefusalText } from '../../words/paperwork.js';
 import { forChangeOf } from './for-change.js';
 
@@ -20,7 +22,7 @@ export function registerDocumentationSubmitted(app: App, deps: ListenerDependenc
       const ownerId = changeRecordOf(ctx, changeId)?.change.ownerId;
       const form = { ...readChangeRequestForm(view.state.values, ctx.policy), ownerId };
       const validation = validateChangeRequest(form, ctx.policy, ctx.now, 'retrospective');
-      if (!validation.ok) return { ok: false as const, reason: '', errors: validation.errors };
+      if (!validation.ok) return { ok: false as const, reason: '', errors: changeRequestErrors(validation.issues) };
       const documented = documentEmergency(ctx, { changeId, request: validation.request });
       return documented.ok ? documented : { ok: false as const, reason: obligationRefusalText(documented) };
     });

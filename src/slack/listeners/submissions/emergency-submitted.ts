@@ -1,11 +1,13 @@
 import type { App } from '@slack/bolt';
-import { EMERGENCY_FIELDS, validateEmergencyRequest } from '../../../domain/emergency-request.js';
+import { validateEmergencyRequest } from '../../../domain/emergency-request.js';
 import { changeRecordOf } from '../../../services/change-queries.js';
 import { declareEmergency } from '../../../services/emergency.js';
 import { readEmergencyForm, verbalApprovalModal } from '../../blocks/emergency.js';
+import { EMERGENCY_FIELDS } from '../../blocks/form-fields.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { VIEWS } from '../../ids.js';
 import { useCaseOf } from '../../use-case-context.js';
+import { emergencyErrors } from '../../words/forms.js';
 
 /**
  * The emergency modal submitted: validated, recorded with its authorization requested, acked; when
@@ -15,7 +17,7 @@ export function registerEmergencySubmitted(app: App, deps: ListenerDependencies)
   app.view(VIEWS.emergencyRequest, async ({ ack, view, context }) => {
     const validation = validateEmergencyRequest(readEmergencyForm(view.state.values, deps.policy), deps.policy);
     if (!validation.ok) {
-      await ack({ response_action: 'errors', errors: validation.errors });
+      await ack({ response_action: 'errors', errors: emergencyErrors(validation.issues) });
       return;
     }
     let changeId: number;

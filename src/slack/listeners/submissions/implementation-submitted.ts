@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
-import { readText } from '../../../domain/change-request.js';
 import {
-  IMPLEMENTATION_FIELDS,
+  type ImplementationIssue,
+  readFailure,
   readReviewForm,
   readRollbackForm,
   readVerification,
@@ -9,6 +9,7 @@ import {
 import { changeRecordOf } from '../../../services/change-queries.js';
 import { type StepInput, takeStep } from '../../../services/implementation.js';
 import type { ViewStateValues } from '../../blocks/change-form.js';
+import { IMPLEMENTATION_FIELDS } from '../../blocks/form-fields.js';
 import {
   readFailureReason,
   readReviewValues,
@@ -18,9 +19,10 @@ import {
 import type { ListenerDependencies } from '../../dependencies.js';
 import { IMPLEMENTATION_VIEWS, type ImplementationFormStep, parseChangeValue } from '../../ids.js';
 import { useCaseOf } from '../../use-case-context.js';
+import { implementationErrors } from '../../words/forms.js';
 import { stepRefusalText } from '../../words/implementation.js';
 
-type Read = { ok: true; input: StepInput } | { ok: false; errors: Record<string, string> };
+type Read = { ok: true; input: StepInput } | { ok: false; issues: ImplementationIssue[] };
 
 /** The block a refusal is shown on: the form's first input. */
 const FIRST_FIELD: Record<ImplementationFormStep, string> = {
@@ -40,13 +42,8 @@ function readForm(
   const now = deps.clock.now();
   switch (step) {
     case 'fail': {
-      const errors: Record<string, string> = {};
-      const reason = readText(
-        errors,
-        { field: IMPLEMENTATION_FIELDS.failureReason, label: 'what went wrong' },
-        readFailureReason(values),
-      );
-      return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, input: { step, reason } };
+      const read = readFailure(readFailureReason(values));
+      return read.ok ? { ok: true, input: { step, reason: read.value } } : read;
     }
     case 'roll_back': {
       const read = readRollbackForm(readRollbackValues(values), now);
@@ -84,7 +81,7 @@ export function registerImplementationSubmitted(
     }
     const read = readForm(step, view.state.values, deps, changeId);
     if (!read.ok) {
-      await refuse(read.errors);
+      await refuse(implementationErrors(read.issues));
       return;
     }
     const taken = takeStep(useCaseOf(context), { ...read.input, changeId });

@@ -1,11 +1,13 @@
 import type { App } from '@slack/bolt';
-import { VERBAL_FIELDS, validateVerbalApproval } from '../../../domain/emergency-request.js';
+import { validateVerbalApproval } from '../../../domain/emergency-request.js';
 import { recordVerbalApproval } from '../../../services/verbal-approvals.js';
 import { noticeModal } from '../../blocks/blocks.js';
 import { readVerbalApprovalForm } from '../../blocks/emergency.js';
+import { VERBAL_FIELDS } from '../../blocks/form-fields.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { VIEWS } from '../../ids.js';
 import { useCaseOf } from '../../use-case-context.js';
+import { verbalApprovalErrors } from '../../words/forms.js';
 import { recordVerbalText } from '../../words/verbal.js';
 import { forChangeOf } from './for-change.js';
 
@@ -17,7 +19,7 @@ export function registerVerbalApprovalSubmitted(app: App, deps: ListenerDependen
   app.view(VIEWS.verbalApproval, async ({ ack, view, context }) => {
     const validation = validateVerbalApproval(readVerbalApprovalForm(view.state.values), deps.clock.now());
     if (!validation.ok) {
-      await ack({ response_action: 'errors', errors: validation.errors });
+      await ack({ response_action: 'errors', errors: verbalApprovalErrors(validation.issues) });
       return;
     }
     const outcome = forChangeOf(view.private_metadata, (changeId) => {
