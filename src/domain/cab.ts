@@ -85,6 +85,18 @@ export function ballotRefusal(context: BallotContext, actorId: string, kind: Bal
   return { code: 'not_member', ref };
 }
 
+/**
+ * What a click on one of an item's buttons casts. A channel message shows everyone the same buttons,
+ * so under the chair rule the chair's click is the board's decision; anyone else's is as clicked.
+ */
+export function ballotKindOf(
+  context: Pick<BallotContext, 'rule' | 'chairId'>,
+  actorId: string,
+  clicked: BallotKind,
+): BallotKind {
+  return context.rule === 'chair' && actorId === context.chairId ? 'decide' : clicked;
+}
+
 /** Who may close a meeting and record its minutes: the chair, or any member when the policy names no chair. */
 export function mayCloseMeeting(actorId: string, chairId: string | undefined, members: readonly string[]): boolean {
   return chairId ? actorId === chairId : members.includes(actorId);

@@ -18,7 +18,7 @@ import {
   updateMeeting,
   votesOf,
 } from '../db/cab.js';
-import { loadChangeRecord } from '../db/change-record.js';
+import { type ChangeRecord, loadChangeRecord } from '../db/change-record.js';
 import type { CabinetDb, DbExecutor } from '../db/client.js';
 import { loadFreezes } from '../db/freezes.js';
 import { enqueue } from '../db/outbox.js';
@@ -28,6 +28,7 @@ import { localDate } from '../domain/business-hours.js';
 import {
   type BallotKind,
   type BallotRefusal,
+  ballotKindOf,
   ballotRefusal,
   buildMinutes,
   CAB_DECIDED,
@@ -43,6 +44,7 @@ import { previousSlot } from '../domain/cron-slots.js';
 import { type ChangeState, decisionStage } from '../domain/lifecycle.js';
 import type { Policy } from '../policy/schema.js';
 import { announce } from './announce.js';
+import { changeOfBoardItem } from './change-queries.js';
 import { type ChangeRefusal, changeNotFound, type Refusal, type UseCaseContext } from './context.js';
 import { recordBoardDecision } from './decide.js';
 
@@ -205,7 +207,7 @@ export interface BallotRequest {
 }
 
 export type BallotResult =
-  | { ok: true; ref: string; decided: CabOutcome | undefined }
+  | { ok: true; ref: string; kind: BallotKind; decided: CabOutcome | undefined }
   | Refusal<'item_not_found'>
   | Refusal<'already_decided', { ref: string; outcome: CabOutcome }>
   | Refusal<'meeting_closed' | 'put_to_board_again' | 'decided_meanwhile', { ref: string }>
@@ -235,9 +237,25 @@ function boardReason(
 }
 
 /**
+ * What the actor's click on an item's button casts (under the chair rule the chair's click decides),
+ * with the item's change: the Slack edge asks the chair why before a rejection or a deferral.
+ * castBallot settles it again in its transaction.
+ */
+export function clickedBallot(
+  ctx: UseCaseContext,
+  click: Pick<BallotRequest, 'itemId' | 'kind'>,
+): { kind: BallotKind; record: ChangeRecord } | undefined {
+  const record = changeOfBoardItem(ctx, click.itemId);
+  if (!record) return undefined;
+  const rule = decisionRuleFor(ctx.policy.cab, record.change);
+  return { kind: ballotKindOf({ rule, chairId: ctx.policy.cab.chair }, ctx.actorId, click.kind), record };
+}
+
+/**
  * A member's vote or the chair's decision on a change put to the board. Checked and written in one
  * immediate transaction: the meeting must be open, the item undecided, the change still waiting for
  * the board in that phase, and the actor allowed (members vote; the chair, or a quorum, decides).
+ * Under the chair rule the chair's click on any button is the decision, whichever the message showed.
  */
 export function castBallot(
   ctx: UseCaseContext,
@@ -261,6 +279,7 @@ export function castBallot(
       if (!stage || !requirement || stage.phase !== item.phase)
         return { ok: false, code: 'not_waiting', ref, state: record.change.state };
       const rule = decisionRuleFor(policy.cab, record.change);
+      const kind = ballotKindOf({ rule, chairId: policy.cab.chair }, actorId, request.kind);
       const refusal = ballotRefusal(
         {
           ref: record.ref,
@@ -272,12 +291,12 @@ export function castBallot(
           ownerId: record.change.ownerId,
         },
         actorId,
-        request.kind,
+        kind,
       );
       if (refusal) return { ok: false, ...refusal };
 
       let decided: CabOutcome | undefined;
-      if (request.kind === 'vote') {
+      if (kind === 'vote') {
         if (!recordVote(tx, item.id, { voterId: actorId, vote: request.outcome }, now))
           return { ok: false, code: 'already_voted', ref, vote: request.outcome };
         recordAudit(
@@ -300,7 +319,7 @@ export function castBallot(
           meeting,
           outcome: decided,
           votes: votesOf(tx, item.id),
-          chairReason: request.kind === 'decide' ? request.reason : undefined,
+          chairReason: kind === 'decide' ? request.reason : undefined,
         });
         if (!decideItem(tx, item.id, { outcome: decided, decidedBy: actorId, reason, decidedAt: now }))
           return { ok: false, code: 'decided_meanwhile', ref };
@@ -310,7 +329,7 @@ export function castBallot(
             changeId: record.change.id,
             actorId,
             type: 'cab.decided',
-            data: { meetingId: meeting.id, itemId: item.id, outcome: decided, reason },
+            data: { meetingId: meeting.id, itemId: item.id, outcome: decided, rule, reason },
           },
           now,
         );
@@ -331,7 +350,7 @@ export function castBallot(
       } else {
         enqueue(tx, { kind: 'refresh_cab_item', changeId: record.change.id, itemId: item.id }, now);
       }
-      return { ok: true, ref: record.ref, decided };
+      return { ok: true, ref: record.ref, kind, decided };
     },
     { behavior: 'immediate' },
   );

@@ -401,6 +401,159 @@ describe('CAB votes and decisions (7.1, 7.3)', () => {
   });
 });
 
+/** The buttons of the item's message as the CAB channel shows them to everyone, by their label. */
+function itemButtons(app: TestApp): Map<string, { actionId: string; value: string }> {
+  const post = threadPosts(app).find((call) => String(call.params.text).startsWith('CAB: CHG-1'));
+  const blocks = (post?.params.blocks ?? []) as {
+    type: string;
+    elements?: { type: string; text?: { text: string }; action_id?: string; value?: string }[];
+  }[];
+  const buttons = blocks
+    .filter((block) => block.type === 'actions')
+    .flatMap((block) => block.elements ?? [])
+    .filter((element) => element.type === 'button');
+  return new Map(
+    buttons.map((element) => [
+      element.text?.text ?? '',
+      { actionId: element.action_id ?? '', value: element.value ?? '' },
+    ]),
+  );
+}
+
+/** `userId` clicks the item's button labelled `label`, as it was posted. */
+async function clickItemButton(app: TestApp, userId: string, label: string): Promise<void> {
+  const shown = itemButtons(app).get(label);
+  expect(shown, label).toBeDefined();
+  expect((await clickButton(app, userId, shown?.actionId ?? '', shown?.value ?? '')).status).toBe(200);
+}
+
+async function itemPosted(app: TestApp): Promise<number> {
+  await postAgendaNow(app);
+  await eventually(
+    () => threadPosts(app).some((call) => String(call.params.text).startsWith('CAB: CHG-1')),
+    'the item in the thread',
+  );
+  return items(app)[0]?.id ?? 0;
+}
+
+const boardDecisions = (app: TestApp) =>
+  app.database.db.select().from(approvalDecisions).where(eq(approvalDecisions.source, 'cab')).all();
+const decidedEvents = (app: TestApp) =>
+  app.database.db
+    .select()
+    .from(auditEvents)
+    .all()
+    .filter((event) => event.type === 'cab.decided');
+
+describe('the chair decides with one click (7.1, decision_rule: chair)', () => {
+  it("shows one Approve and one Reject; the chair's click on Approve decides, a member's is a vote", async () => {
+    const app = await start();
+    await highChangeAwaitingBoard(app);
+    await itemPosted(app);
+    expect([...itemButtons(app).keys()]).toEqual(['Approve', 'Reject', 'Defer', 'Details']);
+
+    await clickItemButton(app, 'U0CAB0001', 'Approve');
+    await eventually(() => ephemeralTexts(app, 'U0CAB0001').length === 1, 'the answer');
+    expect(ephemeralTexts(app, 'U0CAB0001')).toEqual(['Your vote to approve CHG-1 is recorded.']);
+    expect(changeRow(app)?.state).toBe('pending_approval');
+
+    await clickItemButton(app, CHAIR, 'Approve');
+    await eventually(() => ephemeralTexts(app, CHAIR).length === 2, 'the answer'); // after the "Post now" answer
+    expect(ephemeralTexts(app, CHAIR)[1]).toBe("Your decision is recorded. The board's decision: CHG-1 is approved.");
+    await eventually(() => changeRow(app)?.state === 'approved', 'the approval');
+    expect(items(app)[0]).toMatchObject({ outcome: 'approve', decidedBy: CHAIR });
+    expect(items(app)[0]?.reason).toContain('approved by the chair at the CAB of 2026-11-18');
+    expect(boardDecisions(app)).toEqual([
+      expect.objectContaining({ approverId: CHAIR, role: 'cab', decision: 'approve' }),
+    ]);
+    expect(decidedEvents(app).map((event) => event.data)).toEqual([
+      expect.objectContaining({ outcome: 'approve', rule: 'chair' }),
+    ]);
+    // The chair's click is the decision, not a vote beside it.
+    const minutesVotes = app.database.db
+      .select()
+      .from(auditEvents)
+      .all()
+      .filter((event) => event.type === 'cab.voted')
+      .map((event) => event.actorId);
+    expect(minutesVotes).toEqual(['U0CAB0001']);
+    await eventually(
+      () =>
+        dmTexts(app, REQUESTER).some((text) =>
+          text.includes('CHG-1 · Rotate the payments TLS certificates* is approved'),
+        ),
+      'the requester told',
+    );
+  });
+
+  it("the chair's click on Reject asks why, then rejects; a second submission decides nothing more", async () => {
+    const app = await start();
+    await highChangeAwaitingBoard(app);
+    await itemPosted(app);
+    await clickItemButton(app, 'U0CAB0002', 'Reject');
+    await eventually(() => ephemeralTexts(app, 'U0CAB0002').length === 1, 'the answer');
+    expect(ephemeralTexts(app, 'U0CAB0002')).toEqual(['Your vote to reject CHG-1 is recorded.']);
+    expect(app.slack.callsTo('views.open')).toHaveLength(0);
+
+    await clickItemButton(app, CHAIR, 'Reject');
+    await clickItemButton(app, CHAIR, 'Reject');
+    await eventually(() => app.slack.callsTo('views.open').length === 2, 'the reason modals');
+    const modal = app.slack.callsTo('views.open')[0]?.params.view as { private_metadata: string };
+    expect(modal.private_metadata).toBe(ballot(1, 'decide', 'reject'));
+    expect(JSON.stringify(modal)).toContain("the board's decision: *rejected*");
+    expect(changeRow(app)?.state).toBe('pending_approval');
+
+    expect((await submitCabReason(app, CHAIR, modal.private_metadata, 'No rollback tested')).text).toBe('');
+    await eventually(() => changeRow(app)?.state === 'rejected', 'the rejection');
+    expect(items(app)[0]).toMatchObject({ outcome: 'reject', decidedBy: CHAIR });
+    expect(items(app)[0]?.reason).toContain('No rollback tested');
+    const again = await submitCabReason(app, CHAIR, modal.private_metadata, 'Still no rollback');
+    expect(again.json).toMatchObject({
+      response_action: 'errors',
+      errors: { cab_reason: 'The board already decided CHG-1: rejected.' },
+    });
+    expect(boardDecisions(app)).toEqual([
+      expect.objectContaining({ approverId: CHAIR, role: 'cab', decision: 'reject' }),
+    ]);
+    expect(decidedEvents(app)).toHaveLength(1);
+    await eventually(
+      () => dmTexts(app, REQUESTER).some((text) => text.includes('No rollback tested')),
+      'the requester told',
+    );
+  });
+
+  it("the chair's double click on Approve decides once", async () => {
+    const app = await start();
+    await highChangeAwaitingBoard(app);
+    await itemPosted(app);
+    await Promise.all([clickItemButton(app, CHAIR, 'Approve'), clickItemButton(app, CHAIR, 'Approve')]);
+    await eventually(() => ephemeralTexts(app, CHAIR).length === 3, 'both answers'); // after the "Post now" answer
+    expect(ephemeralTexts(app, CHAIR).slice(1).sort()).toEqual([
+      'The board already decided CHG-1: approved.',
+      "Your decision is recorded. The board's decision: CHG-1 is approved.",
+    ]);
+    expect(changeRow(app)?.state).toBe('approved');
+    expect(boardDecisions(app)).toHaveLength(1);
+    expect(decidedEvents(app)).toHaveLength(1);
+  });
+
+  it("under the quorum rule the chair's click on Approve is a vote like the members'", async () => {
+    const app = await start({
+      policy: policyWith('cab: { channel: C0CAB0001, chair: U0CHAIR01, decision_rule: quorum, quorum: 2 }'),
+    });
+    await highChangeAwaitingBoard(app);
+    await itemPosted(app);
+    expect(blockTexts(threadPosts(app).at(-1))).not.toContain("your click is the board's decision");
+    await clickItemButton(app, CHAIR, 'Approve');
+    await eventually(() => ephemeralTexts(app, CHAIR).length === 2, 'the answer'); // after the "Post now" answer
+    expect(ephemeralTexts(app, CHAIR)[1]).toBe('Your vote to approve CHG-1 is recorded.');
+    expect(changeRow(app)?.state).toBe('pending_approval');
+    await clickItemButton(app, 'U0CAB0001', 'Approve');
+    await eventually(() => changeRow(app)?.state === 'approved', 'the quorum');
+    expect(items(app)[0]).toMatchObject({ outcome: 'approve', decidedBy: 'U0CAB0001' });
+  });
+});
+
 describe('emergency CAB (7.2)', () => {
   it('`/change cab convene CHG-n` posts the change with vote buttons and mentions the members, once', async () => {
     const app = await start();
@@ -419,7 +572,9 @@ describe('emergency CAB (7.2)', () => {
     expect(post).toContain('Emergency CAB');
     for (const member of [CHAIR, 'U0CAB0001', 'U0CAB0002']) expect(post).toContain(`<@${member}>`);
     expect(post).toContain(cabBallotActionId('vote', 'approve'));
-    expect(post).toContain(cabBallotActionId('decide', 'reject'));
+    // One set of buttons: under the chair rule the chair's click on any of them decides.
+    expect(post).not.toContain(cabBallotActionId('decide', 'reject'));
+    expect(post).toContain("your click is the board's decision");
     await app.command('cab convene CHG-1', { userId: REQUESTER });
     await eventually(() => commandReplies(app).some((text) => text.includes('already open')), 'the second answer');
     expect(rootPosts(app)).toHaveLength(2);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type BallotContext,
   type BallotKind,
+  ballotKindOf,
   ballotRefusal,
   buildMinutes,
   CAB_OUTCOMES,
@@ -282,6 +283,63 @@ describe('ballotRefusal: 7.1 the chair makes the final decision; members vote', 
 
   it.each([1, 2, 5])('quorum rule: the refusal names the quorum (%i)', (quorum) => {
     expect(refusalText({ ...quorumRule, quorum }, 'UM1', 'decide')).toContain(`a quorum of ${quorum} votes`);
+  });
+});
+
+describe("ballotKindOf: a channel shows everyone the same buttons; under the chair rule the chair's click decides", () => {
+  it.each([
+    {
+      name: 'chair rule: the chair clicks a vote button → decides',
+      rule: 'chair',
+      actor: CHAIR,
+      clicked: 'vote',
+      casts: 'decide',
+    },
+    {
+      name: 'chair rule: the chair clicks decide → decides',
+      rule: 'chair',
+      actor: CHAIR,
+      clicked: 'decide',
+      casts: 'decide',
+    },
+    {
+      name: 'chair rule: a member clicks a vote button → votes',
+      rule: 'chair',
+      actor: 'UM1',
+      clicked: 'vote',
+      casts: 'vote',
+    },
+    {
+      name: 'chair rule: a member clicks decide → as clicked',
+      rule: 'chair',
+      actor: 'UM1',
+      clicked: 'decide',
+      casts: 'decide',
+    },
+    {
+      name: 'quorum rule: the chair clicks a vote button → votes',
+      rule: 'quorum',
+      actor: CHAIR,
+      clicked: 'vote',
+      casts: 'vote',
+    },
+    {
+      name: 'quorum rule: the chair clicks decide → as clicked',
+      rule: 'quorum',
+      actor: CHAIR,
+      clicked: 'decide',
+      casts: 'decide',
+    },
+  ] satisfies { name: string; rule: BallotContext['rule']; actor: string; clicked: BallotKind; casts: BallotKind }[])(
+    '$name',
+    ({ rule, actor, clicked, casts }) => {
+      expect(ballotKindOf({ rule, chairId: CHAIR }, actor, clicked)).toBe(casts);
+    },
+  );
+
+  it('chair rule with no chair configured: every click is as clicked', () => {
+    for (const clicked of BALLOT_KINDS)
+      expect(ballotKindOf({ rule: 'chair', chairId: undefined }, CHAIR, clicked)).toBe(clicked);
   });
 });
 

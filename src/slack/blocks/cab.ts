@@ -63,17 +63,12 @@ function votesLine(votes: readonly CabVote[], policy: Policy, rule: DecisionRule
   return `*Votes* — ${parts.join('   ')}\n_${ruleText}_`;
 }
 
-function ballotButtons(itemId: number, kind: 'vote' | 'decide'): types.Button[] {
-  const label = (outcome: CabOutcome) =>
-    kind === 'vote' ? CAB_OUTCOME_WORDS[outcome].button : `Decide: ${CAB_OUTCOME_WORDS[outcome].past}`;
-  const style = (outcome: CabOutcome) =>
-    outcome === 'approve' ? 'primary' : outcome === 'reject' ? 'danger' : undefined;
+function ballotButtons(itemId: number): types.Button[] {
   return CAB_OUTCOMES.map((outcome) =>
     button(
-      label(outcome),
-      cabBallotActionId(kind, outcome),
-      encodeBallotValue({ itemId, kind, outcome }),
-      kind === 'decide' ? style(outcome) : undefined,
+      CAB_OUTCOME_WORDS[outcome].button,
+      cabBallotActionId('vote', outcome),
+      encodeBallotValue({ itemId, kind: 'vote', outcome }),
     ),
   );
 }
@@ -101,13 +96,16 @@ function ballotBlocks({ item, meeting, record, policy }: BoardItemContext): type
   const votes: types.ActionsBlock = {
     type: 'actions',
     block_id: 'cab_vote',
-    elements: [...ballotButtons(item.id, 'vote'), details],
+    elements: [...ballotButtons(item.id), details],
   };
   if (decisionRuleFor(policy.cab, record.change) !== 'chair') return [votes];
+  // One set of buttons for everyone: the chair's click on any of them is the board's decision.
   return [
     votes,
-    context(`Chair${policy.cab.chair ? ` ${mentionMember(policy.cab.chair)}` : ''}: the board's decision`),
-    { type: 'actions', block_id: 'cab_decide', elements: ballotButtons(item.id, 'decide') },
+    context(
+      `Chair${policy.cab.chair ? ` ${mentionMember(policy.cab.chair)}` : ''}: your click is the board's decision; ` +
+        "the members' clicks are votes.",
+    ),
   ];
 }
 

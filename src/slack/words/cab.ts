@@ -1,4 +1,4 @@
-import { type BallotKind, type BallotRefusal, CAB_DECIDED, type CabOutcome } from '../../domain/cab.js';
+import { type BallotRefusal, CAB_DECIDED, type CabOutcome } from '../../domain/cab.js';
 import type { BallotResult, CloseMeetingOutcome, ConveneOutcome, NoCabChannel } from '../../services/cab.js';
 import { describeState } from './states.js';
 
@@ -66,11 +66,14 @@ export function ballotRefusalText(refusal: BallotRefusal): string {
   }
 }
 
-/** What a vote or the chair's decision did (`ballot`: what was cast), or why it was not recorded. */
-export function ballotText(outcome: BallotResult, ballot: { kind: BallotKind; outcome: CabOutcome }): string {
+/**
+ * What a vote or the chair's decision did (`ballot`: the button clicked; the chair's click on any
+ * button under the chair rule is the board's decision), or why it was not recorded.
+ */
+export function ballotText(outcome: BallotResult, ballot: { outcome: CabOutcome }): string {
   if (!outcome.ok) return ballotRefusedText(outcome);
   const recorded =
-    ballot.kind === 'vote'
+    outcome.kind === 'vote'
       ? `Your vote to ${ballot.outcome} ${outcome.ref} is recorded.`
       : 'Your decision is recorded.';
   const decided = outcome.decided
