@@ -6,7 +6,7 @@ import { scheduledJobs } from './jobs/cab-agenda.js';
 import { startScheduler } from './jobs/scheduler.js';
 import { createLogger } from './logger.js';
 import { loadPolicyFile, PolicyError } from './policy/load.js';
-import { createSlackApp } from './slack/app.js';
+import { createCabinet } from './runtime.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 const OUTBOX_POLL_MS = 5_000;
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const database = openDatabase(config.databasePath);
   const clock = systemClock;
 
-  const { app, outbox } = createSlackApp({
+  const { app, outbox } = createCabinet({
     slack: config.slack,
     port: config.port,
     policy,

@@ -1,4 +1,5 @@
-import { and, asc, eq, lte } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, lt, lte, ne, notExists, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
 import type { ChangeEvent } from '../domain/events.js';
 import type { ApprovalPhase } from '../domain/lifecycle.js';
 import type { CabinetDb, DbExecutor } from './client.js';
@@ -61,7 +62,57 @@ export function isTimerWork(message: OutboxMessage): message is TimerWork {
 
 export type OutboxRow = typeof outbox.$inferSelect;
 
-/** Adds a message, due now or at `dueAt` (a timer); with a dedupe key, adding the same message twice keeps one. */
+/** Delivery classes, most urgent first: what someone waits for, what they are told, what is kept current. */
+export const PRIORITY = { urgent: 0, notice: 1, refresh: 2 } as const;
+
+/** How a message is delivered: its class, the conversation whose order it keeps, what it coalesces with. */
+export interface DeliveryRoute {
+  priority: number;
+  lane: string | null;
+  coalesceKey: string | null;
+}
+
+export function routeOf(message: OutboxMessage): DeliveryRoute {
+  const route = (priority: number, lane: string | null, coalesceKey: string | null = null) => ({
+    priority,
+    lane,
+    coalesceKey,
+  });
+  switch (message.kind) {
+    case 'request_approvals':
+    case 'escalate_authorization':
+    case 'paperwork_deadline':
+      return route(PRIORITY.urgent, null);
+    case 'approval_request':
+    case 'verbal_confirmation':
+      return route(PRIORITY.urgent, `dm:${message.userId}`);
+    case 'cab_meeting':
+    case 'cab_page':
+    case 'cab_item':
+    case 'cab_chair_link':
+    case 'cab_minutes':
+      // The meeting's thread: the agenda first, then its pages and items, in order.
+      return route(PRIORITY.urgent, 'cab');
+    case 'notify_user':
+    case 'implementation_console':
+    case 'emergency_console':
+      return route(PRIORITY.notice, `dm:${message.userId}`);
+    case 'notify_roles':
+      return route(PRIORITY.notice, `roles:${message.changeId}`);
+    case 'notify_log':
+      // A change's log message before the replies in its thread.
+      return route(PRIORITY.notice, `log:${message.changeId}`);
+    case 'refresh_messages':
+      return route(PRIORITY.refresh, `refresh:${message.changeId}`, `refresh_messages:${message.changeId}`);
+    case 'refresh_cab_item':
+      return route(PRIORITY.refresh, `refresh_cab:${message.itemId}`, `refresh_cab_item:${message.itemId}`);
+  }
+}
+
+/**
+ * Adds a message, due now or at `dueAt` (a timer). With a dedupe key, adding the same message twice
+ * keeps one; a message that coalesces (a refresh) is not added while an equal one is still pending.
+ */
 export function enqueue(
   db: DbExecutor,
   message: OutboxMessage,
@@ -69,65 +120,148 @@ export function enqueue(
   options: { dedupeKey?: string; dueAt?: Date } = {},
 ): void {
   const { dedupeKey, dueAt = now } = options;
-  db.insert(outbox)
-    .values({
-      changeId: 'changeId' in message ? message.changeId : null,
-      kind: message.kind,
-      payload: message,
-      status: 'pending',
-      nextAttemptAt: dueAt,
-      createdAt: now,
-      dedupeKey,
+  const route = routeOf(message);
+  const insert = db.insert(outbox).values({
+    changeId: 'changeId' in message ? message.changeId : null,
+    kind: message.kind,
+    payload: message,
+    status: 'pending',
+    ...route,
+    nextAttemptAt: dueAt,
+    createdAt: now,
+    dedupeKey,
+  });
+  if (route.coalesceKey === null) {
+    insert.onConflictDoNothing().run();
+    return;
+  }
+  // The pending copy stays, due at the sooner of the two times: a later refresh never delays an earlier one.
+  insert
+    .onConflictDoUpdate({
+      target: outbox.coalesceKey,
+      targetWhere: sql`${outbox.status} = 'pending'`,
+      set: { nextAttemptAt: sql`min(${outbox.nextAttemptAt}, excluded.next_attempt_at)` },
     })
-    .onConflictDoNothing()
     .run();
 }
 
-/** The messages due now, oldest first. */
-export function dueMessages(db: CabinetDb, now: Date, limit: number): OutboxRow[] {
+const earlier = alias(outbox, 'earlier');
+
+/**
+ * The messages that may be sent now, most urgent first: due, and first of their lane (nothing earlier
+ * in the same conversation still pending or being sent).
+ */
+export function deliverableMessages(db: CabinetDb, now: Date, limit: number): OutboxRow[] {
+  const earlierOpen = db
+    .select({ id: earlier.id })
+    .from(earlier)
+    .where(
+      and(eq(earlier.lane, outbox.lane), lt(earlier.id, outbox.id), inArray(earlier.status, ['pending', 'sending'])),
+    );
   return db
     .select()
     .from(outbox)
-    .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, now)))
-    .orderBy(asc(outbox.id))
+    .where(
+      and(
+        eq(outbox.status, 'pending'),
+        lte(outbox.nextAttemptAt, now),
+        or(isNull(outbox.lane), notExists(earlierOpen)),
+      ),
+    )
+    .orderBy(asc(outbox.priority), asc(outbox.id))
     .limit(limit)
     .all();
 }
 
 /**
- * Claims a due message for one sender: its next attempt moves `leaseMs` ahead, on condition that it
- * is still as it was read, so of two processes sharing the database only one sends it. Should the
- * sender die while sending, the message falls due again when the lease runs out.
+ * Claims a pending message for one sender until `leaseUntil`; of two processes sharing the database
+ * only one gets it. The sender renews the lease while it works.
  */
-export function claimMessage(db: CabinetDb, row: OutboxRow, now: Date, leaseMs: number): boolean {
+export function claimMessage(db: CabinetDb, id: number, claim: { by: string; leaseUntil: Date }): boolean {
   return (
     db
       .update(outbox)
-      .set({ nextAttemptAt: new Date(now.getTime() + leaseMs) })
-      .where(and(eq(outbox.id, row.id), eq(outbox.status, 'pending'), eq(outbox.nextAttemptAt, row.nextAttemptAt)))
+      .set({ status: 'sending', claimedBy: claim.by, leaseUntil: claim.leaseUntil })
+      .where(and(eq(outbox.id, id), eq(outbox.status, 'pending')))
       .returning({ id: outbox.id })
       .all().length === 1
   );
 }
 
-export function markSent(db: CabinetDb, id: number, at: Date): void {
-  db.update(outbox).set({ status: 'sent', sentAt: at, lastError: null }).where(eq(outbox.id, id)).run();
+export function renewLeases(db: CabinetDb, ids: readonly number[], claim: { by: string; leaseUntil: Date }): void {
+  if (ids.length === 0) return;
+  db.update(outbox)
+    .set({ leaseUntil: claim.leaseUntil })
+    .where(and(inArray(outbox.id, [...ids]), eq(outbox.status, 'sending'), eq(outbox.claimedBy, claim.by)))
+    .run();
 }
 
-export function markFailed(
-  db: CabinetDb,
-  id: number,
-  failure: { attempts: number; retryAt: Date | undefined; error: string },
-): void {
+export function markSent(db: CabinetDb, id: number, at: Date): void {
   db.update(outbox)
-    .set({
-      attempts: failure.attempts,
-      status: failure.retryAt ? 'pending' : 'dead',
-      nextAttemptAt: failure.retryAt,
-      lastError: failure.error,
-    })
+    .set({ status: 'sent', sentAt: at, lastError: null, claimedBy: null, leaseUntil: null, uncertain: false })
     .where(eq(outbox.id, id))
     .run();
+}
+
+/**
+ * Puts a claimed message back to be tried again at `retryAt`, or gives it up (`dead`) without one. A
+ * refresh that meanwhile has a newer pending copy is superseded by it.
+ */
+export function markFailed(
+  db: CabinetDb,
+  row: Pick<OutboxRow, 'id' | 'coalesceKey'>,
+  failure: { attempts: number; retryAt: Date | undefined; error: string; uncertain: boolean },
+): void {
+  db.transaction((tx) => {
+    const status = !failure.retryAt ? 'dead' : supersededBy(tx, row) ? 'superseded' : 'pending';
+    tx.update(outbox)
+      .set({
+        attempts: failure.attempts,
+        status,
+        nextAttemptAt: failure.retryAt,
+        lastError: failure.error,
+        uncertain: failure.uncertain,
+        claimedBy: null,
+        leaseUntil: null,
+      })
+      .where(eq(outbox.id, row.id))
+      .run();
+  });
+}
+
+function supersededBy(db: DbExecutor, row: Pick<OutboxRow, 'id' | 'coalesceKey'>): boolean {
+  if (row.coalesceKey === null) return false;
+  return (
+    db
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(and(eq(outbox.coalesceKey, row.coalesceKey), eq(outbox.status, 'pending'), ne(outbox.id, row.id)))
+      .get() !== undefined
+  );
+}
+
+/**
+ * Takes back messages whose sender is gone: its lease ran out, or `abandoned` says so (a process on
+ * this host that no longer runs). They may have reached Slack, so they are marked uncertain.
+ */
+export function reclaimAbandoned(db: CabinetDb, now: Date, abandoned: (claimedBy: string) => boolean): number {
+  return db.transaction((tx) => {
+    const claimed = tx.select().from(outbox).where(eq(outbox.status, 'sending')).all();
+    const gone = claimed.filter((row) => (row.leaseUntil ?? now) <= now || abandoned(row.claimedBy ?? ''));
+    for (const row of gone) {
+      tx.update(outbox)
+        .set({
+          status: supersededBy(tx, row) ? 'superseded' : 'pending',
+          uncertain: true,
+          claimedBy: null,
+          leaseUntil: null,
+          nextAttemptAt: now,
+        })
+        .where(eq(outbox.id, row.id))
+        .run();
+    }
+    return gone.length;
+  });
 }
 
 export function outboxMessage(row: OutboxRow): OutboxMessage {

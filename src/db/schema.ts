@@ -347,8 +347,9 @@ export const jobRuns = sqliteTable(
 );
 
 /**
- * Slack calls to make after the ack, written in the same transaction as the change they report.
- * A sender delivers them with retries and backoff, and picks up what is left after a restart.
+ * Slack calls and durable timers to run after the ack, written in the same transaction as the change
+ * they report. Workers claim rows (status `sending`, with a lease they renew), deliver them with
+ * retries and backoff, and pick up what is left after a restart.
  */
 export const outbox = sqliteTable(
   'outbox',
@@ -357,16 +358,31 @@ export const outbox = sqliteTable(
     changeId: integer('change_id').references(() => changes.id),
     /** Makes enqueueing idempotent: a second message with the same key is not added. */
     dedupeKey: text('dedupe_key').unique(),
+    /** At most one pending row per key: a refresh renders the current state, so ten queued are one. */
+    coalesceKey: text('coalesce_key'),
     kind: text('kind').notNull(),
     payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
-    status: text('status', { enum: ['pending', 'sent', 'dead'] }).notNull(),
+    status: text('status', { enum: ['pending', 'sending', 'sent', 'superseded', 'dead'] }).notNull(),
+    /** Lower first: replies and approval requests, then notices, then refreshes (db/outbox.ts PRIORITY). */
+    priority: integer('priority').notNull().default(1),
+    /** Rows of one lane (a conversation) are delivered one at a time, in order; null: no order kept. */
+    lane: text('lane'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: timestamp('next_attempt_at').notNull(),
+    /** Who is sending it (host, process, start) and until when, while status is `sending`. */
+    claimedBy: text('claimed_by'),
+    leaseUntil: timestamp('lease_until'),
+    /** The last attempt may have reached Slack (interrupted, or no answer): check before posting again. */
+    uncertain: integer('uncertain', { mode: 'boolean' }).notNull().default(false),
     lastError: text('last_error'),
     createdAt: timestamp('created_at').notNull(),
     sentAt: timestamp('sent_at'),
   },
-  (table) => [index('outbox_due_idx').on(table.status, table.nextAttemptAt)],
+  (table) => [
+    index('outbox_due_idx').on(table.status, table.nextAttemptAt),
+    uniqueIndex('outbox_pending_coalesce_uq').on(table.coalesceKey).where(sql`${table.status} = 'pending'`),
+    index('outbox_open_lane_idx').on(table.lane, table.id).where(sql`${table.status} in ('pending', 'sending')`),
+  ],
 );
 
 /** Where a message about a change was posted, so it can be updated when the change moves on. */

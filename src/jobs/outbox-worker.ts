@@ -1,25 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Logger } from '@slack/bolt';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import {
   claimMessage,
-  dueMessages,
+  deliverableMessages,
   isTimerWork,
   markFailed,
   markSent,
   type OutboxRow,
   outboxMessage,
+  reclaimAbandoned,
+  renewLeases,
   type SlackDelivery,
 } from '../db/outbox.js';
 import type { TimerDispatcher } from './timers.js';
 
 export interface OutboxWorker {
-  /** Sends what is due now, without waiting; call after an ack. */
+  /** Looks for work now; call after a transaction that queued some. */
   kick(): void;
-  /** Polls for due messages (retries, and what a previous run left) until stopped. */
+  /** Takes back what a dead process left, then delivers until stopped (polling for retries that fall due). */
   start(): void;
-  /** Stops polling and waits for the batch being sent. */
+  /** Stops taking work and waits for what is being sent. */
   stop(): Promise<void>;
+}
+
+/** What the deliverer knows about the message it is asked to send. */
+export interface DeliveryAttempt {
+  /** Stable across attempts: a post carries it, so one that did reach Slack can be found again. */
+  key: string;
+  /** An earlier attempt may have reached Slack (interrupted, or it got no answer). */
+  uncertain: boolean;
+}
+
+/**
+ * A delivery that did not go through, as the deliverer classifies it: when to try again at the
+ * earliest, and whether it may have reached Slack anyway.
+ */
+export class DeliveryFailure extends Error {
+  constructor(
+    message: string,
+    readonly details: { retryAfterMs?: number; uncertain: boolean },
+  ) {
+    super(message);
+    this.name = 'DeliveryFailure';
+  }
 }
 
 export interface OutboxWorkerDependencies {
@@ -27,103 +53,128 @@ export interface OutboxWorkerDependencies {
   clock: Clock;
   logger: Logger;
   pollMs: number;
-  /** Makes one Slack call; throws (with Slack's error and Retry-After) to have it retried. */
-  deliver(message: SlackDelivery): Promise<void>;
+  /** Makes the Slack calls of one message; throws (a DeliveryFailure, ideally) to have it retried. */
+  deliver(message: SlackDelivery, attempt: DeliveryAttempt): Promise<void>;
   fireTimer: TimerDispatcher;
+  /** How many messages are in flight at once (each lane still one at a time). */
+  concurrency?: number;
 }
 
-const BATCH_SIZE = 25;
+const DEFAULT_CONCURRENCY = 8;
 const MAX_ATTEMPTS = 10;
 const FIRST_RETRY_MS = 5_000;
 const MAX_RETRY_MS = 10 * 60_000;
-// Longer than any one delivery takes; a message whose sender died is sent again after it.
-const CLAIM_LEASE_MS = 2 * 60_000;
-
-interface SlackErrorShape {
-  code?: string;
-  message?: string;
-  retryAfter?: number;
-  data?: { error?: string };
-}
-
-function describeError(error: unknown): { text: string; retryAfterMs: number | undefined } {
-  const shape = (typeof error === 'object' && error !== null ? error : {}) as SlackErrorShape;
-  const text = shape.data?.error ?? shape.message ?? String(error);
-  return { text, retryAfterMs: typeof shape.retryAfter === 'number' ? shape.retryAfter * 1000 : undefined };
-}
+// Short and renewed while a call runs, so another process takes over within seconds of a crash.
+const LEASE_MS = 15_000;
+const RENEW_EVERY_MS = 5_000;
 
 /** Exponential backoff from 5 s to 10 min, never sooner than Slack's Retry-After. */
 export function retryDelayMs(attempts: number, retryAfterMs: number | undefined): number {
   return Math.max(Math.min(FIRST_RETRY_MS * 2 ** (attempts - 1), MAX_RETRY_MS), retryAfterMs ?? 0);
 }
 
+/** Who holds a claim: this host, this process, this start (a pid may be reused). */
+const CLAIMANT = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+
+/** A claim left by a process on this host that no longer runs (or an earlier start of this pid). */
+function claimantGone(claimedBy: string): boolean {
+  const [host, pid] = claimedBy.split(':');
+  if (host !== hostname() || claimedBy === CLAIMANT) return false;
+  if (Number(pid) === process.pid) return true;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (error) {
+    // EPERM: it runs, under another user.
+    return (error as NodeJS.ErrnoException).code !== 'EPERM';
+  }
+}
+
+function failureOf(error: unknown): { text: string; retryAfterMs: number | undefined; uncertain: boolean } {
+  if (error instanceof DeliveryFailure)
+    return { text: error.message, retryAfterMs: error.details.retryAfterMs, uncertain: error.details.uncertain };
+  return { text: error instanceof Error ? error.message : String(error), retryAfterMs: undefined, uncertain: true };
+}
+
 /**
- * Works through the outbox: Slack calls and due timers, oldest first, each claimed so one process
- * handles it, retried with backoff when it fails.
+ * Works through the outbox: Slack calls and due timers, most urgent first, several conversations at
+ * once and each conversation in order. Every row is claimed so one process handles it, retried with
+ * backoff when it fails, and taken back from a process that died holding it.
  */
 export function createOutboxWorker(deps: OutboxWorkerDependencies): OutboxWorker {
   const { database, clock, logger } = deps;
   const db = database.db;
-  let running: Promise<void> | undefined;
-  let again = false;
-  let timer: NodeJS.Timeout | undefined;
+  const concurrency = deps.concurrency ?? DEFAULT_CONCURRENCY;
+  const inFlight = new Map<number, Promise<void>>();
+  let scheduled = false;
+  let stopped = true;
+  let poll: NodeJS.Timeout | undefined;
+  let renew: NodeJS.Timeout | undefined;
 
-  const handleRow = async (row: OutboxRow): Promise<void> => {
+  const lease = () => ({ by: CLAIMANT, leaseUntil: new Date(clock.now().getTime() + LEASE_MS) });
+
+  const handle = async (row: OutboxRow): Promise<void> => {
     const message = outboxMessage(row);
     const label = `outbox #${row.id} ${row.kind}${row.changeId === null ? '' : ` for CHG-${row.changeId}`}`;
-    // Another process sharing the database may have taken it since it was read.
-    if (!claimMessage(db, row, clock.now(), CLAIM_LEASE_MS)) return;
     try {
-      if (isTimerWork(message)) {
-        // What the timer queued is sent in this run.
-        if (await deps.fireTimer(message)) again = true;
-      } else {
-        await deps.deliver(message);
-      }
+      if (isTimerWork(message)) await deps.fireTimer(message);
+      else await deps.deliver(message, { key: `outbox-${row.id}`, uncertain: row.uncertain });
       markSent(db, row.id, clock.now());
     } catch (error) {
       const attempts = row.attempts + 1;
-      const { text, retryAfterMs } = describeError(error);
+      const { text, retryAfterMs, uncertain } = failureOf(error);
       if (attempts >= MAX_ATTEMPTS) {
-        markFailed(db, row.id, { attempts, retryAt: undefined, error: text });
+        markFailed(db, row, { attempts, retryAt: undefined, error: text, uncertain });
         logger.error(`${label} failed ${attempts} times and is given up: ${text}`);
         return;
       }
       const retryAt = new Date(clock.now().getTime() + retryDelayMs(attempts, retryAfterMs));
-      markFailed(db, row.id, { attempts, retryAt, error: text });
+      markFailed(db, row, { attempts, retryAt, error: text, uncertain });
       logger.warn(`${label} failed (attempt ${attempts}): ${text}; retrying at ${retryAt.toISOString()}`);
     }
   };
 
-  const sendDue = async (): Promise<void> => {
-    do {
-      again = false;
-      for (const row of dueMessages(db, clock.now(), BATCH_SIZE)) await handleRow(row);
-    } while (again);
+  /** Starts as much due work as the concurrency allows; each finished message looks again. */
+  const pump = () => {
+    scheduled = false;
+    if (stopped) return;
+    const free = concurrency - inFlight.size;
+    if (free <= 0) return;
+    for (const row of deliverableMessages(db, clock.now(), free)) {
+      if (!claimMessage(db, row.id, lease())) continue;
+      const work = handle(row)
+        .catch((error: unknown) => logger.error(`outbox #${row.id}: ${failureOf(error).text}`))
+        .finally(() => {
+          inFlight.delete(row.id);
+          kick();
+        });
+      inFlight.set(row.id, work);
+    }
   };
 
-  const kick = () => {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = sendDue()
-      .catch((error: unknown) => logger.error(`outbox: ${describeError(error).text}`))
-      .finally(() => {
-        running = undefined;
-      });
-  };
+  // Deferred to the next turn of the event loop: never between a request and its ack.
+  function kick() {
+    if (scheduled || stopped) return;
+    scheduled = true;
+    setImmediate(pump);
+  }
 
   return {
     kick,
     start() {
+      if (!stopped) return;
+      stopped = false;
+      const taken = reclaimAbandoned(db, clock.now(), claimantGone);
+      if (taken > 0) logger.warn(`outbox: took back ${taken} message(s) a stopped process was sending`);
       kick();
-      timer = setInterval(kick, deps.pollMs);
+      poll = setInterval(kick, deps.pollMs);
+      renew = setInterval(() => renewLeases(db, [...inFlight.keys()], lease()), RENEW_EVERY_MS);
     },
     async stop() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-      await running;
+      stopped = true;
+      clearInterval(poll);
+      clearInterval(renew);
+      await Promise.all(inFlight.values());
     },
   };
 }

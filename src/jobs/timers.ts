@@ -18,8 +18,8 @@ export interface TimerDependencies {
   roles: RoleDirectory;
 }
 
-/** Runs a timer's use-case; resolves true when it may have queued more work (to be sent in the same run). */
-export type TimerDispatcher = (work: TimerWork) => Promise<boolean>;
+/** Runs a timer's use-case. */
+export type TimerDispatcher = (work: TimerWork) => Promise<void>;
 
 export function createTimerDispatcher(deps: TimerDependencies): TimerDispatcher {
   const { db, policy, clock, roles } = deps;
@@ -31,20 +31,20 @@ export function createTimerDispatcher(deps: TimerDependencies): TimerDispatcher 
         // Only this timer needs the change first: its roles are resolved through Slack before the use-case runs.
         const record = changeRecordOf({ db }, work.changeId);
         const phase = record && decisionStage(record.change.state)?.phase;
-        if (!record || !phase) return false;
+        if (!record || !phase) return;
         const needed = rolesToResolve(requirementsOf(record, phase), policy);
         const resolved = new Map(
           await Promise.all(needed.map(async (role) => [role, await roles.membersOf(role)] as const)),
         );
         requestApprovals(contextNow(), { changeId: record.change.id, membersByRole: resolved });
-        return true;
+        return;
       }
       case 'escalate_authorization':
         escalateAuthorization(contextNow(), { changeId: work.changeId, by: { timer: true } });
-        return true;
+        return;
       case 'paperwork_deadline':
         paperworkDeadline(contextNow(), { changeId: work.changeId, stage: work.stage });
-        return true;
+        return;
     }
   };
 }

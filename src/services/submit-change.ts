@@ -20,6 +20,9 @@ import type { Policy } from '../policy/schema.js';
 import { announce } from './announce.js';
 import type { Refusal, UseCaseContext } from './context.js';
 
+/** How long the changes a new one overlaps wait before their messages show it. */
+const CONFLICT_REFRESH_DELAY_MS = 10_000;
+
 export interface SubmittedChange {
   changeId: number;
   /** False when this submission had already been recorded (a repeated submit). */
@@ -159,9 +162,11 @@ export function submitChange(
         },
         now,
       );
-      // The changes it collides with show the conflict too, from their next render.
+      // The changes it collides with show the conflict too, from their next render: a little later, so
+      // a burst of overlapping submissions refreshes each of them once, not once per newcomer.
+      const refreshAt = new Date(now.getTime() + CONFLICT_REFRESH_DELAY_MS);
       for (const { change: other } of conflictsFor(tx, { ...row }))
-        enqueue(tx, { kind: 'refresh_messages', changeId: other.id }, now);
+        enqueue(tx, { kind: 'refresh_messages', changeId: other.id }, now, { dueAt: refreshAt });
       if (scheduleException)
         recordAudit(
           tx,

@@ -2,13 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, type CustomRoute } from '@slack/bolt';
 import { calendarFeedRoute } from '../calendar/feed-route.js';
 import type { Database } from '../db/client.js';
-import { createOutboxWorker, type OutboxWorker } from '../jobs/outbox-worker.js';
-import { createTimerDispatcher } from '../jobs/timers.js';
-import type { AppDependencies } from './dependencies.js';
+import type { ListenerDependencies } from './dependencies.js';
 import { EVENTS_PATH, HEALTH_PATH } from './ids.js';
 import { registerListeners } from './listeners/index.js';
-import { createSlackDeliverer } from './outbox-sender.js';
-import { slackRoleDirectory } from './role-members.js';
 import { useCaseContextMiddleware } from './use-case-context.js';
 
 function healthRoute(database: Database): CustomRoute {
@@ -25,14 +21,11 @@ function healthRoute(database: Database): CustomRoute {
   };
 }
 
-export interface SlackRuntime {
-  app: App;
-  /** Delivers what listeners queue; start it with the app, stop it before closing the database. */
-  outbox: OutboxWorker;
-}
-
-/** Builds the Bolt app: HTTP mode on /slack/events, or Socket Mode when an app token is set. */
-export function createSlackApp(deps: AppDependencies): SlackRuntime {
+/**
+ * Builds the Bolt app: HTTP mode on /slack/events, or Socket Mode when an app token is set. Listeners
+ * kick `deps.outbox` after the transactions that queue Slack calls.
+ */
+export function createSlackApp(deps: ListenerDependencies): App {
   const { slack, logger } = deps;
   const common = {
     token: slack.botToken,
@@ -55,21 +48,12 @@ export function createSlackApp(deps: AppDependencies): SlackRuntime {
   const app = slack.appToken
     ? new App({ ...common, socketMode: true, appToken: slack.appToken, installerOptions: { port: deps.port } })
     : new App({ ...common, signingSecret: slack.signingSecret, endpoints: EVENTS_PATH });
-  const { database, policy, clock } = deps;
-  const outbox = createOutboxWorker({
-    database,
-    clock,
-    logger,
-    pollMs: deps.outboxPollMs,
-    deliver: createSlackDeliverer({ client: app.client, db: database.db, policy, clock }),
-    fireTimer: createTimerDispatcher({ db: database.db, policy, clock, roles: slackRoleDirectory(app.client, policy) }),
-  });
   app.use(useCaseContextMiddleware(deps));
-  registerListeners(app, { ...deps, outbox });
+  registerListeners(app, deps);
   // Bolt calls this for anything a listener throws (and answers Slack itself if nothing was acked yet).
   // Only the code and message are logged: the request carries user text.
   app.error(async (error) => {
     logger.error(`listener failed (${error.code ?? 'no code'}): ${error.message}`);
   });
-  return { app, outbox };
+  return app;
 }

@@ -1,11 +1,13 @@
-import type { webApi } from '@slack/bolt';
+import { type Logger, webApi } from '@slack/bolt';
 import type { Clock } from '../clock.js';
 import type { ChangeRecord } from '../db/change-record.js';
 import type { CabinetDb } from '../db/client.js';
 import type { SlackDelivery } from '../db/outbox.js';
+import { requirementsOf } from '../domain/approvers.js';
 import type { ChangeEvent } from '../domain/events.js';
-import { APPROVAL_PHASES } from '../domain/lifecycle.js';
+import { APPROVAL_PHASES, type ApprovalPhase, decisionStage } from '../domain/lifecycle.js';
 import { type MessagePurpose, requestPurpose } from '../domain/message-purpose.js';
+import { type DeliveryAttempt, DeliveryFailure } from '../jobs/outbox-worker.js';
 import type { Policy } from '../policy/schema.js';
 import { changeToDeliver, recordPostedMessage } from '../services/posted-messages.js';
 import {
@@ -18,6 +20,7 @@ import {
 } from './blocks/change-message.js';
 import { verbalConfirmationMessage } from './blocks/emergency.js';
 import { createCabDelivery, isCabMessage } from './cab-sender.js';
+import { MethodRateLimiter } from './rate-limits.js';
 import { roleMembers } from './role-members.js';
 
 export interface SlackDeliveryDependencies {
@@ -27,16 +30,107 @@ export interface SlackDeliveryDependencies {
   clock: Clock;
 }
 
-/** Makes one queued Slack call, rendering it from the change as it is now; throws to have it retried. */
-export type SlackDeliverer = (message: SlackDelivery) => Promise<void>;
+/** Makes one queued message's Slack calls, rendering it from the change as it is now; throws to have it retried. */
+export type SlackDeliverer = (message: SlackDelivery, attempt: DeliveryAttempt) => Promise<void>;
+
+/**
+ * The Web API client the outbox sends with: every call waits for its method's rate-limit budget, and a
+ * 429 pauses that method only (the client's own handling would pause every call, and retry inside it).
+ */
+export function createDeliveryClient(options: {
+  token: string;
+  apiUrl: string | undefined;
+  logger: Logger;
+}): webApi.WebClient {
+  const limiter = new MethodRateLimiter();
+  const methodOf = (url: string | undefined) => (url ?? '').replace(/^.*\//, '');
+  const client = new webApi.WebClient(options.token, {
+    ...(options.apiUrl ? { slackApiUrl: options.apiUrl } : {}),
+    logger: options.logger,
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    requestInterceptor: async (config) => {
+      await limiter.acquire(methodOf(config.url));
+      return config;
+    },
+  });
+  client.on(webApi.WebClientEvent.RATE_LIMITED, (retryAfterSeconds: number, request: { url?: string }) =>
+    limiter.pause(methodOf(request.url), retryAfterSeconds * 1000),
+  );
+  return client;
+}
+
+interface WebApiErrorShape {
+  code?: string;
+  message?: string;
+  retryAfter?: number;
+  data?: { error?: string };
+}
+
+/** A Web API error as the outbox sees it: when to retry, and whether the call may have gone through. */
+export function deliveryFailureOf(error: unknown): DeliveryFailure {
+  const shape = (typeof error === 'object' && error !== null ? error : {}) as WebApiErrorShape;
+  const text = shape.data?.error ?? shape.message ?? String(error);
+  switch (shape.code) {
+    case webApi.ErrorCode.RateLimitedError:
+      return new DeliveryFailure(text, { retryAfterMs: (shape.retryAfter ?? 0) * 1000, uncertain: false });
+    case webApi.ErrorCode.PlatformError:
+      // Slack answered ok: false: nothing was done.
+      return new DeliveryFailure(text, { uncertain: false });
+    default:
+      // No answer, or a 5xx: it may have been done.
+      return new DeliveryFailure(text, { uncertain: true });
+  }
+}
+
+const DELIVERY_METADATA = 'cabinet_delivery';
+
+/** Whether the person is still needed in the phase: nobody is asked about a change already decided. */
+function stillToDecide(record: ChangeRecord, request: { phase: ApprovalPhase; userId: string }): boolean {
+  if (decisionStage(record.change.state)?.phase !== request.phase) return false;
+  return requirementsOf(record, request.phase).some(
+    (requirement) => requirement.satisfiedAt === null && requirement.candidates.includes(request.userId),
+  );
+}
 
 export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeliverer {
   const { client, db, policy, clock } = deps;
+  // A person's DM channel never changes: opened once per process, not once per message.
+  const dmChannels = new Map<string, string>();
 
   const openDm = async (userId: string): Promise<string> => {
+    const known = dmChannels.get(userId);
+    if (known) return known;
     const opened = await client.conversations.open({ users: userId });
     if (!opened.channel?.id) throw new Error('conversations.open returned no channel');
+    dmChannels.set(userId, opened.channel.id);
     return opened.channel.id;
+  };
+
+  /**
+   * Posts once: each post carries its key in its metadata, and when an earlier attempt may have
+   * reached Slack the conversation is searched for it first.
+   */
+  const postOnce = async (
+    key: string,
+    attempt: DeliveryAttempt,
+    message: webApi.ChatPostMessageArguments,
+  ): Promise<{ channel: string; ts: string | undefined }> => {
+    const channel = message.channel;
+    if (attempt.uncertain) {
+      const history = await client.conversations.history({ channel, limit: 20, include_all_metadata: true });
+      const found = history.messages?.find(
+        (posted) =>
+          posted.metadata?.event_type === DELIVERY_METADATA &&
+          (posted.metadata.event_payload as Record<string, unknown> | undefined)?.key === key,
+      );
+      if (found) return { channel, ts: found.ts };
+    }
+    const posted = await client.chat.postMessage({
+      ...message,
+      metadata: { event_type: DELIVERY_METADATA, event_payload: { key } },
+    });
+    return { channel: posted.channel ?? channel, ts: posted.ts };
   };
 
   const membersOf = (role: string) => roleMembers(client, policy, role);
@@ -53,31 +147,35 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
   };
 
   /** Posts a DM that is kept up to date: it is recorded so every refresh renders it again. */
-  const postTrackedDm = async (record: ChangeRecord, purpose: MessagePurpose, userId: string) => {
+  const postTrackedDm = async (
+    record: ChangeRecord,
+    attempt: DeliveryAttempt,
+    target: { purpose: MessagePurpose; userId: string },
+  ) => {
+    const { purpose, userId } = target;
     const channel = await openDm(userId);
-    const posted = await client.chat.postMessage({ channel, ...render(record, purpose, userId) });
+    const posted = await postOnce(attempt.key, attempt, { channel, ...render(record, purpose, userId) });
     if (posted.ts)
       recordPostedMessage(
         db,
-        {
-          changeId: record.change.id,
-          purpose,
-          channelId: posted.channel ?? channel,
-          ts: posted.ts,
-          recipientId: userId,
-        },
+        { changeId: record.change.id, purpose, channelId: posted.channel, ts: posted.ts, recipientId: userId },
         clock.now(),
       );
   };
 
-  const notify = async (record: ChangeRecord, userId: string, event: ChangeEvent) => {
-    const channel = await openDm(userId);
-    await client.chat.postMessage({ channel, ...changeNotice(record, policy, event, clock.now()) });
+  const notify = async (
+    record: ChangeRecord,
+    attempt: DeliveryAttempt,
+    notice: { userId: string; event: ChangeEvent },
+  ) => {
+    const channel = await openDm(notice.userId);
+    const message = changeNotice(record, policy, notice.event, clock.now());
+    await postOnce(`${attempt.key}:${notice.userId}`, attempt, { channel, ...message });
   };
 
   const cab = createCabDelivery({ client, db, policy, clock, openDm });
 
-  const deliver = async (message: SlackDelivery): Promise<void> => {
+  const deliver = async (message: SlackDelivery, attempt: DeliveryAttempt): Promise<void> => {
     if (isCabMessage(message)) {
       await cab.deliver(message);
       return;
@@ -89,15 +187,16 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
       messages.some((m) => m.purpose === purpose && m.recipientId === userId);
     switch (message.kind) {
       case 'approval_request': {
-        const purpose = requestPurpose(message.phase ?? 'approval');
-        if (alreadyPosted(purpose, message.userId)) return;
-        await postTrackedDm(record, purpose, message.userId);
+        const phase = message.phase ?? 'approval';
+        const purpose = requestPurpose(phase);
+        if (alreadyPosted(purpose, message.userId) || !stillToDecide(record, { phase, userId: message.userId })) return;
+        await postTrackedDm(record, attempt, { purpose, userId: message.userId });
         return;
       }
       case 'emergency_console':
       case 'implementation_console': {
         if (alreadyPosted(message.kind, message.userId)) return;
-        await postTrackedDm(record, message.kind, message.userId);
+        await postTrackedDm(record, attempt, { purpose: message.kind, userId: message.userId });
         return;
       }
       case 'verbal_confirmation': {
@@ -113,7 +212,7 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
           )
         )
           return;
-        await postTrackedDm(record, 'verbal_confirmation', message.userId);
+        await postTrackedDm(record, attempt, { purpose: 'verbal_confirmation', userId: message.userId });
         return;
       }
       case 'refresh_messages': {
@@ -128,14 +227,14 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
         return;
       }
       case 'notify_user': {
-        await notify(record, message.userId, message.event);
+        await notify(record, attempt, message);
         return;
       }
       case 'notify_roles': {
         // Each person once, however many of the roles they hold; those told another way are left out.
         const members = await Promise.all(message.roles.map(membersOf));
         const people = new Set(members.flat().filter((id) => !message.exclude.includes(id)));
-        for (const userId of people) await notify(record, userId, message.event);
+        for (const userId of people) await notify(record, attempt, { userId, event: message.event });
         return;
       }
       case 'notify_log': {
@@ -144,17 +243,19 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
         const original = messages.find((m) => m.purpose === 'log');
         if (message.event === 'submitted') {
           if (original) return;
-          const posted = await client.chat.postMessage({ channel, ...logMessage(record, policy, clock.now()) });
+          const posted = await postOnce(attempt.key, attempt, { channel, ...logMessage(record, policy, clock.now()) });
           if (posted.ts)
             recordPostedMessage(
               db,
-              { changeId: record.change.id, purpose: 'log', channelId: posted.channel ?? channel, ts: posted.ts },
+              { changeId: record.change.id, purpose: 'log', channelId: posted.channel, ts: posted.ts },
               clock.now(),
             );
           return;
         }
         const text = logDecisionText(record, policy, message.event, clock.now());
-        await client.chat.postMessage(
+        await postOnce(
+          attempt.key,
+          attempt,
           original ? { channel, text, thread_ts: original.ts, reply_broadcast: true } : { channel, text },
         );
         return;
@@ -162,5 +263,11 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
     }
   };
 
-  return deliver;
+  return async (message, attempt) => {
+    try {
+      await deliver(message, attempt);
+    } catch (error) {
+      throw deliveryFailureOf(error);
+    }
+  };
 }

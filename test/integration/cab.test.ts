@@ -445,6 +445,20 @@ const decidedEvents = (app: TestApp) =>
     .all()
     .filter((event) => event.type === 'cab.decided');
 
+describe('CAB posts go out at once', () => {
+  it("the items after the agenda, and the chair's link, do not wait for the outbox's next poll", async () => {
+    const app = await start({ outboxPollMs: 60_000 });
+    await highChangeAwaitingBoard(app);
+    await postAgendaNow(app);
+    await eventually(
+      () => threadPosts(app).some((call) => String(call.params.text).startsWith('CAB: CHG-1')),
+      'the item in the thread',
+      1000,
+    );
+    await eventually(() => dmTexts(app, CHAIR).length === 1, "the chair's link", 1000);
+  });
+});
+
 describe('the chair decides with one click (7.1, decision_rule: chair)', () => {
   it("shows one Approve and one Reject; the chair's click on Approve decides, a member's is a vote", async () => {
     const app = await start();

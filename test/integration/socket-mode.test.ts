@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import { LogLevel } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
-import { createSlackApp, type SlackRuntime } from '../../src/slack/app.js';
+import { type CabinetRuntime, createCabinet } from '../../src/runtime.js';
 import { FakeClock } from '../support/clock.js';
 import { FakeSlack } from '../support/fake-slack.js';
 import { minimalPolicy } from '../support/policy.js';
@@ -21,7 +21,7 @@ function freePort(): Promise<number> {
   });
 }
 
-let runtime: SlackRuntime | undefined;
+let runtime: CabinetRuntime | undefined;
 let slack: FakeSlack | undefined;
 let database: TempDatabase | undefined;
 afterEach(async () => {
@@ -39,7 +39,7 @@ describe('Socket Mode (SLACK_APP_TOKEN set)', () => {
     slack = await FakeSlack.start();
     database = openTempDatabase();
     const port = await freePort();
-    runtime = createSlackApp({
+    runtime = createCabinet({
       slack: { botToken: 'xoxb-test-token', appToken: 'xapp-1-test-token', apiUrl: slack.apiUrl },
       port,
       policy: minimalPolicy(),

@@ -107,6 +107,11 @@ export class FakeSlack {
   readonly users = new Map<string, SlackUser>();
   readonly userGroups = new Map<string, string[]>();
   private readonly faults = new Map<string, Fault[]>();
+  private readonly targetedFaults: {
+    method: string;
+    matches: (params: Record<string, unknown>) => boolean;
+    fault: Fault;
+  }[] = [];
   private readonly events = new EventEmitter();
   private server: Server | undefined;
   private socketServer: WebSocketServer | undefined;
@@ -115,6 +120,10 @@ export class FakeSlack {
   private baseUrl = '';
   private nextTs = 1_700_000_000;
   private nextViewId = 1;
+  /** Messages posted, newest last, per channel: what conversations.history answers. */
+  private readonly history = new Map<string, Record<string, unknown>[]>();
+  /** How long every answer takes, as a real Slack call does (about 100 ms); 0 answers at once. */
+  latencyMs = 0;
 
   static async start(): Promise<FakeSlack> {
     const fake = new FakeSlack();
@@ -140,6 +149,11 @@ export class FakeSlack {
     const queue = this.faults.get(method) ?? [];
     for (let i = 0; i < times; i += 1) queue.push(fault);
     this.faults.set(method, queue);
+  }
+
+  /** Queues a fault for the next call of `method` whose parameters match (e.g. one user's DM). */
+  failWhen(method: string, matches: (params: Record<string, unknown>) => boolean, fault: Fault): void {
+    this.targetedFaults.push({ method, matches, fault });
   }
 
   callsTo(method: string): RecordedCall[] {
@@ -269,8 +283,10 @@ export class FakeSlack {
     const call: RecordedCall = { method, path: url.pathname, params, token, at: Date.now() };
     this.calls.push(call);
     this.events.emit('call', call);
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
 
-    const fault = this.faults.get(method)?.shift();
+    const targeted = this.targetedFaults.findIndex((entry) => entry.method === method && entry.matches(params));
+    const fault = targeted >= 0 ? this.targetedFaults.splice(targeted, 1)[0]?.fault : this.faults.get(method)?.shift();
     if (fault && 'status' in fault) {
       const headers: Record<string, string> = { 'Content-Type': 'application/json' };
       if (fault.status === 429) headers['Retry-After'] = String(fault.retryAfterSeconds);
@@ -307,6 +323,8 @@ export class FakeSlack {
         };
       case 'chat.postMessage': {
         const message = { ...params, ts: ts(), user: FAKE_BOT_USER_ID, type: 'message' };
+        const channel = String(params.channel);
+        this.history.set(channel, [...(this.history.get(channel) ?? []), message]);
         return { ok: true, channel: params.channel, ts: message.ts, message };
       }
       case 'chat.update':
@@ -333,6 +351,17 @@ export class FakeSlack {
         const id =
           typeof params.view_id === 'string' ? params.view_id : `V${String(this.nextViewId++).padStart(8, '0')}`;
         return { ok: true, view: { ...view, id, hash: `${id}-hash`, team_id: FAKE_TEAM_ID } };
+      }
+      case 'conversations.history': {
+        // Newest first, metadata only when asked for, as Slack answers.
+        const limit = Number(params.limit ?? 100);
+        const messages = [...(this.history.get(String(params.channel)) ?? [])].reverse().slice(0, limit);
+        const withMetadata = String(params.include_all_metadata) === 'true';
+        return {
+          ok: true,
+          messages: messages.map(({ metadata, ...message }) => (withMetadata ? { ...message, metadata } : message)),
+          has_more: false,
+        };
       }
       case 'users.info': {
         const user = this.users.get(String(params.user));

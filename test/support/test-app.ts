@@ -5,7 +5,7 @@ import { scheduledJobs } from '../../src/jobs/cab-agenda.js';
 import { startScheduler } from '../../src/jobs/scheduler.js';
 import { createLogger, type LogSink } from '../../src/logger.js';
 import type { Policy } from '../../src/policy/schema.js';
-import { createSlackApp } from '../../src/slack/app.js';
+import { createCabinet } from '../../src/runtime.js';
 import { FakeClock } from './clock.js';
 import { FakeSlack } from './fake-slack.js';
 import { minimalPolicy } from './policy.js';
@@ -45,6 +45,8 @@ export interface TestAppOptions {
   logSink?: LogSink;
   /** The calendar feed's secret (CALENDAR_TOKEN); unset, the feed answers 404. */
   calendarToken?: string;
+  /** How often the outbox polls for retries; default 25 ms. Long, it shows what goes out without a poll. */
+  outboxPollMs?: number;
   /** Starts the scheduled jobs too, as the real process does (the CAB agenda, with its catch-up at start). */
   scheduler?: boolean;
 }
@@ -62,14 +64,14 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const logger = createLogger(
     options.logSink ? { level: LogLevel.WARN, sink: options.logSink } : { level: LogLevel.ERROR },
   );
-  const { app, outbox } = createSlackApp({
+  const { app, outbox } = createCabinet({
     slack: { botToken: 'xoxb-test-token', signingSecret, apiUrl: slack.apiUrl },
     port: 0,
     policy,
     database,
     clock,
     logger,
-    outboxPollMs: 25,
+    outboxPollMs: options.outboxPollMs ?? 25,
     calendarToken: options.calendarToken,
   });
   const server = await app.start({ port: 0, host: '127.0.0.1' });

@@ -273,12 +273,16 @@ export function emergencyConsoleMessage(
   };
 }
 
-function whoMustApprove(record: ChangeRecord, policy: Policy, now: Date): string {
-  const phase = decisionStage(record.change.state)?.phase ?? 'approval';
+/**
+ * Who must still approve, by role; `asAsked`: everyone asked in the approval phase, decided or not (the
+ * receipt says who was asked at submission, whenever it is sent).
+ */
+function whoMustApprove(record: ChangeRecord, policy: Policy, now: Date, asAsked = false): string {
+  const phase = asAsked ? 'approval' : (decisionStage(record.change.state)?.phase ?? 'approval');
   return requirementsOf(record, phase)
     .filter(
       (requirement) =>
-        requirement.satisfiedAt === null &&
+        (asAsked || requirement.satisfiedAt === null) &&
         (!requirement.alternative || record.change.authorizationEscalatedAt !== null),
     )
     .map((requirement) => {
@@ -326,7 +330,7 @@ function noticeText(record: ChangeRecord, policy: Policy, event: ChangeEvent, no
           : '';
       return (
         `Your change ${title} was submitted. Risk: *${riskLabel(record, policy)}*.\nIt needs ` +
-        `approval from:\n${whoMustApprove(record, policy, now)}${conflicts}`
+        `approval from:\n${whoMustApprove(record, policy, now, true)}${conflicts}`
       );
     }
     case 'approved':
@@ -417,7 +421,9 @@ export function changeNotice(
   now: Date,
 ): { text: string; blocks: types.KnownBlock[] } {
   const text = noticeText(record, policy, event, now);
-  return { text, blocks: [section(text), context(statusLine(record))] };
+  // The receipt may be sent after a fast decision: it tells what was asked, and leaves the outcome to its own notice.
+  const footer = event === 'submitted' ? 'You are told here when it is decided.' : statusLine(record);
+  return { text, blocks: [section(text), context(footer)] };
 }
 
 /** A short log-channel line when a change moves on, posted in the thread of its log message. */

@@ -1,0 +1,150 @@
+// `npm run bench`: a busy morning. Bursts of change requests against a fake Slack that answers every
+// call in 100 ms, as the real one roughly does: how long until every approver is asked, how many Slack
+// calls each change costs, and how fast clicks are acked while the outbox drains, beside a bare Bolt
+// app in the same run (ratios, so the machine's speed cancels out).
+import type { AddressInfo } from 'node:net';
+import { App } from '@slack/bolt';
+import { afterAll, bench, describe } from 'vitest';
+import { outbox } from '../../src/db/schema.js';
+import { ACTIONS } from '../../src/slack/ids.js';
+import { defaultChangeForm, submitChangeForm } from '../support/interactions.js';
+import { postSigned } from '../support/slack-request.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+const SLACK_LATENCY_MS = 100;
+const SUBMITTERS = 4;
+const ASK_TIMEOUT_MS = 60_000;
+const DRAIN_TIMEOUT_MS = 120_000;
+const CLICKS = 60;
+
+const rows: Record<string, string | number>[] = [];
+afterAll(() => {
+  console.table(rows);
+});
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+};
+
+/** A Bolt app that only acks: the floor for an ack over signed HTTP on this machine. */
+async function startBareApp(slackApiUrl: string, signingSecret: string) {
+  const app = new App({
+    token: 'xoxb-bare',
+    signingSecret,
+    endpoints: '/slack/events',
+    clientOptions: { slackApiUrl },
+  });
+  app.action(/.*/, async ({ ack }) => {
+    await ack();
+  });
+  const server = await app.start({ port: 0, host: '127.0.0.1' });
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, stop: () => app.stop() };
+}
+
+function clickBody(userId: string, value: string): string {
+  const payload = {
+    type: 'block_actions',
+    team: { id: 'T0CABINET', domain: 'cabinet-test' },
+    user: { id: userId, username: userId.toLowerCase(), name: userId.toLowerCase(), team_id: 'T0CABINET' },
+    api_app_id: 'A0CABINET',
+    token: 'deprecated-verification-token',
+    trigger_id: `trigger-${Math.random()}`,
+    container: { type: 'message', message_ts: '1700000001.000100', channel_id: 'D0PEER001', is_ephemeral: false },
+    channel: { id: 'D0PEER001', name: 'directmessage' },
+    response_url: 'http://127.0.0.1:9/none',
+    actions: [{ type: 'button', action_id: ACTIONS.approve, block_id: 'b', value, action_ts: '1700000002.000200' }],
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+const kindCount = (app: TestApp, kind: string, statuses: readonly string[]) =>
+  app.database.db
+    .select({ kind: outbox.kind, status: outbox.status })
+    .from(outbox)
+    .all()
+    .filter((row) => row.kind === kind && statuses.includes(row.status)).length;
+
+/** Every change's approvers resolved and every approval request sent. */
+function everyoneAsked(app: TestApp, changes: number): boolean {
+  return (
+    kindCount(app, 'request_approvals', ['sent']) === changes &&
+    kindCount(app, 'approval_request', ['pending', 'sending']) === 0
+  );
+}
+
+function drained(app: TestApp): boolean {
+  return app.database.db
+    .select({ status: outbox.status })
+    .from(outbox)
+    .all()
+    .every((row) => row.status === 'sent' || row.status === 'dead');
+}
+
+async function burst(name: string, changes: number, systemOf: (index: number) => string): Promise<void> {
+  const app = await startTestApp({ logSink: () => {} });
+  app.slack.latencyMs = SLACK_LATENCY_MS;
+  const bare = await startBareApp(app.slack.apiUrl, app.signingSecret);
+  try {
+    const form = defaultChangeForm(app.clock.now());
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: SUBMITTERS }, async () => {
+        while (next < changes) {
+          const index = next++;
+          const response = await submitChangeForm(app, 'U0REQ0001', { ...form, systems: systemOf(index) });
+          if (response.status !== 200 || response.text !== '') throw new Error(`submit: ${response.text}`);
+        }
+      }),
+    );
+    const submittedAt = Date.now();
+
+    // Clicks while the outbox drains: ours (an approval, one transaction) and the bare app's, interleaved.
+    const ours: number[] = [];
+    const floor: number[] = [];
+    for (let click = 0; click < CLICKS; click += 1) {
+      const ref = `CHG-${(click % changes) + 1}`;
+      let started = performance.now();
+      await app.post('/slack/events', clickBody('U0PEER002', ref));
+      ours.push(performance.now() - started);
+      started = performance.now();
+      await postSigned(`${bare.url}/slack/events`, app.signingSecret, clickBody('U0PEER002', ref));
+      floor.push(performance.now() - started);
+    }
+
+    let askedAfter = Number.NaN;
+    while (Date.now() - submittedAt < ASK_TIMEOUT_MS) {
+      if (everyoneAsked(app, changes)) {
+        askedAfter = Date.now() - submittedAt;
+        break;
+      }
+      await sleep(50);
+    }
+    const askedAt = Date.now();
+    while (!drained(app) && Date.now() - askedAt < DRAIN_TIMEOUT_MS) await sleep(100);
+    const calls = app.slack.calls.filter((call) => call.method !== 'response_url');
+    rows.push({
+      burst: name,
+      'all asked after last submit (s)': Number.isNaN(askedAfter)
+        ? `> ${ASK_TIMEOUT_MS / 1000}`
+        : (askedAfter / 1000).toFixed(1),
+      'drained (s)': drained(app) ? ((Date.now() - submittedAt) / 1000).toFixed(1) : 'no',
+      'Slack calls / change': (calls.length / changes).toFixed(1),
+      'chat.update / change': (calls.filter((call) => call.method === 'chat.update').length / changes).toFixed(1),
+      'click ack p50 (× bare)': (percentile(ours, 50) / percentile(floor, 50)).toFixed(2),
+      'click ack p99 (ms)': percentile(ours, 99).toFixed(1),
+      'bare p99 (ms)': percentile(floor, 99).toFixed(1),
+    });
+  } finally {
+    await bare.stop();
+    await app.close();
+  }
+}
+
+const once = { iterations: 1, warmupIterations: 0, time: 0, warmupTime: 0 };
+
+describe('a busy morning, Slack at 100 ms a call', () => {
+  bench('100 changes on one system in one window', () => burst('100 overlapping', 100, () => 'edge-proxy'), once);
+  bench('250 changes on distinct systems', () => burst('250 distinct', 250, (index) => `system-${index}`), once);
+});

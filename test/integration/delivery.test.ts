@@ -1,0 +1,205 @@
+// Outbox delivery under load (issue 13): concurrent but ordered per conversation, coalesced refreshes,
+// rate limits per method, crash-safe claims, and notices that state what happened when it happened.
+import { hostname } from 'node:os';
+import { eq } from 'drizzle-orm';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/db/client.js';
+import { enqueue } from '../../src/db/outbox.js';
+import { outbox } from '../../src/db/schema.js';
+import { FakeClock } from '../support/clock.js';
+import { approve, defaultChangeForm, eventually, submitChangeForm } from '../support/interactions.js';
+import { openTempDatabase, type TempDatabase } from '../support/temp-db.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+const REQUESTER = 'U0REQ0001';
+const apps: TestApp[] = [];
+let database: TempDatabase | undefined;
+afterEach(async () => {
+  for (const app of apps.splice(0)) await app.close();
+  database?.dispose();
+  database = undefined;
+});
+
+async function start(options: Parameters<typeof startTestApp>[0] = {}): Promise<TestApp> {
+  const app = await startTestApp({ logSink: () => {}, ...options });
+  apps.push(app);
+  return app;
+}
+
+const rows = (app: TestApp) => app.database.db.select().from(outbox).all();
+const settled = (app: TestApp) => rows(app).every((row) => row.status !== 'pending' && row.status !== 'sending');
+const postsTo = (app: TestApp, channel: string) =>
+  app.slack.callsTo('chat.postMessage').filter((call) => call.params.channel === channel);
+
+async function submit(app: TestApp, systems = 'edge-proxy', title = 'Rotate TLS certificates'): Promise<void> {
+  const response = await submitChangeForm(app, REQUESTER, { ...defaultChangeForm(app.clock.now()), systems, title });
+  expect(response.text).toBe('');
+}
+
+describe('outbox delivery', () => {
+  it('keeps each conversation in order while conversations are served in parallel', async () => {
+    const app = await start();
+    app.slack.latencyMs = 30;
+    for (let index = 1; index <= 6; index += 1) await submit(app, `system-${index}`, `Change number ${index}`);
+    await eventually(() => settled(app), 'everything delivered', 10_000);
+    // The requester's receipts, and each peer's approval requests, arrive in submission order.
+    for (const channel of ['D0REQ0001', 'D0PEER001', 'D0PEER002']) {
+      const refs = postsTo(app, channel).map((call) => /CHG-(\d+)/.exec(String(call.params.text))?.[1]);
+      expect(refs, channel).toEqual(['1', '2', '3', '4', '5', '6']);
+    }
+    // …and different conversations overlapped in time: some call started before the previous one answered.
+    const posts = app.slack.callsTo('chat.postMessage').map((call) => call.at);
+    const overlapping = posts.some((at, index) => index > 0 && at - (posts[index - 1] ?? 0) < 30);
+    expect(overlapping).toBe(true);
+  });
+
+  it('coalesces ten queued refreshes of a change into one update per message', async () => {
+    const app = await start();
+    await submit(app);
+    await eventually(() => settled(app), 'the submission delivered');
+    const tracked = app.slack.callsTo('chat.postMessage').filter((call) => call.params.channel !== 'D0REQ0001');
+    const updatesBefore = app.slack.callsTo('chat.update').length;
+    // Queued in one go, as ten quick decisions would: the worker is kicked once afterwards.
+    for (let index = 0; index < 10; index += 1)
+      enqueue(app.database.db, { kind: 'refresh_messages', changeId: 1 }, app.clock.now());
+    expect(rows(app).filter((row) => row.kind === 'refresh_messages' && row.status === 'pending')).toHaveLength(1);
+    await app.command('help');
+    await eventually(() => settled(app), 'the refresh');
+    expect(app.slack.callsTo('chat.update').length - updatesBefore).toBe(tracked.length);
+  });
+
+  it('a 429 on chat.update holds back chat.update only; approval requests keep going out', async () => {
+    const app = await start();
+    await submit(app, 'system-a');
+    await eventually(() => settled(app), 'the first change delivered');
+    app.slack.failNext('chat.update', { status: 429, retryAfterSeconds: 30 });
+    enqueue(app.database.db, { kind: 'refresh_messages', changeId: 1 }, app.clock.now());
+    await app.command('help');
+    await app.slack.waitForCall('chat.update');
+    const updates = app.slack.callsTo('chat.update').length;
+    const postsBefore = app.slack.callsTo('chat.postMessage').length;
+    await submit(app, 'system-b', 'Second change');
+    await eventually(
+      () => postsTo(app, 'D0PEER001').some((call) => String(call.params.text).includes('CHG-2')),
+      'CHG-2 asked while chat.update waits',
+    );
+    expect(app.slack.callsTo('chat.postMessage').length).toBeGreaterThan(postsBefore);
+    // Retrying chat.update is due in 30 s; nothing calls it meanwhile.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(app.slack.callsTo('chat.update')).toHaveLength(updates);
+  });
+
+  it('a burst of overlapping changes costs the same Slack calls per change at 5 and at 15 changes', async () => {
+    const callsPerChange = async (changes: number) => {
+      const app = await start();
+      for (let index = 0; index < changes; index += 1) await submit(app);
+      await eventually(() => rows(app).every((row) => row.status !== 'sending'), 'the urgent work', 10_000);
+      // The overlapped changes are refreshed once the burst has passed.
+      app.clock.advance(15_000);
+      await app.command('help');
+      await eventually(() => settled(app), 'everything delivered', 10_000);
+      const calls = app.slack.calls.filter((call) => call.method !== 'response_url').length;
+      return calls / changes;
+    };
+    const small = await callsPerChange(5);
+    const large = await callsPerChange(15);
+    expect(large).toBeLessThanOrEqual(small + 0.5);
+    expect(large).toBeLessThanOrEqual(8);
+  });
+});
+
+describe('notices state what happened when it happened', () => {
+  it('a receipt sent after a fast approval still says who was asked, never that it is approved', async () => {
+    const app = await start();
+    // The requester's DM cannot be opened at first: the receipt waits for its retry.
+    app.slack.failWhen('conversations.open', (params) => params.users === REQUESTER, { status: 500 });
+    await submit(app);
+    await eventually(() => postsTo(app, 'D0PEER001').length === 1, 'the peer asked');
+    await approve(app, 'U0PEER001', 'CHG-1');
+    await eventually(
+      () => rows(app).some((row) => row.kind === 'notify_user' && row.attempts === 1),
+      'the receipt waiting for its retry',
+    );
+    app.clock.advance(6_000);
+    await app.command('help');
+    await eventually(() => postsTo(app, 'D0REQ0001').length >= 1, 'the receipt');
+    const receipt = JSON.stringify(postsTo(app, 'D0REQ0001')[0]?.params);
+    expect(receipt).toContain('was submitted');
+    expect(receipt).toContain('<@U0PEER001>');
+    expect(receipt).not.toContain('Status: approved');
+  });
+
+  it('nobody is asked about a change that was decided before their request went out', async () => {
+    const app = await start();
+    app.slack.failWhen('conversations.open', (params) => params.users === 'U0PEER002', { status: 500 });
+    await submit(app);
+    await eventually(() => postsTo(app, 'D0PEER001').length === 1, 'the first peer asked');
+    await approve(app, 'U0PEER001', 'CHG-1');
+    app.clock.advance(6_000);
+    await app.command('help');
+    await eventually(() => settled(app), 'everything delivered');
+    expect(postsTo(app, 'D0PEER002')).toEqual([]);
+  });
+});
+
+describe('crash-safe delivery', () => {
+  it('a message a killed process was sending is sent once, within seconds of the restart', async () => {
+    database = openTempDatabase();
+    const clock = new FakeClock('2026-11-18T15:00:00Z');
+    const first = await startTestApp({ database, clock, logSink: () => {} });
+    first.slack.failWhen('conversations.open', (params) => params.users === REQUESTER, { status: 500 });
+    await submitChangeForm(first, REQUESTER, defaultChangeForm(clock.now()));
+    await eventually(
+      () =>
+        database?.db
+          .select()
+          .from(outbox)
+          .all()
+          .some((row) => row.kind === 'notify_user' && row.attempts === 1) ?? false,
+      'the receipt failed once',
+    );
+    await first.close();
+    // As a process killed mid-send leaves it: claimed, with a long lease, by a process that is gone.
+    database.db
+      .update(outbox)
+      .set({
+        status: 'sending',
+        claimedBy: `${hostname()}:999999999:gone`,
+        leaseUntil: new Date('2026-11-18T16:00:00Z'),
+      })
+      .where(eq(outbox.kind, 'notify_user'))
+      .run();
+
+    const reopened = openDatabase(database.path);
+    try {
+      const second = await startTestApp({
+        database: { ...reopened, path: database.path, dispose: () => reopened.close() },
+        clock: new FakeClock('2026-11-18T15:00:10Z'),
+        logSink: () => {},
+      });
+      apps.push(second);
+      await eventually(() => postsTo(second, 'D0REQ0001').length === 1, 'the receipt after the restart', 3000);
+      await eventually(() => settled(second), 'everything delivered');
+      expect(postsTo(second, 'D0REQ0001')).toHaveLength(1);
+    } finally {
+      await Promise.all(apps.splice(0).map((app) => app.close()));
+      reopened.close();
+    }
+  });
+
+  it('a post Slack accepted just before the kill is not posted again', async () => {
+    const app = await start();
+    await submit(app);
+    await eventually(() => settled(app), 'delivered');
+    const receipt = postsTo(app, 'D0REQ0001')[0];
+    const key = (receipt?.params.metadata as { event_payload?: { key?: string } } | undefined)?.event_payload?.key;
+    expect(key).toMatch(/^outbox-\d+:U0REQ0001$/);
+    // The row is left as a crash between Slack's answer and marking it sent leaves it.
+    const id = Number(/outbox-(\d+)/.exec(key ?? '')?.[1]);
+    app.database.db.update(outbox).set({ status: 'pending', uncertain: true }).where(eq(outbox.id, id)).run();
+    await app.command('help');
+    await eventually(() => settled(app), 'the retry');
+    expect(app.slack.callsTo('conversations.history').length).toBeGreaterThan(0);
+    expect(postsTo(app, 'D0REQ0001')).toHaveLength(1);
+  });
+});
