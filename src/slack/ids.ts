@@ -71,6 +71,12 @@ export const VIEWS = {
   freezeAdd: 'freeze_add',
 } as const;
 
+/** The views whose submission a listener handles: every modal with a submit button (the details view has none). */
+export const SUBMITTED_VIEWS: readonly string[] = [
+  ...Object.values(VIEWS).filter((id) => id !== VIEWS.changeDetails),
+  ...Object.values(IMPLEMENTATION_VIEWS),
+];
+
 /** The inputs of the add-freeze modal. */
 export const FREEZE_FIELDS = { from: 'freeze_from', to: 'freeze_to', reason: 'freeze_reason' } as const;
 

@@ -1,0 +1,130 @@
+// Defects found trying Cabinet as a new user would (issue 13): oversized command text echoed back,
+// unescaped freeze reasons, unacked view submissions. All through the running app over signed HTTP.
+import { afterEach, describe, expect, it } from 'vitest';
+import { changeFreezes } from '../../src/db/schema.js';
+import { IMPLEMENTATION_ACTIONS } from '../../src/slack/ids.js';
+import {
+  approve,
+  clickButton,
+  defaultChangeForm,
+  eventually,
+  submitChangeForm,
+  submitView,
+} from '../support/interactions.js';
+import { startTestApp, type TestApp, type TestAppOptions } from '../support/test-app.js';
+
+const REQUESTER = 'U0REQ0001';
+const OWNER = 'U0OWNER01';
+// Tue 2026-11-24 07:05 New York: inside the window the default form plans.
+const TUESDAY_0705 = '2026-11-24T12:05:00Z';
+
+let running: TestApp | undefined;
+async function start(options?: TestAppOptions): Promise<TestApp> {
+  running = await startTestApp(options);
+  return running;
+}
+afterEach(async () => {
+  await running?.close();
+  running = undefined;
+});
+
+interface EphemeralReply {
+  text: string;
+  blocks?: { type: string; text?: { text: string } }[];
+}
+
+/** Whether Slack would accept the reply: text under 40,000 characters, every section under 3,001. */
+function expectSlackSized(reply: EphemeralReply, what: string): void {
+  expect(reply.text.length, what).toBeLessThan(40_000);
+  for (const block of reply.blocks ?? []) expect(block.text?.text.length ?? 0, what).toBeLessThanOrEqual(3000);
+}
+
+describe('command text quoted back', () => {
+  // 1,000,000 characters: what a user pasting a megabyte after /change sends.
+  const huge = `${'x'.repeat(999_990)}<!channel>`;
+  const echoing = [
+    huge,
+    `show ${huge}`,
+    `verbal ${huge}`,
+    `calendar ${huge}`,
+    `freeze remove ${huge}`,
+    `cab convene ${huge}`,
+    `cab minutes ${huge}`,
+  ];
+
+  it('quotes a bounded, escaped excerpt of command text, never the whole text', async () => {
+    const app = await start();
+    for (const text of echoing) {
+      const what = `/change ${text.slice(0, 20)}…`;
+      const response = await app.command(text);
+      expect(response.status, what).toBe(200);
+      const reply = response.json as EphemeralReply;
+      expectSlackSized(reply, what);
+      expect(reply.text, what).toContain('xxxxxxxxxx…');
+      expect(reply.text, what).not.toContain('<!channel>');
+    }
+  });
+
+  it('still quotes short command text whole', async () => {
+    const app = await start();
+    const reply = (await app.command('show CHG-x<b>')).json as EphemeralReply;
+    expect(reply.text).toContain('(`CHG-x&lt;b&gt;` is not a change ID)');
+  });
+});
+
+describe('a freeze reason in mrkdwn', () => {
+  it('reaches the Start refusal escaped', async () => {
+    const app = await start();
+    await submitChangeForm(app, REQUESTER, { ...defaultChangeForm(app.clock.now()), ownerId: OWNER });
+    await approve(app, 'U0PEER001', 'CHG-1');
+    await eventually(
+      () => app.slack.callsTo('chat.postMessage').some((call) => call.params.channel === 'D0OWNER01'),
+      "the owner's DM",
+    );
+    // Announced after the approval: the change may no longer start.
+    app.database.db
+      .insert(changeFreezes)
+      .values({
+        fromDate: '2026-11-24',
+        toDate: '2026-11-24',
+        reason: 'Audit <!channel> & <https://evil.example|click>',
+        createdBy: 'U0CHM0001',
+        createdAt: app.clock.now(),
+      })
+      .run();
+    app.clock.set(TUESDAY_0705);
+    await clickButton(app, OWNER, IMPLEMENTATION_ACTIONS.start, 'CHG-1');
+    const replies = () =>
+      app.slack
+        .callsTo('response_url')
+        .filter((call) => call.path.includes(`${OWNER}-${IMPLEMENTATION_ACTIONS.start}`));
+    await eventually(() => replies().length > 0, 'the Start refusal');
+    const text = String(replies()[0]?.params.text);
+    expect(text).toContain('cannot start during the change freeze “Audit &lt;!channel&gt; &amp; &lt;https://evil');
+    expect(text).not.toContain('<!channel>');
+  });
+});
+
+describe('view submissions no listener handles', () => {
+  it('are acked at once and logged by callback ID only', async () => {
+    const lines: string[] = [];
+    const app = await start({ logSink: (_level, line) => lines.push(line) });
+    const started = Date.now();
+    const response = await submitView(app, REQUESTER, 'some_stale_view', {
+      note: { value: { type: 'plain_text_input', value: 'secret user text' } },
+    });
+    expect(response.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(2000);
+    const closed = await app.interact({
+      type: 'view_closed',
+      team: { id: 'T0CABINET', domain: 'cabinet-test' },
+      user: { id: REQUESTER },
+      api_app_id: 'A0CABINET',
+      view: { id: 'V0CLOSED1', type: 'modal', callback_id: 'change_details', private_metadata: 'CHG-1', state: {} },
+      is_cleared: false,
+    });
+    expect(closed.status).toBe(200);
+    expect(lines.some((line) => line.includes('some_stale_view'))).toBe(true);
+    expect(lines.join('\n')).not.toContain('secret user text');
+  });
+});
