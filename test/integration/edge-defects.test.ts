@@ -1,14 +1,17 @@
 // Defects found trying Cabinet as a new user would (issue 13): oversized command text echoed back,
-// unescaped freeze reasons, unacked view submissions. All through the running app over signed HTTP.
+// unescaped freeze reasons, unacked view submissions, duplicate action IDs. All through the running app over signed HTTP.
 import { afterEach, describe, expect, it } from 'vitest';
 import { changeFreezes } from '../../src/db/schema.js';
 import { IMPLEMENTATION_ACTIONS } from '../../src/slack/ids.js';
+import { FakeClock } from '../support/clock.js';
+import { duplicateActionIds } from '../support/fake-slack.js';
 import {
   approve,
   clickButton,
   defaultChangeForm,
   eventually,
   submitChangeForm,
+  submitEmergencyForm,
   submitView,
 } from '../support/interactions.js';
 import { startTestApp, type TestApp, type TestAppOptions } from '../support/test-app.js';
@@ -126,5 +129,25 @@ describe('view submissions no listener handles', () => {
     expect(closed.status).toBe(200);
     expect(lines.some((line) => line.includes('some_stale_view'))).toBe(true);
     expect(lines.join('\n')).not.toContain('secret user text');
+  });
+});
+
+describe("the emergency's own DM", () => {
+  it('carries each action ID once per actions block, so Slack accepts it', async () => {
+    // Wednesday 10:00 New York: the manager and security authorize.
+    const app = await start({ clock: new FakeClock('2026-11-18T15:00:00Z') });
+    const requester = REQUESTER;
+    expect((await submitEmergencyForm(app, requester)).status).toBe(200);
+    await approve(app, 'U0MGR0001', 'CHG-1:authorization');
+    await approve(app, 'U0SEC0001', 'CHG-1:authorization');
+    const consoles = () =>
+      app.slack.calls.filter(
+        (call) =>
+          (call.method === 'chat.postMessage' || call.method === 'chat.update') &&
+          call.params.channel === `D${requester.slice(1)}` &&
+          JSON.stringify(call.params.blocks ?? '').includes('Add root cause'),
+      );
+    await eventually(() => consoles().length > 0, 'the console with the checklist');
+    for (const call of consoles()) expect(duplicateActionIds(call.params.blocks)).toEqual([]);
   });
 });
