@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, type CustomRoute } from '@slack/bolt';
+import { App, type CustomRoute, HTTPReceiver, type HTTPReceiverOptions } from '@slack/bolt';
 import { calendarFeedRoute } from '../calendar/feed-route.js';
 import type { Database } from '../db/client.js';
 import { createOutboxWorker, type OutboxWorker } from '../jobs/outbox-worker.js';
 import { createTimerDispatcher } from '../jobs/timers.js';
 import type { AppDependencies } from './dependencies.js';
+import { boundedBodies, pathOnlyDispatchErrorHandler } from './http-edge.js';
 import { EVENTS_PATH, HEALTH_PATH } from './ids.js';
 import { registerListeners } from './listeners/index.js';
 import { createSlackDeliverer } from './outbox-sender.js';
@@ -23,6 +24,21 @@ function healthRoute(database: Database): CustomRoute {
       );
     },
   };
+}
+
+/** HTTP mode's receiver: bodies bounded before Bolt reads them, unknown routes logged by path only. */
+function httpReceiver(
+  options: Pick<HTTPReceiverOptions, 'logger' | 'logLevel' | 'customRoutes'>,
+  signingSecret: string,
+): HTTPReceiver {
+  const receiver = new HTTPReceiver({
+    ...options,
+    signingSecret,
+    endpoints: EVENTS_PATH,
+    dispatchErrorHandler: pathOnlyDispatchErrorHandler,
+  });
+  receiver.requestListener = boundedBodies(receiver.requestListener, { path: EVENTS_PATH });
+  return receiver;
 }
 
 export interface SlackRuntime {
@@ -54,7 +70,8 @@ export function createSlackApp(deps: AppDependencies): SlackRuntime {
   };
   const app = slack.appToken
     ? new App({ ...common, socketMode: true, appToken: slack.appToken, installerOptions: { port: deps.port } })
-    : new App({ ...common, signingSecret: slack.signingSecret, endpoints: EVENTS_PATH });
+    : // The config requires the signing secret without an app token; an empty one refuses every request.
+      new App({ ...common, receiver: httpReceiver(common, slack.signingSecret ?? '') });
   const { database, policy, clock } = deps;
   const outbox = createOutboxWorker({
     database,

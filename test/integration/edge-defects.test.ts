@@ -1,5 +1,7 @@
 // Defects found trying Cabinet as a new user would (issue 13): oversized command text echoed back,
 // unescaped freeze reasons, unacked view submissions, duplicate action IDs. All through the running app over signed HTTP.
+import { request as httpRequest } from 'node:http';
+import { LogLevel } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { changeFreezes } from '../../src/db/schema.js';
 import { IMPLEMENTATION_ACTIONS } from '../../src/slack/ids.js';
@@ -149,5 +151,57 @@ describe("the emergency's own DM", () => {
       );
     await eventually(() => consoles().length > 0, 'the console with the checklist');
     for (const call of consoles()) expect(duplicateActionIds(call.params.blocks)).toEqual([]);
+  });
+});
+
+/** POSTs `size` bytes to the app, declared in Content-Length or chunked; resolves with the status. */
+function postBytes(app: TestApp, size: number, chunked: boolean): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    const request = httpRequest(`${app.url}/slack/events`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        ...(chunked ? {} : { 'Content-Length': String(size) }),
+      },
+    });
+    request.on('response', (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    // The app may close the connection before all is sent: the status is what counts.
+    request.on('error', reject);
+    const write = (left: number): void => {
+      if (left <= 0 || request.destroyed) {
+        request.end();
+        return;
+      }
+      const piece = chunk.subarray(0, Math.min(chunk.length, left));
+      if (request.write(piece)) setImmediate(() => write(left - piece.length));
+      else request.once('drain', () => write(left - piece.length));
+    };
+    write(size);
+  });
+}
+
+describe('the HTTP edge', () => {
+  const TWO_MB = 2 * 1024 * 1024;
+
+  it('answers 413 to a body over 1 MB, declared or chunked, and still serves Slack', async () => {
+    const app = await start();
+    expect(await postBytes(app, TWO_MB, false)).toBe(413);
+    expect(await postBytes(app, TWO_MB, true)).toBe(413);
+    // A body under the limit still reaches Bolt (unsigned: 401), and a signed command is answered.
+    expect(await postBytes(app, 100_000, true)).toBe(401);
+    expect((await app.command('help')).status).toBe(200);
+  });
+
+  it('logs a request no route serves by its path, never its query string', async () => {
+    const lines: string[] = [];
+    const app = await start({ logSink: (_level, line) => lines.push(line), logLevel: LogLevel.DEBUG });
+    expect((await fetch(`${app.url}/nothing-here?token=secret-calendar-token`)).status).toBe(404);
+    expect((await fetch(`${app.url}/healthz?token=secret-calendar-token`, { method: 'DELETE' })).status).toBe(404);
+    expect(lines.some((line) => line.includes('/nothing-here'))).toBe(true);
+    expect(lines.join('\n')).not.toContain('secret-calendar-token');
   });
 });
