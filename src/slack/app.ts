@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, type CustomRoute } from '@slack/bolt';
+import { App, type CustomRoute, HTTPReceiver, type HTTPReceiverOptions } from '@slack/bolt';
 import { calendarFeedRoute } from '../calendar/feed-route.js';
 import type { Database } from '../db/client.js';
 import type { ListenerDependencies } from './dependencies.js';
+import { boundedBodies, pathOnlyDispatchErrorHandler } from './http-edge.js';
 import { EVENTS_PATH, HEALTH_PATH } from './ids.js';
 import { registerListeners } from './listeners/index.js';
 import { useCaseContextMiddleware } from './use-case-context.js';
@@ -19,6 +20,21 @@ function healthRoute(database: Database): CustomRoute {
       );
     },
   };
+}
+
+/** HTTP mode's receiver: bodies bounded before Bolt reads them, unknown routes logged by path only. */
+function httpReceiver(
+  options: Pick<HTTPReceiverOptions, 'logger' | 'logLevel' | 'customRoutes'>,
+  signingSecret: string,
+): HTTPReceiver {
+  const receiver = new HTTPReceiver({
+    ...options,
+    signingSecret,
+    endpoints: EVENTS_PATH,
+    dispatchErrorHandler: pathOnlyDispatchErrorHandler,
+  });
+  receiver.requestListener = boundedBodies(receiver.requestListener, { path: EVENTS_PATH });
+  return receiver;
 }
 
 /**
@@ -41,13 +57,14 @@ export function createSlackApp(deps: ListenerDependencies): App {
         token: deps.calendarToken,
       }),
     ],
-    // The outbox retries with backoff and survives restarts; the client's own retries would only
-    // hold a request or the outbox up.
+    // Listeners' own calls (views.open, responses) are not retried: a retry would hold the request up.
+    // The outbox sends with its own client (runtime.ts), retried with backoff.
     clientOptions: { ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}), retryConfig: { retries: 0 } },
   };
   const app = slack.appToken
     ? new App({ ...common, socketMode: true, appToken: slack.appToken, installerOptions: { port: deps.port } })
-    : new App({ ...common, signingSecret: slack.signingSecret, endpoints: EVENTS_PATH });
+    : // The config requires the signing secret without an app token; an empty one refuses every request.
+      new App({ ...common, receiver: httpReceiver(common, slack.signingSecret ?? '') });
   app.use(useCaseContextMiddleware(deps));
   registerListeners(app, deps);
   // Bolt calls this for anything a listener throws (and answers Slack itself if nothing was acked yet).

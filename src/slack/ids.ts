@@ -58,6 +58,15 @@ export function cabBallotActionId(kind: BallotKind, outcome: CabOutcome): string
   return `cab_ballot_${kind}_${outcome}`;
 }
 
+/**
+ * The checklist buttons of an emergency: one action ID per item, since IDs must be unique within a
+ * block. Messages sent before carry the bare ID; the value says which item either way.
+ */
+export const ADD_EVIDENCE_ACTION = new RegExp(`^${ACTIONS.addEvidence}(_(${OBLIGATION_KINDS.join('|')}))?$`);
+export function addEvidenceActionId(kind: ObligationKind): string {
+  return `${ACTIONS.addEvidence}_${kind}`;
+}
+
 export const VIEWS = {
   changeRequest: 'change_request',
   rejectReason: 'change_reject_reason',
@@ -70,6 +79,12 @@ export const VIEWS = {
   cabClose: 'cab_close_meeting',
   freezeAdd: 'freeze_add',
 } as const;
+
+/** The views whose submission a listener handles: every modal with a submit button (the details view has none). */
+export const SUBMITTED_VIEWS: readonly string[] = [
+  ...Object.values(VIEWS).filter((id) => id !== VIEWS.changeDetails),
+  ...Object.values(IMPLEMENTATION_VIEWS),
+];
 
 /** The inputs of the add-freeze modal. */
 export const FREEZE_FIELDS = { from: 'freeze_from', to: 'freeze_to', reason: 'freeze_reason' } as const;

@@ -73,10 +73,21 @@ function textLength(value: unknown): number {
   return 0;
 }
 
+/** The action IDs that occur more than once in one actions block of `blocks`: Slack refuses such a message. */
+export function duplicateActionIds(blocks: unknown): string[] {
+  if (!Array.isArray(blocks)) return [];
+  return (blocks as Record<string, unknown>[])
+    .filter((block) => block.type === 'actions' && Array.isArray(block.elements))
+    .flatMap((block) => {
+      const ids = (block.elements as Record<string, unknown>[]).map((element) => String(element.action_id));
+      return ids.filter((id, index) => ids.indexOf(id) !== index);
+    });
+}
+
 /**
  * Slack's answer to a message that breaks Block Kit's limits, as Slack gives it: more than 50 blocks,
- * a section over 3,000 characters, a header over 150, a button label over 75, or blocks holding more
- * than about 13,000 characters in all (msg_blocks_too_long, slackapi/bolt-js#2509).
+ * a section over 3,000 characters, a header over 150, a button label over 75, an action ID twice in one
+ * actions block, or blocks holding more than about 13,000 characters in all (msg_blocks_too_long, slackapi/bolt-js#2509).
  */
 function blockLimitError(method: string, params: Record<string, unknown>): Record<string, unknown> | undefined {
   if (!MESSAGE_METHODS.has(method) || !Array.isArray(params.blocks)) return undefined;
@@ -94,6 +105,8 @@ function blockLimitError(method: string, params: Record<string, unknown>): Recor
         return invalid('button text must be less than 76 characters');
     }
   }
+  const duplicates = duplicateActionIds(blocks);
+  if (duplicates.length > 0) return invalid(`action_id ${duplicates.join(', ')} is not unique in its block`);
   if (textLength(blocks) > 13_000) return { ok: false, error: 'msg_blocks_too_long' };
   return undefined;
 }

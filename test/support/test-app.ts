@@ -43,6 +43,8 @@ export interface TestAppOptions {
   database?: TempDatabase;
   /** Receives every log line (level WARN and above are written); default: ERROR lines to the console. */
   logSink?: LogSink;
+  /** The lowest level written to `logSink` (default WARN). */
+  logLevel?: LogLevel;
   /** The calendar feed's secret (CALENDAR_TOKEN); unset, the feed answers 404. */
   calendarToken?: string;
   /** How often the outbox polls for retries; default 25 ms. Long, it shows what goes out without a poll. */
@@ -62,7 +64,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const signingSecret = randomBytes(16).toString('hex');
   const policy = options.policy ?? minimalPolicy();
   const logger = createLogger(
-    options.logSink ? { level: LogLevel.WARN, sink: options.logSink } : { level: LogLevel.ERROR },
+    options.logSink ? { level: options.logLevel ?? LogLevel.WARN, sink: options.logSink } : { level: LogLevel.ERROR },
   );
   const { app, outbox } = createCabinet({
     slack: { botToken: 'xoxb-test-token', signingSecret, apiUrl: slack.apiUrl },

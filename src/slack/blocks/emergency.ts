@@ -5,7 +5,15 @@ import { TEXT_MAX, TITLE_MAX } from '../../domain/change-request.js';
 import { type ObligationKind, VERBAL_MEDIA, verbalApprovalState } from '../../domain/emergency.js';
 import { type EmergencyForm, NOTE_MAX, type VerbalApprovalForm } from '../../domain/emergency-request.js';
 import type { Policy } from '../../policy/schema.js';
-import { ACTIONS, EVIDENCE_BLOCK, encodeChangeValue, encodeObligationValue, encodeVerbalValue, VIEWS } from '../ids.js';
+import {
+  ACTIONS,
+  addEvidenceActionId,
+  EVIDENCE_BLOCK,
+  encodeChangeValue,
+  encodeObligationValue,
+  encodeVerbalValue,
+  VIEWS,
+} from '../ids.js';
 import { OBLIGATION_LABELS } from '../words/paperwork.js';
 import { VERBAL_MEDIUM_LABELS } from '../words/verbal.js';
 import { button, context, section, slackDate, truncate } from './blocks.js';
@@ -279,15 +287,29 @@ export function emergencyButtons(record: ChangeRecord, policy: Policy, viewerId?
   if (involved) {
     if (open('documentation')) buttons.push(button('Document', ACTIONS.document, value, 'primary'));
     if (open('retro_ticket'))
-      buttons.push(button('Add ticket link', ACTIONS.addEvidence, encodeObligationValue(change.id, 'retro_ticket')));
+      buttons.push(
+        button(
+          'Add ticket link',
+          addEvidenceActionId('retro_ticket'),
+          encodeObligationValue(change.id, 'retro_ticket'),
+        ),
+      );
     if (open('root_cause_analysis'))
       buttons.push(
-        button('Add root cause', ACTIONS.addEvidence, encodeObligationValue(change.id, 'root_cause_analysis')),
+        button(
+          'Add root cause',
+          addEvidenceActionId('root_cause_analysis'),
+          encodeObligationValue(change.id, 'root_cause_analysis'),
+        ),
       );
   }
   if (open('cab_presentation') && viewerId === policy.cab.chair) {
     buttons.push({
-      ...button('Presented to CAB', ACTIONS.addEvidence, encodeObligationValue(change.id, 'cab_presentation')),
+      ...button(
+        'Presented to CAB',
+        addEvidenceActionId('cab_presentation'),
+        encodeObligationValue(change.id, 'cab_presentation'),
+      ),
       confirm: {
         title: plain('Presented to CAB?', 100),
         text: { type: 'mrkdwn', text: `Record that ${record.ref} was presented to the CAB.` },

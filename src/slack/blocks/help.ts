@@ -1,7 +1,7 @@
 import type { RespondArguments } from '@slack/bolt';
 import { CHANGE_COMMAND } from '../ids.js';
 import { header, section } from './blocks.js';
-import { escapeMrkdwn } from './mrkdwn.js';
+import { quoteUserText } from './mrkdwn.js';
 
 export interface HelpEntry {
   usage: string;
@@ -12,7 +12,7 @@ export interface HelpEntry {
 export function helpMessage(entries: readonly HelpEntry[], unknown?: string): RespondArguments {
   const lines = entries.map((entry) => `\`${CHANGE_COMMAND} ${entry.usage}\` — ${entry.summary}`);
   const intro = unknown
-    ? `I don't know \`${CHANGE_COMMAND} ${escapeMrkdwn(unknown)}\`. Here is what you can type:`
+    ? `I don't know \`${CHANGE_COMMAND} ${quoteUserText(unknown)}\`. Here is what you can type:`
     : 'Cabinet runs change management here in Slack. Here is what you can type:';
   return {
     response_type: 'ephemeral',

@@ -1,6 +1,16 @@
+import { truncate } from './blocks.js';
+
 /** Escapes user text for mrkdwn: Slack reads &, < and > as markup. */
 export function escapeMrkdwn(text: string): string {
   return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+// Enough of what was typed to recognise it; a pasted megabyte must not come back (Slack refuses long messages).
+const QUOTE_LIMIT = 80;
+
+/** Text the user typed (a command's arguments), quoted back as a short escaped excerpt. */
+export function quoteUserText(text: string): string {
+  return escapeMrkdwn(truncate(text, QUOTE_LIMIT));
 }
 
 /** A mention of a policy role member: a user (U…/W…) or a user group (S…). */

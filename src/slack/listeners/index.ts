@@ -26,6 +26,7 @@ import { registerEvidenceSubmitted } from './submissions/evidence-submitted.js';
 import { registerFreezeSubmitted } from './submissions/freeze-submitted.js';
 import { registerImplementationSubmitted } from './submissions/implementation-submitted.js';
 import { registerRejectReasonSubmitted } from './submissions/reject-reason-submitted.js';
+import { registerUnhandledViews } from './submissions/unhandled-views.js';
 import { registerVerbalApprovalSubmitted } from './submissions/verbal-approval-submitted.js';
 
 export function registerListeners(app: App, deps: ListenerDependencies): void {
@@ -56,4 +57,6 @@ export function registerListeners(app: App, deps: ListenerDependencies): void {
   registerScheduleCheck(app, deps);
   registerFreezeSubmitted(app, deps);
   registerAppHomeOpened(app, deps);
+  // Last: it answers only what no listener above handles.
+  registerUnhandledViews(app, deps);
 }

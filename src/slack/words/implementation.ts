@@ -1,6 +1,7 @@
 import type { ImplementationEvent } from '../../domain/events.js';
 import type { CloseRefusal, ImplementationStep, StartRefusal } from '../../domain/implementation.js';
 import type { StepRefusal } from '../../services/implementation.js';
+import { escapeMrkdwn } from '../blocks/mrkdwn.js';
 import { changeRefusalText } from './refusals.js';
 import { describeFreeze, nextWindowText } from './schedule.js';
 import { describeState, describeTransition } from './states.js';
@@ -55,7 +56,7 @@ export function stepRefusalText(refusal: StepRefusal): string {
   }
 }
 
-/** Why a change may not start now (9.1, 9.2), with the next window it may use. */
+/** Why a change may not start now (9.1, 9.2), with the next window it may use: mrkdwn, the reason escaped. */
 export function startRefusalText(refusal: StartRefusal): string {
   const { ref } = refusal;
   switch (refusal.code) {
@@ -65,12 +66,12 @@ export function startRefusalText(refusal: StartRefusal): string {
       return `${ref} cannot start: it is ${describeState(refusal.state)}.`;
     case 'frozen_since_exception':
       return (
-        `${ref} cannot start during the change freeze ${describeFreeze(refusal.freeze)} ` +
+        `${ref} cannot start during the change freeze ${escapeMrkdwn(describeFreeze(refusal.freeze))} ` +
         '(9.2), announced after its exception was approved.'
       );
     case 'frozen':
       return (
-        `${ref} cannot start during the change freeze ${describeFreeze(refusal.freeze)} (9.2). ` +
+        `${ref} cannot start during the change freeze ${escapeMrkdwn(describeFreeze(refusal.freeze))} (9.2). ` +
         nextWindowText(refusal.next, refusal.risk, refusal.timeZone)
       );
     case 'outside_windows':

@@ -4,7 +4,7 @@ import { changeNotFound } from '../../../services/context.js';
 import { addEvidence, evidenceRefusal } from '../../../services/paperwork.js';
 import { evidenceModal } from '../../blocks/emergency.js';
 import type { ListenerDependencies } from '../../dependencies.js';
-import { ACTIONS, parseObligationValue } from '../../ids.js';
+import { ADD_EVIDENCE_ACTION, parseObligationValue } from '../../ids.js';
 import { evidenceText, obligationRefusalText } from '../../words/paperwork.js';
 import { onButton } from './change-button.js';
 
@@ -16,7 +16,7 @@ export function registerAddEvidence(app: App, deps: ListenerDependencies): void 
   onButton(
     app,
     deps,
-    { actionId: ACTIONS.addEvidence, parse: parseObligationValue },
+    { actionId: ADD_EVIDENCE_ACTION, parse: parseObligationValue },
     async ({ target: { changeId, kind }, ctx, userId, triggerId, client, reply }) => {
       if (kind === 'cab_presentation') {
         const outcome = addEvidence(ctx, { changeId, kind, evidence: 'Presented to the CAB' });

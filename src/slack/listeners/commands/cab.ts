@@ -1,7 +1,7 @@
 import { formatChangeRef, parseChangeRef } from '../../../domain/change-ref.js';
 import { conveneEmergencyCab, minutesOn } from '../../../services/cab.js';
 import { minutesMessages } from '../../blocks/cab.js';
-import { escapeMrkdwn } from '../../blocks/mrkdwn.js';
+import { quoteUserText } from '../../blocks/mrkdwn.js';
 import { boardMembers } from '../../role-members.js';
 import { conveneText } from '../../words/cab.js';
 import { ephemeral, respondInPages, type Subcommand, type SubcommandContext } from './subcommand.js';
@@ -18,7 +18,7 @@ async function convene(context: SubcommandContext, refText: string): Promise<voi
     await ack(
       ephemeral(
         `Type \`/change cab convene CHG-<number>\`, e.g. \`/change cab convene ` +
-          `CHG-12\`${refText ? ` (\`${escapeMrkdwn(refText)}\` is not a change ID)` : ''}.`,
+          `CHG-12\`${refText ? ` (\`${quoteUserText(refText)}\` is not a change ID)` : ''}.`,
       ),
     );
     return;
@@ -44,7 +44,7 @@ async function minutes(context: SubcommandContext, dateText: string): Promise<vo
     await ack(
       ephemeral(
         `Type the date as YYYY-MM-DD, e.g. \`/change cab minutes 2026-11-25\` ` +
-          `(\`${escapeMrkdwn(dateText)}\` is not one).`,
+          `(\`${quoteUserText(dateText)}\` is not one).`,
       ),
     );
     return;

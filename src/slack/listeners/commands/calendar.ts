@@ -1,5 +1,5 @@
 import { upcomingCalendar } from '../../../services/freezes.js';
-import { escapeMrkdwn } from '../../blocks/mrkdwn.js';
+import { quoteUserText } from '../../blocks/mrkdwn.js';
 import { calendarMessages } from '../../blocks/schedule.js';
 import { ackSent, ephemeral, respondInPages, type Subcommand } from './subcommand.js';
 
@@ -20,7 +20,7 @@ export const calendarSubcommand: Subcommand = {
         ephemeral(
           `Type \`/change calendar\` for the next ${deps.policy.cab.calendar_days} days, ` +
             `or \`/change calendar <days>\` with 1 to ${MAX_DAYS} ` +
-            `days${args ? ` (\`${escapeMrkdwn(args)}\` is not one)` : ''}.`,
+            `days${args ? ` (\`${quoteUserText(args)}\` is not one)` : ''}.`,
         ),
       );
       return;

@@ -1,7 +1,7 @@
 import { parseFreezeRef } from '../../../domain/freeze-ref.js';
 import { addFreeze, currentFreezes, removeFreeze } from '../../../services/freezes.js';
 import { freezeAddedText, freezeListText, freezeModal, freezeRemovedText } from '../../blocks/freeze.js';
-import { escapeMrkdwn } from '../../blocks/mrkdwn.js';
+import { quoteUserText } from '../../blocks/mrkdwn.js';
 import { holdsAnyRole, ROLE_CHECK_FAILED } from '../../role-members.js';
 import { freezeRefusalText } from '../../words/freezes.js';
 import { freezeIssueTexts } from '../../words/schedule.js';
@@ -60,7 +60,7 @@ async function remove(context: SubcommandContext, refText: string): Promise<void
     await ack(
       ephemeral(
         `Type \`/change freeze remove ` +
-          `FRZ-<n>\`${refText ? ` (\`${escapeMrkdwn(refText)}\` is not a freeze ID)` : ''}; ` +
+          `FRZ-<n>\`${refText ? ` (\`${quoteUserText(refText)}\` is not a freeze ID)` : ''}; ` +
           `\`/change freeze list\` shows them.`,
       ),
     );

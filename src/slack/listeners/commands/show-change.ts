@@ -1,7 +1,7 @@
 import { parseChangeRef } from '../../../domain/change-ref.js';
 import { changeRecordOf } from '../../../services/change-queries.js';
 import { showChangeBlocks, statusLine } from '../../blocks/change-message.js';
-import { escapeMrkdwn } from '../../blocks/mrkdwn.js';
+import { escapeMrkdwn, quoteUserText } from '../../blocks/mrkdwn.js';
 import { ephemeral, type Subcommand } from './subcommand.js';
 
 /** `/change show CHG-<n>`: the change, its status and every approval, to whoever asks. */
@@ -15,7 +15,7 @@ export const showChange: Subcommand = {
       await ack(
         ephemeral(
           `Type \`/change show CHG-<number>\`, e.g. \`/change show ` +
-            `CHG-12\`${args ? ` (\`${escapeMrkdwn(args)}\` is not a change ID)` : ''}.`,
+            `CHG-12\`${args ? ` (\`${quoteUserText(args)}\` is not a change ID)` : ''}.`,
         ),
       );
       return;

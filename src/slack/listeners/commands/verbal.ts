@@ -1,5 +1,5 @@
 import { parseChangeRef } from '../../../domain/change-ref.js';
-import { escapeMrkdwn } from '../../blocks/mrkdwn.js';
+import { quoteUserText } from '../../blocks/mrkdwn.js';
 import { verbalApprovalForm } from '../open-verbal-approval.js';
 import { ephemeral, openModalAfterAck, type Subcommand } from './subcommand.js';
 
@@ -15,7 +15,7 @@ export const verbalApproval: Subcommand = {
       await ack(
         ephemeral(
           `Type \`/change verbal CHG-<number>\`, e.g. \`/change verbal ` +
-            `CHG-12\`${args ? ` (\`${escapeMrkdwn(args)}\` is not a change ID)` : ''}.`,
+            `CHG-12\`${args ? ` (\`${quoteUserText(args)}\` is not a change ID)` : ''}.`,
         ),
       );
       return;
