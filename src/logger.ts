@@ -2,9 +2,13 @@ import { type Logger, LogLevel } from '@slack/bolt';
 
 const ORDER: readonly LogLevel[] = [LogLevel.DEBUG, LogLevel.INFO, LogLevel.WARN, LogLevel.ERROR];
 
+/** A URL's query string can carry a secret (the calendar feed's token): no log line keeps one. */
+const QUERY_STRING = /(\/[^\s?]*)\?[^\s]+/g;
+
 function render(value: unknown): string {
-  if (value instanceof Error) return `${value.name}: ${value.message}`;
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  let text = typeof value === 'string' ? value : JSON.stringify(value);
+  if (value instanceof Error) text = `${value.name}: ${value.message}`;
+  return text.replace(QUERY_STRING, '$1?…');
 }
 
 /**

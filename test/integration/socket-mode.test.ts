@@ -64,4 +64,24 @@ describe('Socket Mode (SLACK_APP_TOKEN set)', () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok', database: 'ok' });
   });
+
+  it('logs a request the health port does not serve by its path, never its query string', async () => {
+    slack = await FakeSlack.start();
+    database = openTempDatabase();
+    const port = await freePort();
+    const lines: string[] = [];
+    runtime = createCabinet({
+      slack: { botToken: 'xoxb-test-token', appToken: 'xapp-1-test-token', apiUrl: slack.apiUrl },
+      port,
+      policy: minimalPolicy(),
+      database,
+      clock: new FakeClock(),
+      logger: createLogger({ level: LogLevel.INFO, sink: (_level, line) => lines.push(line) }),
+      outboxPollMs: 1000,
+    });
+    await runtime.app.start();
+    expect((await fetch(`http://127.0.0.1:${port}/nothing-here?token=secret-calendar-token`)).status).toBe(404);
+    expect(lines.some((line) => line.includes('/nothing-here'))).toBe(true);
+    expect(lines.filter((line) => line.includes('secret-calendar-token'))).toEqual([]);
+  });
 });
