@@ -138,6 +138,15 @@ export function createOutboxWorker(deps: OutboxWorkerDependencies): OutboxWorker
   const pump = () => {
     scheduled = false;
     if (stopped) return;
+    try {
+      startDue();
+    } catch (error) {
+      // The database may be unavailable for a while; the next poll tries again.
+      logger.error(`outbox: ${failureOf(error).text}`);
+    }
+  };
+
+  const startDue = () => {
     const free = concurrency - inFlight.size;
     if (free <= 0) return;
     for (const row of deliverableMessages(db, clock.now(), free)) {
@@ -168,7 +177,13 @@ export function createOutboxWorker(deps: OutboxWorkerDependencies): OutboxWorker
       if (taken > 0) logger.warn(`outbox: took back ${taken} message(s) a stopped process was sending`);
       kick();
       poll = setInterval(kick, deps.pollMs);
-      renew = setInterval(() => renewLeases(db, [...inFlight.keys()], lease()), RENEW_EVERY_MS);
+      renew = setInterval(() => {
+        try {
+          renewLeases(db, [...inFlight.keys()], lease());
+        } catch (error) {
+          logger.error(`outbox: renewing leases failed: ${failureOf(error).text}`);
+        }
+      }, RENEW_EVERY_MS);
     },
     async stop() {
       stopped = true;

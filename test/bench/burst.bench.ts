@@ -12,9 +12,10 @@ import { postSigned } from '../support/slack-request.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const SLACK_LATENCY_MS = 100;
+const REQUESTER = 'U0REQ0001';
 const SUBMITTERS = 4;
 const ASK_TIMEOUT_MS = 60_000;
-const DRAIN_TIMEOUT_MS = 120_000;
+const DRAIN_TIMEOUT_MS = 480_000;
 const CLICKS = 60;
 
 const rows: Record<string, string | number>[] = [];
@@ -44,6 +45,7 @@ async function startBareApp(slackApiUrl: string, signingSecret: string) {
 }
 
 function clickBody(userId: string, value: string): string {
+  const dm = `D${userId.slice(1)}`;
   const payload = {
     type: 'block_actions',
     team: { id: 'T0CABINET', domain: 'cabinet-test' },
@@ -51,8 +53,8 @@ function clickBody(userId: string, value: string): string {
     api_app_id: 'A0CABINET',
     token: 'deprecated-verification-token',
     trigger_id: `trigger-${Math.random()}`,
-    container: { type: 'message', message_ts: '1700000001.000100', channel_id: 'D0PEER001', is_ephemeral: false },
-    channel: { id: 'D0PEER001', name: 'directmessage' },
+    container: { type: 'message', message_ts: '1700000001.000100', channel_id: dm, is_ephemeral: false },
+    channel: { id: dm, name: 'directmessage' },
     response_url: 'http://127.0.0.1:9/none',
     actions: [{ type: 'button', action_id: ACTIONS.approve, block_id: 'b', value, action_ts: '1700000002.000200' }],
   };
@@ -82,7 +84,12 @@ function drained(app: TestApp): boolean {
     .every((row) => row.status === 'sent' || row.status === 'dead');
 }
 
+/** Vitest may call a one-shot bench more than once; the scenario runs (and is reported) once. */
+const ran = new Set<string>();
+
 async function burst(name: string, changes: number, systemOf: (index: number) => string): Promise<void> {
+  if (ran.has(name)) return;
+  ran.add(name);
   const app = await startTestApp({ logSink: () => {} });
   app.slack.latencyMs = SLACK_LATENCY_MS;
   const bare = await startBareApp(app.slack.apiUrl, app.signingSecret);
@@ -93,23 +100,25 @@ async function burst(name: string, changes: number, systemOf: (index: number) =>
       Array.from({ length: SUBMITTERS }, async () => {
         while (next < changes) {
           const index = next++;
-          const response = await submitChangeForm(app, 'U0REQ0001', { ...form, systems: systemOf(index) });
+          const response = await submitChangeForm(app, REQUESTER, { ...form, systems: systemOf(index) });
           if (response.status !== 200 || response.text !== '') throw new Error(`submit: ${response.text}`);
         }
       }),
     );
     const submittedAt = Date.now();
 
-    // Clicks while the outbox drains: ours (an approval, one transaction) and the bare app's, interleaved.
+    // Clicks while the outbox drains, ours and the bare app's interleaved. Ours are the requester's
+    // Approve clicks: the whole path (parse, the change read, eligibility in an immediate transaction),
+    // refused, so they add no Slack calls to the count below.
     const ours: number[] = [];
     const floor: number[] = [];
     for (let click = 0; click < CLICKS; click += 1) {
       const ref = `CHG-${(click % changes) + 1}`;
       let started = performance.now();
-      await app.post('/slack/events', clickBody('U0PEER002', ref));
+      await app.post('/slack/events', clickBody(REQUESTER, ref));
       ours.push(performance.now() - started);
       started = performance.now();
-      await postSigned(`${bare.url}/slack/events`, app.signingSecret, clickBody('U0PEER002', ref));
+      await postSigned(`${bare.url}/slack/events`, app.signingSecret, clickBody(REQUESTER, ref));
       floor.push(performance.now() - started);
     }
 
@@ -121,10 +130,13 @@ async function burst(name: string, changes: number, systemOf: (index: number) =>
       }
       await sleep(50);
     }
+    // The changes a newcomer overlaps are refreshed once the burst has passed (10 s on the business clock).
+    app.clock.advance(15_000);
+    await app.command('help');
     const askedAt = Date.now();
     while (!drained(app) && Date.now() - askedAt < DRAIN_TIMEOUT_MS) await sleep(100);
     const calls = app.slack.calls.filter((call) => call.method !== 'response_url');
-    rows.push({
+    const row = {
       burst: name,
       'all asked after last submit (s)': Number.isNaN(askedAfter)
         ? `> ${ASK_TIMEOUT_MS / 1000}`
@@ -135,7 +147,10 @@ async function burst(name: string, changes: number, systemOf: (index: number) =>
       'click ack p50 (× bare)': (percentile(ours, 50) / percentile(floor, 50)).toFixed(2),
       'click ack p99 (ms)': percentile(ours, 99).toFixed(1),
       'bare p99 (ms)': percentile(floor, 99).toFixed(1),
-    });
+    };
+    rows.push(row);
+    // Also printed at once: a long burst may outlast a reader's patience.
+    console.log(JSON.stringify(row));
   } finally {
     await bare.stop();
     await app.close();
