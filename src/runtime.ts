@@ -3,6 +3,7 @@
 import type { App } from '@slack/bolt';
 import { createOutboxWorker, type OutboxWorker } from './jobs/outbox-worker.js';
 import { createTimerDispatcher } from './jobs/timers.js';
+import type { RoleDirectory } from './services/role-directory.js';
 import { createSlackApp } from './slack/app.js';
 import type { AppDependencies } from './slack/dependencies.js';
 import { createDeliveryClient, createSlackDeliverer } from './slack/outbox-sender.js';
@@ -12,18 +13,21 @@ export interface CabinetRuntime {
   app: App;
   /** Delivers what listeners queue; start it with the app, stop it before closing the database. */
   outbox: OutboxWorker;
+  /** Who holds each role now, through the worker's Slack client: for the timers and the scheduled jobs. */
+  roles: RoleDirectory;
 }
 
 export function createCabinet(deps: AppDependencies): CabinetRuntime {
   const { database, policy, clock, logger } = deps;
   const client = createDeliveryClient({ token: deps.slack.botToken, apiUrl: deps.slack.apiUrl, logger });
+  const roles = slackRoleDirectory(client, policy);
   const outbox = createOutboxWorker({
     database,
     clock,
     logger,
     pollMs: deps.outboxPollMs,
     deliver: createSlackDeliverer({ client, db: database.db, policy, clock }),
-    fireTimer: createTimerDispatcher({ db: database.db, policy, clock, roles: slackRoleDirectory(client, policy) }),
+    fireTimer: createTimerDispatcher({ db: database.db, policy, clock, roles }),
   });
-  return { app: createSlackApp({ ...deps, outbox }), outbox };
+  return { app: createSlackApp({ ...deps, outbox }), outbox, roles };
 }

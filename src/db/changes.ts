@@ -54,6 +54,17 @@ export function listChanges(
   return { rows, total };
 }
 
+/** The IDs of the changes waiting for a decision (approval, authorization or retro-approval), oldest first. */
+export function changesWaitingForDecision(db: DbExecutor): number[] {
+  return db
+    .select({ id: changes.id })
+    .from(changes)
+    .where(inArray(changes.state, DECIDING_STATES))
+    .orderBy(changes.id)
+    .all()
+    .map((row) => row.id);
+}
+
 export type NewChange = typeof changes.$inferInsert;
 
 export function insertChange(db: DbExecutor, change: NewChange): ChangeRow {

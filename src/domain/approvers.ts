@@ -71,6 +71,15 @@ export function chooseCandidates(
   });
 }
 
+/** Who holds a requirement's role, or the fallback role asked instead, given the members of each role now. */
+export function holdersOf(
+  requirement: { role: string; fallbackRole: string | null },
+  membersOf: (role: string) => readonly string[],
+): string[] {
+  const fallback = requirement.fallbackRole === null ? [] : membersOf(requirement.fallbackRole);
+  return [...new Set([...membersOf(requirement.role), ...fallback])];
+}
+
 export interface RequirementState {
   id: number;
   role: string;
@@ -81,6 +90,13 @@ export interface RequirementState {
   candidates: readonly string[];
   /** Who has approved for this role so far. */
   approvers: readonly string[];
+  /** The role asked instead when nobody else held `role` (its members were asked too). */
+  fallbackRole?: string;
+  /**
+   * Who holds `role` or `fallbackRole` now (policy and live user groups): a candidate who no longer
+   * does may not decide. Absent when membership was not resolved; then being asked is enough.
+   */
+  holders?: readonly string[];
 }
 
 export interface DecisionContext {
@@ -101,6 +117,8 @@ export type EligibilityRefusal = { ok: false; ref: string } & (
   | { code: 'already_approved' | 'one_role_per_person'; roles: string[] }
   /** `roles`: those the actor was asked for, each satisfied by someone else. */
   | { code: 'roles_satisfied'; roles: string[] }
+  /** `roles`: those the actor was asked for and holds no longer. */
+  | { code: 'no_longer_in_role'; roles: string[] }
 );
 
 export type Eligibility = { ok: true; requirementId: number; role: string } | EligibilityRefusal;
@@ -128,8 +146,16 @@ export function decisionEligibility(context: DecisionContext, actorId: string): 
   if (actorId === context.requesterId) return { ok: false, code: 'requester', ref };
   if (actorId === context.ownerId) return { ok: false, code: 'owner', ref };
 
-  const asked = context.requirements.filter((requirement) => requirement.candidates.includes(actorId));
-  if (asked.length === 0) return { ok: false, code: 'not_an_approver', ref };
+  const candidateFor = context.requirements.filter((requirement) => requirement.candidates.includes(actorId));
+  if (candidateFor.length === 0) return { ok: false, code: 'not_an_approver', ref };
+  // Being asked is not enough: the person must still hold the role when they decide.
+  const asked = candidateFor.filter(
+    (requirement) => requirement.holders === undefined || requirement.holders.includes(actorId),
+  );
+  if (asked.length === 0) {
+    const roles = candidateFor.flatMap((requirement) => [requirement.role, requirement.fallbackRole ?? []].flat());
+    return { ok: false, code: 'no_longer_in_role', ref, roles: [...new Set(roles)] };
+  }
   const alreadyApproved = context.requirements
     .filter((requirement) => requirement.approvers.includes(actorId))
     .map((r) => r.role);

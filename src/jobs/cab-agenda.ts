@@ -2,6 +2,8 @@ import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import type { Policy } from '../policy/schema.js';
 import { openRegularMeeting } from '../services/cab.js';
+import type { RoleDirectory } from '../services/role-directory.js';
+import { approverRecheckJob } from './approver-recheck.js';
 import type { ScheduledJob } from './scheduler.js';
 
 export interface JobDependencies {
@@ -34,7 +36,10 @@ export function cabAgendaJob(deps: JobDependencies): ScheduledJob {
   };
 }
 
-/** Every scheduled job the policy asks for: the CAB agenda when there is a CAB channel to post it in. */
-export function scheduledJobs(deps: JobDependencies): ScheduledJob[] {
-  return deps.policy.cab.channel ? [cabAgendaJob(deps)] : [];
+/**
+ * Every scheduled job the policy asks for: the re-check of pending changes' approvers, and the CAB
+ * agenda when there is a CAB channel to post it in.
+ */
+export function scheduledJobs(deps: JobDependencies & { roles: RoleDirectory }): ScheduledJob[] {
+  return [approverRecheckJob(deps), ...(deps.policy.cab.channel ? [cabAgendaJob(deps)] : [])];
 }

@@ -1,15 +1,14 @@
 import type { Clock } from '../clock.js';
 import type { CabinetDb } from '../db/client.js';
 import type { TimerWork } from '../db/outbox.js';
-import { requirementsOf } from '../domain/approvers.js';
 import { decisionStage } from '../domain/lifecycle.js';
 import type { Policy } from '../policy/schema.js';
 import { changeRecordOf } from '../services/change-queries.js';
 import { SYSTEM_ACTOR, type UseCaseContext } from '../services/context.js';
 import { escalateAuthorization } from '../services/emergency.js';
 import { paperworkDeadline } from '../services/paperwork.js';
-import { requestApprovals, rolesToResolve } from '../services/request-approvals.js';
-import type { RoleDirectory } from '../services/role-directory.js';
+import { requestApprovals, rolesAwaitingDecision } from '../services/request-approvals.js';
+import { type RoleDirectory, resolveRoles } from '../services/role-directory.js';
 
 export interface TimerDependencies {
   db: CabinetDb;
@@ -30,12 +29,8 @@ export function createTimerDispatcher(deps: TimerDependencies): TimerDispatcher 
       case 'request_approvals': {
         // Only this timer needs the change first: its roles are resolved through Slack before the use-case runs.
         const record = changeRecordOf({ db }, work.changeId);
-        const phase = record && decisionStage(record.change.state)?.phase;
-        if (!record || !phase) return;
-        const needed = rolesToResolve(requirementsOf(record, phase), policy);
-        const resolved = new Map(
-          await Promise.all(needed.map(async (role) => [role, await roles.membersOf(role)] as const)),
-        );
+        if (!record || !decisionStage(record.change.state)) return;
+        const resolved = await resolveRoles(roles, rolesAwaitingDecision(record, policy));
         requestApprovals(contextNow(), { changeId: record.change.id, membersByRole: resolved });
         return;
       }

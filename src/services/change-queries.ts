@@ -1,6 +1,6 @@
 import { itemById } from '../db/cab.js';
 import { type ChangeRecord, type ChangeRow, loadChangeRecord } from '../db/change-record.js';
-import { type ListFilter, listChanges } from '../db/changes.js';
+import { changesWaitingForDecision, type ListFilter, listChanges } from '../db/changes.js';
 import type { DbExecutor } from '../db/client.js';
 import type { UseCaseContext } from './context.js';
 
@@ -14,6 +14,11 @@ export type { ListFilter };
 /** A change with everything on it, as its messages show it. */
 export function changeRecordOf(source: ReadSource, changeId: number): ChangeRecord | undefined {
   return loadChangeRecord(source.db, changeId);
+}
+
+/** Every change waiting for a decision, oldest first. */
+export function changesAwaitingDecision(source: ReadSource): ChangeRecord[] {
+  return changesWaitingForDecision(source.db).flatMap((id) => loadChangeRecord(source.db, id) ?? []);
 }
 
 /** The change a CAB board item puts to the board. */

@@ -10,6 +10,7 @@ import {
   decisionEligibility,
   type Eligibility,
   type EligibilityRefusal,
+  holdersOf,
   isBoardRequirement,
   requirementsOf,
 } from '../domain/approvers.js';
@@ -24,6 +25,8 @@ import type { Policy } from '../policy/schema.js';
 import { announce } from './announce.js';
 import { type ChangeRefusal, changeNotFound, type Refusal, type UseCaseContext } from './context.js';
 import { completeObligation, startPaperwork } from './paperwork.js';
+import { askNewRoleHolders } from './request-approvals.js';
+import type { MembersByRole } from './role-directory.js';
 
 /** Why a decision was not recorded; slack/words/decisions.ts says it. */
 export type DecisionRefusal =
@@ -55,7 +58,12 @@ interface Counted {
   actorId: string;
 }
 
-function contextOf(record: ChangeRecord, policy: Policy, stage: DecisionStage | undefined): DecisionContext {
+function contextOf(
+  record: ChangeRecord,
+  policy: Policy,
+  decision: { stage: DecisionStage | undefined; membersByRole: MembersByRole | undefined },
+): DecisionContext {
+  const { stage, membersByRole } = decision;
   return {
     changeRef: record.ref,
     state: record.change.state,
@@ -70,14 +78,27 @@ function contextOf(record: ChangeRecord, policy: Policy, stage: DecisionStage | 
       satisfied: requirement.satisfiedAt !== null,
       // Nobody approves the board's requirement alone, whoever was asked before it became a board decision.
       candidates: isBoardRequirement(requirement, policy) ? [] : requirement.candidates,
-      approvers: requirement.approvals.flatMap((decision) => (decision.approverId ? [decision.approverId] : [])),
+      approvers: requirement.approvals.flatMap((decided) => (decided.approverId ? [decided.approverId] : [])),
+      fallbackRole: requirement.fallbackRole ?? undefined,
+      holders: membersByRole && holdersOf(requirement, (role) => membersByRole.get(role) ?? []),
     })),
   };
 }
 
-/** Whether the user may decide now, for the decision the change waits for (read only). */
-export function eligibilityOf(record: ChangeRecord, policy: Policy, actorId: string): Eligibility {
-  return decisionEligibility(contextOf(record, policy, decisionStage(record.change.state)), actorId);
+/**
+ * Whether the user may decide now, for the decision the change waits for (read only). With the roles'
+ * members now, a candidate who left the role may not; without, being asked is enough.
+ */
+export function eligibilityOf(
+  record: ChangeRecord,
+  policy: Policy,
+  decider: { actorId: string; membersByRole: MembersByRole | undefined },
+): Eligibility {
+  const { actorId, membersByRole } = decider;
+  return decisionEligibility(
+    contextOf(record, policy, { stage: decisionStage(record.change.state), membersByRole }),
+    actorId,
+  );
 }
 
 /**
@@ -254,19 +275,27 @@ export interface DecisionTarget {
   phase: ApprovalPhase;
 }
 
+/** A decision, with the members of the change's roles resolved when it was taken (rolesAwaitingDecision). */
+export type DecisionInput = DecisionTarget & { membersByRole: MembersByRole };
+
 /**
  * Runs a decision in one immediate transaction: the change is read, the actor's eligibility checked
- * and the decision written together, so no other click can slip in between.
+ * and the decision written together, so no other click can slip in between. Only current role holders
+ * decide; those who joined a role since the change was submitted become candidates (and are asked) first.
  */
-function decide(ctx: UseCaseContext, target: DecisionTarget, recordDecision: EligibleDecision): DecisionOutcome {
+function decide(ctx: UseCaseContext, input: DecisionInput, recordDecision: EligibleDecision): DecisionOutcome {
+  const { membersByRole } = input;
   return ctx.db.transaction(
     (tx): DecisionOutcome => {
-      const record = loadChangeRecord(tx, target.changeId);
-      if (!record) return changeNotFound;
-      const stage = decisionStage(record.change.state);
-      if (stage && stage.phase !== target.phase)
-        return { ok: false, code: 'out_of_date', ref: record.ref, state: record.change.state };
-      const eligibility = decisionEligibility(contextOf(record, ctx.policy, stage), ctx.actorId);
+      const read = loadChangeRecord(tx, input.changeId);
+      if (!read) return changeNotFound;
+      const stage = decisionStage(read.change.state);
+      if (stage && stage.phase !== input.phase)
+        return { ok: false, code: 'out_of_date', ref: read.ref, state: read.change.state };
+      const record = askNewRoleHolders(tx, ctx, { record: read, membersByRole })
+        ? (loadChangeRecord(tx, input.changeId) ?? read)
+        : read;
+      const eligibility = decisionEligibility(contextOf(record, ctx.policy, { stage, membersByRole }), ctx.actorId);
       if (!eligibility.ok) return { ok: false, code: 'not_eligible', eligibility };
       if (!stage) return { ok: false, code: 'nothing_to_decide' };
       return recordDecision(tx, record, stage, eligibility);
@@ -276,8 +305,8 @@ function decide(ctx: UseCaseContext, target: DecisionTarget, recordDecision: Eli
 }
 
 /** Approves (or authorizes, or retro-approves) a change for the role the actor was asked in. */
-export function approveChange(ctx: UseCaseContext, target: DecisionTarget): DecisionOutcome {
-  return decide(ctx, target, (tx, record, stage, eligible) => {
+export function approveChange(ctx: UseCaseContext, input: DecisionInput): DecisionOutcome {
+  return decide(ctx, input, (tx, record, stage, eligible) => {
     const { decisionId, state } = recordApproval(tx, ctx, record, {
       eligible,
       approverId: ctx.actorId,
@@ -290,7 +319,7 @@ export function approveChange(ctx: UseCaseContext, target: DecisionTarget): Deci
 }
 
 /** Rejects (or declines) with its reason; one rejection decides the phase. */
-export function rejectChange(ctx: UseCaseContext, input: DecisionTarget & { reason: string }): DecisionOutcome {
+export function rejectChange(ctx: UseCaseContext, input: DecisionInput & { reason: string }): DecisionOutcome {
   const { actorId, now } = ctx;
   const { reason } = input;
   return decide(ctx, input, (tx, record, stage, { requirementId, role }) => {

@@ -1,12 +1,19 @@
 import { addCandidate, setFallbackRole } from '../db/approvals.js';
 import { recordAudit } from '../db/audit-log.js';
-import { type ChangeRecord, loadChangeRecord } from '../db/change-record.js';
+import { type ChangeRecord, loadChangeRecord, type RequirementRecord } from '../db/change-record.js';
 import type { DbExecutor } from '../db/client.js';
 import { enqueue } from '../db/outbox.js';
-import { chooseCandidates, fallbackRoleFor, isBoardRequirement, requirementsOf } from '../domain/approvers.js';
+import {
+  chooseCandidates,
+  fallbackRoleFor,
+  isBoardRequirement,
+  type RequirementCandidates,
+  requirementsOf,
+} from '../domain/approvers.js';
 import { type ApprovalPhase, decisionStage } from '../domain/lifecycle.js';
 import type { Policy } from '../policy/schema.js';
 import type { UseCaseContext } from './context.js';
+import type { MembersByRole } from './role-directory.js';
 
 /** Queues the DM asking one person to decide in the change's current phase; keyed, so asking twice sends one. */
 export function askToDecide(tx: DbExecutor, record: ChangeRecord, userId: string, now: Date): void {
@@ -17,6 +24,42 @@ export function askToDecide(tx: DbExecutor, record: ChangeRecord, userId: string
   });
 }
 
+/** A requirement of the waiting phase and who would be asked for it now. */
+interface Choice {
+  requirement: RequirementRecord;
+  choice: RequirementCandidates;
+}
+
+/** Who would be asked now for each requirement of the phase (but the board's), given the members of each role. */
+function choicesOf(record: ChangeRecord, phase: ApprovalPhase, policy: Policy, membersByRole: MembersByRole): Choice[] {
+  const requirements = requirementsOf(record, phase).filter((requirement) => !isBoardRequirement(requirement, policy));
+  const chosen = chooseCandidates(
+    requirements.map((requirement) => requirement.role),
+    (role) => membersByRole.get(role) ?? [],
+    { requesterId: record.change.requesterId, ownerId: record.change.ownerId },
+    policy.approvals,
+  );
+  return requirements.flatMap((requirement, index) => {
+    const choice = chosen[index];
+    return choice ? [{ requirement, choice }] : [];
+  });
+}
+
+/** Records the chosen people as candidates (and the fallback role asked); returns those to ask now. */
+function addCandidates(tx: DbExecutor, record: ChangeRecord, choices: readonly Choice[]): Set<string> {
+  const people = new Set<string>();
+  for (const { requirement, choice } of choices) {
+    if (choice.fallbackRole && requirement.fallbackRole === null)
+      setFallbackRole(tx, requirement.id, choice.fallbackRole);
+    for (const userId of choice.candidates) {
+      addCandidate(tx, requirement.id, userId);
+      // An emergency's stand-ins are asked only once it is escalated.
+      if (!requirement.alternative || record.change.authorizationEscalatedAt) people.add(userId);
+    }
+  }
+  return people;
+}
+
 /**
  * Decides who is asked for each requirement of the phase the change waits in (members resolved by
  * the caller, user groups included) and queues one request per person. The stand-ins of an
@@ -24,10 +67,7 @@ export function askToDecide(tx: DbExecutor, record: ChangeRecord, userId: string
  * requirement is put to the CAB, not to its members one by one. Safe to run again:
  * candidates and requests are keyed, so a retry adds nothing twice.
  */
-export function requestApprovals(
-  ctx: UseCaseContext,
-  input: { changeId: number; membersByRole: ReadonlyMap<string, readonly string[]> },
-): void {
+export function requestApprovals(ctx: UseCaseContext, input: { changeId: number; membersByRole: MembersByRole }): void {
   const { db, policy, now } = ctx;
   const { changeId, membersByRole } = input;
   db.transaction(
@@ -35,25 +75,9 @@ export function requestApprovals(
       const record = loadChangeRecord(tx, changeId);
       const stage = record ? decisionStage(record.change.state) : undefined;
       if (!record || !stage) return;
-      const requirements = requirementsOf(record, stage.phase).filter(
-        (requirement) => !isBoardRequirement(requirement, policy),
-      );
-      const chosen = chooseCandidates(
-        requirements.map((requirement) => requirement.role),
-        (role) => membersByRole.get(role) ?? [],
-        { requesterId: record.change.requesterId, ownerId: record.change.ownerId },
-        policy.approvals,
-      );
-      const people = new Set<string>();
-      requirements.forEach((requirement, index) => {
-        const choice = chosen[index];
-        if (!choice) return;
-        if (choice.fallbackRole) setFallbackRole(tx, requirement.id, choice.fallbackRole);
-        for (const userId of choice.candidates) {
-          addCandidate(tx, requirement.id, userId);
-          if (!requirement.alternative || record.change.authorizationEscalatedAt) people.add(userId);
-        }
-      });
+      const choices = choicesOf(record, stage.phase, policy, membersByRole);
+      const people = addCandidates(tx, record, choices);
+      const chosen = choices.map(({ choice }) => choice);
       recordAudit(
         tx,
         {
@@ -81,6 +105,59 @@ export function requestApprovals(
 }
 
 /**
+ * Makes whoever holds an open requirement's role now, and was not asked yet, a candidate, and asks
+ * them (someone added to a role, or to its user group, while the change waits). Those who left a role
+ * stay recorded as asked; decide.ts refuses their decision. Returns whether anyone was added.
+ */
+export function askNewRoleHolders(
+  tx: DbExecutor,
+  at: Pick<UseCaseContext, 'policy' | 'now'>,
+  input: { record: ChangeRecord; membersByRole: MembersByRole },
+): boolean {
+  const { policy, now } = at;
+  const { record, membersByRole } = input;
+  const phase = decisionStage(record.change.state)?.phase;
+  if (!phase) return false;
+  const fresh = choicesOf(record, phase, policy, membersByRole)
+    .filter(({ requirement }) => requirement.satisfiedAt === null)
+    .map(({ requirement, choice }) => ({
+      requirement,
+      choice: { ...choice, candidates: choice.candidates.filter((id) => !requirement.candidates.includes(id)) },
+    }))
+    .filter(({ choice }) => choice.candidates.length > 0);
+  if (fresh.length === 0) return false;
+  const people = addCandidates(tx, record, fresh);
+  const changeId = record.change.id;
+  recordAudit(
+    tx,
+    {
+      changeId,
+      actorId: 'cabinet',
+      type: 'approval.candidates_added',
+      data: { phase, candidates: Object.fromEntries(fresh.map(({ choice }) => [choice.role, choice.candidates])) },
+    },
+    now,
+  );
+  for (const userId of people) askToDecide(tx, record, userId, now);
+  enqueue(tx, { kind: 'refresh_messages', changeId }, now);
+  return true;
+}
+
+/** The periodic re-check of one waiting change: asks who joined its roles since; whether anyone was asked. */
+export function recheckApprovers(
+  ctx: UseCaseContext,
+  input: { changeId: number; membersByRole: MembersByRole },
+): boolean {
+  return ctx.db.transaction(
+    (tx) => {
+      const record = loadChangeRecord(tx, input.changeId);
+      return record ? askNewRoleHolders(tx, ctx, { record, membersByRole: input.membersByRole }) : false;
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+/**
  * The roles whose members must be known to choose candidates: the required roles (but the board's) and
  * their fallbacks.
  */
@@ -92,4 +169,10 @@ export function rolesToResolve(
     .filter((requirement) => !isBoardRequirement(requirement, policy))
     .map((requirement) => requirement.role);
   return [...new Set([...roles, ...roles.map((role) => fallbackRoleFor(role, policy.approvals))])];
+}
+
+/** The roles to resolve for the decision the change waits for now (none when it waits for none). */
+export function rolesAwaitingDecision(record: ChangeRecord, policy: Policy): string[] {
+  const phase = decisionStage(record.change.state)?.phase;
+  return phase ? rolesToResolve(requirementsOf(record, phase), policy) : [];
 }

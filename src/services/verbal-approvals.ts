@@ -11,12 +11,13 @@ import {
   verbalApprovalOfSubmission,
 } from '../db/emergency.js';
 import { enqueue } from '../db/outbox.js';
-import { requirementsOf } from '../domain/approvers.js';
+import { holdersOf, requirementsOf } from '../domain/approvers.js';
 import type { VerbalApprovalInput } from '../domain/emergency-request.js';
 import type { ChangeState } from '../domain/lifecycle.js';
 import { announce } from './announce.js';
 import { type ChangeRefusal, changeNotFound, type Refusal, type UseCaseContext } from './context.js';
 import { eligibilityOf, recordApproval } from './decide.js';
+import type { MembersByRole } from './role-directory.js';
 
 /** Why a verbal approval may not be recorded on a change now. */
 export type VerbalRecordingRefusal =
@@ -78,10 +79,10 @@ export function verbalRecordingRefusal(
  */
 export function recordVerbalApproval(
   ctx: UseCaseContext,
-  input: { changeId: number; verbal: VerbalApprovalInput; submissionKey: string },
+  input: { changeId: number; verbal: VerbalApprovalInput; submissionKey: string; membersByRole: MembersByRole },
 ): RecordVerbalOutcome {
   const { db, policy, now, actorId: recorderId } = ctx;
-  const { changeId, verbal: details, submissionKey } = input;
+  const { changeId, verbal: details, submissionKey, membersByRole } = input;
   return db.transaction(
     (tx): RecordVerbalOutcome => {
       const record = loadChangeRecord(tx, changeId);
@@ -95,14 +96,18 @@ export function recordVerbalApproval(
       if (requirementsOf(record, 'authorization').every((requirement) => requirement.candidates.length === 0))
         return { ok: false, code: 'authorizers_unknown', ref };
       const canAuthorize = requirementsOf(record, 'authorization').some(
-        (requirement) => requirement.satisfiedAt === null && requirement.candidates.includes(approverId),
+        (requirement) =>
+          requirement.satisfiedAt === null &&
+          requirement.candidates.includes(approverId) &&
+          // The named person must hold the role now, not merely have been asked.
+          holdersOf(requirement, (role) => membersByRole.get(role) ?? []).includes(approverId),
       );
       if (!canAuthorize) return { ok: false, code: 'cannot_authorize', ref, ...authorizingRoles(record) };
       if (
         record.verbalApprovals.some((verbal) => verbal.approverId === approverId && verbal.confirmation === undefined)
       )
         return { ok: false, code: 'already_pending', ref };
-      const eligibility = eligibilityOf(record, policy, approverId);
+      const eligibility = eligibilityOf(record, policy, { actorId: approverId, membersByRole });
       if (!eligibility.ok) return { ok: false, code: 'already_authorized', ref };
 
       const verbalId = insertVerbalApproval(tx, {
@@ -200,7 +205,7 @@ export function answerVerbalApproval(
 
       if (outcome === 'confirmed') {
         if (verbal.decisionId === null && record.change.state === 'pending_authorization') {
-          const eligibility = eligibilityOf(record, policy, actorId);
+          const eligibility = eligibilityOf(record, policy, { actorId, membersByRole: undefined });
           if (eligibility.ok)
             countVerbalApproval(tx, ctx, record, { id: verbal.id, approverId: actorId, eligible: eligibility });
         }

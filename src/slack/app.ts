@@ -2,10 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, type CustomRoute, HTTPReceiver, type HTTPReceiverOptions } from '@slack/bolt';
 import { calendarFeedRoute } from '../calendar/feed-route.js';
 import type { Database } from '../db/client.js';
-import type { ListenerDependencies } from './dependencies.js';
+import type { SlackAppDependencies } from './dependencies.js';
 import { boundedBodies, pathOnlyDispatchErrorHandler } from './http-edge.js';
 import { EVENTS_PATH, HEALTH_PATH } from './ids.js';
 import { registerListeners } from './listeners/index.js';
+import { cachedRoleDirectory, slackRoleDirectory } from './role-members.js';
 import { useCaseContextMiddleware } from './use-case-context.js';
 
 function healthRoute(database: Database): CustomRoute {
@@ -41,7 +42,7 @@ function httpReceiver(
  * Builds the Bolt app: HTTP mode on /slack/events, or Socket Mode when an app token is set. Listeners
  * kick `deps.outbox` after the transactions that queue Slack calls.
  */
-export function createSlackApp(deps: ListenerDependencies): App {
+export function createSlackApp(deps: SlackAppDependencies): App {
   const { slack, logger } = deps;
   const common = {
     token: slack.botToken,
@@ -66,7 +67,10 @@ export function createSlackApp(deps: ListenerDependencies): App {
     : // The config requires the signing secret without an app token; an empty one refuses every request.
       new App({ ...common, receiver: httpReceiver(common, slack.signingSecret ?? '') });
   app.use(useCaseContextMiddleware(deps));
-  registerListeners(app, deps);
+  registerListeners(app, {
+    ...deps,
+    roles: cachedRoleDirectory(slackRoleDirectory(app.client, deps.policy), deps.clock),
+  });
   // Bolt calls this for anything a listener throws (and answers Slack itself if nothing was acked yet).
   // Only the code and message are logged: the request carries user text.
   app.error(async (error) => {

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Database } from '../db/client.js';
 import type { Policy } from '../policy/schema.js';
+import type { RoleDirectory } from '../services/role-directory.js';
 
 /** Everything the Slack app needs, passed in so tests can build it with a temp DB and a fake clock. */
 export interface AppDependencies {
@@ -19,8 +20,13 @@ export interface AppDependencies {
   calendarToken?: string;
 }
 
-/** What listeners get: the app's dependencies plus the outbox they kick after acking. */
-export interface ListenerDependencies extends AppDependencies {
+/** What the app is built with: its dependencies plus the outbox listeners kick after acking. */
+export interface SlackAppDependencies extends AppDependencies {
   /** Sends what was queued, without waiting. */
   outbox: { kick(): void };
+}
+
+/** What listeners get: the app's dependencies plus who holds each role (cached briefly, slack/role-members.ts). */
+export interface ListenerDependencies extends SlackAppDependencies {
+  roles: RoleDirectory;
 }

@@ -1,6 +1,10 @@
 import type { webApi } from '@slack/bolt';
+import type { Clock } from '../clock.js';
 import type { Policy } from '../policy/schema.js';
-import type { RoleDirectory } from '../services/role-directory.js';
+import { changeRecordOf } from '../services/change-queries.js';
+import type { UseCaseContext } from '../services/context.js';
+import { rolesAwaitingDecision } from '../services/request-approvals.js';
+import { type MembersByRole, type RoleDirectory, resolveRoles } from '../services/role-directory.js';
 
 /** The CAB's members now (policy `cab.role`). */
 export function boardMembers(client: webApi.WebClient, policy: Policy): Promise<string[]> {
@@ -30,6 +34,48 @@ export async function roleMembers(client: webApi.WebClient, policy: Policy, role
 /** The role directory the timers use: members as Slack tells them now. */
 export function slackRoleDirectory(client: webApi.WebClient, policy: Policy): RoleDirectory {
   return { membersOf: (role) => roleMembers(client, policy, role) };
+}
+
+/** How long the listeners reuse a role's members: a burst of clicks costs one usergroups.users.list per group. */
+export const ROLE_CACHE_MS = 60_000;
+
+/**
+ * The role directory the listeners use: each role's members are kept ROLE_CACHE_MS, so someone removed
+ * from a user group may still decide for up to that long. Concurrent look-ups share one call; a failed
+ * one is not kept.
+ */
+export function cachedRoleDirectory(directory: RoleDirectory, clock: Clock): RoleDirectory {
+  const cache = new Map<string, { until: number; members: Promise<string[]> }>();
+  return {
+    membersOf(role) {
+      const now = clock.now().getTime();
+      const kept = cache.get(role);
+      if (kept && kept.until > now) return kept.members;
+      const entry = { until: now + ROLE_CACHE_MS, members: directory.membersOf(role) };
+      cache.set(role, entry);
+      entry.members.catch(() => {
+        if (cache.get(role) === entry) cache.delete(role);
+      });
+      return entry.members;
+    },
+  };
+}
+
+/**
+ * The members now of the roles the change's pending decision needs (none when it waits for none);
+ * undefined when Slack could not say, so the caller can answer ROLE_CHECK_FAILED.
+ */
+export async function membersForDecision(
+  directory: RoleDirectory,
+  ctx: UseCaseContext,
+  changeId: number,
+): Promise<MembersByRole | undefined> {
+  const record = changeRecordOf(ctx, changeId);
+  try {
+    return await resolveRoles(directory, record ? rolesAwaitingDecision(record, ctx.policy) : []);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -33,6 +33,8 @@ export interface TestApp {
   /** Sends a signed interactivity payload (block_actions, view_submission), form-encoded as `payload=`. */
   interact(payload: Record<string, unknown>, options?: SignedPostOptions): Promise<AppResponse>;
   post(path: string, body: string, options?: SignedPostOptions): Promise<AppResponse>;
+  /** Runs one scheduled job now (as its cron slot would), with the app's database, outbox and role directory. */
+  runJob(name: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -66,7 +68,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const logger = createLogger(
     options.logSink ? { level: options.logLevel ?? LogLevel.WARN, sink: options.logSink } : { level: LogLevel.ERROR },
   );
-  const { app, outbox } = createCabinet({
+  const { app, outbox, roles } = createCabinet({
     slack: { botToken: 'xoxb-test-token', signingSecret, apiUrl: slack.apiUrl },
     port: 0,
     policy,
@@ -80,7 +82,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   outbox.start();
   const scheduler = options.scheduler
-    ? startScheduler(scheduledJobs({ policy, database, clock, outbox }), {
+    ? startScheduler(scheduledJobs({ policy, database, clock, outbox, roles }), {
         timezone: policy.timezone,
         database,
         clock,
@@ -99,6 +101,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     policy,
     signingSecret,
     post,
+    async runJob(name) {
+      const job = scheduledJobs({ policy, database, clock, outbox, roles }).find(
+        (candidate) => candidate.name === name,
+      );
+      if (!job) throw new Error(`no scheduled job ${name}`);
+      await job.run(clock.now(), { late: false });
+    },
     command: (text, { userId, command = '/change', ...postOptions } = {}) =>
       post('/slack/events', slashCommandBody(command, { text, userId, responseUrl: slack.responseUrl() }), postOptions),
     event: (event, postOptions) =>

@@ -7,6 +7,7 @@ import {
   type DecisionContext,
   decisionEligibility,
   type Eligibility,
+  holdersOf,
   type RequirementCandidates,
   type RequirementState,
 } from '../../src/domain/approvers.js';
@@ -438,6 +439,72 @@ describe('decisionEligibility', () => {
         ok: false,
         reason: `You are not one of the approvers of ${CHANGE}; nothing was recorded.`,
       });
+    });
+  });
+
+  // POL-SEC-008 4.4: approvals come from the holders of the required roles, so whoever left a role
+  // (policy or user group) since being asked no longer decides (issue 14, item 4).
+  describe('current role holders', () => {
+    it.each<{ name: string; requirements: RequirementState[]; actor: string; expected: unknown }>([
+      {
+        name: 'a candidate who still holds the role',
+        requirements: [requirement(1, 'peer', [PEER_A, PEER_B], { holders: [PEER_A, PEER_B] })],
+        actor: PEER_A,
+        expected: { ok: true, requirementId: 1, role: 'peer' },
+      },
+      {
+        name: 'a candidate removed from the role',
+        requirements: [requirement(1, 'peer', [PEER_A, PEER_B], { holders: [PEER_B] })],
+        actor: PEER_A,
+        expected: {
+          ok: false,
+          reason: 'You no longer hold the peer role, so you cannot decide on CHG-42; nothing was recorded.',
+        },
+      },
+      {
+        name: 'asked through the fallback role, and holding neither now',
+        requirements: [requirement(1, 'dba', [CTO], { fallbackRole: 'cto', holders: [] })],
+        actor: CTO,
+        expected: {
+          ok: false,
+          reason: 'You no longer hold the dba or cto role, so you cannot decide on CHG-42; nothing was recorded.',
+        },
+      },
+      {
+        name: 'left one of two roles: decides for the one still held',
+        requirements: [
+          requirement(1, 'security', [PEER_A], { holders: [] }),
+          requirement(2, 'peer', [PEER_A, PEER_B], { holders: [PEER_A, PEER_B] }),
+        ],
+        actor: PEER_A,
+        expected: { ok: true, requirementId: 2, role: 'peer' },
+      },
+      {
+        name: 'holding the role but never asked is still not an approver (the service asks them first)',
+        requirements: [requirement(1, 'peer', [PEER_B], { holders: [PEER_A, PEER_B] })],
+        actor: PEER_A,
+        expected: { ok: false, reason: 'You are not one of the approvers of CHG-42; nothing was recorded.' },
+      },
+      {
+        name: 'membership not resolved: being asked is enough',
+        requirements: [requirement(1, 'peer', [PEER_A])],
+        actor: PEER_A,
+        expected: { ok: true, requirementId: 1, role: 'peer' },
+      },
+    ])('$name', ({ requirements, actor, expected }) => {
+      expect(worded(decisionEligibility(context({ requirements }), actor))).toEqual(expected);
+    });
+
+    it.each<{ name: string; requirement: { role: string; fallbackRole: string | null }; expected: string[] }>([
+      { name: "the role's members", requirement: { role: 'peer', fallbackRole: null }, expected: [PEER_A, PEER_B] },
+      {
+        name: "and the fallback role's, once each",
+        requirement: { role: 'peer', fallbackRole: 'cto' },
+        expected: [PEER_A, PEER_B, CTO],
+      },
+      { name: 'nobody for a role nobody holds', requirement: { role: 'dba', fallbackRole: null }, expected: [] },
+    ])('holdersOf: $name', ({ requirement: held, expected }) => {
+      expect(holdersOf(held, directory({ peer: [PEER_A, PEER_B], cto: [CTO, PEER_A] }))).toEqual(expected);
     });
   });
 

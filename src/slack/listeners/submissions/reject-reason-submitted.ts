@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import { rejectChange } from '../../../services/decide.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { parseDecisionValue, REJECT_REASON_BLOCK, VIEWS } from '../../ids.js';
+import { membersForDecision, ROLE_CHECK_FAILED } from '../../role-members.js';
 import { useCaseOf } from '../../use-case-context.js';
 import { decisionRefusalText } from '../../words/decisions.js';
 
@@ -23,7 +24,14 @@ export function registerRejectReasonSubmitted(app: App, deps: ListenerDependenci
       await ack({ response_action: 'errors', errors: { [REJECT_REASON_BLOCK]: FORM_WITHOUT_CHANGE } });
       return;
     }
-    const outcome = rejectChange(useCaseOf(context), { ...target, reason });
+    const ctx = useCaseOf(context);
+    // Usually cached from the Reject click that opened this form, so the ack is not held up.
+    const membersByRole = await membersForDecision(deps.roles, ctx, target.changeId);
+    if (!membersByRole) {
+      await ack({ response_action: 'errors', errors: { [REJECT_REASON_BLOCK]: ROLE_CHECK_FAILED } });
+      return;
+    }
+    const outcome = rejectChange(ctx, { ...target, reason, membersByRole });
     if (!outcome.ok) {
       await ack({ response_action: 'errors', errors: { [REJECT_REASON_BLOCK]: decisionRefusalText(outcome) } });
       return;

@@ -5,7 +5,8 @@ import { noticeModal } from '../../blocks/blocks.js';
 import { readVerbalApprovalForm } from '../../blocks/emergency.js';
 import { VERBAL_FIELDS } from '../../blocks/form-fields.js';
 import type { ListenerDependencies } from '../../dependencies.js';
-import { VIEWS } from '../../ids.js';
+import { parseChangeValue, VIEWS } from '../../ids.js';
+import { membersForDecision, ROLE_CHECK_FAILED } from '../../role-members.js';
 import { useCaseOf } from '../../use-case-context.js';
 import { verbalApprovalErrors } from '../../words/forms.js';
 import { recordVerbalText } from '../../words/verbal.js';
@@ -22,11 +23,20 @@ export function registerVerbalApprovalSubmitted(app: App, deps: ListenerDependen
       await ack({ response_action: 'errors', errors: verbalApprovalErrors(validation.issues) });
       return;
     }
+    const ctx = useCaseOf(context);
+    // The named approver must hold an authorizing role now (user groups through Slack, briefly cached).
+    const formChange = parseChangeValue(view.private_metadata);
+    const membersByRole = formChange === undefined ? new Map() : await membersForDecision(deps.roles, ctx, formChange);
+    if (!membersByRole) {
+      await ack({ response_action: 'errors', errors: { [VERBAL_FIELDS.approver]: ROLE_CHECK_FAILED } });
+      return;
+    }
     const outcome = forChangeOf(view.private_metadata, (changeId) => {
-      const recorded = recordVerbalApproval(useCaseOf(context), {
+      const recorded = recordVerbalApproval(ctx, {
         changeId,
         verbal: validation.value,
         submissionKey: view.id,
+        membersByRole,
       });
       return recorded.ok ? recorded : { ok: false, reason: recordVerbalText(recorded) };
     });
