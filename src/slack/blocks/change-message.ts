@@ -14,6 +14,7 @@ import { emergencyBlocks, emergencyButtons } from './emergency.js';
 import { implementationButtons, implementationDetailFields, implementationLines } from './implementation.js';
 import { escapeMrkdwn, mentionMember } from './mrkdwn.js';
 import { conflictText } from './schedule.js';
+import { authorizerView, versionBlocks } from './versions.js';
 
 function riskLabel({ change }: ChangeRecord, policy: Policy): string {
   const level = policy.risk.levels.find((candidate) => candidate.id === change.riskLevel);
@@ -166,12 +167,14 @@ export function changeSummaryBlocks(record: ChangeRecord, policy: Policy, now: D
 
 /** The DM asking one person to decide in `phase`; its buttons show only while the change waits in that phase. */
 export function approvalRequestMessage(
-  record: ChangeRecord,
+  current: ChangeRecord,
   policy: Policy,
   request: { recipientId: string; phase: ApprovalPhase },
   now: Date,
 ): { text: string; blocks: types.KnownBlock[] } {
   const { recipientId, phase } = request;
+  // An authorizer's DM keeps showing what they were asked to authorize (6.4 documentation comes later).
+  const { record, mark } = phase === 'authorization' ? authorizerView(current) : { record: current, mark: [] };
   const value = encodeDecisionValue(record.change.id, phase);
   const roles = requirementsOf(record, phase)
     .filter((r) => r.candidates.includes(recipientId))
@@ -195,6 +198,7 @@ export function approvalRequestMessage(
     text: `${open ? asking : statusLine(record)}: ${record.ref} · ${escapeMrkdwn(record.change.title)}`,
     blocks: [
       ...changeSummaryBlocks(record, policy, now),
+      ...mark,
       ...(open && roles.length > 0 ? [context(`You are asked as: ${roles.join(', ')}`)] : []),
       { type: 'actions', block_id: 'decision', elements: buttons },
     ],
@@ -446,6 +450,7 @@ function changeDetailBlocks(record: ChangeRecord, policy: Policy, now: Date): ty
   return [
     ...changeSummaryBlocks(record, policy, now),
     divider,
+    ...versionBlocks(record),
     field('Business justification', change.businessJustification),
     field('Impact analysis', change.impactAnalysis),
     field('Test plan', change.testPlan),

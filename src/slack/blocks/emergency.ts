@@ -20,6 +20,7 @@ import { button, context, section, slackDate, truncate } from './blocks.js';
 import { FORM_ACTION, input, option, plain, systemsInput, textInput, type ViewStateValues } from './change-form.js';
 import { CHANGE_FIELDS, EMERGENCY_FIELDS, VERBAL_FIELDS } from './form-fields.js';
 import { escapeMrkdwn, mentionMember } from './mrkdwn.js';
+import { authorizerView } from './versions.js';
 
 /** `/change emergency`: the short form an outage allows (6.1 criteria, 6.2 "confirm criteria, document impact"). */
 export function emergencyModal(policy: Policy, requesterId: string): types.ModalView {
@@ -323,16 +324,19 @@ export function emergencyButtons(record: ChangeRecord, policy: Policy, viewerId?
 
 /** Asks the named approver to confirm or dispute what was recorded in their name; buttons go once they answer. */
 export function verbalConfirmationMessage(
-  record: ChangeRecord,
+  current: ChangeRecord,
   policy: Policy,
   recipientId: string,
 ): { text: string; blocks: types.KnownBlock[] } {
+  // The approver answers for what they approved: the declaration, even once it was documented.
+  const { record, mark } = authorizerView(current);
   const mine = record.verbalApprovals.filter((verbal) => verbal.approverId === recipientId);
   const blocks: types.KnownBlock[] = [
     section(
       `${mentionMember(mine[0]?.recordedBy ?? record.change.requesterId)} recorded that you ` +
         `approved emergency *${record.ref} · ${escapeMrkdwn(record.change.title)}*:`,
     ),
+    ...mark,
   ];
   for (const verbal of mine) {
     blocks.push(section(verbalLine(verbal)));
