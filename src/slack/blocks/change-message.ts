@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 import type { ChangeRecord, RequirementRecord } from '../../db/change-record.js';
 import { isBoardRequirement, requirementsOf } from '../../domain/approvers.js';
 import { nextMeetingAt } from '../../domain/cab.js';
-import { outstandingPaperwork } from '../../domain/emergency.js';
+import { hasOpenDispute, outstandingPaperwork } from '../../domain/emergency.js';
 import { type ChangeEvent, isImplementationEvent } from '../../domain/events.js';
 import { APPROVAL_PHASES, type ApprovalPhase, decisionStage } from '../../domain/lifecycle.js';
 import type { Policy } from '../../policy/schema.js';
@@ -25,7 +25,8 @@ function riskLabel({ change }: ChangeRecord, policy: Policy): string {
 
 /** The one-line status every view of a change carries. */
 export function statusLine(record: ChangeRecord): string {
-  return `Status: ${describeState(record.change.state)}`;
+  const disputed = hasOpenDispute(record.disputes) ? ' · :warning: authorization disputed' : '';
+  return `Status: ${describeState(record.change.state)}${disputed}`;
 }
 
 const PHASE_TITLES: Record<ApprovalPhase, string> = {

@@ -234,6 +234,18 @@ function obligationLine(record: ChangeRecord, obligation: ChangeRecord['obligati
   );
 }
 
+/** An authorization disputed after the fact (6.3): open until the CAB chair or a dispute resolver resolves it. */
+function disputeLines(record: ChangeRecord, policy: Policy): string[] {
+  const resolvers = ['the CAB chair', ...policy.emergency.dispute_resolver_roles].join(' or ');
+  return record.disputes.map((dispute) =>
+    dispute.resolvedAt === null
+      ? `:warning: *Authorization disputed* by ${mentionMember(dispute.disputedBy)} ` +
+        `${slackDate(dispute.disputedAt)} — it cannot close until ${resolvers} resolves it.`
+      : `:white_check_mark: *Disputed authorization resolved* by ${mentionMember(dispute.resolvedBy ?? '')} ` +
+        `${slackDate(dispute.resolvedAt)}: ${excerpt(dispute.resolution ?? '')}`,
+  );
+}
+
 /** The emergency's own state: criterion, escalation, verbal approvals, the paperwork checklist, and any CAB flag. */
 export function emergencyBlocks(record: ChangeRecord, policy: Policy, now: Date): types.KnownBlock[] {
   const { change } = record;
@@ -250,6 +262,7 @@ export function emergencyBlocks(record: ChangeRecord, policy: Policy, now: Date)
       `:triangular_flag_on_post: *For the CAB:* ${escapeMrkdwn(change.flagReason ?? '')} ` +
         `(${slackDate(change.flaggedAt)})`,
     );
+  lines.push(...disputeLines(record, policy));
   const blocks: types.KnownBlock[] = [section(lines.join('\n'))];
   if (record.verbalApprovals.length > 0)
     blocks.push(section(`*Verbal approvals*\n${record.verbalApprovals.map(verbalLine).join('\n')}`));
@@ -337,6 +350,7 @@ export function verbalConfirmationMessage(
         `approved emergency *${record.ref} · ${escapeMrkdwn(record.change.title)}*:`,
     ),
     ...mark,
+    ...(record.disputes.length > 0 ? [section(disputeLines(record, policy).join('\n'))] : []),
   ];
   for (const verbal of mine) {
     blocks.push(section(verbalLine(verbal)));
