@@ -9,6 +9,7 @@ import type { DbExecutor } from './client.js';
 import {
   approvalRequirements,
   auditEvents,
+  authorizationDisputes,
   cabItems,
   cabMeetings,
   cabVotes,
@@ -34,7 +35,7 @@ function groupBy<T>(rows: readonly T[], key: (row: T) => number): Map<number, T[
 
 /**
  * Reads what the agenda needs (7.3): every open change, every change that moved since the last
- * meeting, every change with paperwork still open, and the messages the outbox gave up on.
+ * meeting, every change with paperwork or a dispute still open, and the messages the outbox gave up on.
  */
 export function loadAgendaFacts(db: DbExecutor, since: Date): AgendaFacts {
   const openPaperwork = db
@@ -46,12 +47,17 @@ export function loadAgendaFacts(db: DbExecutor, since: Date): AgendaFacts {
     .from(verbalApprovalConfirmations)
     .innerJoin(verbalApprovals, eq(verbalApprovalConfirmations.verbalApprovalId, verbalApprovals.id))
     .where(gte(verbalApprovalConfirmations.respondedAt, since));
+  const openDisputes = db
+    .select({ id: authorizationDisputes.changeId })
+    .from(authorizationDisputes)
+    .where(isNull(authorizationDisputes.resolvedAt));
   const rows = db
     .select()
     .from(changes)
     .where(
       or(
         inArray(changes.state, [...OPEN_STATES]),
+        inArray(changes.id, openDisputes),
         gte(changes.updatedAt, since),
         inArray(changes.id, openPaperwork),
         inArray(changes.id, answeredSince),
@@ -80,6 +86,14 @@ export function loadAgendaFacts(db: DbExecutor, since: Date): AgendaFacts {
       .leftJoin(verbalApprovalConfirmations, eq(verbalApprovalConfirmations.verbalApprovalId, verbalApprovals.id))
       .where(inArray(verbalApprovals.changeId, ids))
       .orderBy(asc(verbalApprovals.id))
+      .all(),
+  );
+  const disputes = some(() =>
+    db
+      .select()
+      .from(authorizationDisputes)
+      .where(and(inArray(authorizationDisputes.changeId, ids), isNull(authorizationDisputes.resolvedAt)))
+      .orderBy(asc(authorizationDisputes.id))
       .all(),
   );
   const paperwork = some(() =>
@@ -135,6 +149,7 @@ export function loadAgendaFacts(db: DbExecutor, since: Date): AgendaFacts {
         state: verbalApprovalState(v.outcome ? { outcome: v.outcome } : undefined),
         answeredAt: v.answeredAt,
       })),
+      openDispute: disputes.find((dispute) => dispute.changeId === row.id) ?? null,
       obligations: (paperworkOf.get(row.id) ?? []).map(({ kind, dueAt, completedAt }) => ({
         kind,
         dueAt,

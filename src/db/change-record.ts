@@ -4,8 +4,10 @@ import type { DbExecutor } from './client.js';
 import { type Conflict, conflictsFor } from './schedule.js';
 import type {
   approvalDecisions,
+  authorizationDisputes,
   cabItems,
   changes,
+  changeVersions,
   obligations,
   postImplementationReviews,
   rollbacks,
@@ -23,6 +25,8 @@ export type BoardItemRow = typeof cabItems.$inferSelect;
 export type RollbackRow = typeof rollbacks.$inferSelect;
 export type VerificationRow = typeof verifications.$inferSelect;
 export type ReviewRow = typeof postImplementationReviews.$inferSelect;
+export type ChangeVersionRow = typeof changeVersions.$inferSelect;
+export type DisputeRow = typeof authorizationDisputes.$inferSelect;
 
 export interface RequirementRecord {
   id: number;
@@ -59,6 +63,10 @@ export interface ChangeRecord {
   rollback: RollbackRow | undefined;
   verification: VerificationRow | undefined;
   review: ReviewRow | undefined;
+  /** An emergency's text as declared and, once documented, as documented (oldest first). */
+  versions: ChangeVersionRow[];
+  /** Authorizations disputed after the fact, open or resolved (oldest first). */
+  disputes: DisputeRow[];
 }
 
 /** Reads a change with everything on it in one relational query (and its conflicts while it is still to run). */
@@ -78,6 +86,8 @@ export function loadChangeRecord(db: DbExecutor, changeId: number): ChangeRecord
         rollback: true,
         verification: true,
         review: true,
+        versions: { orderBy: (t, { asc }) => asc(t.version) },
+        disputes: { orderBy: (t, { asc }) => asc(t.id) },
       },
     })
     .sync();
@@ -91,6 +101,8 @@ export function loadChangeRecord(db: DbExecutor, changeId: number): ChangeRecord
     rollback,
     verification,
     review,
+    versions,
+    disputes,
     ...change
   } = found;
   return {
@@ -120,5 +132,7 @@ export function loadChangeRecord(db: DbExecutor, changeId: number): ChangeRecord
     rollback: rollback ?? undefined,
     verification: verification ?? undefined,
     review: review ?? undefined,
+    versions,
+    disputes,
   };
 }

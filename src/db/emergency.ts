@@ -2,11 +2,19 @@ import { and, eq, isNull } from 'drizzle-orm';
 import type { ObligationKind } from '../domain/emergency.js';
 import type { VerbalApprovalRow } from './change-record.js';
 import type { DbExecutor } from './client.js';
-import { obligations, verbalApprovalConfirmations, verbalApprovals } from './schema.js';
+import {
+  authorizationDisputes,
+  changeVersions,
+  obligations,
+  verbalApprovalConfirmations,
+  verbalApprovals,
+} from './schema.js';
 
 export type NewVerbalApproval = typeof verbalApprovals.$inferInsert;
 export type NewConfirmation = typeof verbalApprovalConfirmations.$inferInsert;
 export type NewObligation = typeof obligations.$inferInsert;
+export type NewChangeVersion = typeof changeVersions.$inferInsert;
+export type NewDispute = typeof authorizationDisputes.$inferInsert;
 
 /** Adds what an emergency owes, once per kind; false when it was already owed. */
 export function insertObligation(db: DbExecutor, obligation: NewObligation): boolean {
@@ -57,4 +65,35 @@ export function setVerbalApprovalDecision(db: DbExecutor, verbalApprovalId: numb
 
 export function insertConfirmation(db: DbExecutor, confirmation: NewConfirmation): void {
   db.insert(verbalApprovalConfirmations).values(confirmation).run();
+}
+
+/** Keeps one version of an emergency's text (declared, documented); write-once. */
+export function insertChangeVersion(db: DbExecutor, version: NewChangeVersion): void {
+  db.insert(changeVersions).values(version).run();
+}
+
+/** Opens a dispute of an authorization; false when this verbal approval's dispute was already open. */
+export function insertDispute(db: DbExecutor, dispute: NewDispute): boolean {
+  return (
+    db
+      .insert(authorizationDisputes)
+      .values(dispute)
+      .onConflictDoNothing()
+      .returning({ id: authorizationDisputes.id })
+      .all().length === 1
+  );
+}
+
+/** Resolves a change's open disputes; how many were open. */
+export function resolveDisputes(
+  db: DbExecutor,
+  changeId: number,
+  resolution: { resolvedBy: string; note: string; at: Date },
+): number {
+  return db
+    .update(authorizationDisputes)
+    .set({ resolvedBy: resolution.resolvedBy, resolvedAt: resolution.at, resolution: resolution.note })
+    .where(and(eq(authorizationDisputes.changeId, changeId), isNull(authorizationDisputes.resolvedAt)))
+    .returning({ id: authorizationDisputes.id })
+    .all().length;
 }

@@ -4,8 +4,10 @@ import {
   approvalCandidates,
   approvalDecisions,
   approvalRequirements,
+  authorizationDisputes,
   cabItems,
   changes,
+  changeVersions,
   obligations,
   postImplementationReviews,
   rollbacks,
@@ -20,6 +22,8 @@ export const changeRelations = relations(changes, ({ many, one }) => ({
   verbalApprovals: many(verbalApprovals),
   obligations: many(obligations),
   boardItems: many(cabItems),
+  versions: many(changeVersions),
+  disputes: many(authorizationDisputes),
   rollback: one(rollbacks),
   verification: one(verifications),
   review: one(postImplementationReviews),
@@ -71,4 +75,12 @@ export const verificationRelations = relations(verifications, ({ one }) => ({
 
 export const reviewRelations = relations(postImplementationReviews, ({ one }) => ({
   change: one(changes, { fields: [postImplementationReviews.changeId], references: [changes.id] }),
+}));
+
+export const changeVersionRelations = relations(changeVersions, ({ one }) => ({
+  change: one(changes, { fields: [changeVersions.changeId], references: [changes.id] }),
+}));
+
+export const authorizationDisputeRelations = relations(authorizationDisputes, ({ one }) => ({
+  change: one(changes, { fields: [authorizationDisputes.changeId], references: [changes.id] }),
 }));

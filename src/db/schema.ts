@@ -158,6 +158,57 @@ export const verbalApprovalConfirmations = sqliteTable('verbal_approval_confirma
   comment: text('comment'),
 });
 
+export const CHANGE_VERSION_KINDS = ['declared', 'documented'] as const;
+export type ChangeVersionKind = (typeof CHANGE_VERSION_KINDS)[number];
+
+/**
+ * What an emergency said when it was declared, and what its 6.4 documentation said later: one row
+ * each, written once (triggers in the migration). The change's own columns are the working copy the
+ * schedule and risk rules read; these rows are what each person saw when they acted.
+ */
+export const changeVersions = sqliteTable(
+  'change_versions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    changeId: integer('change_id')
+      .notNull()
+      .references(() => changes.id),
+    version: integer('version').notNull(),
+    kind: text('kind', { enum: CHANGE_VERSION_KINDS }).notNull(),
+    title: text('title').notNull(),
+    description: text('description').notNull(),
+    implementationPlan: text('implementation_plan'),
+    rollbackPlan: text('rollback_plan'),
+    affectedSystems: text('affected_systems', { mode: 'json' }).$type<string[]>().notNull(),
+    recordedBy: text('recorded_by').notNull(),
+    recordedAt: timestamp('recorded_at').notNull(),
+  },
+  (table) => [
+    uniqueIndex('change_versions_change_version_uq').on(table.changeId, table.version),
+    uniqueIndex('change_versions_change_kind_uq').on(table.changeId, table.kind),
+  ],
+);
+
+/**
+ * An approver disputed a verbal approval after it had authorized the change (6.3): the change stays
+ * authorized but may not close until the CAB or a dispute resolver (policy) resolves it.
+ */
+export const authorizationDisputes = sqliteTable('authorization_disputes', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  changeId: integer('change_id')
+    .notNull()
+    .references(() => changes.id),
+  verbalApprovalId: integer('verbal_approval_id')
+    .notNull()
+    .unique()
+    .references(() => verbalApprovals.id),
+  disputedBy: text('disputed_by').notNull(),
+  disputedAt: timestamp('disputed_at').notNull(),
+  resolvedBy: text('resolved_by'),
+  resolvedAt: timestamp('resolved_at'),
+  resolution: text('resolution'),
+});
+
 /** What an emergency change still owes after the fact (POL-SEC-008 6.4), and when each was done. */
 export const obligations = sqliteTable(
   'obligations',

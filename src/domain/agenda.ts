@@ -28,6 +28,8 @@ export interface AgendaChangeFacts extends ChangeHeadline {
   /** When the approvals of its current phase were asked for. */
   approvalRequestedAt: Date | null;
   verbalApprovals: { approverId: string; state: VerbalApprovalState; answeredAt: Date | null }[];
+  /** An authorization disputed after the fact and not resolved yet (6.3): it may not close. */
+  openDispute: { disputedBy: string; disputedAt: Date } | null;
   obligations: { kind: ObligationKind; dueAt: Date | null; completedAt: Date | null }[];
   /** Completions, failures and rollbacks, with when they happened. */
   outcomes: { state: ChangeState; at: Date }[];
@@ -81,6 +83,8 @@ export interface Agenda {
     overduePaperwork: { change: ChangeHeadline; kinds: ObligationKind[]; dueAt: string }[];
     pastApprovalSla: { change: ChangeHeadline; dueAt: string; waitingFor: string[] }[];
     disputedVerbalApprovals: { change: ChangeHeadline; approverId: string; at: string }[];
+    /** Open until resolved, however long ago; absent from agendas stored before it existed. */
+    disputedAuthorizations?: { change: ChangeHeadline; approverId: string; at: string }[];
     flagged: { change: ChangeHeadline; reason: string; at: string }[];
     undelivered: { ref: string | null; kind: string; error: string | null; at: string }[];
   };
@@ -205,9 +209,26 @@ export function buildAgenda(
       ? [{ change: headline(change), dueAt: dueAt.toISOString(), waitingFor: [...change.openRoles] }]
       : [];
   });
+  // Listed while open, whenever it was disputed: the change may not close until it is resolved.
+  const disputedAuthorizations = changes.flatMap((change) =>
+    change.openDispute
+      ? [
+          {
+            change: headline(change),
+            approverId: change.openDispute.disputedBy,
+            at: change.openDispute.disputedAt.toISOString(),
+          },
+        ]
+      : [],
+  );
+  const openlyDisputed = new Set(disputedAuthorizations.map((entry) => entry.change.id));
+  // A dispute of an authorization already reached is listed once, as the open dispute.
   const disputedVerbalApprovals = changes.flatMap((change) =>
     change.verbalApprovals
-      .filter((verbal) => verbal.state === 'disputed' && within(verbal.answeredAt, since, now))
+      .filter(
+        (verbal) =>
+          verbal.state === 'disputed' && within(verbal.answeredAt, since, now) && !openlyDisputed.has(change.id),
+      )
       .map((verbal) => ({
         change: headline(change),
         approverId: verbal.approverId,
@@ -215,7 +236,7 @@ export function buildAgenda(
       })),
   );
   // A dispute flags its change too; it is listed once, as the dispute.
-  const disputed = new Set(disputedVerbalApprovals.map((entry) => entry.change.id));
+  const disputed = new Set([...disputedVerbalApprovals, ...disputedAuthorizations].map((entry) => entry.change.id));
   const flagged = changes
     .filter((change) => within(change.flaggedAt, since, now) && !disputed.has(change.id))
     .map((change) => ({
@@ -242,7 +263,14 @@ export function buildAgenda(
     forApproval,
     calendar,
     freezes,
-    openIssues: { overduePaperwork, pastApprovalSla, disputedVerbalApprovals, flagged, undelivered },
+    openIssues: {
+      overduePaperwork,
+      pastApprovalSla,
+      disputedVerbalApprovals,
+      disputedAuthorizations,
+      flagged,
+      undelivered,
+    },
   };
 }
 
@@ -255,6 +283,7 @@ export function agendaSize(agenda: Agenda): { forApproval: number; issues: numbe
       issues.overduePaperwork.length +
       issues.pastApprovalSla.length +
       issues.disputedVerbalApprovals.length +
+      (issues.disputedAuthorizations?.length ?? 0) +
       issues.flagged.length +
       issues.undelivered.length,
   };

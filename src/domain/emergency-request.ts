@@ -109,3 +109,19 @@ export function validateVerbalApproval(
   if (issues.length > 0 || !form.approverId || !medium || !givenAt) return { ok: false, issues };
   return { ok: true, value: { approverId: form.approverId, medium, givenAt, note } };
 }
+
+/**
+ * 6.2, 6.3: a verbal approval counts only if it was given between the declaration, less the policy's
+ * `verbal_before_declaration_minutes` (approvals given on the call before the form was filed), and now
+ * (checked by validateVerbalApproval). The issue on the given-at field, or undefined when it is in bounds.
+ */
+export function verbalGivenAtIssue(
+  givenAt: Date,
+  declaredAt: Date,
+  policy: Pick<Policy, 'emergency'>,
+): VerbalIssue | undefined {
+  const minutes = policy.emergency.verbal_before_declaration_minutes;
+  // The picker chooses minutes: the bound's own minute is inside it.
+  const earliest = Math.floor((declaredAt.getTime() - minutes * 60_000) / 60_000) * 60_000;
+  return givenAt.getTime() < earliest ? { field: 'givenAt', code: 'too_early', minutes } : undefined;
+}

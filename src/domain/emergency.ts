@@ -103,3 +103,16 @@ export function verbalApprovalState(
 ): VerbalApprovalState {
   return confirmation?.outcome ?? 'unconfirmed';
 }
+
+/**
+ * Whether an authorization disputed after the fact is still open: the change may not close until the
+ * CAB or a dispute resolver (policy `emergency.dispute_resolver_roles`) resolves it.
+ */
+export function hasOpenDispute(disputes: readonly { resolvedAt: Date | null }[]): boolean {
+  return disputes.some((dispute) => dispute.resolvedAt === null);
+}
+
+/** 6.3: a disputed verbal approval that had counted toward an authorization already reached. */
+export function disputesReachedAuthorization(verbal: { decisionId: number | null }, state: ChangeState): boolean {
+  return verbal.decisionId !== null && state !== 'pending_authorization' && state !== 'declined';
+}

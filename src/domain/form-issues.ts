@@ -9,6 +9,8 @@ export type FormProblem =
   | { code: 'in_past' }
   /** A time that has happened, after the current minute. */
   | { code: 'in_future' }
+  /** A time earlier than the policy allows: more than `minutes` before the record it belongs to. */
+  | { code: 'too_early'; minutes: number }
   | { code: 'not_after_start' }
   /** `value` is not in the policy's catalog (systems, standard changes). */
   | { code: 'not_in_catalog'; value: string }

@@ -141,22 +141,25 @@ export function reviewRequired(
 
 /**
  * Why a change may not close; the Slack layer words it (slack/words/implementation.ts). `not_run`: it
- * has not run yet, or is closed or abandoned already; `incomplete`: it still needs its production
- * validation (8.4), its review, or both.
+ * has not run yet, or is closed or abandoned already; `disputed`: its authorization is disputed (6.3);
+ * `incomplete`: it still needs its production validation (8.4), its review, or both.
  */
 export type CloseRefusal = { ref: string } & (
   | { code: 'not_run'; state: ChangeState }
+  /** Its authorization was disputed after the fact and nobody has resolved the dispute yet. */
+  | { code: 'disputed' }
   | { code: 'incomplete'; needsVerification: boolean; needsReview: boolean }
 );
 
 /** What the change needs before it can close, as a refusal; undefined when it may close. */
 export function closeRefusal(
   ref: string,
-  facts: { state: ChangeState; verified: boolean; reviewed: boolean; reviewRequired: boolean },
+  facts: { state: ChangeState; verified: boolean; reviewed: boolean; reviewRequired: boolean; disputed: boolean },
 ): CloseRefusal | undefined {
   if (facts.state !== 'completed' && facts.state !== 'reviewed' && !wentWrong(facts.state)) {
     return { code: 'not_run', ref, state: facts.state };
   }
+  if (facts.disputed) return { code: 'disputed', ref };
   const needsVerification = !facts.verified;
   const needsReview = facts.reviewRequired && !facts.reviewed;
   return needsVerification || needsReview ? { code: 'incomplete', ref, needsVerification, needsReview } : undefined;

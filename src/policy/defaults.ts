@@ -157,6 +157,10 @@ export const DEFAULT_EMERGENCY = {
   verbal_approvals_count_unconfirmed: true,
   // A disputed verbal approval is a possible unauthorized change: security and the CISO hear of it.
   dispute_notify_roles: ['security', 'ciso'],
+  // A verbal approval may have been given on a call before the form was filed, but not long before.
+  verbal_before_declaration_minutes: 60,
+  // Who may resolve an authorization disputed after the fact, besides the CAB.
+  dispute_resolver_roles: ['ciso'],
   // 6.4 "Within 24 hours"; the owner is reminded before, the manager (and CAB chair) told after.
   documentation_deadline_hours: 24,
   reminder_hours_before_deadline: 4,

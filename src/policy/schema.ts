@@ -145,6 +145,12 @@ const policyObject = z.strictObject({
         .boolean()
         .default(defaults.DEFAULT_EMERGENCY.verbal_approvals_count_unconfirmed),
       dispute_notify_roles: z.array(identifier).prefault(defaults.DEFAULT_EMERGENCY.dispute_notify_roles),
+      verbal_before_declaration_minutes: z
+        .number()
+        .int()
+        .min(0)
+        .default(defaults.DEFAULT_EMERGENCY.verbal_before_declaration_minutes),
+      dispute_resolver_roles: z.array(identifier).prefault(defaults.DEFAULT_EMERGENCY.dispute_resolver_roles),
       documentation_deadline_hours: positiveInt.default(defaults.DEFAULT_EMERGENCY.documentation_deadline_hours),
       reminder_hours_before_deadline: positiveInt.default(defaults.DEFAULT_EMERGENCY.reminder_hours_before_deadline),
       overdue_notify_roles: z.array(identifier).prefault(defaults.DEFAULT_EMERGENCY.overdue_notify_roles),

@@ -3,6 +3,7 @@ import { recordAudit } from '../db/audit-log.js';
 import { type ChangeRecord, loadChangeRecord } from '../db/change-record.js';
 import { transitionChange } from '../db/change-transitions.js';
 import { changeOfSubmission, insertChange, updateChange } from '../db/changes.js';
+import { insertChangeVersion } from '../db/emergency.js';
 import { enqueue } from '../db/outbox.js';
 import { requirementsOf } from '../domain/approvers.js';
 import { authorizationRequirements, escalationDueAt } from '../domain/emergency.js';
@@ -44,6 +45,19 @@ export function declareEmergency(
         updatedAt: now,
       });
       const changeId = row.id;
+      // What the authorizers are asked to authorize: kept as it is, whatever the documentation says later.
+      insertChangeVersion(tx, {
+        changeId,
+        version: 1,
+        kind: 'declared',
+        title: row.title,
+        description: row.description,
+        implementationPlan: row.implementationPlan,
+        rollbackPlan: row.rollbackPlan,
+        affectedSystems: row.affectedSystems,
+        recordedBy: requesterId,
+        recordedAt: now,
+      });
       recordAudit(
         tx,
         {

@@ -6,6 +6,7 @@ import type { DbExecutor } from '../db/client.js';
 import { loadFreezes } from '../db/freezes.js';
 import { deleteVerification, insertReview, insertRollback, insertVerification } from '../db/implementation.js';
 import { enqueue } from '../db/outbox.js';
+import { hasOpenDispute } from '../domain/emergency.js';
 import type { ImplementationEvent } from '../domain/events.js';
 import {
   type CloseRefusal,
@@ -117,6 +118,9 @@ const STEPS: Record<ImplementationStep, StepRule> = {
   },
 };
 
+/** The steps an emergency takes through the owner's buttons: those after it ran. */
+const EMERGENCY_STEPS: readonly ImplementationStep[] = ['review', 'verify', 'close'];
+
 /** The lifecycle move a step makes from the state the change is in. */
 function transitionOf(rule: StepRule, record: ChangeRecord): TransitionName | undefined {
   return rule.transition === 'close' && record.change.state === 'completed' ? 'close_without_review' : rule.transition;
@@ -153,7 +157,9 @@ function stepRefusal(
   const notOwner = ownerRefusal(record, step, actorId);
   if (notOwner) return notOwner;
   const { ref } = record;
-  if (record.change.type === 'emergency') return { ok: false, code: 'emergency', ref };
+  // An emergency ran when it was authorized; once its paperwork is done it is reviewed, verified and closed.
+  if (record.change.type === 'emergency' && !EMERGENCY_STEPS.includes(step))
+    return { ok: false, code: 'emergency', ref };
   switch (step) {
     case 'start': {
       const why = startRefusal({ ref, ...record.change }, policy, freezes(), now);
@@ -171,6 +177,7 @@ function stepRefusal(
         verified: record.verification !== undefined,
         reviewed: record.review !== undefined,
         reviewRequired: reviewRequired(record.change, policy),
+        disputed: hasOpenDispute(record.disputes),
       });
       return why === undefined ? undefined : { ok: false, code: 'cannot_close', why };
     }

@@ -4,7 +4,7 @@ import { type ChangeRecord, loadChangeRecord } from '../db/change-record.js';
 import { transitionChange } from '../db/change-transitions.js';
 import { updateChange } from '../db/changes.js';
 import type { DbExecutor } from '../db/client.js';
-import { insertObligation, markObligationDone } from '../db/emergency.js';
+import { insertChangeVersion, insertObligation, markObligationDone } from '../db/emergency.js';
 import { enqueue } from '../db/outbox.js';
 import type { ChangeRequest } from '../domain/change-request.js';
 import {
@@ -230,6 +230,20 @@ export function documentEmergency(
         return { ok: true, code: 'already_documented', ref: record.ref };
       const refusal = checkObligation(record, policy, 'documentation', actorId);
       if (refusal || !record) return refusal ?? changeNotFound;
+      // The declaration stays as its own version: the authorizers acted on it. The change's columns
+      // become the documented text, which the schedule, risk and retro-approval work from.
+      insertChangeVersion(tx, {
+        changeId,
+        version: 2,
+        kind: 'documented',
+        title: request.title,
+        description: request.description,
+        implementationPlan: request.implementationPlan,
+        rollbackPlan: request.rollbackPlan,
+        affectedSystems: request.affectedSystems,
+        recordedBy: actorId,
+        recordedAt: now,
+      });
       // The owner stays who it was: they owe this paperwork, and must not become an approver of it.
       updateChange(tx, changeId, {
         ...requestColumns(request, assessment),

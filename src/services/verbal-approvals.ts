@@ -5,6 +5,7 @@ import { flagChange } from '../db/change-transitions.js';
 import type { DbExecutor } from '../db/client.js';
 import {
   insertConfirmation,
+  insertDispute,
   insertVerbalApproval,
   setVerbalApprovalDecision,
   verbalApprovalById,
@@ -12,7 +13,8 @@ import {
 } from '../db/emergency.js';
 import { enqueue } from '../db/outbox.js';
 import { holdersOf, requirementsOf } from '../domain/approvers.js';
-import type { VerbalApprovalInput } from '../domain/emergency-request.js';
+import { disputesReachedAuthorization } from '../domain/emergency.js';
+import { type VerbalApprovalInput, type VerbalIssue, verbalGivenAtIssue } from '../domain/emergency-request.js';
 import type { ChangeState } from '../domain/lifecycle.js';
 import { announce } from './announce.js';
 import { type ChangeRefusal, changeNotFound, type Refusal, type UseCaseContext } from './context.js';
@@ -36,7 +38,9 @@ export type RecordVerbalOutcome =
   | { ok: true; code: 'already_recorded'; ref: string }
   | VerbalRecordingRefusal
   | Refusal<'own_approval' | 'authorizers_unknown' | 'already_pending' | 'already_authorized', { ref: string }>
-  | Refusal<'cannot_authorize', { ref: string } & AuthorizingRoles>;
+  | Refusal<'cannot_authorize', { ref: string } & AuthorizingRoles>
+  /** The form's given-at time is outside the policy's bounds: refused on that field. */
+  | Refusal<'form_issue', { ref: string; issue: VerbalIssue }>;
 
 export type AnswerVerbalOutcome =
   | { ok: true; code: 'confirmed' | 'disputed'; ref: string }
@@ -93,6 +97,8 @@ export function recordVerbalApproval(
       const { ref } = record;
       const { approverId } = details;
       if (approverId === recorderId) return { ok: false, code: 'own_approval', ref };
+      const issue = verbalGivenAtIssue(details.givenAt, record.change.createdAt, policy);
+      if (issue) return { ok: false, code: 'form_issue', ref, issue };
       if (requirementsOf(record, 'authorization').every((requirement) => requirement.candidates.length === 0))
         return { ok: false, code: 'authorizers_unknown', ref };
       const canAuthorize = requirementsOf(record, 'authorization').some(
@@ -172,7 +178,8 @@ function countVerbalApproval(
 /**
  * The named approver answers a verbal approval recorded in their name. Confirming makes it a
  * confirmed approval (counting it now if it was waiting). Disputing stops it counting while the
- * change is still being authorized, flags the change for the CAB, and tells the policy's roles.
+ * change is still being authorized, flags the change for the CAB, and tells the policy's roles; once
+ * the change was authorized on it, the authorization is marked disputed until it is resolved.
  */
 export function answerVerbalApproval(
   ctx: UseCaseContext,
@@ -213,6 +220,12 @@ export function answerVerbalApproval(
       }
 
       if (verbal.decisionId !== null) voidDisputedApproval(tx, ctx, record, verbal.decisionId);
+      // The change was authorized on it: that stands, but the change is marked disputed until resolved.
+      if (
+        disputesReachedAuthorization(verbal, record.change.state) &&
+        insertDispute(tx, { changeId, verbalApprovalId, disputedBy: actorId, disputedAt: now })
+      )
+        recordAudit(tx, { changeId, actorId, type: 'authorization.disputed', data: { verbalApprovalId } }, now);
       flagChange(tx, record.change, { reason: 'A verbal approval was disputed by its approver', actorId }, now);
       announce(tx, record.change, 'verbal_disputed', now);
       const exclude = [record.change.requesterId, record.change.ownerId, actorId];

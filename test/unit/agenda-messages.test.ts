@@ -170,6 +170,7 @@ function baseFacts(id: number): AgendaChangeFacts {
     openRoles: [],
     approvalRequestedAt: null,
     verbalApprovals: [],
+    openDispute: null,
     obligations: [],
     outcomes: [],
   };

@@ -54,6 +54,7 @@ function change(id: number, overrides: Partial<AgendaChangeFacts> = {}): AgendaC
     openRoles: [],
     approvalRequestedAt: null,
     verbalApprovals: [],
+    openDispute: null,
     obligations: [],
     outcomes: [],
     ...overrides,

@@ -13,6 +13,7 @@ import {
   type VerbalIssue,
   validateEmergencyRequest,
   validateVerbalApproval,
+  verbalGivenAtIssue,
 } from '../../src/domain/emergency-request.js';
 import type { FormResult } from '../../src/domain/form-issues.js';
 import type { Policy } from '../../src/policy/schema.js';
@@ -581,5 +582,33 @@ describe('validateVerbalApproval: what passes', () => {
     );
     expect(value).toEqual(expected);
     expect(value.givenAt).toBeInstanceOf(Date);
+  });
+});
+
+describe('verbalGivenAtIssue: 6.2 "verbal approval", given at most the policy minutes before the declaration', () => {
+  const DECLARED = new Date('2026-11-18T15:00:00Z');
+  const minutes = (n: number) => new Date(DECLARED.getTime() + n * 60_000);
+  it.each([
+    { name: 'at the declaration → in bounds', givenAt: minutes(0), bound: 60, expected: undefined },
+    { name: 'after the declaration → in bounds (now is checked by the form)', givenAt: minutes(30), bound: 60 },
+    { name: 'exactly the bound (60 min before) → in bounds', givenAt: minutes(-60), bound: 60 },
+    { name: 'a minute before the bound → refused', givenAt: minutes(-61), bound: 60, refused: true },
+    { name: 'a year before (a typo) → refused', givenAt: minutes(-525_600), bound: 60, refused: true },
+    { name: 'bound 0: before the declaration → refused', givenAt: minutes(-1), bound: 0, refused: true },
+    { name: 'bound 0: at the declaration → in bounds', givenAt: minutes(0), bound: 0 },
+  ])('$name', ({ givenAt, bound, refused }) => {
+    const withBound = policyWith(`emergency: { verbal_before_declaration_minutes: ${bound} }\n`);
+    expect(verbalGivenAtIssue(givenAt, DECLARED, withBound)).toEqual(
+      refused ? { field: 'givenAt', code: 'too_early', minutes: bound } : undefined,
+    );
+  });
+
+  it('is worded on the given-at field, naming the policy key', () => {
+    const issue = verbalGivenAtIssue(minutes(-90), DECLARED, policy);
+    expect(verbalApprovalErrors(issue ? [issue] : [])).toEqual({
+      [VERBAL_FIELDS.givenAt]:
+        'That is more than 60 minutes before the emergency was declared (policy ' +
+        '`emergency.verbal_before_declaration_minutes`); pick when the approval was given.',
+    });
   });
 });

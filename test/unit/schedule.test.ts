@@ -39,8 +39,10 @@ import { describePeriod, scheduleErrors } from '../../src/slack/words/schedule.j
 import { minimalPolicy, policyWith } from './policy-fixture.js';
 
 // The domain gives a refusal's code and facts; the owner reads it through slack/words.
-const closeRefusal = (...args: Parameters<typeof closeRefusalOf>) => {
-  const refusal = closeRefusalOf(...args);
+type CloseFacts = Parameters<typeof closeRefusalOf>[1];
+// The cases below predate disputes (issue 14): no open dispute unless a case says so.
+const closeRefusal = (ref: string, facts: Omit<CloseFacts, 'disputed'> & Partial<Pick<CloseFacts, 'disputed'>>) => {
+  const refusal = closeRefusalOf(ref, { disputed: false, ...facts });
   return refusal && closeRefusalText(refusal);
 };
 const startRefusal = (...args: Parameters<typeof startRefusalOf>) => {
@@ -1535,6 +1537,13 @@ describe('closeRefusal: what a change needs before it closes (8.4 validation, re
       name: 'review required and missing → needs the review',
       facts: { state: 'completed' as ChangeState, verified: true, reviewed: false, reviewRequired: true },
       expected: 'CHG-42 cannot close yet: it still needs a post-implementation review (Review).',
+    },
+    {
+      name: '6.3 authorization disputed and not resolved → refused until resolved (issue 14)',
+      facts: { state: 'reviewed' as ChangeState, verified: true, reviewed: true, reviewRequired: true, disputed: true },
+      expected:
+        'CHG-42 cannot close yet: its authorization is disputed. The CAB chair or a dispute resolver resolves it ' +
+        'first (`/change resolve CHG-42 <note>`).',
     },
     {
       name: '8.4 + review: both missing → both named',

@@ -101,6 +101,11 @@ function sectionLines(agenda: Agenda, id: SectionId, policy: Policy): string[] {
             `• :warning: Verbal approval disputed by ${mentionMember(entry.approverId)} ` +
             `${slackDate(new Date(entry.at))}: ${name(entry.change)}`,
         ),
+        ...(issues.disputedAuthorizations ?? []).map(
+          (entry) =>
+            `• :warning: Authorization disputed by ${mentionMember(entry.approverId)} ` +
+            `${slackDate(new Date(entry.at))}, not resolved yet (it cannot close): ${name(entry.change)}`,
+        ),
         ...issues.flagged.map(
           (entry) =>
             `• :triangular_flag_on_post: Flagged for the CAB: ${name(entry.change)} — ${escapeMrkdwn(entry.reason)}`,

@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 import type { ChangeRecord, RequirementRecord } from '../../db/change-record.js';
 import { isBoardRequirement, requirementsOf } from '../../domain/approvers.js';
 import { nextMeetingAt } from '../../domain/cab.js';
-import { outstandingPaperwork } from '../../domain/emergency.js';
+import { hasOpenDispute, outstandingPaperwork } from '../../domain/emergency.js';
 import { type ChangeEvent, isImplementationEvent } from '../../domain/events.js';
 import { APPROVAL_PHASES, type ApprovalPhase, decisionStage } from '../../domain/lifecycle.js';
 import type { Policy } from '../../policy/schema.js';
@@ -14,6 +14,7 @@ import { emergencyBlocks, emergencyButtons } from './emergency.js';
 import { implementationButtons, implementationDetailFields, implementationLines } from './implementation.js';
 import { escapeMrkdwn, mentionMember } from './mrkdwn.js';
 import { conflictText } from './schedule.js';
+import { authorizerView, versionBlocks } from './versions.js';
 
 function riskLabel({ change }: ChangeRecord, policy: Policy): string {
   const level = policy.risk.levels.find((candidate) => candidate.id === change.riskLevel);
@@ -24,7 +25,8 @@ function riskLabel({ change }: ChangeRecord, policy: Policy): string {
 
 /** The one-line status every view of a change carries. */
 export function statusLine(record: ChangeRecord): string {
-  return `Status: ${describeState(record.change.state)}`;
+  const disputed = hasOpenDispute(record.disputes) ? ' · :warning: authorization disputed' : '';
+  return `Status: ${describeState(record.change.state)}${disputed}`;
 }
 
 const PHASE_TITLES: Record<ApprovalPhase, string> = {
@@ -166,12 +168,14 @@ export function changeSummaryBlocks(record: ChangeRecord, policy: Policy, now: D
 
 /** The DM asking one person to decide in `phase`; its buttons show only while the change waits in that phase. */
 export function approvalRequestMessage(
-  record: ChangeRecord,
+  current: ChangeRecord,
   policy: Policy,
   request: { recipientId: string; phase: ApprovalPhase },
   now: Date,
 ): { text: string; blocks: types.KnownBlock[] } {
   const { recipientId, phase } = request;
+  // An authorizer's DM keeps showing what they were asked to authorize (6.4 documentation comes later).
+  const { record, mark } = phase === 'authorization' ? authorizerView(current) : { record: current, mark: [] };
   const value = encodeDecisionValue(record.change.id, phase);
   const roles = requirementsOf(record, phase)
     .filter((r) => r.candidates.includes(recipientId))
@@ -195,6 +199,7 @@ export function approvalRequestMessage(
     text: `${open ? asking : statusLine(record)}: ${record.ref} · ${escapeMrkdwn(record.change.title)}`,
     blocks: [
       ...changeSummaryBlocks(record, policy, now),
+      ...mark,
       ...(open && roles.length > 0 ? [context(`You are asked as: ${roles.join(', ')}`)] : []),
       { type: 'actions', block_id: 'decision', elements: buttons },
     ],
@@ -446,6 +451,7 @@ function changeDetailBlocks(record: ChangeRecord, policy: Policy, now: Date): ty
   return [
     ...changeSummaryBlocks(record, policy, now),
     divider,
+    ...versionBlocks(record),
     field('Business justification', change.businessJustification),
     field('Impact analysis', change.impactAnalysis),
     field('Test plan', change.testPlan),

@@ -20,6 +20,7 @@ import { button, context, section, slackDate, truncate } from './blocks.js';
 import { FORM_ACTION, input, option, plain, systemsInput, textInput, type ViewStateValues } from './change-form.js';
 import { CHANGE_FIELDS, EMERGENCY_FIELDS, VERBAL_FIELDS } from './form-fields.js';
 import { escapeMrkdwn, mentionMember } from './mrkdwn.js';
+import { authorizerView } from './versions.js';
 
 /** `/change emergency`: the short form an outage allows (6.1 criteria, 6.2 "confirm criteria, document impact"). */
 export function emergencyModal(policy: Policy, requesterId: string): types.ModalView {
@@ -233,6 +234,18 @@ function obligationLine(record: ChangeRecord, obligation: ChangeRecord['obligati
   );
 }
 
+/** An authorization disputed after the fact (6.3): open until the CAB chair or a dispute resolver resolves it. */
+function disputeLines(record: ChangeRecord, policy: Policy): string[] {
+  const resolvers = ['the CAB chair', ...policy.emergency.dispute_resolver_roles].join(' or ');
+  return record.disputes.map((dispute) =>
+    dispute.resolvedAt === null
+      ? `:warning: *Authorization disputed* by ${mentionMember(dispute.disputedBy)} ` +
+        `${slackDate(dispute.disputedAt)} — it cannot close until ${resolvers} resolves it.`
+      : `:white_check_mark: *Disputed authorization resolved* by ${mentionMember(dispute.resolvedBy ?? '')} ` +
+        `${slackDate(dispute.resolvedAt)}: ${excerpt(dispute.resolution ?? '')}`,
+  );
+}
+
 /** The emergency's own state: criterion, escalation, verbal approvals, the paperwork checklist, and any CAB flag. */
 export function emergencyBlocks(record: ChangeRecord, policy: Policy, now: Date): types.KnownBlock[] {
   const { change } = record;
@@ -249,6 +262,7 @@ export function emergencyBlocks(record: ChangeRecord, policy: Policy, now: Date)
       `:triangular_flag_on_post: *For the CAB:* ${escapeMrkdwn(change.flagReason ?? '')} ` +
         `(${slackDate(change.flaggedAt)})`,
     );
+  lines.push(...disputeLines(record, policy));
   const blocks: types.KnownBlock[] = [section(lines.join('\n'))];
   if (record.verbalApprovals.length > 0)
     blocks.push(section(`*Verbal approvals*\n${record.verbalApprovals.map(verbalLine).join('\n')}`));
@@ -323,16 +337,20 @@ export function emergencyButtons(record: ChangeRecord, policy: Policy, viewerId?
 
 /** Asks the named approver to confirm or dispute what was recorded in their name; buttons go once they answer. */
 export function verbalConfirmationMessage(
-  record: ChangeRecord,
+  current: ChangeRecord,
   policy: Policy,
   recipientId: string,
 ): { text: string; blocks: types.KnownBlock[] } {
+  // The approver answers for what they approved: the declaration, even once it was documented.
+  const { record, mark } = authorizerView(current);
   const mine = record.verbalApprovals.filter((verbal) => verbal.approverId === recipientId);
   const blocks: types.KnownBlock[] = [
     section(
       `${mentionMember(mine[0]?.recordedBy ?? record.change.requesterId)} recorded that you ` +
         `approved emergency *${record.ref} · ${escapeMrkdwn(record.change.title)}*:`,
     ),
+    ...mark,
+    ...(record.disputes.length > 0 ? [section(disputeLines(record, policy).join('\n'))] : []),
   ];
   for (const verbal of mine) {
     blocks.push(section(verbalLine(verbal)));

@@ -95,10 +95,15 @@ export const emergencyErrors = (issues: readonly EmergencyIssue[]) =>
 const VERBAL_WORDS: Record<VerbalIssue['field'], Words> = {
   approver: only('Pick who approved it.'),
   medium: only('Pick how they approved it.'),
-  givenAt: (problem) =>
-    problem.code === 'in_future'
-      ? 'That is in the future; pick when the approval was given.'
-      : 'Pick when they approved it.',
+  givenAt: (problem) => {
+    if (problem.code === 'in_future') return 'That is in the future; pick when the approval was given.';
+    if (problem.code === 'too_early')
+      return (
+        `That is more than ${problem.minutes} minutes before the emergency was declared (policy ` +
+        '`emergency.verbal_before_declaration_minutes`); pick when the approval was given.'
+      );
+    return 'Pick when they approved it.';
+  },
   note: text('note'),
 };
 

@@ -88,6 +88,11 @@ export function closeRefusalText(refusal: CloseRefusal): string {
   switch (refusal.code) {
     case 'not_run':
       return `${ref} is ${describeState(refusal.state)}; it closes after it has been implemented and verified.`;
+    case 'disputed':
+      return (
+        `${ref} cannot close yet: its authorization is disputed. The CAB chair or a dispute resolver ` +
+        `resolves it first (\`/change resolve ${ref} <note>\`).`
+      );
     case 'incomplete': {
       const missing = [
         ...(refusal.needsVerification ? ['the production validation checklist (Verify, 8.4)'] : []),

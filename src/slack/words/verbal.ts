@@ -5,6 +5,7 @@ import type {
   RecordVerbalOutcome,
   VerbalRecordingRefusal,
 } from '../../services/verbal-approvals.js';
+import { verbalApprovalErrors } from './forms.js';
 import { changeRefusalText } from './refusals.js';
 import { describeState } from './states.js';
 
@@ -60,6 +61,8 @@ export function recordVerbalText(outcome: RecordVerbalOutcome): string {
       return `A verbal approval by this person is already recorded on ${outcome.ref} and waits for their confirmation.`;
     case 'already_authorized':
       return `This person's authorization of ${outcome.ref} is already recorded.`;
+    case 'form_issue':
+      return Object.values(verbalApprovalErrors([outcome.issue])).join(' ');
     default:
       return verbalRecordingRefusalText(outcome);
   }

@@ -12,6 +12,7 @@ import { emergencyChange } from './emergency.js';
 import { freezeSubcommand } from './freeze.js';
 import { listChangesSubcommand } from './list-changes.js';
 import { newChange } from './new-change.js';
+import { resolveDisputeCommand } from './resolve.js';
 import { showChange } from './show-change.js';
 import { ephemeral, type Subcommand } from './subcommand.js';
 import { verbalApproval } from './verbal.js';
@@ -20,6 +21,7 @@ const SUBCOMMANDS: readonly Subcommand[] = [
   newChange,
   emergencyChange,
   verbalApproval,
+  resolveDisputeCommand,
   showChange,
   listChangesSubcommand,
   agendaSubcommand,

@@ -13,8 +13,8 @@ import { recordVerbalText } from '../../words/verbal.js';
 import { forChangeOf } from './for-change.js';
 
 /**
- * The verbal-approval modal submitted: refused on the approver
- * field when that person cannot authorize; else recorded once.
+ * The verbal-approval modal submitted: refused on the approver field when that person cannot
+ * authorize, on the given-at field when the time is out of the policy's bounds; else recorded once.
  */
 export function registerVerbalApprovalSubmitted(app: App, deps: ListenerDependencies): void {
   app.view(VIEWS.verbalApproval, async ({ ack, view, context }) => {
@@ -38,10 +38,17 @@ export function registerVerbalApprovalSubmitted(app: App, deps: ListenerDependen
         submissionKey: view.id,
         membersByRole,
       });
-      return recorded.ok ? recorded : { ok: false, reason: recordVerbalText(recorded) };
+      if (recorded.ok) return recorded;
+      // A time outside the policy's bounds is refused on its own field; anything else on the approver.
+      const errors =
+        recorded.code === 'form_issue'
+          ? verbalApprovalErrors([recorded.issue])
+          : { [VERBAL_FIELDS.approver]: recordVerbalText(recorded) };
+      return { ok: false as const, reason: recordVerbalText(recorded), errors };
     });
     if (!outcome.ok) {
-      await ack({ response_action: 'errors', errors: { [VERBAL_FIELDS.approver]: outcome.reason } });
+      const errors = 'errors' in outcome ? outcome.errors : { [VERBAL_FIELDS.approver]: outcome.reason };
+      await ack({ response_action: 'errors', errors });
       return;
     }
     await ack({ response_action: 'update', view: noticeModal('Verbal approval', recordVerbalText(outcome)) });
