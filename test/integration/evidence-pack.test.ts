@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportPeriod } from '../../src/domain/evidence-period.js';
 import { parsePolicy } from '../../src/policy/load.js';
+import { evidencePackInMemory } from '../../src/services/evidence-pack.js';
 import { FORM_ACTION } from '../../src/slack/blocks/change-form.js';
 import { IMPLEMENTATION_FIELDS } from '../../src/slack/blocks/form-fields.js';
 import {
@@ -20,7 +22,6 @@ import {
 import { FakeClock } from '../support/clock.js';
 import type { FakeFile } from '../support/fake-slack.js';
 import {
-  approve,
   clickButton,
   defaultChangeForm,
   eventually,
@@ -67,6 +68,15 @@ const commandReplies = (app: TestApp) =>
     .filter((call) => call.path === '/response/cmd')
     .map((call) => String(call.params.text));
 
+/** Clicks a button and waits for its answer: the click is acked first and recorded after. */
+async function clickAnswered(app: TestApp, userId: string, actionId: string, value: string): Promise<void> {
+  const answers = () =>
+    app.slack.callsTo('response_url').filter((call) => call.path.includes(`${userId}-${actionId}`)).length;
+  const before = answers();
+  await clickButton(app, userId, actionId, value);
+  await eventually(() => answers() > before, `the answer to ${userId}'s ${actionId}`, 10_000);
+}
+
 async function submitted(app: TestApp, input: Partial<Parameters<typeof submitChangeForm>[2]>): Promise<void> {
   const response = await submitChangeForm(app, REQUESTER, { ...defaultChangeForm(app.clock.now()), ...input });
   expect(response.text).toBe('');
@@ -75,9 +85,14 @@ async function submitted(app: TestApp, input: Partial<Parameters<typeof submitCh
 /** CHG-1: high risk; peer, manager and security approve, then the board (chair rule) at CAB-1, minutes kept. */
 async function cabDecidedChange(app: TestApp): Promise<void> {
   await submitted(app, { title: 'Rotate the payments TLS certificates', risk: HIGH_RISK });
-  for (const approver of ['U0PEER001', MANAGER, 'U0SEC0001']) await approve(app, approver, 'CHG-1');
+  for (const approver of ['U0PEER001', MANAGER, 'U0SEC0001'])
+    await clickAnswered(app, approver, ACTIONS.approve, 'CHG-1');
   await clickButton(app, CHAIR, ACTIONS.cabPostNow, 'next');
-  await eventually(() => app.database.db.$client.prepare('select count(*) from cab_items').pluck().get() === 1, 'item');
+  await eventually(
+    () => app.database.db.$client.prepare('select count(*) from cab_items').pluck().get() === 1,
+    'item',
+    10_000,
+  );
   const ballot = (userId: string, kind: 'vote' | 'decide') =>
     clickButton(
       app,
@@ -94,7 +109,7 @@ async function cabDecidedChange(app: TestApp): Promise<void> {
 /** CHG-2: low risk, approved by a peer; implemented later. */
 async function approvedChange(app: TestApp): Promise<void> {
   await submitted(app, { title: 'Renew the edge certificates', risk: LOW_RISK, ownerId: OWNER });
-  await approve(app, 'U0PEER001', 'CHG-2');
+  await clickAnswered(app, 'U0PEER001', ACTIONS.approve, 'CHG-2');
   await eventually(() => stateOf(app, 'CHG-2') === 'approved', 'the approval');
 }
 
@@ -118,7 +133,7 @@ async function emergencyWithVerbalApproval(app: TestApp): Promise<void> {
   });
   expect(recorded.status).toBe(200);
   await eventually(() => dmTexts(app, MANAGER).some((line) => line.startsWith('Please confirm')), 'confirmation DM');
-  await clickButton(app, MANAGER, ACTIONS.confirmVerbal, 'VA-1');
+  await clickAnswered(app, MANAGER, ACTIONS.confirmVerbal, 'VA-1');
   await eventually(
     () => app.database.db.$client.prepare('select count(*) from verbal_approval_confirmations').pluck().get() === 1,
     'the confirmation',
@@ -141,7 +156,7 @@ async function implementedWithRollback(app: TestApp): Promise<void> {
   app.clock.set(TUESDAY_0705);
   const form = (step: keyof typeof IMPLEMENTATION_VIEWS, values: Record<string, Record<string, unknown>>) =>
     submitView(app, OWNER, IMPLEMENTATION_VIEWS[step], values, { privateMetadata: 'CHG-2' });
-  await clickButton(app, OWNER, IMPLEMENTATION_ACTIONS.start, 'CHG-2');
+  await clickAnswered(app, OWNER, IMPLEMENTATION_ACTIONS.start, 'CHG-2');
   await eventually(() => stateOf(app, 'CHG-2') === 'implementing', 'started');
   app.clock.advance(20 * 60_000);
   await form('fail', { [IMPLEMENTATION_FIELDS.failureReason]: { [FORM_ACTION]: text('Handshakes fail') } });
@@ -405,6 +420,18 @@ describe('/change export (issue 14.5)', () => {
     const reversed = await app.command('export 2026-12-01 2026-11-01', { userId: AUDITOR });
     expect(JSON.stringify(reversed.json)).toContain('(2026-11-01 is before 2026-12-01)');
     expect(app.slack.callsTo('files.getUploadURLExternal')).toHaveLength(uploads);
+  });
+
+  it('reads changes in batches: two at a time gives the same files', async () => {
+    const period = exportPeriod('2026-11-17', '2026-11-24', app.policy.timezone);
+    if (!period.ok) throw new Error('the period is valid');
+    const pack = await evidencePackInMemory(
+      { db: app.database.db, policy: app.policy, now: app.clock.now() },
+      { period: period.period, batchSize: 2, chain: { ok: true, count: 42, head: 'ab12' } },
+    );
+    for (const file of pack.files.filter((entry) => entry.name.endsWith('.csv') || entry.name === 'evidence.json'))
+      expect(file.content).toEqual(files.get(file.name)?.content);
+    expect(pack.manifest.chain).toEqual({ status: 'verified', ok: true, count: 42, head: 'ab12' });
   });
 
   it('the built CLI writes the same files', async () => {
