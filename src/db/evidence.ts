@@ -30,8 +30,8 @@ export interface DecisionEvidence {
   id: number;
   phase: string | null;
   role: string | null;
-  /** The role asked for, when the approver was asked as a member of its fallback role instead. */
-  onBehalfOfRole: string | null;
+  /** Set when nobody else held `role`: this role's members were asked, on behalf of `role`. */
+  fallbackRole: string | null;
   approverId: string | null;
   decision: 'approve' | 'reject';
   source: 'button' | 'verbal' | 'cab' | 'pre_approved';
@@ -185,7 +185,6 @@ function decisionsOf(db: DbExecutor, ids: number[]): (DecisionEvidence & { chang
         id: approvalDecisions.id,
         phase: approvalRequirements.phase,
         role: approvalDecisions.role,
-        askedRole: approvalRequirements.role,
         fallbackRole: approvalRequirements.fallbackRole,
         approverId: approvalDecisions.approverId,
         decision: approvalDecisions.decision,
@@ -213,10 +212,6 @@ function decisionsOf(db: DbExecutor, ids: number[]): (DecisionEvidence & { chang
       .where(inArray(approvalDecisions.changeId, ids))
       .orderBy(asc(approvalDecisions.id))
       .all()
-      .map(({ askedRole, fallbackRole, ...decision }) => ({
-        ...decision,
-        onBehalfOfRole: fallbackRole !== null && askedRole !== null && askedRole !== decision.role ? askedRole : null,
-      }))
   );
 }
 
