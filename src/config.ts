@@ -75,10 +75,16 @@ const envSchema = z.object({
     .optional(),
 });
 
+/** The variables that are set: empty values count as unset. */
+function setVariables(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
+  );
+}
+
 /** Reads the environment once at start. Empty values count as unset. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
-  const result = envSchema.safeParse(present);
+  const result = envSchema.safeParse(setVariables(env));
   if (!result.success) {
     // One line: the first problem, in the order the README lists the variables.
     throw new ConfigError(result.error.issues[0]?.message ?? 'invalid environment');
@@ -104,4 +110,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     policyPath: vars.POLICY_PATH,
     calendarToken: vars.CALENDAR_TOKEN,
   };
+}
+
+/** Where the database and the policy are: all a command-line tool such as `npm run audit:export` needs. */
+export function loadStorageConfig(env: NodeJS.ProcessEnv): Pick<Config, 'databasePath' | 'policyPath'> {
+  const result = envSchema.pick({ DATABASE_PATH: true, POLICY_PATH: true }).safeParse(setVariables(env));
+  if (!result.success) throw new ConfigError(result.error.issues[0]?.message ?? 'invalid environment');
+  return { databasePath: result.data.DATABASE_PATH, policyPath: result.data.POLICY_PATH };
 }

@@ -20,6 +20,8 @@ function isCalendarDate(value: string): boolean {
 const identifier = z
   .string()
   .regex(/^[a-z][a-z0-9_]*$/, 'expected a lower_snake_case name (letters, digits, underscores)');
+// A role named by a setting; not checked against roles: a role the policy does not list has no members.
+const role = identifier;
 const weekday = z.enum(WEEKDAYS, { error: `expected one of ${WEEKDAYS.join(', ')}` });
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a 24-hour time such as "09:00"');
 const calendarDate = z
@@ -191,6 +193,8 @@ const policyObject = z.strictObject({
     })
     .prefault({}),
   channels: z.strictObject({ log: slackChannelId.optional() }).prefault({}),
+  // Who may take the evidence pack (and, with issue 14.1, verify the audit chain) from Slack.
+  auditor_roles: z.array(role).default(['auditor', 'ciso']),
   deployment_windows: z.array(deploymentWindow).prefault(defaults.DEFAULT_DEPLOYMENT_WINDOWS),
   freezes: z.array(z.strictObject({ from: calendarDate, to: calendarDate, reason: z.string().min(1) })).prefault([]),
   scheduling: z

@@ -93,6 +93,7 @@ describe.skipIf(!schemaPresent)(
       expect([...(botScopes as string[])].sort()).toEqual([
         'chat:write',
         'commands',
+        'files:write',
         'im:write',
         'usergroups:read',
         'users:read',

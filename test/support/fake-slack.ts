@@ -38,10 +38,35 @@ const SOCKET_MODE_PATH = '/socket-mode';
 export const FAKE_TEAM_ID = 'T0CABINET';
 export const FAKE_BOT_USER_ID = 'U0CABINET';
 
-async function readBody(request: IncomingMessage): Promise<string> {
+async function readBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/** A file given to files.getUploadURLExternal, its bytes once posted to its upload URL, and where it was shared. */
+export interface FakeFile {
+  id: string;
+  filename: string;
+  length: number;
+  content: Buffer | undefined;
+  title: string | undefined;
+  channelId: string | undefined;
+  initialComment: string | undefined;
+  completed: boolean;
+}
+
+const UPLOAD_PATH = '/upload/';
+
+// The upload URL takes the bytes as a form (the Web API client posts a multipart form) or as the raw body.
+async function uploadedBytes(body: Buffer, contentType: string | undefined): Promise<Buffer> {
+  if (!contentType?.startsWith('multipart/form-data')) return body;
+  const form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
+  for (const value of form.values()) {
+    if (typeof value !== 'string') return Buffer.from(await value.arrayBuffer());
+  }
+  const [first] = [...form.values()];
+  return Buffer.from(typeof first === 'string' ? first : '');
 }
 
 // The Web API client form-encodes arguments and JSON-encodes nested ones (blocks, view, …).
@@ -119,6 +144,8 @@ export class FakeSlack {
   readonly calls: RecordedCall[] = [];
   readonly users = new Map<string, SlackUser>();
   readonly userGroups = new Map<string, string[]>();
+  /** Files by id, from files.getUploadURLExternal on. */
+  readonly files = new Map<string, FakeFile>();
   private readonly faults = new Map<string, Fault[]>();
   private readonly targetedFaults: {
     method: string;
@@ -133,6 +160,7 @@ export class FakeSlack {
   private baseUrl = '';
   private nextTs = 1_700_000_000;
   private nextViewId = 1;
+  private nextFileId = 1;
   /** Messages posted, newest last, per channel: what conversations.history answers. */
   private readonly history = new Map<string, Record<string, unknown>[]>();
   /** How long every answer takes, as a real Slack call does (about 100 ms); 0 answers at once. */
@@ -167,6 +195,11 @@ export class FakeSlack {
   /** Queues a fault for the next call of `method` whose parameters match (e.g. one user's DM). */
   failWhen(method: string, matches: (params: Record<string, unknown>) => boolean, fault: Fault): void {
     this.targetedFaults.push({ method, matches, fault });
+  }
+
+  /** The files shared in a channel (files.completeUploadExternal), oldest first. */
+  filesIn(channelId: string): FakeFile[] {
+    return [...this.files.values()].filter((file) => file.completed && file.channelId === channelId);
   }
 
   callsTo(method: string): RecordedCall[] {
@@ -285,7 +318,12 @@ export class FakeSlack {
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', this.baseUrl);
-    const body = await readBody(request);
+    const raw = await readBody(request);
+    if (url.pathname.startsWith(UPLOAD_PATH)) {
+      await this.receiveUpload(url.pathname.slice(UPLOAD_PATH.length), raw, request, response);
+      return;
+    }
+    const body = raw.toString('utf8');
     const isResponseUrl = url.pathname.startsWith('/response/');
     const method = isResponseUrl ? 'response_url' : url.pathname.replace(/^\/api\//, '');
     const params = decodeParams(body, request.headers['content-type']);
@@ -312,6 +350,74 @@ export class FakeSlack {
       ? { ok: false, error: fault.error }
       : (blockLimitError(method, params) ?? this.answer(method, params));
     response.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer));
+  }
+
+  /** Slack's upload URL: takes the bytes of a file it handed out, answers 200 "OK - <bytes>". */
+  private async receiveUpload(
+    fileId: string,
+    body: Buffer,
+    request: IncomingMessage,
+    response: ServerResponse,
+  ): Promise<void> {
+    const file = this.files.get(fileId);
+    const call: RecordedCall = {
+      method: 'file_upload',
+      path: request.url ?? '',
+      params: { file_id: fileId },
+      token: undefined,
+      at: Date.now(),
+    };
+    this.calls.push(call);
+    this.events.emit('call', call);
+    if (!file || file.completed) {
+      response.writeHead(404).end('Not Found');
+      return;
+    }
+    file.content = await uploadedBytes(body, request.headers['content-type']);
+    response.writeHead(200, { 'Content-Type': 'text/plain' }).end(`OK - ${file.content.length}`);
+  }
+
+  /** files.getUploadURLExternal: a file id and the URL (on this server) to post its bytes to. */
+  private uploadUrl(params: Record<string, unknown>): Record<string, unknown> {
+    const length = Number(params.length);
+    if (typeof params.filename !== 'string' || params.filename === '' || !Number.isInteger(length) || length < 1)
+      return { ok: false, error: 'invalid_arguments' };
+    const id = `F${String(this.nextFileId++).padStart(8, '0')}`;
+    this.files.set(id, {
+      id,
+      filename: params.filename,
+      length,
+      content: undefined,
+      title: undefined,
+      channelId: undefined,
+      initialComment: undefined,
+      completed: false,
+    });
+    return { ok: true, upload_url: `${this.baseUrl}${UPLOAD_PATH}${id}`, file_id: id };
+  }
+
+  /** files.completeUploadExternal: shares uploaded files in a channel, with one message as Slack does. */
+  private completeUpload(params: Record<string, unknown>): Record<string, unknown> {
+    const entries = Array.isArray(params.files) ? (params.files as { id?: unknown; title?: unknown }[]) : [];
+    if (entries.length === 0) return { ok: false, error: 'invalid_arguments' };
+    const files = entries.map((entry) => this.files.get(String(entry.id)));
+    if (files.some((file) => !file?.content || file.completed)) return { ok: false, error: 'file_not_found' };
+    const channelId = typeof params.channel_id === 'string' ? params.channel_id : undefined;
+    const initialComment = typeof params.initial_comment === 'string' ? params.initial_comment : undefined;
+    entries.forEach((entry, index) => {
+      const file = files[index];
+      if (!file) return;
+      Object.assign(file, {
+        title: typeof entry.title === 'string' ? entry.title : file.filename,
+        channelId,
+        initialComment,
+        completed: true,
+      });
+    });
+    return {
+      ok: true,
+      files: files.map((file) => ({ id: file?.id, name: file?.filename, title: file?.title, size: file?.length })),
+    };
   }
 
   private answer(method: string, params: Record<string, unknown>): Record<string, unknown> {
@@ -380,6 +486,10 @@ export class FakeSlack {
         const user = this.users.get(String(params.user));
         return user ? { ok: true, user } : { ok: false, error: 'user_not_found' };
       }
+      case 'files.getUploadURLExternal':
+        return this.uploadUrl(params);
+      case 'files.completeUploadExternal':
+        return this.completeUpload(params);
       case 'usergroups.users.list': {
         const users = this.userGroups.get(String(params.usergroup));
         return users ? { ok: true, users } : { ok: false, error: 'no_such_subteam' };

@@ -9,6 +9,7 @@ import { agendaSubcommand } from './agenda.js';
 import { cabSubcommand } from './cab.js';
 import { calendarSubcommand } from './calendar.js';
 import { emergencyChange } from './emergency.js';
+import { exportSubcommand } from './export.js';
 import { freezeSubcommand } from './freeze.js';
 import { listChangesSubcommand } from './list-changes.js';
 import { newChange } from './new-change.js';
@@ -28,6 +29,7 @@ const SUBCOMMANDS: readonly Subcommand[] = [
   cabSubcommand,
   freezeSubcommand,
   calendarSubcommand,
+  exportSubcommand,
   {
     name: 'policy',
     usage: 'policy',
