@@ -75,6 +75,13 @@ const envSchema = z.object({
     .optional(),
 });
 
+/** The database file alone, for command-line tools that need no Slack credentials. */
+export function loadDatabasePath(env: NodeJS.ProcessEnv): string {
+  const result = envSchema.pick({ DATABASE_PATH: true }).safeParse({ DATABASE_PATH: env.DATABASE_PATH || undefined });
+  if (!result.success) throw new ConfigError(result.error.issues[0]?.message ?? 'invalid DATABASE_PATH');
+  return result.data.DATABASE_PATH;
+}
+
 /** Reads the environment once at start. Empty values count as unset. */
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));

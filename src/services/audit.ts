@@ -1,0 +1,19 @@
+import { type ChainVerification, verifyAuditChain, type WitnessedHead } from '../db/audit-chain.js';
+import type { CabinetDb } from '../db/client.js';
+
+export type { ChainProblem, ChainVerification, WitnessedHead } from '../db/audit-chain.js';
+
+const HEAD = /^(\d+):([0-9a-f]{64})$/;
+
+/** A head as written on the command line, COUNT:HASH; undefined when it is not one. */
+export function parseWitnessedHead(text: string): WitnessedHead | undefined {
+  const match = HEAD.exec(text.trim().toLowerCase());
+  if (!match?.[1] || !match[2]) return undefined;
+  const count = Number(match[1]);
+  return count > 0 ? { count, hash: match[2] } : undefined;
+}
+
+/** Walks the audit log's hash chain and checks it against every witnessed head. */
+export function verifyAuditLog(db: CabinetDb, heads: readonly WitnessedHead[]): ChainVerification {
+  return verifyAuditChain(db, heads);
+}
