@@ -184,7 +184,15 @@ const policyObject = z.strictObject({
         .prefault(defaults.DEFAULT_CAB.agenda_sections),
     })
     .prefault({}),
-  channels: z.strictObject({ log: slackChannelId.optional() }).prefault({}),
+  channels: z
+    .strictObject({
+      log: slackChannelId.optional(),
+      // Where the audit log's head is witnessed daily; unset: the log channel.
+      audit: slackChannelId.optional(),
+    })
+    .prefault({}),
+  // Who may verify the audit log from Slack. Not checked against roles: a role the policy does not list has no members.
+  auditor_roles: z.array(identifier).prefault(defaults.DEFAULT_AUDITOR_ROLES),
   deployment_windows: z.array(deploymentWindow).prefault(defaults.DEFAULT_DEPLOYMENT_WINDOWS),
   freezes: z.array(z.strictObject({ from: calendarDate, to: calendarDate, reason: z.string().min(1) })).prefault([]),
   scheduling: z

@@ -7,7 +7,9 @@ import { recordAudit } from '../../src/db/audit-log.js';
 import { openDatabase } from '../../src/db/client.js';
 import { approvalDecisions, changes } from '../../src/db/schema.js';
 import { verifyAuditLog } from '../../src/services/audit.js';
+import { eventually } from '../support/interactions.js';
 import { openTempDatabase, type TempDatabase } from '../support/temp-db.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
 
 // POL-SEC-008 11.1: the audit log is evidence; tampering with it by raw SQL must be found and named.
 
@@ -25,7 +27,12 @@ afterEach(() => {
 /** A database with one change and EVENTS audit events written by the app. */
 function seeded(): TempDatabase {
   database = openTempDatabase();
-  const [change] = database.db
+  seed(database);
+  return database;
+}
+
+function seed(target: TempDatabase): void {
+  const [change] = target.db
     .insert(changes)
     .values({
       type: 'normal',
@@ -41,12 +48,11 @@ function seeded(): TempDatabase {
     .all();
   for (let n = 1; n <= EVENTS; n += 1) {
     recordAudit(
-      database.db,
+      target.db,
       { changeId: change?.id ?? null, actorId: 'U0REQ0001', type: `step.${n}`, data: { n, note: `step ${n}` } },
       new Date(at.getTime() + n * 1000),
     );
   }
-  return database;
 }
 
 function sql(db: TempDatabase, statement: string, ...params: unknown[]): void {
@@ -263,5 +269,63 @@ describe('write-once evidence', () => {
     expect(() => sql(db, 'DELETE FROM approval_decisions WHERE id = 1')).toThrow(/write-once/);
     sql(db, "UPDATE approval_decisions SET voided_at = 1, void_reason = 'disputed' WHERE id = 1");
     expect(() => sql(db, "UPDATE approval_decisions SET void_reason = 'other' WHERE id = 1")).toThrow(/write-once/);
+  });
+});
+
+describe('/change audit verify', () => {
+  let app: TestApp | undefined;
+  afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+
+  const replies = (running: TestApp) =>
+    running.slack
+      .callsTo('response_url')
+      .filter((call) => call.path === '/response/cmd')
+      .map((call) => String(call.params.text));
+
+  /** Posts a witnessed head to the log channel (the default audit channel) as the daily job does. */
+  async function witness(running: TestApp, count: number, head: string): Promise<void> {
+    await fetch(`${running.slack.apiUrl}chat.postMessage`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        channel: 'C0LOG0001',
+        text: `Audit log: ${count} events, head ${head}`,
+        metadata: { event_type: 'cabinet_audit_head', event_payload: { count, head } },
+      }),
+    });
+  }
+
+  it('is refused to anyone outside auditor_roles, saying who may', async () => {
+    app = await startTestApp();
+    expect((await app.command('audit verify', { userId: 'U0PEER001' })).status).toBe(200);
+    const running = app;
+    await eventually(() => replies(running).length > 0, 'a reply');
+    expect(replies(app)).toEqual(['Only the auditor, ciso can verify the audit log (policy `auditor_roles`).']);
+  });
+
+  it('answers an auditor with the count and head, checked against the witnessed heads; then finds a rewrite', async () => {
+    app = await startTestApp();
+    const running = app;
+    seed(running.database);
+    const head = rows(running.database)[EVENTS - 1]?.hash ?? '';
+    await witness(running, EVENTS, head);
+    expect((await running.command('audit verify', { userId: 'U0CISO001' })).status).toBe(200);
+    await eventually(() => replies(running).length === 1, 'the answer');
+    expect(replies(running)[0]).toBe(
+      `OK ${EVENTS} events, head ${head}\nChecked against 1 witnessed head in the audit channel.`,
+    );
+
+    dropAuditTriggers(running.database);
+    sql(running.database, "UPDATE audit_events SET actor_id = 'U0EVIL0001' WHERE id = 2");
+    rehashAll(running.database);
+    await running.command('audit verify', { userId: 'U0CISO001' });
+    await eventually(() => replies(running).length === 2, 'the second answer');
+    expect(replies(running)[1]).toBe(
+      `BROKEN at event ${EVENTS}: it does not carry the head hash witnessed for it (the chain was rewritten). ` +
+        `Witnessed: ${EVENTS} events, head ${head}.\nChecked against 1 witnessed head in the audit channel.`,
+    );
   });
 });

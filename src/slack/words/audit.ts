@@ -23,3 +23,23 @@ export function auditVerificationText(result: ChainVerification): string {
 export function badHeadText(value: string): string {
   return `--head must be COUNT:HASH (an event count and a 64-hex SHA-256), not "${value}"`;
 }
+
+/** The daily witness of the audit log's head, posted to the audit channel. */
+export function auditHeadText(head: { count: number; head: string }): string {
+  return `Audit log: ${head.count} events, head ${head.head}`;
+}
+
+/** How many witnessed heads the verification was checked against. */
+export function witnessedHeadsText(count: number): string {
+  if (count === 0) return 'No witnessed head was found in the audit channel to check it against.';
+  return `Checked against ${count} witnessed head${count === 1 ? '' : 's'} in the audit channel.`;
+}
+
+export const WITNESS_READ_FAILED =
+  'Slack did not answer when Cabinet read the witnessed heads from the audit channel; the chain was checked alone.';
+
+export const AUDIT_USAGE = 'Type `/change audit verify` to check the audit log and its witnessed heads.';
+
+export function auditorsOnlyText(roles: readonly string[]): string {
+  return `Only the ${roles.join(', ')} can verify the audit log (policy \`auditor_roles\`).`;
+}
