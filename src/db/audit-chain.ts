@@ -1,7 +1,7 @@
 // The audit log's hash chain: each event's hash covers its own fields and the previous event's hash, so an
 // edit, a removal or an insertion anywhere breaks every later link (POL-SEC-008 11.1).
 import { createHash } from 'node:crypto';
-import { asc, desc, eq, gt, isNotNull, isNull } from 'drizzle-orm';
+import { asc, count as countOf, desc, eq, gt, isNotNull, isNull } from 'drizzle-orm';
 import type { CabinetDb, DbExecutor } from './executor.js';
 import { auditEvents } from './schema.js';
 
@@ -105,6 +105,13 @@ export function chainTail(db: DbExecutor): Link {
   if (last.hash !== null) return { id: last.id, hash: last.hash };
   sealUnhashedEvents(db);
   return chainTail(db);
+}
+
+/** The number of events and the last one's hash: what is witnessed. */
+export function chainHead(db: DbExecutor): { count: number; head: string } {
+  const tail = chainTail(db);
+  const counted = db.select({ count: countOf() }).from(auditEvents).get();
+  return { count: counted?.count ?? 0, head: tail.hash };
 }
 
 /** An event count and the hash of that event, published outside the database (the audit channel). */

@@ -1,7 +1,8 @@
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
-import type { Policy } from '../policy/schema.js';
+import { auditChannelOf, type Policy } from '../policy/schema.js';
 import { openRegularMeeting } from '../services/cab.js';
+import { auditHeadJob } from './audit-head.js';
 import type { ScheduledJob } from './scheduler.js';
 
 export interface JobDependencies {
@@ -34,7 +35,13 @@ export function cabAgendaJob(deps: JobDependencies): ScheduledJob {
   };
 }
 
-/** Every scheduled job the policy asks for: the CAB agenda when there is a CAB channel to post it in. */
+/**
+ * Every scheduled job the policy asks for: the CAB agenda when there is a CAB channel to post it in, the audit log's
+ * daily witnessed head when there is an audit (or log) channel.
+ */
 export function scheduledJobs(deps: JobDependencies): ScheduledJob[] {
-  return deps.policy.cab.channel ? [cabAgendaJob(deps)] : [];
+  return [
+    ...(deps.policy.cab.channel ? [cabAgendaJob(deps)] : []),
+    ...(auditChannelOf(deps.policy) ? [auditHeadJob(deps)] : []),
+  ];
 }

@@ -394,3 +394,8 @@ export const policySchema = policyObject.superRefine((policy, ctx) => {
 
 export type Policy = z.infer<typeof policySchema>;
 export type RiskPolicy = Policy['risk'];
+
+/** Where the audit log's head is witnessed: `channels.audit`, else the log channel. */
+export function auditChannelOf(policy: Policy): string | undefined {
+  return policy.channels.audit ?? policy.channels.log;
+}

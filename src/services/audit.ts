@@ -1,5 +1,6 @@
-import { type ChainVerification, verifyAuditChain, type WitnessedHead } from '../db/audit-chain.js';
+import { type ChainVerification, chainHead, verifyAuditChain, type WitnessedHead } from '../db/audit-chain.js';
 import type { CabinetDb } from '../db/client.js';
+import { enqueue } from '../db/outbox.js';
 
 export type { ChainProblem, ChainVerification, WitnessedHead } from '../db/audit-chain.js';
 
@@ -16,4 +17,20 @@ export function parseWitnessedHead(text: string): WitnessedHead | undefined {
 /** Walks the audit log's hash chain and checks it against every witnessed head. */
 export function verifyAuditLog(db: CabinetDb, heads: readonly WitnessedHead[]): ChainVerification {
   return verifyAuditChain(db, heads);
+}
+
+/**
+ * Queues the daily witness of the audit log's head, once per slot; false when there is nothing to witness yet.
+ * Published outside the database, it lets verify catch a chain rewritten and re-hashed end to end.
+ */
+export function witnessAuditHead(db: CabinetDb, slot: Date, now: Date): boolean {
+  return db.transaction(
+    (tx) => {
+      const head = chainHead(tx);
+      if (head.count === 0) return false;
+      enqueue(tx, { kind: 'audit_head', ...head }, now, { dedupeKey: `audit_head:${slot.toISOString()}` });
+      return true;
+    },
+    { behavior: 'immediate' },
+  );
 }

@@ -1,6 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import { z } from 'zod';
-import type { Policy } from '../policy/schema.js';
+import { auditChannelOf, type Policy } from '../policy/schema.js';
 import type { WitnessedHead } from '../services/audit.js';
 import { auditHeadText } from './words/audit.js';
 
@@ -8,11 +8,6 @@ import { auditHeadText } from './words/audit.js';
 export const AUDIT_HEAD_EVENT = 'cabinet_audit_head';
 
 const headPayload = z.object({ count: z.number().int().positive(), head: z.string().regex(/^[0-9a-f]{64}$/) });
-
-/** Where the audit log's head is witnessed: `channels.audit`, else the log channel. */
-export function auditChannelOf(policy: Policy): string | undefined {
-  return policy.channels.audit ?? policy.channels.log;
-}
 
 function headOf(message: { metadata?: { event_type?: string; event_payload?: unknown } }): WitnessedHead | undefined {
   if (message.metadata?.event_type !== AUDIT_HEAD_EVENT) return undefined;

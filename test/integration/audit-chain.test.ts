@@ -6,6 +6,7 @@ import { eventHash, GENESIS_HASH } from '../../src/db/audit-chain.js';
 import { recordAudit } from '../../src/db/audit-log.js';
 import { openDatabase } from '../../src/db/client.js';
 import { approvalDecisions, changes } from '../../src/db/schema.js';
+import { auditHeadJob } from '../../src/jobs/audit-head.js';
 import { verifyAuditLog } from '../../src/services/audit.js';
 import { eventually } from '../support/interactions.js';
 import { openTempDatabase, type TempDatabase } from '../support/temp-db.js';
@@ -327,5 +328,29 @@ describe('/change audit verify', () => {
       `BROKEN at event ${EVENTS}: it does not carry the head hash witnessed for it (the chain was rewritten). ` +
         `Witnessed: ${EVENTS} events, head ${head}.\nChecked against 1 witnessed head in the audit channel.`,
     );
+  });
+
+  it('the daily job witnesses the head in the audit channel once per slot, and verify reads it back', async () => {
+    app = await startTestApp();
+    const running = app;
+    seed(running.database);
+    const head = rows(running.database)[EVENTS - 1]?.hash ?? '';
+    const job = auditHeadJob({ database: running.database, clock: running.clock, outbox: { kick() {} } });
+    const slot = new Date('2026-11-19T05:05:00Z');
+    await job.run(slot, { late: false });
+    await job.run(slot, { late: false });
+    const posted = await running.slack.waitForCall('chat.postMessage', (call) => call.params.channel === 'C0LOG0001');
+    expect(posted.params).toMatchObject({
+      text: `Audit log: ${EVENTS} events, head ${head}`,
+      metadata: { event_type: 'cabinet_audit_head', event_payload: { count: EVENTS, head } },
+    });
+    await running.command('audit verify', { userId: 'U0CISO001' });
+    await eventually(() => replies(running).length === 1, 'the answer');
+    expect(replies(running)[0]).toBe(
+      `OK ${EVENTS} events, head ${head}\nChecked against 1 witnessed head in the audit channel.`,
+    );
+    expect(
+      running.slack.callsTo('chat.postMessage').filter((call) => call.params.channel === 'C0LOG0001'),
+    ).toHaveLength(1);
   });
 });
