@@ -1,5 +1,5 @@
 import type { ChangeState } from '../domain/lifecycle.js';
-import { chainTail, eventHash } from './audit-chain.js';
+import { type ChainedFields, chainTail, eventHash, sortedData } from './audit-chain.js';
 import type { DbExecutor } from './client.js';
 import { auditEvents } from './schema.js';
 
@@ -20,21 +20,21 @@ export interface AuditEntry {
 export function recordAudit(db: DbExecutor, entry: AuditEntry, at: Date): void {
   const tail = chainTail(db);
   const id = tail.id + 1;
-  // Hashed as it will read back: `data` through JSON, absent states as null.
-  const data = entry.data === undefined ? null : (JSON.parse(JSON.stringify(entry.data)) as Record<string, unknown>);
+  const data = entry.data === undefined ? null : sortedData(entry.data);
   const fromState = entry.fromState ?? null;
   const toState = entry.toState ?? null;
-  const hash = eventHash({
+  // Hashed as stored: drizzle writes a JSON column with JSON.stringify.
+  const fields: ChainedFields = [
     id,
-    changeId: entry.changeId,
-    actorId: entry.actorId,
-    type: entry.type,
+    entry.changeId,
+    entry.actorId,
+    entry.type,
     fromState,
     toState,
-    data,
-    occurredAt: at.getTime(),
-    prevHash: tail.hash,
-  });
+    data === null ? null : JSON.stringify(data),
+    at.getTime(),
+  ];
+  const hash = eventHash(fields, tail.hash);
   db.insert(auditEvents)
     .values({ ...entry, id, fromState, toState, data, occurredAt: at, prevHash: tail.hash, hash })
     .run();

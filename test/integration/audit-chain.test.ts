@@ -83,17 +83,8 @@ function rows(db: TempDatabase): Row[] {
 }
 
 function hashOf(row: Row, prevHash: string): string {
-  return eventHash({
-    id: row.id,
-    changeId: row.change_id,
-    actorId: row.actor_id,
-    type: row.type,
-    fromState: row.from_state,
-    toState: row.to_state,
-    data: row.data === null ? null : JSON.parse(row.data),
-    occurredAt: row.occurred_at,
-    prevHash,
-  });
+  const { id, change_id, actor_id, type, from_state, to_state, data, occurred_at } = row;
+  return eventHash([id, change_id, actor_id, type, from_state, to_state, data, occurred_at], prevHash);
 }
 
 /** Recomputes every hash in id order, as someone who knows the algorithm can. */
@@ -127,6 +118,16 @@ describe('the audit log hash chain', () => {
       status: 0,
       stdout: `OK ${EVENTS} events, head ${head}\n`,
     });
+  });
+
+  it('stores and hashes data with its keys sorted, so equal content is equal bytes', () => {
+    const db = seeded();
+    recordAudit(db.db, { changeId: null, actorId: 'U0A', type: 't', data: { b: 1, a: { d: [2], c: 3 } } }, at);
+    recordAudit(db.db, { changeId: null, actorId: 'U0A', type: 't', data: { a: { c: 3, d: [2] }, b: 1 } }, at);
+    const [first, second] = rows(db).slice(EVENTS);
+    expect(first?.data).toBe('{"a":{"c":3,"d":[2]},"b":1}');
+    expect(second?.data).toBe(first?.data);
+    expect(verifyAuditLog(db.db, []).ok).toBe(true);
   });
 
   it('refuses UPDATE, DELETE, INSERT OR REPLACE and an unhashed insert while the triggers exist', () => {
