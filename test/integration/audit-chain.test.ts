@@ -274,6 +274,33 @@ describe('write-once evidence', () => {
   });
 });
 
+describe('write-once evidence: CAB votes and obligations', () => {
+  it('lets a member change a vote until the item is decided, then refuses; an obligation is completed once', () => {
+    const db = seeded();
+    sql(
+      db,
+      "INSERT INTO cab_meetings (kind, meeting_at, opened_by, channel_id, created_at) VALUES ('emergency', 0, 'U0A', 'C0CAB0001', 0)",
+    );
+    sql(db, "INSERT INTO cab_items (meeting_id, change_id, phase, created_at) VALUES (1, 1, 'approval', 0)");
+    sql(db, "INSERT INTO cab_votes (item_id, voter_id, vote, voted_at) VALUES (1, 'U0CAB0001', 'approve', 0)");
+    expect(() =>
+      sql(
+        db,
+        "INSERT OR REPLACE INTO cab_votes (item_id, voter_id, vote, voted_at) VALUES (1, 'U0CAB0001', 'reject', 1)",
+      ),
+    ).toThrow(/write-once/);
+    sql(db, "UPDATE cab_votes SET vote = 'reject', voted_at = 1 WHERE id = 1");
+    sql(db, "UPDATE cab_items SET outcome = 'reject', decided_by = 'U0CHAIR01', decided_at = 2 WHERE id = 1");
+    expect(() => sql(db, "UPDATE cab_votes SET vote = 'approve' WHERE id = 1")).toThrow(/write-once/);
+    expect(() => sql(db, "UPDATE cab_items SET outcome = 'approve' WHERE id = 1")).toThrow(/write-once/);
+    expect(() => sql(db, 'DELETE FROM cab_votes')).toThrow(/write-once/);
+
+    sql(db, "INSERT INTO obligations (change_id, kind, created_at) VALUES (1, 'documentation', 0)");
+    sql(db, "UPDATE obligations SET completed_at = 1, completed_by = 'U0A', evidence = 'x' WHERE id = 1");
+    expect(() => sql(db, "UPDATE obligations SET evidence = 'y' WHERE id = 1")).toThrow(/write-once/);
+  });
+});
+
 describe('/change audit verify', () => {
   let app: TestApp | undefined;
   afterEach(async () => {
