@@ -40,14 +40,28 @@ export function addDecision(db: DbExecutor, decision: NewDecision): void {
   db.insert(approvalDecisions).values(decision).run();
 }
 
-/** Adds a decision unless the person already has one standing on the requirement; its id, or undefined. */
+/**
+ * Adds a decision unless the person already has one standing on the requirement; its id, or undefined. Checked
+ * before inserting because the write-once trigger refuses the duplicate before ON CONFLICT could ignore it; call
+ * in an immediate transaction.
+ */
 export function addDecisionOnce(db: DbExecutor, decision: NewDecision): number | undefined {
-  return db
-    .insert(approvalDecisions)
-    .values(decision)
-    .onConflictDoNothing()
-    .returning({ id: approvalDecisions.id })
-    .all()[0]?.id;
+  const { requirementId, approverId } = decision;
+  if (requirementId != null && approverId != null) {
+    const standing = db
+      .select({ id: approvalDecisions.id })
+      .from(approvalDecisions)
+      .where(
+        and(
+          eq(approvalDecisions.requirementId, requirementId),
+          eq(approvalDecisions.approverId, approverId),
+          isNull(approvalDecisions.voidedAt),
+        ),
+      )
+      .get();
+    if (standing) return undefined;
+  }
+  return db.insert(approvalDecisions).values(decision).returning({ id: approvalDecisions.id }).all()[0]?.id;
 }
 
 /** Stops a decision counting (e.g. a disputed verbal approval); the row stays as evidence. */

@@ -1,4 +1,5 @@
 import type { ChangeState } from '../domain/lifecycle.js';
+import { type ChainedFields, chainTail, eventHash, sortedData } from './audit-chain.js';
 import type { DbExecutor } from './client.js';
 import { auditEvents } from './schema.js';
 
@@ -11,9 +12,30 @@ export interface AuditEntry {
   data?: Record<string, unknown>;
 }
 
-/** Appends an event to the audit log; call inside the transaction that made it happen. */
+/**
+ * Appends an event to the audit log, chained to the last one; call inside the transaction that made it happen.
+ * The tail is read in that transaction: an immediate one holds the write lock, and a deferred one that read an
+ * older snapshot cannot commit a write in WAL mode (SQLITE_BUSY), so two writers never chain to the same event.
+ */
 export function recordAudit(db: DbExecutor, entry: AuditEntry, at: Date): void {
+  const tail = chainTail(db);
+  const id = tail.id + 1;
+  const data = entry.data === undefined ? null : sortedData(entry.data);
+  const fromState = entry.fromState ?? null;
+  const toState = entry.toState ?? null;
+  // Hashed as stored: drizzle writes a JSON column with JSON.stringify.
+  const fields: ChainedFields = [
+    id,
+    entry.changeId,
+    entry.actorId,
+    entry.type,
+    fromState,
+    toState,
+    data === null ? null : JSON.stringify(data),
+    at.getTime(),
+  ];
+  const hash = eventHash(fields, tail.hash);
   db.insert(auditEvents)
-    .values({ ...entry, occurredAt: at })
+    .values({ ...entry, id, fromState, toState, data, occurredAt: at, prevHash: tail.hash, hash })
     .run();
 }

@@ -2,17 +2,16 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import SQLite from 'better-sqlite3';
-import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { sealUnhashedEvents } from './audit-chain.js';
+import type { CabinetDb } from './executor.js';
 import * as relations from './relations.js';
 import * as tables from './schema.js';
 
 const schema = { ...tables, ...relations };
 
-export type CabinetDb = BetterSQLite3Database<typeof schema> & { $client: SQLite.Database };
-
-/** The database or a transaction on it: what repositories take, so a use-case's writes commit together. */
-export type DbExecutor = CabinetDb | Parameters<Parameters<CabinetDb['transaction']>[0]>[0];
+export type { CabinetDb, DbExecutor } from './executor.js';
 
 export interface Database {
   db: CabinetDb;
@@ -34,6 +33,8 @@ export function openDatabase(path: string): Database {
   sqlite.pragma('busy_timeout = 5000');
   const db = drizzle(sqlite, { schema });
   migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  // SQLite cannot hash, so events from before the hash chain are hashed here, once.
+  db.transaction((tx) => sealUnhashedEvents(tx), { behavior: 'immediate' });
   return {
     db,
     isHealthy() {

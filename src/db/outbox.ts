@@ -35,7 +35,9 @@ export type SlackDelivery =
   /** The chair's DM with a link to the posted agenda. */
   | { kind: 'cab_chair_link'; meetingId: number }
   /** Posts the minutes in the meeting's thread and marks the meeting closed. */
-  | { kind: 'cab_minutes'; meetingId: number };
+  | { kind: 'cab_minutes'; meetingId: number }
+  /** Witnesses the audit log's head (event count and the hash of that event) in the audit channel. */
+  | { kind: 'audit_head'; count: number; head: string };
 
 /**
  * Work for a service rather than Slack, queued like a message so it survives restarts; due later
@@ -93,6 +95,8 @@ export function routeOf(message: OutboxMessage): DeliveryRoute {
     case 'cab_minutes':
       // The meeting's thread: the agenda first, then its pages and items, in order.
       return route(PRIORITY.urgent, 'cab');
+    case 'audit_head':
+      return route(PRIORITY.notice, 'audit');
     case 'notify_user':
     case 'implementation_console':
     case 'emergency_console':

@@ -366,7 +366,10 @@ export const postImplementationReviews = sqliteTable('post_implementation_review
   reviewedAt: timestamp('reviewed_at').notNull(),
 });
 
-/** Append-only (enforced by triggers in the migration): one event per state change, same transaction. */
+/**
+ * Append-only and hash-chained (triggers in the migrations refuse UPDATE, DELETE and REPLACE): one event per
+ * state change, same transaction.
+ */
 export const auditEvents = sqliteTable(
   'audit_events',
   {
@@ -378,8 +381,16 @@ export const auditEvents = sqliteTable(
     toState: text('to_state'),
     data: text('data', { mode: 'json' }).$type<Record<string, unknown>>(),
     occurredAt: timestamp('occurred_at').notNull(),
+    /** The previous event's hash (the first event's is the genesis value): the chain `verify` walks. */
+    prevHash: text('prev_hash').unique(),
+    /** SHA-256 of this event's canonical serialization with `prevHash` (db/audit-chain.ts). */
+    hash: text('hash'),
   },
-  (table) => [index('audit_events_change_idx').on(table.changeId)],
+  (table) => [
+    index('audit_events_change_idx').on(table.changeId),
+    // Events from before the chain, hashed once when the database is opened.
+    index('audit_events_unsealed_idx').on(table.id).where(sql`${table.hash} IS NULL`),
+  ],
 );
 
 /** A claimed cron slot: the unique (job, slot) pair makes each slot run once, even across processes. */

@@ -242,6 +242,9 @@ export const DEFAULT_ROLLBACK_DECISION = {
   low: { decision_maker: 'Change owner', time_limit_minutes: 240 },
 };
 
+// 11.1: who may verify the audit log (`/change audit verify`); the CISO owns the policy's evidence.
+export const DEFAULT_AUDITOR_ROLES = ['auditor', 'ciso'];
+
 // 11.1 Required Documentation, retention in years.
 export const DEFAULT_RETENTION_YEARS = {
   change_requests: 3,

@@ -20,8 +20,6 @@ function isCalendarDate(value: string): boolean {
 const identifier = z
   .string()
   .regex(/^[a-z][a-z0-9_]*$/, 'expected a lower_snake_case name (letters, digits, underscores)');
-// A role named by a setting; not checked against roles: a role the policy does not list has no members.
-const role = identifier;
 const weekday = z.enum(WEEKDAYS, { error: `expected one of ${WEEKDAYS.join(', ')}` });
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a 24-hour time such as "09:00"');
 const calendarDate = z
@@ -192,9 +190,16 @@ const policyObject = z.strictObject({
         .prefault(defaults.DEFAULT_CAB.agenda_sections),
     })
     .prefault({}),
-  channels: z.strictObject({ log: slackChannelId.optional() }).prefault({}),
-  // Who may take the evidence pack (and, with issue 14.1, verify the audit chain) from Slack.
-  auditor_roles: z.array(role).default(['auditor', 'ciso']),
+  channels: z
+    .strictObject({
+      log: slackChannelId.optional(),
+      // Where the audit log's head is witnessed daily; unset: the log channel.
+      audit: slackChannelId.optional(),
+    })
+    .prefault({}),
+  // Who may verify the audit log and take the evidence pack from Slack. Not checked against roles: a role the
+  // policy does not list has no members.
+  auditor_roles: z.array(identifier).prefault(defaults.DEFAULT_AUDITOR_ROLES),
   deployment_windows: z.array(deploymentWindow).prefault(defaults.DEFAULT_DEPLOYMENT_WINDOWS),
   freezes: z.array(z.strictObject({ from: calendarDate, to: calendarDate, reason: z.string().min(1) })).prefault([]),
   scheduling: z
@@ -396,3 +401,8 @@ export const policySchema = policyObject.superRefine((policy, ctx) => {
 
 export type Policy = z.infer<typeof policySchema>;
 export type RiskPolicy = Policy['risk'];
+
+/** Where the audit log's head is witnessed: `channels.audit`, else the log channel. */
+export function auditChannelOf(policy: Policy): string | undefined {
+  return policy.channels.audit ?? policy.channels.log;
+}

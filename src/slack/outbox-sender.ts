@@ -10,6 +10,7 @@ import { type MessagePurpose, requestPurpose } from '../domain/message-purpose.j
 import { type DeliveryAttempt, DeliveryFailure } from '../jobs/outbox-worker.js';
 import type { Policy } from '../policy/schema.js';
 import { changeToDeliver, recordPostedMessage } from '../services/posted-messages.js';
+import { postAuditHead } from './audit-witness.js';
 import {
   approvalRequestMessage,
   changeNotice,
@@ -178,6 +179,10 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
   const deliver = async (message: SlackDelivery, attempt: DeliveryAttempt): Promise<void> => {
     if (isCabMessage(message)) {
       await cab.deliver(message);
+      return;
+    }
+    if (message.kind === 'audit_head') {
+      await postAuditHead(client, policy, { head: message, uncertain: attempt.uncertain });
       return;
     }
     const change = changeToDeliver(db, message.changeId);

@@ -1,7 +1,8 @@
 // CAB edge cases found in review: a board approval while other roles are open, an agenda posted early,
 // a policy with no CAB channel, and a page of the minutes that fails once.
 import { afterEach, describe, expect, it } from 'vitest';
-import { auditEvents, cabMeetings, changes } from '../../src/db/schema.js';
+import { recordAudit } from '../../src/db/audit-log.js';
+import { cabMeetings, changes } from '../../src/db/schema.js';
 import { parsePolicy } from '../../src/policy/load.js';
 import { agendaFor, openRegularMeeting } from '../../src/services/cab.js';
 import { ACTIONS, cabBallotActionId, encodeBallotValue } from '../../src/slack/ids.js';
@@ -87,17 +88,17 @@ describe('CAB edge cases', () => {
       })
       .returning({ id: changes.id })
       .all();
-    database.db
-      .insert(auditEvents)
-      .values({
+    recordAudit(
+      database.db,
+      {
         changeId: row?.id ?? 0,
         actorId: REQUESTER,
         type: 'change.complete',
         fromState: 'implementing',
         toState: 'completed',
-        occurredAt: tuesday,
-      })
-      .run();
+      },
+      tuesday,
+    );
     const next = agendaFor(database.db, policy, nextWednesday, nextWednesday);
     expect(next.previousChanges.map((entry) => entry.change.title)).toContain('Tuesday change');
   });

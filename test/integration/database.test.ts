@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { recordAudit } from '../../src/db/audit-log.js';
 import { openDatabase } from '../../src/db/client.js';
 import { claimJobSlot, finishJobSlot } from '../../src/db/job-runs.js';
 import { approvalDecisions, approvalRequirements, auditEvents, changes, jobRuns } from '../../src/db/schema.js';
@@ -96,9 +97,7 @@ describe('database', () => {
   it('keeps the audit log append-only: rows can be added, never changed or deleted', () => {
     const { db } = temp();
     const changeId = insertChange(db);
-    db.insert(auditEvents)
-      .values({ changeId, actorId: 'U0REQ0001', type: 'change.submitted', toState: 'submitted', occurredAt: at })
-      .run();
+    recordAudit(db, { changeId, actorId: 'U0REQ0001', type: 'change.submitted', toState: 'submitted' }, at);
     expect(() => db.update(auditEvents).set({ actorId: 'U0EVIL0001' }).run()).toThrow(/append-only/);
     expect(() => db.delete(auditEvents).run()).toThrow(/append-only/);
     expect(db.select().from(auditEvents).all()).toHaveLength(1);

@@ -6,6 +6,7 @@ import type { ListenerDependencies } from '../../dependencies.js';
 import { CHANGE_COMMAND } from '../../ids.js';
 import { useCaseOf } from '../../use-case-context.js';
 import { agendaSubcommand } from './agenda.js';
+import { auditSubcommand } from './audit.js';
 import { cabSubcommand } from './cab.js';
 import { calendarSubcommand } from './calendar.js';
 import { emergencyChange } from './emergency.js';
@@ -30,6 +31,7 @@ const SUBCOMMANDS: readonly Subcommand[] = [
   freezeSubcommand,
   calendarSubcommand,
   exportSubcommand,
+  auditSubcommand,
   {
     name: 'policy',
     usage: 'policy',
