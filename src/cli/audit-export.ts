@@ -6,6 +6,7 @@ import { ConfigError, loadStorageConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
 import { exportPeriod } from '../domain/evidence-period.js';
 import { loadPolicyFile, PolicyError } from '../policy/load.js';
+import { verifyForExport } from '../services/audit.js';
 import { type PackOutput, writeEvidencePack } from '../services/evidence-pack.js';
 
 const USAGE = 'usage: npm run audit:export -- --from YYYY-MM-DD --to YYYY-MM-DD --out DIR';
@@ -57,16 +58,21 @@ async function auditExport(argv: string[], env: NodeJS.ProcessEnv, now: Date): P
   if (!existsSync(databasePath)) throw new ConfigError(`DATABASE_PATH ${databasePath} does not exist`);
   const database = openDatabase(databasePath);
   try {
+    // The head is queued for the audit channel too; the running app posts it.
+    const chain = verifyForExport(database.db, { heads: [], now });
     const manifest = await writeEvidencePack(
       { db: database.db, policy, now },
-      { period: read.period },
+      { period: read.period, chain },
       folderOutput(args.out),
     );
     const { counts } = manifest;
+    const chainText = chain.ok
+      ? `audit chain verified: ${chain.count} events, head ${chain.head}`
+      : `AUDIT CHAIN BROKEN after event ${chain.count}: run npm run audit:verify`;
     return (
       `Wrote the evidence pack for ${args.from} to ${args.to} (${policy.timezone}) to ${args.out}: ` +
       `${counts.changes} changes, ${counts.approvals} decisions, ${counts.verbal_approvals} verbal approvals, ` +
-      `${counts.cab_meetings} CAB meetings, ${counts.cab_votes} votes; audit chain not verified.`
+      `${counts.cab_meetings} CAB meetings, ${counts.cab_votes} votes; ${chainText}.`
     );
   } finally {
     database.close();

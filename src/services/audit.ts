@@ -20,6 +20,25 @@ export function verifyAuditLog(db: CabinetDb, heads: readonly WitnessedHead[]): 
 }
 
 /**
+ * The chain as an evidence pack's manifest states it: verified (with its head, which is witnessed in the
+ * audit channel too, so the pack and the channel vouch for each other) or broken at an event.
+ */
+export function verifyForExport(
+  db: CabinetDb,
+  input: { heads: readonly WitnessedHead[]; now: Date },
+): { ok: boolean; count: number; head: string | null } {
+  const result = verifyAuditChain(db, input.heads);
+  if (!result.ok) return { ok: false, count: result.eventId - 1, head: null };
+  if (result.count > 0)
+    db.transaction((tx) => {
+      enqueue(tx, { kind: 'audit_head', count: result.count, head: result.head }, input.now, {
+        dedupeKey: `audit_head:export:${input.now.toISOString()}`,
+      });
+    });
+  return { ok: true, count: result.count, head: result.head };
+}
+
+/**
  * Queues the daily witness of the audit log's head, once per slot; false when there is nothing to witness yet.
  * Published outside the database, it lets verify catch a chain rewritten and re-hashed end to end.
  */

@@ -382,7 +382,7 @@ describe('/change export (issue 14.5)', () => {
     ]);
   });
 
-  it('is RFC 4180 (CRLF) with formulas neutralised in CSV but kept as typed in the JSON; the manifest counts', () => {
+  it('is RFC 4180 (CRLF) with formulas neutralised in CSV but kept as typed in the JSON; the manifest counts', async () => {
     const changesCsv = files.get('changes.csv')?.content?.toString('utf8') ?? '';
     expect(changesCsv.split('\r\n').length).toBe(7);
     expect(changesCsv).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
@@ -396,9 +396,19 @@ describe('/change export (issue 14.5)', () => {
       period: { from: '2026-11-17', to: '2026-11-24', time_zone: 'America/New_York' },
       policy_timezone: 'America/New_York',
       counts: { changes: 5, approvals: 7, verbal_approvals: 1, cab_meetings: 1, cab_votes: 1 },
-      chain: 'not verified',
+      chain: { status: 'verified', ok: true },
     });
     expect(manifest.generated_at_utc).toMatch(/^2026-11-24T12:/);
+    // The head the pack states is witnessed in the audit (here: the log) channel too.
+    const head = String(manifest.chain.head);
+    expect(head).toMatch(/^[0-9a-f]{64}$/);
+    await eventually(
+      () =>
+        app.slack
+          .callsTo('chat.postMessage')
+          .some((call) => call.params.channel === 'C0LOG0001' && String(call.params.text).includes(head)),
+      'the head witnessed with the export',
+    );
   });
 
   it('refuses someone outside auditor_roles, naming who may; bad dates are told what to type', async () => {

@@ -1,5 +1,7 @@
 import { exportPeriod } from '../../../domain/evidence-period.js';
+import { verifyForExport } from '../../../services/audit.js';
 import { evidencePackInMemory } from '../../../services/evidence-pack.js';
+import { readWitnessedHeads } from '../../audit-witness.js';
 import { holdsAnyRole, ROLE_CHECK_FAILED } from '../../role-members.js';
 import {
   exportCommentText,
@@ -38,7 +40,10 @@ export const exportSubcommand: Subcommand = {
     const { period } = read;
     await respond(ephemeral(exportStartedText(period)));
     try {
-      const pack = await evidencePackInMemory(ctx, { period });
+      const heads = await readWitnessedHeads(client, policy).catch(() => []);
+      const chain = verifyForExport(ctx.db, { heads, now: ctx.now });
+      deps.outbox.kick();
+      const pack = await evidencePackInMemory(ctx, { period, chain });
       const dm = await client.conversations.open({ users: command.user_id });
       const channelId = dm.channel?.id;
       if (!channelId) throw new Error('conversations.open gave no channel');
