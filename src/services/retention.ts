@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { CabinetDb } from '../db/client.js';
-import { purgeAuditPrefix, purgeExpiredChanges, purgeExpiredMeetings, pruneDeliveredOutbox } from '../db/retention.js';
+import { pruneDeliveredOutbox, purgeAuditPrefix, purgeExpiredChanges, purgeExpiredMeetings } from '../db/retention.js';
 import { type RetentionYears, retentionHorizons } from '../domain/retention.js';
 
 /** How many of each were deleted. */

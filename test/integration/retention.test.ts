@@ -131,7 +131,9 @@ function seedChange(db: DbExecutor, input: { at: Date; state: ChangeState; meeti
       recordedAt: at,
     })
     .run();
-  db.insert(verifications).values({ changeId, checks: ['smoke'], verifiedBy: USER, verifiedAt: at }).run();
+  db.insert(verifications)
+    .values({ changeId, checks: ['smoke'], verifiedBy: USER, verifiedAt: at })
+    .run();
   db.insert(postImplementationReviews)
     .values({
       changeId,
@@ -152,7 +154,14 @@ function seedChange(db: DbExecutor, input: { at: Date; state: ChangeState; meeti
     .run();
   const [item] = db
     .insert(cabItems)
-    .values({ meetingId: input.meetingId, changeId, phase: 'retro_approval', outcome: 'approve', decidedAt: at, createdAt: at })
+    .values({
+      meetingId: input.meetingId,
+      changeId,
+      phase: 'retro_approval',
+      outcome: 'approve',
+      decidedAt: at,
+      createdAt: at,
+    })
     .returning({ id: cabItems.id })
     .all();
   db.insert(cabVotes)
@@ -274,14 +283,15 @@ describe('retention (POL-SEC-008 11.1)', () => {
     });
   });
 
-  it.each(CHANGE_RECORDS)('deletes the expired change’s $kind and keeps the younger and the open one’s', async ({
-    rows,
-  }) => {
-    const { db, fixture } = await purged();
-    expect(count(db, rows, fixture.expired)).toBe(0);
-    expect(count(db, rows, fixture.young)).toBeGreaterThan(0);
-    expect(count(db, rows, fixture.open)).toBeGreaterThan(0);
-  });
+  it.each(CHANGE_RECORDS)(
+    'deletes the expired change’s $kind and keeps the younger and the open one’s',
+    async ({ rows }) => {
+      const { db, fixture } = await purged();
+      expect(count(db, rows, fixture.expired)).toBe(0);
+      expect(count(db, rows, fixture.young)).toBeGreaterThan(0);
+      expect(count(db, rows, fixture.open)).toBeGreaterThan(0);
+    },
+  );
 
   it('deletes CAB meetings past retention that no kept change was put to, and keeps younger ones', async () => {
     const { db, fixture } = await purged();
