@@ -1,7 +1,7 @@
 // The audit log's hash chain: each event's hash covers its own fields and the previous event's hash, so an
 // edit, a removal or an insertion anywhere breaks every later link (POL-SEC-008 11.1).
 import { createHash } from 'node:crypto';
-import { count as countOf, desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
+import { desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { CabinetDb, DbExecutor } from './executor.js';
 import { auditEvents } from './schema.js';
 
@@ -105,11 +105,13 @@ export function chainTail(db: DbExecutor): Link {
   return chainTail(db);
 }
 
-/** The number of events and the last one's hash: what is witnessed. */
+/**
+ * The number of events ever chained and the last one's hash: what is witnessed. Ids run from 1 without a gap, so
+ * the count is the last id, which stays the event's number after retention purged a prefix of the log.
+ */
 export function chainHead(db: DbExecutor): { count: number; head: string } {
   const tail = chainTail(db);
-  const counted = db.select({ count: countOf() }).from(auditEvents).get();
-  return { count: counted?.count ?? 0, head: tail.hash };
+  return { count: tail.id, head: tail.hash };
 }
 
 /** An event count and the hash of that event, published outside the database (the audit channel). */
@@ -142,27 +144,76 @@ function brokenLink(event: RawEvent, previous: Link): ChainVerification | undefi
   return undefined;
 }
 
+/** The type of the event retention appends when it purges a prefix of the log (db/retention.ts). */
+export const PURGE_CHECKPOINT = 'audit.purged';
+
+/** What a checkpoint records: the last purged event and its hash, where the remaining chain continues from. */
+export interface PurgeCheckpoint {
+  through_event_id: number;
+  through_hash: string;
+  events_purged: number;
+  before: string;
+}
+
+function checkpointOf(event: RawEvent): PurgeCheckpoint | undefined {
+  const [, , , type, , , dataText] = event;
+  if (type !== PURGE_CHECKPOINT || dataText === null) return undefined;
+  const data = JSON.parse(dataText) as Partial<PurgeCheckpoint>;
+  if (typeof data.through_event_id !== 'number' || typeof data.through_hash !== 'string') return undefined;
+  return data as PurgeCheckpoint;
+}
+
+/**
+ * Where the walk starts: the genesis link, or after a purged prefix the link the first remaining event names
+ * (its id minus one and its previous hash). That start is only trusted when a checkpoint further on, itself
+ * chained, records exactly it; every remaining event is still checked link by link, so a checkpoint can only
+ * account for a missing prefix, never for an edit after it.
+ */
+function startOf(first: RawEvent): Link {
+  const [id, , , , , , , , prevHash] = first;
+  return id === 1 ? { id: 0, hash: GENESIS_HASH } : { id: id - 1, hash: prevHash ?? '' };
+}
+
 /**
  * Walks the whole chain in id order, streaming rows, and checks it against the witnessed heads: the event number
- * `count` must carry that head's hash. The first broken link, or the count and head hash.
+ * `count` (its id) must carry that head's hash. Heads of purged events are skipped, the last purged one is checked
+ * against the checkpoint. The first broken link, or the count (the last event's number) and head hash.
  */
 export function verifyAuditChain(db: CabinetDb, heads: readonly WitnessedHead[] = []): ChainVerification {
   const pending = [...heads].sort((a, b) => a.count - b.count);
+  let start: Link | undefined;
   let previous: Link = { id: 0, hash: GENESIS_HASH };
-  let count = 0;
+  let checkpointed = true;
+  // The last purged event an earlier checkpoint accounts for: without the latest one, the next is missing.
+  let accountedThrough = 0;
   for (const event of db.$client.prepare(ALL_EVENTS).raw().iterate() as IterableIterator<RawEvent>) {
+    if (!start) {
+      start = startOf(event);
+      previous = start;
+      checkpointed = start.id === 0;
+      while (pending[0] && pending[0].count <= start.id) {
+        const witnessed = pending.shift();
+        if (witnessed && witnessed.count === start.id && witnessed.hash !== start.hash)
+          return { ok: false, eventId: start.id, problem: 'witness_mismatch', witnessed };
+      }
+    }
     const broken = brokenLink(event, previous);
     if (broken) return broken;
-    count += 1;
+    const checkpoint = checkpointOf(event);
+    if (checkpoint && checkpoint.through_event_id === start.id && checkpoint.through_hash === start.hash)
+      checkpointed = true;
+    else if (checkpoint && checkpoint.through_event_id < start.id)
+      accountedThrough = Math.max(accountedThrough, checkpoint.through_event_id);
     previous = { id: event[0], hash: event[9] ?? '' };
-    while (pending[0] && pending[0].count === count) {
+    while (pending[0] && pending[0].count === previous.id) {
       const witnessed = pending.shift();
       if (witnessed && witnessed.hash !== previous.hash)
         return { ok: false, eventId: previous.id, problem: 'witness_mismatch', witnessed };
     }
   }
+  if (!checkpointed) return { ok: false, eventId: accountedThrough + 1, problem: 'missing_event' };
   // Fewer events than witnessed: the first missing one is named.
-  const beyond = pending.find((head) => head.count > count);
+  const beyond = pending.find((head) => head.count > previous.id);
   if (beyond) return { ok: false, eventId: previous.id + 1, problem: 'witness_beyond_end', witnessed: beyond };
-  return { ok: true, count, head: previous.hash };
+  return { ok: true, count: previous.id, head: previous.hash };
 }

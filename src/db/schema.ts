@@ -464,3 +464,13 @@ export const slackMessages = sqliteTable(
     index('slack_messages_change_idx').on(table.changeId),
   ],
 );
+
+/**
+ * Set by the retention purge inside its own transaction and removed before it commits, so no other connection
+ * ever sees a row: while it holds one, the write-once triggers let that transaction delete evidence older than
+ * `before` (and never anything younger than a year by the database's own clock). See db/retention.ts.
+ */
+export const retentionGuard = sqliteTable('retention_guard', {
+  id: integer('id').primaryKey(),
+  before: timestamp('before').notNull(),
+});

@@ -5,6 +5,7 @@ import { openRegularMeeting } from '../services/cab.js';
 import type { RoleDirectory } from '../services/role-directory.js';
 import { approverRecheckJob } from './approver-recheck.js';
 import { auditHeadJob } from './audit-head.js';
+import { retentionJob } from './retention.js';
 import type { ScheduledJob } from './scheduler.js';
 
 export interface JobDependencies {
@@ -39,13 +40,14 @@ export function cabAgendaJob(deps: JobDependencies): ScheduledJob {
 
 /**
  * Every scheduled job the policy asks for: the re-check of pending changes' approvers, the CAB agenda when
- * there is a CAB channel to post it in, and the audit log's daily witnessed head when there is an audit (or log)
- * channel.
+ * there is a CAB channel to post it in, the audit log's daily witnessed head when there is an audit (or log)
+ * channel, and the daily retention purge.
  */
 export function scheduledJobs(deps: JobDependencies & { roles: RoleDirectory }): ScheduledJob[] {
   return [
     approverRecheckJob(deps),
     ...(deps.policy.cab.channel ? [cabAgendaJob(deps)] : []),
     ...(auditChannelOf(deps.policy) ? [auditHeadJob(deps)] : []),
+    retentionJob(deps),
   ];
 }

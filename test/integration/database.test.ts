@@ -64,6 +64,7 @@ describe('database', () => {
       'obligations',
       'outbox',
       'post_implementation_reviews',
+      'retention_guard',
       'rollbacks',
       'slack_messages',
       'verbal_approval_confirmations',
