@@ -105,7 +105,12 @@ describe('the audit record at 100,000 changes', () => {
         { db: database.db, policy, now },
         { period: period.period },
         {
-          open: () => ({ write: (text) => void (written += text.length), end: () => undefined }),
+          open: () => ({
+            write: (text) => {
+              written += text.length;
+            },
+            end: () => undefined,
+          }),
         },
       );
       const exportSeconds = (performance.now() - started) / 1000;
