@@ -59,7 +59,7 @@ async function auditExport(argv: string[], env: NodeJS.ProcessEnv, now: Date): P
   const database = openDatabase(databasePath);
   try {
     // The head is queued for the audit channel too; the running app posts it.
-    const chain = verifyForExport(database.db, { heads: [], now });
+    const chain = await verifyForExport(database.db, { heads: [], now });
     const manifest = await writeEvidencePack(
       { db: database.db, policy, now },
       { period: read.period, chain },

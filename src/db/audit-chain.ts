@@ -175,45 +175,96 @@ function startOf(first: RawEvent): Link {
 }
 
 /**
- * Walks the whole chain in id order, streaming rows, and checks it against the witnessed heads: the event number
- * `count` (its id) must carry that head's hash. Heads of purged events are skipped, the last purged one is checked
- * against the checkpoint. The first broken link, or the count (the last event's number) and head hash.
+ * Follows the chain one event at a time, in id order, and checks it against the witnessed heads: the event
+ * number `count` must carry that head's hash. A chain whose start was purged begins after the checkpoint that
+ * accounts for it.
  */
-export function verifyAuditChain(db: CabinetDb, heads: readonly WitnessedHead[] = []): ChainVerification {
-  const pending = [...heads].sort((a, b) => a.count - b.count);
-  let start: Link | undefined;
-  let previous: Link = { id: 0, hash: GENESIS_HASH };
-  let checkpointed = true;
+class ChainWalk {
+  private readonly pending: WitnessedHead[];
+  private start: Link | undefined;
+  private previous: Link = { id: 0, hash: GENESIS_HASH };
+  private checkpointed = true;
   // The last purged event an earlier checkpoint accounts for: without the latest one, the next is missing.
-  let accountedThrough = 0;
-  for (const event of db.$client.prepare(ALL_EVENTS).raw().iterate() as IterableIterator<RawEvent>) {
-    if (!start) {
-      start = startOf(event);
-      previous = start;
-      checkpointed = start.id === 0;
-      while (pending[0] && pending[0].count <= start.id) {
+  private accountedThrough = 0;
+
+  constructor(heads: readonly WitnessedHead[]) {
+    this.pending = [...heads].sort((a, b) => a.count - b.count);
+  }
+
+  get lastId(): number {
+    return this.previous.id;
+  }
+
+  /** The first broken link this event shows, if any. */
+  step(event: RawEvent): ChainVerification | undefined {
+    const { pending } = this;
+    if (!this.start) {
+      this.start = startOf(event);
+      this.previous = this.start;
+      this.checkpointed = this.start.id === 0;
+      while (pending[0] && pending[0].count <= this.start.id) {
         const witnessed = pending.shift();
-        if (witnessed && witnessed.count === start.id && witnessed.hash !== start.hash)
-          return { ok: false, eventId: start.id, problem: 'witness_mismatch', witnessed };
+        if (witnessed && witnessed.count === this.start.id && witnessed.hash !== this.start.hash)
+          return { ok: false, eventId: this.start.id, problem: 'witness_mismatch', witnessed };
       }
     }
-    const broken = brokenLink(event, previous);
+    const broken = brokenLink(event, this.previous);
     if (broken) return broken;
     const checkpoint = checkpointOf(event);
-    if (checkpoint && checkpoint.through_event_id === start.id && checkpoint.through_hash === start.hash)
-      checkpointed = true;
-    else if (checkpoint && checkpoint.through_event_id < start.id)
-      accountedThrough = Math.max(accountedThrough, checkpoint.through_event_id);
-    previous = { id: event[0], hash: event[9] ?? '' };
-    while (pending[0] && pending[0].count === previous.id) {
+    if (checkpoint && checkpoint.through_event_id === this.start.id && checkpoint.through_hash === this.start.hash)
+      this.checkpointed = true;
+    else if (checkpoint && checkpoint.through_event_id < this.start.id)
+      this.accountedThrough = Math.max(this.accountedThrough, checkpoint.through_event_id);
+    this.previous = { id: event[0], hash: event[9] ?? '' };
+    while (pending[0] && pending[0].count === this.previous.id) {
       const witnessed = pending.shift();
-      if (witnessed && witnessed.hash !== previous.hash)
-        return { ok: false, eventId: previous.id, problem: 'witness_mismatch', witnessed };
+      if (witnessed && witnessed.hash !== this.previous.hash)
+        return { ok: false, eventId: this.previous.id, problem: 'witness_mismatch', witnessed };
     }
+    return undefined;
   }
-  if (!checkpointed) return { ok: false, eventId: accountedThrough + 1, problem: 'missing_event' };
-  // Fewer events than witnessed: the first missing one is named.
-  const beyond = pending.find((head) => head.count > previous.id);
-  if (beyond) return { ok: false, eventId: previous.id + 1, problem: 'witness_beyond_end', witnessed: beyond };
-  return { ok: true, count: previous.id, head: previous.hash };
+
+  /** The outcome once every event has been stepped through. */
+  finish(): ChainVerification {
+    const { previous } = this;
+    if (!this.checkpointed) return { ok: false, eventId: this.accountedThrough + 1, problem: 'missing_event' };
+    // Fewer events than witnessed: the first missing one is named.
+    const beyond = this.pending.find((head) => head.count > previous.id);
+    if (beyond) return { ok: false, eventId: previous.id + 1, problem: 'witness_beyond_end', witnessed: beyond };
+    return { ok: true, count: previous.id, head: previous.hash };
+  }
+}
+
+/** Walks the whole chain in one go, streaming rows (the command-line verify). */
+export function verifyAuditChain(db: CabinetDb, heads: readonly WitnessedHead[] = []): ChainVerification {
+  const walk = new ChainWalk(heads);
+  for (const event of db.$client.prepare(ALL_EVENTS).raw().iterate() as IterableIterator<RawEvent>) {
+    const broken = walk.step(event);
+    if (broken) return broken;
+  }
+  return walk.finish();
+}
+
+const PAGE_OF_EVENTS = `SELECT ${CHAINED_COLUMNS}, prev_hash, hash FROM audit_events WHERE id > ? ORDER BY id LIMIT ?`;
+const VERIFY_PAGE = 5_000;
+
+/**
+ * The same walk a page of events at a time, letting the event loop go between pages: a million events take
+ * seconds, and the app must keep acking meanwhile (`/change audit verify`, the evidence pack).
+ */
+export async function verifyAuditChainInPages(
+  db: CabinetDb,
+  heads: readonly WitnessedHead[] = [],
+): Promise<ChainVerification> {
+  const walk = new ChainWalk(heads);
+  const page = db.$client.prepare(PAGE_OF_EVENTS).raw();
+  for (;;) {
+    const events = page.all(walk.lastId, VERIFY_PAGE) as RawEvent[];
+    for (const event of events) {
+      const broken = walk.step(event);
+      if (broken) return broken;
+    }
+    if (events.length < VERIFY_PAGE) return walk.finish();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }

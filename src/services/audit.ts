@@ -1,4 +1,10 @@
-import { type ChainVerification, chainHead, verifyAuditChain, type WitnessedHead } from '../db/audit-chain.js';
+import {
+  type ChainVerification,
+  chainHead,
+  verifyAuditChain,
+  verifyAuditChainInPages,
+  type WitnessedHead,
+} from '../db/audit-chain.js';
 import type { CabinetDb } from '../db/client.js';
 import { enqueue } from '../db/outbox.js';
 
@@ -14,20 +20,25 @@ export function parseWitnessedHead(text: string): WitnessedHead | undefined {
   return count > 0 ? { count, hash: match[2] } : undefined;
 }
 
-/** Walks the audit log's hash chain and checks it against every witnessed head. */
+/** Walks the audit log's hash chain and checks it against every witnessed head, in one go (the CLI). */
 export function verifyAuditLog(db: CabinetDb, heads: readonly WitnessedHead[]): ChainVerification {
   return verifyAuditChain(db, heads);
+}
+
+/** The same check a page at a time, for a running app that must keep answering Slack meanwhile. */
+export function verifyAuditLogInPages(db: CabinetDb, heads: readonly WitnessedHead[]): Promise<ChainVerification> {
+  return verifyAuditChainInPages(db, heads);
 }
 
 /**
  * The chain as an evidence pack's manifest states it: verified (with its head, which is witnessed in the
  * audit channel too, so the pack and the channel vouch for each other) or broken at an event.
  */
-export function verifyForExport(
+export async function verifyForExport(
   db: CabinetDb,
   input: { heads: readonly WitnessedHead[]; now: Date },
-): { ok: boolean; count: number; head: string | null } {
-  const result = verifyAuditChain(db, input.heads);
+): Promise<{ ok: boolean; count: number; head: string | null }> {
+  const result = await verifyAuditChainInPages(db, input.heads);
   if (!result.ok) return { ok: false, count: result.eventId - 1, head: null };
   if (result.count > 0)
     db.transaction((tx) => {

@@ -1,4 +1,4 @@
-import { verifyAuditLog, type WitnessedHead } from '../../../services/audit.js';
+import { verifyAuditLogInPages, type WitnessedHead } from '../../../services/audit.js';
 import { readWitnessedHeads } from '../../audit-witness.js';
 import { holdsAnyRole, ROLE_CHECK_FAILED } from '../../role-members.js';
 import {
@@ -34,7 +34,7 @@ async function verify(context: SubcommandContext): Promise<void> {
   }
   const heads = await witnessedHeads(context);
   await ackSent();
-  const result = verifyAuditLog(deps.database.db, heads ?? []);
+  const result = await verifyAuditLogInPages(deps.database.db, heads ?? []);
   const checked = heads ? witnessedHeadsText(heads.length) : WITNESS_READ_FAILED;
   await respond(ephemeral(`${auditVerificationText(result)}\n${checked}`));
 }

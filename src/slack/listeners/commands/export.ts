@@ -41,7 +41,7 @@ export const exportSubcommand: Subcommand = {
     await respond(ephemeral(exportStartedText(period)));
     try {
       const heads = await readWitnessedHeads(client, policy).catch(() => []);
-      const chain = verifyForExport(ctx.db, { heads, now: ctx.now });
+      const chain = await verifyForExport(ctx.db, { heads, now: ctx.now });
       deps.outbox.kick();
       const pack = await evidencePackInMemory(ctx, { period, chain });
       const dm = await client.conversations.open({ users: command.user_id });
