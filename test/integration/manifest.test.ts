@@ -91,9 +91,12 @@ describe.skipIf(!schemaPresent)(
       const botScopes = at(manifest, 'oauth_config', 'scopes', 'bot');
       expect(Array.isArray(botScopes)).toBe(true);
       expect([...(botScopes as string[])].sort()).toEqual([
+        'channels:history',
         'chat:write',
         'commands',
         'files:write',
+        'groups:history',
+        'im:history',
         'im:write',
         'usergroups:read',
         'users:read',
