@@ -1,10 +1,11 @@
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
-import { auditChannelOf, type Policy } from '../policy/schema.js';
+import { auditChannelOf, type Policy, reportsChannelOf } from '../policy/schema.js';
 import { openRegularMeeting } from '../services/cab.js';
 import type { RoleDirectory } from '../services/role-directory.js';
 import { approverRecheckJob } from './approver-recheck.js';
 import { auditHeadJob } from './audit-head.js';
+import { monthlyReportJob } from './monthly-report.js';
 import type { ScheduledJob } from './scheduler.js';
 
 export interface JobDependencies {
@@ -39,13 +40,14 @@ export function cabAgendaJob(deps: JobDependencies): ScheduledJob {
 
 /**
  * Every scheduled job the policy asks for: the re-check of pending changes' approvers, the CAB agenda when
- * there is a CAB channel to post it in, and the audit log's daily witnessed head when there is an audit (or log)
- * channel.
+ * there is a CAB channel to post it in, the audit log's daily witnessed head when there is an audit (or log)
+ * channel, and the monthly report when there is a reports (or log) channel.
  */
 export function scheduledJobs(deps: JobDependencies & { roles: RoleDirectory }): ScheduledJob[] {
   return [
     approverRecheckJob(deps),
     ...(deps.policy.cab.channel ? [cabAgendaJob(deps)] : []),
     ...(auditChannelOf(deps.policy) ? [auditHeadJob(deps)] : []),
+    ...(reportsChannelOf(deps.policy) ? [monthlyReportJob(deps)] : []),
   ];
 }
