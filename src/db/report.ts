@@ -1,5 +1,4 @@
 import { and, eq, gte, inArray, lt, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/sqlite-core';
 import type { ChangeState } from '../domain/lifecycle.js';
 import type { ApprovedFact, ImplementedFact, MonthFacts, SubmittedFact } from '../domain/report.js';
 import type { CabinetDb } from './client.js';
@@ -10,14 +9,12 @@ const IMPLEMENTED_STATES: ChangeState[] = ['completed', 'failed', 'rolled_back',
 const APPROVED_STATES: ChangeState[] = ['approved', 'authorized'];
 
 const riskLevel = sql<string | null>`coalesce(${changes.riskLevel}, ${changes.computedRiskLevel})`;
-const earlier = alias(auditEvents, 'earlier');
-const later = alias(auditEvents, 'later');
 
 /** Whether the change ever moved to `toState` (from `fromState`, when given), as an SQL boolean. */
 function everMoved(toState: ChangeState, fromState?: ChangeState) {
-  const from = fromState ? sql` and ${later.fromState} = ${fromState}` : sql``;
-  return sql<number>`exists (select 1 from ${later} where ${later.changeId} = ${auditEvents.changeId}
-    and ${later.toState} = ${toState}${from})`;
+  const from = fromState ? sql` and later.from_state = ${fromState}` : sql``;
+  return sql<number>`exists (select 1 from audit_events later where later.change_id = audit_events.change_id
+    and later.to_state = ${toState}${from})`;
 }
 
 /** The first time each change reached one of `states`, if that was within [from, to): the month's events. */
@@ -26,8 +23,8 @@ function firstReachedWithin(states: ChangeState[], period: { from: Date; to: Dat
     inArray(auditEvents.toState, states),
     gte(auditEvents.occurredAt, period.from),
     lt(auditEvents.occurredAt, period.to),
-    sql`not exists (select 1 from ${earlier} where ${earlier.changeId} = ${auditEvents.changeId}
-      and ${inArray(earlier.toState, states)} and ${earlier.id} < ${auditEvents.id})`,
+    sql`not exists (select 1 from audit_events earlier where earlier.change_id = audit_events.change_id
+      and earlier.to_state in ${states} and earlier.id < audit_events.id)`,
   );
 }
 
