@@ -37,7 +37,9 @@ export type SlackDelivery =
   /** Posts the minutes in the meeting's thread and marks the meeting closed. */
   | { kind: 'cab_minutes'; meetingId: number }
   /** Witnesses the audit log's head (event count and the hash of that event) in the audit channel. */
-  | { kind: 'audit_head'; count: number; head: string };
+  | { kind: 'audit_head'; count: number; head: string }
+  /** The monthly review of a month (11.3), with its chart, in the reports channel. */
+  | { kind: 'monthly_report'; month: string };
 
 /**
  * Work for a service rather than Slack, queued like a message so it survives restarts; due later
@@ -97,6 +99,8 @@ export function routeOf(message: OutboxMessage): DeliveryRoute {
       return route(PRIORITY.urgent, 'cab');
     case 'audit_head':
       return route(PRIORITY.notice, 'audit');
+    case 'monthly_report':
+      return route(PRIORITY.notice, 'reports');
     case 'notify_user':
     case 'implementation_console':
     case 'emergency_console':

@@ -59,7 +59,12 @@ export const changes = sqliteTable(
     createdAt: timestamp('created_at').notNull(),
     updatedAt: timestamp('updated_at').notNull(),
   },
-  (table) => [index('changes_state_idx').on(table.state), index('changes_planned_start_idx').on(table.plannedStart)],
+  (table) => [
+    index('changes_state_idx').on(table.state),
+    index('changes_planned_start_idx').on(table.plannedStart),
+    // The monthly report reads one month's submissions.
+    index('changes_created_at_idx').on(table.createdAt),
+  ],
 );
 
 /** A role whose approval a change needs, and when it was satisfied. */
@@ -388,6 +393,8 @@ export const auditEvents = sqliteTable(
   },
   (table) => [
     index('audit_events_change_idx').on(table.changeId),
+    // The monthly report reads one month's approvals and implementations by the state they moved to.
+    index('audit_events_to_state_occurred_idx').on(table.toState, table.occurredAt),
     // Events from before the chain, hashed once when the database is opened.
     index('audit_events_unsealed_idx').on(table.id).where(sql`${table.hash} IS NULL`),
   ],

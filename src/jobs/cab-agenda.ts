@@ -1,10 +1,11 @@
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
-import { auditChannelOf, type Policy } from '../policy/schema.js';
+import { auditChannelOf, type Policy, reportsChannelOf } from '../policy/schema.js';
 import { openRegularMeeting } from '../services/cab.js';
 import type { RoleDirectory } from '../services/role-directory.js';
 import { approverRecheckJob } from './approver-recheck.js';
 import { auditHeadJob } from './audit-head.js';
+import { monthlyReportJob } from './monthly-report.js';
 import { retentionJob } from './retention.js';
 import type { ScheduledJob } from './scheduler.js';
 
@@ -41,7 +42,7 @@ export function cabAgendaJob(deps: JobDependencies): ScheduledJob {
 /**
  * Every scheduled job the policy asks for: the re-check of pending changes' approvers, the CAB agenda when
  * there is a CAB channel to post it in, the audit log's daily witnessed head when there is an audit (or log)
- * channel, and the daily retention purge.
+ * channel, the daily retention purge, and the monthly report when there is a reports (or log) channel.
  */
 export function scheduledJobs(deps: JobDependencies & { roles: RoleDirectory }): ScheduledJob[] {
   return [
@@ -49,5 +50,6 @@ export function scheduledJobs(deps: JobDependencies & { roles: RoleDirectory }):
     ...(deps.policy.cab.channel ? [cabAgendaJob(deps)] : []),
     ...(auditChannelOf(deps.policy) ? [auditHeadJob(deps)] : []),
     retentionJob(deps),
+    ...(reportsChannelOf(deps.policy) ? [monthlyReportJob(deps)] : []),
   ];
 }

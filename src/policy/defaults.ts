@@ -254,3 +254,13 @@ export const DEFAULT_RETENTION_YEARS = {
   rollback_records: 3,
   cab_minutes: 3,
 };
+
+// 11.2 Change Metrics targets, in percent; lead time per risk level in hours: 11.2 says "per risk level", so the
+// 4.4 approval SLA stands in, a business day counted as 24 hours.
+export const DEFAULT_METRIC_TARGETS = {
+  success_rate_min: 95,
+  emergency_rate_max: 5,
+  rollback_rate_max: 3,
+  post_implementation_issues_max: 5,
+  lead_time_hours: { low: 24, medium: 48, high: 72, critical: 120 },
+};

@@ -30,6 +30,7 @@ const roleMember = z.string().regex(/^[UWS][A-Z0-9]{2,}$/, 'expected a Slack use
 const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'expected a Slack user ID (U… or W…)');
 const slackChannelId = z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'expected a Slack channel ID (C… or G…)');
 const positiveInt = z.number().int().positive();
+const percent = z.number().min(0).max(100);
 const systemId = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_.-]*$/, 'expected a system id such as "payments-api" (lower case, digits, - _ .)');
@@ -195,6 +196,8 @@ const policyObject = z.strictObject({
       log: slackChannelId.optional(),
       // Where the audit log's head is witnessed daily; unset: the log channel.
       audit: slackChannelId.optional(),
+      // Where the monthly report (11.3) is posted; unset: the log channel.
+      reports: slackChannelId.optional(),
     })
     .prefault({}),
   // Who may verify the audit log and take the evidence pack from Slack. Not checked against roles: a role the
@@ -236,6 +239,22 @@ const policyObject = z.strictObject({
       deployment_logs: positiveInt.default(defaults.DEFAULT_RETENTION_YEARS.deployment_logs),
       rollback_records: positiveInt.default(defaults.DEFAULT_RETENTION_YEARS.rollback_records),
       cab_minutes: positiveInt.default(defaults.DEFAULT_RETENTION_YEARS.cab_minutes),
+    })
+    .prefault({}),
+  metrics: z
+    .strictObject({
+      targets: z
+        .strictObject({
+          success_rate_min: percent.default(defaults.DEFAULT_METRIC_TARGETS.success_rate_min),
+          emergency_rate_max: percent.default(defaults.DEFAULT_METRIC_TARGETS.emergency_rate_max),
+          rollback_rate_max: percent.default(defaults.DEFAULT_METRIC_TARGETS.rollback_rate_max),
+          post_implementation_issues_max: percent.default(
+            defaults.DEFAULT_METRIC_TARGETS.post_implementation_issues_max,
+          ),
+          // Not checked against risk.levels: the defaults name 3.3's levels, and a level without a target has none.
+          lead_time_hours: z.record(identifier, positiveInt).prefault(defaults.DEFAULT_METRIC_TARGETS.lead_time_hours),
+        })
+        .prefault({}),
     })
     .prefault({}),
 });
@@ -405,4 +424,9 @@ export type RiskPolicy = Policy['risk'];
 /** Where the audit log's head is witnessed: `channels.audit`, else the log channel. */
 export function auditChannelOf(policy: Policy): string | undefined {
   return policy.channels.audit ?? policy.channels.log;
+}
+
+/** Where the monthly report is posted: `channels.reports`, else the log channel. */
+export function reportsChannelOf(policy: Policy): string | undefined {
+  return policy.channels.reports ?? policy.channels.log;
 }

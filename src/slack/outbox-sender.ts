@@ -8,8 +8,9 @@ import type { ChangeEvent } from '../domain/events.js';
 import { APPROVAL_PHASES, type ApprovalPhase, decisionStage } from '../domain/lifecycle.js';
 import { type MessagePurpose, requestPurpose } from '../domain/message-purpose.js';
 import { type DeliveryAttempt, DeliveryFailure } from '../jobs/outbox-worker.js';
-import type { Policy } from '../policy/schema.js';
+import { type Policy, reportsChannelOf } from '../policy/schema.js';
 import { changeToDeliver, recordPostedMessage } from '../services/posted-messages.js';
+import { monthlyReport } from '../services/report.js';
 import { postAuditHead } from './audit-witness.js';
 import {
   approvalRequestMessage,
@@ -20,9 +21,12 @@ import {
   logMessage,
 } from './blocks/change-message.js';
 import { verbalConfirmationMessage } from './blocks/emergency.js';
+import { monthlyReportMessage } from './blocks/report.js';
 import { createCabDelivery, isCabMessage } from './cab-sender.js';
 import { MethodRateLimiter } from './rate-limits.js';
+import { reportChartPng } from './report-chart.js';
 import { roleMembers } from './role-members.js';
+import { CHART_TITLE, chartFileName, chartLegend } from './words/report.js';
 
 export interface SlackDeliveryDependencies {
   client: webApi.WebClient;
@@ -174,6 +178,28 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
     await postOnce(`${attempt.key}:${notice.userId}`, attempt, { channel, ...message });
   };
 
+  /**
+   * The monthly report, then its chart beside it. A failed upload is retried as if the post were uncertain, so the
+   * retry finds the report already posted and only uploads the chart.
+   */
+  const postReport = async (month: string, attempt: DeliveryAttempt) => {
+    const channel = reportsChannelOf(policy);
+    if (!channel) return;
+    const report = monthlyReport(db, policy, month);
+    const posted = await postOnce(attempt.key, attempt, { channel, ...monthlyReportMessage(report, policy) });
+    try {
+      await client.files.uploadV2({
+        channel_id: posted.channel,
+        initial_comment: chartLegend(report.history.map((shown) => shown.month)),
+        file_uploads: [
+          { file: await reportChartPng(report.history), filename: chartFileName(month), title: CHART_TITLE },
+        ],
+      });
+    } catch (error) {
+      throw new DeliveryFailure(deliveryFailureOf(error).message, { uncertain: true });
+    }
+  };
+
   const cab = createCabDelivery({ client, db, policy, clock, openDm });
 
   const deliver = async (message: SlackDelivery, attempt: DeliveryAttempt): Promise<void> => {
@@ -183,6 +209,10 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
     }
     if (message.kind === 'audit_head') {
       await postAuditHead(client, policy, { head: message, uncertain: attempt.uncertain });
+      return;
+    }
+    if (message.kind === 'monthly_report') {
+      await postReport(message.month, attempt);
       return;
     }
     const change = changeToDeliver(db, message.changeId);

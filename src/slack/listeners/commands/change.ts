@@ -14,6 +14,7 @@ import { exportSubcommand } from './export.js';
 import { freezeSubcommand } from './freeze.js';
 import { listChangesSubcommand } from './list-changes.js';
 import { newChange } from './new-change.js';
+import { reportSubcommand } from './report.js';
 import { resolveDisputeCommand } from './resolve.js';
 import { showChange } from './show-change.js';
 import { ephemeral, type Subcommand } from './subcommand.js';
@@ -32,6 +33,7 @@ const SUBCOMMANDS: readonly Subcommand[] = [
   calendarSubcommand,
   exportSubcommand,
   auditSubcommand,
+  reportSubcommand,
   {
     name: 'policy',
     usage: 'policy',
