@@ -60,7 +60,9 @@ export interface OutboxWorkerDependencies {
   concurrency?: number;
 }
 
-const DEFAULT_CONCURRENCY = 8;
+// Four calls in flight already exceed what Slack's per-method budgets allow for long, and a burst's floor is
+// set by each conversation's order; more in flight only adds work between requests and their acks.
+const DEFAULT_CONCURRENCY = 4;
 const MAX_ATTEMPTS = 10;
 const FIRST_RETRY_MS = 5_000;
 const MAX_RETRY_MS = 10 * 60_000;
