@@ -2,6 +2,7 @@ import { itemById } from '../db/cab.js';
 import { type ChangeRecord, type ChangeRow, loadChangeRecord } from '../db/change-record.js';
 import { changesWaitingForDecision, type ListFilter, listChanges } from '../db/changes.js';
 import type { DbExecutor } from '../db/client.js';
+import { verbalApprovalById } from '../db/emergency.js';
 import type { UseCaseContext } from './context.js';
 
 // The reads the Slack layer needs to render and to open forms; every write goes through a use-case.
@@ -19,6 +20,11 @@ export function changeRecordOf(source: ReadSource, changeId: number): ChangeReco
 /** Every change waiting for a decision, oldest first. */
 export function changesAwaitingDecision(source: ReadSource): ChangeRecord[] {
   return changesWaitingForDecision(source.db).flatMap((id) => loadChangeRecord(source.db, id) ?? []);
+}
+
+/** The change a verbal approval was recorded on. */
+export function changeOfVerbalApproval(source: ReadSource, verbalApprovalId: number): number | undefined {
+  return verbalApprovalById(source.db, verbalApprovalId)?.changeId;
 }
 
 /** The change a CAB board item puts to the board. */

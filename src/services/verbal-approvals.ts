@@ -183,10 +183,10 @@ function countVerbalApproval(
  */
 export function answerVerbalApproval(
   ctx: UseCaseContext,
-  input: { verbalApprovalId: number; outcome: 'confirmed' | 'disputed' },
+  input: { verbalApprovalId: number; outcome: 'confirmed' | 'disputed'; membersByRole: MembersByRole | undefined },
 ): AnswerVerbalOutcome {
   const { db, policy, now, actorId } = ctx;
-  const { verbalApprovalId, outcome } = input;
+  const { verbalApprovalId, outcome, membersByRole } = input;
   return db.transaction(
     (tx): AnswerVerbalOutcome => {
       const verbal = verbalApprovalById(tx, verbalApprovalId);
@@ -212,7 +212,8 @@ export function answerVerbalApproval(
 
       if (outcome === 'confirmed') {
         if (verbal.decisionId === null && record.change.state === 'pending_authorization') {
-          const eligibility = eligibilityOf(record, policy, { actorId, membersByRole: undefined });
+          // A confirmation is a fact whoever gives it; it counts only from someone who holds the role now.
+          const eligibility = eligibilityOf(record, policy, { actorId, membersByRole });
           if (eligibility.ok)
             countVerbalApproval(tx, ctx, record, { id: verbal.id, approverId: actorId, eligible: eligibility });
         }

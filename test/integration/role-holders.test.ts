@@ -2,11 +2,21 @@
 // its Slack user group, may no longer decide on a change they were asked about; whoever joined one
 // while the change waits is asked too, and may decide.
 import { afterEach, describe, expect, it } from 'vitest';
-import { approvalDecisions, auditEvents, changes } from '../../src/db/schema.js';
+import { approvalDecisions, auditEvents, changes, verbalApprovals } from '../../src/db/schema.js';
 import { parsePolicy } from '../../src/policy/load.js';
 import type { Policy } from '../../src/policy/schema.js';
+import { ACTIONS } from '../../src/slack/ids.js';
+import { FakeClock } from '../support/clock.js';
 import type { RecordedCall } from '../support/fake-slack.js';
-import { approve, defaultChangeForm, eventually, submitChangeForm } from '../support/interactions.js';
+import {
+  approve,
+  clickButton,
+  defaultChangeForm,
+  eventually,
+  submitChangeForm,
+  submitEmergencyForm,
+  submitVerbalApproval,
+} from '../support/interactions.js';
 import { MINIMAL_POLICY_YAML } from '../support/policy.js';
 import { openTempDatabase, type TempDatabase } from '../support/temp-db.js';
 import { startTestApp, type TestApp, type TestAppOptions } from '../support/test-app.js';
@@ -147,5 +157,48 @@ describe('someone added to the role while the change waits', () => {
     await eventually(() => replyTexts(app, 'U0PEER009').length === 1, 'the confirmation');
     expect(replyTexts(app, 'U0PEER009')[0]).toBe('Your approval of CHG-1 is recorded. CHG-1 is now approved.');
     expect(decisions(app).map((decision) => [decision.approverId, decision.role])).toEqual([['U0PEER009', 'peer']]);
+  });
+});
+
+describe('a verbal approval confirmed by someone who left the role (6.2, 4.4)', () => {
+  it('records the confirmation but does not count it toward the authorization', async () => {
+    const managers = 'S0MGRS001';
+    const policy = parsePolicy(
+      `${MINIMAL_POLICY_YAML.replace('manager: [U0MGR0001]', `manager: [${managers}]`)}` +
+        'emergency: { verbal_approvals_count_unconfirmed: false }\n',
+      'p.yml',
+    ).policy;
+    // Business hours in New York: the manager and security authorize.
+    const app = await start({ policy, clock: new FakeClock('2026-11-18T15:00:00Z') });
+    app.slack.userGroups.set(managers, ['U0MGR0001']);
+    expect((await submitEmergencyForm(app, REQUESTER)).text).toBe('');
+    await eventually(() => app.slack.callsTo('chat.postMessage').length >= 2, 'the authorization requests');
+    await approve(app, 'U0SEC0001', 'CHG-1:authorization');
+    await eventually(() => decisions(app).length === 1, 'security authorized');
+    const given = new Date(app.clock.now().getTime() - 5 * 60_000);
+    const recorded = await submitVerbalApproval(app, REQUESTER, 'CHG-1', {
+      approverId: 'U0MGR0001',
+      medium: 'phone',
+      givenAt: given,
+    });
+    expect(recorded.status).toBe(200);
+    const verbalId = app.database.db.select().from(verbalApprovals).get()?.id ?? 0;
+    expect(verbalId).toBeGreaterThan(0);
+
+    // The manager leaves the group; a minute later (past the role cache) they confirm.
+    app.slack.userGroups.set(managers, ['U0MGR0002']);
+    app.clock.advance(61_000);
+    expect((await clickButton(app, 'U0MGR0001', ACTIONS.confirmVerbal, `VA-${verbalId}`)).status).toBe(200);
+    await eventually(
+      () =>
+        app.database.db
+          .select()
+          .from(auditEvents)
+          .all()
+          .some((e) => e.type === 'verbal_approval.confirmed'),
+      'the confirmation recorded',
+    );
+    expect(changeState(app)).toBe('pending_authorization');
+    expect(decisions(app).map((decision) => decision.approverId)).toEqual(['U0SEC0001']);
   });
 });
