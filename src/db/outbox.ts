@@ -249,13 +249,19 @@ function supersededBy(db: DbExecutor, row: Pick<OutboxRow, 'id' | 'coalesceKey'>
 }
 
 /**
- * Takes back messages whose sender is gone: its lease ran out, or `abandoned` says so (a process on
- * this host that no longer runs). They may have reached Slack, so they are marked uncertain.
+ * Takes back messages whose sender is gone, as `abandoned` judges from the claimant and whether its lease
+ * ran out. They may have reached Slack, so they are marked uncertain.
  */
-export function reclaimAbandoned(db: CabinetDb, now: Date, abandoned: (claimedBy: string) => boolean): number {
+export function reclaimAbandoned(
+  db: CabinetDb,
+  now: Date,
+  abandoned: (claim: { claimedBy: string; leaseExpired: boolean }) => boolean,
+): number {
   return db.transaction((tx) => {
     const claimed = tx.select().from(outbox).where(eq(outbox.status, 'sending')).all();
-    const gone = claimed.filter((row) => (row.leaseUntil ?? now) <= now || abandoned(row.claimedBy ?? ''));
+    const gone = claimed.filter((row) =>
+      abandoned({ claimedBy: row.claimedBy ?? '', leaseExpired: (row.leaseUntil ?? now) <= now }),
+    );
     for (const row of gone) {
       tx.update(outbox)
         .set({

@@ -78,10 +78,15 @@ export function retryDelayMs(attempts: number, retryAfterMs: number | undefined)
 /** Who holds a claim: this host, this process, this start (a pid may be reused). */
 const CLAIMANT = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
 
-/** A claim left by a process on this host that no longer runs (or an earlier start of this pid). */
-function claimantGone(claimedBy: string): boolean {
+/**
+ * A claim whose sender is gone: its lease ran out, or it was left by a process on this host that no longer
+ * runs (or an earlier start of this pid). This process's own claims are in flight here and renewed.
+ */
+function claimAbandoned({ claimedBy, leaseExpired }: { claimedBy: string; leaseExpired: boolean }): boolean {
+  if (claimedBy === CLAIMANT) return false;
+  if (leaseExpired) return true;
   const [host, pid] = claimedBy.split(':');
-  if (host !== hostname() || claimedBy === CLAIMANT) return false;
+  if (host !== hostname()) return false;
   if (Number(pid) === process.pid) return true;
   try {
     process.kill(Number(pid), 0);
@@ -175,10 +180,18 @@ export function createOutboxWorker(deps: OutboxWorkerDependencies): OutboxWorker
     start() {
       if (!stopped) return;
       stopped = false;
-      const taken = reclaimAbandoned(db, clock.now(), claimantGone);
-      if (taken > 0) logger.warn(`outbox: took back ${taken} message(s) a stopped process was sending`);
-      kick();
-      poll = setInterval(kick, deps.pollMs);
+      // At start, and at every poll: another process sharing the database may die holding rows.
+      const reclaimAndKick = () => {
+        try {
+          const taken = reclaimAbandoned(db, clock.now(), claimAbandoned);
+          if (taken > 0) logger.warn(`outbox: took back ${taken} message(s) a stopped process was sending`);
+        } catch (error) {
+          logger.error(`outbox: taking back abandoned messages failed: ${failureOf(error).text}`);
+        }
+        kick();
+      };
+      reclaimAndKick();
+      poll = setInterval(reclaimAndKick, deps.pollMs);
       renew = setInterval(() => {
         try {
           renewLeases(db, [...inFlight.keys()], lease());

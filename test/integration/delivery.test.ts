@@ -187,6 +187,27 @@ describe('crash-safe delivery', () => {
     }
   });
 
+  it('a running process takes back a row another process on the database died holding, once its lease ran out', async () => {
+    const app = await start();
+    app.slack.failWhen('conversations.open', (params) => params.users === REQUESTER, { status: 500 });
+    await submit(app);
+    await eventually(
+      () => rows(app).some((row) => row.kind === 'notify_user' && row.attempts === 1),
+      'the receipt failed once',
+    );
+    app.database.db
+      .update(outbox)
+      .set({
+        status: 'sending',
+        claimedBy: 'another-host:4242:gone',
+        leaseUntil: new Date(app.clock.now().getTime() - 1000),
+        nextAttemptAt: app.clock.now(),
+      })
+      .where(eq(outbox.kind, 'notify_user'))
+      .run();
+    await eventually(() => postsTo(app, 'D0REQ0001').length === 1, 'the receipt, taken back at a poll');
+  });
+
   it('a post Slack accepted just before the kill is not posted again', async () => {
     const app = await start();
     await submit(app);
