@@ -80,7 +80,8 @@ export function sealUnhashedEvents(db: DbExecutor): void {
   let previous: Link = { id: sealed?.id ?? 0, hash: sealed?.hash ?? GENESIS_HASH };
   for (;;) {
     const batch = db.values<ChainedFields>(
-      sql`SELECT ${sql.raw(CHAINED_COLUMNS)} FROM audit_events WHERE id > ${previous.id} ORDER BY id LIMIT ${SEAL_BATCH}`,
+      sql`SELECT ${sql.raw(CHAINED_COLUMNS)} FROM audit_events
+          WHERE id > ${previous.id} ORDER BY id LIMIT ${SEAL_BATCH}`,
     );
     for (const fields of batch) {
       const hash = eventHash(fields, previous.hash);

@@ -3,7 +3,10 @@ import { readAffectedSystems, readText, TEXT_MAX, TITLE_MAX } from './change-req
 import { VERBAL_MEDIA, type VerbalMedium } from './emergency.js';
 import type { FormIssue, FormResult } from './form-issues.js';
 
-/** Field names of the emergency modal: the short form an outage allows (6.1, 6.2 "Confirm criteria, document impact"). */
+/**
+ * Field names of the emergency modal: the short form an outage allows (6.1, 6.2 "Confirm criteria, document
+ * impact").
+ */
 export type EmergencyField =
   | 'whatIsBroken'
   | 'criterion'

@@ -29,7 +29,10 @@ function startOfDay(date: string, timeZone: string): Date {
   return atWallClock({ year: day.year, month: day.month, day: day.day }, timeZone).toJSDate();
 }
 
-/** Reads `from` and `to` as calendar dates in `timeZone`; the period runs from the start of one to the end of the other. */
+/**
+ * Reads `from` and `to` as calendar dates in `timeZone`; the period runs from the start of one to the end
+ * of the other.
+ */
 export function exportPeriod(from: string, to: string, timeZone: string): ExportPeriodResult {
   for (const value of [from, to]) {
     if (!isDate(value)) return { ok: false, code: 'not_a_date', value };

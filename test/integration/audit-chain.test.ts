@@ -138,7 +138,8 @@ describe('the audit log hash chain', () => {
     expect(() =>
       sql(
         db,
-        "INSERT OR REPLACE INTO audit_events (id, actor_id, type, occurred_at, prev_hash, hash) VALUES (2, 'U0EVIL0001', 'x', 0, 'a', 'b')",
+        'INSERT OR REPLACE INTO audit_events (id, actor_id, type, occurred_at, prev_hash, hash) ' +
+          "VALUES (2, 'U0EVIL0001', 'x', 0, 'a', 'b')",
       ),
     ).toThrow(/append-only/);
     expect(() =>
@@ -281,7 +282,8 @@ describe('write-once evidence', () => {
     expect(() =>
       sql(
         db,
-        "INSERT OR REPLACE INTO approval_decisions (id, change_id, decision, source, decided_at) VALUES (1, 1, 'reject', 'cab', 0)",
+        'INSERT OR REPLACE INTO approval_decisions (id, change_id, decision, source, decided_at) ' +
+          "VALUES (1, 1, 'reject', 'cab', 0)",
       ),
     ).toThrow(/write-once/);
     expect(() => sql(db, 'DELETE FROM approval_decisions WHERE id = 1')).toThrow(/write-once/);
@@ -295,7 +297,8 @@ describe('write-once evidence: CAB votes and obligations', () => {
     const db = seeded();
     sql(
       db,
-      "INSERT INTO cab_meetings (kind, meeting_at, opened_by, channel_id, created_at) VALUES ('emergency', 0, 'U0A', 'C0CAB0001', 0)",
+      'INSERT INTO cab_meetings (kind, meeting_at, opened_by, channel_id, created_at) ' +
+        "VALUES ('emergency', 0, 'U0A', 'C0CAB0001', 0)",
     );
     sql(db, "INSERT INTO cab_items (meeting_id, change_id, phase, created_at) VALUES (1, 1, 'approval', 0)");
     sql(db, "INSERT INTO cab_votes (item_id, voter_id, vote, voted_at) VALUES (1, 'U0CAB0001', 'approve', 0)");
@@ -351,7 +354,7 @@ describe('/change audit verify', () => {
     expect(replies(app)).toEqual(['Only the auditor, ciso can verify the audit log (policy `auditor_roles`).']);
   });
 
-  it('answers an auditor with the count and head, checked against the witnessed heads; then finds a rewrite', async () => {
+  it('answers an auditor with the count and head, checked against witnessed heads; then finds a rewrite', async () => {
     app = await startTestApp();
     const running = app;
     seed(running.database);

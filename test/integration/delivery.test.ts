@@ -187,7 +187,7 @@ describe('crash-safe delivery', () => {
     }
   });
 
-  it('a running process takes back a row another process on the database died holding, once its lease ran out', async () => {
+  it('a running process takes back a row that another process died holding, once its lease ran out', async () => {
     const app = await start();
     app.slack.failWhen('conversations.open', (params) => params.users === REQUESTER, { status: 500 });
     await submit(app);

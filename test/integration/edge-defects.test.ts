@@ -1,5 +1,6 @@
 // Defects found trying Cabinet as a new user would (issue 13): oversized command text echoed back,
-// unescaped freeze reasons, unacked view submissions, duplicate action IDs. All through the running app over signed HTTP.
+// unescaped freeze reasons, unacked view submissions, duplicate action IDs. All through the running app
+// over signed HTTP.
 import { request as httpRequest } from 'node:http';
 import { LogLevel } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -382,7 +382,7 @@ describe('/change export (issue 14.5)', () => {
     ]);
   });
 
-  it('is RFC 4180 (CRLF) with formulas neutralised in CSV but kept as typed in the JSON; the manifest counts', async () => {
+  it('is RFC 4180 (CRLF), formulas neutralised in CSV but kept in the JSON; the manifest counts', async () => {
     const changesCsv = files.get('changes.csv')?.content?.toString('utf8') ?? '';
     expect(changesCsv.split('\r\n').length).toBe(7);
     expect(changesCsv).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`);

@@ -112,7 +112,8 @@ export function duplicateActionIds(blocks: unknown): string[] {
 /**
  * Slack's answer to a message that breaks Block Kit's limits, as Slack gives it: more than 50 blocks,
  * a section over 3,000 characters, a header over 150, a button label over 75, an action ID twice in one
- * actions block, or blocks holding more than about 13,000 characters in all (msg_blocks_too_long, slackapi/bolt-js#2509).
+ * actions block, or blocks holding more than about 13,000 characters in all (msg_blocks_too_long,
+ * slackapi/bolt-js#2509).
  */
 function blockLimitError(method: string, params: Record<string, unknown>): Record<string, unknown> | undefined {
   if (!MESSAGE_METHODS.has(method) || !Array.isArray(params.blocks)) return undefined;

@@ -286,7 +286,7 @@ describe('ballotRefusal: 7.1 the chair makes the final decision; members vote', 
   });
 });
 
-describe("ballotKindOf: a channel shows everyone the same buttons; under the chair rule the chair's click decides", () => {
+describe("ballotKindOf: everyone sees the same buttons; under the chair rule the chair's click decides", () => {
   it.each([
     {
       name: 'chair rule: the chair clicks a vote button → decides',

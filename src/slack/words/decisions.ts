@@ -41,7 +41,10 @@ export function eligibilityRefusalText(refusal: EligibilityRefusal): string {
     case 'roles_satisfied':
       return `The ${refusal.roles.join(' and ')} approval of ${ref} is already given; nothing more is needed from you.`;
     case 'no_longer_in_role':
-      return `You no longer hold the ${refusal.roles.join(' or ')} role, so you cannot decide on ${ref}; nothing was recorded.`;
+      return (
+        `You no longer hold the ${refusal.roles.join(' or ')} role, so you cannot decide on ${ref}; ` +
+        'nothing was recorded.'
+      );
     case 'nothing_to_decide':
       return 'Nothing to decide.';
   }

@@ -59,7 +59,10 @@ export const LEAD_TIME_HEADING = '*Median lead time* (submitted to approved or a
 export const NO_APPROVALS = 'Nothing was approved this month.';
 
 export function implementedText(count: number): string {
-  return `${count} change${count === 1 ? '' : 's'} implemented this month (completed, failed, rolled back, or emergencies authorized).`;
+  return (
+    `${count} change${count === 1 ? '' : 's'} implemented this month ` +
+    '(completed, failed, rolled back, or emergencies authorized).'
+  );
 }
 
 export const REPORT_FOOTNOTE =
@@ -80,5 +83,8 @@ export function chartLegend(months: readonly Month[]): string {
   const first = months[0];
   const last = months[months.length - 1];
   const span = first && last ? `${shortMonthName(first)} to ${shortMonthName(last)}` : '';
-  return `${span}, one group of bars per month: green success rate, yellow emergency rate, red rollback rate (0–100%, gridlines every 25%).`;
+  return (
+    `${span}, one group of bars per month: green success rate, yellow emergency rate, red rollback rate ` +
+    '(0–100%, gridlines every 25%).'
+  );
 }
