@@ -7,6 +7,7 @@ import {
 } from '../db/audit-chain.js';
 import type { CabinetDb } from '../db/client.js';
 import { enqueue } from '../db/outbox.js';
+import type { ChainStatus } from './evidence-pack.js';
 
 export type { ChainProblem, ChainVerification, WitnessedHead } from '../db/audit-chain.js';
 
@@ -37,14 +38,12 @@ export function verifyAuditLogInPages(db: CabinetDb, heads: readonly WitnessedHe
 export async function verifyForExport(
   db: CabinetDb,
   input: { heads: readonly WitnessedHead[]; now: Date },
-): Promise<{ ok: boolean; count: number; head: string | null }> {
+): Promise<ChainStatus> {
   const result = await verifyAuditChainInPages(db, input.heads);
   if (!result.ok) return { ok: false, count: result.eventId - 1, head: null };
   if (result.count > 0)
-    db.transaction((tx) => {
-      enqueue(tx, { kind: 'audit_head', count: result.count, head: result.head }, input.now, {
-        dedupeKey: `audit_head:export:${input.now.toISOString()}`,
-      });
+    enqueue(db, { kind: 'audit_head', count: result.count, head: result.head }, input.now, {
+      dedupeKey: `audit_head:export:${input.now.toISOString()}`,
     });
   return { ok: true, count: result.count, head: result.head };
 }
