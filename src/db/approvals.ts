@@ -31,6 +31,14 @@ export function setFallbackRole(db: DbExecutor, requirementId: number, fallbackR
   db.update(approvalRequirements).set({ fallbackRole }).where(eq(approvalRequirements.id, requirementId)).run();
 }
 
+/** Starts a requirement's SLA clock once: a requirement asked again keeps its first due time. */
+export function setRequirementDue(db: DbExecutor, requirementId: number, dueAt: Date): void {
+  db.update(approvalRequirements)
+    .set({ dueAt })
+    .where(and(eq(approvalRequirements.id, requirementId), isNull(approvalRequirements.dueAt)))
+    .run();
+}
+
 /** Adds someone asked to satisfy a requirement; asking twice keeps one. */
 export function addCandidate(db: DbExecutor, requirementId: number, userId: string): void {
   db.insert(approvalCandidates).values({ requirementId, userId }).onConflictDoNothing().run();

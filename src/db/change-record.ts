@@ -35,6 +35,8 @@ export interface RequirementRecord {
   approvalsNeeded: number;
   alternative: boolean;
   fallbackRole: string | null;
+  /** When its SLA runs out (null: none). */
+  dueAt: Date | null;
   satisfiedAt: Date | null;
   candidates: string[];
   /** Approvals that count: voided ones (e.g. a disputed verbal approval) are left out. */
@@ -116,6 +118,7 @@ export function loadChangeRecord(db: DbExecutor, changeId: number): ChangeRecord
       approvalsNeeded: requirement.approvalsNeeded,
       alternative: requirement.alternative,
       fallbackRole: requirement.fallbackRole,
+      dueAt: requirement.dueAt,
       satisfiedAt: requirement.satisfiedAt,
       candidates: requirement.candidates.map((candidate) => candidate.userId),
       approvals: decisions.filter(

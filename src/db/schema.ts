@@ -83,6 +83,8 @@ export const approvalRequirements = sqliteTable(
     alternative: integer('alternative', { mode: 'boolean' }).notNull().default(false),
     /** Set when nobody but the requester or owner holds the role, so this role's members were asked instead. */
     fallbackRole: text('fallback_role'),
+    /** When the 4.4 SLA runs out, set when its approvers are first asked; null: no SLA (e.g. an authorization). */
+    dueAt: timestamp('due_at'),
     satisfiedAt: timestamp('satisfied_at'),
   },
   (table) => [uniqueIndex('approval_requirements_change_phase_role_uq').on(table.changeId, table.phase, table.role)],

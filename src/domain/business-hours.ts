@@ -1,4 +1,5 @@
 import type { Policy } from '../policy/schema.js';
+import { type BusinessCalendar, isHoliday } from './sla.js';
 import { type Weekday, weekdayFromIso } from './weekday.js';
 import { atWallClock, calendarDate, inZone } from './zoned-time.js';
 
@@ -14,11 +15,19 @@ export function localTime(at: Date, timeZone: string): LocalTime {
   return { weekday: weekdayFromIso(local.weekday), time: local.toFormat('HH:mm') };
 }
 
-/** Business hours in the policy timezone: a listed day, from `from` (inclusive) to `to` (exclusive). */
-export function isBusinessHours(at: Date, policy: Pick<Policy, 'timezone' | 'business_hours'>): boolean {
+/**
+ * Business hours in the policy timezone: a listed day that is not a holiday, from `from` (inclusive) to `to`
+ * (exclusive).
+ */
+export function isBusinessHours(at: Date, policy: BusinessCalendar): boolean {
   const { weekday, time } = localTime(at, policy.timezone);
   const hours = policy.business_hours;
-  return hours.days.includes(weekday) && time >= hours.from && time < hours.to;
+  return (
+    hours.days.includes(weekday) &&
+    time >= hours.from &&
+    time < hours.to &&
+    !isHoliday(localDate(at, policy.timezone), policy.holidays)
+  );
 }
 
 export interface EmergencyAuthorizers {
@@ -31,7 +40,7 @@ export interface EmergencyAuthorizers {
 
 export function emergencyAuthorizers(
   at: Date,
-  policy: Pick<Policy, 'timezone' | 'business_hours' | 'emergency'>,
+  policy: BusinessCalendar & Pick<Policy, 'emergency'>,
 ): EmergencyAuthorizers {
   const period = isBusinessHours(at, policy) ? 'business_hours' : 'after_hours';
   return {

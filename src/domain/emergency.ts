@@ -30,7 +30,7 @@ export interface AuthorizationRequirement {
  */
 export function authorizationRequirements(
   at: Date,
-  policy: Pick<Policy, 'timezone' | 'business_hours' | 'emergency'>,
+  policy: Pick<Policy, 'timezone' | 'business_hours' | 'holidays' | 'emergency'>,
 ): AuthorizationRequirement[] {
   const authorizers = emergencyAuthorizers(at, policy);
   // A role listed twice is still one requirement.

@@ -51,6 +51,22 @@ export const DEFAULT_CHANGE_TYPES = {
 export const DEFAULT_APPROVALS = {
   one_role_per_person: true,
   fallback_role: 'cto',
+  // 4.4 "Review SLA": the peer review runs on the review column, every other role on the approval column.
+  review_roles: ['peer'],
+  // Reminders to those asked and not yet decided, at these points of the SLA (100: when it is due).
+  reminders_at_percent: [50, 100],
+  // Told once the SLA has passed (the board's requirement: the CAB chair).
+  escalate_to_roles: ['manager'],
+  // Who may reassign a stuck requirement to a named person.
+  admin_roles: ['change_manager', 'cto'],
+  // May decide (from Details or the Home) but are sent neither requests nor the digest.
+  quiet_roles: [] as string[],
+  // Per-request reminders, a morning digest, or both.
+  nudges: 'both' as const,
+  // The digest's hour on business days, in each person's own Slack time zone.
+  digest_time: '09:00',
+  // `/change remind`: at most once in this many hours per change.
+  requester_nudge_hours: 4,
 };
 
 // 3.3 Risk Assessment Criteria

@@ -26,6 +26,14 @@ const calendarDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date such as "2026-12-20"')
   .refine(isCalendarDate, 'not a real calendar date');
+/** "MM-DD" is a yearly holiday; "YYYY-MM-DD" one day. */
+const holidayDate = z.union([
+  calendarDate,
+  z
+    .string()
+    .regex(/^\d{2}-\d{2}$/, 'expected a date such as "2026-12-24", or "12-25" for every year')
+    .refine((value) => isCalendarDate(`2024-${value}`), 'not a real calendar date'),
+]);
 const roleMember = z.string().regex(/^[UWS][A-Z0-9]{2,}$/, 'expected a Slack user ID (U…/W…) or user-group ID (S…)');
 const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'expected a Slack user ID (U… or W…)');
 const slackChannelId = z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'expected a Slack channel ID (C… or G…)');
@@ -74,6 +82,10 @@ const policyObject = z.strictObject({
       to: clockTime.default(defaults.DEFAULT_BUSINESS_HOURS.to),
     })
     .prefault({}),
+  // Days no business day counts on (SLAs, the digest): "2026-12-24" once, "12-25" every year, or either named.
+  holidays: z
+    .array(z.union([holidayDate, z.strictObject({ date: holidayDate, name: z.string().min(1) })]))
+    .prefault([]),
   roles: z
     .record(identifier, z.array(roleMember))
     .default(() => Object.fromEntries(defaults.DEFAULT_ROLE_NAMES.map((role) => [role, []]))),
@@ -106,6 +118,21 @@ const policyObject = z.strictObject({
       fallback_role: identifier.default(defaults.DEFAULT_APPROVALS.fallback_role),
       /** Per-role overrides of fallback_role. */
       fallback_roles: z.record(identifier, identifier).prefault({}),
+      review_roles: z.array(identifier).prefault(defaults.DEFAULT_APPROVALS.review_roles),
+      reminders_at_percent: z
+        .array(z.number().int().min(1).max(100))
+        .prefault(defaults.DEFAULT_APPROVALS.reminders_at_percent),
+      escalate_to_roles: z.array(identifier).prefault(defaults.DEFAULT_APPROVALS.escalate_to_roles),
+      // Not checked against roles, like auditor_roles: a role the policy does not list has no members.
+      admin_roles: z.array(identifier).prefault(defaults.DEFAULT_APPROVALS.admin_roles),
+      quiet_roles: z.array(identifier).prefault(defaults.DEFAULT_APPROVALS.quiet_roles),
+      nudges: z
+        .enum(['reminders', 'digest', 'both'], {
+          error: 'expected "reminders" (per request), "digest" (one message each morning) or "both"',
+        })
+        .default(defaults.DEFAULT_APPROVALS.nudges),
+      digest_time: clockTime.default(defaults.DEFAULT_APPROVALS.digest_time),
+      requester_nudge_hours: positiveInt.default(defaults.DEFAULT_APPROVALS.requester_nudge_hours),
     })
     .prefault({}),
   risk: z
@@ -348,6 +375,11 @@ function crossReferenceIssues(policy: PolicyShape): Issue[] {
   }
 
   checkRole(['approvals', 'fallback_role'], policy.approvals.fallback_role);
+  for (const key of ['review_roles', 'escalate_to_roles', 'quiet_roles'] as const) {
+    policy.approvals[key].forEach((role, index) => {
+      checkRole(['approvals', key, index], role);
+    });
+  }
   for (const [role, fallback] of Object.entries(policy.approvals.fallback_roles)) {
     checkRole(['approvals', 'fallback_roles', role], role);
     checkRole(['approvals', 'fallback_roles', role], fallback);

@@ -1,4 +1,4 @@
-import { addCandidate, setFallbackRole } from '../db/approvals.js';
+import { addCandidate, setFallbackRole, setRequirementDue } from '../db/approvals.js';
 import { recordAudit } from '../db/audit-log.js';
 import { type ChangeRecord, loadChangeRecord, type RequirementRecord } from '../db/change-record.js';
 import type { DbExecutor } from '../db/client.js';
@@ -11,6 +11,7 @@ import {
   requirementsOf,
 } from '../domain/approvers.js';
 import { type ApprovalPhase, decisionStage } from '../domain/lifecycle.js';
+import { slaBusinessDays, slaDueAt } from '../domain/sla.js';
 import type { Policy } from '../policy/schema.js';
 import type { UseCaseContext } from './context.js';
 import type { MembersByRole } from './role-directory.js';
@@ -60,6 +61,17 @@ function addCandidates(tx: DbExecutor, record: ChangeRecord, choices: readonly C
   return people;
 }
 
+/** Starts the SLA clock (4.4) of each requirement of the phase that has one, from now. */
+function startSlaClocks(tx: DbExecutor, at: Pick<UseCaseContext, 'policy' | 'now'>, record: ChangeRecord): void {
+  const phase = decisionStage(record.change.state)?.phase;
+  if (!phase) return;
+  for (const requirement of requirementsOf(record, phase)) {
+    const days = slaBusinessDays(requirement, record.change.riskLevel, at.policy);
+    if (days !== undefined && requirement.dueAt === null)
+      setRequirementDue(tx, requirement.id, slaDueAt(at.now, days, at.policy));
+  }
+}
+
 /**
  * Decides who is asked for each requirement of the phase the change waits in (members resolved by
  * the caller, user groups included) and queues one request per person. The stand-ins of an
@@ -77,6 +89,7 @@ export function requestApprovals(ctx: UseCaseContext, input: { changeId: number;
       if (!record || !stage) return;
       const choices = choicesOf(record, stage.phase, policy, membersByRole);
       const people = addCandidates(tx, record, choices);
+      startSlaClocks(tx, ctx, record);
       const chosen = choices.map(({ choice }) => choice);
       recordAudit(
         tx,

@@ -1,0 +1,1 @@
+ALTER TABLE `approval_requirements` ADD `due_at` integer;
