@@ -6,6 +6,7 @@ import type { Database } from '../db/client.js';
 import { loadFreezes } from '../db/freezes.js';
 import { plannedChangesDuring } from '../db/schedule.js';
 import { type ChangeState, PLANNED_STATES } from '../domain/lifecycle.js';
+import { datesOf } from '../domain/schedule.js';
 import type { Policy } from '../policy/schema.js';
 import { renderCalendar } from './ics.js';
 
@@ -70,14 +71,14 @@ export function calendarFeedRoute(deps: CalendarFeedDependencies): CustomRoute {
       try {
         const now = deps.clock.now();
         const { db } = deps.database;
-        const changes = plannedChangesDuring(
-          db,
-          { start: new Date(now.getTime() - PAST_DAYS * DAY_MS), end: new Date(now.getTime() + AHEAD_DAYS * DAY_MS) },
-          FEED_STATES,
-        );
+        const covered = {
+          start: new Date(now.getTime() - PAST_DAYS * DAY_MS),
+          end: new Date(now.getTime() + AHEAD_DAYS * DAY_MS),
+        };
+        const changes = plannedChangesDuring(db, covered, FEED_STATES);
         const body = renderCalendar({
           changes,
-          freezes: loadFreezes(db, deps.policy),
+          freezes: loadFreezes(db, deps.policy, datesOf(covered, deps.policy.timezone)),
           timeZone: deps.policy.timezone,
           domain: 'cabinet',
           now,

@@ -1,28 +1,26 @@
 import { and, asc, eq, isNull } from 'drizzle-orm';
 import { formatFreezeRef } from '../domain/freeze-ref.js';
+import { type DateRange, policyFreezes } from '../domain/policy-freezes.js';
 import type { Freeze } from '../domain/schedule.js';
 import type { Policy } from '../policy/schema.js';
 import type { DbExecutor } from './client.js';
 import { changeFreezes } from './schema.js';
 
-/** Every freeze in force: the policy file's, then those announced from Slack and not removed. */
-export function loadFreezes(db: DbExecutor, policy: Pick<Policy, 'freezes'>): Freeze[] {
-  const fromPolicy = policy.freezes.map((freeze, index) => ({ id: `policy-${index + 1}`, ...freeze }));
-  const announced = db
+/** The freezes announced from Slack and not removed, earliest first. */
+export function announcedFreezes(db: DbExecutor): Freeze[] {
+  return db
     .select()
     .from(changeFreezes)
     .where(isNull(changeFreezes.removedAt))
     .orderBy(asc(changeFreezes.fromDate))
-    .all();
-  return [
-    ...fromPolicy,
-    ...announced.map((row) => ({
-      id: formatFreezeRef(row.id),
-      from: row.fromDate,
-      to: row.toDate,
-      reason: row.reason,
-    })),
-  ];
+    .all()
+    .map((row) => ({ id: formatFreezeRef(row.id), from: row.fromDate, to: row.toDate, reason: row.reason }));
+}
+
+/** Every freeze touching the range (local dates): the policy file's, then those announced from Slack. */
+export function loadFreezes(db: DbExecutor, policy: Pick<Policy, 'freezes'>, range: DateRange): Freeze[] {
+  const announced = announcedFreezes(db).filter((freeze) => freeze.from <= range.to && range.from <= freeze.to);
+  return [...policyFreezes(policy.freezes, range), ...announced];
 }
 
 export type FreezeRow = typeof changeFreezes.$inferSelect;

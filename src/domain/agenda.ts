@@ -3,6 +3,8 @@ import { addBusinessDays, localDate } from './business-hours.js';
 import { formatChangeRef } from './change-ref.js';
 import { type ObligationKind, outstandingPaperwork, type VerbalApprovalState } from './emergency.js';
 import type { ApprovalPhase, ChangeState, ChangeType } from './lifecycle.js';
+import { policyFreezes } from './policy-freezes.js';
+import { addDays } from './schedule.js';
 
 /** How a change is named everywhere on the agenda (7.3): its ID, title, risk and owner. */
 export interface ChangeHeadline {
@@ -99,6 +101,8 @@ const CALENDAR_STATES: readonly ChangeState[] = [
   'implementing',
 ];
 const OUTCOME_STATES: readonly ChangeState[] = ['completed', 'failed', 'rolled_back'];
+/** 7.3 (5) lists the freezes of the coming year (a recurring one by each occurrence). */
+const FREEZE_LOOKAHEAD_DAYS = 366;
 
 function headline(facts: AgendaChangeFacts): ChangeHeadline {
   const { id, ref, title, type, state, riskLevel, ownerId } = facts;
@@ -178,11 +182,12 @@ export function buildAgenda(
     .sort(byTime((entry) => entry.start));
 
   const today = localDate(now, policy.timezone);
-  const freezes = policy.freezes
-    .filter((freeze) => freeze.to >= today)
+  const freezes = policyFreezes(policy.freezes, { from: today, to: addDays(today, FREEZE_LOOKAHEAD_DAYS) })
     .sort(byTime((freeze) => freeze.from))
     .map((freeze) => ({
-      ...freeze,
+      from: freeze.from,
+      to: freeze.to,
+      reason: freeze.reason,
       plannedInside: changes
         .filter((change) => CALENDAR_STATES.includes(change.state) && change.plannedStart !== null)
         .filter((change) => {

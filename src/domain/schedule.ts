@@ -44,24 +44,33 @@ export function weekdayOf(date: string) {
   return weekdayFromIso(calendarDate(date).weekday);
 }
 
+/** A window on the day it opens: one ending at "24:00", or at a time not after its start, ends the next day. */
+function occurrenceOn(date: DateTime<true>, window: { from: string; to: string }, timeZone: string): Interval {
+  const endsNextDay = window.to === '24:00' || window.to <= window.from;
+  return {
+    start: instantOn(date, window.from, timeZone),
+    end: instantOn(endsNextDay ? date.plus({ days: 1 }) : date, window.to === '24:00' ? '00:00' : window.to, timeZone),
+  };
+}
+
 /**
  * The periods in which a change of `risk` may run, from the day before `from` to `until`: every
- * window allowing the risk on its days, with windows that touch or overlap joined into one period.
+ * window allowing the risk on its days, with windows that touch or overlap joined into one period
+ * (`deployment_windows: any`: the whole time).
  */
 export function allowedPeriods(policy: WindowPolicy, risk: string, from: Date, until: Date): Interval[] {
+  if (policy.deployment_windows === 'any') return [{ start: from, end: until }];
   const occurrences: Interval[] = [];
+  const windows = policy.deployment_windows;
   for (
     let date = calendarDate(localDate(from, policy.timezone)).minus({ days: 1 });
     instantOn(date, '00:00', policy.timezone) < until;
     date = date.plus({ days: 1 })
   ) {
     const weekday = weekdayFromIso(date.weekday);
-    for (const window of policy.deployment_windows) {
-      if (!window.days.includes(weekday) || !window.risks.includes(risk)) continue;
-      occurrences.push({
-        start: instantOn(date, window.from, policy.timezone),
-        end: instantOn(date, window.to, policy.timezone),
-      });
+    for (const window of windows) {
+      if (window.days.includes(weekday) && window.risks.includes(risk))
+        occurrences.push(occurrenceOn(date, window, policy.timezone));
     }
   }
   occurrences.sort((a, b) => a.start.getTime() - b.start.getTime());
@@ -73,6 +82,21 @@ export function allowedPeriods(policy: WindowPolicy, risk: string, from: Date, u
     else periods.push({ ...occurrence });
   }
   return periods.filter((period) => period.end > from && period.start < until);
+}
+
+/** The local dates from `interval.start` to `interval.end` (inclusive), in the time zone. */
+export function datesOf(interval: Interval, timeZone: string): { from: string; to: string } {
+  return { from: localDate(interval.start, timeZone), to: localDate(interval.end, timeZone) };
+}
+
+/**
+ * The dates whose freezes can bear on scheduling `interval` at `now`: from the earlier of the two to as
+ * far as the next window is looked for after the later.
+ */
+export function schedulingDates(interval: Interval, now: Date, timeZone: string): { from: string; to: string } {
+  const start = new Date(Math.min(interval.start.getTime(), now.getTime()));
+  const end = new Date(Math.max(interval.end.getTime(), now.getTime()) + (SEARCH_DAYS + 1) * DAY_MS);
+  return datesOf({ start, end }, timeZone);
 }
 
 /** A freeze as the instants it covers: midnight of its first day to midnight after its last. */

@@ -24,15 +24,37 @@ export function formatKeyPath(path: readonly PropertyKey[]): string {
     .join('');
 }
 
+/** Issues with every union replaced by the issues of its best-fitting branch. */
+function flattenUnions(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  return issues.flatMap((issue) =>
+    issue.code === 'invalid_union' && issue.errors.length > 0 ? unionBranchIssues(issue) : [issue],
+  );
+}
+
+/**
+ * The issues of the union branch that explains a mistake best: the one that got deepest into the value with
+ * an issue about a value it read (not a missing or unknown key, not a wrong type), then the one with fewest.
+ */
+function unionBranchIssues(issue: z.core.$ZodIssueInvalidUnion): z.core.$ZodIssue[] {
+  const misfit = (i: z.core.$ZodIssue) => i.code === 'invalid_type' || i.code === 'unrecognized_keys';
+  const rank = (issues: readonly z.core.$ZodIssue[]) =>
+    Math.max(...issues.map((i) => i.path.length * 2 + (misfit(i) ? 0 : 1))) * 1000 - issues.length;
+  const branches = issue.errors.map(flattenUnions);
+  const best = branches.reduce((chosen, branch) => (rank(branch) > rank(chosen) ? branch : chosen));
+  return best.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] }));
+}
+
 function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   return issues.flatMap((issue) =>
-    issue.code === 'unrecognized_keys'
-      ? issue.keys.map(
-          (key) =>
-            `${formatKeyPath([...issue.path, key])}: unknown key (check its spelling ` +
-            `against the README's policy reference)`,
-        )
-      : [`${formatKeyPath(issue.path)}: ${issue.message}`],
+    issue.code === 'invalid_union' && issue.errors.length > 0
+      ? describeIssues(flattenUnions([issue]))
+      : issue.code === 'unrecognized_keys'
+        ? issue.keys.map(
+            (key) =>
+              `${formatKeyPath([...issue.path, key])}: unknown key (check its spelling ` +
+              `against the README's policy reference)`,
+          )
+        : [`${formatKeyPath(issue.path)}: ${issue.message}`],
   );
 }
 

@@ -54,11 +54,32 @@ const riskFactor = z.strictObject({
 
 const riskLevel = z.strictObject({ id: identifier, label: z.string().min(1), min_score: positiveInt });
 
+// A window whose `to` is not after its `from` runs overnight and ends the next day; "24:00" ends at midnight.
 const deploymentWindow = z.strictObject({
   days: z.array(weekday).min(1),
   from: clockTime,
-  to: clockTime,
+  to: z.union([clockTime, z.literal('24:00')]),
   risks: z.array(identifier).min(1),
+});
+
+const yearlyDate = z
+  .string()
+  .regex(/^\d{2}-\d{2}$/, 'expected a date such as "2026-12-24", or "12-25" for every year')
+  // Not 02-29: a yearly freeze must fall every year.
+  .refine((value) => value !== '02-29' && isCalendarDate(`2025-${value}`), 'not a date of every year');
+const datedFreeze = z.strictObject({
+  from: z.union([calendarDate, yearlyDate]),
+  to: z.union([calendarDate, yearlyDate]),
+  reason: z.string().min(1),
+});
+const recurringFreeze = z.strictObject({
+  every: z.enum(['month_end', 'quarter_end', 'year_end'], {
+    error: 'expected "month_end", "quarter_end" or "year_end"',
+  }),
+  // The period's last days, and the first days of the next one.
+  last_days: positiveInt.max(28),
+  first_days: z.number().int().min(0).max(28).default(0),
+  reason: z.string().min(1),
 });
 
 /** The descriptive keys every change type has, defaulting to POL-SEC-008 3.1. */
@@ -230,8 +251,12 @@ const policyObject = z.strictObject({
   // Who may verify the audit log and take the evidence pack from Slack. Not checked against roles: a role the
   // policy does not list has no members.
   auditor_roles: z.array(identifier).prefault(defaults.DEFAULT_AUDITOR_ROLES),
-  deployment_windows: z.array(deploymentWindow).prefault(defaults.DEFAULT_DEPLOYMENT_WINDOWS),
-  freezes: z.array(z.strictObject({ from: calendarDate, to: calendarDate, reason: z.string().min(1) })).prefault([]),
+  // "any": changes may run at any time (no windows).
+  deployment_windows: z
+    .union([z.literal('any'), z.array(deploymentWindow)])
+    .prefault(defaults.DEFAULT_DEPLOYMENT_WINDOWS),
+  // 9.2: dated ("2026-12-20"), yearly ("12-20" to "01-02") or recurring ends of month, quarter or year.
+  freezes: z.array(z.union([datedFreeze, recurringFreeze])).prefault([]),
   scheduling: z
     .strictObject({
       exception_role: identifier.default(defaults.DEFAULT_SCHEDULING.exception_role),
@@ -426,15 +451,23 @@ function crossReferenceIssues(policy: PolicyShape): Issue[] {
   if (policy.business_hours.from >= policy.business_hours.to) {
     issues.push({ path: ['business_hours', 'to'], message: 'must be later than business_hours.from' });
   }
-  policy.deployment_windows.forEach((window, index) => {
-    if (window.from >= window.to)
-      issues.push({ path: ['deployment_windows', index, 'to'], message: 'must be later than from' });
+  (policy.deployment_windows === 'any' ? [] : policy.deployment_windows).forEach((window, index) => {
+    if (window.from === window.to)
+      issues.push({
+        path: ['deployment_windows', index, 'to'],
+        message: 'must differ from from (an earlier time runs overnight, "24:00" ends at midnight)',
+      });
     window.risks.forEach((level, riskIndex) => {
       checkLevel(['deployment_windows', index, 'risks', riskIndex], level);
     });
   });
   policy.freezes.forEach((freeze, index) => {
-    if (freeze.to < freeze.from) issues.push({ path: ['freezes', index, 'to'], message: 'must not be before from' });
+    if ('every' in freeze) return;
+    if (freeze.from.length !== freeze.to.length)
+      issues.push({ path: ['freezes', index, 'to'], message: 'from and to must both be dated or both yearly (MM-DD)' });
+    // A yearly freeze may wrap the year end ("12-20" to "01-02").
+    else if (freeze.from.length === 10 && freeze.to < freeze.from)
+      issues.push({ path: ['freezes', index, 'to'], message: 'must not be before from' });
   });
   checkRole(['scheduling', 'exception_role'], policy.scheduling.exception_role);
   policy.implementation.review_risk_levels.forEach((level, index) => {

@@ -20,7 +20,7 @@ import {
 } from '../db/cab.js';
 import { type ChangeRecord, loadChangeRecord } from '../db/change-record.js';
 import type { CabinetDb, DbExecutor } from '../db/client.js';
-import { loadFreezes } from '../db/freezes.js';
+import { announcedFreezes } from '../db/freezes.js';
 import { enqueue } from '../db/outbox.js';
 import { type Agenda, buildAgenda } from '../domain/agenda.js';
 import { openBoardRequirement } from '../domain/approvers.js';
@@ -63,7 +63,7 @@ export function agendaFor(db: DbExecutor, policy: Policy, meetingAt: Date, now: 
   // 7.3 (5) lists the freezes announced from Slack as well as the policy file's.
   return buildAgenda(
     loadAgendaFacts(db, since),
-    { ...policy, freezes: loadFreezes(db, policy) },
+    { ...policy, freezes: [...policy.freezes, ...announcedFreezes(db)] },
     { meetingAt, since, now },
   );
 }

@@ -94,12 +94,15 @@ export function removeFreeze(ctx: UseCaseContext, id: number): { ok: true; freez
   );
 }
 
-/** Freezes that have not ended, earliest first. */
+/** How far ahead the freeze list looks: a recurring freeze (month end) is listed by each occurrence. */
+const FREEZE_LIST_DAYS = 366;
+
+/** Freezes that have not ended, within the coming year, earliest first. */
 export function currentFreezes({ db, policy, now }: UseCaseContext): Freeze[] {
   const today = localDate(now, policy.timezone);
-  return loadFreezes(db, policy)
-    .filter((freeze) => freeze.to >= today)
-    .sort((a, b) => a.from.localeCompare(b.from));
+  return loadFreezes(db, policy, { from: today, to: addDays(today, FREEZE_LIST_DAYS) }).sort((a, b) =>
+    a.from.localeCompare(b.from),
+  );
 }
 
 /**
@@ -112,5 +115,8 @@ export function upcomingCalendar(
 ): { changes: PlannedChangeRow[]; freezes: Freeze[] } {
   const today = localDate(now, policy.timezone);
   const { end } = freezeInterval({ from: today, to: addDays(today, days - 1) }, policy.timezone);
-  return { changes: plannedChangesDuring(db, { start: now, end }), freezes: loadFreezes(db, policy) };
+  return {
+    changes: plannedChangesDuring(db, { start: now, end }),
+    freezes: loadFreezes(db, policy, { from: today, to: addDays(today, days - 1) }),
+  };
 }

@@ -26,7 +26,7 @@ import {
   type TransitionName,
   transitionBlocker,
 } from '../domain/lifecycle.js';
-import type { Freeze } from '../domain/schedule.js';
+import { type Freeze, schedulingDates } from '../domain/schedule.js';
 import { type ChangeRefusal, changeNotFound, type Refusal, type UseCaseContext } from './context.js';
 
 /** A step with what its form recorded. */
@@ -265,7 +265,7 @@ function recordStep(
  * audit event are written together, and the messages about the change are queued for an update.
  */
 export function takeStep(ctx: UseCaseContext, input: StepRequest): StepOutcome {
-  const { policy, now, actorId } = ctx;
+  const { now, actorId } = ctx;
   const { changeId } = input;
   const rule = STEPS[input.step];
   return ctx.db.transaction(
@@ -275,7 +275,7 @@ export function takeStep(ctx: UseCaseContext, input: StepRequest): StepOutcome {
       const notOwner = ownerRefusal(record, input.step, actorId);
       if (notOwner) return notOwner;
       if (rule.done(record)) return { ok: true, ref: record.ref, event: rule.event, taken: false };
-      const refusal = stepRefusal(ctx, { record, step: input.step, freezes: () => loadFreezes(tx, policy) });
+      const refusal = stepRefusal(ctx, { record, step: input.step, freezes: () => freezesFromNow(tx, ctx) });
       if (refusal) return refusal;
       const data = recordStep(tx, ctx, record, input);
       const transition = transitionOf(rule, record);
@@ -290,6 +290,11 @@ export function takeStep(ctx: UseCaseContext, input: StepRequest): StepOutcome {
   );
 }
 
+/** The freezes that bear on starting now: those in force and those the next window must avoid. */
+function freezesFromNow(db: DbExecutor, { policy, now }: Pick<UseCaseContext, 'policy' | 'now'>): Freeze[] {
+  return loadFreezes(db, policy, schedulingDates({ start: now, end: now }, now, policy.timezone));
+}
+
 /** Whether the step may be taken now, for the button that opens its form (read only). */
 export function formRefusal(
   ctx: UseCaseContext,
@@ -298,5 +303,5 @@ export function formRefusal(
   const notOwner = ownerRefusal(record, step, ctx.actorId);
   if (notOwner) return notOwner;
   if (STEPS[step].done(record)) return { ok: false, code: 'already_done', ref: record.ref, event: STEPS[step].event };
-  return stepRefusal(ctx, { record, step, freezes: () => loadFreezes(ctx.db, ctx.policy) });
+  return stepRefusal(ctx, { record, step, freezes: () => freezesFromNow(ctx.db, ctx) });
 }

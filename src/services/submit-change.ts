@@ -15,6 +15,7 @@ import {
   scheduleExceptionOf,
   scheduleProblems,
   scheduleRefused,
+  schedulingDates,
 } from '../domain/schedule.js';
 import type { Policy } from '../policy/schema.js';
 import { announce } from './announce.js';
@@ -67,12 +68,9 @@ export function requestScheduleProblems(
   request: { plannedStart: Date; plannedEnd: Date },
   riskLevel: string,
 ): ScheduleProblem[] {
-  return scheduleProblems(
-    { interval: { start: request.plannedStart, end: request.plannedEnd }, risk: riskLevel },
-    policy,
-    loadFreezes(db, policy),
-    now,
-  );
+  const interval = { start: request.plannedStart, end: request.plannedEnd };
+  const freezes = loadFreezes(db, policy, schedulingDates(interval, now, policy.timezone));
+  return scheduleProblems({ interval, risk: riskLevel }, policy, freezes, now);
 }
 
 /** The audit data of a schedule exception: requested (planned change) or exempt (emergency). */

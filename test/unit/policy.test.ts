@@ -367,9 +367,25 @@ describe('invalid policy files: PolicyError naming the file and the key path', (
       mentions: ['deployment_windows[0].risks[1]', 'extreme'],
     },
     {
-      name: 'deployment window ending before it starts',
-      yaml: 'deployment_windows: [{days: [tue], from: "10:00", to: "06:00", risks: [low]}]\n',
-      mentions: ['deployment_windows[0].to'],
+      // An earlier end runs overnight (issue 16.8); an equal one is no window.
+      name: 'deployment window ending when it starts',
+      yaml: 'deployment_windows: [{days: [tue], from: "10:00", to: "10:00", risks: [low]}]\n',
+      mentions: ['deployment_windows[0].to', 'overnight'],
+    },
+    {
+      name: 'deployment windows that are neither a list nor "any"',
+      yaml: 'deployment_windows: always\n',
+      mentions: ['deployment_windows'],
+    },
+    {
+      name: '9.2 a recurring freeze of an unknown period',
+      yaml: 'freezes: [{every: week_end, last_days: 2, reason: Billing}]\n',
+      mentions: ['freezes[0].every', 'month_end'],
+    },
+    {
+      name: '9.2 a yearly freeze on 29 February',
+      yaml: 'freezes: [{from: "02-29", to: "03-01", reason: Leap}]\n',
+      mentions: ['freezes[0].from', 'every year'],
     },
     {
       name: 'deployment window on a misspelled day',

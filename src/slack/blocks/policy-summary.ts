@@ -30,9 +30,12 @@ export function policySummaryBlocks(policy: Policy, now: Date): types.KnownBlock
     .join('\n');
   const authorizers = emergencyAuthorizers(now, policy);
   const period = authorizers.period === 'business_hours' ? 'business hours' : 'after hours';
-  const windows = policy.deployment_windows
-    .map((window) => `${window.days.join(', ')} ${window.from}–${window.to}: ${window.risks.join(', ')}`)
-    .join('\n');
+  const windows =
+    policy.deployment_windows === 'any'
+      ? 'any time, for every risk level'
+      : policy.deployment_windows
+          .map((window) => `${window.days.join(', ')} ${window.from}–${window.to}: ${window.risks.join(', ')}`)
+          .join('\n');
   return [
     section(`*Risk score → level* (${policy.risk.factors.length} factors)\n${riskLevelRanges(policy)}`),
     section(`*Approvals by risk level*\n${approvals}`),
