@@ -209,7 +209,6 @@ export const DEFAULT_CAB = {
   // A meeting's agenda missed while the bot was down is still posted (marked late) within this time.
   missed_agenda_grace_hours: 4,
   emergency_within_hours: 4,
-  review_risk_levels: ['high', 'critical'],
   agenda_sections: [
     // 7.3, in order.
     { id: 'previous_changes', title: 'Review of previous changes (successes/failures)' },

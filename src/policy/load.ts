@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import YAML from 'yaml';
 import type { z } from 'zod';
-import { type Policy, policySchema } from './schema.js';
+import { adaptDefaults } from './adapt.js';
+import { crossReferenceIssues, type Policy, policyShape } from './schema.js';
 
 export class PolicyError extends Error {
   readonly code = 'POLICY_INVALID';
@@ -78,12 +79,12 @@ function policyWarnings(policy: Policy): string[] {
       (role) =>
         `role "${role}" has no members: changes that need it cannot be approved until roles.${role} lists someone`,
     );
-  if (!policy.cab.channel)
+  if (policy.cab.enabled && !policy.cab.channel)
     warnings.push(
       `cab.channel is not set: CAB agendas will not be posted, and changes that need the ` +
         `board (role "${policy.cab.role}") cannot be approved`,
     );
-  if (!policy.cab.chair) warnings.push('cab.chair is not set: nobody chairs the CAB');
+  if (policy.cab.enabled && !policy.cab.chair) warnings.push('cab.chair is not set: nobody chairs the CAB');
   if (!policy.channels.log) warnings.push('channels.log is not set: changes will not be announced in a log channel');
   return warnings;
 }
@@ -99,12 +100,15 @@ export function parsePolicy(text: string, source: string): LoadedPolicy {
       `Invalid policy file ${source}: YAML syntax error${where}: ${syntaxError.message.split('\n')[0]}`,
     );
   }
-  const result = policySchema.safeParse(document.toJS() ?? {});
-  if (!result.success) {
-    const problems = describeIssues(result.error.issues);
-    throw new PolicyError(`Invalid policy file ${source}:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
-  }
-  return { policy: result.data, warnings: policyWarnings(result.data) };
+  const raw: unknown = document.toJS() ?? {};
+  const result = policyShape.safeParse(raw);
+  const invalid = (problems: readonly string[]) =>
+    new PolicyError(`Invalid policy file ${source}:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  if (!result.success) throw invalid(describeIssues(result.error.issues));
+  const adapted = adaptDefaults(result.data, raw);
+  const issues = [...adapted.issues, ...crossReferenceIssues(adapted.policy, adapted.assumed)];
+  if (issues.length > 0) throw invalid(issues.map((issue) => `${formatKeyPath(issue.path)}: ${issue.message}`));
+  return { policy: adapted.policy, warnings: [...adapted.warnings, ...policyWarnings(adapted.policy)] };
 }
 
 /** Loads the policy file; when it does not exist the built-in POL-SEC-008 defaults apply. */

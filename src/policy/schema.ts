@@ -91,7 +91,8 @@ function changeTypeText(fallback: { label: string; description: string; examples
   };
 }
 
-const policyObject = z.strictObject({
+/** The policy file's shape; the cross-references are checked once adapt.ts has fitted the defaults (load.ts). */
+export const policyShape = z.strictObject({
   timezone: z
     .string()
     .refine(isKnownTimeZone, 'unknown IANA time zone (e.g. America/New_York, Europe/London)')
@@ -207,37 +208,41 @@ const policyObject = z.strictObject({
       cab_review_risk_levels: z.array(identifier).prefault(defaults.DEFAULT_EMERGENCY.cab_review_risk_levels),
     })
     .prefault({}),
+  // `cab: none`: the organisation has no CAB (no agenda, no board approvals, no CAB warnings).
   cab: z
-    .strictObject({
-      channel: slackChannelId.optional(),
-      chair: slackUserId.optional(),
-      schedule: z
-        .string()
-        .refine(
-          (expression) => cron.validate(expression),
-          'not a valid cron expression (5 or 6 fields, e.g. "0 10 * * 3")',
-        )
-        .default(defaults.DEFAULT_CAB.schedule),
-      role: identifier.default(defaults.DEFAULT_CAB.role),
-      decision_rule: z.enum(['chair', 'quorum']).default(defaults.DEFAULT_CAB.decision_rule),
-      quorum: positiveInt.default(defaults.DEFAULT_CAB.quorum),
-      calendar_days: positiveInt
-        .max(90, 'at most 90 days: the agenda is read in one meeting')
-        .default(defaults.DEFAULT_CAB.calendar_days),
-      missed_agenda_grace_hours: positiveInt
-        .max(168, 'at most 168 hours (a week)')
-        .default(defaults.DEFAULT_CAB.missed_agenda_grace_hours),
-      emergency_within_hours: positiveInt.default(defaults.DEFAULT_CAB.emergency_within_hours),
-      review_risk_levels: z.array(identifier).prefault(defaults.DEFAULT_CAB.review_risk_levels),
-      agenda_sections: z
-        .array(
-          z.strictObject({
-            id: z.enum(defaults.AGENDA_SECTION_IDS),
-            title: z.string().min(1),
-          }),
-        )
-        .prefault(defaults.DEFAULT_CAB.agenda_sections),
-    })
+    .preprocess(
+      (value) => (value === 'none' ? { enabled: false } : value),
+      z.strictObject({
+        enabled: z.boolean().default(true),
+        channel: slackChannelId.optional(),
+        chair: slackUserId.optional(),
+        schedule: z
+          .string()
+          .refine(
+            (expression) => cron.validate(expression),
+            'not a valid cron expression (5 or 6 fields, e.g. "0 10 * * 3")',
+          )
+          .default(defaults.DEFAULT_CAB.schedule),
+        role: identifier.default(defaults.DEFAULT_CAB.role),
+        decision_rule: z.enum(['chair', 'quorum']).default(defaults.DEFAULT_CAB.decision_rule),
+        quorum: positiveInt.default(defaults.DEFAULT_CAB.quorum),
+        calendar_days: positiveInt
+          .max(90, 'at most 90 days: the agenda is read in one meeting')
+          .default(defaults.DEFAULT_CAB.calendar_days),
+        missed_agenda_grace_hours: positiveInt
+          .max(168, 'at most 168 hours (a week)')
+          .default(defaults.DEFAULT_CAB.missed_agenda_grace_hours),
+        emergency_within_hours: positiveInt.default(defaults.DEFAULT_CAB.emergency_within_hours),
+        agenda_sections: z
+          .array(
+            z.strictObject({
+              id: z.enum(defaults.AGENDA_SECTION_IDS),
+              title: z.string().min(1),
+            }),
+          )
+          .prefault(defaults.DEFAULT_CAB.agenda_sections),
+      }),
+    )
     .prefault({}),
   channels: z
     .strictObject({
@@ -311,15 +316,19 @@ const policyObject = z.strictObject({
     .prefault({}),
 });
 
-type PolicyShape = z.infer<typeof policyObject>;
+export type PolicyShape = z.infer<typeof policyShape>;
 type Issue = { path: (string | number)[]; message: string };
 
 function duplicates(values: readonly string[]): string[] {
   return values.filter((value, index) => values.indexOf(value) !== index);
 }
 
-// Cross-references between sections: every role, risk level and rule a section names must exist.
-function crossReferenceIssues(policy: PolicyShape): Issue[] {
+/**
+ * Cross-references between sections: every role, risk level and rule a section names must exist. `assumed` names
+ * the single-role keys left at a built-in default that names a role the policy does not define (warned, not
+ * refused: see adapt.ts).
+ */
+export function crossReferenceIssues(policy: PolicyShape, assumed: ReadonlySet<string> = new Set()): Issue[] {
   const issues: Issue[] = [];
   const roles = new Set(Object.keys(policy.roles));
   const levelIds = policy.risk.levels.map((level) => level.id);
@@ -399,7 +408,8 @@ function crossReferenceIssues(policy: PolicyShape): Issue[] {
     });
   }
 
-  checkRole(['approvals', 'fallback_role'], policy.approvals.fallback_role);
+  if (!assumed.has('approvals.fallback_role'))
+    checkRole(['approvals', 'fallback_role'], policy.approvals.fallback_role);
   for (const key of ['review_roles', 'escalate_to_roles', 'quiet_roles'] as const) {
     policy.approvals[key].forEach((role, index) => {
       checkRole(['approvals', key, index], role);
@@ -437,9 +447,19 @@ function crossReferenceIssues(policy: PolicyShape): Issue[] {
   policy.emergency.cab_review_risk_levels.forEach((level, index) => {
     checkLevel(['emergency', 'cab_review_risk_levels', index], level);
   });
-  policy.cab.review_risk_levels.forEach((level, index) => {
-    checkLevel(['cab', 'review_risk_levels', index], level);
-  });
+  if (!policy.cab.enabled) {
+    for (const [level, row] of Object.entries(policy.approval_matrix)) {
+      row.forEach((role, index) => {
+        if (role === policy.cab.role)
+          issues.push({ path: ['approval_matrix', level, index], message: `"${role}" is the CAB, and cab is none` });
+      });
+    }
+    if (policy.emergency.cab_review_risk_levels.length > 0)
+      issues.push({
+        path: ['emergency', 'cab_review_risk_levels'],
+        message: 'must be empty when cab is none (no CAB to present emergencies to)',
+      });
+  }
   // Under the chair rule nobody else can decide, so a CAB that meets needs its chair.
   if (policy.cab.channel && policy.cab.decision_rule === 'chair' && !policy.cab.chair) {
     issues.push({
@@ -469,7 +489,8 @@ function crossReferenceIssues(policy: PolicyShape): Issue[] {
     else if (freeze.from.length === 10 && freeze.to < freeze.from)
       issues.push({ path: ['freezes', index, 'to'], message: 'must not be before from' });
   });
-  checkRole(['scheduling', 'exception_role'], policy.scheduling.exception_role);
+  if (!assumed.has('scheduling.exception_role'))
+    checkRole(['scheduling', 'exception_role'], policy.scheduling.exception_role);
   policy.implementation.review_risk_levels.forEach((level, index) => {
     checkLevel(['implementation', 'review_risk_levels', index], level);
   });
@@ -479,11 +500,7 @@ function crossReferenceIssues(policy: PolicyShape): Issue[] {
   return issues;
 }
 
-export const policySchema = policyObject.superRefine((policy, ctx) => {
-  for (const issue of crossReferenceIssues(policy)) ctx.addIssue({ code: 'custom', ...issue });
-});
-
-export type Policy = z.infer<typeof policySchema>;
+export type Policy = PolicyShape;
 export type RiskPolicy = Policy['risk'];
 
 /** Where the audit log's head is witnessed: `channels.audit`, else the log channel. */

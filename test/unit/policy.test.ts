@@ -196,11 +196,6 @@ describe('the minimal policy file', () => {
       expected: { role: 'cab', decision_rule: 'chair', quorum: 3, calendar_days: 14, missed_agenda_grace_hours: 4 },
     },
     {
-      name: '5.3 CAB reviews high and critical changes',
-      actual: () => policy.cab.review_risk_levels,
-      expected: ['high', 'critical'],
-    },
-    {
       name:
         '9.1–9.2 exceptions approved by the CTO; a freeze can be excepted; freezes announced ' +
         'by the change manager, CTO or CISO',
@@ -522,7 +517,6 @@ describe('invalid policy files: PolicyError naming the file and the key path', (
 approval_matrix: { low: [peer] }
 approval_sla: { low: { review_business_days: 1, approval_business_days: 1 } }
 emergency: { cab_review_risk_levels: [] }
-cab: { review_risk_levels: [] }
 deployment_windows: []
 `);
     expect(message).toContain('no entry for risk level "constructor"');

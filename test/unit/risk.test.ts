@@ -130,7 +130,7 @@ approval_sla:
   major: { review_business_days: 2, approval_business_days: 2 }
   severe: { review_business_days: 4, approval_business_days: 4 }
 emergency: { cab_review_risk_levels: [severe] }
-cab: { channel: C0CAB0001, chair: U0CHAIR01, review_risk_levels: [severe] }
+cab: { channel: C0CAB0001, chair: U0CHAIR01 }
 implementation: { review_risk_levels: [major, severe] }
 channels: { log: C0LOG0001 }
 deployment_windows:

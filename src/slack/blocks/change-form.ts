@@ -76,6 +76,16 @@ export function systemsInput(policy: Policy, initial: readonly string[] = []): t
   });
 }
 
+/** What each type offered is for, from the policy's `change_types.*.examples` (3.1). */
+function changeTypeExamples(policy: Policy): string {
+  const { normal, standard } = policy.change_types;
+  const types = policy.standard_changes.length > 0 ? [normal, standard] : [normal];
+  return types
+    .filter((type) => type.examples !== '')
+    .map((type) => `${type.label}: e.g. ${type.examples}.`)
+    .join(' ');
+}
+
 /** The POL-SEC-008 4.2 fields; a retrospective form has no type to choose and asks when the fix ran. */
 function requestFormBlocks(
   policy: Policy,
@@ -116,12 +126,12 @@ function requestFormBlocks(
     ...(retrospective
       ? []
       : [
-          input(CHANGE_FIELDS.changeType, 'Change type', {
-            type: 'static_select',
-            action_id: FORM_ACTION,
-            options: typeOptions,
-            initial_option: typeOptions[0],
-          }),
+          input(
+            CHANGE_FIELDS.changeType,
+            'Change type',
+            { type: 'static_select', action_id: FORM_ACTION, options: typeOptions, initial_option: typeOptions[0] },
+            changeTypeExamples(policy) ? { hint: plain(changeTypeExamples(policy), 2000) } : {},
+          ),
         ]),
     { ...systemsInput(policy, prefill.systems), ...scheduleCheck },
     ...riskFactors,

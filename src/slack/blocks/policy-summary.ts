@@ -46,6 +46,10 @@ export function policySummaryBlocks(policy: Policy, now: Date): types.KnownBlock
         `${authorizers.fallbackAnyOf.map((role) => roleWithMembers(policy, role)).join(', ') || 'nobody'}`,
     ),
     section(`*Deployment windows* (${policy.timezone})\n${windows || 'none: emergency changes only'}`),
-    context(`CAB meets on cron \`${policy.cab.schedule}\`${policy.cab.channel ? ` in <#${policy.cab.channel}>` : ''}.`),
+    context(
+      policy.cab.enabled
+        ? `CAB meets on cron \`${policy.cab.schedule}\`${policy.cab.channel ? ` in <#${policy.cab.channel}>` : ''}.`
+        : 'No CAB: approvals follow the matrix alone.',
+    ),
   ];
 }

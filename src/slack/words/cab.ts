@@ -118,3 +118,7 @@ export function closeMeetingRefusalText(refusal: Exclude<CloseMeetingOutcome, { 
       return 'Only the CAB chair closes the meeting.';
   }
 }
+
+/** Answer to a CAB command where the policy has no CAB. */
+export const NO_CAB_TEXT =
+  'This organisation has no CAB (policy `cab: none`): changes are approved by the matrix alone.';

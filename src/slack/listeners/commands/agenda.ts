@@ -1,6 +1,7 @@
 import { nextMeetingAt } from '../../../domain/cab.js';
 import { agendaFor } from '../../../services/cab.js';
 import { agendaPreview } from '../../blocks/agenda.js';
+import { NO_CAB_TEXT } from '../../words/cab.js';
 import { ackSent, ephemeral, type Subcommand } from './subcommand.js';
 
 /** `/change agenda`: a preview of the next CAB agenda for anyone; the chair may post it now. */
@@ -9,6 +10,10 @@ export const agendaSubcommand: Subcommand = {
   usage: 'agenda',
   summary: 'preview the next CAB agenda (the chair can post it now)',
   async run({ ack, respond, command, deps }) {
+    if (!deps.policy.cab.enabled) {
+      await ack(ephemeral(NO_CAB_TEXT));
+      return;
+    }
     // Reading a busy week's record takes longer than an ack should: answer through the response URL.
     await ack();
     await ackSent();

@@ -3,7 +3,7 @@ import { conveneEmergencyCab, minutesOn } from '../../../services/cab.js';
 import { minutesMessages } from '../../blocks/cab.js';
 import { quoteUserText } from '../../blocks/mrkdwn.js';
 import { boardMembers } from '../../role-members.js';
-import { conveneText } from '../../words/cab.js';
+import { conveneText, NO_CAB_TEXT } from '../../words/cab.js';
 import { ephemeral, respondInPages, type Subcommand, type SubcommandContext } from './subcommand.js';
 
 const USAGE =
@@ -77,6 +77,10 @@ export const cabSubcommand: Subcommand = {
   usage: 'cab convene CHG-<n> | cab minutes [YYYY-MM-DD]',
   summary: 'call an emergency CAB for a change, or read the minutes of a meeting',
   async run(context) {
+    if (!context.deps.policy.cab.enabled) {
+      await context.ack(ephemeral(NO_CAB_TEXT));
+      return;
+    }
     const [action = '', rest = ''] = context.args.split(/\s+(.*)/s);
     if (action.toLowerCase() === 'convene') return convene(context, rest.trim());
     if (action.toLowerCase() === 'minutes') return minutes(context, rest.trim());

@@ -1,0 +1,126 @@
+// Fits the built-in defaults (POL-SEC-008) to an organisation that names its own roles: a default key the
+// policy file did not write keeps only the roles the policy defines, so only what the policy uses must agree.
+import type { PolicyShape } from './schema.js';
+
+export interface PolicyIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+export interface AdaptedPolicy {
+  policy: PolicyShape;
+  /** Single-role keys left at a default naming an undefined role: not refused, warned. */
+  assumed: Set<string>;
+  warnings: string[];
+  /** Defaults that would be left empty by fitting them: approval nobody could give. */
+  issues: PolicyIssue[];
+}
+
+/** Whether the policy file wrote the key at `path` (the raw YAML document, before defaults). */
+function wrote(raw: unknown, path: readonly string[]): boolean {
+  let node = raw;
+  for (const key of path) {
+    if (typeof node !== 'object' || node === null || !Object.hasOwn(node, key)) return false;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return true;
+}
+
+const mapValues = <T, U>(record: Record<string, T>, map: (value: T) => U): Record<string, U> =>
+  Object.fromEntries(Object.entries(record).map(([key, value]) => [key, map(value)]));
+
+export function adaptDefaults(parsed: PolicyShape, raw: unknown): AdaptedPolicy {
+  const policy = structuredClone(parsed);
+  const defined = new Set(Object.keys(policy.roles));
+  // Under `cab: none` the board's role approves nothing, whatever `roles` lists.
+  const known = (role: string) => defined.has(role) && (policy.cab.enabled || role !== policy.cab.role);
+  const leftOut = new Map<string, Set<string>>();
+  const note = (role: string, key: string) => leftOut.set(role, (leftOut.get(role) ?? new Set()).add(key));
+  const unwritten = (...path: string[]) => !wrote(raw, path);
+  const keepDefined = (key: string, roles: readonly string[]) => {
+    for (const role of roles) if (!known(role)) note(role, key);
+    return roles.filter(known);
+  };
+  const issues: PolicyIssue[] = [];
+  const assumed = new Set<string>();
+
+  if (unwritten('approval_matrix')) {
+    const fitted = mapValues(policy.approval_matrix, (row) => keepDefined('approval_matrix', row));
+    const emptied = Object.keys(fitted).filter((level) => fitted[level]?.length === 0);
+    if (emptied.length > 0)
+      issues.push({
+        path: ['approval_matrix'],
+        message:
+          `not written, and the built-in matrix names roles this policy does not define, so nobody would approve ` +
+          `${emptied.join(', ')} changes: write approval_matrix with your own roles`,
+      });
+    policy.approval_matrix = fitted;
+  }
+  if (unwritten('review_rules')) {
+    const rules = mapValues(policy.review_rules, (rule) => ({
+      ...rule,
+      approvals: Object.fromEntries(
+        Object.entries(rule.approvals).filter(([role]) => keepDefined('review_rules', [role]).length),
+      ),
+    }));
+    policy.review_rules = Object.fromEntries(
+      Object.entries(rules).filter(([, rule]) => Object.keys(rule.approvals).length > 0),
+    );
+  }
+  // The security triggers apply the security rule: left out with it (a rule the file wrote must exist).
+  const ruleLeftOut =
+    unwritten('review_rules') &&
+    unwritten('security_review', 'rule') &&
+    !Object.hasOwn(policy.review_rules, policy.security_review.rule);
+  if (ruleLeftOut && unwritten('security_review', 'triggers')) {
+    policy.security_review.triggers = [];
+    for (const role of Object.keys(parsed.review_rules[parsed.security_review.rule]?.approvals ?? {}))
+      note(role, 'security_review.triggers');
+  }
+  if (unwritten('change_types', 'standard', 'approver_roles'))
+    policy.change_types.standard.approver_roles = keepDefined(
+      'change_types.standard.approver_roles',
+      policy.change_types.standard.approver_roles,
+    );
+  for (const key of ['review_roles', 'escalate_to_roles', 'quiet_roles'] as const) {
+    if (unwritten('approvals', key)) policy.approvals[key] = keepDefined(`approvals.${key}`, policy.approvals[key]);
+  }
+  for (const key of ['business_hours', 'after_hours', 'fallback_any_of'] as const) {
+    if (!unwritten('emergency', 'authorizers', key)) continue;
+    const roles = policy.emergency.authorizers[key];
+    const fitted = keepDefined(`emergency.authorizers.${key}`, roles);
+    if (fitted.length === 0 && roles.length > 0 && key !== 'fallback_any_of')
+      issues.push({
+        path: ['emergency', 'authorizers', key],
+        message:
+          `not written, and the built-in authorizers (${roles.join(', ')}) are not roles of this policy, so nobody ` +
+          `could authorize an emergency: write emergency.authorizers with your own roles`,
+      });
+    policy.emergency.authorizers[key] = fitted;
+  }
+  for (const key of ['dispute_notify_roles', 'overdue_notify_roles'] as const) {
+    if (unwritten('emergency', key)) policy.emergency[key] = keepDefined(`emergency.${key}`, policy.emergency[key]);
+  }
+  if (!policy.cab.enabled && unwritten('emergency', 'cab_review_risk_levels'))
+    policy.emergency.cab_review_risk_levels = [];
+  for (const [key, role] of [
+    ['approvals.fallback_role', policy.approvals.fallback_role],
+    ['scheduling.exception_role', policy.scheduling.exception_role],
+  ] as const) {
+    const [section, name] = key.split('.') as [string, string];
+    if (unwritten(section, name) && !known(role)) {
+      assumed.add(key);
+      note(role, key);
+    }
+  }
+
+  const warnings =
+    leftOut.size === 0
+      ? []
+      : [
+          `built-in defaults name roles this policy does not define, so they were left out: ` +
+            [...leftOut].map(([role, keys]) => `${role} (${[...keys].join(', ')})`).join('; ') +
+            '. Write those keys to name your own roles.',
+        ];
+  return { policy, assumed, warnings, issues };
+}
