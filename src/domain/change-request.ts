@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { Policy } from '../policy/schema.js';
 import type { FormIssue, IssueSink } from './form-issues.js';
+import { assessRisk, effectiveRiskLevel } from './risk.js';
+import { earliestStart, requiredNoticeHours } from './schedule.js';
 
 /** Field names of the change request form (POL-SEC-008 4.2); the Slack modal maps each to its block. */
 export type ChangeField =
@@ -127,6 +129,21 @@ export function readAffectedSystems(
  */
 export type RequestMode = 'request' | 'retrospective';
 
+/** The notice a request needs, by its type and the risk level its answers give (none until they are complete). */
+function noticeOf(
+  request: { type: ChangeRequest['type']; riskAnswers: Record<string, number>; requestedRiskLevel: string | undefined },
+  policy: Policy,
+): number {
+  const complete = policy.risk.factors.every((factor) => Object.hasOwn(request.riskAnswers, factor.id));
+  const requested = policy.risk.levels.some((level) => level.id === request.requestedRiskLevel)
+    ? request.requestedRiskLevel
+    : undefined;
+  const riskLevel = complete
+    ? effectiveRiskLevel(assessRisk(request.riskAnswers, policy.risk).level, requested, policy.risk)
+    : null;
+  return requiredNoticeHours({ type: request.type, riskLevel }, policy);
+}
+
 /**
  * Validates a submitted change request against the policy at `now`. Issues are named by field so
  * each lands on its own input; nothing is thrown for bad input.
@@ -193,6 +210,12 @@ export function validateChangeRequest(
     issues.push({ field: 'plannedStart', code: 'in_past' });
   else if (mode === 'retrospective' && plannedStart.getTime() >= startOfThisMinute + 60_000)
     issues.push({ field: 'plannedStart', code: 'in_future' });
+  else if (mode === 'request') {
+    const notice = noticeOf({ type, riskAnswers, requestedRiskLevel }, policy);
+    const earliest = earliestStart(now, notice);
+    if (earliest && plannedStart < earliest)
+      issues.push({ field: 'plannedStart', code: 'short_notice', hours: notice, earliest, timeZone: policy.timezone });
+  }
   if (!plannedEnd) issues.push({ field: 'plannedEnd', code: 'required' });
   else if (plannedStart && plannedEnd.getTime() <= plannedStart.getTime())
     issues.push({ field: 'plannedEnd', code: 'not_after_start' });

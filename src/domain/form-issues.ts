@@ -12,6 +12,8 @@ export type FormProblem =
   /** A time earlier than the policy allows: more than `minutes` before the record it belongs to. */
   | { code: 'too_early'; minutes: number }
   | { code: 'not_after_start' }
+  /** A start sooner than the policy's notice allows (issue 16.4): `earliest` is the first allowed. */
+  | { code: 'short_notice'; hours: number; earliest: Date; timeZone: string }
   /** `value` is not in the policy's catalog (systems, standard changes). */
   | { code: 'not_in_catalog'; value: string }
   /** A choice the form did not offer. */

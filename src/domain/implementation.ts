@@ -3,8 +3,16 @@
 import type { Policy } from '../policy/schema.js';
 import { readText, TEXT_MAX } from './change-request.js';
 import type { FormIssue, FormResult } from './form-issues.js';
-import type { ChangeState } from './lifecycle.js';
-import { type Freeze, freezesDuring, type Interval, nextAllowedPeriod, type ScheduleException } from './schedule.js';
+import type { ChangeState, ChangeType } from './lifecycle.js';
+import {
+  earliestStart,
+  type Freeze,
+  freezesDuring,
+  type Interval,
+  nextAllowedPeriod,
+  requiredNoticeHours,
+  type ScheduleException,
+} from './schedule.js';
 
 /** What the change's owner does after approval, in order: run it, then validate, review and close it. */
 export const IMPLEMENTATION_STEPS = ['start', 'complete', 'fail', 'roll_back', 'verify', 'review', 'close'] as const;
@@ -173,6 +181,9 @@ export interface StartFacts {
   plannedEnd: Date | null;
   /** Set when an exception was requested; the change's approval includes the exception approver's. */
   scheduleException: ScheduleException | null;
+  type: ChangeType;
+  /** When it was documented: the notice it needs counts from then. */
+  createdAt: Date;
 }
 
 /** The next window a refused start may use, for the risk level, read in the policy's time zone. */
@@ -190,6 +201,8 @@ export type StartRefusal = { ref: string } & (
   | { code: 'frozen_since_exception'; freeze: Freeze }
   | ({ code: 'frozen'; freeze: Freeze } & NextWindow)
   | ({ code: 'outside_windows' } & NextWindow)
+  /** Documented with less notice than the policy asks (issue 16.4): it may start from `earliest`. */
+  | { code: 'short_notice'; hours: number; earliest: Date; timeZone: string }
 );
 
 /**
@@ -198,7 +211,7 @@ export type StartRefusal = { ref: string } & (
  */
 export function startRefusal(
   change: StartFacts,
-  policy: Pick<Policy, 'timezone' | 'deployment_windows'>,
+  policy: Pick<Policy, 'timezone' | 'deployment_windows' | 'scheduling'>,
   freezes: readonly Freeze[],
   now: Date,
 ): StartRefusal | undefined {
@@ -207,6 +220,9 @@ export function startRefusal(
     const code = change.state === 'pending_approval' || change.state === 'submitted' ? 'not_approved' : 'not_startable';
     return { code, ref, state: change.state };
   }
+  const hours = requiredNoticeHours(change, policy);
+  const earliest = earliestStart(change.createdAt, hours);
+  if (earliest && now < earliest) return { code: 'short_notice', ref, hours, earliest, timeZone: policy.timezone };
   // Approved with its exception: the exception approver signed off on running outside the windows and
   // in the freezes it named; a freeze announced since still holds it.
   const excepted = change.scheduleException;

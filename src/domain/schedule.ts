@@ -3,6 +3,7 @@
 import { DateTime } from 'luxon';
 import type { Policy } from '../policy/schema.js';
 import { localDate } from './business-hours.js';
+import type { ChangeType } from './lifecycle.js';
 import { weekdayFromIso } from './weekday.js';
 import { atWallClock, calendarDate } from './zoned-time.js';
 
@@ -97,6 +98,25 @@ export function schedulingDates(interval: Interval, now: Date, timeZone: string)
   const start = new Date(Math.min(interval.start.getTime(), now.getTime()));
   const end = new Date(Math.max(interval.end.getTime(), now.getTime()) + (SEARCH_DAYS + 1) * DAY_MS);
   return datesOf({ start, end }, timeZone);
+}
+
+/**
+ * The least notice a change needs (issue 16.4), in hours from when it is documented to its start: the larger of
+ * its type's and its risk level's `scheduling.notice_hours`; 0 for an emergency or when the policy sets none.
+ */
+export function requiredNoticeHours(
+  change: { type: ChangeType; riskLevel: string | null },
+  policy: Pick<Policy, 'scheduling'>,
+): number {
+  if (change.type === 'emergency') return 0;
+  const { by_type: byType, by_risk: byRisk } = policy.scheduling.notice_hours;
+  const forRisk = change.riskLevel !== null && Object.hasOwn(byRisk, change.riskLevel) ? byRisk[change.riskLevel] : 0;
+  return Math.max(byType[change.type] ?? 0, forRisk ?? 0);
+}
+
+/** The earliest a change documented at `documentedAt` may start, or undefined when it needs no notice. */
+export function earliestStart(documentedAt: Date, noticeHours: number): Date | undefined {
+  return noticeHours > 0 ? new Date(documentedAt.getTime() + noticeHours * 3_600_000) : undefined;
 }
 
 /** A freeze as the instants it covers: midnight of its first day to midnight after its last. */

@@ -270,6 +270,14 @@ export const policyShape = z.strictObject({
           error: 'expected "exception" (an approved exception may run in a freeze) or "refuse"',
         })
         .default(defaults.DEFAULT_SCHEDULING.freeze_rule),
+      // The least notice a change needs, in hours from when it is documented to its start (004 4.2: normal
+      // changes 48 h): the larger of its type's and its risk level's. Emergencies need none.
+      notice_hours: z
+        .strictObject({
+          by_type: z.strictObject({ standard: positiveInt.optional(), normal: positiveInt.optional() }).prefault({}),
+          by_risk: z.record(identifier, positiveInt).prefault({}),
+        })
+        .prefault({}),
       // Not checked against roles: a role the policy does not list has no members.
       freeze_manager_roles: z.array(identifier).prefault(defaults.DEFAULT_SCHEDULING.freeze_manager_roles),
     })
@@ -489,6 +497,8 @@ export function crossReferenceIssues(policy: PolicyShape, assumed: ReadonlySet<s
     else if (freeze.from.length === 10 && freeze.to < freeze.from)
       issues.push({ path: ['freezes', index, 'to'], message: 'must not be before from' });
   });
+  for (const level of Object.keys(policy.scheduling.notice_hours.by_risk))
+    checkLevel(['scheduling', 'notice_hours', 'by_risk', level], level);
   if (!assumed.has('scheduling.exception_role'))
     checkRole(['scheduling', 'exception_role'], policy.scheduling.exception_role);
   policy.implementation.review_risk_levels.forEach((level, index) => {

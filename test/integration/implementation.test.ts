@@ -9,6 +9,7 @@ import {
   rollbacks,
   verifications,
 } from '../../src/db/schema.js';
+import { parsePolicy } from '../../src/policy/load.js';
 import { FORM_ACTION } from '../../src/slack/blocks/change-form.js';
 import { CHANGE_FIELDS, IMPLEMENTATION_FIELDS } from '../../src/slack/blocks/form-fields.js';
 import { IMPLEMENTATION_ACTIONS, IMPLEMENTATION_VIEWS, VIEWS } from '../../src/slack/ids.js';
@@ -22,6 +23,7 @@ import {
   submitChangeForm,
   submitView,
 } from '../support/interactions.js';
+import { MINIMAL_POLICY_YAML } from '../support/policy.js';
 import { startTestApp, type TestApp, type TestAppOptions } from '../support/test-app.js';
 
 const REQUESTER = 'U0REQ0001';
@@ -433,5 +435,43 @@ describe('implementation (9.1, 8.4, 10.4) and closure', () => {
     expect(await step(app, OWNER, 'start')).toBe('CHG-1 is started.');
     const started = auditOf(app).find((event) => event.toState === 'implementing');
     expect(started?.data).toMatchObject({ underException: { outsideWindow: true } });
+  });
+});
+
+describe('issue 16.4 lead time: scheduling.notice_hours, in the form and again at Start (004 4.2: 48 h)', () => {
+  const noticePolicy = () =>
+    parsePolicy(`${MINIMAL_POLICY_YAML}scheduling: { notice_hours: { by_type: { normal: 48 } } }\n`, 'notice.yml')
+      .policy;
+
+  it('refuses a planned start sooner than the notice on the planned-start block, naming the earliest', async () => {
+    const app = await start({ policy: noticePolicy() });
+    // Thu 19 Nov 07:00–08:00 New York: in Thursday's low-risk window, 21 hours after the clock's Wed 10:00.
+    const response = await submitChangeForm(app, REQUESTER, {
+      ...defaultChangeForm(app.clock.now()),
+      risk: LOW,
+      ownerId: OWNER,
+      plannedStart: new Date('2026-11-19T12:00:00Z'),
+      plannedEnd: new Date('2026-11-19T13:00:00Z'),
+    });
+    expect(errorsOf(response.text)).toEqual({
+      [CHANGE_FIELDS.plannedStart]:
+        "This change needs 48 hours' notice (policy scheduling.notice_hours): pick Fri 20 Nov 2026, 10:00 " +
+        '(America/New_York) or later.',
+    });
+    expect(changeRow(app)).toBeUndefined();
+  });
+
+  it('refuses Start until the notice has run from when the change was documented', async () => {
+    const app = await start({ policy: noticePolicy() });
+    await approvedLowChange(app);
+    app.clock.set('2026-11-19T12:05:00Z'); // Thu 07:05 New York: a low-risk window, 21 h after submission
+    expect(await step(app, OWNER, 'start')).toBe(
+      "CHG-1 cannot start yet: it needs 48 hours' notice from when it was documented (policy " +
+        '`scheduling.notice_hours`), so it may start from Fri 20 Nov 2026, 10:00 (America/New_York).',
+    );
+    expect(changeRow(app)?.state).toBe('approved');
+    app.clock.set(TUESDAY_0705);
+    expect(await step(app, OWNER, 'start')).toContain('CHG-1');
+    expect(changeRow(app)?.state).toBe('implementing');
   });
 });

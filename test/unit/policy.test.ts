@@ -204,6 +204,8 @@ describe('the minimal policy file', () => {
         exception_role: 'cto',
         freeze_rule: 'exception',
         freeze_manager_roles: ['change_manager', 'cto', 'ciso'],
+        // POL-SEC-008 asks no notice (11.2 only measures the lead time).
+        notice_hours: { by_type: {}, by_risk: {} },
       },
     },
     {

@@ -4,7 +4,7 @@
 // America/New_York is EST (UTC−5) in winter; every instant below is in winter.
 import { describe, expect, it } from 'vitest';
 import { policyFreezes } from '../../src/domain/policy-freezes.js';
-import { allowedPeriods, fitsWindows, scheduleProblems } from '../../src/domain/schedule.js';
+import { allowedPeriods, fitsWindows, requiredNoticeHours, scheduleProblems } from '../../src/domain/schedule.js';
 import { policyWith } from './policy-fixture.js';
 
 const at = (iso: string) => new Date(iso);
@@ -126,5 +126,23 @@ freezes: [{ every: month_end, last_days: 1, reason: Billing run }]
         freeze: { id: 'policy-1@2027-01-31', from: '2027-01-31', to: '2027-01-31', reason: 'Billing run' },
       },
     ]);
+  });
+});
+
+describe('issue 16.4 the notice a change needs (004 4.2: normal changes documented 48 h before)', () => {
+  const policy = policyWith('scheduling: { notice_hours: { by_type: { normal: 48 }, by_risk: { critical: 72 } } }\n');
+  it.each([
+    { name: 'a normal change: its type’s 48 h', type: 'normal', riskLevel: 'low', hours: 48 },
+    { name: 'a critical normal change: the larger, 72 h', type: 'normal', riskLevel: 'critical', hours: 72 },
+    { name: 'a standard change: only its risk’s', type: 'standard', riskLevel: 'low', hours: 0 },
+    { name: 'an emergency: none, whatever its risk', type: 'emergency', riskLevel: 'critical', hours: 0 },
+  ] as const)('$name', ({ type, riskLevel, hours }) => {
+    expect(requiredNoticeHours({ type, riskLevel }, policy)).toBe(hours);
+  });
+
+  it('is refused for a risk level the policy does not have', () => {
+    expect(() => policyWith('scheduling: { notice_hours: { by_risk: { severe: 1 } } }\n')).toThrow(
+      /scheduling\.notice_hours\.by_risk\.severe/,
+    );
   });
 });

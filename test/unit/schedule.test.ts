@@ -1581,6 +1581,8 @@ describe('startRefusal: whether an approved change may start now (9.1, 9.2)', ()
     plannedStart: est(MON, '07:00'),
     plannedEnd: est(MON, '08:00'),
     scheduleException: null,
+    type: 'normal',
+    createdAt: new Date('2026-01-01T00:00:00Z'),
     ...overrides,
   });
   const thanksgiving = freeze('FRZ-5', MON, MON, 'Thanksgiving week');

@@ -11,6 +11,7 @@ import {
   riskFactorField,
   VERBAL_FIELDS,
 } from '../blocks/form-fields.js';
+import { wallClock } from './schedule.js';
 
 /** The sentence for what is wrong with one input. */
 type Words = (problem: FormProblem) => string;
@@ -61,6 +62,11 @@ const CHANGE_WORDS: Record<Exclude<ChangeIssue['field'], 'riskAnswer'>, Words> =
   plannedStart: (problem) => {
     if (problem.code === 'in_past') return 'The start is in the past; pick a later time.';
     if (problem.code === 'in_future') return 'That is in the future; pick when the fix started.';
+    if (problem.code === 'short_notice')
+      return (
+        `This change needs ${problem.hours} hours' notice (policy scheduling.notice_hours): pick ` +
+        `${wallClock(problem.earliest, problem.timeZone, true)} (${problem.timeZone}) or later.`
+      );
     return 'Pick when the change starts.';
   },
   plannedEnd: (problem) =>

@@ -3,7 +3,7 @@ import type { CloseRefusal, ImplementationStep, StartRefusal } from '../../domai
 import type { StepRefusal } from '../../services/implementation.js';
 import { escapeMrkdwn } from '../blocks/mrkdwn.js';
 import { changeRefusalText } from './refusals.js';
-import { describeFreeze, nextWindowText } from './schedule.js';
+import { describeFreeze, nextWindowText, wallClock } from './schedule.js';
 import { describeState, describeTransition } from './states.js';
 
 /** "start", "mark … failed": how a refusal names the step. */
@@ -78,6 +78,12 @@ export function startRefusalText(refusal: StartRefusal): string {
       return (
         `${ref} cannot start now: it is outside the deployment windows for ${refusal.risk}-risk changes (9.1). ` +
         nextWindowText(refusal.next, refusal.risk, refusal.timeZone)
+      );
+    case 'short_notice':
+      return (
+        `${ref} cannot start yet: it needs ${refusal.hours} hours' notice from when it was documented (policy ` +
+        `\`scheduling.notice_hours\`), so it may start from ${wallClock(refusal.earliest, refusal.timeZone, true)} ` +
+        `(${refusal.timeZone}).`
       );
   }
 }

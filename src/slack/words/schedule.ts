@@ -14,7 +14,7 @@ import { inZone } from '../../domain/zoned-time.js';
 import type { Policy } from '../../policy/schema.js';
 
 /** "Tue 24 Nov 2026, 06:00" or "06:00" in the time zone. */
-function wallClock(at: Date, timeZone: string, withDate: boolean): string {
+export function wallClock(at: Date, timeZone: string, withDate: boolean): string {
   return inZone(at, timeZone)
     .setLocale('en-GB')
     .toFormat(withDate ? 'ccc d LLL yyyy, HH:mm' : 'HH:mm');
