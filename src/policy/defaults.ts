@@ -250,6 +250,15 @@ export const DEFAULT_IMPLEMENTATION = {
 };
 
 // 10.2 Rollback Decision, by incident severity.
+// 10.1 Rollback Triggers: shown when a change is marked failed or rolled back.
+export const DEFAULT_ROLLBACK_TRIGGERS = [
+  'Critical functionality broken',
+  'Unacceptable error rate increase',
+  'Performance degradation >50%',
+  'Security vulnerability introduced',
+  'Data integrity issues',
+];
+
 export const DEFAULT_ROLLBACK_DECISION = {
   critical: { decision_maker: 'On-call engineer', time_limit_minutes: 15 },
   high: { decision_maker: 'Team lead', time_limit_minutes: 30 },

@@ -293,8 +293,17 @@ export const policyShape = z.strictObject({
       review_risk_levels: z.array(identifier).prefault(defaults.DEFAULT_IMPLEMENTATION.review_risk_levels),
     })
     .prefault({}),
+  rollback_triggers: z.array(z.string().min(1).max(150)).prefault(defaults.DEFAULT_ROLLBACK_TRIGGERS),
+  // `decision_maker` as people read it; `decision_maker_role`, when set, names who holds it now.
   rollback_decision: z
-    .record(identifier, z.strictObject({ decision_maker: z.string().min(1), time_limit_minutes: positiveInt }))
+    .record(
+      identifier,
+      z.strictObject({
+        decision_maker: z.string().min(1),
+        decision_maker_role: identifier.optional(),
+        time_limit_minutes: positiveInt,
+      }),
+    )
     .prefault(defaults.DEFAULT_ROLLBACK_DECISION),
   retention_years: z
     .strictObject({
@@ -499,6 +508,10 @@ export function crossReferenceIssues(policy: PolicyShape, assumed: ReadonlySet<s
   });
   for (const level of Object.keys(policy.scheduling.notice_hours.by_risk))
     checkLevel(['scheduling', 'notice_hours', 'by_risk', level], level);
+  for (const [level, rule] of Object.entries(policy.rollback_decision)) {
+    if (rule.decision_maker_role !== undefined)
+      checkRole(['rollback_decision', level, 'decision_maker_role'], rule.decision_maker_role);
+  }
   if (!assumed.has('scheduling.exception_role'))
     checkRole(['scheduling', 'exception_role'], policy.scheduling.exception_role);
   policy.implementation.review_risk_levels.forEach((level, index) => {

@@ -475,3 +475,42 @@ describe('issue 16.4 lead time: scheduling.notice_hours, in the form and again a
     expect(changeRow(app)?.state).toBe('implementing');
   });
 });
+
+describe('issue 16.9 rollback triggers and the decision maker as a role (POL-SEC-008 10.1–10.2; 004 6)', () => {
+  it('shows the policy’s triggers at Failed and Rolled back, and the decision maker’s members', async () => {
+    const policy = parsePolicy(
+      `${MINIMAL_POLICY_YAML}rollback_triggers: ["Performance degradation > 20%", "Critical errors occur"]
+rollback_decision:
+  low: { decision_maker: Change owner, decision_maker_role: manager, time_limit_minutes: 240 }
+  medium: { decision_maker: Change owner, time_limit_minutes: 60 }
+  high: { decision_maker: Team lead, time_limit_minutes: 30 }
+  critical: { decision_maker: On-call engineer, time_limit_minutes: 15 }
+`,
+      'rollback.yml',
+    ).policy;
+    const app = await start({ policy });
+    await approvedLowChange(app);
+    app.clock.set(TUESDAY_0705);
+    await step(app, OWNER, 'start');
+    const shown = () => JSON.stringify(app.slack.callsTo('views.open').at(-1)?.params.view);
+
+    await step(app, OWNER, 'fail');
+    expect(shown()).toContain('*Roll back if (10.1):*\\n• Performance degradation &gt; 20%\\n• Critical errors occur');
+    await submitForm(app, 'fail', { [IMPLEMENTATION_FIELDS.failureReason]: { [FORM_ACTION]: text('Slow') } });
+    await eventually(() => changeRow(app)?.state === 'failed', 'marked failed');
+
+    await step(app, OWNER, 'roll_back');
+    expect(shown()).toContain('10.2 for low-risk changes: the Change owner (<@U0MGR0001>) decides within 240 minutes.');
+    expect(shown()).toContain('Performance degradation &gt; 20%');
+  });
+
+  it('refuses a decision maker role the policy does not define', () => {
+    expect(() =>
+      parsePolicy(
+        `${MINIMAL_POLICY_YAML}rollback_decision: { low: { decision_maker: Lead, decision_maker_role: lead, ` +
+          'time_limit_minutes: 5 } }\n',
+        'bad.yml',
+      ),
+    ).toThrow(/rollback_decision\.low\.decision_maker_role: role "lead" is not defined/);
+  });
+});

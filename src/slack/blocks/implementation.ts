@@ -140,11 +140,26 @@ function formModal(
 const LONG = 3000;
 
 /** The owner marks the change failed: what went wrong. */
-export function failureModal(record: ChangeRecord): types.ModalView {
+export function failureModal(record: ChangeRecord, policy: Policy): types.ModalView {
   return formModal('fail', record, { title: 'Failed', submit: 'Mark failed' }, [
+    ...rollbackTriggerBlocks(policy),
     textInput(IMPLEMENTATION_FIELDS.failureReason, 'What went wrong?', { maxLength: LONG, multiline: true }),
     context('If it is rolled back, press *Rolled back* next to record the rollback (POL-SEC-008 10.4).'),
   ]);
+}
+
+/** The policy's rollback triggers (10.1), so whoever marks a failure sees when a rollback is due. */
+function rollbackTriggerBlocks(policy: Policy): types.KnownBlock[] {
+  if (policy.rollback_triggers.length === 0) return [];
+  const triggers = policy.rollback_triggers.map((trigger) => `• ${escapeMrkdwn(trigger)}`).join('\n');
+  return [context(`*Roll back if (10.1):*\n${triggers}`)];
+}
+
+/** 10.2's decision maker: the role's members when the policy names one. */
+function decisionMakerText(rule: Policy['rollback_decision'][string], policy: Policy): string {
+  const members = rule.decision_maker_role ? (policy.roles[rule.decision_maker_role] ?? []) : [];
+  const who = members.length > 0 ? ` (${members.map(mentionMember).join(', ')})` : '';
+  return `the ${escapeMrkdwn(rule.decision_maker)}${who}`;
 }
 
 /** 10.4's rollback record; 10.2's decision maker and time limit for the change's risk as a reminder. */
@@ -155,11 +170,12 @@ export function rollbackModal(record: ChangeRecord, policy: Policy, now: Date): 
     ...(rule
       ? [
           context(
-            `10.2 for ${risk}-risk changes: the ${escapeMrkdwn(rule.decision_maker)} ` +
+            `10.2 for ${risk}-risk changes: ${decisionMakerText(rule, policy)} ` +
               `decides within ${rule.time_limit_minutes} minutes.`,
           ),
         ]
       : []),
+    ...rollbackTriggerBlocks(policy),
     input(IMPLEMENTATION_FIELDS.rollbackDecidedAt, 'When was the rollback decided?', {
       type: 'datetimepicker',
       action_id: FORM_ACTION,

@@ -14,7 +14,7 @@ import { onChangeButton } from './change-button.js';
 
 /** The steps that record something ask for it in a modal first. */
 const FORMS: Record<ImplementationFormStep, (record: ChangeRecord, ctx: UseCaseContext) => types.ModalView> = {
-  fail: (record) => failureModal(record),
+  fail: (record, ctx) => failureModal(record, ctx.policy),
   roll_back: (record, ctx) => rollbackModal(record, ctx.policy, ctx.now),
   verify: (record, ctx) => verificationModal(record, ctx.policy),
   review: (record) => reviewModal(record),
