@@ -263,7 +263,8 @@ describe('/change remind (4.4: the requester nudges)', () => {
     expect(resent?.params.thread_ts).toBeUndefined();
     expect(String(resent?.params.text)).toContain(`<@${REQUESTER}> asks you to decide on CHG-1`);
     expect(JSON.stringify(resent?.params.blocks)).toContain(`"action_id":"${ACTIONS.approve}"`);
-    expect(requestTs(app, PEERS[1] ?? '')).toBeDefined();
+    // Recorded as the request, once Slack has answered: the next reminder replies under it.
+    await eventually(() => requestTs(app, PEERS[1] ?? '') !== undefined, 'the request recorded');
 
     // Once the peer role is satisfied only the quiet manager is left: nobody to remind.
     await approve(app, PEERS[0] ?? '', 'CHG-1');
