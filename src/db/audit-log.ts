@@ -1,3 +1,4 @@
+import { and, asc, eq } from 'drizzle-orm';
 import type { ChangeState } from '../domain/lifecycle.js';
 import { type ChainedFields, chainTail, eventHash, sortedData } from './audit-chain.js';
 import type { DbExecutor } from './client.js';
@@ -38,4 +39,18 @@ export function recordAudit(db: DbExecutor, entry: AuditEntry, at: Date): void {
   db.insert(auditEvents)
     .values({ ...entry, id, fromState, toState, data, occurredAt: at, prevHash: tail.hash, hash })
     .run();
+}
+
+/** One change's audit events of a type, oldest first: what was already done (a reminder sent, a nudge). */
+export function auditEventsOf(
+  db: DbExecutor,
+  changeId: number,
+  type: string,
+): { actorId: string; data: Record<string, unknown> | null; occurredAt: Date }[] {
+  return db
+    .select({ actorId: auditEvents.actorId, data: auditEvents.data, occurredAt: auditEvents.occurredAt })
+    .from(auditEvents)
+    .where(and(eq(auditEvents.changeId, changeId), eq(auditEvents.type, type)))
+    .orderBy(asc(auditEvents.id))
+    .all();
 }

@@ -125,6 +125,8 @@ export function loadAgendaFacts(db: DbExecutor, since: Date): AgendaFacts {
   const changeFacts = rows.map((row): AgendaChangeFacts => {
     const phase = decisionStage(row.state)?.phase;
     const ownEvents = eventsOf.get(row.id) ?? [];
+    const open = (requirementsOf.get(row.id) ?? []).filter((r) => r.phase === phase);
+    const dueTimes = open.flatMap((r) => (r.dueAt ? [r.dueAt.getTime()] : []));
     return {
       id: row.id,
       ref: formatChangeRef(row.id),
@@ -139,11 +141,12 @@ export function loadAgendaFacts(db: DbExecutor, since: Date): AgendaFacts {
       flaggedAt: row.flaggedAt,
       flagReason: row.flagReason,
       phase,
-      openRoles: (requirementsOf.get(row.id) ?? []).filter((r) => r.phase === phase).map((r) => r.role),
+      openRoles: open.map((r) => r.role),
       approvalRequestedAt:
         ownEvents.findLast(
           (event) => event.type === 'approval.requested' && phase !== undefined && event.data?.phase === phase,
         )?.occurredAt ?? null,
+      slaDueAt: dueTimes.length > 0 ? new Date(Math.min(...dueTimes)) : null,
       verbalApprovals: (verbalOf.get(row.id) ?? []).map((v) => ({
         approverId: v.approverId,
         state: verbalApprovalState(v.outcome ? { outcome: v.outcome } : undefined),

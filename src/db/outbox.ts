@@ -39,7 +39,14 @@ export type SlackDelivery =
   /** Witnesses the audit log's head (event count and the hash of that event) in the audit channel. */
   | { kind: 'audit_head'; count: number; head: string }
   /** The monthly review of a month (11.3), with its chart, in the reports channel. */
-  | { kind: 'monthly_report'; month: string };
+  | { kind: 'monthly_report'; month: string }
+  /**
+   * Reminds someone asked and not yet decided (4.4 SLA, or `/change remind` by `nudgedBy`), in the thread of
+   * their request.
+   */
+  | { kind: 'approval_reminder'; changeId: number; userId: string; phase: ApprovalPhase; nudgedBy?: string }
+  /** Tells the requester and those escalated to that the requirements due at `dueAt` (ISO) are past their SLA. */
+  | { kind: 'sla_escalation'; changeId: number; dueAt: string };
 
 /**
  * Work for a service rather than Slack, queued like a message so it survives restarts; due later
@@ -50,7 +57,15 @@ export type TimerWork =
   | { kind: 'request_approvals'; changeId: number }
   /** Asks an emergency's stand-in authorizers if it is still not authorized. */
   | { kind: 'escalate_authorization'; changeId: number }
-  | { kind: 'paperwork_deadline'; changeId: number; stage: 'reminder' | 'overdue' };
+  | { kind: 'paperwork_deadline'; changeId: number; stage: 'reminder' | 'overdue' }
+  /** A point of a requirement's 4.4 SLA: a reminder at `percent` of it, or the escalation once it is due. */
+  | {
+      kind: 'sla_milestone';
+      changeId: number;
+      requirementId: number;
+      milestone: 'reminder' | 'escalation';
+      percent: number;
+    };
 
 export type OutboxMessage = SlackDelivery | TimerWork;
 
@@ -58,6 +73,7 @@ export const TIMER_KINDS = [
   'request_approvals',
   'escalate_authorization',
   'paperwork_deadline',
+  'sla_milestone',
 ] as const satisfies readonly TimerWork['kind'][];
 
 export function isTimerWork(message: OutboxMessage): message is TimerWork {
@@ -86,6 +102,7 @@ export function routeOf(message: OutboxMessage): DeliveryRoute {
     case 'request_approvals':
     case 'escalate_authorization':
     case 'paperwork_deadline':
+    case 'sla_milestone':
       return route(PRIORITY.urgent, null);
     case 'approval_request':
     case 'verbal_confirmation':
@@ -102,10 +119,12 @@ export function routeOf(message: OutboxMessage): DeliveryRoute {
     case 'monthly_report':
       return route(PRIORITY.notice, 'reports');
     case 'notify_user':
+    case 'approval_reminder':
     case 'implementation_console':
     case 'emergency_console':
       return route(PRIORITY.notice, `dm:${message.userId}`);
     case 'notify_roles':
+    case 'sla_escalation':
       return route(PRIORITY.notice, `roles:${message.changeId}`);
     case 'notify_log':
       // A change's log message before the replies in its thread.

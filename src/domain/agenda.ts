@@ -1,10 +1,11 @@
 import type { Policy } from '../policy/schema.js';
-import { addBusinessDays, localDate } from './business-hours.js';
+import { localDate } from './business-hours.js';
 import { formatChangeRef } from './change-ref.js';
 import { type ObligationKind, outstandingPaperwork, type VerbalApprovalState } from './emergency.js';
 import type { ApprovalPhase, ChangeState, ChangeType } from './lifecycle.js';
 import { policyFreezes } from './policy-freezes.js';
 import { addDays } from './schedule.js';
+import { slaBusinessDays, slaDueAt } from './sla.js';
 
 /** How a change is named everywhere on the agenda (7.3): its ID, title, risk and owner. */
 export interface ChangeHeadline {
@@ -29,6 +30,11 @@ export interface AgendaChangeFacts extends ChangeHeadline {
   openRoles: string[];
   /** When the approvals of its current phase were asked for. */
   approvalRequestedAt: Date | null;
+  /**
+   * When the first of its open requirements' 4.4 SLA runs out, as recorded when they were asked (the time the
+   * reminders and the escalation keep); null when none was recorded (asked before due times were kept).
+   */
+  slaDueAt: Date | null;
   verbalApprovals: { approverId: string; state: VerbalApprovalState; answeredAt: Date | null }[];
   /** An authorization disputed after the fact and not resolved yet (6.3): it may not close. */
   openDispute: { disputedBy: string; disputedAt: Date } | null;
@@ -123,15 +129,31 @@ export function awaitsBoard(
   return (facts.phase === 'approval' || facts.phase === 'retro_approval') && facts.openRoles.includes(policy.cab.role);
 }
 
+type AgendaPolicy = Pick<
+  Policy,
+  'cab' | 'timezone' | 'business_hours' | 'holidays' | 'approval_sla' | 'approvals' | 'freezes'
+>;
+
+/**
+ * When a change waiting for approval is past its 4.4 SLA: the due time recorded on its requirements or, for one
+ * asked before they were recorded, counted the same way from when it was asked (the first open role's SLA).
+ */
+function approvalDueAt(change: AgendaChangeFacts, policy: AgendaPolicy): Date | undefined {
+  if (change.state !== 'pending_approval') return undefined;
+  if (change.slaDueAt) return change.slaDueAt;
+  const askedAt = change.approvalRequestedAt;
+  const days = change.openRoles.flatMap((role) => {
+    const sla = slaBusinessDays({ role, phase: 'approval' }, change.riskLevel, policy);
+    return sla === undefined ? [] : [sla];
+  });
+  return askedAt && days.length > 0 ? slaDueAt(askedAt, Math.min(...days), policy) : undefined;
+}
+
 /**
  * Builds the CAB agenda (POL-SEC-008 7.3) from facts read at `window.now`. Pure: the same
  * facts and window always give the same agenda.
  */
-export function buildAgenda(
-  facts: AgendaFacts,
-  policy: Pick<Policy, 'cab' | 'timezone' | 'business_hours' | 'approval_sla' | 'freezes'>,
-  window: AgendaWindow,
-): Agenda {
+export function buildAgenda(facts: AgendaFacts, policy: AgendaPolicy, window: AgendaWindow): Agenda {
   const { meetingAt, since, now } = window;
   const calendarUntil = new Date(meetingAt.getTime() + policy.cab.calendar_days * 86_400_000);
   const changes = [...facts.changes].sort((a, b) => a.id - b.id);
@@ -204,13 +226,8 @@ export function buildAgenda(
     return dueAt ? [{ change: headline(change), kinds: overdue.map((o) => o.kind), dueAt: dueAt.toISOString() }] : [];
   });
   const pastApprovalSla = changes.flatMap((change) => {
-    const sla =
-      change.riskLevel !== null && Object.hasOwn(policy.approval_sla, change.riskLevel)
-        ? policy.approval_sla[change.riskLevel]
-        : undefined;
-    if (change.state !== 'pending_approval' || !sla || !change.approvalRequestedAt) return [];
-    const dueAt = addBusinessDays(change.approvalRequestedAt, sla.approval_business_days, policy);
-    return dueAt < now
+    const dueAt = approvalDueAt(change, policy);
+    return dueAt && dueAt < now
       ? [{ change: headline(change), dueAt: dueAt.toISOString(), waitingFor: [...change.openRoles] }]
       : [];
   });

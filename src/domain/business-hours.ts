@@ -1,7 +1,7 @@
 import type { Policy } from '../policy/schema.js';
 import { type BusinessCalendar, isHoliday } from './sla.js';
 import { type Weekday, weekdayFromIso } from './weekday.js';
-import { atWallClock, calendarDate, inZone } from './zoned-time.js';
+import { inZone } from './zoned-time.js';
 
 export interface LocalTime {
   weekday: Weekday;
@@ -53,23 +53,4 @@ export function emergencyAuthorizers(
 /** The calendar date of an instant in a time zone, "YYYY-MM-DD" (comparable as a string). */
 export function localDate(at: Date, timeZone: string): string {
   return inZone(at, timeZone).toISODate();
-}
-
-/**
- * When `businessDays` business days have passed since `from` (4.4 SLAs are in business days): the
- * same wall-clock time on the n-th following calendar day that is a business day of the policy.
- */
-export function addBusinessDays(
-  from: Date,
-  businessDays: number,
-  policy: Pick<Policy, 'timezone' | 'business_hours'>,
-): Date {
-  const start = inZone(from, policy.timezone);
-  let date = calendarDate(start.toISODate());
-  for (let counted = 0; counted < businessDays; ) {
-    date = date.plus({ days: 1 });
-    if (policy.business_hours.days.includes(weekdayFromIso(date.weekday))) counted += 1;
-  }
-  const { year, month, day } = date;
-  return atWallClock({ ...start.toObject(), year, month, day }, policy.timezone).toJSDate();
 }

@@ -1,6 +1,7 @@
 // The 4.4 SLA clock: business days counted in business hours, in the policy timezone, skipping holidays.
 import type { DateTime } from 'luxon';
 import type { Policy } from '../policy/schema.js';
+import { isBoardRequirement } from './approvers.js';
 import type { ApprovalPhase } from './lifecycle.js';
 import { weekdayFromIso } from './weekday.js';
 import { atWallClock, calendarDate, inZone } from './zoned-time.js';
@@ -109,4 +110,61 @@ export function slaMilestones(
     at: addBusinessTime(askedAt, (total * percent) / 100, policy),
   }));
   return [...reminders, { kind: 'escalation', percent: 100, at: addBusinessTime(askedAt, total, policy) }];
+}
+
+/** A requirement as a reminder sees it: who was asked, who approved, whether it is satisfied. */
+export interface RemindableRequirement {
+  candidates: readonly string[];
+  satisfiedAt: Date | null;
+  approvals: readonly { approverId: string | null }[];
+}
+
+/**
+ * Who a reminder about some requirements goes to: the candidates of each still open who have not approved it,
+ * nor (approvals.one_role_per_person) another role of the phase (`approvedInPhase`); never members of
+ * approvals.quiet_roles (`quiet`: they may decide, and are not pinged).
+ */
+export function peopleToRemind(
+  about: readonly RemindableRequirement[],
+  context: { approvedInPhase: readonly string[]; oneRolePerPerson: boolean; quiet: readonly string[] },
+): string[] {
+  const { approvedInPhase, oneRolePerPerson, quiet } = context;
+  const people = about
+    .filter((requirement) => requirement.satisfiedAt === null)
+    .flatMap((requirement) =>
+      requirement.candidates.filter(
+        (id) =>
+          !requirement.approvals.some((approval) => approval.approverId === id) &&
+          !(oneRolePerPerson && approvedInPhase.includes(id)) &&
+          !quiet.includes(id),
+      ),
+    );
+  return [...new Set(people)];
+}
+
+/** Who is told, besides the requester, that a requirement is past its SLA: roles whose members are told, people. */
+export interface EscalationTargets {
+  roles: string[];
+  userIds: string[];
+}
+
+/**
+ * Who is told that requirements are past their SLA: the CAB chair for the board's requirement (its members are
+ * the ones late); for every other one, or the board's when there is no chair, approvals.escalate_to_roles.
+ */
+export function escalationTargets(
+  requirements: readonly { role: string; phase: ApprovalPhase }[],
+  policy: Pick<Policy, 'cab' | 'approvals'>,
+): EscalationTargets {
+  const toChair = (requirement: { role: string; phase: ApprovalPhase }) =>
+    isBoardRequirement(requirement, policy) && policy.cab.chair !== undefined;
+  const chair = requirements.some(toChair) && policy.cab.chair ? [policy.cab.chair] : [];
+  const roles = requirements.some((requirement) => !toChair(requirement)) ? policy.approvals.escalate_to_roles : [];
+  return { roles: [...roles], userIds: chair };
+}
+
+/** When the requester may nudge a change again (approvals.requester_nudge_hours after the last); now if never. */
+export function nextNudgeAt(lastNudge: Date | undefined, hours: number, now: Date): Date {
+  if (!lastNudge) return now;
+  return new Date(Math.max(now.getTime(), lastNudge.getTime() + hours * 3600_000));
 }

@@ -8,7 +8,8 @@ import { SYSTEM_ACTOR, type UseCaseContext } from '../services/context.js';
 import { escalateAuthorization } from '../services/emergency.js';
 import { paperworkDeadline } from '../services/paperwork.js';
 import { requestApprovals, rolesAwaitingDecision } from '../services/request-approvals.js';
-import { type RoleDirectory, resolveRoles } from '../services/role-directory.js';
+import { membersOfRoles, type RoleDirectory, resolveRoles } from '../services/role-directory.js';
+import { slaMilestoneReached } from '../services/sla.js';
 
 export interface TimerDependencies {
   db: CabinetDb;
@@ -40,6 +41,12 @@ export function createTimerDispatcher(deps: TimerDependencies): TimerDispatcher 
       case 'paperwork_deadline':
         paperworkDeadline(contextNow(), { changeId: work.changeId, stage: work.stage });
         return;
+      case 'sla_milestone': {
+        // The quiet roles' members are never reminded; resolved first (their user groups through Slack).
+        const quiet = await membersOfRoles(roles, policy.approvals.quiet_roles);
+        slaMilestoneReached(contextNow(), { ...work, quiet });
+        return;
+      }
     }
   };
 }

@@ -15,6 +15,7 @@ import { slaBusinessDays, slaDueAt } from '../domain/sla.js';
 import type { Policy } from '../policy/schema.js';
 import type { UseCaseContext } from './context.js';
 import type { MembersByRole } from './role-directory.js';
+import { startSlaTimers } from './sla.js';
 
 /** Queues the DM asking one person to decide in the change's current phase; keyed, so asking twice sends one. */
 export function askToDecide(tx: DbExecutor, record: ChangeRecord, userId: string, now: Date): void {
@@ -61,14 +62,15 @@ function addCandidates(tx: DbExecutor, record: ChangeRecord, choices: readonly C
   return people;
 }
 
-/** Starts the SLA clock (4.4) of each requirement of the phase that has one, from now. */
+/** Starts the SLA clock (4.4) of each requirement of the phase that has one, from now, with its timers. */
 function startSlaClocks(tx: DbExecutor, at: Pick<UseCaseContext, 'policy' | 'now'>, record: ChangeRecord): void {
   const phase = decisionStage(record.change.state)?.phase;
   if (!phase) return;
   for (const requirement of requirementsOf(record, phase)) {
-    const days = slaBusinessDays(requirement, record.change.riskLevel, at.policy);
-    if (days !== undefined && requirement.dueAt === null)
-      setRequirementDue(tx, requirement.id, slaDueAt(at.now, days, at.policy));
+    const businessDays = slaBusinessDays(requirement, record.change.riskLevel, at.policy);
+    if (businessDays === undefined || requirement.dueAt !== null) continue;
+    setRequirementDue(tx, requirement.id, slaDueAt(at.now, businessDays, at.policy));
+    startSlaTimers(tx, at, { changeId: record.change.id, requirement, businessDays });
   }
 }
 

@@ -1,17 +1,20 @@
 import { type Logger, webApi } from '@slack/bolt';
 import type { Clock } from '../clock.js';
-import type { ChangeRecord } from '../db/change-record.js';
+import type { ChangeRecord, RequirementRecord } from '../db/change-record.js';
 import type { CabinetDb } from '../db/client.js';
 import type { SlackDelivery } from '../db/outbox.js';
+import type { SlackMessageRow } from '../db/slack-messages.js';
 import { requirementsOf } from '../domain/approvers.js';
 import type { ChangeEvent } from '../domain/events.js';
 import { APPROVAL_PHASES, type ApprovalPhase, decisionStage } from '../domain/lifecycle.js';
 import { type MessagePurpose, requestPurpose } from '../domain/message-purpose.js';
+import { escalationTargets } from '../domain/sla.js';
 import { type DeliveryAttempt, DeliveryFailure } from '../jobs/outbox-worker.js';
 import { type Policy, reportsChannelOf } from '../policy/schema.js';
 import { changeToDeliver, recordPostedMessage } from '../services/posted-messages.js';
 import { monthlyReport } from '../services/report.js';
 import { postAuditHead } from './audit-witness.js';
+import { section } from './blocks/blocks.js';
 import {
   approvalRequestMessage,
   changeNotice,
@@ -27,6 +30,7 @@ import { MethodRateLimiter } from './rate-limits.js';
 import { reportChartPng } from './report-chart.js';
 import { roleMembers } from './role-members.js';
 import { CHART_TITLE, chartFileName, chartLegend } from './words/report.js';
+import { escalationText, reminderText, requesterEscalationText } from './words/sla.js';
 
 export interface SlackDeliveryDependencies {
   client: webApi.WebClient;
@@ -98,6 +102,15 @@ function stillToDecide(record: ChangeRecord, request: { phase: ApprovalPhase; us
   );
 }
 
+/** The requirements of the phase the change waits in that were due at `dueAt` and are still open. */
+function lateAt(record: ChangeRecord, dueAt: Date): RequirementRecord[] {
+  const phase = decisionStage(record.change.state)?.phase;
+  if (!phase) return [];
+  return requirementsOf(record, phase).filter(
+    (requirement) => requirement.satisfiedAt === null && requirement.dueAt?.getTime() === dueAt.getTime(),
+  );
+}
+
 export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeliverer {
   const { client, db, policy, clock } = deps;
   // A person's DM channel never changes: opened once per process, not once per message.
@@ -151,15 +164,20 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
     return logMessage(record, policy, now);
   };
 
-  /** Posts a DM that is kept up to date: it is recorded so every refresh renders it again. */
+  /**
+   * Posts a DM that is kept up to date: it is recorded so every refresh renders it again. `lead` is said first
+   * (a reminder that had no request to reply under); a refresh leaves it out.
+   */
   const postTrackedDm = async (
     record: ChangeRecord,
     attempt: DeliveryAttempt,
-    target: { purpose: MessagePurpose; userId: string },
+    target: { purpose: MessagePurpose; userId: string; lead?: string },
   ) => {
-    const { purpose, userId } = target;
+    const { purpose, userId, lead } = target;
     const channel = await openDm(userId);
-    const posted = await postOnce(attempt.key, attempt, { channel, ...render(record, purpose, userId) });
+    const message = render(record, purpose, userId);
+    const body = lead ? { text: lead, blocks: [section(lead), ...message.blocks] } : message;
+    const posted = await postOnce(attempt.key, attempt, { channel, ...body });
     if (posted.ts)
       recordPostedMessage(
         db,
@@ -198,6 +216,41 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
     } catch (error) {
       throw new DeliveryFailure(deliveryFailureOf(error).message, { uncertain: true });
     }
+  };
+
+  /** A reminder in the thread of the person's request; with the request itself when it never went out. */
+  const remind = async (
+    change: { record: ChangeRecord; request: SlackMessageRow | undefined },
+    attempt: DeliveryAttempt,
+    reminder: { userId: string; phase: ApprovalPhase; nudgedBy?: string },
+  ) => {
+    const { record, request } = change;
+    const text = reminderText(record, reminder, clock.now());
+    if (request) {
+      await postOnce(attempt.key, attempt, { channel: request.channelId, thread_ts: request.ts, text });
+      return;
+    }
+    await postTrackedDm(record, attempt, {
+      purpose: requestPurpose(reminder.phase),
+      userId: reminder.userId,
+      lead: text,
+    });
+  };
+
+  /** Tells the requester, and those the late requirements escalate to (each once), that they are past the SLA. */
+  const escalate = async (
+    record: ChangeRecord,
+    attempt: DeliveryAttempt,
+    late: { requirements: RequirementRecord[]; dueAt: Date },
+  ) => {
+    const told = escalationTargets(late.requirements, policy);
+    const members = await Promise.all(told.roles.map(membersOf));
+    const { requesterId } = record.change;
+    const people = new Set([...told.userIds, ...members.flat()].filter((id) => id !== requesterId));
+    const tell = async (userId: string, text: string) =>
+      postOnce(`${attempt.key}:${userId}`, attempt, { channel: await openDm(userId), text });
+    await tell(requesterId, requesterEscalationText(record, late, told));
+    for (const userId of people) await tell(userId, escalationText(record, late, policy, clock.now()));
   };
 
   const cab = createCabDelivery({ client, db, policy, clock, openDm });
@@ -263,6 +316,19 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
       }
       case 'notify_user': {
         await notify(record, attempt, message);
+        return;
+      }
+      case 'approval_reminder': {
+        if (!stillToDecide(record, message)) return;
+        const purpose = requestPurpose(message.phase);
+        const request = messages.find((m) => m.purpose === purpose && m.recipientId === message.userId);
+        await remind({ record, request }, attempt, message);
+        return;
+      }
+      case 'sla_escalation': {
+        const dueAt = new Date(message.dueAt);
+        const requirements = lateAt(record, dueAt);
+        if (requirements.length > 0) await escalate(record, attempt, { requirements, dueAt });
         return;
       }
       case 'notify_roles': {

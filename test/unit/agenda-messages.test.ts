@@ -169,6 +169,7 @@ function baseFacts(id: number): AgendaChangeFacts {
     phase: undefined,
     openRoles: [],
     approvalRequestedAt: null,
+    slaDueAt: null,
     verbalApprovals: [],
     openDispute: null,
     obligations: [],

@@ -1,5 +1,5 @@
-// The CAB agenda (POL-SEC-008 7.3) built from facts read at a fixed clock, and the calendar helpers it
-// counts with: business days for the 4.4 approval SLAs, and calendar dates in the policy timezone.
+// The CAB agenda (POL-SEC-008 7.3) built from facts read at a fixed clock, and the calendar dates it counts
+// with in the policy timezone (the 4.4 approval SLAs are counted by domain/sla.ts, see sla.test.ts).
 import { describe, expect, it } from 'vitest';
 import {
   type Agenda,
@@ -10,7 +10,7 @@ import {
   type ChangeHeadline,
   type UndeliveredMessage,
 } from '../../src/domain/agenda.js';
-import { addBusinessDays, localDate } from '../../src/domain/business-hours.js';
+import { localDate } from '../../src/domain/business-hours.js';
 import { formatChangeRef } from '../../src/domain/change-ref.js';
 import { type ChangeState, decisionStage } from '../../src/domain/lifecycle.js';
 import type { Policy } from '../../src/policy/schema.js';
@@ -53,6 +53,7 @@ function change(id: number, overrides: Partial<AgendaChangeFacts> = {}): AgendaC
     phase: decisionStage(state)?.phase,
     openRoles: [],
     approvalRequestedAt: null,
+    slaDueAt: null,
     verbalApprovals: [],
     openDispute: null,
     obligations: [],
@@ -848,11 +849,12 @@ describe('buildAgenda 7.3 (6) open issues: approvals past their 4.4 SLA (approva
       past: false,
     },
     {
-      name: '4.4 SLA critical, 5 business days from Wed 11-18 09:00 EST: due Wed 11-25 09:00 EST, past at the meeting',
+      // 40 business hours from an opening end at a close: Tue 17:00 is Wed 09:00 in business time.
+      name: '4.4 SLA critical, 5 business days from Wed 11-18 09:00 EST: due Tue 11-24 17:00 EST, past at the meeting',
       riskLevel: 'critical',
       requestedAt: '2026-11-18T14:00:00Z',
       now: NOW.toISOString(),
-      dueAt: '2026-11-25T14:00:00.000Z',
+      dueAt: '2026-11-24T22:00:00.000Z',
       past: true,
     },
     {
@@ -892,6 +894,44 @@ describe('buildAgenda 7.3 (6) open issues: approvals past their 4.4 SLA (approva
     },
   ])('$name', ({ facts }) => {
     expect(agendaOf([facts]).openIssues.pastApprovalSla).toEqual([]);
+  });
+
+  // The agenda tells the story the reminders and the escalation tell: the due time recorded on the requirements.
+  it('4.4 SLA: the due time recorded when the approvers were asked is the one the agenda lists', () => {
+    const recorded = at('2026-11-24T20:00:00Z');
+    const facts = change(1, {
+      riskLevel: 'critical',
+      openRoles: ['manager'],
+      approvalRequestedAt: at('2026-11-24T15:00:00Z'),
+      slaDueAt: recorded,
+    });
+    expect(agendaOf([facts]).openIssues.pastApprovalSla).toEqual([
+      { change: headlineOf(facts), dueAt: recorded.toISOString(), waitingFor: ['manager'] },
+    ]);
+    expect(agendaOf([{ ...facts, slaDueAt: NOW }]).openIssues.pastApprovalSla).toEqual([]);
+  });
+
+  it.each([
+    {
+      name: '4.4 SLA: a holiday does not count (low, Wed 11-18 10:00 EST + 1 day over Thu 11-19 = Fri 10:00 EST)',
+      yaml: 'holidays: ["2026-11-19"]\n',
+      openRoles: ['manager'],
+      dueAt: '2026-11-20T15:00:00.000Z',
+    },
+    {
+      name: '4.4 SLA: the review roles run on the review column (peer, 2 review days: Fri 11-20 10:00 EST)',
+      yaml:
+        'approval_sla: { low: { review_business_days: 2, approval_business_days: 4 }, medium: ' +
+        '{ review_business_days: 2, approval_business_days: 2 }, high: { review_business_days: 3, ' +
+        'approval_business_days: 3 }, critical: { review_business_days: 5, approval_business_days: 5 } }\n',
+      openRoles: ['manager', 'peer'],
+      dueAt: '2026-11-20T15:00:00.000Z',
+    },
+  ])('$name', ({ yaml, openRoles, dueAt }) => {
+    const facts = change(1, { riskLevel: 'low', openRoles, approvalRequestedAt: at('2026-11-18T15:00:00Z') });
+    expect(agendaOf([facts], { policy: policyWith(yaml) }).openIssues.pastApprovalSla).toEqual([
+      { change: headlineOf(facts), dueAt, waitingFor: openRoles },
+    ]);
   });
 });
 
@@ -1100,117 +1140,6 @@ describe('buildAgenda is pure (7.3: the same facts and window always give the sa
     const agenda = buildAgenda(facts(), freezePolicy, WINDOW);
     expect(refs(agenda.forApproval)).toEqual(['CHG-2', 'CHG-5']);
     expect(agenda.freezes.map((freeze) => freeze.reason)).toEqual(['Thanksgiving', 'Year-end freeze']);
-  });
-});
-
-describe('addBusinessDays: 4.4 SLAs count business days (same time of day on the n-th following business day)', () => {
-  const sixDays = policyWith('business_hours: { days: [mon, tue, wed, thu, fri, sat], from: "09:00", to: "17:00" }\n');
-  it.each([
-    {
-      name: '4.4 Fri 2026-11-13 10:00 EST + 1 business day = Mon 11-16 10:00 EST',
-      from: '2026-11-13T15:00:00Z',
-      days: 1,
-      hours: policy,
-      expected: '2026-11-16T15:00:00.000Z',
-    },
-    {
-      name: '4.4 Wed 2026-11-18 10:00 EST + 3 business days = Mon 11-23 10:00 EST',
-      from: '2026-11-18T15:00:00Z',
-      days: 3,
-      hours: policy,
-      expected: '2026-11-23T15:00:00.000Z',
-    },
-    {
-      name: '4.4 Fri 2026-11-13 + 3 business days = Wed 11-18',
-      from: '2026-11-13T15:00:00Z',
-      days: 3,
-      hours: policy,
-      expected: '2026-11-18T15:00:00.000Z',
-    },
-    {
-      name: '4.4 Wed 2026-11-18 + 5 business days = Wed 11-25',
-      from: '2026-11-18T15:00:00Z',
-      days: 5,
-      hours: policy,
-      expected: '2026-11-25T15:00:00.000Z',
-    },
-    {
-      name: '4.4 a request on Sat 2026-11-14 + 1 business day = Mon 11-16',
-      from: '2026-11-14T15:00:00Z',
-      days: 1,
-      hours: policy,
-      expected: '2026-11-16T15:00:00.000Z',
-    },
-    {
-      name:
-        '4.4 Fri 2026-11-13 23:30 EST (UTC says Saturday) + 1 business day = Mon 11-16 23:30 ' +
-        'EST: the weekday is local',
-      from: '2026-11-14T04:30:00Z',
-      days: 1,
-      hours: policy,
-      expected: '2026-11-17T04:30:00.000Z',
-    },
-    {
-      name: '4.4 summer (EDT): Fri 2026-07-10 09:00 EDT + 1 business day = Mon 07-13 09:00 EDT',
-      from: '2026-07-10T13:00:00Z',
-      days: 1,
-      hours: policy,
-      expected: '2026-07-13T13:00:00.000Z',
-    },
-    {
-      name: '4.4 business days Mon–Sat: Fri 2026-11-13 + 1 = Sat 11-14',
-      from: '2026-11-13T15:00:00Z',
-      days: 1,
-      hours: sixDays,
-      expected: '2026-11-14T15:00:00.000Z',
-    },
-    {
-      name: '4.4 business days Mon–Sat: Fri 2026-11-13 + 2 = Mon 11-16 (Sunday skipped)',
-      from: '2026-11-13T15:00:00Z',
-      days: 2,
-      hours: sixDays,
-      expected: '2026-11-16T15:00:00.000Z',
-    },
-    {
-      name: '4.4 0 business days is the same instant',
-      from: '2026-11-14T15:00:00Z',
-      days: 0,
-      hours: policy,
-      expected: '2026-11-14T15:00:00.000Z',
-    },
-  ])('$name', ({ from, days, hours, expected }) => {
-    expect(addBusinessDays(at(from), days, hours).toISOString()).toBe(expected);
-  });
-
-  // Across a DST change the deadline keeps its wall-clock time: addBusinessDays steps calendar days in
-  // the policy timezone, not 24-hour periods (which drift an hour, or a day near midnight).
-  const sundays = policyWith('business_hours: { days: [sun], from: "09:00", to: "17:00" }\n');
-  it.each([
-    {
-      name: '4.4 across fall back: Fri 2026-10-30 11:00 EDT + 1 business day is Mon 11-02 11:00 EST',
-      from: '2026-10-30T15:00:00Z',
-      days: 1,
-      hours: policy,
-      expected: '2026-11-02T16:00:00.000Z',
-    },
-    {
-      name: '4.4 across spring forward: Fri 2026-03-06 23:30 EST + 1 business day is Mon 03-09 23:30 EDT',
-      from: '2026-03-07T04:30:00Z',
-      days: 1,
-      hours: policy,
-      expected: '2026-03-10T03:30:00.000Z',
-    },
-    {
-      name:
-        '4.4 fall back does not count Sun 2026-11-01 twice: Sat 10-31 00:30 EDT + 2 Sunday ' +
-        'business days is Sun 11-08 00:30 EST',
-      from: '2026-10-31T04:30:00Z',
-      days: 2,
-      hours: sundays,
-      expected: '2026-11-08T05:30:00.000Z',
-    },
-  ])('$name', ({ from, days, hours, expected }) => {
-    expect(addBusinessDays(at(from), days, hours).toISOString()).toBe(expected);
   });
 });
 

@@ -14,6 +14,7 @@ import { exportSubcommand } from './export.js';
 import { freezeSubcommand } from './freeze.js';
 import { listChangesSubcommand } from './list-changes.js';
 import { newChange } from './new-change.js';
+import { remindCommand } from './remind.js';
 import { reportSubcommand } from './report.js';
 import { resolveDisputeCommand } from './resolve.js';
 import { showChange } from './show-change.js';
@@ -27,6 +28,7 @@ const SUBCOMMANDS: readonly Subcommand[] = [
   resolveDisputeCommand,
   showChange,
   listChangesSubcommand,
+  remindCommand,
   agendaSubcommand,
   cabSubcommand,
   freezeSubcommand,
