@@ -57,7 +57,8 @@ export type TimerWork =
   | { kind: 'request_approvals'; changeId: number }
   /** Asks an emergency's stand-in authorizers if it is still not authorized. */
   | { kind: 'escalate_authorization'; changeId: number }
-  | { kind: 'paperwork_deadline'; changeId: number; stage: 'reminder' | 'overdue' }
+  /** `dueAt` (ISO): the deadline it is about; absent on rows queued when every item shared one deadline. */
+  | { kind: 'paperwork_deadline'; changeId: number; stage: 'reminder' | 'overdue'; dueAt?: string }
   /** A point of a requirement's 4.4 SLA: a reminder at `percent` of it, or the escalation once it is due. */
   | {
       kind: 'sla_milestone';

@@ -55,14 +55,20 @@ export interface ObligationPlan {
 
 /**
  * What an emergency owes once it is authorized (6.4): documentation, a retrospective ticket, formal
- * approval and a root-cause analysis, within the policy's deadline from the authorization.
+ * approval and a root-cause analysis (those `emergency.paperwork_hours` lists), each by its deadline.
  */
 export function paperworkObligations(authorizedAt: Date, policy: Pick<Policy, 'emergency'>): ObligationPlan[] {
-  const dueAt = new Date(authorizedAt.getTime() + policy.emergency.documentation_deadline_hours * 3_600_000);
-  return (['documentation', 'retro_ticket', 'retro_approval', 'root_cause_analysis'] as const).map((kind) => ({
-    kind,
-    dueAt,
-  }));
+  const every = policy.emergency.documentation_deadline_hours;
+  const hours = policy.emergency.paperwork_hours ?? {
+    documentation: every,
+    retro_ticket: every,
+    retro_approval: every,
+    root_cause_analysis: every,
+  };
+  return (['documentation', 'retro_ticket', 'retro_approval', 'root_cause_analysis'] as const).flatMap((kind) => {
+    const within = hours[kind];
+    return within === undefined ? [] : [{ kind, dueAt: new Date(authorizedAt.getTime() + within * 3_600_000) }];
+  });
 }
 
 /** 6.4 "Present to CAB if high/critical": known once the documentation has assessed the risk. */

@@ -39,7 +39,7 @@ export function createTimerDispatcher(deps: TimerDependencies): TimerDispatcher 
         escalateAuthorization(contextNow(), { changeId: work.changeId, by: { timer: true } });
         return;
       case 'paperwork_deadline':
-        paperworkDeadline(contextNow(), { changeId: work.changeId, stage: work.stage });
+        paperworkDeadline(contextNow(), { changeId: work.changeId, stage: work.stage, dueAt: work.dueAt });
         return;
       case 'sla_milestone': {
         // The quiet roles' members are never reminded; resolved first (their user groups through Slack).

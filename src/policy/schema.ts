@@ -38,6 +38,7 @@ const roleMember = z.string().regex(/^[UWS][A-Z0-9]{2,}$/, 'expected a Slack use
 const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'expected a Slack user ID (U… or W…)');
 const slackChannelId = z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'expected a Slack channel ID (C… or G…)');
 const positiveInt = z.number().int().positive();
+const paperworkHours = z.number().positive().max(720, 'at most 720 hours (30 days)');
 const percent = z.number().min(0).max(100);
 const systemId = z
   .string()
@@ -202,7 +203,22 @@ export const policyShape = z.strictObject({
         .default(defaults.DEFAULT_EMERGENCY.verbal_before_declaration_minutes),
       dispute_resolver_roles: z.array(identifier).prefault(defaults.DEFAULT_EMERGENCY.dispute_resolver_roles),
       documentation_deadline_hours: positiveInt.default(defaults.DEFAULT_EMERGENCY.documentation_deadline_hours),
+      // A reminder that would fall at or before the authorization is not sent.
       reminder_hours_before_deadline: positiveInt.default(defaults.DEFAULT_EMERGENCY.reminder_hours_before_deadline),
+      // 6.4's paperwork and when each is due, in hours after the authorization (fractions allowed: 0.5 is half an
+      // hour). A kind left out is not owed; documentation and the formal approval always are. Unset: every kind
+      // within documentation_deadline_hours.
+      paperwork_hours: z
+        .strictObject({
+          documentation: paperworkHours,
+          retro_ticket: paperworkHours.optional(),
+          retro_approval: paperworkHours,
+          root_cause_analysis: paperworkHours.optional(),
+        })
+        .optional(),
+      // The formal approval after the fact by any one of these roles (MCP4 9: "Reviewed by CTO/CISO"), instead of
+      // the approval matrix; empty: the matrix.
+      retro_review_any_of: z.array(identifier).prefault([]),
       overdue_notify_roles: z.array(identifier).prefault(defaults.DEFAULT_EMERGENCY.overdue_notify_roles),
       overdue_notify_cab_chair: z.boolean().default(defaults.DEFAULT_EMERGENCY.overdue_notify_cab_chair),
       cab_review_risk_levels: z.array(identifier).prefault(defaults.DEFAULT_EMERGENCY.cab_review_risk_levels),
@@ -455,12 +471,9 @@ export function crossReferenceIssues(policy: PolicyShape, assumed: ReadonlySet<s
       checkRole(['emergency', key, index], role);
     });
   }
-  if (policy.emergency.reminder_hours_before_deadline >= policy.emergency.documentation_deadline_hours) {
-    issues.push({
-      path: ['emergency', 'reminder_hours_before_deadline'],
-      message: `must be less than documentation_deadline_hours (${policy.emergency.documentation_deadline_hours})`,
-    });
-  }
+  policy.emergency.retro_review_any_of.forEach((role, index) => {
+    checkRole(['emergency', 'retro_review_any_of', index], role);
+  });
   policy.emergency.cab_review_risk_levels.forEach((level, index) => {
     checkLevel(['emergency', 'cab_review_risk_levels', index], level);
   });

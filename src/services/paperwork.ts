@@ -62,16 +62,21 @@ export function startPaperwork(tx: DbExecutor, record: ChangeRecord, policy: Pol
   const changeId = record.change.id;
   const plan = paperworkObligations(now, policy);
   for (const { kind, dueAt } of plan) addObligation(tx, { changeId, kind, dueAt }, now);
-  const dueAt = plan[0]?.dueAt;
-  if (!dueAt) return;
-  enqueue(tx, { kind: 'paperwork_deadline', changeId, stage: 'reminder' }, now, {
-    dedupeKey: `paperwork_reminder:${changeId}`,
-    dueAt: reminderAt(dueAt, policy),
-  });
-  enqueue(tx, { kind: 'paperwork_deadline', changeId, stage: 'overdue' }, now, {
-    dedupeKey: `paperwork_overdue:${changeId}`,
-    dueAt: dueAt,
-  });
+  // One reminder and one overdue notice per deadline, about what is due then.
+  const deadlines = [...new Set(plan.flatMap(({ dueAt }) => (dueAt ? [dueAt.getTime()] : [])))];
+  for (const deadline of deadlines) {
+    const dueAt = new Date(deadline);
+    const remindAt = reminderAt(dueAt, policy);
+    if (remindAt > now)
+      enqueue(tx, { kind: 'paperwork_deadline', changeId, stage: 'reminder', dueAt: dueAt.toISOString() }, now, {
+        dedupeKey: `paperwork_reminder:${changeId}:${deadline}`,
+        dueAt: remindAt,
+      });
+    enqueue(tx, { kind: 'paperwork_deadline', changeId, stage: 'overdue', dueAt: dueAt.toISOString() }, now, {
+      dedupeKey: `paperwork_overdue:${changeId}:${deadline}`,
+      dueAt,
+    });
+  }
 }
 
 /** Marks one obligation done, once; false when it was already done or is not owed. */
@@ -95,17 +100,22 @@ export function completeObligation(
  */
 export function paperworkDeadline(
   ctx: UseCaseContext,
-  input: { changeId: number; stage: 'reminder' | 'overdue' },
+  input: { changeId: number; stage: 'reminder' | 'overdue'; dueAt?: string },
 ): void {
   const { db, policy, now } = ctx;
   const { changeId, stage } = input;
+  const deadline = input.dueAt === undefined ? undefined : new Date(input.dueAt).getTime();
+  // A reminder is about what falls due at its deadline; an overdue notice about all that is late by then.
+  const concerned = (dueAt: Date | null) =>
+    deadline === undefined ||
+    (dueAt !== null && (stage === 'reminder' ? dueAt.getTime() === deadline : dueAt.getTime() <= deadline));
   db.transaction(
     (tx) => {
       const record = loadChangeRecord(tx, changeId);
       if (!record) return;
-      const outstanding = outstandingPaperwork(record.obligations, record.change.state).map(
-        (obligation) => obligation.kind,
-      );
+      const outstanding = outstandingPaperwork(record.obligations, record.change.state)
+        .filter((obligation) => concerned(obligation.dueAt))
+        .map((obligation) => obligation.kind);
       if (outstanding.length === 0) return;
       recordAudit(
         tx,
@@ -222,7 +232,13 @@ export function documentEmergency(
   const { changeId, request } = input;
   // A retrospective request has no type: it is routed as a normal change, through the normal matrix.
   const assessment = assessRequest({ ...request, type: 'normal' }, policy);
-  const { risk, riskLevel, requirements } = assessment;
+  const { risk, riskLevel } = assessment;
+  // MCP4 9: the review after the fact by any one of some roles, instead of the matrix.
+  const reviewers = policy.emergency.retro_review_any_of;
+  const requirements =
+    reviewers.length > 0
+      ? reviewers.map((role) => ({ role, approvals: 1, alternative: true }))
+      : assessment.requirements.map(({ role, approvals }) => ({ role, approvals, alternative: false }));
   return db.transaction(
     (tx): DocumentationOutcome => {
       const record = loadChangeRecord(tx, changeId);
@@ -304,6 +320,7 @@ export function documentEmergency(
             phase: 'retro_approval',
             role: requirement.role,
             approvalsNeeded: requirement.approvals,
+            alternative: requirement.alternative,
           });
         }
         enqueue(tx, { kind: 'request_approvals', changeId }, now, {

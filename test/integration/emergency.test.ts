@@ -7,6 +7,7 @@ import {
   auditEvents,
   changes,
   obligations,
+  outbox,
   verbalApprovalConfirmations,
   verbalApprovals,
 } from '../../src/db/schema.js';
@@ -449,6 +450,45 @@ describe('after the emergency (6.4)', () => {
     await verbal(app, 'U0SEC0001');
     expect(changeRow(app)?.state).toBe('authorized');
   }
+
+  it('issue 16.7: paperwork the policy lists, each by its own deadline; the retro-review by CTO or CISO (MCP4 9)', async () => {
+    const policy = parsePolicy(
+      `${MINIMAL_POLICY_YAML}emergency: { paperwork_hours: { documentation: 1, retro_approval: 48 }, ` +
+        'retro_review_any_of: [cto, ciso] }\n',
+      'mcp4-emergency.yml',
+    ).policy;
+    const app = await start({ clock: new FakeClock(BUSINESS_HOURS), policy });
+    await authorized(app);
+    const authorizedAt = app.clock.now().getTime();
+    expect(obligationRows(app).map((row) => [row.kind, (row.dueAt?.getTime() ?? 0) - authorizedAt])).toEqual([
+      ['documentation', HOUR],
+      ['retro_approval', 48 * HOUR],
+    ]);
+    // The 4-hour reminder would fall before the 1-hour deadline's authorization: only the 48-hour one has one.
+    const timers = app.database.db
+      .select()
+      .from(outbox)
+      .all()
+      .filter((row) => row.kind === 'paperwork_deadline')
+      .map((row) => [(row.payload as { stage: string }).stage, row.nextAttemptAt.getTime() - authorizedAt]);
+    expect(timers).toEqual([
+      ['overdue', HOUR],
+      ['reminder', 44 * HOUR],
+      ['overdue', 48 * HOUR],
+    ]);
+
+    const ranAt = new Date(app.clock.now().getTime() - HOUR);
+    await submitDocumentation(app, REQUESTER, 'CHG-1', {
+      ...defaultChangeForm(app.clock.now()),
+      risk: [3, 3, 3, 3, 3],
+      plannedStart: ranAt,
+      plannedEnd: new Date(ranAt.getTime() + 20 * MINUTE),
+    });
+    await eventually(() => changeRow(app)?.state === 'pending_retro_approval', 'documented');
+    // Critical by the matrix would need five roles; the retro-review is any one of the CTO and the CISO.
+    await approve(app, 'U0CISO001', 'CHG-1:retro_approval');
+    await eventually(() => changeRow(app)?.state === 'retro_approved', 'retro-approved by the CISO alone');
+  });
 
   it('reminds the owner before the deadline, then tells the manager and the CAB chair once it has passed', async () => {
     const app = await start({ clock: new FakeClock(BUSINESS_HOURS) });

@@ -468,9 +468,14 @@ describe('invalid policy files: PolicyError naming the file and the key path', (
       mentions: ['emergency.overdue_notify_roles[0]', 'boss'],
     },
     {
-      name: '6.4 a reminder no earlier than the deadline itself',
-      yaml: 'emergency: {documentation_deadline_hours: 4, reminder_hours_before_deadline: 4}\n',
-      mentions: ['emergency.reminder_hours_before_deadline', 'less than documentation_deadline_hours (4)'],
+      name: '6.4 paperwork due in no time',
+      yaml: 'emergency: {paperwork_hours: {documentation: 0, retro_approval: 48}}\n',
+      mentions: ['emergency.paperwork_hours.documentation'],
+    },
+    {
+      name: 'MCP4 9 a retro-review by a role nobody defined',
+      yaml: 'emergency: {retro_review_any_of: [auditor]}\n',
+      mentions: ['emergency.retro_review_any_of[0]', 'auditor'],
     },
     {
       name: '6.3 an escalation wait of zero minutes',
