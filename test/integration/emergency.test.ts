@@ -451,7 +451,7 @@ describe('after the emergency (6.4)', () => {
     expect(changeRow(app)?.state).toBe('authorized');
   }
 
-  it('issue 16.7: paperwork the policy lists, each by its own deadline; the retro-review by CTO or CISO (MCP4 9)', async () => {
+  it('issue 16.7: the paperwork the policy lists, each by its deadline; retro-review by CTO or CISO', async () => {
     const policy = parsePolicy(
       `${MINIMAL_POLICY_YAML}emergency: { paperwork_hours: { documentation: 1, retro_approval: 48 }, ` +
         'retro_review_any_of: [cto, ciso] }\n',
