@@ -50,7 +50,9 @@ export type TimerWork =
   | { kind: 'request_approvals'; changeId: number }
   /** Asks an emergency's stand-in authorizers if it is still not authorized. */
   | { kind: 'escalate_authorization'; changeId: number }
-  | { kind: 'paperwork_deadline'; changeId: number; stage: 'reminder' | 'overdue' };
+  | { kind: 'paperwork_deadline'; changeId: number; stage: 'reminder' | 'overdue' }
+  /** Ends a delegation after its last day (and any other past it). */
+  | { kind: 'end_delegation'; delegationId: number };
 
 export type OutboxMessage = SlackDelivery | TimerWork;
 
@@ -58,6 +60,7 @@ export const TIMER_KINDS = [
   'request_approvals',
   'escalate_authorization',
   'paperwork_deadline',
+  'end_delegation',
 ] as const satisfies readonly TimerWork['kind'][];
 
 export function isTimerWork(message: OutboxMessage): message is TimerWork {
@@ -86,6 +89,7 @@ export function routeOf(message: OutboxMessage): DeliveryRoute {
     case 'request_approvals':
     case 'escalate_authorization':
     case 'paperwork_deadline':
+    case 'end_delegation':
       return route(PRIORITY.urgent, null);
     case 'approval_request':
     case 'verbal_confirmation':

@@ -5,6 +5,7 @@ import { decisionStage } from '../domain/lifecycle.js';
 import type { Policy } from '../policy/schema.js';
 import { changeRecordOf } from '../services/change-queries.js';
 import { SYSTEM_ACTOR, type UseCaseContext } from '../services/context.js';
+import { expireDelegations } from '../services/delegations.js';
 import { escalateAuthorization } from '../services/emergency.js';
 import { paperworkDeadline } from '../services/paperwork.js';
 import { requestApprovals, rolesAwaitingDecision } from '../services/request-approvals.js';
@@ -39,6 +40,9 @@ export function createTimerDispatcher(deps: TimerDependencies): TimerDispatcher 
         return;
       case 'paperwork_deadline':
         paperworkDeadline(contextNow(), { changeId: work.changeId, stage: work.stage });
+        return;
+      case 'end_delegation':
+        expireDelegations(contextNow());
         return;
     }
   };
