@@ -1,6 +1,7 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, notInArray, or } from 'drizzle-orm';
+import { DECIDING_STATES, decisionStageOf } from '../domain/lifecycle.js';
 import type { DbExecutor } from './client.js';
-import { approvalCandidates, approvalDecisions, approvalRequirements } from './schema.js';
+import { approvalCandidates, approvalDecisions, approvalRequirements, changes } from './schema.js';
 
 /** Marks a requirement no longer satisfied, e.g. when the approval that met it is disputed. */
 export function unsatisfyRequirement(db: DbExecutor, requirementId: number): void {
@@ -39,9 +40,68 @@ export function setRequirementDue(db: DbExecutor, requirementId: number, dueAt: 
     .run();
 }
 
-/** Adds someone asked to satisfy a requirement; asking twice keeps one. */
-export function addCandidate(db: DbExecutor, requirementId: number, userId: string): void {
-  db.insert(approvalCandidates).values({ requirementId, userId }).onConflictDoNothing().run();
+/**
+ * Adds someone asked to satisfy a requirement, in their own right or as a delegate (`onBehalfOf`); asking twice
+ * keeps the first.
+ */
+export function addCandidate(
+  db: DbExecutor,
+  requirementId: number,
+  userId: string,
+  basis: { onBehalfOf: string } | undefined = undefined,
+): void {
+  db.insert(approvalCandidates)
+    .values({ requirementId, userId, onBehalfOf: basis?.onBehalfOf })
+    .onConflictDoNothing()
+    .run();
+}
+
+/**
+ * Makes someone a candidate of a requirement by an admin's reassignment: they may decide without holding the role.
+ * Someone asked before (in their own right or as a delegate) is reassigned in place.
+ */
+export function reassignCandidate(
+  db: DbExecutor,
+  reassignment: { requirementId: number; userId: string; reassignedBy: string; reason: string },
+): void {
+  const { requirementId, userId, reassignedBy, reason } = reassignment;
+  const values = { onBehalfOf: null, reassignedBy, reassignReason: reason };
+  db.insert(approvalCandidates)
+    .values({ requirementId, userId, ...values })
+    .onConflictDoUpdate({ target: [approvalCandidates.requirementId, approvalCandidates.userId], set: values })
+    .run();
+}
+
+/**
+ * The open requirements someone was asked for in their own right and has not decided: of the phase each change
+ * waits in, not yet satisfied.
+ */
+export function openRequirementsAskedOf(db: DbExecutor, userId: string): { changeId: number; requirementId: number }[] {
+  const decidedByUser = db
+    .select({ requirementId: approvalDecisions.requirementId })
+    .from(approvalDecisions)
+    .where(and(eq(approvalDecisions.approverId, userId), isNull(approvalDecisions.voidedAt)));
+  return db
+    .select({ changeId: approvalRequirements.changeId, requirementId: approvalRequirements.id })
+    .from(approvalCandidates)
+    .innerJoin(approvalRequirements, eq(approvalCandidates.requirementId, approvalRequirements.id))
+    .innerJoin(changes, eq(approvalRequirements.changeId, changes.id))
+    .where(
+      and(
+        eq(approvalCandidates.userId, userId),
+        isNull(approvalCandidates.onBehalfOf),
+        isNull(approvalCandidates.reassignedBy),
+        isNull(approvalRequirements.satisfiedAt),
+        or(
+          ...DECIDING_STATES.map((state) =>
+            and(eq(changes.state, state), eq(approvalRequirements.phase, decisionStageOf(state).phase)),
+          ),
+        ),
+        notInArray(approvalRequirements.id, decidedByUser),
+      ),
+    )
+    .orderBy(approvalRequirements.changeId, approvalRequirements.id)
+    .all();
 }
 
 export function addDecision(db: DbExecutor, decision: NewDecision): void {

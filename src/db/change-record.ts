@@ -28,6 +28,16 @@ export type ReviewRow = typeof postImplementationReviews.$inferSelect;
 export type ChangeVersionRow = typeof changeVersions.$inferSelect;
 export type DisputeRow = typeof authorizationDisputes.$inferSelect;
 
+/** Someone asked to decide on a requirement, and on what ground. */
+export interface AskedRecord {
+  userId: string;
+  /** Asked as the delegate of this candidate. */
+  onBehalfOf: string | null;
+  /** The admin who reassigned the requirement to them, and why. */
+  reassignedBy: string | null;
+  reassignReason: string | null;
+}
+
 export interface RequirementRecord {
   id: number;
   phase: ApprovalPhase;
@@ -38,7 +48,10 @@ export interface RequirementRecord {
   /** When its SLA runs out (null: none). */
   dueAt: Date | null;
   satisfiedAt: Date | null;
+  /** Everyone asked: role holders, their delegates and those it was reassigned to. */
   candidates: string[];
+  /** The same people, with the ground each was asked on. */
+  asked: AskedRecord[];
   /** Approvals that count: voided ones (e.g. a disputed verbal approval) are left out. */
   approvals: DecisionRow[];
 }
@@ -121,6 +134,12 @@ export function loadChangeRecord(db: DbExecutor, changeId: number): ChangeRecord
       dueAt: requirement.dueAt,
       satisfiedAt: requirement.satisfiedAt,
       candidates: requirement.candidates.map((candidate) => candidate.userId),
+      asked: requirement.candidates.map(({ userId, onBehalfOf, reassignedBy, reassignReason }) => ({
+        userId,
+        onBehalfOf,
+        reassignedBy,
+        reassignReason,
+      })),
       approvals: decisions.filter(
         (d) => d.requirementId === requirement.id && d.decision === 'approve' && d.voidedAt === null,
       ),

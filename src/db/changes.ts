@@ -18,11 +18,17 @@ export function listChanges(
   userId: string,
   limit: number,
 ): { rows: ChangeRow[]; total: number } {
-  // Open requirements of the phase the change is in, where the user was asked and has not decided yet.
+  // Open requirements of the phase the change is in, where the user was asked and has not decided (nor a delegate
+  // for them) yet.
   const decidedByUser = db
     .select({ requirementId: approvalDecisions.requirementId })
     .from(approvalDecisions)
-    .where(and(eq(approvalDecisions.approverId, userId), isNull(approvalDecisions.voidedAt)));
+    .where(
+      and(
+        or(eq(approvalDecisions.approverId, userId), eq(approvalDecisions.onBehalfOf, userId)),
+        isNull(approvalDecisions.voidedAt),
+      ),
+    );
   const waitingForUser = inArray(
     changes.id,
     db

@@ -33,6 +33,8 @@ export interface DecisionEvidence {
   /** Set when nobody else held `role`: this role's members were asked, on behalf of `role`. */
   fallbackRole: string | null;
   approverId: string | null;
+  /** A delegate's decision: the delegator it was taken for. */
+  onBehalfOf: string | null;
   decision: 'approve' | 'reject';
   source: 'button' | 'verbal' | 'cab' | 'pre_approved';
   reason: string | null;
@@ -187,6 +189,7 @@ function decisionsOf(db: DbExecutor, ids: number[]): (DecisionEvidence & { chang
         role: approvalDecisions.role,
         fallbackRole: approvalRequirements.fallbackRole,
         approverId: approvalDecisions.approverId,
+        onBehalfOf: approvalDecisions.onBehalfOf,
         decision: approvalDecisions.decision,
         source: approvalDecisions.source,
         reason: approvalDecisions.reason,

@@ -66,7 +66,9 @@ export type TimerWork =
       requirementId: number;
       milestone: 'reminder' | 'escalation';
       percent: number;
-    };
+    }
+  /** Ends a delegation after its last day (and any other past it). */
+  | { kind: 'end_delegation'; delegationId: number };
 
 export type OutboxMessage = SlackDelivery | TimerWork;
 
@@ -75,6 +77,7 @@ export const TIMER_KINDS = [
   'escalate_authorization',
   'paperwork_deadline',
   'sla_milestone',
+  'end_delegation',
 ] as const satisfies readonly TimerWork['kind'][];
 
 export function isTimerWork(message: OutboxMessage): message is TimerWork {
@@ -104,6 +107,7 @@ export function routeOf(message: OutboxMessage): DeliveryRoute {
     case 'escalate_authorization':
     case 'paperwork_deadline':
     case 'sla_milestone':
+    case 'end_delegation':
       return route(PRIORITY.urgent, null);
     case 'approval_request':
     case 'verbal_confirmation':

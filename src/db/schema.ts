@@ -99,6 +99,11 @@ export const approvalCandidates = sqliteTable(
       .notNull()
       .references(() => approvalRequirements.id),
     userId: text('user_id').notNull(),
+    /** Asked as the delegate of this candidate (delegations): may decide for them while the delegation runs. */
+    onBehalfOf: text('on_behalf_of'),
+    /** The admin who reassigned the requirement to this person, who may then decide without holding the role. */
+    reassignedBy: text('reassigned_by'),
+    reassignReason: text('reassign_reason'),
   },
   (table) => [uniqueIndex('approval_candidates_requirement_user_uq').on(table.requirementId, table.userId)],
 );
@@ -119,6 +124,8 @@ export const approvalDecisions = sqliteTable(
     decision: text('decision', { enum: ['approve', 'reject'] }).notNull(),
     reason: text('reason'),
     source: text('source', { enum: ['button', 'verbal', 'cab', 'pre_approved'] }).notNull(),
+    /** A delegate's decision: the delegator it was taken for ("approved by X on behalf of Y"). */
+    onBehalfOf: text('on_behalf_of'),
     decidedAt: timestamp('decided_at').notNull(),
     /**
      * Set when the decision stops counting, e.g. a verbal approval its approver disputed; the row stays
@@ -321,6 +328,31 @@ export const changeFreezes = sqliteTable('change_freezes', {
   // The modal submission that added it: a repeated submission adds nothing.
   submissionKey: text('submission_key').unique(),
 });
+
+/**
+ * An approver's delegation (out of office): until the end of `until` (a date in the policy timezone, inclusive) their
+ * approval requests go to the delegate as well, who may decide for them. Ended once (by `off`, a new delegation or
+ * its expiry); the row stays as the record.
+ */
+export const delegations = sqliteTable(
+  'delegations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    delegatorId: text('delegator_id').notNull(),
+    delegateId: text('delegate_id').notNull(),
+    until: text('until').notNull(),
+    reason: text('reason'),
+    createdAt: timestamp('created_at').notNull(),
+    endedAt: timestamp('ended_at'),
+    /** Who ended it, or `cabinet` when it expired. */
+    endedBy: text('ended_by'),
+  },
+  (table) => [
+    // One delegation not yet ended per delegator.
+    uniqueIndex('delegations_open_delegator_uq').on(table.delegatorId).where(sql`${table.endedAt} IS NULL`),
+    index('delegations_open_delegate_idx').on(table.delegateId).where(sql`${table.endedAt} IS NULL`),
+  ],
+);
 
 /** A rollback as POL-SEC-008 10.4 documents it, one per change. */
 export const rollbacks = sqliteTable('rollbacks', {

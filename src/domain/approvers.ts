@@ -42,6 +42,29 @@ export function openBoardRequirement<
   );
 }
 
+/**
+ * The requirements of the phase the change waits in that a person may be asked for now: open, not the board's (the
+ * CAB decides it), and not an emergency's stand-in before it is escalated (nobody is asked for it yet).
+ */
+export function openAskedRequirements<
+  Requirement extends { phase: ApprovalPhase; role: string; alternative: boolean; satisfiedAt: Date | null },
+>(
+  record: {
+    change: { state: ChangeState; authorizationEscalatedAt: Date | null };
+    requirements: readonly Requirement[];
+  },
+  policy: Pick<Policy, 'cab'>,
+): Requirement[] {
+  const phase = decisionStage(record.change.state)?.phase;
+  if (!phase) return [];
+  return requirementsOf(record, phase).filter(
+    (requirement) =>
+      requirement.satisfiedAt === null &&
+      !isBoardRequirement(requirement, policy) &&
+      (!requirement.alternative || record.change.authorizationEscalatedAt !== null),
+  );
+}
+
 /** The role asked when nobody but the requester or owner holds `role`: its override, else the default. */
 export function fallbackRoleFor(role: string, approvals: Policy['approvals']): string {
   return (
@@ -87,6 +110,7 @@ export interface RequirementState {
   /** One satisfied alternative requirement stands in for all the others (POL-SEC-008 6.3 "CTO or CISO"). */
   alternative: boolean;
   satisfied: boolean;
+  /** Those asked as members of `role` (or `fallbackRole`). */
   candidates: readonly string[];
   /** Who has approved for this role so far. */
   approvers: readonly string[];
@@ -97,6 +121,12 @@ export interface RequirementState {
    * does may not decide. Absent when membership was not resolved; then being asked is enough.
    */
   holders?: readonly string[];
+  /** Asked as the delegate of a candidate: may decide for them while the delegation runs and they hold the role. */
+  delegates?: readonly { delegateId: string; delegatorId: string }[];
+  /** Reassigned to them by an admin: may decide without holding the role. */
+  reassigned?: readonly string[];
+  /** The delegators for whom a delegate has approved here: their approval is given. */
+  approvedOnBehalfOf?: readonly string[];
 }
 
 export interface DecisionContext {
@@ -107,6 +137,8 @@ export interface DecisionContext {
   /** The requirements of the phase the change is being decided in. */
   requirements: readonly RequirementState[];
   oneRolePerPerson: boolean;
+  /** Those whose delegation to the actor runs now (ended or expired ones are not listed). */
+  delegatorsOfActor?: readonly string[];
 }
 
 /** Why someone may not decide on the change now; the Slack layer words it (slack/words/decisions.ts). */
@@ -119,9 +151,16 @@ export type EligibilityRefusal = { ok: false; ref: string } & (
   | { code: 'roles_satisfied'; roles: string[] }
   /** `roles`: those the actor was asked for and holds no longer. */
   | { code: 'no_longer_in_role'; roles: string[] }
+  /** Asked as a delegate, but the delegations of `delegatorIds` ended since. */
+  | { code: 'delegation_ended'; delegatorIds: string[] }
+  /** Asked as a delegate of `delegatorIds`, who hold none of `roles` now. */
+  | { code: 'delegator_not_in_role'; delegatorIds: string[]; roles: string[] }
 );
 
-export type Eligibility = { ok: true; requirementId: number; role: string } | EligibilityRefusal;
+/** `onBehalfOf`: a delegate decides for that delegator; `reassigned`: an admin made the actor an approver. */
+export type Eligibility =
+  | { ok: true; requirementId: number; role: string; onBehalfOf?: string; reassigned?: true }
+  | EligibilityRefusal;
 
 /**
  * Whether a phase's requirements are met: every ordinary requirement satisfied, or any one
@@ -135,9 +174,73 @@ export function approvalsComplete(
   return ordinary.length > 0 && ordinary.every((requirement) => requirement.satisfied);
 }
 
+/** One way the actor may decide on a requirement: in their own right, by reassignment, or for a delegator. */
+interface Route {
+  requirement: RequirementState;
+  onBehalfOf?: string;
+  reassigned?: true;
+}
+
+/** Whose approval a route gives: the actor's, and a delegator's too (one person counts once, 4.4). */
+const principalsOf = (route: Route, actorId: string) => (route.onBehalfOf ? [actorId, route.onBehalfOf] : [actorId]);
+
+const approvedBy = (requirement: RequirementState, personId: string) =>
+  requirement.approvers.includes(personId) || (requirement.approvedOnBehalfOf ?? []).includes(personId);
+
+const rolesOf = (requirements: readonly RequirementState[]) => [
+  ...new Set(requirements.flatMap((requirement) => [requirement.role, requirement.fallbackRole ?? []].flat())),
+];
+
+/** Every way the actor was asked, and those of them usable now (a delegate holding the role counts as one). */
+function routesOf(context: DecisionContext, actorId: string): { asked: Route[]; usable: Route[] } {
+  const running = context.delegatorsOfActor ?? [];
+  const holds = (requirement: RequirementState, personId: string) =>
+    requirement.holders === undefined || requirement.holders.includes(personId);
+  const asked = context.requirements.flatMap((requirement): Route[] => [
+    ...(requirement.candidates.includes(actorId) ? [{ requirement }] : []),
+    ...((requirement.reassigned ?? []).includes(actorId) ? [{ requirement, reassigned: true as const }] : []),
+    ...(requirement.delegates ?? [])
+      .filter((delegate) => delegate.delegateId === actorId)
+      .map((delegate) => ({ requirement, onBehalfOf: delegate.delegatorId })),
+  ]);
+  const usable = asked.filter(({ requirement, onBehalfOf, reassigned }) => {
+    if (reassigned) return true;
+    // Someone asked as a delegate who holds the role now decides in their own right.
+    if (requirement.holders?.includes(actorId)) return true;
+    if (onBehalfOf === undefined) return holds(requirement, actorId);
+    return (
+      running.includes(onBehalfOf) && requirement.candidates.includes(onBehalfOf) && holds(requirement, onBehalfOf)
+    );
+  });
+  return {
+    asked,
+    usable: usable.map((route) =>
+      route.onBehalfOf && route.requirement.holders?.includes(actorId) ? { requirement: route.requirement } : route,
+    ),
+  };
+}
+
+/** Why none of the ways the actor was asked is usable now. */
+function unusableRefusal(asked: readonly Route[], running: readonly string[], ref: string): EligibilityRefusal {
+  const own = asked.filter((route) => route.onBehalfOf === undefined);
+  if (own.length > 0)
+    return { ok: false, code: 'no_longer_in_role', ref, roles: rolesOf(own.map((route) => route.requirement)) };
+  const delegated = asked.flatMap((route) => (route.onBehalfOf ? [{ ...route, delegatorId: route.onBehalfOf }] : []));
+  const inForce = delegated.filter((route) => running.includes(route.delegatorId));
+  const ids = (routes: readonly { delegatorId: string }[]) => [...new Set(routes.map((route) => route.delegatorId))];
+  if (inForce.length === 0) return { ok: false, code: 'delegation_ended', ref, delegatorIds: ids(delegated) };
+  return {
+    ok: false,
+    code: 'delegator_not_in_role',
+    ref,
+    delegatorIds: ids(inForce),
+    roles: rolesOf(inForce.map((route) => route.requirement)),
+  };
+}
+
 /**
- * Whether `actorId` may decide on the change now, and for which role. Any answer but ok says why
- * nothing was recorded, with the facts the person who clicked is told.
+ * Whether `actorId` may decide on the change now, and for which role (and for whom, as a delegate).
+ * Any answer but ok says why nothing was recorded, with the facts the person who clicked is told.
  */
 export function decisionEligibility(context: DecisionContext, actorId: string): Eligibility {
   const ref = context.changeRef;
@@ -146,31 +249,43 @@ export function decisionEligibility(context: DecisionContext, actorId: string): 
   if (actorId === context.requesterId) return { ok: false, code: 'requester', ref };
   if (actorId === context.ownerId) return { ok: false, code: 'owner', ref };
 
-  const candidateFor = context.requirements.filter((requirement) => requirement.candidates.includes(actorId));
-  if (candidateFor.length === 0) return { ok: false, code: 'not_an_approver', ref };
-  // Being asked is not enough: the person must still hold the role when they decide.
-  const asked = candidateFor.filter(
-    (requirement) => requirement.holders === undefined || requirement.holders.includes(actorId),
+  const { asked, usable } = routesOf(context, actorId);
+  if (asked.length === 0) return { ok: false, code: 'not_an_approver', ref };
+  // Being asked is not enough: the person (or the delegator) must still hold the role when they decide.
+  if (usable.length === 0) return unusableRefusal(asked, context.delegatorsOfActor ?? [], ref);
+  const approvedRoles = (people: readonly string[]) =>
+    context.requirements.filter((r) => people.some((person) => approvedBy(r, person))).map((r) => r.role);
+  const open = usable.filter(
+    (route) =>
+      !route.requirement.satisfied &&
+      !principalsOf(route, actorId).some((person) => approvedBy(route.requirement, person)),
   );
-  if (asked.length === 0) {
-    const roles = candidateFor.flatMap((requirement) => [requirement.role, requirement.fallbackRole ?? []].flat());
-    return { ok: false, code: 'no_longer_in_role', ref, roles: [...new Set(roles)] };
+  const alreadyApproved = approvedRoles([actorId]);
+  if (open.length === 0) {
+    if (alreadyApproved.length > 0) return { ok: false, code: 'already_approved', ref, roles: alreadyApproved };
+    return { ok: false, code: 'roles_satisfied', ref, roles: [...new Set(usable.map((r) => r.requirement.role))] };
   }
-  const alreadyApproved = context.requirements
-    .filter((requirement) => requirement.approvers.includes(actorId))
-    .map((r) => r.role);
-  const open = asked.filter((requirement) => !requirement.satisfied && !requirement.approvers.includes(actorId));
-  if (alreadyApproved.length > 0 && (open.length === 0 || context.oneRolePerPerson)) {
-    const code = open.length === 0 ? 'already_approved' : 'one_role_per_person';
-    return { ok: false, code, ref, roles: alreadyApproved };
+  const allowed = context.oneRolePerPerson
+    ? open.filter((route) => approvedRoles(principalsOf(route, actorId)).length === 0)
+    : open;
+  if (allowed.length === 0) {
+    const roles = [...new Set(open.flatMap((route) => approvedRoles(principalsOf(route, actorId))))];
+    return { ok: false, code: 'one_role_per_person', ref, roles };
   }
-  if (open.length === 0) return { ok: false, code: 'roles_satisfied', ref, roles: asked.map((r) => r.role) };
   // An alternative first (it decides the phase alone), then the scarcest role, so a person in two
-  // roles leaves the commoner one to somebody else.
-  const [chosen] = [...open].sort(
-    (a, b) => Number(b.alternative) - Number(a.alternative) || a.candidates.length - b.candidates.length,
+  // roles leaves the commoner one to somebody else; in one's own right before a delegator's.
+  const [chosen] = [...allowed].sort(
+    (a, b) =>
+      Number(b.requirement.alternative) - Number(a.requirement.alternative) ||
+      a.requirement.candidates.length - b.requirement.candidates.length ||
+      Number(a.onBehalfOf !== undefined) - Number(b.onBehalfOf !== undefined),
   );
-  return chosen
-    ? { ok: true, requirementId: chosen.id, role: chosen.role }
-    : { ok: false, code: 'nothing_to_decide', ref };
+  if (!chosen) return { ok: false, code: 'nothing_to_decide', ref };
+  return {
+    ok: true,
+    requirementId: chosen.requirement.id,
+    role: chosen.requirement.role,
+    ...(chosen.onBehalfOf ? { onBehalfOf: chosen.onBehalfOf } : {}),
+    ...(chosen.reassigned ? { reassigned: true as const } : {}),
+  };
 }

@@ -11,6 +11,8 @@ export type ChangeEvent =
   /** The board approved; other approvals are still open. */
   | 'cab_approved'
   | 'cab_deferred'
+  /** An admin reassigned one of its requirements to a named person (told to the requester). */
+  | 'reassigned'
   /**
    * Implementation steps by the owner (9, 10, 8.4): told in the log thread, and the requester when it is
    * someone else.

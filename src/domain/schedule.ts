@@ -273,7 +273,8 @@ export interface FreezeInput {
 
 export const FREEZE_REASON_MAX = 200;
 
-const isCalendarDate = (value: string) =>
+/** Whether the text is a real calendar date, "YYYY-MM-DD". */
+export const isCalendarDate = (value: string) =>
   /^\d{4}-\d{2}-\d{2}$/.test(value) && DateTime.fromISO(value, { zone: 'utc' }).isValid;
 
 /** Why a freeze as typed was refused, by field; the Slack layer words it. */

@@ -5,6 +5,7 @@ import { decisionStage } from '../domain/lifecycle.js';
 import type { Policy } from '../policy/schema.js';
 import { changeRecordOf } from '../services/change-queries.js';
 import { SYSTEM_ACTOR, type UseCaseContext } from '../services/context.js';
+import { expireDelegations } from '../services/delegations.js';
 import { escalateAuthorization } from '../services/emergency.js';
 import { paperworkDeadline } from '../services/paperwork.js';
 import { requestApprovals, rolesAwaitingDecision } from '../services/request-approvals.js';
@@ -47,6 +48,9 @@ export function createTimerDispatcher(deps: TimerDependencies): TimerDispatcher 
         slaMilestoneReached(contextNow(), { ...work, quiet });
         return;
       }
+      case 'end_delegation':
+        expireDelegations(contextNow());
+        return;
     }
   };
 }

@@ -24,6 +24,7 @@ import {
 import type { Policy } from '../policy/schema.js';
 import { announce } from './announce.js';
 import { type ChangeRefusal, changeNotFound, type Refusal, type UseCaseContext } from './context.js';
+import { delegatorsOf, endExpiredDelegations, runningDelegates } from './delegates.js';
 import { completeObligation, startPaperwork } from './paperwork.js';
 import { askNewRoleHolders } from './request-approvals.js';
 import type { MembersByRole } from './role-directory.js';
@@ -44,6 +45,49 @@ export type DecisionOutcome =
 /** What the writes of a decision run with. */
 type DecisionAt = Pick<UseCaseContext, 'policy' | 'now'>;
 
+/** The requirement a decision counts toward, and for whom when a delegate or a reassigned person takes it. */
+export interface EligibleFor {
+  requirementId: number;
+  role: string;
+  onBehalfOf?: string;
+  reassigned?: true;
+}
+
+/** What the decision's audit event adds about who it was taken for. */
+function decidedFor(eligible: EligibleFor): Record<string, unknown> {
+  return {
+    ...(eligible.onBehalfOf ? { onBehalfOf: eligible.onBehalfOf } : {}),
+    ...(eligible.reassigned ? { reassigned: true } : {}),
+  };
+}
+
+/** A delegate's decision uses the delegation: audited as such, with the delegation it relied on. */
+function recordDelegationUse(
+  tx: DbExecutor,
+  at: DecisionAt,
+  use: { record: ChangeRecord; eligible: EligibleFor; approverId: string; decision: 'approve' | 'reject' },
+): void {
+  const { record, eligible, approverId, decision } = use;
+  if (!eligible.onBehalfOf) return;
+  const delegation = runningDelegates(tx, at, [eligible.onBehalfOf]).get(eligible.onBehalfOf);
+  recordAudit(
+    tx,
+    {
+      changeId: record.change.id,
+      actorId: approverId,
+      type: 'delegation.used',
+      data: {
+        delegationId: delegation?.id ?? null,
+        delegatorId: eligible.onBehalfOf,
+        delegateId: approverId,
+        role: eligible.role,
+        decision,
+      },
+    },
+    at.now,
+  );
+}
+
 /** A phase's decision taken: the state it left the change in, and by whom. */
 interface Decided {
   state: ChangeState;
@@ -61,44 +105,70 @@ interface Counted {
 function contextOf(
   record: ChangeRecord,
   policy: Policy,
-  decision: { stage: DecisionStage | undefined; membersByRole: MembersByRole | undefined },
+  decision: {
+    stage: DecisionStage | undefined;
+    membersByRole: MembersByRole | undefined;
+    delegatorsOfActor: readonly string[];
+  },
 ): DecisionContext {
-  const { stage, membersByRole } = decision;
+  const { stage, membersByRole, delegatorsOfActor } = decision;
   return {
     changeRef: record.ref,
     state: record.change.state,
     requesterId: record.change.requesterId,
     ownerId: record.change.ownerId,
     oneRolePerPerson: policy.approvals.one_role_per_person,
-    requirements: (stage ? requirementsOf(record, stage.phase) : []).map((requirement) => ({
-      id: requirement.id,
-      role: requirement.role,
-      approvalsNeeded: requirement.approvalsNeeded,
-      alternative: requirement.alternative,
-      satisfied: requirement.satisfiedAt !== null,
+    delegatorsOfActor,
+    requirements: (stage ? requirementsOf(record, stage.phase) : []).map((requirement) => {
       // Nobody approves the board's requirement alone, whoever was asked before it became a board decision.
-      candidates: isBoardRequirement(requirement, policy) ? [] : requirement.candidates,
-      approvers: requirement.approvals.flatMap((decided) => (decided.approverId ? [decided.approverId] : [])),
-      fallbackRole: requirement.fallbackRole ?? undefined,
-      holders: membersByRole && holdersOf(requirement, (role) => membersByRole.get(role) ?? []),
-    })),
+      const asked = isBoardRequirement(requirement, policy) ? [] : requirement.asked;
+      return {
+        id: requirement.id,
+        role: requirement.role,
+        approvalsNeeded: requirement.approvalsNeeded,
+        alternative: requirement.alternative,
+        satisfied: requirement.satisfiedAt !== null,
+        candidates: asked.filter((a) => a.onBehalfOf === null && a.reassignedBy === null).map((a) => a.userId),
+        delegates: asked.flatMap((a) => (a.onBehalfOf ? [{ delegateId: a.userId, delegatorId: a.onBehalfOf }] : [])),
+        reassigned: asked.filter((a) => a.reassignedBy !== null).map((a) => a.userId),
+        approvers: requirement.approvals.flatMap((decided) => (decided.approverId ? [decided.approverId] : [])),
+        approvedOnBehalfOf: requirement.approvals.flatMap((decided) =>
+          decided.onBehalfOf ? [decided.onBehalfOf] : [],
+        ),
+        fallbackRole: requirement.fallbackRole ?? undefined,
+        holders: membersByRole && holdersOf(requirement, (role) => membersByRole.get(role) ?? []),
+      };
+    }),
   };
 }
 
 /**
  * Whether the user may decide now, for the decision the change waits for (read only). With the roles'
- * members now, a candidate who left the role may not; without, being asked is enough.
+ * members now, a candidate who left the role may not; without, being asked is enough. A delegate decides only
+ * for those in `delegatorsOfActor` (none when not given).
  */
 export function eligibilityOf(
   record: ChangeRecord,
   policy: Policy,
-  decider: { actorId: string; membersByRole: MembersByRole | undefined },
+  decider: { actorId: string; membersByRole: MembersByRole | undefined; delegatorsOfActor?: readonly string[] },
 ): Eligibility {
-  const { actorId, membersByRole } = decider;
+  const { actorId, membersByRole, delegatorsOfActor = [] } = decider;
   return decisionEligibility(
-    contextOf(record, policy, { stage: decisionStage(record.change.state), membersByRole }),
+    contextOf(record, policy, { stage: decisionStage(record.change.state), membersByRole, delegatorsOfActor }),
     actorId,
   );
+}
+
+/** Whether the actor may decide on the change now, their running delegations included (read only). */
+export function actorEligibility(
+  ctx: UseCaseContext,
+  input: { record: ChangeRecord; membersByRole: MembersByRole },
+): Eligibility {
+  return eligibilityOf(input.record, ctx.policy, {
+    actorId: ctx.actorId,
+    membersByRole: input.membersByRole,
+    delegatorsOfActor: delegatorsOf(ctx.db, ctx, ctx.actorId),
+  });
 }
 
 /**
@@ -156,7 +226,7 @@ export function recordApproval(
   tx: DbExecutor,
   at: DecisionAt,
   record: ChangeRecord,
-  approval: { eligible: { requirementId: number; role: string }; approverId: string; source: 'button' | 'verbal' },
+  approval: { eligible: EligibleFor; approverId: string; source: 'button' | 'verbal' },
 ): { decisionId: number | undefined; state: ChangeState } {
   const { eligible, approverId, source } = approval;
   const { now } = at;
@@ -170,6 +240,7 @@ export function recordApproval(
     role: eligible.role,
     decision: 'approve',
     source,
+    onBehalfOf: eligible.onBehalfOf,
     decidedAt: now,
   });
   if (decisionId === undefined) return { decisionId: undefined, state: record.change.state };
@@ -179,10 +250,11 @@ export function recordApproval(
       changeId,
       actorId: approverId,
       type: 'approval.approved',
-      data: { role: eligible.role, phase: stage.phase, source },
+      data: { role: eligible.role, phase: stage.phase, source, ...decidedFor(eligible) },
     },
     now,
   );
+  recordDelegationUse(tx, at, { record, eligible, approverId, decision: 'approve' });
   const approvals =
     (requirementsOf(record, stage.phase).find((r) => r.id === eligible.requirementId)?.approvals.length ?? 0) + 1;
   return {
@@ -266,7 +338,7 @@ type EligibleDecision = (
   tx: DbExecutor,
   record: ChangeRecord,
   stage: DecisionStage,
-  eligible: { requirementId: number; role: string },
+  eligible: EligibleFor,
 ) => DecisionOutcome;
 
 /** A decision taken on a message or form of one phase: it counts only while the change is still in that phase. */
@@ -295,7 +367,12 @@ function decide(ctx: UseCaseContext, input: DecisionInput, recordDecision: Eligi
       const record = askNewRoleHolders(tx, ctx, { record: read, membersByRole })
         ? (loadChangeRecord(tx, input.changeId) ?? read)
         : read;
-      const eligibility = decisionEligibility(contextOf(record, ctx.policy, { stage, membersByRole }), ctx.actorId);
+      endExpiredDelegations(tx, ctx);
+      const delegatorsOfActor = delegatorsOf(tx, ctx, ctx.actorId);
+      const eligibility = decisionEligibility(
+        contextOf(record, ctx.policy, { stage, membersByRole, delegatorsOfActor }),
+        ctx.actorId,
+      );
       if (!eligibility.ok) return { ok: false, code: 'not_eligible', eligibility };
       if (!stage) return { ok: false, code: 'nothing_to_decide' };
       return recordDecision(tx, record, stage, eligibility);
@@ -322,7 +399,8 @@ export function approveChange(ctx: UseCaseContext, input: DecisionInput): Decisi
 export function rejectChange(ctx: UseCaseContext, input: DecisionInput & { reason: string }): DecisionOutcome {
   const { actorId, now } = ctx;
   const { reason } = input;
-  return decide(ctx, input, (tx, record, stage, { requirementId, role }) => {
+  return decide(ctx, input, (tx, record, stage, eligible) => {
+    const { requirementId, role } = eligible;
     const changeId = record.change.id;
     addDecision(tx, {
       changeId,
@@ -332,14 +410,16 @@ export function rejectChange(ctx: UseCaseContext, input: DecisionInput & { reaso
       decision: 'reject',
       reason,
       source: 'button',
+      onBehalfOf: eligible.onBehalfOf,
       decidedAt: now,
     });
     const state = transitionChange(
       tx,
       record.change,
-      { transition: stage.reject, actorId, data: { role, reason } },
+      { transition: stage.reject, actorId, data: { role, reason, ...decidedFor(eligible) } },
       now,
     );
+    recordDelegationUse(tx, ctx, { record, eligible, approverId: actorId, decision: 'reject' });
     afterDecision(tx, ctx, record, { state, actorId });
     enqueue(tx, { kind: 'refresh_messages', changeId }, now);
     return { ok: true, ref: record.ref, changeState: state, stage };

@@ -121,6 +121,7 @@ const APPROVAL_COLUMNS: Column<DecisionRow>[] = [
   column('role', (d) => d.role),
   column('asked_as_fallback_role', (d) => d.fallbackRole),
   column('approver_id', (d) => d.approverId),
+  column('on_behalf_of', (d) => d.onBehalfOf),
   column('decision', (d) => d.decision),
   column('source', (d) => d.source),
   column('reason', (d) => d.reason),

@@ -14,6 +14,7 @@ import { type ApprovalPhase, decisionStage } from '../domain/lifecycle.js';
 import { slaBusinessDays, slaDueAt } from '../domain/sla.js';
 import type { Policy } from '../policy/schema.js';
 import type { UseCaseContext } from './context.js';
+import { endExpiredDelegations, runningDelegates } from './delegates.js';
 import type { MembersByRole } from './role-directory.js';
 import { startSlaTimers } from './sla.js';
 
@@ -47,19 +48,48 @@ function choicesOf(record: ChangeRecord, phase: ApprovalPhase, policy: Policy, m
   });
 }
 
-/** Records the chosen people as candidates (and the fallback role asked); returns those to ask now. */
-function addCandidates(tx: DbExecutor, record: ChangeRecord, choices: readonly Choice[]): Set<string> {
-  const people = new Set<string>();
+/** Who was asked now: those to send a request to, and the delegates asked for their delegators (by delegator). */
+interface Asked {
+  people: Set<string>;
+  delegates: Record<string, string>;
+}
+
+/**
+ * Records the chosen people as candidates (and the fallback role asked), with the delegate of each whose delegation
+ * runs now (never the change's requester or owner); returns those to ask now.
+ */
+function addCandidates(
+  tx: DbExecutor,
+  at: Pick<UseCaseContext, 'policy' | 'now'>,
+  record: ChangeRecord,
+  choices: readonly Choice[],
+): Asked {
+  const asked: Asked = { people: new Set(), delegates: {} };
+  const { requesterId, ownerId } = record.change;
+  endExpiredDelegations(tx, at);
+  const delegations = runningDelegates(tx, at, [...new Set(choices.flatMap(({ choice }) => choice.candidates))]);
   for (const { requirement, choice } of choices) {
     if (choice.fallbackRole && requirement.fallbackRole === null)
       setFallbackRole(tx, requirement.id, choice.fallbackRole);
+    // An emergency's stand-ins are asked only once it is escalated.
+    const askNow = !requirement.alternative || record.change.authorizationEscalatedAt !== null;
     for (const userId of choice.candidates) {
       addCandidate(tx, requirement.id, userId);
-      // An emergency's stand-ins are asked only once it is escalated.
-      if (!requirement.alternative || record.change.authorizationEscalatedAt) people.add(userId);
+      if (askNow) asked.people.add(userId);
+      const delegateId = delegations.get(userId)?.delegateId;
+      // A delegate who holds the role too is asked in their own right.
+      if (!delegateId || [requesterId, ownerId, ...choice.candidates].includes(delegateId)) continue;
+      addCandidate(tx, requirement.id, delegateId, { onBehalfOf: userId });
+      asked.delegates[userId] = delegateId;
+      if (askNow) asked.people.add(delegateId);
     }
   }
-  return people;
+  return asked;
+}
+
+/** The delegates asked, in an audit event's data (left out when there are none). */
+function delegatesData(asked: Asked): Record<string, unknown> {
+  return Object.keys(asked.delegates).length > 0 ? { delegates: asked.delegates } : {};
 }
 
 /** Starts the SLA clock (4.4) of each requirement of the phase that has one, from now, with its timers. */
@@ -90,7 +120,7 @@ export function requestApprovals(ctx: UseCaseContext, input: { changeId: number;
       const stage = record ? decisionStage(record.change.state) : undefined;
       if (!record || !stage) return;
       const choices = choicesOf(record, stage.phase, policy, membersByRole);
-      const people = addCandidates(tx, record, choices);
+      const asked = addCandidates(tx, ctx, record, choices);
       startSlaClocks(tx, ctx, record);
       const chosen = choices.map(({ choice }) => choice);
       recordAudit(
@@ -103,11 +133,12 @@ export function requestApprovals(ctx: UseCaseContext, input: { changeId: number;
             phase: stage.phase,
             candidates: Object.fromEntries(chosen.map((c) => [c.role, c.candidates])),
             fallbacks: Object.fromEntries(chosen.filter((c) => c.fallbackRole).map((c) => [c.role, c.fallbackRole])),
+            ...delegatesData(asked),
           },
         },
         now,
       );
-      for (const userId of people) askToDecide(tx, record, userId, now);
+      for (const userId of asked.people) askToDecide(tx, record, userId, now);
       // An emergency's requester follows it in its own DM, refreshed below; others get a notice.
       if (record.change.type === 'emergency') enqueue(tx, { kind: 'refresh_messages', changeId }, now);
       else
@@ -141,7 +172,7 @@ export function askNewRoleHolders(
     }))
     .filter(({ choice }) => choice.candidates.length > 0);
   if (fresh.length === 0) return false;
-  const people = addCandidates(tx, record, fresh);
+  const asked = addCandidates(tx, at, record, fresh);
   const changeId = record.change.id;
   recordAudit(
     tx,
@@ -149,11 +180,15 @@ export function askNewRoleHolders(
       changeId,
       actorId: 'cabinet',
       type: 'approval.candidates_added',
-      data: { phase, candidates: Object.fromEntries(fresh.map(({ choice }) => [choice.role, choice.candidates])) },
+      data: {
+        phase,
+        candidates: Object.fromEntries(fresh.map(({ choice }) => [choice.role, choice.candidates])),
+        ...delegatesData(asked),
+      },
     },
     now,
   );
-  for (const userId of people) askToDecide(tx, record, userId, now);
+  for (const userId of asked.people) askToDecide(tx, record, userId, now);
   enqueue(tx, { kind: 'refresh_messages', changeId }, now);
   return true;
 }

@@ -23,6 +23,7 @@ export const ACTIONS = {
   addEvidence: 'emergency_add_evidence',
   cabClose: 'cab_close_meeting',
   cabPostNow: 'cab_post_now',
+  reassign: 'change_reassign',
 } as const;
 
 /** The owner's implementation buttons, one action ID per step (the value is the change ID). */
@@ -78,6 +79,7 @@ export const VIEWS = {
   cabDecisionReason: 'cab_decision_reason',
   cabClose: 'cab_close_meeting',
   freezeAdd: 'freeze_add',
+  reassign: 'change_reassign_form',
 } as const;
 
 /** The views whose submission a listener handles: every modal with a submit button (the details view has none). */
@@ -95,6 +97,13 @@ export const CAB_NOTES_BLOCK = 'cab_notes';
 
 /** The input of the obligation-evidence modal (a ticket link or a root-cause analysis). */
 export const EVIDENCE_BLOCK = 'evidence';
+
+/** The inputs of the reassignment modal: which requirement, to whom, why. */
+export const REASSIGN_FIELDS = {
+  requirement: 'reassign_requirement',
+  person: 'reassign_person',
+  reason: 'reassign_reason',
+} as const;
 
 /** The reject-reason modal's input. */
 export const REJECT_REASON_BLOCK = 'reason';
@@ -174,5 +183,15 @@ export function encodeMeetingValue(meetingId: number): string {
 
 export function parseMeetingValue(value: string | undefined): number | undefined {
   const match = /^CAB-([1-9]\d{0,9})$/.exec(value ?? '');
+  return match?.[1] === undefined ? undefined : Number(match[1]);
+}
+
+/** A requirement offered in the reassignment modal, e.g. "REQ-12" (the server checks it belongs to the change). */
+export function encodeRequirementValue(requirementId: number): string {
+  return `REQ-${requirementId}`;
+}
+
+export function parseRequirementValue(value: string | undefined | null): number | undefined {
+  const match = /^REQ-([1-9]\d{0,9})$/.exec(value ?? '');
   return match?.[1] === undefined ? undefined : Number(match[1]);
 }

@@ -100,6 +100,22 @@ export async function holdsAnyRole(
   }
 }
 
+/**
+ * Whether the user holds any of the roles now, through the listeners' cached directory (a burst of clicks costs one
+ * Slack call per user group); undefined when Slack could not say.
+ */
+export async function holdsRoleNow(
+  directory: RoleDirectory,
+  roles: readonly string[],
+  userId: string,
+): Promise<boolean | undefined> {
+  try {
+    return [...(await resolveRoles(directory, roles)).values()].some((members) => members.includes(userId));
+  } catch {
+    return undefined;
+  }
+}
+
 /** What to tell someone whose role could not be checked. */
 export const ROLE_CHECK_FAILED =
   'Slack did not answer when Cabinet checked your role; nothing was recorded. Try again in a moment.';

@@ -60,6 +60,7 @@ describe('database', () => {
       'change_freezes',
       'change_versions',
       'changes',
+      'delegations',
       'job_runs',
       'obligations',
       'outbox',

@@ -704,3 +704,150 @@ describe('decisionEligibility', () => {
     });
   });
 });
+
+// Issue 15: an approver away delegates to someone who decides for them while the delegation runs and they hold the
+// role (4.4: approvals come from the holders of the roles); an admin may reassign a requirement to a named person,
+// who decides without holding it. Neither lets the requester or owner decide, and one person still counts once.
+describe('decisionEligibility: delegates and reassignment (issue 15)', () => {
+  const CHANGE = 'CHG-42';
+  const MANAGER = 'U0MGR0001';
+  const DEPUTY = 'U0DEP0001';
+  const PEER = 'U0PEER001';
+  const NAMED = 'U0NAMED01';
+
+  function requirement(id: number, role: string, extra: Partial<RequirementState> = {}): RequirementState {
+    return {
+      id,
+      role,
+      approvalsNeeded: 1,
+      alternative: false,
+      satisfied: false,
+      candidates: [],
+      approvers: [],
+      ...extra,
+    };
+  }
+  const manager = (extra: Partial<RequirementState> = {}) =>
+    requirement(1, 'manager', {
+      candidates: [MANAGER],
+      delegates: [{ delegateId: DEPUTY, delegatorId: MANAGER }],
+      holders: [MANAGER],
+      ...extra,
+    });
+  function context(extra: Partial<DecisionContext> = {}): DecisionContext {
+    return {
+      changeRef: CHANGE,
+      state: 'pending_approval',
+      requesterId: REQUESTER,
+      ownerId: OWNER,
+      requirements: [manager()],
+      oneRolePerPerson: true,
+      delegatorsOfActor: [MANAGER],
+      ...extra,
+    };
+  }
+
+  it.each<{ name: string; ctx: DecisionContext; actor: string; expected: unknown }>([
+    {
+      name: 'a delegate whose delegation runs decides for the delegator',
+      ctx: context(),
+      actor: DEPUTY,
+      expected: { ok: true, requirementId: 1, role: 'manager', onBehalfOf: MANAGER },
+    },
+    {
+      name: 'membership not resolved: the delegation is enough',
+      ctx: context({ requirements: [manager({ holders: undefined })] }),
+      actor: DEPUTY,
+      expected: { ok: true, requirementId: 1, role: 'manager', onBehalfOf: MANAGER },
+    },
+    {
+      name: 'the delegator may still decide themself',
+      ctx: context({ delegatorsOfActor: [] }),
+      actor: MANAGER,
+      expected: { ok: true, requirementId: 1, role: 'manager' },
+    },
+    {
+      name: 'a delegate who holds the role now decides in their own right',
+      ctx: context({ requirements: [manager({ holders: [MANAGER, DEPUTY] })], delegatorsOfActor: [] }),
+      actor: DEPUTY,
+      expected: { ok: true, requirementId: 1, role: 'manager' },
+    },
+    {
+      name: 'a delegation that ended (off, replaced or expired)',
+      ctx: context({ delegatorsOfActor: [] }),
+      actor: DEPUTY,
+      expected: {
+        ok: false,
+        reason:
+          `You were asked on behalf of <@${MANAGER}>, whose delegation to you has ended, so you cannot decide on ` +
+          'CHG-42; nothing was recorded.',
+      },
+    },
+    {
+      name: 'the delegator left the role: their delegate may not decide for it',
+      ctx: context({ requirements: [manager({ holders: [] })] }),
+      actor: DEPUTY,
+      expected: {
+        ok: false,
+        reason:
+          `<@${MANAGER}> no longer holds the manager role, so you cannot decide on CHG-42 on their behalf; nothing ` +
+          'was recorded.',
+      },
+    },
+    {
+      name: 'a delegate who is the requester (never asked, and refused anyway)',
+      ctx: context({ requirements: [manager({ delegates: [{ delegateId: REQUESTER, delegatorId: MANAGER }] })] }),
+      actor: REQUESTER,
+      expected: { ok: false, reason: 'You requested CHG-42, so someone else must approve it.' },
+    },
+    {
+      name: 'a delegate who is the owner',
+      ctx: context({ requirements: [manager({ delegates: [{ delegateId: OWNER, delegatorId: MANAGER }] })] }),
+      actor: OWNER,
+      expected: { ok: false, reason: 'You own CHG-42, so someone else must approve it.' },
+    },
+    {
+      name: 'the delegator already approved: the delegate adds nothing (two approvals needed)',
+      ctx: context({ requirements: [manager({ approvalsNeeded: 2, approvers: [MANAGER] })] }),
+      actor: DEPUTY,
+      expected: {
+        ok: false,
+        reason: 'The manager approval of CHG-42 is already given; nothing more is needed from you.',
+      },
+    },
+    {
+      name: 'the delegate approved for the delegator: the delegator adds nothing (two approvals needed)',
+      ctx: context({
+        requirements: [manager({ approvalsNeeded: 2, approvers: [DEPUTY], approvedOnBehalfOf: [MANAGER] })],
+        delegatorsOfActor: [],
+      }),
+      actor: MANAGER,
+      expected: { ok: false, reason: 'Your approval of CHG-42 as manager is already recorded.' },
+    },
+    {
+      name: 'one role per person: the delegator approved as peer, the delegate may not add manager for them',
+      ctx: context({
+        requirements: [
+          requirement(2, 'peer', { candidates: [MANAGER, PEER], satisfied: true, approvers: [MANAGER] }),
+          manager(),
+        ],
+      }),
+      actor: DEPUTY,
+      expected: { ok: false, reason: 'You already approved CHG-42 as peer; one person counts for one role.' },
+    },
+    {
+      name: 'a reassigned person decides without holding the role',
+      ctx: context({ requirements: [requirement(3, 'security', { reassigned: [NAMED], holders: [] })] }),
+      actor: NAMED,
+      expected: { ok: true, requirementId: 3, role: 'security', reassigned: true },
+    },
+    {
+      name: 'a reassigned requester is still refused',
+      ctx: context({ requirements: [requirement(3, 'security', { reassigned: [REQUESTER] })] }),
+      actor: REQUESTER,
+      expected: { ok: false, reason: 'You requested CHG-42, so someone else must approve it.' },
+    },
+  ])('$name', ({ ctx, actor, expected }) => {
+    expect(worded(decisionEligibility(ctx, actor))).toEqual(expected);
+  });
+});

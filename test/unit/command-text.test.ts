@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatChangeRef, parseChangeRef } from '../../src/domain/change-ref.js';
 import { escapeMrkdwn, mentionMember } from '../../src/slack/blocks/mrkdwn.js';
-import { parseCommandText } from '../../src/slack/command-text.js';
+import { parseCommandText, parseUserMention, unescapeCommandText } from '../../src/slack/command-text.js';
 
 describe('parseCommandText', () => {
   it.each([
@@ -110,5 +110,40 @@ describe('mentionMember', () => {
     { id: 'S0GROUP01', expected: '<!subteam^S0GROUP01>' },
   ])('mentionMember($id) → $expected', ({ id, expected }) => {
     expect(mentionMember(id)).toBe(expected);
+  });
+});
+
+describe('parseUserMention: only a person Slack sent as a mention', () => {
+  it.each([
+    { token: '<@U0DEP0001>', id: 'U0DEP0001' },
+    { token: '<@U0DEP0001|deputy>', id: 'U0DEP0001' },
+    { token: '<@W0ENTUSR1|ent user>', id: 'W0ENTUSR1' },
+    { token: '@deputy', id: undefined },
+    { token: 'U0DEP0001', id: undefined },
+    { token: '&lt;@U0DEP0001&gt;', id: undefined },
+    { token: '<#C0LOG0001|log>', id: undefined },
+    { token: '<!subteam^S0PEERS01>', id: undefined },
+    { token: '<@u0dep0001>', id: undefined },
+    { token: '<@U0DEP0001|a<b>', id: undefined },
+    { token: '', id: undefined },
+  ])('$token → $id', ({ token, id }) => {
+    expect(parseUserMention(token)).toBe(id);
+  });
+});
+
+describe('unescapeCommandText: what the person typed', () => {
+  it.each([
+    { text: 'Q&amp;A &lt;launch&gt;', typed: 'Q&A <launch>' },
+    { text: '&amp;lt;', typed: '&lt;' },
+    { text: 'plain', typed: 'plain' },
+    { text: 'ask <@U0DEP0001|deputy> now', typed: 'ask @deputy now' },
+    { text: '<@U0DEP0001>', typed: '@U0DEP0001' },
+    { text: 'in <#C0LOG0001|change-log>', typed: 'in #change-log' },
+    { text: '<!here> <!subteam^S0PEERS01|@peers>', typed: '@here @peers' },
+    { text: 'see <https://example.com/a?b=1&amp;c=2|example.com/a>', typed: 'see example.com/a' },
+    { text: 'see <https://example.com>', typed: 'see https://example.com' },
+    { text: '&lt;@U0DEP0001&gt; typed by hand', typed: '<@U0DEP0001> typed by hand' },
+  ])('$text → $typed', ({ text, typed }) => {
+    expect(unescapeCommandText(text)).toBe(typed);
   });
 });

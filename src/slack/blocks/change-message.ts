@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import type { ChangeRecord, RequirementRecord } from '../../db/change-record.js';
+import type { AskedRecord, ChangeRecord, DecisionRow, RequirementRecord } from '../../db/change-record.js';
 import { isBoardRequirement, requirementsOf } from '../../domain/approvers.js';
 import { nextMeetingAt } from '../../domain/cab.js';
 import { hasOpenDispute, outstandingPaperwork } from '../../domain/emergency.js';
@@ -9,10 +9,11 @@ import type { Policy } from '../../policy/schema.js';
 import { ACTIONS, encodeChangeValue, encodeDecisionValue, REJECT_REASON_BLOCK, VIEWS } from '../ids.js';
 import { OBLIGATION_LABELS } from '../words/paperwork.js';
 import { describeState, PHASE_WORDS } from '../words/states.js';
-import { button, context, divider, header, section, slackDate, truncate } from './blocks.js';
+import { button, context, divider, header, MODAL_BLOCK_LIMIT, section, slackDate, truncate } from './blocks.js';
 import { emergencyBlocks, emergencyButtons } from './emergency.js';
 import { implementationButtons, implementationDetailFields, implementationLines } from './implementation.js';
 import { escapeMrkdwn, mentionMember } from './mrkdwn.js';
+import { reassignBlocks } from './reassign.js';
 import { conflictText } from './schedule.js';
 import { authorizerView, versionBlocks } from './versions.js';
 
@@ -45,6 +46,32 @@ function boardDecisionText(policy: Policy, now: Date): string {
   return `decided by the CAB; ${nextMeetingText(policy, now)}`;
 }
 
+/** Someone asked, with why when it is not their role: a delegate (for whom) or a reassignment (by whom). */
+function askedText(asked: AskedRecord): string {
+  if (asked.reassignedBy) return `${mentionMember(asked.userId)} (reassigned by ${mentionMember(asked.reassignedBy)})`;
+  if (asked.onBehalfOf) return `${mentionMember(asked.userId)} (for ${mentionMember(asked.onBehalfOf)})`;
+  return mentionMember(asked.userId);
+}
+
+/** Who took a decision: "<@X>", or "<@X> on behalf of <@Y>" for a delegate. */
+function deciderText(decision: DecisionRow, nobody: string): string {
+  const decider = decision.approverId ? mentionMember(decision.approverId) : nobody;
+  return decision.onBehalfOf ? `${decider} on behalf of ${mentionMember(decision.onBehalfOf)}` : decider;
+}
+
+/** Why the recipient is asked for a requirement, beside its role in their request. */
+function askedAsText(requirement: RequirementRecord, recipientId: string): string | undefined {
+  const asked = requirement.asked.find((candidate) => candidate.userId === recipientId);
+  if (!asked) return undefined;
+  if (asked.reassignedBy)
+    return (
+      `${requirement.role}, reassigned to you by ${mentionMember(asked.reassignedBy)}: ` +
+      `“${escapeMrkdwn(asked.reassignReason ?? '')}”`
+    );
+  if (asked.onBehalfOf) return `${requirement.role}, on behalf of ${mentionMember(asked.onBehalfOf)}`;
+  return requirement.role;
+}
+
 function requirementLine(
   requirement: RequirementRecord,
   status: { open: boolean; escalated: boolean },
@@ -56,7 +83,7 @@ function requirementLine(
   const role = requirement.fallbackRole ? `${name} (asked of ${requirement.fallbackRole})` : name;
   const sources = { verbal: ' (verbal)', cab: ' (CAB decision)', button: '', pre_approved: '' } as const;
   const approvedBy = requirement.approvals.map(
-    (d) => `${d.approverId ? mentionMember(d.approverId) : 'catalog'}${sources[d.source]} ${slackDate(d.decidedAt)}`,
+    (d) => `${deciderText(d, 'catalog')}${sources[d.source]} ${slackDate(d.decidedAt)}`,
   );
   if (requirement.satisfiedAt) return `:white_check_mark: *${role}* — approved by ${approvedBy.join(', ')}`;
   if (!open) return `:heavy_minus_sign: *${role}* — not needed`;
@@ -66,9 +93,7 @@ function requirementLine(
   const progress =
     requirement.approvalsNeeded > 1 ? ` (${requirement.approvals.length} of ${requirement.approvalsNeeded})` : '';
   const asked =
-    requirement.candidates.length > 0
-      ? requirement.candidates.map(mentionMember).join(', ')
-      : 'nobody holds this role yet';
+    requirement.asked.length > 0 ? requirement.asked.map(askedText).join(', ') : 'nobody holds this role yet';
   return `:hourglass_flowing_sand: *${role}*${progress} — waiting; asked: ${asked}`;
 }
 
@@ -92,8 +117,7 @@ function decisionLines(record: ChangeRecord, policy: Policy, now: Date): string[
   for (const decision of record.decisions) {
     if (decision.decision === 'reject') {
       lines.push(
-        `:no_entry: *Rejected* by ` +
-          `${decision.approverId ? mentionMember(decision.approverId) : 'Cabinet'} ` +
+        `:no_entry: *Rejected* by ${deciderText(decision, 'Cabinet')} ` +
           `(${decision.role}) ${slackDate(decision.decidedAt)}: ` +
           `${escapeMrkdwn(decision.reason ?? '')}`,
       );
@@ -177,9 +201,7 @@ export function approvalRequestMessage(
   // An authorizer's DM keeps showing what they were asked to authorize (6.4 documentation comes later).
   const { record, mark } = phase === 'authorization' ? authorizerView(current) : { record: current, mark: [] };
   const value = encodeDecisionValue(record.change.id, phase);
-  const roles = requirementsOf(record, phase)
-    .filter((r) => r.candidates.includes(recipientId))
-    .map((r) => r.role);
+  const roles = requirementsOf(record, phase).flatMap((r) => askedAsText(r, recipientId) ?? []);
   const stage = decisionStage(record.change.state);
   const open = stage?.phase === phase;
   const buttons = open
@@ -200,7 +222,7 @@ export function approvalRequestMessage(
     blocks: [
       ...changeSummaryBlocks(record, policy, now),
       ...mark,
-      ...(open && roles.length > 0 ? [context(`You are asked as: ${roles.join(', ')}`)] : []),
+      ...(open && roles.length > 0 ? [context(`You are asked as: ${roles.join('; ')}`)] : []),
       { type: 'actions', block_id: 'decision', elements: buttons },
     ],
   };
@@ -293,8 +315,8 @@ function whoMustApprove(record: ChangeRecord, policy: Policy, now: Date, asAsked
     .map((requirement) => {
       if (isBoardRequirement(requirement, policy)) return `• *${requirement.role}*: ${boardDecisionText(policy, now)}`;
       const people =
-        requirement.candidates.length > 0
-          ? requirement.candidates.map(mentionMember).join(', ')
+        requirement.asked.length > 0
+          ? requirement.asked.map(askedText).join(', ')
           : '*nobody* — ask your Cabinet admin to add members to this role';
       const count = requirement.approvalsNeeded > 1 ? `${requirement.approvalsNeeded} of ` : 'one of ';
       const fallback = requirement.fallbackRole
@@ -307,10 +329,8 @@ function whoMustApprove(record: ChangeRecord, policy: Policy, now: Date, asAsked
 
 function lastRejection(record: ChangeRecord): string {
   const rejection = record.decisions.findLast((d) => d.decision === 'reject');
-  return (
-    `${rejection?.approverId ? mentionMember(rejection.approverId) : 'an approver'}: ` +
-    `${escapeMrkdwn(rejection?.reason ?? '')}`
-  );
+  const who = rejection ? deciderText(rejection, 'an approver') : 'an approver';
+  return `${who}: ${escapeMrkdwn(rejection?.reason ?? '')}`;
 }
 
 function outstandingList(record: ChangeRecord): { due: string; items: string } {
@@ -380,6 +400,20 @@ function noticeText(record: ChangeRecord, policy: Policy, event: ChangeEvent, no
         `${title}${deferral?.reason ? `: ${escapeMrkdwn(deferral.reason)}` : ''}. It comes ` +
         `back to the board: ${nextMeetingText(policy, now)}.`
       );
+    }
+    case 'reassigned': {
+      const phase = decisionStage(record.change.state)?.phase ?? 'approval';
+      const lines = requirementsOf(record, phase).flatMap((requirement) =>
+        requirement.asked.flatMap((asked) =>
+          asked.reassignedBy
+            ? [
+                `• *${requirement.role}*: ${mentionMember(asked.userId)}, by ${mentionMember(asked.reassignedBy)}: ` +
+                  `“${escapeMrkdwn(asked.reassignReason ?? '')}”`,
+              ]
+            : [],
+        ),
+      );
+      return `An approval of ${title} was reassigned; the person named is asked now:\n${lines.join('\n')}`;
     }
     case 'paperwork_reminder': {
       const { due, items } = outstandingList(record);
@@ -465,13 +499,20 @@ function changeDetailBlocks(record: ChangeRecord, policy: Policy, now: Date): ty
   ];
 }
 
-export function changeDetailsModal(record: ChangeRecord, policy: Policy, now: Date): types.ModalView {
+/** Everything about a change; `reassignPhase`: an admin looks, and a requirement of that phase may be reassigned. */
+export function changeDetailsModal(
+  record: ChangeRecord,
+  policy: Policy,
+  now: Date,
+  reassignPhase?: ApprovalPhase,
+): types.ModalView {
+  const reassign = reassignPhase ? reassignBlocks(record.change.id, reassignPhase) : [];
   return {
     type: 'modal',
     callback_id: VIEWS.changeDetails,
     title: { type: 'plain_text', text: truncate(record.ref, 24) },
     close: { type: 'plain_text', text: 'Close' },
-    blocks: changeDetailBlocks(record, policy, now),
+    blocks: [...changeDetailBlocks(record, policy, now).slice(0, MODAL_BLOCK_LIMIT - reassign.length), ...reassign],
   };
 }
 

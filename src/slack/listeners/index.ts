@@ -11,6 +11,7 @@ import { registerDetails } from './actions/details.js';
 import { registerDocument } from './actions/document.js';
 import { registerEscalate } from './actions/escalate.js';
 import { registerImplementationStep } from './actions/implementation-step.js';
+import { registerReassign } from './actions/reassign.js';
 import { registerRecordVerbal } from './actions/record-verbal.js';
 import { registerReject } from './actions/reject.js';
 import { registerScheduleCheck } from './actions/schedule-check.js';
@@ -25,6 +26,7 @@ import { registerEmergencySubmitted } from './submissions/emergency-submitted.js
 import { registerEvidenceSubmitted } from './submissions/evidence-submitted.js';
 import { registerFreezeSubmitted } from './submissions/freeze-submitted.js';
 import { registerImplementationSubmitted } from './submissions/implementation-submitted.js';
+import { registerReassignSubmitted } from './submissions/reassign-submitted.js';
 import { registerRejectReasonSubmitted } from './submissions/reject-reason-submitted.js';
 import { registerUnhandledViews } from './submissions/unhandled-views.js';
 import { registerVerbalApprovalSubmitted } from './submissions/verbal-approval-submitted.js';
@@ -34,6 +36,8 @@ export function registerListeners(app: App, deps: ListenerDependencies): void {
   registerApprove(app, deps);
   registerReject(app, deps);
   registerDetails(app, deps);
+  registerReassign(app, deps);
+  registerReassignSubmitted(app, deps);
   registerChangeRequestSubmitted(app, deps);
   registerRejectReasonSubmitted(app, deps);
   registerRecordVerbal(app, deps);

@@ -1,6 +1,7 @@
 import type { EligibilityRefusal } from '../../domain/approvers.js';
 import type { DecisionStage } from '../../domain/lifecycle.js';
 import type { DecisionRefusal } from '../../services/decide.js';
+import { mentionMember } from '../blocks/mrkdwn.js';
 import { changeRefusalText } from './refusals.js';
 import { describeState, PHASE_WORDS } from './states.js';
 
@@ -44,6 +45,16 @@ export function eligibilityRefusalText(refusal: EligibilityRefusal): string {
       return (
         `You no longer hold the ${refusal.roles.join(' or ')} role, so you cannot decide on ${ref}; ` +
         'nothing was recorded.'
+      );
+    case 'delegation_ended':
+      return (
+        `You were asked on behalf of ${refusal.delegatorIds.map(mentionMember).join(', ')}, whose delegation to you ` +
+        `has ended, so you cannot decide on ${ref}; nothing was recorded.`
+      );
+    case 'delegator_not_in_role':
+      return (
+        `${refusal.delegatorIds.map(mentionMember).join(', ')} no longer holds the ${refusal.roles.join(' or ')} ` +
+        `role, so you cannot decide on ${ref} on their behalf; nothing was recorded.`
       );
     case 'nothing_to_decide':
       return 'Nothing to decide.';

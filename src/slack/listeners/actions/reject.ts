@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import { changeRecordOf } from '../../../services/change-queries.js';
 import { changeNotFound } from '../../../services/context.js';
-import { eligibilityOf } from '../../../services/decide.js';
+import { actorEligibility } from '../../../services/decide.js';
 import { recheckApprovers } from '../../../services/request-approvals.js';
 import { rejectReasonModal } from '../../blocks/change-message.js';
 import type { ListenerDependencies } from '../../dependencies.js';
@@ -32,7 +32,7 @@ export function registerReject(app: App, deps: ListenerDependencies): void {
         await reply(changeRefusalText(changeNotFound, 'write'));
         return;
       }
-      const eligibility = eligibilityOf(record, ctx.policy, { actorId: ctx.actorId, membersByRole });
+      const eligibility = actorEligibility(ctx, { record, membersByRole });
       if (!eligibility.ok) {
         await reply(eligibilityRefusalText(eligibility));
         return;

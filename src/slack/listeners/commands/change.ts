@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import { helpMessage } from '../../blocks/help.js';
 import { policySummaryBlocks } from '../../blocks/policy-summary.js';
-import { parseCommandText } from '../../command-text.js';
+import { parseCommandText, unescapeCommandText } from '../../command-text.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { CHANGE_COMMAND } from '../../ids.js';
 import { useCaseOf } from '../../use-case-context.js';
@@ -9,6 +9,7 @@ import { agendaSubcommand } from './agenda.js';
 import { auditSubcommand } from './audit.js';
 import { cabSubcommand } from './cab.js';
 import { calendarSubcommand } from './calendar.js';
+import { delegateSubcommand } from './delegate.js';
 import { emergencyChange } from './emergency.js';
 import { exportSubcommand } from './export.js';
 import { freezeSubcommand } from './freeze.js';
@@ -26,6 +27,7 @@ const SUBCOMMANDS: readonly Subcommand[] = [
   emergencyChange,
   verbalApproval,
   resolveDisputeCommand,
+  delegateSubcommand,
   showChange,
   listChangesSubcommand,
   remindCommand,
@@ -59,6 +61,15 @@ export function registerChangeCommand(app: App, deps: ListenerDependencies): voi
       await ack(helpMessage(SUBCOMMANDS, subcommand));
       return;
     }
-    await handler.run({ command, args, ack, respond, client, deps, ctx: useCaseOf(context) });
+    await handler.run({
+      command,
+      args: unescapeCommandText(args),
+      rawArgs: args,
+      ack,
+      respond,
+      client,
+      deps,
+      ctx: useCaseOf(context),
+    });
   });
 }

@@ -4,8 +4,10 @@ import type { ListenerDependencies } from '../../dependencies.js';
 
 export interface SubcommandContext {
   command: SlashCommand;
-  /** The text after the subcommand's name, trimmed. */
+  /** The text after the subcommand's name, trimmed, as the person typed it. */
   args: string;
+  /** The same text as Slack sent it: `&`, `<` and `>` escaped, a mention picked from Slack's list as `<@U…|name>`. */
+  rawArgs: string;
   ack: AckFn<string | RespondArguments>;
   respond: RespondFn;
   client: webApi.WebClient;
