@@ -39,7 +39,11 @@ export type SlackDelivery =
   /** Witnesses the audit log's head (event count and the hash of that event) in the audit channel. */
   | { kind: 'audit_head'; count: number; head: string }
   /** The monthly review of a month (11.3), with its chart, in the reports channel. */
-  | { kind: 'monthly_report'; month: string };
+  | { kind: 'monthly_report'; month: string }
+  /** Someone's App Home (their inbox) rendered as it is now. */
+  | { kind: 'publish_home'; userId: string }
+  /** The morning digest of someone's local `date`: the decisions of `items` still waiting when it is sent. */
+  | { kind: 'approval_digest'; userId: string; date: string; items: { changeId: number; phase: ApprovalPhase }[] };
 
 /**
  * Work for a service rather than Slack, queued like a message so it survives restarts; due later
@@ -50,7 +54,9 @@ export type TimerWork =
   | { kind: 'request_approvals'; changeId: number }
   /** Asks an emergency's stand-in authorizers if it is still not authorized. */
   | { kind: 'escalate_authorization'; changeId: number }
-  | { kind: 'paperwork_deadline'; changeId: number; stage: 'reminder' | 'overdue' };
+  | { kind: 'paperwork_deadline'; changeId: number; stage: 'reminder' | 'overdue' }
+  /** Republishes the Homes of those concerned by a change that moved (only those who opened their Home). */
+  | { kind: 'refresh_homes'; changeId: number };
 
 export type OutboxMessage = SlackDelivery | TimerWork;
 
@@ -58,6 +64,7 @@ export const TIMER_KINDS = [
   'request_approvals',
   'escalate_authorization',
   'paperwork_deadline',
+  'refresh_homes',
 ] as const satisfies readonly TimerWork['kind'][];
 
 export function isTimerWork(message: OutboxMessage): message is TimerWork {
@@ -114,6 +121,13 @@ export function routeOf(message: OutboxMessage): DeliveryRoute {
       return route(PRIORITY.refresh, `refresh:${message.changeId}`, `refresh_messages:${message.changeId}`);
     case 'refresh_cab_item':
       return route(PRIORITY.refresh, `refresh_cab:${message.itemId}`, `refresh_cab_item:${message.itemId}`);
+    case 'refresh_homes':
+      return route(PRIORITY.refresh, null, `refresh_homes:${message.changeId}`);
+    case 'publish_home':
+      // A Home shows everything at once: any number queued for one person is one publish.
+      return route(PRIORITY.refresh, `home:${message.userId}`, `publish_home:${message.userId}`);
+    case 'approval_digest':
+      return route(PRIORITY.notice, `dm:${message.userId}`);
   }
 }
 

@@ -6,6 +6,7 @@ import type { Policy } from '../policy/schema.js';
 import { changeRecordOf } from '../services/change-queries.js';
 import { SYSTEM_ACTOR, type UseCaseContext } from '../services/context.js';
 import { escalateAuthorization } from '../services/emergency.js';
+import { concernsBoard, refreshHomes } from '../services/homes.js';
 import { paperworkDeadline } from '../services/paperwork.js';
 import { requestApprovals, rolesAwaitingDecision } from '../services/request-approvals.js';
 import { type RoleDirectory, resolveRoles } from '../services/role-directory.js';
@@ -40,6 +41,14 @@ export function createTimerDispatcher(deps: TimerDependencies): TimerDispatcher 
       case 'paperwork_deadline':
         paperworkDeadline(contextNow(), { changeId: work.changeId, stage: work.stage });
         return;
+      case 'refresh_homes': {
+        const record = changeRecordOf({ db }, work.changeId);
+        if (!record) return;
+        // The board's members are asked of Slack only when the board has a part in the change.
+        const boardMembers = concernsBoard(record, policy) ? await roles.membersOf(policy.cab.role) : [];
+        refreshHomes(contextNow(), { record, boardMembers });
+        return;
+      }
     }
   };
 }

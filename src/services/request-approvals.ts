@@ -10,6 +10,7 @@ import {
   type RequirementCandidates,
   requirementsOf,
 } from '../domain/approvers.js';
+import { askedOnlyThroughQuietRoles } from '../domain/inbox.js';
 import { type ApprovalPhase, decisionStage } from '../domain/lifecycle.js';
 import { slaBusinessDays, slaDueAt } from '../domain/sla.js';
 import type { Policy } from '../policy/schema.js';
@@ -46,19 +47,50 @@ function choicesOf(record: ChangeRecord, phase: ApprovalPhase, policy: Policy, m
   });
 }
 
-/** Records the chosen people as candidates (and the fallback role asked); returns those to ask now. */
-function addCandidates(tx: DbExecutor, record: ChangeRecord, choices: readonly Choice[]): Set<string> {
+/** Whether someone chosen for a requirement is asked only through quiet roles. */
+type QuietRule = (requirement: { role: string; fallbackRole: string | null }, userId: string) => boolean;
+
+/** Who is chosen but not sent the request: asked only through quiet roles (they decide from Details or the Home). */
+function quietOf(policy: Policy, membersByRole: MembersByRole): QuietRule {
+  const rules = {
+    quietRoles: policy.approvals.quiet_roles,
+    membersOf: (role: string) => membersByRole.get(role) ?? [],
+  };
+  return (requirement, userId) => askedOnlyThroughQuietRoles(requirement, userId, rules);
+}
+
+/**
+ * Records the chosen people as candidates (and the fallback role asked); returns those to ask now and those
+ * chosen but not asked because `quiet` says so.
+ */
+function addCandidates(
+  tx: DbExecutor,
+  record: ChangeRecord,
+  choices: readonly Choice[],
+  quiet: QuietRule,
+): { people: Set<string>; quiet: Set<string> } {
   const people = new Set<string>();
+  const quietOnes = new Set<string>();
   for (const { requirement, choice } of choices) {
+    const fallbackRole = requirement.fallbackRole ?? choice.fallbackRole ?? null;
     if (choice.fallbackRole && requirement.fallbackRole === null)
       setFallbackRole(tx, requirement.id, choice.fallbackRole);
     for (const userId of choice.candidates) {
       addCandidate(tx, requirement.id, userId);
       // An emergency's stand-ins are asked only once it is escalated.
-      if (!requirement.alternative || record.change.authorizationEscalatedAt) people.add(userId);
+      if (requirement.alternative && !record.change.authorizationEscalatedAt) continue;
+      if (quiet({ role: requirement.role, fallbackRole }, userId)) quietOnes.add(userId);
+      else people.add(userId);
     }
   }
-  return people;
+  // Someone quiet for one role but asked for another of the change is asked.
+  for (const userId of people) quietOnes.delete(userId);
+  return { people, quiet: quietOnes };
+}
+
+/** The audit record of who was chosen but not sent the request (approvals.quiet_roles), when anyone was. */
+function quietData(quiet: ReadonlySet<string>): { notSent?: string[] } {
+  return quiet.size > 0 ? { notSent: [...quiet] } : {};
 }
 
 /** Starts the SLA clock (4.4) of each requirement of the phase that has one, from now. */
@@ -88,7 +120,7 @@ export function requestApprovals(ctx: UseCaseContext, input: { changeId: number;
       const stage = record ? decisionStage(record.change.state) : undefined;
       if (!record || !stage) return;
       const choices = choicesOf(record, stage.phase, policy, membersByRole);
-      const people = addCandidates(tx, record, choices);
+      const { people, quiet } = addCandidates(tx, record, choices, quietOf(policy, membersByRole));
       startSlaClocks(tx, ctx, record);
       const chosen = choices.map(({ choice }) => choice);
       recordAudit(
@@ -101,6 +133,7 @@ export function requestApprovals(ctx: UseCaseContext, input: { changeId: number;
             phase: stage.phase,
             candidates: Object.fromEntries(chosen.map((c) => [c.role, c.candidates])),
             fallbacks: Object.fromEntries(chosen.filter((c) => c.fallbackRole).map((c) => [c.role, c.fallbackRole])),
+            ...quietData(quiet),
           },
         },
         now,
@@ -139,7 +172,7 @@ export function askNewRoleHolders(
     }))
     .filter(({ choice }) => choice.candidates.length > 0);
   if (fresh.length === 0) return false;
-  const people = addCandidates(tx, record, fresh);
+  const { people, quiet } = addCandidates(tx, record, fresh, quietOf(policy, membersByRole));
   const changeId = record.change.id;
   recordAudit(
     tx,
@@ -147,7 +180,11 @@ export function askNewRoleHolders(
       changeId,
       actorId: 'cabinet',
       type: 'approval.candidates_added',
-      data: { phase, candidates: Object.fromEntries(fresh.map(({ choice }) => [choice.role, choice.candidates])) },
+      data: {
+        phase,
+        candidates: Object.fromEntries(fresh.map(({ choice }) => [choice.role, choice.candidates])),
+        ...quietData(quiet),
+      },
     },
     now,
   );

@@ -60,6 +60,7 @@ describe('database', () => {
       'change_freezes',
       'change_versions',
       'changes',
+      'home_viewers',
       'job_runs',
       'obligations',
       'outbox',

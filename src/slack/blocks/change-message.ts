@@ -166,6 +166,19 @@ export function changeSummaryBlocks(record: ChangeRecord, policy: Policy, now: D
   ];
 }
 
+/**
+ * Approve and Reject (Authorize and Decline) for a change waiting in `phase`, and Details: the same buttons wherever
+ * someone is asked (their request, their digest, their Home), so every click is authorized the same way.
+ */
+export function decisionButtons(changeId: number, phase: ApprovalPhase): types.Button[] {
+  const value = encodeDecisionValue(changeId, phase);
+  return [
+    button(PHASE_WORDS[phase].approve, ACTIONS.approve, value, 'primary'),
+    button(PHASE_WORDS[phase].reject, ACTIONS.reject, value, 'danger'),
+    button('Details', ACTIONS.details, encodeChangeValue(changeId)),
+  ];
+}
+
 /** The DM asking one person to decide in `phase`; its buttons show only while the change waits in that phase. */
 export function approvalRequestMessage(
   current: ChangeRecord,
@@ -176,18 +189,13 @@ export function approvalRequestMessage(
   const { recipientId, phase } = request;
   // An authorizer's DM keeps showing what they were asked to authorize (6.4 documentation comes later).
   const { record, mark } = phase === 'authorization' ? authorizerView(current) : { record: current, mark: [] };
-  const value = encodeDecisionValue(record.change.id, phase);
   const roles = requirementsOf(record, phase)
     .filter((r) => r.candidates.includes(recipientId))
     .map((r) => r.role);
   const stage = decisionStage(record.change.state);
   const open = stage?.phase === phase;
   const buttons = open
-    ? [
-        button(PHASE_WORDS[stage.phase].approve, ACTIONS.approve, value, 'primary'),
-        button(PHASE_WORDS[stage.phase].reject, ACTIONS.reject, value, 'danger'),
-        button('Details', ACTIONS.details, encodeChangeValue(record.change.id)),
-      ]
+    ? decisionButtons(record.change.id, phase)
     : [button('Details', ACTIONS.details, encodeChangeValue(record.change.id))];
   const asking =
     phase === 'authorization'
@@ -227,7 +235,7 @@ export function logMessage(
 }
 
 /** What the owner of an approved change does next, above their buttons. */
-function nextStepText(record: ChangeRecord): string {
+export function nextStepText(record: ChangeRecord): string {
   switch (record.change.state) {
     case 'approved':
     case 'scheduled':
@@ -465,13 +473,31 @@ function changeDetailBlocks(record: ChangeRecord, policy: Policy, now: Date): ty
   ];
 }
 
-export function changeDetailsModal(record: ChangeRecord, policy: Policy, now: Date): types.ModalView {
+/**
+ * Every field of a change in a modal; `decidingIn`: the phase the viewer may decide in now, whose Approve and Reject
+ * then end it (someone asked only through a quiet role gets no request, and decides here or in their Home).
+ */
+export function changeDetailsModal(
+  record: ChangeRecord,
+  policy: Policy,
+  view: { now: Date; decidingIn?: ApprovalPhase },
+): types.ModalView {
+  const { now, decidingIn } = view;
+  const decide: types.KnownBlock[] = decidingIn
+    ? [
+        {
+          type: 'actions',
+          block_id: 'decision',
+          elements: decisionButtons(record.change.id, decidingIn).filter((b) => b.action_id !== ACTIONS.details),
+        },
+      ]
+    : [];
   return {
     type: 'modal',
     callback_id: VIEWS.changeDetails,
     title: { type: 'plain_text', text: truncate(record.ref, 24) },
     close: { type: 'plain_text', text: 'Close' },
-    blocks: changeDetailBlocks(record, policy, now),
+    blocks: [...changeDetailBlocks(record, policy, now), ...decide],
   };
 }
 

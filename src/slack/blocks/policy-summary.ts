@@ -23,25 +23,30 @@ function roleWithMembers(policy: Policy, role: string): string {
   return members.length === 0 ? `${role} (nobody yet)` : `${role} (${members.map(mentionMember).join(', ')})`;
 }
 
+/** Who authorizes an emergency right now (6.3), by the hour in the policy timezone. */
+export function emergencyAuthorizationSection(policy: Policy, now: Date): types.SectionBlock {
+  const authorizers = emergencyAuthorizers(now, policy);
+  const period = authorizers.period === 'business_hours' ? 'business hours' : 'after hours';
+  return section(
+    `*Emergency authorization now* (${period}, ${policy.timezone})\n` +
+      `All of: ${authorizers.roles.map((role) => roleWithMembers(policy, role)).join(' + ')}\n` +
+      `If unavailable, any of: ` +
+      `${authorizers.fallbackAnyOf.map((role) => roleWithMembers(policy, role)).join(', ') || 'nobody'}`,
+  );
+}
+
 /** The organisation's policy in a few blocks: who approves what, who authorizes an emergency now, when changes run. */
 export function policySummaryBlocks(policy: Policy, now: Date): types.KnownBlock[] {
   const approvals = policy.risk.levels
     .map((level) => `*${level.label}*: ${(policy.approval_matrix[level.id] ?? []).join(', ') || 'no approval'}`)
     .join('\n');
-  const authorizers = emergencyAuthorizers(now, policy);
-  const period = authorizers.period === 'business_hours' ? 'business hours' : 'after hours';
   const windows = policy.deployment_windows
     .map((window) => `${window.days.join(', ')} ${window.from}–${window.to}: ${window.risks.join(', ')}`)
     .join('\n');
   return [
     section(`*Risk score → level* (${policy.risk.factors.length} factors)\n${riskLevelRanges(policy)}`),
     section(`*Approvals by risk level*\n${approvals}`),
-    section(
-      `*Emergency authorization now* (${period}, ${policy.timezone})\n` +
-        `All of: ${authorizers.roles.map((role) => roleWithMembers(policy, role)).join(' + ')}\n` +
-        `If unavailable, any of: ` +
-        `${authorizers.fallbackAnyOf.map((role) => roleWithMembers(policy, role)).join(', ') || 'nobody'}`,
-    ),
+    emergencyAuthorizationSection(policy, now),
     section(`*Deployment windows* (${policy.timezone})\n${windows || 'none: emergency changes only'}`),
     context(`CAB meets on cron \`${policy.cab.schedule}\`${policy.cab.channel ? ` in <#${policy.cab.channel}>` : ''}.`),
   ];

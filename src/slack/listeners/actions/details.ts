@@ -1,13 +1,15 @@
 import type { App } from '@slack/bolt';
+import { decisionStage } from '../../../domain/lifecycle.js';
 import { changeRecordOf } from '../../../services/change-queries.js';
 import { changeNotFound } from '../../../services/context.js';
+import { eligibilityOf } from '../../../services/decide.js';
 import { changeDetailsModal } from '../../blocks/change-message.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { ACTIONS } from '../../ids.js';
 import { changeRefusalText } from '../../words/refusals.js';
 import { onChangeButton } from './change-button.js';
 
-/** Details: every recorded field of the change in a modal. */
+/** Details: every recorded field of the change in a modal, with the decision buttons for whoever may decide now. */
 export function registerDetails(app: App, deps: ListenerDependencies): void {
   onChangeButton(app, ACTIONS.details, deps, async ({ target: changeId, ctx, triggerId, client, reply }) => {
     const record = changeRecordOf(ctx, changeId);
@@ -15,6 +17,12 @@ export function registerDetails(app: App, deps: ListenerDependencies): void {
       await reply(changeRefusalText(changeNotFound, 'read'));
       return;
     }
-    await client.views.open({ trigger_id: triggerId, view: changeDetailsModal(record, ctx.policy, ctx.now) });
+    // Whoever may decide now finds the decision buttons here too (as asked; the click checks their role again).
+    const eligible = eligibilityOf(record, ctx.policy, { actorId: ctx.actorId, membersByRole: undefined }).ok;
+    const decidingIn = eligible ? decisionStage(record.change.state)?.phase : undefined;
+    await client.views.open({
+      trigger_id: triggerId,
+      view: changeDetailsModal(record, ctx.policy, { now: ctx.now, decidingIn }),
+    });
   });
 }
