@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const database = openDatabase(config.databasePath);
   const clock = systemClock;
 
-  const { app, outbox, roles } = createCabinet({
+  const { app, outbox, roles, timeZones } = createCabinet({
     slack: config.slack,
     port: config.port,
     policy,
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     outboxPollMs: OUTBOX_POLL_MS,
     calendarToken: config.calendarToken,
   });
-  const scheduler = startScheduler(scheduledJobs({ policy, database, clock, outbox, roles }), {
+  const scheduler = startScheduler(scheduledJobs({ policy, database, clock, outbox, roles, timeZones }), {
     timezone: policy.timezone,
     database,
     clock,

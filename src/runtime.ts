@@ -3,10 +3,12 @@
 import type { App } from '@slack/bolt';
 import { createOutboxWorker, type OutboxWorker } from './jobs/outbox-worker.js';
 import { createTimerDispatcher } from './jobs/timers.js';
+import type { TimeZoneDirectory } from './services/digest.js';
 import type { RoleDirectory } from './services/role-directory.js';
 import { createSlackApp } from './slack/app.js';
 import type { AppDependencies } from './slack/dependencies.js';
 import { createDeliveryClient, createSlackDeliverer } from './slack/outbox-sender.js';
+import { slackTimeZones } from './slack/people.js';
 import { slackRoleDirectory } from './slack/role-members.js';
 
 export interface CabinetRuntime {
@@ -15,6 +17,8 @@ export interface CabinetRuntime {
   outbox: OutboxWorker;
   /** Who holds each role now, through the worker's Slack client: for the timers and the scheduled jobs. */
   roles: RoleDirectory;
+  /** Each person's own time zone (users.info, kept an hour): for the morning digest. */
+  timeZones: TimeZoneDirectory;
 }
 
 export function createCabinet(deps: AppDependencies): CabinetRuntime {
@@ -29,5 +33,5 @@ export function createCabinet(deps: AppDependencies): CabinetRuntime {
     deliver: createSlackDeliverer({ client, db: database.db, policy, clock }),
     fireTimer: createTimerDispatcher({ db: database.db, policy, clock, roles }),
   });
-  return { app: createSlackApp({ ...deps, outbox }), outbox, roles };
+  return { app: createSlackApp({ ...deps, outbox }), outbox, roles, timeZones: slackTimeZones(client, clock) };
 }

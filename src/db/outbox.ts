@@ -46,7 +46,11 @@ export type SlackDelivery =
    */
   | { kind: 'approval_reminder'; changeId: number; userId: string; phase: ApprovalPhase; nudgedBy?: string }
   /** Tells the requester and those escalated to that the requirements due at `dueAt` (ISO) are past their SLA. */
-  | { kind: 'sla_escalation'; changeId: number; dueAt: string };
+  | { kind: 'sla_escalation'; changeId: number; dueAt: string }
+  /** Someone's App Home (their inbox) rendered as it is now. */
+  | { kind: 'publish_home'; userId: string }
+  /** The morning digest of someone's local `date`: the decisions of `items` still waiting when it is sent. */
+  | { kind: 'approval_digest'; userId: string; date: string; items: { changeId: number; phase: ApprovalPhase }[] };
 
 /**
  * Work for a service rather than Slack, queued like a message so it survives restarts; due later
@@ -68,7 +72,9 @@ export type TimerWork =
       percent: number;
     }
   /** Ends a delegation after its last day (and any other past it). */
-  | { kind: 'end_delegation'; delegationId: number };
+  | { kind: 'end_delegation'; delegationId: number }
+  /** Republishes the Homes of those concerned by a change that moved (only those who opened their Home). */
+  | { kind: 'refresh_homes'; changeId: number };
 
 export type OutboxMessage = SlackDelivery | TimerWork;
 
@@ -78,6 +84,7 @@ export const TIMER_KINDS = [
   'paperwork_deadline',
   'sla_milestone',
   'end_delegation',
+  'refresh_homes',
 ] as const satisfies readonly TimerWork['kind'][];
 
 export function isTimerWork(message: OutboxMessage): message is TimerWork {
@@ -138,6 +145,13 @@ export function routeOf(message: OutboxMessage): DeliveryRoute {
       return route(PRIORITY.refresh, `refresh:${message.changeId}`, `refresh_messages:${message.changeId}`);
     case 'refresh_cab_item':
       return route(PRIORITY.refresh, `refresh_cab:${message.itemId}`, `refresh_cab_item:${message.itemId}`);
+    case 'refresh_homes':
+      return route(PRIORITY.refresh, null, `refresh_homes:${message.changeId}`);
+    case 'publish_home':
+      // A Home shows everything at once: any number queued for one person is one publish.
+      return route(PRIORITY.refresh, `home:${message.userId}`, `publish_home:${message.userId}`);
+    case 'approval_digest':
+      return route(PRIORITY.notice, `dm:${message.userId}`);
   }
 }
 

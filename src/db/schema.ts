@@ -64,6 +64,9 @@ export const changes = sqliteTable(
     index('changes_planned_start_idx').on(table.plannedStart),
     // The monthly report reads one month's submissions.
     index('changes_created_at_idx').on(table.createdAt),
+    // Each person's Home: the changes they requested and those they own.
+    index('changes_requester_idx').on(table.requesterId),
+    index('changes_owner_idx').on(table.ownerId),
   ],
 );
 
@@ -105,7 +108,11 @@ export const approvalCandidates = sqliteTable(
     reassignedBy: text('reassigned_by'),
     reassignReason: text('reassign_reason'),
   },
-  (table) => [uniqueIndex('approval_candidates_requirement_user_uq').on(table.requirementId, table.userId)],
+  (table) => [
+    uniqueIndex('approval_candidates_requirement_user_uq').on(table.requirementId, table.userId),
+    // What waits for one person's decision (their Home and digest).
+    index('approval_candidates_user_idx').on(table.userId),
+  ],
 );
 
 /** Every decision on a change: who, in which role, what, why, when and through which channel. */
@@ -141,23 +148,28 @@ export const approvalDecisions = sqliteTable(
 );
 
 /** An approval given by phone, call, in person or chat during an emergency, recorded by someone else. */
-export const verbalApprovals = sqliteTable('verbal_approvals', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  changeId: integer('change_id')
-    .notNull()
-    .references(() => changes.id),
-  approverId: text('approver_id').notNull(),
-  role: text('role').notNull(),
-  medium: text('medium', { enum: VERBAL_MEDIA }).notNull(),
-  givenAt: timestamp('given_at').notNull(),
-  note: text('note'),
-  recordedBy: text('recorded_by').notNull(),
-  recordedAt: timestamp('recorded_at').notNull(),
-  /** The authorization it counts as; null while it waits for confirmation (when the policy says so). */
-  decisionId: integer('decision_id').references(() => approvalDecisions.id),
-  // The modal submission that recorded it: a repeated submission records nothing new.
-  submissionKey: text('submission_key').unique(),
-});
+export const verbalApprovals = sqliteTable(
+  'verbal_approvals',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    changeId: integer('change_id')
+      .notNull()
+      .references(() => changes.id),
+    approverId: text('approver_id').notNull(),
+    role: text('role').notNull(),
+    medium: text('medium', { enum: VERBAL_MEDIA }).notNull(),
+    givenAt: timestamp('given_at').notNull(),
+    note: text('note'),
+    recordedBy: text('recorded_by').notNull(),
+    recordedAt: timestamp('recorded_at').notNull(),
+    /** The authorization it counts as; null while it waits for confirmation (when the policy says so). */
+    decisionId: integer('decision_id').references(() => approvalDecisions.id),
+    // The modal submission that recorded it: a repeated submission records nothing new.
+    submissionKey: text('submission_key').unique(),
+  },
+  // The confirmations waiting for one approver (their Home).
+  (table) => [index('verbal_approvals_approver_idx').on(table.approverId)],
+);
 
 /** The named approver's written answer to a verbal approval recorded in their name. */
 export const verbalApprovalConfirmations = sqliteTable('verbal_approval_confirmations', {
@@ -250,27 +262,32 @@ export type CabMeetingKind = (typeof CAB_MEETING_KINDS)[number];
  * impossible), or an emergency CAB (7.2) convened for one change. The agenda is stored as built, so
  * the record shows what the board was given; the minutes are stored when the chair closes it.
  */
-export const cabMeetings = sqliteTable('cab_meetings', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  kind: text('kind', { enum: CAB_MEETING_KINDS }).notNull(),
-  /** The cron slot of a regular meeting (ISO instant); null for an emergency CAB. */
-  slot: text('slot').unique(),
-  meetingAt: timestamp('meeting_at').notNull(),
-  /** Posted after its slot because the bot was down then. */
-  late: integer('late', { mode: 'boolean' }).notNull().default(false),
-  openedBy: text('opened_by').notNull(),
-  /** The agenda as posted (regular meetings); an emergency CAB has one change and no agenda. */
-  agenda: text('agenda', { mode: 'json' }).$type<Agenda>(),
-  channelId: text('channel_id').notNull(),
-  /** The agenda's first message: the meeting's thread. */
-  ts: text('ts'),
-  closedAt: timestamp('closed_at'),
-  closedBy: text('closed_by'),
-  notes: text('notes'),
-  minutes: text('minutes', { mode: 'json' }).$type<Minutes>(),
-  minutesTs: text('minutes_ts'),
-  createdAt: timestamp('created_at').notNull(),
-});
+export const cabMeetings = sqliteTable(
+  'cab_meetings',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind', { enum: CAB_MEETING_KINDS }).notNull(),
+    /** The cron slot of a regular meeting (ISO instant); null for an emergency CAB. */
+    slot: text('slot').unique(),
+    meetingAt: timestamp('meeting_at').notNull(),
+    /** Posted after its slot because the bot was down then. */
+    late: integer('late', { mode: 'boolean' }).notNull().default(false),
+    openedBy: text('opened_by').notNull(),
+    /** The agenda as posted (regular meetings); an emergency CAB has one change and no agenda. */
+    agenda: text('agenda', { mode: 'json' }).$type<Agenda>(),
+    channelId: text('channel_id').notNull(),
+    /** The agenda's first message: the meeting's thread. */
+    ts: text('ts'),
+    closedAt: timestamp('closed_at'),
+    closedBy: text('closed_by'),
+    notes: text('notes'),
+    minutes: text('minutes', { mode: 'json' }).$type<Minutes>(),
+    minutesTs: text('minutes_ts'),
+    createdAt: timestamp('created_at').notNull(),
+  },
+  // The meetings still open: what the board has to decide now (the chair's and members' Homes).
+  (table) => [index('cab_meetings_open_idx').on(table.id).where(sql`${table.closedAt} IS NULL`)],
+);
 
 /** A change put to the board at a meeting, in the phase it waited in, and what the board decided. */
 export const cabItems = sqliteTable(
@@ -505,6 +522,17 @@ export const slackMessages = sqliteTable(
     index('slack_messages_change_idx').on(table.changeId),
   ],
 );
+
+/**
+ * Who has opened Cabinet's App Home at least once: only their Homes are republished when a change they are part
+ * of moves (nobody else would see it). `notice` is the answer to their last click there, shown for a while.
+ */
+export const homeViewers = sqliteTable('home_viewers', {
+  userId: text('user_id').primaryKey(),
+  firstOpenedAt: timestamp('first_opened_at').notNull(),
+  notice: text('notice'),
+  noticeAt: timestamp('notice_at'),
+});
 
 /**
  * Set by the retention purge inside its own transaction and removed before it commits, so no other connection

@@ -2,9 +2,11 @@ import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { auditChannelOf, type Policy, reportsChannelOf } from '../policy/schema.js';
 import { openRegularMeeting } from '../services/cab.js';
+import type { TimeZoneDirectory } from '../services/digest.js';
 import type { RoleDirectory } from '../services/role-directory.js';
 import { approverRecheckJob } from './approver-recheck.js';
 import { auditHeadJob } from './audit-head.js';
+import { digestJob } from './digest.js';
 import { monthlyReportJob } from './monthly-report.js';
 import { retentionJob } from './retention.js';
 import type { ScheduledJob } from './scheduler.js';
@@ -40,13 +42,17 @@ export function cabAgendaJob(deps: JobDependencies): ScheduledJob {
 }
 
 /**
- * Every scheduled job the policy asks for: the re-check of pending changes' approvers, the CAB agenda when
- * there is a CAB channel to post it in, the audit log's daily witnessed head when there is an audit (or log)
- * channel, the daily retention purge, and the monthly report when there is a reports (or log) channel.
+ * Every scheduled job the policy asks for: the re-check of pending changes' approvers, the morning digest unless
+ * approvals.nudges is "reminders", the CAB agenda when there is a CAB channel to post it in, the audit log's daily
+ * witnessed head when there is an audit (or log) channel, the daily retention purge, and the monthly report when
+ * there is a reports (or log) channel.
  */
-export function scheduledJobs(deps: JobDependencies & { roles: RoleDirectory }): ScheduledJob[] {
+export function scheduledJobs(
+  deps: JobDependencies & { roles: RoleDirectory; timeZones: TimeZoneDirectory },
+): ScheduledJob[] {
   return [
     approverRecheckJob(deps),
+    ...(deps.policy.approvals.nudges === 'reminders' ? [] : [digestJob(deps)]),
     ...(deps.policy.cab.channel ? [cabAgendaJob(deps)] : []),
     ...(auditChannelOf(deps.policy) ? [auditHeadJob(deps)] : []),
     retentionJob(deps),

@@ -7,6 +7,7 @@ import { changeRecordOf } from '../services/change-queries.js';
 import { SYSTEM_ACTOR, type UseCaseContext } from '../services/context.js';
 import { expireDelegations } from '../services/delegations.js';
 import { escalateAuthorization } from '../services/emergency.js';
+import { concernsBoard, refreshHomes } from '../services/homes.js';
 import { paperworkDeadline } from '../services/paperwork.js';
 import { requestApprovals, rolesAwaitingDecision } from '../services/request-approvals.js';
 import { membersOfRoles, type RoleDirectory, resolveRoles } from '../services/role-directory.js';
@@ -51,6 +52,14 @@ export function createTimerDispatcher(deps: TimerDependencies): TimerDispatcher 
       case 'end_delegation':
         expireDelegations(contextNow());
         return;
+      case 'refresh_homes': {
+        const record = changeRecordOf({ db }, work.changeId);
+        if (!record) return;
+        // The board's members are asked of Slack only when the board has a part in the change.
+        const boardMembers = concernsBoard(record, policy) ? await roles.membersOf(policy.cab.role) : [];
+        refreshHomes(contextNow(), { record, boardMembers });
+        return;
+      }
     }
   };
 }

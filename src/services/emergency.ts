@@ -8,6 +8,7 @@ import { enqueue } from '../db/outbox.js';
 import { requirementsOf } from '../domain/approvers.js';
 import { authorizationRequirements, escalationDueAt } from '../domain/emergency.js';
 import type { EmergencyRequest } from '../domain/emergency-request.js';
+import { askedOnlyThroughQuietRoles } from '../domain/inbox.js';
 import type { ChangeState } from '../domain/lifecycle.js';
 import { type ChangeRefusal, changeNotFound, type Refusal, SYSTEM_ACTOR, type UseCaseContext } from './context.js';
 import { askToDecide } from './request-approvals.js';
@@ -144,8 +145,12 @@ export function escalateAuthorization(
         },
         now,
       );
-      for (const userId of new Set(standIns.flatMap((requirement) => requirement.candidates)))
-        askToDecide(tx, record, userId, now);
+      // A stand-in holding only quiet roles (approvals.quiet_roles) decides from the Home, unasked.
+      const quietRoles = ctx.policy.approvals.quiet_roles;
+      const asked = standIns.flatMap((requirement) =>
+        requirement.candidates.filter((userId) => !askedOnlyThroughQuietRoles(requirement, userId, { quietRoles })),
+      );
+      for (const userId of new Set(asked)) askToDecide(tx, record, userId, now);
       for (const userId of new Set([record.change.requesterId, record.change.ownerId]))
         enqueue(tx, { kind: 'notify_user', changeId, userId, event: 'escalated' }, now);
       enqueue(tx, { kind: 'refresh_messages', changeId }, now);

@@ -10,6 +10,7 @@ import {
   type RequirementCandidates,
   requirementsOf,
 } from '../domain/approvers.js';
+import { askedOnlyThroughQuietRoles } from '../domain/inbox.js';
 import { type ApprovalPhase, decisionStage } from '../domain/lifecycle.js';
 import { slaBusinessDays, slaDueAt } from '../domain/sla.js';
 import type { Policy } from '../policy/schema.js';
@@ -48,43 +49,73 @@ function choicesOf(record: ChangeRecord, phase: ApprovalPhase, policy: Policy, m
   });
 }
 
-/** Who was asked now: those to send a request to, and the delegates asked for their delegators (by delegator). */
+/** Whether someone chosen for a requirement is asked only through quiet roles. */
+type QuietRule = (requirement: { role: string; fallbackRole: string | null }, userId: string) => boolean;
+
+/** Who is chosen but not sent the request: asked only through quiet roles (they decide from Details or the Home). */
+function quietOf(policy: Policy, membersByRole: MembersByRole): QuietRule {
+  const rules = {
+    quietRoles: policy.approvals.quiet_roles,
+    membersOf: (role: string) => membersByRole.get(role) ?? [],
+  };
+  return (requirement, userId) => askedOnlyThroughQuietRoles(requirement, userId, rules);
+}
+
+/**
+ * Who was asked now: those to send a request to, the delegates asked for their delegators (by delegator), and
+ * those chosen but not sent the request (quiet roles, and their delegates).
+ */
 interface Asked {
   people: Set<string>;
   delegates: Record<string, string>;
+  quiet: Set<string>;
 }
 
 /**
  * Records the chosen people as candidates (and the fallback role asked), with the delegate of each whose delegation
- * runs now (never the change's requester or owner); returns those to ask now.
+ * runs now (never the change's requester or owner); returns those to ask now and those `quiet` leaves unasked.
  */
 function addCandidates(
   tx: DbExecutor,
   at: Pick<UseCaseContext, 'policy' | 'now'>,
-  record: ChangeRecord,
-  choices: readonly Choice[],
+  chosen: { record: ChangeRecord; choices: readonly Choice[]; quiet: QuietRule },
 ): Asked {
-  const asked: Asked = { people: new Set(), delegates: {} };
+  const { record, choices, quiet } = chosen;
+  const asked: Asked = { people: new Set(), delegates: {}, quiet: new Set() };
   const { requesterId, ownerId } = record.change;
   endExpiredDelegations(tx, at);
   const delegations = runningDelegates(tx, at, [...new Set(choices.flatMap(({ choice }) => choice.candidates))]);
   for (const { requirement, choice } of choices) {
+    const fallbackRole = requirement.fallbackRole ?? choice.fallbackRole ?? null;
     if (choice.fallbackRole && requirement.fallbackRole === null)
       setFallbackRole(tx, requirement.id, choice.fallbackRole);
     // An emergency's stand-ins are asked only once it is escalated.
     const askNow = !requirement.alternative || record.change.authorizationEscalatedAt !== null;
     for (const userId of choice.candidates) {
       addCandidate(tx, requirement.id, userId);
-      if (askNow) asked.people.add(userId);
+      // A delegate stands in for the delegator: asked only if the delegator would be.
+      const ask = (id: string) => {
+        if (!askNow) return;
+        if (quiet({ role: requirement.role, fallbackRole }, userId)) asked.quiet.add(id);
+        else asked.people.add(id);
+      };
+      ask(userId);
       const delegateId = delegations.get(userId)?.delegateId;
       // A delegate who holds the role too is asked in their own right.
       if (!delegateId || [requesterId, ownerId, ...choice.candidates].includes(delegateId)) continue;
       addCandidate(tx, requirement.id, delegateId, { onBehalfOf: userId });
       asked.delegates[userId] = delegateId;
-      if (askNow) asked.people.add(delegateId);
+      ask(delegateId);
     }
   }
+  // Someone quiet for one role but asked for another of the change is asked.
+  for (const userId of asked.people) asked.quiet.delete(userId);
   return asked;
+}
+
+/** The audit record of who was chosen but not sent the request (approvals.quiet_roles), when anyone was. */
+function quietData(asked: Asked): { notSent?: string[] } {
+  return asked.quiet.size > 0 ? { notSent: [...asked.quiet] } : {};
 }
 
 /** The delegates asked, in an audit event's data (left out when there are none). */
@@ -120,7 +151,7 @@ export function requestApprovals(ctx: UseCaseContext, input: { changeId: number;
       const stage = record ? decisionStage(record.change.state) : undefined;
       if (!record || !stage) return;
       const choices = choicesOf(record, stage.phase, policy, membersByRole);
-      const asked = addCandidates(tx, ctx, record, choices);
+      const asked = addCandidates(tx, ctx, { record, choices, quiet: quietOf(policy, membersByRole) });
       startSlaClocks(tx, ctx, record);
       const chosen = choices.map(({ choice }) => choice);
       recordAudit(
@@ -134,6 +165,7 @@ export function requestApprovals(ctx: UseCaseContext, input: { changeId: number;
             candidates: Object.fromEntries(chosen.map((c) => [c.role, c.candidates])),
             fallbacks: Object.fromEntries(chosen.filter((c) => c.fallbackRole).map((c) => [c.role, c.fallbackRole])),
             ...delegatesData(asked),
+            ...quietData(asked),
           },
         },
         now,
@@ -172,7 +204,7 @@ export function askNewRoleHolders(
     }))
     .filter(({ choice }) => choice.candidates.length > 0);
   if (fresh.length === 0) return false;
-  const asked = addCandidates(tx, at, record, fresh);
+  const asked = addCandidates(tx, at, { record, choices: fresh, quiet: quietOf(policy, membersByRole) });
   const changeId = record.change.id;
   recordAudit(
     tx,
@@ -184,6 +216,7 @@ export function askNewRoleHolders(
         phase,
         candidates: Object.fromEntries(fresh.map(({ choice }) => [choice.role, choice.candidates])),
         ...delegatesData(asked),
+        ...quietData(asked),
       },
     },
     now,

@@ -11,6 +11,7 @@ import { type MessagePurpose, requestPurpose } from '../domain/message-purpose.j
 import { escalationTargets } from '../domain/sla.js';
 import { type DeliveryAttempt, DeliveryFailure } from '../jobs/outbox-worker.js';
 import { type Policy, reportsChannelOf } from '../policy/schema.js';
+import { digestDecisions } from '../services/digest.js';
 import { changeToDeliver, recordPostedMessage } from '../services/posted-messages.js';
 import { monthlyReport } from '../services/report.js';
 import { postAuditHead } from './audit-witness.js';
@@ -23,12 +24,14 @@ import {
   logDecisionText,
   logMessage,
 } from './blocks/change-message.js';
+import { digestMessage } from './blocks/digest.js';
 import { verbalConfirmationMessage } from './blocks/emergency.js';
 import { monthlyReportMessage } from './blocks/report.js';
 import { createCabDelivery, isCabMessage } from './cab-sender.js';
+import { publishHome } from './home.js';
 import { MethodRateLimiter } from './rate-limits.js';
 import { reportChartPng } from './report-chart.js';
-import { roleMembers } from './role-members.js';
+import { cachedRoleDirectory, roleMembers, slackRoleDirectory } from './role-members.js';
 import { CHART_TITLE, chartFileName, chartLegend } from './words/report.js';
 import { escalationText, reminderText, requesterEscalationText } from './words/sla.js';
 
@@ -254,6 +257,16 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
   };
 
   const cab = createCabDelivery({ client, db, policy, clock, openDm });
+  // A burst of Home publishes for one change asks Slack for the CAB's members once.
+  const roles = cachedRoleDirectory(slackRoleDirectory(client, policy), clock);
+
+  /** A morning digest, with the decisions still waiting when it is sent; none left, nothing is posted. */
+  const postDigest = async (digest: Extract<SlackDelivery, { kind: 'approval_digest' }>, attempt: DeliveryAttempt) => {
+    const decisions = digestDecisions({ db, policy }, digest);
+    if (decisions.length === 0) return;
+    const channel = await openDm(digest.userId);
+    await postOnce(attempt.key, attempt, { channel, ...digestMessage(decisions, policy) });
+  };
 
   const deliver = async (message: SlackDelivery, attempt: DeliveryAttempt): Promise<void> => {
     if (isCabMessage(message)) {
@@ -266,6 +279,14 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
     }
     if (message.kind === 'monthly_report') {
       await postReport(message.month, attempt);
+      return;
+    }
+    if (message.kind === 'publish_home') {
+      await publishHome(client, { db, policy, clock, roles }, message.userId);
+      return;
+    }
+    if (message.kind === 'approval_digest') {
+      await postDigest(message, attempt);
       return;
     }
     const change = changeToDeliver(db, message.changeId);

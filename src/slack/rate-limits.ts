@@ -14,6 +14,7 @@ const METHOD_BUDGETS: Record<string, number> = {
   'conversations.history': PER_MINUTE.tier3,
   'usergroups.users.list': PER_MINUTE.tier2,
   'users.info': PER_MINUTE.tier4,
+  'views.publish': PER_MINUTE.tier4,
 };
 
 interface Bucket {

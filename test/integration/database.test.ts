@@ -61,6 +61,7 @@ describe('database', () => {
       'change_versions',
       'changes',
       'delegations',
+      'home_viewers',
       'job_runs',
       'obligations',
       'outbox',

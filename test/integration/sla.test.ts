@@ -227,7 +227,8 @@ describe('SLA reminders and escalation (POL-SEC-008 4.4)', () => {
 describe('/change remind (4.4: the requester nudges)', () => {
   it('reminds the undecided once in 4 hours, never the quiet roles, for the requester only', async () => {
     const app = await start('2026-11-18T15:00:00Z', 'approvals: { quiet_roles: [manager] }\n');
-    await submitted(app, MEDIUM, 3);
+    // The quiet manager is not sent the request (issue 15.2): the two peers are.
+    await submitted(app, MEDIUM, 2);
 
     expect(await remind(app, PEERS[0] ?? '')).toBe(
       'Only the requester or the owner of CHG-1 can send a reminder about it.',
@@ -270,8 +271,8 @@ describe('/change remind (4.4: the requester nudges)', () => {
     await approve(app, PEERS[0] ?? '', 'CHG-1');
     app.clock.set('2026-11-19T15:00:00Z');
     expect(await remind(app, REQUESTER)).toBe(
-      'Nobody can be reminded about CHG-1: it waits for manager, which is not asked of anyone Cabinet pings ' +
-        '(the CAB decides at its meeting).',
+      'Nobody can be reminded about CHG-1: it waits for manager, whose decision Cabinet does not ping anyone for ' +
+        '(the CAB decides at its meeting; quiet roles decide from the Home or Details).',
     );
     await quietMoment();
     expect(repliesTo(app, MANAGER)).toEqual([]);

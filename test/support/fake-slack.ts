@@ -110,16 +110,20 @@ export function duplicateActionIds(blocks: unknown): string[] {
 }
 
 /**
- * Slack's answer to a message that breaks Block Kit's limits, as Slack gives it: more than 50 blocks,
- * a section over 3,000 characters, a header over 150, a button label over 75, an action ID twice in one
- * actions block, or blocks holding more than about 13,000 characters in all (msg_blocks_too_long,
- * slackapi/bolt-js#2509).
+ * Slack's answer to a message (or a published Home) that breaks Block Kit's limits, as Slack gives it: more than 50
+ * blocks (100 in a Home), a section over 3,000 characters, a header over 150, a button label over 75, an action ID
+ * twice in one actions block, or a message's blocks holding more than about 13,000 characters in all
+ * (msg_blocks_too_long, slackapi/bolt-js#2509).
  */
 function blockLimitError(method: string, params: Record<string, unknown>): Record<string, unknown> | undefined {
-  if (!MESSAGE_METHODS.has(method) || !Array.isArray(params.blocks)) return undefined;
-  const blocks = params.blocks as Record<string, unknown>[];
+  // A published Home holds up to 100 blocks, with the same limits on each block as a message.
+  const view = method === 'views.publish' ? (params.view as Record<string, unknown> | undefined) : undefined;
+  const candidate = view ? view.blocks : MESSAGE_METHODS.has(method) ? params.blocks : undefined;
+  if (!Array.isArray(candidate)) return undefined;
+  const blocks = candidate as Record<string, unknown>[];
+  const maxBlocks = view ? 100 : 50;
   const invalid = (why: string) => ({ ok: false, error: 'invalid_blocks', errors: [why] });
-  if (blocks.length > 50) return invalid(`${blocks.length} blocks; no more than 50 items allowed`);
+  if (blocks.length > maxBlocks) return invalid(`${blocks.length} blocks; no more than ${maxBlocks} items allowed`);
   for (const block of blocks) {
     const text = block.text as { text?: string } | undefined;
     if (block.type === 'section' && (text?.text?.length ?? 0) > 3000)
@@ -133,7 +137,7 @@ function blockLimitError(method: string, params: Record<string, unknown>): Recor
   }
   const duplicates = duplicateActionIds(blocks);
   if (duplicates.length > 0) return invalid(`action_id ${duplicates.join(', ')} is not unique in its block`);
-  if (textLength(blocks) > 13_000) return { ok: false, error: 'msg_blocks_too_long' };
+  if (!view && textLength(blocks) > 13_000) return { ok: false, error: 'msg_blocks_too_long' };
   return undefined;
 }
 

@@ -304,6 +304,50 @@ export function clickButton(
   );
 }
 
+/**
+ * Clicks a button in a view, as Slack sends it: by default the user's App Home, or a modal. The container is the
+ * view, and there is no response_url (nothing can be answered ephemerally there).
+ */
+export function clickInView(
+  app: TestApp,
+  userId: string,
+  button: { actionId: string; value: string; viewType?: 'home' | 'modal' },
+): Promise<AppResponse> {
+  const { actionId, value, viewType = 'home' } = button;
+  const viewId = `V${viewType.toUpperCase()}${userId.slice(1)}`;
+  return app.interact({
+    type: 'block_actions',
+    team: { id: 'T0CABINET', domain: 'cabinet-test' },
+    user: user(userId),
+    api_app_id: 'A0CABINET',
+    token: 'deprecated-verification-token',
+    trigger_id: `trigger-${randomUUID()}`,
+    container: { type: 'view', view_id: viewId },
+    view: {
+      id: viewId,
+      team_id: 'T0CABINET',
+      type: viewType,
+      blocks: [],
+      private_metadata: '',
+      callback_id: '',
+      state: { values: {} },
+      hash: 'hash',
+      app_id: 'A0CABINET',
+      bot_id: 'B0CABINET',
+    },
+    actions: [
+      {
+        type: 'button',
+        action_id: actionId,
+        block_id: 'home',
+        value,
+        text: { type: 'plain_text', text: actionId },
+        action_ts: '1700000002.000200',
+      },
+    ],
+  });
+}
+
 export const approve = (app: TestApp, userId: string, changeRef: string, options?: SignedPostOptions) =>
   clickButton(app, userId, ACTIONS.approve, changeRef, options);
 

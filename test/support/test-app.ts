@@ -68,7 +68,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const logger = createLogger(
     options.logSink ? { level: options.logLevel ?? LogLevel.WARN, sink: options.logSink } : { level: LogLevel.ERROR },
   );
-  const { app, outbox, roles } = createCabinet({
+  const { app, outbox, roles, timeZones } = createCabinet({
     slack: { botToken: 'xoxb-test-token', signingSecret, apiUrl: slack.apiUrl },
     port: 0,
     policy,
@@ -82,7 +82,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   outbox.start();
   const scheduler = options.scheduler
-    ? startScheduler(scheduledJobs({ policy, database, clock, outbox, roles }), {
+    ? startScheduler(scheduledJobs({ policy, database, clock, outbox, roles, timeZones }), {
         timezone: policy.timezone,
         database,
         clock,
@@ -102,7 +102,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     signingSecret,
     post,
     async runJob(name) {
-      const job = scheduledJobs({ policy, database, clock, outbox, roles }).find(
+      const job = scheduledJobs({ policy, database, clock, outbox, roles, timeZones }).find(
         (candidate) => candidate.name === name,
       );
       if (!job) throw new Error(`no scheduled job ${name}`);

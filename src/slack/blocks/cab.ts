@@ -63,7 +63,8 @@ function votesLine(votes: readonly CabVote[], policy: Policy, rule: DecisionRule
   return `*Votes* — ${parts.join('   ')}\n_${ruleText}_`;
 }
 
-function ballotButtons(itemId: number): types.Button[] {
+/** Approve, Reject and Defer on a change put to the board: a member's vote, or (chair rule) the chair's decision. */
+export function ballotButtons(itemId: number): types.Button[] {
   return CAB_OUTCOMES.map((outcome) =>
     button(
       CAB_OUTCOME_WORDS[outcome].button,

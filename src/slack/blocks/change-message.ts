@@ -190,6 +190,19 @@ export function changeSummaryBlocks(record: ChangeRecord, policy: Policy, now: D
   ];
 }
 
+/**
+ * Approve and Reject (Authorize and Decline) for a change waiting in `phase`, and Details: the same buttons wherever
+ * someone is asked (their request, their digest, their Home), so every click is authorized the same way.
+ */
+export function decisionButtons(changeId: number, phase: ApprovalPhase): types.Button[] {
+  const value = encodeDecisionValue(changeId, phase);
+  return [
+    button(PHASE_WORDS[phase].approve, ACTIONS.approve, value, 'primary'),
+    button(PHASE_WORDS[phase].reject, ACTIONS.reject, value, 'danger'),
+    button('Details', ACTIONS.details, encodeChangeValue(changeId)),
+  ];
+}
+
 /** The DM asking one person to decide in `phase`; its buttons show only while the change waits in that phase. */
 export function approvalRequestMessage(
   current: ChangeRecord,
@@ -200,16 +213,11 @@ export function approvalRequestMessage(
   const { recipientId, phase } = request;
   // An authorizer's DM keeps showing what they were asked to authorize (6.4 documentation comes later).
   const { record, mark } = phase === 'authorization' ? authorizerView(current) : { record: current, mark: [] };
-  const value = encodeDecisionValue(record.change.id, phase);
   const roles = requirementsOf(record, phase).flatMap((r) => askedAsText(r, recipientId) ?? []);
   const stage = decisionStage(record.change.state);
   const open = stage?.phase === phase;
   const buttons = open
-    ? [
-        button(PHASE_WORDS[stage.phase].approve, ACTIONS.approve, value, 'primary'),
-        button(PHASE_WORDS[stage.phase].reject, ACTIONS.reject, value, 'danger'),
-        button('Details', ACTIONS.details, encodeChangeValue(record.change.id)),
-      ]
+    ? decisionButtons(record.change.id, phase)
     : [button('Details', ACTIONS.details, encodeChangeValue(record.change.id))];
   const asking =
     phase === 'authorization'
@@ -249,7 +257,7 @@ export function logMessage(
 }
 
 /** What the owner of an approved change does next, above their buttons. */
-function nextStepText(record: ChangeRecord): string {
+export function nextStepText(record: ChangeRecord): string {
   switch (record.change.state) {
     case 'approved':
     case 'scheduled':
@@ -499,20 +507,37 @@ function changeDetailBlocks(record: ChangeRecord, policy: Policy, now: Date): ty
   ];
 }
 
-/** Everything about a change; `reassignPhase`: an admin looks, and a requirement of that phase may be reassigned. */
+/**
+ * Every field of a change in a modal; `decidingIn`: the phase the viewer may decide in now, whose Approve and Reject
+ * then end it (someone asked only through a quiet role gets no request, and decides here or in their Home);
+ * `reassignPhase`: an admin looks, and a requirement of that phase may be reassigned.
+ */
 export function changeDetailsModal(
   record: ChangeRecord,
   policy: Policy,
-  now: Date,
-  reassignPhase?: ApprovalPhase,
+  view: { now: Date; decidingIn?: ApprovalPhase; reassignPhase?: ApprovalPhase },
 ): types.ModalView {
+  const { now, decidingIn, reassignPhase } = view;
   const reassign = reassignPhase ? reassignBlocks(record.change.id, reassignPhase) : [];
+  const decide: types.KnownBlock[] = decidingIn
+    ? [
+        {
+          type: 'actions',
+          block_id: 'decision',
+          elements: decisionButtons(record.change.id, decidingIn).filter((b) => b.action_id !== ACTIONS.details),
+        },
+      ]
+    : [];
   return {
     type: 'modal',
     callback_id: VIEWS.changeDetails,
     title: { type: 'plain_text', text: truncate(record.ref, 24) },
     close: { type: 'plain_text', text: 'Close' },
-    blocks: [...changeDetailBlocks(record, policy, now).slice(0, MODAL_BLOCK_LIMIT - reassign.length), ...reassign],
+    blocks: [
+      ...changeDetailBlocks(record, policy, now).slice(0, MODAL_BLOCK_LIMIT - reassign.length - decide.length),
+      ...decide,
+      ...reassign,
+    ],
   };
 }
 

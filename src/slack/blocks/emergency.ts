@@ -335,6 +335,30 @@ export function emergencyButtons(record: ChangeRecord, policy: Policy, viewerId?
   return buttons;
 }
 
+/** Confirm and Dispute of a verbal approval, for the approver named in it; disputing asks to be sure first. */
+export function verbalAnswerButtons(ref: string, policy: Policy, verbalApprovalId: number): types.Button[] {
+  const value = encodeVerbalValue(verbalApprovalId);
+  return [
+    button('Confirm', ACTIONS.confirmVerbal, value, 'primary'),
+    {
+      ...button('Dispute', ACTIONS.disputeVerbal, value, 'danger'),
+      confirm: {
+        title: plain('Dispute this approval?', 100),
+        text: {
+          type: 'mrkdwn',
+          text:
+            `It stops counting, ${ref} goes to the CAB, and ` +
+            `${policy.emergency.dispute_notify_roles.join(', ') || 'the requester'} ` +
+            `${policy.emergency.dispute_notify_roles.length > 0 ? 'are' : 'is'} told.`,
+        },
+        confirm: plain('Dispute', 30),
+        deny: plain('Cancel', 30),
+        style: 'danger',
+      },
+    },
+  ];
+}
+
 /** Asks the named approver to confirm or dispute what was recorded in their name; buttons go once they answer. */
 export function verbalConfirmationMessage(
   current: ChangeRecord,
@@ -355,29 +379,10 @@ export function verbalConfirmationMessage(
   for (const verbal of mine) {
     blocks.push(section(verbalLine(verbal)));
     if (verbal.confirmation) continue;
-    const value = encodeVerbalValue(verbal.id);
     blocks.push({
       type: 'actions',
       block_id: `verbal_${verbal.id}`,
-      elements: [
-        button('Confirm', ACTIONS.confirmVerbal, value, 'primary'),
-        {
-          ...button('Dispute', ACTIONS.disputeVerbal, value, 'danger'),
-          confirm: {
-            title: plain('Dispute this approval?', 100),
-            text: {
-              type: 'mrkdwn',
-              text:
-                `It stops counting, ${record.ref} goes to the CAB, and ` +
-                `${policy.emergency.dispute_notify_roles.join(', ') || 'the requester'} ` +
-                `${policy.emergency.dispute_notify_roles.length > 0 ? 'are' : 'is'} told.`,
-            },
-            confirm: plain('Dispute', 30),
-            deny: plain('Cancel', 30),
-            style: 'danger',
-          },
-        },
-      ],
+      elements: verbalAnswerButtons(record.ref, policy, verbal.id),
     });
   }
   const open = mine.some((verbal) => !verbal.confirmation);

@@ -23,13 +23,23 @@ function roleWithMembers(policy: Policy, role: string): string {
   return members.length === 0 ? `${role} (nobody yet)` : `${role} (${members.map(mentionMember).join(', ')})`;
 }
 
+/** Who authorizes an emergency right now (6.3), by the hour in the policy timezone. */
+export function emergencyAuthorizationSection(policy: Policy, now: Date): types.SectionBlock {
+  const authorizers = emergencyAuthorizers(now, policy);
+  const period = authorizers.period === 'business_hours' ? 'business hours' : 'after hours';
+  return section(
+    `*Emergency authorization now* (${period}, ${policy.timezone})\n` +
+      `All of: ${authorizers.roles.map((role) => roleWithMembers(policy, role)).join(' + ')}\n` +
+      `If unavailable, any of: ` +
+      `${authorizers.fallbackAnyOf.map((role) => roleWithMembers(policy, role)).join(', ') || 'nobody'}`,
+  );
+}
+
 /** The organisation's policy in a few blocks: who approves what, who authorizes an emergency now, when changes run. */
 export function policySummaryBlocks(policy: Policy, now: Date): types.KnownBlock[] {
   const approvals = policy.risk.levels
     .map((level) => `*${level.label}*: ${(policy.approval_matrix[level.id] ?? []).join(', ') || 'no approval'}`)
     .join('\n');
-  const authorizers = emergencyAuthorizers(now, policy);
-  const period = authorizers.period === 'business_hours' ? 'business hours' : 'after hours';
   const windows =
     policy.deployment_windows === 'any'
       ? 'any time, for every risk level'
@@ -39,12 +49,7 @@ export function policySummaryBlocks(policy: Policy, now: Date): types.KnownBlock
   return [
     section(`*Risk score → level* (${policy.risk.factors.length} factors)\n${riskLevelRanges(policy)}`),
     section(`*Approvals by risk level*\n${approvals}`),
-    section(
-      `*Emergency authorization now* (${period}, ${policy.timezone})\n` +
-        `All of: ${authorizers.roles.map((role) => roleWithMembers(policy, role)).join(' + ')}\n` +
-        `If unavailable, any of: ` +
-        `${authorizers.fallbackAnyOf.map((role) => roleWithMembers(policy, role)).join(', ') || 'nobody'}`,
-    ),
+    emergencyAuthorizationSection(policy, now),
     section(`*Deployment windows* (${policy.timezone})\n${windows || 'none: emergency changes only'}`),
     context(
       policy.cab.enabled

@@ -63,15 +63,15 @@ function calendarChangeLine(change: PlannedChangeRow, policy: Policy): string {
 }
 
 /**
- * `/change calendar [days]`: the changes planned (or running) and the freezes in force, by day in the
- * policy timezone. A freeze is shown on the first listed day it covers; days with nothing are left out.
+ * The changes planned (or running) and the freezes in force, by day in the policy timezone, as lines: each day's
+ * date, then what it holds. A freeze is shown on the first listed day it covers; days with nothing are left out.
  */
-export function calendarMessages(
+export function calendarLines(
   calendar: { changes: readonly PlannedChangeRow[]; freezes: readonly Freeze[] },
   policy: Policy,
   from: Date,
   days: number,
-): { text: string; blocks: types.KnownBlock[] }[] {
+): string[] {
   const timeZone = policy.timezone;
   const firstDay = localDate(from, timeZone);
   const lastDay = addDays(firstDay, days - 1);
@@ -89,14 +89,27 @@ export function calendarMessages(
     // biome-ignore lint/complexity/useMathMinMax: these are ISO date strings, which Math.max cannot compare
     lineFor(day < firstDay ? firstDay : day).push(calendarChangeLine(change, policy));
   }
-  const title = `*Change calendar* — the next ${days} day${days === 1 ? '' : 's'} (${escapeMrkdwn(timeZone)} days)`;
-  const lines = [...byDay.keys()].sort().flatMap((day) => [`*${weekdayDate(day)}*`, ...(byDay.get(day) ?? [])]);
-  if (lines.length === 0) lines.push('Nothing is planned and no freeze is in force.');
+  return [...byDay.keys()].sort().flatMap((day) => [`*${weekdayDate(day)}*`, ...(byDay.get(day) ?? [])]);
+}
+
+/** `/change calendar [days]`: the calendar's lines under its title, in as many messages as it takes. */
+export function calendarMessages(
+  calendar: { changes: readonly PlannedChangeRow[]; freezes: readonly Freeze[] },
+  policy: Policy,
+  from: Date,
+  days: number,
+): { text: string; blocks: types.KnownBlock[] }[] {
+  const span = `${days} day${days === 1 ? '' : 's'}`;
+  const title = `*Change calendar* — the next ${span} (${escapeMrkdwn(policy.timezone)} days)`;
+  const lines = calendarLines(calendar, policy, from, days);
+  if (lines.length === 0) lines.push(NOTHING_PLANNED);
   return paginate(linesToSections([title, ...lines]), { blocks: 0, chars: 0 }).map((blocks, index) => ({
     text: index === 0 ? `Change calendar: the next ${days} days` : 'Change calendar (continued)',
     blocks,
   }));
 }
+
+export const NOTHING_PLANNED = 'Nothing is planned and no freeze is in force.';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 

@@ -108,7 +108,8 @@ export function remindText(outcome: RemindOutcome): string {
     case 'nobody_to_remind':
       return (
         `Nobody can be reminded about ${outcome.ref}: it waits for ${outcome.roles.join(', ') || 'no role'}, ` +
-        `which is not asked of anyone Cabinet pings (the CAB decides at its meeting).`
+        'whose decision Cabinet does not ping anyone for (the CAB decides at its meeting; quiet roles decide from ' +
+        'the Home or Details).'
       );
     case 'too_soon':
       return (

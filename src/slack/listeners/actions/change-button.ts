@@ -1,6 +1,8 @@
 import type { App, BlockAction, ButtonAction, RespondFn, webApi } from '@slack/bolt';
 import type { UseCaseContext } from '../../../services/context.js';
+import { noteHomeNotice } from '../../../services/homes.js';
 import type { ListenerDependencies } from '../../dependencies.js';
+import { publishHomeNow } from '../../home.js';
 import { parseChangeValue } from '../../ids.js';
 import { useCaseOf } from '../../use-case-context.js';
 
@@ -12,13 +14,33 @@ export interface ButtonClick<Target> {
   userId: string;
   triggerId: string;
   client: webApi.WebClient;
-  /** An ephemeral reply to the person who clicked; the message itself is left as it is. */
+  /**
+   * Answers the person who clicked: ephemerally under a message; in the App Home, on top of their Home republished
+   * as it is now; in a modal, in a DM. The message itself is left as it is.
+   */
   reply(text: string): Promise<void>;
 }
 
-function replier(respond: RespondFn) {
+/**
+ * How a click is answered. Only a click in a message has a response_url; the Home has no place for an ephemeral,
+ * so the answer is shown on top of the republished Home, where the person is looking (a DM would take them away).
+ */
+function replier(
+  click: { body: BlockAction<ButtonAction>; respond: RespondFn; client: webApi.WebClient; ctx: UseCaseContext },
+  deps: ListenerDependencies,
+) {
+  const { body, respond, client, ctx } = click;
+  if (body.response_url)
+    return async (text: string) => {
+      await respond({ response_type: 'ephemeral', replace_original: false, text });
+    };
+  if (body.view?.type === 'home')
+    return async (text: string) => {
+      noteHomeNotice(ctx, text);
+      await publishHomeNow(client, deps, body.user.id);
+    };
   return async (text: string) => {
-    await respond({ response_type: 'ephemeral', replace_original: false, text });
+    await client.chat.postMessage({ channel: body.user.id, text });
   };
 }
 
@@ -38,7 +60,8 @@ export function onButton<Target>(
     { type: 'block_actions', action_id: actionId },
     async ({ ack, body, action, respond, client, context }) => {
       await ack();
-      const reply = replier(respond);
+      const ctx = useCaseOf(context);
+      const reply = replier({ body, respond, client, ctx }, deps);
       const target = parse(action.value);
       if (target === undefined) {
         deps.logger.warn(`${action.action_id} from ${body.user.id} carried an unreadable value; ignored`);
@@ -47,7 +70,7 @@ export function onButton<Target>(
       }
       await handle({
         target,
-        ctx: useCaseOf(context),
+        ctx,
         userId: body.user.id,
         triggerId: body.trigger_id,
         client,

@@ -1,11 +1,17 @@
 import type { App } from '@slack/bolt';
-import { homeView } from '../../blocks/home.js';
+import { rememberHomeViewer } from '../../../services/homes.js';
 import type { ListenerDependencies } from '../../dependencies.js';
+import { publishHomeNow } from '../../home.js';
+import { useCaseOf } from '../../use-case-context.js';
 
-/** Publishes the App Home each time it is opened, so it shows the policy as it is now. */
+/**
+ * Publishes the App Home, the person's inbox, each time it is opened (the event is acked first), and remembers
+ * them: from now on their Home is republished whenever a change they are part of moves.
+ */
 export function registerAppHomeOpened(app: App, deps: ListenerDependencies): void {
-  app.event('app_home_opened', async ({ event, client }) => {
+  app.event('app_home_opened', async ({ event, client, context }) => {
     if (event.tab !== 'home') return;
-    await client.views.publish({ user_id: event.user, view: homeView(deps.policy, deps.clock.now()) });
+    rememberHomeViewer({ ...useCaseOf(context), actorId: event.user });
+    await publishHomeNow(client, deps, event.user);
   });
 }
