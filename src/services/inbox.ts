@@ -17,6 +17,7 @@ import type { ApprovalPhase } from '../domain/lifecycle.js';
 import type { Freeze } from '../domain/schedule.js';
 import type { Policy } from '../policy/schema.js';
 import type { UseCaseContext } from './context.js';
+import { type Delegation, delegationStatus } from './delegations.js';
 import { upcomingCalendar } from './freezes.js';
 
 /** One change waiting for someone's decision in one phase. */
@@ -102,6 +103,8 @@ export interface Inbox {
   calendar: { changes: PlannedChangeRow[]; freezes: Freeze[] };
   /** The answer to their last click in the Home, while it is recent. */
   notice: string | undefined;
+  /** The delegation they gave and those they hold, running now. */
+  delegation: { given: Delegation | undefined; held: Delegation[] };
 }
 
 /** How long the answer to a click stays on top of someone's Home. */
@@ -148,6 +151,7 @@ export function inboxOf(
       noticed?.notice && noticed.noticeAt && now.getTime() - noticed.noticeAt.getTime() < NOTICE_MS
         ? noticed.notice
         : undefined,
+    delegation: delegationStatus({ ...ctx, actorId: userId }),
   };
 }
 

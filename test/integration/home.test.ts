@@ -321,3 +321,14 @@ describe('a very busy person', () => {
     expect(home).not.toContain('<ledger>');
   });
 });
+
+describe('the Home shows the person’s delegation (issue 15.3, 15.5)', () => {
+  it('says to whom their requests also go, and for whom they decide', async () => {
+    const app = await start();
+    const response = await app.command(`delegate <@${PEER2}> until 2026-11-27 Holiday`, { userId: MANAGER });
+    expect(response.status).toBe(200);
+    await opened(app, [MANAGER, PEER2]);
+    expect(homeOf(app, MANAGER)).toContain(`Your approval requests also go to <@${PEER2}> until the end of 2026-11-27`);
+    expect(homeOf(app, PEER2)).toContain(`You decide for <@${MANAGER}> until the end of 2026-11-27`);
+  });
+});

@@ -3,11 +3,13 @@ import type { ChangeRecord } from '../../db/change-record.js';
 import type { Policy } from '../../policy/schema.js';
 import { HOME_CALENDAR_DAYS, type Inbox, type WaitingDecision } from '../../services/inbox.js';
 import { ACTIONS, encodeChangeValue } from '../ids.js';
+import { delegationStatusText } from '../words/delegations.js';
 import {
   activeChangeLine,
   boardItemLine,
   CALENDAR_MORE,
   decisionLine,
+  HOME_DELEGATION_TITLE,
   HOME_HELP,
   HOME_POLICY_POINTER,
   HOME_SECTIONS,
@@ -147,6 +149,7 @@ export function homeView(inbox: Inbox, policy: Policy, now: Date): types.HomeVie
       divider,
       ...toImplementBlocks(inbox),
       ...activeBlocks(inbox, policy),
+      section(`*${HOME_DELEGATION_TITLE}*\n${delegationStatusText(inbox.delegation, policy.timezone)}`),
       divider,
       ...calendarBlocks(inbox, policy, now),
       divider,

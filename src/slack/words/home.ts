@@ -142,3 +142,6 @@ export const DIGEST_MORE = (leftOut: number) =>
 export const VERBAL_MORE = (leftOut: number) => `…and ${leftOut} more in Cabinet's messages to you.`;
 
 export const CALENDAR_MORE = (days: number) => `More: \`${CHANGE_COMMAND} calendar ${days}\`.`;
+
+/** The Home's section on the person's delegation (out of office). */
+export const HOME_DELEGATION_TITLE = 'Out of office';
