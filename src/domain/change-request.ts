@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Policy } from '../policy/schema.js';
 import type { FormIssue, IssueSink } from './form-issues.js';
-import { assessRisk, effectiveRiskLevel } from './risk.js';
+import { formRiskLevel } from './risk.js';
 import { earliestStart, requiredNoticeHours } from './schedule.js';
 
 /** Field names of the change request form (POL-SEC-008 4.2); the Slack modal maps each to its block. */
@@ -131,16 +131,10 @@ export type RequestMode = 'request' | 'retrospective';
 
 /** The notice a request needs, by its type and the risk level its answers give (none until they are complete). */
 function noticeOf(
-  request: { type: ChangeRequest['type']; riskAnswers: Record<string, number>; requestedRiskLevel: string | undefined },
+  request: Pick<ChangeRequest, 'type' | 'riskAnswers' | 'requestedRiskLevel' | 'affectedSystems'>,
   policy: Policy,
 ): number {
-  const complete = policy.risk.factors.every((factor) => Object.hasOwn(request.riskAnswers, factor.id));
-  const requested = policy.risk.levels.some((level) => level.id === request.requestedRiskLevel)
-    ? request.requestedRiskLevel
-    : undefined;
-  const riskLevel = complete
-    ? effectiveRiskLevel(assessRisk(request.riskAnswers, policy.risk).level, requested, policy.risk)
-    : null;
+  const riskLevel = formRiskLevel({ ...request, systems: request.affectedSystems }, policy) ?? null;
   return requiredNoticeHours({ type: request.type, riskLevel }, policy);
 }
 
@@ -211,7 +205,7 @@ export function validateChangeRequest(
   else if (mode === 'retrospective' && plannedStart.getTime() >= startOfThisMinute + 60_000)
     issues.push({ field: 'plannedStart', code: 'in_future' });
   else if (mode === 'request') {
-    const notice = noticeOf({ type, riskAnswers, requestedRiskLevel }, policy);
+    const notice = noticeOf({ type, riskAnswers, requestedRiskLevel, affectedSystems }, policy);
     const earliest = earliestStart(now, notice);
     if (earliest && plannedStart < earliest)
       issues.push({ field: 'plannedStart', code: 'short_notice', hours: notice, earliest, timeZone: policy.timezone });

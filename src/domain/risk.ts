@@ -1,4 +1,4 @@
-import type { RiskPolicy } from '../policy/schema.js';
+import type { Policy, RiskPolicy } from '../policy/schema.js';
 import { DomainError } from './errors.js';
 
 export type RiskAnswers = Readonly<Record<string, number>>;
@@ -46,4 +46,41 @@ export function effectiveRiskLevel(computed: string, requested: string | undefin
   const computedRank = levelRank(computed, risk);
   if (requested === undefined) return computed;
   return levelRank(requested, risk) > computedRank ? requested : computed;
+}
+
+/**
+ * The level a change runs at: the computed level, raised by the requester and by the floor (`min_risk`) of any
+ * catalog system it affects (issue 16.3 tiers), never lowered.
+ */
+export function changeRiskLevel(
+  computed: string,
+  raise: { requested: string | undefined; systems: readonly string[] },
+  policy: Pick<Policy, 'risk' | 'systems'>,
+): string {
+  let level = effectiveRiskLevel(computed, raise.requested, policy.risk);
+  for (const system of policy.systems) {
+    if (system.min_risk !== undefined && raise.systems.includes(system.id))
+      level = effectiveRiskLevel(level, system.min_risk, policy.risk);
+  }
+  return level;
+}
+
+/**
+ * The level a form's answers give so far, or undefined until every factor is rated; a level the form did not offer
+ * is not taken as a raise.
+ */
+export function formRiskLevel(
+  form: { riskAnswers: Readonly<Record<string, unknown>>; requestedRiskLevel?: string; systems: readonly string[] },
+  policy: Pick<Policy, 'risk' | 'systems'>,
+): string | undefined {
+  const answers: Record<string, number> = {};
+  for (const factor of policy.risk.factors) {
+    const score = Number(form.riskAnswers[factor.id]);
+    if (!factor.options.some((option) => option.score === score)) return undefined;
+    answers[factor.id] = score;
+  }
+  const requested = policy.risk.levels.some((level) => level.id === form.requestedRiskLevel)
+    ? form.requestedRiskLevel
+    : undefined;
+  return changeRiskLevel(assessRisk(answers, policy.risk).level, { requested, systems: form.systems }, policy);
 }

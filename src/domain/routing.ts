@@ -6,6 +6,10 @@ export type RequirementReason =
   | { kind: 'risk_level'; level: string }
   | { kind: 'review_rule'; rule: string }
   | { kind: 'standard_change' }
+  /** Every normal change needs it (`change_types.normal.approver_roles`). */
+  | { kind: 'change_type' }
+  /** It owns a system the change affects (`systems[].owner_role`). */
+  | { kind: 'system_owner'; system: string }
   /** Planned outside its deployment windows or into a freeze, by exception (9.1, 9.2). */
   | { kind: 'schedule_exception' };
 
@@ -25,6 +29,10 @@ export interface RoutingInput {
   securityTriggers: readonly string[];
   /** An exception to the deployment windows or a freeze was requested: its approver is asked too. */
   scheduleException?: boolean;
+  /** The catalog entry of a standard change: its own approvers, when it names them. */
+  standardChangeId?: string;
+  /** The systems it affects: the owners of catalog systems approve a normal change. */
+  affectedSystems?: readonly string[];
 }
 
 /**
@@ -48,8 +56,15 @@ export function requiredApprovals(input: RoutingInput, policy: Policy): Approval
 
   if (input.scheduleException) add(policy.scheduling.exception_role, 1, { kind: 'schedule_exception' });
   if (input.type === 'standard') {
-    for (const role of policy.change_types.standard.approver_roles) add(role, 1, { kind: 'standard_change' });
+    const entry = policy.standard_changes.find((candidate) => candidate.id === input.standardChangeId);
+    for (const role of entry?.approver_roles ?? policy.change_types.standard.approver_roles)
+      add(role, 1, { kind: 'standard_change' });
     return [...requirements.values()];
+  }
+  for (const role of policy.change_types.normal.approver_roles) add(role, 1, { kind: 'change_type' });
+  for (const system of policy.systems) {
+    if (system.owner_role !== undefined && input.affectedSystems?.includes(system.id))
+      add(system.owner_role, 1, { kind: 'system_owner', system: system.id });
   }
 
   // An unknown level, rule or trigger must not quietly yield fewer approvers.

@@ -120,19 +120,42 @@ export const policyShape = z.strictObject({
           approver_roles: z.array(identifier).prefault(defaults.DEFAULT_CHANGE_TYPES.standard.approver_roles),
         })
         .prefault({}),
-      normal: z.strictObject(changeTypeText(defaults.DEFAULT_CHANGE_TYPES.normal)).prefault({}),
+      normal: z
+        .strictObject({
+          ...changeTypeText(defaults.DEFAULT_CHANGE_TYPES.normal),
+          // Roles every normal change needs besides its risk level's (004 4.2: the CAB approves normal changes).
+          approver_roles: z.array(identifier).prefault([]),
+        })
+        .prefault({}),
       emergency: z.strictObject(changeTypeText(defaults.DEFAULT_CHANGE_TYPES.emergency)).prefault({}),
     })
     .prefault({}),
   // 3.1 "Pre-approved" standard changes: the catalog a requester picks from.
   standard_changes: z
-    .array(z.strictObject({ id: identifier, title: z.string().min(1).max(150), description: z.string().default('') }))
+    .array(
+      z.strictObject({
+        id: identifier,
+        title: z.string().min(1).max(150),
+        description: z.string().default(''),
+        // This entry's approvers instead of change_types.standard.approver_roles (MCP4 4: some automatic, some peer).
+        approver_roles: z.array(identifier).optional(),
+      }),
+    )
     // One select holds 100 options, and "normal" takes one.
     .max(99, 'Slack shows at most 100 options in a select; keep 99 standard changes or fewer')
     .prefault([]),
   // The systems a change may affect; empty means free text in the change form.
   systems: z
-    .array(z.strictObject({ id: systemId, label: z.string().min(1).max(75) }))
+    .array(
+      z.strictObject({
+        id: systemId,
+        label: z.string().min(1).max(75),
+        // Its owners approve every normal change to it (the nine-step workflow's system owners).
+        owner_role: identifier.optional(),
+        // Its tier: a change to it is at least this risk level.
+        min_risk: identifier.optional(),
+      }),
+    )
     .max(100, 'Slack shows at most 100 options in a select; keep 100 systems or fewer')
     .prefault([]),
   approvals: z
@@ -458,8 +481,19 @@ export function crossReferenceIssues(policy: PolicyShape, assumed: ReadonlySet<s
   for (const id of duplicates(policy.systems.map((system) => system.id))) {
     issues.push({ path: ['systems'], message: `system "${id}" is listed twice` });
   }
-  policy.change_types.standard.approver_roles.forEach((role, index) => {
-    checkRole(['change_types', 'standard', 'approver_roles', index], role);
+  for (const type of ['standard', 'normal'] as const) {
+    policy.change_types[type].approver_roles.forEach((role, index) => {
+      checkRole(['change_types', type, 'approver_roles', index], role);
+    });
+  }
+  policy.standard_changes.forEach((entry, index) => {
+    entry.approver_roles?.forEach((role, roleIndex) => {
+      checkRole(['standard_changes', index, 'approver_roles', roleIndex], role);
+    });
+  });
+  policy.systems.forEach((system, index) => {
+    if (system.owner_role !== undefined) checkRole(['systems', index, 'owner_role'], system.owner_role);
+    if (system.min_risk !== undefined) checkLevel(['systems', index, 'min_risk'], system.min_risk);
   });
   for (const key of ['business_hours', 'after_hours', 'fallback_any_of'] as const) {
     policy.emergency.authorizers[key].forEach((role, index) => {

@@ -1,8 +1,7 @@
 import { type Conflict, conflictsFor } from '../db/schedule.js';
 import type { ChangeRequestForm } from '../domain/change-request.js';
-import { assessRisk, effectiveRiskLevel } from '../domain/risk.js';
+import { formRiskLevel } from '../domain/risk.js';
 import type { ScheduleProblem } from '../domain/schedule.js';
-import type { Policy } from '../policy/schema.js';
 import type { UseCaseContext } from './context.js';
 import { requestScheduleProblems } from './submit-change.js';
 
@@ -11,20 +10,6 @@ export interface ScheduleCheck {
   risk: string | undefined;
   problems: ScheduleProblem[];
   conflicts: Conflict[];
-}
-
-/** The risk level the form's answers give so far, if every factor is rated. */
-function formRiskLevel(form: ChangeRequestForm, policy: Policy): string | undefined {
-  const answers: Record<string, number> = {};
-  for (const factor of policy.risk.factors) {
-    const score = Number(form.riskAnswers[factor.id]);
-    if (!factor.options.some((option) => option.score === score)) return undefined;
-    answers[factor.id] = score;
-  }
-  const requested = policy.risk.levels.some((level) => level.id === form.requestedRiskLevel)
-    ? form.requestedRiskLevel
-    : undefined;
-  return effectiveRiskLevel(assessRisk(answers, policy.risk).level, requested, policy.risk);
 }
 
 /**
@@ -37,7 +22,7 @@ export function checkFormSchedule(ctx: UseCaseContext, form: ChangeRequestForm):
     return undefined;
   const interval = { plannedStart: new Date(form.plannedStart * 1000), plannedEnd: new Date(form.plannedEnd * 1000) };
   const systems = [...new Set(form.affectedSystems.map((system) => system.trim()).filter(Boolean))];
-  const risk = formRiskLevel(form, policy);
+  const risk = formRiskLevel({ ...form, systems }, policy);
   return {
     risk,
     problems: risk === undefined ? [] : requestScheduleProblems(db, ctx, interval, risk),

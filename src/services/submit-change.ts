@@ -7,7 +7,7 @@ import { loadFreezes } from '../db/freezes.js';
 import { enqueue } from '../db/outbox.js';
 import { conflictsFor } from '../db/schedule.js';
 import type { ChangeRequest } from '../domain/change-request.js';
-import { assessRisk, effectiveRiskLevel } from '../domain/risk.js';
+import { assessRisk, changeRiskLevel } from '../domain/risk.js';
 import { requiredApprovals } from '../domain/routing.js';
 import {
   type ScheduleException,
@@ -47,7 +47,11 @@ function announceApprovedOnSubmit(tx: DbExecutor, change: Parameters<typeof anno
  */
 export function assessRequest(request: ChangeRequest, policy: Policy, scheduleException = false) {
   const risk = assessRisk(request.riskAnswers, policy.risk);
-  const riskLevel = effectiveRiskLevel(risk.level, request.requestedRiskLevel, policy.risk);
+  const riskLevel = changeRiskLevel(
+    risk.level,
+    { requested: request.requestedRiskLevel, systems: request.affectedSystems },
+    policy,
+  );
   const requirements = requiredApprovals(
     {
       type: request.type,
@@ -55,6 +59,8 @@ export function assessRequest(request: ChangeRequest, policy: Policy, scheduleEx
       reviewRules: request.reviewRules,
       securityTriggers: request.securityTriggers,
       scheduleException,
+      standardChangeId: request.standardChangeId,
+      affectedSystems: request.affectedSystems,
     },
     policy,
   );

@@ -326,6 +326,28 @@ describe('authorization and idempotency', () => {
 });
 
 describe('standard changes and validation', () => {
+  it('issue 16.3: a catalog entry naming approvers waits for them (MCP4 4); system owners approve', async () => {
+    const policy = parsePolicy(
+      `${MINIMAL_POLICY_YAML.replace('  dba: [U0DBA0001]\n', '  dba: [U0DBA0001]\n  edge_owners: [U0EDGE001]\n')}` +
+        'standard_changes:\n  - { id: docker_rebuild, title: Routine Docker rebuild, approver_roles: [peer] }\n' +
+        'systems:\n  - { id: edge-proxy, label: Edge proxy, owner_role: edge_owners }\n',
+      'p.yml',
+    ).policy;
+    const app = await start({ policy });
+    await submitted(app, { changeType: 'standard:docker_rebuild', systems: 'edge-proxy', systemsFromCatalog: true });
+    await approvalRequestsSent(app, 2);
+    expect(changeRow(app)?.state).toBe('pending_approval');
+    await approve(app, 'U0PEER001', 'CHG-1');
+    await eventually(() => changeRow(app)?.state === 'approved', 'approved by a peer');
+
+    // A normal change to the same system also needs its owners.
+    await submitted(app, { systems: 'edge-proxy', systemsFromCatalog: true });
+    await eventually(
+      () => app.slack.calls.filter(isApprovalRequest).some((call) => call.params.channel === 'D0EDGE001'),
+      "the system owner's request",
+    );
+  });
+
   it('approves a catalog standard change automatically, records it as pre-approved, still announces it', async () => {
     const policy = parsePolicy(
       `${MINIMAL_POLICY_YAML}standard_changes:\n  - { id: tls_rotation, title: Rotate TLS certificates }\n`,

@@ -17,6 +17,8 @@ export interface ChangeFormInput {
   description: string;
   changeType: string;
   systems: string;
+  /** The policy has a system catalog: `systems` (comma-separated ids) are picked from its multi-select. */
+  systemsFromCatalog?: boolean;
   /** Scores of the five POL-SEC-008 3.3 factors, in the document's order. */
   risk: [number, number, number, number, number];
   requestedRiskLevel?: string;
@@ -79,7 +81,11 @@ export function changeFormState(input: ChangeFormInput, requesterId: string): Re
     [CHANGE_FIELDS.description]: { [FORM_ACTION]: text(input.description) },
     [CHANGE_FIELDS.businessJustification]: { [FORM_ACTION]: text('Certificates expire in 10 days.') },
     [CHANGE_FIELDS.changeType]: { [FORM_ACTION]: { type: 'static_select', selected_option: option(input.changeType) } },
-    [CHANGE_FIELDS.affectedSystems]: { [FORM_ACTION]: text(input.systems) },
+    [CHANGE_FIELDS.affectedSystems]: {
+      [FORM_ACTION]: input.systemsFromCatalog
+        ? { type: 'multi_static_select', selected_options: input.systems.split(',').map(option) }
+        : text(input.systems),
+    },
     [CHANGE_FIELDS.requestedRiskLevel]: {
       [FORM_ACTION]: {
         type: 'static_select',
