@@ -29,8 +29,36 @@ function wrote(raw: unknown, path: readonly string[]): boolean {
 const mapValues = <T, U>(record: Record<string, T>, map: (value: T) => U): Record<string, U> =>
   Object.fromEntries(Object.entries(record).map(([key, value]) => [key, map(value)]));
 
+/**
+ * Each role group becomes a role whose members are those of the roles it names (a group naming an undefined role or
+ * another group is refused by the cross-references); the chair comes from `cab.chair_role` when it holds one person.
+ */
+function expandRoles(policy: PolicyShape, issues: PolicyIssue[]): void {
+  const roles = { ...policy.roles };
+  for (const [group, included] of Object.entries(policy.role_groups)) {
+    if (Object.hasOwn(policy.roles, group)) {
+      issues.push({ path: ['role_groups', group], message: `"${group}" is also a role under roles: name it once` });
+      continue;
+    }
+    roles[group] = [...new Set(included.flatMap((role) => policy.roles[role] ?? []))];
+  }
+  policy.roles = roles;
+  const chairRole = policy.cab.chair_role;
+  if (policy.cab.chair !== undefined || chairRole === undefined) return;
+  const holders = Object.hasOwn(roles, chairRole) ? (roles[chairRole] ?? []) : [];
+  const [chair, ...others] = holders;
+  if (chair !== undefined && others.length === 0 && /^[UW]/.test(chair)) policy.cab.chair = chair;
+  else if (holders.length > 0)
+    issues.push({
+      path: ['cab', 'chair_role'],
+      message: `must hold one person (a Slack user ID), not ${holders.length === 1 ? 'a user group' : holders.length}`,
+    });
+}
+
 export function adaptDefaults(parsed: PolicyShape, raw: unknown): AdaptedPolicy {
   const policy = structuredClone(parsed);
+  const issues: PolicyIssue[] = [];
+  expandRoles(policy, issues);
   const defined = new Set(Object.keys(policy.roles));
   // Under `cab: none` the board's role approves nothing, whatever `roles` lists.
   const known = (role: string) => defined.has(role) && (policy.cab.enabled || role !== policy.cab.role);
@@ -41,7 +69,6 @@ export function adaptDefaults(parsed: PolicyShape, raw: unknown): AdaptedPolicy 
     for (const role of roles) if (!known(role)) note(role, key);
     return roles.filter(known);
   };
-  const issues: PolicyIssue[] = [];
   const assumed = new Set<string>();
 
   if (unwritten('approval_matrix')) {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import YAML from 'yaml';
 import type { z } from 'zod';
 import { adaptDefaults } from './adapt.js';
+import { PRESETS, withPreset } from './presets/index.js';
 import { crossReferenceIssues, type Policy, policyShape } from './schema.js';
 
 export class PolicyError extends Error {
@@ -89,6 +90,16 @@ function policyWarnings(policy: Policy): string[] {
   return warnings;
 }
 
+/** The file over the preset it names (`preset: <name>`), or the file as it is. */
+function withPresetOf(file: unknown, invalid: (problems: readonly string[]) => PolicyError): unknown {
+  if (typeof file !== 'object' || file === null || Array.isArray(file) || !Object.hasOwn(file, 'preset')) return file;
+  const { preset: name, ...rest } = file as Record<string, unknown>;
+  const preset = typeof name === 'string' && Object.hasOwn(PRESETS, name) ? PRESETS[name] : undefined;
+  if (!preset)
+    throw invalid([`preset: unknown preset ${JSON.stringify(name)} (one of ${Object.keys(PRESETS).join(', ')})`]);
+  return withPreset(preset, rest);
+}
+
 /** Parses policy YAML; `source` names the file in every error. */
 export function parsePolicy(text: string, source: string): LoadedPolicy {
   const document = YAML.parseDocument(text);
@@ -100,10 +111,10 @@ export function parsePolicy(text: string, source: string): LoadedPolicy {
       `Invalid policy file ${source}: YAML syntax error${where}: ${syntaxError.message.split('\n')[0]}`,
     );
   }
-  const raw: unknown = document.toJS() ?? {};
-  const result = policyShape.safeParse(raw);
   const invalid = (problems: readonly string[]) =>
     new PolicyError(`Invalid policy file ${source}:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  const raw = withPresetOf(document.toJS() ?? {}, invalid);
+  const result = policyShape.safeParse(raw);
   if (!result.success) throw invalid(describeIssues(result.error.issues));
   const adapted = adaptDefaults(result.data, raw);
   const issues = [...adapted.issues, ...crossReferenceIssues(adapted.policy, adapted.assumed)];

@@ -109,6 +109,9 @@ export const policyShape = z.strictObject({
   holidays: z
     .array(z.union([holidayDate, z.strictObject({ date: holidayDate, name: z.string().min(1) })]))
     .prefault([]),
+  // A role made of other roles (004 9: the CAB is the Engineering Manager, the Security Officer, …): its members
+  // are theirs.
+  role_groups: z.record(identifier, z.array(identifier).min(1)).prefault({}),
   roles: z
     .record(identifier, z.array(roleMember))
     .default(() => Object.fromEntries(defaults.DEFAULT_ROLE_NAMES.map((role) => [role, []]))),
@@ -255,6 +258,8 @@ export const policyShape = z.strictObject({
         enabled: z.boolean().default(true),
         channel: slackChannelId.optional(),
         chair: slackUserId.optional(),
+        // The chair as a role holding one person (004 9: the Engineering Manager chairs), when `chair` is not set.
+        chair_role: identifier.optional(),
         schedule: z
           .string()
           .refine(
@@ -439,6 +444,14 @@ export function crossReferenceIssues(policy: PolicyShape, assumed: ReadonlySet<s
     }
   });
 
+  for (const [group, included] of Object.entries(policy.role_groups)) {
+    included.forEach((role, index) => {
+      if (Object.hasOwn(policy.role_groups, role))
+        issues.push({ path: ['role_groups', group, index], message: `"${role}" is a group: name its roles instead` });
+      else checkRole(['role_groups', group, index], role);
+    });
+  }
+  if (policy.cab.chair_role !== undefined) checkRole(['cab', 'chair_role'], policy.cab.chair_role);
   checkEveryLevelHasRow('approval_matrix', policy.approval_matrix);
   for (const [level, row] of Object.entries(policy.approval_matrix)) {
     row.forEach((role, index) => {

@@ -1,0 +1,63 @@
+// 004 FinaPilot CHG-001: standard changes by the Engineering Manager, normal ones by the CAB (chaired by the
+// Engineering Manager) documented 48 hours ahead, emergencies by the CTO or the Security Officer.
+export const finapilotChg001 = {
+  roles: {
+    engineering_manager: [],
+    security_officer: [],
+    compliance_officer: [],
+    product_manager: [],
+    devops_lead: [],
+    cto: [],
+  },
+  // 9: the board's members; the Engineering Manager chairs.
+  role_groups: {
+    cab: ['engineering_manager', 'security_officer', 'compliance_officer', 'product_manager', 'devops_lead'],
+  },
+  change_types: {
+    standard: {
+      description: 'Pre-approved, low-risk changes',
+      examples: 'Non-breaking API updates',
+      approver_roles: ['engineering_manager'],
+    },
+    normal: {
+      description: 'Planned changes with risk assessment',
+      examples: 'Feature releases, major updates',
+      // 3.3: the CAB approves every normal change.
+      approver_roles: ['cab'],
+    },
+    emergency: { description: 'Critical security patches, system outages', examples: 'Zero-day vulnerability patch' },
+  },
+  approval_matrix: { low: [], medium: [], high: ['security_officer'], critical: ['security_officer', 'cto'] },
+  review_rules: { security: { label: 'Security configuration', approvals: { security_officer: 1 } } },
+  approvals: {
+    fallback_role: 'cto',
+    review_roles: [],
+    escalate_to_roles: ['engineering_manager'],
+    admin_roles: ['engineering_manager', 'cto'],
+    quiet_roles: [],
+  },
+  // 3.1: the CTO or the Security Officer; documented within 24 hours.
+  emergency: {
+    authorizers: {
+      business_hours: ['cto'],
+      after_hours: ['cto'],
+      fallback_any_of: ['security_officer'],
+    },
+    dispute_notify_roles: ['security_officer', 'compliance_officer'],
+    dispute_resolver_roles: ['cto'],
+    overdue_notify_roles: ['engineering_manager'],
+    paperwork_hours: { documentation: 24, retro_ticket: 24, retro_approval: 24, root_cause_analysis: 24 },
+  },
+  cab: { role: 'cab', chair_role: 'engineering_manager', decision_rule: 'chair' },
+  // 3.3: normal changes documented 48 hours before implementation.
+  scheduling: {
+    notice_hours: { by_type: { normal: 48 } },
+    exception_role: 'cto',
+    freeze_manager_roles: ['engineering_manager', 'cto'],
+  },
+  // 6: roll back on critical errors, performance degradation over 20 %, security vulnerabilities.
+  rollback_triggers: ['Critical errors occur', 'Performance degradation > 20%', 'Security vulnerabilities introduced'],
+  // 10: success > 95 %, failure < 5 %.
+  metrics: { targets: { success_rate_min: 95, rollback_rate_max: 5 } },
+  auditor_roles: ['compliance_officer', 'cto'],
+};

@@ -1,0 +1,50 @@
+// 002 MCP4.ai Change Management Policy: peer review plus the CTO (or the CISO), no CAB and no deployment windows,
+// emergencies authorized verbally or in chat, documented at once and reviewed by the CTO or CISO within 48 hours.
+export const mcp4 = {
+  roles: { peer: [], cto: [], ciso: [], devops: [], qa_security: [], compliance_officer: [] },
+  change_types: {
+    standard: {
+      description: 'Routine, low-risk, pre-approved modifications',
+      examples: 'UI copy updates, routine Docker rebuilds',
+      // 4: "Automated / Peer Review": a catalog entry may name [peer].
+      approver_roles: [],
+    },
+    normal: {
+      description: 'Non-urgent but potentially impactful changes',
+      examples: 'Dependency upgrades, DB migrations',
+    },
+    emergency: {
+      description: 'Critical fixes to restore service or patch vulnerabilities',
+      examples: 'Outage fixes, security patches',
+    },
+  },
+  // 5.3: peer-reviewed and approved by the CTO/CISO (the CISO stands in: approvals.fallback_roles).
+  approval_matrix: { low: ['peer', 'cto'], medium: ['peer', 'cto'], high: ['peer', 'cto'], critical: ['peer', 'cto'] },
+  // 6: QA / Security verify a change does not compromise the security posture.
+  review_rules: { security: { label: 'Security-sensitive', approvals: { qa_security: 1, peer: 1 } } },
+  approvals: {
+    fallback_role: 'ciso',
+    fallback_roles: { cto: 'ciso' },
+    review_roles: ['peer'],
+    escalate_to_roles: ['cto'],
+    admin_roles: ['cto', 'ciso'],
+    quiet_roles: [],
+  },
+  emergency: {
+    authorizers: { business_hours: ['cto'], after_hours: ['cto'], fallback_any_of: ['ciso'] },
+    verbal_approvals_count_unconfirmed: true,
+    dispute_notify_roles: ['ciso', 'compliance_officer'],
+    dispute_resolver_roles: ['ciso'],
+    overdue_notify_roles: ['cto'],
+    overdue_notify_cab_chair: false,
+    // 9: documented immediately after execution; reviewed within 48 hours to prevent recurrence.
+    reminder_hours_before_deadline: 12,
+    paperwork_hours: { documentation: 1, retro_approval: 48, root_cause_analysis: 48 },
+    retro_review_any_of: ['cto', 'ciso'],
+    cab_review_risk_levels: [],
+  },
+  cab: 'none',
+  deployment_windows: 'any',
+  scheduling: { exception_role: 'cto', freeze_manager_roles: ['cto', 'ciso'] },
+  auditor_roles: ['compliance_officer', 'ciso'],
+};

@@ -1,0 +1,45 @@
+// Issue 16.10: each seed organisation's policy as a preset, loaded with only its roles and channels written.
+import { describe, expect, it } from 'vitest';
+import { PolicyError, parsePolicy } from '../../src/policy/load.js';
+import { PRESETS } from '../../src/policy/presets/index.js';
+
+/** A file as an administrator starts one: the preset, a member in each of its roles, the channels. */
+function fileFor(name: string, extra = ''): string {
+  const roles = (PRESETS[name]?.roles ?? {}) as Record<string, unknown>;
+  const names =
+    Object.keys(roles).length > 0
+      ? Object.keys(roles)
+      : ['peer', 'manager', 'security', 'cab', 'cto', 'ciso', 'oncall_manager', 'oncall_security', 'dba'];
+  const members = names.map((role, index) => `  ${role}: [U0ROLE${String(index).padStart(3, '0')}]`).join('\n');
+  const cab = name === 'generic' || name === 'mcp4' ? '' : 'cab: { channel: C0CAB0001 }\n';
+  const chair =
+    name === 'pol-sec-008' || name === 'nine-step-workflow' ? 'cab: { channel: C0CAB0001, chair: U0CHAIR01 }\n' : cab;
+  return `preset: ${name}\nroles:\n${members}\n${chair}channels: { log: C0LOG0001 }\n${extra}`;
+}
+
+describe('16.10 presets load with only roles and channels written', () => {
+  it.each(Object.keys(PRESETS))('%s loads with no warning', (name) => {
+    const { warnings } = parsePolicy(fileFor(name), `${name}.yml`);
+    expect(warnings).toEqual([]);
+  });
+
+  it('an unknown preset is refused, naming the known ones', () => {
+    expect(() => parsePolicy('preset: itil\n', 'x.yml')).toThrow(PolicyError);
+    expect(() => parsePolicy('preset: itil\n', 'x.yml')).toThrow(/preset: unknown preset "itil" \(one of generic, /);
+  });
+
+  it('a key the file writes overrides the preset’s, the rest of the section kept', () => {
+    const { policy } = parsePolicy(
+      fileFor('mcp4', 'emergency: { paperwork_hours: { documentation: 2, retro_approval: 24 } }\n'),
+      'm.yml',
+    );
+    expect(policy.emergency.paperwork_hours).toEqual({ documentation: 2, retro_approval: 24 });
+    expect(policy.emergency.retro_review_any_of).toEqual(['cto', 'ciso']);
+  });
+
+  it('004 9: the CAB is its five members, chaired by the Engineering Manager', () => {
+    const { policy } = parsePolicy(fileFor('finapilot-chg-001'), 'f.yml');
+    expect(policy.roles.cab).toEqual(['U0ROLE000', 'U0ROLE001', 'U0ROLE002', 'U0ROLE003', 'U0ROLE004']);
+    expect(policy.cab.chair).toBe('U0ROLE000');
+  });
+});
