@@ -116,7 +116,8 @@ export function adaptDefaults(parsed: PolicyShape, raw: unknown): AdaptedPolicy 
     if (!unwritten('emergency', 'authorizers', key)) continue;
     const roles = policy.emergency.authorizers[key];
     const fitted = keepDefined(`emergency.authorizers.${key}`, roles);
-    if (fitted.length === 0 && roles.length > 0 && key !== 'fallback_any_of')
+    const needed = key !== 'fallback_any_of' && policy.emergency.prior_authorization;
+    if (fitted.length === 0 && roles.length > 0 && needed)
       issues.push({
         path: ['emergency', 'authorizers', key],
         message:

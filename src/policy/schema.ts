@@ -217,6 +217,9 @@ export const policyShape = z.strictObject({
           fallback_any_of: z.array(identifier).prefault(defaults.DEFAULT_EMERGENCY.authorizers.fallback_any_of),
         })
         .prefault({}),
+      // false: an emergency is authorized when declared ("may be implemented immediately", 000 3) and owes its
+      // paperwork from then; nobody is asked first.
+      prior_authorization: z.boolean().default(true),
       escalate_after_minutes: positiveInt.default(defaults.DEFAULT_EMERGENCY.escalate_after_minutes),
       verbal_approvals_count_unconfirmed: z
         .boolean()

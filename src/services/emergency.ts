@@ -1,8 +1,9 @@
 import { addRequirement } from '../db/approvals.js';
 import { recordAudit } from '../db/audit-log.js';
-import { type ChangeRecord, loadChangeRecord } from '../db/change-record.js';
+import { type ChangeRecord, type ChangeRow, loadChangeRecord } from '../db/change-record.js';
 import { transitionChange } from '../db/change-transitions.js';
 import { changeOfSubmission, insertChange, updateChange } from '../db/changes.js';
+import type { DbExecutor } from '../db/client.js';
 import { insertChangeVersion } from '../db/emergency.js';
 import { enqueue } from '../db/outbox.js';
 import { requirementsOf } from '../domain/approvers.js';
@@ -10,7 +11,9 @@ import { authorizationRequirements, escalationDueAt } from '../domain/emergency.
 import type { EmergencyRequest } from '../domain/emergency-request.js';
 import { askedOnlyThroughQuietRoles } from '../domain/inbox.js';
 import type { ChangeState } from '../domain/lifecycle.js';
+import { announce } from './announce.js';
 import { type ChangeRefusal, changeNotFound, type Refusal, SYSTEM_ACTOR, type UseCaseContext } from './context.js';
+import { startPaperwork } from './paperwork.js';
 import { askToDecide } from './request-approvals.js';
 import type { SubmittedChange } from './submit-change.js';
 
@@ -70,18 +73,22 @@ export function declareEmergency(
         },
         now,
       );
-      transitionChange(tx, row, { transition: 'request_authorization', actorId: requesterId }, now);
+      const pending = transitionChange(tx, row, { transition: 'request_authorization', actorId: requesterId }, now);
+      enqueue(tx, { kind: 'notify_log', changeId, event: 'submitted' }, now);
+      for (const userId of new Set([requesterId, request.ownerId]))
+        enqueue(tx, { kind: 'emergency_console', changeId, userId }, now, {
+          dedupeKey: `emergency_console:${changeId}:${userId}`,
+        });
+      if (!policy.emergency.prior_authorization) {
+        authorizeAtOnce(tx, ctx, { ...row, state: pending });
+        return { changeId, created: true };
+      }
       for (const { role, alternative } of requirements) {
         addRequirement(tx, { changeId, phase: 'authorization', role, approvalsNeeded: 1, alternative });
       }
       enqueue(tx, { kind: 'request_approvals', changeId }, now, {
         dedupeKey: `request_approvals:authorization:${changeId}`,
       });
-      enqueue(tx, { kind: 'notify_log', changeId, event: 'submitted' }, now);
-      for (const userId of new Set([requesterId, request.ownerId]))
-        enqueue(tx, { kind: 'emergency_console', changeId, userId }, now, {
-          dedupeKey: `emergency_console:${changeId}:${userId}`,
-        });
       enqueue(tx, { kind: 'escalate_authorization', changeId }, now, {
         dedupeKey: `escalate_authorization:${changeId}`,
         dueAt: escalationDueAt(now, policy),
@@ -90,6 +97,19 @@ export function declareEmergency(
     },
     { behavior: 'immediate' },
   );
+}
+
+/**
+ * An emergency the policy lets run without prior authorization (`emergency.prior_authorization: false`):
+ * authorized as it is declared, by Cabinet on the policy's word, and owing its paperwork from now.
+ */
+function authorizeAtOnce(tx: DbExecutor, ctx: UseCaseContext, change: ChangeRow): void {
+  const { policy, now } = ctx;
+  const data = { reason: 'emergency.prior_authorization is false: implemented at once, reviewed after' };
+  transitionChange(tx, change, { transition: 'authorize', actorId: SYSTEM_ACTOR, data }, now);
+  const record = loadChangeRecord(tx, change.id);
+  if (record) startPaperwork(tx, record, policy, now);
+  announce(tx, change, 'authorized', now);
 }
 
 /** Who may ask for the stand-ins now: the requester, the owner, or an on-duty authorizer. */

@@ -451,6 +451,31 @@ describe('after the emergency (6.4)', () => {
     expect(changeRow(app)?.state).toBe('authorized');
   }
 
+  it('issue 16.7 (000 3): without prior authorization an emergency is authorized as declared', async () => {
+    const policy = parsePolicy(`${MINIMAL_POLICY_YAML}emergency: { prior_authorization: false }\n`, 'now.yml').policy;
+    const app = await start({ clock: new FakeClock(BUSINESS_HOURS), policy });
+    expect((await submitEmergencyForm(app, REQUESTER)).status).toBe(200);
+    await eventually(() => changeRow(app)?.state === 'authorized', 'authorized at once');
+    expect(obligationRows(app).map((row) => row.kind)).toEqual([
+      'documentation',
+      'retro_ticket',
+      'retro_approval',
+      'root_cause_analysis',
+    ]);
+    const authorize = app.database.db
+      .select()
+      .from(auditEvents)
+      .all()
+      .find((event) => event.toState === 'authorized');
+    expect(authorize?.actorId).toBe('cabinet');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(
+      app.slack
+        .callsTo('chat.postMessage')
+        .filter((call) => String(call.params.text).startsWith('Emergency authorization requested')),
+    ).toEqual([]);
+  });
+
   it('issue 16.7: the paperwork the policy lists, each by its deadline; retro-review by CTO or CISO', async () => {
     const policy = parsePolicy(
       `${MINIMAL_POLICY_YAML}emergency: { paperwork_hours: { documentation: 1, retro_approval: 48 }, ` +
