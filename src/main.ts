@@ -1,4 +1,6 @@
 // Composition root: read configuration and policy, open the database, start Slack and the jobs.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
@@ -11,8 +13,15 @@ import { createCabinet } from './runtime.js';
 const SHUTDOWN_GRACE_MS = 10_000;
 const OUTBOX_POLL_MS = 5_000;
 
+/** A `.env` file beside package.json, as Bolt developers keep one locally; variables already set win. */
+function loadDotEnv(): void {
+  const path = fileURLToPath(new URL('../.env', import.meta.url));
+  if (existsSync(path)) process.loadEnvFile(path);
+}
+
 async function main(): Promise<void> {
   const logger = createLogger();
+  loadDotEnv();
   const config = loadConfig(process.env);
   const { policy, warnings } = loadPolicyFile(config.policyPath);
   for (const warning of warnings) logger.warn(warning);
