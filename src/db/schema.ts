@@ -144,6 +144,9 @@ export const approvalDecisions = sqliteTable(
   // One standing decision per person per requirement: a double click or a Slack retry cannot add a second.
   (table) => [
     uniqueIndex('approval_decisions_once_uq').on(table.requirementId, table.approverId).where(sql`voided_at IS NULL`),
+    // A change's decisions (every show and click loads them) and one approver's (issue 17: indexed reads).
+    index('approval_decisions_change_idx').on(table.changeId),
+    index('approval_decisions_approver_idx').on(table.approverId),
   ],
 );
 
@@ -168,7 +171,10 @@ export const verbalApprovals = sqliteTable(
     submissionKey: text('submission_key').unique(),
   },
   // The confirmations waiting for one approver (their Home).
-  (table) => [index('verbal_approvals_approver_idx').on(table.approverId)],
+  (table) => [
+    index('verbal_approvals_approver_idx').on(table.approverId),
+    index('verbal_approvals_change_idx').on(table.changeId),
+  ],
 );
 
 /** The named approver's written answer to a verbal approval recorded in their name. */
@@ -219,21 +225,25 @@ export const changeVersions = sqliteTable(
  * An approver disputed a verbal approval after it had authorized the change (6.3): the change stays
  * authorized but may not close until the CAB or a dispute resolver (policy) resolves it.
  */
-export const authorizationDisputes = sqliteTable('authorization_disputes', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  changeId: integer('change_id')
-    .notNull()
-    .references(() => changes.id),
-  verbalApprovalId: integer('verbal_approval_id')
-    .notNull()
-    .unique()
-    .references(() => verbalApprovals.id),
-  disputedBy: text('disputed_by').notNull(),
-  disputedAt: timestamp('disputed_at').notNull(),
-  resolvedBy: text('resolved_by'),
-  resolvedAt: timestamp('resolved_at'),
-  resolution: text('resolution'),
-});
+export const authorizationDisputes = sqliteTable(
+  'authorization_disputes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    changeId: integer('change_id')
+      .notNull()
+      .references(() => changes.id),
+    verbalApprovalId: integer('verbal_approval_id')
+      .notNull()
+      .unique()
+      .references(() => verbalApprovals.id),
+    disputedBy: text('disputed_by').notNull(),
+    disputedAt: timestamp('disputed_at').notNull(),
+    resolvedBy: text('resolved_by'),
+    resolvedAt: timestamp('resolved_at'),
+    resolution: text('resolution'),
+  },
+  (table) => [index('authorization_disputes_change_idx').on(table.changeId)],
+);
 
 /** What an emergency change still owes after the fact (POL-SEC-008 6.4), and when each was done. */
 export const obligations = sqliteTable(
