@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute, Logger } from '@slack/bolt';
 import type { Clock } from '../clock.js';
+import { lastAuditEventId } from '../db/audit-log.js';
 import type { Database } from '../db/client.js';
 import { loadFreezes } from '../db/freezes.js';
 import { plannedChangesDuring } from '../db/schedule.js';
@@ -25,8 +26,15 @@ const FEED_STATES: readonly ChangeState[] = [
   'retro_rejected',
 ];
 const DAY_MS = 24 * 3600_000;
-const PAST_DAYS = 30;
-const AHEAD_DAYS = 365;
+/** A rendered feed is reused this long while nothing is recorded (the covered period moves with the clock). */
+const REUSE_MS = 5 * 60_000;
+
+/** The feed as last rendered, and what it was rendered from. */
+interface RenderedFeed {
+  version: string;
+  etag: string;
+  body: string;
+}
 
 export interface CalendarFeedDependencies {
   database: Database;
@@ -49,11 +57,33 @@ function answer(response: ServerResponse, status: number, text: string): void {
 }
 
 /**
- * `GET /calendar.ics?token=…`: the change calendar (changes of the last 30 days and the next year,
- * and the freezes) for calendar apps to subscribe to. Without CALENDAR_TOKEN it answers 404; a
- * missing or wrong token, 401. The token is never logged.
+ * `GET /calendar.ics?token=…`: the change calendar (changes of the policy's `calendar.past_days` and
+ * `ahead_days`, and the freezes) for calendar apps to subscribe to, with an ETag (304 when unchanged).
+ * Without CALENDAR_TOKEN it answers 404; a missing or wrong token, 401. The token is never logged.
  */
 export function calendarFeedRoute(deps: CalendarFeedDependencies): CustomRoute {
+  let rendered: RenderedFeed | undefined;
+  /** The feed now: rendered again only once something was recorded or the last rendering is 5 minutes old. */
+  const feedNow = (): RenderedFeed => {
+    const now = deps.clock.now();
+    const { db } = deps.database;
+    const version = `${lastAuditEventId(db)}@${Math.floor(now.getTime() / REUSE_MS)}`;
+    if (rendered?.version === version) return rendered;
+    const { past_days: pastDays, ahead_days: aheadDays } = deps.policy.calendar;
+    const covered = {
+      start: new Date(now.getTime() - pastDays * DAY_MS),
+      end: new Date(now.getTime() + aheadDays * DAY_MS),
+    };
+    const body = renderCalendar({
+      changes: plannedChangesDuring(db, covered, FEED_STATES),
+      freezes: loadFreezes(db, deps.policy, datesOf(covered, deps.policy.timezone)),
+      timeZone: deps.policy.timezone,
+      domain: 'cabinet',
+      now,
+    });
+    rendered = { version, etag: `"${createHash('sha256').update(body).digest('base64url')}"`, body };
+    return rendered;
+  };
   return {
     path: CALENDAR_PATH,
     // HEAD too: link checkers and calendar clients send it, and Bolt would log an unknown request's URL (the token).
@@ -69,25 +99,16 @@ export function calendarFeedRoute(deps: CalendarFeedDependencies): CustomRoute {
         return;
       }
       try {
-        const now = deps.clock.now();
-        const { db } = deps.database;
-        const covered = {
-          start: new Date(now.getTime() - PAST_DAYS * DAY_MS),
-          end: new Date(now.getTime() + AHEAD_DAYS * DAY_MS),
-        };
-        const changes = plannedChangesDuring(db, covered, FEED_STATES);
-        const body = renderCalendar({
-          changes,
-          freezes: loadFreezes(db, deps.policy, datesOf(covered, deps.policy.timezone)),
-          timeZone: deps.policy.timezone,
-          domain: 'cabinet',
-          now,
-        });
-        response.writeHead(200, {
-          'Content-Type': 'text/calendar; charset=utf-8',
-          'Cache-Control': 'private, max-age=300',
-        });
-        response.end(body);
+        const { etag, body } = feedNow();
+        const headers = { ETag: etag, 'Cache-Control': 'private, max-age=300' };
+        // A client that has this version already is told so, without the body.
+        if (request.headers['if-none-match']?.split(/\s*,\s*/).includes(etag)) {
+          response.writeHead(304, headers);
+          response.end();
+          return;
+        }
+        response.writeHead(200, { ...headers, 'Content-Type': 'text/calendar; charset=utf-8' });
+        response.end(request.method === 'HEAD' ? undefined : body);
       } catch (error) {
         deps.logger.error(`calendar feed failed: ${error instanceof Error ? error.message : String(error)}`);
         answer(response, 500, 'The calendar could not be read; try again later.');

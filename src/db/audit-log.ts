@@ -1,4 +1,4 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, max } from 'drizzle-orm';
 import type { ChangeState } from '../domain/lifecycle.js';
 import { type ChainedFields, chainTail, eventHash, sortedData } from './audit-chain.js';
 import type { DbExecutor } from './client.js';
@@ -57,4 +57,14 @@ export function auditEventsOf(
     .where(and(eq(auditEvents.changeId, changeId), eq(auditEvents.type, type)))
     .orderBy(asc(auditEvents.id))
     .all();
+}
+
+/** The id of the last audit event (0 when none): every recorded move raises it, so it versions what was read. */
+export function lastAuditEventId(db: DbExecutor): number {
+  return (
+    db
+      .select({ last: max(auditEvents.id) })
+      .from(auditEvents)
+      .get()?.last ?? 0
+  );
 }

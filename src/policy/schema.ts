@@ -291,6 +291,13 @@ export const policyShape = z.strictObject({
       }),
     )
     .prefault({}),
+  // The calendar feed (GET /calendar.ics): how far back and ahead it reaches.
+  calendar: z
+    .strictObject({
+      past_days: positiveInt.max(366).default(90),
+      ahead_days: positiveInt.max(732).default(365),
+    })
+    .prefault({}),
   channels: z
     .strictObject({
       log: slackChannelId.optional(),

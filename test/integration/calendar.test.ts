@@ -679,15 +679,33 @@ describe('the iCalendar feed (GET /calendar.ics)', () => {
     expect(all.map((event) => event.uid).sort()).toEqual(['chg-3@cabinet', 'freeze-frz-1@cabinet']);
   });
 
-  it('keeps a change that ran in the last 30 days, confirmed', async () => {
+  it('keeps a change that ran in the last calendar.past_days (default 90), confirmed', async () => {
     const app = await start({ policy: policyWith(), calendarToken: TOKEN });
     await submitted(app);
     app.database.db.update(changes).set({ state: 'completed' }).where(eq(changes.id, 1)).run();
-    app.clock.advance(20 * 24 * 3600_000);
+    app.clock.advance(80 * 24 * 3600_000);
     const [event] = events(await (await feed(app, `?token=${TOKEN}`)).text());
     expect(event?.uid).toBe('chg-1@cabinet');
     expect(event?.component.getFirstPropertyValue('status')).toBe('CONFIRMED');
-    app.clock.advance(20 * 24 * 3600_000); // now 34 days after it ran
+    app.clock.advance(20 * 24 * 3600_000); // now 94 days after it ran
     expect(events(await (await feed(app, `?token=${TOKEN}`)).text())).toEqual([]);
+  });
+
+  it('answers 304 to a client holding the current version, and a new version once something is recorded', async () => {
+    const app = await start({ policy: policyWith('calendar: { past_days: 30 }\n'), calendarToken: TOKEN });
+    await submitted(app);
+    const first = await feed(app, `?token=${TOKEN}`);
+    const etag = first.headers.get('etag') ?? '';
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    await first.text();
+    const again = await fetch(`${app.url}/calendar.ics?token=${TOKEN}`, { headers: { 'If-None-Match': etag } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe('');
+    // The owner's Start moves the change: the next request renders it again.
+    await submitted(app);
+    const changed = await fetch(`${app.url}/calendar.ics?token=${TOKEN}`, { headers: { 'If-None-Match': etag } });
+    expect(changed.status).toBe(200);
+    expect(changed.headers.get('etag')).not.toBe(etag);
+    expect(events(await changed.text())).toHaveLength(2);
   });
 });
