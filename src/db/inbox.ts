@@ -110,7 +110,12 @@ export function waitingRequirements(
         isNull(approvalRequirements.satisfiedAt),
         inWaitingPhase(approvalRequirements.phase),
         not(and(eq(approvalRequirements.role, boardRole), ne(approvalRequirements.phase, 'authorization')) as SQL),
-        or(eq(approvalRequirements.alternative, false), isNotNull(changes.authorizationEscalatedAt)),
+        // An emergency's stand-in authorizers wait until it is escalated (domain/approvers.ts isAskedNow).
+        or(
+          eq(approvalRequirements.alternative, false),
+          ne(approvalRequirements.phase, 'authorization'),
+          isNotNull(changes.authorizationEscalatedAt),
+        ),
         notExists(decided),
       ),
     )

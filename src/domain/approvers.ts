@@ -43,6 +43,17 @@ export function openBoardRequirement<
 }
 
 /**
+ * Whether a requirement's people are asked now: an emergency's stand-in authorizers (6.3 "if unavailable") only once
+ * its authorization is escalated; any other, the "any one of" retro-reviewers (MCP4 9) included, at once.
+ */
+export function isAskedNow(
+  requirement: { alternative: boolean; phase: ApprovalPhase },
+  change: { authorizationEscalatedAt: Date | null },
+): boolean {
+  return !requirement.alternative || requirement.phase !== 'authorization' || change.authorizationEscalatedAt !== null;
+}
+
+/**
  * The requirements of the phase the change waits in that a person may be asked for now: open, not the board's (the
  * CAB decides it), and not an emergency's stand-in before it is escalated (nobody is asked for it yet).
  */
@@ -61,7 +72,7 @@ export function openAskedRequirements<
     (requirement) =>
       requirement.satisfiedAt === null &&
       !isBoardRequirement(requirement, policy) &&
-      (!requirement.alternative || record.change.authorizationEscalatedAt !== null),
+      isAskedNow(requirement, record.change),
   );
 }
 

@@ -4,7 +4,7 @@ import { loadChangeRecord } from '../db/change-record.js';
 import type { DbExecutor } from '../db/client.js';
 import { type DelegationRow, insertDelegation, runningDelegationsTo } from '../db/delegations.js';
 import { enqueue } from '../db/outbox.js';
-import { isBoardRequirement } from '../domain/approvers.js';
+import { isAskedNow, isBoardRequirement } from '../domain/approvers.js';
 import { type DelegationIssue, delegationEndsAt, validateDelegation } from '../domain/delegation.js';
 import { decisionStage } from '../domain/lifecycle.js';
 import type { Refusal, UseCaseContext } from './context.js';
@@ -59,7 +59,7 @@ function forwardOpenRequests(tx: DbExecutor, ctx: UseCaseContext, delegation: De
     if (requirements.length === 0) continue;
     for (const requirement of requirements) addCandidate(tx, requirement.id, delegateId, { onBehalfOf: delegatorId });
     // An emergency's stand-ins are asked only once it is escalated; so are their delegates.
-    if (requirements.some((r) => !r.alternative) || record.change.authorizationEscalatedAt !== null)
+    if (requirements.some((requirement) => isAskedNow(requirement, record.change)))
       askToDecide(tx, record, delegateId, ctx.now);
     recordAudit(
       tx,

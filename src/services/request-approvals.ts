@@ -6,6 +6,7 @@ import { enqueue } from '../db/outbox.js';
 import {
   chooseCandidates,
   fallbackRoleFor,
+  isAskedNow,
   isBoardRequirement,
   type RequirementCandidates,
   requirementsOf,
@@ -90,7 +91,7 @@ function addCandidates(
     if (choice.fallbackRole && requirement.fallbackRole === null)
       setFallbackRole(tx, requirement.id, choice.fallbackRole);
     // An emergency's stand-ins are asked only once it is escalated.
-    const askNow = !requirement.alternative || record.change.authorizationEscalatedAt !== null;
+    const askNow = isAskedNow(requirement, record.change);
     for (const userId of choice.candidates) {
       addCandidate(tx, requirement.id, userId);
       // A delegate stands in for the delegator: asked only if the delegator would be.

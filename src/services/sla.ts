@@ -2,7 +2,7 @@ import { auditEventsOf, recordAudit } from '../db/audit-log.js';
 import { type ChangeRecord, loadChangeRecord, type RequirementRecord } from '../db/change-record.js';
 import type { DbExecutor } from '../db/client.js';
 import { enqueue } from '../db/outbox.js';
-import { isBoardRequirement, requirementsOf } from '../domain/approvers.js';
+import { isAskedNow, isBoardRequirement, requirementsOf } from '../domain/approvers.js';
 import { type ApprovalPhase, type ChangeState, decisionStage } from '../domain/lifecycle.js';
 import { escalationTargets, nextNudgeAt, peopleToRemind, slaMilestones } from '../domain/sla.js';
 import { type ChangeRefusal, changeNotFound, type Refusal, SYSTEM_ACTOR, type UseCaseContext } from './context.js';
@@ -48,9 +48,7 @@ function remindable(
 
 /** The requirements whose candidates were asked: an emergency's stand-ins only once it is escalated. */
 function askedRequirements(record: ChangeRecord, phase: ApprovalPhase): RequirementRecord[] {
-  return requirementsOf(record, phase).filter(
-    (requirement) => !requirement.alternative || record.change.authorizationEscalatedAt !== null,
-  );
+  return requirementsOf(record, phase).filter((requirement) => isAskedNow(requirement, record.change));
 }
 
 /** What an SLA timer did: reminded or escalated, or why nothing was sent. */

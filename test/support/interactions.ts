@@ -168,6 +168,8 @@ export interface EmergencyFormInput {
   whatIsBroken: string;
   criterion: string;
   systems: string;
+  /** The policy has a system catalog: `systems` (comma-separated ids) are picked from its multi-select. */
+  systemsFromCatalog?: boolean;
   plannedFix: string;
   rollbackPlan: string;
   ownerId?: string;
@@ -200,7 +202,11 @@ export function submitEmergencyForm(
       [EMERGENCY_FIELDS.criterion]: {
         [FORM_ACTION]: { type: 'radio_buttons', selected_option: option(form.criterion) },
       },
-      [EMERGENCY_FIELDS.affectedSystems]: { [FORM_ACTION]: text(form.systems) },
+      [EMERGENCY_FIELDS.affectedSystems]: {
+        [FORM_ACTION]: form.systemsFromCatalog
+          ? { type: 'multi_static_select', selected_options: form.systems.split(',').map(option) }
+          : text(form.systems),
+      },
       [EMERGENCY_FIELDS.plannedFix]: { [FORM_ACTION]: text(form.plannedFix) },
       [EMERGENCY_FIELDS.rollbackPlan]: { [FORM_ACTION]: text(form.rollbackPlan) },
       [EMERGENCY_FIELDS.owner]: { [FORM_ACTION]: { type: 'users_select', selected_user: form.ownerId ?? requesterId } },

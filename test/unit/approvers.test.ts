@@ -8,10 +8,11 @@ import {
   decisionEligibility,
   type Eligibility,
   holdersOf,
+  isAskedNow,
   type RequirementCandidates,
   type RequirementState,
 } from '../../src/domain/approvers.js';
-import { CHANGE_STATES, type ChangeState } from '../../src/domain/lifecycle.js';
+import { type ApprovalPhase, CHANGE_STATES, type ChangeState } from '../../src/domain/lifecycle.js';
 import type { Policy } from '../../src/policy/schema.js';
 import { eligibilityRefusalText } from '../../src/slack/words/decisions.js';
 import { minimalPolicy, policyWith } from './policy-fixture.js';
@@ -270,6 +271,47 @@ describe('approvalsComplete', () => {
     ];
     expect(approvalsComplete(full)).toBe(true);
     expect(approvalsComplete(full.map((r) => ({ ...r, satisfied: r.alternative ? false : r.satisfied })))).toBe(false);
+  });
+});
+
+describe('isAskedNow', () => {
+  const ESCALATED = new Date('2026-11-18T15:15:00Z');
+  // POL-SEC-008 6.3: the stand-in authorizers ("if unavailable: CTO or CISO") wait for the escalation; MCP4 9: the
+  // retro-review "by CTO/CISO" (any one of them) is asked at once, escalated or not.
+  it.each<{ name: string; alternative: boolean; phase: ApprovalPhase; escalatedAt: Date | null; expected: boolean }>([
+    { name: 'an ordinary approver', alternative: false, phase: 'approval', escalatedAt: null, expected: true },
+    { name: 'an on-duty authorizer', alternative: false, phase: 'authorization', escalatedAt: null, expected: true },
+    {
+      name: 'a stand-in before escalation',
+      alternative: true,
+      phase: 'authorization',
+      escalatedAt: null,
+      expected: false,
+    },
+    {
+      name: 'a stand-in once escalated',
+      alternative: true,
+      phase: 'authorization',
+      escalatedAt: ESCALATED,
+      expected: true,
+    },
+    {
+      name: 'an any-one retro-reviewer',
+      alternative: true,
+      phase: 'retro_approval',
+      escalatedAt: null,
+      expected: true,
+    },
+    {
+      name: 'a retro-reviewer, escalated',
+      alternative: true,
+      phase: 'retro_approval',
+      escalatedAt: ESCALATED,
+      expected: true,
+    },
+    { name: 'a matrix retro-approver', alternative: false, phase: 'retro_approval', escalatedAt: null, expected: true },
+  ])('$name → $expected', ({ alternative, phase, escalatedAt, expected }) => {
+    expect(isAskedNow({ alternative, phase }, { authorizationEscalatedAt: escalatedAt })).toBe(expected);
   });
 });
 

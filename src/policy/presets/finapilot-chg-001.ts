@@ -28,7 +28,11 @@ export const finapilotChg001 = {
     emergency: { description: 'Critical security patches, system outages', examples: 'Zero-day vulnerability patch' },
   },
   approval_matrix: { low: [], medium: [], high: ['security_officer'], critical: ['security_officer', 'cto'] },
-  review_rules: { security: { label: 'Security configuration', approvals: { security_officer: 1 } } },
+  // 4.2: security review for security-related changes, compliance review for regulatory ones.
+  review_rules: {
+    security: { label: 'Security configuration', approvals: { security_officer: 1 } },
+    compliance: { label: 'Regulatory change', approvals: { compliance_officer: 1 } },
+  },
   approvals: {
     fallback_role: 'cto',
     review_roles: [],
@@ -55,6 +59,8 @@ export const finapilotChg001 = {
     exception_role: 'cto',
     freeze_manager_roles: ['engineering_manager', 'cto'],
   },
+  // 7: every change documents its post-implementation review.
+  implementation: { review_risk_levels: ['low', 'medium', 'high', 'critical'] },
   // 6: roll back on critical errors, performance degradation over 20 %, security vulnerabilities.
   rollback_triggers: ['Critical errors occur', 'Performance degradation > 20%', 'Security vulnerabilities introduced'],
   // 10: success > 95 %, failure < 5 %.

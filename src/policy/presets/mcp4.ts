@@ -20,8 +20,12 @@ export const mcp4 = {
   },
   // 5.3: peer-reviewed and approved by the CTO/CISO (the CISO stands in: approvals.fallback_roles).
   approval_matrix: { low: ['peer', 'cto'], medium: ['peer', 'cto'], high: ['peer', 'cto'], critical: ['peer', 'cto'] },
-  // 6: QA / Security verify a change does not compromise the security posture.
-  review_rules: { security: { label: 'Security-sensitive', approvals: { qa_security: 1, peer: 1 } } },
+  // 6: QA / Security verify a change does not compromise the security posture; 5.2: the Compliance Officer reviews a
+  // change with regulatory or privacy impact.
+  review_rules: {
+    security: { label: 'Security-sensitive', approvals: { qa_security: 1, peer: 1 } },
+    compliance: { label: 'Regulatory or privacy impact', approvals: { compliance_officer: 1 } },
+  },
   approvals: {
     fallback_role: 'ciso',
     fallback_roles: { cto: 'ciso' },
@@ -46,5 +50,7 @@ export const mcp4 = {
   cab: 'none',
   deployment_windows: 'any',
   scheduling: { exception_role: 'cto', freeze_manager_roles: ['cto', 'ciso'] },
+  // 5.6: every completed change is reviewed by its owner (actual vs expected, incidents, lessons learned).
+  implementation: { review_risk_levels: ['low', 'medium', 'high', 'critical'] },
   auditor_roles: ['compliance_officer', 'ciso'],
 };

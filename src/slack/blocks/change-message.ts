@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { AskedRecord, ChangeRecord, DecisionRow, RequirementRecord } from '../../db/change-record.js';
-import { isBoardRequirement, requirementsOf } from '../../domain/approvers.js';
+import { isAskedNow, isBoardRequirement, requirementsOf } from '../../domain/approvers.js';
 import { nextMeetingAt } from '../../domain/cab.js';
 import { hasOpenDispute, outstandingPaperwork } from '../../domain/emergency.js';
 import { type ChangeEvent, isImplementationEvent } from '../../domain/events.js';
@@ -74,12 +74,14 @@ function askedAsText(requirement: RequirementRecord, recipientId: string): strin
 
 function requirementLine(
   requirement: RequirementRecord,
-  status: { open: boolean; escalated: boolean },
+  status: { open: boolean; askedNow: boolean },
   policy: Policy,
   now: Date,
 ): string {
-  const { open, escalated } = status;
-  const name = requirement.alternative ? `${requirement.role} (stand-in)` : requirement.role;
+  const { open, askedNow } = status;
+  // An alternative is a stand-in authorizer (6.3), or one of the retro-reviewers any one of whom decides (MCP4 9).
+  const alternative = requirement.phase === 'authorization' ? 'stand-in' : 'any one';
+  const name = requirement.alternative ? `${requirement.role} (${alternative})` : requirement.role;
   const role = requirement.fallbackRole ? `${name} (asked of ${requirement.fallbackRole})` : name;
   const sources = { verbal: ' (verbal)', cab: ' (CAB decision)', button: '', pre_approved: '' } as const;
   const approvedBy = requirement.approvals.map(
@@ -89,7 +91,7 @@ function requirementLine(
   if (!open) return `:heavy_minus_sign: *${role}* — not needed`;
   if (isBoardRequirement(requirement, policy))
     return `:classical_building: *${role}* — ${boardDecisionText(policy, now)}`;
-  if (requirement.alternative && !escalated) return `:heavy_minus_sign: *${role}* — asked if the others do not answer`;
+  if (!askedNow) return `:heavy_minus_sign: *${role}* — asked if the others do not answer`;
   const progress =
     requirement.approvalsNeeded > 1 ? ` (${requirement.approvals.length} of ${requirement.approvalsNeeded})` : '';
   const asked =
@@ -99,12 +101,16 @@ function requirementLine(
 
 function decisionLines(record: ChangeRecord, policy: Policy, now: Date): string[] {
   const current = decisionStage(record.change.state)?.phase;
-  const escalated = record.change.authorizationEscalatedAt !== null;
   const phases = APPROVAL_PHASES.filter((phase) => requirementsOf(record, phase).length > 0);
   const lines = phases.flatMap((phase) => [
     ...(record.change.type === 'emergency' ? [`*${PHASE_TITLES[phase]}*`] : []),
     ...requirementsOf(record, phase).map((requirement) =>
-      requirementLine(requirement, { open: phase === current, escalated }, policy, now),
+      requirementLine(
+        requirement,
+        { open: phase === current, askedNow: isAskedNow(requirement, record.change) },
+        policy,
+        now,
+      ),
     ),
   ]);
   for (const item of record.boardItems.filter((entry) => entry.outcome === 'defer')) {
@@ -315,11 +321,7 @@ export function emergencyConsoleMessage(
 function whoMustApprove(record: ChangeRecord, policy: Policy, now: Date, asAsked = false): string {
   const phase = asAsked ? 'approval' : (decisionStage(record.change.state)?.phase ?? 'approval');
   return requirementsOf(record, phase)
-    .filter(
-      (requirement) =>
-        (asAsked || requirement.satisfiedAt === null) &&
-        (!requirement.alternative || record.change.authorizationEscalatedAt !== null),
-    )
+    .filter((requirement) => (asAsked || requirement.satisfiedAt === null) && isAskedNow(requirement, record.change))
     .map((requirement) => {
       if (isBoardRequirement(requirement, policy)) return `• *${requirement.role}*: ${boardDecisionText(policy, now)}`;
       const people =

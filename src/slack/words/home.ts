@@ -1,5 +1,5 @@
 import type { ChangeRecord } from '../../db/change-record.js';
-import { requirementsOf } from '../../domain/approvers.js';
+import { isAskedNow, requirementsOf } from '../../domain/approvers.js';
 import { outstandingPaperwork } from '../../domain/emergency.js';
 import { decisionStage } from '../../domain/lifecycle.js';
 import type { Policy } from '../../policy/schema.js';
@@ -72,8 +72,7 @@ function waitingFor(record: ChangeRecord, policy: Policy): string {
   const phase = decisionStage(record.change.state)?.phase;
   if (!phase) return '';
   const open = requirementsOf(record, phase).filter(
-    (requirement) =>
-      requirement.satisfiedAt === null && (!requirement.alternative || record.change.authorizationEscalatedAt !== null),
+    (requirement) => requirement.satisfiedAt === null && isAskedNow(requirement, record.change),
   );
   const roles = [
     ...new Set(open.map((requirement) => (requirement.role === policy.cab.role ? 'the CAB' : requirement.role))),

@@ -1,0 +1,209 @@
+// Issue 16.10: the `mcp4` preset (document 002, MCP4.ai Change Management Policy) walked end to end over signed
+// HTTP: peer review plus the CTO (the CISO in the CTO's stead), DevOps deploys at any time (no CAB, no windows), the
+// owner reviews every change, emergencies authorized verbally or in chat, documented at once, reviewed in 48 hours.
+import { afterEach, describe, expect, it } from 'vitest';
+import { ACTIONS } from '../../src/slack/ids.js';
+import {
+  approve,
+  clickButton,
+  defaultChangeForm,
+  eventually,
+  submitChangeForm,
+  submitDocumentation,
+  submitEmergencyForm,
+  submitEvidence,
+  submitVerbalApproval,
+} from '../support/interactions.js';
+import {
+  changeRow,
+  decisionsOf,
+  HOUR,
+  implementAndClose,
+  MINUTE,
+  paperworkDue,
+  paperworkOpen,
+  presetFile,
+  recipientsOf,
+  requiredRoles,
+  reviewAll,
+  startPreset,
+  statesOf,
+  step,
+  untilAsked,
+  untilState,
+  verifyAll,
+} from '../support/preset-walk.js';
+import type { TestApp } from '../support/test-app.js';
+
+const PEERS = ['U0PEER001', 'U0PEER002'];
+const CTO = 'U0CTO0001';
+const CISO = 'U0CISO001';
+const DEVOPS = 'U0DEVOPS1';
+const QA_SECURITY = 'U0QASEC01';
+const COMPLIANCE_OFFICER = 'U0COMPL01';
+const DEVELOPER = 'U0DEV0001';
+// Wednesday 18 Nov 2026, 10:00 in New York (the default time zone).
+const WEDNESDAY = '2026-11-18T15:00:00Z';
+// Friday 20 Nov 2026, 16:00 in New York: no POL-SEC-008 window would allow it.
+const FRIDAY_AFTERNOON = new Date('2026-11-20T21:00:00Z');
+
+const FILE = presetFile(
+  'mcp4',
+  `roles:
+  peer: [${PEERS.join(', ')}]
+  cto: [${CTO}]
+  ciso: [${CISO}]
+  devops: [${DEVOPS}]
+  qa_security: [${QA_SECURITY}]
+  compliance_officer: [${COMPLIANCE_OFFICER}]
+channels: { log: C0LOG0001 }
+standard_changes:
+  - { id: ui_copy, title: UI copy update }
+  - { id: docker_rebuild, title: Routine Docker rebuild, approver_roles: [peer] }
+`,
+);
+
+let running: TestApp | undefined;
+async function start(): Promise<TestApp> {
+  running = await startPreset(FILE, WEDNESDAY);
+  return running;
+}
+afterEach(async () => {
+  await running?.close();
+  running = undefined;
+});
+
+/** A change a developer submits for DevOps to deploy (5.4) on Friday afternoon. */
+async function submitted(app: TestApp, requesterId: string, changeType = 'normal'): Promise<void> {
+  const response = await submitChangeForm(app, requesterId, {
+    ...defaultChangeForm(app.clock.now()),
+    changeType,
+    ownerId: DEVOPS,
+    plannedStart: FRIDAY_AFTERNOON,
+    plannedEnd: new Date(FRIDAY_AFTERNOON.getTime() + HOUR),
+  });
+  expect(response.text).toBe('');
+}
+
+describe('mcp4 (002) normal changes', () => {
+  it('002 5.3, 5.4, 5.6: peer review and the CTO approve; DevOps deploys; the owner reviews it', async () => {
+    const app = await start();
+    await submitted(app, DEVELOPER);
+    expect(changeRow(app)).toMatchObject({ state: 'pending_approval', riskLevel: 'low', ownerId: DEVOPS });
+    expect(requiredRoles(app)).toEqual(['cto', 'peer']);
+    await untilAsked(app, 'Approval requested', [...PEERS, CTO]);
+
+    await approve(app, 'U0PEER002', 'CHG-1');
+    await approve(app, CTO, 'CHG-1');
+    await untilState(app, 'approved');
+    expect(decisionsOf(app)).toEqual(['U0PEER002:peer:button', `${CTO}:cto:button`]);
+
+    // 2 "no deployment windows": Friday afternoon is as good as any time.
+    app.clock.set(FRIDAY_AFTERNOON);
+    expect(await step(app, DEVELOPER, 'start')).toBe(`Only the change owner, <@${DEVOPS}>, can start CHG-1.`);
+    // 5.6 "reviewed by the change owner": every change, not only high-risk ones.
+    await implementAndClose(app, DEVOPS, { review: true });
+    expect(statesOf(app).slice(-4)).toEqual(['implementing', 'completed', 'reviewed', 'closed']);
+  });
+
+  it('002 5.3 "CTO/CISO": a change the CTO requests is approved by the CISO in the CTO’s stead', async () => {
+    const app = await start();
+    await submitted(app, CTO);
+    await untilAsked(app, 'Approval requested', [...PEERS, CISO]);
+    expect(recipientsOf(app, 'Approval requested')).toEqual([CISO, ...PEERS]);
+    await approve(app, 'U0PEER001', 'CHG-1');
+    await approve(app, CISO, 'CHG-1');
+    await untilState(app, 'approved');
+    expect(decisionsOf(app)).toEqual(['U0PEER001:peer:button', `${CISO}:cto:button`]);
+  });
+
+  it('002 5.2, 6: QA / Security verify security changes, the Compliance Officer regulatory ones', async () => {
+    const app = await start();
+    const response = await submitChangeForm(app, DEVELOPER, {
+      ...defaultChangeForm(app.clock.now()),
+      securityTriggers: ['encryption'],
+      reviewRules: ['compliance'],
+    });
+    expect(response.text).toBe('');
+    expect(requiredRoles(app)).toEqual(['compliance_officer', 'cto', 'peer', 'qa_security']);
+    await untilAsked(app, 'Approval requested', [QA_SECURITY, COMPLIANCE_OFFICER]);
+  });
+});
+
+describe('mcp4 (002) standard changes', () => {
+  it('002 4, 5.3 "Automated / Peer Review": one catalog entry auto-approved, another by a peer', async () => {
+    const app = await start();
+    await submitted(app, DEVELOPER, 'standard:ui_copy');
+    expect(changeRow(app)).toMatchObject({ type: 'standard', state: 'approved' });
+    expect(decisionsOf(app)).toEqual(['-:-:pre_approved']);
+
+    await submitted(app, DEVELOPER, 'standard:docker_rebuild');
+    expect(changeRow(app, 2)).toMatchObject({ type: 'standard', state: 'pending_approval' });
+    expect(requiredRoles(app, 'approval', 2)).toEqual(['peer']);
+    await untilAsked(app, 'Approval requested', PEERS);
+    await approve(app, 'U0PEER001', 'CHG-2');
+    await untilState(app, 'approved', 2);
+
+    app.clock.set(FRIDAY_AFTERNOON);
+    await implementAndClose(app, DEVOPS, { ref: 'CHG-2', review: true });
+    expect(changeRow(app, 2)?.state).toBe('closed');
+  });
+});
+
+describe('mcp4 (002) emergencies', () => {
+  it('002 5.3, 9: the CTO authorizes in chat; documented in 1 h; the CISO reviews it in 48 h', async () => {
+    const app = await start();
+    expect((await submitEmergencyForm(app, DEVELOPER, { ownerId: DEVOPS })).text).toBe('');
+    await untilAsked(app, 'Emergency authorization requested', [CTO]);
+    expect(recipientsOf(app, 'Emergency authorization requested')).toEqual([CTO]);
+
+    // 5.3 "Authorized verbally or via chat": recorded by the developer, it counts before the CTO confirms it.
+    const verbal = await submitVerbalApproval(app, DEVELOPER, 'CHG-1', {
+      approverId: CTO,
+      medium: 'chat',
+      givenAt: new Date(app.clock.now().getTime() - 5 * MINUTE),
+      note: 'Go ahead, in #incident-42',
+    });
+    expect(JSON.stringify(verbal.json)).toContain('CHG-1 is now authorized. They are asked to confirm it in writing.');
+    expect(changeRow(app)?.state).toBe('authorized');
+    expect(decisionsOf(app)).toEqual([`${CTO}:cto:verbal`]);
+    const authorizedAt = app.clock.now();
+    // 9 "documented immediately after execution", "reviewed by CTO/CISO within 48 hours".
+    expect(paperworkDue(app, authorizedAt)).toEqual([
+      ['documentation', 1],
+      ['retro_approval', 48],
+      ['root_cause_analysis', 48],
+    ]);
+
+    app.clock.advance(30 * MINUTE);
+    const documented = await submitDocumentation(app, DEVOPS, 'CHG-1', {
+      ...defaultChangeForm(app.clock.now()),
+      title: 'Roll the Fusion gateway back to 2.3.1',
+      risk: [2, 2, 2, 1, 1],
+      plannedStart: authorizedAt,
+      plannedEnd: new Date(authorizedAt.getTime() + 10 * MINUTE),
+    });
+    expect(documented.text).toBe('');
+    expect(changeRow(app)).toMatchObject({ state: 'pending_retro_approval', riskLevel: 'medium' });
+    // Not the peer + CTO of a normal change: any one of the CTO and the CISO.
+    expect(requiredRoles(app, 'retro_approval')).toEqual(['ciso', 'cto']);
+    await untilAsked(app, 'Formal approval requested for emergency', [CTO, CISO]);
+    expect(recipientsOf(app, 'Formal approval requested for emergency')).toEqual([CISO, CTO]);
+    await approve(app, CISO, 'CHG-1:retro_approval');
+    await untilState(app, 'retro_approved');
+
+    // 9 "prevention of recurrence": the root-cause analysis, then 5.6's review, the validation and closure.
+    await submitEvidence(app, DEVOPS, 'CHG-1:root_cause_analysis', 'A config flag shipped enabled by default.');
+    expect(paperworkOpen(app)).toEqual([]);
+    await reviewAll(app, DEVOPS);
+    await verifyAll(app, DEVOPS);
+    expect(await step(app, DEVOPS, 'close')).toBe('CHG-1 is closed.');
+    expect(statesOf(app).slice(-3)).toEqual(['retro_approved', 'reviewed', 'closed']);
+    // The CTO confirms the chat approval in writing afterwards.
+    await clickButton(app, CTO, ACTIONS.confirmVerbal, 'VA-1');
+    await eventually(
+      () => app.slack.callsTo('response_url').some((call) => String(call.params.text).includes('is confirmed')),
+      "the CTO's confirmation",
+    );
+  });
+});
