@@ -1,5 +1,5 @@
 // 000 "Change Management Policy" (generic): a Security Lead and the CTO approve, an IT Administrator implements,
-// no CAB, emergencies implemented at once and documented within 24 hours, then reviewed.
+// no CAB, emergencies implemented at once (no prior authorization) and documented within 24 hours, then reviewed.
 export const generic = {
   roles: { security_lead: [], cto: [], it_admin: [] },
   change_types: {
@@ -35,6 +35,8 @@ export const generic = {
   },
   // 5: the CTO oversees emergency decisions; 3: documented within 24 hours; 4.2: retrospective review.
   emergency: {
+    // 3 "may be implemented immediately", 4.2 "may bypass normal approvals": authorized as declared.
+    prior_authorization: false,
     authorizers: { business_hours: ['cto'], after_hours: ['cto'], fallback_any_of: ['security_lead'] },
     dispute_notify_roles: ['security_lead'],
     dispute_resolver_roles: ['cto'],
