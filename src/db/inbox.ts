@@ -49,6 +49,9 @@ export interface WaitingRequirementRow {
   role: string;
   fallbackRole: string | null;
   dueAt: Date | null;
+  /** Asked as the delegate of this person, or (`reassignedBy`) by an admin's reassignment; else in their own right. */
+  onBehalfOf: string | null;
+  reassignedBy: string | null;
 }
 
 /** The phase a requirement belongs to is the one its change waits in. */
@@ -100,6 +103,8 @@ export function waitingRequirements(
       role: approvalRequirements.role,
       fallbackRole: approvalRequirements.fallbackRole,
       dueAt: approvalRequirements.dueAt,
+      onBehalfOf: approvalCandidates.onBehalfOf,
+      reassignedBy: approvalCandidates.reassignedBy,
     })
     .from(approvalCandidates)
     .innerJoin(approvalRequirements, eq(approvalCandidates.requirementId, approvalRequirements.id))

@@ -24,7 +24,8 @@ export function rolesForQuietCheck(source: { db: DbExecutor; policy: Policy }): 
 
 /**
  * Everyone with decisions waiting that they are nudged about, with those decisions (oldest first): a requirement
- * they were asked for only through quiet roles (approvals.quiet_roles) is left out, so they may get none.
+ * they were asked for only through quiet roles (approvals.quiet_roles) is left out, so they may get none. A delegate
+ * is asked through their delegator's roles (quiet when the delegator is); a reassignment is never through a role.
  */
 export function nudgedDecisions(
   source: { db: DbExecutor; policy: Policy },
@@ -33,7 +34,9 @@ export function nudgedDecisions(
   const quietRoles = source.policy.approvals.quiet_roles;
   const membersOf = (role: string) => membersByRole.get(role) ?? [];
   const rows = waitingRequirements(source.db, waitingFilter(source.policy)).filter(
-    (row) => !askedOnlyThroughQuietRoles(row, row.userId, { quietRoles, membersOf }),
+    (row) =>
+      row.reassignedBy !== null ||
+      !askedOnlyThroughQuietRoles(row, row.onBehalfOf ?? row.userId, { quietRoles, membersOf }),
   );
   return decisionsOf(rows);
 }
