@@ -270,6 +270,17 @@ describe('delegation while out of office', () => {
   });
 });
 
+describe('a delegate deciding elsewhere than in their request (issue 15.3, 15.5)', () => {
+  it('finds the decision buttons in Details, as the delegator would', async () => {
+    const app = await start();
+    await delegate(app, MANAGER, `<@${DEPUTY}> until 2026-11-20`);
+    await submitted(app, 4, { risk: MEDIUM }); // CHG-1: the peers, the manager and the deputy
+    await clickButton(app, DEPUTY, ACTIONS.details, 'CHG-1');
+    const details = JSON.stringify((await app.slack.waitForCall('views.open')).params.view);
+    expect(details).toContain(`"action_id":"${ACTIONS.approve}","value":"CHG-1"`);
+  });
+});
+
 /** A click on a button inside a modal (Details): Slack sends the view and no response URL. */
 function clickInModal(app: TestApp, userId: string, actionId: string, value: string): Promise<AppResponse> {
   return app.interact({
