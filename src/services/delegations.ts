@@ -9,6 +9,7 @@ import { type DelegationIssue, delegationEndsAt, validateDelegation } from '../d
 import { decisionStage } from '../domain/lifecycle.js';
 import type { Refusal, UseCaseContext } from './context.js';
 import { delegatorsOf, endDelegation, endExpiredDelegations, runningDelegates, todayOf } from './delegates.js';
+import { queueHomesOf } from './homes.js';
 import { askToDecide } from './request-approvals.js';
 
 /** A delegation as people are told about it. */
@@ -122,6 +123,7 @@ export function setDelegation(
         dedupeKey: `end_delegation:${row.id}`,
         dueAt: delegationEndsAt(until, policy.timezone),
       });
+      queueHomesOf(tx, [actorId, delegateId], now);
       const forwarded = forwardOpenRequests(tx, ctx, row);
       return {
         ok: true,

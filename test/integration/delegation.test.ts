@@ -270,6 +270,38 @@ describe('delegation while out of office', () => {
   });
 });
 
+const openHome = (app: TestApp, userId: string) =>
+  app.event({ type: 'app_home_opened', user: userId, channel: `D${userId.slice(1)}`, tab: 'home', event_ts: '1.2' });
+const publishes = (app: TestApp, userId: string) =>
+  app.slack.callsTo('views.publish').filter((call) => call.params.user_id === userId);
+const homeOf = (app: TestApp, userId: string) => JSON.stringify(publishes(app, userId).at(-1)?.params.view ?? {});
+async function opened(app: TestApp, users: readonly string[]): Promise<void> {
+  for (const userId of users) {
+    await openHome(app, userId);
+    await eventually(() => publishes(app, userId).length > 0, `${userId}'s Home`);
+  }
+}
+
+describe('the Homes of a delegator and their delegate (issue 15.3, 15.5)', () => {
+  it('are republished when a delegation is set, turned off or expires, whatever changes it concerns', async () => {
+    const app = await start();
+    await opened(app, [MANAGER, DEPUTY]);
+    await delegate(app, MANAGER, `<@${DEPUTY}> until 2026-11-19`);
+    await eventually(() => homeOf(app, MANAGER).includes('Your approval requests also go to'), "the manager's Home");
+    await eventually(() => homeOf(app, DEPUTY).includes(`You decide for <@${MANAGER}>`), "the deputy's Home");
+
+    await delegate(app, MANAGER, 'off');
+    await eventually(() => homeOf(app, MANAGER).includes('You have not delegated'), "the manager's Home after off");
+    await eventually(() => !homeOf(app, DEPUTY).includes('You decide for'), "the deputy's Home after off");
+
+    await delegate(app, MANAGER, `<@${DEPUTY}> until 2026-11-19`);
+    await eventually(() => homeOf(app, DEPUTY).includes(`You decide for <@${MANAGER}>`), "the deputy's Home again");
+    app.clock.set('2026-11-20T05:00:01Z'); // after its last day in New York: its timer ends it
+    await eventually(() => homeOf(app, MANAGER).includes('You have not delegated'), "the manager's Home at expiry");
+    await eventually(() => !homeOf(app, DEPUTY).includes('You decide for'), "the deputy's Home at expiry");
+  });
+});
+
 describe('a delegate deciding elsewhere than in their request (issue 15.3, 15.5)', () => {
   it('finds the decision buttons in Details, as the delegator would', async () => {
     const app = await start();
