@@ -8,6 +8,7 @@ import {
   eq,
   exists,
   gt,
+  gte,
   inArray,
   isNotNull,
   isNull,
@@ -32,6 +33,7 @@ import {
   cabMeetings,
   cabVotes,
   changes,
+  delegations,
   verbalApprovalConfirmations,
   verbalApprovals,
 } from './schema.js';
@@ -66,14 +68,26 @@ const decidedRequirement = alias(approvalRequirements, 'decided_requirement');
 
 /**
  * Open requirements of the phase each change waits in, whose candidate (`userId`, or everyone) may still decide:
- * not the board's own (the CAB decides it), not a stand-in before the authorization was escalated, and not one the
- * candidate decided already (or, with one role per person, any of that change's phase). Oldest change first.
+ * not the board's own (the CAB decides it), not a stand-in before the authorization was escalated, not one asked of a
+ * delegate whose delegation no longer runs (`today`: the policy timezone's date), and not one the candidate decided
+ * already (or, with one role per person, any of that change's phase). Oldest change first.
  */
 export function waitingRequirements(
   db: DbExecutor,
-  filter: { userId?: string; boardRole: string; oneRolePerPerson: boolean },
+  filter: { userId?: string; boardRole: string; oneRolePerPerson: boolean; today: string },
 ): WaitingRequirementRow[] {
-  const { userId, boardRole, oneRolePerPerson } = filter;
+  const { userId, boardRole, oneRolePerPerson, today } = filter;
+  const delegationRuns = db
+    .select({ one: sql`1` })
+    .from(delegations)
+    .where(
+      and(
+        eq(delegations.delegatorId, approvalCandidates.onBehalfOf),
+        eq(delegations.delegateId, approvalCandidates.userId),
+        isNull(delegations.endedAt),
+        gte(delegations.until, today),
+      ),
+    );
   const decided = db
     .select({ one: sql`1` })
     .from(approvalDecisions)
@@ -116,6 +130,7 @@ export function waitingRequirements(
         inWaitingPhase(approvalRequirements.phase),
         not(and(eq(approvalRequirements.role, boardRole), ne(approvalRequirements.phase, 'authorization')) as SQL),
         or(eq(approvalRequirements.alternative, false), isNotNull(changes.authorizationEscalatedAt)),
+        or(isNull(approvalCandidates.onBehalfOf), exists(delegationRuns)),
         notExists(decided),
       ),
     )

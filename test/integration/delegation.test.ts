@@ -302,6 +302,35 @@ describe('the Homes of a delegator and their delegate (issue 15.3, 15.5)', () =>
   });
 });
 
+describe('once a delegation has ended (issue 15.1-15.3, 15.5)', () => {
+  it("the delegate's Home, digest and reminders no longer list the delegator's requests", async () => {
+    const app = await start();
+    app.slack.addUser(DEPUTY, 'deputy', 'America/New_York');
+    await opened(app, [DEPUTY]);
+    await delegate(app, MANAGER, `<@${DEPUTY}> until 2026-11-20`);
+    await submitted(app, 4, { risk: MEDIUM }); // CHG-1: the peers, the manager and the deputy
+    await eventually(() => homeOf(app, DEPUTY).includes(`"value":"CHG-1"`), "CHG-1 on the deputy's Home");
+
+    await delegate(app, MANAGER, 'off');
+    await eventually(() => !homeOf(app, DEPUTY).includes('You decide for'), "the deputy's Home after off");
+    expect(homeOf(app, DEPUTY)).toContain('Nothing waits for your decision.');
+    expect(homeOf(app, DEPUTY)).not.toContain(`"value":"CHG-1"`);
+
+    const reminded = await app.command('remind CHG-1', { userId: REQUESTER });
+    expect(reminded.status).toBe(200);
+    const answer = await app.slack.waitForCall('response_url', (call) => String(call.params.text).includes('CHG-1'));
+    expect(String(answer.params.text)).toMatch(/^Reminded /);
+    expect(String(answer.params.text)).not.toContain(DEPUTY);
+
+    app.clock.set('2026-11-19T14:00:00Z'); // Thursday 09:00 in New York
+    await app.runJob('approval_digest');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(app.slack.callsTo('chat.postMessage').filter((call) => call.params.channel === 'D0DEP0001')).toHaveLength(
+      1, // the request re-sent when the delegation was set; no digest
+    );
+  });
+});
+
 describe('a delegate deciding elsewhere than in their request (issue 15.3, 15.5)', () => {
   it('finds the decision buttons in Details, as the delegator would', async () => {
     const app = await start();
