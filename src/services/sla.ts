@@ -32,7 +32,8 @@ export function startSlaTimers(
 
 /**
  * Who a reminder about some of the phase's requirements goes to (see peopleToRemind), but `quiet`, and but the
- * delegates asked for someone whose delegation to them no longer runs.
+ * delegates asked for someone whose delegation to them no longer runs, or who is quiet (the delegate stands in for
+ * someone never pinged).
  */
 function remindable(
   tx: DbExecutor,
@@ -51,7 +52,11 @@ function remindable(
   const requirements = about.requirements.map((requirement) => ({
     ...requirement,
     candidates: requirement.asked
-      .filter((asked) => asked.onBehalfOf === null || running.get(asked.onBehalfOf)?.delegateId === asked.userId)
+      .filter(
+        (asked) =>
+          asked.onBehalfOf === null ||
+          (running.get(asked.onBehalfOf)?.delegateId === asked.userId && !quiet.includes(asked.onBehalfOf)),
+      )
       .map((asked) => asked.userId),
   }));
   return peopleToRemind(requirements, {

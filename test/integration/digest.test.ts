@@ -243,4 +243,22 @@ describe('approvals.quiet_roles with delegation and reassignment (issue 15.2-15.
       `"action_id":"${ACTIONS.approve}","value":"CHG-1"`,
     );
   });
+  it("a quiet role's delegate is not pinged either: no request forwarded, no reminder", async () => {
+    const yaml = `${MINIMAL_POLICY_YAML.replace('peer: [U0PEER001, U0PEER002]', `peer: [${REQUESTER}]`)}approvals:
+  quiet_roles: [cto]
+`;
+    const app = await start({ clock: new FakeClock('2026-11-23T13:00:00Z'), yaml }); // Monday 08:00 New York
+    await submitted(app, { systems: 'edge-proxy' }); // CHG-1, low: peer only, so the CTO stands in, unasked
+    expect(requestsTo(app)).toEqual([]);
+    const set = await app.command(`delegate <@${DEPUTY}> until 2026-11-27`, { userId: CTO });
+    expect(String((set.json as { text?: string }).text)).toContain('CHG-1');
+    await quiet(app);
+    expect(requestsTo(app)).toEqual([]);
+
+    await app.command('remind CHG-1', { userId: REQUESTER });
+    const answer = await app.slack.waitForCall('response_url', (call) => String(call.params.text).includes('CHG-1'));
+    expect(String(answer.params.text)).toMatch(/^Nobody can be reminded about CHG-1/);
+    await quiet(app);
+    expect(app.slack.callsTo('chat.postMessage').filter((call) => call.params.channel === 'D0DEP0001')).toEqual([]);
+  });
 });
