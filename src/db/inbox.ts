@@ -70,7 +70,8 @@ const decidedRequirement = alias(approvalRequirements, 'decided_requirement');
  * Open requirements of the phase each change waits in, whose candidate (`userId`, or everyone) may still decide:
  * not the board's own (the CAB decides it), not a stand-in before the authorization was escalated, not one asked of a
  * delegate whose delegation no longer runs (`today`: the policy timezone's date), and not one the candidate decided
- * already (or, with one role per person, any of that change's phase). Oldest change first.
+ * already, themselves or through a delegate (or, with one role per person, any of that change's phase). Oldest
+ * change first.
  */
 export function waitingRequirements(
   db: DbExecutor,
@@ -94,7 +95,14 @@ export function waitingRequirements(
     .innerJoin(decidedRequirement, eq(approvalDecisions.requirementId, decidedRequirement.id))
     .where(
       and(
-        eq(approvalDecisions.approverId, approvalCandidates.userId),
+        // Whose approval it gives: the approver's, and the delegator's a delegate approved for; a delegate's own or
+        // their delegator's (the delegate decides for them) leaves a delegate's request nothing to decide.
+        or(
+          eq(approvalDecisions.approverId, approvalCandidates.userId),
+          eq(approvalDecisions.onBehalfOf, approvalCandidates.userId),
+          eq(approvalDecisions.approverId, approvalCandidates.onBehalfOf),
+          eq(approvalDecisions.onBehalfOf, approvalCandidates.onBehalfOf),
+        ),
         isNull(approvalDecisions.voidedAt),
         oneRolePerPerson
           ? and(

@@ -30,10 +30,15 @@ export function startSlaTimers(
   }
 }
 
+/** Whose approval some decisions give: their approvers', and the delegators' a delegate approved for. */
+function approvalsGiven(approvals: RequirementRecord['approvals']): string[] {
+  return approvals.flatMap((approval) => [approval.approverId ?? [], approval.onBehalfOf ?? []].flat());
+}
+
 /**
- * Who a reminder about some of the phase's requirements goes to (see peopleToRemind), but `quiet`, and but the
- * delegates asked for someone whose delegation to them no longer runs, or who is quiet (the delegate stands in for
- * someone never pinged).
+ * Who a reminder about some of the phase's requirements goes to (see peopleToRemind), but `quiet`; a delegate only
+ * while the delegation runs, for someone not quiet (the delegate stands in for someone never pinged) whose approval
+ * is not given yet. An approval given on someone's behalf counts as theirs.
  */
 function remindable(
   tx: DbExecutor,
@@ -42,28 +47,32 @@ function remindable(
   rules: { at: Pick<UseCaseContext, 'policy' | 'now'>; quiet: readonly string[] },
 ): string[] {
   const { at, quiet } = rules;
+  const oneRolePerPerson = at.policy.approvals.one_role_per_person;
   const approvedInPhase = requirementsOf(record, about.phase).flatMap((requirement) =>
-    requirement.approvals.flatMap((approval) => (approval.approverId === null ? [] : [approval.approverId])),
+    approvalsGiven(requirement.approvals),
   );
   const delegatorIds = about.requirements.flatMap((requirement) =>
     requirement.asked.flatMap((a) => a.onBehalfOf ?? []),
   );
   const running = runningDelegates(tx, at, [...new Set(delegatorIds)]);
-  const requirements = about.requirements.map((requirement) => ({
-    ...requirement,
-    candidates: requirement.asked
-      .filter(
-        (asked) =>
-          asked.onBehalfOf === null ||
-          (running.get(asked.onBehalfOf)?.delegateId === asked.userId && !quiet.includes(asked.onBehalfOf)),
-      )
-      .map((asked) => asked.userId),
-  }));
-  return peopleToRemind(requirements, {
-    approvedInPhase,
-    oneRolePerPerson: at.policy.approvals.one_role_per_person,
-    quiet,
+  const requirements = about.requirements.map((requirement) => {
+    const given = approvalsGiven(requirement.approvals);
+    const approved = oneRolePerPerson ? approvedInPhase : given;
+    return {
+      ...requirement,
+      approvals: given.map((approverId) => ({ approverId })),
+      candidates: requirement.asked
+        .filter(
+          ({ userId, onBehalfOf }) =>
+            onBehalfOf === null ||
+            (running.get(onBehalfOf)?.delegateId === userId &&
+              !quiet.includes(onBehalfOf) &&
+              !approved.includes(onBehalfOf)),
+        )
+        .map((asked) => asked.userId),
+    };
   });
+  return peopleToRemind(requirements, { approvedInPhase, oneRolePerPerson, quiet });
 }
 
 /** The requirements whose candidates were asked: an emergency's stand-ins only once it is escalated. */

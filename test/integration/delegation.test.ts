@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { approvalDecisions, auditEvents, changes, delegations } from '../../src/db/schema.js';
+import { parsePolicy } from '../../src/policy/load.js';
 import { FORM_ACTION } from '../../src/slack/blocks/change-form.js';
 import { ACTIONS, REASSIGN_FIELDS, VIEWS } from '../../src/slack/ids.js';
 import type { RecordedCall } from '../support/fake-slack.js';
@@ -15,6 +16,7 @@ import {
   submitChangeForm,
   submitView,
 } from '../support/interactions.js';
+import { MINIMAL_POLICY_YAML } from '../support/policy.js';
 import type { AppResponse } from '../support/slack-request.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -318,7 +320,7 @@ describe('once a delegation has ended (issue 15.1-15.3, 15.5)', () => {
 
     const reminded = await app.command('remind CHG-1', { userId: REQUESTER });
     expect(reminded.status).toBe(200);
-    const answer = await app.slack.waitForCall('response_url', (call) => String(call.params.text).includes('CHG-1'));
+    const answer = await app.slack.waitForCall('response_url', (call) => String(call.params.text).includes('Remind'));
     expect(String(answer.params.text)).toMatch(/^Reminded /);
     expect(String(answer.params.text)).not.toContain(DEPUTY);
 
@@ -328,6 +330,37 @@ describe('once a delegation has ended (issue 15.1-15.3, 15.5)', () => {
     expect(app.slack.callsTo('chat.postMessage').filter((call) => call.params.channel === 'D0DEP0001')).toHaveLength(
       1, // the request re-sent when the delegation was set; no digest
     );
+  });
+});
+
+describe('approved on behalf of someone (issue 15.1, 15.3, 15.5)', () => {
+  it("leaves neither the delegate nor the delegator that phase's other roles to do (one role per person)", async () => {
+    const yaml = MINIMAL_POLICY_YAML.replace(
+      'peer: [U0PEER001, U0PEER002]',
+      `peer: [U0PEER001, U0PEER002, ${MANAGER}]`,
+    );
+    running = await startTestApp({ policy: parsePolicy(yaml, 'policy.yml').policy });
+    const app = running;
+    await opened(app, [MANAGER, DEPUTY]);
+    await delegate(app, MANAGER, `<@${DEPUTY}> until 2026-11-20`);
+    await submitted(app, 4, { risk: MEDIUM }); // CHG-1: the peers (the manager among them), the manager, the deputy
+    await eventually(() => homeOf(app, MANAGER).includes('"value":"CHG-1"'), "CHG-1 on the manager's Home");
+
+    await approve(app, DEPUTY, 'CHG-1');
+    await eventually(() => replies(app, DEPUTY).length === 1, 'the confirmation');
+    expect(decisions(app).map((d) => [d.approverId, d.role, d.onBehalfOf])).toEqual([[DEPUTY, 'manager', MANAGER]]);
+    // The manager's approval is given: they may not approve as peer too, nor may their deputy for them.
+    await approve(app, MANAGER, 'CHG-1');
+    await eventually(() => replies(app, MANAGER).length === 1, 'the refusal');
+    expect(replies(app, MANAGER)[0]).toContain('one role');
+    await eventually(
+      () => !homeOf(app, MANAGER).includes('"value":"CHG-1"') && !homeOf(app, DEPUTY).includes('"value":"CHG-1"'),
+      'CHG-1 off both Homes',
+    );
+
+    await app.command('remind CHG-1', { userId: REQUESTER });
+    const answer = await app.slack.waitForCall('response_url', (call) => String(call.params.text).includes('Remind'));
+    expect(answer.params.text).toBe('Reminded <@U0PEER001>, <@U0PEER002> about CHG-1, in the thread of their request.');
   });
 });
 
