@@ -8,6 +8,7 @@ import {
   eq,
   exists,
   gt,
+  gte,
   inArray,
   isNotNull,
   isNull,
@@ -32,6 +33,7 @@ import {
   cabMeetings,
   cabVotes,
   changes,
+  delegations,
   verbalApprovalConfirmations,
   verbalApprovals,
 } from './schema.js';
@@ -49,6 +51,9 @@ export interface WaitingRequirementRow {
   role: string;
   fallbackRole: string | null;
   dueAt: Date | null;
+  /** Asked as the delegate of this person, or (`reassignedBy`) by an admin's reassignment; else in their own right. */
+  onBehalfOf: string | null;
+  reassignedBy: string | null;
 }
 
 /** The phase a requirement belongs to is the one its change waits in. */
@@ -63,21 +68,41 @@ const decidedRequirement = alias(approvalRequirements, 'decided_requirement');
 
 /**
  * Open requirements of the phase each change waits in, whose candidate (`userId`, or everyone) may still decide:
- * not the board's own (the CAB decides it), not a stand-in before the authorization was escalated, and not one the
- * candidate decided already (or, with one role per person, any of that change's phase). Oldest change first.
+ * not the board's own (the CAB decides it), not a stand-in before the authorization was escalated, not one asked of a
+ * delegate whose delegation no longer runs (`today`: the policy timezone's date), and not one the candidate decided
+ * already, themselves or through a delegate (or, with one role per person, any of that change's phase). Oldest
+ * change first.
  */
 export function waitingRequirements(
   db: DbExecutor,
-  filter: { userId?: string; boardRole: string; oneRolePerPerson: boolean },
+  filter: { userId?: string; boardRole: string; oneRolePerPerson: boolean; today: string },
 ): WaitingRequirementRow[] {
-  const { userId, boardRole, oneRolePerPerson } = filter;
+  const { userId, boardRole, oneRolePerPerson, today } = filter;
+  const delegationRuns = db
+    .select({ one: sql`1` })
+    .from(delegations)
+    .where(
+      and(
+        eq(delegations.delegatorId, approvalCandidates.onBehalfOf),
+        eq(delegations.delegateId, approvalCandidates.userId),
+        isNull(delegations.endedAt),
+        gte(delegations.until, today),
+      ),
+    );
   const decided = db
     .select({ one: sql`1` })
     .from(approvalDecisions)
     .innerJoin(decidedRequirement, eq(approvalDecisions.requirementId, decidedRequirement.id))
     .where(
       and(
-        eq(approvalDecisions.approverId, approvalCandidates.userId),
+        // Whose approval it gives: the approver's, and the delegator's a delegate approved for; a delegate's own or
+        // their delegator's (the delegate decides for them) leaves a delegate's request nothing to decide.
+        or(
+          eq(approvalDecisions.approverId, approvalCandidates.userId),
+          eq(approvalDecisions.onBehalfOf, approvalCandidates.userId),
+          eq(approvalDecisions.approverId, approvalCandidates.onBehalfOf),
+          eq(approvalDecisions.onBehalfOf, approvalCandidates.onBehalfOf),
+        ),
         isNull(approvalDecisions.voidedAt),
         oneRolePerPerson
           ? and(
@@ -100,6 +125,8 @@ export function waitingRequirements(
       role: approvalRequirements.role,
       fallbackRole: approvalRequirements.fallbackRole,
       dueAt: approvalRequirements.dueAt,
+      onBehalfOf: approvalCandidates.onBehalfOf,
+      reassignedBy: approvalCandidates.reassignedBy,
     })
     .from(approvalCandidates)
     .innerJoin(approvalRequirements, eq(approvalCandidates.requirementId, approvalRequirements.id))
@@ -116,6 +143,7 @@ export function waitingRequirements(
           ne(approvalRequirements.phase, 'authorization'),
           isNotNull(changes.authorizationEscalatedAt),
         ),
+        or(isNull(approvalCandidates.onBehalfOf), exists(delegationRuns)),
         notExists(decided),
       ),
     )

@@ -32,7 +32,7 @@ export function digestJob(deps: DigestDependencies): ScheduledJob {
     name: 'approval_digest',
     schedule: DIGEST_SCHEDULE,
     async run() {
-      const source = { db: database.db, policy };
+      const source = { db: database.db, policy, now: clock.now() };
       const membersByRole = await resolveRoles(deps.roles, rolesForQuietCheck(source));
       let queued = 0;
       for (const [userId, decisions] of nudgedDecisions(source, membersByRole)) {

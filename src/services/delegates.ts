@@ -11,6 +11,7 @@ import {
 } from '../db/delegations.js';
 import { localDate } from '../domain/business-hours.js';
 import { SYSTEM_ACTOR, type UseCaseContext } from './context.js';
+import { queueHomesOf } from './homes.js';
 
 type At = Pick<UseCaseContext, 'policy' | 'now'>;
 
@@ -46,6 +47,8 @@ export function endDelegation(
     },
     at.now,
   );
+  // Their Homes show the delegation, and the delegate's the requests it brought: no change moved to republish them.
+  queueHomesOf(tx, [delegation.delegatorId, delegation.delegateId], at.now);
   return true;
 }
 

@@ -1,14 +1,16 @@
 import { addCandidate, openRequirementsAskedOf } from '../db/approvals.js';
-import { recordAudit } from '../db/audit-log.js';
-import { loadChangeRecord } from '../db/change-record.js';
+import { auditEventsOf, recordAudit } from '../db/audit-log.js';
+import { type ChangeRecord, loadChangeRecord, type RequirementRecord } from '../db/change-record.js';
 import type { DbExecutor } from '../db/client.js';
 import { type DelegationRow, insertDelegation, runningDelegationsTo } from '../db/delegations.js';
 import { enqueue } from '../db/outbox.js';
 import { isAskedNow, isBoardRequirement } from '../domain/approvers.js';
 import { type DelegationIssue, delegationEndsAt, validateDelegation } from '../domain/delegation.js';
-import { decisionStage } from '../domain/lifecycle.js';
+import { askedOnlyThroughQuietRoles } from '../domain/inbox.js';
+import { type ApprovalPhase, decisionStage } from '../domain/lifecycle.js';
 import type { Refusal, UseCaseContext } from './context.js';
 import { delegatorsOf, endDelegation, endExpiredDelegations, runningDelegates, todayOf } from './delegates.js';
+import { queueHomesOf } from './homes.js';
 import { askToDecide } from './request-approvals.js';
 
 /** A delegation as people are told about it. */
@@ -40,6 +42,32 @@ export type SetDelegationOutcome =
   { ok: true; delegation: Delegation; replaced: Delegation | undefined; forwarded: string[] } | DelegationRefusal;
 
 /**
+ * Whether the delegator was sent the request for some of the requirements, so their delegate is sent it too: not when
+ * they were chosen only through quiet roles (the request's `notSent`, approvals.quiet_roles), nor for an emergency's
+ * stand-ins before it is escalated (and then not through quiet roles either, as escalateAuthorization asks them).
+ */
+function delegatorWasAsked(
+  tx: DbExecutor,
+  ctx: UseCaseContext,
+  forwarded: { record: ChangeRecord; phase: ApprovalPhase; delegatorId: string; requirements: RequirementRecord[] },
+): boolean {
+  const { record, phase, delegatorId, requirements } = forwarded;
+  const notSent = ['approval.requested', 'approval.candidates_added']
+    .flatMap((type) => auditEventsOf(tx, record.change.id, type))
+    .filter((event) => event.data?.phase === phase)
+    .flatMap((event) => (Array.isArray(event.data?.notSent) ? event.data.notSent : []));
+  const quietRoles = ctx.policy.approvals.quiet_roles;
+  // An emergency's stand-ins are asked only once it is escalated (isAskedNow); so are their delegates.
+  return requirements.some((requirement) => {
+    if (!isAskedNow(requirement, record.change)) return false;
+    const standIn = requirement.alternative && requirement.phase === 'authorization';
+    return standIn
+      ? !askedOnlyThroughQuietRoles(requirement, delegatorId, { quietRoles })
+      : !notSent.includes(delegatorId);
+  });
+}
+
+/**
  * Sends the delegator's open requests to the delegate too: they become a candidate on the delegator's behalf for each
  * requirement the delegator was asked and has not decided, and are asked, except on the changes they requested or own.
  * Returns the changes forwarded.
@@ -58,8 +86,7 @@ function forwardOpenRequests(tx: DbExecutor, ctx: UseCaseContext, delegation: De
     );
     if (requirements.length === 0) continue;
     for (const requirement of requirements) addCandidate(tx, requirement.id, delegateId, { onBehalfOf: delegatorId });
-    // An emergency's stand-ins are asked only once it is escalated; so are their delegates.
-    if (requirements.some((requirement) => isAskedNow(requirement, record.change)))
+    if (delegatorWasAsked(tx, ctx, { record, phase, delegatorId, requirements }))
       askToDecide(tx, record, delegateId, ctx.now);
     recordAudit(
       tx,
@@ -122,6 +149,7 @@ export function setDelegation(
         dedupeKey: `end_delegation:${row.id}`,
         dueAt: delegationEndsAt(until, policy.timezone),
       });
+      queueHomesOf(tx, [actorId, delegateId], now);
       const forwarded = forwardOpenRequests(tx, ctx, row);
       return {
         ok: true,

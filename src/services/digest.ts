@@ -1,11 +1,9 @@
-import type { DbExecutor } from '../db/client.js';
 import { waitingRequirements } from '../db/inbox.js';
 import { enqueue } from '../db/outbox.js';
 import { askedOnlyThroughQuietRoles } from '../domain/inbox.js';
 import type { ApprovalPhase } from '../domain/lifecycle.js';
-import type { Policy } from '../policy/schema.js';
 import type { UseCaseContext } from './context.js';
-import { decisionsOf, decisionsWaitingFor, type WaitingDecision, waitingFilter } from './inbox.js';
+import { decisionsOf, decisionsWaitingFor, type WaitingDecision, type WaitingSource, waitingFilter } from './inbox.js';
 import type { MembersByRole } from './role-directory.js';
 
 // The morning digest (approvals.nudges "digest" or "both"): once per person per local business day.
@@ -16,24 +14,24 @@ export interface TimeZoneDirectory {
 }
 
 /** The roles whose members tell whether anyone waiting is asked only through quiet roles (none when none is quiet). */
-export function rolesForQuietCheck(source: { db: DbExecutor; policy: Policy }): string[] {
+export function rolesForQuietCheck(source: WaitingSource): string[] {
   if (source.policy.approvals.quiet_roles.length === 0) return [];
-  const rows = waitingRequirements(source.db, waitingFilter(source.policy));
+  const rows = waitingRequirements(source.db, waitingFilter(source));
   return [...new Set(rows.flatMap((row) => [row.role, ...(row.fallbackRole === null ? [] : [row.fallbackRole])]))];
 }
 
 /**
  * Everyone with decisions waiting that they are nudged about, with those decisions (oldest first): a requirement
- * they were asked for only through quiet roles (approvals.quiet_roles) is left out, so they may get none.
+ * they were asked for only through quiet roles (approvals.quiet_roles) is left out, so they may get none. A delegate
+ * is asked through their delegator's roles (quiet when the delegator is); a reassignment is never through a role.
  */
-export function nudgedDecisions(
-  source: { db: DbExecutor; policy: Policy },
-  membersByRole: MembersByRole,
-): Map<string, WaitingDecision[]> {
+export function nudgedDecisions(source: WaitingSource, membersByRole: MembersByRole): Map<string, WaitingDecision[]> {
   const quietRoles = source.policy.approvals.quiet_roles;
   const membersOf = (role: string) => membersByRole.get(role) ?? [];
-  const rows = waitingRequirements(source.db, waitingFilter(source.policy)).filter(
-    (row) => !askedOnlyThroughQuietRoles(row, row.userId, { quietRoles, membersOf }),
+  const rows = waitingRequirements(source.db, waitingFilter(source)).filter(
+    (row) =>
+      row.reassignedBy !== null ||
+      !askedOnlyThroughQuietRoles(row, row.onBehalfOf ?? row.userId, { quietRoles, membersOf }),
   );
   return decisionsOf(rows);
 }
@@ -52,7 +50,7 @@ export function queueDigest(
 
 /** The decisions a digest was queued with that still wait for its recipient when it is sent, oldest first. */
 export function digestDecisions(
-  source: { db: DbExecutor; policy: Policy },
+  source: WaitingSource,
   digest: { userId: string; items: readonly { changeId: number; phase: ApprovalPhase }[] },
 ): WaitingDecision[] {
   return decisionsWaitingFor(source, digest.userId).filter((decision) =>

@@ -28,6 +28,11 @@ export function concernsBoard(record: ChangeRecord, policy: Policy): boolean {
   );
 }
 
+/** Queues a publish of the Homes of those of `userIds` who have opened theirs (e.g. a delegator and their delegate). */
+export function queueHomesOf(db: DbExecutor, userIds: readonly string[], now: Date): void {
+  for (const userId of homeViewersAmong(db, userIds)) queueHomePublish(db, userId, now);
+}
+
 /**
  * Queues a publish of the Home of everyone concerned by a change who has opened their Home: its requester and
  * owner, everyone asked to decide on it, the approvers named in its verbal approvals, and (`boardMembers`, with the

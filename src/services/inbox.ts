@@ -17,6 +17,7 @@ import type { ApprovalPhase } from '../domain/lifecycle.js';
 import type { Freeze } from '../domain/schedule.js';
 import type { Policy } from '../policy/schema.js';
 import type { UseCaseContext } from './context.js';
+import { todayOf } from './delegates.js';
 import { type Delegation, delegationStatus } from './delegations.js';
 import { upcomingCalendar } from './freezes.js';
 
@@ -33,6 +34,13 @@ export interface WaitingDecision {
   roles: string[];
   /** When the first of those requirements' SLA runs out (null: none has one). */
   dueAt: Date | null;
+}
+
+/** Where and when to read what waits. */
+export interface WaitingSource {
+  db: DbExecutor;
+  policy: Policy;
+  now: Date;
 }
 
 const earlier = (a: Date | null, b: Date | null) => (a === null || (b !== null && b < a) ? b : a);
@@ -65,13 +73,15 @@ export function decisionsOf(rows: readonly WaitingRequirementRow[]): Map<string,
   return new Map([...byPerson].map(([userId, decisions]) => [userId, [...decisions.values()]]));
 }
 
-export function waitingFilter(policy: Policy) {
-  return { boardRole: policy.cab.role, oneRolePerPerson: policy.approvals.one_role_per_person };
+/** What waits, and for whom, as of `now`: a delegate's requests only while the delegation runs. */
+export function waitingFilter(at: { policy: Policy; now: Date }) {
+  const { policy } = at;
+  return { boardRole: policy.cab.role, oneRolePerPerson: policy.approvals.one_role_per_person, today: todayOf(at) };
 }
 
 /** The decisions waiting for someone (approvals, authorizations, retro-approvals), oldest change first. */
-export function decisionsWaitingFor(source: { db: DbExecutor; policy: Policy }, userId: string): WaitingDecision[] {
-  const rows = waitingRequirements(source.db, { userId, ...waitingFilter(source.policy) });
+export function decisionsWaitingFor(source: WaitingSource, userId: string): WaitingDecision[] {
+  const rows = waitingRequirements(source.db, { userId, ...waitingFilter(source) });
   return decisionsOf(rows).get(userId) ?? [];
 }
 

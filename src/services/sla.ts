@@ -6,6 +6,7 @@ import { isAskedNow, isBoardRequirement, requirementsOf } from '../domain/approv
 import { type ApprovalPhase, type ChangeState, decisionStage } from '../domain/lifecycle.js';
 import { escalationTargets, nextNudgeAt, peopleToRemind, slaMilestones } from '../domain/sla.js';
 import { type ChangeRefusal, changeNotFound, type Refusal, SYSTEM_ACTOR, type UseCaseContext } from './context.js';
+import { runningDelegates } from './delegates.js';
 
 /**
  * Queues a requirement's SLA timers (4.4), its clock started now: a reminder at each of
@@ -29,21 +30,49 @@ export function startSlaTimers(
   }
 }
 
-/** Who a reminder about some of the phase's requirements goes to (see peopleToRemind), but `quiet`. */
+/** Whose approval some decisions give: their approvers', and the delegators' a delegate approved for. */
+function approvalsGiven(approvals: RequirementRecord['approvals']): string[] {
+  return approvals.flatMap((approval) => [approval.approverId ?? [], approval.onBehalfOf ?? []].flat());
+}
+
+/**
+ * Who a reminder about some of the phase's requirements goes to (see peopleToRemind), but `quiet`; a delegate only
+ * while the delegation runs, for someone not quiet (the delegate stands in for someone never pinged) whose approval
+ * is not given yet. An approval given on someone's behalf counts as theirs.
+ */
 function remindable(
+  tx: DbExecutor,
   record: ChangeRecord,
   about: { phase: ApprovalPhase; requirements: readonly RequirementRecord[] },
-  policy: UseCaseContext['policy'],
-  quiet: readonly string[],
+  rules: { at: Pick<UseCaseContext, 'policy' | 'now'>; quiet: readonly string[] },
 ): string[] {
+  const { at, quiet } = rules;
+  const oneRolePerPerson = at.policy.approvals.one_role_per_person;
   const approvedInPhase = requirementsOf(record, about.phase).flatMap((requirement) =>
-    requirement.approvals.flatMap((approval) => (approval.approverId === null ? [] : [approval.approverId])),
+    approvalsGiven(requirement.approvals),
   );
-  return peopleToRemind(about.requirements, {
-    approvedInPhase,
-    oneRolePerPerson: policy.approvals.one_role_per_person,
-    quiet,
+  const delegatorIds = about.requirements.flatMap((requirement) =>
+    requirement.asked.flatMap((a) => a.onBehalfOf ?? []),
+  );
+  const running = runningDelegates(tx, at, [...new Set(delegatorIds)]);
+  const requirements = about.requirements.map((requirement) => {
+    const given = approvalsGiven(requirement.approvals);
+    const approved = oneRolePerPerson ? approvedInPhase : given;
+    return {
+      ...requirement,
+      approvals: given.map((approverId) => ({ approverId })),
+      candidates: requirement.asked
+        .filter(
+          ({ userId, onBehalfOf }) =>
+            onBehalfOf === null ||
+            (running.get(onBehalfOf)?.delegateId === userId &&
+              !quiet.includes(onBehalfOf) &&
+              !approved.includes(onBehalfOf)),
+        )
+        .map((asked) => asked.userId),
+    };
   });
+  return peopleToRemind(requirements, { approvedInPhase, oneRolePerPerson, quiet });
 }
 
 /** The requirements whose candidates were asked: an emergency's stand-ins only once it is escalated. */
@@ -129,7 +158,7 @@ export function slaMilestoneReached(
 
       if (policy.approvals.nudges === 'digest') return 'digest_only';
       const asked = askedRequirements(record, phase).filter((candidate) => candidate.id === requirementId);
-      const people = remindable(record, { phase, requirements: asked }, policy, input.quiet);
+      const people = remindable(tx, record, { phase, requirements: asked }, { at: ctx, quiet: input.quiet });
       if (people.length === 0) return 'nobody_to_remind';
       recordAudit(tx, { changeId, actorId: SYSTEM_ACTOR, type, data: { ...facts, remindedIds: people } }, now);
       // Someone asked for two roles due at the same time gets one reminder.
@@ -173,7 +202,7 @@ export function remindApprovers(
       const phase = decisionStage(change.state)?.phase;
       if (!phase) return { ok: false, code: 'nothing_to_decide', ref, state: change.state };
       const asked = askedRequirements(record, phase);
-      const people = remindable(record, { phase, requirements: asked }, policy, quiet);
+      const people = remindable(tx, record, { phase, requirements: asked }, { at: ctx, quiet });
       if (people.length === 0) {
         const roles = asked.filter((requirement) => requirement.satisfiedAt === null).map((r) => r.role);
         return { ok: false, code: 'nobody_to_remind', ref, roles };

@@ -262,7 +262,7 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
 
   /** A morning digest, with the decisions still waiting when it is sent; none left, nothing is posted. */
   const postDigest = async (digest: Extract<SlackDelivery, { kind: 'approval_digest' }>, attempt: DeliveryAttempt) => {
-    const decisions = digestDecisions({ db, policy }, digest);
+    const decisions = digestDecisions({ db, policy, now: clock.now() }, digest);
     if (decisions.length === 0) return;
     const channel = await openDm(digest.userId);
     await postOnce(attempt.key, attempt, { channel, ...digestMessage(decisions, policy) });

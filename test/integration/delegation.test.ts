@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { approvalDecisions, auditEvents, changes, delegations } from '../../src/db/schema.js';
+import { parsePolicy } from '../../src/policy/load.js';
 import { FORM_ACTION } from '../../src/slack/blocks/change-form.js';
 import { ACTIONS, REASSIGN_FIELDS, VIEWS } from '../../src/slack/ids.js';
 import type { RecordedCall } from '../support/fake-slack.js';
@@ -15,6 +16,7 @@ import {
   submitChangeForm,
   submitView,
 } from '../support/interactions.js';
+import { MINIMAL_POLICY_YAML } from '../support/policy.js';
 import type { AppResponse } from '../support/slack-request.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -267,6 +269,109 @@ describe('delegation while out of office', () => {
     await eventually(() => replies(app, DEPUTY).length === 2, 'the second refusal');
     expect(replies(app, DEPUTY)[1]).toContain('whose delegation to you has ended');
     expect(decisions(app)).toEqual([]);
+  });
+});
+
+const openHome = (app: TestApp, userId: string) =>
+  app.event({ type: 'app_home_opened', user: userId, channel: `D${userId.slice(1)}`, tab: 'home', event_ts: '1.2' });
+const publishes = (app: TestApp, userId: string) =>
+  app.slack.callsTo('views.publish').filter((call) => call.params.user_id === userId);
+const homeOf = (app: TestApp, userId: string) => JSON.stringify(publishes(app, userId).at(-1)?.params.view ?? {});
+async function opened(app: TestApp, users: readonly string[]): Promise<void> {
+  for (const userId of users) {
+    await openHome(app, userId);
+    await eventually(() => publishes(app, userId).length > 0, `${userId}'s Home`);
+  }
+}
+
+describe('the Homes of a delegator and their delegate (issue 15.3, 15.5)', () => {
+  it('are republished when a delegation is set, turned off or expires, whatever changes it concerns', async () => {
+    const app = await start();
+    await opened(app, [MANAGER, DEPUTY]);
+    await delegate(app, MANAGER, `<@${DEPUTY}> until 2026-11-19`);
+    await eventually(() => homeOf(app, MANAGER).includes('Your approval requests also go to'), "the manager's Home");
+    await eventually(() => homeOf(app, DEPUTY).includes(`You decide for <@${MANAGER}>`), "the deputy's Home");
+
+    await delegate(app, MANAGER, 'off');
+    await eventually(() => homeOf(app, MANAGER).includes('You have not delegated'), "the manager's Home after off");
+    await eventually(() => !homeOf(app, DEPUTY).includes('You decide for'), "the deputy's Home after off");
+
+    await delegate(app, MANAGER, `<@${DEPUTY}> until 2026-11-19`);
+    await eventually(() => homeOf(app, DEPUTY).includes(`You decide for <@${MANAGER}>`), "the deputy's Home again");
+    app.clock.set('2026-11-20T05:00:01Z'); // after its last day in New York: its timer ends it
+    await eventually(() => homeOf(app, MANAGER).includes('You have not delegated'), "the manager's Home at expiry");
+    await eventually(() => !homeOf(app, DEPUTY).includes('You decide for'), "the deputy's Home at expiry");
+  });
+});
+
+describe('once a delegation has ended (issue 15.1-15.3, 15.5)', () => {
+  it("the delegate's Home, digest and reminders no longer list the delegator's requests", async () => {
+    const app = await start();
+    app.slack.addUser(DEPUTY, 'deputy', 'America/New_York');
+    await opened(app, [DEPUTY]);
+    await delegate(app, MANAGER, `<@${DEPUTY}> until 2026-11-20`);
+    await submitted(app, 4, { risk: MEDIUM }); // CHG-1: the peers, the manager and the deputy
+    await eventually(() => homeOf(app, DEPUTY).includes(`"value":"CHG-1"`), "CHG-1 on the deputy's Home");
+
+    await delegate(app, MANAGER, 'off');
+    await eventually(() => !homeOf(app, DEPUTY).includes('You decide for'), "the deputy's Home after off");
+    expect(homeOf(app, DEPUTY)).toContain('Nothing waits for your decision.');
+    expect(homeOf(app, DEPUTY)).not.toContain(`"value":"CHG-1"`);
+
+    const reminded = await app.command('remind CHG-1', { userId: REQUESTER });
+    expect(reminded.status).toBe(200);
+    const answer = await app.slack.waitForCall('response_url', (call) => String(call.params.text).includes('Remind'));
+    expect(String(answer.params.text)).toMatch(/^Reminded /);
+    expect(String(answer.params.text)).not.toContain(DEPUTY);
+
+    app.clock.set('2026-11-19T14:00:00Z'); // Thursday 09:00 in New York
+    await app.runJob('approval_digest');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(app.slack.callsTo('chat.postMessage').filter((call) => call.params.channel === 'D0DEP0001')).toHaveLength(
+      1, // the request re-sent when the delegation was set; no digest
+    );
+  });
+});
+
+describe('approved on behalf of someone (issue 15.1, 15.3, 15.5)', () => {
+  it("leaves neither the delegate nor the delegator that phase's other roles to do (one role per person)", async () => {
+    const yaml = MINIMAL_POLICY_YAML.replace(
+      'peer: [U0PEER001, U0PEER002]',
+      `peer: [U0PEER001, U0PEER002, ${MANAGER}]`,
+    );
+    running = await startTestApp({ policy: parsePolicy(yaml, 'policy.yml').policy });
+    const app = running;
+    await opened(app, [MANAGER, DEPUTY]);
+    await delegate(app, MANAGER, `<@${DEPUTY}> until 2026-11-20`);
+    await submitted(app, 4, { risk: MEDIUM }); // CHG-1: the peers (the manager among them), the manager, the deputy
+    await eventually(() => homeOf(app, MANAGER).includes('"value":"CHG-1"'), "CHG-1 on the manager's Home");
+
+    await approve(app, DEPUTY, 'CHG-1');
+    await eventually(() => replies(app, DEPUTY).length === 1, 'the confirmation');
+    expect(decisions(app).map((d) => [d.approverId, d.role, d.onBehalfOf])).toEqual([[DEPUTY, 'manager', MANAGER]]);
+    // The manager's approval is given: they may not approve as peer too, nor may their deputy for them.
+    await approve(app, MANAGER, 'CHG-1');
+    await eventually(() => replies(app, MANAGER).length === 1, 'the refusal');
+    expect(replies(app, MANAGER)[0]).toContain('one role');
+    await eventually(
+      () => !homeOf(app, MANAGER).includes('"value":"CHG-1"') && !homeOf(app, DEPUTY).includes('"value":"CHG-1"'),
+      'CHG-1 off both Homes',
+    );
+
+    await app.command('remind CHG-1', { userId: REQUESTER });
+    const answer = await app.slack.waitForCall('response_url', (call) => String(call.params.text).includes('Remind'));
+    expect(answer.params.text).toBe('Reminded <@U0PEER001>, <@U0PEER002> about CHG-1, in the thread of their request.');
+  });
+});
+
+describe('a delegate deciding elsewhere than in their request (issue 15.3, 15.5)', () => {
+  it('finds the decision buttons in Details, as the delegator would', async () => {
+    const app = await start();
+    await delegate(app, MANAGER, `<@${DEPUTY}> until 2026-11-20`);
+    await submitted(app, 4, { risk: MEDIUM }); // CHG-1: the peers, the manager and the deputy
+    await clickButton(app, DEPUTY, ACTIONS.details, 'CHG-1');
+    const details = JSON.stringify((await app.slack.waitForCall('views.open')).params.view);
+    expect(details).toContain(`"action_id":"${ACTIONS.approve}","value":"CHG-1"`);
   });
 });
 

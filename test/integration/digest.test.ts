@@ -1,8 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { auditEvents, changes, outbox } from '../../src/db/schema.js';
+import { approvalRequirements, auditEvents, changes, outbox } from '../../src/db/schema.js';
 import { parsePolicy } from '../../src/policy/load.js';
-import { ACTIONS } from '../../src/slack/ids.js';
+import { FORM_ACTION } from '../../src/slack/blocks/change-form.js';
+import { ACTIONS, REASSIGN_FIELDS, VIEWS } from '../../src/slack/ids.js';
 import { FakeClock } from '../support/clock.js';
 import type { RecordedCall } from '../support/fake-slack.js';
 import {
@@ -13,6 +14,7 @@ import {
   defaultChangeForm,
   eventually,
   submitChangeForm,
+  submitView,
 } from '../support/interactions.js';
 import { MINIMAL_POLICY_YAML } from '../support/policy.js';
 import { startTestApp, type TestApp, type TestAppOptions } from '../support/test-app.js';
@@ -25,6 +27,8 @@ const NEW_YORK_PEER = 'U0PEER001';
 const TOKYO_PEER = 'U0PEER002';
 const MANAGER = 'U0MGR0001';
 const CTO = 'U0CTO0001';
+const DEPUTY = 'U0DEP0001';
+const OUTSIDER = 'U0OUT0001';
 const DIGEST = 'approval_digest';
 
 let running: TestApp | undefined;
@@ -37,6 +41,8 @@ async function start(options: TestAppOptions & { yaml?: string }): Promise<TestA
     [MANAGER, 'America/New_York'],
     [CTO, 'America/New_York'],
     [REQUESTER, 'America/New_York'],
+    [DEPUTY, 'America/New_York'],
+    [OUTSIDER, 'America/New_York'],
   ] as const)
     running.slack.addUser(id, id.toLowerCase(), tz);
   return running;
@@ -198,5 +204,61 @@ describe('approvals.quiet_roles', () => {
     await eventually(() => stateOf(app, 2) === 'approved', 'CHG-2 approved from Details');
     const answer = await app.slack.waitForCall('chat.postMessage', (call) => call.params.channel === CTO);
     expect(answer.params.text).toBe('Your approval of CHG-2 is recorded. CHG-2 is now approved.');
+  });
+});
+
+describe('approvals.quiet_roles with delegation and reassignment (issue 15.2-15.4)', () => {
+  it('a delegate and someone an approval was reassigned to get their digest though they hold no role', async () => {
+    const yaml = `${MINIMAL_POLICY_YAML}approvals:\n  quiet_roles: [cto]\n`;
+    const app = await start({ clock: new FakeClock('2026-11-23T13:00:00Z'), yaml }); // Monday 08:00 New York
+    expect((await app.command(`delegate <@${DEPUTY}> until 2026-11-27`, { userId: MANAGER })).status).toBe(200);
+    await submitted(app, { risk: [2, 2, 2, 1, 1], systems: 'billing-api' }); // CHG-1, medium: peer + manager
+    const peer = app.database.db
+      .select()
+      .from(approvalRequirements)
+      .all()
+      .find((requirement) => requirement.role === 'peer');
+    // The CTO (an admin, and a quiet role) reassigns the peer approval to someone outside every role.
+    const reassigned = await submitView(
+      app,
+      CTO,
+      VIEWS.reassign,
+      {
+        [REASSIGN_FIELDS.requirement]: {
+          [FORM_ACTION]: { type: 'static_select', selected_option: { value: `REQ-${peer?.id}` } },
+        },
+        [REASSIGN_FIELDS.person]: { [FORM_ACTION]: { type: 'users_select', selected_user: OUTSIDER } },
+        [REASSIGN_FIELDS.reason]: { [FORM_ACTION]: { type: 'plain_text_input', value: 'Both peers are away' } },
+      },
+      { privateMetadata: 'CHG-1' },
+    );
+    expect(reassigned.json).toMatchObject({ response_action: 'update' });
+    await quiet(app);
+
+    await digestRunAt(app, '2026-11-23T14:00:00Z'); // Monday 09:00 New York
+    expect(digestsTo(app, MANAGER)).toHaveLength(1);
+    expect(digestsTo(app, DEPUTY)).toHaveLength(1);
+    expect(digestsTo(app, OUTSIDER)).toHaveLength(1);
+    expect(JSON.stringify(digestsTo(app, DEPUTY)[0]?.params.blocks)).toContain(
+      `"action_id":"${ACTIONS.approve}","value":"CHG-1"`,
+    );
+  });
+  it("a quiet role's delegate is not pinged either: no request forwarded, no reminder", async () => {
+    const yaml = `${MINIMAL_POLICY_YAML.replace('peer: [U0PEER001, U0PEER002]', `peer: [${REQUESTER}]`)}approvals:
+  quiet_roles: [cto]
+`;
+    const app = await start({ clock: new FakeClock('2026-11-23T13:00:00Z'), yaml }); // Monday 08:00 New York
+    await submitted(app, { systems: 'edge-proxy' }); // CHG-1, low: peer only, so the CTO stands in, unasked
+    expect(requestsTo(app)).toEqual([]);
+    const set = await app.command(`delegate <@${DEPUTY}> until 2026-11-27`, { userId: CTO });
+    expect(String((set.json as { text?: string }).text)).toContain('CHG-1');
+    await quiet(app);
+    expect(requestsTo(app)).toEqual([]);
+
+    await app.command('remind CHG-1', { userId: REQUESTER });
+    const answer = await app.slack.waitForCall('response_url', (call) => String(call.params.text).includes('CHG-1'));
+    expect(String(answer.params.text)).toMatch(/^Nobody can be reminded about CHG-1/);
+    await quiet(app);
+    expect(app.slack.callsTo('chat.postMessage').filter((call) => call.params.channel === 'D0DEP0001')).toEqual([]);
   });
 });

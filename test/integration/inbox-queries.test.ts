@@ -29,8 +29,8 @@ it('reads what waits for a person through indexes only, never a full table scan'
   };
   Object.assign(client, { prepare: spy });
   try {
-    waitingRequirements(db, { userId: 'U1', boardRole: 'cab', oneRolePerPerson: true });
-    waitingRequirements(db, { boardRole: 'cab', oneRolePerPerson: false });
+    waitingRequirements(db, { userId: 'U1', boardRole: 'cab', oneRolePerPerson: true, today: '2026-11-18' });
+    waitingRequirements(db, { boardRole: 'cab', oneRolePerPerson: false, today: '2026-11-18' });
     unansweredVerbalApprovals(db, 'U1');
     openBoardItems(db, { boardRole: 'cab', personId: 'U1', voterId: 'U1' });
     changesAwaitingStepOf(db, 'U1', 10);

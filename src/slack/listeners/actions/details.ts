@@ -3,6 +3,7 @@ import { decisionStage } from '../../../domain/lifecycle.js';
 import { changeRecordOf } from '../../../services/change-queries.js';
 import { changeNotFound } from '../../../services/context.js';
 import { eligibilityOf } from '../../../services/decide.js';
+import { delegatorsOf } from '../../../services/delegates.js';
 import { mayReassign } from '../../../services/reassign.js';
 import { changeDetailsModal } from '../../blocks/change-message.js';
 import type { ListenerDependencies } from '../../dependencies.js';
@@ -25,7 +26,11 @@ export function registerDetails(app: App, deps: ListenerDependencies): void {
     const phase = mayReassign(record, ctx);
     const admin = phase && (await holdsRoleNow(deps.roles, ctx.policy.approvals.admin_roles, ctx.actorId));
     // Whoever may decide now finds the decision buttons here too (as asked; the click checks their role again).
-    const eligible = eligibilityOf(record, ctx.policy, { actorId: ctx.actorId, membersByRole: undefined }).ok;
+    const eligible = eligibilityOf(record, ctx.policy, {
+      actorId: ctx.actorId,
+      membersByRole: undefined,
+      delegatorsOfActor: delegatorsOf(ctx.db, ctx, ctx.actorId),
+    }).ok;
     const decidingIn = eligible ? decisionStage(record.change.state)?.phase : undefined;
     await client.views.open({
       trigger_id: triggerId,

@@ -27,7 +27,9 @@ export const delegateSubcommand: Subcommand = {
       return;
     }
     if (first.toLowerCase() === 'off' && keyword === '') {
-      await ack(ephemeral(delegationEndedText(endOwnDelegation(ctx))));
+      const ended = endOwnDelegation(ctx);
+      await ack(ephemeral(delegationEndedText(ended)));
+      if (ended.ok) deps.outbox.kick();
       return;
     }
     const delegateId = parseUserMention(first);
