@@ -68,3 +68,16 @@ export function lastAuditEventId(db: DbExecutor): number {
       .get()?.last ?? 0
   );
 }
+
+/**
+ * Who was chosen for a phase of the change but never sent its request (the `notSent` of its approval.requested and
+ * approval.candidates_added events: asked only through quiet roles), so reminders and forwarding follow requesting.
+ */
+export function requestsNotSent(db: DbExecutor, changeId: number, phase: string): Set<string> {
+  return new Set(
+    ['approval.requested', 'approval.candidates_added']
+      .flatMap((type) => auditEventsOf(db, changeId, type))
+      .filter((event) => event.data?.phase === phase)
+      .flatMap((event) => (Array.isArray(event.data?.notSent) ? event.data.notSent.map(String) : [])),
+  );
+}

@@ -10,7 +10,7 @@ import { escalateAuthorization } from '../services/emergency.js';
 import { concernsBoard, refreshHomes } from '../services/homes.js';
 import { paperworkDeadline } from '../services/paperwork.js';
 import { requestApprovals, rolesAwaitingDecision } from '../services/request-approvals.js';
-import { membersOfRoles, type RoleDirectory, resolveRoles } from '../services/role-directory.js';
+import { type RoleDirectory, resolveRoles } from '../services/role-directory.js';
 import { slaMilestoneReached } from '../services/sla.js';
 
 export interface TimerDependencies {
@@ -43,12 +43,9 @@ export function createTimerDispatcher(deps: TimerDependencies): TimerDispatcher 
       case 'paperwork_deadline':
         paperworkDeadline(contextNow(), { changeId: work.changeId, stage: work.stage, dueAt: work.dueAt });
         return;
-      case 'sla_milestone': {
-        // The quiet roles' members are never reminded; resolved first (their user groups through Slack).
-        const quiet = await membersOfRoles(roles, policy.approvals.quiet_roles);
-        slaMilestoneReached(contextNow(), { ...work, quiet });
+      case 'sla_milestone':
+        slaMilestoneReached(contextNow(), work);
         return;
-      }
       case 'end_delegation':
         expireDelegations(contextNow());
         return;

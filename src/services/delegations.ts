@@ -1,5 +1,5 @@
 import { addCandidate, openRequirementsAskedOf } from '../db/approvals.js';
-import { auditEventsOf, recordAudit } from '../db/audit-log.js';
+import { recordAudit, requestsNotSent } from '../db/audit-log.js';
 import { type ChangeRecord, loadChangeRecord, type RequirementRecord } from '../db/change-record.js';
 import type { DbExecutor } from '../db/client.js';
 import { type DelegationRow, insertDelegation, runningDelegationsTo } from '../db/delegations.js';
@@ -52,18 +52,13 @@ function delegatorWasAsked(
   forwarded: { record: ChangeRecord; phase: ApprovalPhase; delegatorId: string; requirements: RequirementRecord[] },
 ): boolean {
   const { record, phase, delegatorId, requirements } = forwarded;
-  const notSent = ['approval.requested', 'approval.candidates_added']
-    .flatMap((type) => auditEventsOf(tx, record.change.id, type))
-    .filter((event) => event.data?.phase === phase)
-    .flatMap((event) => (Array.isArray(event.data?.notSent) ? event.data.notSent : []));
+  const notSent = requestsNotSent(tx, record.change.id, phase);
   const quietRoles = ctx.policy.approvals.quiet_roles;
   // An emergency's stand-ins are asked only once it is escalated (isAskedNow); so are their delegates.
   return requirements.some((requirement) => {
     if (!isAskedNow(requirement, record.change)) return false;
     const standIn = requirement.alternative && requirement.phase === 'authorization';
-    return standIn
-      ? !askedOnlyThroughQuietRoles(requirement, delegatorId, { quietRoles })
-      : !notSent.includes(delegatorId);
+    return standIn ? !askedOnlyThroughQuietRoles(requirement, delegatorId, { quietRoles }) : !notSent.has(delegatorId);
   });
 }
 

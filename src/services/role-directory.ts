@@ -11,9 +11,3 @@ export async function resolveRoles(directory: RoleDirectory, roles: readonly str
   const unique = [...new Set(roles)];
   return new Map(await Promise.all(unique.map(async (role) => [role, await directory.membersOf(role)] as const)));
 }
-
-/** Everyone holding any of the roles (e.g. approvals.quiet_roles), each once; rejects like resolveRoles. */
-export async function membersOfRoles(directory: RoleDirectory, roles: readonly string[]): Promise<string[]> {
-  const resolved = await resolveRoles(directory, roles);
-  return [...new Set([...resolved.values()].flat())];
-}

@@ -1,4 +1,4 @@
-import { auditEventsOf, recordAudit } from '../db/audit-log.js';
+import { auditEventsOf, recordAudit, requestsNotSent } from '../db/audit-log.js';
 import { type ChangeRecord, loadChangeRecord, type RequirementRecord } from '../db/change-record.js';
 import type { DbExecutor } from '../db/client.js';
 import { enqueue } from '../db/outbox.js';
@@ -36,7 +36,8 @@ function approvalsGiven(approvals: RequirementRecord['approvals']): string[] {
 }
 
 /**
- * Who a reminder about some of the phase's requirements goes to (see peopleToRemind), but `quiet`; a delegate only
+ * Who a reminder about some of the phase's requirements goes to (see peopleToRemind), but those never sent the
+ * request; a delegate only
  * while the delegation runs, for someone not quiet (the delegate stands in for someone never pinged) whose approval
  * is not given yet. An approval given on someone's behalf counts as theirs.
  */
@@ -44,9 +45,10 @@ function remindable(
   tx: DbExecutor,
   record: ChangeRecord,
   about: { phase: ApprovalPhase; requirements: readonly RequirementRecord[] },
-  rules: { at: Pick<UseCaseContext, 'policy' | 'now'>; quiet: readonly string[] },
+  at: Pick<UseCaseContext, 'policy' | 'now'>,
 ): string[] {
-  const { at, quiet } = rules;
+  // Those never sent the request (quiet roles) are not reminded of it.
+  const quiet = [...requestsNotSent(tx, record.change.id, about.phase)];
   const oneRolePerPerson = at.policy.approvals.one_role_per_person;
   const approvedInPhase = requirementsOf(record, about.phase).flatMap((requirement) =>
     approvalsGiven(requirement.approvals),
@@ -105,9 +107,9 @@ function milestoneSent(
 
 /**
  * An SLA timer fired. Nothing is sent once the requirement is satisfied or the change has left its phase. A
- * reminder (unless approvals.nudges is `digest`) goes to each candidate not yet decided, but the quiet roles'
- * members (`quiet`), in the thread of their request; the escalation (whatever approvals.nudges) tells the
- * requester and the escalation targets. Each is audited in the transaction that queues it.
+ * reminder (unless approvals.nudges is `digest`) goes to each candidate not yet decided and sent the request
+ * (not those asked only through quiet roles), in the thread of their request; the escalation (whatever
+ * approvals.nudges) tells the requester and the escalation targets. Each is audited in the transaction that queues it.
  */
 export function slaMilestoneReached(
   ctx: UseCaseContext,
@@ -116,7 +118,6 @@ export function slaMilestoneReached(
     requirementId: number;
     milestone: 'reminder' | 'escalation';
     percent: number;
-    quiet: readonly string[];
   },
 ): SlaMilestoneOutcome {
   const { db, policy, now } = ctx;
@@ -158,7 +159,7 @@ export function slaMilestoneReached(
 
       if (policy.approvals.nudges === 'digest') return 'digest_only';
       const asked = askedRequirements(record, phase).filter((candidate) => candidate.id === requirementId);
-      const people = remindable(tx, record, { phase, requirements: asked }, { at: ctx, quiet: input.quiet });
+      const people = remindable(tx, record, { phase, requirements: asked }, ctx);
       if (people.length === 0) return 'nobody_to_remind';
       recordAudit(tx, { changeId, actorId: SYSTEM_ACTOR, type, data: { ...facts, remindedIds: people } }, now);
       // Someone asked for two roles due at the same time gets one reminder.
@@ -183,15 +184,12 @@ export type RemindOutcome =
   | Refusal<'too_soon', { ref: string; hours: number; nextAt: Date }>;
 
 /**
- * `/change remind`: the requester (or owner) nudges everyone asked and not yet decided, but the quiet roles'
- * members (`quiet`), at most once every approvals.requester_nudge_hours per change. Audited.
+ * `/change remind`: the requester (or owner) nudges everyone asked and not yet decided who was sent the request,
+ * at most once every approvals.requester_nudge_hours per change. Audited.
  */
-export function remindApprovers(
-  ctx: UseCaseContext,
-  input: { changeId: number; quiet: readonly string[] },
-): RemindOutcome {
+export function remindApprovers(ctx: UseCaseContext, input: { changeId: number }): RemindOutcome {
   const { db, policy, now, actorId } = ctx;
-  const { changeId, quiet } = input;
+  const { changeId } = input;
   return db.transaction(
     (tx): RemindOutcome => {
       const record = loadChangeRecord(tx, changeId);
@@ -202,7 +200,7 @@ export function remindApprovers(
       const phase = decisionStage(change.state)?.phase;
       if (!phase) return { ok: false, code: 'nothing_to_decide', ref, state: change.state };
       const asked = askedRequirements(record, phase);
-      const people = remindable(tx, record, { phase, requirements: asked }, { at: ctx, quiet });
+      const people = remindable(tx, record, { phase, requirements: asked }, ctx);
       if (people.length === 0) {
         const roles = asked.filter((requirement) => requirement.satisfiedAt === null).map((r) => r.role);
         return { ok: false, code: 'nobody_to_remind', ref, roles };
