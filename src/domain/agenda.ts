@@ -3,7 +3,7 @@ import { localDate } from './business-hours.js';
 import { formatChangeRef } from './change-ref.js';
 import { type ObligationKind, outstandingPaperwork, type VerbalApprovalState } from './emergency.js';
 import type { ApprovalPhase, ChangeState, ChangeType } from './lifecycle.js';
-import { policyFreezes } from './policy-freezes.js';
+import { FREEZES_LISTED_DAYS, policyFreezes } from './policy-freezes.js';
 import { addDays } from './schedule.js';
 import { slaBusinessDays, slaDueAt } from './sla.js';
 
@@ -107,8 +107,6 @@ const CALENDAR_STATES: readonly ChangeState[] = [
   'implementing',
 ];
 const OUTCOME_STATES: readonly ChangeState[] = ['completed', 'failed', 'rolled_back'];
-/** 7.3 (5) lists the freezes of the coming year (a recurring one by each occurrence). */
-const FREEZE_LOOKAHEAD_DAYS = 366;
 
 function headline(facts: AgendaChangeFacts): ChangeHeadline {
   const { id, ref, title, type, state, riskLevel, ownerId } = facts;
@@ -204,7 +202,7 @@ export function buildAgenda(facts: AgendaFacts, policy: AgendaPolicy, window: Ag
     .sort(byTime((entry) => entry.start));
 
   const today = localDate(now, policy.timezone);
-  const freezes = policyFreezes(policy.freezes, { from: today, to: addDays(today, FREEZE_LOOKAHEAD_DAYS) })
+  const freezes = policyFreezes(policy.freezes, { from: today, to: addDays(today, FREEZES_LISTED_DAYS) })
     .sort(byTime((freeze) => freeze.from))
     .map((freeze) => ({
       from: freeze.from,

@@ -14,6 +14,9 @@ export interface DateRange {
 
 const MONTHS_OF = { month_end: 1, quarter_end: 3, year_end: 12 } as const;
 
+/** How far ahead freezes are listed (the agenda, `/change freeze list`): a recurring one by each occurrence. */
+export const FREEZES_LISTED_DAYS = 366;
+
 const overlaps = (period: DateRange, range: DateRange) => period.from <= range.to && range.from <= period.to;
 
 /** Every period a yearly freeze covers that touches the range: one per year, the end in the next year if it wraps. */

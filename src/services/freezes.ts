@@ -3,6 +3,7 @@ import { freezeOfSubmission, insertFreeze, loadFreezes, markFreezeRemoved } from
 import { type PlannedChangeRow, plannedChangesDuring } from '../db/schedule.js';
 import { localDate } from '../domain/business-hours.js';
 import { formatFreezeRef } from '../domain/freeze-ref.js';
+import { FREEZES_LISTED_DAYS } from '../domain/policy-freezes.js';
 import {
   addDays,
   type Freeze,
@@ -94,13 +95,10 @@ export function removeFreeze(ctx: UseCaseContext, id: number): { ok: true; freez
   );
 }
 
-/** How far ahead the freeze list looks: a recurring freeze (month end) is listed by each occurrence. */
-const FREEZE_LIST_DAYS = 366;
-
 /** Freezes that have not ended, within the coming year, earliest first. */
 export function currentFreezes({ db, policy, now }: UseCaseContext): Freeze[] {
   const today = localDate(now, policy.timezone);
-  return loadFreezes(db, policy, { from: today, to: addDays(today, FREEZE_LIST_DAYS) }).sort((a, b) =>
+  return loadFreezes(db, policy, { from: today, to: addDays(today, FREEZES_LISTED_DAYS) }).sort((a, b) =>
     a.from.localeCompare(b.from),
   );
 }
