@@ -2,6 +2,7 @@ import { and, asc, eq, max } from 'drizzle-orm';
 import type { ChangeState } from '../domain/lifecycle.js';
 import { type ChainedFields, chainTail, eventHash, sortedData } from './audit-chain.js';
 import type { DbExecutor } from './client.js';
+import { anyHomeViewer } from './home-viewers.js';
 import { enqueue } from './outbox.js';
 import { auditEvents } from './schema.js';
 
@@ -41,8 +42,10 @@ export function recordAudit(db: DbExecutor, entry: AuditEntry, at: Date): void {
     .values({ ...entry, id, fromState, toState, data, occurredAt: at, prevHash: tail.hash, hash })
     .run();
   // Whatever is audited on a change moved it (a state, a decision, someone asked): the Homes of those concerned
-  // are republished, once per change however many events one use-case records (the refresh coalesces).
-  if (entry.changeId !== null) enqueue(db, { kind: 'refresh_homes', changeId: entry.changeId }, at);
+  // are republished, once per change however many events one use-case records (the refresh coalesces); nothing is
+  // queued while nobody has opened a Home.
+  if (entry.changeId !== null && anyHomeViewer(db))
+    enqueue(db, { kind: 'refresh_homes', changeId: entry.changeId }, at);
 }
 
 /** One change's audit events of a type, oldest first: what was already done (a reminder sent, a nudge). */

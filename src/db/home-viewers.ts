@@ -13,6 +13,11 @@ export function homeViewer(db: DbExecutor, userId: string): HomeViewerRow | unde
   return db.select().from(homeViewers).where(eq(homeViewers.userId, userId)).get();
 }
 
+/** Whether anyone has opened the App Home yet: until then no Home needs republishing. */
+export function anyHomeViewer(db: DbExecutor): boolean {
+  return db.select({ userId: homeViewers.userId }).from(homeViewers).limit(1).get() !== undefined;
+}
+
 /** Those of `userIds` who have opened the App Home. */
 export function homeViewersAmong(db: DbExecutor, userIds: readonly string[]): string[] {
   if (userIds.length === 0) return [];

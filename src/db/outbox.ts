@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, lt, lte, ne, notExists, or, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, lt, lte, ne, notExists, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import type { ChangeEvent } from '../domain/events.js';
 import type { ApprovalPhase } from '../domain/lifecycle.js';
@@ -155,6 +155,17 @@ export function routeOf(message: OutboxMessage): DeliveryRoute {
   }
 }
 
+/** At most this many approval requests to one person go out as one message (a burst's worth, 31 blocks). */
+export const APPROVAL_BATCH_MAX = 15;
+
+/**
+ * Messages with the same batch key that wait together in one lane may go out as one Slack message: approval
+ * requests to one person in one phase. Others have none.
+ */
+export function batchKeyOf(message: OutboxMessage): string | null {
+  return message.kind === 'approval_request' ? `${message.userId}:${message.phase ?? 'approval'}` : null;
+}
+
 /**
  * Adds a message, due now or at `dueAt` (a timer). With a dedupe key, adding the same message twice
  * keeps one; a message that coalesces (a refresh) is not added while an equal one is still pending.
@@ -220,6 +231,30 @@ export function deliverableMessages(db: CabinetDb, now: Date, limit: number): Ou
 }
 
 /**
+ * The messages queued right behind `head` in its lane that can go out with it: due, pending, with its batch key,
+ * and nothing else between them (the lane's order is kept).
+ */
+export function batchFollowers(db: CabinetDb, head: OutboxRow, now: Date): OutboxRow[] {
+  const key = batchKeyOf(outboxMessage(head));
+  if (key === null || head.lane === null || head.uncertain) return [];
+  const behind = db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.lane, head.lane), gt(outbox.id, head.id), inArray(outbox.status, ['pending', 'sending'])))
+    .orderBy(asc(outbox.id))
+    .limit(APPROVAL_BATCH_MAX - 1)
+    .all();
+  const followers: OutboxRow[] = [];
+  for (const row of behind) {
+    const joins =
+      row.status === 'pending' && !row.uncertain && row.nextAttemptAt <= now && batchKeyOf(outboxMessage(row)) === key;
+    if (!joins) break;
+    followers.push(row);
+  }
+  return followers;
+}
+
+/**
  * Claims a pending message for one sender until `leaseUntil`; of two processes sharing the database
  * only one gets it. The sender renews the lease while it works.
  */
@@ -242,10 +277,10 @@ export function renewLeases(db: CabinetDb, ids: readonly number[], claim: { by: 
     .run();
 }
 
-export function markSent(db: CabinetDb, id: number, at: Date): void {
+export function markSent(db: CabinetDb, ids: readonly number[], at: Date): void {
   db.update(outbox)
     .set({ status: 'sent', sentAt: at, lastError: null, claimedBy: null, leaseUntil: null, uncertain: false })
-    .where(eq(outbox.id, id))
+    .where(inArray(outbox.id, [...ids]))
     .run();
 }
 

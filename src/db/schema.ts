@@ -528,7 +528,8 @@ export const slackMessages = sqliteTable(
     createdAt: timestamp('created_at').notNull(),
   },
   (table) => [
-    uniqueIndex('slack_messages_channel_ts_uq').on(table.channelId, table.ts),
+    // One message may be about several changes: approval requests that queued together go out as one.
+    uniqueIndex('slack_messages_channel_ts_change_uq').on(table.channelId, table.ts, table.changeId),
     index('slack_messages_change_idx').on(table.changeId),
   ],
 );

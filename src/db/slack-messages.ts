@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { MessagePurpose } from '../domain/message-purpose.js';
 import type { DbExecutor } from './client.js';
 import { slackMessages } from './schema.js';
@@ -19,4 +19,15 @@ export function recordSlackMessage(
 
 export function slackMessagesOf(db: DbExecutor, changeId: number): SlackMessageRow[] {
   return db.select().from(slackMessages).where(eq(slackMessages.changeId, changeId)).orderBy(slackMessages.id).all();
+}
+
+/** The changes one Slack message is about: one, or several sent together (a batch of approval requests). */
+export function changeIdsOfMessage(db: DbExecutor, message: { channelId: string; ts: string }): number[] {
+  return db
+    .select({ changeId: slackMessages.changeId })
+    .from(slackMessages)
+    .where(and(eq(slackMessages.channelId, message.channelId), eq(slackMessages.ts, message.ts)))
+    .orderBy(slackMessages.id)
+    .all()
+    .flatMap((row) => (row.changeId === null ? [] : [row.changeId]));
 }

@@ -4,6 +4,7 @@ import type { Logger } from '@slack/bolt';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import {
+  batchFollowers,
   claimMessage,
   deliverableMessages,
   isTimerWork,
@@ -30,6 +31,8 @@ export interface OutboxWorker {
 export interface DeliveryAttempt {
   /** Stable across attempts: a post carries it, so one that did reach Slack can be found again. */
   key: string;
+  /** The keys of every message in a batch (the head's first): a post carries them all. */
+  keys: string[];
   /** An earlier attempt may have reached Slack (interrupted, or it got no answer). */
   uncertain: boolean;
 }
@@ -53,8 +56,11 @@ export interface OutboxWorkerDependencies {
   clock: Clock;
   logger: Logger;
   pollMs: number;
-  /** Makes the Slack calls of one message; throws (a DeliveryFailure, ideally) to have it retried. */
-  deliver(message: SlackDelivery, attempt: DeliveryAttempt): Promise<void>;
+  /**
+   * Makes the Slack calls of one message, or of a batch that goes out as one (approval requests to one person);
+   * throws (a DeliveryFailure, ideally) to have it retried.
+   */
+  deliver(messages: readonly [SlackDelivery, ...SlackDelivery[]], attempt: DeliveryAttempt): Promise<void>;
   fireTimer: TimerDispatcher;
   /** How many messages are in flight at once (each lane still one at a time). */
   concurrency?: number;
@@ -74,6 +80,8 @@ const RENEW_EVERY_MS = 5_000;
 export function retryDelayMs(attempts: number, retryAfterMs: number | undefined): number {
   return Math.max(Math.min(FIRST_RETRY_MS * 2 ** (attempts - 1), MAX_RETRY_MS), retryAfterMs ?? 0);
 }
+
+const keyOf = (row: OutboxRow) => `outbox-${row.id}`;
 
 /** Who holds a claim: this host, this process, this start (a pid may be reused). */
 const CLAIMANT = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -112,7 +120,8 @@ export function createOutboxWorker(deps: OutboxWorkerDependencies): OutboxWorker
   const { database, clock, logger } = deps;
   const db = database.db;
   const concurrency = deps.concurrency ?? DEFAULT_CONCURRENCY;
-  const inFlight = new Map<number, Promise<void>>();
+  /** What is being sent, by its head row: the work and every row it claimed. */
+  const inFlight = new Map<number, { work: Promise<void>; ids: number[] }>();
   let scheduled = false;
   let stopped = true;
   let poll: NodeJS.Timeout | undefined;
@@ -120,24 +129,33 @@ export function createOutboxWorker(deps: OutboxWorkerDependencies): OutboxWorker
 
   const lease = () => ({ by: CLAIMANT, leaseUntil: new Date(clock.now().getTime() + LEASE_MS) });
 
-  const handle = async (row: OutboxRow): Promise<void> => {
-    const message = outboxMessage(row);
-    const label = `outbox #${row.id} ${row.kind}${row.changeId === null ? '' : ` for CHG-${row.changeId}`}`;
+  /** Sends one message, or a batch of approval requests to one person (`rows`, all claimed, head first). */
+  const handle = async (rows: readonly [OutboxRow, ...OutboxRow[]]): Promise<void> => {
+    const [head] = rows;
+    const message = outboxMessage(head);
+    const batch = rows.length > 1 ? ` (+${rows.length - 1} in one message)` : '';
+    const label = `outbox #${head.id} ${head.kind}${head.changeId === null ? '' : ` for CHG-${head.changeId}`}${batch}`;
     try {
       if (isTimerWork(message)) await deps.fireTimer(message);
-      else await deps.deliver(message, { key: `outbox-${row.id}`, uncertain: row.uncertain });
-      markSent(db, row.id, clock.now());
+      else
+        await deps.deliver(rows.map(outboxMessage) as [SlackDelivery, ...SlackDelivery[]], {
+          key: keyOf(head),
+          keys: rows.map(keyOf),
+          uncertain: head.uncertain,
+        });
+      markSent(
+        db,
+        rows.map((row) => row.id),
+        clock.now(),
+      );
     } catch (error) {
-      const attempts = row.attempts + 1;
+      const attempts = head.attempts + 1;
       const { text, retryAfterMs, uncertain } = failureOf(error);
-      if (attempts >= MAX_ATTEMPTS) {
-        markFailed(db, row, { attempts, retryAt: undefined, error: text, uncertain });
-        logger.error(`${label} failed ${attempts} times and is given up: ${text}`);
-        return;
-      }
-      const retryAt = new Date(clock.now().getTime() + retryDelayMs(attempts, retryAfterMs));
-      markFailed(db, row, { attempts, retryAt, error: text, uncertain });
-      logger.warn(`${label} failed (attempt ${attempts}): ${text}; retrying at ${retryAt.toISOString()}`);
+      const retryAt =
+        attempts >= MAX_ATTEMPTS ? undefined : new Date(clock.now().getTime() + retryDelayMs(attempts, retryAfterMs));
+      for (const row of rows) markFailed(db, row, { attempts: row.attempts + 1, retryAt, error: text, uncertain });
+      if (!retryAt) logger.error(`${label} failed ${attempts} times and is given up: ${text}`);
+      else logger.warn(`${label} failed (attempt ${attempts}): ${text}; retrying at ${retryAt.toISOString()}`);
     }
   };
 
@@ -158,13 +176,16 @@ export function createOutboxWorker(deps: OutboxWorkerDependencies): OutboxWorker
     if (free <= 0) return;
     for (const row of deliverableMessages(db, clock.now(), free)) {
       if (!claimMessage(db, row.id, lease())) continue;
-      const work = handle(row)
+      const rows: [OutboxRow, ...OutboxRow[]] = [row];
+      for (const follower of batchFollowers(db, row, clock.now()))
+        if (claimMessage(db, follower.id, lease())) rows.push(follower);
+      const work = handle(rows)
         .catch((error: unknown) => logger.error(`outbox #${row.id}: ${failureOf(error).text}`))
         .finally(() => {
           inFlight.delete(row.id);
           kick();
         });
-      inFlight.set(row.id, work);
+      inFlight.set(row.id, { work, ids: rows.map((claimed) => claimed.id) });
     }
   };
 
@@ -194,7 +215,11 @@ export function createOutboxWorker(deps: OutboxWorkerDependencies): OutboxWorker
       poll = setInterval(reclaimAndKick, deps.pollMs);
       renew = setInterval(() => {
         try {
-          renewLeases(db, [...inFlight.keys()], lease());
+          renewLeases(
+            db,
+            [...inFlight.values()].flatMap((entry) => entry.ids),
+            lease(),
+          );
         } catch (error) {
           logger.error(`outbox: renewing leases failed: ${failureOf(error).text}`);
         }
@@ -204,7 +229,7 @@ export function createOutboxWorker(deps: OutboxWorkerDependencies): OutboxWorker
       stopped = true;
       clearInterval(poll);
       clearInterval(renew);
-      await Promise.all(inFlight.values());
+      await Promise.all([...inFlight.values()].map((entry) => entry.work));
     },
   };
 }

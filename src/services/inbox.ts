@@ -12,6 +12,7 @@ import {
   waitingRequirements,
 } from '../db/inbox.js';
 import type { PlannedChangeRow } from '../db/schedule.js';
+import { requirementsOf } from '../domain/approvers.js';
 import { formatChangeRef } from '../domain/change-ref.js';
 import type { ApprovalPhase } from '../domain/lifecycle.js';
 import type { Freeze } from '../domain/schedule.js';
@@ -34,6 +35,28 @@ export interface WaitingDecision {
   roles: string[];
   /** When the first of those requirements' SLA runs out (null: none has one). */
   dueAt: Date | null;
+}
+
+/** A change as one person's open decision in `phase`: the roles they were asked for, and the soonest due. */
+export function waitingDecisionOf(
+  record: ChangeRecord,
+  asked: { userId: string; phase: ApprovalPhase },
+): WaitingDecision {
+  const open = requirementsOf(record, asked.phase).filter(
+    (requirement) => requirement.satisfiedAt === null && requirement.candidates.includes(asked.userId),
+  );
+  const dues = open.flatMap((requirement) => (requirement.dueAt ? [requirement.dueAt.getTime()] : []));
+  return {
+    changeId: record.change.id,
+    ref: record.ref,
+    title: record.change.title,
+    type: record.change.type,
+    riskLevel: record.change.riskLevel,
+    requesterId: record.change.requesterId,
+    phase: asked.phase,
+    roles: open.map((requirement) => requirement.role),
+    dueAt: dues.length > 0 ? new Date(Math.min(...dues)) : null,
+  };
 }
 
 /** Where and when to read what waits. */

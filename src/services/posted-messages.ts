@@ -1,6 +1,6 @@
 import { type ChangeRecord, loadChangeRecord } from '../db/change-record.js';
 import type { DbExecutor } from '../db/client.js';
-import { recordSlackMessage, type SlackMessageRow, slackMessagesOf } from '../db/slack-messages.js';
+import { changeIdsOfMessage, recordSlackMessage, type SlackMessageRow, slackMessagesOf } from '../db/slack-messages.js';
 import type { MessagePurpose } from '../domain/message-purpose.js';
 
 /** A change as it is now, with the messages posted about it, for Slack to render them. */
@@ -21,4 +21,18 @@ export function recordPostedMessage(
   at: Date,
 ): void {
   recordSlackMessage(db, message, at);
+}
+
+/**
+ * The changes a posted message shows, as they are now, in the order they were posted: several for approval
+ * requests sent together; `known` (one of them, already loaded) is not read again.
+ */
+export function changesOfMessage(
+  db: DbExecutor,
+  message: { channelId: string; ts: string },
+  known: ChangeRecord,
+): ChangeRecord[] {
+  return changeIdsOfMessage(db, message).flatMap((id) =>
+    id === known.change.id ? [known] : (loadChangeRecord(db, id) ?? []),
+  );
 }

@@ -12,9 +12,10 @@ import { escalationTargets } from '../domain/sla.js';
 import { type DeliveryAttempt, DeliveryFailure } from '../jobs/outbox-worker.js';
 import { type Policy, reportsChannelOf } from '../policy/schema.js';
 import { digestDecisions } from '../services/digest.js';
-import { changeToDeliver, recordPostedMessage } from '../services/posted-messages.js';
+import { changesOfMessage, changeToDeliver, recordPostedMessage } from '../services/posted-messages.js';
 import { monthlyReport } from '../services/report.js';
 import { postAuditHead } from './audit-witness.js';
+import { approvalBatchMessage } from './blocks/approval-batch.js';
 import { section } from './blocks/blocks.js';
 import {
   approvalRequestMessage,
@@ -42,8 +43,16 @@ export interface SlackDeliveryDependencies {
   clock: Clock;
 }
 
-/** Makes one queued message's Slack calls, rendering it from the change as it is now; throws to have it retried. */
-export type SlackDeliverer = (message: SlackDelivery, attempt: DeliveryAttempt) => Promise<void>;
+/**
+ * Makes one queued message's Slack calls (or one message for a batch of approval requests), rendering it from the
+ * change as it is now; throws to have it retried.
+ */
+export type SlackDeliverer = (
+  messages: readonly [SlackDelivery, ...SlackDelivery[]],
+  attempt: DeliveryAttempt,
+) => Promise<void>;
+
+type ApprovalRequest = Extract<SlackDelivery, { kind: 'approval_request' }>;
 
 /**
  * The Web API client the outbox sends with: every call waits for its method's rate-limit budget, and a
@@ -129,27 +138,31 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
   };
 
   /**
-   * Posts once: each post carries its key in its metadata, and when an earlier attempt may have
-   * reached Slack the conversation is searched for it first.
+   * Posts once: each post carries its key (a batch's, every key in it) in its metadata, and when an earlier attempt
+   * may have reached Slack the conversation is searched for it first.
    */
   const postOnce = async (
     key: string,
     attempt: DeliveryAttempt,
     message: webApi.ChatPostMessageArguments,
+    batchKeys: readonly string[] = [],
   ): Promise<{ channel: string; ts: string | undefined }> => {
     const channel = message.channel;
     if (attempt.uncertain) {
       const history = await client.conversations.history({ channel, limit: 20, include_all_metadata: true });
-      const found = history.messages?.find(
-        (posted) =>
-          posted.metadata?.event_type === DELIVERY_METADATA &&
-          (posted.metadata.event_payload as Record<string, unknown> | undefined)?.key === key,
-      );
+      const found = history.messages?.find((posted) => {
+        if (posted.metadata?.event_type !== DELIVERY_METADATA) return false;
+        const payload = (posted.metadata.event_payload ?? {}) as { key?: unknown; batch?: unknown };
+        return payload.key === key || (typeof payload.batch === 'string' && payload.batch.split(' ').includes(key));
+      });
       if (found) return { channel, ts: found.ts };
     }
     const posted = await client.chat.postMessage({
       ...message,
-      metadata: { event_type: DELIVERY_METADATA, event_payload: { key } },
+      metadata: {
+        event_type: DELIVERY_METADATA,
+        event_payload: batchKeys.length > 1 ? { key, batch: batchKeys.join(' ') } : { key },
+      },
     });
     return { channel: posted.channel ?? channel, ts: posted.ts };
   };
@@ -165,6 +178,14 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
     if (purpose === 'implementation_console') return implementationConsoleMessage(record, policy, now);
     if (purpose === 'verbal_confirmation') return verbalConfirmationMessage(record, policy, recipientId ?? '');
     return logMessage(record, policy, now);
+  };
+
+  /** Renders a posted message again: a batch of requests shows every change in it as it is now. */
+  const renderPosted = (record: ChangeRecord, posted: SlackMessageRow) => {
+    const phase = APPROVAL_PHASES.find((candidate) => requestPurpose(candidate) === posted.purpose);
+    const records = phase ? changesOfMessage(db, posted, record) : [];
+    if (!phase || records.length < 2) return render(record, posted.purpose, posted.recipientId);
+    return approvalBatchMessage(records, policy, { recipientId: posted.recipientId ?? '', phase });
   };
 
   /**
@@ -329,7 +350,7 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
           await client.chat.update({
             channel: posted.channelId,
             ts: posted.ts,
-            ...render(record, posted.purpose, posted.recipientId),
+            ...renderPosted(record, posted),
           });
         }
         await cab.refreshChangeItems(record.boardItems);
@@ -385,9 +406,46 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
     }
   };
 
-  return async (message, attempt) => {
+  /**
+   * Approval requests to one person that queued together, as one DM; recorded for each change, so each refresh
+   * renders the whole message again. Those already posted or no longer waiting for the person are left out.
+   */
+  const postApprovalBatch = async (requests: readonly ApprovalRequest[], attempt: DeliveryAttempt) => {
+    const [first] = requests;
+    if (!first) return;
+    const phase = first.phase ?? 'approval';
+    const purpose = requestPurpose(phase);
+    const records = requests.flatMap((request) => {
+      const change = changeToDeliver(db, request.changeId);
+      const posted = change?.messages.some((m) => m.purpose === purpose && m.recipientId === request.userId);
+      return change && !posted && stillToDecide(change.record, { phase, userId: request.userId })
+        ? [change.record]
+        : [];
+    });
+    const [only] = records;
+    if (records.length === 1 && only) {
+      await postTrackedDm(only, attempt, { purpose, userId: first.userId });
+      return;
+    }
+    if (records.length === 0) return;
+    const channel = await openDm(first.userId);
+    const message = approvalBatchMessage(records, policy, { recipientId: first.userId, phase });
+    const posted = await postOnce(attempt.key, attempt, { channel, ...message }, attempt.keys);
+    const { ts } = posted;
+    if (!ts) return;
+    db.transaction((tx) => {
+      for (const record of records) {
+        const where = { changeId: record.change.id, purpose, channelId: posted.channel, ts, recipientId: first.userId };
+        recordPostedMessage(tx, where, clock.now());
+      }
+    });
+  };
+
+  return async (messages, attempt) => {
     try {
-      await deliver(message, attempt);
+      const requests = messages.filter((message): message is ApprovalRequest => message.kind === 'approval_request');
+      if (messages.length > 1 && requests.length === messages.length) await postApprovalBatch(requests, attempt);
+      else for (const message of messages) await deliver(message, attempt);
     } catch (error) {
       throw deliveryFailureOf(error);
     }

@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
 import { enqueue } from '../../src/db/outbox.js';
-import { outbox } from '../../src/db/schema.js';
+import { outbox, slackMessages } from '../../src/db/schema.js';
 import { FakeClock } from '../support/clock.js';
 import { approve, defaultChangeForm, eventually, submitChangeForm } from '../support/interactions.js';
 import { openTempDatabase, type TempDatabase } from '../support/temp-db.js';
@@ -46,9 +46,12 @@ describe('outbox delivery', () => {
     app.slack.latencyMs = 30;
     for (let index = 1; index <= 6; index += 1) await submit(app, `system-${index}`, `Change number ${index}`);
     await eventually(() => settled(app), 'everything delivered', 10_000);
-    // The requester's receipts, and each peer's approval requests, arrive in submission order.
+    // The requester's receipts, and each peer's approval requests (some sent together as one message), arrive in
+    // submission order.
     for (const channel of ['D0REQ0001', 'D0PEER001', 'D0PEER002']) {
-      const refs = postsTo(app, channel).map((call) => /CHG-(\d+)/.exec(String(call.params.text))?.[1]);
+      const refs = postsTo(app, channel).flatMap((call) =>
+        [...String(call.params.text).matchAll(/CHG-(\d+)/g)].map((match) => match[1]),
+      );
       expect(refs, channel).toEqual(['1', '2', '3', '4', '5', '6']);
     }
     // …and different conversations overlapped in time: some call started before the previous one answered.
@@ -109,6 +112,71 @@ describe('outbox delivery', () => {
     const large = await callsPerChange(15);
     expect(large).toBeLessThanOrEqual(small + 0.5);
     expect(large).toBeLessThanOrEqual(8);
+  }, 60_000);
+});
+
+describe('approval requests in a burst', () => {
+  const peerRequests = (app: TestApp) =>
+    rows(app).filter((row) => row.kind === 'approval_request' && row.lane === 'dm:U0PEER001');
+  const buttonsOf = (blocks: unknown) =>
+    JSON.stringify(blocks)
+      .match(/"action_id":"[^"]*approve[^"]*","value":"[^"]*"/g)
+      ?.map((match) => /"value":"([^"]*)"/.exec(match)?.[1]) ?? [];
+
+  it('requests that queued together for one person go out as one message, and each decision updates it', async () => {
+    const app = await start();
+    // The first request to U0PEER001 fails once, so the next three queue behind it in that conversation.
+    app.slack.failWhen('chat.postMessage', (params) => params.channel === 'D0PEER001', { error: 'fatal_error' });
+    await submit(app, 'system-1', 'Change number 1');
+    await eventually(() => peerRequests(app).some((row) => row.attempts === 1), 'the failed first request');
+    for (let index = 2; index <= 4; index += 1) await submit(app, `system-${index}`, `Change number ${index}`);
+    await eventually(() => peerRequests(app).length === 4, 'four requests queued');
+    app.clock.advance(15_000);
+    await app.command('help');
+    await eventually(() => settled(app), 'everything delivered', 10_000);
+
+    const posted = app.slack.messagesIn('D0PEER001');
+    expect(posted).toHaveLength(1);
+    expect(String(posted[0]?.text)).toMatch(/^4 changes wait for your approval: CHG-1, CHG-2, CHG-3, CHG-4/);
+    expect(buttonsOf(posted[0]?.blocks)).toHaveLength(4);
+    // The other peer's requests were not held back: one message each.
+    expect(postsTo(app, 'D0PEER002')).toHaveLength(4);
+
+    const ts = String(posted[0]?.ts);
+    const updatesBefore = app.slack.callsTo('chat.update').length;
+    expect((await approve(app, 'U0PEER001', 'CHG-2')).status).toBe(200);
+    await eventually(() => settled(app), 'the refresh');
+    const update = app.slack
+      .callsTo('chat.update')
+      .slice(updatesBefore)
+      .find((call) => call.params.ts === ts);
+    expect(String(JSON.stringify(update?.params.blocks))).toContain('CHG-2');
+    // CHG-2 no longer waits for U0PEER001: its buttons are gone, the other three keep theirs.
+    expect(buttonsOf(update?.params.blocks)).toHaveLength(3);
+  });
+
+  it('a request in a batch that a killed process was posting is found in Slack, not posted again', async () => {
+    const app = await start();
+    app.slack.failWhen('chat.postMessage', (params) => params.channel === 'D0PEER001', { error: 'fatal_error' });
+    await submit(app, 'system-1', 'Change number 1');
+    await eventually(() => peerRequests(app).some((row) => row.attempts === 1), 'the failed first request');
+    await submit(app, 'system-2', 'Change number 2');
+    await eventually(() => peerRequests(app).length === 2, 'two requests queued');
+    app.clock.advance(15_000);
+    await app.command('help');
+    await eventually(() => settled(app), 'the batch delivered');
+    expect(app.slack.messagesIn('D0PEER001')).toHaveLength(1);
+    // As a crash between Slack's answer and the rows marked sent leaves them: both taken back, uncertain, and the
+    // posted message not yet remembered.
+    for (const row of peerRequests(app))
+      app.database.db.update(outbox).set({ status: 'pending', uncertain: true }).where(eq(outbox.id, row.id)).run();
+    app.database.db.delete(slackMessages).where(eq(slackMessages.channelId, 'D0PEER001')).run();
+    await app.command('help');
+    await eventually(() => settled(app), 'the retries');
+    expect(app.slack.messagesIn('D0PEER001')).toHaveLength(1);
+    // Both changes know the message again, so a refresh of either updates it.
+    const remembered = app.database.db.select().from(slackMessages).where(eq(slackMessages.channelId, 'D0PEER001'));
+    expect(remembered.all().map((row) => row.changeId)).toEqual([1, 2]);
   });
 });
 

@@ -207,6 +207,11 @@ export class FakeSlack {
     return [...this.files.values()].filter((file) => file.completed && file.channelId === channelId);
   }
 
+  /** The messages Slack holds in a channel (posted and accepted), oldest first. */
+  messagesIn(channelId: string): Record<string, unknown>[] {
+    return [...(this.history.get(channelId) ?? [])];
+  }
+
   callsTo(method: string): RecordedCall[] {
     return this.calls.filter((call) => call.method === method);
   }

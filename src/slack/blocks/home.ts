@@ -36,7 +36,7 @@ import { calendarLines, NOTHING_PLANNED } from './schedule.js';
 export const HOME_SHOWN = { decisions: 12, confirmations: 3, board: 8, toImplement: 6, active: 10, calendar: 3 };
 
 /** One thing to do: what it is, and its buttons. */
-function item(line: string, buttons: types.Button[]): types.KnownBlock[] {
+export function item(line: string, buttons: types.Button[]): types.KnownBlock[] {
   return [section(line), { type: 'actions', elements: buttons }];
 }
 

@@ -1,5 +1,5 @@
 import type { EligibilityRefusal } from '../../domain/approvers.js';
-import type { DecisionStage } from '../../domain/lifecycle.js';
+import type { ApprovalPhase, DecisionStage } from '../../domain/lifecycle.js';
 import type { DecisionRefusal } from '../../services/decide.js';
 import { mentionMember } from '../blocks/mrkdwn.js';
 import { changeRefusalText } from './refusals.js';
@@ -68,4 +68,15 @@ export function approvalRecordedText(approved: { ref: string; stage: DecisionSta
     `Your ${stage.phase === 'authorization' ? 'authorization' : 'approval'} of ${ref} is ` +
     `recorded.${moved ? ` ${ref} is now ${PHASE_WORDS[stage.phase].approved}.` : ''}`
   );
+}
+
+const BATCH_ASKING: Record<ApprovalPhase, string> = {
+  approval: 'wait for your approval',
+  authorization: 'wait for your emergency authorization',
+  retro_approval: 'wait for your formal approval after the fact (6.4)',
+};
+
+/** The head of several requests sent as one message (a burst): how many, and what is asked. */
+export function approvalBatchText(count: number, phase: ApprovalPhase): string {
+  return `${count} changes ${BATCH_ASKING[phase]}:`;
 }

@@ -16,7 +16,7 @@ export const HOME_HELP = `Type \`${CHANGE_COMMAND} help\` in any channel to see 
 const POLICY_COMMAND = `\`${CHANGE_COMMAND} policy\``;
 export const HOME_POLICY_POINTER = `The whole policy (risk levels, approvals, windows, the CAB): ${POLICY_COMMAND}.`;
 
-const titleOf = (ref: string, title: string) => `*${ref} · ${escapeMrkdwn(truncate(title, 80))}*`;
+export const titleOf = (ref: string, title: string) => `*${ref} · ${escapeMrkdwn(truncate(title, 80))}*`;
 
 const countOf = (count: number) => (count > 0 ? ` (${count})` : '');
 
