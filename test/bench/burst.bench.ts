@@ -1,15 +1,13 @@
 // `npm run bench`: a busy morning. Bursts of change requests against a fake Slack that answers every
 // call in 100 ms, as the real one roughly does: how long until every approver is asked, how many Slack
 // calls each change costs, and how fast clicks are acked while the outbox drains, beside a bare Bolt
-// app in the same run (ratios, so the machine's speed cancels out).
-import type { AddressInfo } from 'node:net';
-import { App } from '@slack/bolt';
+// app in the same run (ratios, so the machine's speed cancels out), both timed from a thread of their own.
 import { afterAll, bench, describe } from 'vitest';
 import { outbox } from '../../src/db/schema.js';
 import { ACTIONS } from '../../src/slack/ids.js';
 import { defaultChangeForm, submitChangeForm } from '../support/interactions.js';
-import { postSigned } from '../support/slack-request.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
+import { startBareAppThread, startClickerThread } from './threads.js';
 
 const SLACK_LATENCY_MS = 100;
 const REQUESTER = 'U0REQ0001';
@@ -28,21 +26,6 @@ const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 };
-
-/** A Bolt app that only acks: the floor for an ack over signed HTTP on this machine. */
-async function startBareApp(slackApiUrl: string, signingSecret: string) {
-  const app = new App({
-    token: 'xoxb-bare',
-    signingSecret,
-    endpoints: '/slack/events',
-    clientOptions: { slackApiUrl },
-  });
-  app.action(/.*/, async ({ ack }) => {
-    await ack();
-  });
-  const server = await app.start({ port: 0, host: '127.0.0.1' });
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, stop: () => app.stop() };
-}
 
 function clickBody(userId: string, value: string): string {
   const dm = `D${userId.slice(1)}`;
@@ -94,7 +77,8 @@ async function burst(name: string, changes: number, systemOf: (index: number) =>
   ran.add(name);
   const app = await startTestApp({ logSink: () => {} });
   app.slack.latencyMs = SLACK_LATENCY_MS;
-  const bare = await startBareApp(app.slack.apiUrl, app.signingSecret);
+  const bare = await startBareAppThread({ slackApiUrl: app.slack.apiUrl, signingSecret: app.signingSecret });
+  const clicker = startClickerThread(app.signingSecret);
   try {
     const form = defaultChangeForm(app.clock.now());
     let next = 0;
@@ -109,19 +93,15 @@ async function burst(name: string, changes: number, systemOf: (index: number) =>
     );
     const submittedAt = Date.now();
 
-    // Clicks while the outbox drains, ours and the bare app's interleaved. Ours are the requester's
-    // Approve clicks: the whole path (parse, the change read, eligibility in an immediate transaction),
-    // refused, so they add no Slack calls to the count below.
+    // Clicks while the outbox drains, ours and the bare app's interleaved, timed from another thread. Ours are
+    // the requester's Approve clicks: the whole path (parse, the change read, eligibility in an immediate
+    // transaction), refused, so they add no Slack calls to the count below.
     const ours: number[] = [];
     const floor: number[] = [];
     for (let click = 0; click < CLICKS; click += 1) {
-      const ref = `CHG-${(click % changes) + 1}`;
-      let started = performance.now();
-      await app.post('/slack/events', clickBody(REQUESTER, ref));
-      ours.push(performance.now() - started);
-      started = performance.now();
-      await postSigned(`${bare.url}/slack/events`, app.signingSecret, clickBody(REQUESTER, ref));
-      floor.push(performance.now() - started);
+      const body = clickBody(REQUESTER, `CHG-${(click % changes) + 1}`);
+      ours.push(await clicker.click(`${app.url}/slack/events`, body));
+      floor.push(await clicker.click(`${bare.url}/slack/events`, body));
     }
 
     let askedAfter = Number.NaN;
@@ -154,6 +134,7 @@ async function burst(name: string, changes: number, systemOf: (index: number) =>
     // Also printed at once: a long burst may outlast a reader's patience.
     console.log(JSON.stringify(row));
   } finally {
+    await clicker.stop();
     await bare.stop();
     await app.close();
   }
