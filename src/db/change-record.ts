@@ -44,6 +44,10 @@ export interface RequirementRecord {
   role: string;
   approvalsNeeded: number;
   alternative: boolean;
+  /** The roles of its "any one of" group; null: its role alone. */
+  anyOf: string[] | null;
+  /** Its approval stage (0 first). */
+  stage: number;
   fallbackRole: string | null;
   /** When its SLA runs out (null: none). */
   dueAt: Date | null;
@@ -130,6 +134,8 @@ export function loadChangeRecord(db: DbExecutor, changeId: number): ChangeRecord
       role: requirement.role,
       approvalsNeeded: requirement.approvalsNeeded,
       alternative: requirement.alternative,
+      anyOf: requirement.anyOf,
+      stage: requirement.stage,
       fallbackRole: requirement.fallbackRole,
       dueAt: requirement.dueAt,
       satisfiedAt: requirement.satisfiedAt,

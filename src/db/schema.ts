@@ -84,6 +84,10 @@ export const approvalRequirements = sqliteTable(
     approvalsNeeded: integer('approvals_needed').notNull(),
     /** One satisfied alternative decides the phase alone (6.3: "if unavailable, CTO or CISO"). */
     alternative: integer('alternative', { mode: 'boolean' }).notNull().default(false),
+    /** The roles of its "any one of" group (an approval-matrix any_of): one approval for any satisfies them all. */
+    anyOf: text('any_of', { mode: 'json' }).$type<string[]>(),
+    /** Its approval stage (approvals.stages; 0 first): its people are asked once every earlier stage is approved. */
+    stage: integer('stage').notNull().default(0),
     /** Set when nobody but the requester or owner holds the role, so this role's members were asked instead. */
     fallbackRole: text('fallback_role'),
     /** When the 4.4 SLA runs out, set when its approvers are first asked; null: no SLA (e.g. an authorization). */

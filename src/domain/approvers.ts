@@ -1,5 +1,6 @@
 import type { Policy } from '../policy/schema.js';
 import { type ApprovalPhase, type ChangeState, decisionStage } from './lifecycle.js';
+import { openStage, sameGroup } from './stages.js';
 
 export interface RequirementCandidates {
   role: string;
@@ -29,50 +30,65 @@ export function requirementsOf<Requirement extends { phase: ApprovalPhase }>(
 }
 
 /** The open board requirement of the phase the change waits in, if the board has something to decide. */
-export function openBoardRequirement<
-  Requirement extends { phase: ApprovalPhase; role: string; satisfiedAt: Date | null },
->(
-  record: { change: { state: ChangeState }; requirements: readonly Requirement[] },
+export function openBoardRequirement<Requirement extends AskedRequirement & { role: string }>(
+  record: AskedRecord<Requirement> & { change: { state: ChangeState } },
   policy: Pick<Policy, 'cab'>,
 ): Requirement | undefined {
   const phase = decisionStage(record.change.state)?.phase;
   if (!phase) return undefined;
   return requirementsOf(record, phase).find(
-    (requirement) => isBoardRequirement(requirement, policy) && requirement.satisfiedAt === null,
+    (requirement) =>
+      isBoardRequirement(requirement, policy) && requirement.satisfiedAt === null && isAskedNow(requirement, record),
   );
+}
+
+/** What tells whether a requirement's people are asked now. */
+interface AskedRequirement {
+  phase: ApprovalPhase;
+  alternative: boolean;
+  stage: number;
+  satisfiedAt: Date | null;
+}
+
+/** The change and all its requirements, which isAskedNow reads. */
+interface AskedRecord<Requirement extends AskedRequirement = AskedRequirement> {
+  change: { authorizationEscalatedAt: Date | null };
+  requirements: readonly Requirement[];
 }
 
 /**
  * Whether a requirement's people are asked now: an emergency's stand-in authorizers (6.3 "if unavailable") only once
- * its authorization is escalated; any other, the "any one of" retro-reviewers (MCP4 9) included, at once.
+ * its authorization is escalated; a later stage's (000 5: the CTO after the Security Lead) once every earlier stage
+ * of its phase is approved; any other, the "any one of" retro-reviewers (MCP4 9) included, at once.
  */
-export function isAskedNow(
-  requirement: { alternative: boolean; phase: ApprovalPhase },
-  change: { authorizationEscalatedAt: Date | null },
+export function isAskedNow(requirement: AskedRequirement, record: AskedRecord): boolean {
+  const standInWaiting =
+    requirement.alternative && requirement.phase === 'authorization' && record.change.authorizationEscalatedAt === null;
+  return !standInWaiting && isStageReached(requirement, record);
+}
+
+/** Whether every stage of the requirement's phase before its own is approved (approvals.stages). */
+export function isStageReached(
+  requirement: Pick<AskedRequirement, 'phase' | 'stage'>,
+  record: Pick<AskedRecord, 'requirements'>,
 ): boolean {
-  return !requirement.alternative || requirement.phase !== 'authorization' || change.authorizationEscalatedAt !== null;
+  const open = openStage(requirementsOf(record, requirement.phase));
+  return open === undefined || requirement.stage <= open;
 }
 
 /**
  * The requirements of the phase the change waits in that a person may be asked for now: open, not the board's (the
  * CAB decides it), and not an emergency's stand-in before it is escalated (nobody is asked for it yet).
  */
-export function openAskedRequirements<
-  Requirement extends { phase: ApprovalPhase; role: string; alternative: boolean; satisfiedAt: Date | null },
->(
-  record: {
-    change: { state: ChangeState; authorizationEscalatedAt: Date | null };
-    requirements: readonly Requirement[];
-  },
+export function openAskedRequirements<Requirement extends AskedRequirement & { role: string }>(
+  record: AskedRecord<Requirement> & { change: { state: ChangeState } },
   policy: Pick<Policy, 'cab'>,
 ): Requirement[] {
   const phase = decisionStage(record.change.state)?.phase;
   if (!phase) return [];
   return requirementsOf(record, phase).filter(
     (requirement) =>
-      requirement.satisfiedAt === null &&
-      !isBoardRequirement(requirement, policy) &&
-      isAskedNow(requirement, record.change),
+      requirement.satisfiedAt === null && !isBoardRequirement(requirement, policy) && isAskedNow(requirement, record),
   );
 }
 
@@ -102,6 +118,23 @@ export function chooseCandidates(
     const fallbackRole = fallbackRoleFor(role, approvals);
     if (fallbackRole === role) return { role, candidates: [], fallbackRole: undefined };
     return { role, candidates: eligible(fallbackRole), fallbackRole };
+  });
+}
+
+/**
+ * Within an "any one of" group a role falls back only when no role of the group has holders of its own: MCP4 5.3
+ * "CTO/CISO" asks the CISO as CISO when the CTO requested the change, not also in the CTO's stead.
+ */
+export function fallBackForWholeGroups<
+  Choice extends { requirement: { id: number; anyOf: readonly string[] | null }; choice: RequirementCandidates },
+>(choices: readonly Choice[]): Choice[] {
+  const heldOwn = (entry: Choice) => entry.choice.fallbackRole === undefined && entry.choice.candidates.length > 0;
+  return choices.map((entry) => {
+    if (entry.choice.fallbackRole === undefined) return entry;
+    const siblingHeld = choices.some((other) => sameGroup(other.requirement, entry.requirement) && heldOwn(other));
+    return siblingHeld
+      ? { ...entry, choice: { role: entry.choice.role, candidates: [], fallbackRole: undefined } }
+      : entry;
   });
 }
 
@@ -138,6 +171,8 @@ export interface RequirementState {
   reassigned?: readonly string[];
   /** The delegators for whom a delegate has approved here: their approval is given. */
   approvedOnBehalfOf?: readonly string[];
+  /** A later stage's, not asked until the earlier stages are approved (approvals.stages). */
+  waitsForEarlierStage?: boolean;
 }
 
 export interface DecisionContext {
@@ -160,6 +195,8 @@ export type EligibilityRefusal = { ok: false; ref: string } & (
   | { code: 'already_approved' | 'one_role_per_person'; roles: string[] }
   /** `roles`: those the actor was asked for, each satisfied by someone else. */
   | { code: 'roles_satisfied'; roles: string[] }
+  /** `roles`: a later stage's the actor holds, asked once the earlier stages are approved (000 5). */
+  | { code: 'later_stage'; roles: string[] }
   /** `roles`: those the actor was asked for and holds no longer. */
   | { code: 'no_longer_in_role'; roles: string[] }
   /** Asked as a delegate, but the delegations of `delegatorIds` ended since. */
@@ -261,7 +298,11 @@ export function decisionEligibility(context: DecisionContext, actorId: string): 
   if (actorId === context.ownerId) return { ok: false, code: 'owner', ref };
 
   const { asked, usable } = routesOf(context, actorId);
-  if (asked.length === 0) return { ok: false, code: 'not_an_approver', ref };
+  if (asked.length === 0) {
+    const later = context.requirements.filter((r) => r.waitsForEarlierStage && r.holders?.includes(actorId));
+    if (later.length > 0) return { ok: false, code: 'later_stage', ref, roles: rolesOf(later) };
+    return { ok: false, code: 'not_an_approver', ref };
+  }
   // Being asked is not enough: the person (or the delegator) must still hold the role when they decide.
   if (usable.length === 0) return unusableRefusal(asked, context.delegatorsOfActor ?? [], ref);
   const approvedRoles = (people: readonly string[]) =>

@@ -1,6 +1,7 @@
 import type { Policy } from '../policy/schema.js';
 import { DomainError } from './errors.js';
 import type { ChangeType } from './lifecycle.js';
+import { stageOf } from './stages.js';
 
 export type RequirementReason =
   | { kind: 'risk_level'; level: string }
@@ -18,6 +19,10 @@ export interface ApprovalRequirement {
   /** Distinct members of the role who must approve. */
   approvals: number;
   reasons: RequirementReason[];
+  /** The roles any one of whom satisfies it with this one (an approval-matrix `any_of`); absent: this role alone. */
+  anyOf?: string[];
+  /** Its approval stage (approvals.stages) when not the first (0): asked once every earlier stage is approved. */
+  stage?: number;
 }
 
 export interface RoutingInput {
@@ -40,7 +45,9 @@ export interface RoutingInput {
  * review rules that apply to it (4.3), each role asked for the larger of the counts. Standard
  * changes need only the standard type's approvers (3.1: none, pre-authorized). A requested schedule
  * exception adds its approver (9.1, 9.2; default the CTO) to either. Emergency changes
- * get their retrospective approval through this same matrix (6.4).
+ * get their retrospective approval through this same matrix (6.4). A matrix entry "any one of" several roles
+ * becomes one requirement per role, in one group, unless one of them is required outright anyway. Each requirement
+ * is in the stage of approvals.stages that names its role (a group: the earliest of its roles').
  */
 export function requiredApprovals(input: RoutingInput, policy: Policy): ApprovalRequirement[] {
   const requirements = new Map<string, ApprovalRequirement>();
@@ -53,13 +60,18 @@ export function requiredApprovals(input: RoutingInput, policy: Policy): Approval
       requirements.set(role, { role, approvals, reasons: [reason] });
     }
   };
+  const staged = () =>
+    [...requirements.values()].map((requirement) => {
+      const stage = stageOf(requirement.anyOf ?? [requirement.role], policy.approvals.stages);
+      return stage > 0 ? { ...requirement, stage } : requirement;
+    });
 
   if (input.scheduleException) add(policy.scheduling.exception_role, 1, { kind: 'schedule_exception' });
   if (input.type === 'standard') {
     const entry = policy.standard_changes.find((candidate) => candidate.id === input.standardChangeId);
     for (const role of entry?.approver_roles ?? policy.change_types.standard.approver_roles)
       add(role, 1, { kind: 'standard_change' });
-    return [...requirements.values()];
+    return staged();
   }
   for (const role of policy.change_types.normal.approver_roles) add(role, 1, { kind: 'change_type' });
   for (const system of policy.systems) {
@@ -74,7 +86,12 @@ export function requiredApprovals(input: RoutingInput, policy: Policy): Approval
     : undefined;
   if (!matrixRow)
     throw new DomainError('UNKNOWN_RISK_LEVEL', `"${input.riskLevel}" is not a risk level of this policy.`);
-  for (const role of matrixRow) add(role, 1, { kind: 'risk_level', level: input.riskLevel });
+  const level: RequirementReason = { kind: 'risk_level', level: input.riskLevel };
+  const groups: string[][] = [];
+  for (const entry of matrixRow) {
+    if (typeof entry === 'string') add(entry, 1, level);
+    else groups.push(entry.any_of);
+  }
 
   const unknownTrigger = input.securityTriggers.find(
     (id) => !policy.security_review.triggers.some((trigger) => trigger.id === id),
@@ -93,5 +110,10 @@ export function requiredApprovals(input: RoutingInput, policy: Policy): Approval
     for (const [role, approvals] of Object.entries(reviewRule.approvals))
       add(role, approvals, { kind: 'review_rule', rule });
   }
-  return [...requirements.values()];
+  // A group one of whose roles approves anyway is met by that approval: it asks nothing more.
+  for (const group of groups) {
+    if (group.some((role) => requirements.has(role))) continue;
+    for (const role of group) requirements.set(role, { role, approvals: 1, reasons: [level], anyOf: group });
+  }
+  return staged();
 }

@@ -1,6 +1,6 @@
 // Fits the built-in defaults (POL-SEC-008) to an organisation that names its own roles: a default key the
 // policy file did not write keeps only the roles the policy defines, so only what the policy uses must agree.
-import type { PolicyShape } from './schema.js';
+import type { MatrixEntry, PolicyShape } from './schema.js';
 
 export interface PolicyIssue {
   path: (string | number)[];
@@ -72,7 +72,13 @@ export function adaptDefaults(parsed: PolicyShape, raw: unknown): AdaptedPolicy 
   const assumed = new Set<string>();
 
   if (unwritten('approval_matrix')) {
-    const fitted = mapValues(policy.approval_matrix, (row) => keepDefined('approval_matrix', row));
+    // An "any one of" entry keeps the roles defined, and becomes a plain role when only one is.
+    const fitEntry = (entry: MatrixEntry): MatrixEntry[] => {
+      if (typeof entry === 'string') return keepDefined('approval_matrix', [entry]);
+      const kept = keepDefined('approval_matrix', entry.any_of);
+      return kept.length > 1 ? [{ any_of: kept }] : kept;
+    };
+    const fitted = mapValues(policy.approval_matrix, (row) => row.flatMap(fitEntry));
     const emptied = Object.keys(fitted).filter((level) => fitted[level]?.length === 0);
     if (emptied.length > 0)
       issues.push({

@@ -3,7 +3,7 @@ import YAML from 'yaml';
 import type { z } from 'zod';
 import { adaptDefaults } from './adapt.js';
 import { PRESETS, withPreset } from './presets/index.js';
-import { crossReferenceIssues, type Policy, policyShape } from './schema.js';
+import { crossReferenceIssues, type Policy, policyShape, rolesOfEntry } from './schema.js';
 
 export class PolicyError extends Error {
   readonly code = 'POLICY_INVALID';
@@ -62,7 +62,7 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
 
 function rolesInUse(policy: Policy): Set<string> {
   return new Set([
-    ...Object.values(policy.approval_matrix).flat(),
+    ...Object.values(policy.approval_matrix).flat().flatMap(rolesOfEntry),
     ...Object.values(policy.review_rules).flatMap((rule) => Object.keys(rule.approvals)),
     ...policy.change_types.standard.approver_roles,
     policy.approvals.fallback_role,

@@ -53,6 +53,15 @@ const riskFactor = z.strictObject({
     .min(2),
 });
 
+// An approval-matrix entry: a role, or any one of several roles (MCP4 5.3 "CTO/CISO"); the record names the one used.
+const matrixEntry = z.union([identifier, z.strictObject({ any_of: z.array(identifier).min(2) })]);
+export type MatrixEntry = z.infer<typeof matrixEntry>;
+
+/** The roles a matrix entry names. */
+export function rolesOfEntry(entry: MatrixEntry): string[] {
+  return typeof entry === 'string' ? [entry] : entry.any_of;
+}
+
 const riskLevel = z.strictObject({ id: identifier, label: z.string().min(1), min_score: positiveInt });
 
 // A window whose `to` is not after its `from` runs overnight and ends the next day; "24:00" ends at midnight.
@@ -182,6 +191,9 @@ export const policyShape = z.strictObject({
         .default(defaults.DEFAULT_APPROVALS.nudges),
       digest_time: clockTime.default(defaults.DEFAULT_APPROVALS.digest_time),
       requester_nudge_hours: positiveInt.default(defaults.DEFAULT_APPROVALS.requester_nudge_hours),
+      // Ordered stages of a change's approval (000 5: the CTO gives final approval, after the Security Lead): a
+      // stage's roles are asked once every earlier stage is approved. A role no stage names is in the first.
+      stages: z.array(z.array(identifier).min(1)).prefault([]),
     })
     .prefault({}),
   risk: z
@@ -190,7 +202,7 @@ export const policyShape = z.strictObject({
       levels: z.array(riskLevel).min(1).prefault(defaults.DEFAULT_RISK_LEVELS),
     })
     .prefault({}),
-  approval_matrix: z.record(identifier, z.array(identifier)).prefault(defaults.DEFAULT_APPROVAL_MATRIX),
+  approval_matrix: z.record(identifier, z.array(matrixEntry)).prefault(defaults.DEFAULT_APPROVAL_MATRIX),
   review_rules: z
     .record(identifier, z.strictObject({ label: z.string().min(1), approvals: z.record(identifier, positiveInt) }))
     .prefault(defaults.DEFAULT_REVIEW_RULES),
@@ -464,9 +476,16 @@ export function crossReferenceIssues(policy: PolicyShape, assumed: ReadonlySet<s
   if (policy.cab.chair_role !== undefined) checkRole(['cab', 'chair_role'], policy.cab.chair_role);
   checkEveryLevelHasRow('approval_matrix', policy.approval_matrix);
   for (const [level, row] of Object.entries(policy.approval_matrix)) {
-    row.forEach((role, index) => {
-      checkRole(['approval_matrix', level, index], role);
+    row.forEach((entry, index) => {
+      const path = ['approval_matrix', level, index];
+      if (typeof entry === 'string') checkRole(path, entry);
+      else
+        entry.any_of.forEach((role, roleIndex) => {
+          checkRole([...path, 'any_of', roleIndex], role);
+        });
     });
+    for (const role of duplicates(row.flatMap(rolesOfEntry)))
+      issues.push({ path: ['approval_matrix', level], message: `role "${role}" is listed twice` });
   }
   checkEveryLevelHasRow('approval_sla', policy.approval_sla);
 
@@ -494,6 +513,13 @@ export function crossReferenceIssues(policy: PolicyShape, assumed: ReadonlySet<s
       checkRole(['approvals', key, index], role);
     });
   }
+  policy.approvals.stages.forEach((stage, index) => {
+    stage.forEach((role, roleIndex) => {
+      checkRole(['approvals', 'stages', index, roleIndex], role);
+    });
+  });
+  for (const role of duplicates(policy.approvals.stages.flat()))
+    issues.push({ path: ['approvals', 'stages'], message: `role "${role}" is in two stages` });
   for (const [role, fallback] of Object.entries(policy.approvals.fallback_roles)) {
     checkRole(['approvals', 'fallback_roles', role], role);
     checkRole(['approvals', 'fallback_roles', role], fallback);
@@ -536,9 +562,12 @@ export function crossReferenceIssues(policy: PolicyShape, assumed: ReadonlySet<s
   });
   if (!policy.cab.enabled) {
     for (const [level, row] of Object.entries(policy.approval_matrix)) {
-      row.forEach((role, index) => {
-        if (role === policy.cab.role)
-          issues.push({ path: ['approval_matrix', level, index], message: `"${role}" is the CAB, and cab is none` });
+      row.forEach((entry, index) => {
+        if (rolesOfEntry(entry).includes(policy.cab.role))
+          issues.push({
+            path: ['approval_matrix', level, index],
+            message: `"${policy.cab.role}" is the CAB, and cab is none`,
+          });
       });
     }
     if (policy.emergency.cab_review_risk_levels.length > 0)

@@ -12,6 +12,7 @@ import {
   type EligibilityRefusal,
   holdersOf,
   isBoardRequirement,
+  isStageReached,
   requirementsOf,
 } from '../domain/approvers.js';
 import {
@@ -21,6 +22,7 @@ import {
   decisionStage,
   isDecided,
 } from '../domain/lifecycle.js';
+import { openStage, sameGroup } from '../domain/stages.js';
 import type { Policy } from '../policy/schema.js';
 import { announce } from './announce.js';
 import { type ChangeRefusal, changeNotFound, type Refusal, type UseCaseContext } from './context.js';
@@ -137,6 +139,7 @@ function contextOf(
         ),
         fallbackRole: requirement.fallbackRole ?? undefined,
         holders: membersByRole && holdersOf(requirement, (role) => membersByRole.get(role) ?? []),
+        waitsForEarlierStage: !isStageReached(requirement, record),
       };
     }),
   };
@@ -186,6 +189,23 @@ function afterDecision(tx: DbExecutor, { policy, now }: DecisionAt, record: Chan
 }
 
 /**
+ * When an approval completes a stage (000 5: the Security Lead's before the CTO's), the next stage's people are
+ * asked, as the first stage's were at submission (their roles resolved first).
+ */
+function askNextStage(
+  tx: DbExecutor,
+  { now }: DecisionAt,
+  moved: { record: ChangeRecord; phase: ApprovalPhase; before: number | undefined; after: number | undefined },
+): void {
+  const { record, phase, before, after } = moved;
+  if (after === undefined || after === before) return;
+  const changeId = record.change.id;
+  enqueue(tx, { kind: 'request_approvals', changeId }, now, {
+    dedupeKey: `request_approvals:${phase}:stage_${after}:${changeId}`,
+  });
+}
+
+/**
  * Satisfies a requirement once it has enough approvals; when that completes the phase, moves the
  * change on and starts what follows. Returns the change's state afterwards.
  */
@@ -196,21 +216,30 @@ function advanceIfComplete(tx: DbExecutor, at: DecisionAt, record: ChangeRecord,
   const requirement = requirements.find((r) => r.id === requirementId);
   if (!requirement || approvals < requirement.approvalsNeeded || !satisfyRequirement(tx, requirement.id, now))
     return record.change.state;
+  // One approval meets its whole "any one of" group (MCP4 5.3 "CTO/CISO"): the others need nobody now.
+  const group = requirements.filter((r) => sameGroup(r, requirement) && r.satisfiedAt === null);
+  for (const sibling of group) satisfyRequirement(tx, sibling.id, now);
   recordAudit(
     tx,
     {
       changeId: record.change.id,
       actorId,
       type: 'requirement.satisfied',
-      data: { role: requirement.role, phase: stage.phase },
+      data: {
+        role: requirement.role,
+        phase: stage.phase,
+        ...(group.length > 0 ? { alsoSatisfied: group.map((r) => r.role) } : {}),
+      },
     },
     now,
   );
-  const satisfied = requirements.map((r) => ({
-    alternative: r.alternative,
-    satisfied: r.id === requirement.id || r.satisfiedAt !== null,
-  }));
-  if (!approvalsComplete(satisfied)) return record.change.state;
+  const met = new Set([requirement.id, ...group.map((r) => r.id)]);
+  const after = requirements.map((r) => ({ ...r, satisfiedAt: met.has(r.id) ? now : r.satisfiedAt }));
+  const satisfied = after.map((r) => ({ alternative: r.alternative, satisfied: r.satisfiedAt !== null }));
+  if (!approvalsComplete(satisfied)) {
+    askNextStage(tx, at, { record, phase: stage.phase, before: openStage(requirements), after: openStage(after) });
+    return record.change.state;
+  }
   const state = transitionChange(tx, record.change, { transition: stage.approve, actorId }, now);
   afterDecision(tx, at, record, { state, actorId });
   return state;
@@ -244,19 +273,21 @@ export function recordApproval(
     decidedAt: now,
   });
   if (decisionId === undefined) return { decisionId: undefined, state: record.change.state };
+  const requirement = requirementsOf(record, stage.phase).find((r) => r.id === eligible.requirementId);
+  // `role` is the one the approver acted in; `anyOf`, when any one of several would have done.
+  const anyOf = requirement?.anyOf ? { anyOf: requirement.anyOf } : {};
   recordAudit(
     tx,
     {
       changeId,
       actorId: approverId,
       type: 'approval.approved',
-      data: { role: eligible.role, phase: stage.phase, source, ...decidedFor(eligible) },
+      data: { role: eligible.role, phase: stage.phase, source, ...anyOf, ...decidedFor(eligible) },
     },
     now,
   );
   recordDelegationUse(tx, at, { record, eligible, approverId, decision: 'approve' });
-  const approvals =
-    (requirementsOf(record, stage.phase).find((r) => r.id === eligible.requirementId)?.approvals.length ?? 0) + 1;
+  const approvals = (requirement?.approvals.length ?? 0) + 1;
   return {
     decisionId,
     state: advanceIfComplete(tx, at, record, {

@@ -56,7 +56,7 @@ function delegatorWasAsked(
   const quietRoles = ctx.policy.approvals.quiet_roles;
   // An emergency's stand-ins are asked only once it is escalated (isAskedNow); so are their delegates.
   return requirements.some((requirement) => {
-    if (!isAskedNow(requirement, record.change)) return false;
+    if (!isAskedNow(requirement, record)) return false;
     const standIn = requirement.alternative && requirement.phase === 'authorization';
     return standIn ? !askedOnlyThroughQuietRoles(requirement, delegatorId, { quietRoles }) : !notSent.has(delegatorId);
   });

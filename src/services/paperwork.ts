@@ -237,8 +237,14 @@ export function documentEmergency(
   const reviewers = policy.emergency.retro_review_any_of;
   const requirements =
     reviewers.length > 0
-      ? reviewers.map((role) => ({ role, approvals: 1, alternative: true }))
-      : assessment.requirements.map(({ role, approvals }) => ({ role, approvals, alternative: false }));
+      ? reviewers.map((role) => ({ role, approvals: 1, alternative: true, anyOf: null, stage: 0 }))
+      : assessment.requirements.map(({ role, approvals, anyOf = null, stage = 0 }) => ({
+          role,
+          approvals,
+          alternative: false,
+          anyOf,
+          stage,
+        }));
   return db.transaction(
     (tx): DocumentationOutcome => {
       const record = loadChangeRecord(tx, changeId);
@@ -321,6 +327,8 @@ export function documentEmergency(
             role: requirement.role,
             approvalsNeeded: requirement.approvals,
             alternative: requirement.alternative,
+            anyOf: requirement.anyOf,
+            stage: requirement.stage,
           });
         }
         enqueue(tx, { kind: 'request_approvals', changeId }, now, {

@@ -5,15 +5,18 @@ import type { DbExecutor } from '../db/client.js';
 import { enqueue } from '../db/outbox.js';
 import {
   chooseCandidates,
+  fallBackForWholeGroups,
   fallbackRoleFor,
   isAskedNow,
   isBoardRequirement,
+  isStageReached,
   type RequirementCandidates,
   requirementsOf,
 } from '../domain/approvers.js';
 import { askedOnlyThroughQuietRoles } from '../domain/inbox.js';
 import { type ApprovalPhase, decisionStage } from '../domain/lifecycle.js';
 import { slaBusinessDays, slaDueAt } from '../domain/sla.js';
+import { openStage, stagesOf } from '../domain/stages.js';
 import type { Policy } from '../policy/schema.js';
 import type { UseCaseContext } from './context.js';
 import { endExpiredDelegations, runningDelegates } from './delegates.js';
@@ -35,19 +38,28 @@ interface Choice {
   choice: RequirementCandidates;
 }
 
-/** Who would be asked now for each requirement of the phase (but the board's), given the members of each role. */
+/**
+ * Who would be asked now for each requirement of the phase (but the board's) in its open stage (a later stage's are
+ * asked once the earlier ones are approved), given the members of each role.
+ */
 function choicesOf(record: ChangeRecord, phase: ApprovalPhase, policy: Policy, membersByRole: MembersByRole): Choice[] {
-  const requirements = requirementsOf(record, phase).filter((requirement) => !isBoardRequirement(requirement, policy));
+  const all = requirementsOf(record, phase);
+  const open = openStage(all);
+  const requirements = all.filter(
+    (requirement) => !isBoardRequirement(requirement, policy) && (open === undefined || requirement.stage === open),
+  );
   const chosen = chooseCandidates(
     requirements.map((requirement) => requirement.role),
     (role) => membersByRole.get(role) ?? [],
     { requesterId: record.change.requesterId, ownerId: record.change.ownerId },
     policy.approvals,
   );
-  return requirements.flatMap((requirement, index) => {
-    const choice = chosen[index];
-    return choice ? [{ requirement, choice }] : [];
-  });
+  return fallBackForWholeGroups(
+    requirements.flatMap((requirement, index) => {
+      const choice = chosen[index];
+      return choice ? [{ requirement, choice }] : [];
+    }),
+  );
 }
 
 /** Whether someone chosen for a requirement is asked only through quiet roles. */
@@ -91,7 +103,7 @@ function addCandidates(
     if (choice.fallbackRole && requirement.fallbackRole === null)
       setFallbackRole(tx, requirement.id, choice.fallbackRole);
     // An emergency's stand-ins are asked only once it is escalated.
-    const askNow = isAskedNow(requirement, record.change);
+    const askNow = isAskedNow(requirement, record);
     for (const userId of choice.candidates) {
       addCandidate(tx, requirement.id, userId);
       // A delegate stands in for the delegator: asked only if the delegator would be.
@@ -124,11 +136,21 @@ function delegatesData(asked: Asked): Record<string, unknown> {
   return Object.keys(asked.delegates).length > 0 ? { delegates: asked.delegates } : {};
 }
 
-/** Starts the SLA clock (4.4) of each requirement of the phase that has one, from now, with its timers. */
+/** The stage asked, in an audit event's data, as "stage 2 of 2" (left out when the phase has one stage). */
+function stageData(requirements: readonly RequirementRecord[]): { stage?: number; stages?: number } {
+  const stages = stagesOf(requirements);
+  const open = openStage(requirements);
+  return stages.length > 1 && open !== undefined ? { stage: stages.indexOf(open) + 1, stages: stages.length } : {};
+}
+
+/**
+ * Starts the SLA clock (4.4) of each requirement of the phase asked now that has one, from now, with its timers: a
+ * later stage's starts when that stage is asked.
+ */
 function startSlaClocks(tx: DbExecutor, at: Pick<UseCaseContext, 'policy' | 'now'>, record: ChangeRecord): void {
   const phase = decisionStage(record.change.state)?.phase;
   if (!phase) return;
-  for (const requirement of requirementsOf(record, phase)) {
+  for (const requirement of requirementsOf(record, phase).filter((r) => isStageReached(r, record))) {
     const businessDays = slaBusinessDays(requirement, record.change.riskLevel, at.policy);
     if (businessDays === undefined || requirement.dueAt !== null) continue;
     setRequirementDue(tx, requirement.id, slaDueAt(at.now, businessDays, at.policy));
@@ -155,6 +177,7 @@ export function requestApprovals(ctx: UseCaseContext, input: { changeId: number;
       const asked = addCandidates(tx, ctx, { record, choices, quiet: quietOf(policy, membersByRole) });
       startSlaClocks(tx, ctx, record);
       const chosen = choices.map(({ choice }) => choice);
+      const requirements = requirementsOf(record, stage.phase);
       recordAudit(
         tx,
         {
@@ -165,6 +188,7 @@ export function requestApprovals(ctx: UseCaseContext, input: { changeId: number;
             phase: stage.phase,
             candidates: Object.fromEntries(chosen.map((c) => [c.role, c.candidates])),
             fallbacks: Object.fromEntries(chosen.filter((c) => c.fallbackRole).map((c) => [c.role, c.fallbackRole])),
+            ...stageData(requirements),
             ...delegatesData(asked),
             ...quietData(asked),
           },
@@ -172,9 +196,11 @@ export function requestApprovals(ctx: UseCaseContext, input: { changeId: number;
         now,
       );
       for (const userId of asked.people) askToDecide(tx, record, userId, now);
-      // An emergency's requester follows it in its own DM, refreshed below; others get a notice.
-      if (record.change.type === 'emergency') enqueue(tx, { kind: 'refresh_messages', changeId }, now);
-      else
+      // An emergency's requester follows it in its own DM, refreshed below; others get a notice. A later stage asked
+      // shows in the change's messages too.
+      const laterStage = (stageData(requirements).stage ?? 1) > 1;
+      if (record.change.type === 'emergency' || laterStage) enqueue(tx, { kind: 'refresh_messages', changeId }, now);
+      if (record.change.type !== 'emergency')
         enqueue(tx, { kind: 'notify_user', changeId, userId: record.change.requesterId, event: 'submitted' }, now, {
           dedupeKey: `notify_submitted:${changeId}`,
         });

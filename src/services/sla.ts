@@ -79,7 +79,7 @@ function remindable(
 
 /** The requirements whose candidates were asked: an emergency's stand-ins only once it is escalated. */
 function askedRequirements(record: ChangeRecord, phase: ApprovalPhase): RequirementRecord[] {
-  return requirementsOf(record, phase).filter((requirement) => isAskedNow(requirement, record.change));
+  return requirementsOf(record, phase).filter((requirement) => isAskedNow(requirement, record));
 }
 
 /** What an SLA timer did: reminded or escalated, or why nothing was sent. */

@@ -221,7 +221,8 @@ export function submitChange(
         return { ok: true, changeId: change.id, created: true };
       }
       for (const requirement of requirements) {
-        addRequirement(tx, { changeId: change.id, role: requirement.role, approvalsNeeded: requirement.approvals });
+        const { role, approvals, anyOf = null, stage = 0 } = requirement;
+        addRequirement(tx, { changeId: change.id, role, approvalsNeeded: approvals, anyOf, stage });
       }
       enqueue(tx, { kind: 'request_approvals', changeId: change.id }, now, {
         dedupeKey: `request_approvals:${change.id}`,

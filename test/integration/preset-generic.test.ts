@@ -1,7 +1,10 @@
 // Issue 16.10: the `generic` preset (document 000, "Change Management Policy") walked end to end over signed HTTP:
-// the Security Lead and the CTO approve, the IT Administrator implements, no CAB and no windows, emergencies
+// the Security Lead, then the CTO, approve, the IT Administrator implements, no CAB and no windows, emergencies
 // implemented at once, documented within 24 hours and reviewed afterwards by the Security Lead or the CTO.
+import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { approvalRequirements } from '../../src/db/schema.js';
+import { ACTIONS } from '../../src/slack/ids.js';
 import {
   approve,
   defaultChangeForm,
@@ -9,9 +12,12 @@ import {
   submitChangeForm,
   submitDocumentation,
   submitEmergencyForm,
+  submitRejectReason,
 } from '../support/interactions.js';
 import {
+  auditDataOf,
   changeRow,
+  clickAndRead,
   decisionsOf,
   HOUR,
   implementAndClose,
@@ -51,6 +57,24 @@ standard_changes:
 `,
 );
 
+/** When a role's approval SLA runs out on CHG-1 (null: its people were not asked yet). */
+const dueOf = (app: TestApp, role: string) =>
+  app.database.db
+    .select()
+    .from(approvalRequirements)
+    .where(eq(approvalRequirements.changeId, 1))
+    .all()
+    .find((requirement) => requirement.role === role)?.dueAt;
+
+/** The blocks of the approval request sent to `userId`, as JSON. */
+const requestTo = (app: TestApp, userId: string) =>
+  JSON.stringify(
+    app.slack
+      .callsTo('chat.postMessage')
+      .find((call) => call.params.channel === `D${userId.slice(1)}` && String(call.params.text).startsWith('Approval'))
+      ?.params.blocks,
+  );
+
 let running: TestApp | undefined;
 async function start(): Promise<TestApp> {
   running = await startPreset(FILE, WEDNESDAY);
@@ -74,12 +98,28 @@ describe('generic (000) normal and standard changes', () => {
     expect(submitted.text).toBe('');
     expect(changeRow(app)).toMatchObject({ type: 'normal', state: 'pending_approval', riskLevel: 'high' });
     expect(requiredRoles(app)).toEqual(['cto', 'security_lead']);
-    await untilAsked(app, 'Approval requested', [SECURITY_LEAD, CTO]);
-    expect(recipientsOf(app, 'Approval requested')).toEqual([CTO, SECURITY_LEAD]);
+    // 5: the CTO "provides final approval": asked once the Security Lead has approved, not before.
+    await untilAsked(app, 'Approval requested', [SECURITY_LEAD]);
+    expect(recipientsOf(app, 'Approval requested')).toEqual([SECURITY_LEAD]);
+    expect(dueOf(app, 'cto')).toBeNull();
+    expect(await clickAndRead(app, CTO, ACTIONS.approve, 'CHG-1')).toBe(
+      'CHG-1 needs its earlier approvals first; you are asked as cto once they are given. Nothing was recorded.',
+    );
 
+    app.clock.advance(HOUR);
     await approve(app, SECURITY_LEAD, 'CHG-1');
-    await eventually(() => decisionsOf(app).length === 1, "the Security Lead's approval");
+    await untilAsked(app, 'Approval requested', [CTO]);
     expect(changeRow(app)?.state).toBe('pending_approval');
+    // The CTO's request shows the first stage approved; the CTO's SLA runs from when the CTO was asked.
+    expect(requestTo(app, CTO)).toContain(
+      `:white_check_mark: *security_lead* (stage 1 of 2) — approved by <@${SECURITY_LEAD}>`,
+    );
+    expect(requestTo(app, CTO)).toContain('*cto* (stage 2 of 2) — waiting; asked: <@U0CTO0001>');
+    expect(dueOf(app, 'cto')?.getTime()).toBeGreaterThan(dueOf(app, 'security_lead')?.getTime() ?? Infinity);
+    expect(auditDataOf(app, 'approval.requested')).toEqual([
+      { phase: 'approval', candidates: { security_lead: [SECURITY_LEAD] }, fallbacks: {}, stage: 1, stages: 2 },
+      { phase: 'approval', candidates: { cto: [CTO] }, fallbacks: {}, stage: 2, stages: 2 },
+    ]);
     await approve(app, CTO, 'CHG-1');
     await untilState(app, 'approved');
     expect(decisionsOf(app)).toEqual([`${SECURITY_LEAD}:security_lead:button`, `${CTO}:cto:button`]);
@@ -98,6 +138,27 @@ describe('generic (000) normal and standard changes', () => {
       'reviewed',
       'closed',
     ]);
+  });
+
+  it('000 5: a rejection at the first stage ends it; the CTO is never asked', async () => {
+    const app = await start();
+    expect((await submitChangeForm(app, IT_ADMIN, defaultChangeForm(app.clock.now()))).text).toBe('');
+    await untilAsked(app, 'Approval requested', [SECURITY_LEAD]);
+    expect((await submitRejectReason(app, SECURITY_LEAD, 'CHG-1', 'Weakens the firewall')).text).toBe('');
+    await untilState(app, 'rejected');
+    expect(decisionsOf(app)).toEqual([`${SECURITY_LEAD}:security_lead:button`]);
+    expect(recipientsOf(app, 'Approval requested')).toEqual([SECURITY_LEAD]);
+  });
+
+  it('000 5: the CTO, asked after the Security Lead, may still reject at the final stage', async () => {
+    const app = await start();
+    expect((await submitChangeForm(app, IT_ADMIN, defaultChangeForm(app.clock.now()))).text).toBe('');
+    await untilAsked(app, 'Approval requested', [SECURITY_LEAD]);
+    await approve(app, SECURITY_LEAD, 'CHG-1');
+    await untilAsked(app, 'Approval requested', [CTO]);
+    expect((await submitRejectReason(app, CTO, 'CHG-1', 'Not this quarter')).text).toBe('');
+    await untilState(app, 'rejected');
+    expect(decisionsOf(app)).toEqual([`${SECURITY_LEAD}:security_lead:button`, `${CTO}:cto:button`]);
   });
 
   it('000 3: a standard change from the catalog is pre-approved (by the Security Lead) and needs no one', async () => {

@@ -1,5 +1,5 @@
 // Issue 16.10: the `mcp4` preset (document 002, MCP4.ai Change Management Policy) walked end to end over signed
-// HTTP: peer review plus the CTO (the CISO in the CTO's stead), DevOps deploys at any time (no CAB, no windows), the
+// HTTP: peer review plus the CTO or the CISO (any one of them), DevOps deploys at any time (no CAB, no windows), the
 // owner reviews every change, emergencies authorized verbally or in chat, documented at once, reviewed in 48 hours.
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTIONS } from '../../src/slack/ids.js';
@@ -15,7 +15,9 @@ import {
   submitVerbalApproval,
 } from '../support/interactions.js';
 import {
+  auditDataOf,
   changeRow,
+  clickAndRead,
   decisionsOf,
   HOUR,
   implementAndClose,
@@ -90,8 +92,9 @@ describe('mcp4 (002) normal changes', () => {
     const app = await start();
     await submitted(app, DEVELOPER);
     expect(changeRow(app)).toMatchObject({ state: 'pending_approval', riskLevel: 'low', ownerId: DEVOPS });
-    expect(requiredRoles(app)).toEqual(['cto', 'peer']);
-    await untilAsked(app, 'Approval requested', [...PEERS, CTO]);
+    // 5.3 "CTO/CISO approval": any one of the two, both asked.
+    expect(requiredRoles(app)).toEqual(['ciso', 'cto', 'peer']);
+    await untilAsked(app, 'Approval requested', [...PEERS, CTO, CISO]);
 
     await approve(app, 'U0PEER002', 'CHG-1');
     await approve(app, CTO, 'CHG-1');
@@ -106,7 +109,7 @@ describe('mcp4 (002) normal changes', () => {
     expect(statesOf(app).slice(-4)).toEqual(['implementing', 'completed', 'reviewed', 'closed']);
   });
 
-  it('002 5.3 "CTO/CISO": a change the CTO requests is approved by the CISO in the CTO’s stead', async () => {
+  it('002 5.3 "CTO/CISO": a change the CTO requests is approved by the CISO, the record naming the CISO', async () => {
     const app = await start();
     await submitted(app, CTO);
     await untilAsked(app, 'Approval requested', [...PEERS, CISO]);
@@ -114,7 +117,24 @@ describe('mcp4 (002) normal changes', () => {
     await approve(app, 'U0PEER001', 'CHG-1');
     await approve(app, CISO, 'CHG-1');
     await untilState(app, 'approved');
-    expect(decisionsOf(app)).toEqual(['U0PEER001:peer:button', `${CISO}:cto:button`]);
+    // The decision row and the audit event name the role the approver acted in, and the roles any one of would do.
+    expect(decisionsOf(app)).toEqual(['U0PEER001:peer:button', `${CISO}:ciso:button`]);
+    expect(auditDataOf(app, 'approval.approved').at(-1)).toMatchObject({ role: 'ciso', anyOf: ['cto', 'ciso'] });
+  });
+
+  it('002 5.3 "CTO/CISO": the CISO’s approval meets the CTO’s part; nothing left for the CTO', async () => {
+    const app = await start();
+    await submitted(app, DEVELOPER);
+    await untilAsked(app, 'Approval requested', [...PEERS, CTO, CISO]);
+    await approve(app, CISO, 'CHG-1');
+    await eventually(() => decisionsOf(app).length === 1, "the CISO's approval");
+    expect(await clickAndRead(app, CTO, ACTIONS.approve, 'CHG-1')).toBe(
+      'The cto approval of CHG-1 is already given; nothing more is needed from you.',
+    );
+    expect(decisionsOf(app)).toEqual([`${CISO}:ciso:button`]);
+    await approve(app, 'U0PEER002', 'CHG-1');
+    await untilState(app, 'approved');
+    expect(decisionsOf(app)).toEqual([`${CISO}:ciso:button`, 'U0PEER002:peer:button']);
   });
 
   it('002 5.2, 6: QA / Security verify security changes, the Compliance Officer regulatory ones', async () => {
@@ -125,7 +145,7 @@ describe('mcp4 (002) normal changes', () => {
       reviewRules: ['compliance'],
     });
     expect(response.text).toBe('');
-    expect(requiredRoles(app)).toEqual(['compliance_officer', 'cto', 'peer', 'qa_security']);
+    expect(requiredRoles(app)).toEqual(['ciso', 'compliance_officer', 'cto', 'peer', 'qa_security']);
     await untilAsked(app, 'Approval requested', [QA_SECURITY, COMPLIANCE_OFFICER]);
   });
 });

@@ -76,6 +76,16 @@ export const statesOf = (app: TestApp, id = 1) =>
     .all()
     .flatMap((event) => (event.toState === null ? [] : [event.toState]));
 
+/** The data of a change's audit events of one type, oldest first. */
+export const auditDataOf = (app: TestApp, type: string, id = 1) =>
+  app.database.db
+    .select()
+    .from(auditEvents)
+    .where(eq(auditEvents.changeId, id))
+    .all()
+    .filter((event) => event.type === type)
+    .map((event) => event.data);
+
 /** An emergency's paperwork, by kind: how many hours after `from` each is due. */
 export const paperworkDue = (app: TestApp, from: Date, id = 1) =>
   app.database.db

@@ -311,7 +311,9 @@ describe('isAskedNow', () => {
     },
     { name: 'a matrix retro-approver', alternative: false, phase: 'retro_approval', escalatedAt: null, expected: true },
   ])('$name → $expected', ({ alternative, phase, escalatedAt, expected }) => {
-    expect(isAskedNow({ alternative, phase }, { authorizationEscalatedAt: escalatedAt })).toBe(expected);
+    const requirement = { alternative, phase, stage: 0, satisfiedAt: null };
+    const record = { change: { authorizationEscalatedAt: escalatedAt }, requirements: [requirement] };
+    expect(isAskedNow(requirement, record)).toBe(expected);
   });
 });
 

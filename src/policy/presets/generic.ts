@@ -1,4 +1,4 @@
-// 000 "Change Management Policy" (generic): a Security Lead and the CTO approve, an IT Administrator implements,
+// 000 "Change Management Policy" (generic): a Security Lead, then the CTO, approve, an IT Administrator implements,
 // no CAB, emergencies implemented at once (no prior authorization) and documented within 24 hours, then reviewed.
 export const generic = {
   roles: { security_lead: [], cto: [], it_admin: [] },
@@ -27,6 +27,8 @@ export const generic = {
   review_rules: {},
   security_review: { triggers: [] },
   approvals: {
+    // 5: the CTO "provides final approval": asked once the Security Lead has approved.
+    stages: [['security_lead'], ['cto']],
     fallback_role: 'cto',
     review_roles: ['security_lead'],
     escalate_to_roles: ['cto'],

@@ -18,8 +18,13 @@ export const mcp4 = {
       examples: 'Outage fixes, security patches',
     },
   },
-  // 5.3: peer-reviewed and approved by the CTO/CISO (the CISO stands in: approvals.fallback_roles).
-  approval_matrix: { low: ['peer', 'cto'], medium: ['peer', 'cto'], high: ['peer', 'cto'], critical: ['peer', 'cto'] },
+  // 5.3: peer-reviewed and approved by the CTO/CISO: any one of the two, the record naming which.
+  approval_matrix: {
+    low: ['peer', { any_of: ['cto', 'ciso'] }],
+    medium: ['peer', { any_of: ['cto', 'ciso'] }],
+    high: ['peer', { any_of: ['cto', 'ciso'] }],
+    critical: ['peer', { any_of: ['cto', 'ciso'] }],
+  },
   // 6: QA / Security verify a change does not compromise the security posture; 5.2: the Compliance Officer reviews a
   // change with regulatory or privacy impact.
   review_rules: {
@@ -28,7 +33,6 @@ export const mcp4 = {
   },
   approvals: {
     fallback_role: 'ciso',
-    fallback_roles: { cto: 'ciso' },
     review_roles: ['peer'],
     escalate_to_roles: ['cto'],
     admin_roles: ['cto', 'ciso'],

@@ -5,6 +5,7 @@ import { nextMeetingAt } from '../../domain/cab.js';
 import { hasOpenDispute, outstandingPaperwork } from '../../domain/emergency.js';
 import { type ChangeEvent, isImplementationEvent } from '../../domain/events.js';
 import { APPROVAL_PHASES, type ApprovalPhase, decisionStage } from '../../domain/lifecycle.js';
+import { openStage, sameGroup, stagesOf } from '../../domain/stages.js';
 import type { Policy } from '../../policy/schema.js';
 import { ACTIONS, encodeChangeValue, encodeDecisionValue, REJECT_REASON_BLOCK, VIEWS } from '../ids.js';
 import { OBLIGATION_LABELS } from '../words/paperwork.js';
@@ -72,31 +73,75 @@ function askedAsText(requirement: RequirementRecord, recipientId: string): strin
   return requirement.role;
 }
 
+/**
+ * A phase's requirements as shown: an "any one of" group as one, named by its roles, with everyone asked and every
+ * approval of the group.
+ */
+function shownRequirements(requirements: readonly RequirementRecord[]): RequirementRecord[] {
+  return requirements.flatMap((requirement) => {
+    if (requirement.anyOf === null) return [requirement];
+    const group = requirements.filter((r) => r.id === requirement.id || sameGroup(r, requirement));
+    if (group[0]?.id !== requirement.id) return [];
+    return [
+      {
+        ...requirement,
+        role: requirement.anyOf.join(' or '),
+        asked: group.flatMap((r) => r.asked),
+        candidates: group.flatMap((r) => r.candidates),
+        approvals: group.flatMap((r) => r.approvals),
+      },
+    ];
+  });
+}
+
+/** Where a requirement stands in ordered stages (approvals.stages): its stage, and whether it waits for an earlier. */
+interface StageStatus {
+  /** "stage 2 of 2"; absent when the phase has one stage. */
+  label?: string;
+  waitsFor?: string;
+}
+
+function stageStatus(requirement: RequirementRecord, record: ChangeRecord): StageStatus {
+  const requirements = requirementsOf(record, requirement.phase);
+  const stages = stagesOf(requirements);
+  if (stages.length < 2) return {};
+  const number = (stage: number) => stages.indexOf(stage) + 1;
+  const open = openStage(requirements);
+  return {
+    label: `stage ${number(requirement.stage)} of ${stages.length}`,
+    ...(open !== undefined && requirement.stage > open ? { waitsFor: `stage ${number(open)}` } : {}),
+  };
+}
+
 function requirementLine(
   requirement: RequirementRecord,
-  status: { open: boolean; askedNow: boolean },
+  status: { open: boolean; askedNow: boolean; stage: StageStatus },
   policy: Policy,
   now: Date,
 ): string {
-  const { open, askedNow } = status;
+  const { open, askedNow, stage } = status;
   // An alternative is a stand-in authorizer (6.3), or one of the retro-reviewers any one of whom decides (MCP4 9).
   const alternative = requirement.phase === 'authorization' ? 'stand-in' : 'any one';
   const name = requirement.alternative ? `${requirement.role} (${alternative})` : requirement.role;
-  const role = requirement.fallbackRole ? `${name} (asked of ${requirement.fallbackRole})` : name;
+  const bold = `*${requirement.fallbackRole ? `${name} (asked of ${requirement.fallbackRole})` : name}*`;
+  const role = stage.label ? `${bold} (${stage.label})` : bold;
   const sources = { verbal: ' (verbal)', cab: ' (CAB decision)', button: '', pre_approved: '' } as const;
+  // In an "any one of" group, the role the approver acted in.
+  const actedAs = (d: DecisionRow) => (requirement.anyOf && d.role ? ` as ${d.role}` : '');
   const approvedBy = requirement.approvals.map(
-    (d) => `${deciderText(d, 'catalog')}${sources[d.source]} ${slackDate(d.decidedAt)}`,
+    (d) => `${deciderText(d, 'catalog')}${actedAs(d)}${sources[d.source]} ${slackDate(d.decidedAt)}`,
   );
-  if (requirement.satisfiedAt) return `:white_check_mark: *${role}* — approved by ${approvedBy.join(', ')}`;
-  if (!open) return `:heavy_minus_sign: *${role}* — not needed`;
+  if (requirement.satisfiedAt) return `:white_check_mark: ${role} — approved by ${approvedBy.join(', ')}`;
+  if (!open) return `:heavy_minus_sign: ${role} — not needed`;
+  if (stage.waitsFor) return `:heavy_minus_sign: ${role} — asked once ${stage.waitsFor} is approved`;
   if (isBoardRequirement(requirement, policy))
-    return `:classical_building: *${role}* — ${boardDecisionText(policy, now)}`;
-  if (!askedNow) return `:heavy_minus_sign: *${role}* — asked if the others do not answer`;
+    return `:classical_building: ${role} — ${boardDecisionText(policy, now)}`;
+  if (!askedNow) return `:heavy_minus_sign: ${role} — asked if the others do not answer`;
   const progress =
     requirement.approvalsNeeded > 1 ? ` (${requirement.approvals.length} of ${requirement.approvalsNeeded})` : '';
   const asked =
     requirement.asked.length > 0 ? requirement.asked.map(askedText).join(', ') : 'nobody holds this role yet';
-  return `:hourglass_flowing_sand: *${role}*${progress} — waiting; asked: ${asked}`;
+  return `:hourglass_flowing_sand: ${role}${progress} — waiting; asked: ${asked}`;
 }
 
 function decisionLines(record: ChangeRecord, policy: Policy, now: Date): string[] {
@@ -104,10 +149,14 @@ function decisionLines(record: ChangeRecord, policy: Policy, now: Date): string[
   const phases = APPROVAL_PHASES.filter((phase) => requirementsOf(record, phase).length > 0);
   const lines = phases.flatMap((phase) => [
     ...(record.change.type === 'emergency' ? [`*${PHASE_TITLES[phase]}*`] : []),
-    ...requirementsOf(record, phase).map((requirement) =>
+    ...shownRequirements(requirementsOf(record, phase)).map((requirement) =>
       requirementLine(
         requirement,
-        { open: phase === current, askedNow: isAskedNow(requirement, record.change) },
+        {
+          open: phase === current,
+          askedNow: isAskedNow(requirement, record),
+          stage: stageStatus(requirement, record),
+        },
         policy,
         now,
       ),
@@ -320,9 +369,14 @@ export function emergencyConsoleMessage(
  */
 function whoMustApprove(record: ChangeRecord, policy: Policy, now: Date, asAsked = false): string {
   const phase = asAsked ? 'approval' : (decisionStage(record.change.state)?.phase ?? 'approval');
-  return requirementsOf(record, phase)
-    .filter((requirement) => (asAsked || requirement.satisfiedAt === null) && isAskedNow(requirement, record.change))
+  // A later stage's roles are listed too, with when they are asked.
+  const listed = (requirement: RequirementRecord) =>
+    isAskedNow(requirement, record) || stageStatus(requirement, record).waitsFor !== undefined;
+  return shownRequirements(requirementsOf(record, phase))
+    .filter((requirement) => (asAsked || requirement.satisfiedAt === null) && listed(requirement))
     .map((requirement) => {
+      const { label, waitsFor } = stageStatus(requirement, record);
+      if (waitsFor) return `• *${requirement.role}* (${label}): asked once ${waitsFor} is approved`;
       if (isBoardRequirement(requirement, policy)) return `• *${requirement.role}*: ${boardDecisionText(policy, now)}`;
       const people =
         requirement.asked.length > 0

@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import { emergencyAuthorizers } from '../../domain/business-hours.js';
-import type { Policy } from '../../policy/schema.js';
+import { type MatrixEntry, type Policy, rolesOfEntry } from '../../policy/schema.js';
 import { context, section } from './blocks.js';
 import { mentionMember } from './mrkdwn.js';
 
@@ -37,9 +37,15 @@ export function emergencyAuthorizationSection(policy: Policy, now: Date): types.
 
 /** The organisation's policy in a few blocks: who approves what, who authorizes an emergency now, when changes run. */
 export function policySummaryBlocks(policy: Policy, now: Date): types.KnownBlock[] {
-  const approvals = policy.risk.levels
-    .map((level) => `*${level.label}*: ${(policy.approval_matrix[level.id] ?? []).join(', ') || 'no approval'}`)
-    .join('\n');
+  const entryText = (entry: MatrixEntry) => rolesOfEntry(entry).join(' or ');
+  const stages = policy.approvals.stages;
+  const approvals = [
+    ...policy.risk.levels.map(
+      (level) =>
+        `*${level.label}*: ${(policy.approval_matrix[level.id] ?? []).map(entryText).join(', ') || 'no approval'}`,
+    ),
+    ...(stages.length > 0 ? [`*In this order:* ${stages.map((roles) => roles.join(' and ')).join(', then ')}`] : []),
+  ].join('\n');
   const windows =
     policy.deployment_windows === 'any'
       ? 'any time, for every risk level'

@@ -35,6 +35,11 @@ export function eligibilityRefusalText(refusal: EligibilityRefusal): string {
       return `You own ${ref}, so someone else must approve it.`;
     case 'not_an_approver':
       return `You are not one of the approvers of ${ref}; nothing was recorded.`;
+    case 'later_stage':
+      return (
+        `${ref} needs its earlier approvals first; you are asked as ${refusal.roles.join(' or ')} once they are ` +
+        'given. Nothing was recorded.'
+      );
     case 'already_approved':
       return `Your approval of ${ref} as ${refusal.roles.join(', ')} is already recorded.`;
     case 'one_role_per_person':

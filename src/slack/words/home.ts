@@ -72,7 +72,7 @@ function waitingFor(record: ChangeRecord, policy: Policy): string {
   const phase = decisionStage(record.change.state)?.phase;
   if (!phase) return '';
   const open = requirementsOf(record, phase).filter(
-    (requirement) => requirement.satisfiedAt === null && isAskedNow(requirement, record.change),
+    (requirement) => requirement.satisfiedAt === null && isAskedNow(requirement, record),
   );
   const roles = [
     ...new Set(open.map((requirement) => (requirement.role === policy.cab.role ? 'the CAB' : requirement.role))),
