@@ -98,7 +98,7 @@ describe('generic (000) normal and standard changes', () => {
       'reviewed',
       'closed',
     ]);
-  });
+  }, 20_000);
 
   it('000 3: a standard change from the catalog is pre-approved (by the Security Lead) and needs no one', async () => {
     const app = await start();
@@ -120,7 +120,7 @@ describe('generic (000) normal and standard changes', () => {
     app.clock.advance(HOUR);
     await implementAndClose(app, IT_ADMIN);
     expect(changeRow(app)?.state).toBe('closed');
-  });
+  }, 20_000);
 });
 
 describe('generic (000) emergencies', () => {
