@@ -195,7 +195,7 @@ describe('finapilot-chg-001 (004) standard changes', () => {
 });
 
 describe('finapilot-chg-001 (004) testing', () => {
-  it('004 5: unit, integration and security tests are recorded before Start; performance and UAT recommended', async () => {
+  it('004 5: unit, integration and security tests recorded before Start; performance and UAT recommended', async () => {
     const app = await start();
     await standardChange(app);
     await approve(app, ENGINEERING_MANAGER, 'CHG-1');

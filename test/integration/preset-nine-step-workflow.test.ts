@@ -144,7 +144,7 @@ describe('nine-step-workflow (003) normal and standard changes', () => {
 });
 
 describe('nine-step-workflow (003) evidence by step', () => {
-  it('003 4, 7, 8: testing evidence before Start, implementation notes before Complete, monitoring before Verify', async () => {
+  it('003 4, 7, 8: tests before Start, implementation notes before Complete, monitoring before Verify', async () => {
     const app = await start();
     const form = { ...defaultChangeForm(app.clock.now()), systems: 'intranet', systemsFromCatalog: true };
     expect((await submitChangeForm(app, DEVELOPER, form)).text).toBe('');

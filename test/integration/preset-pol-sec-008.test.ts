@@ -136,7 +136,7 @@ describe('pol-sec-008 (001) normal and standard changes', () => {
 });
 
 describe('pol-sec-008 (001) testing evidence', () => {
-  it('001 8.1, 9.3: a medium-risk change starts only once its unit, integration and staging tests are recorded', async () => {
+  it('001 8.1, 9.3: a medium-risk change starts once its unit, integration and staging tests are in', async () => {
     const app = await start();
     const response = await submitChangeForm(app, REQUESTER, {
       ...defaultChangeForm(app.clock.now()),
