@@ -6,6 +6,7 @@ import type {
   approvalDecisions,
   authorizationDisputes,
   cabItems,
+  changeEvidence,
   changes,
   changeVersions,
   obligations,
@@ -27,6 +28,7 @@ export type VerificationRow = typeof verifications.$inferSelect;
 export type ReviewRow = typeof postImplementationReviews.$inferSelect;
 export type ChangeVersionRow = typeof changeVersions.$inferSelect;
 export type DisputeRow = typeof authorizationDisputes.$inferSelect;
+export type EvidenceRow = typeof changeEvidence.$inferSelect;
 
 /** Someone asked to decide on a requirement, and on what ground. */
 export interface AskedRecord {
@@ -86,6 +88,8 @@ export interface ChangeRecord {
   versions: ChangeVersionRow[];
   /** Authorizations disputed after the fact, open or resolved (oldest first). */
   disputes: DisputeRow[];
+  /** Tests and step evidence recorded (8.1; the policy's step_evidence), oldest first; the newest of an item counts. */
+  evidence: EvidenceRow[];
 }
 
 /** Reads a change with everything on it in one relational query (and its conflicts while it is still to run). */
@@ -107,6 +111,7 @@ export function loadChangeRecord(db: DbExecutor, changeId: number): ChangeRecord
         review: true,
         versions: { orderBy: (t, { asc }) => asc(t.version) },
         disputes: { orderBy: (t, { asc }) => asc(t.id) },
+        evidence: { orderBy: (t, { asc }) => asc(t.id) },
       },
     })
     .sync();
@@ -122,6 +127,7 @@ export function loadChangeRecord(db: DbExecutor, changeId: number): ChangeRecord
     review,
     versions,
     disputes,
+    evidence,
     ...change
   } = found;
   return {
@@ -162,5 +168,6 @@ export function loadChangeRecord(db: DbExecutor, changeId: number): ChangeRecord
     review: review ?? undefined,
     versions,
     disputes,
+    evidence,
   };
 }

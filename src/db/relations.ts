@@ -6,6 +6,7 @@ import {
   approvalRequirements,
   authorizationDisputes,
   cabItems,
+  changeEvidence,
   changes,
   changeVersions,
   obligations,
@@ -27,6 +28,7 @@ export const changeRelations = relations(changes, ({ many, one }) => ({
   rollback: one(rollbacks),
   verification: one(verifications),
   review: one(postImplementationReviews),
+  evidence: many(changeEvidence),
 }));
 
 export const requirementRelations = relations(approvalRequirements, ({ many, one }) => ({
@@ -83,4 +85,8 @@ export const changeVersionRelations = relations(changeVersions, ({ one }) => ({
 
 export const authorizationDisputeRelations = relations(authorizationDisputes, ({ one }) => ({
   change: one(changes, { fields: [authorizationDisputes.changeId], references: [changes.id] }),
+}));
+
+export const changeEvidenceRelations = relations(changeEvidence, ({ one }) => ({
+  change: one(changes, { fields: [changeEvidence.changeId], references: [changes.id] }),
 }));

@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { Agenda } from '../domain/agenda.js';
 import { CAB_OUTCOMES, type Minutes } from '../domain/cab.js';
+import { EVIDENCE_SCOPES } from '../domain/change-evidence.js';
 import { OBLIGATION_KINDS, VERBAL_MEDIA } from '../domain/emergency.js';
 import { APPROVAL_PHASES, CHANGE_STATES, CHANGE_TYPES } from '../domain/lifecycle.js';
 import type { MessagePurpose } from '../domain/message-purpose.js';
@@ -435,6 +436,29 @@ export const postImplementationReviews = sqliteTable('post_implementation_review
   reviewedBy: text('reviewed_by').notNull(),
   reviewedAt: timestamp('reviewed_at').notNull(),
 });
+
+/**
+ * Evidence recorded on a change (POL-SEC-008 8.1 tests, the policy's step items): one row per record, never
+ * rewritten; the newest of an item counts.
+ */
+export const changeEvidence = sqliteTable(
+  'change_evidence',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    changeId: integer('change_id')
+      .notNull()
+      .references(() => changes.id),
+    scope: text('scope', { enum: EVIDENCE_SCOPES }).notNull(),
+    /** The test kind or step item id, as the policy named it then. */
+    item: text('item').notNull(),
+    /** Its label then, so the record reads the same after the policy changes. */
+    label: text('label').notNull(),
+    evidence: text('evidence').notNull(),
+    recordedBy: text('recorded_by').notNull(),
+    recordedAt: timestamp('recorded_at').notNull(),
+  },
+  (table) => [index('change_evidence_change_idx').on(table.changeId)],
+);
 
 /**
  * Append-only and hash-chained (triggers in the migrations refuse UPDATE, DELETE and REPLACE): one event per

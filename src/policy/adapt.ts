@@ -55,6 +55,23 @@ function expandRoles(policy: PolicyShape, issues: PolicyIssue[]): void {
     });
 }
 
+/**
+ * The built-in 8.1 rows name POL-SEC-008's risk levels and test kinds: a policy with its own levels or kinds keeps the
+ * rows and kinds it has (a level without a row requires no tests).
+ */
+function fitTesting(policy: PolicyShape, raw: unknown): void {
+  const levels = new Set(policy.risk.levels.map((level) => level.id));
+  const kinds = new Set(policy.testing.kinds.map((kind) => kind.id));
+  for (const key of ['required_by_risk', 'recommended_by_risk'] as const) {
+    if (wrote(raw, ['testing', key])) continue;
+    policy.testing[key] = Object.fromEntries(
+      Object.entries(policy.testing[key])
+        .filter(([level]) => levels.has(level))
+        .map(([level, listed]) => [level, listed.filter((kind) => kinds.has(kind))]),
+    );
+  }
+}
+
 export function adaptDefaults(parsed: PolicyShape, raw: unknown): AdaptedPolicy {
   const policy = structuredClone(parsed);
   const issues: PolicyIssue[] = [];
@@ -147,6 +164,8 @@ export function adaptDefaults(parsed: PolicyShape, raw: unknown): AdaptedPolicy 
       note(role, key);
     }
   }
+
+  fitTesting(policy, raw);
 
   const warnings =
     leftOut.size === 0

@@ -249,6 +249,27 @@ export const DEFAULT_IMPLEMENTATION = {
   review_risk_levels: ['high', 'critical'],
 };
 
+// 8.1 Testing by Risk Level: the kinds, which each level requires and which it recommends (3.2's "Testing" column
+// says the same more briefly). 9.3 "Testing completed and documented" comes before deployment, but without a policy
+// file the required tests are shown, not enforced: `preset: pol-sec-008` enforces them before Start.
+export const DEFAULT_TESTING = {
+  kinds: [
+    { id: 'unit', label: 'Unit tests' },
+    { id: 'integration', label: 'Integration tests' },
+    { id: 'staging', label: 'Staging' },
+    { id: 'uat', label: 'User acceptance (UAT)' },
+    { id: 'performance', label: 'Performance tests' },
+  ],
+  required_by_risk: {
+    low: ['unit'],
+    medium: ['unit', 'integration', 'staging'],
+    high: ['unit', 'integration', 'staging', 'uat'],
+    critical: ['unit', 'integration', 'staging', 'uat', 'performance'],
+  } as Record<string, string[]>,
+  recommended_by_risk: { low: ['integration'], high: ['performance'] } as Record<string, string[]>,
+  required_before: 'none' as const,
+};
+
 // 10.2 Rollback Decision, by incident severity.
 // 10.1 Rollback Triggers: shown when a change is marked failed or rolled back.
 export const DEFAULT_ROLLBACK_TRIGGERS = [

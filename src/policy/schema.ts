@@ -44,6 +44,11 @@ const systemId = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_.-]*$/, 'expected a system id such as "payments-api" (lower case, digits, - _ .)');
 const labelled = z.strictObject({ id: identifier, label: z.string().min(1) });
+/** What the evidence modal's select holds, all items of a change together (Slack shows at most 100 options). */
+const EVIDENCE_ITEMS_MAX = 20;
+const EVIDENCE_ITEMS_MESSAGE = `keep ${EVIDENCE_ITEMS_MAX} items or fewer`;
+const EVIDENCE_GATES = ['approval', 'start', 'none'] as const;
+const evidenceList = z.array(labelled).max(EVIDENCE_ITEMS_MAX, EVIDENCE_ITEMS_MESSAGE).prefault([]);
 
 const riskFactor = z.strictObject({
   id: identifier,
@@ -359,6 +364,31 @@ export const policyShape = z.strictObject({
       review_risk_levels: z.array(identifier).prefault(defaults.DEFAULT_IMPLEMENTATION.review_risk_levels),
     })
     .prefault({}),
+  // Tests recorded with their evidence before a change runs (POL-SEC-008 8.1; 004 5): the kinds, which each risk
+  // level requires and recommends, and what the required ones block until recorded ("none": shown, blocking nothing).
+  testing: z
+    .strictObject({
+      kinds: z.array(labelled).max(EVIDENCE_ITEMS_MAX, EVIDENCE_ITEMS_MESSAGE).prefault(defaults.DEFAULT_TESTING.kinds),
+      required_by_risk: z.record(identifier, z.array(identifier)).prefault(defaults.DEFAULT_TESTING.required_by_risk),
+      recommended_by_risk: z
+        .record(identifier, z.array(identifier))
+        .prefault(defaults.DEFAULT_TESTING.recommended_by_risk),
+      required_before: z
+        .enum(EVIDENCE_GATES, { error: 'expected "approval", "start" or "none"' })
+        .default(defaults.DEFAULT_TESTING.required_before),
+    })
+    .prefault({}),
+  // Evidence items recorded before a lifecycle step may be taken (003: "All actions taken during the implementation
+  // must be documented"), by the step they come before.
+  step_evidence: z
+    .strictObject({
+      start: evidenceList,
+      complete: evidenceList,
+      verify: evidenceList,
+      review: evidenceList,
+      close: evidenceList,
+    })
+    .prefault({}),
   rollback_triggers: z.array(z.string().min(1).max(150)).prefault(defaults.DEFAULT_ROLLBACK_TRIGGERS),
   // `decision_maker` as people read it; `decision_maker_role`, when set, names who holds it now.
   rollback_decision: z
@@ -619,6 +649,31 @@ export function crossReferenceIssues(policy: PolicyShape, assumed: ReadonlySet<s
   for (const id of duplicates(policy.implementation.verification_checklist.map((check) => check.id))) {
     issues.push({ path: ['implementation', 'verification_checklist'], message: `check "${id}" is listed twice` });
   }
+  issues.push(...evidenceIssues(policy, checkLevel));
+  return issues;
+}
+
+/** 8.1's tests and the step evidence: ids unique, each risk level's tests among the kinds. */
+function evidenceIssues(policy: PolicyShape, checkLevel: (path: (string | number)[], level: string) => void): Issue[] {
+  const issues: Issue[] = [];
+  const kinds = policy.testing.kinds.map((kind) => kind.id);
+  for (const id of duplicates(kinds))
+    issues.push({ path: ['testing', 'kinds'], message: `test kind "${id}" is listed twice` });
+  for (const key of ['required_by_risk', 'recommended_by_risk'] as const) {
+    for (const [level, listed] of Object.entries(policy.testing[key])) {
+      checkLevel(['testing', key, level], level);
+      listed.forEach((kind, index) => {
+        if (!kinds.includes(kind))
+          issues.push({
+            path: ['testing', key, level, index],
+            message: `test kind "${kind}" is not one of testing.kinds (${kinds.join(', ') || '(none)'})`,
+          });
+      });
+    }
+  }
+  const stepIds = Object.values(policy.step_evidence).flatMap((items) => items.map((item) => item.id));
+  for (const id of duplicates(stepIds))
+    issues.push({ path: ['step_evidence'], message: `evidence item "${id}" is listed twice` });
   return issues;
 }
 

@@ -25,6 +25,7 @@ import {
 import { openStage, sameGroup } from '../domain/stages.js';
 import type { Policy } from '../policy/schema.js';
 import { announce } from './announce.js';
+import { evidenceMissingFor } from './change-evidence.js';
 import { type ChangeRefusal, changeNotFound, type Refusal, type UseCaseContext } from './context.js';
 import { delegatorsOf, endExpiredDelegations, runningDelegates } from './delegates.js';
 import { completeObligation, startPaperwork } from './paperwork.js';
@@ -38,7 +39,9 @@ export type DecisionRefusal =
   | Refusal<'out_of_date', { ref: string; state: ChangeState }>
   | Refusal<'not_eligible', { eligibility: EligibilityRefusal }>
   | Refusal<'nothing_to_decide'>
-  | Refusal<'already_recorded', { ref: string }>;
+  | Refusal<'already_recorded', { ref: string }>
+  /** `testing.required_before: approval`: the tests its risk level requires are not recorded yet (8.1), by label. */
+  | Refusal<'evidence_missing', { ref: string; missing: string[] }>;
 
 export type DecisionOutcome =
   | { ok: true; ref: string; changeState: ChangeState; stage: DecisionStage }
@@ -415,6 +418,9 @@ function decide(ctx: UseCaseContext, input: DecisionInput, recordDecision: Eligi
 /** Approves (or authorizes, or retro-approves) a change for the role the actor was asked in. */
 export function approveChange(ctx: UseCaseContext, input: DecisionInput): DecisionOutcome {
   return decide(ctx, input, (tx, record, stage, eligible) => {
+    const missing = stage.phase === 'approval' ? evidenceMissingFor(record, ctx.policy, 'approval') : [];
+    if (missing.length > 0)
+      return { ok: false, code: 'evidence_missing', ref: record.ref, missing: missing.map((item) => item.label) };
     const { decisionId, state } = recordApproval(tx, ctx, record, {
       eligible,
       approverId: ctx.actorId,

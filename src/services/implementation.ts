@@ -6,6 +6,7 @@ import type { DbExecutor } from '../db/client.js';
 import { loadFreezes } from '../db/freezes.js';
 import { deleteVerification, insertReview, insertRollback, insertVerification } from '../db/implementation.js';
 import { enqueue } from '../db/outbox.js';
+import type { EvidenceGate } from '../domain/change-evidence.js';
 import { hasOpenDispute } from '../domain/emergency.js';
 import type { ImplementationEvent } from '../domain/events.js';
 import {
@@ -27,6 +28,7 @@ import {
   transitionBlocker,
 } from '../domain/lifecycle.js';
 import { type Freeze, schedulingDates } from '../domain/schedule.js';
+import { evidenceMissingFor } from './change-evidence.js';
 import { type ChangeRefusal, changeNotFound, type Refusal, type UseCaseContext } from './context.js';
 
 /** A step with what its form recorded. */
@@ -57,6 +59,8 @@ export type StepRefusal =
   | Refusal<'cannot_start', { why: StartRefusal }>
   /** Not run yet, or not verified or reviewed yet. */
   | Refusal<'cannot_close', { why: CloseRefusal }>
+  /** Evidence the policy asks for before this step is not recorded yet (8.1 tests, step_evidence): by label. */
+  | Refusal<'evidence_missing', { ref: string; step: ImplementationStep; missing: string[] }>
   /** Done already (a double click, a Slack retry); only a form's button refuses it. */
   | Refusal<'already_done', { ref: string; event: ImplementationEvent }>;
 
@@ -145,11 +149,34 @@ interface StepCheck {
   freezes: () => readonly Freeze[];
 }
 
+/** Failing and rolling back are never held up: what went wrong is recorded whatever else is missing. */
+const EVIDENCE_GATED: Partial<Record<ImplementationStep, EvidenceGate>> = {
+  start: 'start',
+  complete: 'complete',
+  verify: 'verify',
+  review: 'review',
+  close: 'close',
+};
+
 /**
  * Why the actor may not take the step on the change now, or undefined. Checked on every click and
- * again inside the transaction that records it; the buttons shown are only a convenience.
+ * again inside the transaction that records it; the buttons shown are only a convenience. The lifecycle,
+ * windows and validation speak first; then the evidence the policy asks for before the step.
  */
 function stepRefusal(
+  ctx: Pick<UseCaseContext, 'policy' | 'now' | 'actorId'>,
+  check: StepCheck,
+): StepRefusal | undefined {
+  const refusal = lifecycleRefusal(ctx, check);
+  const gate = EVIDENCE_GATED[check.step];
+  if (refusal || !gate) return refusal;
+  const missing = evidenceMissingFor(check.record, ctx.policy, gate).map((item) => item.label);
+  return missing.length > 0
+    ? { ok: false, code: 'evidence_missing', ref: check.record.ref, step: check.step, missing }
+    : undefined;
+}
+
+function lifecycleRefusal(
   { policy, now, actorId }: Pick<UseCaseContext, 'policy' | 'now' | 'actorId'>,
   { record, step, freezes }: StepCheck,
 ): StepRefusal | undefined {

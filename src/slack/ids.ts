@@ -24,6 +24,7 @@ export const ACTIONS = {
   cabClose: 'cab_close_meeting',
   cabPostNow: 'cab_post_now',
   reassign: 'change_reassign',
+  recordEvidence: 'change_record_evidence',
 } as const;
 
 /** The owner's implementation buttons, one action ID per step (the value is the change ID). */
@@ -80,6 +81,7 @@ export const VIEWS = {
   cabClose: 'cab_close_meeting',
   freezeAdd: 'freeze_add',
   reassign: 'change_reassign_form',
+  changeEvidence: 'change_evidence',
 } as const;
 
 /** The views whose submission a listener handles: every modal with a submit button (the details view has none). */

@@ -57,6 +57,7 @@ describe('database', () => {
       'cab_items',
       'cab_meetings',
       'cab_votes',
+      'change_evidence',
       'change_freezes',
       'change_versions',
       'changes',

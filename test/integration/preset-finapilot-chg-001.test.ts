@@ -20,6 +20,7 @@ import {
   changeRow,
   clickAndRead,
   decisionsOf,
+  evidenceOf,
   HOUR,
   implementAndClose,
   MINUTE,
@@ -28,11 +29,13 @@ import {
   presetFile,
   putToBoard,
   recipientsOf,
+  recordOwedEvidence,
   requiredRoles,
   reviewAll,
   startPreset,
   statesOf,
   step,
+  submitChangeEvidence,
   untilAsked,
   untilState,
   verifyAll,
@@ -131,7 +134,7 @@ describe('finapilot-chg-001 (004) normal changes', () => {
       'reviewed',
       'closed',
     ]);
-  });
+  }, 20_000);
 
   it('004 9: the five members vote, the Engineering Manager decides as chair; the CTO is not a member', async () => {
     const app = await start();
@@ -174,7 +177,7 @@ describe('finapilot-chg-001 (004) standard changes', () => {
 
     app.clock.set(new Date(THURSDAY_0700.getTime() + 5 * MINUTE));
     await implementAndClose(app, DEVELOPER, { review: true });
-  });
+  }, 20_000);
 
   it('004 6: a failed change shows its rollback triggers, performance degradation over 20 %', async () => {
     const app = await start();
@@ -182,11 +185,38 @@ describe('finapilot-chg-001 (004) standard changes', () => {
     await approve(app, ENGINEERING_MANAGER, 'CHG-1');
     await untilState(app, 'approved');
     app.clock.set(new Date(THURSDAY_0700.getTime() + 5 * MINUTE));
+    await recordOwedEvidence(app, DEVELOPER, 'start');
     expect(await step(app, DEVELOPER, 'start')).toBe('CHG-1 is started.');
     await clickButton(app, DEVELOPER, IMPLEMENTATION_ACTIONS.fail, 'CHG-1');
     const failForm = JSON.stringify((await app.slack.waitForCall('views.open')).params.view);
     for (const trigger of ['Critical errors occur', 'Performance degradation &gt; 20%', 'Security vulnerabilities'])
       expect(failForm).toContain(trigger);
+  });
+});
+
+describe('finapilot-chg-001 (004) testing', () => {
+  it('004 5: unit, integration and security tests recorded before Start; performance and UAT recommended', async () => {
+    const app = await start();
+    await standardChange(app);
+    await approve(app, ENGINEERING_MANAGER, 'CHG-1');
+    await untilState(app, 'approved');
+    app.clock.set(new Date(THURSDAY_0700.getTime() + 5 * MINUTE));
+    expect(await step(app, DEVELOPER, 'start')).toBe(
+      'CHG-1 cannot start yet: its evidence is not recorded for “Unit tests (80% code coverage minimum)”, ' +
+        '“Integration tests (all API endpoints)”, “Security tests (OWASP Top 10 checks)”. Its requester or owner ' +
+        'records it with *Add evidence* on the change.',
+    );
+    // The form offers the recommended kinds too; recording one does not stand in for a required one.
+    await clickButton(app, DEVELOPER, ACTIONS.recordEvidence, 'CHG-1');
+    const form = JSON.stringify((await app.slack.waitForCall('views.open')).params.view);
+    for (const kind of ['test:unit', 'test:integration', 'test:security', 'test:performance', 'test:uat'])
+      expect(form).toContain(kind);
+    const uat = { item: 'test:uat', evidence: 'Signed off by the product manager' };
+    expect((await submitChangeEvidence(app, DEVELOPER, uat)).text).toBe('');
+    expect(await step(app, DEVELOPER, 'start')).toContain('cannot start yet');
+    await recordOwedEvidence(app, DEVELOPER, 'start');
+    expect(evidenceOf(app)).toEqual(['test:uat', 'test:unit', 'test:integration', 'test:security']);
+    expect(await step(app, DEVELOPER, 'start')).toBe('CHG-1 is started.');
   });
 });
 

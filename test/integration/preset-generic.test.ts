@@ -138,7 +138,7 @@ describe('generic (000) normal and standard changes', () => {
       'reviewed',
       'closed',
     ]);
-  });
+  }, 20_000);
 
   it('000 5: a rejection at the first stage ends it; the CTO is never asked', async () => {
     const app = await start();
@@ -181,7 +181,7 @@ describe('generic (000) normal and standard changes', () => {
     app.clock.advance(HOUR);
     await implementAndClose(app, IT_ADMIN);
     expect(changeRow(app)?.state).toBe('closed');
-  });
+  }, 20_000);
 });
 
 describe('generic (000) emergencies', () => {

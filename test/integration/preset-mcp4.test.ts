@@ -107,7 +107,7 @@ describe('mcp4 (002) normal changes', () => {
     // 5.6 "reviewed by the change owner": every change, not only high-risk ones.
     await implementAndClose(app, DEVOPS, { review: true });
     expect(statesOf(app).slice(-4)).toEqual(['implementing', 'completed', 'reviewed', 'closed']);
-  });
+  }, 20_000);
 
   it('002 5.3 "CTO/CISO": a change the CTO requests is approved by the CISO, the record naming the CISO', async () => {
     const app = await start();
@@ -167,7 +167,7 @@ describe('mcp4 (002) standard changes', () => {
     app.clock.set(FRIDAY_AFTERNOON);
     await implementAndClose(app, DEVOPS, { ref: 'CHG-2', review: true });
     expect(changeRow(app, 2)?.state).toBe('closed');
-  });
+  }, 20_000);
 });
 
 describe('mcp4 (002) emergencies', () => {

@@ -3,6 +3,7 @@
 // window, implemented, reviewed after deployment and closed; emergencies approved expedited and still documented.
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHANGE_FIELDS } from '../../src/slack/blocks/form-fields.js';
+import { IMPLEMENTATION_ACTIONS } from '../../src/slack/ids.js';
 import {
   approve,
   defaultChangeForm,
@@ -15,7 +16,9 @@ import {
 import {
   boardApproves,
   changeRow,
+  clickAndRead,
   decisionsOf,
+  evidenceOf,
   HOUR,
   implementAndClose,
   MINUTE,
@@ -23,11 +26,13 @@ import {
   paperworkOpen,
   presetFile,
   recipientsOf,
+  recordOwedEvidence,
   requiredRoles,
   reviewAll,
   startPreset,
   statesOf,
   step,
+  submitChangeEvidence,
   untilAsked,
   untilState,
   verifyAll,
@@ -97,7 +102,7 @@ describe('nine-step-workflow (003) normal and standard changes', () => {
     // 7–9: implemented in its window, reviewed, closed.
     app.clock.set(TUESDAY_0705);
     await implementAndClose(app, DEVELOPER, { review: true });
-  });
+  }, 20_000);
 
   it('003 3, 6, 8: a low-risk change needs its technical lead, waits for a window, and is reviewed too', async () => {
     const app = await start();
@@ -120,7 +125,7 @@ describe('nine-step-workflow (003) normal and standard changes', () => {
     // 8 "A post-implementation review is conducted": of every change, low risk too.
     await implementAndClose(app, DEVELOPER, { review: true });
     expect(statesOf(app).slice(-4)).toEqual(['implementing', 'completed', 'reviewed', 'closed']);
-  });
+  }, 20_000);
 
   it('003 8: a pre-approved standard change is reviewed after deployment too', async () => {
     const app = await start();
@@ -135,7 +140,49 @@ describe('nine-step-workflow (003) normal and standard changes', () => {
     expect(decisionsOf(app)).toEqual(['-:-:pre_approved']);
     app.clock.set(TUESDAY_0705);
     await implementAndClose(app, DEVELOPER, { review: true });
-  });
+  }, 20_000);
+});
+
+describe('nine-step-workflow (003) evidence by step', () => {
+  it('003 4, 7, 8: tests before Start, implementation notes before Complete, monitoring before Verify', async () => {
+    const app = await start();
+    const form = { ...defaultChangeForm(app.clock.now()), systems: 'intranet', systemsFromCatalog: true };
+    expect((await submitChangeForm(app, DEVELOPER, form)).text).toBe('');
+    await approve(app, TECHNICAL_LEAD, 'CHG-1');
+    await untilState(app, 'approved');
+    app.clock.set(TUESDAY_0705);
+    // 4 "Testing evidence must be recorded", after the approvals and before the change is implemented.
+    expect(await step(app, DEVELOPER, 'start')).toContain(
+      'cannot start yet: its evidence is not recorded for ' +
+        '“Tested in a non-production environment (functionality, compatibility, security)”.',
+    );
+    await recordOwedEvidence(app, DEVELOPER, 'start');
+    expect(await step(app, DEVELOPER, 'start')).toBe('CHG-1 is started.');
+    // 7 "All actions taken during the implementation must be documented".
+    expect(await step(app, DEVELOPER, 'complete')).toBe(
+      'CHG-1 cannot complete yet: its evidence is not recorded for ' +
+        '“Implementation notes: actions taken and issues encountered”. Its requester or owner records it with ' +
+        '*Add evidence* on the change.',
+    );
+    const notes = { item: 'step:implementation_notes', evidence: 'Rolled out node by node; one retry on node 3.' };
+    expect((await submitChangeEvidence(app, DEVELOPER, notes)).text).toBe('');
+    expect(await step(app, DEVELOPER, 'complete')).toBe('CHG-1 is completed.');
+    // 8 "Monitoring should be increased temporarily": recorded before the validation's form opens.
+    expect(await clickAndRead(app, DEVELOPER, IMPLEMENTATION_ACTIONS.verify, 'CHG-1')).toContain(
+      'CHG-1 cannot verify yet: its evidence is not recorded for “Monitoring increased after deployment”.',
+    );
+    const monitoring = { item: 'step:monitoring_increased', evidence: 'https://grafana.example.com/d/intranet' };
+    expect((await submitChangeEvidence(app, DEVELOPER, monitoring)).text).toBe('');
+    await verifyAll(app, DEVELOPER);
+    await reviewAll(app, DEVELOPER);
+    expect(await step(app, DEVELOPER, 'close')).toBe('CHG-1 is closed.');
+    // 9: the evidence stays with the change; a closed change takes no more.
+    expect(evidenceOf(app)).toEqual(['test:non_production', 'step:implementation_notes', 'step:monitoring_increased']);
+    const late = await submitChangeEvidence(app, DEVELOPER, { ...notes, evidence: 'An afterthought.' });
+    expect(JSON.parse(late.text).errors).toEqual({
+      change_evidence_item: 'CHG-1 is closed; its record is final, so nothing was recorded.',
+    });
+  }, 20_000);
 });
 
 describe('nine-step-workflow (003) emergencies', () => {

@@ -2,6 +2,7 @@
 // signed HTTP from a file that names it: the 4.4 matrix with the CAB's decision, the 9.1 windows, production
 // validation and review, pre-authorized standard changes, and an emergency through 6.3 and 6.4.
 import { afterEach, describe, expect, it } from 'vitest';
+import { auditEvents } from '../../src/db/schema.js';
 import { IMPLEMENTATION_ACTIONS } from '../../src/slack/ids.js';
 import {
   approve,
@@ -18,6 +19,7 @@ import {
   boardApproves,
   changeRow,
   decisionsOf,
+  evidenceOf,
   HOUR,
   implementAndClose,
   MINUTE,
@@ -25,11 +27,13 @@ import {
   paperworkOpen,
   presetFile,
   recipientsOf,
+  recordOwedEvidence,
   requiredRoles,
   reviewAll,
   startPreset,
   statesOf,
   step,
+  submitChangeEvidence,
   untilAsked,
   untilState,
   verifyAll,
@@ -108,7 +112,7 @@ describe('pol-sec-008 (001) normal and standard changes', () => {
       'reviewed',
       'closed',
     ]);
-  });
+  }, 20_000);
 
   it('001 3.1, 9.1, 10.1: a standard change is pre-authorized; a failure shows the rollback triggers', async () => {
     const app = await start();
@@ -123,11 +127,64 @@ describe('pol-sec-008 (001) normal and standard changes', () => {
     expect(decisionsOf(app)).toEqual(['-:-:pre_approved']);
 
     app.clock.set(new Date(MONDAY_0700.getTime() + 5 * MINUTE));
+    await recordOwedEvidence(app, REQUESTER, 'start');
     expect(await step(app, REQUESTER, 'start')).toBe('CHG-1 is started.');
     await clickButton(app, REQUESTER, IMPLEMENTATION_ACTIONS.fail, 'CHG-1');
     const failForm = await app.slack.waitForCall('views.open');
     expect(JSON.stringify(failForm.params.view)).toContain('Performance degradation &gt;50%');
   });
+});
+
+describe('pol-sec-008 (001) testing evidence', () => {
+  it('001 8.1, 9.3: a medium-risk change starts once its unit, integration and staging tests are in', async () => {
+    const app = await start();
+    const response = await submitChangeForm(app, REQUESTER, {
+      ...defaultChangeForm(app.clock.now()),
+      risk: [2, 2, 2, 1, 1],
+    });
+    expect(response.text).toBe('');
+    expect(changeRow(app)).toMatchObject({ state: 'pending_approval', riskLevel: 'medium' });
+    for (const approver of ['U0PEER001', 'U0MGR0001']) await approve(app, approver, 'CHG-1');
+    await untilState(app, 'approved');
+    app.clock.set(TUESDAY_0705);
+    expect(await step(app, REQUESTER, 'start')).toBe(
+      'CHG-1 cannot start yet: its evidence is not recorded for “Unit tests”, “Integration tests”, “Staging”. ' +
+        'Its requester or owner records it with *Add evidence* on the change.',
+    );
+    // The form refuses on its inputs: an item the change does not owe (UAT is for high risk), and no evidence.
+    const refused = await submitChangeEvidence(app, REQUESTER, { item: 'test:uat', evidence: ' ' });
+    expect(JSON.parse(refused.text)).toEqual({
+      response_action: 'errors',
+      errors: {
+        change_evidence_item: 'Pick what the evidence is for from the list.',
+        change_evidence_text: 'Enter the evidence: what was done and its result, or a link to it.',
+      },
+    });
+    // Someone else than the requester or owner records nothing.
+    const stranger = await submitChangeEvidence(app, 'U0PEER001', { item: 'test:unit', evidence: 'CI run 41' });
+    expect(JSON.parse(stranger.text).errors).toEqual({
+      change_evidence_item: 'Only the requester or the owner of CHG-1 records its evidence.',
+    });
+    expect(
+      (await submitChangeEvidence(app, REQUESTER, { item: 'test:unit', evidence: 'https://ci.example.com/41' })).text,
+    ).toBe('');
+    expect(await step(app, REQUESTER, 'start')).toContain('not recorded for “Integration tests”, “Staging”.');
+    await recordOwedEvidence(app, REQUESTER, 'start');
+    expect(evidenceOf(app)).toEqual(['test:unit', 'test:integration', 'test:staging']);
+    expect(await step(app, REQUESTER, 'start')).toBe('CHG-1 is started.');
+    // Each record is audited, and the log message shows what was recorded.
+    const audited = app.database.db.select().from(auditEvents).all();
+    expect(audited.filter((event) => event.type === 'change.evidence_recorded')).toHaveLength(3);
+    const logUpdate = () =>
+      app.slack
+        .callsTo('chat.update')
+        .map((call) => JSON.stringify(call.params))
+        .findLast((params) => params.includes('"channel":"C0LOG0001"') && params.includes('*Staging* — https'));
+    await eventually(() => logUpdate() !== undefined, 'the log message updated');
+    const log = logUpdate() ?? '';
+    expect(log).toContain('*Unit tests* — https://ci.example.com/41');
+    expect(log).toContain('Add evidence');
+  }, 20_000);
 });
 
 describe('pol-sec-008 (001) emergencies', () => {

@@ -7,18 +7,21 @@ import {
   approvalRequirements,
   auditEvents,
   cabItems,
+  changeEvidence,
   changes,
   obligations,
 } from '../../src/db/schema.js';
+import { type EvidenceGate, evidenceItems, evidenceKey, missingEvidence } from '../../src/domain/change-evidence.js';
 import { parsePolicy } from '../../src/policy/load.js';
 import { FORM_ACTION } from '../../src/slack/blocks/change-form.js';
-import { IMPLEMENTATION_FIELDS } from '../../src/slack/blocks/form-fields.js';
+import { EVIDENCE_FIELDS, IMPLEMENTATION_FIELDS } from '../../src/slack/blocks/form-fields.js';
 import {
   ACTIONS,
   cabBallotActionId,
   encodeBallotValue,
   IMPLEMENTATION_ACTIONS,
   IMPLEMENTATION_VIEWS,
+  VIEWS,
 } from '../../src/slack/ids.js';
 import { FakeClock } from './clock.js';
 import type { RecordedCall } from './fake-slack.js';
@@ -185,15 +188,65 @@ export async function reviewAll(app: TestApp, ownerId: string, ref = 'CHG-1'): P
   expect(response.text).toBe('');
 }
 
-/** Start, Complete, then the validation, the review when `review`, and Close: the change ends closed. */
+/** `userId` submits the evidence form: `item` as its select gives it ("test:unit"), with `evidence`. */
+export function submitChangeEvidence(
+  app: TestApp,
+  userId: string,
+  entry: { item: string; evidence: string; ref?: string },
+) {
+  const { item, evidence, ref = 'CHG-1' } = entry;
+  return submitView(
+    app,
+    userId,
+    VIEWS.changeEvidence,
+    {
+      [EVIDENCE_FIELDS.evidenceItem]: { [FORM_ACTION]: { type: 'static_select', selected_option: { value: item } } },
+      [EVIDENCE_FIELDS.evidenceText]: text(evidence),
+    },
+    { privateMetadata: ref },
+  );
+}
+
+/** The evidence recorded on a change, as `scope:item`, oldest first. */
+export const evidenceOf = (app: TestApp, id = 1) =>
+  app.database.db
+    .select()
+    .from(changeEvidence)
+    .where(eq(changeEvidence.changeId, id))
+    .all()
+    .map((row) => evidenceKey({ scope: row.scope, id: row.item }));
+
+/** `userId` records every item the policy asks of the change before `gate` and not recorded yet. */
+export async function recordOwedEvidence(app: TestApp, userId: string, gate: EvidenceGate, id = 1): Promise<void> {
+  const row = changeRow(app, id);
+  if (!row) throw new Error(`CHG-${id} not found`);
+  const owed = missingEvidence(evidenceItems(row, app.policy), new Set(evidenceOf(app, id)), gate);
+  for (const item of owed) {
+    const response = await submitChangeEvidence(app, userId, {
+      item: evidenceKey(item),
+      evidence: `https://ci.example.com/runs/${id}/${item.id}`,
+      ref: `CHG-${id}`,
+    });
+    expect(response.text).toBe('');
+  }
+}
+
+/**
+ * Start, Complete, then the validation, the review when `review`, and Close: the change ends closed. The evidence the
+ * policy asks for before each step (tests, step items) is recorded just before it.
+ */
 export async function implementAndClose(
   app: TestApp,
   ownerId: string,
   options: { ref?: string; review?: boolean } = {},
 ): Promise<void> {
   const { ref = 'CHG-1', review = false } = options;
+  const id = Number(ref.slice('CHG-'.length));
+  await recordOwedEvidence(app, ownerId, 'start', id);
   expect(await step(app, ownerId, 'start', ref)).toBe(`${ref} is started.`);
+  await recordOwedEvidence(app, ownerId, 'complete', id);
   expect(await step(app, ownerId, 'complete', ref)).toBe(`${ref} is completed.`);
+  await recordOwedEvidence(app, ownerId, 'close', id);
   await verifyAll(app, ownerId, ref);
   if (review) {
     expect(await step(app, ownerId, 'close', ref)).toBe(

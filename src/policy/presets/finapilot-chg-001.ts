@@ -1,5 +1,7 @@
 // 004 FinaPilot CHG-001: standard changes by the Engineering Manager, normal ones by the CAB (chaired by the
 // Engineering Manager) documented 48 hours ahead, emergencies by the CTO or the Security Officer.
+const LEVELS = ['low', 'medium', 'high', 'critical'];
+
 export const finapilotChg001 = {
   roles: {
     engineering_manager: [],
@@ -61,6 +63,21 @@ export const finapilotChg001 = {
   },
   // 7: every change documents its post-implementation review.
   implementation: { review_risk_levels: ['low', 'medium', 'high', 'critical'] },
+  // 5: unit (80 % coverage), integration (all API endpoints) and security (OWASP Top 10) tests for every change;
+  // performance tests for critical paths and user acceptance for user-facing changes, where they apply. 3.2, 3.3:
+  // documentation required before implementation, so before Start.
+  testing: {
+    kinds: [
+      { id: 'unit', label: 'Unit tests (80% code coverage minimum)' },
+      { id: 'integration', label: 'Integration tests (all API endpoints)' },
+      { id: 'security', label: 'Security tests (OWASP Top 10 checks)' },
+      { id: 'performance', label: 'Performance tests (load testing for critical paths)' },
+      { id: 'uat', label: 'User acceptance (user-facing changes)' },
+    ],
+    required_by_risk: Object.fromEntries(LEVELS.map((level) => [level, ['unit', 'integration', 'security']])),
+    recommended_by_risk: Object.fromEntries(LEVELS.map((level) => [level, ['performance', 'uat']])),
+    required_before: 'start',
+  },
   // 6: roll back on critical errors, performance degradation over 20 %, security vulnerabilities.
   rollback_triggers: ['Critical errors occur', 'Performance degradation > 20%', 'Security vulnerabilities introduced'],
   // 10: success > 95 %, failure < 5 %.

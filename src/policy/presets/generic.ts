@@ -1,5 +1,7 @@
 // 000 "Change Management Policy" (generic): a Security Lead, then the CTO, approve, an IT Administrator implements,
 // no CAB, emergencies implemented at once (no prior authorization) and documented within 24 hours, then reviewed.
+const LEVELS = ['low', 'medium', 'high', 'critical'];
+
 export const generic = {
   roles: { security_lead: [], cto: [], it_admin: [] },
   change_types: {
@@ -52,6 +54,18 @@ export const generic = {
   // 4.4: "during maintenance windows when possible": not a rule a tool can refuse by.
   deployment_windows: 'any',
   scheduling: { exception_role: 'cto', freeze_manager_roles: ['cto', 'security_lead'] },
+  // 4.3: before deployment, verified not to introduce new vulnerabilities and reviewed for compatibility; tested in a
+  // non-production environment "if possible" (recommended).
+  testing: {
+    kinds: [
+      { id: 'non_production', label: 'Tested in a non-production environment' },
+      { id: 'vulnerabilities', label: 'Verified to introduce no new vulnerabilities' },
+      { id: 'compatibility', label: 'Reviewed for compatibility with existing systems' },
+    ],
+    required_by_risk: Object.fromEntries(LEVELS.map((level) => [level, ['vulnerabilities', 'compatibility']])),
+    recommended_by_risk: Object.fromEntries(LEVELS.map((level) => [level, ['non_production']])),
+    required_before: 'start',
+  },
   // 7: significant or failed changes are reviewed; high-risk ones in a short retrospective.
   implementation: { review_risk_levels: ['high', 'critical'] },
   auditor_roles: ['cto'],

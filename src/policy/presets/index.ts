@@ -26,6 +26,9 @@ const REPLACED_WHOLE = new Set([
   'fallback_roles',
   // Which paperwork is owed: a kind the file leaves out is not.
   'paperwork_hours',
+  // Which tests each risk level requires and recommends: a level the file leaves out requires none.
+  'required_by_risk',
+  'recommended_by_risk',
 ]);
 
 const isObject = (value: unknown): value is Record<string, unknown> =>

@@ -54,6 +54,16 @@ export const mcp4 = {
   cab: 'none',
   deployment_windows: 'any',
   scheduling: { exception_role: 'cto', freeze_manager_roles: ['cto', 'ciso'] },
+  // 5.2 weighs testing requirements case by case: no test kind is required before a change runs. 5.5: after it,
+  // functional, regression and security testing, before the change is validated.
+  testing: { kinds: [], required_by_risk: {}, recommended_by_risk: {} },
+  step_evidence: {
+    verify: [
+      { id: 'functional_tests', label: 'Functional testing after the change' },
+      { id: 'regression_tests', label: 'Regression testing after the change' },
+      { id: 'security_tests', label: 'Security testing after the change' },
+    ],
+  },
   // 5.6: every completed change is reviewed by its owner (actual vs expected, incidents, lessons learned).
   implementation: { review_risk_levels: ['low', 'medium', 'high', 'critical'] },
   auditor_roles: ['compliance_officer', 'ciso'],

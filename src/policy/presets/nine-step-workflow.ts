@@ -27,6 +27,30 @@ export const nineStepWorkflow = {
   },
   cab: { role: 'cab' },
   scheduling: { exception_role: 'change_manager', freeze_manager_roles: ['change_manager'] },
+  // 4: tested in a non-production environment, the testing evidence recorded, after the approvals (3) and before the
+  // change is implemented (7).
+  testing: {
+    kinds: [
+      {
+        id: 'non_production',
+        label: 'Tested in a non-production environment (functionality, compatibility, security)',
+      },
+    ],
+    required_by_risk: {
+      low: ['non_production'],
+      medium: ['non_production'],
+      high: ['non_production'],
+      critical: ['non_production'],
+    },
+    recommended_by_risk: {},
+    required_before: 'start',
+  },
+  // 7: all actions taken during the implementation documented, issues reported; 8: monitoring increased after
+  // deployment, before the change is validated.
+  step_evidence: {
+    complete: [{ id: 'implementation_notes', label: 'Implementation notes: actions taken and issues encountered' }],
+    verify: [{ id: 'monitoring_increased', label: 'Monitoring increased after deployment' }],
+  },
   // 8: a post-implementation review of every change.
   implementation: { review_risk_levels: ['low', 'medium', 'high', 'critical'] },
   auditor_roles: ['change_manager'],

@@ -7,10 +7,12 @@ import { type ChangeEvent, isImplementationEvent } from '../../domain/events.js'
 import { APPROVAL_PHASES, type ApprovalPhase, decisionStage } from '../../domain/lifecycle.js';
 import { openStage, sameGroup, stagesOf } from '../../domain/stages.js';
 import type { Policy } from '../../policy/schema.js';
+import { itemsOf } from '../../services/change-evidence.js';
 import { ACTIONS, encodeChangeValue, encodeDecisionValue, REJECT_REASON_BLOCK, VIEWS } from '../ids.js';
 import { OBLIGATION_LABELS } from '../words/paperwork.js';
 import { describeState, PHASE_WORDS } from '../words/states.js';
 import { button, context, divider, header, MODAL_BLOCK_LIMIT, section, slackDate, truncate } from './blocks.js';
+import { evidenceButtons, evidenceDetailFields, evidenceLines } from './change-evidence.js';
 import { emergencyBlocks, emergencyButtons } from './emergency.js';
 import { implementationButtons, implementationDetailFields, implementationLines } from './implementation.js';
 import { escapeMrkdwn, mentionMember } from './mrkdwn.js';
@@ -222,7 +224,11 @@ export function changeSummaryBlocks(record: ChangeRecord, policy: Policy, now: D
       ? `${slackDate(change.plannedStart)} → ${slackDate(change.plannedEnd)}`
       : 'not planned yet';
   const decisions = decisionLines(record, policy, now);
-  const afterwards = [...scheduleLines(record, policy), ...implementationLines(record, policy)];
+  const afterwards = [
+    ...scheduleLines(record, policy),
+    ...evidenceLines(record, policy),
+    ...implementationLines(record, policy),
+  ];
   const type =
     change.type === 'standard'
       ? `${policy.change_types.standard.label} (${escapeMrkdwn(change.standardChangeId ?? '')})`
@@ -305,7 +311,12 @@ export function logMessage(
       {
         type: 'actions',
         block_id: 'details',
-        elements: [...emergencyButtons(record, policy), ...implementationButtons(record), details],
+        elements: [
+          ...emergencyButtons(record, policy),
+          ...implementationButtons(record),
+          ...evidenceButtons(record, policy),
+          details,
+        ],
       },
     ],
   };
@@ -338,7 +349,11 @@ export function implementationConsoleMessage(
     blocks: [
       ...changeSummaryBlocks(record, policy, now),
       context(nextStepText(record)),
-      { type: 'actions', block_id: 'implementation', elements: [...implementationButtons(record), details] },
+      {
+        type: 'actions',
+        block_id: 'implementation',
+        elements: [...implementationButtons(record), ...evidenceButtons(record, policy), details],
+      },
     ],
   };
 }
@@ -526,7 +541,12 @@ export function changeNotice(
   const text = noticeText(record, policy, event, now);
   // The receipt may be sent after a fast decision: it tells what was asked, and leaves the outcome to its own notice.
   const footer = event === 'submitted' ? 'You are told here when it is decided.' : statusLine(record);
-  return { text, blocks: [section(text), context(footer)] };
+  // Tests owed before approval are recorded by the requester from the receipt (testing.required_before: approval).
+  const owedFirst = event === 'submitted' && itemsOf(record, policy).some((item) => item.before === 'approval');
+  const evidence: types.KnownBlock[] = owedFirst
+    ? [{ type: 'actions', block_id: 'evidence', elements: evidenceButtons(record, policy) }]
+    : [];
+  return { text, blocks: [section(text), context(footer), ...evidence] };
 }
 
 /** A short log-channel line when a change moves on, posted in the thread of its log message. */
@@ -557,6 +577,7 @@ function changeDetailBlocks(record: ChangeRecord, policy: Policy, now: Date): ty
     field('Implementation plan', change.implementationPlan),
     field('Ticket or PR', change.link),
     ...implementationDetailFields(record).map(([label, value]) => field(label, value)),
+    ...evidenceDetailFields(record).map(([label, value]) => field(label, value)),
     ...record.obligations
       .filter((o) => o.evidence && o.kind !== 'cab_presentation')
       .map((o) => field(OBLIGATION_LABELS[o.kind], o.evidence)),

@@ -1,5 +1,6 @@
 // The block ID of each form field the domain names: the modals build their inputs under them, the
 // view-state readers read them back, and a refused field's sentence goes on its block.
+import type { EvidenceField } from '../../domain/change-evidence.js';
 import type { ChangeField } from '../../domain/change-request.js';
 import type { EmergencyField, VerbalField } from '../../domain/emergency-request.js';
 import type { ImplementationField } from '../../domain/implementation.js';
@@ -65,3 +66,9 @@ export const IMPLEMENTATION_FIELDS = {
   rootCause: 'review_root_cause',
   preventiveMeasures: 'review_preventive_measures',
 } as const satisfies Record<ImplementationField, string>;
+
+/** Block IDs of the change-evidence modal (8.1 tests, step evidence). */
+export const EVIDENCE_FIELDS = {
+  evidenceItem: 'change_evidence_item',
+  evidenceText: 'change_evidence_text',
+} as const satisfies Record<EvidenceField, string>;

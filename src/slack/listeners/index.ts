@@ -12,6 +12,7 @@ import { registerDocument } from './actions/document.js';
 import { registerEscalate } from './actions/escalate.js';
 import { registerImplementationStep } from './actions/implementation-step.js';
 import { registerReassign } from './actions/reassign.js';
+import { registerRecordEvidence } from './actions/record-evidence.js';
 import { registerRecordVerbal } from './actions/record-verbal.js';
 import { registerReject } from './actions/reject.js';
 import { registerScheduleCheck } from './actions/schedule-check.js';
@@ -20,6 +21,7 @@ import { registerChangeCommand } from './commands/change.js';
 import { registerAppHomeOpened } from './events/app-home-opened.js';
 import { registerCabCloseSubmitted } from './submissions/cab-close-submitted.js';
 import { registerCabReasonSubmitted } from './submissions/cab-reason-submitted.js';
+import { registerChangeEvidenceSubmitted } from './submissions/change-evidence-submitted.js';
 import { registerChangeRequestSubmitted } from './submissions/change-request-submitted.js';
 import { registerDocumentationSubmitted } from './submissions/documentation-submitted.js';
 import { registerEmergencySubmitted } from './submissions/emergency-submitted.js';
@@ -58,6 +60,8 @@ export function registerListeners(app: App, deps: ListenerDependencies): void {
   for (const step of IMPLEMENTATION_STEPS) registerImplementationStep(app, deps, step);
   for (const step of Object.keys(IMPLEMENTATION_VIEWS) as ImplementationFormStep[])
     registerImplementationSubmitted(app, deps, step);
+  registerRecordEvidence(app, deps);
+  registerChangeEvidenceSubmitted(app, deps);
   registerScheduleCheck(app, deps);
   registerFreezeSubmitted(app, deps);
   registerAppHomeOpened(app, deps);

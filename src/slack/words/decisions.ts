@@ -2,6 +2,7 @@ import type { EligibilityRefusal } from '../../domain/approvers.js';
 import type { ApprovalPhase, DecisionStage } from '../../domain/lifecycle.js';
 import type { DecisionRefusal } from '../../services/decide.js';
 import { mentionMember } from '../blocks/mrkdwn.js';
+import { evidenceMissingText } from './evidence.js';
 import { changeRefusalText } from './refusals.js';
 import { describeState, PHASE_WORDS } from './states.js';
 
@@ -20,6 +21,8 @@ export function decisionRefusalText(refusal: DecisionRefusal): string {
       return 'Nothing to decide.';
     case 'already_recorded':
       return `Your decision on ${refusal.ref} is already recorded.`;
+    case 'evidence_missing':
+      return `${evidenceMissingText(refusal.ref, 'be approved', refusal.missing)} Nothing was recorded.`;
   }
 }
 

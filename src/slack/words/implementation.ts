@@ -2,6 +2,7 @@ import type { ImplementationEvent } from '../../domain/events.js';
 import type { CloseRefusal, ImplementationStep, StartRefusal } from '../../domain/implementation.js';
 import type { StepRefusal } from '../../services/implementation.js';
 import { escapeMrkdwn } from '../blocks/mrkdwn.js';
+import { evidenceMissingText } from './evidence.js';
 import { changeRefusalText } from './refusals.js';
 import { describeFreeze, nextWindowText, wallClock } from './schedule.js';
 import { describeState, describeTransition } from './states.js';
@@ -51,6 +52,8 @@ export function stepRefusalText(refusal: StepRefusal): string {
       return startRefusalText(refusal.why);
     case 'cannot_close':
       return closeRefusalText(refusal.why);
+    case 'evidence_missing':
+      return evidenceMissingText(refusal.ref, STEP_VERBS[refusal.step], refusal.missing);
     case 'already_done':
       return alreadyDoneText(refusal);
   }
