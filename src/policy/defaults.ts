@@ -247,6 +247,11 @@ export const DEFAULT_IMPLEMENTATION = {
     { id: 'monitoring_alerts', label: 'Monitoring alerts normal' },
   ],
   review_risk_levels: ['high', 'critical'],
+  // POL-SEC-008 names no implementer, verifier or closure approver: the owner runs, validates and closes the change.
+  implementer_roles: [] as string[],
+  verifier_roles: [] as string[],
+  verifier_not_implementer: false,
+  closure_approval_any_of: [] as string[],
 };
 
 // 10.2 Rollback Decision, by incident severity.
