@@ -35,6 +35,11 @@ function alreadyDoneText({ ref, event }: { ref: string; event: ImplementationEve
 
 const roleList = (roles: readonly string[]) => roles.map((role) => `*${role}*`).join(' or ');
 
+/** The owner a form names does not hold an implementer role (on the form's owner field: plain text). */
+export function ownerNotImplementerText(roles: readonly string[]): string {
+  return `The owner implements the change, so pick someone holding ${roles.join(' or ')} (policy implementer_roles).`;
+}
+
 /** Why the actor's roles do not let them take the step (policy `implementation`). */
 function roleRefusalText(refusal: Extract<StepRefusal, { code: 'not_permitted' }>): string {
   const { ref, step, why } = refusal;
