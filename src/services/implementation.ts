@@ -305,7 +305,7 @@ function recordStep(
   }
 }
 
-/** Under implementation.verifier_roles the change waits for a verifier (MCP4 6): they are told, with a Verify button. */
+/** Under implementation.verifier_roles the change waits for a verifier (MCP4 6): they are told, with Verify. */
 function askVerifiers(
   tx: DbExecutor,
   { policy, now, actorId }: Pick<UseCaseContext, 'policy' | 'now' | 'actorId'>,

@@ -245,7 +245,7 @@ describe('mcp4 (002) emergencies', () => {
 });
 
 describe('mcp4 (002) who implements, verifies and closes (issue 16.5)', () => {
-  it('002 5.4 "executed by authorized DevOps engineers": the form refuses another owner; only DevOps may deploy', async () => {
+  it('002 5.4 "executed by authorized DevOps engineers": other owners are refused; only DevOps deploy', async () => {
     const app = await start();
     const refused = await submitChangeForm(app, DEVELOPER, { ...defaultChangeForm(app.clock.now()) });
     expect(JSON.stringify(refused.json)).toContain('pick someone holding devops (policy implementer_roles)');

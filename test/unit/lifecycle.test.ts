@@ -570,7 +570,7 @@ describe('decisionStage', () => {
     expect(STAGE_ROWS.map((row) => row.phase)).toEqual([...APPROVAL_PHASES]);
   });
 
-  it('DECIDING_STATES are exactly pending_approval, pending_authorization, pending_retro_approval, pending_closure', () => {
+  it('DECIDING_STATES are exactly the pending approval, authorization, retro-approval and closure states', () => {
     expect([...DECIDING_STATES].sort()).toEqual([
       'pending_approval',
       'pending_authorization',

@@ -475,7 +475,10 @@ function noticeText(record: ChangeRecord, policy: Policy, event: ChangeEvent, no
     case 'closure_requested':
       return `${title} is ready to close; it waits for approval to close from:\n${whoMustApprove(record, policy, now)}`;
     case 'closure_rejected':
-      return `Closing ${title} was refused by ${lastRejection(record)}. Its owner can close it again once that is dealt with.`;
+      return (
+        `Closing ${title} was refused by ${lastRejection(record)}. Its owner can close it again once that is ` +
+        'dealt with.'
+      );
   }
 }
 

@@ -55,7 +55,9 @@ function roleRefusalText(refusal: Extract<StepRefusal, { code: 'not_permitted' }
         'and you do not hold it now.'
       );
     case 'verifier_is_implementer':
-      return `You implemented ${ref}, so someone else verifies it (policy \`implementation.verifier_not_implementer\`).`;
+      return (
+        `You implemented ${ref}, so someone else verifies it (policy ` + '`implementation.verifier_not_implementer`).'
+      );
   }
 }
 

@@ -18,9 +18,9 @@ const SCHEDULE_FIELDS = {
 };
 
 /**
- * The change-request modal submitted: validated on the server (errors go back on their blocks and
- * nothing is written), its owner checked against the implementer roles, its schedule checked against the windows and freezes (9.1, 9.2), recorded in
- * one transaction, acked, then the outbox tells everyone.
+ * The change-request modal submitted: validated on the server (errors go back on their blocks and nothing is
+ * written), its owner checked against the implementer roles, its schedule against the windows and freezes (9.1,
+ * 9.2), recorded in one transaction, acked, then the outbox tells everyone.
  */
 export function registerChangeRequestSubmitted(app: App, deps: ListenerDependencies): void {
   app.view(VIEWS.changeRequest, async ({ ack, view, context }) => {

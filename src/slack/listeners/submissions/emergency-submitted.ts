@@ -11,8 +11,9 @@ import { emergencyErrors } from '../../words/forms.js';
 import { ownerErrors } from './owner-check.js';
 
 /**
- * The emergency modal submitted: validated, its owner checked against the implementer roles, recorded with its authorization requested, acked; when
- * the requester says it was already authorized verbally, the modal turns into the verbal-approval form.
+ * The emergency modal submitted: validated, its owner checked against the implementer roles, recorded with its
+ * authorization requested, acked; when the requester says it was already authorized verbally, the modal turns into
+ * the verbal-approval form.
  */
 export function registerEmergencySubmitted(app: App, deps: ListenerDependencies): void {
   app.view(VIEWS.emergencyRequest, async ({ ack, view, context }) => {
