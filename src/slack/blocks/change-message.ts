@@ -280,6 +280,10 @@ export function nextStepText(record: ChangeRecord): string {
       return 'When it is done, press *Complete*; if it goes wrong, *Failed* or *Rolled back*.';
     case 'closed':
       return 'Closed. Thank you.';
+    case 'pending_closure':
+      return 'Waiting for approval to close; you are told here when it is decided.';
+    case 'closure_rejected':
+      return 'Closing was refused; once the reason given is dealt with, press *Close* again.';
     default:
       return 'Record the production validation, the review if one is due, then *Close*.';
   }
