@@ -33,6 +33,7 @@ function alreadyDoneText({ ref, event }: { ref: string; event: ImplementationEve
     : `${ref} is already ${eventWords(event)}; nothing more was recorded.`;
 }
 
+const SEPARATION_KEY = '`implementation.verifier_not_implementer`';
 const roleList = (roles: readonly string[]) => roles.map((role) => `*${role}*`).join(' or ');
 
 /** The owner a form names does not hold an implementer role (on the form's owner field: plain text). */
@@ -55,9 +56,7 @@ function roleRefusalText(refusal: Extract<StepRefusal, { code: 'not_permitted' }
         'and you do not hold it now.'
       );
     case 'verifier_is_implementer':
-      return (
-        `You implemented ${ref}, so someone else verifies it (policy ` + '`implementation.verifier_not_implementer`).'
-      );
+      return `You implemented ${ref}, so someone else verifies it (policy ${SEPARATION_KEY}).`;
   }
 }
 
