@@ -413,6 +413,8 @@ export const verifications = sqliteTable('verifications', {
   checks: text('checks', { mode: 'json' }).$type<string[]>().notNull(),
   note: text('note'),
   verifiedBy: text('verified_by').notNull(),
+  /** The verifier role it was recorded in (implementation.verifier_roles); null: the owner verified. */
+  role: text('role'),
   verifiedAt: timestamp('verified_at').notNull(),
 });
 

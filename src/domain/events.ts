@@ -13,6 +13,8 @@ export type ChangeEvent =
   | 'cab_deferred'
   /** An admin reassigned one of its requirements to a named person (told to the requester). */
   | 'reassigned'
+  /** A completed change waits for one of implementation.verifier_roles to verify it (told to them). */
+  | 'verification_requested'
   /**
    * Implementation steps by the owner (9, 10, 8.4): told in the log thread, and the requester when it is
    * someone else.
@@ -27,6 +29,8 @@ export const IMPLEMENTATION_EVENTS = [
   'verified',
   'reviewed',
   'closed',
+  /** Close asked for the closure approval the policy requires (implementation.closure_approval_any_of). */
+  'closure_requested',
 ] as const;
 export type ImplementationEvent = (typeof IMPLEMENTATION_EVENTS)[number];
 

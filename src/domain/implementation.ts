@@ -164,13 +164,50 @@ export function closeRefusal(
   ref: string,
   facts: { state: ChangeState; verified: boolean; reviewed: boolean; reviewRequired: boolean; disputed: boolean },
 ): CloseRefusal | undefined {
-  if (facts.state !== 'completed' && facts.state !== 'reviewed' && !wentWrong(facts.state)) {
+  const closable: readonly ChangeState[] = ['completed', 'reviewed', 'closure_rejected'];
+  if (!closable.includes(facts.state) && !wentWrong(facts.state)) {
     return { code: 'not_run', ref, state: facts.state };
   }
   if (facts.disputed) return { code: 'disputed', ref };
   const needsVerification = !facts.verified;
   const needsReview = facts.reviewRequired && !facts.reviewed;
   return needsVerification || needsReview ? { code: 'incomplete', ref, needsVerification, needsReview } : undefined;
+}
+
+/** The steps that run the change itself; the implementer roles govern them (issue 16.5). */
+const RUN_STEPS: readonly ImplementationStep[] = ['start', 'complete', 'fail', 'roll_back'];
+
+type RolePolicy = Pick<Policy, 'implementation'>;
+
+/** Whether only the owner takes the step: every step but Verify when the policy names verifiers. */
+export function ownerTakes(step: ImplementationStep, policy: RolePolicy): boolean {
+  return step !== 'verify' || policy.implementation.verifier_roles.length === 0;
+}
+
+/** The roles whose holders may take the step (none named: no role is needed). */
+export function rolesForStep(step: ImplementationStep, policy: RolePolicy): readonly string[] {
+  if (RUN_STEPS.includes(step)) return policy.implementation.implementer_roles;
+  return step === 'verify' ? policy.implementation.verifier_roles : [];
+}
+
+/**
+ * Why the actor's roles do not let them take the step (000 5, MCP4 5.4 and 6), or undefined: the roles of the step
+ * are named and the actor holds none of them now, or the owner would verify their own change.
+ */
+export type StepRoleRefusal =
+  | { code: 'not_implementer' | 'not_verifier'; roles: readonly string[] }
+  | { code: 'verifier_is_implementer' };
+
+export function stepRoleRefusal(
+  step: ImplementationStep,
+  facts: { actorId: string; ownerId: string; heldRoles: readonly string[] },
+  policy: RolePolicy,
+): StepRoleRefusal | undefined {
+  const roles = rolesForStep(step, policy);
+  if (roles.length > 0 && !roles.some((role) => facts.heldRoles.includes(role)))
+    return { code: step === 'verify' ? 'not_verifier' : 'not_implementer', roles };
+  const separate = step === 'verify' && !ownerTakes(step, policy) && policy.implementation.verifier_not_implementer;
+  return separate && facts.actorId === facts.ownerId ? { code: 'verifier_is_implementer' } : undefined;
 }
 
 export interface StartFacts {

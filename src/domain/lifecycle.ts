@@ -24,6 +24,9 @@ export const CHANGE_STATES = [
   'pending_retro_approval',
   'retro_approved',
   'retro_rejected',
+  // Closure approved by another role (MCP4 5.6: "approved by the CTO/CISO for closure"), when the policy asks.
+  'pending_closure',
+  'closure_rejected',
 ] as const;
 export type ChangeState = (typeof CHANGE_STATES)[number];
 
@@ -57,13 +60,17 @@ export const TRANSITIONS = {
   retro_approve: { from: ['pending_retro_approval'], to: 'retro_approved', types: EMERGENCY },
   retro_reject: { from: ['pending_retro_approval'], to: 'retro_rejected', types: EMERGENCY },
   review: {
-    from: ['completed', 'failed', 'rolled_back', 'retro_approved', 'retro_rejected'],
+    from: ['completed', 'failed', 'rolled_back', 'retro_approved', 'retro_rejected', 'closure_rejected'],
     to: 'reviewed',
     types: ALL,
   },
   close: { from: ['reviewed'], to: 'closed', types: ALL },
   // A completed change whose post-implementation review is optional (low and medium risk by default).
   close_without_review: { from: ['completed'], to: 'closed', types: PLANNED },
+  // implementation.closure_approval_any_of: closing asks those roles; one approval closes the change.
+  request_closure: { from: ['completed', 'reviewed', 'closure_rejected'], to: 'pending_closure', types: ALL },
+  approve_closure: { from: ['pending_closure'], to: 'closed', types: ALL },
+  reject_closure: { from: ['pending_closure'], to: 'closure_rejected', types: ALL },
   cancel: {
     from: ['submitted', 'pending_approval', 'approved', 'scheduled', 'pending_authorization'],
     to: 'cancelled',
@@ -107,9 +114,9 @@ export function availableTransitions(change: { type: ChangeType; state: ChangeSt
 
 /**
  * The sets of requirements a change is decided on: before it runs,
- * an emergency's authorization, and its approval afterwards.
+ * an emergency's authorization, its approval afterwards, and the approval to close (when the policy asks).
  */
-export const APPROVAL_PHASES = ['approval', 'authorization', 'retro_approval'] as const;
+export const APPROVAL_PHASES = ['approval', 'authorization', 'retro_approval', 'closure'] as const;
 export type ApprovalPhase = (typeof APPROVAL_PHASES)[number];
 
 export interface DecisionStage {
@@ -136,6 +143,11 @@ const STAGES = {
     approve: 'retro_approve',
     reject: 'retro_reject',
   },
+  pending_closure: {
+    phase: 'closure',
+    approve: 'approve_closure',
+    reject: 'reject_closure',
+  },
 } as const satisfies Partial<Record<ChangeState, DecisionStage>>;
 
 /** The states a decision leads to: what the requester, the owner and the log channel are told. */
@@ -146,6 +158,8 @@ export const DECIDED_STATES = [
   'declined',
   'retro_approved',
   'retro_rejected',
+  'closed',
+  'closure_rejected',
 ] as const satisfies readonly ChangeState[];
 export type DecidedState = (typeof DECIDED_STATES)[number];
 

@@ -247,6 +247,11 @@ export const DEFAULT_IMPLEMENTATION = {
     { id: 'monitoring_alerts', label: 'Monitoring alerts normal' },
   ],
   review_risk_levels: ['high', 'critical'],
+  // POL-SEC-008 names no implementer, verifier or closure approver: the owner runs, validates and closes the change.
+  implementer_roles: [] as string[],
+  verifier_roles: [] as string[],
+  verifier_not_implementer: false,
+  closure_approval_any_of: [] as string[],
 };
 
 // 8.1 Testing by Risk Level: the kinds, which each level requires and which it recommends (3.2's "Testing" column

@@ -362,6 +362,17 @@ export const policyShape = z.strictObject({
         .max(10, 'Slack shows at most 10 checkboxes; keep 10 checks or fewer')
         .prefault(defaults.DEFAULT_IMPLEMENTATION.verification_checklist),
       review_risk_levels: z.array(identifier).prefault(defaults.DEFAULT_IMPLEMENTATION.review_risk_levels),
+      // Who owns and implements a change (000 5: the IT Administrator; MCP4 5.4: DevOps): the owner named in the
+      // form holds one of these roles, and holds it still at every Start, Complete, Failed and Rolled back. Empty:
+      // anyone.
+      implementer_roles: z.array(identifier).prefault(defaults.DEFAULT_IMPLEMENTATION.implementer_roles),
+      // Who records the production validation (MCP4 6: QA / Security verify), instead of the owner. Empty: the owner.
+      verifier_roles: z.array(identifier).prefault(defaults.DEFAULT_IMPLEMENTATION.verifier_roles),
+      // With verifier_roles: the owner, who implemented the change, may not verify it too.
+      verifier_not_implementer: z.boolean().default(defaults.DEFAULT_IMPLEMENTATION.verifier_not_implementer),
+      // Closing asks any one of these roles, and the change closes when one approves (MCP4 5.6: "approved by the
+      // CTO/CISO for closure"). Empty: the owner closes it.
+      closure_approval_any_of: z.array(identifier).prefault(defaults.DEFAULT_IMPLEMENTATION.closure_approval_any_of),
     })
     .prefault({}),
   // Tests recorded with their evidence before a change runs (POL-SEC-008 8.1; 004 5): the kinds, which each risk
@@ -646,6 +657,16 @@ export function crossReferenceIssues(policy: PolicyShape, assumed: ReadonlySet<s
   policy.implementation.review_risk_levels.forEach((level, index) => {
     checkLevel(['implementation', 'review_risk_levels', index], level);
   });
+  for (const key of ['implementer_roles', 'verifier_roles', 'closure_approval_any_of'] as const) {
+    policy.implementation[key].forEach((role, index) => {
+      checkRole(['implementation', key, index], role);
+    });
+  }
+  if (policy.implementation.verifier_not_implementer && policy.implementation.verifier_roles.length === 0)
+    issues.push({
+      path: ['implementation', 'verifier_not_implementer'],
+      message: 'needs implementation.verifier_roles: without them the owner verifies their own change',
+    });
   for (const id of duplicates(policy.implementation.verification_checklist.map((check) => check.id))) {
     issues.push({ path: ['implementation', 'verification_checklist'], message: `check "${id}" is listed twice` });
   }

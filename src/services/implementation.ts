@@ -1,3 +1,4 @@
+import { addRequirement } from '../db/approvals.js';
 import { recordAudit } from '../db/audit-log.js';
 import { type ChangeRecord, loadChangeRecord } from '../db/change-record.js';
 import { transitionChange } from '../db/change-transitions.js';
@@ -13,11 +14,14 @@ import {
   type CloseRefusal,
   closeRefusal,
   type ImplementationStep,
+  ownerTakes,
   type ReviewRecord,
   type RollbackRecord,
   reviewRequired,
   type StartRefusal,
+  type StepRoleRefusal,
   startRefusal,
+  stepRoleRefusal,
   VERIFIABLE_STATES,
 } from '../domain/implementation.js';
 import {
@@ -28,6 +32,7 @@ import {
   transitionBlocker,
 } from '../domain/lifecycle.js';
 import { type Freeze, schedulingDates } from '../domain/schedule.js';
+import type { Policy } from '../policy/schema.js';
 import { evidenceMissingFor } from './change-evidence.js';
 import { type ChangeRefusal, changeNotFound, type Refusal, type UseCaseContext } from './context.js';
 
@@ -39,13 +44,18 @@ export type StepInput =
   | { step: 'verify'; checks: string[]; note: string | null }
   | { step: 'review'; review: ReviewRecord };
 
-/** A step on one change, as the button or form asked for it. */
-export type StepRequest = StepInput & { changeId: number };
+/**
+ * A step on one change, as the button or form asked for it; `heldRoles`: those of the step's roles (rolesForStep)
+ * the actor holds now, as the listener resolved them.
+ */
+export type StepRequest = StepInput & { changeId: number; heldRoles: readonly string[] };
 
 /** Why a step may not be taken now; slack/words/implementation.ts says it. */
 export type StepRefusal =
   | ChangeRefusal
   | Refusal<'not_owner', { ref: string; ownerId: string; step: ImplementationStep }>
+  /** The policy names who implements or verifies, and the actor is not one of them (issue 16.5). */
+  | Refusal<'not_permitted', { ref: string; step: ImplementationStep; why: StepRoleRefusal }>
   /** An emergency ran when it was authorized; its paperwork is tracked on its own DM. */
   | Refusal<'emergency', { ref: string }>
   /** Its production validation (8.4) is recorded once it has run. */
@@ -117,7 +127,7 @@ const STEPS: Record<ImplementationStep, StepRule> = {
   close: {
     transition: 'close',
     event: 'closed',
-    done: (v) => v.change.state === 'closed',
+    done: (v) => v.change.state === 'closed' || v.change.state === 'pending_closure',
     tellRequester: true,
   },
 };
@@ -125,9 +135,16 @@ const STEPS: Record<ImplementationStep, StepRule> = {
 /** The steps an emergency takes through the owner's buttons: those after it ran. */
 const EMERGENCY_STEPS: readonly ImplementationStep[] = ['review', 'verify', 'close'];
 
-/** The lifecycle move a step makes from the state the change is in. */
-function transitionOf(rule: StepRule, record: ChangeRecord): TransitionName | undefined {
-  return rule.transition === 'close' && record.change.state === 'completed' ? 'close_without_review' : rule.transition;
+/** The lifecycle move a step makes from the state the change is in: closing asks for approval when the policy says. */
+function transitionOf(rule: StepRule, record: ChangeRecord, policy: Policy): TransitionName | undefined {
+  if (rule.transition !== 'close') return rule.transition;
+  if (policy.implementation.closure_approval_any_of.length > 0) return 'request_closure';
+  return record.change.state === 'completed' ? 'close_without_review' : 'close';
+}
+
+/** What a step is told as: a Close that asks for approval first is a request. */
+function eventOf(rule: StepRule, transition: TransitionName | undefined): ImplementationEvent {
+  return transition === 'request_closure' ? 'closure_requested' : rule.event;
 }
 
 function transitionRefusal(record: ChangeRecord, transition: TransitionName): StepRefusal | undefined {
@@ -136,16 +153,30 @@ function transitionRefusal(record: ChangeRecord, transition: TransitionName): St
   return blocker && { ok: false, code: 'illegal_transition', ref: record.ref, transition, type, state, blocker };
 }
 
-/** Only the owner takes implementation steps; checked before anything else is said about the change. */
-function ownerRefusal(record: ChangeRecord, step: ImplementationStep, actorId: string): StepRefusal | undefined {
+/** Who takes a step, as the button or form asked for it. */
+interface StepActor {
+  record: ChangeRecord;
+  step: ImplementationStep;
+  heldRoles: readonly string[];
+}
+
+/**
+ * Only the owner takes implementation steps (but Verify, when the policy names verifiers), holding the roles the
+ * policy names for the step; checked before anything else is said about the change.
+ */
+function actorRefusal(
+  { policy, actorId }: Pick<UseCaseContext, 'policy' | 'actorId'>,
+  { record, step, heldRoles }: StepActor,
+): StepRefusal | undefined {
   const { ownerId } = record.change;
-  return actorId === ownerId ? undefined : { ok: false, code: 'not_owner', ref: record.ref, ownerId, step };
+  const { ref } = record;
+  if (ownerTakes(step, policy) && actorId !== ownerId) return { ok: false, code: 'not_owner', ref, ownerId, step };
+  const why = stepRoleRefusal(step, { actorId, ownerId, heldRoles }, policy);
+  return why && { ok: false, code: 'not_permitted', ref, step, why };
 }
 
 /** A step on a change, checked for the person taking it; `freezes` is read only for Start, the one step they govern. */
-interface StepCheck {
-  record: ChangeRecord;
-  step: ImplementationStep;
+interface StepCheck extends StepActor {
   freezes: () => readonly Freeze[];
 }
 
@@ -178,11 +209,12 @@ function stepRefusal(
 
 function lifecycleRefusal(
   { policy, now, actorId }: Pick<UseCaseContext, 'policy' | 'now' | 'actorId'>,
-  { record, step, freezes }: StepCheck,
+  check: StepCheck,
 ): StepRefusal | undefined {
+  const { record, step, freezes } = check;
   const rule = STEPS[step];
-  const notOwner = ownerRefusal(record, step, actorId);
-  if (notOwner) return notOwner;
+  const notAllowed = actorRefusal({ policy, actorId }, check);
+  if (notAllowed) return notAllowed;
   const { ref } = record;
   // An emergency ran when it was authorized; once its paperwork is done it is reviewed, verified and closed.
   if (record.change.type === 'emergency' && !EMERGENCY_STEPS.includes(step))
@@ -197,7 +229,7 @@ function lifecycleRefusal(
         ? undefined
         : { ok: false, code: 'not_verifiable', ref, state: record.change.state };
     case 'close': {
-      const illegal = transitionRefusal(record, transitionOf(rule, record) ?? 'close');
+      const illegal = transitionRefusal(record, transitionOf(rule, record, policy) ?? 'close');
       if (illegal) return illegal;
       const why = closeRefusal(ref, {
         state: record.change.state,
@@ -209,7 +241,7 @@ function lifecycleRefusal(
       return why === undefined ? undefined : { ok: false, code: 'cannot_close', why };
     }
     default: {
-      const transition = transitionOf(rule, record);
+      const transition = transitionOf(rule, record, policy);
       return transition ? transitionRefusal(record, transition) : undefined;
     }
   }
@@ -218,9 +250,9 @@ function lifecycleRefusal(
 /** What the step writes besides its transition, and the audit data of the transition. */
 function recordStep(
   tx: DbExecutor,
-  { actorId, now }: Pick<UseCaseContext, 'actorId' | 'now'>,
+  { actorId, now, policy }: Pick<UseCaseContext, 'actorId' | 'now' | 'policy'>,
   record: ChangeRecord,
-  input: StepInput,
+  input: StepRequest,
 ): Record<string, unknown> | undefined {
   const changeId = record.change.id;
   switch (input.step) {
@@ -258,20 +290,29 @@ function recordStep(
         durationMinutes: rollback.durationMinutes,
       };
     }
-    case 'verify':
+    case 'verify': {
+      // The verifier role it was recorded in, when the policy names verifiers (MCP4 6).
+      const role = policy.implementation.verifier_roles.find((held) => input.heldRoles.includes(held)) ?? null;
       insertVerification(tx, {
         changeId,
         checks: input.checks,
         note: input.note,
         verifiedBy: actorId,
+        role,
         verifiedAt: now,
       });
       recordAudit(
         tx,
-        { changeId, actorId, type: 'change.verified', data: { checks: input.checks, note: input.note } },
+        {
+          changeId,
+          actorId,
+          type: 'change.verified',
+          data: { checks: input.checks, note: input.note, ...(role ? { role } : {}), via: 'form' },
+        },
         now,
       );
       return undefined;
+    }
     case 'review':
       insertReview(tx, {
         changeId,
@@ -281,9 +322,49 @@ function recordStep(
         reviewedAt: now,
       });
       return { outcome: record.change.state };
+    case 'complete':
+      askVerifiers(tx, { policy, now, actorId }, record);
+      return undefined;
+    case 'close':
+      return closureRequested(tx, { policy, now }, record);
     default:
       return undefined;
   }
+}
+
+/** Under implementation.verifier_roles the change waits for a verifier (MCP4 6): they are told, with Verify. */
+function askVerifiers(
+  tx: DbExecutor,
+  { policy, now, actorId }: Pick<UseCaseContext, 'policy' | 'now' | 'actorId'>,
+  record: ChangeRecord,
+): void {
+  const roles = policy.implementation.verifier_roles;
+  if (roles.length === 0) return;
+  const changeId = record.change.id;
+  enqueue(
+    tx,
+    { kind: 'notify_roles', changeId, roles: [...roles], exclude: [actorId], event: 'verification_requested' },
+    now,
+  );
+}
+
+/**
+ * Close under implementation.closure_approval_any_of: any one of the roles approves closing (MCP4 5.6), asked through
+ * the approval requests. Asked again after a refusal, the same requirements wait again.
+ */
+function closureRequested(
+  tx: DbExecutor,
+  { policy, now }: Pick<UseCaseContext, 'policy' | 'now'>,
+  record: ChangeRecord,
+): Record<string, unknown> | undefined {
+  const roles = policy.implementation.closure_approval_any_of;
+  if (roles.length === 0) return undefined;
+  const changeId = record.change.id;
+  const existing = new Set(record.requirements.filter((r) => r.phase === 'closure').map((r) => r.role));
+  for (const role of roles.filter((role) => !existing.has(role)))
+    addRequirement(tx, { changeId, phase: 'closure', role, approvalsNeeded: 1, alternative: true });
+  enqueue(tx, { kind: 'request_approvals', changeId }, now);
+  return { closureApprovers: roles };
 }
 
 /**
@@ -292,29 +373,35 @@ function recordStep(
  * audit event are written together, and the messages about the change are queued for an update.
  */
 export function takeStep(ctx: UseCaseContext, input: StepRequest): StepOutcome {
-  const { now, actorId } = ctx;
-  const { changeId } = input;
-  const rule = STEPS[input.step];
+  const { now, actorId, policy } = ctx;
+  const { changeId, step, heldRoles } = input;
+  const rule = STEPS[step];
   return ctx.db.transaction(
     (tx): StepOutcome => {
       const record = loadChangeRecord(tx, changeId);
       if (!record) return changeNotFound;
-      const notOwner = ownerRefusal(record, input.step, actorId);
-      if (notOwner) return notOwner;
-      if (rule.done(record)) return { ok: true, ref: record.ref, event: rule.event, taken: false };
-      const refusal = stepRefusal(ctx, { record, step: input.step, freezes: () => freezesFromNow(tx, ctx) });
+      const notAllowed = actorRefusal(ctx, { record, step, heldRoles });
+      if (notAllowed) return notAllowed;
+      if (rule.done(record)) return { ok: true, ref: record.ref, event: doneEvent(rule, record), taken: false };
+      const refusal = stepRefusal(ctx, { record, step, heldRoles, freezes: () => freezesFromNow(tx, ctx) });
       if (refusal) return refusal;
       const data = recordStep(tx, ctx, record, input);
-      const transition = transitionOf(rule, record);
+      const transition = transitionOf(rule, record, policy);
+      const event = eventOf(rule, transition);
       if (transition) transitionChange(tx, record.change, { transition, actorId, data }, now);
       enqueue(tx, { kind: 'refresh_messages', changeId }, now);
-      enqueue(tx, { kind: 'notify_log', changeId, event: rule.event }, now);
+      enqueue(tx, { kind: 'notify_log', changeId, event }, now);
       if (rule.tellRequester && record.change.requesterId !== actorId)
-        enqueue(tx, { kind: 'notify_user', changeId, userId: record.change.requesterId, event: rule.event }, now);
-      return { ok: true, ref: record.ref, event: rule.event, taken: true };
+        enqueue(tx, { kind: 'notify_user', changeId, userId: record.change.requesterId, event }, now);
+      return { ok: true, ref: record.ref, event, taken: true };
     },
     { behavior: 'immediate' },
   );
+}
+
+/** What a step found done already is told as: a Close still waiting for its approval is a request. */
+function doneEvent(rule: StepRule, record: ChangeRecord): ImplementationEvent {
+  return record.change.state === 'pending_closure' ? 'closure_requested' : rule.event;
 }
 
 /** The freezes that bear on starting now: those in force and those the next window must avoid. */
@@ -323,12 +410,10 @@ function freezesFromNow(db: DbExecutor, { policy, now }: Pick<UseCaseContext, 'p
 }
 
 /** Whether the step may be taken now, for the button that opens its form (read only). */
-export function formRefusal(
-  ctx: UseCaseContext,
-  { record, step }: { record: ChangeRecord; step: ImplementationStep },
-): StepRefusal | undefined {
-  const notOwner = ownerRefusal(record, step, ctx.actorId);
-  if (notOwner) return notOwner;
+export function formRefusal(ctx: UseCaseContext, actor: StepActor): StepRefusal | undefined {
+  const { record, step } = actor;
+  const notAllowed = actorRefusal(ctx, actor);
+  if (notAllowed) return notAllowed;
   if (STEPS[step].done(record)) return { ok: false, code: 'already_done', ref: record.ref, event: STEPS[step].event };
-  return stepRefusal(ctx, { record, step, freezes: () => freezesFromNow(ctx.db, ctx) });
+  return stepRefusal(ctx, { ...actor, freezes: () => freezesFromNow(ctx.db, ctx) });
 }

@@ -116,6 +116,23 @@ export async function holdsRoleNow(
   }
 }
 
+/**
+ * Which of the roles the user holds now, through the listeners' cached directory (no Slack call when `roles` is
+ * empty); undefined when Slack could not say.
+ */
+export async function rolesHeldNow(
+  directory: RoleDirectory,
+  roles: readonly string[],
+  userId: string,
+): Promise<string[] | undefined> {
+  try {
+    const members = await resolveRoles(directory, roles);
+    return [...members].flatMap(([role, holders]) => (holders.includes(userId) ? [role] : []));
+  } catch {
+    return undefined;
+  }
+}
+
 /** What to tell someone whose role could not be checked. */
 export const ROLE_CHECK_FAILED =
   'Slack did not answer when Cabinet checked your role; nothing was recorded. Try again in a moment.';

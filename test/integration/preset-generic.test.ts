@@ -85,6 +85,28 @@ afterEach(async () => {
   running = undefined;
 });
 
+describe('generic (000) who implements (issue 16.5)', () => {
+  it('000 5 "IT Administrator: submits and implements changes": the owner must be an IT Administrator', async () => {
+    const app = await start();
+    // The Security Lead asks for a change and names themself owner: refused on the form's owner field.
+    const refused = await submitChangeForm(app, SECURITY_LEAD, { ...defaultChangeForm(app.clock.now()) });
+    expect(JSON.stringify(refused.json)).toContain(
+      'The owner implements the change, so pick someone holding it_admin (policy implementer_roles).',
+    );
+    expect(changeRow(app)).toBeUndefined();
+    const emergency = await submitEmergencyForm(app, CTO, { ownerId: CTO });
+    expect(JSON.stringify(emergency.json)).toContain('pick someone holding it_admin');
+    expect(changeRow(app)).toBeUndefined();
+
+    const named = await submitChangeForm(app, SECURITY_LEAD, {
+      ...defaultChangeForm(app.clock.now()),
+      ownerId: IT_ADMIN,
+    });
+    expect(named.text).toBe('');
+    expect(changeRow(app)).toMatchObject({ requesterId: SECURITY_LEAD, ownerId: IT_ADMIN });
+  });
+});
+
 describe('generic (000) normal and standard changes', () => {
   it('000 4.2, 4.4, 7: the Security Lead and the CTO approve; no windows; a high-risk change is reviewed', async () => {
     const app = await start();

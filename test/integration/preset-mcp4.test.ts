@@ -1,8 +1,11 @@
 // Issue 16.10: the `mcp4` preset (document 002, MCP4.ai Change Management Policy) walked end to end over signed
 // HTTP: peer review plus the CTO or the CISO (any one of them), DevOps deploys at any time (no CAB, no windows), the
-// owner reviews every change, emergencies authorized verbally or in chat, documented at once, reviewed in 48 hours.
+// owner reviews every change, QA / Security verify it and the CTO or CISO approve its closure, emergencies authorized
+// verbally or in chat, documented at once, reviewed in 48 hours.
+import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ACTIONS } from '../../src/slack/ids.js';
+import { auditEvents, verifications } from '../../src/db/schema.js';
+import { ACTIONS, IMPLEMENTATION_ACTIONS } from '../../src/slack/ids.js';
 import {
   approve,
   clickButton,
@@ -12,6 +15,7 @@ import {
   submitDocumentation,
   submitEmergencyForm,
   submitEvidence,
+  submitRejectReason,
   submitVerbalApproval,
 } from '../support/interactions.js';
 import {
@@ -20,17 +24,18 @@ import {
   clickAndRead,
   decisionsOf,
   HOUR,
-  implementAndClose,
   MINUTE,
   paperworkDue,
   paperworkOpen,
   presetFile,
   recipientsOf,
+  recordOwedEvidence,
   requiredRoles,
   reviewAll,
   startPreset,
   statesOf,
   step,
+  toldTo,
   untilAsked,
   untilState,
   verifyAll,
@@ -49,25 +54,26 @@ const WEDNESDAY = '2026-11-18T15:00:00Z';
 // Friday 20 Nov 2026, 16:00 in New York: no POL-SEC-008 window would allow it.
 const FRIDAY_AFTERNOON = new Date('2026-11-20T21:00:00Z');
 
-const FILE = presetFile(
-  'mcp4',
-  `roles:
+const fileWith = (qaSecurity: readonly string[]) =>
+  presetFile(
+    'mcp4',
+    `roles:
   peer: [${PEERS.join(', ')}]
   cto: [${CTO}]
   ciso: [${CISO}]
   devops: [${DEVOPS}]
-  qa_security: [${QA_SECURITY}]
+  qa_security: [${qaSecurity.join(', ')}]
   compliance_officer: [${COMPLIANCE_OFFICER}]
 channels: { log: C0LOG0001 }
 standard_changes:
   - { id: ui_copy, title: UI copy update }
   - { id: docker_rebuild, title: Routine Docker rebuild, approver_roles: [peer] }
 `,
-);
+  );
 
 let running: TestApp | undefined;
-async function start(): Promise<TestApp> {
-  running = await startPreset(FILE, WEDNESDAY);
+async function start(qaSecurity: readonly string[] = [QA_SECURITY]): Promise<TestApp> {
+  running = await startPreset(fileWith(qaSecurity), WEDNESDAY);
   return running;
 }
 afterEach(async () => {
@@ -87,6 +93,33 @@ async function submitted(app: TestApp, requesterId: string, changeType = 'normal
   expect(response.text).toBe('');
 }
 
+/** Who verified the change, in which role. */
+const verifiedBy = (app: TestApp, id = 1) =>
+  app.database.db.select().from(verifications).where(eq(verifications.changeId, id)).get();
+
+/**
+ * 5.4, 6, 5.6 after approval: DevOps deploys, QA / Security verify (asked when it completes), the owner reviews,
+ * and closing waits for the CTO or CISO; `closer` approves it.
+ */
+async function deployVerifyClose(app: TestApp, options: { ref?: string; closer?: string } = {}): Promise<void> {
+  const { ref = 'CHG-1', closer = CTO } = options;
+  const id = Number(ref.slice(4));
+  expect(await step(app, DEVOPS, 'start', ref)).toBe(`${ref} is started.`);
+  expect(await step(app, DEVOPS, 'complete', ref)).toBe(`${ref} is completed.`);
+  await untilAsked(app, `*${ref}`, [QA_SECURITY]);
+  // 5.5 "functional, regression and security testing": recorded by the owner before QA / Security verify.
+  await recordOwedEvidence(app, DEVOPS, 'verify', id);
+  await verifyAll(app, QA_SECURITY, ref);
+  expect(verifiedBy(app, id)).toMatchObject({ verifiedBy: QA_SECURITY, role: 'qa_security' });
+  await reviewAll(app, DEVOPS, ref);
+  expect(await step(app, DEVOPS, 'close', ref)).toBe(`${ref} waits for approval to close; its approvers are asked.`);
+  await untilState(app, 'pending_closure', id);
+  expect(requiredRoles(app, 'closure', id)).toEqual(['ciso', 'cto']);
+  await untilAsked(app, 'Approval to close requested', [closer]);
+  await approve(app, closer, `${ref}:closure`);
+  await untilState(app, 'closed', id);
+}
+
 describe('mcp4 (002) normal changes', () => {
   it('002 5.3, 5.4, 5.6: peer review and the CTO approve; DevOps deploys; the owner reviews it', async () => {
     const app = await start();
@@ -104,9 +137,11 @@ describe('mcp4 (002) normal changes', () => {
     // 2 "no deployment windows": Friday afternoon is as good as any time.
     app.clock.set(FRIDAY_AFTERNOON);
     expect(await step(app, DEVELOPER, 'start')).toBe(`Only the change owner, <@${DEVOPS}>, can start CHG-1.`);
-    // 5.6 "reviewed by the change owner": every change, not only high-risk ones.
-    await implementAndClose(app, DEVOPS, { review: true });
-    expect(statesOf(app).slice(-4)).toEqual(['implementing', 'completed', 'reviewed', 'closed']);
+    // 5.6 "reviewed by the change owner": every change, not only high-risk ones; "approved by the CTO/CISO for
+    // closure".
+    await deployVerifyClose(app);
+    expect(statesOf(app).slice(-5)).toEqual(['implementing', 'completed', 'reviewed', 'pending_closure', 'closed']);
+    expect(decisionsOf(app).at(-1)).toBe(`${CTO}:cto:button`);
   }, 20_000);
 
   it('002 5.3 "CTO/CISO": a change the CTO requests is approved by the CISO, the record naming the CISO', async () => {
@@ -141,6 +176,7 @@ describe('mcp4 (002) normal changes', () => {
     const app = await start();
     const response = await submitChangeForm(app, DEVELOPER, {
       ...defaultChangeForm(app.clock.now()),
+      ownerId: DEVOPS,
       securityTriggers: ['encryption'],
       reviewRules: ['compliance'],
     });
@@ -165,7 +201,7 @@ describe('mcp4 (002) standard changes', () => {
     await untilState(app, 'approved', 2);
 
     app.clock.set(FRIDAY_AFTERNOON);
-    await implementAndClose(app, DEVOPS, { ref: 'CHG-2', review: true });
+    await deployVerifyClose(app, { ref: 'CHG-2', closer: CISO });
     expect(changeRow(app, 2)?.state).toBe('closed');
   }, 20_000);
 });
@@ -216,14 +252,126 @@ describe('mcp4 (002) emergencies', () => {
     await submitEvidence(app, DEVOPS, 'CHG-1:root_cause_analysis', 'A config flag shipped enabled by default.');
     expect(paperworkOpen(app)).toEqual([]);
     await reviewAll(app, DEVOPS);
-    await verifyAll(app, DEVOPS);
-    expect(await step(app, DEVOPS, 'close')).toBe('CHG-1 is closed.');
-    expect(statesOf(app).slice(-3)).toEqual(['retro_approved', 'reviewed', 'closed']);
+    await verifyAll(app, QA_SECURITY);
+    expect(await step(app, DEVOPS, 'close')).toBe('CHG-1 waits for approval to close; its approvers are asked.');
+    await approve(app, CISO, 'CHG-1:closure');
+    await untilState(app, 'closed');
+    expect(statesOf(app).slice(-4)).toEqual(['retro_approved', 'reviewed', 'pending_closure', 'closed']);
     // The CTO confirms the chat approval in writing afterwards.
     await clickButton(app, CTO, ACTIONS.confirmVerbal, 'VA-1');
     await eventually(
       () => app.slack.callsTo('response_url').some((call) => String(call.params.text).includes('is confirmed')),
       "the CTO's confirmation",
     );
+  });
+});
+
+describe('mcp4 (002) who implements, verifies and closes (issue 16.5)', () => {
+  it('002 5.4 "executed by authorized DevOps engineers": other owners are refused; only DevOps deploy', async () => {
+    const app = await start();
+    const refused = await submitChangeForm(app, DEVELOPER, { ...defaultChangeForm(app.clock.now()) });
+    expect(JSON.stringify(refused.json)).toContain('pick someone holding devops (policy implementer_roles)');
+    expect(changeRow(app)).toBeUndefined();
+    const emergency = await submitEmergencyForm(app, DEVELOPER, { ownerId: DEVELOPER });
+    expect(JSON.stringify(emergency.json)).toContain('pick someone holding devops');
+
+    await submitted(app, DEVELOPER);
+    await approve(app, 'U0PEER001', 'CHG-1');
+    await approve(app, CTO, 'CHG-1');
+    await untilState(app, 'approved');
+    app.clock.set(FRIDAY_AFTERNOON);
+    expect(await step(app, DEVOPS, 'start')).toBe('CHG-1 is started.');
+    // DevOps left the role: checked again at every click, so Complete is refused until someone gives it back.
+    app.policy.roles.devops = [];
+    app.clock.advance(2 * MINUTE);
+    expect(await step(app, DEVOPS, 'complete')).toBe(
+      'Only someone holding *devops* can complete CHG-1 (policy `implementation.implementer_roles`), and you do not ' +
+        'hold it now.',
+    );
+    expect(changeRow(app)?.state).toBe('implementing');
+  });
+
+  it('002 6 "QA / Security Team: verify": the owner may not verify; QA is asked on Complete and recorded', async () => {
+    const app = await start();
+    await submitted(app, DEVELOPER);
+    await approve(app, 'U0PEER001', 'CHG-1');
+    await approve(app, CTO, 'CHG-1');
+    await untilState(app, 'approved');
+    app.clock.set(FRIDAY_AFTERNOON);
+    await step(app, DEVOPS, 'start');
+    await step(app, DEVOPS, 'complete');
+    const askedToVerify = () =>
+      app.slack
+        .callsTo('chat.postMessage')
+        .filter((call) => String(call.params.text).includes('as a verifier, press *Verify*'))
+        .map((call) => call.params.channel);
+    await eventually(() => askedToVerify().length > 0, 'QA / Security asked to verify');
+    expect(askedToVerify()).toEqual([`D${QA_SECURITY.slice(1)}`]);
+    expect(await clickAndRead(app, DEVOPS, IMPLEMENTATION_ACTIONS.verify, 'CHG-1')).toBe(
+      'Only someone holding *qa_security* can verify CHG-1 (policy `implementation.verifier_roles`), and you do not ' +
+        'hold it now.',
+    );
+    // Closing before the verification: refused, whoever asks.
+    await reviewAll(app, DEVOPS);
+    expect(await step(app, DEVOPS, 'close')).toBe(
+      'CHG-1 cannot close yet: it still needs the production validation checklist (Verify, 8.4).',
+    );
+    await verifyAll(app, QA_SECURITY);
+    const verified = app.database.db.select().from(auditEvents).where(eq(auditEvents.type, 'change.verified')).get();
+    expect(verified).toMatchObject({ actorId: QA_SECURITY, changeId: 1 });
+    expect(verified?.data).toMatchObject({ role: 'qa_security', via: 'form' });
+  });
+
+  it('002 6 with 5.4: a DevOps engineer who is also in QA / Security does not verify what they deployed', async () => {
+    const app = await start([QA_SECURITY, DEVOPS]);
+    await submitted(app, DEVELOPER);
+    await approve(app, 'U0PEER001', 'CHG-1');
+    await approve(app, CTO, 'CHG-1');
+    await untilState(app, 'approved');
+    app.clock.set(FRIDAY_AFTERNOON);
+    await step(app, DEVOPS, 'start');
+    await step(app, DEVOPS, 'complete');
+    expect(await clickAndRead(app, DEVOPS, IMPLEMENTATION_ACTIONS.verify, 'CHG-1')).toBe(
+      'You implemented CHG-1, so someone else verifies it (policy `implementation.verifier_not_implementer`).',
+    );
+    await verifyAll(app, QA_SECURITY);
+    expect(verifiedBy(app)?.verifiedBy).toBe(QA_SECURITY);
+  });
+
+  it('002 5.6 "approved by the CTO/CISO for closure": a refusal sends it back; the owner asks again', async () => {
+    const app = await start();
+    await submitted(app, DEVELOPER);
+    await approve(app, 'U0PEER001', 'CHG-1');
+    await approve(app, CTO, 'CHG-1');
+    await untilState(app, 'approved');
+    app.clock.set(FRIDAY_AFTERNOON);
+    await step(app, DEVOPS, 'start');
+    await step(app, DEVOPS, 'complete');
+    await verifyAll(app, QA_SECURITY);
+    await reviewAll(app, DEVOPS);
+    expect(await step(app, DEVOPS, 'close')).toBe('CHG-1 waits for approval to close; its approvers are asked.');
+    expect(await step(app, DEVOPS, 'close')).toBe(
+      'CHG-1 already waits for approval to close; nothing more was recorded.',
+    );
+    await untilAsked(app, 'Approval to close requested', [CTO, CISO]);
+    // The owner, and anyone not holding cto or ciso, may not approve the closure.
+    await approve(app, DEVOPS, 'CHG-1:closure');
+    await approve(app, QA_SECURITY, 'CHG-1:closure');
+    expect(changeRow(app)?.state).toBe('pending_closure');
+
+    expect((await submitRejectReason(app, CISO, 'CHG-1:closure', 'Lessons learned are missing')).text).toBe('');
+    await untilState(app, 'closure_rejected');
+    await eventually(() => toldTo(app, DEVOPS, 'Closing *CHG-1'), 'the owner told of the refusal');
+    expect(await step(app, DEVOPS, 'close')).toBe('CHG-1 waits for approval to close; its approvers are asked.');
+    await approve(app, CTO, 'CHG-1:closure');
+    await untilState(app, 'closed');
+    expect(statesOf(app).slice(-4)).toEqual(['pending_closure', 'closure_rejected', 'pending_closure', 'closed']);
+    expect(decisionsOf(app).slice(-2)).toEqual([`${CISO}:ciso:button`, `${CTO}:cto:button`]);
+    const closedBy = app.database.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.type, 'change.approve_closure'))
+      .get();
+    expect(closedBy).toMatchObject({ actorId: CTO, toState: 'closed' });
   });
 });

@@ -320,7 +320,12 @@ describe('isAskedNow', () => {
 describe('decisionEligibility', () => {
   const CHANGE = 'CHG-42';
   /** The states in which a change waits for a decision, written out by hand. */
-  const DECIDING: readonly ChangeState[] = ['pending_approval', 'pending_authorization', 'pending_retro_approval'];
+  const DECIDING: readonly ChangeState[] = [
+    'pending_approval',
+    'pending_authorization',
+    'pending_retro_approval',
+    'pending_closure',
+  ];
   const PEER_A = 'U0PEERA01';
   const PEER_B = 'U0PEERB01';
   const MANAGER = 'U0MGR0001';
@@ -435,7 +440,7 @@ describe('decisionEligibility', () => {
     });
 
     it.each(CHANGE_STATES.filter((state) => !DECIDING.includes(state)))(
-      'every state but the three deciding ones is refused, naming the change and the state: %s',
+      'every state but the four deciding ones is refused, naming the change and the state: %s',
       (state) => {
         const result = worded(decisionEligibility(context({ state }), PEER_A));
         expect(result).toEqual({
@@ -445,9 +450,9 @@ describe('decisionEligibility', () => {
       },
     );
 
-    it('fifteen states are refused, among them the outcomes of every phase', () => {
+    it('sixteen states are refused, among them the outcomes of every phase', () => {
       const refused = CHANGE_STATES.filter((state) => !decisionEligibility(context({ state }), PEER_A).ok);
-      expect(refused).toHaveLength(15);
+      expect(refused).toHaveLength(16);
       for (const state of [
         'approved',
         'rejected',
@@ -455,6 +460,8 @@ describe('decisionEligibility', () => {
         'declined',
         'retro_approved',
         'retro_rejected',
+        'closed',
+        'closure_rejected',
       ] as const) {
         expect(refused, state).toContain(state);
       }

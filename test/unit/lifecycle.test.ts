@@ -58,11 +58,21 @@ const LEGAL: readonly Legal[] = [
   { transition: 'retro_reject', type: E, from: 'pending_retro_approval', to: 'retro_rejected' },
   // Every type: post-change review (6.2 "Post-Change Review"), close, cancel before anything runs.
   ...[S, N, E].flatMap((type) =>
-    (['completed', 'failed', 'rolled_back', 'retro_approved', 'retro_rejected'] as const).map(
+    (['completed', 'failed', 'rolled_back', 'retro_approved', 'retro_rejected', 'closure_rejected'] as const).map(
       (from): Legal => ({ transition: 'review', type, from, to: 'reviewed' }),
     ),
   ),
   ...[S, N, E].map((type): Legal => ({ transition: 'close', type, from: 'reviewed', to: 'closed' })),
+  // Issue 16.5 (MCP4 5.6 "approved by the CTO/CISO for closure"): closing asks for approval when the policy says.
+  ...[S, N, E].flatMap((type) =>
+    (['completed', 'reviewed', 'closure_rejected'] as const).map(
+      (from): Legal => ({ transition: 'request_closure', type, from, to: 'pending_closure' }),
+    ),
+  ),
+  ...[S, N, E].map((type): Legal => ({ transition: 'approve_closure', type, from: 'pending_closure', to: 'closed' })),
+  ...[S, N, E].map(
+    (type): Legal => ({ transition: 'reject_closure', type, from: 'pending_closure', to: 'closure_rejected' }),
+  ),
   ...[S, N, E].flatMap((type) =>
     (['submitted', 'pending_approval', 'approved', 'scheduled', 'pending_authorization'] as const).map(
       (from): Legal => ({ transition: 'cancel', type, from, to: 'cancelled' }),
@@ -75,11 +85,12 @@ const isLegal = (type: ChangeType, from: ChangeState, transition: TransitionName
   LEGAL.some((move) => move.type === type && move.from === from && move.transition === transition);
 
 describe('legal transitions', () => {
-  it('the hand-written table has the expected size (64 moves) and the 19 expected names', () => {
-    expect(LEGAL).toHaveLength(64);
+  it('the hand-written table has the expected size (82 moves) and the 22 expected names', () => {
+    expect(LEGAL).toHaveLength(82);
     expect([...TRANSITION_NAMES].sort()).toEqual(
       [
         'approve',
+        'approve_closure',
         'authorize',
         'cancel',
         'close',
@@ -89,7 +100,9 @@ describe('legal transitions', () => {
         'fail',
         'pre_approve',
         'reject',
+        'reject_closure',
         'request_approval',
+        'request_closure',
         'request_authorization',
         'request_retro_approval',
         'retro_approve',
@@ -122,8 +135,8 @@ describe('everything else is refused with ILLEGAL_TRANSITION', () => {
   );
 
   it('the generated list covers every other (type, state, transition) triple', () => {
-    expect(illegal).toHaveLength(CHANGE_TYPES.length * CHANGE_STATES.length * TRANSITION_NAMES.length - 64);
-    expect(CHANGE_TYPES.length * CHANGE_STATES.length * TRANSITION_NAMES.length).toBe(3 * 18 * 19);
+    expect(illegal).toHaveLength(CHANGE_TYPES.length * CHANGE_STATES.length * TRANSITION_NAMES.length - 82);
+    expect(CHANGE_TYPES.length * CHANGE_STATES.length * TRANSITION_NAMES.length).toBe(3 * 20 * 22);
   });
 
   it('every illegal (type, state, transition) triple throws DomainError ILLEGAL_TRANSITION', () => {
@@ -450,7 +463,9 @@ describe('availableTransitions', () => {
     { type: 'normal', state: 'implementing', expected: ['complete', 'fail', 'roll_back'] },
     { type: 'emergency', state: 'implementing', expected: [] },
     { type: 'normal', state: 'failed', expected: ['roll_back', 'review'] },
-    { type: 'standard', state: 'reviewed', expected: ['close'] },
+    { type: 'standard', state: 'reviewed', expected: ['close', 'request_closure'] },
+    { type: 'normal', state: 'pending_closure', expected: ['approve_closure', 'reject_closure'] },
+    { type: 'emergency', state: 'closure_rejected', expected: ['review', 'request_closure'] },
     { type: 'normal', state: 'rejected', expected: [] },
     { type: 'normal', state: 'cancelled', expected: [] },
     { type: 'emergency', state: 'closed', expected: [] },
@@ -536,18 +551,30 @@ describe('decisionStage', () => {
         rejected: 'rejected in retro-approval',
       },
     },
+    {
+      name: 'MCP4 5.6 approval to close (implementation.closure_approval_any_of)',
+      state: 'pending_closure',
+      types: [S, N, E],
+      phase: 'closure',
+      approve: 'approve_closure',
+      approvedTo: 'closed',
+      reject: 'reject_closure',
+      rejectedTo: 'closure_rejected',
+      words: { approve: 'Approve closure', reject: 'Refuse closure', approved: 'closed', rejected: 'refused closure' },
+    },
   ];
   const DECIDING: readonly ChangeState[] = STAGE_ROWS.map((row) => row.state);
 
-  it('APPROVAL_PHASES are the three phases, in order, each decided in exactly one state', () => {
-    expect(APPROVAL_PHASES).toEqual(['approval', 'authorization', 'retro_approval']);
+  it('APPROVAL_PHASES are the four phases, in order, each decided in exactly one state', () => {
+    expect(APPROVAL_PHASES).toEqual(['approval', 'authorization', 'retro_approval', 'closure']);
     expect(STAGE_ROWS.map((row) => row.phase)).toEqual([...APPROVAL_PHASES]);
   });
 
-  it('DECIDING_STATES are exactly pending_approval, pending_authorization and pending_retro_approval', () => {
+  it('DECIDING_STATES are exactly the pending approval, authorization, retro-approval and closure states', () => {
     expect([...DECIDING_STATES].sort()).toEqual([
       'pending_approval',
       'pending_authorization',
+      'pending_closure',
       'pending_retro_approval',
     ]);
   });
@@ -587,9 +614,9 @@ describe('decisionStage', () => {
     expect(decisionStage(state)).toBeUndefined();
   });
 
-  it('15 states wait for no decision, among them the ones the decisions lead to', () => {
+  it('16 states wait for no decision, among them the ones the decisions lead to', () => {
     const undecided = CHANGE_STATES.filter((state) => decisionStage(state) === undefined);
-    expect(undecided).toHaveLength(15);
+    expect(undecided).toHaveLength(16);
     for (const state of [
       'approved',
       'rejected',
@@ -597,6 +624,8 @@ describe('decisionStage', () => {
       'declined',
       'retro_approved',
       'retro_rejected',
+      'closed',
+      'closure_rejected',
     ] as const) {
       expect(undecided, state).toContain(state);
     }

@@ -67,6 +67,8 @@ export const generic = {
     required_before: 'start',
   },
   // 7: significant or failed changes are reviewed; high-risk ones in a short retrospective.
-  implementation: { review_risk_levels: ['high', 'critical'] },
+  // 5 "IT Administrator: submits and implements changes", 4.4 "must document successful completion": the owner is an
+  // IT Administrator, who runs, validates and closes the change.
+  implementation: { review_risk_levels: ['high', 'critical'], implementer_roles: ['it_admin'] },
   auditor_roles: ['cto'],
 };

@@ -65,6 +65,15 @@ export const mcp4 = {
     ],
   },
   // 5.6: every completed change is reviewed by its owner (actual vs expected, incidents, lessons learned).
-  implementation: { review_risk_levels: ['low', 'medium', 'high', 'critical'] },
+  // 5.4 "Production deployments executed by authorized DevOps engineers"; 6 "QA / Security Team: verify change does not
+  // compromise functionality or security posture" (not the engineer who deployed it); 5.6 "approved by the CTO/CISO
+  // for closure".
+  implementation: {
+    review_risk_levels: ['low', 'medium', 'high', 'critical'],
+    implementer_roles: ['devops'],
+    verifier_roles: ['qa_security'],
+    verifier_not_implementer: true,
+    closure_approval_any_of: ['cto', 'ciso'],
+  },
   auditor_roles: ['compliance_officer', 'ciso'],
 };

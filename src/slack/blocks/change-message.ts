@@ -14,7 +14,12 @@ import { describeState, PHASE_WORDS } from '../words/states.js';
 import { button, context, divider, header, MODAL_BLOCK_LIMIT, section, slackDate, truncate } from './blocks.js';
 import { evidenceButtons, evidenceDetailFields, evidenceLines } from './change-evidence.js';
 import { emergencyBlocks, emergencyButtons } from './emergency.js';
-import { implementationButtons, implementationDetailFields, implementationLines } from './implementation.js';
+import {
+  implementationButtons,
+  implementationDetailFields,
+  implementationLines,
+  verifyButton,
+} from './implementation.js';
 import { escapeMrkdwn, mentionMember } from './mrkdwn.js';
 import { reassignBlocks } from './reassign.js';
 import { conflictText } from './schedule.js';
@@ -37,6 +42,7 @@ const PHASE_TITLES: Record<ApprovalPhase, string> = {
   approval: 'Approvals',
   authorization: 'Authorization (POL-SEC-008 6.3)',
   retro_approval: 'Formal approval after the fact (6.4)',
+  closure: 'Approval to close',
 };
 
 function nextMeetingText(policy: Policy, now: Date): string {
@@ -285,7 +291,9 @@ export function approvalRequestMessage(
       ? 'Emergency authorization requested'
       : phase === 'retro_approval'
         ? 'Formal approval requested for emergency'
-        : 'Approval requested';
+        : phase === 'closure'
+          ? 'Approval to close requested'
+          : 'Approval requested';
   return {
     text: `${open ? asking : statusLine(record)}: ${record.ref} · ${escapeMrkdwn(record.change.title)}`,
     blocks: [
@@ -332,6 +340,10 @@ export function nextStepText(record: ChangeRecord): string {
       return 'When it is done, press *Complete*; if it goes wrong, *Failed* or *Rolled back*.';
     case 'closed':
       return 'Closed. Thank you.';
+    case 'pending_closure':
+      return 'Waiting for approval to close; you are told here when it is decided.';
+    case 'closure_rejected':
+      return 'Closing was refused; once the reason given is dealt with, press *Close* again.';
     default:
       return 'Record the production validation, the review if one is due, then *Close*.';
   }
@@ -528,6 +540,18 @@ function noticeText(record: ChangeRecord, policy: Policy, event: ChangeEvent, no
       return `The post-implementation review of ${title} is recorded.`;
     case 'closed':
       return `${title} is closed.`;
+    case 'verification_requested':
+      return (
+        `${title} was implemented by ${mentionMember(record.change.ownerId)} and waits for its production ` +
+        'validation (8.4): as a verifier, press *Verify* once you have checked it.'
+      );
+    case 'closure_requested':
+      return `${title} is ready to close; it waits for approval to close from:\n${whoMustApprove(record, policy, now)}`;
+    case 'closure_rejected':
+      return (
+        `Closing ${title} was refused by ${lastRejection(record)}. Its owner can close it again once that is ` +
+        'dealt with.'
+      );
   }
 }
 
@@ -546,7 +570,11 @@ export function changeNotice(
   const evidence: types.KnownBlock[] = owedFirst
     ? [{ type: 'actions', block_id: 'evidence', elements: evidenceButtons(record, policy) }]
     : [];
-  return { text, blocks: [section(text), context(footer), ...evidence] };
+  const verify: types.KnownBlock[] =
+    event === 'verification_requested'
+      ? [{ type: 'actions', block_id: 'verify', elements: [verifyButton(record)] }]
+      : [];
+  return { text, blocks: [section(text), ...verify, context(footer), ...evidence] };
 }
 
 /** A short log-channel line when a change moves on, posted in the thread of its log message. */

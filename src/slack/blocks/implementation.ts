@@ -49,6 +49,8 @@ function offeredSteps(record: ChangeRecord): ImplementationStep[] {
       return afterwards(['verify', 'review']);
     case 'reviewed':
       return afterwards(['verify', 'close']);
+    case 'closure_rejected':
+      return afterwards(['review', 'close']);
     default:
       return [];
   }
@@ -60,6 +62,11 @@ export function implementationButtons(record: ChangeRecord): types.Button[] {
   return offeredSteps(record).map((step) =>
     button(BUTTON_WORDS[step].text, IMPLEMENTATION_ACTIONS[step], value, BUTTON_WORDS[step].style),
   );
+}
+
+/** Verify alone, on the DM asking a verifier (implementation.verifier_roles). */
+export function verifyButton(record: ChangeRecord): types.Button {
+  return button(BUTTON_WORDS.verify.text, IMPLEMENTATION_ACTIONS.verify, encodeChangeValue(record.change.id));
 }
 
 const excerpt = (text: string) => escapeMrkdwn(truncate(text, 300));
@@ -79,7 +86,8 @@ export function implementationLines(record: ChangeRecord, policy: Policy): strin
   if (verification)
     lines.push(
       `:white_check_mark: *Production validation (8.4)* passed, by ` +
-        `${mentionMember(verification.verifiedBy)} ${slackDate(verification.verifiedAt)}`,
+        `${mentionMember(verification.verifiedBy)}${verification.role ? ` as ${verification.role}` : ''} ` +
+        slackDate(verification.verifiedAt),
     );
   if (review)
     lines.push(

@@ -82,6 +82,7 @@ const BATCH_ASKING: Record<ApprovalPhase, string> = {
   approval: 'wait for your approval',
   authorization: 'wait for your emergency authorization',
   retro_approval: 'wait for your formal approval after the fact (6.4)',
+  closure: 'wait for your approval to close',
 };
 
 /** The head of several requests sent as one message (a burst): how many, and what is asked. */

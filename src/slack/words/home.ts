@@ -47,7 +47,9 @@ export function decisionLine(decision: WaitingDecision, policy: Policy): string 
       ? ':rotating_light: emergency authorization'
       : decision.phase === 'retro_approval'
         ? 'formal approval of an emergency (6.4)'
-        : `${risk ?? 'unassessed'} risk`;
+        : decision.phase === 'closure'
+          ? 'approval to close'
+          : `${risk ?? 'unassessed'} risk`;
   return (
     `${titleOf(decision.ref, decision.title)}\n${what}, requested by ${mentionMember(decision.requesterId)}; ` +
     `you are asked as ${decision.roles.join(', ')}${dueText(decision.dueAt)}`
@@ -92,6 +94,7 @@ function nextStep(record: ChangeRecord, policy: Policy): string {
     case 'pending_approval':
     case 'pending_authorization':
     case 'pending_retro_approval':
+    case 'pending_closure':
       return waitingFor(record, policy);
     case 'approved':
     case 'scheduled':
@@ -106,6 +109,8 @@ function nextStep(record: ChangeRecord, policy: Policy): string {
     }
     case 'reviewed':
       return 'its closure next';
+    case 'closure_rejected':
+      return `${mentionMember(change.ownerId)} closes it again once the refusal is dealt with`;
     default:
       return 'its post-implementation review next';
   }

@@ -22,11 +22,43 @@ const eventWords = (event: ImplementationEvent) => event.replaceAll('_', ' ');
 
 /** A step taken, or found taken already (nothing more was recorded). */
 export function stepTakenText(taken: { ref: string; event: ImplementationEvent; taken: boolean }): string {
-  return taken.taken ? `${taken.ref} is ${eventWords(taken.event)}.` : alreadyDoneText(taken);
+  if (!taken.taken) return alreadyDoneText(taken);
+  return taken.event === 'closure_requested'
+    ? `${taken.ref} waits for approval to close; its approvers are asked.`
+    : `${taken.ref} is ${eventWords(taken.event)}.`;
 }
 
 function alreadyDoneText({ ref, event }: { ref: string; event: ImplementationEvent }): string {
-  return `${ref} is already ${eventWords(event)}; nothing more was recorded.`;
+  return event === 'closure_requested'
+    ? `${ref} already waits for approval to close; nothing more was recorded.`
+    : `${ref} is already ${eventWords(event)}; nothing more was recorded.`;
+}
+
+const SEPARATION_KEY = '`implementation.verifier_not_implementer`';
+const roleList = (roles: readonly string[]) => roles.map((role) => `*${role}*`).join(' or ');
+
+/** The owner a form names does not hold an implementer role (on the form's owner field: plain text). */
+export function ownerNotImplementerText(roles: readonly string[]): string {
+  return `The owner implements the change, so pick someone holding ${roles.join(' or ')} (policy implementer_roles).`;
+}
+
+/** Why the actor's roles do not let them take the step (policy `implementation`). */
+function roleRefusalText(refusal: Extract<StepRefusal, { code: 'not_permitted' }>): string {
+  const { ref, step, why } = refusal;
+  switch (why.code) {
+    case 'not_implementer':
+      return (
+        `Only someone holding ${roleList(why.roles)} can ${STEP_VERBS[step]} ${ref} (policy ` +
+        '`implementation.implementer_roles`), and you do not hold it now.'
+      );
+    case 'not_verifier':
+      return (
+        `Only someone holding ${roleList(why.roles)} can verify ${ref} (policy \`implementation.verifier_roles\`), ` +
+        'and you do not hold it now.'
+      );
+    case 'verifier_is_implementer':
+      return `You implemented ${ref}, so someone else verifies it (policy ${SEPARATION_KEY}).`;
+  }
 }
 
 /** Why an implementation step was not taken, told to the person who pressed or submitted. */
@@ -36,6 +68,8 @@ export function stepRefusalText(refusal: StepRefusal): string {
       return changeRefusalText(refusal, 'write');
     case 'not_owner':
       return `Only the change owner, <@${refusal.ownerId}>, can ${STEP_VERBS[refusal.step]} ${refusal.ref}.`;
+    case 'not_permitted':
+      return roleRefusalText(refusal);
     case 'emergency':
       return (
         `${refusal.ref} is an emergency change: it ran when it was authorized, and its paperwork is ` +

@@ -23,4 +23,5 @@ export const PHASE_WORDS: Record<
     approved: 'retro-approved',
     rejected: 'rejected in retro-approval',
   },
+  closure: { approve: 'Approve closure', reject: 'Refuse closure', approved: 'closed', rejected: 'refused closure' },
 };

@@ -8,6 +8,7 @@ import { VIEWS } from '../../ids.js';
 import { useCaseOf } from '../../use-case-context.js';
 import { changeRequestErrors } from '../../words/forms.js';
 import { scheduleErrors } from '../../words/schedule.js';
+import { ownerErrors } from './owner-check.js';
 
 /** Where the schedule's errors land on the form. */
 const SCHEDULE_FIELDS = {
@@ -17,9 +18,9 @@ const SCHEDULE_FIELDS = {
 };
 
 /**
- * The change-request modal submitted: validated on the server (errors go back on their blocks and
- * nothing is written), its schedule checked against the windows and freezes (9.1, 9.2), recorded in
- * one transaction, acked, then the outbox tells everyone.
+ * The change-request modal submitted: validated on the server (errors go back on their blocks and nothing is
+ * written), its owner checked against the implementer roles, its schedule against the windows and freezes (9.1,
+ * 9.2), recorded in one transaction, acked, then the outbox tells everyone.
  */
 export function registerChangeRequestSubmitted(app: App, deps: ListenerDependencies): void {
   app.view(VIEWS.changeRequest, async ({ ack, view, context }) => {
@@ -28,6 +29,11 @@ export function registerChangeRequestSubmitted(app: App, deps: ListenerDependenc
     const validation = validateChangeRequest(form, ctx.policy, ctx.now);
     if (!validation.ok) {
       await ack({ response_action: 'errors', errors: changeRequestErrors(validation.issues) });
+      return;
+    }
+    const notOwner = await ownerErrors(deps, ctx.policy, validation.request.ownerId);
+    if (notOwner) {
+      await ack({ response_action: 'errors', errors: notOwner });
       return;
     }
     try {

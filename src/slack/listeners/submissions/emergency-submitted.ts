@@ -8,16 +8,23 @@ import type { ListenerDependencies } from '../../dependencies.js';
 import { VIEWS } from '../../ids.js';
 import { useCaseOf } from '../../use-case-context.js';
 import { emergencyErrors } from '../../words/forms.js';
+import { ownerErrors } from './owner-check.js';
 
 /**
- * The emergency modal submitted: validated, recorded with its authorization requested, acked; when
- * the requester says it was already authorized verbally, the modal turns into the verbal-approval form.
+ * The emergency modal submitted: validated, its owner checked against the implementer roles, recorded with its
+ * authorization requested, acked; when the requester says it was already authorized verbally, the modal turns into
+ * the verbal-approval form.
  */
 export function registerEmergencySubmitted(app: App, deps: ListenerDependencies): void {
   app.view(VIEWS.emergencyRequest, async ({ ack, view, context }) => {
     const validation = validateEmergencyRequest(readEmergencyForm(view.state.values, deps.policy), deps.policy);
     if (!validation.ok) {
       await ack({ response_action: 'errors', errors: emergencyErrors(validation.issues) });
+      return;
+    }
+    const notOwner = await ownerErrors(deps, deps.policy, validation.value.ownerId);
+    if (notOwner) {
+      await ack({ response_action: 'errors', errors: notOwner });
       return;
     }
     let changeId: number;

@@ -5,6 +5,7 @@ import {
   readReviewForm,
   readRollbackForm,
   readVerification,
+  rolesForStep,
 } from '../../../domain/implementation.js';
 import { changeRecordOf } from '../../../services/change-queries.js';
 import { type StepInput, takeStep } from '../../../services/implementation.js';
@@ -18,6 +19,7 @@ import {
 } from '../../blocks/implementation.js';
 import type { ListenerDependencies } from '../../dependencies.js';
 import { IMPLEMENTATION_VIEWS, type ImplementationFormStep, parseChangeValue } from '../../ids.js';
+import { ROLE_CHECK_FAILED, rolesHeldNow } from '../../role-members.js';
 import { useCaseOf } from '../../use-case-context.js';
 import { implementationErrors } from '../../words/forms.js';
 import { stepRefusalText } from '../../words/implementation.js';
@@ -84,7 +86,13 @@ export function registerImplementationSubmitted(
       await refuse(implementationErrors(read.issues));
       return;
     }
-    const taken = takeStep(useCaseOf(context), { ...read.input, changeId });
+    const ctx = useCaseOf(context);
+    const heldRoles = await rolesHeldNow(deps.roles, rolesForStep(step, ctx.policy), ctx.actorId);
+    if (heldRoles === undefined) {
+      await refuse({ [FIRST_FIELD[step]]: ROLE_CHECK_FAILED });
+      return;
+    }
+    const taken = takeStep(ctx, { ...read.input, changeId, heldRoles });
     if (!taken.ok) {
       await refuse({ [FIRST_FIELD[step]]: stepRefusalText(taken) });
       return;
