@@ -19,7 +19,12 @@ export interface AuditEntry {
  * The tail is read in that transaction: an immediate one holds the write lock, and a deferred one that read an
  * older snapshot cannot commit a write in WAL mode (SQLITE_BUSY), so two writers never chain to the same event.
  */
-export function recordAudit(db: DbExecutor, entry: AuditEntry, at: Date): void {
+export function recordAudit(
+  db: DbExecutor,
+  entry: AuditEntry,
+  at: Date,
+  { refreshHomes = true }: { refreshHomes?: boolean } = {},
+): void {
   const tail = chainTail(db);
   const id = tail.id + 1;
   const data = entry.data === undefined ? null : sortedData(entry.data);
@@ -41,8 +46,9 @@ export function recordAudit(db: DbExecutor, entry: AuditEntry, at: Date): void {
     .values({ ...entry, id, fromState, toState, data, occurredAt: at, prevHash: tail.hash, hash })
     .run();
   // Whatever is audited on a change moved it (a state, a decision, someone asked): the Homes of those concerned
-  // are republished, once per change however many events one use-case records (the refresh coalesces).
-  if (entry.changeId !== null) enqueue(db, { kind: 'refresh_homes', changeId: entry.changeId }, at);
+  // are republished, once per change however many events one use-case records (the refresh coalesces). A read that
+  // is audited (a pipeline asking the gate) moved nothing: `refreshHomes: false`.
+  if (entry.changeId !== null && refreshHomes) enqueue(db, { kind: 'refresh_homes', changeId: entry.changeId }, at);
 }
 
 /** One change's audit events of a type, oldest first: what was already done (a reminder sent, a nudge). */

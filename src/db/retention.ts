@@ -109,6 +109,7 @@ function deleteChangeRecords(tx: DbExecutor, ids: SQL): void {
     'rollbacks',
     'verifications',
     'post_implementation_reviews',
+    'pipeline_deployments',
     'slack_messages',
     'outbox',
   ])

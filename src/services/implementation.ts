@@ -37,8 +37,19 @@ export type StepInput =
   | { step: 'verify'; checks: string[]; note: string | null }
   | { step: 'review'; review: ReviewRecord };
 
-/** A step on one change, as the button or form asked for it. */
-export type StepRequest = StepInput & { changeId: number };
+/**
+ * A pipeline reporting a deployment through its token (the deployment-gate API): it acts for the change's owner,
+ * so the step is checked as the owner's and recorded as the pipeline's, with what it deployed.
+ */
+export interface PipelineVia {
+  token: string;
+  commit: string | null;
+  tag: string | null;
+  pipelineUrl: string | null;
+}
+
+/** A step on one change, as the button, the form or a pipeline asked for it. */
+export type StepRequest = StepInput & { changeId: number; via?: PipelineVia };
 
 /** Why a step may not be taken now; slack/words/implementation.ts says it. */
 export type StepRefusal =
@@ -265,33 +276,37 @@ function recordStep(
  * audit event are written together, and the messages about the change are queued for an update.
  */
 export function takeStep(ctx: UseCaseContext, input: StepRequest): StepOutcome {
-  const { now, actorId } = ctx;
-  const { changeId } = input;
+  return ctx.db.transaction((tx) => takeStepIn(tx, ctx, input), { behavior: 'immediate' });
+}
+
+/** takeStep inside the caller's transaction, for a use-case that records more with the step (a deployment). */
+export function takeStepIn(tx: DbExecutor, ctx: UseCaseContext, input: StepRequest): StepOutcome {
+  const { now } = ctx;
+  const { changeId, via } = input;
   const rule = STEPS[input.step];
-  return ctx.db.transaction(
-    (tx): StepOutcome => {
-      const record = loadChangeRecord(tx, changeId);
-      if (!record) return changeNotFound;
-      const notOwner = ownerRefusal(record, input.step, actorId);
-      if (notOwner) return notOwner;
-      if (rule.done(record)) return { ok: true, ref: record.ref, event: rule.event, taken: false };
-      const refusal = stepRefusal(ctx, { record, step: input.step, freezes: () => freezesFromNow(tx, ctx) });
-      if (refusal) return refusal;
-      const data = recordStep(tx, ctx, record, input);
-      const transition = transitionOf(rule, record);
-      if (transition) transitionChange(tx, record.change, { transition, actorId, data }, now);
-      enqueue(tx, { kind: 'refresh_messages', changeId }, now);
-      enqueue(tx, { kind: 'notify_log', changeId, event: rule.event }, now);
-      if (rule.tellRequester && record.change.requesterId !== actorId)
-        enqueue(tx, { kind: 'notify_user', changeId, userId: record.change.requesterId, event: rule.event }, now);
-      return { ok: true, ref: record.ref, event: rule.event, taken: true };
-    },
-    { behavior: 'immediate' },
-  );
+  const record = loadChangeRecord(tx, changeId);
+  if (!record) return changeNotFound;
+  // A pipeline acts for the owner: checked as the owner, recorded as itself, on the owner's behalf.
+  const principal = via ? record.change.ownerId : ctx.actorId;
+  const asPrincipal = { ...ctx, actorId: principal };
+  const notOwner = ownerRefusal(record, input.step, principal);
+  if (notOwner) return notOwner;
+  if (rule.done(record)) return { ok: true, ref: record.ref, event: rule.event, taken: false };
+  const refusal = stepRefusal(asPrincipal, { record, step: input.step, freezes: () => freezesFromNow(tx, ctx) });
+  if (refusal) return refusal;
+  const stepData = recordStep(tx, ctx, record, input);
+  const data = via ? { ...stepData, onBehalfOf: principal, pipeline: { ...via } } : stepData;
+  const transition = transitionOf(rule, record);
+  if (transition) transitionChange(tx, record.change, { transition, actorId: ctx.actorId, data }, now);
+  enqueue(tx, { kind: 'refresh_messages', changeId }, now);
+  enqueue(tx, { kind: 'notify_log', changeId, event: rule.event }, now);
+  if (rule.tellRequester && record.change.requesterId !== principal)
+    enqueue(tx, { kind: 'notify_user', changeId, userId: record.change.requesterId, event: rule.event }, now);
+  return { ok: true, ref: record.ref, event: rule.event, taken: true };
 }
 
 /** The freezes that bear on starting now: those in force and those the next window must avoid. */
-function freezesFromNow(db: DbExecutor, { policy, now }: Pick<UseCaseContext, 'policy' | 'now'>): Freeze[] {
+export function freezesFromNow(db: DbExecutor, { policy, now }: Pick<UseCaseContext, 'policy' | 'now'>): Freeze[] {
   return loadFreezes(db, policy, schedulingDates({ start: now, end: now }, now, policy.timezone));
 }
 
