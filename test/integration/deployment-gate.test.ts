@@ -170,7 +170,7 @@ describe('pipeline tokens (issue 18.1)', () => {
 });
 
 describe('refusals before the gate (issue 18.5)', () => {
-  it('401 without a token (none exists yet), with a wrong or revoked one; 403 for another system; all audited', async () => {
+  it('401 without a token (none exists yet), a wrong or revoked one; 403 for another system; audited', async () => {
     const logged: string[] = [];
     const app = await start({ logSink: (_level, line) => logged.push(line), logLevel: LogLevel.DEBUG });
     await submitLowChange(app);
@@ -245,7 +245,7 @@ describe('refusals before the gate (issue 18.5)', () => {
 });
 
 describe('the gate (issue 18.2)', () => {
-  it('answers each reason in words with its code, the next window when that is why, and allowed when all hold', async () => {
+  it('answers each reason in words with a code, the next window when that is why; allowed when all hold', async () => {
     const policy = parsePolicy(
       `${MINIMAL_POLICY_YAML}freezes:\n  - { from: "2026-11-25", to: "2026-11-25", reason: "Release freeze" }\n`,
       'freeze.yml',
@@ -337,7 +337,7 @@ describe('deployments on the record (issue 18.3)', () => {
       .callsTo('chat.update')
       .some((c) => c.params.channel === 'D0OWNER01' && JSON.stringify(c.params.blocks).includes(what));
 
-  it('started and succeeded move the change as the buttons would, on the owner’s behalf; a retry records once', async () => {
+  it('started and succeeded move the change as the buttons would, for the owner; a retry records once', async () => {
     const app = await start();
     await approvedLowChange(app);
     const token = await createToken(app, 'ci edge-proxy');
@@ -419,7 +419,7 @@ describe('deployments on the record (issue 18.3)', () => {
     await expectResponsesMatchDocument(app);
   });
 
-  it('refuses a token whose systems the change does not touch (403) and a change that does not exist (404)', async () => {
+  it('refuses a token for systems the change does not touch (403) and an unknown change (404)', async () => {
     const app = await start();
     await approvedLowChange(app);
     const token = await createToken(app, 'db payments-db');
