@@ -37,6 +37,14 @@ const changeRef = {
   schema: { type: 'string', pattern: '^[Cc][Hh][Gg]-[0-9]+$' },
 } as const;
 
+const idempotencyKey = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: true,
+  description: 'A retry with the same key records once and gets the same answer.',
+  schema: { type: 'string', minLength: 1, maxLength: 200 },
+} as const;
+
 const gateAnswer = {
   type: 'object',
   required: ['allowed', 'change', 'state', 'system', 'environment'],
@@ -70,6 +78,35 @@ export const OPENAPI_DOCUMENT = {
   servers: [{ url: '/api/v1' }],
   security: [{ bearer: [] }],
   paths: {
+    '/changes': {
+      post: {
+        operationId: 'createStandardChange',
+        summary:
+          'Document a standard change from the catalog for its owner; pre-authorized entries are approved at once.',
+        description:
+          "Validated by the rules of the Slack form; texts left out are the catalog entry's description, the planned " +
+          'times default to this minute for an hour. The owner is its requester, as if they had submitted the form.',
+        parameters: [idempotencyKey],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/StandardChangeRequest' } } },
+        },
+        responses: {
+          '201': {
+            description: 'Recorded.',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/CreatedChange' } } },
+          },
+          '200': {
+            description: 'This idempotency key was recorded before; nothing more was.',
+            content: { 'application/json': { schema: { $ref: '#/components/schemas/CreatedChange' } } },
+          },
+          '403': errorResponse('The token is limited to other systems.'),
+          '409': errorResponse('The planned times break the deployment windows or a freeze (`issues` says how).'),
+          '413': errorResponse('The body is over 64 KB.'),
+          ...common,
+        },
+      },
+    },
     '/changes/{ref}/gate': {
       get: {
         operationId: 'checkGate',
@@ -113,16 +150,7 @@ export const OPENAPI_DOCUMENT = {
       post: {
         operationId: 'reportDeployment',
         summary: "Record a deployment on the change, moving it as the owner's Start, Complete or Failed button would.",
-        parameters: [
-          changeRef,
-          {
-            name: 'Idempotency-Key',
-            in: 'header',
-            required: true,
-            description: 'A retry with the same key records once and gets the same answer.',
-            schema: { type: 'string', minLength: 1, maxLength: 200 },
-          },
-        ],
+        parameters: [changeRef, idempotencyKey],
         requestBody: {
           required: true,
           content: { 'application/json': { schema: { $ref: '#/components/schemas/DeploymentReport' } } },
@@ -183,6 +211,39 @@ export const OPENAPI_DOCUMENT = {
           system: { type: 'string', maxLength: 100 },
           environment: { type: 'string', maxLength: 100 },
           reason: { type: 'string', maxLength: 3000, description: 'For `failed`: what went wrong.' },
+        },
+      },
+      StandardChangeRequest: {
+        type: 'object',
+        required: ['standard_change', 'title', 'systems', 'owner', 'risk_answers'],
+        properties: {
+          standard_change: { type: 'string', description: 'The id of a `standard_changes` entry of the policy.' },
+          title: { type: 'string', maxLength: 150 },
+          systems: { type: 'array', items: { type: 'string' }, minItems: 1 },
+          owner: { type: 'string', description: 'The Slack user ID of the change owner.' },
+          risk_answers: {
+            type: 'object',
+            additionalProperties: { type: 'number' },
+            description: "A score for each of the policy's risk factors, by factor id.",
+          },
+          planned_start: { type: 'string', format: 'date-time' },
+          planned_end: { type: 'string', format: 'date-time' },
+          link: { type: 'string', format: 'uri', description: 'The ticket or pull request.' },
+          description: { type: 'string' },
+          business_justification: { type: 'string' },
+          impact_analysis: { type: 'string' },
+          test_plan: { type: 'string' },
+          rollback_plan: { type: 'string' },
+          implementation_plan: { type: 'string' },
+        },
+      },
+      CreatedChange: {
+        type: 'object',
+        required: ['change', 'state', 'created'],
+        properties: {
+          change: { type: 'string', examples: ['CHG-42'] },
+          state: { type: 'string', description: 'approved for a pre-authorized entry, else pending_approval.' },
+          created: { type: 'boolean', description: 'False when this idempotency key was recorded before.' },
         },
       },
       Deployment: {

@@ -7,11 +7,11 @@ import { z } from 'zod';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/client.js';
 import { parseChangeRef } from '../domain/change-ref.js';
-import { httpLink, TEXT_MAX } from '../domain/change-request.js';
+import { type ChangeIssue, httpLink, TEXT_MAX } from '../domain/change-request.js';
 import type { GateReason } from '../domain/pipeline.js';
 import type { Policy } from '../policy/schema.js';
 import type { UseCaseContext } from '../services/context.js';
-import { checkGate, DEPLOYMENT_STATUSES, reportDeployment } from '../services/deployment-gate.js';
+import { checkGate, createStandardChange, DEPLOYMENT_STATUSES, reportDeployment } from '../services/deployment-gate.js';
 import {
   type ApiRequest,
   identifyPipeline,
@@ -19,6 +19,7 @@ import {
   recordApiRefusal,
 } from '../services/pipeline-tokens.js';
 import { readBounded } from '../slack/http-edge.js';
+import { changeIssueText } from '../slack/words/forms.js';
 import {
   API_WORDS,
   authRefusalText,
@@ -27,6 +28,7 @@ import {
   notFoundText,
   scopeRefusalText,
 } from '../slack/words/pipeline.js';
+import { scheduleErrors } from '../slack/words/schedule.js';
 import { OPENAPI_DOCUMENT } from './openapi.js';
 import { type RateLimit, type TokenBuckets, tokenBuckets } from './rate-limit.js';
 
@@ -149,28 +151,38 @@ async function jsonBody(call: Call): Promise<{ ok: true; json: unknown } | { ok:
   }
 }
 
-async function deployment(call: Call): Promise<Answer | undefined> {
-  const { request, ctx, caller, audited, changeId } = call;
-  if (changeId === undefined) return notFound(call);
-  const key = request.headers['idempotency-key'];
-  if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
-    recordApiRefusal(ctx, { caller, request: audited, code: 'malformed_request' });
-    return error(422, 'malformed_request', API_WORDS.idempotency_key);
-  }
+/** The Idempotency-Key header, or undefined (the refusal audited): a retry must be recognizable. */
+function idempotencyKeyOf(call: Call): string | undefined {
+  const key = call.request.headers['idempotency-key'];
+  if (typeof key === 'string' && IDEMPOTENCY_KEY.test(key)) return key;
+  recordApiRefusal(call.ctx, { caller: call.caller, request: call.audited, code: 'malformed_request' });
+  return undefined;
+}
+
+/** The body read as `schema` says, or the answer refusing it (413; 422 with zod's issues, audited). */
+async function validBody<T>(
+  call: Call,
+  schema: z.ZodType<T>,
+): Promise<{ ok: true; data: T } | { ok: false; answer: Answer | undefined }> {
   const read = await jsonBody(call);
-  if (!read.ok) return read.answer;
-  const parsed = deploymentBody.safeParse(read.json);
-  if (!parsed.success) {
-    recordApiRefusal(ctx, { caller, request: audited, code: 'malformed_body' });
-    return {
-      status: 422,
-      body: {
-        error: 'malformed_body',
-        message: API_WORDS.not_json,
-        issues: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
-      } satisfies ErrorBody,
-    };
-  }
+  if (!read.ok) return read;
+  const parsed = schema.safeParse(read.json);
+  if (parsed.success) return { ok: true, data: parsed.data };
+  recordApiRefusal(call.ctx, { caller: call.caller, request: call.audited, code: 'malformed_body' });
+  const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+  return {
+    ok: false,
+    answer: { status: 422, body: { error: 'malformed_body', message: API_WORDS.not_json, issues } satisfies ErrorBody },
+  };
+}
+
+async function deployment(call: Call): Promise<Answer | undefined> {
+  const { ctx, caller, audited, changeId } = call;
+  if (changeId === undefined) return notFound(call);
+  const key = idempotencyKeyOf(call);
+  if (key === undefined) return error(422, 'malformed_request', API_WORDS.idempotency_key);
+  const parsed = await validBody(call, deploymentBody);
+  if (!parsed.ok) return parsed.answer;
   const { status, commit, tag, pipeline_url: pipelineUrl, system, environment, reason } = parsed.data;
   const outcome = reportDeployment(ctx, {
     caller,
@@ -193,6 +205,103 @@ async function deployment(call: Call): Promise<Answer | undefined> {
   }
   const statusOf: Record<string, number> = { change_not_found: 404, out_of_scope: 403, key_reused: 422 };
   return error(statusOf[outcome.code] ?? 409, outcome.code, deploymentRefusalText(outcome));
+}
+
+const optionalText = z.string().max(TEXT_MAX).optional();
+const standardChangeBody = z.object({
+  standard_change: z.string().trim().min(1).max(100),
+  title: z.string(),
+  systems: z.array(z.string()).min(1).max(50),
+  /** The Slack user who owns the change: its requester, as if they had submitted the form. */
+  owner: z.string().regex(/^[UW][A-Z0-9]{2,20}$/, 'a Slack user ID (U… or W…)'),
+  risk_answers: z.record(z.string(), z.number()),
+  planned_start: z.iso.datetime({ offset: true }).optional(),
+  planned_end: z.iso.datetime({ offset: true }).optional(),
+  link: z.string().optional(),
+  description: optionalText,
+  business_justification: optionalText,
+  impact_analysis: optionalText,
+  test_plan: optionalText,
+  rollback_plan: optionalText,
+  implementation_plan: optionalText,
+});
+
+/** Without planned times a pipeline's standard change runs from this minute, for an hour. */
+const DEFAULT_DURATION_S = 3600;
+
+/** The request field an issue of the change-request rules names (the form's fields, as the API spells them). */
+function apiFieldOf(issue: ChangeIssue): string {
+  if (issue.field === 'riskAnswer') return `risk_answers.${issue.factorId}`;
+  const renamed: Partial<Record<ChangeIssue['field'], string>> = {
+    changeType: 'standard_change',
+    affectedSystems: 'systems',
+  };
+  return renamed[issue.field] ?? issue.field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}
+
+const SCHEDULE_FIELDS = { start: 'planned_start', end: 'planned_end', exception: 'planned_start' };
+
+async function standardChange(call: Call): Promise<Answer | undefined> {
+  const { ctx, caller, audited } = call;
+  const key = idempotencyKeyOf(call);
+  if (key === undefined) return error(422, 'malformed_request', API_WORDS.idempotency_key);
+  const body = await validBody(call, standardChangeBody);
+  if (!body.ok) return body.answer;
+  const { data } = body;
+  const seconds = (iso: string | undefined) => (iso === undefined ? undefined : Date.parse(iso) / 1000);
+  const plannedStart = seconds(data.planned_start) ?? Math.floor(ctx.now.getTime() / 60_000) * 60;
+  const outcome = createStandardChange(ctx, {
+    caller,
+    request: audited,
+    idempotencyKey: key,
+    form: {
+      standardChangeId: data.standard_change,
+      title: data.title,
+      affectedSystems: data.systems,
+      ownerId: data.owner,
+      riskAnswers: Object.fromEntries(Object.entries(data.risk_answers).map(([id, score]) => [id, String(score)])),
+      securityTriggers: [],
+      reviewRules: [],
+      plannedStart,
+      plannedEnd: seconds(data.planned_end) ?? plannedStart + DEFAULT_DURATION_S,
+      link: data.link,
+      description: data.description,
+      businessJustification: data.business_justification,
+      impactAnalysis: data.impact_analysis,
+      testPlan: data.test_plan,
+      rollbackPlan: data.rollback_plan,
+      implementationPlan: data.implementation_plan,
+    },
+  });
+  if (outcome.ok) {
+    const { ref, state, created } = outcome;
+    return { status: created ? 201 : 200, body: { change: ref, state, created } };
+  }
+  switch (outcome.code) {
+    case 'out_of_scope':
+      return error(403, outcome.code, scopeRefusalText(outcome));
+    case 'invalid':
+      return {
+        status: 422,
+        body: {
+          error: 'invalid_change',
+          message: API_WORDS.invalid_change,
+          issues: outcome.issues.map((issue) => ({ path: apiFieldOf(issue), message: changeIssueText(issue) })),
+        } satisfies ErrorBody,
+      };
+    case 'schedule_refused': {
+      const { problems, risk, exceptionRequested } = outcome;
+      const errors = scheduleErrors(problems, { risk, exceptionRequested }, ctx.policy, SCHEDULE_FIELDS);
+      return {
+        status: 409,
+        body: {
+          error: outcome.code,
+          message: API_WORDS.schedule_refused,
+          issues: Object.entries(errors).map(([path, message]) => ({ path, message })),
+        } satisfies ErrorBody,
+      };
+    }
+  }
 }
 
 /** The API's rate limits, shared by its routes. */
@@ -264,6 +373,7 @@ export function apiRoutes(deps: ApiDependencies): CustomRoute[] {
       method: ['GET'],
       handler: (_request, response) => send(response, { status: 200, body: OPENAPI_DOCUMENT }),
     },
+    apiRoute(limited, { path: `${API_PREFIX}/changes`, method: 'POST', answer: standardChange }),
     apiRoute(limited, { path: `${API_PREFIX}/changes/:ref/gate`, method: 'GET', answer: gate }),
     apiRoute(limited, { path: `${API_PREFIX}/changes/:ref/deployments`, method: 'POST', answer: deployment }),
   ];

@@ -1,11 +1,15 @@
 import { recordAudit } from '../db/audit-log.js';
 import { loadChangeRecord } from '../db/change-record.js';
 import { deploymentWithKey, insertDeployment } from '../db/pipeline.js';
+import { formatChangeRef } from '../domain/change-ref.js';
+import { type ChangeIssue, type ChangeRequestForm, validateChangeRequest } from '../domain/change-request.js';
 import type { ChangeState } from '../domain/lifecycle.js';
 import { changeInScope, type GateReason, gateReasons, inScope } from '../domain/pipeline.js';
+import type { ScheduleProblem } from '../domain/schedule.js';
 import { type ChangeRefusal, changeNotFound, type Refusal, type UseCaseContext } from './context.js';
 import { freezesFromNow, type StepRefusal, takeStepIn } from './implementation.js';
 import { type ApiRequest, auditApiRefusal, type PipelineCaller, pipelineActor } from './pipeline-tokens.js';
+import { submitChange } from './submit-change.js';
 
 /** 403: the token is limited to systems that do not include this one (or none of the change's). */
 export type ScopeRefusal = Refusal<'out_of_scope', { scope: string[] }>;
@@ -175,6 +179,74 @@ export function reportDeployment(
       );
       const state = STATE_AFTER[report.status];
       return { ok: true, ref: record.ref, status: report.status, state, moved: taken.taken, replayed: false };
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+/** A standard change as a pipeline asks for it: the form Slack's modal fills in, read from the request. */
+export type StandardChangeForm = ChangeRequestForm & { standardChangeId: string };
+
+export type StandardChangeOutcome =
+  | { ok: true; ref: string; state: ChangeState; created: boolean }
+  | ScopeRefusal
+  | Refusal<'invalid', { issues: ChangeIssue[] }>
+  | Refusal<'schedule_refused', { problems: ScheduleProblem[]; risk: string; exceptionRequested: boolean }>;
+
+/**
+ * A pipeline documents a standard change from the catalog (3.1) for the owner it names, who is its requester as if
+ * they had submitted Slack's form: validated and recorded by the same rules, so a pre-authorized entry is approved
+ * at once and announced. The texts it leaves out are the catalog entry's description. One transaction with its
+ * audit events; the same idempotency key records it once.
+ */
+export function createStandardChange(
+  ctx: UseCaseContext,
+  input: { caller: PipelineCaller; request: ApiRequest; idempotencyKey: string; form: StandardChangeForm },
+): StandardChangeOutcome {
+  const { caller, request, idempotencyKey, form } = input;
+  const entry = ctx.policy.standard_changes.find((candidate) => candidate.id === form.standardChangeId);
+  const catalogText = entry ? entry.description || entry.title : undefined;
+  const withDefaults: ChangeRequestForm = {
+    ...form,
+    changeType: `standard:${form.standardChangeId}`,
+    description: form.description ?? catalogText,
+    businessJustification: form.businessJustification ?? catalogText,
+    impactAnalysis: form.impactAnalysis ?? catalogText,
+    testPlan: form.testPlan ?? catalogText,
+    rollbackPlan: form.rollbackPlan ?? catalogText,
+    implementationPlan: form.implementationPlan ?? catalogText,
+  };
+  return ctx.db.transaction(
+    (tx): StandardChangeOutcome => {
+      const refuse = <const R extends { code: string }>(refusal: R): R => {
+        auditApiRefusal(tx, ctx, { caller, request, code: refusal.code });
+        return refusal;
+      };
+      const validation = validateChangeRequest(withDefaults, ctx.policy, ctx.now);
+      if (!validation.ok) return refuse({ ok: false, code: 'invalid', issues: validation.issues });
+      const { request: change } = validation;
+      if (!change.affectedSystems.every((system) => inScope(caller.systems, system)))
+        return refuse({ ok: false, code: 'out_of_scope', scope: caller.systems });
+      // The owner requests it, as if they had submitted the form; the pipeline is recorded beside (below).
+      const submitted = submitChange(
+        { ...ctx, actorId: change.ownerId },
+        { request: change, submissionKey: `pipeline:${caller.tokenId}:${idempotencyKey}` },
+      );
+      if (!submitted.ok) return refuse(submitted);
+      const { changeId, created } = submitted;
+      recordAudit(
+        tx,
+        {
+          changeId,
+          actorId: pipelineActor(caller),
+          type: created ? 'pipeline.change_created' : 'pipeline.change_replayed',
+          data: { tokenId: caller.tokenId, standardChangeId: form.standardChangeId, onBehalfOf: change.ownerId },
+        },
+        ctx.now,
+        { refreshHomes: false },
+      );
+      const state = loadChangeRecord(tx, changeId)?.change.state ?? 'submitted';
+      return { ok: true, ref: formatChangeRef(changeId), state, created };
     },
     { behavior: 'immediate' },
   );

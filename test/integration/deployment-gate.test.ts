@@ -23,6 +23,7 @@ const TUESDAY_0705 = '2026-11-24T12:05:00Z';
 const FRIDAY_0800 = '2026-11-20T13:00:00Z';
 const GATE = '/changes/{ref}/gate';
 const DEPLOYMENTS = '/changes/{ref}/deployments';
+const CHANGES = '/changes';
 
 /** A response the API gave, kept to be checked against the OpenAPI document. */
 interface Received {
@@ -136,16 +137,21 @@ async function expectResponsesMatchDocument(app: TestApp): Promise<void> {
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats.default(ajv);
   expect(received.length).toBeGreaterThan(0);
-  for (const response of received) {
-    const described = document.paths[response.template]?.[response.method]?.responses[String(response.status)] as
+  const schemaOf = (template: string, method: string, status: number) => {
+    const described = document.paths[template]?.[method]?.responses[String(status)] as
       | { content: { 'application/json': { schema: object } } }
       | undefined;
-    expect(described, `${response.method} ${response.template} ${response.status} is documented`).toBeDefined();
-    const schema = described?.content['application/json'].schema ?? {};
+    expect(described, `${method} ${template} ${status} is documented`).toBeDefined();
     // The schema's $refs point into the document's components: compile it with them beside it.
-    const validate = ajv.compile({ ...schema, components: document.components });
+    return ajv.compile({ ...described?.content['application/json'].schema, components: document.components });
+  };
+  for (const response of received) {
+    const validate = schemaOf(response.template, response.method, response.status);
     expect(validate(response.body), JSON.stringify(validate.errors)).toBe(true);
   }
+  // Not vacuous: an answer missing its fields does not pass.
+  expect(schemaOf(GATE, 'get', 200)({ allowed: true })).toBe(false);
+  expect(schemaOf(DEPLOYMENTS, 'post', 409)({ message: 'no code' })).toBe(false);
 }
 
 describe('pipeline tokens (issue 18.1)', () => {
@@ -427,6 +433,78 @@ describe('deployments on the record (issue 18.3)', () => {
     expect((await deploy(app, token, { status: 'started' }, 'a')).status).toBe(403);
     expect((await deploy(app, token, { status: 'started' }, 'b', 'CHG-7')).status).toBe(404);
     expect(changeRow(app)?.state).toBe('approved');
+    await expectResponsesMatchDocument(app);
+  });
+});
+
+describe('standard changes created by the pipeline (issue 18.2)', () => {
+  const catalogPolicy = () =>
+    parsePolicy(
+      `${MINIMAL_POLICY_YAML}standard_changes:\n` +
+        '  - { id: tls_rotation, title: Rotate TLS certificates, description: Renew and roll the edge certificates }\n',
+      'catalog.yml',
+    ).policy;
+  const create = (app: TestApp, token: string, body: Record<string, unknown>, key: string) =>
+    call(app, { method: 'post', template: CHANGES, path: '/changes', token, key, body: JSON.stringify(body) });
+  const request = {
+    standard_change: 'tls_rotation',
+    title: 'Rotate the edge certificates',
+    systems: ['edge-proxy'],
+    owner: OWNER,
+    risk_answers: { systems_affected: 1, user_impact: 1, data_risk: 1, reversibility: 1, security_impact: 1 },
+    link: 'https://github.com/acme/edge/pull/7',
+  };
+
+  it('records a catalog entry for its owner, approved at once and announced, then the gate opens', async () => {
+    const app = await start({ policy: catalogPolicy() });
+    const token = await createToken(app, 'ci edge-proxy');
+    app.clock.set(TUESDAY_0705);
+    const created = await create(app, token, request, 'run-7');
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({ change: 'CHG-1', state: 'approved', created: true });
+    expect(changeRow(app)).toMatchObject({
+      type: 'standard',
+      standardChangeId: 'tls_rotation',
+      requesterId: OWNER,
+      ownerId: OWNER,
+      description: 'Renew and roll the edge certificates',
+      link: request.link,
+    });
+    expect((await create(app, token, request, 'run-7')).body).toEqual({
+      change: 'CHG-1',
+      state: 'approved',
+      created: false,
+    });
+    expect(app.database.db.select().from(changes).all()).toHaveLength(1);
+    expect(auditOf(app, 'pipeline.change_created')).toMatchObject([{ changeId: 1, actorId: 'pipeline:ci' }]);
+    await eventually(
+      () => app.slack.callsTo('chat.postMessage').some((c) => c.params.channel === 'D0OWNER01'),
+      "the owner's DM with Start",
+    );
+    expect((await gate(app, token)).status).toBe(200);
+    await expectResponsesMatchDocument(app);
+  });
+
+  it('refuses what the form would refuse (422), a plan outside the windows (409), other systems (403)', async () => {
+    const app = await start({ policy: catalogPolicy() });
+    const token = await createToken(app, 'ci edge-proxy');
+    const incomplete = await create(app, token, { ...request, standard_change: 'nope', risk_answers: {} }, 'a');
+    expect(incomplete.status).toBe(422);
+    expect(incomplete.body.issues).toEqual(
+      expect.arrayContaining([
+        { path: 'standard_change', message: expect.any(String) },
+        { path: 'risk_answers.user_impact', message: expect.stringContaining('Rate') },
+      ]),
+    );
+    app.clock.set(FRIDAY_0800);
+    const outside = await create(app, token, request, 'b');
+    expect(outside.status).toBe(409);
+    expect(outside.body).toMatchObject({
+      error: 'schedule_refused',
+      issues: [{ path: 'planned_start', message: expect.stringContaining('Mon 23 Nov 2026, 06:00–10:00') }],
+    });
+    expect((await create(app, token, { ...request, systems: ['payments-db'] }, 'c')).status).toBe(403);
+    expect(changeRow(app)).toBeUndefined();
     await expectResponsesMatchDocument(app);
   });
 });

@@ -65,6 +65,8 @@ export const API_WORDS = {
   idempotency_key: 'An Idempotency-Key header (1 to 200 characters) is required, so a retry is recorded once.',
   system_required: 'The query parameter "system" is required: the system the pipeline deploys.',
   failed: 'The pipeline reported that the deployment failed.',
+  invalid_change: 'The change request is not complete or not valid; see the issues.',
+  schedule_refused: 'The planned times break the deployment windows or a freeze; see the issues.',
   internal: 'Cabinet could not answer; try again later.',
 } as const;
 
