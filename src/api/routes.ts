@@ -136,13 +136,16 @@ function notFound(call: Call): Answer {
   return error(404, 'change_not_found', notFoundText({ ok: false, code: 'change_not_found' }));
 }
 
-/** The body as JSON, or the answer refusing it (413, 422: audited). */
+/** The body as JSON, or the answer refusing it (413, 422; audited). */
 async function jsonBody(call: Call): Promise<{ ok: true; json: unknown } | { ok: false; answer: Answer | undefined }> {
   const { request, response, ctx, caller, audited } = call;
   const tooLarge = { error: 'too_large', message: API_WORDS.too_large } satisfies ErrorBody;
   const body = await readBounded(request, response, { limit: API_BODY_LIMIT, refusal: tooLarge });
-  // Answered 413 already, as it streamed in.
-  if (!body) return { ok: false, answer: undefined };
+  if (!body) {
+    // Answered 413 already, as it streamed in.
+    recordApiRefusal(ctx, { caller, request: audited, code: 'too_large' });
+    return { ok: false, answer: undefined };
+  }
   try {
     return { ok: true, json: JSON.parse(body.toString('utf8')) };
   } catch {

@@ -238,6 +238,7 @@ describe('refusals before the gate (issue 18.5)', () => {
       'malformed_body',
       'malformed_body',
       'malformed_request',
+      'too_large',
     ]);
 
     // The fake clock stands still: no bucket refills, so the burst is all there is.
