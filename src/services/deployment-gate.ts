@@ -149,7 +149,7 @@ export function reportDeployment(
         changeInScope(caller.systems, record.change.affectedSystems) &&
         (report.system === null || inScope(caller.systems, report.system));
       if (!scoped) return refuse({ ok: false, code: 'out_of_scope', scope: caller.systems });
-      const via = { token: caller.name, commit: report.commit, tag: report.tag, pipelineUrl: report.pipelineUrl };
+      const via = { tokenName: caller.name, commit: report.commit, tag: report.tag, pipelineUrl: report.pipelineUrl };
       const step = STEP_OF[report.status];
       const stepInput =
         step === 'fail' ? { step, reason: report.failureReason, changeId, via } : { step, changeId, via };

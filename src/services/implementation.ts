@@ -42,7 +42,8 @@ export type StepInput =
  * so the step is checked as the owner's and recorded as the pipeline's, with what it deployed.
  */
 export interface PipelineVia {
-  token: string;
+  /** The token's name (never the token). */
+  tokenName: string;
   commit: string | null;
   tag: string | null;
   pipelineUrl: string | null;

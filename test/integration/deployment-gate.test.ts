@@ -402,7 +402,7 @@ describe('deployments on the record (issue 18.3)', () => {
       actorId: 'pipeline:ci',
       fromState: 'approved',
       toState: 'implementing',
-      data: { onBehalfOf: OWNER, pipeline: { token: 'ci', commit: REPORT.commit, tag: REPORT.tag } },
+      data: { onBehalfOf: OWNER, pipeline: { tokenName: 'ci', commit: REPORT.commit, tag: REPORT.tag } },
     });
     expect(auditOf(app, 'pipeline.deployment_replayed')).toHaveLength(1);
     await expectResponsesMatchDocument(app);
