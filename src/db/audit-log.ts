@@ -20,7 +20,12 @@ export interface AuditEntry {
  * The tail is read in that transaction: an immediate one holds the write lock, and a deferred one that read an
  * older snapshot cannot commit a write in WAL mode (SQLITE_BUSY), so two writers never chain to the same event.
  */
-export function recordAudit(db: DbExecutor, entry: AuditEntry, at: Date): void {
+export function recordAudit(
+  db: DbExecutor,
+  entry: AuditEntry,
+  at: Date,
+  { refreshHomes = true }: { refreshHomes?: boolean } = {},
+): void {
   const tail = chainTail(db);
   const id = tail.id + 1;
   const data = entry.data === undefined ? null : sortedData(entry.data);
@@ -43,8 +48,9 @@ export function recordAudit(db: DbExecutor, entry: AuditEntry, at: Date): void {
     .run();
   // Whatever is audited on a change moved it (a state, a decision, someone asked): the Homes of those concerned
   // are republished, once per change however many events one use-case records (the refresh coalesces); nothing is
-  // queued while nobody has opened a Home.
-  if (entry.changeId !== null && anyHomeViewer(db))
+  // queued while nobody has opened a Home. A read that is audited (a pipeline asking the gate) moved nothing:
+  // `refreshHomes: false`.
+  if (entry.changeId !== null && refreshHomes && anyHomeViewer(db))
     enqueue(db, { kind: 'refresh_homes', changeId: entry.changeId }, at);
 }
 

@@ -110,6 +110,7 @@ function deleteChangeRecords(tx: DbExecutor, ids: SQL): void {
     'verifications',
     'post_implementation_reviews',
     'change_evidence',
+    'pipeline_deployments',
     'slack_messages',
     'outbox',
   ])

@@ -584,3 +584,52 @@ export const retentionGuard = sqliteTable('retention_guard', {
   id: integer('id').primaryKey(),
   before: timestamp('before').notNull(),
 });
+
+/**
+ * A CI/CD pipeline's token for the deployment-gate API (/api/v1): only its SHA-256 is kept, the token itself is shown
+ * once. Scoped to `systems` when any are listed. Revoked tokens stay as the record of who could deploy.
+ */
+export const pipelineTokens = sqliteTable(
+  'pipeline_tokens',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    /** Hex SHA-256 of the token: a leaked database does not leak working tokens. */
+    tokenHash: text('token_hash').notNull().unique(),
+    /** The systems the token may gate and deploy; empty: every system. */
+    systems: text('systems', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    createdBy: text('created_by').notNull(),
+    createdAt: timestamp('created_at').notNull(),
+    revokedAt: timestamp('revoked_at'),
+    revokedBy: text('revoked_by'),
+  },
+  // One token in force per name: `/change token revoke <name>` names exactly one.
+  (table) => [uniqueIndex('pipeline_tokens_active_name_uq').on(table.name).where(sql`${table.revokedAt} IS NULL`)],
+);
+
+/** A deployment a pipeline reported on a change (started, succeeded, failed), once per idempotency key. */
+export const pipelineDeployments = sqliteTable(
+  'pipeline_deployments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    changeId: integer('change_id')
+      .notNull()
+      .references(() => changes.id),
+    tokenId: integer('token_id')
+      .notNull()
+      .references(() => pipelineTokens.id),
+    /** The client's Idempotency-Key: a retry with the same key is answered from this row, not recorded again. */
+    idempotencyKey: text('idempotency_key').notNull(),
+    status: text('status', { enum: ['started', 'succeeded', 'failed'] }).notNull(),
+    system: text('system'),
+    environment: text('environment'),
+    commitSha: text('commit_sha'),
+    tag: text('tag'),
+    pipelineUrl: text('pipeline_url'),
+    recordedAt: timestamp('recorded_at').notNull(),
+  },
+  (table) => [
+    uniqueIndex('pipeline_deployments_token_key_uq').on(table.tokenId, table.idempotencyKey),
+    index('pipeline_deployments_change_idx').on(table.changeId),
+  ],
+);

@@ -45,10 +45,22 @@ export type StepInput =
   | { step: 'review'; review: ReviewRecord };
 
 /**
- * A step on one change, as the button or form asked for it; `heldRoles`: those of the step's roles (rolesForStep)
- * the actor holds now, as the listener resolved them.
+ * A pipeline reporting a deployment through its token (the deployment-gate API): it acts for the change's owner,
+ * so the step is checked as the owner's and recorded as the pipeline's, with what it deployed.
  */
-export type StepRequest = StepInput & { changeId: number; heldRoles: readonly string[] };
+export interface PipelineVia {
+  /** The token's name (never the token). */
+  tokenName: string;
+  commit: string | null;
+  tag: string | null;
+  pipelineUrl: string | null;
+}
+
+/**
+ * A step on one change, as the button, the form or a pipeline asked for it; `heldRoles`: those of the step's roles
+ * (rolesForStep) the actor holds now, as the listener resolved them.
+ */
+export type StepRequest = StepInput & { changeId: number; heldRoles: readonly string[]; via?: PipelineVia };
 
 /** Why a step may not be taken now; slack/words/implementation.ts says it. */
 export type StepRefusal =
@@ -373,30 +385,34 @@ function closureRequested(
  * audit event are written together, and the messages about the change are queued for an update.
  */
 export function takeStep(ctx: UseCaseContext, input: StepRequest): StepOutcome {
-  const { now, actorId, policy } = ctx;
-  const { changeId, step, heldRoles } = input;
+  return ctx.db.transaction((tx) => takeStepIn(tx, ctx, input), { behavior: 'immediate' });
+}
+
+/** takeStep inside the caller's transaction, for a use-case that records more with the step (a deployment). */
+export function takeStepIn(tx: DbExecutor, ctx: UseCaseContext, input: StepRequest): StepOutcome {
+  const { now, policy } = ctx;
+  const { changeId, step, heldRoles, via } = input;
   const rule = STEPS[step];
-  return ctx.db.transaction(
-    (tx): StepOutcome => {
-      const record = loadChangeRecord(tx, changeId);
-      if (!record) return changeNotFound;
-      const notAllowed = actorRefusal(ctx, { record, step, heldRoles });
-      if (notAllowed) return notAllowed;
-      if (rule.done(record)) return { ok: true, ref: record.ref, event: doneEvent(rule, record), taken: false };
-      const refusal = stepRefusal(ctx, { record, step, heldRoles, freezes: () => freezesFromNow(tx, ctx) });
-      if (refusal) return refusal;
-      const data = recordStep(tx, ctx, record, input);
-      const transition = transitionOf(rule, record, policy);
-      const event = eventOf(rule, transition);
-      if (transition) transitionChange(tx, record.change, { transition, actorId, data }, now);
-      enqueue(tx, { kind: 'refresh_messages', changeId }, now);
-      enqueue(tx, { kind: 'notify_log', changeId, event }, now);
-      if (rule.tellRequester && record.change.requesterId !== actorId)
-        enqueue(tx, { kind: 'notify_user', changeId, userId: record.change.requesterId, event }, now);
-      return { ok: true, ref: record.ref, event, taken: true };
-    },
-    { behavior: 'immediate' },
-  );
+  const record = loadChangeRecord(tx, changeId);
+  if (!record) return changeNotFound;
+  // A pipeline acts for the owner: checked as the owner, recorded as itself, on the owner's behalf.
+  const principal = via ? record.change.ownerId : ctx.actorId;
+  const asPrincipal = { ...ctx, actorId: principal };
+  const notAllowed = actorRefusal(asPrincipal, { record, step, heldRoles });
+  if (notAllowed) return notAllowed;
+  if (rule.done(record)) return { ok: true, ref: record.ref, event: doneEvent(rule, record), taken: false };
+  const refusal = stepRefusal(asPrincipal, { record, step, heldRoles, freezes: () => freezesFromNow(tx, ctx) });
+  if (refusal) return refusal;
+  const stepData = recordStep(tx, ctx, record, input);
+  const data = via ? { ...stepData, onBehalfOf: principal, pipeline: { ...via } } : stepData;
+  const transition = transitionOf(rule, record, policy);
+  const event = eventOf(rule, transition);
+  if (transition) transitionChange(tx, record.change, { transition, actorId: ctx.actorId, data }, now);
+  enqueue(tx, { kind: 'refresh_messages', changeId }, now);
+  enqueue(tx, { kind: 'notify_log', changeId, event }, now);
+  if (rule.tellRequester && record.change.requesterId !== principal)
+    enqueue(tx, { kind: 'notify_user', changeId, userId: record.change.requesterId, event }, now);
+  return { ok: true, ref: record.ref, event, taken: true };
 }
 
 /** What a step found done already is told as: a Close still waiting for its approval is a request. */
@@ -405,7 +421,7 @@ function doneEvent(rule: StepRule, record: ChangeRecord): ImplementationEvent {
 }
 
 /** The freezes that bear on starting now: those in force and those the next window must avoid. */
-function freezesFromNow(db: DbExecutor, { policy, now }: Pick<UseCaseContext, 'policy' | 'now'>): Freeze[] {
+export function freezesFromNow(db: DbExecutor, { policy, now }: Pick<UseCaseContext, 'policy' | 'now'>): Freeze[] {
   return loadFreezes(db, policy, schedulingDates({ start: now, end: now }, now, policy.timezone));
 }
 

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, type CustomRoute, HTTPReceiver, type HTTPReceiverOptions } from '@slack/bolt';
+import { apiRoutes } from '../api/routes.js';
 import { calendarFeedRoute } from '../calendar/feed-route.js';
 import type { Database } from '../db/client.js';
 import type { SlackAppDependencies } from './dependencies.js';
@@ -57,6 +58,7 @@ export function createSlackApp(deps: SlackAppDependencies): App {
         logger,
         token: deps.calendarToken,
       }),
+      ...apiRoutes({ database: deps.database, policy: deps.policy, clock: deps.clock, logger }),
     ],
     // Listeners' own calls (views.open, responses) are not retried: a retry would hold the request up.
     // The outbox sends with its own client (runtime.ts), retried with backoff.

@@ -4,14 +4,20 @@ import { ErrorCode, type ReceiverDispatchErrorHandlerArgs } from '@slack/bolt';
 /** Far above any Slack payload (a full modal's state is tens of kilobytes); a bigger body is refused unread. */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-function refuseTooLarge(request: IncomingMessage, response: ServerResponse): void {
-  response.writeHead(413, { Connection: 'close' }).end();
+/** Answers 413 (with `body` as JSON, for the API) and discards what the client still sends. */
+export function refuseTooLarge(request: IncomingMessage, response: ServerResponse, body?: unknown): void {
+  if (body === undefined) response.writeHead(413, { Connection: 'close' }).end();
+  else response.writeHead(413, { Connection: 'close', 'Content-Type': 'application/json' }).end(JSON.stringify(body));
   // What the client still sends is discarded as it arrives, never kept.
   request.resume();
 }
 
-/** The body, read up to `limit` bytes as it streams in; undefined once it is larger (413 answered). */
-function readBounded(request: IncomingMessage, response: ServerResponse, limit: number): Promise<Buffer | undefined> {
+/** The body, read up to `limit` bytes as it streams in; undefined once it is larger (413 answered, with `refusal`). */
+export function readBounded(
+  request: IncomingMessage,
+  response: ServerResponse,
+  { limit, refusal }: { limit: number; refusal?: unknown },
+): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -23,7 +29,7 @@ function readBounded(request: IncomingMessage, response: ServerResponse, limit: 
       }
       request.off('data', onData);
       request.off('end', onEnd);
-      refuseTooLarge(request, response);
+      refuseTooLarge(request, response, refusal);
       resolve(undefined);
     };
     const onEnd = () => resolve(Buffer.concat(chunks));
@@ -52,7 +58,7 @@ export function boundedBodies(
       listener(request, response);
       return;
     }
-    readBounded(request, response, limit).then(
+    readBounded(request, response, { limit }).then(
       (body) => {
         if (body) listener(Object.assign(request, { rawBody: body }), response);
       },

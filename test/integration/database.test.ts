@@ -66,6 +66,8 @@ describe('database', () => {
       'job_runs',
       'obligations',
       'outbox',
+      'pipeline_deployments',
+      'pipeline_tokens',
       'post_implementation_reviews',
       'retention_guard',
       'rollbacks',

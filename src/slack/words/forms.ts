@@ -75,14 +75,18 @@ const CHANGE_WORDS: Record<Exclude<ChangeIssue['field'], 'riskAnswer'>, Words> =
   link: only('Enter a full http(s) link, e.g. https://github.com/org/repo/pull/42.'),
 };
 
+/** What to fix for one issue of a change request, in the form or in a pipeline's request. */
+export function changeIssueText(issue: ChangeIssue): string {
+  return issue.field === 'riskAnswer' ? `Rate ${issue.factorLabel}.` : CHANGE_WORDS[issue.field](issue);
+}
+
 /** A change request's (or an emergency's documentation's) issues, by block. */
 export function changeRequestErrors(issues: readonly ChangeIssue[]): Record<string, string> {
   return Object.fromEntries(
-    issues.map((issue) =>
-      issue.field === 'riskAnswer'
-        ? [riskFactorField(issue.factorId), `Rate ${issue.factorLabel}.`]
-        : [CHANGE_FIELDS[issue.field], CHANGE_WORDS[issue.field](issue)],
-    ),
+    issues.map((issue) => [
+      issue.field === 'riskAnswer' ? riskFactorField(issue.factorId) : CHANGE_FIELDS[issue.field],
+      changeIssueText(issue),
+    ]),
   );
 }
 

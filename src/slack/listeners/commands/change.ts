@@ -20,6 +20,7 @@ import { reportSubcommand } from './report.js';
 import { resolveDisputeCommand } from './resolve.js';
 import { showChange } from './show-change.js';
 import { ephemeral, type Subcommand } from './subcommand.js';
+import { tokenSubcommand } from './token.js';
 import { verbalApproval } from './verbal.js';
 
 const SUBCOMMANDS: readonly Subcommand[] = [
@@ -38,6 +39,7 @@ const SUBCOMMANDS: readonly Subcommand[] = [
   exportSubcommand,
   auditSubcommand,
   reportSubcommand,
+  tokenSubcommand,
   {
     name: 'policy',
     usage: 'policy',
