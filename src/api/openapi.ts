@@ -190,6 +190,7 @@ export const OPENAPI_DOCUMENT = {
               'frozen',
               'frozen_since_exception',
               'outside_windows',
+              'evidence_missing',
             ],
           },
           message: { type: 'string' },
@@ -198,6 +199,11 @@ export const OPENAPI_DOCUMENT = {
             oneOf: [interval, { type: 'null' }],
           },
           earliest_start: { type: 'string', format: 'date-time', description: 'For `short_notice`.' },
+          missing: {
+            type: 'array',
+            items: { type: 'string' },
+            description: 'For `evidence_missing`: the evidence owed before Start, not yet recorded.',
+          },
         },
       },
       DeploymentReport: {

@@ -97,7 +97,9 @@ function reasonJson(reason: GateReason): Record<string, unknown> {
         }
       : 'earliest' in reason
         ? { earliest_start: reason.earliest.toISOString() }
-        : {};
+        : 'missing' in reason
+          ? { missing: reason.missing }
+          : {};
   return { code: reason.code, message: gateReasonText(reason), ...when };
 }
 

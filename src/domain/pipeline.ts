@@ -40,23 +40,28 @@ export function changeInScope(scope: readonly string[], changeSystems: readonly 
 /** One reason the gate is closed: the system is not the change's, or the change may not start now. */
 export type GateReason =
   | { code: 'system_not_on_change'; ref: string; system: string; systems: string[] }
+  /** The evidence the policy asks for before Start (tests, step items) is not recorded: their labels. */
+  | { code: 'evidence_missing'; ref: string; missing: string[] }
   | StartRefusal;
 
 /**
  * Every reason a pipeline may not deploy the change to `system` now; none: the gate is open. The system must be
  * one of the change's, and the change must be startable now as the owner's Start button checks it: approved,
- * in a window allowing its risk (or under its approved exception), outside freezes, with its notice given.
+ * in a window allowing its risk (or under its approved exception), outside freezes, with its notice given and
+ * the evidence owed before Start recorded (`missingEvidence`, as the service found it).
  */
 export function gateReasons(
   change: StartFacts & { affectedSystems: readonly string[] },
   system: string,
   policy: Pick<Policy, 'timezone' | 'deployment_windows' | 'scheduling'>,
-  at: { freezes: readonly Freeze[]; now: Date },
+  at: { freezes: readonly Freeze[]; now: Date; missingEvidence: readonly string[] },
 ): GateReason[] {
   const reasons: GateReason[] = [];
   if (sharedSystems([system], change.affectedSystems).length === 0)
     reasons.push({ code: 'system_not_on_change', ref: change.ref, system, systems: [...change.affectedSystems] });
   const notNow = startRefusal(change, policy, at.freezes, at.now);
   if (notNow) reasons.push(notNow);
+  if (at.missingEvidence.length > 0)
+    reasons.push({ code: 'evidence_missing', ref: change.ref, missing: [...at.missingEvidence] });
   return reasons;
 }

@@ -7,6 +7,7 @@ import { rolesForStep } from '../domain/implementation.js';
 import type { ChangeState } from '../domain/lifecycle.js';
 import { changeInScope, type GateReason, gateReasons, inScope } from '../domain/pipeline.js';
 import type { ScheduleProblem } from '../domain/schedule.js';
+import { evidenceMissingFor } from './change-evidence.js';
 import { type ChangeRefusal, changeNotFound, type Refusal, type UseCaseContext } from './context.js';
 import { freezesFromNow, type StepRefusal, takeStepIn } from './implementation.js';
 import { type ApiRequest, auditApiRefusal, type PipelineCaller, pipelineActor } from './pipeline-tokens.js';
@@ -49,6 +50,7 @@ export function checkGate(ctx: UseCaseContext, question: GateQuestion): GateOutc
       const reasons = gateReasons({ ref: record.ref, ...record.change }, system, ctx.policy, {
         freezes: freezesFromNow(tx, ctx),
         now: ctx.now,
+        missingEvidence: evidenceMissingFor(record, ctx.policy, 'start').map((item) => item.label),
       });
       recordAudit(
         tx,

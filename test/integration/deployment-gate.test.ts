@@ -13,6 +13,7 @@ import { parsePolicy } from '../../src/policy/load.js';
 import { IMPLEMENTATION_ACTIONS } from '../../src/slack/ids.js';
 import { approve, defaultChangeForm, eventually, submitChangeForm } from '../support/interactions.js';
 import { MINIMAL_POLICY_YAML } from '../support/policy.js';
+import { recordOwedEvidence } from '../support/preset-walk.js';
 import { startTestApp, type TestApp, type TestAppOptions } from '../support/test-app.js';
 
 const REQUESTER = 'U0REQ0001';
@@ -334,6 +335,21 @@ describe('the gate (issue 18.2)', () => {
         earliest_start: '2026-11-20T15:00:00.000Z',
       },
     ]);
+    await expectResponsesMatchDocument(app);
+  });
+  it('stays closed until the tests owed before Start are recorded (POL-SEC-008 9.3)', async () => {
+    const policy = parsePolicy(`${MINIMAL_POLICY_YAML}testing: { required_before: start }\n`, 'tests.yml').policy;
+    const app = await start({ policy });
+    const token = await createToken(app, 'ci');
+    await approvedLowChange(app);
+    app.clock.set(TUESDAY_0705);
+    const closed = await gate(app, token);
+    expect(closed.status).toBe(409);
+    expect(closed.body.reasons).toEqual([
+      { code: 'evidence_missing', message: expect.stringContaining('cannot start yet'), missing: ['Unit tests'] },
+    ]);
+    await recordOwedEvidence(app, 'U0OWNER01', 'start');
+    expect((await gate(app, token)).body).toMatchObject({ allowed: true });
     await expectResponsesMatchDocument(app);
   });
 });

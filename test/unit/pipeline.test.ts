@@ -67,8 +67,20 @@ describe('the gate (issue 18.2; POL-SEC-008 9.1, 9.2)', () => {
       system: 'payments-db',
       codes: ['system_not_on_change', 'outside_windows'],
     },
-  ])('$name: $codes', ({ now, system, codes }) => {
-    const reasons = gateReasons(change, system, minimalPolicy(), { freezes: [freeze], now: new Date(now) });
+    // POL-SEC-008 9.3 "Testing completed and documented" before deployment (testing.required_before: start).
+    {
+      name: 'tests not recorded',
+      now: '2026-11-24T12:05:00Z',
+      system: 'edge-proxy',
+      missingEvidence: ['Unit tests'],
+      codes: ['evidence_missing'],
+    },
+  ])('$name: $codes', ({ now, system, codes, missingEvidence = [] }) => {
+    const reasons = gateReasons(change, system, minimalPolicy(), {
+      freezes: [freeze],
+      now: new Date(now),
+      missingEvidence,
+    });
     expect(reasons.map((reason) => reason.code)).toEqual(codes);
   });
   it('is closed before approval, whatever the time', () => {
@@ -76,6 +88,7 @@ describe('the gate (issue 18.2; POL-SEC-008 9.1, 9.2)', () => {
     const reasons = gateReasons(pending, 'edge-proxy', minimalPolicy(), {
       freezes: [],
       now: new Date('2026-11-24T12:05:00Z'),
+      missingEvidence: [],
     });
     expect(reasons).toMatchObject([{ code: 'not_approved', state: 'pending_approval' }]);
   });

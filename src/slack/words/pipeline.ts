@@ -4,6 +4,7 @@ import type { DeploymentOutcome, ScopeRefusal } from '../../services/deployment-
 import type { StepRefusal } from '../../services/implementation.js';
 import type { AuthRefusal, PipelineTokenSummary, TokenRefusal } from '../../services/pipeline-tokens.js';
 import { quoteUserText } from '../blocks/mrkdwn.js';
+import { evidenceMissingText } from './evidence.js';
 import { startRefusalText, stepRefusalText } from './implementation.js';
 import { changeRefusalText } from './refusals.js';
 import { wallClock } from './schedule.js';
@@ -82,6 +83,7 @@ export const notFoundText = (refusal: ChangeRefusal) => changeRefusalText(refusa
 export function gateReasonText(reason: GateReason): string {
   if (reason.code === 'system_not_on_change')
     return `${reason.ref} does not change ${reason.system}; its systems are ${reason.systems.join(', ')}.`;
+  if (reason.code === 'evidence_missing') return evidenceMissingText(reason.ref, 'start', reason.missing);
   return startRefusalText(reason);
 }
 
