@@ -316,6 +316,7 @@ describe('mcp4 (002) who implements, verifies and closes (issue 16.5)', () => {
     expect(await step(app, DEVOPS, 'close')).toBe(
       'CHG-1 cannot close yet: it still needs the production validation checklist (Verify, 8.4).',
     );
+    await recordOwedEvidence(app, DEVOPS, 'verify'); // 5.5: the tests after the change, before Verify
     await verifyAll(app, QA_SECURITY);
     const verified = app.database.db.select().from(auditEvents).where(eq(auditEvents.type, 'change.verified')).get();
     expect(verified).toMatchObject({ actorId: QA_SECURITY, changeId: 1 });
@@ -334,6 +335,7 @@ describe('mcp4 (002) who implements, verifies and closes (issue 16.5)', () => {
     expect(await clickAndRead(app, DEVOPS, IMPLEMENTATION_ACTIONS.verify, 'CHG-1')).toBe(
       'You implemented CHG-1, so someone else verifies it (policy `implementation.verifier_not_implementer`).',
     );
+    await recordOwedEvidence(app, DEVOPS, 'verify'); // 5.5: the tests after the change, before Verify
     await verifyAll(app, QA_SECURITY);
     expect(verifiedBy(app)?.verifiedBy).toBe(QA_SECURITY);
   });
@@ -347,6 +349,7 @@ describe('mcp4 (002) who implements, verifies and closes (issue 16.5)', () => {
     app.clock.set(FRIDAY_AFTERNOON);
     await step(app, DEVOPS, 'start');
     await step(app, DEVOPS, 'complete');
+    await recordOwedEvidence(app, DEVOPS, 'verify'); // 5.5: the tests after the change, before Verify
     await verifyAll(app, QA_SECURITY);
     await reviewAll(app, DEVOPS);
     expect(await step(app, DEVOPS, 'close')).toBe('CHG-1 waits for approval to close; its approvers are asked.');
