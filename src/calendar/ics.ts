@@ -3,7 +3,6 @@
 import type { PlannedChangeRow } from '../db/schedule.js';
 import type { Freeze } from '../domain/schedule.js';
 import { addDays } from '../domain/schedule.js';
-import { inZone } from '../domain/zoned-time.js';
 import { describeState } from '../slack/words/states.js';
 
 /** RFC 5545 3.3.11: backslash, semicolon, comma and newline are escaped in TEXT values. */
@@ -15,31 +14,34 @@ export function escapeText(text: string): string {
     .replace(/\r\n|\r|\n/g, '\\n');
 }
 
-const encoder = new TextEncoder();
+/** UTF-8 octets of a code point. */
+const octetsOf = (codePoint: number) => (codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4);
 
 /** RFC 5545 3.1: lines longer than 75 octets are folded (CRLF and a space), never inside a UTF-8 character. */
 export function foldLine(line: string): string {
+  // Most lines are short: at most 3 octets a UTF-16 unit, so 25 units always fit.
+  if (line.length <= 25 || Buffer.byteLength(line) <= 75) return line;
   const parts: string[] = [];
-  let current = '';
+  let start = 0;
   let octets = 0;
-  for (const character of line) {
-    const size = encoder.encode(character).length;
+  for (let index = 0; index < line.length; ) {
+    const codePoint = line.codePointAt(index) ?? 0;
+    const size = octetsOf(codePoint);
     // Continuation lines begin with a space, which counts toward their 75 octets.
-    const limit = parts.length === 0 ? 75 : 74;
-    if (octets + size > limit) {
-      parts.push(current);
-      current = '';
+    if (octets + size > (parts.length === 0 ? 75 : 74)) {
+      parts.push(line.slice(start, index));
+      start = index;
       octets = 0;
     }
-    current += character;
     octets += size;
+    index += codePoint > 0xffff ? 2 : 1;
   }
-  parts.push(current);
+  parts.push(line.slice(start));
   return parts.join('\r\n ');
 }
 
 /** "20261124T120000Z" */
-const utcStamp = (at: Date) => inZone(at, 'utc').toFormat("yyyyMMdd'T'HHmmss'Z'");
+const utcStamp = (at: Date) => `${at.toISOString().slice(0, 19).replace(/[-:]/g, '')}Z`;
 /** "20261220" */
 const dateValue = (date: string) => date.replace(/-/g, '');
 
@@ -97,19 +99,33 @@ function freezeEvent(freeze: Freeze, feed: CalendarFeed): string[] {
   ];
 }
 
-/** The whole feed, CRLF-terminated lines, folded. */
-export function renderCalendar(feed: CalendarFeed): string {
-  const lines = [
-    'BEGIN:VCALENDAR',
-    'VERSION:2.0',
-    'PRODID:-//Cabinet//Change calendar//EN',
-    'CALSCALE:GREGORIAN',
-    'METHOD:PUBLISH',
-    'X-WR-CALNAME:Change calendar',
-    `X-WR-TIMEZONE:${feed.timeZone}`,
-    ...feed.changes.flatMap((change) => changeEvent(change, feed)),
-    ...feed.freezes.flatMap((freeze) => freezeEvent(freeze, feed)),
-    'END:VCALENDAR',
+/** Events rendered between two turns of the event loop: a few milliseconds of work. */
+const EVENTS_PER_TURN = 500;
+
+const folded = (lines: readonly string[]) => lines.map((line) => `${foldLine(line)}\r\n`).join('');
+
+/**
+ * The whole feed, CRLF-terminated lines, folded. Rendered a slice of events at a time, letting the event loop go
+ * between slices, so an ack that arrives meanwhile is answered at once (issue 17.2).
+ */
+export async function renderCalendar(feed: CalendarFeed): Promise<string> {
+  const parts = [
+    folded([
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Cabinet//Change calendar//EN',
+      'CALSCALE:GREGORIAN',
+      'METHOD:PUBLISH',
+      'X-WR-CALNAME:Change calendar',
+      `X-WR-TIMEZONE:${feed.timeZone}`,
+    ]),
   ];
-  return `${lines.map(foldLine).join('\r\n')}\r\n`;
+  for (let first = 0; first < feed.changes.length; first += EVENTS_PER_TURN) {
+    if (first > 0) await new Promise((resolve) => setImmediate(resolve));
+    parts.push(
+      folded(feed.changes.slice(first, first + EVENTS_PER_TURN).flatMap((change) => changeEvent(change, feed))),
+    );
+  }
+  parts.push(folded([...feed.freezes.flatMap((freeze) => freezeEvent(freeze, feed)), 'END:VCALENDAR']));
+  return parts.join('');
 }
