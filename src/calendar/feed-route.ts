@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import { lastAuditEventId } from '../db/audit-log.js';
 import type { Database } from '../db/client.js';
 import { loadFreezes } from '../db/freezes.js';
-import { plannedChangesDuring } from '../db/schedule.js';
+import { plannedChangePages } from '../db/schedule.js';
 import { type ChangeState, PLANNED_STATES } from '../domain/lifecycle.js';
 import { datesOf } from '../domain/schedule.js';
 import type { Policy } from '../policy/schema.js';
@@ -26,6 +26,8 @@ const FEED_STATES: readonly ChangeState[] = [
   'retro_rejected',
 ];
 const DAY_MS = 24 * 3600_000;
+/** Changes read and rendered between two turns of the event loop: a few milliseconds of work. */
+const EVENTS_PER_PAGE = 250;
 /** A rendered feed is reused this long while nothing is recorded (the covered period moves with the clock). */
 const REUSE_MS = 5 * 60_000;
 
@@ -71,7 +73,7 @@ export function calendarFeedRoute(deps: CalendarFeedDependencies): CustomRoute {
       end: new Date(now.getTime() + aheadDays * DAY_MS),
     };
     const body = await renderCalendar({
-      changes: plannedChangesDuring(db, covered, FEED_STATES),
+      changes: plannedChangePages(db, { interval: covered, states: FEED_STATES, pageSize: EVENTS_PER_PAGE }),
       freezes: loadFreezes(db, deps.policy, datesOf(covered, deps.policy.timezone)),
       timeZone: deps.policy.timezone,
       domain: 'cabinet',

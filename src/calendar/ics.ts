@@ -7,11 +7,9 @@ import { describeState } from '../slack/words/states.js';
 
 /** RFC 5545 3.3.11: backslash, semicolon, comma and newline are escaped in TEXT values. */
 export function escapeText(text: string): string {
-  return text
-    .replace(/\\/g, '\\\\')
-    .replace(/;/g, '\\;')
-    .replace(/,/g, '\\,')
-    .replace(/\r\n|\r|\n/g, '\\n');
+  return text.replace(/[\\;,]|\r\n|\r|\n/g, (found) =>
+    found.length === 1 && !'\r\n'.includes(found) ? `\\${found}` : '\\n',
+  );
 }
 
 /** UTF-8 octets of a code point. */
@@ -20,7 +18,15 @@ const octetsOf = (codePoint: number) => (codePoint < 0x80 ? 1 : codePoint < 0x80
 /** RFC 5545 3.1: lines longer than 75 octets are folded (CRLF and a space), never inside a UTF-8 character. */
 export function foldLine(line: string): string {
   // Most lines are short: at most 3 octets a UTF-16 unit, so 25 units always fit.
-  if (line.length <= 25 || Buffer.byteLength(line) <= 75) return line;
+  if (line.length <= 25) return line;
+  const octetCount = Buffer.byteLength(line);
+  if (octetCount <= 75) return line;
+  // All ASCII: one octet a unit, cut every 75 then 74.
+  if (octetCount === line.length) {
+    const parts = [line.slice(0, 75)];
+    for (let start = 75; start < line.length; start += 74) parts.push(line.slice(start, start + 74));
+    return parts.join('\r\n ');
+  }
   const parts: string[] = [];
   let start = 0;
   let octets = 0;
@@ -46,7 +52,8 @@ const utcStamp = (at: Date) => `${at.toISOString().slice(0, 19).replace(/[-:]/g,
 const dateValue = (date: string) => date.replace(/-/g, '');
 
 export interface CalendarFeed {
-  changes: readonly PlannedChangeRow[];
+  /** The changes, earliest first, a page at a time: the event loop runs between pages. */
+  changes: Iterable<readonly PlannedChangeRow[]>;
   freezes: readonly Freeze[];
   /** The organisation's timezone, a hint for clients (times are written in UTC). */
   timeZone: string;
@@ -99,14 +106,11 @@ function freezeEvent(freeze: Freeze, feed: CalendarFeed): string[] {
   ];
 }
 
-/** Events rendered between two turns of the event loop: a few milliseconds of work. */
-const EVENTS_PER_TURN = 500;
-
 const folded = (lines: readonly string[]) => lines.map((line) => `${foldLine(line)}\r\n`).join('');
 
 /**
- * The whole feed, CRLF-terminated lines, folded. Rendered a slice of events at a time, letting the event loop go
- * between slices, so an ack that arrives meanwhile is answered at once (issue 17.2).
+ * The whole feed, CRLF-terminated lines, folded. Read and rendered a page of events at a time, letting the event
+ * loop go between pages, so an ack that arrives meanwhile is answered at once (issue 17.2).
  */
 export async function renderCalendar(feed: CalendarFeed): Promise<string> {
   const parts = [
@@ -120,11 +124,9 @@ export async function renderCalendar(feed: CalendarFeed): Promise<string> {
       `X-WR-TIMEZONE:${feed.timeZone}`,
     ]),
   ];
-  for (let first = 0; first < feed.changes.length; first += EVENTS_PER_TURN) {
-    if (first > 0) await new Promise((resolve) => setImmediate(resolve));
-    parts.push(
-      folded(feed.changes.slice(first, first + EVENTS_PER_TURN).flatMap((change) => changeEvent(change, feed))),
-    );
+  for (const page of feed.changes) {
+    parts.push(folded(page.flatMap((change) => changeEvent(change, feed))));
+    await new Promise((resolve) => setImmediate(resolve));
   }
   parts.push(folded([...feed.freezes.flatMap((freeze) => freezeEvent(freeze, feed)), 'END:VCALENDAR']));
   return parts.join('');

@@ -1,6 +1,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { loadAgendaFacts } from '../../src/db/cab.js';
 import { loadChangeRecord } from '../../src/db/change-record.js';
+import { listChanges } from '../../src/db/changes.js';
 import { plannedChangesDuring } from '../../src/db/schedule.js';
 import { agendaPlannedReach } from '../../src/domain/agenda.js';
 import { CHANGE_STATES } from '../../src/domain/lifecycle.js';
@@ -76,4 +77,11 @@ it('reads the calendar feed through indexes only', () => {
   const temp = database;
   const interval = { start: new Date('2026-08-20T00:00:00Z'), end: new Date('2027-11-18T00:00:00Z') };
   expect(fullScans(temp, () => plannedChangesDuring(temp.db, interval, CHANGE_STATES))).toEqual([]);
+});
+
+// Issue 17.1: `/change list pending` starts from the changes waiting for a decision, `mine` from the person's own.
+it.each(['pending', 'mine'] as const)('lists %s through indexes only', (filter) => {
+  database = openTempDatabase();
+  const temp = database;
+  expect(fullScans(temp, () => listChanges(temp.db, filter, 'U0PEER001', 20))).toEqual([]);
 });
