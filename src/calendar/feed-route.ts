@@ -5,7 +5,7 @@ import type { Clock } from '../clock.js';
 import { lastAuditEventId } from '../db/audit-log.js';
 import type { Database } from '../db/client.js';
 import { loadFreezes } from '../db/freezes.js';
-import { plannedChangesDuring } from '../db/schedule.js';
+import { plannedChangePages } from '../db/schedule.js';
 import { type ChangeState, PLANNED_STATES } from '../domain/lifecycle.js';
 import { datesOf } from '../domain/schedule.js';
 import type { Policy } from '../policy/schema.js';
@@ -26,12 +26,13 @@ const FEED_STATES: readonly ChangeState[] = [
   'retro_rejected',
 ];
 const DAY_MS = 24 * 3600_000;
+/** Changes read and rendered between two turns of the event loop: a few milliseconds of work. */
+const EVENTS_PER_PAGE = 250;
 /** A rendered feed is reused this long while nothing is recorded (the covered period moves with the clock). */
 const REUSE_MS = 5 * 60_000;
 
-/** The feed as last rendered, and what it was rendered from. */
+/** The feed as rendered. */
 interface RenderedFeed {
-  version: string;
   etag: string;
   body: string;
 }
@@ -62,33 +63,43 @@ function answer(response: ServerResponse, status: number, text: string): void {
  * Without CALENDAR_TOKEN it answers 404; a missing or wrong token, 401. The token is never logged.
  */
 export function calendarFeedRoute(deps: CalendarFeedDependencies): CustomRoute {
-  let rendered: RenderedFeed | undefined;
-  /** The feed now: rendered again only once something was recorded or the last rendering is 5 minutes old. */
-  const feedNow = (): RenderedFeed => {
-    const now = deps.clock.now();
+  // The feed being rendered or last rendered: requests arriving while it renders share it.
+  let latest: { version: string; feed: Promise<RenderedFeed> } | undefined;
+  const render = async (now: Date): Promise<RenderedFeed> => {
     const { db } = deps.database;
-    const version = `${lastAuditEventId(db)}@${Math.floor(now.getTime() / REUSE_MS)}`;
-    if (rendered?.version === version) return rendered;
     const { past_days: pastDays, ahead_days: aheadDays } = deps.policy.calendar;
     const covered = {
       start: new Date(now.getTime() - pastDays * DAY_MS),
       end: new Date(now.getTime() + aheadDays * DAY_MS),
     };
-    const body = renderCalendar({
-      changes: plannedChangesDuring(db, covered, FEED_STATES),
+    const body = await renderCalendar({
+      changes: plannedChangePages(db, { interval: covered, states: FEED_STATES, pageSize: EVENTS_PER_PAGE }),
       freezes: loadFreezes(db, deps.policy, datesOf(covered, deps.policy.timezone)),
       timeZone: deps.policy.timezone,
       domain: 'cabinet',
       now,
     });
-    rendered = { version, etag: `"${createHash('sha256').update(body).digest('base64url')}"`, body };
-    return rendered;
+    return { etag: `"${createHash('sha256').update(body).digest('base64url')}"`, body };
+  };
+  /** The feed now: rendered again only once something was recorded or the last rendering is 5 minutes old. */
+  const feedNow = (): Promise<RenderedFeed> => {
+    const now = deps.clock.now();
+    const version = `${lastAuditEventId(deps.database.db)}@${Math.floor(now.getTime() / REUSE_MS)}`;
+    if (latest?.version !== version) {
+      const feed = render(now);
+      latest = { version, feed };
+      // A failed rendering is not kept: the next request tries again.
+      feed.catch(() => {
+        if (latest?.feed === feed) latest = undefined;
+      });
+    }
+    return latest.feed;
   };
   return {
     path: CALENDAR_PATH,
     // HEAD too: link checkers and calendar clients send it, and Bolt would log an unknown request's URL (the token).
     method: ['GET', 'HEAD'],
-    handler: (request: IncomingMessage, response: ServerResponse) => {
+    handler: async (request: IncomingMessage, response: ServerResponse) => {
       if (!deps.token) {
         answer(response, 404, 'Not found');
         return;
@@ -99,7 +110,7 @@ export function calendarFeedRoute(deps: CalendarFeedDependencies): CustomRoute {
         return;
       }
       try {
-        const { etag, body } = feedNow();
+        const { etag, body } = await feedNow();
         const headers = { ETag: etag, 'Cache-Control': 'private, max-age=300' };
         // A client that has this version already is told so, without the body.
         if (request.headers['if-none-match']?.split(/\s*,\s*/).includes(etag)) {

@@ -3,48 +3,57 @@
 import type { PlannedChangeRow } from '../db/schedule.js';
 import type { Freeze } from '../domain/schedule.js';
 import { addDays } from '../domain/schedule.js';
-import { inZone } from '../domain/zoned-time.js';
 import { describeState } from '../slack/words/states.js';
 
 /** RFC 5545 3.3.11: backslash, semicolon, comma and newline are escaped in TEXT values. */
 export function escapeText(text: string): string {
-  return text
-    .replace(/\\/g, '\\\\')
-    .replace(/;/g, '\\;')
-    .replace(/,/g, '\\,')
-    .replace(/\r\n|\r|\n/g, '\\n');
+  return text.replace(/[\\;,]|\r\n|\r|\n/g, (found) =>
+    found.length === 1 && !'\r\n'.includes(found) ? `\\${found}` : '\\n',
+  );
 }
 
-const encoder = new TextEncoder();
+/** UTF-8 octets of a code point. */
+const octetsOf = (codePoint: number) => (codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4);
 
 /** RFC 5545 3.1: lines longer than 75 octets are folded (CRLF and a space), never inside a UTF-8 character. */
 export function foldLine(line: string): string {
+  // Most lines are short: at most 3 octets a UTF-16 unit, so 25 units always fit.
+  if (line.length <= 25) return line;
+  const octetCount = Buffer.byteLength(line);
+  if (octetCount <= 75) return line;
+  // All ASCII: one octet a unit, cut every 75 then 74.
+  if (octetCount === line.length) {
+    const parts = [line.slice(0, 75)];
+    for (let start = 75; start < line.length; start += 74) parts.push(line.slice(start, start + 74));
+    return parts.join('\r\n ');
+  }
   const parts: string[] = [];
-  let current = '';
+  let start = 0;
   let octets = 0;
-  for (const character of line) {
-    const size = encoder.encode(character).length;
+  for (let index = 0; index < line.length; ) {
+    const codePoint = line.codePointAt(index) ?? 0;
+    const size = octetsOf(codePoint);
     // Continuation lines begin with a space, which counts toward their 75 octets.
-    const limit = parts.length === 0 ? 75 : 74;
-    if (octets + size > limit) {
-      parts.push(current);
-      current = '';
+    if (octets + size > (parts.length === 0 ? 75 : 74)) {
+      parts.push(line.slice(start, index));
+      start = index;
       octets = 0;
     }
-    current += character;
     octets += size;
+    index += codePoint > 0xffff ? 2 : 1;
   }
-  parts.push(current);
+  parts.push(line.slice(start));
   return parts.join('\r\n ');
 }
 
 /** "20261124T120000Z" */
-const utcStamp = (at: Date) => inZone(at, 'utc').toFormat("yyyyMMdd'T'HHmmss'Z'");
+const utcStamp = (at: Date) => `${at.toISOString().slice(0, 19).replace(/[-:]/g, '')}Z`;
 /** "20261220" */
 const dateValue = (date: string) => date.replace(/-/g, '');
 
 export interface CalendarFeed {
-  changes: readonly PlannedChangeRow[];
+  /** The changes, earliest first, a page at a time: the event loop runs between pages. */
+  changes: Iterable<readonly PlannedChangeRow[]>;
   freezes: readonly Freeze[];
   /** The organisation's timezone, a hint for clients (times are written in UTC). */
   timeZone: string;
@@ -97,19 +106,28 @@ function freezeEvent(freeze: Freeze, feed: CalendarFeed): string[] {
   ];
 }
 
-/** The whole feed, CRLF-terminated lines, folded. */
-export function renderCalendar(feed: CalendarFeed): string {
-  const lines = [
-    'BEGIN:VCALENDAR',
-    'VERSION:2.0',
-    'PRODID:-//Cabinet//Change calendar//EN',
-    'CALSCALE:GREGORIAN',
-    'METHOD:PUBLISH',
-    'X-WR-CALNAME:Change calendar',
-    `X-WR-TIMEZONE:${feed.timeZone}`,
-    ...feed.changes.flatMap((change) => changeEvent(change, feed)),
-    ...feed.freezes.flatMap((freeze) => freezeEvent(freeze, feed)),
-    'END:VCALENDAR',
+const folded = (lines: readonly string[]) => lines.map((line) => `${foldLine(line)}\r\n`).join('');
+
+/**
+ * The whole feed, CRLF-terminated lines, folded. Read and rendered a page of events at a time, letting the event
+ * loop go between pages, so an ack that arrives meanwhile is answered at once (issue 17.2).
+ */
+export async function renderCalendar(feed: CalendarFeed): Promise<string> {
+  const parts = [
+    folded([
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Cabinet//Change calendar//EN',
+      'CALSCALE:GREGORIAN',
+      'METHOD:PUBLISH',
+      'X-WR-CALNAME:Change calendar',
+      `X-WR-TIMEZONE:${feed.timeZone}`,
+    ]),
   ];
-  return `${lines.map(foldLine).join('\r\n')}\r\n`;
+  for (const page of feed.changes) {
+    parts.push(folded(page.flatMap((change) => changeEvent(change, feed))));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  parts.push(folded([...feed.freezes.flatMap((freeze) => freezeEvent(freeze, feed)), 'END:VCALENDAR']));
+  return parts.join('');
 }

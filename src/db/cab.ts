@@ -1,9 +1,11 @@
-import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, or } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, or, type SQL } from 'drizzle-orm';
+import { unionAll } from 'drizzle-orm/sqlite-core';
 import type { AgendaChangeFacts, AgendaFacts } from '../domain/agenda.js';
 import type { CabVote } from '../domain/cab.js';
 import { formatChangeRef } from '../domain/change-ref.js';
 import { verbalApprovalState } from '../domain/emergency.js';
-import { CHANGE_STATES, decisionStage, OPEN_STATES } from '../domain/lifecycle.js';
+import { CHANGE_STATES, type ChangeState, DECIDING_STATES, decisionStage } from '../domain/lifecycle.js';
+import type { Interval } from '../domain/schedule.js';
 import type { BoardItemRow } from './change-record.js';
 import type { DbExecutor } from './client.js';
 import {
@@ -33,11 +35,16 @@ function groupBy<T>(rows: readonly T[], key: (row: T) => number): Map<number, T[
   return groups;
 }
 
+/** Planned to run, not waiting for a decision: the agenda shows them only within its reach (agendaPlannedReach). */
+const PLANNED_AHEAD: readonly ChangeState[] = ['approved', 'scheduled', 'implementing'];
+
 /**
- * Reads what the agenda needs (7.3): every open change, every change that moved since the last
- * meeting, every change with paperwork or a dispute still open, and the messages the outbox gave up on.
+ * Reads what the agenda needs (7.3), each through an index: every change waiting for a decision, the planned ones
+ * within `planned` (the calendar's and the listed freezes' reach), every change that moved since the last meeting,
+ * every change with paperwork or a dispute still open, and the messages the outbox gave up on.
  */
-export function loadAgendaFacts(db: DbExecutor, since: Date): AgendaFacts {
+export function loadAgendaFacts(db: DbExecutor, reach: { since: Date; planned: Interval }): AgendaFacts {
+  const { since, planned } = reach;
   const openPaperwork = db
     .select({ id: obligations.changeId })
     .from(obligations)
@@ -51,20 +58,23 @@ export function loadAgendaFacts(db: DbExecutor, since: Date): AgendaFacts {
     .select({ id: authorizationDisputes.changeId })
     .from(authorizationDisputes)
     .where(isNull(authorizationDisputes.resolvedAt));
-  const rows = db
-    .select()
-    .from(changes)
-    .where(
-      or(
-        inArray(changes.state, [...OPEN_STATES]),
-        inArray(changes.id, openDisputes),
-        gte(changes.updatedAt, since),
-        inArray(changes.id, openPaperwork),
-        inArray(changes.id, answeredSince),
+  const changesWhere = (condition: SQL | undefined) => db.select({ id: changes.id }).from(changes).where(condition);
+  // One indexed read per reason a change is on the agenda; one condition of ORs would read the whole table.
+  const shown = unionAll(
+    changesWhere(inArray(changes.state, ['submitted', ...DECIDING_STATES])),
+    changesWhere(
+      and(
+        inArray(changes.state, [...PLANNED_AHEAD]),
+        gt(changes.plannedEnd, planned.start),
+        lt(changes.plannedStart, planned.end),
       ),
-    )
-    .orderBy(asc(changes.id))
-    .all();
+    ),
+    changesWhere(gte(changes.updatedAt, since)),
+    openDisputes,
+    openPaperwork,
+    answeredSince,
+  );
+  const rows = db.select().from(changes).where(inArray(changes.id, shown)).orderBy(asc(changes.id)).all();
   const ids = rows.map((row) => row.id);
   const some = <T>(read: () => T[]): T[] => (ids.length > 0 ? read() : []);
   const requirements = some(() =>

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray, isNull, notInArray, or } from 'drizzle-orm';
+import { and, count, desc, eq, exists, inArray, isNull, notExists, or } from 'drizzle-orm';
 import { DECIDING_STATES, decisionStageOf } from '../domain/lifecycle.js';
 import type { ChangeRow } from './change-record.js';
 import type { DbExecutor } from './client.js';
@@ -19,12 +19,18 @@ export function listChanges(
   limit: number,
 ): { rows: ChangeRow[]; total: number } {
   // Open requirements of the phase the change is in, where the user was asked and has not decided (nor a delegate
-  // for them) yet.
+  // for them) yet. Read from the changes waiting for a decision (few, however long the record), each requirement's
+  // candidates and decisions found by its id: the user's own candidacies and decisions grow with the record.
+  const askedOfUser = db
+    .select({ id: approvalCandidates.id })
+    .from(approvalCandidates)
+    .where(and(eq(approvalCandidates.requirementId, approvalRequirements.id), eq(approvalCandidates.userId, userId)));
   const decidedByUser = db
-    .select({ requirementId: approvalDecisions.requirementId })
+    .select({ id: approvalDecisions.id })
     .from(approvalDecisions)
     .where(
       and(
+        eq(approvalDecisions.requirementId, approvalRequirements.id),
         or(eq(approvalDecisions.approverId, userId), eq(approvalDecisions.onBehalfOf, userId)),
         isNull(approvalDecisions.voidedAt),
       ),
@@ -33,19 +39,19 @@ export function listChanges(
     changes.id,
     db
       .select({ changeId: approvalRequirements.changeId })
-      .from(approvalCandidates)
-      .innerJoin(approvalRequirements, eq(approvalCandidates.requirementId, approvalRequirements.id))
-      .innerJoin(changes, eq(approvalRequirements.changeId, changes.id))
+      .from(changes)
+      .innerJoin(approvalRequirements, eq(approvalRequirements.changeId, changes.id))
       .where(
         and(
-          eq(approvalCandidates.userId, userId),
+          inArray(changes.state, DECIDING_STATES),
           isNull(approvalRequirements.satisfiedAt),
           or(
             ...DECIDING_STATES.map((state) =>
               and(eq(changes.state, state), eq(approvalRequirements.phase, decisionStageOf(state).phase)),
             ),
           ),
-          notInArray(approvalRequirements.id, decidedByUser),
+          exists(askedOfUser),
+          notExists(decidedByUser),
         ),
       ),
   );

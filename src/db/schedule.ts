@@ -1,4 +1,4 @@
-import { and, asc, gt, inArray, lt } from 'drizzle-orm';
+import { and, asc, gt, inArray, lt, type SQL } from 'drizzle-orm';
 import { formatChangeRef } from '../domain/change-ref.js';
 import { type ChangeState, PLANNED_STATES } from '../domain/lifecycle.js';
 import { conflictsOf, type Interval, type PlannedChange } from '../domain/schedule.js';
@@ -17,15 +17,15 @@ export interface PlannedChangeRow extends PlannedChange {
   plannedEnd: Date;
 }
 
-/**
- * Changes in `states` (by default: still to run, or running) whose planned time overlaps the interval,
- * earliest first.
- */
-export function plannedChangesDuring(
-  db: DbExecutor,
-  interval: Interval,
-  states: readonly ChangeState[] = PLANNED_STATES,
-): PlannedChangeRow[] {
+const during = (interval: Interval, states: readonly ChangeState[]) =>
+  and(
+    inArray(changes.state, [...states]),
+    lt(changes.plannedStart, interval.end),
+    gt(changes.plannedEnd, interval.start),
+  );
+
+/** The changes `where` admits, earliest first. */
+function plannedRows(db: DbExecutor, where: SQL | undefined): PlannedChangeRow[] {
   const rows = db
     .select({
       id: changes.id,
@@ -39,18 +39,43 @@ export function plannedChangesDuring(
       plannedEnd: changes.plannedEnd,
     })
     .from(changes)
-    .where(
-      and(
-        inArray(changes.state, [...states]),
-        lt(changes.plannedStart, interval.end),
-        gt(changes.plannedEnd, interval.start),
-      ),
-    )
+    .where(where)
     .orderBy(asc(changes.plannedStart), asc(changes.id))
     .all();
   return rows.flatMap(({ plannedStart, plannedEnd, ...row }) =>
     plannedStart && plannedEnd ? [{ ...row, ref: formatChangeRef(row.id), plannedStart, plannedEnd }] : [],
   );
+}
+
+/**
+ * Changes in `states` (by default: still to run, or running) whose planned time overlaps the interval,
+ * earliest first.
+ */
+export function plannedChangesDuring(
+  db: DbExecutor,
+  interval: Interval,
+  states: readonly ChangeState[] = PLANNED_STATES,
+): PlannedChangeRow[] {
+  return plannedRows(db, during(interval, states));
+}
+
+/**
+ * The same changes a page at a time, earliest first: their ids are read at once, each page's rows when it is asked
+ * for, so a caller that lets the event loop go between pages never holds it for the whole read (the calendar feed).
+ */
+export function* plannedChangePages(
+  db: DbExecutor,
+  query: { interval: Interval; states: readonly ChangeState[]; pageSize: number },
+): Generator<PlannedChangeRow[]> {
+  const ids = db
+    .select({ id: changes.id })
+    .from(changes)
+    .where(during(query.interval, query.states))
+    .orderBy(asc(changes.plannedStart), asc(changes.id))
+    .all()
+    .map((row) => row.id);
+  for (let first = 0; first < ids.length; first += query.pageSize)
+    yield plannedRows(db, inArray(changes.id, ids.slice(first, first + query.pageSize)));
 }
 
 export interface Conflict {

@@ -68,6 +68,9 @@ export const changes = sqliteTable(
     // Each person's Home: the changes they requested and those they own.
     index('changes_requester_idx').on(table.requesterId),
     index('changes_owner_idx').on(table.ownerId),
+    // The agenda's "moved since the last CAB", and the calendar's planned changes ending after a time.
+    index('changes_updated_at_idx').on(table.updatedAt),
+    index('changes_state_planned_end_idx').on(table.state, table.plannedEnd),
   ],
 );
 
@@ -183,17 +186,22 @@ export const verbalApprovals = sqliteTable(
 );
 
 /** The named approver's written answer to a verbal approval recorded in their name. */
-export const verbalApprovalConfirmations = sqliteTable('verbal_approval_confirmations', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  verbalApprovalId: integer('verbal_approval_id')
-    .notNull()
-    .unique()
-    .references(() => verbalApprovals.id),
-  outcome: text('outcome', { enum: ['confirmed', 'disputed'] }).notNull(),
-  respondedBy: text('responded_by').notNull(),
-  respondedAt: timestamp('responded_at').notNull(),
-  comment: text('comment'),
-});
+export const verbalApprovalConfirmations = sqliteTable(
+  'verbal_approval_confirmations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    verbalApprovalId: integer('verbal_approval_id')
+      .notNull()
+      .unique()
+      .references(() => verbalApprovals.id),
+    outcome: text('outcome', { enum: ['confirmed', 'disputed'] }).notNull(),
+    respondedBy: text('responded_by').notNull(),
+    respondedAt: timestamp('responded_at').notNull(),
+    comment: text('comment'),
+  },
+  // The agenda's verbal approvals answered since the last CAB.
+  (table) => [index('verbal_approval_confirmations_responded_idx').on(table.respondedAt)],
+);
 
 export const CHANGE_VERSION_KINDS = ['declared', 'documented'] as const;
 export type ChangeVersionKind = (typeof CHANGE_VERSION_KINDS)[number];
@@ -247,7 +255,11 @@ export const authorizationDisputes = sqliteTable(
     resolvedAt: timestamp('resolved_at'),
     resolution: text('resolution'),
   },
-  (table) => [index('authorization_disputes_change_idx').on(table.changeId)],
+  (table) => [
+    index('authorization_disputes_change_idx').on(table.changeId),
+    // The agenda lists the open ones, however old.
+    index('authorization_disputes_open_idx').on(table.changeId).where(sql`${table.resolvedAt} IS NULL`),
+  ],
 );
 
 /** What an emergency change still owes after the fact (POL-SEC-008 6.4), and when each was done. */
@@ -266,7 +278,11 @@ export const obligations = sqliteTable(
     evidence: text('evidence'),
     createdAt: timestamp('created_at').notNull(),
   },
-  (table) => [uniqueIndex('obligations_change_kind_uq').on(table.changeId, table.kind)],
+  (table) => [
+    uniqueIndex('obligations_change_kind_uq').on(table.changeId, table.kind),
+    // The agenda lists the changes whose paperwork is still owed.
+    index('obligations_open_idx').on(table.changeId).where(sql`${table.completedAt} IS NULL`),
+  ],
 );
 
 export const CAB_MEETING_KINDS = ['regular', 'emergency'] as const;

@@ -4,7 +4,7 @@ import { formatChangeRef } from './change-ref.js';
 import { type ObligationKind, outstandingPaperwork, type VerbalApprovalState } from './emergency.js';
 import type { ApprovalPhase, ChangeState, ChangeType } from './lifecycle.js';
 import { FREEZES_LISTED_DAYS, policyFreezes } from './policy-freezes.js';
-import { addDays } from './schedule.js';
+import { addDays, type Interval } from './schedule.js';
 import { slaBusinessDays, slaDueAt } from './sla.js';
 
 /** How a change is named everywhere on the agenda (7.3): its ID, title, risk and owner. */
@@ -147,13 +147,40 @@ function approvalDueAt(change: AgendaChangeFacts, policy: AgendaPolicy): Date | 
   return askedAt && days.length > 0 ? slaDueAt(askedAt, Math.min(...days), policy) : undefined;
 }
 
+const DAY_MS = 86_400_000;
+
+/** The changes the calendar (7.3 (4)) lists start before this: the meeting plus the policy's `cab.calendar_days`. */
+const calendarUntilOf = (policy: Pick<Policy, 'cab'>, meetingAt: Date) =>
+  new Date(meetingAt.getTime() + policy.cab.calendar_days * DAY_MS);
+
+/** The freezes 7.3 (5) lists: the coming year's. */
+function listedFreezes(policy: Pick<Policy, 'freezes' | 'timezone'>, now: Date) {
+  const today = localDate(now, policy.timezone);
+  return policyFreezes(policy.freezes, { from: today, to: addDays(today, FREEZES_LISTED_DAYS) });
+}
+
+/**
+ * The planned changes the agenda can show, whatever their state: those ending after `start` and starting before
+ * `end` (the calendar's reach, or the last listed freeze's end). Changes planned outside it are not read, however
+ * many there are; the slack of a day on each side covers local dates in any timezone.
+ */
+export function agendaPlannedReach(policy: AgendaPolicy, window: Omit<AgendaWindow, 'since'>): Interval {
+  const freezeEnds = listedFreezes(policy, window.now).map((freeze) =>
+    Date.parse(`${addDays(freeze.to, 2)}T00:00:00Z`),
+  );
+  return {
+    start: new Date(window.now.getTime() - DAY_MS),
+    end: new Date(Math.max(calendarUntilOf(policy, window.meetingAt).getTime(), ...freezeEnds)),
+  };
+}
+
 /**
  * Builds the CAB agenda (POL-SEC-008 7.3) from facts read at `window.now`. Pure: the same
  * facts and window always give the same agenda.
  */
 export function buildAgenda(facts: AgendaFacts, policy: AgendaPolicy, window: AgendaWindow): Agenda {
   const { meetingAt, since, now } = window;
-  const calendarUntil = new Date(meetingAt.getTime() + policy.cab.calendar_days * 86_400_000);
+  const calendarUntil = calendarUntilOf(policy, meetingAt);
   const changes = [...facts.changes].sort((a, b) => a.id - b.id);
   const overdueOf = (change: AgendaChangeFacts) =>
     outstandingPaperwork(change.obligations, change.state).filter((o) => o.dueAt !== null && o.dueAt < now);
@@ -201,8 +228,7 @@ export function buildAgenda(facts: AgendaFacts, policy: AgendaPolicy, window: Ag
     }))
     .sort(byTime((entry) => entry.start));
 
-  const today = localDate(now, policy.timezone);
-  const freezes = policyFreezes(policy.freezes, { from: today, to: addDays(today, FREEZES_LISTED_DAYS) })
+  const freezes = listedFreezes(policy, now)
     .sort(byTime((freeze) => freeze.from))
     .map((freeze) => ({
       from: freeze.from,

@@ -22,7 +22,7 @@ import { type ChangeRecord, loadChangeRecord } from '../db/change-record.js';
 import type { CabinetDb, DbExecutor } from '../db/client.js';
 import { announcedFreezes } from '../db/freezes.js';
 import { enqueue } from '../db/outbox.js';
-import { type Agenda, buildAgenda } from '../domain/agenda.js';
+import { type Agenda, agendaPlannedReach, buildAgenda } from '../domain/agenda.js';
 import { openBoardRequirement } from '../domain/approvers.js';
 import { localDate } from '../domain/business-hours.js';
 import {
@@ -61,11 +61,9 @@ export function agendaFor(db: DbExecutor, policy: Policy, meetingAt: Date, now: 
     previousSlot(policy.cab.schedule, policy.timezone, new Date(meetingAt.getTime() - 1000)) ??
     new Date(meetingAt.getTime() - WEEK_MS);
   // 7.3 (5) lists the freezes announced from Slack as well as the policy file's.
-  return buildAgenda(
-    loadAgendaFacts(db, since),
-    { ...policy, freezes: [...policy.freezes, ...announcedFreezes(db)] },
-    { meetingAt, since, now },
-  );
+  const agendaPolicy = { ...policy, freezes: [...policy.freezes, ...announcedFreezes(db)] };
+  const planned = agendaPlannedReach(agendaPolicy, { meetingAt, now });
+  return buildAgenda(loadAgendaFacts(db, { since, planned }), agendaPolicy, { meetingAt, since, now });
 }
 
 export type OpenedMeeting = { ok: true; meetingId: number; created: boolean };

@@ -1,5 +1,11 @@
 import { afterEach, expect, it } from 'vitest';
+import { loadAgendaFacts } from '../../src/db/cab.js';
 import { loadChangeRecord } from '../../src/db/change-record.js';
+import { listChanges } from '../../src/db/changes.js';
+import { plannedChangesDuring } from '../../src/db/schedule.js';
+import { agendaPlannedReach } from '../../src/domain/agenda.js';
+import { CHANGE_STATES } from '../../src/domain/lifecycle.js';
+import { minimalPolicy } from '../support/policy.js';
 import { openTempDatabase, type TempDatabase } from '../support/temp-db.js';
 
 let database: TempDatabase | undefined;
@@ -28,13 +34,22 @@ function fullScans(temp: TempDatabase, read: () => void): string[] {
     Object.assign(client, { prepare });
   }
   expect(statements.length).toBeGreaterThan(0);
+  const partialIndexes = (
+    client.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql LIKE '% WHERE %'").all() as {
+      name: string;
+    }[]
+  ).map((index) => index.name);
   return statements.flatMap((source) => {
     const params = (source.match(/\?/g) ?? []).map(() => 1);
     const plan = client.prepare(`EXPLAIN QUERY PLAN ${source}`).all(...params) as { detail: string }[];
     const aliasOf = (verb: string) =>
       plan.flatMap((step) => (step.detail.startsWith(`${verb} `) ? [step.detail.split(' ')[1] ?? ''] : []));
     const searched = new Set(aliasOf('SEARCH'));
-    return [...new Set(aliasOf('SCAN'))].filter((alias) => !searched.has(alias));
+    // A partial index holds only the rows its condition admits (open paperwork, open disputes): reading it whole
+    // reads what is open, not the table.
+    const partial = plan.filter((step) => partialIndexes.some((name) => step.detail.endsWith(`INDEX ${name}`)));
+    const bounded = new Set(partial.map((step) => step.detail.split(' ')[1] ?? ''));
+    return [...new Set(aliasOf('SCAN'))].filter((alias) => !searched.has(alias) && !bounded.has(alias));
   });
 }
 
@@ -44,4 +59,29 @@ it('loads a change record through indexes only', () => {
   database = openTempDatabase();
   const temp = database;
   expect(fullScans(temp, () => loadChangeRecord(temp.db, 1))).toEqual([]);
+});
+
+// Issue 17.1: the agenda reads what it shows, each part through an index: changes waiting for a decision, planned
+// within its reach, moved since the last CAB, with paperwork or a dispute open; never every change.
+it('reads the agenda through indexes only', () => {
+  database = openTempDatabase();
+  const temp = database;
+  const now = new Date('2026-11-18T15:00:00Z');
+  const planned = agendaPlannedReach(minimalPolicy(), { meetingAt: now, now });
+  expect(fullScans(temp, () => loadAgendaFacts(temp.db, { since: now, planned }))).toEqual([]);
+});
+
+// Issue 17.2: the calendar feed reads the changes ending within its reach, not every change ever planned.
+it('reads the calendar feed through indexes only', () => {
+  database = openTempDatabase();
+  const temp = database;
+  const interval = { start: new Date('2026-08-20T00:00:00Z'), end: new Date('2027-11-18T00:00:00Z') };
+  expect(fullScans(temp, () => plannedChangesDuring(temp.db, interval, CHANGE_STATES))).toEqual([]);
+});
+
+// Issue 17.1: `/change list pending` starts from the changes waiting for a decision, `mine` from the person's own.
+it.each(['pending', 'mine'] as const)('lists %s through indexes only', (filter) => {
+  database = openTempDatabase();
+  const temp = database;
+  expect(fullScans(temp, () => listChanges(temp.db, filter, 'U0PEER001', 20))).toEqual([]);
 });
