@@ -120,6 +120,15 @@ async function deployVerifyClose(app: TestApp, options: { ref?: string; closer?:
   await untilState(app, 'closed', id);
 }
 
+/** CHG-1, a developer's change, approved by a peer and the CTO; then Friday afternoon (002 2: no windows). */
+async function approvedOnFriday(app: TestApp): Promise<void> {
+  await submitted(app, DEVELOPER);
+  await approve(app, 'U0PEER001', 'CHG-1');
+  await approve(app, CTO, 'CHG-1');
+  await untilState(app, 'approved');
+  app.clock.set(FRIDAY_AFTERNOON);
+}
+
 describe('mcp4 (002) normal changes', () => {
   it('002 5.3, 5.4, 5.6: peer review and the CTO approve; DevOps deploys; the owner reviews it', async () => {
     const app = await start();
@@ -275,11 +284,7 @@ describe('mcp4 (002) who implements, verifies and closes (issue 16.5)', () => {
     const emergency = await submitEmergencyForm(app, DEVELOPER, { ownerId: DEVELOPER });
     expect(JSON.stringify(emergency.json)).toContain('pick someone holding devops');
 
-    await submitted(app, DEVELOPER);
-    await approve(app, 'U0PEER001', 'CHG-1');
-    await approve(app, CTO, 'CHG-1');
-    await untilState(app, 'approved');
-    app.clock.set(FRIDAY_AFTERNOON);
+    await approvedOnFriday(app);
     expect(await step(app, DEVOPS, 'start')).toBe('CHG-1 is started.');
     // DevOps left the role: checked again at every click, so Complete is refused until someone gives it back.
     app.policy.roles.devops = [];
@@ -293,11 +298,7 @@ describe('mcp4 (002) who implements, verifies and closes (issue 16.5)', () => {
 
   it('002 6 "QA / Security Team: verify": the owner may not verify; QA is asked on Complete and recorded', async () => {
     const app = await start();
-    await submitted(app, DEVELOPER);
-    await approve(app, 'U0PEER001', 'CHG-1');
-    await approve(app, CTO, 'CHG-1');
-    await untilState(app, 'approved');
-    app.clock.set(FRIDAY_AFTERNOON);
+    await approvedOnFriday(app);
     await step(app, DEVOPS, 'start');
     await step(app, DEVOPS, 'complete');
     const askedToVerify = () =>
@@ -325,11 +326,7 @@ describe('mcp4 (002) who implements, verifies and closes (issue 16.5)', () => {
 
   it('002 6 with 5.4: a DevOps engineer who is also in QA / Security does not verify what they deployed', async () => {
     const app = await start([QA_SECURITY, DEVOPS]);
-    await submitted(app, DEVELOPER);
-    await approve(app, 'U0PEER001', 'CHG-1');
-    await approve(app, CTO, 'CHG-1');
-    await untilState(app, 'approved');
-    app.clock.set(FRIDAY_AFTERNOON);
+    await approvedOnFriday(app);
     await step(app, DEVOPS, 'start');
     await step(app, DEVOPS, 'complete');
     expect(await clickAndRead(app, DEVOPS, IMPLEMENTATION_ACTIONS.verify, 'CHG-1')).toBe(
@@ -342,11 +339,7 @@ describe('mcp4 (002) who implements, verifies and closes (issue 16.5)', () => {
 
   it('002 5.6 "approved by the CTO/CISO for closure": a refusal sends it back; the owner asks again', async () => {
     const app = await start();
-    await submitted(app, DEVELOPER);
-    await approve(app, 'U0PEER001', 'CHG-1');
-    await approve(app, CTO, 'CHG-1');
-    await untilState(app, 'approved');
-    app.clock.set(FRIDAY_AFTERNOON);
+    await approvedOnFriday(app);
     await step(app, DEVOPS, 'start');
     await step(app, DEVOPS, 'complete');
     await recordOwedEvidence(app, DEVOPS, 'verify'); // 5.5: the tests after the change, before Verify
