@@ -201,7 +201,8 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
     const channel = await openDm(userId);
     const message = render(record, purpose, userId);
     const body = lead ? { text: lead, blocks: [section(lead), ...message.blocks] } : message;
-    const posted = await postOnce(attempt.key, attempt, { channel, ...body });
+    // With every key of its batch: a request of the batch retried alone finds it.
+    const posted = await postOnce(attempt.key, attempt, { channel, ...body }, attempt.keys);
     if (posted.ts)
       recordPostedMessage(
         db,
@@ -435,8 +436,8 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
     if (!ts) return;
     db.transaction((tx) => {
       for (const record of records) {
-        const where = { changeId: record.change.id, purpose, channelId: posted.channel, ts, recipientId: first.userId };
-        recordPostedMessage(tx, where, clock.now());
+        const where = { channelId: posted.channel, ts, recipientId: first.userId };
+        recordPostedMessage(tx, { changeId: record.change.id, purpose, ...where }, clock.now());
       }
     });
   };
