@@ -133,7 +133,9 @@ export function waitingRequirements(
     .innerJoin(changes, eq(approvalRequirements.changeId, changes.id))
     .where(
       and(
-        userId === undefined ? undefined : eq(approvalCandidates.userId, userId),
+        // Read from the few changes waiting for a decision, not from everything the person was ever asked: the unary
+        // plus keeps SQLite from driving the query by the candidates' user index.
+        userId === undefined ? undefined : sql`+${approvalCandidates.userId} = ${userId}`,
         isNull(approvalRequirements.satisfiedAt),
         inWaitingPhase(approvalRequirements.phase),
         not(and(eq(approvalRequirements.role, boardRole), ne(approvalRequirements.phase, 'authorization')) as SQL),
