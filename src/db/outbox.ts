@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, isNull, lt, lte, ne, notExists, or, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/sqlite-core';
+import { type AnySQLiteColumn, alias } from 'drizzle-orm/sqlite-core';
 import type { ChangeEvent } from '../domain/events.js';
 import type { ApprovalPhase } from '../domain/lifecycle.js';
 import type { CabinetDb, DbExecutor } from './client.js';
@@ -205,6 +205,13 @@ export function enqueue(
 const earlier = alias(outbox, 'earlier');
 
 /**
+ * Pending or being sent, written as literals: SQLite uses the partial index on open lanes (outbox_open_lane_idx) only
+ * when it can see the query implies the index's condition, which a bound parameter hides. Without it, each row's
+ * "anything earlier in its lane?" read every pending row: quadratic in a burst.
+ */
+const openStatus = (status: AnySQLiteColumn) => sql`${status} in ('pending', 'sending')`;
+
+/**
  * The messages that may be sent now, most urgent first: due, and first of their lane (nothing earlier
  * in the same conversation still pending or being sent).
  */
@@ -212,9 +219,7 @@ export function deliverableMessages(db: CabinetDb, now: Date, limit: number): Ou
   const earlierOpen = db
     .select({ id: earlier.id })
     .from(earlier)
-    .where(
-      and(eq(earlier.lane, outbox.lane), lt(earlier.id, outbox.id), inArray(earlier.status, ['pending', 'sending'])),
-    );
+    .where(and(eq(earlier.lane, outbox.lane), lt(earlier.id, outbox.id), openStatus(earlier.status)));
   return db
     .select()
     .from(outbox)
@@ -240,7 +245,7 @@ export function batchFollowers(db: CabinetDb, head: OutboxRow, now: Date): Outbo
   const behind = db
     .select()
     .from(outbox)
-    .where(and(eq(outbox.lane, head.lane), gt(outbox.id, head.id), inArray(outbox.status, ['pending', 'sending'])))
+    .where(and(eq(outbox.lane, head.lane), gt(outbox.id, head.id), openStatus(outbox.status)))
     .orderBy(asc(outbox.id))
     .limit(APPROVAL_BATCH_MAX - 1)
     .all();
