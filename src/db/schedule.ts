@@ -1,4 +1,4 @@
-import { and, asc, gt, inArray, lt, type SQL } from 'drizzle-orm';
+import { and, asc, gt, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import { formatChangeRef } from '../domain/change-ref.js';
 import { type ChangeState, PLANNED_STATES } from '../domain/lifecycle.js';
 import { conflictsOf, type Interval, type PlannedChange } from '../domain/schedule.js';
@@ -86,6 +86,21 @@ export interface Conflict {
 
 /** Other changes, approved or pending, planned on a shared system at an overlapping time. */
 export function conflictsFor(db: DbExecutor, change: PlannedChange): Conflict[] {
-  if (!change.plannedStart || !change.plannedEnd) return [];
-  return conflictsOf(change, plannedChangesDuring(db, { start: change.plannedStart, end: change.plannedEnd }));
+  if (!change.plannedStart || !change.plannedEnd || change.affectedSystems.length === 0) return [];
+  const interval = { start: change.plannedStart, end: change.plannedEnd };
+  return conflictsOf(change, plannedRows(db, and(during(interval, PLANNED_STATES), mayShare(change.affectedSystems))));
 }
+
+/**
+ * Changes that may share one of `systems`, read without loading the rest (a burst plans hundreds of changes in one
+ * window on other systems, and every message about each of them reads its conflicts). SQLite's lower() folds ASCII
+ * only, so a change whose systems are not all ASCII is kept too; conflictsOf decides.
+ */
+function mayShare(systems: readonly string[]): SQL {
+  const wanted = systems.map((system) => system.toLowerCase());
+  return sql`(exists (select 1 from json_each(${changes.affectedSystems}) where lower(json_each.value) in ${wanted})
+    or ${changes.affectedSystems} glob ${NON_ASCII})`;
+}
+
+/** A GLOB matching any text with a character outside ASCII. */
+const NON_ASCII = '*[^\u0001-\u007f]*';
