@@ -2,7 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute, Logger } from '@slack/bolt';
 import type { Clock } from '../clock.js';
-import { lastAuditEventId } from '../db/audit-log.js';
+import { lastAuditEvent } from '../db/audit-log.js';
 import type { Database } from '../db/client.js';
 import { loadFreezes } from '../db/freezes.js';
 import { plannedChangePages } from '../db/schedule.js';
@@ -28,8 +28,6 @@ const FEED_STATES: readonly ChangeState[] = [
 const DAY_MS = 24 * 3600_000;
 /** Changes read and rendered between two turns of the event loop: a few milliseconds of work. */
 const EVENTS_PER_PAGE = 250;
-/** A rendered feed is reused this long while nothing is recorded (the covered period moves with the clock). */
-const REUSE_MS = 5 * 60_000;
 
 /** The feed as rendered. */
 interface RenderedFeed {
@@ -65,28 +63,33 @@ function answer(response: ServerResponse, status: number, text: string): void {
 export function calendarFeedRoute(deps: CalendarFeedDependencies): CustomRoute {
   // The feed being rendered or last rendered: requests arriving while it renders share it.
   let latest: { version: string; feed: Promise<RenderedFeed> } | undefined;
-  const render = async (now: Date): Promise<RenderedFeed> => {
+  /**
+   * The covered period moves a whole day at a time and DTSTAMP is when the content last changed, so the same record
+   * renders the same body all day: a calendar app polling hourly gets 304 until something is recorded.
+   */
+  const render = async (version: { day: number; last: ReturnType<typeof lastAuditEvent> }): Promise<RenderedFeed> => {
     const { db } = deps.database;
     const { past_days: pastDays, ahead_days: aheadDays } = deps.policy.calendar;
+    const dayStart = version.day * DAY_MS;
     const covered = {
-      start: new Date(now.getTime() - pastDays * DAY_MS),
-      end: new Date(now.getTime() + aheadDays * DAY_MS),
+      start: new Date(dayStart - pastDays * DAY_MS),
+      end: new Date(dayStart + (aheadDays + 1) * DAY_MS),
     };
     const body = await renderCalendar({
       changes: plannedChangePages(db, { interval: covered, states: FEED_STATES, pageSize: EVENTS_PER_PAGE }),
       freezes: loadFreezes(db, deps.policy, datesOf(covered, deps.policy.timezone)),
       timeZone: deps.policy.timezone,
       domain: 'cabinet',
-      now,
+      stampedAt: new Date(Math.max(dayStart, version.last.occurredAt?.getTime() ?? 0)),
     });
     return { etag: `"${createHash('sha256').update(body).digest('base64url')}"`, body };
   };
-  /** The feed now: rendered again only once something was recorded or the last rendering is 5 minutes old. */
+  /** The feed now: rendered again only once something was recorded or a new day began. */
   const feedNow = (): Promise<RenderedFeed> => {
-    const now = deps.clock.now();
-    const version = `${lastAuditEventId(deps.database.db)}@${Math.floor(now.getTime() / REUSE_MS)}`;
+    const next = { day: Math.floor(deps.clock.now().getTime() / DAY_MS), last: lastAuditEvent(deps.database.db) };
+    const version = `${next.last.id}@${next.day}`;
     if (latest?.version !== version) {
-      const feed = render(now);
+      const feed = render(next);
       latest = { version, feed };
       // A failed rendering is not kept: the next request tries again.
       feed.catch(() => {

@@ -1,4 +1,4 @@
-import { and, asc, eq, max } from 'drizzle-orm';
+import { and, asc, desc, eq } from 'drizzle-orm';
 import type { ChangeState } from '../domain/lifecycle.js';
 import { type ChainedFields, chainTail, eventHash, sortedData } from './audit-chain.js';
 import type { DbExecutor } from './client.js';
@@ -68,14 +68,18 @@ export function auditEventsOf(
     .all();
 }
 
-/** The id of the last audit event (0 when none): every recorded move raises it, so it versions what was read. */
-export function lastAuditEventId(db: DbExecutor): number {
-  return (
-    db
-      .select({ last: max(auditEvents.id) })
-      .from(auditEvents)
-      .get()?.last ?? 0
-  );
+/**
+ * The last audit event (id 0 and no time when none): every recorded move raises its id, so it versions what was
+ * read, and its time is when that last changed.
+ */
+export function lastAuditEvent(db: DbExecutor): { id: number; occurredAt: Date | undefined } {
+  const last = db
+    .select({ id: auditEvents.id, occurredAt: auditEvents.occurredAt })
+    .from(auditEvents)
+    .orderBy(desc(auditEvents.id))
+    .limit(1)
+    .get();
+  return { id: last?.id ?? 0, occurredAt: last?.occurredAt };
 }
 
 /**

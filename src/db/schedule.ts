@@ -42,9 +42,11 @@ function plannedRows(db: DbExecutor, where: SQL | undefined): PlannedChangeRow[]
     .where(where)
     .orderBy(asc(changes.plannedStart), asc(changes.id))
     .all();
-  return rows.flatMap(({ plannedStart, plannedEnd, ...row }) =>
-    plannedStart && plannedEnd ? [{ ...row, ref: formatChangeRef(row.id), plannedStart, plannedEnd }] : [],
-  );
+  const planned: PlannedChangeRow[] = [];
+  // A loop, not flatMap and spreads: the feed maps thousands of rows in one request.
+  for (const { plannedStart, plannedEnd, ...row } of rows)
+    if (plannedStart && plannedEnd) planned.push({ ...row, ref: formatChangeRef(row.id), plannedStart, plannedEnd });
+  return planned;
 }
 
 /**
@@ -75,7 +77,10 @@ export function* plannedChangePages(
     .all()
     .map((row) => row.id);
   for (let first = 0; first < ids.length; first += query.pageSize)
-    yield plannedRows(db, inArray(changes.id, ids.slice(first, first + query.pageSize)));
+    yield plannedRows(
+      db,
+      sql`${changes.id} in (select value from json_each(${JSON.stringify(ids.slice(first, first + query.pageSize))}))`,
+    );
 }
 
 export interface Conflict {

@@ -133,15 +133,17 @@ async function measureInProcess(path: string): Promise<Row> {
   const lastId = (client.prepare('SELECT max(id) AS id FROM changes').get() as { id: number }).id;
   let reply = 0;
   try {
+    let etag = '';
     const freshFeed = async () => {
-      // The feed is rendered again every 5 minutes: a fresh one each time.
-      clock.advance(5 * 60_000);
+      // The feed is rendered again once a day (or once something is recorded): a fresh one each time.
+      clock.advance(24 * 3600_000);
       const response = await fetch(feedUrl);
       await response.arrayBuffer();
       if (response.status !== 200) throw new Error(`feed: ${response.status}`);
-      return response.headers.get('etag') ?? '';
+      // What a subscribed calendar app holds: the 304 below asks with it.
+      etag = response.headers.get('etag') ?? '';
     };
-    const etag = await freshFeed();
+    await freshFeed();
     /** Acked at once; built after the ack. */
     const startAgenda = async () => {
       reply += 1;
@@ -180,8 +182,8 @@ async function measureInProcess(path: string): Promise<Row> {
       'GET /calendar.ics, fresh': summary(await timed(10, freshFeed)),
       'GET /calendar.ics, 304': summary(
         await timed(30, async () => {
-          clock.advance(-1);
-          await expectOk(fetch(feedUrl, { headers: { 'If-None-Match': etag } }), 'feed 304');
+          const response = await fetch(feedUrl, { headers: { 'If-None-Match': etag } });
+          if (response.status !== 304) throw new Error(`feed: ${response.status}, not 304`);
         }),
       ),
       'an ack while the feed is built': summary(await ackWhile(app, startFeed)),

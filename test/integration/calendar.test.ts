@@ -3,7 +3,7 @@
 // Web API and a real SQLite file out.
 import { eq } from 'drizzle-orm';
 import ICAL from 'ical.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { approvalRequirements, auditEvents, changeFreezes, changes, slackMessages } from '../../src/db/schema.js';
 import { parsePolicy } from '../../src/policy/load.js';
 import type { Policy } from '../../src/policy/schema.js';
@@ -704,5 +704,32 @@ describe('the iCalendar feed (GET /calendar.ics)', () => {
     expect(changed.status).toBe(200);
     expect(changed.headers.get('etag')).not.toBe(etag);
     expect(events(await changed.text())).toHaveLength(2);
+  });
+
+  it('keeps its version while nothing is recorded: an app polling hourly gets 304 until a change moves', async () => {
+    const app = await start({ policy: policyWith(), calendarToken: TOKEN });
+    await submitted(app); // at 15:00
+    // Sending the approval request records that it was sent: wait for it, so nothing more is recorded.
+    const due = app.database.db.$client.prepare(
+      "select count(*) as n from outbox where status in ('pending', 'sending') and next_attempt_at <= ?",
+    );
+    await vi.waitFor(() => expect(due.get(app.clock.now().getTime())).toEqual({ n: 0 }));
+    app.clock.set('2026-11-18T15:30:00Z');
+    const first = await feed(app, `?token=${TOKEN}`);
+    const etag = first.headers.get('etag') ?? '';
+    // DTSTAMP is when the record last changed, not when the feed was rendered.
+    expect(await first.text()).toContain('DTSTAMP:20261118T150000Z');
+    // Hours later (before the 4-hour SLA reminder, which would be recorded), nothing has changed.
+    for (const time of ['16:30', '17:30', '18:45']) {
+      app.clock.set(`2026-11-18T${time}:00Z`);
+      const polled = await fetch(`${app.url}/calendar.ics?token=${TOKEN}`, { headers: { 'If-None-Match': etag } });
+      expect(polled.status).toBe(304);
+    }
+    // A new day moves the covered period: a new version.
+    app.clock.set('2026-11-19T00:15:00Z');
+    const nextDay = await fetch(`${app.url}/calendar.ics?token=${TOKEN}`, { headers: { 'If-None-Match': etag } });
+    expect(nextDay.status).toBe(200);
+    expect(nextDay.headers.get('etag')).not.toBe(etag);
+    await nextDay.text();
   });
 });
