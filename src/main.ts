@@ -13,9 +13,12 @@ import { createCabinet } from './runtime.js';
 const SHUTDOWN_GRACE_MS = 10_000;
 const OUTBOX_POLL_MS = 5_000;
 
+/** A file of the project: src/main.ts, dist/main.js and the bundle npm start runs (dist/cabinet.js) sit one below. */
+const projectFile = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
+
 /** A `.env` file beside package.json, as Bolt developers keep one locally; variables already set win. */
 function loadDotEnv(): void {
-  const path = fileURLToPath(new URL('../.env', import.meta.url));
+  const path = projectFile('.env');
   if (existsSync(path)) process.loadEnvFile(path);
 }
 
@@ -25,7 +28,7 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const { policy, warnings } = loadPolicyFile(config.policyPath);
   for (const warning of warnings) logger.warn(warning);
-  const database = openDatabase(config.databasePath);
+  const database = openDatabase(config.databasePath, { migrationsFolder: projectFile('db/migrations') });
   const clock = systemClock;
 
   const { app, outbox, roles, timeZones } = createCabinet({

@@ -20,11 +20,12 @@ export interface Database {
   close(): void;
 }
 
-// src/db and dist/db sit at the same depth, so this finds <repo>/db/migrations from either.
-const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../db/migrations', import.meta.url));
+// src/db and dist/db sit at the same depth, so this finds <repo>/db/migrations from either (the bundled app, one
+// file, names its own).
+const migrationsBesideSource = () => fileURLToPath(new URL('../../db/migrations', import.meta.url));
 
 /** Opens (creating folder and file if needed) and migrates the SQLite database at `path`. */
-export function openDatabase(path: string): Database {
+export function openDatabase(path: string, options: { migrationsFolder?: string } = {}): Database {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new SQLite(path);
   sqlite.pragma('journal_mode = WAL');
@@ -32,7 +33,7 @@ export function openDatabase(path: string): Database {
   // Another process (a second bot, a backup) may hold the write lock briefly.
   sqlite.pragma('busy_timeout = 5000');
   const db = drizzle(sqlite, { schema });
-  migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  migrate(db, { migrationsFolder: options.migrationsFolder ?? migrationsBesideSource() });
   // SQLite cannot hash, so events from before the hash chain are hashed here, once.
   db.transaction((tx) => sealUnhashedEvents(tx), { behavior: 'immediate' });
   return {

@@ -9,9 +9,9 @@ import { FakeSlack } from '../support/fake-slack.js';
 import { MINIMAL_POLICY_YAML } from '../support/policy.js';
 import { postSigned, slashCommandBody } from '../support/slack-request.js';
 
-// The compiled entry point, exactly what `npm start` runs; `npm test` builds it first.
+// The bundled entry point, exactly what `npm start` runs; `npm test` builds it first.
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const entry = join(repoRoot, 'dist', 'main.js');
+const entry = join(repoRoot, 'dist', 'cabinet.js');
 
 interface Exited {
   code: number | null;
@@ -83,7 +83,7 @@ function freshWorkDir(): string {
   return workDir;
 }
 
-describe('npm start (dist/main.js)', () => {
+describe('npm start (dist/cabinet.js)', () => {
   it('exits non-zero with one clear line naming SLACK_BOT_TOKEN when no token is set', async () => {
     freshWorkDir();
     const { code, stdout, stderr } = await run({}).exit();
