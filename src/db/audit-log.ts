@@ -1,4 +1,4 @@
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, desc, eq, max } from 'drizzle-orm';
 import type { ChangeState } from '../domain/lifecycle.js';
 import { type ChainedFields, chainTail, eventHash, sortedData } from './audit-chain.js';
 import type { DbExecutor } from './client.js';
@@ -68,16 +68,29 @@ export function auditEventsOf(
     .all();
 }
 
+/** The id of a change's last audit event (0 when none): it rises with every recorded move of the change. */
+export function changeVersion(db: DbExecutor, changeId: number): number {
+  return (
+    db
+      .select({ id: auditEvents.id })
+      .from(auditEvents)
+      .where(eq(auditEvents.changeId, changeId))
+      .orderBy(desc(auditEvents.id))
+      .limit(1)
+      .get()?.id ?? 0
+  );
+}
+
 /**
  * The last audit event (id 0 and no time when none): every recorded move raises its id, so it versions what was
  * read, and its time is when that last changed.
  */
 export function lastAuditEvent(db: DbExecutor): { id: number; occurredAt: Date | undefined } {
+  // max(id) finds the last row through the primary key (ORDER BY … DESC LIMIT 1 would plan as a scan).
   const last = db
     .select({ id: auditEvents.id, occurredAt: auditEvents.occurredAt })
     .from(auditEvents)
-    .orderBy(desc(auditEvents.id))
-    .limit(1)
+    .where(eq(auditEvents.id, db.select({ last: max(auditEvents.id) }).from(auditEvents)))
     .get();
   return { id: last?.id ?? 0, occurredAt: last?.occurredAt };
 }

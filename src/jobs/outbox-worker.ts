@@ -171,10 +171,15 @@ export function createOutboxWorker(deps: OutboxWorkerDependencies): OutboxWorker
     }
   };
 
+  /**
+   * Starts one due message a turn of the event loop: each starts with a few milliseconds of reading and rendering
+   * before its first Slack call, and an ack that arrived meanwhile must not wait behind all of them.
+   */
   const startDue = () => {
     const free = concurrency - inFlight.size;
     if (free <= 0) return;
-    for (const row of deliverableMessages(db, clock.now(), free)) {
+    const due = deliverableMessages(db, clock.now(), free);
+    for (const [index, row] of due.entries()) {
       if (!claimMessage(db, row.id, lease())) continue;
       const rows: [OutboxRow, ...OutboxRow[]] = [row];
       for (const follower of batchFollowers(db, row, clock.now()))
@@ -186,6 +191,9 @@ export function createOutboxWorker(deps: OutboxWorkerDependencies): OutboxWorker
           kick();
         });
       inFlight.set(row.id, { work, ids: rows.map((claimed) => claimed.id) });
+      // The rest next turn (looked up again: what is due may have changed).
+      if (index < due.length - 1) kick();
+      return;
     }
   };
 

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type Logger, webApi } from '@slack/bolt';
 import type { Clock } from '../clock.js';
 import type { ChangeRecord, RequirementRecord } from '../db/change-record.js';
@@ -12,7 +13,12 @@ import { escalationTargets } from '../domain/sla.js';
 import { type DeliveryAttempt, DeliveryFailure } from '../jobs/outbox-worker.js';
 import { type Policy, reportsChannelOf } from '../policy/schema.js';
 import { digestDecisions } from '../services/digest.js';
-import { changesOfMessage, changeToDeliver, recordPostedMessage } from '../services/posted-messages.js';
+import {
+  type ChangeToDeliver,
+  changesOfMessage,
+  changeToDeliver,
+  recordPostedMessage,
+} from '../services/posted-messages.js';
 import { monthlyReport } from '../services/report.js';
 import { postAuditHead } from './audit-witness.js';
 import { approvalBatchMessage } from './blocks/approval-batch.js';
@@ -181,9 +187,9 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
   };
 
   /** Renders a posted message again: a batch of requests shows every change in it as it is now. */
-  const renderPosted = (record: ChangeRecord, posted: SlackMessageRow) => {
+  const renderPosted = async (record: ChangeRecord, posted: SlackMessageRow) => {
     const phase = APPROVAL_PHASES.find((candidate) => requestPurpose(candidate) === posted.purpose);
-    const records = phase ? changesOfMessage(db, posted, record) : [];
+    const records = phase ? await changesOfMessage(db, posted, record) : [];
     if (!phase || records.length < 2) return render(record, posted.purpose, posted.recipientId);
     return approvalBatchMessage(records, policy, { recipientId: posted.recipientId ?? '', phase });
   };
@@ -193,7 +199,7 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
    * (a reminder that had no request to reply under); a refresh leaves it out.
    */
   const postTrackedDm = async (
-    record: ChangeRecord,
+    { record, version }: Pick<ChangeToDeliver, 'record' | 'version'>,
     attempt: DeliveryAttempt,
     target: { purpose: MessagePurpose; userId: string; lead?: string },
   ) => {
@@ -207,7 +213,7 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
       recordPostedMessage(
         db,
         { changeId: record.change.id, purpose, channelId: posted.channel, ts: posted.ts, recipientId: userId },
-        clock.now(),
+        { at: clock.now(), renderedAt: version },
       );
   };
 
@@ -245,7 +251,7 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
 
   /** A reminder in the thread of the person's request; with the request itself when it never went out. */
   const remind = async (
-    change: { record: ChangeRecord; request: SlackMessageRow | undefined },
+    change: Pick<ChangeToDeliver, 'record' | 'version'> & { request: SlackMessageRow | undefined },
     attempt: DeliveryAttempt,
     reminder: { userId: string; phase: ApprovalPhase; nudgedBy?: string },
   ) => {
@@ -255,7 +261,7 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
       await postOnce(attempt.key, attempt, { channel: request.channelId, thread_ts: request.ts, text });
       return;
     }
-    await postTrackedDm(record, attempt, {
+    await postTrackedDm(change, attempt, {
       purpose: requestPurpose(reminder.phase),
       userId: reminder.userId,
       lead: text,
@@ -321,13 +327,13 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
         const phase = message.phase ?? 'approval';
         const purpose = requestPurpose(phase);
         if (alreadyPosted(purpose, message.userId) || !stillToDecide(record, { phase, userId: message.userId })) return;
-        await postTrackedDm(record, attempt, { purpose, userId: message.userId });
+        await postTrackedDm(change, attempt, { purpose, userId: message.userId });
         return;
       }
       case 'emergency_console':
       case 'implementation_console': {
         if (alreadyPosted(message.kind, message.userId)) return;
-        await postTrackedDm(record, attempt, { purpose: message.kind, userId: message.userId });
+        await postTrackedDm(change, attempt, { purpose: message.kind, userId: message.userId });
         return;
       }
       case 'verbal_confirmation': {
@@ -343,7 +349,7 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
           )
         )
           return;
-        await postTrackedDm(record, attempt, { purpose: 'verbal_confirmation', userId: message.userId });
+        await postTrackedDm(change, attempt, { purpose: 'verbal_confirmation', userId: message.userId });
         return;
       }
       case 'refresh_messages': {
@@ -351,7 +357,7 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
           await client.chat.update({
             channel: posted.channelId,
             ts: posted.ts,
-            ...renderPosted(record, posted),
+            ...(await renderPosted(record, posted)),
           });
         }
         await cab.refreshChangeItems(record.boardItems);
@@ -365,7 +371,7 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
         if (!stillToDecide(record, message)) return;
         const purpose = requestPurpose(message.phase);
         const request = messages.find((m) => m.purpose === purpose && m.recipientId === message.userId);
-        await remind({ record, request }, attempt, message);
+        await remind({ ...change, request }, attempt, message);
         return;
       }
       case 'sla_escalation': {
@@ -392,7 +398,7 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
             recordPostedMessage(
               db,
               { changeId: record.change.id, purpose: 'log', channelId: posted.channel, ts: posted.ts },
-              clock.now(),
+              { at: clock.now(), renderedAt: change.version },
             );
           return;
         }
@@ -416,28 +422,34 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
     if (!first) return;
     const phase = first.phase ?? 'approval';
     const purpose = requestPurpose(phase);
-    const records = requests.flatMap((request) => {
+    const changes: ChangeToDeliver[] = [];
+    for (const request of requests) {
+      // A turn of the event loop between reads: up to 15 changes, each a few milliseconds (an ack may be waiting).
+      if (request !== first) await nextTurn();
       const change = changeToDeliver(db, request.changeId);
       const posted = change?.messages.some((m) => m.purpose === purpose && m.recipientId === request.userId);
-      return change && !posted && stillToDecide(change.record, { phase, userId: request.userId })
-        ? [change.record]
-        : [];
-    });
-    const [only] = records;
-    if (records.length === 1 && only) {
+      if (change && !posted && stillToDecide(change.record, { phase, userId: request.userId })) changes.push(change);
+    }
+    const [only] = changes;
+    if (changes.length === 1 && only) {
       await postTrackedDm(only, attempt, { purpose, userId: first.userId });
       return;
     }
-    if (records.length === 0) return;
+    if (changes.length === 0) return;
     const channel = await openDm(first.userId);
+    const records = changes.map((change) => change.record);
     const message = approvalBatchMessage(records, policy, { recipientId: first.userId, phase });
     const posted = await postOnce(attempt.key, attempt, { channel, ...message }, attempt.keys);
     const { ts } = posted;
     if (!ts) return;
     db.transaction((tx) => {
-      for (const record of records) {
+      for (const { record, version } of changes) {
         const where = { channelId: posted.channel, ts, recipientId: first.userId };
-        recordPostedMessage(tx, { changeId: record.change.id, purpose, ...where }, clock.now());
+        recordPostedMessage(
+          tx,
+          { changeId: record.change.id, purpose, ...where },
+          { at: clock.now(), renderedAt: version },
+        );
       }
     });
   };

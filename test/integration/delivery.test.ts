@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
 import { batchFollowers, deliverableMessages, enqueue, type OutboxRow } from '../../src/db/outbox.js';
-import { outbox, slackMessages } from '../../src/db/schema.js';
+import { changes, outbox, slackMessages } from '../../src/db/schema.js';
 import { FakeClock } from '../support/clock.js';
 import { approve, defaultChangeForm, eventually, submitChangeForm } from '../support/interactions.js';
 import { openTempDatabase, type TempDatabase } from '../support/temp-db.js';
@@ -255,6 +255,29 @@ describe('notices state what happened when it happened', () => {
     expect(receipt).toContain('was submitted');
     expect(receipt).toContain('<@U0PEER001>');
     expect(receipt).not.toContain('Status: approved');
+  });
+
+  it('a message rendered before the change moved is brought up to date once it is posted', async () => {
+    const app = await start();
+    // The log channel's post is slow: the change is approved while it is on its way.
+    const hold = app.slack.holdWhen('chat.postMessage', (params) => params.channel === 'C0LOG0001');
+    await submit(app);
+    await hold.arrived;
+    await approve(app, 'U0PEER001', 'CHG-1');
+    await approve(app, 'U0PEER002', 'CHG-1');
+    expect(app.database.db.select().from(changes).get()?.state).toBe('approved');
+    hold.release();
+    await eventually(() => postsTo(app, 'C0LOG0001').length > 0 && settled(app), 'the log message posted');
+    const [logPost] = postsTo(app, 'C0LOG0001');
+    expect(String(logPost?.params.text)).toContain('pending approval');
+    // The refresh the approval queued found no log message yet; recording it queues another.
+    await eventually(
+      () =>
+        app.slack
+          .callsTo('chat.update')
+          .some((call) => call.params.channel === 'C0LOG0001' && String(call.params.text).includes('approved')),
+      'the log message updated',
+    );
   });
 
   it('nobody is asked about a change that was decided before their request went out', async () => {

@@ -1,10 +1,12 @@
 import { afterEach, expect, it } from 'vitest';
+import { changeVersion, lastAuditEvent } from '../../src/db/audit-log.js';
 import { loadAgendaFacts } from '../../src/db/cab.js';
 import { loadChangeRecord } from '../../src/db/change-record.js';
 import { listChanges } from '../../src/db/changes.js';
 import { plannedChangesDuring } from '../../src/db/schedule.js';
 import { agendaPlannedReach } from '../../src/domain/agenda.js';
 import { CHANGE_STATES } from '../../src/domain/lifecycle.js';
+import { changeToDeliver } from '../../src/services/posted-messages.js';
 import { minimalPolicy } from '../support/policy.js';
 import { openTempDatabase, type TempDatabase } from '../support/temp-db.js';
 
@@ -77,6 +79,20 @@ it('reads the calendar feed through indexes only', () => {
   const temp = database;
   const interval = { start: new Date('2026-08-20T00:00:00Z'), end: new Date('2027-11-18T00:00:00Z') };
   expect(fullScans(temp, () => plannedChangesDuring(temp.db, interval, CHANGE_STATES))).toEqual([]);
+});
+
+// Issue 13: every message the outbox sends reads its change, the messages posted about it and its version (to know
+// whether a message rendered before a move needs a refresh); the feed's version is the last event.
+it('reads what a delivery and the feed version need through indexes only', () => {
+  database = openTempDatabase();
+  const temp = database;
+  expect(
+    fullScans(temp, () => {
+      changeToDeliver(temp.db, 1);
+      changeVersion(temp.db, 1);
+      lastAuditEvent(temp.db);
+    }),
+  ).toEqual([]);
 });
 
 // Issue 17.1: `/change list pending` starts from the changes waiting for a decision, `mine` from the person's own.

@@ -145,6 +145,12 @@ function blockLimitError(method: string, params: Record<string, unknown>): Recor
  * A fake Slack Web API: a real HTTP server on 127.0.0.1 that records every call and answers like
  * Slack. Point the app at `apiUrl` (SLACK_API_URL). Faults can be queued per method.
  */
+/** A call held by holdWhen. */
+export interface Hold {
+  arrived: Promise<void>;
+  release(): void;
+}
+
 export class FakeSlack {
   readonly calls: RecordedCall[] = [];
   readonly users = new Map<string, SlackUser>();
@@ -152,6 +158,12 @@ export class FakeSlack {
   /** Files by id, from files.getUploadURLExternal on. */
   readonly files = new Map<string, FakeFile>();
   private readonly faults = new Map<string, Fault[]>();
+  private readonly holds: {
+    method: string;
+    matches: (params: Record<string, unknown>) => boolean;
+    released: Promise<void>;
+    arrive: () => void;
+  }[] = [];
   private readonly targetedFaults: {
     method: string;
     matches: (params: Record<string, unknown>) => boolean;
@@ -200,6 +212,23 @@ export class FakeSlack {
   /** Queues a fault for the next call of `method` whose parameters match (e.g. one user's DM). */
   failWhen(method: string, matches: (params: Record<string, unknown>) => boolean, fault: Fault): void {
     this.targetedFaults.push({ method, matches, fault });
+  }
+
+  /**
+   * Holds the answer to the next call of `method` whose parameters match until `release` is called (a slow Slack
+   * at one moment, to show what moves meanwhile). Resolves `arrived` once the call is in.
+   */
+  holdWhen(method: string, matches: (params: Record<string, unknown>) => boolean): Hold {
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let arrive = () => {};
+    const arrived = new Promise<void>((resolve) => {
+      arrive = resolve;
+    });
+    this.holds.push({ method, matches, released, arrive });
+    return { arrived, release };
   }
 
   /** The files shared in a channel (files.completeUploadExternal), oldest first. */
@@ -345,6 +374,12 @@ export class FakeSlack {
     this.calls.push(call);
     this.events.emit('call', call);
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    const held = this.holds.findIndex((entry) => entry.method === method && entry.matches(params));
+    const hold = held >= 0 ? this.holds.splice(held, 1)[0] : undefined;
+    if (hold) {
+      hold.arrive();
+      await hold.released;
+    }
 
     const targeted = this.targetedFaults.findIndex((entry) => entry.method === method && entry.matches(params));
     const fault = targeted >= 0 ? this.targetedFaults.splice(targeted, 1)[0]?.fault : this.faults.get(method)?.shift();
