@@ -14,7 +14,8 @@ const REQUESTER = 'U0REQ0001';
 const SUBMITTERS = 4;
 const ASK_TIMEOUT_MS = 60_000;
 const DRAIN_TIMEOUT_MS = 480_000;
-const CLICKS = 60;
+/** Enough that p99 is not simply the slowest click (with 60, the 99th percentile is the maximum). */
+const CLICKS = 300;
 
 const rows: Record<string, string | number>[] = [];
 afterAll(() => {
@@ -81,6 +82,8 @@ async function burst(name: string, changes: number, systemOf: (index: number) =>
   const clicker = startClickerThread(app.signingSecret);
   try {
     const form = defaultChangeForm(app.clock.now());
+    // Each app's first click runs its click path cold (compiled on first use): one each before the burst.
+    for (const url of [app.url, bare.url]) await clicker.click(`${url}/slack/events`, clickBody(REQUESTER, 'CHG-1'));
     let next = 0;
     await Promise.all(
       Array.from({ length: SUBMITTERS }, async () => {
@@ -128,6 +131,7 @@ async function burst(name: string, changes: number, systemOf: (index: number) =>
       'chat.update / change': (calls.filter((call) => call.method === 'chat.update').length / changes).toFixed(1),
       'click ack p50 (× bare)': (percentile(ours, 50) / percentile(floor, 50)).toFixed(2),
       'click ack p99 (ms)': percentile(ours, 99).toFixed(1),
+      'click ack max (ms)': Math.max(...ours).toFixed(1),
       'bare p99 (ms)': percentile(floor, 99).toFixed(1),
     };
     rows.push(row);
