@@ -12,6 +12,7 @@ import { type MessagePurpose, requestPurpose } from '../domain/message-purpose.j
 import { escalationTargets } from '../domain/sla.js';
 import { type DeliveryAttempt, DeliveryFailure } from '../jobs/outbox-worker.js';
 import { type Policy, reportsChannelOf } from '../policy/schema.js';
+import { runningDelegates } from '../services/delegates.js';
 import { digestDecisions } from '../services/digest.js';
 import {
   type ChangeToDeliver,
@@ -277,7 +278,12 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
     const told = escalationTargets(late.requirements, policy);
     const members = await Promise.all(told.roles.map(membersOf));
     const { requesterId } = record.change;
-    const people = new Set([...told.userIds, ...members.flat()].filter((id) => id !== requesterId));
+    const targets = [...told.userIds, ...members.flat()];
+    // Someone away has handed their approvals to a delegate: the delegate hears of it too.
+    const delegates = [...runningDelegates(db, { policy, now: clock.now() }, targets).values()].map(
+      (d) => d.delegateId,
+    );
+    const people = new Set([...targets, ...delegates].filter((id) => id !== requesterId));
     const tell = async (userId: string, text: string) =>
       postOnce(`${attempt.key}:${userId}`, attempt, { channel: await openDm(userId), text });
     await tell(requesterId, requesterEscalationText(record, late, told));

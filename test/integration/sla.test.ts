@@ -213,6 +213,19 @@ describe('SLA reminders and escalation (POL-SEC-008 4.4)', () => {
   });
 });
 
+describe('escalation while out of office', () => {
+  it('tells the delegate of an escalation target who is away, as well as the target', async () => {
+    const deputy = 'U0DEP0001';
+    const app = await start('2026-11-18T15:00:00Z', 'approvals: { nudges: digest }\n');
+    const delegated = await app.command(`delegate <@${deputy}|deputy> until 2026-11-27 Leave`, { userId: MANAGER });
+    expect(JSON.stringify(delegated.json)).toContain(`your approval requests go to <@${deputy}>`);
+    await submitted(app, LOW, 2);
+    await at(app, '2026-11-19T15:00:00Z', () => escalationsTo(app, deputy).length === 1, 'the deputy told');
+    expect(escalationsTo(app, MANAGER)).toHaveLength(1);
+    expect(escalationsTo(app, deputy)[0]).toContain('CHG-1 · Rotate TLS certificates on the edge proxies is past');
+  });
+});
+
 describe('/change remind (4.4: the requester nudges)', () => {
   it('reminds the undecided once in 4 hours, never the quiet roles, for the requester only', async () => {
     const app = await start('2026-11-18T15:00:00Z', 'approvals: { quiet_roles: [manager] }\n');
