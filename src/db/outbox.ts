@@ -9,8 +9,11 @@ import { outbox } from './schema.js';
  * A Slack call to make after the ack. Messages are rendered when sent, so they show the change as it is then.
  */
 export type SlackDelivery =
-  /** `phase` is absent on rows queued before emergencies existed: those are approvals. */
-  | { kind: 'approval_request'; changeId: number; userId: string; phase?: ApprovalPhase }
+  /**
+   * `phase` is absent on rows queued before emergencies existed: those are approvals. `again`: the person already
+   * has this phase's request (the phase was asked again after a refusal, or a later stage): told in its thread.
+   */
+  | { kind: 'approval_request'; changeId: number; userId: string; phase?: ApprovalPhase; again?: true }
   | { kind: 'refresh_messages'; changeId: number }
   | { kind: 'notify_user'; changeId: number; userId: string; event: ChangeEvent }
   /** Tells the members of some roles (user groups expanded), each once, except `exclude` (told another way). */
@@ -163,7 +166,9 @@ export const APPROVAL_BATCH_MAX = 15;
  * requests to one person in one phase. Others have none.
  */
 export function batchKeyOf(message: OutboxMessage): string | null {
-  return message.kind === 'approval_request' ? `${message.userId}:${message.phase ?? 'approval'}` : null;
+  // Asked again: a reply under the person's own request, not part of a new message.
+  if (message.kind !== 'approval_request' || message.again) return null;
+  return `${message.userId}:${message.phase ?? 'approval'}`;
 }
 
 /**

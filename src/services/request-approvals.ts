@@ -3,6 +3,7 @@ import { recordAudit } from '../db/audit-log.js';
 import { type ChangeRecord, loadChangeRecord, type RequirementRecord } from '../db/change-record.js';
 import type { DbExecutor } from '../db/client.js';
 import { enqueue } from '../db/outbox.js';
+import { slackMessagesOf } from '../db/slack-messages.js';
 import {
   chooseCandidates,
   fallBackForWholeGroups,
@@ -15,6 +16,7 @@ import {
 } from '../domain/approvers.js';
 import { askedOnlyThroughQuietRoles } from '../domain/inbox.js';
 import { type ApprovalPhase, decisionStage } from '../domain/lifecycle.js';
+import { requestPurpose } from '../domain/message-purpose.js';
 import { slaBusinessDays, slaDueAt } from '../domain/sla.js';
 import { openStage, stagesOf } from '../domain/stages.js';
 import type { Policy } from '../policy/schema.js';
@@ -27,9 +29,14 @@ import { startSlaTimers } from './sla.js';
 export function askToDecide(tx: DbExecutor, record: ChangeRecord, userId: string, now: Date): void {
   const phase = decisionStage(record.change.state)?.phase;
   if (!phase) return;
-  enqueue(tx, { kind: 'approval_request', changeId: record.change.id, userId, phase }, now, {
-    dedupeKey: `${phase}_request:${record.change.id}:${userId}`,
-  });
+  // Their request of this phase is in their DM already (a closure asked again after a refusal, a later stage): it is
+  // refreshed with its buttons, and a reply in its thread tells them, since an updated message notifies nobody.
+  const purpose = requestPurpose(phase);
+  const again = slackMessagesOf(tx, record.change.id).some((m) => m.purpose === purpose && m.recipientId === userId);
+  const request = { kind: 'approval_request', changeId: record.change.id, userId, phase } as const;
+  // The first request is sent once whatever retries; each time it is asked again is a request of its own.
+  const dedupeKey = `${phase}_request:${record.change.id}:${userId}${again ? `:again@${now.getTime()}` : ''}`;
+  enqueue(tx, again ? { ...request, again } : request, now, { dedupeKey });
 }
 
 /** A requirement of the waiting phase and who would be asked for it now. */

@@ -41,7 +41,7 @@ import { MethodRateLimiter } from './rate-limits.js';
 import { reportChartPng } from './report-chart.js';
 import { cachedRoleDirectory, roleMembers, slackRoleDirectory } from './role-members.js';
 import { CHART_TITLE, chartFileName, chartLegend } from './words/report.js';
-import { escalationText, reminderText, requesterEscalationText } from './words/sla.js';
+import { askedAgainText, escalationText, reminderText, requesterEscalationText } from './words/sla.js';
 
 export interface SlackDeliveryDependencies {
   client: webApi.WebClient;
@@ -332,8 +332,13 @@ export function createSlackDeliverer(deps: SlackDeliveryDependencies): SlackDeli
       case 'approval_request': {
         const phase = message.phase ?? 'approval';
         const purpose = requestPurpose(phase);
-        if (alreadyPosted(purpose, message.userId) || !stillToDecide(record, { phase, userId: message.userId })) return;
-        await postTrackedDm(change, attempt, { purpose, userId: message.userId });
+        if (!stillToDecide(record, { phase, userId: message.userId })) return;
+        const request = messages.find((m) => m.purpose === purpose && m.recipientId === message.userId);
+        if (!request) await postTrackedDm(change, attempt, { purpose, userId: message.userId });
+        else if (message.again) {
+          const text = askedAgainText(record, { userId: message.userId, phase }, clock.now());
+          await postOnce(attempt.key, attempt, { channel: request.channelId, thread_ts: request.ts, text });
+        }
         return;
       }
       case 'emergency_console':

@@ -359,6 +359,20 @@ describe('mcp4 (002) who implements, verifies and closes (issue 16.5)', () => {
     await untilState(app, 'closure_rejected');
     await eventually(() => toldTo(app, DEVOPS, 'Closing *CHG-1'), 'the owner told of the refusal');
     expect(await step(app, DEVOPS, 'close')).toBe('CHG-1 waits for approval to close; its approvers are asked.');
+    // Their requests are live again, and each is told so in its thread (an updated message notifies nobody).
+    for (const approver of [CTO, CISO])
+      await eventually(
+        () =>
+          app.slack
+            .callsTo('chat.postMessage')
+            .some(
+              (call) =>
+                call.params.channel === `D${approver.slice(1)}` &&
+                call.params.thread_ts !== undefined &&
+                String(call.params.text).includes('waits for your decision again'),
+            ),
+        `${approver} asked again`,
+      );
     await approve(app, CTO, 'CHG-1:closure');
     await untilState(app, 'closed');
     expect(statesOf(app).slice(-4)).toEqual(['pending_closure', 'closure_rejected', 'pending_closure', 'closed']);

@@ -30,15 +30,32 @@ function dueText(due: Date | undefined, now: Date): string {
  * A reminder to someone asked and not yet decided (by the SLA clock, or by `nudgedBy` through `/change remind`),
  * naming the roles they were asked for and when the first is due.
  */
+/** The person's requirements of the phase still open. */
+const openRequirementsOf = (record: ChangeRecord, of: { userId: string; phase: ApprovalPhase }) =>
+  requirementsOf(record, of.phase).filter(
+    (requirement) => requirement.satisfiedAt === null && requirement.candidates.includes(of.userId),
+  );
+const rolesText = (open: readonly RequirementRecord[]) =>
+  open.length > 0 ? ` (as ${open.map((requirement) => requirement.role).join(', ')})` : '';
+
+/** In the thread of a request the person decided or that waited its turn: the change is put to them again. */
+export function askedAgainText(
+  record: ChangeRecord,
+  request: { userId: string; phase: ApprovalPhase },
+  now: Date,
+): string {
+  const open = openRequirementsOf(record, request);
+  const due = dueText(earliestDue(open), now);
+  return `:bell: ${titleOf(record)} waits for your decision again${rolesText(open)}: the buttons above are live.${due}`;
+}
+
 export function reminderText(
   record: ChangeRecord,
   reminder: { userId: string; phase: ApprovalPhase; nudgedBy?: string },
   now: Date,
 ): string {
-  const open = requirementsOf(record, reminder.phase).filter(
-    (requirement) => requirement.satisfiedAt === null && requirement.candidates.includes(reminder.userId),
-  );
-  const roles = open.length > 0 ? ` (as ${open.map((requirement) => requirement.role).join(', ')})` : '';
+  const open = openRequirementsOf(record, reminder);
+  const roles = rolesText(open);
   const asking = reminder.nudgedBy
     ? `${mentionMember(reminder.nudgedBy)} asks you to decide on ${titleOf(record)}`
     : `Reminder: ${titleOf(record)} still waits for your decision`;
