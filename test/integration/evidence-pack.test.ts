@@ -33,6 +33,7 @@ import {
   submitView,
 } from '../support/interactions.js';
 import { MINIMAL_POLICY_YAML } from '../support/policy.js';
+import { recordOwedEvidence } from '../support/preset-walk.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const REQUESTER = 'U0REQ0001';
@@ -156,6 +157,7 @@ async function implementedWithRollback(app: TestApp): Promise<void> {
   app.clock.set(TUESDAY_0705);
   const form = (step: keyof typeof IMPLEMENTATION_VIEWS, values: Record<string, Record<string, unknown>>) =>
     submitView(app, OWNER, IMPLEMENTATION_VIEWS[step], values, { privateMetadata: 'CHG-2' });
+  await recordOwedEvidence(app, OWNER, 'start', 2);
   await clickAnswered(app, OWNER, IMPLEMENTATION_ACTIONS.start, 'CHG-2');
   await eventually(() => stateOf(app, 'CHG-2') === 'implementing', 'started');
   app.clock.advance(20 * 60_000);
