@@ -87,15 +87,16 @@ export function adaptDefaults(parsed: PolicyShape, raw: unknown): AdaptedPolicy 
     return roles.filter(known);
   };
   const assumed = new Set<string>();
+  // An "any one of" entry keeps the roles defined, and becomes a plain role when only one is.
+  const fitEntries = (key: string, entries: readonly MatrixEntry[]): MatrixEntry[] =>
+    entries.flatMap((entry): MatrixEntry[] => {
+      if (typeof entry === 'string') return keepDefined(key, [entry]);
+      const kept = keepDefined(key, entry.any_of);
+      return kept.length > 1 ? [{ any_of: kept }] : kept;
+    });
 
   if (unwritten('approval_matrix')) {
-    // An "any one of" entry keeps the roles defined, and becomes a plain role when only one is.
-    const fitEntry = (entry: MatrixEntry): MatrixEntry[] => {
-      if (typeof entry === 'string') return keepDefined('approval_matrix', [entry]);
-      const kept = keepDefined('approval_matrix', entry.any_of);
-      return kept.length > 1 ? [{ any_of: kept }] : kept;
-    };
-    const fitted = mapValues(policy.approval_matrix, (row) => row.flatMap(fitEntry));
+    const fitted = mapValues(policy.approval_matrix, (row) => fitEntries('approval_matrix', row));
     const emptied = Object.keys(fitted).filter((level) => fitted[level]?.length === 0);
     if (emptied.length > 0)
       issues.push({
@@ -128,7 +129,7 @@ export function adaptDefaults(parsed: PolicyShape, raw: unknown): AdaptedPolicy 
       note(role, 'security_review.triggers');
   }
   if (unwritten('change_types', 'standard', 'approver_roles'))
-    policy.change_types.standard.approver_roles = keepDefined(
+    policy.change_types.standard.approver_roles = fitEntries(
       'change_types.standard.approver_roles',
       policy.change_types.standard.approver_roles,
     );

@@ -58,9 +58,12 @@ const riskFactor = z.strictObject({
     .min(2),
 });
 
-// An approval-matrix entry: a role, or any one of several roles (MCP4 5.3 "CTO/CISO"); the record names the one used.
-const matrixEntry = z.union([identifier, z.strictObject({ any_of: z.array(identifier).min(2) })]);
+// An approver entry (the approval matrix, change types, catalog entries): a role, or any one of several roles (MCP4 5.3
+// "CTO/CISO"); the record names the one used.
+const anyOf = z.array(identifier).min(2);
+const matrixEntry = z.union([identifier, z.strictObject({ any_of: anyOf })]);
 export type MatrixEntry = z.infer<typeof matrixEntry>;
+const approverEntries = z.array(matrixEntry);
 
 /** The roles a matrix entry names. */
 export function rolesOfEntry(entry: MatrixEntry): string[] {
@@ -134,14 +137,14 @@ export const policyShape = z.strictObject({
       standard: z
         .strictObject({
           ...changeTypeText(defaults.DEFAULT_CHANGE_TYPES.standard),
-          approver_roles: z.array(identifier).prefault(defaults.DEFAULT_CHANGE_TYPES.standard.approver_roles),
+          approver_roles: approverEntries.prefault(defaults.DEFAULT_CHANGE_TYPES.standard.approver_roles),
         })
         .prefault({}),
       normal: z
         .strictObject({
           ...changeTypeText(defaults.DEFAULT_CHANGE_TYPES.normal),
           // Roles every normal change needs besides its risk level's (004 4.2: the CAB approves normal changes).
-          approver_roles: z.array(identifier).prefault([]),
+          approver_roles: approverEntries.prefault([]),
         })
         .prefault({}),
       emergency: z.strictObject(changeTypeText(defaults.DEFAULT_CHANGE_TYPES.emergency)).prefault({}),
@@ -155,7 +158,7 @@ export const policyShape = z.strictObject({
         title: z.string().min(1).max(150),
         description: z.string().default(''),
         // This entry's approvers instead of change_types.standard.approver_roles (MCP4 4: some automatic, some peer).
-        approver_roles: z.array(identifier).optional(),
+        approver_roles: approverEntries.optional(),
       }),
     )
     // One select holds 100 options, and "normal" takes one.
@@ -209,7 +212,15 @@ export const policyShape = z.strictObject({
     .prefault({}),
   approval_matrix: z.record(identifier, z.array(matrixEntry)).prefault(defaults.DEFAULT_APPROVAL_MATRIX),
   review_rules: z
-    .record(identifier, z.strictObject({ label: z.string().min(1), approvals: z.record(identifier, positiveInt) }))
+    .record(
+      identifier,
+      z.strictObject({
+        label: z.string().min(1),
+        approvals: z.record(identifier, positiveInt).prefault({}),
+        // One approval more, by any one of these roles (a reviewer "from ops or SRE"); the record names the one used.
+        any_of: anyOf.optional(),
+      }),
+    )
     .prefault(defaults.DEFAULT_REVIEW_RULES),
   security_review: z
     .strictObject({
@@ -515,19 +526,20 @@ export function crossReferenceIssues(policy: PolicyShape, assumed: ReadonlySet<s
     });
   }
   if (policy.cab.chair_role !== undefined) checkRole(['cab', 'chair_role'], policy.cab.chair_role);
-  checkEveryLevelHasRow('approval_matrix', policy.approval_matrix);
-  for (const [level, row] of Object.entries(policy.approval_matrix)) {
-    row.forEach((entry, index) => {
-      const path = ['approval_matrix', level, index];
-      if (typeof entry === 'string') checkRole(path, entry);
+  /** Every role an approver list names exists, once. */
+  const checkEntries = (path: (string | number)[], entries: readonly MatrixEntry[]) => {
+    entries.forEach((entry, index) => {
+      if (typeof entry === 'string') checkRole([...path, index], entry);
       else
         entry.any_of.forEach((role, roleIndex) => {
-          checkRole([...path, 'any_of', roleIndex], role);
+          checkRole([...path, index, 'any_of', roleIndex], role);
         });
     });
-    for (const role of duplicates(row.flatMap(rolesOfEntry)))
-      issues.push({ path: ['approval_matrix', level], message: `role "${role}" is listed twice` });
-  }
+    for (const role of duplicates(entries.flatMap(rolesOfEntry)))
+      issues.push({ path, message: `role "${role}" is listed twice` });
+  };
+  checkEveryLevelHasRow('approval_matrix', policy.approval_matrix);
+  for (const [level, row] of Object.entries(policy.approval_matrix)) checkEntries(['approval_matrix', level], row);
   checkEveryLevelHasRow('approval_sla', policy.approval_sla);
 
   const declarableRules = Object.keys(policy.review_rules).filter((rule) => rule !== policy.security_review.rule);
@@ -537,8 +549,13 @@ export function crossReferenceIssues(policy: PolicyShape, assumed: ReadonlySet<s
       message: 'Slack shows at most 10 checkboxes; keep 10 review rules or fewer besides the security rule',
     });
   }
-  for (const [rule, { approvals }] of Object.entries(policy.review_rules)) {
+  for (const [rule, { approvals, any_of }] of Object.entries(policy.review_rules)) {
     for (const role of Object.keys(approvals)) checkRole(['review_rules', rule, 'approvals', role], role);
+    any_of?.forEach((role, index) => {
+      checkRole(['review_rules', rule, 'any_of', index], role);
+    });
+    for (const role of duplicates([...Object.keys(approvals), ...(any_of ?? [])]))
+      issues.push({ path: ['review_rules', rule], message: `role "${role}" is listed twice` });
   }
   if (policy.security_review.triggers.length > 0 && !Object.hasOwn(policy.review_rules, policy.security_review.rule)) {
     issues.push({
@@ -571,16 +588,12 @@ export function crossReferenceIssues(policy: PolicyShape, assumed: ReadonlySet<s
   for (const id of duplicates(policy.systems.map((system) => system.id))) {
     issues.push({ path: ['systems'], message: `system "${id}" is listed twice` });
   }
-  for (const type of ['standard', 'normal'] as const) {
-    policy.change_types[type].approver_roles.forEach((role, index) => {
-      checkRole(['change_types', type, 'approver_roles', index], role);
-    });
-  }
+  for (const type of ['standard', 'normal'] as const)
+    checkEntries(['change_types', type, 'approver_roles'], policy.change_types[type].approver_roles);
   policy.standard_changes.forEach((entry, index) => {
-    entry.approver_roles?.forEach((role, roleIndex) => {
-      checkRole(['standard_changes', index, 'approver_roles', roleIndex], role);
-    });
+    if (entry.approver_roles) checkEntries(['standard_changes', index, 'approver_roles'], entry.approver_roles);
   });
+  issues.push(...overlappingGroupIssues(policy));
   policy.systems.forEach((system, index) => {
     if (system.owner_role !== undefined) checkRole(['systems', index, 'owner_role'], system.owner_role);
     if (system.min_risk !== undefined) checkLevel(['systems', index, 'min_risk'], system.min_risk);
@@ -671,6 +684,30 @@ export function crossReferenceIssues(policy: PolicyShape, assumed: ReadonlySet<s
     issues.push({ path: ['implementation', 'verification_checklist'], message: `check "${id}" is listed twice` });
   }
   issues.push(...evidenceIssues(policy, checkLevel));
+  return issues;
+}
+
+/**
+ * "Any one of" groups that may apply to one normal change (a matrix row's, change_types.normal's, the review rules')
+ * must not share a role unless they are the same group: one approval satisfies a whole group, and a role in two
+ * groups would leave it unclear which.
+ */
+function overlappingGroupIssues(policy: PolicyShape): Issue[] {
+  const groupsOf = (entries: readonly MatrixEntry[]) =>
+    entries.flatMap((entry) => (typeof entry === 'string' ? [] : [entry.any_of]));
+  const always = [
+    ...groupsOf(policy.change_types.normal.approver_roles),
+    ...Object.values(policy.review_rules).flatMap((rule) => (rule.any_of ? [rule.any_of] : [])),
+  ];
+  const issues: Issue[] = [];
+  for (const [level, row] of Object.entries(policy.approval_matrix)) {
+    const groups = [...new Map([...groupsOf(row), ...always].map((group) => [group.join(), group])).values()];
+    for (const role of duplicates(groups.flat()))
+      issues.push({
+        path: ['approval_matrix', level],
+        message: `role "${role}" is in two different any_of groups a ${level} change may need; name the same group`,
+      });
+  }
   return issues;
 }
 
