@@ -67,8 +67,8 @@ function rolesInUse(policy: Policy): Set<string> {
     ...policy.change_types.standard.approver_roles.flatMap(rolesOfEntry),
     policy.approvals.fallback_role,
     ...Object.values(policy.approvals.fallback_roles),
-    ...policy.emergency.authorizers.business_hours,
-    ...policy.emergency.authorizers.after_hours,
+    ...policy.emergency.authorizers.business_hours.flatMap(rolesOfEntry),
+    ...policy.emergency.authorizers.after_hours.flatMap(rolesOfEntry),
     ...policy.emergency.authorizers.fallback_any_of,
   ]);
 }

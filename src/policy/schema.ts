@@ -240,8 +240,9 @@ export const policyShape = z.strictObject({
       criteria: z.array(labelled).min(1).prefault(defaults.DEFAULT_EMERGENCY.criteria),
       authorizers: z
         .strictObject({
-          business_hours: z.array(identifier).min(1).prefault(defaults.DEFAULT_EMERGENCY.authorizers.business_hours),
-          after_hours: z.array(identifier).min(1).prefault(defaults.DEFAULT_EMERGENCY.authorizers.after_hours),
+          // Every entry authorizes; `{ any_of: [cto, security_officer] }` is met by the first of them (004 3.1).
+          business_hours: approverEntries.min(1).prefault(defaults.DEFAULT_EMERGENCY.authorizers.business_hours),
+          after_hours: approverEntries.min(1).prefault(defaults.DEFAULT_EMERGENCY.authorizers.after_hours),
           fallback_any_of: z.array(identifier).prefault(defaults.DEFAULT_EMERGENCY.authorizers.fallback_any_of),
         })
         .prefault({}),
@@ -526,8 +527,8 @@ export function crossReferenceIssues(policy: PolicyShape, assumed: ReadonlySet<s
     });
   }
   if (policy.cab.chair_role !== undefined) checkRole(['cab', 'chair_role'], policy.cab.chair_role);
-  /** Every role an approver list names exists, once. */
-  const checkEntries = (path: (string | number)[], entries: readonly MatrixEntry[]) => {
+  /** Every role an approver list names exists (and, `once`, is named once). */
+  const checkEntries = (path: (string | number)[], entries: readonly MatrixEntry[], once = true) => {
     entries.forEach((entry, index) => {
       if (typeof entry === 'string') checkRole([...path, index], entry);
       else
@@ -535,8 +536,9 @@ export function crossReferenceIssues(policy: PolicyShape, assumed: ReadonlySet<s
           checkRole([...path, index, 'any_of', roleIndex], role);
         });
     });
-    for (const role of duplicates(entries.flatMap(rolesOfEntry)))
-      issues.push({ path, message: `role "${role}" is listed twice` });
+    if (once)
+      for (const role of duplicates(entries.flatMap(rolesOfEntry)))
+        issues.push({ path, message: `role "${role}" is listed twice` });
   };
   checkEveryLevelHasRow('approval_matrix', policy.approval_matrix);
   for (const [level, row] of Object.entries(policy.approval_matrix)) checkEntries(['approval_matrix', level], row);
@@ -598,11 +600,12 @@ export function crossReferenceIssues(policy: PolicyShape, assumed: ReadonlySet<s
     if (system.owner_role !== undefined) checkRole(['systems', index, 'owner_role'], system.owner_role);
     if (system.min_risk !== undefined) checkLevel(['systems', index, 'min_risk'], system.min_risk);
   });
-  for (const key of ['business_hours', 'after_hours', 'fallback_any_of'] as const) {
-    policy.emergency.authorizers[key].forEach((role, index) => {
-      checkRole(['emergency', 'authorizers', key, index], role);
-    });
-  }
+  // A role listed twice among the authorizers is one requirement (the domain folds it), as it always was.
+  for (const key of ['business_hours', 'after_hours'] as const)
+    checkEntries(['emergency', 'authorizers', key], policy.emergency.authorizers[key], false);
+  policy.emergency.authorizers.fallback_any_of.forEach((role, index) => {
+    checkRole(['emergency', 'authorizers', 'fallback_any_of', index], role);
+  });
   for (const key of ['dispute_notify_roles', 'overdue_notify_roles'] as const) {
     policy.emergency[key].forEach((role, index) => {
       checkRole(['emergency', key, index], role);
@@ -688,24 +691,33 @@ export function crossReferenceIssues(policy: PolicyShape, assumed: ReadonlySet<s
 }
 
 /**
- * "Any one of" groups that may apply to one normal change (a matrix row's, change_types.normal's, the review rules')
- * must not share a role unless they are the same group: one approval satisfies a whole group, and a role in two
- * groups would leave it unclear which.
+ * "Any one of" groups that may apply to one change (a matrix row's, change_types.normal's, the review rules'; a
+ * period's emergency authorizers) must not share a role unless they are the same group: one approval satisfies a
+ * whole group, and a role in two groups would leave it unclear which.
  */
 function overlappingGroupIssues(policy: PolicyShape): Issue[] {
   const groupsOf = (entries: readonly MatrixEntry[]) =>
     entries.flatMap((entry) => (typeof entry === 'string' ? [] : [entry.any_of]));
+  /** The roles two different groups share. */
+  const shared = (groups: readonly string[][]) =>
+    duplicates([...new Map(groups.map((group) => [group.join(), group])).values()].flat());
   const always = [
     ...groupsOf(policy.change_types.normal.approver_roles),
     ...Object.values(policy.review_rules).flatMap((rule) => (rule.any_of ? [rule.any_of] : [])),
   ];
   const issues: Issue[] = [];
   for (const [level, row] of Object.entries(policy.approval_matrix)) {
-    const groups = [...new Map([...groupsOf(row), ...always].map((group) => [group.join(), group])).values()];
-    for (const role of duplicates(groups.flat()))
+    for (const role of shared([...groupsOf(row), ...always]))
       issues.push({
         path: ['approval_matrix', level],
         message: `role "${role}" is in two different any_of groups a ${level} change may need; name the same group`,
+      });
+  }
+  for (const key of ['business_hours', 'after_hours'] as const) {
+    for (const role of shared(groupsOf(policy.emergency.authorizers[key])))
+      issues.push({
+        path: ['emergency', 'authorizers', key],
+        message: `role "${role}" is in two different any_of groups; name the same group`,
       });
   }
   return issues;

@@ -42,12 +42,13 @@ export const finapilotChg001 = {
     admin_roles: ['engineering_manager', 'cto'],
     quiet_roles: [],
   },
-  // 3.1: the CTO or the Security Officer; documented within 24 hours.
+  // 3.1: the CTO or the Security Officer, both asked at once, the first to authorize deciding; no stand-ins. Documented
+  // within 24 hours.
   emergency: {
     authorizers: {
-      business_hours: ['cto'],
-      after_hours: ['cto'],
-      fallback_any_of: ['security_officer'],
+      business_hours: [{ any_of: ['cto', 'security_officer'] }],
+      after_hours: [{ any_of: ['cto', 'security_officer'] }],
+      fallback_any_of: [],
     },
     dispute_notify_roles: ['security_officer', 'compliance_officer'],
     dispute_resolver_roles: ['cto'],
