@@ -19,7 +19,6 @@ import {
   ballotOf,
   boardApproves,
   changeRow,
-  clickAndRead,
   decisionsOf,
   evidenceOf,
   HOUR,
