@@ -6,10 +6,22 @@ import { parsePolicy } from '../../src/policy/load.js';
 import { ACTIONS } from '../../src/slack/ids.js';
 import { approve, defaultChangeForm, eventually, submitChangeForm } from '../support/interactions.js';
 import { MINIMAL_POLICY_YAML } from '../support/policy.js';
-import { changeRow, clickAndRead, evidenceOf, step, submitChangeEvidence, untilState } from '../support/preset-walk.js';
+import {
+  ballotOf,
+  changeRow,
+  clickAndRead,
+  decisionsOf,
+  evidenceOf,
+  putToBoard,
+  recordOwedEvidence,
+  step,
+  submitChangeEvidence,
+  untilState,
+} from '../support/preset-walk.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const REQUESTER = 'U0REQ0001';
+const CHAIR = 'U0CHAIR01';
 // The default form plans Tue 24 Nov 07:00–08:00 New York, in a low-risk window.
 const TUESDAY_0705 = '2026-11-24T12:05:00Z';
 
@@ -48,6 +60,27 @@ describe('16.6 testing evidence before approval', () => {
     await approve(app, 'U0PEER001', 'CHG-1');
     await untilState(app, 'approved');
     expect(evidenceOf(app)).toEqual(['test:unit']);
+  });
+
+  it('POL-SEC-008 8.1 with required_before approval: the board’s decision waits for the tests too', async () => {
+    const app = await start('testing: { required_before: approval }\n');
+    const response = await submitChangeForm(app, REQUESTER, {
+      ...defaultChangeForm(app.clock.now()),
+      risk: [3, 3, 2, 2, 2],
+    });
+    expect(response.text).toBe('');
+    expect(changeRow(app)).toMatchObject({ state: 'pending_approval', riskLevel: 'high' });
+    await putToBoard(app, { chair: CHAIR });
+    expect(await ballotOf(app, CHAIR, { kind: 'decide' })).toBe(
+      'CHG-1 cannot be approved yet: its evidence is not recorded for “Unit tests”, “Integration tests”, “Staging”, ' +
+        '“User acceptance (UAT)”. Its requester or owner records it with *Add evidence* on the change. Nothing ' +
+        'was recorded.',
+    );
+    expect(decisionsOf(app)).toEqual([]);
+    await recordOwedEvidence(app, REQUESTER, 'approval');
+    expect(await ballotOf(app, CHAIR, { kind: 'decide' })).toContain('CHG-1');
+    await eventually(() => decisionsOf(app).includes(`${CHAIR}:cab:cab`), "the board's approval");
+    expect(changeRow(app)?.state).toBe('pending_approval');
   });
 
   it('the built-in default follows 9.3: approval waits for nothing, Start for the unit tests', async () => {
