@@ -179,6 +179,26 @@ describe('finapilot-chg-001 (004) standard changes', () => {
     await implementAndClose(app, DEVELOPER, { review: true });
   }, 20_000);
 
+  it('004 4.3 "Document any deviations": the change closes once its deviations are recorded', async () => {
+    const app = await start();
+    await standardChange(app);
+    await approve(app, ENGINEERING_MANAGER, 'CHG-1');
+    await untilState(app, 'approved');
+    app.clock.set(new Date(THURSDAY_0700.getTime() + 5 * MINUTE));
+    await recordOwedEvidence(app, DEVELOPER, 'start');
+    expect(await step(app, DEVELOPER, 'start')).toBe('CHG-1 is started.');
+    expect(await step(app, DEVELOPER, 'complete')).toBe('CHG-1 is completed.');
+    await reviewAll(app, DEVELOPER);
+    await verifyAll(app, DEVELOPER);
+    expect(await step(app, DEVELOPER, 'close')).toBe(
+      'CHG-1 cannot close yet: its evidence is not recorded for “Deviations from the plan documented (or none)”. ' +
+        'Its requester or owner records it with *Add evidence* on the change.',
+    );
+    const deviations = { item: 'step:deviations', evidence: 'Ran 10 minutes over; no other deviation.' };
+    expect((await submitChangeEvidence(app, DEVELOPER, deviations)).text).toBe('');
+    expect(await step(app, DEVELOPER, 'close')).toBe('CHG-1 is closed.');
+  });
+
   it('004 6: a failed change shows its rollback triggers, performance degradation over 20 %', async () => {
     const app = await start();
     await standardChange(app);

@@ -79,6 +79,8 @@ export const finapilotChg001 = {
     recommended_by_risk: Object.fromEntries(LEVELS.map((level) => [level, ['performance', 'uat']])),
     required_before: 'start',
   },
+  // 4.3 "Document any deviations": recorded before the change closes ("none" when it went as planned).
+  step_evidence: { close: [{ id: 'deviations', label: 'Deviations from the plan documented (or none)' }] },
   // 6: roll back on critical errors, performance degradation over 20 %, security vulnerabilities.
   rollback_triggers: ['Critical errors occur', 'Performance degradation > 20%', 'Security vulnerabilities introduced'],
   // 10: success > 95 %, failure < 5 %.
