@@ -32,7 +32,7 @@ export function isBusinessHours(at: Date, policy: BusinessCalendar): boolean {
 
 export interface EmergencyAuthorizers {
   period: 'business_hours' | 'after_hours';
-  /** Every one of these authorizes (POL-SEC-008 6.3): a role, or any one of several (004 3.1 "CTO or Security Officer"). */
+  /** Every one of these authorizes (POL-SEC-008 6.3): a role, or any one of several (004 3.1). */
   roles: MatrixEntry[];
   /** If they are unavailable, any one of these. */
   fallbackAnyOf: string[];
