@@ -72,7 +72,8 @@ async function auditExport(argv: string[], env: NodeJS.ProcessEnv, now: Date): P
     return (
       `Wrote the evidence pack for ${args.from} to ${args.to} (${policy.timezone}) to ${args.out}: ` +
       `${counts.changes} changes, ${counts.approvals} decisions, ${counts.verbal_approvals} verbal approvals, ` +
-      `${counts.cab_meetings} CAB meetings, ${counts.cab_votes} votes; ${chainText}.`
+      `${counts.evidence_records} evidence records, ${counts.cab_meetings} CAB meetings, ` +
+      `${counts.cab_votes} votes; ${chainText}.`
     );
   } finally {
     database.close();

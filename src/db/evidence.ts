@@ -11,6 +11,7 @@ import {
   cabItems,
   cabMeetings,
   cabVotes,
+  changeEvidence,
   changes,
   postImplementationReviews,
   rollbacks,
@@ -65,10 +66,23 @@ export interface VerbalApprovalEvidence {
   } | null;
 }
 
+/** A record of a test or step item (POL-SEC-008 8.1, 9.3; 003), as its write-once row holds it. */
+export interface EvidenceRecordEvidence {
+  id: number;
+  scope: 'test' | 'step';
+  item: string;
+  label: string;
+  evidence: string;
+  recordedBy: string;
+  recordedAt: Date;
+}
+
 export interface ChangeEvidence {
   change: Omit<ChangeRow, 'submissionKey'>;
   decisions: DecisionEvidence[];
   verbalApprovals: VerbalApprovalEvidence[];
+  /** Its tests and step items recorded with Add evidence, oldest first. */
+  evidenceRecords: EvidenceRecordEvidence[];
   /** When it entered implementing, and when it left it (completed or failed): from its audit events. */
   implementation: { startedAt: Date | null; endedAt: Date | null; closedAt: Date | null };
   verification: Omit<VerificationRow, 'id' | 'changeId'> | null;
@@ -155,6 +169,9 @@ export function changeEvidenceBatch(
   const ids = rows.map((row) => row.id);
   const decisions = groupByChange(decisionsOf(db, ids));
   const verbal = groupByChange(verbalApprovalsOf(db, ids));
+  const records = groupByChange(
+    db.select().from(changeEvidence).where(inArray(changeEvidence.changeId, ids)).orderBy(asc(changeEvidence.id)).all(),
+  );
   const times = implementationTimesOf(db, ids);
   const verified = byChange(db.select().from(verifications).where(inArray(verifications.changeId, ids)).all());
   const reviewed = byChange(
@@ -165,6 +182,7 @@ export function changeEvidenceBatch(
     change,
     decisions: (decisions.get(change.id) ?? []).map(({ changeId: _id, ...decision }) => decision),
     verbalApprovals: (verbal.get(change.id) ?? []).map(({ changeId: _id, ...approval }) => approval),
+    evidenceRecords: (records.get(change.id) ?? []).map(({ changeId: _id, ...record }) => record),
     implementation: times.get(change.id) ?? { startedAt: null, endedAt: null, closedAt: null },
     verification: withoutId(verified.get(change.id)),
     review: withoutId(reviewed.get(change.id)),

@@ -1,4 +1,4 @@
-import type { Policy } from '../policy/schema.js';
+import type { MatrixEntry, Policy } from '../policy/schema.js';
 import { type BusinessCalendar, isHoliday } from './sla.js';
 import { type Weekday, weekdayFromIso } from './weekday.js';
 import { inZone } from './zoned-time.js';
@@ -32,8 +32,8 @@ export function isBusinessHours(at: Date, policy: BusinessCalendar): boolean {
 
 export interface EmergencyAuthorizers {
   period: 'business_hours' | 'after_hours';
-  /** Every one of these roles authorizes (POL-SEC-008 6.3). */
-  roles: string[];
+  /** Every one of these authorizes (POL-SEC-008 6.3): a role, or any one of several (004 3.1). */
+  roles: MatrixEntry[];
   /** If they are unavailable, any one of these. */
   fallbackAnyOf: string[];
 }
@@ -45,7 +45,7 @@ export function emergencyAuthorizers(
   const period = isBusinessHours(at, policy) ? 'business_hours' : 'after_hours';
   return {
     period,
-    roles: [...policy.emergency.authorizers[period]],
+    roles: structuredClone(policy.emergency.authorizers[period]),
     fallbackAnyOf: [...policy.emergency.authorizers.fallback_any_of],
   };
 }

@@ -22,22 +22,37 @@ export interface AuthorizationRequirement {
   role: string;
   /** True for the roles that stand in when the on-duty authorizers do not answer (6.3 "if unavailable"). */
   alternative: boolean;
+  /** The roles any one of whom authorizes for this one (004 3.1 "CTO or Security Officer"); absent: this role. */
+  anyOf?: string[];
 }
 
 /**
- * Who authorizes an emergency declared at `at` (6.3): every role of the period (business hours or
- * after hours, in the policy timezone), or any one of the fallback roles instead.
+ * Who authorizes an emergency declared at `at` (6.3): every entry of the period (business hours or
+ * after hours, in the policy timezone), or any one of the fallback roles instead. An "any one of" entry asks all its
+ * roles at once, and the first to authorize meets it; it asks nothing more when one of its roles is on duty anyway.
  */
 export function authorizationRequirements(
   at: Date,
   policy: Pick<Policy, 'timezone' | 'business_hours' | 'holidays' | 'emergency'>,
 ): AuthorizationRequirement[] {
   const authorizers = emergencyAuthorizers(at, policy);
-  // A role listed twice is still one requirement.
-  const roles = [...new Set(authorizers.roles)];
-  const standIns = [...new Set(authorizers.fallbackAnyOf)].filter((role) => !roles.includes(role));
+  // A role listed twice is still one requirement; so is a group listed twice.
+  const roles = [...new Set(authorizers.roles.filter((entry) => typeof entry === 'string'))];
+  const groups = new Map(
+    authorizers.roles.flatMap((entry) =>
+      typeof entry === 'string' || entry.any_of.some((role) => roles.includes(role))
+        ? []
+        : [[entry.any_of.join(), entry.any_of] as const],
+    ),
+  );
+  const grouped = [...groups.values()].flatMap((group) =>
+    group.map((role) => ({ role, alternative: false, anyOf: group })),
+  );
+  const onDuty = [...roles, ...grouped.map((requirement) => requirement.role)];
+  const standIns = [...new Set(authorizers.fallbackAnyOf)].filter((role) => !onDuty.includes(role));
   return [
     ...roles.map((role) => ({ role, alternative: false })),
+    ...grouped,
     ...standIns.map((role) => ({ role, alternative: true })),
   ];
 }

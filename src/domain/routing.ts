@@ -1,4 +1,4 @@
-import type { Policy } from '../policy/schema.js';
+import type { MatrixEntry, Policy } from '../policy/schema.js';
 import { DomainError } from './errors.js';
 import type { ChangeType } from './lifecycle.js';
 import { stageOf } from './stages.js';
@@ -19,7 +19,7 @@ export interface ApprovalRequirement {
   /** Distinct members of the role who must approve. */
   approvals: number;
   reasons: RequirementReason[];
-  /** The roles any one of whom satisfies it with this one (an approval-matrix `any_of`); absent: this role alone. */
+  /** The roles any one of whom satisfies it with this one (an `any_of` entry); absent: this role alone. */
   anyOf?: string[];
   /** Its approval stage (approvals.stages) when not the first (0): asked once every earlier stage is approved. */
   stage?: number;
@@ -45,9 +45,10 @@ export interface RoutingInput {
  * review rules that apply to it (4.3), each role asked for the larger of the counts. Standard
  * changes need only the standard type's approvers (3.1: none, pre-authorized). A requested schedule
  * exception adds its approver (9.1, 9.2; default the CTO) to either. Emergency changes
- * get their retrospective approval through this same matrix (6.4). A matrix entry "any one of" several roles
- * becomes one requirement per role, in one group, unless one of them is required outright anyway. Each requirement
- * is in the stage of approvals.stages that names its role (a group: the earliest of its roles').
+ * get their retrospective approval through this same matrix (6.4). An entry "any one of" several roles (in the
+ * matrix, a change type's or catalog entry's approvers, a review rule) becomes one requirement per role, in one group,
+ * unless one of them is required outright anyway. Each requirement is in the stage of approvals.stages that names its
+ * role (a group: the earliest of its roles').
  */
 export function requiredApprovals(input: RoutingInput, policy: Policy): ApprovalRequirement[] {
   const requirements = new Map<string, ApprovalRequirement>();
@@ -60,20 +61,29 @@ export function requiredApprovals(input: RoutingInput, policy: Policy): Approval
       requirements.set(role, { role, approvals, reasons: [reason] });
     }
   };
-  const staged = () =>
-    [...requirements.values()].map((requirement) => {
+  // Groups are added last: one whose role is required outright asks nothing more.
+  const groups: { roles: string[]; reason: RequirementReason }[] = [];
+  const addEntries = (entries: readonly MatrixEntry[], reason: RequirementReason) => {
+    for (const entry of entries) {
+      if (typeof entry === 'string') add(entry, 1, reason);
+      else groups.push({ roles: entry.any_of, reason });
+    }
+  };
+  const finished = () => {
+    for (const { roles, reason } of groups) addGroup(requirements, roles, reason);
+    return [...requirements.values()].map((requirement) => {
       const stage = stageOf(requirement.anyOf ?? [requirement.role], policy.approvals.stages);
       return stage > 0 ? { ...requirement, stage } : requirement;
     });
+  };
 
   if (input.scheduleException) add(policy.scheduling.exception_role, 1, { kind: 'schedule_exception' });
   if (input.type === 'standard') {
     const entry = policy.standard_changes.find((candidate) => candidate.id === input.standardChangeId);
-    for (const role of entry?.approver_roles ?? policy.change_types.standard.approver_roles)
-      add(role, 1, { kind: 'standard_change' });
-    return staged();
+    addEntries(entry?.approver_roles ?? policy.change_types.standard.approver_roles, { kind: 'standard_change' });
+    return finished();
   }
-  for (const role of policy.change_types.normal.approver_roles) add(role, 1, { kind: 'change_type' });
+  addEntries(policy.change_types.normal.approver_roles, { kind: 'change_type' });
   for (const system of policy.systems) {
     if (system.owner_role !== undefined && input.affectedSystems?.includes(system.id))
       add(system.owner_role, 1, { kind: 'system_owner', system: system.id });
@@ -86,12 +96,7 @@ export function requiredApprovals(input: RoutingInput, policy: Policy): Approval
     : undefined;
   if (!matrixRow)
     throw new DomainError('UNKNOWN_RISK_LEVEL', `"${input.riskLevel}" is not a risk level of this policy.`);
-  const level: RequirementReason = { kind: 'risk_level', level: input.riskLevel };
-  const groups: string[][] = [];
-  for (const entry of matrixRow) {
-    if (typeof entry === 'string') add(entry, 1, level);
-    else groups.push(entry.any_of);
-  }
+  addEntries(matrixRow, { kind: 'risk_level', level: input.riskLevel });
 
   const unknownTrigger = input.securityTriggers.find(
     (id) => !policy.security_review.triggers.some((trigger) => trigger.id === id),
@@ -109,11 +114,25 @@ export function requiredApprovals(input: RoutingInput, policy: Policy): Approval
     if (!reviewRule) throw new DomainError('UNKNOWN_REVIEW_RULE', `"${rule}" is not a review rule of this policy.`);
     for (const [role, approvals] of Object.entries(reviewRule.approvals))
       add(role, approvals, { kind: 'review_rule', rule });
+    if (reviewRule.any_of) groups.push({ roles: reviewRule.any_of, reason: { kind: 'review_rule', rule } });
   }
-  // A group one of whose roles approves anyway is met by that approval: it asks nothing more.
-  for (const group of groups) {
-    if (group.some((role) => requirements.has(role))) continue;
-    for (const role of group) requirements.set(role, { role, approvals: 1, reasons: [level], anyOf: group });
+  return finished();
+}
+
+/**
+ * An "any one of" group joins the requirements: met already when one of its roles is required outright; the same
+ * group asked for another reason gains the reason (the policy refuses two different groups sharing a role).
+ */
+function addGroup(
+  requirements: Map<string, ApprovalRequirement>,
+  roles: readonly string[],
+  reason: RequirementReason,
+): void {
+  const present = roles.flatMap((role) => requirements.get(role) ?? []);
+  if (present.some((requirement) => requirement.anyOf === undefined)) return;
+  if (present.length > 0) {
+    for (const requirement of present) requirement.reasons.push(reason);
+    return;
   }
-  return staged();
+  for (const role of roles) requirements.set(role, { role, approvals: 1, reasons: [reason], anyOf: [...roles] });
 }

@@ -1,6 +1,6 @@
 // Fits the built-in defaults (POL-SEC-008) to an organisation that names its own roles: a default key the
 // policy file did not write keeps only the roles the policy defines, so only what the policy uses must agree.
-import type { MatrixEntry, PolicyShape } from './schema.js';
+import { type MatrixEntry, type PolicyShape, rolesOfEntry } from './schema.js';
 
 export interface PolicyIssue {
   path: (string | number)[];
@@ -87,15 +87,16 @@ export function adaptDefaults(parsed: PolicyShape, raw: unknown): AdaptedPolicy 
     return roles.filter(known);
   };
   const assumed = new Set<string>();
+  // An "any one of" entry keeps the roles defined, and becomes a plain role when only one is.
+  const fitEntries = (key: string, entries: readonly MatrixEntry[]): MatrixEntry[] =>
+    entries.flatMap((entry): MatrixEntry[] => {
+      if (typeof entry === 'string') return keepDefined(key, [entry]);
+      const kept = keepDefined(key, entry.any_of);
+      return kept.length > 1 ? [{ any_of: kept }] : kept;
+    });
 
   if (unwritten('approval_matrix')) {
-    // An "any one of" entry keeps the roles defined, and becomes a plain role when only one is.
-    const fitEntry = (entry: MatrixEntry): MatrixEntry[] => {
-      if (typeof entry === 'string') return keepDefined('approval_matrix', [entry]);
-      const kept = keepDefined('approval_matrix', entry.any_of);
-      return kept.length > 1 ? [{ any_of: kept }] : kept;
-    };
-    const fitted = mapValues(policy.approval_matrix, (row) => row.flatMap(fitEntry));
+    const fitted = mapValues(policy.approval_matrix, (row) => fitEntries('approval_matrix', row));
     const emptied = Object.keys(fitted).filter((level) => fitted[level]?.length === 0);
     if (emptied.length > 0)
       issues.push({
@@ -128,27 +129,31 @@ export function adaptDefaults(parsed: PolicyShape, raw: unknown): AdaptedPolicy 
       note(role, 'security_review.triggers');
   }
   if (unwritten('change_types', 'standard', 'approver_roles'))
-    policy.change_types.standard.approver_roles = keepDefined(
+    policy.change_types.standard.approver_roles = fitEntries(
       'change_types.standard.approver_roles',
       policy.change_types.standard.approver_roles,
     );
   for (const key of ['review_roles', 'escalate_to_roles', 'quiet_roles'] as const) {
     if (unwritten('approvals', key)) policy.approvals[key] = keepDefined(`approvals.${key}`, policy.approvals[key]);
   }
-  for (const key of ['business_hours', 'after_hours', 'fallback_any_of'] as const) {
+  for (const key of ['business_hours', 'after_hours'] as const) {
     if (!unwritten('emergency', 'authorizers', key)) continue;
-    const roles = policy.emergency.authorizers[key];
-    const fitted = keepDefined(`emergency.authorizers.${key}`, roles);
-    const needed = key !== 'fallback_any_of' && policy.emergency.prior_authorization;
-    if (fitted.length === 0 && roles.length > 0 && needed)
+    const entries = policy.emergency.authorizers[key];
+    const fitted = fitEntries(`emergency.authorizers.${key}`, entries);
+    if (fitted.length === 0 && entries.length > 0 && policy.emergency.prior_authorization)
       issues.push({
         path: ['emergency', 'authorizers', key],
         message:
-          `not written, and the built-in authorizers (${roles.join(', ')}) are not roles of this policy, so nobody ` +
-          `could authorize an emergency: write emergency.authorizers with your own roles`,
+          `not written, and the built-in authorizers (${entries.flatMap(rolesOfEntry).join(', ')}) are not roles ` +
+          `of this policy, so nobody could authorize an emergency: write emergency.authorizers with your own roles`,
       });
     policy.emergency.authorizers[key] = fitted;
   }
+  if (unwritten('emergency', 'authorizers', 'fallback_any_of'))
+    policy.emergency.authorizers.fallback_any_of = keepDefined(
+      'emergency.authorizers.fallback_any_of',
+      policy.emergency.authorizers.fallback_any_of,
+    );
   for (const key of ['dispute_notify_roles', 'overdue_notify_roles'] as const) {
     if (unwritten('emergency', key)) policy.emergency[key] = keepDefined(`emergency.${key}`, policy.emergency[key]);
   }

@@ -255,8 +255,7 @@ export const DEFAULT_IMPLEMENTATION = {
 };
 
 // 8.1 Testing by Risk Level: the kinds, which each level requires and which it recommends (3.2's "Testing" column
-// says the same more briefly). 9.3 "Testing completed and documented" comes before deployment, but without a policy
-// file the required tests are shown, not enforced: `preset: pol-sec-008` enforces them before Start.
+// says the same more briefly). 9.3 "Pre-Deployment: Testing completed and documented": Start waits for them.
 export const DEFAULT_TESTING = {
   kinds: [
     { id: 'unit', label: 'Unit tests' },
@@ -272,7 +271,7 @@ export const DEFAULT_TESTING = {
     critical: ['unit', 'integration', 'staging', 'uat', 'performance'],
   } as Record<string, string[]>,
   recommended_by_risk: { low: ['integration'], high: ['performance'] } as Record<string, string[]>,
-  required_before: 'none' as const,
+  required_before: 'start' as const,
 };
 
 // 10.2 Rollback Decision, by incident severity.

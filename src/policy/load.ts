@@ -63,12 +63,12 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
 function rolesInUse(policy: Policy): Set<string> {
   return new Set([
     ...Object.values(policy.approval_matrix).flat().flatMap(rolesOfEntry),
-    ...Object.values(policy.review_rules).flatMap((rule) => Object.keys(rule.approvals)),
-    ...policy.change_types.standard.approver_roles,
+    ...Object.values(policy.review_rules).flatMap((rule) => [...Object.keys(rule.approvals), ...(rule.any_of ?? [])]),
+    ...policy.change_types.standard.approver_roles.flatMap(rolesOfEntry),
     policy.approvals.fallback_role,
     ...Object.values(policy.approvals.fallback_roles),
-    ...policy.emergency.authorizers.business_hours,
-    ...policy.emergency.authorizers.after_hours,
+    ...policy.emergency.authorizers.business_hours.flatMap(rolesOfEntry),
+    ...policy.emergency.authorizers.after_hours.flatMap(rolesOfEntry),
     ...policy.emergency.authorizers.fallback_any_of,
   ]);
 }

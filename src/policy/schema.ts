@@ -58,9 +58,12 @@ const riskFactor = z.strictObject({
     .min(2),
 });
 
-// An approval-matrix entry: a role, or any one of several roles (MCP4 5.3 "CTO/CISO"); the record names the one used.
-const matrixEntry = z.union([identifier, z.strictObject({ any_of: z.array(identifier).min(2) })]);
+// An approver entry (the approval matrix, change types, catalog entries): a role, or any one of several roles (MCP4 5.3
+// "CTO/CISO"); the record names the one used.
+const anyOf = z.array(identifier).min(2);
+const matrixEntry = z.union([identifier, z.strictObject({ any_of: anyOf })]);
 export type MatrixEntry = z.infer<typeof matrixEntry>;
+const approverEntries = z.array(matrixEntry);
 
 /** The roles a matrix entry names. */
 export function rolesOfEntry(entry: MatrixEntry): string[] {
@@ -134,14 +137,14 @@ export const policyShape = z.strictObject({
       standard: z
         .strictObject({
           ...changeTypeText(defaults.DEFAULT_CHANGE_TYPES.standard),
-          approver_roles: z.array(identifier).prefault(defaults.DEFAULT_CHANGE_TYPES.standard.approver_roles),
+          approver_roles: approverEntries.prefault(defaults.DEFAULT_CHANGE_TYPES.standard.approver_roles),
         })
         .prefault({}),
       normal: z
         .strictObject({
           ...changeTypeText(defaults.DEFAULT_CHANGE_TYPES.normal),
           // Roles every normal change needs besides its risk level's (004 4.2: the CAB approves normal changes).
-          approver_roles: z.array(identifier).prefault([]),
+          approver_roles: approverEntries.prefault([]),
         })
         .prefault({}),
       emergency: z.strictObject(changeTypeText(defaults.DEFAULT_CHANGE_TYPES.emergency)).prefault({}),
@@ -155,7 +158,7 @@ export const policyShape = z.strictObject({
         title: z.string().min(1).max(150),
         description: z.string().default(''),
         // This entry's approvers instead of change_types.standard.approver_roles (MCP4 4: some automatic, some peer).
-        approver_roles: z.array(identifier).optional(),
+        approver_roles: approverEntries.optional(),
       }),
     )
     // One select holds 100 options, and "normal" takes one.
@@ -209,7 +212,15 @@ export const policyShape = z.strictObject({
     .prefault({}),
   approval_matrix: z.record(identifier, z.array(matrixEntry)).prefault(defaults.DEFAULT_APPROVAL_MATRIX),
   review_rules: z
-    .record(identifier, z.strictObject({ label: z.string().min(1), approvals: z.record(identifier, positiveInt) }))
+    .record(
+      identifier,
+      z.strictObject({
+        label: z.string().min(1),
+        approvals: z.record(identifier, positiveInt).prefault({}),
+        // One approval more, by any one of these roles (a reviewer "from ops or SRE"); the record names the one used.
+        any_of: anyOf.optional(),
+      }),
+    )
     .prefault(defaults.DEFAULT_REVIEW_RULES),
   security_review: z
     .strictObject({
@@ -229,8 +240,9 @@ export const policyShape = z.strictObject({
       criteria: z.array(labelled).min(1).prefault(defaults.DEFAULT_EMERGENCY.criteria),
       authorizers: z
         .strictObject({
-          business_hours: z.array(identifier).min(1).prefault(defaults.DEFAULT_EMERGENCY.authorizers.business_hours),
-          after_hours: z.array(identifier).min(1).prefault(defaults.DEFAULT_EMERGENCY.authorizers.after_hours),
+          // Every entry authorizes; `{ any_of: [cto, security_officer] }` is met by the first of them (004 3.1).
+          business_hours: approverEntries.min(1).prefault(defaults.DEFAULT_EMERGENCY.authorizers.business_hours),
+          after_hours: approverEntries.min(1).prefault(defaults.DEFAULT_EMERGENCY.authorizers.after_hours),
           fallback_any_of: z.array(identifier).prefault(defaults.DEFAULT_EMERGENCY.authorizers.fallback_any_of),
         })
         .prefault({}),
@@ -515,19 +527,21 @@ export function crossReferenceIssues(policy: PolicyShape, assumed: ReadonlySet<s
     });
   }
   if (policy.cab.chair_role !== undefined) checkRole(['cab', 'chair_role'], policy.cab.chair_role);
-  checkEveryLevelHasRow('approval_matrix', policy.approval_matrix);
-  for (const [level, row] of Object.entries(policy.approval_matrix)) {
-    row.forEach((entry, index) => {
-      const path = ['approval_matrix', level, index];
-      if (typeof entry === 'string') checkRole(path, entry);
+  /** Every role an approver list names exists (and, `once`, is named once). */
+  const checkEntries = (path: (string | number)[], entries: readonly MatrixEntry[], once = true) => {
+    entries.forEach((entry, index) => {
+      if (typeof entry === 'string') checkRole([...path, index], entry);
       else
         entry.any_of.forEach((role, roleIndex) => {
-          checkRole([...path, 'any_of', roleIndex], role);
+          checkRole([...path, index, 'any_of', roleIndex], role);
         });
     });
-    for (const role of duplicates(row.flatMap(rolesOfEntry)))
-      issues.push({ path: ['approval_matrix', level], message: `role "${role}" is listed twice` });
-  }
+    if (once)
+      for (const role of duplicates(entries.flatMap(rolesOfEntry)))
+        issues.push({ path, message: `role "${role}" is listed twice` });
+  };
+  checkEveryLevelHasRow('approval_matrix', policy.approval_matrix);
+  for (const [level, row] of Object.entries(policy.approval_matrix)) checkEntries(['approval_matrix', level], row);
   checkEveryLevelHasRow('approval_sla', policy.approval_sla);
 
   const declarableRules = Object.keys(policy.review_rules).filter((rule) => rule !== policy.security_review.rule);
@@ -537,8 +551,13 @@ export function crossReferenceIssues(policy: PolicyShape, assumed: ReadonlySet<s
       message: 'Slack shows at most 10 checkboxes; keep 10 review rules or fewer besides the security rule',
     });
   }
-  for (const [rule, { approvals }] of Object.entries(policy.review_rules)) {
+  for (const [rule, { approvals, any_of }] of Object.entries(policy.review_rules)) {
     for (const role of Object.keys(approvals)) checkRole(['review_rules', rule, 'approvals', role], role);
+    any_of?.forEach((role, index) => {
+      checkRole(['review_rules', rule, 'any_of', index], role);
+    });
+    for (const role of duplicates([...Object.keys(approvals), ...(any_of ?? [])]))
+      issues.push({ path: ['review_rules', rule], message: `role "${role}" is listed twice` });
   }
   if (policy.security_review.triggers.length > 0 && !Object.hasOwn(policy.review_rules, policy.security_review.rule)) {
     issues.push({
@@ -571,25 +590,22 @@ export function crossReferenceIssues(policy: PolicyShape, assumed: ReadonlySet<s
   for (const id of duplicates(policy.systems.map((system) => system.id))) {
     issues.push({ path: ['systems'], message: `system "${id}" is listed twice` });
   }
-  for (const type of ['standard', 'normal'] as const) {
-    policy.change_types[type].approver_roles.forEach((role, index) => {
-      checkRole(['change_types', type, 'approver_roles', index], role);
-    });
-  }
+  for (const type of ['standard', 'normal'] as const)
+    checkEntries(['change_types', type, 'approver_roles'], policy.change_types[type].approver_roles);
   policy.standard_changes.forEach((entry, index) => {
-    entry.approver_roles?.forEach((role, roleIndex) => {
-      checkRole(['standard_changes', index, 'approver_roles', roleIndex], role);
-    });
+    if (entry.approver_roles) checkEntries(['standard_changes', index, 'approver_roles'], entry.approver_roles);
   });
+  issues.push(...overlappingGroupIssues(policy));
   policy.systems.forEach((system, index) => {
     if (system.owner_role !== undefined) checkRole(['systems', index, 'owner_role'], system.owner_role);
     if (system.min_risk !== undefined) checkLevel(['systems', index, 'min_risk'], system.min_risk);
   });
-  for (const key of ['business_hours', 'after_hours', 'fallback_any_of'] as const) {
-    policy.emergency.authorizers[key].forEach((role, index) => {
-      checkRole(['emergency', 'authorizers', key, index], role);
-    });
-  }
+  // A role listed twice among the authorizers is one requirement (the domain folds it), as it always was.
+  for (const key of ['business_hours', 'after_hours'] as const)
+    checkEntries(['emergency', 'authorizers', key], policy.emergency.authorizers[key], false);
+  policy.emergency.authorizers.fallback_any_of.forEach((role, index) => {
+    checkRole(['emergency', 'authorizers', 'fallback_any_of', index], role);
+  });
   for (const key of ['dispute_notify_roles', 'overdue_notify_roles'] as const) {
     policy.emergency[key].forEach((role, index) => {
       checkRole(['emergency', key, index], role);
@@ -671,6 +687,39 @@ export function crossReferenceIssues(policy: PolicyShape, assumed: ReadonlySet<s
     issues.push({ path: ['implementation', 'verification_checklist'], message: `check "${id}" is listed twice` });
   }
   issues.push(...evidenceIssues(policy, checkLevel));
+  return issues;
+}
+
+/**
+ * "Any one of" groups that may apply to one change (a matrix row's, change_types.normal's, the review rules'; a
+ * period's emergency authorizers) must not share a role unless they are the same group: one approval satisfies a
+ * whole group, and a role in two groups would leave it unclear which.
+ */
+function overlappingGroupIssues(policy: PolicyShape): Issue[] {
+  const groupsOf = (entries: readonly MatrixEntry[]) =>
+    entries.flatMap((entry) => (typeof entry === 'string' ? [] : [entry.any_of]));
+  /** The roles two different groups share. */
+  const shared = (groups: readonly string[][]) =>
+    duplicates([...new Map(groups.map((group) => [group.join(), group])).values()].flat());
+  const always = [
+    ...groupsOf(policy.change_types.normal.approver_roles),
+    ...Object.values(policy.review_rules).flatMap((rule) => (rule.any_of ? [rule.any_of] : [])),
+  ];
+  const issues: Issue[] = [];
+  for (const [level, row] of Object.entries(policy.approval_matrix)) {
+    for (const role of shared([...groupsOf(row), ...always]))
+      issues.push({
+        path: ['approval_matrix', level],
+        message: `role "${role}" is in two different any_of groups a ${level} change may need; name the same group`,
+      });
+  }
+  for (const key of ['business_hours', 'after_hours'] as const) {
+    for (const role of shared(groupsOf(policy.emergency.authorizers[key])))
+      issues.push({
+        path: ['emergency', 'authorizers', key],
+        message: `role "${role}" is in two different any_of groups; name the same group`,
+      });
+  }
   return issues;
 }
 

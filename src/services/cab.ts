@@ -44,6 +44,7 @@ import { previousSlot } from '../domain/cron-slots.js';
 import { type ChangeState, decisionStage } from '../domain/lifecycle.js';
 import type { Policy } from '../policy/schema.js';
 import { announce } from './announce.js';
+import { evidenceMissingFor } from './change-evidence.js';
 import { changeOfBoardItem } from './change-queries.js';
 import { type ChangeRefusal, changeNotFound, type Refusal, type UseCaseContext } from './context.js';
 import { recordBoardDecision } from './decide.js';
@@ -211,6 +212,8 @@ export type BallotResult =
   | Refusal<'meeting_closed' | 'put_to_board_again' | 'decided_meanwhile', { ref: string }>
   | Refusal<'not_waiting', { ref: string; state: ChangeState }>
   | Refusal<'already_voted', { ref: string; vote: CabOutcome }>
+  /** `testing.required_before: approval`: the board approves only once the required tests are recorded (8.1). */
+  | Refusal<'evidence_missing', { ref: string; missing: string[] }>
   | ({ ok: false } & BallotRefusal);
 
 /** Why the board decided as it did, in the words the requester and the auditors read. */
@@ -292,6 +295,11 @@ export function castBallot(
         kind,
       );
       if (refusal) return { ok: false, ...refusal };
+      // A ballot that may approve the change (the decision; under a quorum, any vote) waits for its tests, as an
+      // approver's Approve does.
+      const mayApprove = request.outcome === 'approve' && (kind === 'decide' || rule === 'quorum');
+      const missing = mayApprove && stage.phase === 'approval' ? evidenceMissingFor(record, policy, 'approval') : [];
+      if (missing.length > 0) return { ok: false, code: 'evidence_missing', ref, missing: missing.map((i) => i.label) };
 
       let decided: CabOutcome | undefined;
       if (kind === 'vote') {

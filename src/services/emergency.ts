@@ -83,8 +83,8 @@ export function declareEmergency(
         authorizeAtOnce(tx, ctx, { ...row, state: pending });
         return { changeId, created: true };
       }
-      for (const { role, alternative } of requirements) {
-        addRequirement(tx, { changeId, phase: 'authorization', role, approvalsNeeded: 1, alternative });
+      for (const { role, alternative, anyOf = null } of requirements) {
+        addRequirement(tx, { changeId, phase: 'authorization', role, approvalsNeeded: 1, alternative, anyOf });
       }
       enqueue(tx, { kind: 'request_approvals', changeId }, now, {
         dedupeKey: `request_approvals:authorization:${changeId}`,

@@ -12,6 +12,7 @@ import {
   CHANGES_TABLE,
   csvHeader,
   csvRows,
+  EVIDENCE_RECORDS_TABLE,
   type EvidenceTable,
   flatRecord,
   type RenderContext,
@@ -49,7 +50,14 @@ export interface EvidenceManifest {
   generated_at_utc: string;
   generated_at_local: string;
   policy_timezone: string;
-  counts: { changes: number; approvals: number; verbal_approvals: number; cab_meetings: number; cab_votes: number };
+  counts: {
+    changes: number;
+    approvals: number;
+    verbal_approvals: number;
+    evidence_records: number;
+    cab_meetings: number;
+    cab_votes: number;
+  };
   chain: { status: 'verified' | 'broken'; ok: boolean; count: number; head: string | null } | 'not verified';
   files: PackFileSummary[];
 }
@@ -58,6 +66,7 @@ export const PACK_FILES = {
   changes: CHANGES_TABLE.file,
   approvals: APPROVALS_TABLE.file,
   verbalApprovals: VERBAL_APPROVALS_TABLE.file,
+  evidenceRecords: EVIDENCE_RECORDS_TABLE.file,
   cabMeetings: CAB_MEETINGS_TABLE.file,
   cabVotes: CAB_VOTES_TABLE.file,
   json: 'evidence.json',
@@ -139,6 +148,7 @@ export async function writeEvidencePack(
   const changes = new CsvFile(output, CHANGES_TABLE, context);
   const approvals = new CsvFile(output, APPROVALS_TABLE, context);
   const verbal = new CsvFile(output, VERBAL_APPROVALS_TABLE, context);
+  const records = new CsvFile(output, EVIDENCE_RECORDS_TABLE, context);
   const json = new TrackedFile(output, PACK_FILES.json);
   json.write(`{"period":${JSON.stringify(periodRecord(period))},\n"changes":[`);
 
@@ -152,6 +162,7 @@ export async function writeEvidencePack(
         ...change,
         approvals: approvals.json(approvals.add(evidence)),
         verbal_approvals: verbal.json(verbal.add(evidence)),
+        evidence_records: records.json(records.add(evidence)),
       };
       json.write(`${changes.rows > 1 ? ',' : ''}\n${JSON.stringify(record)}`);
       afterId = evidence.change.id;
@@ -170,7 +181,7 @@ export async function writeEvidencePack(
   }
   json.write('\n]}\n');
 
-  const summaries = [changes, approvals, verbal, meetings, votes].map((file) => file.end());
+  const summaries = [changes, approvals, verbal, records, meetings, votes].map((file) => file.end());
   const manifest: EvidenceManifest = {
     format: 'cabinet-evidence-pack/1',
     period: periodRecord(period),
@@ -181,6 +192,7 @@ export async function writeEvidencePack(
       changes: changes.rows,
       approvals: approvals.rows,
       verbal_approvals: verbal.rows,
+      evidence_records: records.rows,
       cab_meetings: meetings.rows,
       cab_votes: votes.rows,
     },

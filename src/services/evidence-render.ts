@@ -5,6 +5,7 @@ import type {
   CabVoteEvidence,
   ChangeEvidence,
   DecisionEvidence,
+  EvidenceRecordEvidence,
   VerbalApprovalEvidence,
 } from '../db/evidence.js';
 import { formatChangeRef } from '../domain/change-ref.js';
@@ -89,6 +90,8 @@ const CHANGE_COLUMNS: Column<ChangeEvidence>[] = [
   column('failure_reason', (e) => e.change.failureReason),
   ...timeColumns<ChangeEvidence>('verified_at', (e) => e.verification?.verifiedAt),
   column('verified_by', (e) => e.verification?.verifiedBy ?? null),
+  // The verifier role it was recorded in (implementation.verifier_roles; 002 6); empty: the owner verified.
+  column('verified_as_role', (e) => e.verification?.role ?? null),
   column('verification_checks', (e) => list(e.verification?.checks)),
   column('verification_note', (e) => e.verification?.note ?? null),
   ...timeColumns<ChangeEvidence>('reviewed_at', (e) => e.review?.reviewedAt),
@@ -151,6 +154,19 @@ const VERBAL_COLUMNS: Column<VerbalRow>[] = [
   column('response_comment', (v) => v.confirmation?.comment ?? null),
 ];
 
+type EvidenceRecordRow = EvidenceRecordEvidence & { changeId: number };
+
+const EVIDENCE_RECORD_COLUMNS: Column<EvidenceRecordRow>[] = [
+  column('change_ref', (r) => formatChangeRef(r.changeId)),
+  column('evidence_id', (r) => r.id),
+  column('scope', (r) => r.scope),
+  column('item', (r) => r.item),
+  column('label', (r) => r.label),
+  column('evidence', (r) => r.evidence),
+  column('recorded_by', (r) => r.recordedBy),
+  ...timeColumns<EvidenceRecordRow>('recorded_at', (r) => r.recordedAt),
+];
+
 const CAB_MEETING_COLUMNS: Column<CabMeetingEvidence>[] = [
   column('meeting_ref', (m) => cabRef(m.id)),
   column('kind', (m) => m.kind),
@@ -210,6 +226,12 @@ export const VERBAL_APPROVALS_TABLE: EvidenceTable<ChangeEvidence, VerbalRow> = 
   file: 'verbal_approvals.csv',
   columns: VERBAL_COLUMNS,
   rows: (evidence) => evidence.verbalApprovals.map((verbal) => ({ ...verbal, changeId: evidence.change.id })),
+};
+
+export const EVIDENCE_RECORDS_TABLE: EvidenceTable<ChangeEvidence, EvidenceRecordRow> = {
+  file: 'evidence_records.csv',
+  columns: EVIDENCE_RECORD_COLUMNS,
+  rows: (evidence) => evidence.evidenceRecords.map((record) => ({ ...record, changeId: evidence.change.id })),
 };
 
 export const CAB_MEETINGS_TABLE: EvidenceTable<CabMeetingEvidence, CabMeetingEvidence> = {

@@ -113,8 +113,11 @@ async function submitLowChange(app: TestApp): Promise<void> {
   expect((await submitChangeForm(app, REQUESTER, form)).text).toBe('');
 }
 
-/** A low-risk change on edge-proxy approved by a peer (4.4), its owner's DM posted. */
-async function approvedLowChange(app: TestApp): Promise<void> {
+/**
+ * A low-risk change on edge-proxy approved by a peer (4.4), its owner's DM posted; its unit tests recorded (8.1, 9.3)
+ * unless `tests` is false.
+ */
+async function approvedLowChange(app: TestApp, tests = true): Promise<void> {
   await submitLowChange(app);
   await approve(app, 'U0PEER001', 'CHG-1');
   await eventually(() => changeRow(app)?.state === 'approved', 'the approval');
@@ -122,6 +125,7 @@ async function approvedLowChange(app: TestApp): Promise<void> {
     () => app.slack.callsTo('chat.postMessage').some((c) => c.params.channel === 'D0OWNER01'),
     "the owner's DM",
   );
+  if (tests) await recordOwedEvidence(app, OWNER, 'start');
 }
 
 /** The OpenAPI document as served is valid OpenAPI 3.1, and every response received matches its schema. */
@@ -271,10 +275,13 @@ describe('the gate (issue 18.2)', () => {
         message: 'CHG-1 does not change payments-db; its systems are edge-proxy.',
       },
       { code: 'not_approved', message: 'CHG-1 cannot start: it is not approved yet (pending approval).' },
+      // 9.3: the unit tests 8.1 asks of a low-risk change are not recorded either.
+      { code: 'evidence_missing', message: expect.stringContaining('cannot start yet'), missing: ['Unit tests'] },
     ]);
 
     await approve(app, 'U0PEER001', 'CHG-1');
     await eventually(() => changeRow(app)?.state === 'approved', 'the approval');
+    await recordOwedEvidence(app, OWNER, 'start');
     app.clock.set(FRIDAY_0800);
     const outside = await gate(app, token);
     expect(outside.body.reasons).toEqual([
@@ -309,7 +316,7 @@ describe('the gate (issue 18.2)', () => {
 
     const checks = auditOf(app, 'pipeline.gate_checked');
     expect(checks.map((event) => [event.changeId, event.actorId, event.data?.allowed, event.data?.reasons])).toEqual([
-      [1, 'pipeline:ci', false, ['system_not_on_change', 'not_approved']],
+      [1, 'pipeline:ci', false, ['system_not_on_change', 'not_approved', 'evidence_missing']],
       [1, 'pipeline:ci', false, ['outside_windows']],
       [1, 'pipeline:ci', false, ['frozen']],
       [1, 'pipeline:ci', true, []],
@@ -337,18 +344,18 @@ describe('the gate (issue 18.2)', () => {
     ]);
     await expectResponsesMatchDocument(app);
   });
-  it('stays closed until the tests owed before Start are recorded (POL-SEC-008 9.3)', async () => {
-    const policy = parsePolicy(`${MINIMAL_POLICY_YAML}testing: { required_before: start }\n`, 'tests.yml').policy;
-    const app = await start({ policy });
+
+  it('stays closed until the tests owed before Start are recorded (POL-SEC-008 9.3, by default)', async () => {
+    const app = await start();
     const token = await createToken(app, 'ci');
-    await approvedLowChange(app);
+    await approvedLowChange(app, false);
     app.clock.set(TUESDAY_0705);
     const closed = await gate(app, token);
     expect(closed.status).toBe(409);
     expect(closed.body.reasons).toEqual([
       { code: 'evidence_missing', message: expect.stringContaining('cannot start yet'), missing: ['Unit tests'] },
     ]);
-    await recordOwedEvidence(app, 'U0OWNER01', 'start');
+    await recordOwedEvidence(app, OWNER, 'start');
     expect((await gate(app, token)).body).toMatchObject({ allowed: true });
     await expectResponsesMatchDocument(app);
   });
@@ -472,7 +479,7 @@ describe('standard changes created by the pipeline (issue 18.2)', () => {
     link: 'https://github.com/acme/edge/pull/7',
   };
 
-  it('records a catalog entry for its owner, approved at once and announced, then the gate opens', async () => {
+  it('records a catalog entry for its owner, approved at once and announced; the gate opens on its tests', async () => {
     const app = await start({ policy: catalogPolicy() });
     const token = await createToken(app, 'ci edge-proxy');
     app.clock.set(TUESDAY_0705);
@@ -498,6 +505,9 @@ describe('standard changes created by the pipeline (issue 18.2)', () => {
       () => app.slack.callsTo('chat.postMessage').some((c) => c.params.channel === 'D0OWNER01'),
       "the owner's DM with Start",
     );
+    // A catalog entry is pre-authorized (3.1), not pre-tested: 8.1's unit tests come before it runs (9.3).
+    expect((await gate(app, token)).body).toMatchObject({ reasons: [{ code: 'evidence_missing' }] });
+    await recordOwedEvidence(app, OWNER, 'start');
     expect((await gate(app, token)).status).toBe(200);
     await expectResponsesMatchDocument(app);
   });

@@ -33,6 +33,7 @@ import {
   submitView,
 } from '../support/interactions.js';
 import { MINIMAL_POLICY_YAML } from '../support/policy.js';
+import { recordOwedEvidence } from '../support/preset-walk.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const REQUESTER = 'U0REQ0001';
@@ -156,6 +157,7 @@ async function implementedWithRollback(app: TestApp): Promise<void> {
   app.clock.set(TUESDAY_0705);
   const form = (step: keyof typeof IMPLEMENTATION_VIEWS, values: Record<string, Record<string, unknown>>) =>
     submitView(app, OWNER, IMPLEMENTATION_VIEWS[step], values, { privateMetadata: 'CHG-2' });
+  await recordOwedEvidence(app, OWNER, 'start', 2);
   await clickAnswered(app, OWNER, IMPLEMENTATION_ACTIONS.start, 'CHG-2');
   await eventually(() => stateOf(app, 'CHG-2') === 'implementing', 'started');
   app.clock.advance(20 * 60_000);
@@ -210,7 +212,7 @@ beforeAll(async () => {
   await implementedWithRollback(app);
 
   expect((await app.command('export 2026-11-17 2026-11-24', { userId: AUDITOR })).text).toBe('');
-  await eventually(() => app.slack.filesIn(`D${AUDITOR.slice(1)}`).length === 7, 'the pack in the DM', 10_000);
+  await eventually(() => app.slack.filesIn(`D${AUDITOR.slice(1)}`).length === 8, 'the pack in the DM', 10_000);
   files = new Map(app.slack.filesIn(`D${AUDITOR.slice(1)}`).map((file) => [file.filename, file]));
 }, 60_000);
 afterAll(async () => {
@@ -225,6 +227,7 @@ describe('/change export (issue 14.5)', () => {
       'cab_votes.csv',
       'changes.csv',
       'evidence.json',
+      'evidence_records.csv',
       'manifest.json',
       'verbal_approvals.csv',
     ]);
@@ -277,6 +280,8 @@ describe('/change export (issue 14.5)', () => {
       implementation_ended_at_utc: '2026-11-24T12:25:00.000Z',
       failure_reason: 'Handshakes fail',
       verified_by: OWNER,
+      // No implementation.verifier_roles: the owner verified, in no role.
+      verified_as_role: '',
       verification_checks: app.policy.implementation.verification_checklist.map((check) => check.id).join('; '),
       verification_note: 'Dashboards green.',
       reviewed_by: OWNER,
@@ -382,6 +387,25 @@ describe('/change export (issue 14.5)', () => {
     ]);
   });
 
+  it('evidence_records.csv: each test or step record with its item, evidence, who and when (8.1, 9.3, 11.1)', () => {
+    expect(csv('evidence_records.csv')).toEqual([
+      {
+        change_ref: 'CHG-2',
+        evidence_id: '1',
+        scope: 'test',
+        item: 'unit',
+        label: 'Unit tests',
+        evidence: 'https://ci.example.com/runs/2/unit',
+        recorded_by: OWNER,
+        recorded_at_utc: '2026-11-24T12:05:00.000Z',
+        recorded_at_local: '2026-11-24T07:05:00-05:00',
+      },
+    ]);
+    const evidence = JSON.parse(files.get('evidence.json')?.content?.toString('utf8') ?? '{}');
+    expect(evidence.changes[1].evidence_records).toMatchObject([{ scope: 'test', item: 'unit', recorded_by: OWNER }]);
+    expect(evidence.changes[0].evidence_records).toEqual([]);
+  });
+
   it('is RFC 4180 (CRLF), formulas neutralised in CSV but kept in the JSON; the manifest counts', async () => {
     const changesCsv = files.get('changes.csv')?.content?.toString('utf8') ?? '';
     expect(changesCsv.split('\r\n').length).toBe(7);
@@ -395,7 +419,7 @@ describe('/change export (issue 14.5)', () => {
     expect(manifest).toMatchObject({
       period: { from: '2026-11-17', to: '2026-11-24', time_zone: 'America/New_York' },
       policy_timezone: 'America/New_York',
-      counts: { changes: 5, approvals: 7, verbal_approvals: 1, cab_meetings: 1, cab_votes: 1 },
+      counts: { changes: 5, approvals: 7, verbal_approvals: 1, evidence_records: 1, cab_meetings: 1, cab_votes: 1 },
       chain: { status: 'verified', ok: true },
     });
     expect(manifest.generated_at_utc).toMatch(/^2026-11-24T12:/);
@@ -459,8 +483,17 @@ describe('/change export (issue 14.5)', () => {
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
       const code = await new Promise((resolve) => child.on('exit', resolve));
       expect(code).toBe(0);
-      expect(stdout).toContain('5 changes, 7 decisions, 1 verbal approvals, 1 CAB meetings, 1 votes');
-      for (const name of ['changes.csv', 'approvals.csv', 'verbal_approvals.csv', 'cab_meetings.csv', 'cab_votes.csv'])
+      expect(stdout).toContain(
+        '5 changes, 7 decisions, 1 verbal approvals, 1 evidence records, 1 CAB meetings, 1 votes',
+      );
+      for (const name of [
+        'changes.csv',
+        'approvals.csv',
+        'verbal_approvals.csv',
+        'evidence_records.csv',
+        'cab_meetings.csv',
+        'cab_votes.csv',
+      ])
         expect(readFileSync(join(out, name))).toEqual(files.get(name)?.content);
       expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).counts.changes).toBe(5);
 

@@ -21,6 +21,7 @@ import {
   submitChangeForm,
   submitRejectReason,
 } from '../support/interactions.js';
+import { recordOwedEvidence } from '../support/preset-walk.js';
 import { seedChangesAwaitingBoard } from '../support/seed.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -148,6 +149,7 @@ describe('the App Home lists what each person must do', () => {
     // …and taken at its planned time, the Home then offering the next steps.
     const plannedStart = app.database.db.select().from(changes).where(eq(changes.id, 2)).get()?.plannedStart;
     app.clock.set(plannedStart ?? new Date());
+    await recordOwedEvidence(app, OWNER, 'start', 2);
     await clickInView(app, OWNER, { actionId: IMPLEMENTATION_ACTIONS.start, value: 'CHG-2' });
     await eventually(() => changeState(app, 2) === 'implementing', 'CHG-2 started');
     await quiet(app);

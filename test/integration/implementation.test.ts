@@ -24,6 +24,7 @@ import {
   submitView,
 } from '../support/interactions.js';
 import { MINIMAL_POLICY_YAML } from '../support/policy.js';
+import { recordOwedEvidence } from '../support/preset-walk.js';
 import { startTestApp, type TestApp, type TestAppOptions } from '../support/test-app.js';
 
 const REQUESTER = 'U0REQ0001';
@@ -63,11 +64,12 @@ async function submitLowChange(app: TestApp, input: Partial<ChangeFormInput> = {
   expect(response.text).toBe('');
 }
 
-/** A low-risk change approved by a peer (4.4), its owner's DM posted. */
+/** A low-risk change approved by a peer (4.4), its owner's DM posted, its unit tests recorded (8.1, 9.3). */
 async function approvedLowChange(app: TestApp): Promise<void> {
   await submitLowChange(app);
   await approve(app, 'U0PEER001', 'CHG-1');
   await eventually(() => changeRow(app)?.state === 'approved', 'the approval');
+  await recordOwedEvidence(app, OWNER, 'start');
   await eventually(
     () =>
       app.slack
@@ -431,6 +433,7 @@ describe('implementation (9.1, 8.4, 10.4) and closure', () => {
     expect(await step(app, OWNER, 'start')).toContain('not approved yet'); // the CTO has not approved the exception
     await approve(app, 'U0CTO0001', 'CHG-1');
     await eventually(() => changeRow(app)?.state === 'approved', 'the approval');
+    await recordOwedEvidence(app, OWNER, 'start');
     app.clock.set('2026-11-20T12:01:00Z');
     expect(await step(app, OWNER, 'start')).toBe('CHG-1 is started.');
     const started = auditOf(app).find((event) => event.toState === 'implementing');

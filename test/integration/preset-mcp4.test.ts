@@ -2,9 +2,12 @@
 // HTTP: peer review plus the CTO or the CISO (any one of them), DevOps deploys at any time (no CAB, no windows), the
 // owner reviews every change, QA / Security verify it and the CTO or CISO approve its closure, emergencies authorized
 // verbally or in chat, documented at once, reviewed in 48 hours.
+import { parse } from 'csv-parse/sync';
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { auditEvents, verifications } from '../../src/db/schema.js';
+import { exportPeriod } from '../../src/domain/evidence-period.js';
+import { evidencePackInMemory } from '../../src/services/evidence-pack.js';
 import { ACTIONS, IMPLEMENTATION_ACTIONS } from '../../src/slack/ids.js';
 import {
   approve,
@@ -151,6 +154,27 @@ describe('mcp4 (002) normal changes', () => {
     await deployVerifyClose(app);
     expect(statesOf(app).slice(-5)).toEqual(['implementing', 'completed', 'reviewed', 'pending_closure', 'closed']);
     expect(decisionsOf(app).at(-1)).toBe(`${CTO}:cto:button`);
+
+    // The evidence pack names the verifier's role (6: QA / Security) and each test recorded (5.5), who and when.
+    const period = exportPeriod('2026-11-18', '2026-11-20', app.policy.timezone);
+    if (!period.ok) throw new Error('the period is valid');
+    const pack = await evidencePackInMemory(
+      { db: app.database.db, policy: app.policy, now: app.clock.now() },
+      { period: period.period },
+    );
+    const csvOf = (name: string) =>
+      parse(pack.files.find((file) => file.name === name)?.content ?? '', { columns: true }) as Record<
+        string,
+        string
+      >[];
+    expect(csvOf('changes.csv')).toMatchObject([
+      { change_ref: 'CHG-1', verified_by: QA_SECURITY, verified_as_role: 'qa_security' },
+    ]);
+    expect(csvOf('evidence_records.csv').map((row) => [row.scope, row.item, row.recorded_by])).toEqual([
+      ['step', 'functional_tests', DEVOPS],
+      ['step', 'regression_tests', DEVOPS],
+      ['step', 'security_tests', DEVOPS],
+    ]);
   }, 20_000);
 
   it('002 5.3 "CTO/CISO": a change the CTO requests is approved by the CISO, the record naming the CISO', async () => {

@@ -136,7 +136,7 @@ describe('pol-sec-008 (001) normal and standard changes', () => {
 });
 
 describe('pol-sec-008 (001) testing evidence', () => {
-  it('001 8.1, 9.3: a medium-risk change starts once its unit, integration and staging tests are in', async () => {
+  it('001 8.1, 9.3: a medium-risk change starts once its tests and the pre-deployment checks are in', async () => {
     const app = await start();
     const response = await submitChangeForm(app, REQUESTER, {
       ...defaultChangeForm(app.clock.now()),
@@ -147,9 +147,12 @@ describe('pol-sec-008 (001) testing evidence', () => {
     for (const approver of ['U0PEER001', 'U0MGR0001']) await approve(app, approver, 'CHG-1');
     await untilState(app, 'approved');
     app.clock.set(TUESDAY_0705);
+    // 9.3 Pre-Deployment: "Testing completed and documented" (8.1's tests for medium risk), "Rollback plan verified",
+    // "Monitoring dashboards ready", "Communication sent to stakeholders", "On-call team notified".
     expect(await step(app, REQUESTER, 'start')).toBe(
-      'CHG-1 cannot start yet: its evidence is not recorded for “Unit tests”, “Integration tests”, “Staging”. ' +
-        'Its requester or owner records it with *Add evidence* on the change.',
+      'CHG-1 cannot start yet: its evidence is not recorded for “Unit tests”, “Integration tests”, “Staging”, ' +
+        '“Rollback plan verified”, “Monitoring dashboards ready”, “Communication sent to stakeholders”, “On-call ' +
+        'team notified”. Its requester or owner records it with *Add evidence* on the change.',
     );
     // The form refuses on its inputs: an item the change does not owe (UAT is for high risk), and no evidence.
     const refused = await submitChangeEvidence(app, REQUESTER, { item: 'test:uat', evidence: ' ' });
@@ -168,13 +171,21 @@ describe('pol-sec-008 (001) testing evidence', () => {
     expect(
       (await submitChangeEvidence(app, REQUESTER, { item: 'test:unit', evidence: 'https://ci.example.com/41' })).text,
     ).toBe('');
-    expect(await step(app, REQUESTER, 'start')).toContain('not recorded for “Integration tests”, “Staging”.');
+    expect(await step(app, REQUESTER, 'start')).toContain('not recorded for “Integration tests”, “Staging”, “Rollback');
     await recordOwedEvidence(app, REQUESTER, 'start');
-    expect(evidenceOf(app)).toEqual(['test:unit', 'test:integration', 'test:staging']);
+    expect(evidenceOf(app)).toEqual([
+      'test:unit',
+      'test:integration',
+      'test:staging',
+      'step:rollback_plan_verified',
+      'step:monitoring_ready',
+      'step:stakeholders_told',
+      'step:oncall_notified',
+    ]);
     expect(await step(app, REQUESTER, 'start')).toBe('CHG-1 is started.');
     // Each record is audited, and the log message shows what was recorded.
     const audited = app.database.db.select().from(auditEvents).all();
-    expect(audited.filter((event) => event.type === 'change.evidence_recorded')).toHaveLength(3);
+    expect(audited.filter((event) => event.type === 'change.evidence_recorded')).toHaveLength(7);
     const logUpdate = () =>
       app.slack
         .callsTo('chat.update')

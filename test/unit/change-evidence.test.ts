@@ -24,8 +24,8 @@ describe('8.1 Testing by Risk Level (the built-in defaults)', () => {
     const items = evidenceItems({ type: 'normal', riskLevel }, defaults);
     expect(items.filter((item) => item.required).map((item) => item.id)).toEqual(required);
     expect(items.filter((item) => !item.required).map((item) => item.id)).toEqual(recommended);
-    // Shown, not enforced, without a preset: nothing holds any step up.
-    expect(items.every((item) => item.before === undefined)).toBe(true);
+    // 9.3 "Pre-Deployment: Testing completed and documented": the required tests hold up Start, the others nothing.
+    expect(items.map((item) => item.before)).toEqual(items.map((item) => (item.required ? 'start' : undefined)));
   });
 
   it('an emergency owes none of it: it runs when authorized (6.2)', () => {

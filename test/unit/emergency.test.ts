@@ -258,8 +258,64 @@ describe('authorizationRequirements: 6.3 roles come from the policy', () => {
         { role: 'cto', alternative: false },
       ],
     },
+    {
+      name: '004 3.1 "CTO or Security Officer": one group, both asked, neither a stand-in',
+      yaml: 'emergency: { authorizers: { business_hours: [{ any_of: [cto, security] }], fallback_any_of: [] } }\n',
+      at: MONDAY_NOON_EST,
+      expected: [
+        { role: 'cto', alternative: false, anyOf: ['cto', 'security'] },
+        { role: 'security', alternative: false, anyOf: ['cto', 'security'] },
+      ],
+    },
+    {
+      name: 'a group beside a plain role; a stand-in in the group is not repeated as an alternative',
+      yaml:
+        'emergency: { authorizers: { business_hours: [manager, { any_of: [cto, security] }], ' +
+        'fallback_any_of: [cto, ciso] } }\n',
+      at: MONDAY_NOON_EST,
+      expected: [
+        { role: 'manager', alternative: false },
+        { role: 'cto', alternative: false, anyOf: ['cto', 'security'] },
+        { role: 'security', alternative: false, anyOf: ['cto', 'security'] },
+        { role: 'ciso', alternative: true },
+      ],
+    },
+    {
+      name: 'a group one of whose roles is on duty anyway asks nothing more; a group listed twice is one',
+      yaml:
+        'emergency: { authorizers: { business_hours: [manager, { any_of: [manager, cto] }], ' +
+        'after_hours: [{ any_of: [cto, ciso] }, { any_of: [cto, ciso] }], fallback_any_of: [] } }\n',
+      at: MONDAY_NOON_EST,
+      expected: [{ role: 'manager', alternative: false }],
+    },
+    {
+      name: 'the same policy after hours: the group once',
+      yaml:
+        'emergency: { authorizers: { business_hours: [manager, { any_of: [manager, cto] }], ' +
+        'after_hours: [{ any_of: [cto, ciso] }, { any_of: [cto, ciso] }], fallback_any_of: [] } }\n',
+      at: SATURDAY_NOON_EST,
+      expected: [
+        { role: 'cto', alternative: false, anyOf: ['cto', 'ciso'] },
+        { role: 'ciso', alternative: false, anyOf: ['cto', 'ciso'] },
+      ],
+    },
   ])('$name', ({ yaml, at, expected }) => {
     expect(authorizationRequirements(at, policyWith(yaml))).toEqual(expected);
+  });
+
+  it.each([
+    {
+      name: 'two different groups sharing a role',
+      yaml: 'emergency: { authorizers: { business_hours: [{ any_of: [cto, ciso] }, { any_of: [ciso, security] }] } }\n',
+      message: 'emergency.authorizers.business_hours: role "ciso" is in two different any_of groups',
+    },
+    {
+      name: 'an undefined role in a group',
+      yaml: 'emergency: { authorizers: { after_hours: [{ any_of: [cto, ceo] }] } }\n',
+      message: 'emergency.authorizers.after_hours[0].any_of[1]: role "ceo" is not defined',
+    },
+  ])('$name is refused', ({ yaml, message }) => {
+    expect(() => policyWith(yaml)).toThrow(message);
   });
 
   it('6.3 the period is local: Mon 13:30Z is after hours in New York, business hours in London', () => {

@@ -37,6 +37,20 @@ describe('16.10 presets load with only roles and channels written', () => {
     expect(policy.emergency.retro_review_any_of).toEqual(['cto', 'ciso']);
   });
 
+  it('001 9.3: pol-sec-008 is the built-in defaults (tests before Start) plus the pre-deployment checks', () => {
+    const file = fileFor('pol-sec-008');
+    const { policy } = parsePolicy(file, 'p.yml');
+    const defaults = parsePolicy(file.replace('preset: pol-sec-008\n', ''), 'd.yml').policy;
+    expect(defaults.testing.required_before).toBe('start');
+    expect({ ...policy, step_evidence: defaults.step_evidence }).toEqual(defaults);
+    expect(policy.step_evidence.start.map((item) => item.label)).toEqual([
+      'Rollback plan verified',
+      'Monitoring dashboards ready',
+      'Communication sent to stakeholders',
+      'On-call team notified',
+    ]);
+  });
+
   it('004 9: the CAB is its five members, chaired by the Engineering Manager', () => {
     const { policy } = parsePolicy(fileFor('finapilot-chg-001'), 'f.yml');
     expect(policy.roles.cab).toEqual(['U0ROLE000', 'U0ROLE001', 'U0ROLE002', 'U0ROLE003', 'U0ROLE004']);

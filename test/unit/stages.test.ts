@@ -116,6 +116,95 @@ review_rules:
   });
 });
 
+describe('"any one of" wherever approvers are listed (issue 16.2; 002 4, 5.3; 004 4.2)', () => {
+  const ANYWHERE = policyWith(`approval_matrix:
+  low: [peer]
+  medium: [peer, { any_of: [cto, ciso] }]
+  high: [peer]
+  critical: [peer]
+change_types:
+  standard: { approver_roles: [{ any_of: [manager, security] }] }
+  normal: { approver_roles: [{ any_of: [cto, ciso] }] }
+standard_changes:
+  - { id: patching, title: Patching }
+  - { id: firewall, title: Firewall rule, approver_roles: [peer, { any_of: [security, ciso] }] }
+review_rules:
+  security: { label: Security, approvals: { security: 1 } }
+  database: { label: Database, approvals: { peer: 1 }, any_of: [dba, oncall_security] }
+  executive: { label: Executive, approvals: { cto: 1 } }
+  operations: { any_of: [manager, security], label: Operations }
+`);
+  const route = (input: { type?: 'normal' | 'standard'; level?: string; rules?: string[]; entry?: string }) =>
+    requiredApprovals(
+      {
+        type: input.type ?? 'normal',
+        riskLevel: input.level ?? 'low',
+        reviewRules: input.rules ?? [],
+        securityTriggers: [],
+        standardChangeId: input.entry,
+      },
+      ANYWHERE,
+    ).map(({ role, anyOf, reasons }) => ({ role, anyOf, reasons: reasons.map((reason) => reason.kind) }));
+  const group = (roles: string[], ...reasons: string[]) => roles.map((role) => ({ role, anyOf: roles, reasons }));
+
+  it.each([
+    {
+      name: 'change_types.normal: the CTO or the CISO on every normal change',
+      input: {},
+      expected: [{ role: 'peer', anyOf: undefined, reasons: ['risk_level'] }, ...group(['cto', 'ciso'], 'change_type')],
+    },
+    {
+      name: 'the same group from the matrix too: asked once, for both reasons',
+      input: { level: 'medium' },
+      expected: [
+        { role: 'peer', anyOf: undefined, reasons: ['risk_level'] },
+        ...group(['cto', 'ciso'], 'change_type', 'risk_level'),
+      ],
+    },
+    {
+      name: 'a review rule: its count and one of its group',
+      input: { rules: ['database'] },
+      expected: [
+        { role: 'peer', anyOf: undefined, reasons: ['risk_level', 'review_rule'] },
+        ...group(['cto', 'ciso'], 'change_type'),
+        ...group(['dba', 'oncall_security'], 'review_rule'),
+      ],
+    },
+    {
+      name: 'a review rule of a group alone',
+      input: { rules: ['operations'] },
+      expected: [
+        { role: 'peer', anyOf: undefined, reasons: ['risk_level'] },
+        ...group(['cto', 'ciso'], 'change_type'),
+        ...group(['manager', 'security'], 'review_rule'),
+      ],
+    },
+    {
+      name: 'a group whose role a rule requires outright is met by that approval',
+      input: { rules: ['executive'] },
+      expected: [
+        { role: 'peer', anyOf: undefined, reasons: ['risk_level'] },
+        { role: 'cto', anyOf: undefined, reasons: ['review_rule'] },
+      ],
+    },
+    {
+      name: 'change_types.standard: a catalog entry without approvers takes the type’s group',
+      input: { type: 'standard' as const, entry: 'patching' },
+      expected: group(['manager', 'security'], 'standard_change'),
+    },
+    {
+      name: '002 4: a catalog entry’s own approvers, a peer and the Security team or the CISO',
+      input: { type: 'standard' as const, entry: 'firewall' },
+      expected: [
+        { role: 'peer', anyOf: undefined, reasons: ['standard_change'] },
+        ...group(['security', 'ciso'], 'standard_change'),
+      ],
+    },
+  ])('$name', ({ input, expected }) => {
+    expect(route(input)).toEqual(expected);
+  });
+});
+
 describe('policy checks for stages and "any one of"', () => {
   const errorsOf = (yaml: string) => {
     try {
@@ -146,6 +235,33 @@ describe('policy checks for stages and "any one of"', () => {
       yaml: `approval_matrix: { low: [cto, { any_of: [cto, ciso] }], medium: [peer], high: [peer], critical: [peer] }
 `,
       message: 'role "cto" is listed twice',
+    },
+    {
+      name: 'an undefined role in a review rule’s any_of',
+      yaml: 'review_rules: { database: { label: Database, any_of: [dba, sre] } }\n',
+      message: 'review_rules.database.any_of[1]: role "sre" is not defined',
+    },
+    {
+      name: 'a review rule’s role both counted and in its any_of',
+      yaml: 'review_rules: { database: { label: Database, approvals: { dba: 1 }, any_of: [dba, peer] } }\n',
+      message: 'review_rules.database: role "dba" is listed twice',
+    },
+    {
+      name: 'an undefined role in a catalog entry’s any_of',
+      yaml: 'standard_changes: [{ id: x, title: X, approver_roles: [{ any_of: [peer, ops] }] }]\n',
+      message: 'standard_changes[0].approver_roles[0].any_of[1]: role "ops" is not defined',
+    },
+    {
+      name: 'a role twice in a change type’s approvers',
+      yaml: 'change_types: { normal: { approver_roles: [cto, { any_of: [cto, ciso] }] } }\n',
+      message: 'change_types.normal.approver_roles: role "cto" is listed twice',
+    },
+    {
+      name: 'two different groups one normal change may need, sharing a role',
+      yaml:
+        'change_types: { normal: { approver_roles: [{ any_of: [cto, ciso] }] } }\n' +
+        'review_rules: { database: { label: Database, any_of: [ciso, dba] } }\n',
+      message: 'approval_matrix.low: role "ciso" is in two different any_of groups a low change may need',
     },
     {
       name: 'any_of of one role',

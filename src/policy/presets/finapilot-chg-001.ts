@@ -42,12 +42,13 @@ export const finapilotChg001 = {
     admin_roles: ['engineering_manager', 'cto'],
     quiet_roles: [],
   },
-  // 3.1: the CTO or the Security Officer; documented within 24 hours.
+  // 3.1: the CTO or the Security Officer, both asked at once, the first to authorize deciding; no stand-ins. Documented
+  // within 24 hours.
   emergency: {
     authorizers: {
-      business_hours: ['cto'],
-      after_hours: ['cto'],
-      fallback_any_of: ['security_officer'],
+      business_hours: [{ any_of: ['cto', 'security_officer'] }],
+      after_hours: [{ any_of: ['cto', 'security_officer'] }],
+      fallback_any_of: [],
     },
     dispute_notify_roles: ['security_officer', 'compliance_officer'],
     dispute_resolver_roles: ['cto'],
@@ -78,6 +79,8 @@ export const finapilotChg001 = {
     recommended_by_risk: Object.fromEntries(LEVELS.map((level) => [level, ['performance', 'uat']])),
     required_before: 'start',
   },
+  // 4.3 "Document any deviations": recorded before the change closes ("none" when it went as planned).
+  step_evidence: { close: [{ id: 'deviations', label: 'Deviations from the plan documented (or none)' }] },
   // 6: roll back on critical errors, performance degradation over 20 %, security vulnerabilities.
   rollback_triggers: ['Critical errors occur', 'Performance degradation > 20%', 'Security vulnerabilities introduced'],
   // 10: success > 95 %, failure < 5 %.

@@ -1,3 +1,14 @@
-// 001 POL-SEC-008: the built-in defaults (src/policy/defaults.ts), named so a file can say so; and 8.1's tests
-// enforced: 9.3 "Pre-Deployment: Testing completed and documented" before Start.
-export const polSec008 = { testing: { required_before: 'start' } };
+// 001 POL-SEC-008: the built-in defaults (src/policy/defaults.ts, 8.1's tests before Start included), and 9.3's other
+// pre-deployment checks as evidence before Start. They stay out of the defaults: an installation without a policy file
+// would owe four records before every Start. "Backup verified (if applicable)" is left to the rollback plan: an item
+// here is owed by every change.
+export const polSec008 = {
+  step_evidence: {
+    start: [
+      { id: 'rollback_plan_verified', label: 'Rollback plan verified' },
+      { id: 'monitoring_ready', label: 'Monitoring dashboards ready' },
+      { id: 'stakeholders_told', label: 'Communication sent to stakeholders' },
+      { id: 'oncall_notified', label: 'On-call team notified' },
+    ],
+  },
+};

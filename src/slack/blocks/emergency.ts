@@ -4,6 +4,7 @@ import { requirementsOf } from '../../domain/approvers.js';
 import { TEXT_MAX, TITLE_MAX } from '../../domain/change-request.js';
 import { type ObligationKind, VERBAL_MEDIA, verbalApprovalState } from '../../domain/emergency.js';
 import { type EmergencyForm, NOTE_MAX, type VerbalApprovalForm } from '../../domain/emergency-request.js';
+import { sameGroup } from '../../domain/stages.js';
 import type { Policy } from '../../policy/schema.js';
 import {
   ACTIONS,
@@ -106,11 +107,16 @@ function whoCanAuthorizeText(record: ChangeRecord, policy: Policy): string {
       (requirement.fallbackRole ? ` (as ${requirement.fallbackRole})` : '')
     );
   };
+  // The roles of one "any one of" group read "or" between them (004 3.1: the CTO or the Security Officer).
   const line = (alternative: boolean) =>
     open
       .filter((r) => r.alternative === alternative)
-      .map((r) => `*${r.role}*: ${people(r)}`)
-      .join(' · ');
+      .map((r, index, shown) => {
+        const previous = shown[index - 1];
+        const joiner = index === 0 ? '' : previous && sameGroup(previous, r) ? ' or ' : ' · ';
+        return `${joiner}*${r.role}*: ${people(r)}`;
+      })
+      .join('');
   const standIns = line(true);
   return (
     `Who can authorize ${record.ref} now: ` +

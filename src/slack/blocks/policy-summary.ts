@@ -29,7 +29,13 @@ export function emergencyAuthorizationSection(policy: Policy, now: Date): types.
   const period = authorizers.period === 'business_hours' ? 'business hours' : 'after hours';
   return section(
     `*Emergency authorization now* (${period}, ${policy.timezone})\n` +
-      `All of: ${authorizers.roles.map((role) => roleWithMembers(policy, role)).join(' + ')}\n` +
+      `All of: ${authorizers.roles
+        .map((entry) =>
+          rolesOfEntry(entry)
+            .map((role) => roleWithMembers(policy, role))
+            .join(' or '),
+        )
+        .join(' + ')}\n` +
       `If unavailable, any of: ` +
       `${authorizers.fallbackAnyOf.map((role) => roleWithMembers(policy, role)).join(', ') || 'nobody'}`,
   );

@@ -1,5 +1,6 @@
 import { type BallotRefusal, CAB_DECIDED, type CabOutcome } from '../../domain/cab.js';
 import type { BallotResult, CloseMeetingOutcome, ConveneOutcome, NoCabChannel } from '../../services/cab.js';
+import { evidenceMissingText } from './evidence.js';
 import { describeState } from './states.js';
 
 /** How each outcome reads on the board's buttons and tallies, keyed by the domain's outcome. */
@@ -102,6 +103,8 @@ export function ballotRefusedText(outcome: Exclude<BallotResult, { ok: true }>):
       return `Your vote to ${outcome.vote} ${outcome.ref} is already recorded.`;
     case 'decided_meanwhile':
       return `The board already decided ${outcome.ref}.`;
+    case 'evidence_missing':
+      return `${evidenceMissingText(outcome.ref, 'be approved', outcome.missing)} Nothing was recorded.`;
     default:
       return ballotRefusalText(outcome);
   }

@@ -32,7 +32,8 @@ export function exportCommentText(manifest: EvidenceManifest): string {
   return (
     `Evidence pack for ${period.from} to ${period.to} (${period.time_zone}): ${counts.changes} changes, ` +
     `${counts.approvals} approval decisions, ${counts.verbal_approvals} verbal approvals, ` +
-    `${counts.cab_meetings} CAB meetings. manifest.json lists each file's SHA-256.`
+    `${counts.evidence_records} evidence records, ${counts.cab_meetings} CAB meetings. ` +
+    "manifest.json lists each file's SHA-256."
   );
 }
 
