@@ -124,6 +124,8 @@ export function createOutboxWorker(deps: OutboxWorkerDependencies): OutboxWorker
   const inFlight = new Map<number, { work: Promise<void>; ids: number[] }>();
   let scheduled = false;
   let stopped = true;
+  /** Due messages read but not started yet (they start a turn apart; startDue reads no more meanwhile). */
+  let starting = 0;
   let poll: NodeJS.Timeout | undefined;
   let renew: NodeJS.Timeout | undefined;
 
@@ -171,16 +173,20 @@ export function createOutboxWorker(deps: OutboxWorkerDependencies): OutboxWorker
     }
   };
 
-  /**
-   * Starts one due message a turn of the event loop: each starts with a few milliseconds of reading and rendering
-   * before its first Slack call, and an ack that arrived meanwhile must not wait behind all of them.
-   */
+  /** Starts as many due messages as the concurrency allows (unless some read earlier are still being started). */
   const startDue = () => {
     const free = concurrency - inFlight.size;
-    if (free <= 0) return;
-    const due = deliverableMessages(db, clock.now(), free);
-    for (const [index, row] of due.entries()) {
-      if (!claimMessage(db, row.id, lease())) continue;
+    if (starting === 0 && free > 0) startEach(deliverableMessages(db, clock.now(), free));
+  };
+
+  /**
+   * Starts the messages one a turn of the event loop: each begins with a few milliseconds of reading and rendering
+   * before its first Slack call, and an ack that arrived meanwhile must not wait behind all of them.
+   */
+  const startEach = (due: readonly OutboxRow[]) => {
+    const [row, ...rest] = due;
+    if (!row || stopped) return;
+    if (claimMessage(db, row.id, lease())) {
       const rows: [OutboxRow, ...OutboxRow[]] = [row];
       for (const follower of batchFollowers(db, row, clock.now()))
         if (claimMessage(db, follower.id, lease())) rows.push(follower);
@@ -191,10 +197,11 @@ export function createOutboxWorker(deps: OutboxWorkerDependencies): OutboxWorker
           kick();
         });
       inFlight.set(row.id, { work, ids: rows.map((claimed) => claimed.id) });
-      // The rest next turn (looked up again: what is due may have changed).
-      if (index < due.length - 1) kick();
-      return;
     }
+    // The rest start in the coming turns; a kick meanwhile waits for them, and they look again once started.
+    starting = rest.length;
+    if (rest.length > 0) setImmediate(() => startEach(rest));
+    else if (due.length > 1) kick();
   };
 
   // Deferred to the next turn of the event loop: never between a request and its ack.
