@@ -9,6 +9,7 @@ import { plannedChangePages } from '../db/schedule.js';
 import { type ChangeState, PLANNED_STATES } from '../domain/lifecycle.js';
 import { datesOf } from '../domain/schedule.js';
 import type { Policy } from '../policy/schema.js';
+import { cited } from '../slack/words/citations.js';
 import { renderCalendar } from './ics.js';
 
 export const CALENDAR_PATH = '/calendar.ics';
@@ -81,6 +82,7 @@ export function calendarFeedRoute(deps: CalendarFeedDependencies): CustomRoute {
       timeZone: deps.policy.timezone,
       domain: 'cabinet',
       stampedAt: new Date(Math.max(dayStart, version.last.occurredAt?.getTime() ?? 0)),
+      freezeCitation: cited(deps.policy, 'freezes'),
     });
     return { etag: `"${createHash('sha256').update(body).digest('base64url')}"`, body };
   };

@@ -65,6 +65,8 @@ export interface CalendarFeed {
   domain: string;
   /** DTSTAMP: when the content last changed (a feed rendered again without changes stays the same). */
   stampedAt: Date;
+  /** Where the policy says no change runs in a freeze, e.g. " (POL-SEC-008 9.2)"; empty when it has no section. */
+  freezeCitation: string;
 }
 
 const TENTATIVE_STATES = new Set(['submitted', 'pending_approval', 'pending_authorization', 'pending_retro_approval']);
@@ -74,6 +76,7 @@ interface EventContext {
   domain: string;
   /** DTSTAMP, one for the rendering. */
   stamp: string;
+  freezeCitation: string;
 }
 
 /** One change as folded, CRLF-terminated lines; only the lines that carry user text can exceed 75 octets. */
@@ -107,7 +110,7 @@ function freezeEvent(freeze: Freeze, context: EventContext): string[] {
     // All-day events end on the day after their last day (exclusive).
     `DTEND;VALUE=DATE:${dateValue(addDays(freeze.to, 1))}`,
     `SUMMARY:${escapeText(`Change freeze: ${freeze.reason}`)}`,
-    `DESCRIPTION:${escapeText(`No change runs without an approved exception (POL-SEC-008 9.2). ${freeze.id}`)}`,
+    `DESCRIPTION:${escapeText(`No change runs without an approved exception${context.freezeCitation}. ${freeze.id}`)}`,
     'TRANSP:TRANSPARENT',
     'END:VEVENT',
   ];
@@ -120,7 +123,11 @@ const folded = (lines: readonly string[]) => lines.map((line) => `${foldLine(lin
  * loop go between pages, so an ack that arrives meanwhile is answered at once (issue 17.2).
  */
 export async function renderCalendar(feed: CalendarFeed): Promise<string> {
-  const context: EventContext = { domain: feed.domain, stamp: utcStamp(feed.stampedAt) };
+  const context: EventContext = {
+    domain: feed.domain,
+    stamp: utcStamp(feed.stampedAt),
+    freezeCitation: feed.freezeCitation,
+  };
   const parts = [
     folded([
       'BEGIN:VCALENDAR',

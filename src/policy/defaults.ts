@@ -313,3 +313,21 @@ export const DEFAULT_METRIC_TARGETS = {
   post_implementation_issues_max: 5,
   lead_time_hours: { low: 24, medium: 48, high: 72, critical: 120 },
 };
+
+/**
+ * The document users see cited beside a rule ("Authorization (POL-SEC-008 6.3)"), and the section of each rule it
+ * is cited for. A policy that names its own document cites only the sections it lists.
+ */
+export const DEFAULT_DOCUMENT = {
+  name: 'POL-SEC-008',
+  sections: {
+    approval_sla: '4.4',
+    verbal_approval: '6.2',
+    emergency_authorization: '6.3',
+    emergency_paperwork: '6.4',
+    emergency_cab: '7.2',
+    freezes: '9.2',
+    rollback_record: '10.4',
+    metrics: '11.2',
+  },
+};

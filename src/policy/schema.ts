@@ -100,6 +100,9 @@ const recurringFreeze = z.strictObject({
   reason: z.string().min(1),
 });
 
+/** A section of the policy document, as it is cited: "6.3", "3.1", "Appendix B". */
+const sectionNumber = z.string().min(1).max(20);
+
 /** The descriptive keys every change type has, defaulting to POL-SEC-008 3.1. */
 function changeTypeText(fallback: { label: string; description: string; examples: string }) {
   return {
@@ -434,6 +437,24 @@ export const policyShape = z.strictObject({
       cab_minutes: positiveInt.default(defaults.DEFAULT_RETENTION_YEARS.cab_minutes),
     })
     .prefault({}),
+  // The organisation's policy document, cited beside the rules users read; a rule without a section is not cited.
+  document: z
+    .strictObject({
+      name: z.string().min(1).max(60),
+      sections: z
+        .strictObject({
+          approval_sla: sectionNumber.optional(),
+          verbal_approval: sectionNumber.optional(),
+          emergency_authorization: sectionNumber.optional(),
+          emergency_paperwork: sectionNumber.optional(),
+          emergency_cab: sectionNumber.optional(),
+          freezes: sectionNumber.optional(),
+          rollback_record: sectionNumber.optional(),
+          metrics: sectionNumber.optional(),
+        })
+        .prefault({}),
+    })
+    .prefault(defaults.DEFAULT_DOCUMENT),
   metrics: z
     .strictObject({
       targets: z

@@ -9,6 +9,7 @@ import {
   approve,
   clickButton,
   defaultChangeForm,
+  eventually,
   submitChangeForm,
   submitDocumentation,
   submitEmergencyForm,
@@ -251,6 +252,12 @@ describe('finapilot-chg-001 (004) emergencies', () => {
     await approve(app, SECURITY_OFFICER, 'CHG-1:authorization');
     await untilState(app, 'authorized');
     expect(decisionsOf(app)).toEqual([`${SECURITY_OFFICER}:security_officer:button`]);
+    // The messages cite CHG-001's own sections, never POL-SEC-008's.
+    await eventually(
+      () => JSON.stringify(app.slack.calls.map((call) => call.params)).includes('Authorization (CHG-001 3.1)'),
+      'the authorization cited from CHG-001',
+    );
+    expect(JSON.stringify(app.slack.calls.map((call) => call.params))).not.toContain('POL-SEC-008');
     expect(auditDataOf(app, 'approval.approved')).toMatchObject([
       { role: 'security_officer', phase: 'authorization', anyOf: ['cto', 'security_officer'] },
     ]);

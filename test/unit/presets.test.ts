@@ -1,7 +1,9 @@
 // Issue 16.10: each seed organisation's policy as a preset, loaded with only its roles and channels written.
 import { describe, expect, it } from 'vitest';
+import { policyFreezes } from '../../src/domain/policy-freezes.js';
 import { PolicyError, parsePolicy } from '../../src/policy/load.js';
 import { PRESETS } from '../../src/policy/presets/index.js';
+import { type CitedRule, citationOf } from '../../src/slack/words/citations.js';
 
 /** A file as an administrator starts one: the preset, a member in each of its roles, the channels. */
 function fileFor(name: string, extra = ''): string {
@@ -37,12 +39,12 @@ describe('16.10 presets load with only roles and channels written', () => {
     expect(policy.emergency.retro_review_any_of).toEqual(['cto', 'ciso']);
   });
 
-  it('001 9.3: pol-sec-008 is the built-in defaults (tests before Start) plus the pre-deployment checks', () => {
+  it('001 9.3: pol-sec-008 is the built-in defaults (tests before Start) plus the checks and 9.2 freezes', () => {
     const file = fileFor('pol-sec-008');
     const { policy } = parsePolicy(file, 'p.yml');
     const defaults = parsePolicy(file.replace('preset: pol-sec-008\n', ''), 'd.yml').policy;
     expect(defaults.testing.required_before).toBe('start');
-    expect({ ...policy, step_evidence: defaults.step_evidence }).toEqual(defaults);
+    expect({ ...policy, step_evidence: defaults.step_evidence, freezes: defaults.freezes }).toEqual(defaults);
     expect(policy.step_evidence.start.map((item) => item.label)).toEqual([
       'Rollback plan verified',
       'Monitoring dashboards ready',
@@ -56,4 +58,38 @@ describe('16.10 presets load with only roles and channels written', () => {
     expect(policy.roles.cab).toEqual(['U0ROLE000', 'U0ROLE001', 'U0ROLE002', 'U0ROLE003', 'U0ROLE004']);
     expect(policy.cab.chair).toBe('U0ROLE000');
   });
+});
+
+// Each organisation reads its own document cited beside a rule, never POL-SEC-008's numbers: "(CHG-001 3.1)".
+describe('the rules are cited from the preset’s own document', () => {
+  const RULES: CitedRule[] = ['emergency_authorization', 'emergency_paperwork', 'verbal_approval', 'freezes'];
+  it.each([
+    ['pol-sec-008', ['POL-SEC-008 6.3', 'POL-SEC-008 6.4', 'POL-SEC-008 6.2', 'POL-SEC-008 9.2']],
+    ['generic', ['Change Management Policy 3', 'Change Management Policy 3', undefined, undefined]],
+    ['mcp4', ['MCP4 policy 5.3', 'MCP4 policy 9', 'MCP4 policy 5.3', undefined]],
+    [
+      'nine-step-workflow',
+      ['Change Management Workflow step 3', 'Change Management Workflow step 3', undefined, undefined],
+    ],
+    ['finapilot-chg-001', ['CHG-001 3.1', 'CHG-001 3.1', undefined, undefined]],
+  ])('%s', (name, expected) => {
+    const { policy } = parsePolicy(fileFor(name), `${name}.yml`);
+    expect(RULES.map((rule) => citationOf(policy, rule))).toEqual(expected);
+  });
+
+  it('a file naming its own document cites only the sections it lists', () => {
+    const { policy } = parsePolicy(`${fileFor('pol-sec-008')}document: { name: ACME-CM-7 }\n`, 'a.yml');
+    expect(RULES.map((rule) => citationOf(policy, rule))).toEqual([undefined, undefined, undefined, undefined]);
+  });
+});
+
+// 001 9.2 "End of month/quarter (billing)": no length is given; the preset freezes the billing run itself.
+it('001 9.2: pol-sec-008 freezes the last day of each month and the last two of each quarter', () => {
+  const { policy } = parsePolicy(fileFor('pol-sec-008'), 'p.yml');
+  const freezes = policyFreezes(policy.freezes, { from: '2026-11-01', to: '2026-12-31' });
+  expect(freezes.map((freeze) => [freeze.from, freeze.to, freeze.reason])).toEqual([
+    ['2026-11-30', '2026-11-30', 'Month-end billing'],
+    ['2026-12-31', '2026-12-31', 'Month-end billing'],
+    ['2026-12-30', '2026-12-31', 'Quarter-end billing'],
+  ]);
 });

@@ -86,4 +86,15 @@ export const finapilotChg001 = {
   // 10: success > 95 %, failure < 5 %.
   metrics: { targets: { success_rate_min: 95, rollback_rate_max: 5 } },
   auditor_roles: ['compliance_officer', 'cto'],
+  // Cited beside the rules users read; a rule the document has no section for is not cited.
+  document: {
+    name: 'CHG-001',
+    sections: {
+      emergency_authorization: '3.1',
+      emergency_paperwork: '3.1',
+      emergency_cab: '9',
+      rollback_record: '6',
+      metrics: '10',
+    },
+  },
 };

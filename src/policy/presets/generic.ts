@@ -71,4 +71,13 @@ export const generic = {
   // IT Administrator, who runs, validates and closes the change.
   implementation: { review_risk_levels: ['high', 'critical'], implementer_roles: ['it_admin'] },
   auditor_roles: ['cto'],
+  // Cited beside the rules users read; a rule the document has no section for is not cited.
+  document: {
+    name: 'Change Management Policy',
+    sections: {
+      emergency_authorization: '3',
+      emergency_paperwork: '3',
+      rollback_record: '4.5',
+    },
+  },
 };

@@ -76,4 +76,14 @@ export const mcp4 = {
     closure_approval_any_of: ['cto', 'ciso'],
   },
   auditor_roles: ['compliance_officer', 'ciso'],
+  // Cited beside the rules users read; a rule the document has no section for is not cited.
+  document: {
+    name: 'MCP4 policy',
+    sections: {
+      verbal_approval: '5.3',
+      emergency_authorization: '5.3',
+      emergency_paperwork: '9',
+      rollback_record: '8',
+    },
+  },
 };

@@ -54,4 +54,12 @@ export const nineStepWorkflow = {
   // 8: a post-implementation review of every change.
   implementation: { review_risk_levels: ['low', 'medium', 'high', 'critical'] },
   auditor_roles: ['change_manager'],
+  // Cited beside the rules users read; a rule the document has no section for is not cited.
+  document: {
+    name: 'Change Management Workflow',
+    sections: {
+      emergency_authorization: 'step 3',
+      emergency_paperwork: 'step 3',
+    },
+  },
 };

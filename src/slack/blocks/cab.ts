@@ -23,6 +23,7 @@ import {
   VIEWS,
 } from '../ids.js';
 import { CAB_OUTCOME_WORDS } from '../words/cab.js';
+import { citationOf } from '../words/citations.js';
 import { describeState } from '../words/states.js';
 import { closeMeetingActions, meetingTimeText, type SlackMessage } from './agenda.js';
 import {
@@ -138,8 +139,8 @@ export function emergencyCabMessage(context_: BoardItemContext, members: readonl
     `:rotating_light: *Emergency CAB* for *${record.ref} · ` +
       `${escapeMrkdwn(record.change.title)}*, convened by ` +
       `${mentionMember(meeting.openedBy)}.\n${called}: please decide by ` +
-      `${slackDate(decideBy)} (within ${policy.cab.emergency_within_hours} h, POL-SEC-008 ` +
-      `7.2).`,
+      `${slackDate(decideBy)} (within ${policy.cab.emergency_within_hours} h` +
+      `${citationOf(policy, 'emergency_cab') ? `, ${citationOf(policy, 'emergency_cab')}` : ''}).`,
   );
   const footer = meeting.closedAt ? context(closedMeetingText(meeting)) : closeMeetingActions(meeting.id);
   return {

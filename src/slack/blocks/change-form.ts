@@ -3,6 +3,7 @@ import type { ChangeRecord } from '../../db/change-record.js';
 import { type ChangeRequestForm, type RequestMode, TEXT_MAX, TITLE_MAX } from '../../domain/change-request.js';
 import type { Policy } from '../../policy/schema.js';
 import { encodeChangeValue, SCHEDULE_NOTES_BLOCK, VIEWS } from '../ids.js';
+import { cited } from '../words/citations.js';
 import { context, truncate } from './blocks.js';
 import { CHANGE_FIELDS, riskFactorField } from './form-fields.js';
 
@@ -277,7 +278,7 @@ export function documentationModal(record: ChangeRecord, policy: Policy): types.
     close: plain('Cancel', 24),
     blocks: [
       context(
-        'The full record of the emergency (POL-SEC-008 6.4). Submitting it asks for its ' +
+        `The full record of the emergency${cited(policy, 'emergency_paperwork')}. Submitting it asks for its ` +
           'formal approval through the normal approval matrix.',
       ),
       ...requestFormBlocks(

@@ -9,6 +9,7 @@ import { openStage, sameGroup, stagesOf } from '../../domain/stages.js';
 import type { Policy } from '../../policy/schema.js';
 import { itemsOf } from '../../services/change-evidence.js';
 import { ACTIONS, encodeChangeValue, encodeDecisionValue, REJECT_REASON_BLOCK, VIEWS } from '../ids.js';
+import { cited } from '../words/citations.js';
 import { OBLIGATION_LABELS } from '../words/paperwork.js';
 import { describeState, PHASE_WORDS } from '../words/states.js';
 import { button, context, divider, header, MODAL_BLOCK_LIMIT, section, slackDate, truncate } from './blocks.js';
@@ -38,12 +39,19 @@ export function statusLine(record: ChangeRecord): string {
   return `Status: ${describeState(record.change.state)}${disputed}`;
 }
 
-const PHASE_TITLES: Record<ApprovalPhase, string> = {
-  approval: 'Approvals',
-  authorization: 'Authorization (POL-SEC-008 6.3)',
-  retro_approval: 'Formal approval after the fact (6.4)',
-  closure: 'Approval to close',
-};
+/** An emergency's phases are titled, with the rule each carries out. */
+function phaseTitle(phase: ApprovalPhase, policy: Policy): string {
+  switch (phase) {
+    case 'approval':
+      return 'Approvals';
+    case 'authorization':
+      return `Authorization${cited(policy, 'emergency_authorization')}`;
+    case 'retro_approval':
+      return `Formal approval after the fact${cited(policy, 'emergency_paperwork')}`;
+    case 'closure':
+      return 'Approval to close';
+  }
+}
 
 function nextMeetingText(policy: Policy, now: Date): string {
   const next = nextMeetingAt(policy, now);
@@ -156,7 +164,7 @@ function decisionLines(record: ChangeRecord, policy: Policy, now: Date): string[
   const current = decisionStage(record.change.state)?.phase;
   const phases = APPROVAL_PHASES.filter((phase) => requirementsOf(record, phase).length > 0);
   const lines = phases.flatMap((phase) => [
-    ...(record.change.type === 'emergency' ? [`*${PHASE_TITLES[phase]}*`] : []),
+    ...(record.change.type === 'emergency' ? [`*${phaseTitle(phase, policy)}*`] : []),
     ...shownRequirements(requirementsOf(record, phase)).map((requirement) =>
       requirementLine(
         requirement,
@@ -459,7 +467,7 @@ function noticeText(record: ChangeRecord, policy: Policy, event: ChangeEvent, no
     case 'authorized':
       return (
         `Emergency ${title} is authorized: go ahead. Its paperwork is due ` +
-        `${outstandingList(record).due} (POL-SEC-008 6.4).`
+        `${outstandingList(record).due}${cited(policy, 'emergency_paperwork')}.`
       );
     case 'declined':
       return `Emergency ${title} was declined by ${lastRejection(record)}`;

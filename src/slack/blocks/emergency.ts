@@ -15,6 +15,7 @@ import {
   encodeVerbalValue,
   VIEWS,
 } from '../ids.js';
+import { cited } from '../words/citations.js';
 import { OBLIGATION_LABELS } from '../words/paperwork.js';
 import { VERBAL_MEDIUM_LABELS } from '../words/verbal.js';
 import { button, context, section, slackDate, truncate } from './blocks.js';
@@ -34,7 +35,7 @@ export function emergencyModal(policy: Policy, requesterId: string): types.Modal
     blocks: [
       context(
         'Fix first, paperwork later: the full record is due within the policy deadline ' +
-          'after authorization (POL-SEC-008 6.4).',
+          `after authorization${cited(policy, 'emergency_paperwork')}.`,
       ),
       textInput(EMERGENCY_FIELDS.whatIsBroken, 'What is broken', {
         maxLength: TITLE_MAX,
@@ -275,8 +276,8 @@ export function emergencyBlocks(record: ChangeRecord, policy: Policy, now: Date)
   if (record.obligations.length > 0)
     blocks.push(
       section(
-        `*After the emergency* (POL-SEC-008 ` +
-          `6.4)\n${record.obligations.map((o) => obligationLine(record, o, now)).join('\n')}`,
+        `*After the emergency*${cited(policy, 'emergency_paperwork')}\n` +
+          record.obligations.map((o) => obligationLine(record, o, now)).join('\n'),
       ),
     );
   return blocks;

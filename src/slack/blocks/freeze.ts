@@ -3,6 +3,7 @@ import type { PlannedChangeRow } from '../../db/schedule.js';
 import { FREEZE_REASON_MAX, type Freeze } from '../../domain/schedule.js';
 import type { Policy } from '../../policy/schema.js';
 import { FREEZE_FIELDS, VIEWS } from '../ids.js';
+import { cited } from '../words/citations.js';
 import { describeFreeze } from '../words/schedule.js';
 import { section, slackDate, truncate } from './blocks.js';
 import { FORM_ACTION, input, plain, textInput } from './change-form.js';
@@ -18,7 +19,7 @@ export function freezeModal(policy: Policy): types.ModalView {
     close: plain('Cancel', 24),
     blocks: [
       section(
-        `No change runs during a freeze without an approved exception (POL-SEC-008 9.2). ` +
+        `No change runs during a freeze without an approved exception${cited(policy, 'freezes')}. ` +
           `Both days are included, in ${escapeMrkdwn(policy.timezone)} time.`,
       ),
       input(FREEZE_FIELDS.from, 'First day', { type: 'datepicker', action_id: FORM_ACTION }),

@@ -15,6 +15,7 @@ import {
   IMPLEMENTATION_VIEWS,
   type ImplementationFormStep,
 } from '../ids.js';
+import { cited } from '../words/citations.js';
 import { button, context, section, slackDate, truncate } from './blocks.js';
 import { FORM_ACTION, input, option, plain, textInput, type ViewStateValues } from './change-form.js';
 import { IMPLEMENTATION_FIELDS } from './form-fields.js';
@@ -152,7 +153,9 @@ export function failureModal(record: ChangeRecord, policy: Policy): types.ModalV
   return formModal('fail', record, { title: 'Failed', submit: 'Mark failed' }, [
     ...rollbackTriggerBlocks(policy),
     textInput(IMPLEMENTATION_FIELDS.failureReason, 'What went wrong?', { maxLength: LONG, multiline: true }),
-    context('If it is rolled back, press *Rolled back* next to record the rollback (POL-SEC-008 10.4).'),
+    context(
+      `If it is rolled back, press *Rolled back* next to record the rollback${cited(policy, 'rollback_record')}.`,
+    ),
   ]);
 }
 

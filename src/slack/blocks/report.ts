@@ -22,8 +22,8 @@ import {
   NO_APPROVALS,
   percentText,
   RATE_NAMES,
-  REPORT_FOOTNOTE,
   rateTargetText,
+  reportFootnote,
   reportTitle,
   STATUS_WORDS,
   UNRATED_LABEL,
@@ -95,7 +95,7 @@ export function monthlyReportMessage(
       section(volumeLines(report, policy)),
       section(RATE_METRICS.map((metric) => rateLine(report, metric)).join('\n')),
       section(leadTimeLines(report, policy)),
-      context(REPORT_FOOTNOTE),
+      context(reportFootnote(policy)),
     ],
   };
 }

@@ -17,6 +17,7 @@ export function verbalApprovalForm(
 ): { modal: types.ModalView } | { refusal: string } {
   const record = changeRecordOf(deps.database, changeId);
   const refusal = verbalRecordingRefusal(record, userId);
-  if (refusal !== undefined || !record) return { refusal: verbalRecordingRefusalText(refusal ?? changeNotFound) };
+  if (refusal !== undefined || !record)
+    return { refusal: verbalRecordingRefusalText(refusal ?? changeNotFound, deps.policy) };
   return { modal: verbalApprovalModal(record, deps.policy) };
 }

@@ -1,5 +1,7 @@
 import type { Month, Rate, RateMetric, TargetStatus } from '../../domain/report.js';
 import { calendarDate } from '../../domain/zoned-time.js';
+import type { Policy } from '../../policy/schema.js';
+import { citationOf } from './citations.js';
 
 // The monthly report (11.2, 11.3), as posted to the reports channel and answered to `/change report`.
 
@@ -65,9 +67,14 @@ export function implementedText(count: number): string {
   );
 }
 
-export const REPORT_FOOTNOTE =
-  'Targets from the policy (`metrics.targets`, POL-SEC-008 11.2). Success: implemented without failure or rollback. ' +
-  'Post-implementation issues: a review reporting incidents, or a failed production validation.';
+export function reportFootnote(policy: Pick<Policy, 'document'>): string {
+  const citation = citationOf(policy, 'metrics');
+  return (
+    `Targets from the policy (\`metrics.targets\`${citation ? `, ${citation}` : ''}). ` +
+    'Success: implemented without failure or rollback. ' +
+    'Post-implementation issues: a review reporting incidents, or a failed production validation.'
+  );
+}
 
 export const CHART_TITLE = 'Last six months: success, emergency and rollback rates';
 

@@ -7,6 +7,7 @@ import type { Policy } from '../../policy/schema.js';
 import type { RemindOutcome } from '../../services/sla.js';
 import { slackDate } from '../blocks/blocks.js';
 import { escapeMrkdwn, mentionMember, quoteUserText } from '../blocks/mrkdwn.js';
+import { cited } from './citations.js';
 import { changeRefusalText } from './refusals.js';
 import { describeState } from './states.js';
 
@@ -82,7 +83,7 @@ export function escalationText(
 ): string {
   const lines = late.requirements.map((requirement) => lateLine(requirement, policy, now));
   return (
-    `:alarm_clock: ${titleOf(record)} is past its approval SLA (POL-SEC-008 4.4): it was due ` +
+    `:alarm_clock: ${titleOf(record)} is past its approval SLA${cited(policy, 'approval_sla')}: it was due ` +
     `${slackDate(late.dueAt)} and still waits for:\n${lines.join('\n')}\n` +
     `Requested by ${mentionMember(record.change.requesterId)}.`
   );

@@ -1,10 +1,12 @@
 import type { VerbalMedium } from '../../domain/emergency.js';
+import type { Policy } from '../../policy/schema.js';
 import type {
   AnswerVerbalOutcome,
   AuthorizingRoles,
   RecordVerbalOutcome,
   VerbalRecordingRefusal,
 } from '../../services/verbal-approvals.js';
+import { cited } from './citations.js';
 import { verbalApprovalErrors } from './forms.js';
 import { changeRefusalText } from './refusals.js';
 import { describeState } from './states.js';
@@ -16,12 +18,15 @@ function authorizingRolesText({ roles, standIns }: AuthorizingRoles): string {
 }
 
 /** Why the user may not record a verbal approval on a change now. */
-export function verbalRecordingRefusalText(refusal: VerbalRecordingRefusal): string {
+export function verbalRecordingRefusalText(refusal: VerbalRecordingRefusal, policy: Pick<Policy, 'document'>): string {
   switch (refusal.code) {
     case 'change_not_found':
       return changeRefusalText(refusal, 'write');
     case 'not_emergency':
-      return `${refusal.ref} is not an emergency change; verbal approvals are for emergencies (POL-SEC-008 6.2).`;
+      return (
+        `${refusal.ref} is not an emergency change; ` +
+        `verbal approvals are for emergencies${cited(policy, 'verbal_approval')}.`
+      );
     case 'not_pending':
       return `${refusal.ref} is already ${describeState(refusal.state)}; no verbal approval is needed.`;
     case 'not_involved':
@@ -33,7 +38,7 @@ export function verbalRecordingRefusalText(refusal: VerbalRecordingRefusal): str
  * What recording a verbal approval did, or why it did not. Refusals are shown on the modal's
  * approver field, in plain text: they carry no mentions.
  */
-export function recordVerbalText(outcome: RecordVerbalOutcome): string {
+export function recordVerbalText(outcome: RecordVerbalOutcome, policy: Pick<Policy, 'document'>): string {
   switch (outcome.code) {
     case 'recorded': {
       const effect = {
@@ -64,7 +69,7 @@ export function recordVerbalText(outcome: RecordVerbalOutcome): string {
     case 'form_issue':
       return Object.values(verbalApprovalErrors([outcome.issue])).join(' ');
     default:
-      return verbalRecordingRefusalText(outcome);
+      return verbalRecordingRefusalText(outcome, policy);
   }
 }
 

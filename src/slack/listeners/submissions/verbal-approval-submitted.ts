@@ -43,15 +43,18 @@ export function registerVerbalApprovalSubmitted(app: App, deps: ListenerDependen
       const errors =
         recorded.code === 'form_issue'
           ? verbalApprovalErrors([recorded.issue])
-          : { [VERBAL_FIELDS.approver]: recordVerbalText(recorded) };
-      return { ok: false as const, reason: recordVerbalText(recorded), errors };
+          : { [VERBAL_FIELDS.approver]: recordVerbalText(recorded, deps.policy) };
+      return { ok: false as const, reason: recordVerbalText(recorded, deps.policy), errors };
     });
     if (!outcome.ok) {
       const errors = 'errors' in outcome ? outcome.errors : { [VERBAL_FIELDS.approver]: outcome.reason };
       await ack({ response_action: 'errors', errors });
       return;
     }
-    await ack({ response_action: 'update', view: noticeModal('Verbal approval', recordVerbalText(outcome)) });
+    await ack({
+      response_action: 'update',
+      view: noticeModal('Verbal approval', recordVerbalText(outcome, deps.policy)),
+    });
     deps.outbox.kick();
   });
 }
