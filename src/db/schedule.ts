@@ -24,29 +24,52 @@ const during = (interval: Interval, states: readonly ChangeState[]) =>
     gt(changes.plannedEnd, interval.start),
   );
 
+/** What the calendar and the conflict warnings read of a change. */
+const plannedColumns = {
+  id: changes.id,
+  title: changes.title,
+  type: changes.type,
+  state: changes.state,
+  riskLevel: changes.riskLevel,
+  ownerId: changes.ownerId,
+  affectedSystems: changes.affectedSystems,
+  plannedStart: changes.plannedStart,
+  plannedEnd: changes.plannedEnd,
+};
+
+/** A change as plannedColumns reads it: the planned times may be missing. */
+type PlannedSelectRow = Omit<PlannedChangeRow, 'ref' | 'plannedStart' | 'plannedEnd'> & {
+  plannedStart: Date | null;
+  plannedEnd: Date | null;
+};
+
+/** The rows with both planned times. A loop without spreads: the feed maps thousands of rows in one request. */
+function plannedOf(rows: readonly PlannedSelectRow[]): PlannedChangeRow[] {
+  const planned: PlannedChangeRow[] = [];
+  for (const row of rows) {
+    const { plannedStart, plannedEnd } = row;
+    if (!plannedStart || !plannedEnd) continue;
+    planned.push({
+      id: row.id,
+      ref: formatChangeRef(row.id),
+      title: row.title,
+      type: row.type,
+      state: row.state,
+      riskLevel: row.riskLevel,
+      ownerId: row.ownerId,
+      affectedSystems: row.affectedSystems,
+      plannedStart,
+      plannedEnd,
+    });
+  }
+  return planned;
+}
+
 /** The changes `where` admits, earliest first. */
 function plannedRows(db: DbExecutor, where: SQL | undefined): PlannedChangeRow[] {
-  const rows = db
-    .select({
-      id: changes.id,
-      title: changes.title,
-      type: changes.type,
-      state: changes.state,
-      riskLevel: changes.riskLevel,
-      ownerId: changes.ownerId,
-      affectedSystems: changes.affectedSystems,
-      plannedStart: changes.plannedStart,
-      plannedEnd: changes.plannedEnd,
-    })
-    .from(changes)
-    .where(where)
-    .orderBy(asc(changes.plannedStart), asc(changes.id))
-    .all();
-  const planned: PlannedChangeRow[] = [];
-  // A loop, not flatMap and spreads: the feed maps thousands of rows in one request.
-  for (const { plannedStart, plannedEnd, ...row } of rows)
-    if (plannedStart && plannedEnd) planned.push({ ...row, ref: formatChangeRef(row.id), plannedStart, plannedEnd });
-  return planned;
+  return plannedOf(
+    db.select(plannedColumns).from(changes).where(where).orderBy(asc(changes.plannedStart), asc(changes.id)).all(),
+  );
 }
 
 /**
@@ -76,11 +99,15 @@ export function* plannedChangePages(
     .orderBy(asc(changes.plannedStart), asc(changes.id))
     .all()
     .map((row) => row.id);
+  // One statement for every page: its ids bind as one JSON array.
+  const page = db
+    .select(plannedColumns)
+    .from(changes)
+    .where(sql`${changes.id} in (select value from json_each(${sql.placeholder('ids')}))`)
+    .orderBy(asc(changes.plannedStart), asc(changes.id))
+    .prepare();
   for (let first = 0; first < ids.length; first += query.pageSize)
-    yield plannedRows(
-      db,
-      sql`${changes.id} in (select value from json_each(${JSON.stringify(ids.slice(first, first + query.pageSize))}))`,
-    );
+    yield plannedOf(page.all({ ids: JSON.stringify(ids.slice(first, first + query.pageSize)) }));
 }
 
 export interface Conflict {

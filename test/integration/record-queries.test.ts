@@ -3,7 +3,7 @@ import { changeVersion, lastAuditEvent } from '../../src/db/audit-log.js';
 import { loadAgendaFacts } from '../../src/db/cab.js';
 import { loadChangeRecord } from '../../src/db/change-record.js';
 import { listChanges } from '../../src/db/changes.js';
-import { plannedChangesDuring } from '../../src/db/schedule.js';
+import { plannedChangePages, plannedChangesDuring } from '../../src/db/schedule.js';
 import { agendaPlannedReach } from '../../src/domain/agenda.js';
 import { CHANGE_STATES } from '../../src/domain/lifecycle.js';
 import { changeToDeliver } from '../../src/services/posted-messages.js';
@@ -79,6 +79,9 @@ it('reads the calendar feed through indexes only', () => {
   const temp = database;
   const interval = { start: new Date('2026-08-20T00:00:00Z'), end: new Date('2027-11-18T00:00:00Z') };
   expect(fullScans(temp, () => plannedChangesDuring(temp.db, interval, CHANGE_STATES))).toEqual([]);
+  // A page of the feed reads its changes by id; json_each walks the page's bound array of ids, not a table.
+  const pages = () => [...plannedChangePages(temp.db, { interval, states: CHANGE_STATES, pageSize: 250 })];
+  expect(fullScans(temp, pages)).toEqual(['json_each']);
 });
 
 // Issue 13: every message the outbox sends reads its change, the messages posted about it and its version (to know
