@@ -294,8 +294,9 @@ export function updateMeeting(db: DbExecutor, meetingId: number, fields: CabMeet
   db.update(cabMeetings).set(fields).where(eq(cabMeetings.id, meetingId)).run();
 }
 
-export function insertItem(db: DbExecutor, item: NewCabItem): void {
-  db.insert(cabItems).values(item).run();
+/** Puts a change to a meeting; returns the item's id. */
+export function insertItem(db: DbExecutor, item: NewCabItem): number {
+  return db.insert(cabItems).values(item).returning({ id: cabItems.id }).get().id;
 }
 
 /** Where an item's vote buttons were posted. */

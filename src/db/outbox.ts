@@ -39,6 +39,8 @@ export type SlackDelivery =
   | { kind: 'cab_chair_link'; meetingId: number }
   /** Posts the minutes in the meeting's thread and marks the meeting closed. */
   | { kind: 'cab_minutes'; meetingId: number }
+  /** In an emergency CAB's thread: its decision is past `cab.emergency_within_hours` (7.2) and still open. */
+  | { kind: 'cab_overdue'; meetingId: number; itemId: number }
   /** Witnesses the audit log's head (event count and the hash of that event) in the audit channel. */
   | { kind: 'audit_head'; count: number; head: string }
   /** The monthly review of a month (11.3), with its chart, in the reports channel. */
@@ -77,7 +79,9 @@ export type TimerWork =
   /** Ends a delegation after its last day (and any other past it). */
   | { kind: 'end_delegation'; delegationId: number }
   /** Republishes the Homes of those concerned by a change that moved (only those who opened their Home). */
-  | { kind: 'refresh_homes'; changeId: number };
+  | { kind: 'refresh_homes'; changeId: number }
+  /** An emergency CAB's deadline (7.2 "within 4 hours"): the board is chased if its item is still undecided. */
+  | { kind: 'cab_deadline'; meetingId: number; itemId: number };
 
 export type OutboxMessage = SlackDelivery | TimerWork;
 
@@ -88,6 +92,7 @@ export const TIMER_KINDS = [
   'sla_milestone',
   'end_delegation',
   'refresh_homes',
+  'cab_deadline',
 ] as const satisfies readonly TimerWork['kind'][];
 
 export function isTimerWork(message: OutboxMessage): message is TimerWork {
@@ -118,6 +123,7 @@ export function routeOf(message: OutboxMessage): DeliveryRoute {
     case 'paperwork_deadline':
     case 'sla_milestone':
     case 'end_delegation':
+    case 'cab_deadline':
       return route(PRIORITY.urgent, null);
     case 'approval_request':
     case 'verbal_confirmation':
@@ -127,6 +133,7 @@ export function routeOf(message: OutboxMessage): DeliveryRoute {
     case 'cab_item':
     case 'cab_chair_link':
     case 'cab_minutes':
+    case 'cab_overdue':
       // The meeting's thread: the agenda first, then its pages and items, in order.
       return route(PRIORITY.urgent, 'cab');
     case 'audit_head':

@@ -3,6 +3,7 @@ import type { CabinetDb } from '../db/client.js';
 import type { TimerWork } from '../db/outbox.js';
 import { decisionStage } from '../domain/lifecycle.js';
 import type { Policy } from '../policy/schema.js';
+import { emergencyCabDeadline } from '../services/cab.js';
 import { changeRecordOf } from '../services/change-queries.js';
 import { SYSTEM_ACTOR, type UseCaseContext } from '../services/context.js';
 import { expireDelegations } from '../services/delegations.js';
@@ -48,6 +49,9 @@ export function createTimerDispatcher(deps: TimerDependencies): TimerDispatcher 
         return;
       case 'end_delegation':
         expireDelegations(contextNow());
+        return;
+      case 'cab_deadline':
+        emergencyCabDeadline(contextNow(), work);
         return;
       case 'refresh_homes': {
         const record = changeRecordOf({ db }, work.changeId);

@@ -46,7 +46,7 @@ import type { Policy } from '../policy/schema.js';
 import { announce } from './announce.js';
 import { evidenceMissingFor } from './change-evidence.js';
 import { changeOfBoardItem } from './change-queries.js';
-import { type ChangeRefusal, changeNotFound, type Refusal, type UseCaseContext } from './context.js';
+import { type ChangeRefusal, changeNotFound, type Refusal, SYSTEM_ACTOR, type UseCaseContext } from './context.js';
 import { recordBoardDecision } from './decide.js';
 
 const WEEK_MS = 7 * 86_400_000;
@@ -179,7 +179,10 @@ export function conveneEmergencyCab(
       });
       for (const earlier of undecidedPostedItems(tx, changeId))
         enqueue(tx, { kind: 'refresh_cab_item', changeId, itemId: earlier.id }, now);
-      insertItem(tx, { meetingId, changeId, phase: requirement.phase, createdAt: now });
+      const itemId = insertItem(tx, { meetingId, changeId, phase: requirement.phase, createdAt: now });
+      // 7.2 "within 4 hours": a durable timer chases the board if it has not decided by then.
+      const dueAt = new Date(now.getTime() + policy.cab.emergency_within_hours * 3_600_000);
+      enqueue(tx, { kind: 'cab_deadline', meetingId, itemId }, now, { dueAt, dedupeKey: `cab_deadline:${itemId}` });
       recordAudit(
         tx,
         {
@@ -192,6 +195,33 @@ export function conveneEmergencyCab(
       );
       enqueue(tx, { kind: 'cab_meeting', meetingId: meetingId }, now, { dedupeKey: `cab_meeting:${meetingId}` });
       return { ok: true, meetingId: meetingId, created: true };
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+/**
+ * An emergency CAB's deadline (7.2): when its item is still undecided and the meeting open, the overdue is audited
+ * and the board is chased in the meeting's thread; otherwise nothing.
+ */
+export function emergencyCabDeadline(ctx: UseCaseContext, due: { meetingId: number; itemId: number }): void {
+  const { db, now } = ctx;
+  db.transaction(
+    (tx) => {
+      const meeting = meetingById(tx, due.meetingId);
+      const item = itemById(tx, due.itemId);
+      if (!meeting || !item || meeting.closedAt || item.outcome) return;
+      recordAudit(
+        tx,
+        {
+          changeId: item.changeId,
+          actorId: SYSTEM_ACTOR,
+          type: 'cab.emergency_overdue',
+          data: { meetingId: meeting.id, itemId: item.id, withinHours: ctx.policy.cab.emergency_within_hours },
+        },
+        now,
+      );
+      enqueue(tx, { kind: 'cab_overdue', meetingId: meeting.id, itemId: item.id }, now);
     },
     { behavior: 'immediate' },
   );

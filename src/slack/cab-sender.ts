@@ -22,13 +22,23 @@ import {
   boardItemMessage,
   closedMeetingText,
   emergencyCabMessage,
+  emergencyCabOverdueMessage,
   minutesMessages,
 } from './blocks/cab.js';
 import { boardMembers } from './role-members.js';
 
 export type CabOutboxMessage = Extract<
   SlackDelivery,
-  { kind: 'cab_meeting' | 'cab_page' | 'cab_item' | 'refresh_cab_item' | 'cab_chair_link' | 'cab_minutes' }
+  {
+    kind:
+      | 'cab_meeting'
+      | 'cab_page'
+      | 'cab_item'
+      | 'refresh_cab_item'
+      | 'cab_chair_link'
+      | 'cab_minutes'
+      | 'cab_overdue';
+  }
 >;
 
 const CAB_KINDS: readonly string[] = [
@@ -38,6 +48,7 @@ const CAB_KINDS: readonly string[] = [
   'refresh_cab_item',
   'cab_chair_link',
   'cab_minutes',
+  'cab_overdue',
 ] satisfies CabOutboxMessage['kind'][];
 
 export function isCabMessage(message: SlackDelivery): message is CabOutboxMessage {
@@ -140,6 +151,14 @@ export function createCabDelivery(deps: CabDeliveryDependencies): CabDelivery {
     if (updated && meeting.ts) await update(meeting.channelId, meeting.ts, updated);
   };
 
+  /** Chases the board in the meeting's thread, unless the item was decided (or the meeting closed) meanwhile. */
+  const postOverdue = async (itemId: number) => {
+    const item = itemById(db, itemId);
+    const context = item && !item.outcome ? itemContext(item) : undefined;
+    if (!context || context.meeting.closedAt) return;
+    await postInThread(context.meeting, emergencyCabOverdueMessage(context, await members()));
+  };
+
   const sendChairLink = async (meeting: CabMeetingRow) => {
     const chair = policy.cab.chair;
     if (!chair || !meeting.ts || !meeting.agenda) return;
@@ -181,6 +200,8 @@ export function createCabDelivery(deps: CabDeliveryDependencies): CabDelivery {
           return sendChairLink(meeting);
         case 'cab_minutes':
           return postMinutes(meeting);
+        case 'cab_overdue':
+          return postOverdue(message.itemId);
       }
     },
     async refreshChangeItems(items) {

@@ -626,6 +626,41 @@ describe('emergency CAB (7.2)', () => {
     );
   });
 
+  it('7.2 "within 4 hours": an emergency CAB undecided at its deadline is chased in its thread', async () => {
+    const app = await start();
+    await highChangeAwaitingBoard(app);
+    await app.command('cab convene CHG-1', { userId: REQUESTER });
+    await eventually(() => rootPosts(app).length === 1, 'the emergency CAB post');
+    const overdue = () => threadPosts(app).filter((call) => String(call.params.text).includes('was due'));
+    app.clock.advance(3 * 3_600_000 + 59 * 60_000);
+    await app.command('help');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(overdue()).toHaveLength(0);
+    app.clock.advance(60_000);
+    await eventually(() => overdue().length === 1, 'the chase');
+    const text = String(overdue()[0]?.params.text);
+    expect(text).toContain("the board's decision on *CHG-1");
+    expect(text).toContain('(within 4 h, POL-SEC-008 7.2) and is still open');
+    for (const member of [CHAIR, 'U0CAB0001', 'U0CAB0002']) expect(text).toContain(`<@${member}>`);
+    const events = app.database.db.select().from(auditEvents).all();
+    expect(events.filter((event) => event.type === 'cab.emergency_overdue')).toHaveLength(1);
+  });
+
+  it('an emergency CAB decided before its deadline is not chased', async () => {
+    const app = await start();
+    await highChangeAwaitingBoard(app);
+    await app.command('cab convene CHG-1', { userId: REQUESTER });
+    await eventually(() => items(app)[0]?.ts != null, 'the emergency CAB post');
+    await castBallot(app, CHAIR, items(app)[0]?.id ?? 0, 'decide', 'approve');
+    await eventually(() => changeRow(app)?.state === 'approved', 'the approval');
+    app.clock.advance(5 * 3_600_000);
+    await app.command('help');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(threadPosts(app).filter((call) => String(call.params.text).includes('was due'))).toHaveLength(0);
+    const events = app.database.db.select().from(auditEvents).all();
+    expect(events.filter((event) => event.type === 'cab.emergency_overdue')).toHaveLength(0);
+  });
+
   it('refuses to convene for a change the board does not decide', async () => {
     const app = await start();
     await submitChangeForm(app, REQUESTER, { ...defaultChangeForm(app.clock.now()), risk: [2, 2, 2, 1, 1] });

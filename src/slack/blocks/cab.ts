@@ -128,25 +128,45 @@ export function boardItemMessage(context_: BoardItemContext): SlackMessage {
   return { text: `CAB: ${record.ref} · ${escapeMrkdwn(record.change.title)}`, blocks: boardItemBlocks(context_) };
 }
 
-/** An emergency CAB (7.2): who is called, by when, then the change with its buttons and the close button. */
-export function emergencyCabMessage(context_: BoardItemContext, members: readonly string[]): SlackMessage {
-  const { meeting, record, policy } = context_;
+/** Who an emergency CAB calls (the chair and the members, each once), and by when: "… by <date> (within 4 h, …)". */
+function emergencyCabCall(
+  context_: BoardItemContext,
+  members: readonly string[],
+): { called: string; deadline: string } {
+  const { meeting, policy } = context_;
   const decideBy = new Date(meeting.meetingAt.getTime() + policy.cab.emergency_within_hours * 3_600_000);
   const called = [...new Set([...(policy.cab.chair ? [policy.cab.chair] : []), ...members])]
     .map(mentionMember)
     .join(' ');
+  const citation = citationOf(policy, 'emergency_cab');
+  const within = `within ${policy.cab.emergency_within_hours} h${citation ? `, ${citation}` : ''}`;
+  return { called, deadline: `${slackDate(decideBy)} (${within})` };
+}
+
+/** An emergency CAB (7.2): who is called, by when, then the change with its buttons and the close button. */
+export function emergencyCabMessage(context_: BoardItemContext, members: readonly string[]): SlackMessage {
+  const { meeting, record } = context_;
+  const { called, deadline } = emergencyCabCall(context_, members);
   const intro = section(
     `:rotating_light: *Emergency CAB* for *${record.ref} · ` +
       `${escapeMrkdwn(record.change.title)}*, convened by ` +
-      `${mentionMember(meeting.openedBy)}.\n${called}: please decide by ` +
-      `${slackDate(decideBy)} (within ${policy.cab.emergency_within_hours} h` +
-      `${citationOf(policy, 'emergency_cab') ? `, ${citationOf(policy, 'emergency_cab')}` : ''}).`,
+      `${mentionMember(meeting.openedBy)}.\n${called}: please decide by ${deadline}.`,
   );
   const footer = meeting.closedAt ? context(closedMeetingText(meeting)) : closeMeetingActions(meeting.id);
   return {
     text: `Emergency CAB: ${record.ref} · ${escapeMrkdwn(record.change.title)}`,
     blocks: [intro, ...boardItemBlocks(context_), footer],
   };
+}
+
+/** In the emergency CAB's thread once its deadline passed with the change undecided (7.2). */
+export function emergencyCabOverdueMessage(context_: BoardItemContext, members: readonly string[]): SlackMessage {
+  const { record } = context_;
+  const { called, deadline } = emergencyCabCall(context_, members);
+  const text =
+    `:alarm_clock: ${called}: the board's decision on *${record.ref} · ${escapeMrkdwn(record.change.title)}* ` +
+    `was due ${deadline} and is still open. Vote on the change above, or the chair decides.`;
+  return { text, blocks: [section(text)] };
 }
 
 /** What a closed meeting's first message says instead of the close button. */
