@@ -87,7 +87,7 @@ const deploymentBody = z.object({
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 /** A reason as JSON: its code, its sentence, and the window or time it names when it names one. */
-function reasonJson(reason: GateReason): Record<string, unknown> {
+function reasonJson(reason: GateReason, policy: Policy): Record<string, unknown> {
   const when =
     'next' in reason
       ? {
@@ -100,7 +100,7 @@ function reasonJson(reason: GateReason): Record<string, unknown> {
         : 'missing' in reason
           ? { missing: reason.missing }
           : {};
-  return { code: reason.code, message: gateReasonText(reason), ...when };
+  return { code: reason.code, message: gateReasonText(reason, policy), ...when };
 }
 
 /** A request as its route sees it, authenticated. */
@@ -130,7 +130,9 @@ function gate(call: Call): Answer {
       : error(404, outcome.code, notFoundText(outcome));
   const allowed = outcome.reasons.length === 0;
   const body = { allowed, change: outcome.ref, state: outcome.state, system, environment };
-  return allowed ? { status: 200, body } : { status: 409, body: { ...body, reasons: outcome.reasons.map(reasonJson) } };
+  return allowed
+    ? { status: 200, body }
+    : { status: 409, body: { ...body, reasons: outcome.reasons.map((reason) => reasonJson(reason, ctx.policy)) } };
 }
 
 function notFound(call: Call): Answer {
@@ -209,7 +211,7 @@ async function deployment(call: Call): Promise<Answer | undefined> {
     return { status: replayed ? 200 : 201, body: { change: ref, status, state, moved, replayed } };
   }
   const statusOf: Record<string, number> = { change_not_found: 404, out_of_scope: 403, key_reused: 422 };
-  return error(statusOf[outcome.code] ?? 409, outcome.code, deploymentRefusalText(outcome));
+  return error(statusOf[outcome.code] ?? 409, outcome.code, deploymentRefusalText(outcome, ctx.policy));
 }
 
 const optionalText = z.string().max(TEXT_MAX).optional();

@@ -448,7 +448,11 @@ export const policyShape = z.strictObject({
           emergency_authorization: sectionNumber.optional(),
           emergency_paperwork: sectionNumber.optional(),
           emergency_cab: sectionNumber.optional(),
+          production_validation: sectionNumber.optional(),
+          deployment_windows: sectionNumber.optional(),
           freezes: sectionNumber.optional(),
+          rollback_triggers: sectionNumber.optional(),
+          rollback_decision: sectionNumber.optional(),
           rollback_record: sectionNumber.optional(),
           metrics: sectionNumber.optional(),
         })

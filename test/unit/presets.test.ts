@@ -4,6 +4,7 @@ import { policyFreezes } from '../../src/domain/policy-freezes.js';
 import { PolicyError, parsePolicy } from '../../src/policy/load.js';
 import { PRESETS } from '../../src/policy/presets/index.js';
 import { type CitedRule, citationOf } from '../../src/slack/words/citations.js';
+import { startRefusalText } from '../../src/slack/words/implementation.js';
 
 /** A file as an administrator starts one: the preset, a member in each of its roles, the channels. */
 function fileFor(name: string, extra = ''): string {
@@ -75,6 +76,26 @@ describe('the rules are cited from the preset’s own document', () => {
   ])('%s', (name, expected) => {
     const { policy } = parsePolicy(fileFor(name), `${name}.yml`);
     expect(RULES.map((rule) => citationOf(policy, rule))).toEqual(expected);
+  });
+
+  it.each([
+    ['pol-sec-008', ['9.1', '8.4', '10.1', '10.2']],
+    ['generic', ['4.4', '4.4', undefined, undefined]],
+    ['mcp4', [undefined, '5.5', '8', undefined]],
+    ['nine-step-workflow', ['step 6', 'step 8', undefined, undefined]],
+    ['finapilot-chg-001', ['4.3', '4.4', '6', undefined]],
+  ])('%s: windows, production validation, rollback triggers and decision', (name, expected) => {
+    const { policy } = parsePolicy(fileFor(name), `${name}.yml`);
+    const rules = ['deployment_windows', 'production_validation', 'rollback_triggers', 'rollback_decision'] as const;
+    expect(rules.map((rule) => policy.document.sections[rule])).toEqual(expected);
+  });
+
+  it('a Start refused outside the windows cites the organisation’s section: (9.1) by default, (4.3) in 004', () => {
+    const refusal = { ref: 'CHG-1', code: 'outside_windows', next: undefined, risk: 'low', timeZone: 'UTC' } as const;
+    const textUnder = (name: string) => startRefusalText(refusal, parsePolicy(fileFor(name), `${name}.yml`).policy);
+    expect(textUnder('pol-sec-008')).toContain('outside the deployment windows for low-risk changes (9.1).');
+    expect(textUnder('finapilot-chg-001')).toContain('outside the deployment windows for low-risk changes (4.3).');
+    expect(textUnder('mcp4')).toContain('outside the deployment windows for low-risk changes.');
   });
 
   it('a file naming its own document cites only the sections it lists', () => {

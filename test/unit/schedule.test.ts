@@ -47,7 +47,7 @@ const closeRefusal = (ref: string, facts: Omit<CloseFacts, 'disputed'> & Partial
 };
 const startRefusal = (...args: Parameters<typeof startRefusalOf>) => {
   const refusal = startRefusalOf(...args);
-  return refusal && startRefusalText(refusal);
+  return refusal && startRefusalText(refusal, minimalPolicy());
 };
 // A form's issues, as the owner reads them: on their blocks, in words.
 const onBlocks = <T>(result: FormResult<T, ImplementationIssue>) =>

@@ -77,6 +77,8 @@ export const generic = {
     sections: {
       emergency_authorization: '3',
       emergency_paperwork: '3',
+      production_validation: '4.4',
+      deployment_windows: '4.4',
       rollback_record: '4.5',
     },
   },

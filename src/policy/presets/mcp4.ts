@@ -83,6 +83,8 @@ export const mcp4 = {
       verbal_approval: '5.3',
       emergency_authorization: '5.3',
       emergency_paperwork: '9',
+      production_validation: '5.5',
+      rollback_triggers: '8',
       rollback_record: '8',
     },
   },

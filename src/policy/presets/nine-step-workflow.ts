@@ -60,6 +60,8 @@ export const nineStepWorkflow = {
     sections: {
       emergency_authorization: 'step 3',
       emergency_paperwork: 'step 3',
+      deployment_windows: 'step 6',
+      production_validation: 'step 8',
     },
   },
 };

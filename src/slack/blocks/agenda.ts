@@ -2,6 +2,7 @@ import type { types } from '@slack/bolt';
 import type { Agenda, ChangeHeadline } from '../../domain/agenda.js';
 import type { Policy } from '../../policy/schema.js';
 import { ACTIONS, encodeMeetingValue } from '../ids.js';
+import { sectionRef } from '../words/citations.js';
 import { OBLIGATION_LABELS } from '../words/paperwork.js';
 import { describeState } from '../words/states.js';
 import {
@@ -54,7 +55,9 @@ function sectionLines(agenda: Agenda, id: SectionId, policy: Policy): string[] {
           entry.overdue.length > 0
             ? `; :red_circle: overdue: ${entry.overdue.map((kind) => OBLIGATION_LABELS[kind].toLowerCase()).join(', ')}`
             : '';
-        const presentation = entry.owesPresentation ? '; to be presented to the CAB (6.4)' : '';
+        const presentation = entry.owesPresentation
+          ? `; to be presented to the CAB${sectionRef(policy, 'emergency_paperwork')}`
+          : '';
         return (
           `• ${name(entry.change)} — ${describeState(entry.change.state)}; verbal approvals: ` +
           `${verbal}${overdue}${presentation}`

@@ -22,7 +22,7 @@ export function approvalBatchMessage(
   request: { recipientId: string; phase: ApprovalPhase },
 ): { text: string; blocks: types.KnownBlock[] } {
   const { recipientId, phase } = request;
-  const intro = approvalBatchText(records.length, phase);
+  const intro = approvalBatchText(records.length, phase, policy);
   return {
     text: `${intro} ${records.map((record) => record.ref).join(', ')}`,
     blocks: [

@@ -23,7 +23,7 @@ import {
   VIEWS,
 } from '../ids.js';
 import { CAB_OUTCOME_WORDS } from '../words/cab.js';
-import { citationOf } from '../words/citations.js';
+import { citationOf, sectionRef } from '../words/citations.js';
 import { describeState } from '../words/states.js';
 import { closeMeetingActions, meetingTimeText, type SlackMessage } from './agenda.js';
 import {
@@ -114,7 +114,10 @@ function ballotBlocks({ item, meeting, record, policy }: BoardItemContext): type
 /** A change put to the board: the change, the votes so far, and the buttons while it can be decided. */
 export function boardItemBlocks(context_: BoardItemContext): types.KnownBlock[] {
   const { item, record, votes, policy, now } = context_;
-  const what = item.phase === 'retro_approval' ? 'the formal approval of this emergency change (6.4)' : 'its approval';
+  const what =
+    item.phase === 'retro_approval'
+      ? `the formal approval of this emergency change${sectionRef(policy, 'emergency_paperwork')}`
+      : 'its approval';
   return [
     ...changeSummaryBlocks(record, policy, now),
     context(`The board decides ${what}.`),

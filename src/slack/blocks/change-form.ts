@@ -3,7 +3,7 @@ import type { ChangeRecord } from '../../db/change-record.js';
 import { type ChangeRequestForm, type RequestMode, TEXT_MAX, TITLE_MAX } from '../../domain/change-request.js';
 import type { Policy } from '../../policy/schema.js';
 import { encodeChangeValue, SCHEDULE_NOTES_BLOCK, VIEWS } from '../ids.js';
-import { cited } from '../words/citations.js';
+import { cited, sectionRef } from '../words/citations.js';
 import { context, truncate } from './blocks.js';
 import { CHANGE_FIELDS, riskFactorField } from './form-fields.js';
 
@@ -219,7 +219,8 @@ function requestFormBlocks(
             {
               optional: true,
               hint: plain(
-                'Only for a change that must run outside the deployment windows (9.1) or in a change freeze (9.2).',
+                `Only for a change that must run outside the deployment windows` +
+                  `${sectionRef(policy, 'deployment_windows')} or in a change freeze${sectionRef(policy, 'freezes')}.`,
                 2000,
               ),
             },

@@ -9,7 +9,7 @@ import { openStage, sameGroup, stagesOf } from '../../domain/stages.js';
 import type { Policy } from '../../policy/schema.js';
 import { itemsOf } from '../../services/change-evidence.js';
 import { ACTIONS, encodeChangeValue, encodeDecisionValue, REJECT_REASON_BLOCK, VIEWS } from '../ids.js';
-import { cited } from '../words/citations.js';
+import { cited, sectionRef } from '../words/citations.js';
 import { OBLIGATION_LABELS } from '../words/paperwork.js';
 import { describeState, PHASE_WORDS } from '../words/states.js';
 import { button, context, divider, header, MODAL_BLOCK_LIMIT, section, slackDate, truncate } from './blocks.js';
@@ -211,8 +211,10 @@ function scheduleLines(record: ChangeRecord, policy: Policy): string[] {
   const exception = record.change.scheduleException;
   if (exception) {
     const what = [
-      ...(exception.outsideWindow ? ['outside the deployment windows (9.1)'] : []),
-      ...exception.freezes.map((freeze) => `in the change freeze “${escapeMrkdwn(freeze.reason)}” (9.2)`),
+      ...(exception.outsideWindow ? [`outside the deployment windows${sectionRef(policy, 'deployment_windows')}`] : []),
+      ...exception.freezes.map(
+        (freeze) => `in the change freeze “${escapeMrkdwn(freeze.reason)}”${sectionRef(policy, 'freezes')}`,
+      ),
     ].join(' and ');
     lines.push(
       record.change.type === 'emergency'
@@ -329,7 +331,7 @@ export function logMessage(
         block_id: 'details',
         elements: [
           ...emergencyButtons(record, policy),
-          ...implementationButtons(record),
+          ...implementationButtons(record, policy),
           ...evidenceButtons(record, policy),
           details,
         ],
@@ -372,7 +374,7 @@ export function implementationConsoleMessage(
       {
         type: 'actions',
         block_id: 'implementation',
-        elements: [...implementationButtons(record), ...evidenceButtons(record, policy), details],
+        elements: [...implementationButtons(record, policy), ...evidenceButtons(record, policy), details],
       },
     ],
   };
@@ -543,7 +545,7 @@ function noticeText(record: ChangeRecord, policy: Policy, event: ChangeEvent, no
         '.'
       );
     case 'verified':
-      return `${title} passed its production validation (8.4).`;
+      return `${title} passed its production validation${sectionRef(policy, 'production_validation')}.`;
     case 'reviewed':
       return `The post-implementation review of ${title} is recorded.`;
     case 'closed':
@@ -551,7 +553,8 @@ function noticeText(record: ChangeRecord, policy: Policy, event: ChangeEvent, no
     case 'verification_requested':
       return (
         `${title} was implemented by ${mentionMember(record.change.ownerId)} and waits for its production ` +
-        'validation (8.4): as a verifier, press *Verify* once you have checked it.'
+        `validation${sectionRef(policy, 'production_validation')}: as a verifier, press *Verify* once you have ` +
+        'checked it.'
       );
     case 'closure_requested':
       return `${title} is ready to close; it waits for approval to close from:\n${whoMustApprove(record, policy, now)}`;
@@ -580,7 +583,7 @@ export function changeNotice(
     : [];
   const verify: types.KnownBlock[] =
     event === 'verification_requested'
-      ? [{ type: 'actions', block_id: 'verify', elements: [verifyButton(record)] }]
+      ? [{ type: 'actions', block_id: 'verify', elements: [verifyButton(record, policy)] }]
       : [];
   return { text, blocks: [section(text), ...verify, context(footer), ...evidence] };
 }

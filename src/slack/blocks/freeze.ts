@@ -3,7 +3,7 @@ import type { PlannedChangeRow } from '../../db/schedule.js';
 import { FREEZE_REASON_MAX, type Freeze } from '../../domain/schedule.js';
 import type { Policy } from '../../policy/schema.js';
 import { FREEZE_FIELDS, VIEWS } from '../ids.js';
-import { cited } from '../words/citations.js';
+import { cited, sectionRef } from '../words/citations.js';
 import { describeFreeze } from '../words/schedule.js';
 import { section, slackDate, truncate } from './blocks.js';
 import { FORM_ACTION, input, plain, textInput } from './change-form.js';
@@ -60,7 +60,7 @@ export function freezeRemovedText(freeze: Freeze): string {
 }
 
 /** `/change freeze list`: every freeze that has not ended; those from the policy file cannot be removed from Slack. */
-export function freezeListText(freezes: readonly Freeze[]): string {
+export function freezeListText(freezes: readonly Freeze[], policy: Pick<Policy, 'document'>): string {
   if (freezes.length === 0)
     return 'No change freeze is in force or announced. Add one with `/change freeze add YYYY-MM-DD YYYY-MM-DD reason`.';
   const lines = freezes.map(
@@ -69,7 +69,7 @@ export function freezeListText(freezes: readonly Freeze[]): string {
       `${escapeMrkdwn(describeFreeze(freeze))}`,
   );
   return (
-    `*Change freezes (9.2)*\n${lines.join('\n')}\nRemove one announced from Slack with ` +
+    `*Change freezes${sectionRef(policy, 'freezes')}*\n${lines.join('\n')}\nRemove one announced from Slack with ` +
     `\`/change freeze remove FRZ-<n>\`; those in the policy file are changed there.`
   );
 }

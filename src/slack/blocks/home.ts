@@ -94,11 +94,11 @@ function waitingBlocks(inbox: Inbox, policy: Policy): types.KnownBlock[] {
   ];
 }
 
-function toImplementBlocks({ toImplement }: Inbox): types.KnownBlock[] {
+function toImplementBlocks({ toImplement }: Inbox, policy: Policy): types.KnownBlock[] {
   if (toImplement.total === 0) return [];
   const render = (record: ChangeRecord) => [
     section(`${toImplementLine(record)}\n${nextStepText(record)}`),
-    { type: 'actions' as const, elements: [...implementationButtons(record), details(record.change.id)] },
+    { type: 'actions' as const, elements: [...implementationButtons(record, policy), details(record.change.id)] },
   ];
   const shown = toImplement.records.slice(0, HOME_SHOWN.toImplement);
   const leftOut = toImplement.total - shown.length;
@@ -147,7 +147,7 @@ export function homeView(inbox: Inbox, policy: Policy, now: Date): types.HomeVie
       ...(inbox.notice ? [context(`:speech_balloon: ${inbox.notice}`)] : []),
       ...waitingBlocks(inbox, policy),
       divider,
-      ...toImplementBlocks(inbox),
+      ...toImplementBlocks(inbox, policy),
       ...activeBlocks(inbox, policy),
       section(`*${HOME_DELEGATION_TITLE}*\n${delegationStatusText(inbox.delegation, policy.timezone)}`),
       divider,

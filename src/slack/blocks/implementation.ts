@@ -15,7 +15,7 @@ import {
   IMPLEMENTATION_VIEWS,
   type ImplementationFormStep,
 } from '../ids.js';
-import { cited } from '../words/citations.js';
+import { cited, sectionRef } from '../words/citations.js';
 import { button, context, section, slackDate, truncate } from './blocks.js';
 import { FORM_ACTION, input, option, plain, textInput, type ViewStateValues } from './change-form.js';
 import { IMPLEMENTATION_FIELDS } from './form-fields.js';
@@ -26,7 +26,7 @@ const BUTTON_WORDS: Record<ImplementationStep, { text: string; style?: 'primary'
   complete: { text: 'Complete', style: 'primary' },
   fail: { text: 'Failed', style: 'danger' },
   roll_back: { text: 'Rolled back', style: 'danger' },
-  verify: { text: 'Verify (8.4)' },
+  verify: { text: 'Verify' },
   review: { text: 'Review' },
   close: { text: 'Close', style: 'primary' },
 };
@@ -58,16 +58,22 @@ function offeredSteps(record: ChangeRecord): ImplementationStep[] {
 }
 
 /** The implementation buttons of a change, on the owner's DM and the log-channel message. */
-export function implementationButtons(record: ChangeRecord): types.Button[] {
+export function implementationButtons(record: ChangeRecord, policy: Policy): types.Button[] {
   const value = encodeChangeValue(record.change.id);
   return offeredSteps(record).map((step) =>
-    button(BUTTON_WORDS[step].text, IMPLEMENTATION_ACTIONS[step], value, BUTTON_WORDS[step].style),
+    button(buttonText(step, policy), IMPLEMENTATION_ACTIONS[step], value, BUTTON_WORDS[step].style),
   );
 }
 
+/** A step's button; Verify names the policy's section on production validation ("Verify (8.4)"). */
+function buttonText(step: ImplementationStep, policy: Policy): string {
+  const { text } = BUTTON_WORDS[step];
+  return step === 'verify' ? `${text}${sectionRef(policy, 'production_validation')}` : text;
+}
+
 /** Verify alone, on the DM asking a verifier (implementation.verifier_roles). */
-export function verifyButton(record: ChangeRecord): types.Button {
-  return button(BUTTON_WORDS.verify.text, IMPLEMENTATION_ACTIONS.verify, encodeChangeValue(record.change.id));
+export function verifyButton(record: ChangeRecord, policy: Policy): types.Button {
+  return button(buttonText('verify', policy), IMPLEMENTATION_ACTIONS.verify, encodeChangeValue(record.change.id));
 }
 
 const excerpt = (text: string) => escapeMrkdwn(truncate(text, 300));
@@ -86,7 +92,7 @@ export function implementationLines(record: ChangeRecord, policy: Policy): strin
   }
   if (verification)
     lines.push(
-      `:white_check_mark: *Production validation (8.4)* passed, by ` +
+      `:white_check_mark: *Production validation${sectionRef(policy, 'production_validation')}* passed, by ` +
         `${mentionMember(verification.verifiedBy)}${verification.role ? ` as ${verification.role}` : ''} ` +
         slackDate(verification.verifiedAt),
     );
@@ -163,7 +169,7 @@ export function failureModal(record: ChangeRecord, policy: Policy): types.ModalV
 function rollbackTriggerBlocks(policy: Policy): types.KnownBlock[] {
   if (policy.rollback_triggers.length === 0) return [];
   const triggers = policy.rollback_triggers.map((trigger) => `• ${escapeMrkdwn(trigger)}`).join('\n');
-  return [context(`*Roll back if (10.1):*\n${triggers}`)];
+  return [context(`*Roll back if${sectionRef(policy, 'rollback_triggers')}:*\n${triggers}`)];
 }
 
 /** 10.2's decision maker: the role's members when the policy names one. */
@@ -171,6 +177,12 @@ function decisionMakerText(rule: Policy['rollback_decision'][string], policy: Po
   const members = rule.decision_maker_role ? (policy.roles[rule.decision_maker_role] ?? []) : [];
   const who = members.length > 0 ? ` (${members.map(mentionMember).join(', ')})` : '';
   return `the ${escapeMrkdwn(rule.decision_maker)}${who}`;
+}
+
+/** "10.2 for high-risk changes", or "For high-risk changes" when the policy's document has no such section. */
+function rollbackDecisionLead(policy: Policy, risk: string): string {
+  const section = policy.document.sections.rollback_decision;
+  return section === undefined ? `For ${risk}-risk changes` : `${section} for ${risk}-risk changes`;
 }
 
 /** 10.4's rollback record; 10.2's decision maker and time limit for the change's risk as a reminder. */
@@ -181,7 +193,7 @@ export function rollbackModal(record: ChangeRecord, policy: Policy, now: Date): 
     ...(rule
       ? [
           context(
-            `10.2 for ${risk}-risk changes: ${decisionMakerText(rule, policy)} ` +
+            `${rollbackDecisionLead(policy, risk)}: ${decisionMakerText(rule, policy)} ` +
               `decides within ${rule.time_limit_minutes} minutes.`,
           ),
         ]
@@ -207,11 +219,15 @@ export function rollbackModal(record: ChangeRecord, policy: Policy, now: Date): 
 /** 8.4's checklist; every check must pass. */
 export function verificationModal(record: ChangeRecord, policy: Policy): types.ModalView {
   return formModal('verify', record, { title: 'Verify', submit: 'Verified' }, [
-    input(IMPLEMENTATION_FIELDS.verificationChecks, 'Post-deployment validation (8.4)', {
-      type: 'checkboxes',
-      action_id: FORM_ACTION,
-      options: policy.implementation.verification_checklist.map((check) => option(check.label, check.id)),
-    }),
+    input(
+      IMPLEMENTATION_FIELDS.verificationChecks,
+      `Post-deployment validation${sectionRef(policy, 'production_validation')}`,
+      {
+        type: 'checkboxes',
+        action_id: FORM_ACTION,
+        options: policy.implementation.verification_checklist.map((check) => option(check.label, check.id)),
+      },
+    ),
     {
       ...textInput(IMPLEMENTATION_FIELDS.verificationNote, 'Note', { maxLength: LONG, multiline: true }),
       optional: true,

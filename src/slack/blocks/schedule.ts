@@ -4,6 +4,7 @@ import { localDate } from '../../domain/business-hours.js';
 import { addDays, type Freeze, weekdayOf } from '../../domain/schedule.js';
 import type { Policy } from '../../policy/schema.js';
 import type { ScheduleCheck } from '../../services/schedule-check.js';
+import { sectionRef } from '../words/citations.js';
 import { describeFreeze, nextWindowText } from '../words/schedule.js';
 import { describeState } from '../words/states.js';
 import { linesToSections, paginate, slackDate, truncate } from './blocks.js';
@@ -22,18 +23,20 @@ export function conflictText({ change, systems }: Conflict): string {
 export function scheduleNoteLines(check: ScheduleCheck | undefined, policy: Policy): string[] {
   if (!check) return [];
   const lines: string[] = [];
+  const windows = sectionRef(policy, 'deployment_windows');
   if (check.risk === undefined)
-    lines.push(':information_source: Rate every risk factor to check the deployment windows (9.1).');
+    lines.push(`:information_source: Rate every risk factor to check the deployment windows${windows}.`);
   for (const problem of check.problems) {
     if (problem.kind === 'outside_window') {
       lines.push(
-        `:warning: Outside the deployment windows for ${check.risk ?? ''}-risk changes ` +
-          `(9.1). ${nextWindowText(problem.next, check.risk ?? '', policy.timezone)}`,
+        `:warning: Outside the deployment windows for ${check.risk ?? ''}-risk changes` +
+          `${windows}. ${nextWindowText(problem.next, check.risk ?? '', policy.timezone)}`,
       );
     } else {
       const rule =
         policy.scheduling.freeze_rule === 'refuse' ? 'No change runs during it.' : 'It needs an approved exception.';
-      lines.push(`:snowflake: In the change freeze ${escapeMrkdwn(describeFreeze(problem.freeze))} (9.2). ${rule}`);
+      const freeze = escapeMrkdwn(describeFreeze(problem.freeze));
+      lines.push(`:snowflake: In the change freeze ${freeze}${sectionRef(policy, 'freezes')}. ${rule}`);
     }
   }
   for (const conflict of check.conflicts) lines.push(`:twisted_rightwards_arrows: Overlaps ${conflictText(conflict)}.`);

@@ -10,6 +10,15 @@ export function citationOf(policy: Pick<Policy, 'document'>, rule: CitedRule): s
   return section === undefined ? undefined : `${policy.document.name} ${section}`;
 }
 
+/**
+ * " (9.1)": the section alone, where the document goes without saying (a refusal, a label), or nothing when the
+ * policy's document has no section for the rule.
+ */
+export function sectionRef(policy: Pick<Policy, 'document'>, rule: CitedRule): string {
+  const section = policy.document.sections[rule];
+  return section === undefined ? '' : ` (${section})`;
+}
+
 /** " (POL-SEC-008 6.3)" to follow a sentence or a title, or nothing. */
 export function cited(policy: Pick<Policy, 'document'>, rule: CitedRule): string {
   const citation = citationOf(policy, rule);

@@ -1,7 +1,9 @@
 import type { EligibilityRefusal } from '../../domain/approvers.js';
 import type { ApprovalPhase, DecisionStage } from '../../domain/lifecycle.js';
+import type { Policy } from '../../policy/schema.js';
 import type { DecisionRefusal } from '../../services/decide.js';
 import { mentionMember } from '../blocks/mrkdwn.js';
+import { sectionRef } from './citations.js';
 import { evidenceMissingText } from './evidence.js';
 import { changeRefusalText } from './refusals.js';
 import { describeState, PHASE_WORDS } from './states.js';
@@ -81,11 +83,12 @@ export function approvalRecordedText(approved: { ref: string; stage: DecisionSta
 const BATCH_ASKING: Record<ApprovalPhase, string> = {
   approval: 'wait for your approval',
   authorization: 'wait for your emergency authorization',
-  retro_approval: 'wait for your formal approval after the fact (6.4)',
+  retro_approval: 'wait for your formal approval after the fact',
   closure: 'wait for your approval to close',
 };
 
 /** The head of several requests sent as one message (a burst): how many, and what is asked. */
-export function approvalBatchText(count: number, phase: ApprovalPhase): string {
-  return `${count} changes ${BATCH_ASKING[phase]}:`;
+export function approvalBatchText(count: number, phase: ApprovalPhase, policy: Pick<Policy, 'document'>): string {
+  const section = phase === 'retro_approval' ? sectionRef(policy, 'emergency_paperwork') : '';
+  return `${count} changes ${BATCH_ASKING[phase]}${section}:`;
 }

@@ -7,6 +7,7 @@ import type { BoardItemWaiting, VerbalWaiting, WaitingDecision } from '../../ser
 import { slackDate, truncate } from '../blocks/blocks.js';
 import { escapeMrkdwn, mentionMember } from '../blocks/mrkdwn.js';
 import { CHANGE_COMMAND } from '../ids.js';
+import { sectionRef } from './citations.js';
 import { describeState } from './states.js';
 
 // The sentences of each person's App Home (their inbox) and of their morning digest.
@@ -46,7 +47,7 @@ export function decisionLine(decision: WaitingDecision, policy: Policy): string 
     decision.phase === 'authorization'
       ? ':rotating_light: emergency authorization'
       : decision.phase === 'retro_approval'
-        ? 'formal approval of an emergency (6.4)'
+        ? `formal approval of an emergency${sectionRef(policy, 'emergency_paperwork')}`
         : decision.phase === 'closure'
           ? 'approval to close'
           : `${risk ?? 'unassessed'} risk`;
@@ -105,7 +106,8 @@ function nextStep(record: ChangeRecord, policy: Policy): string {
       return 'its production validation, review and closure next';
     case 'authorized': {
       const dueAt = outstandingPaperwork(record.obligations, change.state)[0]?.dueAt;
-      return `its paperwork (6.4) next${dueAt ? `, due ${slackDate(dueAt)}` : ''}`;
+      const due = dueAt ? `, due ${slackDate(dueAt)}` : '';
+      return `its paperwork${sectionRef(policy, 'emergency_paperwork')} next${due}`;
     }
     case 'reviewed':
       return 'its closure next';

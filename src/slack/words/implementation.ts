@@ -1,7 +1,9 @@
 import type { ImplementationEvent } from '../../domain/events.js';
 import type { CloseRefusal, ImplementationStep, StartRefusal } from '../../domain/implementation.js';
+import type { Policy } from '../../policy/schema.js';
 import type { StepRefusal } from '../../services/implementation.js';
 import { escapeMrkdwn } from '../blocks/mrkdwn.js';
+import { sectionRef } from './citations.js';
 import { evidenceMissingText } from './evidence.js';
 import { changeRefusalText } from './refusals.js';
 import { describeFreeze, nextWindowText, wallClock } from './schedule.js';
@@ -62,7 +64,7 @@ function roleRefusalText(refusal: Extract<StepRefusal, { code: 'not_permitted' }
 }
 
 /** Why an implementation step was not taken, told to the person who pressed or submitted. */
-export function stepRefusalText(refusal: StepRefusal): string {
+export function stepRefusalText(refusal: StepRefusal, policy: Pick<Policy, 'document'>): string {
   switch (refusal.code) {
     case 'change_not_found':
       return changeRefusalText(refusal, 'write');
@@ -77,13 +79,14 @@ export function stepRefusalText(refusal: StepRefusal): string {
       );
     case 'not_verifiable':
       return (
-        `${refusal.ref} is ${describeState(refusal.state)}; its production validation (8.4) is recorded ` +
+        `${refusal.ref} is ${describeState(refusal.state)}; its production validation` +
+        `${sectionRef(policy, 'production_validation')} is recorded ` +
         'once it has run.'
       );
     case 'illegal_transition':
       return `${refusal.ref}: ${illegalTransitionText(refusal)}`;
     case 'cannot_start':
-      return startRefusalText(refusal.why);
+      return startRefusalText(refusal.why, policy);
     case 'cannot_close':
       return closeRefusalText(refusal.why);
     case 'evidence_missing':
@@ -94,7 +97,7 @@ export function stepRefusalText(refusal: StepRefusal): string {
 }
 
 /** Why a change may not start now (9.1, 9.2), with the next window it may use: mrkdwn, the reason escaped. */
-export function startRefusalText(refusal: StartRefusal): string {
+export function startRefusalText(refusal: StartRefusal, policy: Pick<Policy, 'document'>): string {
   const { ref } = refusal;
   switch (refusal.code) {
     case 'not_approved':
@@ -103,17 +106,19 @@ export function startRefusalText(refusal: StartRefusal): string {
       return `${ref} cannot start: it is ${describeState(refusal.state)}.`;
     case 'frozen_since_exception':
       return (
-        `${ref} cannot start during the change freeze ${escapeMrkdwn(describeFreeze(refusal.freeze))} ` +
-        '(9.2), announced after its exception was approved.'
+        `${ref} cannot start during the change freeze ${escapeMrkdwn(describeFreeze(refusal.freeze))}` +
+        `${sectionRef(policy, 'freezes')}, announced after its exception was approved.`
       );
     case 'frozen':
       return (
-        `${ref} cannot start during the change freeze ${escapeMrkdwn(describeFreeze(refusal.freeze))} (9.2). ` +
+        `${ref} cannot start during the change freeze ${escapeMrkdwn(describeFreeze(refusal.freeze))}` +
+        `${sectionRef(policy, 'freezes')}. ` +
         nextWindowText(refusal.next, refusal.risk, refusal.timeZone)
       );
     case 'outside_windows':
       return (
-        `${ref} cannot start now: it is outside the deployment windows for ${refusal.risk}-risk changes (9.1). ` +
+        `${ref} cannot start now: it is outside the deployment windows for ${refusal.risk}-risk changes` +
+        `${sectionRef(policy, 'deployment_windows')}. ` +
         nextWindowText(refusal.next, refusal.risk, refusal.timeZone)
       );
     case 'short_notice':

@@ -1,4 +1,5 @@
 import type { GateReason } from '../../domain/pipeline.js';
+import type { Policy } from '../../policy/schema.js';
 import type { ChangeRefusal } from '../../services/context.js';
 import type { DeploymentOutcome, ScopeRefusal } from '../../services/deployment-gate.js';
 import type { StepRefusal } from '../../services/implementation.js';
@@ -80,23 +81,23 @@ export const scopeRefusalText = (refusal: ScopeRefusal) => `This token may act o
 export const notFoundText = (refusal: ChangeRefusal) => changeRefusalText(refusal, 'read');
 
 /** A reason the gate is closed. */
-export function gateReasonText(reason: GateReason): string {
+export function gateReasonText(reason: GateReason, policy: Pick<Policy, 'document'>): string {
   if (reason.code === 'system_not_on_change')
     return `${reason.ref} does not change ${reason.system}; its systems are ${reason.systems.join(', ')}.`;
   if (reason.code === 'evidence_missing') return evidenceMissingText(reason.ref, 'start', reason.missing);
-  return startRefusalText(reason);
+  return startRefusalText(reason, policy);
 }
 
 type DeploymentRefusal = Exclude<DeploymentOutcome, { ok: true }>;
 
 /** Why a reported deployment was not recorded. */
-export function deploymentRefusalText(refusal: DeploymentRefusal): string {
+export function deploymentRefusalText(refusal: DeploymentRefusal, policy: Pick<Policy, 'document'>): string {
   switch (refusal.code) {
     case 'out_of_scope':
       return scopeRefusalText(refusal);
     case 'key_reused':
       return `This Idempotency-Key was used for another report (${refusal.status}); use a new key for each report.`;
     default:
-      return stepRefusalText(refusal satisfies StepRefusal);
+      return stepRefusalText(refusal satisfies StepRefusal, policy);
   }
 }

@@ -12,6 +12,7 @@ import {
 } from '../../domain/schedule.js';
 import { inZone } from '../../domain/zoned-time.js';
 import type { Policy } from '../../policy/schema.js';
+import { sectionRef } from './citations.js';
 
 /** "Tue 24 Nov 2026, 06:00" or "06:00" in the time zone. */
 export function wallClock(at: Date, timeZone: string, withDate: boolean): string {
@@ -50,7 +51,7 @@ export function nextWindowText(next: Interval | undefined, risk: string, timeZon
 export function scheduleErrors(
   problems: readonly ScheduleProblem[],
   request: { risk: string; exceptionRequested: boolean },
-  policy: Pick<Policy, 'timezone' | 'scheduling'>,
+  policy: Pick<Policy, 'timezone' | 'scheduling' | 'document'>,
   fields: { start: string; end: string; exception: string },
 ): Record<string, string> {
   const { risk, exceptionRequested } = request;
@@ -67,19 +68,21 @@ export function scheduleErrors(
       const what = problem.field === 'start' ? 'The planned start is outside' : 'The planned end is past the end of';
       add(
         fields[problem.field],
-        `${what} the deployment windows for ${risk}-risk changes (9.1). ` +
+        `${what} the deployment windows for ${risk}-risk changes${sectionRef(policy, 'deployment_windows')}. ` +
           `${nextWindowText(problem.next, risk, policy.timezone)}${exceptionHint}`,
       );
     } else if (policy.scheduling.freeze_rule === 'refuse') {
       add(
         fields.start,
-        `It is planned into the change freeze ${describeFreeze(problem.freeze)}; no change runs during it (9.2). ` +
+        `It is planned into the change freeze ${describeFreeze(problem.freeze)}; no change runs during it` +
+          `${sectionRef(policy, 'freezes')}. ` +
           `Plan it after ${problem.freeze.to}.`,
       );
     } else {
       add(
         fields.start,
-        `It is planned into the change freeze ${describeFreeze(problem.freeze)} (9.2).${exceptionHint}`,
+        `It is planned into the change freeze ${describeFreeze(problem.freeze)}${sectionRef(policy, 'freezes')}.` +
+          exceptionHint,
       );
     }
   }

@@ -43,7 +43,7 @@ export function registerImplementationStep(app: App, deps: ListenerDependencies,
       if (!isFormStep(step)) {
         const outcome = takeStep(ctx, { changeId, step, heldRoles });
         if (outcome.ok) deps.outbox.kick();
-        await reply(outcome.ok ? stepTakenText(outcome) : stepRefusalText(outcome));
+        await reply(outcome.ok ? stepTakenText(outcome) : stepRefusalText(outcome, deps.policy));
         return;
       }
       const record = changeRecordOf(ctx, changeId);
@@ -52,7 +52,7 @@ export function registerImplementationStep(app: App, deps: ListenerDependencies,
         return;
       }
       const refusal = formRefusal(ctx, { record, step, heldRoles });
-      if (refusal) await reply(stepRefusalText(refusal));
+      if (refusal) await reply(stepRefusalText(refusal, deps.policy));
       else await client.views.open({ trigger_id: triggerId, view: FORMS[step](record, ctx) });
     },
   );

@@ -86,7 +86,7 @@ export const freezeSubcommand: Subcommand = {
       case 'add':
         return add(context, rest.trim());
       case 'list':
-        return context.ack(ephemeral(freezeListText(currentFreezes(context.ctx))));
+        return context.ack(ephemeral(freezeListText(currentFreezes(context.ctx), context.ctx.policy)));
       case 'remove':
         return remove(context, rest.trim());
       default:

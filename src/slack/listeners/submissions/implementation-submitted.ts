@@ -94,7 +94,7 @@ export function registerImplementationSubmitted(
     }
     const taken = takeStep(ctx, { ...read.input, changeId, heldRoles });
     if (!taken.ok) {
-      await refuse({ [FIRST_FIELD[step]]: stepRefusalText(taken) });
+      await refuse({ [FIRST_FIELD[step]]: stepRefusalText(taken, deps.policy) });
       return;
     }
     await ack();
