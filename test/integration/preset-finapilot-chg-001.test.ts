@@ -94,6 +94,16 @@ async function standardChange(app: TestApp): Promise<void> {
   expect(response.text).toBe('');
 }
 
+/** A standard change approved by the Engineering Manager, in its window, its tests recorded and started. */
+async function startedStandardChange(app: TestApp): Promise<void> {
+  await standardChange(app);
+  await approve(app, ENGINEERING_MANAGER, 'CHG-1');
+  await untilState(app, 'approved');
+  app.clock.set(new Date(THURSDAY_0700.getTime() + 5 * MINUTE));
+  await recordOwedEvidence(app, DEVELOPER, 'start');
+  expect(await step(app, DEVELOPER, 'start')).toBe('CHG-1 is started.');
+}
+
 describe('finapilot-chg-001 (004) normal changes', () => {
   it('004 3.3, 4.2, 9: documented 48 h ahead, approved by the CAB with the Engineering Manager as chair', async () => {
     const app = await start();
@@ -182,12 +192,7 @@ describe('finapilot-chg-001 (004) standard changes', () => {
 
   it('004 4.3 "Document any deviations": the change closes once its deviations are recorded', async () => {
     const app = await start();
-    await standardChange(app);
-    await approve(app, ENGINEERING_MANAGER, 'CHG-1');
-    await untilState(app, 'approved');
-    app.clock.set(new Date(THURSDAY_0700.getTime() + 5 * MINUTE));
-    await recordOwedEvidence(app, DEVELOPER, 'start');
-    expect(await step(app, DEVELOPER, 'start')).toBe('CHG-1 is started.');
+    await startedStandardChange(app);
     expect(await step(app, DEVELOPER, 'complete')).toBe('CHG-1 is completed.');
     await reviewAll(app, DEVELOPER);
     await verifyAll(app, DEVELOPER);
@@ -202,12 +207,7 @@ describe('finapilot-chg-001 (004) standard changes', () => {
 
   it('004 6: a failed change shows its rollback triggers, performance degradation over 20 %', async () => {
     const app = await start();
-    await standardChange(app);
-    await approve(app, ENGINEERING_MANAGER, 'CHG-1');
-    await untilState(app, 'approved');
-    app.clock.set(new Date(THURSDAY_0700.getTime() + 5 * MINUTE));
-    await recordOwedEvidence(app, DEVELOPER, 'start');
-    expect(await step(app, DEVELOPER, 'start')).toBe('CHG-1 is started.');
+    await startedStandardChange(app);
     await clickButton(app, DEVELOPER, IMPLEMENTATION_ACTIONS.fail, 'CHG-1');
     const failForm = JSON.stringify((await app.slack.waitForCall('views.open')).params.view);
     for (const trigger of ['Critical errors occur', 'Performance degradation &gt; 20%', 'Security vulnerabilities'])
