@@ -104,6 +104,23 @@ export function openRequirementsAskedOf(db: DbExecutor, userId: string): { chang
     .all();
 }
 
+/** The changes whose unsatisfied requirements a delegate was asked for on the delegator's behalf. */
+export function changesAskedOnBehalf(db: DbExecutor, asked: { delegateId: string; delegatorId: string }): number[] {
+  return db
+    .selectDistinct({ changeId: approvalRequirements.changeId })
+    .from(approvalCandidates)
+    .innerJoin(approvalRequirements, eq(approvalCandidates.requirementId, approvalRequirements.id))
+    .where(
+      and(
+        eq(approvalCandidates.userId, asked.delegateId),
+        eq(approvalCandidates.onBehalfOf, asked.delegatorId),
+        isNull(approvalRequirements.satisfiedAt),
+      ),
+    )
+    .all()
+    .map((row) => row.changeId);
+}
+
 export function addDecision(db: DbExecutor, decision: NewDecision): void {
   db.insert(approvalDecisions).values(decision).run();
 }

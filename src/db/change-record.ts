@@ -35,6 +35,8 @@ export interface AskedRecord {
   userId: string;
   /** Asked as the delegate of this candidate. */
   onBehalfOf: string | null;
+  /** A delegate whose delegation has ended since: no longer asked (decisions they took stand). */
+  delegationEnded: boolean;
   /** The admin who reassigned the requirement to them, and why. */
   reassignedBy: string | null;
   reassignReason: string | null;
@@ -100,7 +102,16 @@ export function loadChangeRecord(db: DbExecutor, changeId: number): ChangeRecord
       with: {
         requirements: {
           orderBy: (t, { asc }) => asc(t.id),
-          with: { candidates: { orderBy: (t, { asc }) => asc(t.id) } },
+          with: {
+            candidates: {
+              orderBy: (t, { asc }) => asc(t.id),
+              extras: (t, { sql }) => ({
+                delegationEnded: sql<number>`(${t.onBehalfOf} is not null and not exists (select 1 from
+                  delegations where delegator_id = ${t.onBehalfOf} and delegate_id = ${t.userId}
+                  and ended_at is null))`.as('delegation_ended'),
+              }),
+            },
+          },
         },
         decisions: { orderBy: (t, { asc }) => asc(t.id) },
         verbalApprovals: { orderBy: (t, { asc }) => asc(t.id), with: { confirmation: true } },
@@ -146,9 +157,10 @@ export function loadChangeRecord(db: DbExecutor, changeId: number): ChangeRecord
       dueAt: requirement.dueAt,
       satisfiedAt: requirement.satisfiedAt,
       candidates: requirement.candidates.map((candidate) => candidate.userId),
-      asked: requirement.candidates.map(({ userId, onBehalfOf, reassignedBy, reassignReason }) => ({
+      asked: requirement.candidates.map(({ userId, onBehalfOf, reassignedBy, reassignReason, delegationEnded }) => ({
         userId,
         onBehalfOf,
+        delegationEnded: Boolean(delegationEnded),
         reassignedBy,
         reassignReason,
       })),

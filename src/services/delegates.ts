@@ -1,5 +1,7 @@
 // Running delegations as the approval use-cases read them. A delegation runs to the end of its last day in the policy
 // timezone; one found past it is ended (and audited) by whichever use-case meets it first, its timer included.
+
+import { changesAskedOnBehalf } from '../db/approvals.js';
 import { recordAudit } from '../db/audit-log.js';
 import type { DbExecutor } from '../db/client.js';
 import {
@@ -9,6 +11,7 @@ import {
   runningDelegationsOf,
   runningDelegationsTo,
 } from '../db/delegations.js';
+import { enqueue } from '../db/outbox.js';
 import { localDate } from '../domain/business-hours.js';
 import { SYSTEM_ACTOR, type UseCaseContext } from './context.js';
 import { queueHomesOf } from './homes.js';
@@ -49,6 +52,9 @@ export function endDelegation(
   );
   // Their Homes show the delegation, and the delegate's the requests it brought: no change moved to republish them.
   queueHomesOf(tx, [delegation.delegatorId, delegation.delegateId], at.now);
+  // The messages of the changes it brought to the delegate name them as asked: they are no longer.
+  for (const changeId of changesAskedOnBehalf(tx, delegation))
+    enqueue(tx, { kind: 'refresh_messages', changeId }, at.now);
   return true;
 }
 

@@ -313,9 +313,19 @@ describe('once a delegation has ended (issue 15.1-15.3, 15.5)', () => {
     await submitted(app, 4, { risk: MEDIUM }); // CHG-1: the peers, the manager and the deputy
     await eventually(() => homeOf(app, DEPUTY).includes(`"value":"CHG-1"`), "CHG-1 on the deputy's Home");
 
+    // The messages about CHG-1 name the deputy as asked for the manager…
+    const listsDeputy = (call: RecordedCall) =>
+      JSON.stringify(call.params.blocks ?? '').includes(`<@${DEPUTY}> (for <@${MANAGER}>)`);
+    expect(app.slack.calls.some(listsDeputy)).toBe(true);
+    const updatesBefore = app.slack.callsTo('chat.update').length;
+
     await delegate(app, MANAGER, 'off');
     await eventually(() => !homeOf(app, DEPUTY).includes('You decide for'), "the deputy's Home after off");
     expect(homeOf(app, DEPUTY)).toContain('Nothing waits for your decision.');
+    // …and are updated once it ends: the deputy is no longer asked.
+    const updatedSince = () => app.slack.callsTo('chat.update').slice(updatesBefore);
+    await eventually(() => updatedSince().length > 0, 'the messages updated');
+    expect(updatedSince().filter(listsDeputy)).toEqual([]);
     expect(homeOf(app, DEPUTY)).not.toContain(`"value":"CHG-1"`);
 
     // Answered in the ack: who is reminded is read from the record, with no Slack call first.

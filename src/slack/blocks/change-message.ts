@@ -63,6 +63,9 @@ function boardDecisionText(policy: Policy, now: Date): string {
   return `decided by the CAB; ${nextMeetingText(policy, now)}`;
 }
 
+/** Who a requirement is asked of now: a delegate whose delegation has ended is not (their decisions stand). */
+const stillAsked = (requirement: RequirementRecord) => requirement.asked.filter((asked) => !asked.delegationEnded);
+
 /** Someone asked, with why when it is not their role: a delegate (for whom) or a reassignment (by whom). */
 function askedText(asked: AskedRecord): string {
   if (asked.reassignedBy) return `${mentionMember(asked.userId)} (reassigned by ${mentionMember(asked.reassignedBy)})`;
@@ -156,7 +159,9 @@ function requirementLine(
   const progress =
     requirement.approvalsNeeded > 1 ? ` (${requirement.approvals.length} of ${requirement.approvalsNeeded})` : '';
   const asked =
-    requirement.asked.length > 0 ? requirement.asked.map(askedText).join(', ') : 'nobody holds this role yet';
+    stillAsked(requirement).length > 0
+      ? stillAsked(requirement).map(askedText).join(', ')
+      : 'nobody holds this role yet';
   return `:hourglass_flowing_sand: ${role}${progress} — waiting; asked: ${asked}`;
 }
 
@@ -416,8 +421,8 @@ function whoMustApprove(record: ChangeRecord, policy: Policy, now: Date, asAsked
       if (waitsFor) return `• *${requirement.role}* (${label}): asked once ${waitsFor} is approved`;
       if (isBoardRequirement(requirement, policy)) return `• *${requirement.role}*: ${boardDecisionText(policy, now)}`;
       const people =
-        requirement.asked.length > 0
-          ? requirement.asked.map(askedText).join(', ')
+        stillAsked(requirement).length > 0
+          ? stillAsked(requirement).map(askedText).join(', ')
           : '*nobody* — ask your Cabinet admin to add members to this role';
       const count = requirement.approvalsNeeded > 1 ? `${requirement.approvalsNeeded} of ` : 'one of ';
       const fallback = requirement.fallbackRole
