@@ -81,7 +81,9 @@ export type TimerWork =
   /** Republishes the Homes of those concerned by a change that moved (only those who opened their Home). */
   | { kind: 'refresh_homes'; changeId: number }
   /** An emergency CAB's deadline (7.2 "within 4 hours"): the board is chased if its item is still undecided. */
-  | { kind: 'cab_deadline'; meetingId: number; itemId: number };
+  | { kind: 'cab_deadline'; meetingId: number; itemId: number }
+  /** A failed change's rollback decision deadline (10.2): its owner and decision maker are told if still failed. */
+  | { kind: 'rollback_deadline'; changeId: number };
 
 export type OutboxMessage = SlackDelivery | TimerWork;
 
@@ -93,6 +95,7 @@ export const TIMER_KINDS = [
   'end_delegation',
   'refresh_homes',
   'cab_deadline',
+  'rollback_deadline',
 ] as const satisfies readonly TimerWork['kind'][];
 
 export function isTimerWork(message: OutboxMessage): message is TimerWork {
@@ -124,6 +127,7 @@ export function routeOf(message: OutboxMessage): DeliveryRoute {
     case 'sla_milestone':
     case 'end_delegation':
     case 'cab_deadline':
+    case 'rollback_deadline':
       return route(PRIORITY.urgent, null);
     case 'approval_request':
     case 'verbal_confirmation':

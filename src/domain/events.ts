@@ -15,6 +15,8 @@ export type ChangeEvent =
   | 'reassigned'
   /** A completed change waits for one of implementation.verifier_roles to verify it (told to them). */
   | 'verification_requested'
+  /** A failed change is still not rolled back at the end of its rollback_decision time limit (10.2). */
+  | 'rollback_overdue'
   /**
    * Implementation steps by the owner (9, 10, 8.4): told in the log thread, and the requester when it is
    * someone else.

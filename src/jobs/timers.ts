@@ -9,6 +9,7 @@ import { SYSTEM_ACTOR, type UseCaseContext } from '../services/context.js';
 import { expireDelegations } from '../services/delegations.js';
 import { escalateAuthorization } from '../services/emergency.js';
 import { concernsBoard, refreshHomes } from '../services/homes.js';
+import { rollbackDeadline } from '../services/implementation.js';
 import { paperworkDeadline } from '../services/paperwork.js';
 import { requestApprovals, rolesAwaitingDecision } from '../services/request-approvals.js';
 import { type RoleDirectory, resolveRoles } from '../services/role-directory.js';
@@ -52,6 +53,9 @@ export function createTimerDispatcher(deps: TimerDependencies): TimerDispatcher 
         return;
       case 'cab_deadline':
         emergencyCabDeadline(contextNow(), work);
+        return;
+      case 'rollback_deadline':
+        rollbackDeadline(contextNow(), work);
         return;
       case 'refresh_homes': {
         const record = changeRecordOf({ db }, work.changeId);

@@ -34,7 +34,7 @@ import {
 import { type Freeze, schedulingDates } from '../domain/schedule.js';
 import type { Policy } from '../policy/schema.js';
 import { evidenceMissingFor } from './change-evidence.js';
-import { type ChangeRefusal, changeNotFound, type Refusal, type UseCaseContext } from './context.js';
+import { type ChangeRefusal, changeNotFound, type Refusal, SYSTEM_ACTOR, type UseCaseContext } from './context.js';
 
 /** A step with what its form recorded. */
 export type StepInput =
@@ -408,11 +408,68 @@ export function takeStepIn(tx: DbExecutor, ctx: UseCaseContext, input: StepReque
   const transition = transitionOf(rule, record, policy);
   const event = eventOf(rule, transition);
   if (transition) transitionChange(tx, record.change, { transition, actorId: ctx.actorId, data }, now);
+  if (step === 'fail') startRollbackClock(tx, { policy, now }, record);
   enqueue(tx, { kind: 'refresh_messages', changeId }, now);
   enqueue(tx, { kind: 'notify_log', changeId, event }, now);
   if (rule.tellRequester && record.change.requesterId !== principal)
     enqueue(tx, { kind: 'notify_user', changeId, userId: record.change.requesterId, event }, now);
   return { ok: true, ref: record.ref, event, taken: true };
+}
+
+/** 10.2's rule for the change's risk level: who decides a rollback, and within how long. */
+function rollbackRuleOf(policy: Policy, record: ChangeRecord) {
+  const risk = record.change.riskLevel ?? '';
+  return Object.hasOwn(policy.rollback_decision, risk) ? policy.rollback_decision[risk] : undefined;
+}
+
+/** 10.2: a failed change's rollback is decided within its risk level's time limit; a durable timer checks. */
+function startRollbackClock(
+  tx: DbExecutor,
+  { policy, now }: Pick<UseCaseContext, 'policy' | 'now'>,
+  record: ChangeRecord,
+) {
+  const rule = rollbackRuleOf(policy, record);
+  if (!rule) return;
+  const changeId = record.change.id;
+  enqueue(tx, { kind: 'rollback_deadline', changeId }, now, {
+    dueAt: new Date(now.getTime() + rule.time_limit_minutes * 60_000),
+    dedupeKey: `rollback_deadline:${changeId}:${now.getTime()}`,
+  });
+}
+
+/**
+ * A failed change's rollback deadline (10.2): still failed (neither rolled back nor reviewed), the overdue decision
+ * is audited and its owner and the decision maker's role told; otherwise nothing.
+ */
+export function rollbackDeadline(ctx: UseCaseContext, due: { changeId: number }): void {
+  const { policy, now } = ctx;
+  ctx.db.transaction(
+    (tx) => {
+      const record = loadChangeRecord(tx, due.changeId);
+      const rule = record && rollbackRuleOf(policy, record);
+      if (!record || !rule || record.change.state !== 'failed') return;
+      const { id: changeId, ownerId } = record.change;
+      recordAudit(
+        tx,
+        {
+          changeId,
+          actorId: SYSTEM_ACTOR,
+          type: 'rollback.decision_overdue',
+          data: { risk: record.change.riskLevel, ...rule },
+        },
+        now,
+      );
+      const event = 'rollback_overdue';
+      enqueue(tx, { kind: 'notify_user', changeId, userId: ownerId, event }, now);
+      if (rule.decision_maker_role)
+        enqueue(
+          tx,
+          { kind: 'notify_roles', changeId, roles: [rule.decision_maker_role], exclude: [ownerId], event },
+          now,
+        );
+    },
+    { behavior: 'immediate' },
+  );
 }
 
 /** What a step found done already is told as: a Close still waiting for its approval is a request. */

@@ -507,6 +507,68 @@ rollback_decision:
     expect(shown()).toContain('Performance degradation &gt; 20%');
   });
 
+  it('10.2: a change still failed at its time limit tells its owner and the decision maker, once', async () => {
+    const policy = parsePolicy(
+      `${MINIMAL_POLICY_YAML}rollback_decision:
+  low: { decision_maker: Change owner, decision_maker_role: manager, time_limit_minutes: 240 }
+`,
+      'rollback.yml',
+    ).policy;
+    const app = await start({ policy });
+    await approvedLowChange(app);
+    app.clock.set(TUESDAY_0705);
+    await step(app, OWNER, 'start');
+    await step(app, OWNER, 'fail');
+    await submitForm(app, 'fail', { [IMPLEMENTATION_FIELDS.failureReason]: { [FORM_ACTION]: text('Slow') } });
+    await eventually(() => changeRow(app)?.state === 'failed', 'marked failed');
+    const overdueTo = (channel: string) =>
+      app.slack
+        .callsTo('chat.postMessage')
+        .filter((call) => call.params.channel === channel && String(call.params.text).includes('is not rolled back'));
+
+    app.clock.advance(239 * 60_000);
+    await app.command('help');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(overdueTo('D0OWNER01')).toHaveLength(0);
+    app.clock.advance(60_000);
+    await eventually(() => overdueTo('D0OWNER01').length === 1 && overdueTo('D0MGR0001').length === 1, 'both told');
+    expect(String(overdueTo('D0OWNER01')[0]?.params.text)).toContain(
+      '10.2 for low-risk changes: the Change owner (<@U0MGR0001>) decides within 240 minutes.',
+    );
+    const audited = app.database.db.select().from(auditEvents).where(eq(auditEvents.type, 'rollback.decision_overdue'));
+    expect(audited.all()).toHaveLength(1);
+  });
+
+  it('10.2: a change rolled back in time is not chased', async () => {
+    const app = await start();
+    await approvedLowChange(app);
+    app.clock.set(TUESDAY_0705);
+    await step(app, OWNER, 'start');
+    await step(app, OWNER, 'fail');
+    await submitForm(app, 'fail', { [IMPLEMENTATION_FIELDS.failureReason]: { [FORM_ACTION]: text('Slow') } });
+    await eventually(() => changeRow(app)?.state === 'failed', 'marked failed');
+    await step(app, OWNER, 'roll_back');
+    expect(
+      (
+        await submitForm(app, 'roll_back', {
+          [IMPLEMENTATION_FIELDS.rollbackDecidedAt]: {
+            [FORM_ACTION]: { type: 'datetimepicker', selected_date_time: app.clock.now().getTime() / 1000 },
+          },
+          [IMPLEMENTATION_FIELDS.rollbackReason]: { [FORM_ACTION]: text('Slow') },
+          [IMPLEMENTATION_FIELDS.rollbackSteps]: { [FORM_ACTION]: text('Redeployed v1') },
+          [IMPLEMENTATION_FIELDS.rollbackImpact]: { [FORM_ACTION]: text('None') },
+          [IMPLEMENTATION_FIELDS.rollbackMinutes]: { [FORM_ACTION]: { type: 'number_input', value: '5' } },
+        })
+      ).text,
+    ).toBe('');
+    await eventually(() => changeRow(app)?.state === 'rolled_back', 'rolled back');
+    app.clock.advance(5 * 3_600_000);
+    await app.command('help');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const overdue = app.slack.calls.filter((call) => String(call.params.text).includes('is not rolled back'));
+    expect(overdue).toHaveLength(0);
+  });
+
   it('refuses a decision maker role the policy does not define', () => {
     expect(() =>
       parsePolicy(

@@ -19,6 +19,7 @@ import {
   implementationButtons,
   implementationDetailFields,
   implementationLines,
+  rollbackDecisionText,
   verifyButton,
 } from './implementation.js';
 import { escapeMrkdwn, mentionMember } from './mrkdwn.js';
@@ -560,6 +561,11 @@ function noticeText(record: ChangeRecord, policy: Policy, event: ChangeEvent, no
         `${title} was implemented by ${mentionMember(record.change.ownerId)} and waits for its production ` +
         `validation${sectionRef(policy, 'production_validation')}: as a verifier, press *Verify* once you have ` +
         'checked it.'
+      );
+    case 'rollback_overdue':
+      return (
+        `:alarm_clock: ${title} failed and is not rolled back. ${rollbackDecisionText(record, policy) ?? ''} ` +
+        'Press *Rolled back* once it is, or say in its review why it was not.'
       );
     case 'closure_requested':
       return `${title} is ready to close; it waits for approval to close from:\n${whoMustApprove(record, policy, now)}`;

@@ -179,25 +179,24 @@ function decisionMakerText(rule: Policy['rollback_decision'][string], policy: Po
   return `the ${escapeMrkdwn(rule.decision_maker)}${who}`;
 }
 
-/** "10.2 for high-risk changes", or "For high-risk changes" when the policy's document has no such section. */
-function rollbackDecisionLead(policy: Policy, risk: string): string {
+/**
+ * 10.2's rule for the change's risk level, as a sentence: "10.2 for low-risk changes: the Change owner (@x) decides
+ * within 240 minutes." ("For low-risk changes: …" when the policy's document has no such section); none without a rule.
+ */
+export function rollbackDecisionText(record: ChangeRecord, policy: Policy): string | undefined {
+  const risk = record.change.riskLevel ?? '';
+  const rule = Object.hasOwn(policy.rollback_decision, risk) ? policy.rollback_decision[risk] : undefined;
+  if (!rule) return undefined;
   const section = policy.document.sections.rollback_decision;
-  return section === undefined ? `For ${risk}-risk changes` : `${section} for ${risk}-risk changes`;
+  const lead = section === undefined ? `For ${risk}-risk changes` : `${section} for ${risk}-risk changes`;
+  return `${lead}: ${decisionMakerText(rule, policy)} decides within ${rule.time_limit_minutes} minutes.`;
 }
 
 /** 10.4's rollback record; 10.2's decision maker and time limit for the change's risk as a reminder. */
 export function rollbackModal(record: ChangeRecord, policy: Policy, now: Date): types.ModalView {
-  const risk = record.change.riskLevel ?? '';
-  const rule = Object.hasOwn(policy.rollback_decision, risk) ? policy.rollback_decision[risk] : undefined;
+  const decision = rollbackDecisionText(record, policy);
   return formModal('roll_back', record, { title: 'Rollback', submit: 'Record rollback' }, [
-    ...(rule
-      ? [
-          context(
-            `${rollbackDecisionLead(policy, risk)}: ${decisionMakerText(rule, policy)} ` +
-              `decides within ${rule.time_limit_minutes} minutes.`,
-          ),
-        ]
-      : []),
+    ...(decision ? [context(decision)] : []),
     ...rollbackTriggerBlocks(policy),
     input(IMPLEMENTATION_FIELDS.rollbackDecidedAt, 'When was the rollback decided?', {
       type: 'datetimepicker',
