@@ -479,6 +479,16 @@ describe('issue 16.4 lead time: scheduling.notice_hours, in the form and again a
   });
 });
 
+/** A low-risk change started in its window and marked failed ("Slow"). */
+async function failedLowChange(app: TestApp): Promise<void> {
+  await approvedLowChange(app);
+  app.clock.set(TUESDAY_0705);
+  await step(app, OWNER, 'start');
+  await step(app, OWNER, 'fail');
+  await submitForm(app, 'fail', { [IMPLEMENTATION_FIELDS.failureReason]: { [FORM_ACTION]: text('Slow') } });
+  await eventually(() => changeRow(app)?.state === 'failed', 'marked failed');
+}
+
 describe('issue 16.9 rollback triggers and the decision maker as a role (POL-SEC-008 10.1–10.2; 004 6)', () => {
   it('shows the policy’s triggers at Failed and Rolled back, and the decision maker’s members', async () => {
     const policy = parsePolicy(
@@ -515,12 +525,7 @@ rollback_decision:
       'rollback.yml',
     ).policy;
     const app = await start({ policy });
-    await approvedLowChange(app);
-    app.clock.set(TUESDAY_0705);
-    await step(app, OWNER, 'start');
-    await step(app, OWNER, 'fail');
-    await submitForm(app, 'fail', { [IMPLEMENTATION_FIELDS.failureReason]: { [FORM_ACTION]: text('Slow') } });
-    await eventually(() => changeRow(app)?.state === 'failed', 'marked failed');
+    await failedLowChange(app);
     const overdueTo = (channel: string) =>
       app.slack
         .callsTo('chat.postMessage')
@@ -541,12 +546,7 @@ rollback_decision:
 
   it('10.2: a change rolled back in time is not chased', async () => {
     const app = await start();
-    await approvedLowChange(app);
-    app.clock.set(TUESDAY_0705);
-    await step(app, OWNER, 'start');
-    await step(app, OWNER, 'fail');
-    await submitForm(app, 'fail', { [IMPLEMENTATION_FIELDS.failureReason]: { [FORM_ACTION]: text('Slow') } });
-    await eventually(() => changeRow(app)?.state === 'failed', 'marked failed');
+    await failedLowChange(app);
     await step(app, OWNER, 'roll_back');
     expect(
       (
