@@ -176,15 +176,16 @@ export function createOutboxWorker(deps: OutboxWorkerDependencies): OutboxWorker
   /** Starts as many due messages as the concurrency allows (unless some read earlier are still being started). */
   const startDue = () => {
     const free = concurrency - inFlight.size;
-    if (starting === 0 && free > 0) startEach(deliverableMessages(db, clock.now(), free));
+    if (starting === 0 && free > 0) startEach(deliverableMessages(db, clock.now(), free), false);
   };
 
   /**
    * Starts the messages one a turn of the event loop: each begins with a few milliseconds of reading and rendering
    * before its first Slack call, and an ack that arrived meanwhile must not wait behind all of them.
    */
-  const startEach = (due: readonly OutboxRow[]) => {
+  const startEach = (due: readonly OutboxRow[], chained: boolean) => {
     const [row, ...rest] = due;
+    starting = 0;
     if (!row || stopped) return;
     if (claimMessage(db, row.id, lease())) {
       const rows: [OutboxRow, ...OutboxRow[]] = [row];
@@ -198,10 +199,11 @@ export function createOutboxWorker(deps: OutboxWorkerDependencies): OutboxWorker
         });
       inFlight.set(row.id, { work, ids: rows.map((claimed) => claimed.id) });
     }
-    // The rest start in the coming turns; a kick meanwhile waits for them, and they look again once started.
-    starting = rest.length;
-    if (rest.length > 0) setImmediate(() => startEach(rest));
-    else if (due.length > 1) kick();
+    // The rest start in the coming turns; a kick meanwhile waits for them, and the last looks again for more.
+    if (rest.length > 0) {
+      starting = rest.length;
+      setImmediate(() => startEach(rest, true));
+    } else if (chained) kick();
   };
 
   // Deferred to the next turn of the event loop: never between a request and its ack.
