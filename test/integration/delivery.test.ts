@@ -8,6 +8,7 @@ import { batchFollowers, deliverableMessages, enqueue, type OutboxRow } from '..
 import { changes, outbox, slackMessages } from '../../src/db/schema.js';
 import { FakeClock } from '../support/clock.js';
 import { approve, defaultChangeForm, eventually, submitChangeForm } from '../support/interactions.js';
+import { queryPlan, statementsPrepared } from '../support/query-plans.js';
 import { openTempDatabase, type TempDatabase } from '../support/temp-db.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -122,14 +123,6 @@ describe('the next messages to send', () => {
     database = openTempDatabase();
     const { db } = database;
     const client = db.$client;
-    const statements: string[] = [];
-    const prepare = client.prepare.bind(client);
-    Object.assign(client, {
-      prepare: (source: string) => {
-        statements.push(source);
-        return prepare(source);
-      },
-    });
     const at = new Date();
     const head: OutboxRow = {
       id: 1,
@@ -150,18 +143,11 @@ describe('the next messages to send', () => {
       createdAt: at,
       sentAt: null,
     };
-    try {
+    const statements = statementsPrepared(client, () => {
       deliverableMessages(db, at, 4);
       batchFollowers(db, head, at);
-    } finally {
-      Object.assign(client, { prepare });
-    }
-    const plans = statements.map((source) => {
-      const params = (source.match(/\?/g) ?? []).map(() => 'x');
-      return (client.prepare(`EXPLAIN QUERY PLAN ${source}`).all(...params) as { detail: string }[]).map(
-        (step) => step.detail,
-      );
     });
+    const plans = statements.map((source) => queryPlan(client, source));
     expect(plans).toEqual([
       expect.arrayContaining([
         expect.stringMatching(/^SEARCH earlier USING INDEX outbox_open_lane_idx \(lane=\? AND id<\?\)/),

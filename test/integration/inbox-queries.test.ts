@@ -7,6 +7,7 @@ import {
   unansweredVerbalApprovals,
   waitingRequirements,
 } from '../../src/db/inbox.js';
+import { queryPlan, statementsPrepared } from '../support/query-plans.js';
 import { openTempDatabase, type TempDatabase } from '../support/temp-db.js';
 
 let database: TempDatabase | undefined;
@@ -21,14 +22,7 @@ it('reads what waits for a person through indexes only, never a full table scan'
   database = openTempDatabase();
   const { db } = database;
   const client = db.$client;
-  const statements: string[] = [];
-  const prepare = client.prepare.bind(client);
-  const spy = (source: string) => {
-    statements.push(source);
-    return prepare(source);
-  };
-  Object.assign(client, { prepare: spy });
-  try {
+  const statements = statementsPrepared(client, () => {
     waitingRequirements(db, { userId: 'U1', boardRole: 'cab', oneRolePerPerson: true, today: '2026-11-18' });
     waitingRequirements(db, { boardRole: 'cab', oneRolePerPerson: false, today: '2026-11-18' });
     unansweredVerbalApprovals(db, 'U1');
@@ -36,16 +30,11 @@ it('reads what waits for a person through indexes only, never a full table scan'
     changesAwaitingStepOf(db, 'U1', 10);
     activeChangesOf(db, 'U1', 10);
     homeViewersAmong(db, ['U1', 'U2']);
-  } finally {
-    Object.assign(client, { prepare });
-  }
+  });
   expect(statements).toHaveLength(9);
-  for (const source of statements) {
-    const params = (source.match(/\?/g) ?? []).map(() => 'x');
-    const plan = client.prepare(`EXPLAIN QUERY PLAN ${source}`).all(...params) as { detail: string }[];
+  for (const source of statements)
     expect(
-      plan.filter((step) => step.detail.startsWith('SCAN')).map((step) => step.detail),
+      queryPlan(client, source).filter((detail) => detail.startsWith('SCAN')),
       source,
     ).toEqual([]);
-  }
 });

@@ -8,6 +8,7 @@ import { agendaPlannedReach } from '../../src/domain/agenda.js';
 import { CHANGE_STATES } from '../../src/domain/lifecycle.js';
 import { changeToDeliver } from '../../src/services/posted-messages.js';
 import { minimalPolicy } from '../support/policy.js';
+import { queryPlan, statementsPrepared } from '../support/query-plans.js';
 import { openTempDatabase, type TempDatabase } from '../support/temp-db.js';
 
 let database: TempDatabase | undefined;
@@ -22,19 +23,7 @@ afterEach(() => {
  */
 function fullScans(temp: TempDatabase, read: () => void): string[] {
   const client = temp.db.$client;
-  const statements: string[] = [];
-  const prepare = client.prepare.bind(client);
-  Object.assign(client, {
-    prepare: (source: string) => {
-      statements.push(source);
-      return prepare(source);
-    },
-  });
-  try {
-    read();
-  } finally {
-    Object.assign(client, { prepare });
-  }
+  const statements = statementsPrepared(client, read);
   expect(statements.length).toBeGreaterThan(0);
   const partialIndexes = (
     client.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql LIKE '% WHERE %'").all() as {
@@ -42,15 +31,14 @@ function fullScans(temp: TempDatabase, read: () => void): string[] {
     }[]
   ).map((index) => index.name);
   return statements.flatMap((source) => {
-    const params = (source.match(/\?/g) ?? []).map(() => 1);
-    const plan = client.prepare(`EXPLAIN QUERY PLAN ${source}`).all(...params) as { detail: string }[];
+    const plan = queryPlan(client, source, 1);
     const aliasOf = (verb: string) =>
-      plan.flatMap((step) => (step.detail.startsWith(`${verb} `) ? [step.detail.split(' ')[1] ?? ''] : []));
+      plan.flatMap((detail) => (detail.startsWith(`${verb} `) ? [detail.split(' ')[1] ?? ''] : []));
     const searched = new Set(aliasOf('SEARCH'));
     // A partial index holds only the rows its condition admits (open paperwork, open disputes): reading it whole
     // reads what is open, not the table.
-    const partial = plan.filter((step) => partialIndexes.some((name) => step.detail.endsWith(`INDEX ${name}`)));
-    const bounded = new Set(partial.map((step) => step.detail.split(' ')[1] ?? ''));
+    const partial = plan.filter((detail) => partialIndexes.some((name) => detail.endsWith(`INDEX ${name}`)));
+    const bounded = new Set(partial.map((detail) => detail.split(' ')[1] ?? ''));
     return [...new Set(aliasOf('SCAN'))].filter((alias) => !searched.has(alias) && !bounded.has(alias));
   });
 }
